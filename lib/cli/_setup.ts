@@ -1,0 +1,86 @@
+/**
+ * What several commands share: load and check the config (printing diagnostics), build the
+ * engine with the run's inputs, and resolve `--table`.
+ *
+ * @module
+ */
+import { formatDiagnostics, loadConfig } from "../config/mod.ts";
+import type { Config } from "../config/mod.ts";
+import { closestString } from "../expr/suggest.ts";
+import { Engine } from "../engine/generator.ts";
+import { runInputs, tableSpecs, withAncestors } from "../engine/from_config.ts";
+import type { TableSpec } from "../engine/spec.ts";
+import { type CommandIO, intOption, UsageError } from "./command.ts";
+
+/** The config has errors; they were printed. Exit code 2. */
+export class InvalidConfig extends Error {
+  constructor(file: string, errors: number) {
+    super(`${file}: ${errors} error${errors === 1 ? "" : "s"}; nothing was written`);
+    this.name = "InvalidConfig";
+  }
+}
+
+/** Loads a config, prints its diagnostics, and throws {@link InvalidConfig} on errors. */
+export async function loadChecked(path: string, io: CommandIO): Promise<Config> {
+  const { config, diagnostics } = await loadConfig(path);
+  if (diagnostics.length) io.stderr(formatDiagnostics(diagnostics));
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  if (!config || errors) throw new InvalidConfig(path, errors);
+  return config;
+}
+
+/** An engine for a config, with `--seed` and `--reference-time` applied. */
+export interface Prepared {
+  engine: Engine;
+  specs: TableSpec[];
+}
+
+/** Builds the engine for a validated config and the command's options. */
+export function prepareEngine(
+  config: Config,
+  values: Record<string, string | boolean | undefined>,
+): Prepared {
+  const seed = intOption(values, "seed");
+  const now = timeOption(values, "reference-time");
+  const specs = tableSpecs(config);
+  const engine = new Engine(specs, runInputs(config, { seed, now }, wallClockSecond()));
+  return { engine, specs };
+}
+
+/** The current time, to the second: the only clock read of a batch run. */
+function wallClockSecond(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
+}
+
+/** Parses an ISO-8601 time option (a date alone means midnight UTC). */
+export function timeOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): Date | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  const iso = /^\d{4}-\d\d-\d\d$/.test(text) ? text + "T00:00:00Z" : text;
+  const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z";
+  const time = Date.parse(withZone);
+  if (Number.isNaN(time)) {
+    throw new UsageError(
+      `--${name} must be an ISO-8601 time like 2026-01-01T00:00:00Z, got "${text}"`,
+    );
+  }
+  return new Date(time);
+}
+
+/** The tables a command works on: all, or `--table` and the tables it reads from. */
+export function selectTables(specs: readonly TableSpec[], table: string | undefined): string[] {
+  const names = specs.map((s) => s.name);
+  if (table === undefined) return withAncestors(specs, names);
+  if (!names.includes(table)) {
+    const close = closestString(table, names);
+    throw new UsageError(
+      `Unknown table "${table}"` +
+        (close ? `; did you mean "${close}"?` : `; tables: ${names.join(", ")}`),
+    );
+  }
+  return withAncestors(specs, [table]);
+}

@@ -1,0 +1,128 @@
+/**
+ * The shape every subcommand has, argument parsing with `node:util`'s parseArgs, and the
+ * exit-code convention: 0 ok, 1 runtime failure, 2 bad config or usage.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { closestString } from "../expr/suggest.ts";
+
+/** Where a command writes; tests pass buffers. */
+export interface CommandIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Aborted on Ctrl+C. */
+  signal?: AbortSignal;
+}
+
+/** One option of a command, as data: drives parsing and `--help`. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  description: string;
+  /** Shown in help as `--name <placeholder>`. */
+  placeholder?: string;
+  default?: string;
+}
+
+/** A subcommand. */
+export interface Command {
+  name: string;
+  summary: string;
+  /** Usage line after `tablestream`, e.g. `generate --config F --output DIR`. */
+  usage: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | undefined>, io: CommandIO): Promise<number>;
+}
+
+/** Exit codes. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Bad command-line usage: printed with a hint, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Parses argv for a command; unknown options get a "did you mean". */
+export function parseCommandArgs(
+  command: Command,
+  argv: string[],
+): Record<string, string | boolean | undefined> {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const [name, spec] of Object.entries(command.options)) {
+    options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  }
+  try {
+    const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    const result: Record<string, string | boolean | undefined> = {};
+    for (const [name, spec] of Object.entries(command.options)) {
+      result[name] = (values as Record<string, string | boolean | undefined>)[name] ?? spec.default;
+    }
+    result.help = (values as Record<string, boolean | undefined>).help;
+    return result;
+  } catch (error) {
+    throw new UsageError(explainParseError(error as Error, Object.keys(options)));
+  }
+}
+
+function explainParseError(error: Error, names: string[]): string {
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(error.message);
+  if (unknown) {
+    const close = closestString(unknown[2], names);
+    return `Unknown option ${unknown[1]}${unknown[2]}` +
+      (close ? `; did you mean --${close}?` : "");
+  }
+  const positional = /Unexpected argument '([^']+)'/.exec(error.message);
+  if (positional) return `Unexpected argument "${positional[1]}"`;
+  return error.message.replace(/\.?\s*To specify.*$/s, "");
+}
+
+/** `--help` text of a command, written from its option specs. */
+export function commandHelp(command: Command): string {
+  const lines = [`Usage: tablestream ${command.usage}`, "", command.summary, "", "Options:"];
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = (spec.short ? `-${spec.short}, ` : "    ") + `--${name}` +
+      (spec.type === "string" ? ` <${spec.placeholder ?? "value"}>` : "");
+    return [
+      flag,
+      spec.description + (spec.default !== undefined ? ` (default: ${spec.default})` : ""),
+    ];
+  });
+  rows.push(["-h, --help", "Show this help"]);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Reads a whole-number option; throws UsageError naming the option. */
+export function intOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  options: { min?: number } = {},
+): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+  }
+  if (options.min !== undefined && n < options.min) {
+    throw new UsageError(`--${name} must be at least ${options.min}, got ${n}`);
+  }
+  return n;
+}
+
+/** Reads a required string option; throws UsageError naming the option. */
+export function requiredOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): string {
+  const raw = values[name];
+  if (typeof raw !== "string" || raw === "") throw new UsageError(`--${name} is required`);
+  return raw;
+}

@@ -1,0 +1,222 @@
+/**
+ * Loading a config: YAML text to a document with positions, the structural checks, then
+ * the semantic ones. Every problem is collected; the config is returned only when none is
+ * an error.
+ *
+ * @module
+ */
+import {
+  type Document,
+  isCollection,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type YAMLError,
+} from "yaml";
+import {
+  type Diagnostic,
+  formatPath,
+  hasErrors,
+  type Severity,
+  sortDiagnostics,
+  type YamlPath,
+} from "./diagnostics.ts";
+import type { Config, LoadResult } from "./model.ts";
+import { SourceMap } from "./positions.ts";
+import { readConfig } from "./read.ts";
+import { validateConfig } from "./validate.ts";
+
+/**
+ * Reads, parses and checks a config file.
+ *
+ * @example
+ * ```ts
+ * const { config, diagnostics } = await loadConfig("examples/streaming_config.yaml");
+ * if (diagnostics.length) console.error(formatDiagnostics(diagnostics));
+ * if (!config) Deno.exit(2);
+ * ```
+ */
+export async function loadConfig(path: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const missing = error instanceof Deno.errors.NotFound;
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      diagnostics: [{
+        code: missing ? "file-not-found" : "unreadable-file",
+        severity: "error",
+        message: missing
+          ? "The config file does not exist"
+          : `Cannot read the config file: ${reason}`,
+        file: path,
+        line: 1,
+        column: 1,
+        path: [],
+        pathText: formatPath([]),
+        hint: missing ? "Check the path given with --config." : undefined,
+      }],
+    };
+  }
+  return parseConfig(text, path);
+}
+
+/**
+ * Parses and checks a config's text; `file` names it in diagnostics.
+ *
+ * @example
+ * ```ts
+ * const { config } = parseConfig("tables:\n  - table_name: t\n    columns:\n      - {column_name: id, data: row_id}\n", "inline.yaml");
+ * config?.tables[0].rowCount; // 10
+ * ```
+ */
+export function parseConfig(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const map = new SourceMap(file, text, lineCounter, doc);
+  const diagnostics = yamlDiagnostics(doc, map);
+  // A duplicate key leaves a sound document (the first value wins); other syntax errors
+  // may not, and checking a half-read document would only add confusing follow-ups.
+  const sound = doc.errors.every((e) => e.code === "DUPLICATE_KEY");
+  let config: Config | undefined;
+  if (sound) {
+    const read = readConfig(doc, map);
+    diagnostics.push(...read.diagnostics);
+    config = read.config;
+    if (config) diagnostics.push(...validateConfig(config, { incomplete: read.incomplete }));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (!config || hasErrors(sorted)) return { diagnostics: sorted };
+  return { config, diagnostics: sorted };
+}
+
+/** YAML syntax errors and warnings as diagnostics. */
+function yamlDiagnostics(doc: Document, map: SourceMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const convertOne = (error: YAMLError, severity: "error" | "warning") => {
+    const offset = errorOffset(error, map);
+    const duplicate = error.code === "DUPLICATE_KEY";
+    const key = duplicate ? keyAt(map.source, offset) : undefined;
+    const message = key !== undefined ? `Duplicate key \`${key}\`` : plainMessage(error.message);
+    const path = map.pathAt(offset);
+    out.push(
+      map.diagnosticAtOffset(offset, path, duplicate ? "duplicate-key" : "yaml-syntax", message, {
+        severity,
+        hint: duplicate
+          ? "A key may appear once per mapping; remove or rename one of them."
+          : unclosedHint(error) ?? flowValueHint(map, offset) ?? syntaxHint(error.code),
+      }),
+    );
+  };
+  // One report per line and kind: the parser may flag both ends of one mistake.
+  const seen = new Set<string>();
+  const convert = (error: YAMLError, severity: "error" | "warning") => {
+    const key = `${map.position(errorOffset(error, map)).line}:${error.code}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      convertOne(error, severity);
+    }
+  };
+  for (const error of doc.errors) convert(error, "error");
+  for (const warning of doc.warnings) convert(warning, "warning");
+  return out;
+}
+
+/**
+ * Where to point for a YAML error: where it was found, except that an unclosed quote or
+ * bracket (found only at the end of the file) points where it was opened.
+ */
+function errorOffset(error: YAMLError, map: SourceMap): number {
+  const offset = Math.min(error.pos[0], map.source.length);
+  const unclosed = unclosedKind(error);
+  if (!unclosed) return offset;
+  const quote = unclosed === "quote";
+  const start = map.openNodeStart(offset, (node) => quote ? isScalar(node) : isCollection(node));
+  return start ?? offset;
+}
+
+function unclosedKind(error: YAMLError): "quote" | "bracket" | undefined {
+  if (error.code === "MISSING_CHAR" && /quote/i.test(error.message)) return "quote";
+  if (error.code === "MISSING_CHAR" || /end with a [\]}]/.test(error.message)) return "bracket";
+  return undefined;
+}
+
+/** The message without the position and source excerpt that `prettyErrors` appends. */
+function plainMessage(message: string): string {
+  const plain = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim()
+    .replace(/^Missing closing (["'])quote/, "Missing closing $1 quote");
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
+}
+
+/**
+ * An expression that starts with `{` or `[` (a dict or list literal) is read as a YAML
+ * collection, a common surprise with `data:`; say so when an error is on such a line.
+ */
+function flowValueHint(map: SourceMap, offset: number): string | undefined {
+  const { line } = map.position(offset);
+  const text = map.lineText(line);
+  if (text === undefined || !/^\s*(?:-\s+)?[A-Za-z_]+:\s+[[{]/.test(text)) return undefined;
+  return "A value that starts with `{` or `[` is read as YAML, not as an expression: quote it, " +
+    `e.g. \`data: '{"a": 1}[key]'\`.`;
+}
+
+function unclosedHint(error: YAMLError): string | undefined {
+  switch (unclosedKind(error)) {
+    case "quote":
+      return "This quote is never closed: close it at the end of the value.";
+    case "bracket":
+      return "This bracket is never closed: close it, or quote the whole value if it is an expression.";
+    default:
+      return undefined;
+  }
+}
+
+function syntaxHint(code: string): string | undefined {
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "Indent with spaces; YAML does not allow tabs for indentation.";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "Check the indentation and the brackets and quotes of this line and the one before.";
+    case "MULTIPLE_DOCS":
+      return "A config is one YAML document; remove the `---` separator.";
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return "A value that contains `: ` must be quoted, e.g. `data: 'f(x={\"a\": 1})'`.";
+    case "MULTILINE_IMPLICIT_KEY":
+      return "A `key: value` pair may be missing its colon, or a value its quotes.";
+    default:
+      return undefined;
+  }
+}
+
+/** The key written at an offset (for duplicate-key messages). */
+function keyAt(source: string, offset: number): string | undefined {
+  const match = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:,{}[\]\n#]+?)\s*:/.exec(
+    source.slice(offset),
+  );
+  if (!match) return undefined;
+  const raw = match[1];
+  return /^["']/.test(raw) ? raw.slice(1, -1) : raw.trim();
+}
+
+/**
+ * A diagnostic about a node of a loaded config, for later stages (the engine, the
+ * streaming server) that find a problem with a table or column: it points at the node
+ * at `path` (or its nearest written ancestor).
+ *
+ * @example
+ * ```ts
+ * diagnosticAt(config, ["tables", 1, "columns", 2, "data"], "runtime-error", "Division by zero in row 7");
+ * ```
+ */
+export function diagnosticAt(
+  config: Config,
+  path: YamlPath,
+  code: string,
+  message: string,
+  hint?: string | { hint?: string; severity?: Severity },
+): Diagnostic {
+  const options = typeof hint === "string" ? { hint } : hint ?? {};
+  return config.sourceMap.diagnostic(path, code, message, options);
+}

@@ -1,0 +1,129 @@
+/**
+ * The typed model of a config file: what `loadConfig` returns once every key was checked
+ * and every default applied.
+ *
+ * @module
+ */
+import type { CompiledExpression } from "../expr/types.ts";
+import type { Diagnostic, YamlPath } from "./diagnostics.ts";
+import type { SourceMap } from "./positions.ts";
+
+/** The storage types a column may declare, after normalising pandas/arrow-style names. */
+export type ColumnTypeName =
+  | "int8"
+  | "int16"
+  | "int32"
+  | "int64"
+  | "float32"
+  | "float64"
+  | "string"
+  | "bool"
+  | "date"
+  | "timestamp";
+
+/** What the streaming server does with a table on each tick. */
+export type UpdatePolicy = "append" | "disabled" | "replace";
+
+/** Every {@link UpdatePolicy}, for messages and suggestions. */
+export const UPDATE_POLICIES: readonly UpdatePolicy[] = ["append", "disabled", "replace"];
+
+/** A place in the config file. */
+export interface SourcePos {
+  /** Where in the document, e.g. `["tables", 1, "columns", 0]`. */
+  path: YamlPath;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+  /** 0-based character offset in the source. */
+  offset: number;
+}
+
+/** The streaming rate of a table. */
+export interface Cadence {
+  /** Rows generated per minute; fractional rates are allowed. Default 60. */
+  rowsPerMinute: number;
+  /** Whether the streaming server updates this table. Default true. */
+  enabled: boolean;
+}
+
+/** One column of a table. */
+export interface ColumnConfig {
+  name: string;
+  /** The `data:` expression, or a YAML number, boolean or null literal. */
+  data: string | number | boolean | null;
+  /** Declared with `is_primary_key: true`. */
+  isPrimaryKey: boolean;
+  /** Declared storage type; inferred from the expression when absent. */
+  type?: ColumnTypeName;
+  /** Fraction (0..1) of rows that are null. */
+  nullFraction: number;
+  description?: string;
+  /** Where the column's mapping starts. */
+  pos: SourcePos;
+  /** Where the `data:` value starts. */
+  dataPos: SourcePos;
+  /** The compiled `data:` expression; set by `validateConfig`. */
+  expr?: CompiledExpression;
+}
+
+/** One table of the config. */
+export interface TableConfig {
+  /** `table_name`: a safe directory name. */
+  name: string;
+  /** Rows a batch run writes. Default 10. */
+  rowCount: number;
+  /** Row id of the first row. Default 1. */
+  startRowId: number;
+  /** Default `append`. */
+  updatePolicy: UpdatePolicy;
+  cadence: Cadence;
+  columns: ColumnConfig[];
+  /** The first column declared `is_primary_key: true`, if any. */
+  primaryKey?: string;
+  /** `export_file_count`: split a batch export into this many files. */
+  exportFileCount?: number;
+  /** `export_file_row_count`: rows per exported file. */
+  exportFileRowCount?: number;
+  /** `export_file_name`: base name of exported files. */
+  exportFileName?: string;
+  /** `partition_by`: columns to partition output by. */
+  partitionBy?: string[];
+  description?: string;
+  /** Where the table's mapping starts. */
+  pos: SourcePos;
+}
+
+/** A loaded config. */
+export interface Config {
+  /** The file it was read from, as given. */
+  file: string;
+  /** The file's text. */
+  source: string;
+  /** The config format version; always 1. */
+  version: 1;
+  /** Python-style faker locale, e.g. `en_US`. Default `en_US`. */
+  locale: string;
+  /** Seed of the run; absent means the engine decides. */
+  seed?: number;
+  /** Logical "now" for relative dates and `datetime.now()`. */
+  referenceTime?: Date;
+  /** Time between streaming ticks, in milliseconds. Default 10 000. */
+  tickIntervalMs: number;
+  /** tablefaker's `python_import`: kept to explain failures, never imported. */
+  pythonImports: string[];
+  /** tablefaker's `community_providers`: kept to explain failures, never loaded. */
+  communityProviders: string[];
+  /** tablefaker's `infer_entity_attrs_by_name`; not used by tablestream. */
+  inferEntityAttrsByName?: boolean;
+  tables: TableConfig[];
+  /** Positions of every node, for diagnostics about this config. */
+  sourceMap: SourceMap;
+}
+
+/** The result of loading a config: the config only when there is no error. */
+export interface LoadResult {
+  config?: Config;
+  /** Every problem found, errors and warnings, in file order. */
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,469 @@
+/**
+ * The semantic checks, which need compiled expressions: every `data:` expression is
+ * compiled and its diagnostics placed in the file; foreign keys and `copy_from_fk` are
+ * checked against the other tables; cycles among tables and among columns are found.
+ * Also the order in which tables can be generated, parents first.
+ *
+ * @module
+ */
+import { closestString, compileExpression, type ExprDiagnostic, type Span } from "../expr/mod.ts";
+import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
+import type { ColumnConfig, Config, TableConfig } from "./model.ts";
+
+/** Options of {@link validateConfig}. */
+export interface ValidateOptions {
+  /**
+   * Columns whose `data:` could not be read (already reported): they are not compiled,
+   * but their names still count as columns.
+   */
+  incomplete?: ReadonlySet<ColumnConfig>;
+}
+
+/**
+ * Compiles every column's expression (setting {@link ColumnConfig.expr}) and checks what
+ * needs the whole config: references between tables and columns and their cycles.
+ * Returns every problem found, in no particular order.
+ */
+export function validateConfig(config: Config, options: ValidateOptions = {}): Diagnostic[] {
+  return new Validator(config, options.incomplete ?? new Set()).run();
+}
+
+/**
+ * The tables parents first: every table comes after the tables its `foreign_key` and
+ * `copy_from_fk` calls read from, and otherwise in config order. Needs compiled
+ * expressions (a validated config); tables in a cycle (an invalid config) keep their
+ * config order.
+ */
+export function tableOrder(config: Config): TableConfig[] {
+  const byName = tablesByName(config);
+  const parents = new Map(config.tables.map((t) => [t, parentTables(t, byName)]));
+  const placed = new Set<TableConfig>();
+  const order: TableConfig[] = [];
+  while (order.length < config.tables.length) {
+    const remaining = config.tables.filter((t) => !placed.has(t));
+    const ready = remaining.find((t) =>
+      [...parents.get(t)!].every((p) => p === t || placed.has(p))
+    ) ??
+      remaining[0];
+    placed.add(ready);
+    order.push(ready);
+  }
+  return order;
+}
+
+/** The first table of each name. */
+function tablesByName(config: Config): Map<string, TableConfig> {
+  const byName = new Map<string, TableConfig>();
+  for (const table of config.tables) {
+    if (table.name !== "" && !byName.has(table.name)) byName.set(table.name, table);
+  }
+  return byName;
+}
+
+/** The known tables a table reads from, including itself when it does. */
+function parentTables(
+  table: TableConfig,
+  byName: ReadonlyMap<string, TableConfig>,
+): Set<TableConfig> {
+  const parents = new Set<TableConfig>();
+  for (const column of table.columns) {
+    for (const call of [...column.expr?.foreignKeys ?? [], ...column.expr?.copies ?? []]) {
+      const parent = byName.get(call.table);
+      if (parent) parents.add(parent);
+    }
+  }
+  return parents;
+}
+
+/** Where a reference to another table was written, for cycle messages. */
+interface Edge {
+  column: ColumnConfig;
+  span: Span;
+  /** The table name as written, to point at the argument. */
+  table: string;
+}
+
+class Validator {
+  readonly #config: Config;
+  readonly #incomplete: ReadonlySet<ColumnConfig>;
+  readonly #byName: Map<string, TableConfig>;
+  readonly #diagnostics: Diagnostic[] = [];
+
+  constructor(config: Config, incomplete: ReadonlySet<ColumnConfig>) {
+    this.#config = config;
+    this.#incomplete = incomplete;
+    this.#byName = tablesByName(config);
+  }
+
+  run(): Diagnostic[] {
+    for (const table of this.#config.tables) this.#compileTable(table);
+    for (const table of this.#config.tables) {
+      for (const column of table.columns) this.#checkReferences(table, column);
+      this.#checkColumnCycles(table);
+    }
+    this.#checkTableCycles();
+    return this.#diagnostics;
+  }
+
+  // --- Expressions -----------------------------------------------------------------------
+
+  #compileTable(table: TableConfig): void {
+    const names = [...new Set(table.columns.map((c) => c.name))];
+    for (const column of table.columns) {
+      if (this.#incomplete.has(column)) continue;
+      const result = compileExpression(column.data, { columns: names, self: column.name });
+      if (result.ok) {
+        column.expr = result.expr;
+        for (const warning of result.expr.warnings) this.#exprDiagnostic(column, warning);
+      } else {
+        for (const d of result.diagnostics) this.#exprDiagnostic(column, d);
+      }
+    }
+  }
+
+  #exprDiagnostic(column: ColumnConfig, d: ExprDiagnostic): void {
+    const hint = this.#pythonHint(column, d) ?? d.hint;
+    this.#at(column, d.span.start, d.code, d.message, { hint, severity: d.severity ?? "error" });
+  }
+
+  /** A better hint when an unknown name is a module of tablefaker's `python_import`. */
+  #pythonHint(column: ColumnConfig, d: ExprDiagnostic): string | undefined {
+    if (typeof column.data !== "string" || !d.code.startsWith("unknown-")) return undefined;
+    const text = column.data.slice(d.span.start, d.span.end);
+    const head = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+    if (head && this.#config.pythonImports.includes(head)) {
+      return `\`${head}\` is a Python module from \`config.python_import\`, which tablestream cannot run; ` +
+        "write a column plugin instead (see plugins/).";
+    }
+    if (
+      head === "fake" && this.#config.communityProviders.length && d.code === "unknown-function"
+    ) {
+      return `${d.hint ? d.hint + " " : ""}If it comes from \`config.community_providers\` ` +
+        `(${
+          this.#config.communityProviders.join(", ")
+        }), write a column plugin instead (see plugins/).`;
+    }
+    return undefined;
+  }
+
+  /** A diagnostic at a character of a column's `data:` expression. */
+  #at(
+    column: ColumnConfig,
+    offset: number,
+    code: string,
+    message: string,
+    options: { hint?: string; severity?: Severity } = {},
+  ): void {
+    const path: YamlPath = [...column.pos.path, "data"];
+    const map = this.#config.sourceMap;
+    const fileOffset = typeof column.data === "string"
+      ? map.valueOffset(path, offset)
+      : map.offset(path);
+    this.#diagnostics.push(map.diagnosticAtOffset(fileOffset, path, code, message, options));
+  }
+
+  // --- References to other tables --------------------------------------------------------
+
+  #checkReferences(table: TableConfig, column: ColumnConfig): void {
+    const expr = column.expr;
+    if (!expr) return;
+    for (const fk of expr.foreignKeys) {
+      const parent = this.#parent(column, fk.table, fk.span, "foreign_key");
+      if (!parent) continue;
+      const key = this.#parentColumn(column, parent, fk.column, fk.span, "foreign_key");
+      if (key && !key.isPrimaryKey) {
+        const pk = parent.primaryKey;
+        this.#at(
+          column,
+          this.#argumentOffset(column, fk.span, fk.column, 1),
+          "not-primary-key",
+          `\`${fk.column}\` is not a primary key of table \`${parent.name}\``,
+          {
+            severity: "warning",
+            hint: pk
+              ? `Its primary key is \`${pk}\`: \`foreign_key("${parent.name}", "${pk}")\`; or mark \`${fk.column}\` ` +
+                "`is_primary_key: true`."
+              : `Mark \`${fk.column}\` of \`${parent.name}\` with \`is_primary_key: true\`.`,
+          },
+        );
+      }
+      if (fk.parentAttr !== undefined && !parent.columns.some((c) => c.name === fk.parentAttr)) {
+        const names = parent.columns.map((c) => c.name);
+        this.#at(
+          column,
+          this.#argumentOffset(column, fk.span, fk.parentAttr, 4),
+          "unknown-column",
+          `\`parent_attr\` names \`${fk.parentAttr}\`, which is not a column of table \`${parent.name}\``,
+          { hint: didYouMean(closestString(fk.parentAttr, names)) ?? columnList(parent) },
+        );
+      }
+    }
+    for (const copy of expr.copies) {
+      const parent = this.#parent(column, copy.table, copy.span, "copy_from_fk");
+      if (parent) this.#parentColumn(column, parent, copy.column, copy.span, "copy_from_fk");
+      this.#checkCopyKey(table, column, copy.fkColumn, copy.table, copy.span, parent);
+    }
+  }
+
+  #parent(column: ColumnConfig, name: string, span: Span, fn: string): TableConfig | undefined {
+    const parent = this.#byName.get(name);
+    if (parent) return parent;
+    const names = [...this.#byName.keys()];
+    this.#at(
+      column,
+      this.#argumentOffset(column, span, name, fn === "foreign_key" ? 0 : -1),
+      "unknown-table",
+      `\`${fn}()\` names table \`${name}\`, which is not in this config`,
+      {
+        hint: didYouMean(closestString(name, names)) ??
+          (names.length ? `Tables: ${names.join(", ")}.` : undefined),
+      },
+    );
+    return undefined;
+  }
+
+  #parentColumn(
+    column: ColumnConfig,
+    parent: TableConfig,
+    name: string,
+    span: Span,
+    fn: string,
+  ): ColumnConfig | undefined {
+    const found = parent.columns.find((c) => c.name === name);
+    if (found) return found;
+    const names = parent.columns.map((c) => c.name);
+    this.#at(
+      column,
+      this.#argumentOffset(column, span, name, fn === "foreign_key" ? 1 : 2),
+      "unknown-column",
+      `\`${fn}()\` names column \`${name}\`, which is not a column of table \`${parent.name}\``,
+      { hint: didYouMean(closestString(name, names)) ?? columnList(parent) },
+    );
+    return undefined;
+  }
+
+  /** `copy_from_fk`'s key column must be a `foreign_key(...)` column to the same parent. */
+  #checkCopyKey(
+    table: TableConfig,
+    column: ColumnConfig,
+    fkColumn: string,
+    parentName: string,
+    span: Span,
+    parent: TableConfig | undefined,
+  ): void {
+    const key = table.columns.find((c) => c.name === fkColumn);
+    // Unknown key columns are reported by the expression compiler; broken ones already were.
+    if (!key?.expr) return;
+    const parentKey = parent?.primaryKey ?? parent?.columns[0]?.name ?? "id";
+    const expected = `foreign_key("${parentName}", "${parentKey}")`;
+    const offset = this.#argumentOffset(column, span, fkColumn, -1);
+    if (!key.expr.isForeignKey) {
+      this.#at(
+        column,
+        offset,
+        "bad-copy-from-fk",
+        `\`copy_from_fk()\` follows \`${fkColumn}\`, which is not a foreign key of table \`${table.name}\``,
+        { hint: `Make \`${fkColumn}\` a foreign key to \`${parentName}\`: \`data: ${expected}\`.` },
+      );
+      return;
+    }
+    const target = key.expr.foreignKeys[0].table;
+    if (target !== parentName) {
+      this.#at(
+        column,
+        offset,
+        "bad-copy-from-fk",
+        `\`copy_from_fk()\` copies from table \`${parentName}\`, but \`${fkColumn}\` is a foreign key to ` +
+          `\`${target}\``,
+        {
+          hint: `Copy from \`${target}\`, or follow a column defined as \`${expected}\`.`,
+        },
+      );
+    }
+  }
+
+  /**
+   * The offset of a string argument of a call, found as a quoted literal in the call's
+   * text (the `index`-th argument when it occurs more than once, any when -1); the call's
+   * start when not found.
+   */
+  #argumentOffset(column: ColumnConfig, span: Span, value: string, index: number): number {
+    if (typeof column.data !== "string") return span.start;
+    const text = column.data.slice(span.start, span.end);
+    const hits: number[] = [];
+    for (const quote of ['"', "'"]) {
+      const needle = quote + value + quote;
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) hits.push(i);
+    }
+    hits.sort((a, b) => a - b);
+    if (hits.length === 0) return span.start;
+    const pick = hits.length > 1 && index >= 0 ? hits[Math.min(index, hits.length - 1)] : hits[0];
+    return span.start + pick;
+  }
+
+  // --- Cycles ----------------------------------------------------------------------------
+
+  #checkColumnCycles(table: TableConfig): void {
+    const byName = new Map<string, ColumnConfig>();
+    for (const c of table.columns) if (!byName.has(c.name)) byName.set(c.name, c);
+    const nodes = [...byName.values()];
+    const edges = (c: ColumnConfig): ColumnConfig[] =>
+      (c.expr?.columnRefs ?? []).filter((n) => n !== c.name).map((n) => byName.get(n)).filter((x) =>
+        x !== undefined
+      );
+    for (const cycle of findCycles(nodes, edges)) {
+      const start = cycle[0];
+      const next = cycle[1];
+      const text = cycle.map((c) => c.name).join(" → ");
+      const offset = typeof start.data === "string" ? wordOffset(start.data, next.name) : 0;
+      this.#at(
+        start,
+        offset,
+        "column-cycle",
+        `Columns of table \`${table.name}\` form a cycle: ${text}`,
+        {
+          hint:
+            "A column can only use columns that do not depend on it; compute one of them without the other.",
+        },
+      );
+    }
+  }
+
+  #checkTableCycles(): void {
+    const tables = [...this.#byName.values()];
+    const edges = new Map<TableConfig, Map<TableConfig, Edge>>();
+    for (const table of tables) {
+      const out = new Map<TableConfig, Edge>();
+      for (const column of table.columns) {
+        for (const call of [...column.expr?.foreignKeys ?? [], ...column.expr?.copies ?? []]) {
+          const parent = this.#byName.get(call.table);
+          if (parent && !out.has(parent)) {
+            out.set(parent, { column, span: call.span, table: call.table });
+          }
+        }
+      }
+      edges.set(table, out);
+    }
+    const cycles = findCycles(tables, (t) => [...edges.get(t)!.keys()], true);
+    for (const cycle of cycles) {
+      const start = cycle[0];
+      const edge = edges.get(start)!.get(cycle[1])!;
+      const offset = this.#argumentOffset(edge.column, edge.span, edge.table, -1);
+      const text = cycle.map((t) => t.name).join(" → ");
+      if (cycle.length === 2) {
+        this.#at(
+          edge.column,
+          offset,
+          "fk-cycle",
+          `Table \`${start.name}\` references itself: ${text}`,
+          {
+            hint:
+              "A parent table is generated before its children, so a table cannot be its own parent; " +
+              "keep the hierarchy in a separate table.",
+          },
+        );
+      } else {
+        this.#at(edge.column, offset, "fk-cycle", `Foreign keys form a cycle: ${text}`, {
+          hint:
+            "Parent tables are generated before their children, so references cannot go round in a circle; " +
+            "remove one of them.",
+        });
+      }
+    }
+  }
+}
+
+/**
+ * One cycle per strongly connected component that has one, as a path that starts and ends
+ * at the component's first node (in `nodes` order): `[a, b, a]`. Self-loops count only
+ * when `selfLoops` is set.
+ */
+function findCycles<T>(nodes: readonly T[], edges: (node: T) => T[], selfLoops = false): T[][] {
+  const cycles: T[][] = [];
+  for (const component of stronglyConnected(nodes, edges)) {
+    const members = new Set(component);
+    const start = nodes.find((n) => members.has(n))!;
+    if (component.length === 1) {
+      if (selfLoops && edges(start).includes(start)) cycles.push([start, start]);
+      continue;
+    }
+    // Shortest way back to the start within the component (breadth first).
+    const previous = new Map<T, T>();
+    const queue: T[] = [start];
+    let end: T | undefined;
+    search: while (queue.length) {
+      const node = queue.shift()!;
+      for (const next of edges(node)) {
+        if (!members.has(next) || next === node) continue;
+        if (next === start) {
+          end = node;
+          break search;
+        }
+        if (!previous.has(next)) {
+          previous.set(next, node);
+          queue.push(next);
+        }
+      }
+    }
+    const path: T[] = [start];
+    for (let n = end; n !== undefined && n !== start; n = previous.get(n)) path.splice(1, 0, n);
+    path.push(start);
+    cycles.push(path);
+  }
+  return cycles;
+}
+
+/** Tarjan's strongly connected components, each in discovery order. */
+function stronglyConnected<T>(nodes: readonly T[], edges: (node: T) => T[]): T[][] {
+  const index = new Map<T, number>();
+  const low = new Map<T, number>();
+  const stack: T[] = [];
+  const onStack = new Set<T>();
+  const components: T[][] = [];
+  let counter = 0;
+  const visit = (node: T): void => {
+    index.set(node, counter);
+    low.set(node, counter);
+    counter++;
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges(node)) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: T[] = [];
+      let member: T;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      components.push(component.reverse());
+    }
+  };
+  for (const node of nodes) if (!index.has(node)) visit(node);
+  // Report in the order of the nodes, not of discovery.
+  const position = new Map(nodes.map((n, i) => [n, i]));
+  const first = (c: T[]) => Math.min(...c.map((n) => position.get(n) ?? Infinity));
+  return components.sort((a, b) => first(a) - first(b));
+}
+
+/** The offset of `word` as a whole identifier in `text`, or 0. */
+function wordOffset(text: string, word: string): number {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`).exec(text);
+  return match?.index ?? 0;
+}
+
+function didYouMean(suggestion: string | undefined): string | undefined {
+  return suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`;
+}
+
+function columnList(table: TableConfig): string {
+  return `Columns of \`${table.name}\`: ${table.columns.map((c) => c.name).join(", ")}.`;
+}

@@ -1,0 +1,170 @@
+/**
+ * Builds one Arrow column from generated values, with an explicit type: values land in
+ * typed arrays and become `arrow.Data` without arrow-js guessing anything.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { pyStr, type Value } from "../expr/values.ts";
+import {
+  arrowType,
+  type ColumnType,
+  toEpochDays,
+  toEpochMicros,
+  toNumber,
+  truthy,
+} from "./column_types.ts";
+
+const encoder = new TextEncoder();
+
+/** Accumulates up to `capacity` values of one column. */
+export class ColumnBuilder {
+  readonly type: ColumnType;
+  readonly #arrowType: arrow.DataType;
+  readonly #capacity: number;
+  /** Whether a float-typed string conversion should print `3.0` for integral floats. */
+  readonly #floatText: boolean;
+  #length = 0;
+  #nullCount = 0;
+  #validity: Uint8Array;
+  #numbers?: Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+  #bigints?: BigInt64Array;
+  #bits?: Uint8Array;
+  #offsets?: Int32Array;
+  #bytes?: Uint8Array;
+  #byteLength = 0;
+
+  constructor(type: ColumnType, capacity: number, options: { floatText?: boolean } = {}) {
+    this.type = type;
+    this.#arrowType = arrowType(type);
+    this.#capacity = capacity;
+    this.#floatText = options.floatText ?? false;
+    this.#validity = new Uint8Array((capacity + 7) >> 3);
+    switch (type) {
+      case "int8":
+        this.#numbers = new Int8Array(capacity);
+        break;
+      case "int16":
+        this.#numbers = new Int16Array(capacity);
+        break;
+      case "int32":
+      case "date":
+        this.#numbers = new Int32Array(capacity);
+        break;
+      case "float32":
+        this.#numbers = new Float32Array(capacity);
+        break;
+      case "float64":
+        this.#numbers = new Float64Array(capacity);
+        break;
+      case "int64":
+      case "timestamp":
+        this.#bigints = new BigInt64Array(capacity);
+        break;
+      case "bool":
+        this.#bits = new Uint8Array((capacity + 7) >> 3);
+        break;
+      case "string":
+        this.#offsets = new Int32Array(capacity + 1);
+        this.#bytes = new Uint8Array(Math.max(64, capacity * 16));
+        break;
+    }
+  }
+
+  /** Number of values appended. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends a value, converting it to the column's type; throws ConversionError. */
+  append(value: Value): void {
+    const i = this.#length;
+    if (value === null) {
+      this.#nullCount++;
+      if (this.#offsets) this.#offsets[i + 1] = this.#byteLength;
+      this.#length = i + 1;
+      return;
+    }
+    this.#store(i, value);
+    this.#validity[i >> 3] |= 1 << (i & 7);
+    this.#length = i + 1;
+  }
+
+  #store(i: number, value: Exclude<Value, null>): void {
+    switch (this.type) {
+      case "int8":
+      case "int16":
+      case "int32":
+        this.#numbers![i] = toNumber(value, this.type, true);
+        return;
+      case "float32":
+      case "float64":
+        this.#numbers![i] = toNumber(value, this.type, false);
+        return;
+      case "int64":
+        this.#bigints![i] = BigInt(toNumber(value, this.type, true));
+        return;
+      case "date":
+        this.#numbers![i] = toEpochDays(value, this.type);
+        return;
+      case "timestamp":
+        this.#bigints![i] = BigInt(toEpochMicros(value, this.type));
+        return;
+      case "bool":
+        if (truthy(value)) this.#bits![i >> 3] |= 1 << (i & 7);
+        return;
+      case "string":
+        this.#appendText(i, typeof value === "string" ? value : pyStr(value, this.#floatText));
+        return;
+    }
+  }
+
+  #appendText(i: number, text: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const need = this.#byteLength + text.length * 3;
+    if (need > this.#bytes!.length) {
+      const grown = new Uint8Array(Math.max(need, this.#bytes!.length * 2));
+      grown.set(this.#bytes!.subarray(0, this.#byteLength));
+      this.#bytes = grown;
+    }
+    const { written } = encoder.encodeInto(text, this.#bytes!.subarray(this.#byteLength));
+    this.#byteLength += written;
+    this.#offsets![i + 1] = this.#byteLength;
+  }
+
+  /** The finished column. The builder must not be used afterwards. */
+  finish(): arrow.Data {
+    const length = this.#length;
+    if (length > this.#capacity) throw new RangeError("Column builder overflow");
+    const nullBitmap = this.#nullCount ? this.#validity.subarray(0, (length + 7) >> 3) : undefined;
+    const common = { type: this.#arrowType, length, nullCount: this.#nullCount, nullBitmap };
+    switch (this.type) {
+      case "string":
+        return arrow.makeData({
+          ...common,
+          type: this.#arrowType as arrow.Utf8,
+          valueOffsets: this.#offsets!.subarray(0, length + 1),
+          data: this.#bytes!.subarray(0, this.#byteLength),
+        });
+      case "bool":
+        return arrow.makeData({
+          ...common,
+          type: this.#arrowType as arrow.Bool,
+          data: this.#bits!.subarray(0, (length + 7) >> 3),
+        });
+      case "int64":
+      case "timestamp":
+        return arrow.makeData({
+          ...common,
+          type: this.#arrowType as arrow.Int64,
+          data: this.#bigints!.subarray(0, length),
+        });
+      default:
+        return arrow.makeData({
+          ...common,
+          type: this.#arrowType as arrow.Int32,
+          data: this.#numbers!.subarray(0, length) as Int32Array,
+        });
+    }
+  }
+}

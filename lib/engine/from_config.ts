@@ -1,0 +1,81 @@
+/**
+ * From a validated config to what the engine needs.
+ *
+ * @module
+ */
+import type { Config } from "../config/mod.ts";
+import type { RunInputs, TableSpec } from "./spec.ts";
+
+/** The seed used when neither the config nor the command line gives one. */
+export const DEFAULT_SEED = 0;
+
+/** The engine's view of every table of a validated config. */
+export function tableSpecs(config: Config): TableSpec[] {
+  return config.tables.map((table) => ({
+    name: table.name,
+    startRowId: table.startRowId,
+    rowCount: table.rowCount,
+    primaryKey: table.primaryKey,
+    columns: table.columns.map((column) => {
+      if (!column.expr) {
+        throw new Error(`Column "${column.name}" of table "${table.name}" was not compiled`);
+      }
+      return {
+        name: column.name,
+        expr: column.expr,
+        type: column.type,
+        nullFraction: column.nullFraction,
+      };
+    }),
+  }));
+}
+
+/** Overrides of a run's inputs from the command line. */
+export interface InputOverrides {
+  seed?: number;
+  now?: Date;
+}
+
+/**
+ * The run's inputs: seed and reference time from the command line, else the config, else
+ * the default seed and the given wall-clock time (the one place a run reads the clock).
+ */
+export function runInputs(config: Config, overrides: InputOverrides, wallClock: Date): RunInputs {
+  return {
+    seed: overrides.seed ?? config.seed ?? DEFAULT_SEED,
+    locale: config.locale,
+    now: overrides.now ?? config.referenceTime ?? wallClock,
+  };
+}
+
+/** Tables a table reads from (by foreign_key or copy_from_fk), directly. */
+export function parentsOf(spec: TableSpec): Set<string> {
+  const parents = new Set<string>();
+  for (const column of spec.columns) {
+    for (const fk of column.expr.foreignKeys) parents.add(fk.table);
+    for (const copy of column.expr.copies) parents.add(copy.table);
+  }
+  parents.delete(spec.name);
+  return parents;
+}
+
+/**
+ * The tables to write for `roots`, with every table they read from, parents first (the
+ * config order breaks ties). Assumes the config has no foreign-key cycles (validation).
+ */
+export function withAncestors(specs: readonly TableSpec[], roots: readonly string[]): string[] {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const order: string[] = [];
+  const visit = (name: string, path: string[]): void => {
+    if (order.includes(name)) return;
+    if (path.includes(name)) {
+      throw new Error(`Foreign keys form a cycle: ${[...path, name].join(" -> ")}`);
+    }
+    const spec = byName.get(name);
+    if (!spec) throw new Error(`Unknown table "${name}"`);
+    for (const parent of parentsOf(spec)) visit(parent, [...path, name]);
+    order.push(name);
+  };
+  for (const root of roots) visit(root, []);
+  return order;
+}

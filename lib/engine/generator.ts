@@ -1,0 +1,502 @@
+/**
+ * Deterministic row generation. Every cell is a pure function of (seed, table, column,
+ * row id): each cell reseeds its own random stream, nulls and foreign-key picks have
+ * streams of their own, and parent values are recomputed rather than cached, so memory
+ * does not grow with parent tables and batch boundaries cannot change a value.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Faker } from "@faker-js/faker";
+import type { CellContext, CompiledExpression } from "../expr/types.ts";
+import { pyStr, type StaticType, type Value } from "../expr/values.ts";
+import { createFaker } from "./faker.ts";
+import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
+import {
+  arrowType,
+  type ColumnType,
+  defaultColumnType,
+  normalizeValue,
+  staticTypeOf,
+} from "./column_types.ts";
+import { ColumnBuilder } from "./column_builder.ts";
+import {
+  aliasSampler,
+  type IndexSampler,
+  Permutation,
+  uniformSampler,
+  zipfSampler,
+} from "./distributions.ts";
+import type { RunInputs, TableSpec } from "./spec.ts";
+
+/** A failure while generating a cell, naming where. */
+export class GenerationError extends Error {
+  /** Table being generated. */
+  readonly table: string;
+  /** Column being generated. */
+  readonly column: string;
+  constructor(table: string, column: string, rowId: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot generate table "${table}", column "${column}", row ${rowId}: ${reason}`, {
+      cause,
+    });
+    this.name = "GenerationError";
+    this.table = table;
+    this.column = column;
+  }
+}
+
+/**
+ * Rows of a parent table as a child sees them: how many exist, and the stored value of a
+ * column at a row index (0 = the first row). Generated parents recompute values; tables
+ * read from disk ([C]) answer from loaded columns.
+ */
+export interface ParentSource {
+  /** Number of parent rows a child may reference. */
+  count(): number;
+  /** The stored (normalised) value of `column` in parent row `index`. */
+  value(column: string, index: number): Value;
+  /** Storage type of a parent column. */
+  columnType(column: string): ColumnType;
+}
+
+/** Default Zipf exponent, as tablefaker's. */
+export const DEFAULT_ZIPF_PARAM = 1.2;
+
+interface ForeignKeyBinding {
+  parentTable: string;
+  column: string;
+  distribution: string;
+  param?: number;
+  parentAttr?: string;
+  weights?: Record<string, number>;
+  isUnique: boolean;
+  pickKey: number;
+  uniqueKey: number;
+  sampler?: IndexSampler;
+  samplerCount: number;
+  permutation?: Permutation;
+}
+
+interface CopyBinding {
+  fkColumn: number;
+  parentTable: string;
+  column: string;
+}
+
+interface PlannedColumn {
+  index: number;
+  name: string;
+  expr: CompiledExpression;
+  declared?: ColumnType;
+  type?: ColumnType;
+  staticType?: StaticType;
+  nullFraction: number;
+  cellKey: number;
+  nullKey: number;
+  fks: ForeignKeyBinding[];
+  copies: CopyBinding[];
+}
+
+/** The values of one row being computed, lazily, column by column. */
+class RowState implements CellContext {
+  rowId = 0;
+  readonly values: Value[];
+  /** 0 = not computed, 1 = computing (cycle guard), 2 = done. */
+  readonly status: Uint8Array;
+  /** For foreign-key columns: the parent row index picked in this row. */
+  readonly picked: Float64Array;
+  current!: PlannedColumn;
+  random: CellRandom;
+  readonly faker: Faker;
+  readonly now: Date;
+  readonly #table: TableGenerator;
+
+  constructor(table: TableGenerator, width: number, faker: Faker, now: Date, random: CellRandom) {
+    this.#table = table;
+    this.values = new Array(width).fill(null);
+    this.status = new Uint8Array(width);
+    this.picked = new Float64Array(width).fill(-1);
+    this.faker = faker;
+    this.now = now;
+    this.random = random;
+  }
+
+  reset(rowId: number): void {
+    this.rowId = rowId;
+    this.status.fill(0);
+    this.picked.fill(-1);
+  }
+
+  column(name: string): Value {
+    return this.#table.cell(this, this.#table.columnIndex(name));
+  }
+
+  foreignKey(index: number): Value {
+    return this.#table.foreignKeyValue(this, this.current, index);
+  }
+
+  copyFromFk(index: number): Value {
+    return this.#table.copyValue(this, this.current.copies[index]);
+  }
+}
+
+/**
+ * The shared machinery of one run: the seed, faker, the stack of cell random streams
+ * (a cell that reads a parent's cell must not disturb its own stream), and the tables.
+ */
+export class Engine {
+  readonly inputs: RunInputs;
+  readonly faker: Faker;
+  readonly #tables = new Map<string, TableGenerator>();
+  readonly #parents = new Map<string, ParentSource>();
+  readonly #randoms: CellRandom[] = [new CellRandom()];
+  #depth = 0;
+  /** Separate stream for foreign-key picks and null draws. */
+  readonly pickRandom = new CellRandom();
+
+  constructor(tables: readonly TableSpec[], inputs: RunInputs) {
+    this.inputs = inputs;
+    this.faker = createFaker(inputs.locale, { next: () => this.#randoms[this.#depth].next() });
+    for (const spec of tables) this.#tables.set(spec.name, new TableGenerator(this, spec));
+  }
+
+  /** The generator of a table; throws for an unknown name. */
+  table(name: string): TableGenerator {
+    const table = this.#tables.get(name);
+    if (!table) throw new Error(`Unknown table "${name}"`);
+    return table;
+  }
+
+  /** Every table generator, in config order. */
+  tables(): TableGenerator[] {
+    return [...this.#tables.values()];
+  }
+
+  /**
+   * Replaces what children see of a parent table (by default: all `row_count` generated
+   * rows). The streaming server points children at the rows committed so far.
+   */
+  setParentSource(table: string, source: ParentSource): void {
+    this.#parents.set(table, source);
+  }
+
+  /** What children see of a parent table. */
+  parent(name: string): ParentSource {
+    let source = this.#parents.get(name);
+    if (!source) {
+      source = this.table(name).asParent();
+      this.#parents.set(name, source);
+    }
+    return source;
+  }
+
+  /** Enters a cell: a fresh random stream positioned at (key, rowId). */
+  enterCell(key: number, rowId: number): CellRandom {
+    const depth = ++this.#depth;
+    if (depth === this.#randoms.length) this.#randoms.push(new CellRandom());
+    const random = this.#randoms[depth];
+    random.reset(key, rowId);
+    return random;
+  }
+
+  /** Leaves the cell entered last. */
+  leaveCell(): void {
+    this.#depth--;
+  }
+}
+
+/** Uniform float in [0, 1) from a key and a row id, without a generator. */
+function unitHash(key: number, rowId: number): number {
+  const lo = rowId | 0;
+  const hi = Math.floor(rowId / 4294967296) | 0;
+  return fmix32(mix2(mix2(key, lo), hi)) / 4294967296;
+}
+
+/** Generates the rows of one table. */
+export class TableGenerator {
+  readonly spec: TableSpec;
+  readonly #engine: Engine;
+  readonly #columns: PlannedColumn[];
+  readonly #byName = new Map<string, number>();
+  #batchRow?: RowState;
+  #lookupRow?: RowState;
+  #resolving = new Set<string>();
+  #schema?: arrow.Schema;
+
+  constructor(engine: Engine, spec: TableSpec) {
+    this.#engine = engine;
+    this.spec = spec;
+    const seed = engine.inputs.seed;
+    this.#columns = spec.columns.map((c, index) => {
+      this.#byName.set(c.name, index);
+      return {
+        index,
+        name: c.name,
+        expr: c.expr,
+        declared: c.type,
+        nullFraction: c.nullFraction,
+        cellKey: streamKey(seed, spec.name, c.name),
+        nullKey: streamKey(seed, spec.name, c.name, "null"),
+        fks: c.expr.foreignKeys.map((fk, i) => ({
+          parentTable: fk.table,
+          column: fk.column,
+          distribution: fk.distribution,
+          param: fk.param,
+          parentAttr: fk.parentAttr,
+          weights: fk.weights,
+          isUnique: fk.isUnique,
+          pickKey: streamKey(seed, spec.name, c.name, "fk", String(i)),
+          uniqueKey: streamKey(seed, spec.name, c.name, "unique", String(i)),
+          samplerCount: -1,
+        })),
+        copies: [],
+      };
+    });
+    for (const column of this.#columns) {
+      column.copies = column.expr.copies.map((copy) => ({
+        fkColumn: this.columnIndex(copy.fkColumn),
+        parentTable: copy.table,
+        column: copy.column,
+      }));
+    }
+  }
+
+  /** Table name. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Index of a column by name; throws for an unknown one. */
+  columnIndex(name: string): number {
+    const index = this.#byName.get(name);
+    if (index === undefined) throw new Error(`Table "${this.name}" has no column "${name}"`);
+    return index;
+  }
+
+  /** Storage type of a column: declared, or inferred from its expression. */
+  columnType(name: string): ColumnType {
+    const column = this.#columns[this.columnIndex(name)];
+    this.#resolveType(column);
+    return column.type!;
+  }
+
+  #resolveType(column: PlannedColumn): void {
+    if (column.type) return;
+    const key = column.name;
+    if (this.#resolving.has(key)) {
+      throw new Error(`Column "${key}" of table "${this.name}" depends on itself`);
+    }
+    this.#resolving.add(key);
+    try {
+      const engine = this.#engine;
+      const inferred = column.expr.inferType({
+        column: (name) => staticTypeOf(this.columnType(name)),
+        foreignKey: (i) => {
+          const fk = column.fks[i];
+          return staticTypeOf(engine.parent(fk.parentTable).columnType(fk.column));
+        },
+        copyFromFk: (i) => {
+          const copy = column.copies[i];
+          return staticTypeOf(engine.parent(copy.parentTable).columnType(copy.column));
+        },
+      });
+      column.staticType = inferred;
+      column.type = column.declared ?? defaultColumnType(inferred);
+    } finally {
+      this.#resolving.delete(key);
+    }
+  }
+
+  /** The Arrow schema of this table's batches, fixed before the first row. */
+  schema(): arrow.Schema {
+    if (!this.#schema) {
+      const fields = this.#columns.map((c) => {
+        this.#resolveType(c);
+        return new arrow.Field(c.name, arrowType(c.type!), true);
+      });
+      this.#schema = new arrow.Schema(fields);
+    }
+    return this.#schema;
+  }
+
+  /** Generates rows `firstRowId .. firstRowId + count - 1` as one record batch. */
+  batch(firstRowId: number, count: number): arrow.RecordBatch {
+    const schema = this.schema();
+    const builders = this.#columns.map((c) =>
+      new ColumnBuilder(c.type!, count, { floatText: c.staticType === "float" })
+    );
+    const state = this.#batchRow ??= this.#newRowState();
+    const width = builders.length;
+    for (let r = 0; r < count; r++) {
+      state.reset(firstRowId + r);
+      for (let j = 0; j < width; j++) {
+        const value = this.cell(state, j);
+        try {
+          builders[j].append(value);
+        } catch (error) {
+          throw new GenerationError(this.name, this.#columns[j].name, state.rowId, error);
+        }
+      }
+    }
+    const children = builders.map((b) => b.finish());
+    const data = arrow.makeData({
+      type: new arrow.Struct(schema.fields),
+      length: count,
+      nullCount: 0,
+      children,
+    });
+    return new arrow.RecordBatch(schema, data);
+  }
+
+  /** The stored value of a column in the row with this id (recomputed, not cached). */
+  value(column: string, rowId: number): Value {
+    const index = this.columnIndex(column);
+    const planned = this.#columns[index];
+    this.#resolveType(planned);
+    const state = this.#lookupRow ??= this.#newRowState();
+    if (state.rowId !== rowId) state.reset(rowId);
+    const raw = this.cell(state, index);
+    try {
+      return normalizeValue(raw, planned.type!, planned.staticType === "float");
+    } catch (error) {
+      throw new GenerationError(this.name, column, rowId, error);
+    }
+  }
+
+  /** This table as a parent with all of its `row_count` rows. */
+  asParent(): ParentSource {
+    return {
+      count: () => this.spec.rowCount,
+      value: (column, index) => this.value(column, this.spec.startRowId + index),
+      columnType: (column) => this.columnType(column),
+    };
+  }
+
+  #newRowState(): RowState {
+    return new RowState(
+      this,
+      this.#columns.length,
+      this.#engine.faker,
+      this.#engine.inputs.now,
+      this.#engine.pickRandom,
+    );
+  }
+
+  /** Computes (once per row) the value of column `index` in `state`'s row. */
+  cell(state: RowState, index: number): Value {
+    const status = state.status[index];
+    if (status === 2) return state.values[index];
+    const column = this.#columns[index];
+    if (status === 1) {
+      throw new GenerationError(
+        this.name,
+        column.name,
+        state.rowId,
+        "the column depends on itself",
+      );
+    }
+    let value: Value = null;
+    if (column.nullFraction === 0 || unitHash(column.nullKey, state.rowId) >= column.nullFraction) {
+      state.status[index] = 1;
+      const engine = this.#engine;
+      const savedColumn = state.current;
+      const savedRandom = state.random;
+      state.current = column;
+      state.random = engine.enterCell(column.cellKey, state.rowId);
+      try {
+        value = column.expr.evaluate(state);
+      } catch (error) {
+        state.status[index] = 0;
+        if (error instanceof GenerationError) throw error;
+        throw new GenerationError(this.name, column.name, state.rowId, error);
+      } finally {
+        engine.leaveCell();
+        state.current = savedColumn;
+        state.random = savedRandom;
+      }
+    }
+    state.values[index] = value;
+    state.status[index] = 2;
+    return value;
+  }
+
+  /** The value of the i-th `foreign_key` call of `column` in this row. */
+  foreignKeyValue(state: RowState, column: PlannedColumn, i: number): Value {
+    const fk = column.fks[i];
+    const parent = this.#engine.parent(fk.parentTable);
+    const index = this.#pick(fk, parent, state.rowId);
+    if (column.expr.isForeignKey) state.picked[column.index] = index;
+    return parent.value(fk.column, index);
+  }
+
+  /** The value `copy_from_fk` copies: the parent's value in the row the key column picked. */
+  copyValue(state: RowState, copy: CopyBinding): Value {
+    const key = this.cell(state, copy.fkColumn);
+    if (key === null) return null;
+    const index = state.picked[copy.fkColumn];
+    if (index < 0) {
+      throw new Error(
+        `copy_from_fk needs column "${
+          this.#columns[copy.fkColumn].name
+        }" to be a foreign_key(...) column`,
+      );
+    }
+    return this.#engine.parent(copy.parentTable).value(copy.column, index);
+  }
+
+  #pick(fk: ForeignKeyBinding, parent: ParentSource, rowId: number): number {
+    const count = parent.count();
+    if (count <= 0) {
+      throw new Error(`parent table "${fk.parentTable}" has no rows to reference yet`);
+    }
+    if (fk.isUnique) return this.#pickUnique(fk, count, rowId);
+    if (fk.samplerCount !== count) {
+      fk.sampler = this.#sampler(fk, parent, count);
+      fk.samplerCount = count;
+    }
+    const random = this.#engine.pickRandom;
+    random.reset(fk.pickKey, rowId);
+    return fk.sampler!.sample(random);
+  }
+
+  #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
+    const ordinal = rowId - this.spec.startRowId;
+    if (ordinal < 0 || ordinal >= count) {
+      throw new Error(
+        `foreign_key("${fk.parentTable}", "${fk.column}", is_unique=True) ran out of parent keys: ` +
+          `parent "${fk.parentTable}" has ${count} rows, so at most ${count} child rows can have a unique key`,
+      );
+    }
+    if (!fk.permutation || fk.samplerCount !== count) {
+      fk.permutation = new Permutation(count, fk.uniqueKey);
+      fk.samplerCount = count;
+    }
+    return fk.permutation.permute(ordinal);
+  }
+
+  #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number): IndexSampler {
+    switch (fk.distribution) {
+      case "uniform":
+        return uniformSampler(count);
+      case "zipf":
+        return zipfSampler(count, fk.param ?? DEFAULT_ZIPF_PARAM);
+      case "weighted_parent":
+        return aliasSampler(parentWeights(parent, fk, count));
+      default:
+        throw new Error(`Unknown distribution "${fk.distribution}"`);
+    }
+  }
+}
+
+/** Weight of each parent row: `weights[str(parent[parent_attr])]`, 1.0 when absent. */
+function parentWeights(parent: ParentSource, fk: ForeignKeyBinding, count: number): Float64Array {
+  const weights = new Float64Array(count);
+  const table = fk.weights ?? {};
+  for (let i = 0; i < count; i++) {
+    const attr = fk.parentAttr === undefined ? null : parent.value(fk.parentAttr, i);
+    const w = table[pyStr(attr)];
+    weights[i] = typeof w === "number" ? w : 1;
+  }
+  return weights;
+}

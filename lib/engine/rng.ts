@@ -1,0 +1,99 @@
+/**
+ * Deterministic random numbers for generation.
+ *
+ * Every cell gets its own generator, seeded from (run seed, table, column, row id), so a
+ * cell's value never depends on which other cells were generated before it: batch size,
+ * restarts and worker count cannot change a row. Reseeding must be cheap because it
+ * happens once per cell; the generator is pure-rand's xoroshiro128+ built from four
+ * hashed state words.
+ *
+ * @module
+ */
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+
+/** 32-bit finaliser of MurmurHash3: spreads every input bit over the whole word. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Combines two 32-bit words into one well-mixed 32-bit word (order matters). */
+export function mix2(a: number, b: number): number {
+  return fmix32((Math.imul(a ^ 0x9e3779b9, 0x01000193) ^ b) + 0x7f4a7c15);
+}
+
+/** Stable 32-bit hash of a string (FNV-1a, then mixed), used to name streams of randomness. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/** Splits a row id (any safe integer, negative included) into two 32-bit words. */
+function rowWords(rowId: number): [number, number] {
+  const lo = rowId | 0;
+  const hi = Math.floor(rowId / 4294967296) | 0;
+  return [lo, hi];
+}
+
+/** Derives the 32-bit key of a named stream under a seed: `streamKey(seed, "orders", "id")`. */
+export function streamKey(seed: number, ...names: string[]): number {
+  let h = fmix32(seed >>> 0 ^ Math.floor(seed / 4294967296));
+  for (const name of names) h = mix2(h, hashString(name));
+  return h;
+}
+
+const TWO_POW_32 = 4294967296;
+const TWO_POW_53 = 9007199254740992;
+
+/**
+ * A reseedable random source. `reset(key, rowId)` positions it at the start of the stream
+ * for one cell; afterwards draws are a pure function of (key, rowId).
+ */
+export class CellRandom {
+  #gen: RandomGenerator = xoroshiro128plusFromState([1, 2, 3, 4]);
+
+  /** Positions the generator at the start of the stream for (key, rowId). */
+  reset(key: number, rowId: number): void {
+    const [lo, hi] = rowWords(rowId);
+    const a = mix2(key, lo);
+    const b = mix2(a, hi);
+    const c = mix2(b, 0x6a09e667);
+    const d = mix2(c, 0xbb67ae85);
+    // xoroshiro must not start from the all-zero state.
+    this.#gen = xoroshiro128plusFromState([a | 0, b | 0, c | 0, (d | 1) | 0]);
+  }
+
+  /** Next unsigned 32-bit integer. */
+  nextUint32(): number {
+    return this.#gen.next() >>> 0;
+  }
+
+  /** Uniform float in [0, 1) with 53 bits of precision. */
+  next(): number {
+    const hi = this.#gen.next() >>> 5; // 27 bits
+    const lo = this.#gen.next() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / TWO_POW_53;
+  }
+
+  /** Uniform integer in [min, max], both inclusive, without modulo bias. */
+  int(min: number, max: number): number {
+    const span = max - min + 1;
+    if (span <= 0) throw new RangeError(`Empty integer range [${min}, ${max}]`);
+    if (span <= TWO_POW_32) {
+      const limit = TWO_POW_32 - (TWO_POW_32 % span);
+      let x = this.nextUint32();
+      while (x >= limit) x = this.nextUint32();
+      return min + (x % span);
+    }
+    return min + Math.floor(this.next() * span);
+  }
+}

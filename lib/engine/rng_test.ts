@@ -1,0 +1,58 @@
+import { assert, assertEquals, assertNotEquals } from "../../tests/_assert.ts";
+import { CellRandom, hashString, streamKey } from "./rng.ts";
+
+Deno.test("a reset stream repeats exactly", () => {
+  const a = new CellRandom(), b = new CellRandom();
+  a.reset(123, 456);
+  const first = [a.next(), a.int(1, 6), a.nextUint32()];
+  a.next();
+  b.reset(123, 456);
+  assertEquals([b.next(), b.int(1, 6), b.nextUint32()], first);
+});
+
+Deno.test("neighbouring rows and keys give unrelated streams", () => {
+  const r = new CellRandom();
+  const firsts = new Set<number>();
+  for (let row = 0; row < 1000; row++) {
+    r.reset(1, row);
+    firsts.add(r.nextUint32());
+  }
+  for (let key = 0; key < 1000; key++) {
+    r.reset(key, 5);
+    firsts.add(r.nextUint32());
+  }
+  assert(firsts.size > 1990);
+});
+
+Deno.test("floats are in [0, 1) and ints honour inclusive bounds", () => {
+  const r = new CellRandom();
+  r.reset(9, 9);
+  let sum = 0;
+  const seen = new Set<number>();
+  for (let i = 0; i < 10000; i++) {
+    const x = r.next();
+    assert(x >= 0 && x < 1);
+    sum += x;
+    seen.add(r.int(-2, 2));
+  }
+  assert(Math.abs(sum / 10000 - 0.5) < 0.02);
+  assertEquals([...seen].sort(), [-1, -2, 0, 1, 2].sort());
+});
+
+Deno.test("large and negative row ids are distinct streams", () => {
+  const r = new CellRandom();
+  r.reset(1, 2 ** 40);
+  const a = r.nextUint32();
+  r.reset(1, 2 ** 40 + 1);
+  const b = r.nextUint32();
+  r.reset(1, -1);
+  const c = r.nextUint32();
+  assertNotEquals(a, b);
+  assertNotEquals(a, c);
+});
+
+Deno.test("stream keys depend on seed and names", () => {
+  assertNotEquals(streamKey(1, "t", "c"), streamKey(2, "t", "c"));
+  assertNotEquals(streamKey(1, "t", "c"), streamKey(1, "tc"));
+  assertEquals(hashString("abc"), hashString("abc"));
+});

@@ -1,0 +1,39 @@
+/**
+ * What the engine needs to know about tables: a narrow view of the validated config, so
+ * the engine can be driven by a config file, by tests, or by the streaming server alike.
+ *
+ * @module
+ */
+import type { CompiledExpression } from "../expr/types.ts";
+import type { ColumnType } from "./column_types.ts";
+
+/** One column to generate. */
+export interface ColumnSpec {
+  name: string;
+  expr: CompiledExpression;
+  /** Declared storage type; inferred from the expression when absent. */
+  type?: ColumnType;
+  /** Fraction of rows (0..1) that are null, decided per cell from the seed. */
+  nullFraction: number;
+}
+
+/** One table to generate. */
+export interface TableSpec {
+  name: string;
+  /** Row id of the first row. */
+  startRowId: number;
+  /** Rows a batch run writes. */
+  rowCount: number;
+  columns: ColumnSpec[];
+  primaryKey?: string;
+}
+
+/** Inputs of a run besides the tables: together with them they decide every value. */
+export interface RunInputs {
+  /** The run's seed. */
+  seed: number;
+  /** Python-style locale name for faker, e.g. `en_US`. */
+  locale: string;
+  /** Logical "now" for relative dates and `datetime.now()`. */
+  now: Date;
+}

@@ -1,0 +1,240 @@
+/**
+ * Python's builtin functions that make sense in a cell: conversions (`int`, `float`,
+ * `str`, `bool`), `round` with banker's rounding, `len`, `min`, `max`, `abs`, `sum` and a
+ * few more. All are pure, so calls on literals are computed at compile time.
+ *
+ * @module
+ */
+import { hintType, isNumeric, joinTypes, type Node } from "./compiled_node.ts";
+import { formatValue } from "./format.ts";
+import type { FunctionSpec } from "./function_spec.ts";
+import { add, order, power, truthy, typeName } from "./operators.ts";
+import { pyRound, toFloat, toInt } from "./numbers.ts";
+import { ExprRuntimeError } from "./runtime_error.ts";
+import type { CellContext, TypeEnvironment } from "./types.ts";
+import { PyDate, pyRepr, pyStr, type StaticType, type Value } from "./values.ts";
+
+/** The items of a list, the characters of a string or the keys of a dict. */
+export function iterate(fn: string, value: Value): readonly Value[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return [...value];
+  if (
+    value !== null && typeof value === "object" && !(value instanceof Date) &&
+    !(value instanceof PyDate)
+  ) {
+    return Object.keys(value);
+  }
+  throw new ExprRuntimeError(`${fn}() needs a list, string or dict, not ${typeName(value)}`);
+}
+
+function needNumber(fn: string, value: Value): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return Number(value);
+  throw new ExprRuntimeError(`${fn}() needs a number, not ${typeName(value)}`);
+}
+
+/** Type of the items a call of min/max/sum looks at: the list's items, or the arguments. */
+function itemsType(args: readonly Node[], env: TypeEnvironment): StaticType {
+  const positional = args[0].items;
+  const only = positional?.length === 1 ? positional[0] : undefined;
+  if (only && only.type(env) === "list") return only.itemType?.(env) ?? "any";
+  if (only && only.type(env) === "str") return "str";
+  return args[0].itemType?.(env) ?? "any";
+}
+
+function extreme(fn: string, values: Value, sign: 1 | -1): Value {
+  const list = values as Value[];
+  const items = list.length === 1 ? iterate(fn, list[0]) : list;
+  if (items.length === 0) throw new ExprRuntimeError(`${fn}() of an empty list`);
+  let best = items[0];
+  for (let i = 1; i < items.length; i++) {
+    if (order(items[i], best) * sign > 0) best = items[i];
+  }
+  return best;
+}
+
+function numericResult(type: StaticType): StaticType {
+  return type === "bool" ? "int" : isNumeric(type) ? type : "any";
+}
+
+const str = (_: CellContext, value: Value) => pyStr(value);
+const floatStr = (_: CellContext, value: Value) => pyStr(value, true);
+
+/** Builtin functions, keyed by name. */
+export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
+  round: {
+    summary:
+      "Rounds to `ndigits` decimals (ties to even, like Python); without `ndigits`, to an int.",
+    params: ["number", ["ndigits", null]],
+    pure: true,
+    returns(args, env) {
+      const ndigits = args[1].constant;
+      if (ndigits && ndigits.value === null) return "int";
+      const type = args[0].type(env);
+      return type === "int" || type === "bool" ? "int" : "float";
+    },
+    impl: (_: CellContext, number: Value, ndigits: Value) =>
+      pyRound(needNumber("round", number), ndigits === null ? null : toInt(ndigits)),
+  },
+  int: {
+    summary:
+      "Converts to int: truncates floats toward zero, parses strings (optionally in `base`).",
+    params: ["value", ["base", null]],
+    pure: true,
+    returns: "int",
+    impl: (_: CellContext, value: Value, base: Value) =>
+      toInt(value, base === null ? null : toInt(base)),
+  },
+  float: {
+    summary: 'Converts to float: numbers, and strings such as `"1.5"` or `"inf"`.',
+    params: [["value", 0]],
+    pure: true,
+    returns: "float",
+    impl: (_: CellContext, value: Value) => toFloat(value),
+  },
+  str: {
+    summary: 'Python\'s text form of a value: `str(3.0)` is `"3.0"`, `str(None)` is `"None"`.',
+    params: [["value", ""]],
+    pure: true,
+    returns: "str",
+    impl: str,
+    specialize: (args) => (hintType(args[0]) === "float" ? floatStr : str),
+  },
+  bool: {
+    summary: 'Python truthiness: `0`, `""`, `None`, `[]` and `{}` are False.',
+    params: [["value", false]],
+    pure: true,
+    returns: "bool",
+    impl: (_: CellContext, value: Value) => truthy(value),
+  },
+  len: {
+    summary: "The length of a string, list or dict.",
+    params: ["value"],
+    pure: true,
+    returns: "int",
+    impl(_: CellContext, value: Value) {
+      if (typeof value === "string") {
+        return /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
+      }
+      return iterate("len", value).length;
+    },
+  },
+  abs: {
+    summary: "The absolute value of a number.",
+    params: ["number"],
+    pure: true,
+    returns: (args, env) => numericResult(args[0].type(env)),
+    impl: (_: CellContext, number: Value) => Math.abs(needNumber("abs", number)),
+  },
+  min: {
+    summary: "The smallest of the arguments, or of the items of one list.",
+    params: ["values"],
+    variadic: true,
+    pure: true,
+    returns: itemsType,
+    impl: (_: CellContext, values: Value) => extreme("min", values, -1),
+  },
+  max: {
+    summary: "The largest of the arguments, or of the items of one list.",
+    params: ["values"],
+    variadic: true,
+    pure: true,
+    returns: itemsType,
+    impl: (_: CellContext, values: Value) => extreme("max", values, 1),
+  },
+  sum: {
+    summary: "The sum of a list of numbers, plus `start`.",
+    params: ["iterable", ["start", 0]],
+    pure: true,
+    returns: (args, env) =>
+      numericResult(joinTypes(args[0].itemType?.(env) ?? "any", args[1].type(env))),
+    impl(_: CellContext, iterable: Value, start: Value) {
+      let total = start;
+      for (const item of iterate("sum", iterable)) total = add(total, item);
+      return total;
+    },
+  },
+  pow: {
+    summary: "`base ** exp`.",
+    params: ["base", "exp"],
+    pure: true,
+    returns(args, env) {
+      const [a, b] = [args[0].type(env), args[1].type(env)];
+      if (a === "float" || b === "float") return "float";
+      return isNumeric(a) && isNumeric(b) ? "int" : "any";
+    },
+    impl: (_: CellContext, base: Value, exp: Value) => power(base, exp),
+  },
+  format: {
+    summary: 'Formats a value with a format spec: `format(3.14159, ".2f")` is `"3.14"`.',
+    params: ["value", ["format_spec", ""]],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec)),
+    specialize: (args) =>
+      hintType(args[0]) === "float"
+        ? (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec), true)
+        : (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec)),
+  },
+  repr: {
+    summary: "Python's `repr`: strings in quotes.",
+    params: ["value"],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, value: Value) => pyRepr(value),
+  },
+  sorted: {
+    summary: "A sorted copy of a list (`reverse=True` for descending).",
+    params: ["iterable", ["reverse", false]],
+    pure: true,
+    returns: "list",
+    impl(_: CellContext, iterable: Value, reverse: Value) {
+      const items = [...iterate("sorted", iterable)].sort((a, b) => order(a, b));
+      return truthy(reverse) ? items.reverse() : items;
+    },
+  },
+  list: {
+    summary: "A list of the items of a list, the characters of a string or the keys of a dict.",
+    params: [["iterable", []]],
+    pure: true,
+    returns: "list",
+    impl: (_: CellContext, iterable: Value) => [...iterate("list", iterable)],
+  },
+  ord: {
+    summary: "The code point of a one-character string.",
+    params: ["char"],
+    pure: true,
+    returns: "int",
+    impl(_: CellContext, char: Value) {
+      if (typeof char !== "string" || [...char].length !== 1) {
+        throw new ExprRuntimeError("ord() needs a string of one character");
+      }
+      return char.codePointAt(0)!;
+    },
+  },
+  chr: {
+    summary: "The one-character string of a code point.",
+    params: ["code"],
+    pure: true,
+    returns: "str",
+    impl(_: CellContext, code: Value) {
+      const n = toInt(code);
+      if (n < 0 || n > 0x10ffff) throw new ExprRuntimeError(`chr() code ${n} is out of range`);
+      return String.fromCodePoint(n);
+    },
+  },
+};
+
+/** Why some Python builtins are missing, with what to use instead. */
+export const BUILTIN_ALTERNATIVES: Readonly<Record<string, string>> = {
+  print: "Nothing is printed while generating; the expression's value is the cell's value.",
+  range: "Write the list out, or use `random.randrange(start, stop)` for a random member.",
+  eval: "Write the expression directly.",
+  exec: "Write the expression directly.",
+  open: "Expressions cannot read files.",
+  input: "Expressions cannot read input.",
+  type: "Types are not available; compare values instead.",
+  isinstance: "Types are not available; compare values instead.",
+  timedelta:
+    'Date arithmetic is not supported yet; use `fake.date_between(start_date="-30d", end_date="today")`.',
+};

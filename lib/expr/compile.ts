@@ -1,0 +1,726 @@
+/**
+ * The checker and compiler: walks the syntax tree once, resolving names, checking calls
+ * and types that are known statically, and building a tree of closures. Evaluation never
+ * looks at the syntax tree again; constant sub-expressions are computed here, once.
+ *
+ * @module
+ */
+import type {
+  AttributeNode,
+  BinaryNode,
+  CallNode,
+  CompareNode,
+  ConditionalNode,
+  DictNode,
+  Expr,
+  FStringNode,
+  LogicalNode,
+  NameNode,
+  Program,
+  SliceNode,
+  SubscriptNode,
+  UnaryNode,
+} from "./ast.ts";
+import { BUILTIN_ALTERNATIVES, BUILTINS } from "./builtins.ts";
+import {
+  brokenNode,
+  constantNode,
+  type Evaluator,
+  hintType,
+  isNumeric,
+  joinTypes,
+  type Node,
+} from "./compiled_node.ts";
+import {
+  DATE_CONSTRUCTOR,
+  DATE_FUNCTIONS,
+  DATETIME_CONSTRUCTOR,
+  DATETIME_FUNCTIONS,
+} from "./datetime_module.ts";
+import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
+import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
+import { convertAndFormat, parseSpec } from "./format.ts";
+import {
+  bindArguments,
+  callNode,
+  compileArguments,
+  type FunctionSpec,
+  listOf,
+} from "./function_spec.ts";
+import { compileAttribute, compileMethodCall } from "./method_call.ts";
+import {
+  add,
+  contains,
+  dictKey,
+  equals,
+  floorDivide,
+  greaterEqual,
+  greaterThan,
+  identical,
+  lessEqual,
+  lessThan,
+  modulo,
+  multiply,
+  negate,
+  power,
+  subtract,
+  trueDivide,
+  truthy,
+  unaryPlus,
+} from "./operators.ts";
+import { arithmeticType, OPERATOR_VERBS } from "./operator_types.ts";
+import { RANDOM_ALTERNATIVES, RANDOM_FUNCTIONS } from "./random_module.ts";
+import { compileCopyFromFk, compileForeignKey } from "./references.ts";
+import type { Scope } from "./scope.ts";
+import { sliceOf, subscriptOf } from "./subscript.ts";
+import { closestString } from "./suggest.ts";
+import type {
+  CellContext,
+  CompileOptions,
+  CopyFromFkCall,
+  ExprDiagnostic,
+  ForeignKeyCall,
+  Span,
+  TypeEnvironment,
+} from "./types.ts";
+import type { StaticType, Value } from "./values.ts";
+
+/** Names that are always defined. */
+const MODULES = ["fake", "faker", "random", "datetime", "date"] as const;
+type ModuleName = typeof MODULES[number];
+
+/** An example call per module, for messages about using a module as a value. */
+const MODULE_EXAMPLES: Record<ModuleName, string> = {
+  fake: "fake.name()",
+  faker: "faker.person.firstName()",
+  random: "random.randint(1, 10)",
+  datetime: "datetime.now()",
+  date: "date.today()",
+};
+
+/** Functions called by bare name, besides the builtins. */
+const SPECIAL_FUNCTIONS = ["foreign_key", "copy_from_fk"];
+
+/** The function tables of `module.name(...)` calls. */
+const MODULE_FUNCTIONS: Partial<Record<ModuleName, Readonly<Record<string, FunctionSpec>>>> = {
+  random: RANDOM_FUNCTIONS,
+  datetime: DATETIME_FUNCTIONS,
+  date: DATE_FUNCTIONS,
+};
+
+/** Everything compilation learned, and the root of the closure tree. */
+export interface CompiledProgram {
+  root: Node;
+  errors: ExprDiagnostic[];
+  warnings: ExprDiagnostic[];
+  columnRefs: string[];
+  usesRowId: boolean;
+  foreignKeys: ForeignKeyCall[];
+  copies: CopyFromFkCall[];
+  /** The root is a single `foreign_key(...)` call. */
+  isForeignKey: boolean;
+}
+
+/** Checks and compiles a parsed program. */
+export function compileProgram(
+  source: string,
+  program: Program,
+  options: CompileOptions,
+): CompiledProgram {
+  const compiler = new Compiler(source, options);
+  const statement = program.body[0];
+  const root = compiler.compile(statement.expr);
+  return {
+    root,
+    errors: compiler.errors,
+    warnings: compiler.warnings,
+    columnRefs: [...compiler.columnRefs],
+    usesRowId: compiler.usesRowId,
+    foreignKeys: compiler.foreignKeys,
+    copies: compiler.copies,
+    isForeignKey: compiler.foreignKeyNodes.has(root),
+  };
+}
+
+class Compiler implements Scope {
+  readonly source: string;
+  readonly options: CompileOptions;
+  readonly errors: ExprDiagnostic[] = [];
+  readonly warnings: ExprDiagnostic[] = [];
+  readonly columnRefs = new Set<string>();
+  readonly foreignKeys: ForeignKeyCall[] = [];
+  readonly copies: CopyFromFkCall[] = [];
+  readonly foreignKeyNodes = new Set<Node>();
+  usesRowId = false;
+  readonly #columns: Set<string>;
+
+  constructor(source: string, options: CompileOptions) {
+    this.source = source;
+    this.options = options;
+    this.#columns = new Set(options.columns);
+  }
+
+  error(code: string, message: string, span: Span, hint?: string): void {
+    this.errors.push(errorAt(code, message, span, hint));
+  }
+
+  warn(code: string, message: string, span: Span, hint?: string): void {
+    this.warnings.push(warningAt(code, message, span, hint));
+  }
+
+  addForeignKey(call: ForeignKeyCall): number {
+    return this.foreignKeys.push(call) - 1;
+  }
+
+  addCopy(call: CopyFromFkCall): number {
+    return this.copies.push(call) - 1;
+  }
+
+  addColumnRef(name: string): void {
+    this.columnRefs.add(name);
+  }
+
+  compile(expr: Expr): Node {
+    switch (expr.kind) {
+      case "literal":
+        return constantNode(expr.value, expr.span, expr.type);
+      case "fstring":
+        return this.#fstring(expr);
+      case "name":
+        return this.#name(expr);
+      case "list":
+        return listOf(expr.items.map((item) => this.compile(item)), expr.span);
+      case "dict":
+        return this.#dict(expr);
+      case "unary":
+        return this.#unary(expr);
+      case "binary":
+        return this.#binary(expr);
+      case "logical":
+        return this.#logical(expr);
+      case "compare":
+        return this.#compare(expr);
+      case "conditional":
+        return this.#conditional(expr);
+      case "call":
+        return this.#call(expr);
+      case "attribute":
+        return this.#attribute(expr);
+      case "subscript":
+        return this.#subscript(expr);
+    }
+  }
+
+  // --- names ---------------------------------------------------------------------------
+
+  /** Whether `name` refers to a column of this table (other than the one being compiled). */
+  #isColumn(name: string): boolean {
+    return this.#columns.has(name) && name !== this.options.self;
+  }
+
+  #name(node: NameNode): Node {
+    const name = node.name;
+    if (name === "row_id") {
+      this.usesRowId = true;
+      return { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
+    }
+    if (this.#isColumn(name)) {
+      this.columnRefs.add(name);
+      return {
+        span: node.span,
+        evaluate: (ctx) => ctx.column(name),
+        type: (env) => env.column(name),
+      };
+    }
+    if ((MODULES as readonly string[]).includes(name)) {
+      this.error(
+        "bad-expression",
+        `\`${name}\` is a module, not a value`,
+        node.span,
+        `Call one of its functions, e.g. \`${MODULE_EXAMPLES[name as ModuleName]}\`.`,
+      );
+    } else if (this.#isFunctionName(name)) {
+      this.error(
+        "bad-expression",
+        `\`${name}\` is a function: call it`,
+        node.span,
+        `Write \`${name}(...)\`.`,
+      );
+    } else if (name === this.options.self) {
+      this.error(
+        "self-reference",
+        `Column \`${name}\` cannot use its own value`,
+        node.span,
+        "Use another column of the table, or `row_id`.",
+      );
+    } else {
+      this.#unknownName(node);
+    }
+    return brokenNode(node.span);
+  }
+
+  #isFunctionName(name: string): boolean {
+    return Object.hasOwn(BUILTINS, name) || SPECIAL_FUNCTIONS.includes(name) ||
+      name === "datetime" ||
+      name === "date";
+  }
+
+  #unknownName(node: NameNode): void {
+    const columns = this.options.columns.filter((c) => c !== this.options.self);
+    const candidates = [...columns, "row_id", ...MODULES, "True", "False", "None"];
+    const suggestion = closestString(node.name, candidates);
+    const hint = didYouMean(suggestion) ??
+      (columns.length && columns.length <= 12
+        ? `Columns of this table: ${columns.join(", ")}.`
+        : undefined);
+    this.error(
+      "unknown-name",
+      `Unknown name \`${node.name}\`: it is not a column of this table`,
+      node.span,
+      hint,
+    );
+  }
+
+  // --- literals and containers ---------------------------------------------------------
+
+  #dict(expr: DictNode): Node {
+    const keys = expr.entries.map((entry) => this.compile(entry.key));
+    const values = expr.entries.map((entry) => this.compile(entry.value));
+    for (const key of keys) {
+      const type = hintType(key);
+      if (type === "list" || type === "dict" || type === "date" || type === "datetime") {
+        this.error(
+          "bad-expression",
+          `A ${type} cannot be a dict key`,
+          key.span,
+          "Use a string or a number.",
+        );
+      }
+    }
+    const itemType = (env: TypeEnvironment) =>
+      values.map((v) => v.type(env)).reduce(joinTypes, "none");
+    if ([...keys, ...values].every((node) => node.constant)) {
+      const value: Record<string, Value> = {};
+      keys.forEach((key, i) => (value[dictKey(key.constant!.value)] = values[i].constant!.value));
+      return {
+        span: expr.span,
+        evaluate: () => value,
+        type: () => "dict",
+        itemType,
+        constant: { value },
+      };
+    }
+    const keyEvals = keys.map((k) => k.evaluate);
+    const valueEvals = values.map((v) => v.evaluate);
+    const evaluate = (ctx: CellContext) => {
+      const out: Record<string, Value> = {};
+      for (let i = 0; i < keyEvals.length; i++) out[dictKey(keyEvals[i](ctx))] = valueEvals[i](ctx);
+      return out;
+    };
+    return { span: expr.span, evaluate, type: () => "dict", itemType };
+  }
+
+  #fstring(expr: FStringNode): Node {
+    const pieces: Node[] = expr.parts.map((part) => {
+      if (typeof part === "string") return constantNode(part, expr.span);
+      const node = this.compile(part.expr);
+      const asFloat = hintType(node) === "float";
+      const { conversion, spec = "" } = part;
+      this.#checkSpec(node, spec, part.span);
+      const format = (value: Value) => convertAndFormat(value, conversion, spec, asFloat);
+      if (node.constant) {
+        try {
+          return constantNode(format(node.constant.value), part.span);
+        } catch (error) {
+          this.error("bad-value", (error as Error).message, part.span);
+          return brokenNode(part.span);
+        }
+      }
+      const inner = node.evaluate;
+      return { span: part.span, evaluate: (ctx) => format(inner(ctx)), type: () => "str" };
+    });
+    if (pieces.every((p) => p.constant)) {
+      return constantNode(pieces.map((p) => p.constant!.value as string).join(""), expr.span);
+    }
+    const evaluators = pieces.map((p) => p.evaluate);
+    const evaluate = (ctx: CellContext) => {
+      let out = "";
+      for (let i = 0; i < evaluators.length; i++) out += evaluators[i](ctx) as string;
+      return out;
+    };
+    return { span: expr.span, evaluate, type: () => "str" };
+  }
+
+  /** A malformed spec is certain to fail on every row when the value is a number or string. */
+  #checkSpec(node: Node, spec: string, span: Span): void {
+    const type = hintType(node);
+    if (spec === "" || !(isNumeric(type) || type === "str")) return;
+    try {
+      parseSpec(spec);
+    } catch (error) {
+      this.error(
+        "bad-expression",
+        (error as Error).message,
+        span,
+        "E.g. `{price:.2f}`, `{n:05d}` or `{name:>10}`.",
+      );
+    }
+  }
+
+  // --- operators ---------------------------------------------------------------------
+
+  #unary(expr: UnaryNode): Node {
+    const operand = this.compile(expr.operand);
+    if (expr.op === "not") {
+      const inner = operand.evaluate;
+      return this.#fold(
+        { span: expr.span, evaluate: (ctx) => !truthy(inner(ctx)), type: () => "bool" },
+        [operand],
+        (v) => !truthy(v),
+      );
+    }
+    const type = hintType(operand);
+    if (type !== "any" && !isNumeric(type)) {
+      this.error(
+        "bad-operand",
+        `Cannot apply unary \`${expr.op}\` to a ${type}`,
+        expr.span,
+        type === "str" ? "Convert it with `int(...)` or `float(...)` first." : undefined,
+      );
+      return brokenNode(expr.span);
+    }
+    const op = expr.op === "-" ? negate : unaryPlus;
+    const inner = operand.evaluate;
+    const resultType = (env: TypeEnvironment): StaticType => {
+      const t = operand.type(env);
+      return t === "bool" ? "int" : t;
+    };
+    return this.#fold({ span: expr.span, evaluate: (ctx) => op(inner(ctx)), type: resultType }, [
+      operand,
+    ], op);
+  }
+
+  #binary(expr: BinaryNode): Node {
+    const left = this.compile(expr.left);
+    const right = this.compile(expr.right);
+    const [lt, rt] = [hintType(left), hintType(right)];
+    if (arithmeticType(expr.op, lt, rt) === undefined) {
+      const hint = (lt === "str" && isNumeric(rt)) || (rt === "str" && isNumeric(lt))
+        ? 'Convert the number with `str(...)` first, or use an f-string: `f"{a}{b}"`.'
+        : undefined;
+      this.error(
+        "bad-operand",
+        `Cannot ${OPERATOR_VERBS[expr.op]} ${lt} and ${rt} with \`${expr.op}\``,
+        expr.span,
+        hint,
+      );
+      return brokenNode(expr.span);
+    }
+    const op = BINARY[expr.op];
+    const [l, r] = [left.evaluate, right.evaluate];
+    const negativeExponent = expr.op === "**" && typeof right.constant?.value === "number" &&
+      right.constant.value < 0;
+    const type = (env: TypeEnvironment): StaticType => {
+      if (negativeExponent) return "float";
+      return arithmeticType(expr.op, left.type(env), right.type(env)) ?? "any";
+    };
+    return this.#fold({ span: expr.span, evaluate: (ctx) => op(l(ctx), r(ctx)), type }, [
+      left,
+      right,
+    ], op);
+  }
+
+  #logical(expr: LogicalNode): Node {
+    const left = this.compile(expr.left);
+    const right = this.compile(expr.right);
+    const [l, r] = [left.evaluate, right.evaluate];
+    const type = (env: TypeEnvironment) => joinTypes(left.type(env), right.type(env));
+    if (left.constant) {
+      // Python decides from the left operand alone; the right one is still checked.
+      const pickLeft = truthy(left.constant.value) === (expr.op === "or");
+      return pickLeft ? { ...left, span: expr.span, type } : { ...right, span: expr.span, type };
+    }
+    const evaluate: Evaluator = expr.op === "and"
+      ? (ctx) => {
+        const v = l(ctx);
+        return truthy(v) ? r(ctx) : v;
+      }
+      : (ctx) => {
+        const v = l(ctx);
+        return truthy(v) ? v : r(ctx);
+      };
+    return { span: expr.span, evaluate, type };
+  }
+
+  #compare(expr: CompareNode): Node {
+    const operands = [
+      this.compile(expr.first),
+      ...expr.rest.map((part) => this.compile(part.right)),
+    ];
+    const ops = expr.rest.map((part) => COMPARE[part.op]);
+    const evaluators = operands.map((node) => node.evaluate);
+    let evaluate: Evaluator;
+    if (ops.length === 1) {
+      const [op] = ops;
+      const [a, b] = evaluators;
+      evaluate = (ctx) => op(a(ctx), b(ctx));
+    } else {
+      evaluate = (ctx) => {
+        let left = evaluators[0](ctx);
+        for (let i = 0; i < ops.length; i++) {
+          const right = evaluators[i + 1](ctx);
+          if (!ops[i](left, right)) return false;
+          left = right;
+        }
+        return true;
+      };
+    }
+    return this.#fold(
+      { span: expr.span, evaluate, type: () => "bool" },
+      operands,
+      () => evaluate(undefined!),
+    );
+  }
+
+  #conditional(expr: ConditionalNode): Node {
+    const test = this.compile(expr.test);
+    const then = this.compile(expr.then);
+    const otherwise = this.compile(expr.otherwise);
+    const type = (env: TypeEnvironment) => joinTypes(then.type(env), otherwise.type(env));
+    if (test.constant) {
+      const chosen = truthy(test.constant.value) ? then : otherwise;
+      return { ...chosen, span: expr.span, type };
+    }
+    const [t, a, b] = [test.evaluate, then.evaluate, otherwise.evaluate];
+    return { span: expr.span, evaluate: (ctx) => (truthy(t(ctx)) ? a(ctx) : b(ctx)), type };
+  }
+
+  /** Computes a node now when all its operands are constant; a failure is reported, not thrown later. */
+  #fold(node: Node, operands: readonly Node[], compute: (...values: Value[]) => Value): Node {
+    if (!operands.every((operand) => operand.constant)) return node;
+    try {
+      const value = compute(...operands.map((operand) => operand.constant!.value));
+      return { ...node, evaluate: () => value, constant: { value } };
+    } catch (error) {
+      this.error("bad-value", (error as Error).message, node.span);
+      return brokenNode(node.span);
+    }
+  }
+
+  // --- subscripts and attributes -----------------------------------------------------
+
+  #subscript(expr: SubscriptNode): Node {
+    const object = this.compile(expr.object);
+    const type = hintType(object);
+    if (type !== "any" && type !== "str" && type !== "list" && type !== "dict") {
+      this.error("bad-operand", `A ${type} value cannot be indexed with [...]`, expr.span);
+      return brokenNode(expr.span);
+    }
+    if (expr.index.kind === "slice") return this.#slice(expr, object, expr.index);
+    const index = this.compile(expr.index);
+    const [o, i] = [object.evaluate, index.evaluate];
+    const resultType = (env: TypeEnvironment): StaticType => {
+      const t = object.type(env);
+      return t === "str" ? "str" : object.itemType?.(env) ?? "any";
+    };
+    return this.#fold(
+      { span: expr.span, evaluate: (ctx) => subscriptOf(o(ctx), i(ctx)), type: resultType },
+      [object, index],
+      subscriptOf,
+    );
+  }
+
+  #slice(expr: SubscriptNode, object: Node, slice: SliceNode): Node {
+    const parts = [slice.lower, slice.upper, slice.step].map((part) =>
+      part ? this.compile(part) : constantNode(null, slice.span)
+    );
+    const [o, lo, hi, step] = [object, ...parts].map((node) => node.evaluate);
+    const type = (env: TypeEnvironment) => object.type(env) === "str" ? "str" : "list";
+    return this.#fold(
+      { span: expr.span, evaluate: (ctx) => sliceOf(o(ctx), lo(ctx), hi(ctx), step(ctx)), type },
+      [object, ...parts],
+      sliceOf,
+    );
+  }
+
+  /** `module.name` without a call, or an attribute of a value. */
+  #attribute(expr: AttributeNode): Node {
+    const module = this.#moduleOf(expr.object, expr.name);
+    if (module) {
+      const example = module === "faker"
+        ? `faker.${expr.name}.<method>()`
+        : `${module}.${expr.name}()`;
+      this.error(
+        "bad-expression",
+        `\`${module}.${expr.name}\` is not a value`,
+        expr.span,
+        `Call a function: \`${example}\`.`,
+      );
+      return brokenNode(expr.span);
+    }
+    return compileAttribute(this, expr);
+  }
+
+  /** The module a name stands for in `name.member`; a column of the same name wins unless `member` is the module's. */
+  #moduleOf(object: Expr, member: string): ModuleName | undefined {
+    if (object.kind !== "name" || !(MODULES as readonly string[]).includes(object.name)) {
+      return undefined;
+    }
+    const name = object.name as ModuleName;
+    if (!this.#isColumn(name)) return name;
+    const table = MODULE_FUNCTIONS[name];
+    const isMember = name === "fake" || name === "faker" ||
+      (table !== undefined && Object.hasOwn(table, member)) ||
+      (name === "datetime" && (member === "datetime" || member === "date"));
+    return isMember ? name : undefined;
+  }
+
+  // --- calls -------------------------------------------------------------------------
+
+  #call(call: CallNode): Node {
+    const callee = call.callee;
+    if (callee.kind === "name") return this.#callByName(call, callee);
+    if (callee.kind !== "attribute") {
+      this.compile(callee);
+      this.error(
+        "bad-expression",
+        "This value cannot be called",
+        callee.span,
+        "Only functions and methods can be called with (...).",
+      );
+      return brokenNode(call.span);
+    }
+    const module = this.#moduleOf(callee.object, callee.name);
+    if (module) return this.#moduleCall(call, module, callee);
+    const inner = callee.object;
+    if (inner.kind === "attribute") {
+      const outer = this.#moduleOf(inner.object, inner.name);
+      if (outer === "fake" && inner.name === "unique") {
+        return compileFakeCall(this, call, {
+          name: callee.name,
+          span: joinSpans(inner.span, callee.nameSpan),
+          unique: true,
+        });
+      }
+      if (outer === "faker") {
+        return compileDirectFakerCall(this, call, { name: inner.name, span: inner.nameSpan }, {
+          name: callee.name,
+          span: callee.nameSpan,
+        });
+      }
+      if (outer === "datetime" && (inner.name === "datetime" || inner.name === "date")) {
+        const table = inner.name === "datetime" ? DATETIME_FUNCTIONS : DATE_FUNCTIONS;
+        return this.#tableCall(call, `datetime.${inner.name}`, table, callee);
+      }
+    }
+    return compileMethodCall(this, call, callee);
+  }
+
+  #moduleCall(call: CallNode, module: ModuleName, callee: AttributeNode): Node {
+    if (module === "fake") {
+      return compileFakeCall(this, call, { name: callee.name, span: callee.span, unique: false });
+    }
+    if (module === "faker") {
+      compileArguments(this, call.args);
+      this.error(
+        "unknown-function",
+        `\`faker.${callee.name}\` is a faker-js module, not a function`,
+        callee.span,
+        `Call one of its methods, e.g. \`faker.${callee.name}.<method>()\`, or use \`fake.<method>()\`.`,
+      );
+      return brokenNode(call.span);
+    }
+    if (module === "datetime" && (callee.name === "datetime" || callee.name === "date")) {
+      // `datetime.datetime(2024, 1, 2)` and `datetime.date(2024, 1, 2)`: the constructors.
+      const spec = callee.name === "datetime" ? DATETIME_CONSTRUCTOR : DATE_CONSTRUCTOR;
+      return this.#specCall(call, `datetime.${callee.name}`, spec);
+    }
+    return this.#tableCall(call, module, MODULE_FUNCTIONS[module]!, callee);
+  }
+
+  #tableCall(
+    call: CallNode,
+    prefix: string,
+    table: Readonly<Record<string, FunctionSpec>>,
+    callee: AttributeNode,
+  ): Node {
+    const name = callee.name;
+    if (!Object.hasOwn(table, name)) {
+      compileArguments(this, call.args);
+      const suggestion = closestString(name, Object.keys(table));
+      const alternative = prefix === "random" ? RANDOM_ALTERNATIVES[name] : undefined;
+      this.error(
+        "unknown-function",
+        `Unknown function \`${prefix}.${name}()\``,
+        callee.span,
+        alternative ??
+          (suggestion
+            ? `did you mean \`${prefix}.${suggestion}()\`?`
+            : `Available: ${Object.keys(table).map((n) => `${prefix}.${n}()`).join(", ")}.`),
+      );
+      return brokenNode(call.span);
+    }
+    return this.#specCall(call, `${prefix}.${name}`, table[name]);
+  }
+
+  #specCall(call: CallNode, name: string, spec: FunctionSpec): Node {
+    const args = bindArguments(this, name, spec, compileArguments(this, call.args), call.span);
+    if (!args) return brokenNode(call.span);
+    return callNode(this, name, spec, args, call.span);
+  }
+
+  #callByName(call: CallNode, callee: NameNode): Node {
+    const name = callee.name;
+    if (name === "foreign_key") {
+      const node = compileForeignKey(this, call);
+      this.foreignKeyNodes.add(node);
+      return node;
+    }
+    if (name === "copy_from_fk") return compileCopyFromFk(this, call);
+    if (Object.hasOwn(BUILTINS, name)) return this.#specCall(call, name, BUILTINS[name]);
+    if (name === "datetime") return this.#specCall(call, name, DATETIME_CONSTRUCTOR);
+    if (name === "date") return this.#specCall(call, name, DATE_CONSTRUCTOR);
+    compileArguments(this, call.args);
+    if (this.#isColumn(name) || name === this.options.self) {
+      this.error(
+        "bad-expression",
+        `\`${name}\` is a column, not a function`,
+        callee.span,
+        `Use its value without (...): \`${name}\`.`,
+      );
+      return brokenNode(call.span);
+    }
+    const suggestion = closestString(name, [...Object.keys(BUILTINS), ...SPECIAL_FUNCTIONS]);
+    this.error(
+      "unknown-function",
+      `Unknown function \`${name}()\``,
+      callee.span,
+      BUILTIN_ALTERNATIVES[name] ?? didYouMean(suggestion) ??
+        "Custom Python functions are not supported; use the builtins, `fake.*`, `random.*` or `datetime.*`.",
+    );
+    return brokenNode(call.span);
+  }
+}
+
+const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
+  "+": add,
+  "-": subtract,
+  "*": multiply,
+  "/": trueDivide,
+  "//": floorDivide,
+  "%": modulo,
+  "**": power,
+};
+
+const COMPARE: Record<CompareNode["rest"][number]["op"], (a: Value, b: Value) => boolean> = {
+  "==": equals,
+  "!=": (a, b) => !equals(a, b),
+  "<": lessThan,
+  "<=": lessEqual,
+  ">": greaterThan,
+  ">=": greaterEqual,
+  "in": (a, b) => contains(b, a),
+  "not in": (a, b) => !contains(b, a),
+  "is": identical,
+  "is not": (a, b) => !identical(a, b),
+};

@@ -1,0 +1,23 @@
+import { assert } from "../../tests/_assert.ts";
+import { BUILTINS } from "./builtins.ts";
+import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
+import { METHODS } from "./methods.ts";
+import { RANDOM_FUNCTIONS } from "./random_module.ts";
+
+const DOCS = await Deno.readTextFile(new URL("../../docs/expressions.md", import.meta.url));
+
+function assertDocumented(names: Iterable<string>, format: (name: string) => string): void {
+  for (const name of names) {
+    assert(DOCS.includes(format(name)), `docs/expressions.md does not mention ${format(name)}`);
+  }
+}
+
+Deno.test("docs/expressions.md lists every function and method", () => {
+  assertDocumented(Object.keys(BUILTINS), (name) => `${name}(`);
+  assertDocumented(Object.keys(RANDOM_FUNCTIONS), (name) => `random.${name}(`);
+  assertDocumented(Object.keys(DATETIME_FUNCTIONS), (name) => `datetime.${name}(`);
+  assertDocumented(Object.keys(DATE_FUNCTIONS), (name) => `date.${name}(`);
+  for (const table of Object.values(METHODS)) {
+    assertDocumented(Object.keys(table), (name) => `${name}(`);
+  }
+});

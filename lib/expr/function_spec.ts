@@ -1,0 +1,292 @@
+/**
+ * Functions as data: parameters, return type, purity and implementation. Builtins, the
+ * `random` and `datetime` modules and value methods are all tables of these specs, and
+ * one binder maps a call's positional and keyword arguments onto them, with the same
+ * diagnostics for every function. The same tables drive the documentation.
+ *
+ * @module
+ */
+import type { Argument } from "./ast.ts";
+import {
+  brokenNode,
+  constantNode,
+  type Evaluator,
+  joinTypes,
+  type Node,
+  UNKNOWN_ENV,
+} from "./compiled_node.ts";
+import { didYouMean } from "./diagnostic.ts";
+import type { Scope } from "./scope.ts";
+import { closestString } from "./suggest.ts";
+import type { CellContext, Span, TypeEnvironment } from "./types.ts";
+import { pyRepr, type StaticType, type Value } from "./values.ts";
+
+/** A function's implementation: the cell context, then one value per parameter. */
+export type Impl = (ctx: CellContext, ...args: Value[]) => Value;
+
+/** A parameter: a required name, or `[name, default]`. */
+export type Param = string | readonly [name: string, fallback: Value];
+
+/** Reports a problem with a call's arguments at compile time. */
+export type Report = (message: string, span: Span, hint?: string) => void;
+
+/** A function the expression language offers. */
+export interface FunctionSpec {
+  /** One sentence for the docs. */
+  readonly summary: string;
+  /** Parameters in order (after the receiver, for methods). */
+  readonly params: readonly Param[];
+  /** Positional arguments are collected into one list, passed as the only argument. */
+  readonly variadic?: boolean;
+  /** The result's static type, fixed or computed from the arguments. */
+  readonly returns: StaticType | ((args: readonly Node[], env: TypeEnvironment) => StaticType);
+  /** No randomness, time or context: calls with constant arguments are folded. */
+  readonly pure?: boolean;
+  /** Computes the result. */
+  readonly impl: Impl;
+  /** Picks an implementation using what is known at compile time (e.g. float-ness). */
+  readonly specialize?: (args: readonly Node[]) => Impl;
+  /** Checks arguments known at compile time (ranges, types of literals). */
+  readonly check?: (args: readonly Node[], report: Report) => void;
+}
+
+/** A parameter's name. */
+export function paramName(param: Param): string {
+  return typeof param === "string" ? param : param[0];
+}
+
+/** How a call is written in docs and hints: `random.randint(a, b)`, `round(number, ndigits=None)`. */
+export function signature(name: string, spec: FunctionSpec): string {
+  if (spec.variadic) return `${name}(*${spec.params.map(paramName).join(", ")})`;
+  const params = spec.params.map((p) => typeof p === "string" ? p : `${p[0]}=${literalText(p[1])}`);
+  return `${name}(${params.join(", ")})`;
+}
+
+function literalText(value: Value): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  return pyRepr(value);
+}
+
+/** A call argument, compiled: positional, or `name=value`. */
+export interface CompiledArgument {
+  readonly name?: string;
+  readonly nameSpan?: Span;
+  readonly span: Span;
+  readonly node: Node;
+}
+
+/** Compiles a call's arguments once, before they are bound to any function's parameters. */
+export function compileArguments(scope: Scope, args: readonly Argument[]): CompiledArgument[] {
+  return args.map((arg) => ({
+    name: arg.name,
+    nameSpan: arg.nameSpan,
+    span: arg.span,
+    node: scope.compile(arg.value),
+  }));
+}
+
+/**
+ * Maps a call's arguments onto `spec`'s parameters: one node per parameter, defaults
+ * filled in. Reports too many, unknown, repeated and missing arguments (unless `quiet`);
+ * returns undefined when there were any.
+ */
+export function bindArguments(
+  scope: Scope,
+  name: string,
+  spec: FunctionSpec,
+  args: readonly CompiledArgument[],
+  callSpan: Span,
+  quiet = false,
+): Node[] | undefined {
+  const report = quiet ? () => {} : scope.error.bind(scope);
+  if (spec.variadic) return bindVariadic(report, name, spec, args, callSpan);
+  const params = spec.params;
+  const bound: (Node | undefined)[] = new Array(params.length).fill(undefined);
+  let ok = true;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.name === undefined) {
+      if (i >= params.length) {
+        report(
+          "too-many-arguments",
+          `\`${name}()\` takes at most ${countText(params.length)}, got ${args.length}`,
+          arg.span,
+          `Call it as \`${signature(name, spec)}\`.`,
+        );
+        ok = false;
+        continue;
+      }
+      bound[i] = arg.node;
+      continue;
+    }
+    const index = params.findIndex((p) => paramName(p) === arg.name);
+    if (index < 0) {
+      const names = params.map(paramName);
+      report(
+        "unknown-argument",
+        `\`${name}()\` has no argument \`${arg.name}\``,
+        arg.nameSpan ?? arg.span,
+        didYouMean(closestString(arg.name, names)) ??
+          (names.length ? `Its arguments are: ${names.join(", ")}.` : `It takes no arguments.`),
+      );
+      ok = false;
+    } else if (bound[index] !== undefined) {
+      report(
+        "bad-expression",
+        `Argument \`${arg.name}\` of \`${name}()\` is given twice`,
+        arg.span,
+        "Pass it either by position or by name.",
+      );
+      ok = false;
+    } else {
+      bound[index] = arg.node;
+    }
+  }
+  const nodes: Node[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const param = params[i];
+    const node = bound[i];
+    if (node) {
+      nodes.push(node);
+    } else if (typeof param !== "string") {
+      nodes.push(constantNode(param[1], callSpan));
+    } else {
+      if (ok) {
+        report(
+          "missing-argument",
+          `\`${name}()\` needs the argument \`${param}\``,
+          callSpan,
+          `Call it as \`${signature(name, spec)}\`.`,
+        );
+      }
+      ok = false;
+    }
+  }
+  return ok ? nodes : undefined;
+}
+
+type ErrorReport = (code: string, message: string, span: Span, hint?: string) => void;
+
+function bindVariadic(
+  report: ErrorReport,
+  name: string,
+  spec: FunctionSpec,
+  args: readonly CompiledArgument[],
+  callSpan: Span,
+): Node[] | undefined {
+  const keyword = args.find((arg) => arg.name !== undefined);
+  if (keyword) {
+    report(
+      "unknown-argument",
+      `\`${name}()\` takes no keyword arguments`,
+      keyword.nameSpan ?? keyword.span,
+      `Call it as \`${signature(name, spec)}\`.`,
+    );
+    return undefined;
+  }
+  if (args.length === 0) {
+    report("missing-argument", `\`${name}()\` needs at least one argument`, callSpan);
+    return undefined;
+  }
+  return [listOf(args.map((arg) => arg.node), callSpan)];
+}
+
+/** A node building a list from nodes: constant when they all are. */
+export function listOf(items: readonly Node[], span: Span): Node {
+  const itemType = (env: TypeEnvironment) => {
+    let type: StaticType | undefined;
+    for (const item of items) {
+      const t = item.type(env);
+      type = type === undefined ? t : joinTypes(type, t);
+    }
+    return type ?? "any";
+  };
+  if (items.every((item) => item.constant)) {
+    const value = items.map((item) => item.constant!.value);
+    return {
+      span,
+      evaluate: () => value,
+      type: () => "list",
+      itemType,
+      items,
+      constant: { value },
+    };
+  }
+  const evaluators = items.map((item) => item.evaluate);
+  const count = evaluators.length;
+  return {
+    span,
+    evaluate(ctx) {
+      const out: Value[] = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = evaluators[i](ctx);
+      return out;
+    },
+    type: () => "list",
+    itemType,
+    items,
+  };
+}
+
+/** Compiles a call of `spec` on bound arguments into one node. */
+export function callNode(
+  scope: Scope,
+  name: string,
+  spec: FunctionSpec,
+  args: readonly Node[],
+  span: Span,
+): Node {
+  let valid = true;
+  spec.check?.(args, (message, at, hint) => {
+    scope.error("bad-argument", message, at, hint);
+    valid = false;
+  });
+  if (!valid) return brokenNode(span);
+  const impl = spec.specialize?.(args) ?? spec.impl;
+  const returns = spec.returns;
+  const type = typeof returns === "string"
+    ? () => returns
+    : (env: TypeEnvironment) => returns(args, env);
+  if (spec.pure && args.every((arg) => arg.constant)) {
+    try {
+      const value = impl(
+        undefined as unknown as CellContext,
+        ...args.map((arg) => arg.constant!.value),
+      );
+      return { ...constantNode(value, span, type(UNKNOWN_ENV)), type };
+    } catch (error) {
+      scope.error("bad-value", `\`${name}()\` fails: ${(error as Error).message}`, span);
+      return brokenNode(span);
+    }
+  }
+  return { span, evaluate: applyEvaluator(impl, args.map((arg) => arg.evaluate)), type };
+}
+
+/** A closure calling `impl` on evaluated arguments, without allocating for up to 4. */
+export function applyEvaluator(impl: Impl, args: readonly Evaluator[]): Evaluator {
+  switch (args.length) {
+    case 0:
+      return (ctx) => impl(ctx);
+    case 1: {
+      const [a] = args;
+      return (ctx) => impl(ctx, a(ctx));
+    }
+    case 2: {
+      const [a, b] = args;
+      return (ctx) => impl(ctx, a(ctx), b(ctx));
+    }
+    case 3: {
+      const [a, b, c] = args;
+      return (ctx) => impl(ctx, a(ctx), b(ctx), c(ctx));
+    }
+    case 4: {
+      const [a, b, c, d] = args;
+      return (ctx) => impl(ctx, a(ctx), b(ctx), c(ctx), d(ctx));
+    }
+    default:
+      return (ctx) => impl(ctx, ...args.map((arg) => arg(ctx)));
+  }
+}
+
+function countText(n: number): string {
+  return n === 1 ? "1 argument" : `${n} arguments`;
+}

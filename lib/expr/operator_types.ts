@@ -1,0 +1,79 @@
+/**
+ * Static types of arithmetic: `int + int` is `int`, `/` is always `float`, `str * int` is
+ * `str`... `undefined` means the operation is certain to fail, which the compiler reports
+ * before any row is generated.
+ *
+ * @module
+ */
+import type { BinaryOperator } from "./ast.ts";
+import { isNumeric } from "./compiled_node.ts";
+import type { StaticType } from "./values.ts";
+
+/** The result type of `left op right`, `any` when it depends on run-time values, `undefined` when it is an error. */
+export function arithmeticType(
+  op: BinaryOperator,
+  left: StaticType,
+  right: StaticType,
+): StaticType | undefined {
+  if (left === "any" || right === "any") {
+    return withUnknown(op, left === "any" ? right : left, left === "any");
+  }
+  if (isNumeric(left) && isNumeric(right)) return numericType(op, left, right);
+  switch (op) {
+    case "+":
+      if (left === right && (left === "str" || left === "list")) return left;
+      return undefined;
+    case "*":
+      if ((left === "str" || left === "list") && isInt(right)) return left;
+      if ((right === "str" || right === "list") && isInt(left)) return right;
+      return undefined;
+    case "%":
+      return left === "str" ? "str" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isInt(type: StaticType): boolean {
+  return type === "int" || type === "bool";
+}
+
+function numericType(op: BinaryOperator, left: StaticType, right: StaticType): StaticType {
+  if (op === "/") return "float";
+  return left === "float" || right === "float" ? "float" : "int";
+}
+
+/** One side is only known at run time: guess from the other side where it is safe. */
+function withUnknown(
+  op: BinaryOperator,
+  known: StaticType,
+  unknownIsLeft: boolean,
+): StaticType | undefined {
+  if (known === "any") return op === "/" ? "float" : "any";
+  if (known === "none") return undefined;
+  switch (op) {
+    case "+":
+      return known === "str" || known === "list" || known === "float" ? known : "any";
+    case "*":
+      return known === "float" ? "float" : known === "str" || known === "list" ? known : "any";
+    case "/":
+      return isNumeric(known) ? "float" : undefined;
+    case "%":
+      if (!unknownIsLeft && known === "str") return "str";
+      return known === "float" && unknownIsLeft ? "any" : known === "float" ? "float" : "any";
+    default:
+      if (known === "str" || known === "list" || known === "dict") return undefined;
+      return known === "float" ? "float" : "any";
+  }
+}
+
+/** How an operator is named in messages. */
+export const OPERATOR_VERBS: Readonly<Record<BinaryOperator, string>> = {
+  "+": "add",
+  "-": "subtract",
+  "*": "multiply",
+  "/": "divide",
+  "//": "floor-divide",
+  "%": "take the remainder of",
+  "**": "raise",
+};

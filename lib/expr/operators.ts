@@ -1,0 +1,283 @@
+/**
+ * Python's operator semantics over run-time values: arithmetic (`//` floors, `%` takes the
+ * sign of the divisor, `/` always divides as floats), comparison, membership and
+ * truthiness. Each function has a fast path for plain numbers; the general case and the
+ * error messages live in separate functions so the fast path stays small.
+ *
+ * @module
+ */
+import { formatPercent } from "./format.ts";
+import { ExprRuntimeError } from "./runtime_error.ts";
+import { PyDate, type Value } from "./values.ts";
+
+/** Python's name of a value's type, for messages: `int`, `str`, `NoneType`... */
+export function typeName(value: Value): string {
+  if (value === null) return "NoneType";
+  switch (typeof value) {
+    case "boolean":
+      return "bool";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "string":
+      return "str";
+  }
+  if (value instanceof Date) return "datetime";
+  if (value instanceof PyDate) return "date";
+  return Array.isArray(value) ? "list" : "dict";
+}
+
+/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false. */
+export function truthy(value: Value): boolean {
+  if (value === null || value === false || value === 0 || value === "") return false;
+  if (typeof value !== "object") return true; // NaN included, as in Python
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Date || value instanceof PyDate) return true;
+  for (const _ in value) return true;
+  return false;
+}
+
+/** Numbers and booleans (Python's bool is an int); other values are not numeric. */
+function asNumber(value: Value): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return undefined;
+}
+
+/** Whether a value can stand where Python needs an int (bools and whole numbers). */
+function asInt(value: Value): number | undefined {
+  const n = asNumber(value);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+function operandError(verb: string, a: Value, b: Value, hint = ""): ExprRuntimeError {
+  return new ExprRuntimeError(`Cannot ${verb} ${typeName(a)} and ${typeName(b)}${hint}`);
+}
+
+/** `a + b`: numbers, string and list concatenation. */
+export function add(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (typeof a === "string" && typeof b === "string") return a + b;
+  return addSlow(a, b);
+}
+
+function addSlow(a: Value, b: Value): Value {
+  const x = asNumber(a), y = asNumber(b);
+  if (x !== undefined && y !== undefined) return x + y;
+  if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
+  const hint = typeof a === "string" || typeof b === "string"
+    ? ": convert the other value with str(...) first"
+    : "";
+  throw operandError("add", a, b, hint);
+}
+
+/** `a - b`. */
+export function subtract(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const x = asNumber(a), y = asNumber(b);
+  if (x !== undefined && y !== undefined) return x - y;
+  throw operandError("subtract", a, b);
+}
+
+/** `a * b`: numbers, and repetition of strings and lists by an int. */
+export function multiply(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") return a * b;
+  const x = asNumber(a), y = asNumber(b);
+  if (x !== undefined && y !== undefined) return x * y;
+  const count = asInt(b) ?? asInt(a);
+  const sequence = asInt(b) !== undefined ? a : b;
+  if (count !== undefined && typeof sequence === "string") {
+    return sequence.repeat(Math.max(0, count));
+  }
+  if (count !== undefined && Array.isArray(sequence)) {
+    const out: Value[] = [];
+    for (let i = 0; i < count; i++) out.push(...sequence);
+    return out;
+  }
+  throw operandError("multiply", a, b);
+}
+
+function numbersFor(verb: string, a: Value, b: Value, zero: string): [number, number] {
+  const x = asNumber(a), y = asNumber(b);
+  if (x === undefined || y === undefined) throw operandError(verb, a, b);
+  if (y === 0) throw new ExprRuntimeError(zero);
+  return [x, y];
+}
+
+const DIVISION_BY_ZERO = "Division by zero";
+
+/** `a / b`: always a float division. */
+export function trueDivide(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number" && b !== 0) return a / b;
+  const [x, y] = numbersFor("divide", a, b, DIVISION_BY_ZERO);
+  return x / y;
+}
+
+/** `a // b`: floor division (`7 // -2 == -4`), Python's float algorithm. */
+export function floorDivide(a: Value, b: Value): Value {
+  const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
+    ? [a, b]
+    : numbersFor("divide", a, b, DIVISION_BY_ZERO);
+  if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) {
+    const q = Math.floor(x / y);
+    // The float quotient can round up to the next integer; step back when it overshoots.
+    const overshoots = y > 0 ? q * y > x : q * y < x;
+    return overshoots ? q - 1 : q;
+  }
+  let mod = x % y;
+  let div = (x - mod) / y;
+  if (mod !== 0 && (y < 0) !== (mod < 0)) {
+    mod += y;
+    div -= 1;
+  }
+  if (div === 0) return 0;
+  let floor = Math.floor(div);
+  if (div - floor > 0.5) floor += 1;
+  return floor;
+}
+
+/** `a % b`: the result takes the sign of the divisor (`-7 % 3 == 2`); `str % args` formats. */
+export function modulo(a: Value, b: Value): Value {
+  if (typeof a === "string") return formatPercent(a, b);
+  const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
+    ? [a, b]
+    : numbersFor("take the remainder of", a, b, "Modulo by zero");
+  const mod = x % y;
+  if (mod !== 0 && (y < 0) !== (mod < 0)) return mod + y;
+  return mod === 0 ? 0 : mod;
+}
+
+/** `a ** b`. */
+export function power(a: Value, b: Value): Value {
+  const x = asNumber(a), y = asNumber(b);
+  if (x === undefined || y === undefined) throw operandError("raise", a, b);
+  if (x === 0 && y < 0) {
+    throw new ExprRuntimeError("Division by zero (0 raised to a negative power)");
+  }
+  if (x < 0 && !Number.isInteger(y)) {
+    throw new ExprRuntimeError("Cannot raise a negative number to a fractional power");
+  }
+  return x ** y;
+}
+
+/** `-a`. */
+export function negate(a: Value): Value {
+  if (typeof a === "number") return -a;
+  if (typeof a === "boolean") return a ? -1 : 0;
+  throw new ExprRuntimeError(`Cannot negate ${typeName(a)}`);
+}
+
+/** `+a`. */
+export function unaryPlus(a: Value): Value {
+  if (typeof a === "number") return a;
+  if (typeof a === "boolean") return a ? 1 : 0;
+  throw new ExprRuntimeError(`Cannot apply unary + to ${typeName(a)}`);
+}
+
+/** `a == b`: `1 == 1.0 == True`, lists and dicts by content, dates by value. */
+export function equals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a === "string" || typeof b === "string") return false;
+  const x = asNumber(a), y = asNumber(b);
+  if (x !== undefined || y !== undefined) return x === y;
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (a instanceof PyDate || b instanceof PyDate) {
+    return a instanceof PyDate && b instanceof PyDate && a.days === b.days;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+      a.every((item, i) => equals(item, b[i]));
+  }
+  if (typeof a !== "object" || typeof b !== "object") return false;
+  const left = a as Record<string, Value>, right = b as Record<string, Value>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length &&
+    keys.every((k) => Object.hasOwn(right, k) && equals(left[k], right[k]));
+}
+
+/** `a < b`. */
+export function lessThan(a: Value, b: Value): boolean {
+  if (typeof a === "number" && typeof b === "number") return a < b;
+  if (typeof a === "string" && typeof b === "string") return a < b;
+  return order(a, b, "<") < 0;
+}
+
+/** `a <= b`. */
+export function lessEqual(a: Value, b: Value): boolean {
+  if (typeof a === "number" && typeof b === "number") return a <= b;
+  if (typeof a === "string" && typeof b === "string") return a <= b;
+  return order(a, b, "<=") <= 0;
+}
+
+/** `a > b`. */
+export function greaterThan(a: Value, b: Value): boolean {
+  if (typeof a === "number" && typeof b === "number") return a > b;
+  if (typeof a === "string" && typeof b === "string") return a > b;
+  return order(a, b, ">") > 0;
+}
+
+/** `a >= b`. */
+export function greaterEqual(a: Value, b: Value): boolean {
+  if (typeof a === "number" && typeof b === "number") return a >= b;
+  if (typeof a === "string" && typeof b === "string") return a >= b;
+  return order(a, b, ">=") >= 0;
+}
+
+/**
+ * Orders two values of comparable types: negative, zero or positive. NaN compares as
+ * unordered (every comparison false), as in Python.
+ */
+export function order(a: Value, b: Value, op = "<"): number {
+  const x = asNumber(a), y = asNumber(b);
+  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if (a instanceof PyDate && b instanceof PyDate) return a.days - b.days;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < a.length && i < b.length; i++) {
+      if (!equals(a[i], b[i])) return order(a[i], b[i], op);
+    }
+    return a.length - b.length;
+  }
+  throw new ExprRuntimeError(`Cannot compare ${typeName(a)} and ${typeName(b)} with \`${op}\``);
+}
+
+/** `item in container`: substring, list membership or dict key. */
+export function contains(container: Value, item: Value): boolean {
+  if (typeof container === "string") {
+    if (typeof item !== "string") {
+      throw new ExprRuntimeError(`\`in <str>\` needs a string on the left, not ${typeName(item)}`);
+    }
+    return container.includes(item);
+  }
+  if (Array.isArray(container)) {
+    for (const element of container) if (equals(element, item)) return true;
+    return false;
+  }
+  if (
+    container !== null && typeof container === "object" && !(container instanceof Date) &&
+    !(container instanceof PyDate)
+  ) {
+    return typeof item === "string"
+      ? Object.hasOwn(container, item)
+      : Object.hasOwn(container, dictKey(item));
+  }
+  throw new ExprRuntimeError(
+    `\`in\` needs a string, list or dict on the right, not ${typeName(container)}`,
+  );
+}
+
+/** `a is b`: identity, which for our values is strict equality. */
+export function identical(a: Value, b: Value): boolean {
+  return a === b;
+}
+
+/** The key a value has in a dict: dict keys are strings, other keys are their `str()`. */
+export function dictKey(key: Value): string {
+  if (typeof key === "string") return key;
+  if (key === null) return "None";
+  if (typeof key === "boolean") return key ? "True" : "False";
+  if (typeof key === "number") return String(key);
+  throw new ExprRuntimeError(`A ${typeName(key)} cannot be a dict key; use a string or a number`);
+}

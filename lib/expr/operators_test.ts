@@ -1,0 +1,113 @@
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
+import {
+  add,
+  contains,
+  equals,
+  floorDivide,
+  lessThan,
+  modulo,
+  multiply,
+  order,
+  power,
+  subtract,
+  trueDivide,
+  truthy,
+  typeName,
+} from "./operators.ts";
+import { PyDate } from "./values.ts";
+
+Deno.test("floor division and modulo follow Python's signs", () => {
+  assertEquals(floorDivide(7, -2), -4);
+  assertEquals(floorDivide(-7, 2), -4);
+  assertEquals(floorDivide(7, 2), 3);
+  assertEquals(floorDivide(7.5, 2), 3);
+  assertEquals(floorDivide(-7.5, 2), -4);
+  assertEquals(floorDivide(1, 0.1), 9); // Python: 1 // 0.1 == 9.0
+  assertEquals(modulo(-7, 3), 2);
+  assertEquals(modulo(7, -3), -2);
+  assertEquals(modulo(-7.5, 2), 0.5);
+  assertEquals(modulo(6, 3), 0);
+  assertThrows(() => floorDivide(1, 0), Error, "Division by zero");
+  assertThrows(() => modulo(1, 0), Error, "Modulo by zero");
+});
+
+Deno.test("true division always gives a float", () => {
+  assertEquals(trueDivide(1, 2), 0.5);
+  assertEquals(trueDivide(true, 2), 0.5);
+  assertThrows(() => trueDivide(1, 0), Error, "Division by zero");
+});
+
+Deno.test("addition and repetition work on numbers, strings and lists", () => {
+  assertEquals(add(1, 2), 3);
+  assertEquals(add("a", "b"), "ab");
+  assertEquals(add(true, 1), 2);
+  assertEquals(add([1], [2]), [1, 2]);
+  assertEquals(multiply("ab", 3), "ababab");
+  assertEquals(multiply(2, "ab"), "abab");
+  assertEquals(multiply([0], 2), [0, 0]);
+  assertEquals(subtract(5, true), 4);
+  assertThrows(
+    () => add("a", 1),
+    Error,
+    "Cannot add str and int: convert the other value with str(...) first",
+  );
+  assertThrows(() => subtract("a", "b"), Error, "Cannot subtract str and str");
+});
+
+Deno.test("power follows Python", () => {
+  assertEquals(power(2, 10), 1024);
+  assertEquals(power(2, -1), 0.5);
+  assertThrows(() => power(0, -1), Error, "Division by zero");
+  assertThrows(() => power(-8, 1 / 3), Error, "fractional power");
+});
+
+Deno.test("equality treats 1, 1.0 and True alike and compares containers by content", () => {
+  assert(equals(1, 1.0));
+  assert(equals(1, true));
+  assert(!equals("1", 1));
+  assert(!equals(null, 0));
+  assert(equals([1, "a"], [1, "a"]));
+  assert(equals({ a: [1] }, { a: [1] }));
+  assert(!equals({ a: 1 }, { a: 1, b: 2 }));
+  assert(equals(new Date(5), new Date(5)));
+  assert(equals(PyDate.of(2024, 1, 2), PyDate.of(2024, 1, 2)));
+  assert(!equals(PyDate.of(1970, 1, 1), new Date(0)));
+});
+
+Deno.test("ordering compares like types and refuses mixed ones", () => {
+  assert(lessThan(1, 2));
+  assert(lessThan("a", "b"));
+  assert(lessThan(PyDate.of(2024, 1, 1), PyDate.of(2024, 1, 2)));
+  assert(lessThan([1, 2], [1, 3]));
+  assert(!lessThan(NaN, 1));
+  assertEquals(order(false, 1), -1);
+  assertThrows(() => lessThan("a", 1), Error, "Cannot compare str and int with `<`");
+});
+
+Deno.test("membership covers strings, lists and dict keys", () => {
+  assert(contains("hello", "ell"));
+  assert(contains([1, 2], 2.0));
+  assert(contains({ a: 1 }, "a"));
+  assert(contains({ "1": 1 }, 1));
+  assert(!contains([], null));
+  assertThrows(() => contains("abc", 1), Error, "needs a string on the left");
+  assertThrows(() => contains(5, 1), Error, "not int");
+});
+
+Deno.test("truthiness and type names are Python's", () => {
+  for (const falsy of [null, false, 0, "", [], {}]) assert(!truthy(falsy), JSON.stringify(falsy));
+  for (const yes of [true, 1, -1, "0", [0], { a: 0 }, new Date(0), new PyDate(0), NaN]) {
+    assert(truthy(yes));
+  }
+  assertEquals([null, true, 1, 1.5, "s", [], {}, new Date(), new PyDate(0)].map(typeName), [
+    "NoneType",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "list",
+    "dict",
+    "datetime",
+    "date",
+  ]);
+});

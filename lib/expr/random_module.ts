@@ -1,0 +1,315 @@
+/**
+ * Python's `random` module over the cell's own random stream. Every draw comes from
+ * `ctx.random` (never `Math.random`), so a cell's value depends only on its seed.
+ *
+ * @module
+ */
+import { hintType, type Node } from "./compiled_node.ts";
+import type { FunctionSpec, Report } from "./function_spec.ts";
+import { typeName } from "./operators.ts";
+import { ExprRuntimeError } from "./runtime_error.ts";
+import type { CellRandom } from "../engine/rng.ts";
+import type { CellContext, TypeEnvironment } from "./types.ts";
+import type { StaticType, Value } from "./values.ts";
+
+/** A whole number argument, or a clear error naming the function. */
+function needInt(fn: string, value: Value): number {
+  const n = typeof value === "boolean" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n)) {
+    throw new ExprRuntimeError(`random.${fn}() needs whole numbers, got ${describe(value)}`);
+  }
+  return n;
+}
+
+/** A numeric argument, or a clear error naming the function. */
+function needNumber(fn: string, value: Value): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return Number(value);
+  throw new ExprRuntimeError(`random.${fn}() needs numbers, got ${describe(value)}`);
+}
+
+/** A list (or a string, as a list of characters) to draw from. */
+function needSequence(fn: string, value: Value): readonly Value[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return [...value];
+  throw new ExprRuntimeError(`random.${fn}() needs a list, got ${typeName(value)}`);
+}
+
+function describe(value: Value): string {
+  return typeof value === "number" ? String(value) : typeName(value);
+}
+
+/** A standard normal draw by the Box–Muller transform (one of the pair; no caching, so cells stay independent). */
+function standardNormal(random: CellRandom): number {
+  const u1 = 1 - random.next(); // (0, 1]: log(0) is never taken
+  const u2 = random.next();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Index of the first cumulative weight greater than `x` (Python's `bisect`). */
+function bisect(cumulative: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x < cumulative[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function cumulativeWeights(weights: Value, cumWeights: Value, n: number): number[] | undefined {
+  if (weights === null && cumWeights === null) return undefined;
+  if (weights !== null && cumWeights !== null) {
+    throw new ExprRuntimeError("random.choices() takes weights or cum_weights, not both");
+  }
+  const given = needSequence("choices", weights ?? cumWeights);
+  if (given.length !== n) {
+    throw new ExprRuntimeError(
+      `random.choices() needs one weight per item: ${n} items, ${given.length} weights`,
+    );
+  }
+  const numbers = given.map((w) => needNumber("choices", w));
+  if (cumWeights !== null) return numbers;
+  let total = 0;
+  return numbers.map((w) => (total += w));
+}
+
+/** The static type of the items of a list argument (strings give strings). */
+function itemTypeOf(node: Node, env: TypeEnvironment): StaticType {
+  const type = node.type(env);
+  if (type === "str") return "str";
+  return node.itemType?.(env) ?? "any";
+}
+
+function checkIntegers(fn: string, args: readonly Node[], report: Report): void {
+  for (const arg of args) {
+    if (hintType(arg) === "float" || hintType(arg) === "str") {
+      report(
+        `\`random.${fn}()\` needs whole numbers`,
+        arg.span,
+        "Use `random.uniform(a, b)` for decimals.",
+      );
+    }
+  }
+}
+
+function checkNotEmpty(fn: string, args: readonly Node[], report: Report): void {
+  const seq = args[0].constant?.value;
+  if ((Array.isArray(seq) || typeof seq === "string") && seq.length === 0) {
+    report(
+      `\`random.${fn}()\` cannot pick from an empty list`,
+      args[0].span,
+      "Give it at least one item.",
+    );
+  }
+}
+
+/** Python's `random` functions, keyed by name (`random.<name>(...)`). */
+export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+  random: {
+    summary: "A float in [0, 1).",
+    params: [],
+    returns: "float",
+    impl: (ctx) => ctx.random.next(),
+  },
+  randint: {
+    summary: "An int between `a` and `b`, both included.",
+    params: ["a", "b"],
+    returns: "int",
+    check(args, report) {
+      checkIntegers("randint", args, report);
+      const [a, b] = args.map((arg) => arg.constant?.value);
+      if (typeof a === "number" && typeof b === "number" && a > b) {
+        report(
+          `\`random.randint(${a}, ${b})\` has an empty range`,
+          args[1].span,
+          "The first bound must not exceed the second.",
+        );
+      }
+    },
+    impl(ctx: CellContext, a: Value, b: Value) {
+      const lo = needInt("randint", a), hi = needInt("randint", b);
+      if (lo > hi) throw new ExprRuntimeError(`random.randint(${lo}, ${hi}) has an empty range`);
+      return ctx.random.int(lo, hi);
+    },
+  },
+  randrange: {
+    summary: "An int from `range(start, stop, step)`; `randrange(n)` is 0 to n-1.",
+    params: ["start", ["stop", null], ["step", 1]],
+    returns: "int",
+    check: (args, report) => checkIntegers("randrange", args, report),
+    impl(ctx: CellContext, start: Value, stop: Value, step: Value) {
+      let lo = needInt("randrange", start);
+      let hi: number;
+      if (stop === null) [lo, hi] = [0, lo];
+      else hi = needInt("randrange", stop);
+      const by = needInt("randrange", step);
+      if (by === 0) throw new ExprRuntimeError("random.randrange() step must not be zero");
+      const count = Math.ceil((hi - lo) / by);
+      if (count <= 0) {
+        throw new ExprRuntimeError(`random.randrange(${lo}, ${hi}, ${by}) has an empty range`);
+      }
+      return lo + by * ctx.random.int(0, count - 1);
+    },
+  },
+  uniform: {
+    summary: "A float between `a` and `b`.",
+    params: ["a", "b"],
+    returns: "float",
+    impl(ctx: CellContext, a: Value, b: Value) {
+      const lo = needNumber("uniform", a), hi = needNumber("uniform", b);
+      return lo + (hi - lo) * ctx.random.next();
+    },
+  },
+  choice: {
+    summary: "One item of a list, each equally likely.",
+    params: ["seq"],
+    returns: (args, env) => itemTypeOf(args[0], env),
+    check: (args, report) => checkNotEmpty("choice", args, report),
+    impl(ctx: CellContext, seq: Value) {
+      const items = needSequence("choice", seq);
+      if (items.length === 0) {
+        throw new ExprRuntimeError("random.choice() cannot pick from an empty list");
+      }
+      return items[ctx.random.int(0, items.length - 1)];
+    },
+  },
+  choices: {
+    summary: "A list of `k` items picked with replacement, optionally weighted.",
+    params: ["population", ["weights", null], ["cum_weights", null], ["k", 1]],
+    returns: "list",
+    check: (args, report) => checkNotEmpty("choices", args, report),
+    impl(ctx: CellContext, population: Value, weights: Value, cumWeights: Value, k: Value) {
+      const items = needSequence("choices", population);
+      const count = needInt("choices", k);
+      if (items.length === 0) {
+        throw new ExprRuntimeError("random.choices() cannot pick from an empty list");
+      }
+      const cumulative = cumulativeWeights(weights, cumWeights, items.length);
+      const out: Value[] = [];
+      if (cumulative === undefined) {
+        for (let i = 0; i < count; i++) {
+          out.push(items[Math.floor(ctx.random.next() * items.length)]);
+        }
+        return out;
+      }
+      const total = cumulative[cumulative.length - 1];
+      if (!(total > 0)) {
+        throw new ExprRuntimeError("random.choices() needs weights that add up to more than zero");
+      }
+      for (let i = 0; i < count; i++) {
+        out.push(items[bisect(cumulative, ctx.random.next() * total)]);
+      }
+      return out;
+    },
+  },
+  sample: {
+    summary: "A list of `k` distinct items of a list, in random order.",
+    params: ["population", "k"],
+    returns: "list",
+    impl(ctx: CellContext, population: Value, k: Value) {
+      const items = [...needSequence("sample", population)];
+      const count = needInt("sample", k);
+      if (count < 0 || count > items.length) {
+        throw new ExprRuntimeError(
+          `random.sample() cannot take ${count} items from a list of ${items.length}`,
+        );
+      }
+      for (let i = 0; i < count; i++) {
+        const j = ctx.random.int(i, items.length - 1);
+        [items[i], items[j]] = [items[j], items[i]];
+      }
+      return items.slice(0, count);
+    },
+  },
+  gauss: {
+    summary: "A normally distributed float with mean `mu` and standard deviation `sigma`.",
+    params: [["mu", 0], ["sigma", 1]],
+    returns: "float",
+    impl: (ctx: CellContext, mu: Value, sigma: Value) =>
+      needNumber("gauss", mu) + needNumber("gauss", sigma) * standardNormal(ctx.random),
+  },
+  normalvariate: {
+    summary: "The same as `random.gauss(mu, sigma)`.",
+    params: [["mu", 0], ["sigma", 1]],
+    returns: "float",
+    impl: (ctx: CellContext, mu: Value, sigma: Value) =>
+      needNumber("normalvariate", mu) +
+      needNumber("normalvariate", sigma) * standardNormal(ctx.random),
+  },
+  lognormvariate: {
+    summary: "A float whose logarithm is normal with mean `mu` and standard deviation `sigma`.",
+    params: ["mu", "sigma"],
+    returns: "float",
+    impl: (ctx: CellContext, mu: Value, sigma: Value) =>
+      Math.exp(
+        needNumber("lognormvariate", mu) +
+          needNumber("lognormvariate", sigma) * standardNormal(ctx.random),
+      ),
+  },
+  expovariate: {
+    summary: "An exponentially distributed float with rate `lambd` (mean 1/lambd).",
+    params: [["lambd", 1]],
+    returns: "float",
+    impl(ctx: CellContext, lambd: Value) {
+      const rate = needNumber("expovariate", lambd);
+      if (rate === 0) throw new ExprRuntimeError("random.expovariate() needs a non-zero rate");
+      return -Math.log(1 - ctx.random.next()) / rate;
+    },
+  },
+  triangular: {
+    summary: "A float between `low` and `high`, most likely near `mode` (default: the middle).",
+    params: [["low", 0], ["high", 1], ["mode", null]],
+    returns: "float",
+    impl(ctx: CellContext, low: Value, high: Value, mode: Value) {
+      let lo = needNumber("triangular", low), hi = needNumber("triangular", high);
+      if (hi === lo) return lo;
+      let u = ctx.random.next();
+      let c = mode === null ? 0.5 : (needNumber("triangular", mode) - lo) / (hi - lo);
+      if (u > c) {
+        u = 1 - u;
+        c = 1 - c;
+        [lo, hi] = [hi, lo];
+      }
+      return lo + (hi - lo) * Math.sqrt(u * c);
+    },
+  },
+  paretovariate: {
+    summary: "A Pareto-distributed float with shape `alpha`.",
+    params: ["alpha"],
+    returns: "float",
+    impl: (ctx: CellContext, alpha: Value) =>
+      1 / (1 - ctx.random.next()) ** (1 / needNumber("paretovariate", alpha)),
+  },
+  weibullvariate: {
+    summary: "A Weibull-distributed float with scale `alpha` and shape `beta`.",
+    params: ["alpha", "beta"],
+    returns: "float",
+    impl: (ctx: CellContext, alpha: Value, beta: Value) =>
+      needNumber("weibullvariate", alpha) *
+      (-Math.log(1 - ctx.random.next())) ** (1 / needNumber("weibullvariate", beta)),
+  },
+  getrandbits: {
+    summary: "An int of `k` random bits (k at most 53).",
+    params: ["k"],
+    returns: "int",
+    impl(ctx: CellContext, k: Value) {
+      const bits = needInt("getrandbits", k);
+      if (bits < 0 || bits > 53) {
+        throw new ExprRuntimeError("random.getrandbits() takes 0 to 53 bits");
+      }
+      if (bits === 0) return 0;
+      if (bits <= 32) return ctx.random.nextUint32() >>> (32 - bits);
+      const high = ctx.random.nextUint32() >>> (64 - bits);
+      return high * 4294967296 + ctx.random.nextUint32();
+    },
+  },
+};
+
+/** Why some `random` functions are missing, with what to use instead. */
+export const RANDOM_ALTERNATIVES: Readonly<Record<string, string>> = {
+  shuffle:
+    "`random.shuffle` changes a list in place; use `random.sample(items, len(items))` for a shuffled copy.",
+  seed: "The seed is set once for the run, in the config (`config.seed`).",
+};

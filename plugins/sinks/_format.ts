@@ -1,0 +1,270 @@
+/**
+ * Cells as text: how every text output (CSV, JSON lines, stdout, `preview`) reads a value out
+ * of an Arrow column and spells it. One place, so the formats agree with each other.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+
+/**
+ * A cell read out of a column, ready to be spelled: dates and timestamps are already ISO
+ * strings, 64-bit integers stay `bigint`, 32-bit floats are their shortest round-trip value.
+ */
+export type Cell = string | number | bigint | boolean | null;
+
+/** What a column holds, for alignment and quoting decisions. */
+export type CellKind = "integer" | "float" | "boolean" | "string" | "date" | "timestamp";
+
+/** One column of a batch, readable cell by cell. */
+export interface ColumnCells {
+  /** The column name. */
+  readonly name: string;
+  /** The kind of every non-null cell of the column. */
+  readonly kind: CellKind;
+  /** The cell at `index` (0-based within the batch); `null` for a null. */
+  cell(index: number): Cell;
+}
+
+const MICROS_PER_SECOND = 1_000_000n;
+const SECONDS_PER_DAY = 86_400;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Spells a timestamp given in microseconds since the epoch as ISO 8601 with six fraction
+ * digits, and a `Z` when the instant is UTC.
+ *
+ * @example
+ * ```ts
+ * timestampText(1_704_164_645_123_456n); // "2024-01-02T03:04:05.123456Z"
+ * ```
+ */
+export function timestampText(micros: bigint, utc = true): string {
+  let seconds: number;
+  let fraction: number;
+  if (micros <= MAX_SAFE && micros >= -MAX_SAFE) {
+    // Plain numbers are several times faster than bigint arithmetic, and exact up to 2^53.
+    const value = Number(micros);
+    seconds = Math.floor(value / 1_000_000);
+    fraction = value - seconds * 1_000_000;
+  } else {
+    let whole = micros / MICROS_PER_SECOND;
+    let rest = micros % MICROS_PER_SECOND;
+    if (rest < 0n) {
+      // BigInt division truncates towards zero; the fraction of an ISO time counts forwards.
+      rest += MICROS_PER_SECOND;
+      whole -= 1n;
+    }
+    seconds = Number(whole);
+    fraction = Number(rest);
+  }
+  const days = Math.floor(seconds / SECONDS_PER_DAY);
+  const time = seconds - days * SECONDS_PER_DAY;
+  const hour = Math.floor(time / 3600);
+  const minute = Math.floor((time % 3600) / 60);
+  return `${dayText(days)}T${pad2(hour)}:${pad2(minute)}:${pad2(time % 60)}.${
+    String(fraction).padStart(6, "0")
+  }${utc ? "Z" : ""}`;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Spells a date given as milliseconds since the epoch (midnight UTC) as `YYYY-MM-DD`.
+ *
+ * @example
+ * ```ts
+ * dateText(19_724 * 86_400_000); // "2024-01-02"
+ * ```
+ */
+export function dateText(ms: number): string {
+  return dayText(Math.floor(ms / MS_PER_DAY));
+}
+
+/** `YYYY-MM-DD` of a day count since 1970-01-01, by Hinnant's civil-from-days algorithm. */
+function dayText(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100));
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${yearText(year)}-${pad2(month)}-${pad2(day)}`;
+}
+
+/** Four digits, or ISO 8601's expanded form (`+012345`, `-000001`) outside 0000-9999. */
+function yearText(year: number): string {
+  if (year >= 0 && year <= 9999) return String(year).padStart(4, "0");
+  return (year < 0 ? "-" : "+") + String(Math.abs(year)).padStart(6, "0");
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * The shortest decimal that reads back as the same 32-bit float, as a number, so that a
+ * `Float32` 0.1 prints as `0.1` rather than `0.10000000149011612`.
+ */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return Number(value.toPrecision(9));
+}
+
+/** Reads the columns of a batch as {@link ColumnCells}, in schema order. */
+export function columnCells(batch: arrow.RecordBatch): ColumnCells[] {
+  return batch.schema.fields.map((field, i) => cellsOf(field.name, batch.data.children[i]));
+}
+
+function cellsOf(name: string, data: arrow.Data): ColumnCells {
+  const type = data.type as arrow.DataType;
+  const values = data.values as ArrayLike<number | bigint>;
+  const vector = arrow.makeVector(data);
+  const valid = data.nullCount > 0 ? (i: number) => data.getValid(i) : () => true;
+  const column = (kind: CellKind, read: (i: number) => Cell): ColumnCells => ({
+    name,
+    kind,
+    cell: (i) => valid(i) ? read(i) : null,
+  });
+  if (arrow.DataType.isInt(type)) {
+    return column("integer", type.bitWidth === 64 ? (i) => BigInt(values[i]) : (i) => values[i]);
+  }
+  if (arrow.DataType.isFloat(type)) {
+    return column(
+      "float",
+      type.precision === arrow.Precision.SINGLE
+        ? (i) => shortestFloat32(values[i] as number)
+        : (i) => Number(vector.get(i)),
+    );
+  }
+  if (arrow.DataType.isBool(type)) return column("boolean", (i) => Boolean(vector.get(i)));
+  if (arrow.DataType.isUtf8(type)) return column("string", (i) => String(vector.get(i)));
+  if (arrow.DataType.isDate(type)) return column("date", (i) => dateText(Number(vector.get(i))));
+  if (arrow.DataType.isTimestamp(type)) {
+    const toMicros = microsFactor(type.unit);
+    const utc = type.timezone !== null && type.timezone !== "";
+    return column("timestamp", (i) => timestampText(toMicros(BigInt(values[i])), utc));
+  }
+  // Types the engine does not produce still print, as arrow-js spells them.
+  return column("string", (i) => genericCell(vector.get(i)));
+}
+
+function microsFactor(unit: arrow.TimeUnit): (raw: bigint) => bigint {
+  switch (unit) {
+    case arrow.TimeUnit.SECOND:
+      return (raw) => raw * 1_000_000n;
+    case arrow.TimeUnit.MILLISECOND:
+      return (raw) => raw * 1_000n;
+    case arrow.TimeUnit.MICROSECOND:
+      return (raw) => raw;
+    case arrow.TimeUnit.NANOSECOND: {
+      // Floor, not truncate, so instants before 1970 keep their order.
+      return (raw) => raw >= 0n ? raw / 1_000n : -((-raw + 999n) / 1_000n);
+    }
+  }
+}
+
+function genericCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "bigint":
+    case "boolean":
+      return value;
+    default:
+      return JSON.stringify(value, (_key, v) => typeof v === "bigint" ? v.toString() : v);
+  }
+}
+
+/**
+ * Spells a cell as plain text: `""` for null, `true`/`false`, numbers in shortest round-trip
+ * form (`NaN`, `Infinity`, `-Infinity` as such).
+ */
+export function cellText(cell: Cell): string {
+  return cell === null ? "" : String(cell);
+}
+
+/**
+ * Spells a cell as a JSON value. A `bigint` is a JSON number when it is a safe integer and a
+ * string beyond 2^53; non-finite floats, which JSON cannot hold, are `null`.
+ */
+export function cellJson(cell: Cell): string {
+  if (typeof cell === "bigint") {
+    return cell <= BigInt(Number.MAX_SAFE_INTEGER) && cell >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? cell.toString()
+      : `"${cell}"`;
+  }
+  if (typeof cell === "number" && !Number.isFinite(cell)) return "null";
+  return JSON.stringify(cell);
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * Quotes a CSV field as RFC 4180 asks: only when it holds a comma, a quote, CR or LF, with
+ * inner quotes doubled.
+ *
+ * @example
+ * ```ts
+ * csvField('say "hi", then go'); // "\"say \"\"hi\"\", then go\""
+ * ```
+ */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The CSV header line of a schema, ending with a newline. */
+export function csvHeader(schema: arrow.Schema): string {
+  return schema.fields.map((field) => csvField(field.name)).join(",") + "\n";
+}
+
+/** The rows of a batch as CSV lines (no header), each ending with a newline. */
+export function csvLines(batch: arrow.RecordBatch): string {
+  const fields = columnCells(batch).map((column) => {
+    // Only text can hold a comma, quote or line break; the other kinds never need quotes.
+    const spell = column.kind === "string" ? csvField : (text: string) => text;
+    return (row: number) => spell(cellText(column.cell(row)));
+  });
+  const lines: string[] = new Array(batch.numRows);
+  for (let row = 0; row < batch.numRows; row++) {
+    let line = fields.length > 0 ? fields[0](row) : "";
+    for (let i = 1; i < fields.length; i++) line += "," + fields[i](row);
+    lines[row] = line;
+  }
+  // One join beats growing a string row by row, which leaves a deep rope to flatten.
+  return lines.length > 0 ? lines.join("\n") + "\n" : "";
+}
+
+/** Options of {@link jsonlLines}. */
+export interface JsonlOptions {
+  /** When set, every object starts with `"_table": table`, to tell tables apart in one stream. */
+  table?: string;
+}
+
+/** The rows of a batch as JSON lines, one object per row in column order. */
+export function jsonlLines(batch: arrow.RecordBatch, options: JsonlOptions = {}): string {
+  const columns = columnCells(batch);
+  // Objects are spelled by hand: keys keep their order, and a column named "__proto__" stays a key.
+  const keys = columns.map((column) => JSON.stringify(column.name) + ":");
+  const lead = options.table === undefined ? "" : `"_table":${JSON.stringify(options.table)},`;
+  const lines: string[] = new Array(batch.numRows);
+  for (let row = 0; row < batch.numRows; row++) {
+    let line = "{" + lead;
+    for (let i = 0; i < columns.length; i++) {
+      line += (i > 0 ? "," : "") + keys[i] + cellJson(columns[i].cell(row));
+    }
+    lines[row] = line + "}";
+  }
+  return lines.length > 0 ? lines.join("\n") + "\n" : "";
+}

@@ -1,0 +1,132 @@
+/**
+ * The lifecycle every built-in sink shares: call order, known tables, matching schemas, and
+ * what happens after a failure (nothing more is committed; close cleans up and reports it).
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Sink, SinkOpenOptions, SinkTable } from "../../lib/plugin/types.ts";
+
+/** A sink body that {@link guardSink} calls only in order, with checked arguments. */
+export interface SinkBody {
+  /** Prepares the destination; the tables are already checked to have distinct names. */
+  open(tables: readonly SinkTable[], options: SinkOpenOptions): Promise<void>;
+  /** Accepts a batch of a known table whose schema matches the one given to `open`. */
+  write(table: SinkTable, batch: arrow.RecordBatch): Promise<void>;
+  /** Commits what was written so far. */
+  flush(): Promise<void>;
+  /** Commits the rest and publishes everything. */
+  close(): Promise<void>;
+  /** Removes what is unfinished after a failure; must leave what existed before `open` intact. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Wraps a {@link SinkBody} as a {@link Sink}. After any step fails, later writes and flushes
+ * refuse, and `close` discards the unfinished output and rejects with the first failure as
+ * its cause, so the caller never takes a failed run for a finished one. `abort` discards the
+ * unfinished output without a word; either way, what was committed before stays.
+ */
+export function guardSink(kind: string, body: SinkBody): Sink {
+  let tables: Map<string, SinkTable> | undefined;
+  let failure: { error: unknown } | undefined;
+  let closed = false;
+
+  function usable(step: string): void {
+    if (closed) throw new Error(`Cannot ${step}: the ${kind} sink is closed`);
+    if (failure) {
+      throw new Error(`Cannot ${step}: the ${kind} sink failed earlier`, { cause: failure.error });
+    }
+    if (tables && step === "open") throw new Error(`Cannot open the ${kind} sink twice`);
+    if (!tables && step !== "open") {
+      throw new Error(`Cannot ${step}: the ${kind} sink is not open; call open first`);
+    }
+  }
+
+  /** Runs one step; a failure inside it (not a call out of order) fails the sink. */
+  async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    usable(name);
+    try {
+      return await run();
+    } catch (error) {
+      failure ??= { error };
+      throw error;
+    }
+  }
+
+  return {
+    open(list, options) {
+      return step("open", async () => {
+        const byName = new Map<string, SinkTable>();
+        for (const table of list) {
+          if (byName.has(table.name)) throw new Error(`Table "${table.name}" is listed twice`);
+          byName.set(table.name, table);
+        }
+        await body.open(list, options);
+        tables = byName;
+      });
+    },
+    write(name, batch) {
+      return step("write", async () => {
+        const table = tables!.get(name);
+        if (!table) {
+          const known = [...tables!.keys()].map((n) => `"${n}"`).join(", ");
+          throw new Error(`Cannot write to table "${name}": it was not opened (open: ${known})`);
+        }
+        checkSchema(table, batch.schema);
+        await body.write(table, batch);
+      });
+    },
+    flush() {
+      return step("flush", async () => {
+        await body.flush();
+      });
+    },
+    async abort() {
+      if (closed) return;
+      closed = true;
+      await body.discard();
+    },
+    async close() {
+      if (closed) return;
+      if (tables && !failure) {
+        try {
+          await body.close();
+          closed = true;
+          return;
+        } catch (error) {
+          failure = { error };
+        }
+      }
+      closed = true;
+      if (!tables && !failure) return;
+      const cleanup = await body.discard().then(
+        () => "",
+        (error) => `; cleanup failed too: ${error}`,
+      );
+      throw new Error(
+        `The ${kind} sink failed; what it had not committed was discarded${cleanup}`,
+        {
+          cause: failure!.error,
+        },
+      );
+    },
+  };
+}
+
+function checkSchema(table: SinkTable, schema: arrow.Schema): void {
+  const want = table.schema.fields;
+  const got = schema.fields;
+  const same = want.length === got.length &&
+    want.every((field, i) =>
+      field.name === got[i].name && arrow.util.compareTypes(field.type, got[i].type)
+    );
+  if (!same) {
+    const spell = (fields: arrow.Field[]) => fields.map((f) => `${f.name}: ${f.type}`).join(", ");
+    throw new Error(
+      `Batch for table "${table.name}" does not match its schema: expected (${spell(want)}), got (${
+        spell(got)
+      })`,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The CSV sink: one folder per table, `part-00000.csv` with a header row, RFC 4180 quoting.
+ *
+ * @module
+ */
+import type { Sink } from "../../lib/plugin/types.ts";
+import { csvHeader, csvLines } from "./_format.ts";
+import { createTextFileSink } from "./_text_file_sink.ts";
+
+/** Options of {@link createCsvSink}. */
+export interface CsvSinkOptions {
+  /** The output folder; each table becomes `dir/<table>/`. */
+  dir: string;
+}
+
+/**
+ * Creates a sink writing each table as CSV under `dir/<table>/part-NNNNN.csv`: a header row,
+ * fields quoted only when they hold a comma, quote, CR or LF, nulls as empty fields, dates as
+ * `YYYY-MM-DD`, timestamps as `2024-01-02T03:04:05.123456Z`. Each flush with new rows
+ * publishes one more part file.
+ *
+ * @example
+ * ```ts
+ * const sink = createCsvSink({ dir: "out" });
+ * await sink.open([{ name: "users", schema }], { mode: "error" });
+ * await sink.write("users", batch);
+ * await sink.close(); // out/users/part-00000.csv
+ * ```
+ */
+export function createCsvSink(options: CsvSinkOptions): Sink {
+  return createTextFileSink(options.dir, {
+    kind: "csv",
+    extension: ".csv",
+    header: csvHeader,
+    lines: csvLines,
+  });
+}

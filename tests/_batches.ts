@@ -1,0 +1,128 @@
+/**
+ * Test helpers building Arrow batches with explicit types from plain values, the way the
+ * engine's batches look (every column nullable). No type is ever guessed.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+
+/** A plain cell for {@link column}: numbers, bigints (Int64, timestamps in µs), strings... */
+export type PlainValue = number | bigint | string | boolean | null;
+
+/**
+ * One column's Arrow data of an explicit type. Int64 takes bigints, DateDay days since the
+ * epoch, TimestampMicrosecond microseconds since the epoch (bigint), Bool booleans.
+ */
+export function column(type: arrow.DataType, values: readonly PlainValue[]): arrow.Data {
+  const length = values.length;
+  const nullBitmap = new Uint8Array(Math.ceil(length / 8));
+  let nullCount = 0;
+  values.forEach((value, i) => {
+    if (value === null) nullCount++;
+    else nullBitmap[i >> 3] |= 1 << (i % 8);
+  });
+  const base = { type, length, nullCount, nullBitmap } as const;
+  const or = <T>(value: PlainValue, zero: T) => (value === null ? zero : value) as T;
+  if (arrow.DataType.isUtf8(type)) {
+    const encoder = new TextEncoder();
+    const parts = values.map((value) => encoder.encode(or(value, "")));
+    const valueOffsets = new Int32Array(length + 1);
+    parts.forEach((part, i) => valueOffsets[i + 1] = valueOffsets[i] + part.length);
+    const data = new Uint8Array(valueOffsets[length]);
+    parts.forEach((part, i) => data.set(part, valueOffsets[i]));
+    return arrow.makeData({ ...base, type, valueOffsets, data });
+  }
+  if (arrow.DataType.isBool(type)) {
+    const data = new Uint8Array(Math.ceil(length / 8));
+    values.forEach((value, i) => {
+      if (value === true) data[i >> 3] |= 1 << (i % 8);
+    });
+    return arrow.makeData({ ...base, type, data });
+  }
+  const ArrayType = typedArrayFor(type);
+  const data = new ArrayType(length);
+  values.forEach((value, i) => data[i] = or(value, ArrayType === BigInt64Array ? 0n : 0));
+  // deno-lint-ignore no-explicit-any -- makeData's overloads key on the type; this is generic
+  return arrow.makeData({ ...base, type, data } as any);
+}
+
+// deno-lint-ignore no-explicit-any -- a typed array constructor of either element kind
+function typedArrayFor(type: arrow.DataType): any {
+  switch (String(type)) {
+    case "Int8":
+      return Int8Array;
+    case "Int16":
+      return Int16Array;
+    case "Int32":
+    case "Date32<DAY>":
+      return Int32Array;
+    case "Int64":
+    case "Timestamp<MICROSECOND, UTC>":
+    case "Timestamp<MICROSECOND>":
+      return BigInt64Array;
+    case "Float32":
+      return Float32Array;
+    case "Float64":
+      return Float64Array;
+  }
+  throw new Error(`No test builder for ${type}`);
+}
+
+/** A record batch from named columns of {@link column} data. */
+export function batchOf(columns: Record<string, arrow.Data>): arrow.RecordBatch {
+  const fields = Object.entries(columns).map(([name, data]) =>
+    new arrow.Field(name, data.type, true)
+  );
+  const length = Object.values(columns)[0]?.length ?? 0;
+  const struct = arrow.makeData({
+    type: new arrow.Struct(fields),
+    length,
+    nullCount: 0,
+    children: Object.values(columns),
+  });
+  return new arrow.RecordBatch(new arrow.Schema(fields), struct);
+}
+
+/** The schema of {@link sampleBatch}: one column of every type the engine produces. */
+export const SAMPLE_TYPES = {
+  id: new arrow.Int64(),
+  tiny: new arrow.Int8(),
+  small: new arrow.Int16(),
+  n: new arrow.Int32(),
+  ratio: new arrow.Float32(),
+  score: new arrow.Float64(),
+  name: new arrow.Utf8(),
+  active: new arrow.Bool(),
+  day: new arrow.DateDay(),
+  at: new arrow.TimestampMicrosecond("UTC"),
+} as const;
+
+/** The schema shared by every {@link sampleBatch}. */
+export const SAMPLE_SCHEMA = new arrow.Schema(
+  Object.entries(SAMPLE_TYPES).map(([name, type]) => new arrow.Field(name, type, true)),
+);
+
+/** 2024-01-02T03:04:05.123456Z in microseconds. */
+export const SAMPLE_MICROS = 1_704_164_645_123_456n;
+
+/**
+ * `rows` rows of every engine type with ids `start`, `start + 1`, ...; every fifth row (id
+ * divisible by 5) is null in every column but `id`.
+ */
+export function sampleBatch(rows: number, start = 0): arrow.RecordBatch {
+  const ids = Array.from({ length: rows }, (_, i) => start + i);
+  const cell = <T extends PlainValue>(make: (id: number) => T) =>
+    ids.map((id) => id % 5 === 0 ? null : make(id));
+  return batchOf({
+    id: column(SAMPLE_TYPES.id, ids.map(BigInt)),
+    tiny: column(SAMPLE_TYPES.tiny, cell((id) => (id % 200) - 100)),
+    small: column(SAMPLE_TYPES.small, cell((id) => -id)),
+    n: column(SAMPLE_TYPES.n, cell((id) => id * 1000)),
+    ratio: column(SAMPLE_TYPES.ratio, cell((id) => id + 0.1)),
+    score: column(SAMPLE_TYPES.score, cell((id) => id / 3)),
+    name: column(SAMPLE_TYPES.name, cell((id) => `name ${id}, "quoted"`)),
+    active: column(SAMPLE_TYPES.active, cell((id) => id % 2 === 0)),
+    day: column(SAMPLE_TYPES.day, cell((id) => 19_724 + id)),
+    at: column(SAMPLE_TYPES.at, cell((id) => SAMPLE_MICROS + BigInt(id))),
+  });
+}

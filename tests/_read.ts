@@ -1,0 +1,285 @@
+/**
+ * Test helpers reading back what the file sinks wrote: Parquet folders as Arrow tables (and
+ * the Parquet footer's own column types), CSV records, JSON lines.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as pq from "parquet-wasm";
+
+/**
+ * Reads every `*.parquet` file of a table folder, in part order, as one Arrow table. Hidden
+ * files (temporary `.tmp-` files) are not part of the table and are skipped.
+ *
+ * @throws {Error} When the folder holds no Parquet file.
+ */
+export async function readParquetDir(dir: string): Promise<arrow.Table> {
+  const names = await partFiles(dir, ".parquet");
+  if (names.length === 0) throw new Error(`No Parquet files in "${dir}"`);
+  const tables: arrow.Table[] = [];
+  for (const name of names) {
+    const bytes = await Deno.readFile(`${dir}/${name}`);
+    tables.push(arrow.tableFromIPC(pq.readParquet(bytes).intoIPCStream()));
+  }
+  return tables[0].concat(...tables.slice(1));
+}
+
+/**
+ * The visible files of a folder with the given extension (`".parquet"`), sorted by part
+ * number, then by name. Hidden files, such as temporary `.tmp-` files, are left out.
+ */
+export async function partFiles(dir: string, extension: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && !entry.name.startsWith(".") && entry.name.endsWith(extension)) {
+      names.push(entry.name);
+    }
+  }
+  const part = (name: string) => Number(/^part-(\d+)/.exec(name)?.[1] ?? Infinity);
+  return names.sort((a, b) => part(a) - part(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Reads a CSV file as RFC 4180 records (the header is the first), with quoted fields
+ * unquoted. Accepts LF and CRLF line ends.
+ */
+export async function readCsv(path: string): Promise<string[][]> {
+  return parseCsv(await Deno.readTextFile(path));
+}
+
+/** Parses CSV text as RFC 4180 records. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (char === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += char;
+        i++;
+      }
+    } else if (char === '"' && field === "") {
+      quoted = true;
+      i++;
+    } else if (char === ",") {
+      record.push(field);
+      field = "";
+      i++;
+    } else if (char === "\n" || (char === "\r" && text[i + 1] === "\n")) {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i += char === "\r" ? 2 : 1;
+    } else {
+      field += char;
+      i++;
+    }
+  }
+  if (quoted) throw new Error("CSV ends inside a quoted field");
+  if (field !== "" || record.length > 0) records.push([...record, field]);
+  return records;
+}
+
+/** Reads a JSON lines file as one parsed value per non-empty line. */
+export async function readJsonl(path: string): Promise<Record<string, unknown>[]> {
+  const text = await Deno.readTextFile(path);
+  return text.split("\n").filter((line) => line !== "").map((line, i) => {
+    try {
+      return JSON.parse(line);
+    } catch (error) {
+      throw new Error(`Line ${i + 1} of "${path}" is not JSON: ${line}`, { cause: error });
+    }
+  });
+}
+
+/** A leaf column as the Parquet footer describes it, independent of any Arrow schema hint. */
+export interface ParquetColumn {
+  name: string;
+  /** `"INT64"`, `"INT32"`, `"BYTE_ARRAY"`, ... */
+  physicalType: string;
+  /** `"OPTIONAL"` or `"REQUIRED"`. */
+  repetition: string;
+  /** `"TIMESTAMP(isAdjustedToUTC=true, unit=MICROS)"`, `"DATE"`, `"INT(64, signed)"`, ... */
+  logicalType?: string;
+}
+
+/** What the footer of one Parquet file says. */
+export interface ParquetFooter {
+  numRows: number;
+  numRowGroups: number;
+  columns: ParquetColumn[];
+}
+
+/**
+ * Reads a Parquet file's footer (Thrift compact protocol) directly, so a test sees the
+ * Parquet logical types themselves and not the Arrow schema arrow-rs stores beside them.
+ */
+export async function readParquetFooter(path: string): Promise<ParquetFooter> {
+  const bytes = await Deno.readFile(path);
+  const tail = new TextDecoder().decode(bytes.subarray(bytes.length - 4));
+  if (tail !== "PAR1") throw new Error(`"${path}" does not end with PAR1`);
+  const size = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+  const meta = new CompactReader(bytes.subarray(bytes.length - 8 - size, bytes.length - 8))
+    .struct();
+  const schema = (meta.get(2) ?? []) as ThriftStruct[];
+  const decoder = new TextDecoder();
+  const columns = schema.slice(1).map((element): ParquetColumn => ({
+    name: decoder.decode(element.get(4) as Uint8Array),
+    physicalType: PHYSICAL_TYPES[element.get(1) as number] ?? "GROUP",
+    repetition: REPETITIONS[element.get(3) as number] ?? "UNKNOWN",
+    logicalType: logicalTypeText(element.get(10) as ThriftStruct | undefined),
+  }));
+  return {
+    numRows: Number(meta.get(3)),
+    numRowGroups: ((meta.get(4) ?? []) as unknown[]).length,
+    columns,
+  };
+}
+
+const PHYSICAL_TYPES = [
+  "BOOLEAN",
+  "INT32",
+  "INT64",
+  "INT96",
+  "FLOAT",
+  "DOUBLE",
+  "BYTE_ARRAY",
+  "FIXED_LEN_BYTE_ARRAY",
+];
+const REPETITIONS = ["REQUIRED", "OPTIONAL", "REPEATED"];
+const SIMPLE_LOGICAL: Record<number, string> = {
+  1: "STRING",
+  2: "MAP",
+  3: "LIST",
+  4: "ENUM",
+  5: "DECIMAL",
+  6: "DATE",
+  7: "TIME",
+  11: "UNKNOWN",
+  12: "JSON",
+  13: "BSON",
+  14: "UUID",
+  15: "FLOAT16",
+};
+const TIME_UNITS: Record<number, string> = { 1: "MILLIS", 2: "MICROS", 3: "NANOS" };
+
+function logicalTypeText(union: ThriftStruct | undefined): string | undefined {
+  if (!union) return undefined;
+  const [[id, value]] = union;
+  if (id === 8) {
+    const timestamp = value as ThriftStruct;
+    const [[unit]] = timestamp.get(2) as ThriftStruct;
+    return `TIMESTAMP(isAdjustedToUTC=${timestamp.get(1)}, unit=${TIME_UNITS[unit]})`;
+  }
+  if (id === 10) {
+    const int = value as ThriftStruct;
+    return `INT(${int.get(1)}, ${int.get(2) ? "signed" : "unsigned"})`;
+  }
+  return SIMPLE_LOGICAL[id] ?? `LOGICAL(${id})`;
+}
+
+type ThriftValue = number | bigint | boolean | Uint8Array | ThriftValue[] | ThriftStruct;
+type ThriftStruct = Map<number, ThriftValue>;
+
+/** Just enough of the Thrift compact protocol to read a Parquet footer. */
+class CompactReader {
+  #bytes: Uint8Array;
+  #pos = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  struct(): ThriftStruct {
+    const fields: ThriftStruct = new Map();
+    let last = 0;
+    for (;;) {
+      const head = this.#byte();
+      if (head === 0) return fields;
+      const type = head & 0x0f;
+      const delta = head >> 4;
+      const id = delta === 0 ? Number(this.#zigzag()) : last + delta;
+      last = id;
+      // In a field header, the boolean's value is its type: 1 true, 2 false.
+      fields.set(id, type === 1 ? true : type === 2 ? false : this.#value(type));
+    }
+  }
+
+  #value(type: number): ThriftValue {
+    switch (type) {
+      case 1:
+      case 2:
+        return this.#byte() === 1;
+      case 3: {
+        const byte = this.#byte();
+        return byte > 127 ? byte - 256 : byte;
+      }
+      case 4:
+      case 5:
+        return Number(this.#zigzag());
+      case 6:
+        return this.#zigzag();
+      case 7: {
+        const view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset + this.#pos, 8);
+        this.#pos += 8;
+        return view.getFloat64(0, true);
+      }
+      case 8: {
+        const length = Number(this.#varint());
+        const bytes = this.#bytes.subarray(this.#pos, this.#pos + length);
+        this.#pos += length;
+        return bytes;
+      }
+      case 9:
+      case 10: {
+        const head = this.#byte();
+        const size = head >> 4 === 15 ? Number(this.#varint()) : head >> 4;
+        return Array.from({ length: size }, () => this.#value(head & 0x0f));
+      }
+      case 11: {
+        const size = Number(this.#varint());
+        if (size === 0) return [];
+        const kinds = this.#byte();
+        return Array.from({ length: size }, () => [
+          this.#value(kinds >> 4),
+          this.#value(kinds & 0x0f),
+        ]);
+      }
+      case 12:
+        return this.struct();
+      default:
+        throw new Error(`Unknown Thrift compact type ${type} at byte ${this.#pos}`);
+    }
+  }
+
+  #byte(): number {
+    if (this.#pos >= this.#bytes.length) throw new Error("Parquet footer ends early");
+    return this.#bytes[this.#pos++];
+  }
+
+  #varint(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const byte = this.#byte();
+      result |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result;
+      shift += 7n;
+    }
+  }
+
+  #zigzag(): bigint {
+    const n = this.#varint();
+    return (n >> 1n) ^ -(n & 1n);
+  }
+}

@@ -1,0 +1,256 @@
+/** End-to-end CLI tests: real configs in, real files out, read back and compared. */
+import type * as arrow from "apache-arrow";
+import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
+import { cli, withTempDir, writeConfig } from "./_cli.ts";
+import { partFiles, readCsv, readJsonl, readParquetDir } from "./_read.ts";
+
+const SHOP = `
+version: 1
+config:
+  seed: 7
+  reference_time: "2026-02-01T00:00:00Z"
+tables:
+  - table_name: customers
+    row_count: 120
+    columns:
+      - column_name: id
+        data: row_id
+        is_primary_key: true
+      - column_name: email
+        data: fake.email()
+        null_percentage: 0.2
+      - column_name: joined
+        data: fake.date_between(start_date='-1y', end_date='today')
+  - table_name: orders
+    row_count: 700
+    start_row_id: 5000
+    columns:
+      - column_name: order_id
+        data: row_id
+        is_primary_key: true
+      - column_name: customer_id
+        data: foreign_key("customers", "id", distribution="zipf")
+      - column_name: email
+        data: copy_from_fk("customer_id", "customers", "email")
+      - column_name: qty
+        data: random.randint(1, 5)
+        type: int32
+      - column_name: price
+        data: round(random.uniform(1, 100), 2)
+      - column_name: at
+        data: datetime.now()
+`;
+
+function plain(table: arrow.Table): Record<string, unknown>[] {
+  return table.toArray().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row.toJSON())) {
+      out[k] = typeof v === "bigint" ? Number(v) : v;
+    }
+    return out;
+  });
+}
+
+Deno.test("generate writes Parquet that reads back with integrity and types", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    const result = await cli("generate", "--config", config, "--output", `${dir}/out`);
+    assertEquals(result.code, 0, result.stderr);
+    assertStringIncludes(result.stdout, "820 rows");
+    const customers = await readParquetDir(`${dir}/out/customers`);
+    const orders = await readParquetDir(`${dir}/out/orders`);
+    assertEquals(customers.numRows, 120);
+    assertEquals(orders.numRows, 700);
+    const types = Object.fromEntries(orders.schema.fields.map((f) => [f.name, String(f.type)]));
+    assertEquals(types, {
+      order_id: "Int64",
+      customer_id: "Int64",
+      email: "Utf8",
+      qty: "Int32",
+      price: "Float64",
+      at: "Timestamp<MICROSECOND, UTC>",
+    });
+    assertEquals(String(customers.schema.fields[2].type), "Date32<DAY>");
+    const byId = new Map(plain(customers).map((r) => [r.id, r]));
+    const rows = plain(orders);
+    assertEquals(rows[0].order_id, 5000);
+    for (const order of rows) {
+      const parent = byId.get(order.customer_id);
+      assert(parent, `order ${order.order_id}: no customer ${order.customer_id}`);
+      assertEquals(order.email, parent.email);
+      assertEquals(order.at, Date.parse("2026-02-01T00:00:00Z"));
+    }
+  });
+});
+
+Deno.test("generate is deterministic across runs and batch sizes", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    for (const [name, size] of [["a", "1000"], ["b", "7"]]) {
+      const r = await cli("generate", "-c", config, "-o", `${dir}/${name}`, "--batch-size", size);
+      assertEquals(r.code, 0, r.stderr);
+    }
+    for (const table of ["customers", "orders"]) {
+      assertEquals(
+        plain(await readParquetDir(`${dir}/b/${table}`)),
+        plain(await readParquetDir(`${dir}/a/${table}`)),
+      );
+    }
+  });
+});
+
+Deno.test("generate writes CSV and JSON lines with the same values", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    for (const format of ["csv", "jsonl", "parquet"]) {
+      const r = await cli("generate", "-c", config, "-o", `${dir}/${format}`, "-f", format);
+      assertEquals(r.code, 0, r.stderr);
+    }
+    const parquet = plain(await readParquetDir(`${dir}/parquet/orders`));
+    const [csvFile] = await partFiles(`${dir}/csv/orders`, ".csv");
+    const [header, ...records] = await readCsv(`${dir}/csv/orders/${csvFile}`);
+    assertEquals(header, ["order_id", "customer_id", "email", "qty", "price", "at"]);
+    assertEquals(records.length, 700);
+    const [jsonFile] = await partFiles(`${dir}/jsonl/orders`, ".jsonl");
+    const json = await readJsonl(`${dir}/jsonl/orders/${jsonFile}`);
+    assertEquals(json.length, 700);
+    for (let i = 0; i < 700; i++) {
+      const p = parquet[i];
+      assertEquals(Number(records[i][0]), p.order_id);
+      assertEquals(records[i][2], p.email === null ? "" : p.email);
+      assertEquals(Number(records[i][4]), p.price);
+      assertEquals(records[i][5], "2026-02-01T00:00:00.000000Z");
+      assertEquals(json[i].order_id, p.order_id);
+      assertEquals(json[i].email, p.email);
+      assertEquals(json[i].qty, p.qty);
+      assertEquals(json[i].at, "2026-02-01T00:00:00.000000Z");
+    }
+  });
+});
+
+Deno.test("generate --table writes the table and the tables it reads from", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    const r = await cli("generate", "-c", config, "-o", `${dir}/out`, "--table", "customers");
+    assertEquals(r.code, 0, r.stderr);
+    const names = [];
+    for await (const e of Deno.readDir(`${dir}/out`)) names.push(e.name);
+    assertEquals(names, ["customers"]);
+    const r2 = await cli("generate", "-c", config, "-o", `${dir}/out2`, "--table", "orders");
+    assertEquals(r2.code, 0, r2.stderr);
+    assertEquals((await readParquetDir(`${dir}/out2/customers`)).numRows, 120);
+    const bad = await cli("generate", "-c", config, "-o", `${dir}/out3`, "--table", "order");
+    assertEquals(bad.code, 2);
+    assertStringIncludes(bad.stderr, 'did you mean "orders"');
+  });
+});
+
+Deno.test("a non-empty table folder is refused unless --mode overwrite", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    assertEquals((await cli("generate", "-c", config, "-o", `${dir}/out`)).code, 0);
+    const again = await cli("generate", "-c", config, "-o", `${dir}/out`, "--seed", "8");
+    assertEquals(again.code, 1);
+    assertStringIncludes(again.stderr, "--mode overwrite");
+    const before = plain(await readParquetDir(`${dir}/out/orders`));
+    const over = await cli(
+      "generate",
+      "-c",
+      config,
+      "-o",
+      `${dir}/out`,
+      "--seed",
+      "8",
+      "--mode",
+      "overwrite",
+    );
+    assertEquals(over.code, 0, over.stderr);
+    const after = plain(await readParquetDir(`${dir}/out/orders`));
+    assertEquals(after.length, 700);
+    assert(
+      JSON.stringify(after) !== JSON.stringify(before),
+      "overwrite with another seed changed nothing",
+    );
+  });
+});
+
+Deno.test("an invalid config exits 2, prints positioned diagnostics and writes nothing", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      SHOP.replace("data: fake.email()", "data: fake.emial()").replace(
+        '"customers", "id", distribution',
+        '"customer", "id", distribution',
+      ),
+    );
+    for (const command of ["generate", "preview", "validate"]) {
+      const r = await cli(
+        command,
+        "-c",
+        config,
+        ...(command === "generate" ? ["-o", `${dir}/out`] : []),
+      );
+      assertEquals(r.code, 2, command);
+      assertStringIncludes(r.stderr, "config.yaml:14:");
+      assertStringIncludes(r.stderr, "fake.email()");
+      assertStringIncludes(r.stderr, "customers");
+    }
+    let exists = true;
+    await Deno.stat(`${dir}/out`).catch(() => exists = false);
+    assertEquals(exists, false);
+  });
+});
+
+Deno.test("validate, preview and help on the bundled example", async () => {
+  const ok = await cli("validate", "--config", "examples/streaming_config.yaml");
+  assertEquals(ok.code, 0, ok.stderr);
+  assertStringIncludes(ok.stdout, "3 tables");
+  const preview = await cli(
+    "preview",
+    "-c",
+    "examples/streaming_config.yaml",
+    "-t",
+    "orders",
+    "-n",
+    "3",
+  );
+  assertEquals(preview.code, 0, preview.stderr);
+  assertStringIncludes(preview.stdout, "customer_email");
+  assertEquals(preview.stdout.trim().split("\n").length >= 5, true);
+  for (const command of ["generate", "preview", "validate"]) {
+    const help = await cli(command, "--help");
+    assertEquals(help.code, 0);
+    assertStringIncludes(help.stdout, `Usage: tablestream ${command}`);
+  }
+  assertEquals((await cli("generat")).code, 2);
+  assertStringIncludes((await cli("generat")).stderr, 'did you mean "generate"');
+  assertEquals((await cli("generate", "--confg", "x")).code, 2);
+  assertStringIncludes((await cli("generate", "--confg", "x")).stderr, "did you mean --config");
+});
+
+Deno.test("the bundled example generates with intact foreign keys", async () => {
+  await withTempDir(async (dir) => {
+    const r = await cli("generate", "-c", "examples/streaming_config.yaml", "-o", dir);
+    assertEquals(r.code, 0, r.stderr);
+    const customers = new Map(
+      plain(await readParquetDir(`${dir}/customers`)).map((c) => [c.id, c]),
+    );
+    const orders = plain(await readParquetDir(`${dir}/orders`));
+    assertEquals(orders.length, 5000);
+    for (const o of orders) assertEquals(o.customer_email, customers.get(o.customer_id)?.email);
+  });
+});
+
+Deno.test("main.ts runs as a process and returns exit codes", async () => {
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  };
+  assertEquals((await run("validate", "-c", "examples/streaming_config.yaml")).code, 0);
+  assertEquals((await run("validate")).code, 2);
+  assertEquals((await run("validate", "-c", "does/not/exist.yaml")).code, 2);
+});
