@@ -138,7 +138,7 @@ function errorOffset(error: YAMLError, map: SourceMap): number {
 
 function unclosedKind(error: YAMLError): "quote" | "bracket" | undefined {
   if (error.code === "MISSING_CHAR" && /quote/i.test(error.message)) return "quote";
-  if (error.code === "MISSING_CHAR" || /end with a [\]}]/.test(error.message)) return "bracket";
+  if (/end with an? [\]}]/.test(error.message)) return "bracket";
   return undefined;
 }
 
@@ -156,7 +156,7 @@ function plainMessage(message: string): string {
 function flowValueHint(map: SourceMap, offset: number): string | undefined {
   const { line } = map.position(offset);
   const text = map.lineText(line);
-  if (text === undefined || !/^\s*(?:-\s+)?[A-Za-z_]+:\s+[[{]/.test(text)) return undefined;
+  if (text === undefined || !/\bdata:\s+[[{]/.test(text)) return undefined;
   return "A value that starts with `{` or `[` is read as YAML, not as an expression: quote it, " +
     `e.g. \`data: '{"a": 1}[key]'\`.`;
 }

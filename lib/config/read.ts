@@ -7,6 +7,7 @@
  * @module
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import { isKnownLocale, knownLocales } from "../engine/faker.ts";
 import { closestString } from "../expr/mod.ts";
 import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
 import { DURATION_UNITS, parseDuration } from "./duration.ts";
@@ -357,7 +358,14 @@ class Reader {
     const at = (key: string) => [...path, key];
     if (fields.has("locale")) {
       const locale = this.#string(fields.get("locale")!, at("locale"), "locale");
-      if (locale !== undefined) config.locale = locale;
+      if (locale !== undefined && !isKnownLocale(locale)) {
+        this.#report(at("locale"), "unknown-locale", `Unknown locale ${JSON.stringify(locale)}`, {
+          hint: didYouMean(closestString(locale, knownLocales())) ??
+            "Use a Faker locale name such as en_US, en_GB, de_DE, fr_FR or ja_JP.",
+        });
+      } else if (locale !== undefined) {
+        config.locale = locale;
+      }
     }
     if (fields.has("seed")) {
       const seed = this.#integer(fields.get("seed")!, at("seed"), "seed");

@@ -444,3 +444,12 @@ tables:
     "bad-version wrong-type bad-duration unsafe-name",
   );
 });
+
+Deno.test("the locale must be one faker knows", () => {
+  const locale = (name: string) => parse(`config:\n  locale: ${name}\ntables:\n${table("t", ID)}`);
+  assertEquals(locale("de_DE").config?.locale, "de_DE");
+  assertEquals(locale("pt_BR").config?.locale, "pt_BR");
+  assertEquals(locale("en_UZ").config?.locale, "en_UZ", "a known language is enough");
+  const { diagnostics } = locale("klingon");
+  assertEquals(summary(diagnostics), ["unknown-locale@2:11"]);
+});

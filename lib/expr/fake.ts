@@ -1,0 +1,696 @@
+/**
+ * Python Faker's methods, by their Python names and parameter names, on @faker-js/faker.
+ *
+ * Each entry says its parameters in Python's positional order (the compiler maps positional
+ * and keyword arguments onto them and rejects unknown ones), its result type, and how to
+ * produce the value from the faker it is handed (whose randomizer reads the cell's stream)
+ * and from `ctx` (the cell's stream and the logical now). Values have Python Faker's kinds:
+ * dates are {@link PyDate}, datetimes JS Dates in UTC.
+ *
+ * @module
+ */
+import type { Faker } from "@faker-js/faker";
+import type { CellRandom } from "../engine/rng.ts";
+import { strftime } from "./datetime_text.ts";
+import { dateArgument, timeArgument } from "./relative_time.ts";
+import { PyDate, pyStr, type StaticType, type Value } from "./values.ts";
+
+/** What a fake method may read besides its faker. */
+export interface FakeContext {
+  now: Date;
+  random: CellRandom;
+}
+
+/** One Python Faker method. */
+export interface FakeMethod {
+  /** Python Faker parameter names in positional order (positional args map onto these). */
+  params: readonly string[];
+  /** Static type of the result. */
+  returns: StaticType;
+  /** `args` holds only the arguments the user gave, by Python name. */
+  call(faker: Faker, args: Record<string, Value>, ctx: FakeContext): Value;
+}
+
+type Args = Record<string, Value>;
+
+const DAY_MS = 86_400_000;
+const ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+function num(args: Args, name: string, fallback: number): number {
+  const v = args[name];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  throw new TypeError(`${name} must be a number, got ${JSON.stringify(pyStr(v))}`);
+}
+
+function optNum(args: Args, name: string): number | undefined {
+  const v = args[name];
+  return v === undefined || v === null ? undefined : num(args, name, 0);
+}
+
+function text(args: Args, name: string, fallback: string): string {
+  const v = args[name];
+  return v === undefined || v === null ? fallback : String(v);
+}
+
+function flag(args: Args, name: string, fallback: boolean): boolean {
+  const v = args[name];
+  return v === undefined || v === null ? fallback : Boolean(v);
+}
+
+/** A method without parameters. */
+function plain(returns: StaticType, call: (faker: Faker, ctx: FakeContext) => Value): FakeMethod {
+  return { params: [], returns, call: (faker, _args, ctx) => call(faker, ctx) };
+}
+
+/** Python's bothify/lexify/numerify placeholders, drawn from the cell's stream. */
+function fillPattern(pattern: string, letters: string, random: CellRandom): string {
+  let out = "";
+  for (const ch of pattern) {
+    switch (ch) {
+      case "#":
+        out += String(random.int(0, 9));
+        break;
+      case "%":
+        out += String(random.int(1, 9));
+        break;
+      case "!":
+        out += random.int(0, 1) ? String(random.int(0, 9)) : "";
+        break;
+      case "@":
+        out += random.int(0, 1) ? String(random.int(1, 9)) : "";
+        break;
+      case "?":
+        out += letters[random.int(0, letters.length - 1)];
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+function numerifyOnly(pattern: string, random: CellRandom): string {
+  return fillPattern(pattern.replaceAll("?", "\u0000"), "", random).replaceAll("\u0000", "?");
+}
+
+function lexifyOnly(pattern: string, letters: string, random: CellRandom): string {
+  let out = "";
+  for (const ch of pattern) out += ch === "?" ? letters[random.int(0, letters.length - 1)] : ch;
+  return out;
+}
+
+/** Uniform datetime in [start, end] (ms), as Python's `date_time_between`. */
+function timeBetween(start: number, end: number, random: CellRandom): Date {
+  if (end < start) throw new RangeError("end_date is before start_date");
+  return new Date(start + Math.floor(random.next() * (end - start + 1)));
+}
+
+/** Uniform date in [start, end] (days), as Python's `date_between`. */
+function dateBetween(start: number, end: number, random: CellRandom): PyDate {
+  if (end < start) throw new RangeError("end_date is before start_date");
+  return new PyDate(random.int(start, end));
+}
+
+function todayDays(now: Date): number {
+  return Math.floor(now.getTime() / DAY_MS);
+}
+
+/** Bounds of the current year/month/decade/century around `now`, in ms. */
+function periodStart(now: Date, period: "year" | "month" | "decade" | "century"): number {
+  const y = now.getUTCFullYear();
+  switch (period) {
+    case "year":
+      return Date.UTC(y, 0, 1);
+    case "month":
+      return Date.UTC(y, now.getUTCMonth(), 1);
+    case "decade":
+      return Date.UTC(y - (y % 10), 0, 1);
+    case "century":
+      return Date.UTC(y - (y % 100), 0, 1);
+  }
+}
+
+function periodEnd(now: Date, period: "year" | "month" | "decade" | "century"): number {
+  const y = now.getUTCFullYear();
+  switch (period) {
+    case "year":
+      return Date.UTC(y + 1, 0, 1) - 1;
+    case "month":
+      return Date.UTC(y, now.getUTCMonth() + 1, 1) - 1;
+    case "decade":
+      return Date.UTC(y - (y % 10) + 10, 0, 1) - 1;
+    case "century":
+      return Date.UTC(y - (y % 100) + 100, 0, 1) - 1;
+  }
+}
+
+/** `date_time_this_<period>(before_now=True, after_now=False)`. */
+function thisPeriod(period: "year" | "month" | "decade" | "century", asDate: boolean): FakeMethod {
+  const [before, after] = asDate ? ["before_today", "after_today"] : ["before_now", "after_now"];
+  return {
+    params: asDate ? [before, after] : [before, after, "tzinfo"],
+    returns: asDate ? "date" : "datetime",
+    call(_faker, args, ctx) {
+      const now = ctx.now.getTime();
+      const b = flag(args, before, true), a = flag(args, after, false);
+      const start = b ? periodStart(ctx.now, period) : now;
+      const end = a ? periodEnd(ctx.now, period) : now;
+      const t = timeBetween(Math.min(start, end), end, ctx.random);
+      return asDate ? PyDate.fromDate(t) : t;
+    },
+  };
+}
+
+/** Python's pyfloat: `left_digits` integer digits, `right_digits` decimals. */
+function pyfloat(args: Args, random: CellRandom): number {
+  const left = optNum(args, "left_digits");
+  const right = optNum(args, "right_digits");
+  const positive = flag(args, "positive", false);
+  const min = optNum(args, "min_value");
+  const max = optNum(args, "max_value");
+  const decimals = right ?? random.int(0, 6);
+  if (min !== undefined || max !== undefined) {
+    const lo = min ?? (max! - 1_000_000), hi = max ?? (min! + 1_000_000);
+    const x = lo + random.next() * (hi - lo);
+    return Math.min(hi, Math.max(lo, Number(x.toFixed(decimals))));
+  }
+  const digits = left ?? random.int(1, 6);
+  const whole = digits === 0 ? 0 : random.int(0, 10 ** digits - 1);
+  const frac = decimals === 0
+    ? "0"
+    : String(random.int(positive && whole === 0 ? 1 : 0, 10 ** decimals - 1)).padStart(
+      decimals,
+      "0",
+    );
+  const value = Number(`${whole}.${frac}`);
+  return !positive && random.int(0, 1) ? -value : value;
+}
+
+const US_PHONE_FORMATS = [
+  "###-###-####",
+  "(###)###-####",
+  "###.###.####",
+  "+1-###-###-####",
+  "###-###-####x###",
+  "(###)###-####x####",
+  "001-###-###-####x###",
+];
+
+/** Every supported Python Faker method, by Python name. */
+export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
+  // person
+  name: plain("str", (f) => f.person.fullName()),
+  name_male: plain("str", (f) => f.person.fullName({ sex: "male" })),
+  name_female: plain("str", (f) => f.person.fullName({ sex: "female" })),
+  first_name: plain("str", (f) => f.person.firstName()),
+  first_name_male: plain("str", (f) => f.person.firstName("male")),
+  first_name_female: plain("str", (f) => f.person.firstName("female")),
+  last_name: plain("str", (f) => f.person.lastName()),
+  last_name_male: plain("str", (f) => f.person.lastName("male")),
+  last_name_female: plain("str", (f) => f.person.lastName("female")),
+  prefix: plain("str", (f) => f.person.prefix()),
+  suffix: plain("str", (f) => f.person.suffix()),
+  job: plain("str", (f) => f.person.jobTitle()),
+  ssn: plain("str", (_f, ctx) => fillPattern("%##-##-####", "", ctx.random)),
+  // address
+  address: plain(
+    "str",
+    (f) =>
+      `${f.location.streetAddress(true)}\n${f.location.city()}, ${
+        f.location.state({ abbreviated: true })
+      } ${f.location.zipCode()}`,
+  ),
+  street_address: plain("str", (f) => f.location.streetAddress()),
+  street_name: plain("str", (f) => f.location.street()),
+  building_number: plain("str", (f) => f.location.buildingNumber()),
+  secondary_address: plain("str", (f) => f.location.secondaryAddress()),
+  city: plain("str", (f) => f.location.city()),
+  state: plain("str", (f) => f.location.state()),
+  state_abbr: plain("str", (f) => f.location.state({ abbreviated: true })),
+  postcode: plain("str", (f) => f.location.zipCode("#####")),
+  zipcode: plain("str", (f) => f.location.zipCode("#####")),
+  country: plain("str", (f) => f.location.country()),
+  country_code: plain("str", (f) => f.location.countryCode()),
+  latitude: plain("float", (f) => f.location.latitude()),
+  longitude: plain("float", (f) => f.location.longitude()),
+  // phone
+  phone_number: plain(
+    "str",
+    (_f, ctx) =>
+      fillPattern(US_PHONE_FORMATS[ctx.random.int(0, US_PHONE_FORMATS.length - 1)], "", ctx.random),
+  ),
+  // internet
+  email: plain("str", (f) => f.internet.email().toLowerCase()),
+  safe_email: plain("str", (f) => f.internet.exampleEmail().toLowerCase()),
+  free_email: plain(
+    "str",
+    (f) =>
+      f.internet.email({
+        provider: f.helpers.arrayElement(["gmail.com", "yahoo.com", "hotmail.com"]),
+      }).toLowerCase(),
+  ),
+  company_email: plain(
+    "str",
+    (f) => f.internet.email({ provider: f.internet.domainName() }).toLowerCase(),
+  ),
+  user_name: plain("str", (f) => f.internet.username().toLowerCase()),
+  domain_name: plain("str", (f) => f.internet.domainName()),
+  url: plain("str", (f) => `https://www.${f.internet.domainName()}/`),
+  uri: plain("str", (f) => `https://${f.internet.domainName()}/${f.lorem.slug(2)}`),
+  slug: plain("str", (f) => f.lorem.slug(3)),
+  ipv4: plain("str", (f) => f.internet.ipv4()),
+  ipv6: plain("str", (f) => f.internet.ipv6()),
+  mac_address: plain("str", (f) => f.internet.mac()),
+  user_agent: plain("str", (f) => f.internet.userAgent()),
+  password: {
+    params: ["length", "special_chars", "digits", "upper_case", "lower_case"],
+    returns: "str",
+    call: (f, a) => f.internet.password({ length: num(a, "length", 10) }),
+  },
+  // company
+  company: plain("str", (f) => f.company.name()),
+  company_suffix: plain(
+    "str",
+    (f) => f.helpers.arrayElement(["Inc", "LLC", "Ltd", "Group", "PLC"]),
+  ),
+  catch_phrase: plain("str", (f) => f.company.catchPhrase()),
+  bs: plain("str", (f) => f.company.buzzPhrase()),
+  // lorem
+  word: plain("str", (f) => f.lorem.word()),
+  words: {
+    params: ["nb", "ext_word_list", "part_of_speech", "unique"],
+    returns: "list",
+    call: (f, a) => f.lorem.words(num(a, "nb", 3)).split(" "),
+  },
+  sentence: {
+    params: ["nb_words", "ext_word_list", "variable_nb_words"],
+    returns: "str",
+    call(f, a, ctx) {
+      const n = num(a, "nb_words", 6);
+      const variable = flag(a, "variable_nb_words", true);
+      const count = variable
+        ? Math.max(1, n + ctx.random.int(-Math.floor(n * 0.4), Math.floor(n * 0.4)))
+        : n;
+      return f.lorem.sentence(count);
+    },
+  },
+  sentences: {
+    params: ["nb", "ext_word_list"],
+    returns: "list",
+    call: (f, a) => Array.from({ length: num(a, "nb", 3) }, () => f.lorem.sentence()),
+  },
+  paragraph: {
+    params: ["nb_sentences", "variable_nb_sentences", "ext_word_list"],
+    returns: "str",
+    call: (f, a) => f.lorem.paragraph(num(a, "nb_sentences", 3)),
+  },
+  paragraphs: {
+    params: ["nb", "ext_word_list"],
+    returns: "list",
+    call: (f, a) => Array.from({ length: num(a, "nb", 3) }, () => f.lorem.paragraph()),
+  },
+  text: {
+    params: ["max_nb_chars", "ext_word_list"],
+    returns: "str",
+    call: (f, a) => f.lorem.text().slice(0, num(a, "max_nb_chars", 200)),
+  },
+  // numbers and Python types
+  random_int: {
+    params: ["min", "max", "step"],
+    returns: "int",
+    call(_f, a, ctx) {
+      const min = num(a, "min", 0), max = num(a, "max", 9999), step = num(a, "step", 1);
+      if (max < min) throw new RangeError(`random_int: max ${max} is less than min ${min}`);
+      return min + ctx.random.int(0, Math.floor((max - min) / step)) * step;
+    },
+  },
+  random_digit: plain("int", (_f, ctx) => ctx.random.int(0, 9)),
+  random_digit_not_null: plain("int", (_f, ctx) => ctx.random.int(1, 9)),
+  random_number: {
+    params: ["digits", "fix_len"],
+    returns: "int",
+    call(_f, a, ctx) {
+      const digits = optNum(a, "digits") ?? ctx.random.int(1, 9);
+      if (flag(a, "fix_len", false)) return ctx.random.int(10 ** (digits - 1), 10 ** digits - 1);
+      return ctx.random.int(0, 10 ** digits - 1);
+    },
+  },
+  pyint: {
+    params: ["min_value", "max_value", "step"],
+    returns: "int",
+    call(_f, a, ctx) {
+      const min = num(a, "min_value", 0), max = num(a, "max_value", 9999), step = num(a, "step", 1);
+      return min + ctx.random.int(0, Math.floor((max - min) / step)) * step;
+    },
+  },
+  pyfloat: {
+    params: ["left_digits", "right_digits", "positive", "min_value", "max_value"],
+    returns: "float",
+    call: (_f, a, ctx) => pyfloat(a, ctx.random),
+  },
+  pydecimal: {
+    params: ["left_digits", "right_digits", "positive", "min_value", "max_value"],
+    returns: "float",
+    call: (_f, a, ctx) => pyfloat(a, ctx.random),
+  },
+  pybool: {
+    params: ["truth_probability"],
+    returns: "bool",
+    call: (_f, a, ctx) => ctx.random.next() * 100 < num(a, "truth_probability", 50),
+  },
+  boolean: {
+    params: ["chance_of_getting_true"],
+    returns: "bool",
+    call: (_f, a, ctx) => ctx.random.next() * 100 < num(a, "chance_of_getting_true", 50),
+  },
+  pystr: {
+    params: ["min_chars", "max_chars", "prefix", "suffix"],
+    returns: "str",
+    call(_f, a, ctx) {
+      const max = num(a, "max_chars", 20), min = optNum(a, "min_chars");
+      const n = min === undefined ? max : ctx.random.int(min, max);
+      return text(a, "prefix", "") + lexifyOnly("?".repeat(n), ASCII_LETTERS, ctx.random) +
+        text(a, "suffix", "");
+    },
+  },
+  // patterns
+  bothify: {
+    params: ["text", "letters"],
+    returns: "str",
+    call: (_f, a, ctx) =>
+      fillPattern(text(a, "text", "## ??"), text(a, "letters", ASCII_LETTERS), ctx.random),
+  },
+  numerify: {
+    params: ["text"],
+    returns: "str",
+    call: (_f, a, ctx) => numerifyOnly(text(a, "text", "###"), ctx.random),
+  },
+  lexify: {
+    params: ["text", "letters"],
+    returns: "str",
+    call: (_f, a, ctx) =>
+      lexifyOnly(text(a, "text", "????"), text(a, "letters", ASCII_LETTERS), ctx.random),
+  },
+  random_letter: plain("str", (_f, ctx) => ASCII_LETTERS[ctx.random.int(0, 51)]),
+  random_element: {
+    params: ["elements"],
+    returns: "any",
+    call(_f, a, ctx) {
+      const e = a.elements ?? ["a", "b", "c"];
+      const items = Array.isArray(e)
+        ? e
+        : typeof e === "object" && e !== null && !(e instanceof Date) && !(e instanceof PyDate)
+        ? Object.keys(e)
+        : null;
+      if (!items || items.length === 0) {
+        throw new TypeError("random_element needs a non-empty list");
+      }
+      return items[ctx.random.int(0, items.length - 1)];
+    },
+  },
+  // identifiers and codes
+  uuid4: plain("str", (f) => f.string.uuid()),
+  uuid: plain("str", (f) => f.string.uuid()),
+  md5: plain("str", (f) => f.string.hexadecimal({ length: 32, casing: "lower", prefix: "" })),
+  sha1: plain("str", (f) => f.string.hexadecimal({ length: 40, casing: "lower", prefix: "" })),
+  sha256: plain("str", (f) => f.string.hexadecimal({ length: 64, casing: "lower", prefix: "" })),
+  color_name: plain("str", (f) => f.color.human()),
+  hex_color: plain("str", (f) => f.color.rgb()),
+  currency_code: plain("str", (f) => f.finance.currencyCode()),
+  iban: plain("str", (f) => f.finance.iban()),
+  isbn10: plain("str", (f) => f.commerce.isbn(10)),
+  isbn13: plain("str", (f) => f.commerce.isbn(13)),
+  isbn: plain("str", (f) => f.commerce.isbn(13)),
+  ean13: plain("str", (_f, ctx) => ean13(ctx.random)),
+  license_plate: plain("str", (f) => f.vehicle.vrm()),
+  credit_card_number: {
+    params: ["card_type"],
+    returns: "str",
+    call: (f, a) =>
+      f.finance.creditCardNumber(a.card_type ? String(a.card_type) : undefined).replace(/-/g, ""),
+  },
+  credit_card_provider: {
+    params: ["card_type"],
+    returns: "str",
+    call: (f) => f.finance.creditCardIssuer(),
+  },
+  credit_card_security_code: {
+    params: ["card_type"],
+    returns: "str",
+    call: (f) => f.finance.creditCardCVV(),
+  },
+  credit_card_expire: {
+    params: ["start", "end", "date_format"],
+    returns: "str",
+    call(_f, a, ctx) {
+      const start = timeArgument(a.start ?? "now", ctx.now, "start");
+      const end = timeArgument(a.end ?? "+10y", ctx.now, "end");
+      return strftime(timeBetween(start, end, ctx.random), text(a, "date_format", "%m/%y"));
+    },
+  },
+  file_name: plain("str", (f) => f.system.commonFileName()),
+  file_extension: plain("str", (f) => f.system.commonFileExt()),
+  mime_type: plain("str", (f) => f.system.mimeType()),
+  // dates and times
+  date_between: {
+    params: ["start_date", "end_date"],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(
+        dateArgument(a.start_date ?? "-30y", ctx.now, "start_date"),
+        dateArgument(a.end_date ?? "today", ctx.now, "end_date"),
+        ctx.random,
+      ),
+  },
+  date_time_between: {
+    params: ["start_date", "end_date", "tzinfo"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(
+        timeArgument(a.start_date ?? "-30y", ctx.now, "start_date"),
+        timeArgument(a.end_date ?? "now", ctx.now, "end_date"),
+        ctx.random,
+      ),
+  },
+  date_between_dates: {
+    params: ["date_start", "date_end"],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(
+        dateArgument(a.date_start ?? "today", ctx.now, "date_start"),
+        dateArgument(a.date_end ?? "today", ctx.now, "date_end"),
+        ctx.random,
+      ),
+  },
+  date_time_between_dates: {
+    params: ["datetime_start", "datetime_end", "tzinfo"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(
+        timeArgument(a.datetime_start ?? "now", ctx.now, "datetime_start"),
+        timeArgument(a.datetime_end ?? "now", ctx.now, "datetime_end"),
+        ctx.random,
+      ),
+  },
+  date_of_birth: {
+    params: ["tzinfo", "minimum_age", "maximum_age"],
+    returns: "date",
+    call(_f, a, ctx) {
+      const min = num(a, "minimum_age", 0), max = num(a, "maximum_age", 115);
+      if (max < min) throw new RangeError("maximum_age is less than minimum_age");
+      const y = ctx.now.getUTCFullYear(), m = ctx.now.getUTCMonth(), d = ctx.now.getUTCDate();
+      const latest = Math.floor(Date.UTC(y - min, m, d) / DAY_MS);
+      const earliest = Math.floor(Date.UTC(y - max - 1, m, d) / DAY_MS) + 1;
+      return dateBetween(earliest, latest, ctx.random);
+    },
+  },
+  past_date: {
+    params: ["start_date", "tzinfo"],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(
+        dateArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
+        todayDays(ctx.now) - 1,
+        ctx.random,
+      ),
+  },
+  future_date: {
+    params: ["end_date", "tzinfo"],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(
+        todayDays(ctx.now) + 1,
+        dateArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
+        ctx.random,
+      ),
+  },
+  past_datetime: {
+    params: ["start_date", "tzinfo"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(
+        timeArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
+        ctx.now.getTime() - 1000,
+        ctx.random,
+      ),
+  },
+  future_datetime: {
+    params: ["end_date", "tzinfo"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(
+        ctx.now.getTime() + 1000,
+        timeArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
+        ctx.random,
+      ),
+  },
+  date_this_year: thisPeriod("year", true),
+  date_this_month: thisPeriod("month", true),
+  date_this_decade: thisPeriod("decade", true),
+  date_this_century: thisPeriod("century", true),
+  date_time_this_year: thisPeriod("year", false),
+  date_time_this_month: thisPeriod("month", false),
+  date_time_this_decade: thisPeriod("decade", false),
+  date_time_this_century: thisPeriod("century", false),
+  date_time: {
+    params: ["tzinfo", "end_datetime"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+  },
+  date_object: {
+    params: ["end_datetime"],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(0, dateArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+  },
+  date: {
+    params: ["pattern", "end_datetime"],
+    returns: "str",
+    call: (_f, a, ctx) =>
+      strftime(
+        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+        text(a, "pattern", "%Y-%m-%d"),
+      ),
+  },
+  time: {
+    params: ["pattern", "end_datetime"],
+    returns: "str",
+    call: (_f, a, ctx) =>
+      strftime(
+        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+        text(a, "pattern", "%H:%M:%S"),
+      ),
+  },
+  iso8601: {
+    params: ["tzinfo", "end_datetime", "sep", "timespec"],
+    returns: "str",
+    call: (_f, a, ctx) =>
+      strftime(
+        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+        "%Y-%m-%dT%H:%M:%S",
+      ),
+  },
+  unix_time: {
+    params: ["end_datetime", "start_datetime"],
+    returns: "int",
+    call: (_f, a, ctx) =>
+      Math.floor(
+        timeBetween(
+          timeArgument(a.start_datetime ?? 0, ctx.now, "start_datetime"),
+          timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"),
+          ctx.random,
+        ).getTime() / 1000,
+      ),
+  },
+  year: plain("str", (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%Y")),
+  month: plain("str", (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%m")),
+  month_name: plain(
+    "str",
+    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%B"),
+  ),
+  day_of_month: plain(
+    "str",
+    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%d"),
+  ),
+  day_of_week: plain(
+    "str",
+    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%A"),
+  ),
+};
+
+function ean13(random: CellRandom): string {
+  let digits = "";
+  let sum = 0;
+  for (let i = 0; i < 12; i++) {
+    const d = random.int(0, 9);
+    digits += d;
+    sum += i % 2 ? d * 3 : d;
+  }
+  return digits + ((10 - (sum % 10)) % 10);
+}
+
+/** faker-js modules reachable as `faker.<module>.<method>(...)`. */
+const DIRECT_MODULES = new Set([
+  "airline",
+  "animal",
+  "book",
+  "color",
+  "commerce",
+  "company",
+  "database",
+  "datatype",
+  "date",
+  "finance",
+  "food",
+  "git",
+  "hacker",
+  "helpers",
+  "image",
+  "internet",
+  "location",
+  "lorem",
+  "music",
+  "number",
+  "person",
+  "phone",
+  "science",
+  "string",
+  "system",
+  "vehicle",
+  "word",
+]);
+
+/** For `faker.<module>.<method>(...)`: the faker-js function at that path, or undefined. */
+export function directFakerCall(
+  faker: Faker,
+  path: readonly string[],
+): ((args: Value[], options: Record<string, Value> | undefined) => Value) | undefined {
+  if (path.length !== 2 || !DIRECT_MODULES.has(path[0])) return undefined;
+  const module = (faker as unknown as Record<string, Record<string, unknown>>)[path[0]];
+  const method = path[1];
+  if (
+    method.startsWith("_") || method === "constructor" || typeof module?.[method] !== "function"
+  ) {
+    return undefined;
+  }
+  return (args, options) => {
+    const fn = module[method] as (...a: unknown[]) => unknown;
+    const result = fn.apply(module, options ? [...args, options] : args);
+    return toValue(result);
+  };
+}
+
+/** faker-js results as expression values (bigints become numbers, unknown objects text). */
+function toValue(result: unknown): Value {
+  if (result === undefined || result === null) return null;
+  if (typeof result === "bigint") return Number(result);
+  if (
+    typeof result === "string" || typeof result === "number" || typeof result === "boolean" ||
+    result instanceof Date
+  ) return result;
+  if (Array.isArray(result)) return result.map(toValue);
+  return JSON.stringify(result);
+}
