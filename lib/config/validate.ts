@@ -344,30 +344,75 @@ class Validator {
       }
       edges.set(table, out);
     }
-    const cycles = findCycles(tables, (t) => [...edges.get(t)!.keys()], true);
+    // A table may reference itself (manager_id -> employee_id); #checkSelfReferences checks
+    // that such a reference does not go round through its own rows.
+    const cycles = findCycles(tables, (t) => [...edges.get(t)!.keys()].filter((p) => p !== t));
     for (const cycle of cycles) {
       const start = cycle[0];
       const edge = edges.get(start)!.get(cycle[1])!;
       const offset = this.#argumentOffset(edge.column, edge.span, edge.table, -1);
       const text = cycle.map((t) => t.name).join(" → ");
-      if (cycle.length === 2) {
-        this.#at(
-          edge.column,
-          offset,
-          "fk-cycle",
-          `Table \`${start.name}\` references itself: ${text}`,
-          {
-            hint:
-              "A parent table is generated before its children, so a table cannot be its own parent; " +
-              "keep the hierarchy in a separate table.",
-          },
-        );
-      } else {
-        this.#at(edge.column, offset, "fk-cycle", `Foreign keys form a cycle: ${text}`, {
-          hint:
-            "Parent tables are generated before their children, so references cannot go round in a circle; " +
-            "remove one of them.",
-        });
+      this.#at(edge.column, offset, "fk-cycle", `Foreign keys form a cycle: ${text}`, {
+        hint:
+          "Parent tables are generated before their children, so references cannot go round in a circle; " +
+          "remove one of them.",
+      });
+    }
+    for (const table of tables) this.#checkSelfReferences(table);
+  }
+
+  /**
+   * A table that references itself reads other rows' values; those values must not depend
+   * on a column that itself references the table, or generating one row would need another
+   * row that needs the first.
+   */
+  #checkSelfReferences(table: TableConfig): void {
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const readsSelf = (c: ColumnConfig) =>
+      [...c.expr?.foreignKeys ?? [], ...c.expr?.copies ?? []].some((call) =>
+        call.table === table.name
+      );
+    const dependsOnSelfReference = (
+      name: string,
+      seen = new Set<string>(),
+    ): ColumnConfig | undefined => {
+      const column = byName.get(name);
+      if (!column || seen.has(name)) return undefined;
+      seen.add(name);
+      if (readsSelf(column)) return column;
+      for (const ref of column.expr?.columnRefs ?? []) {
+        const found = dependsOnSelfReference(ref, seen);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    for (const column of table.columns) {
+      const calls = [
+        ...(column.expr?.foreignKeys ?? []).map((fk) => ({
+          call: fk,
+          read: [fk.column, fk.parentAttr],
+        })),
+        ...(column.expr?.copies ?? []).map((copy) => ({ call: copy, read: [copy.column] })),
+      ];
+      for (const { call, read } of calls) {
+        if (call.table !== table.name) continue;
+        for (const target of read) {
+          const culprit = target === undefined ? undefined : dependsOnSelfReference(target);
+          if (!culprit) continue;
+          const offset = this.#argumentOffset(column, call.span, call.table, -1);
+          this.#at(
+            column,
+            offset,
+            "fk-cycle",
+            `Table \`${table.name}\` references its own column \`${target}\`, which depends on \`${culprit.name}\`, ` +
+              "itself a reference to this table",
+            {
+              hint:
+                "A row can read another row's values only when they do not come from references to the same " +
+                "table; point the reference at a column such as `row_id`.",
+            },
+          );
+        }
       }
     }
   }

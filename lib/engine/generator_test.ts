@@ -216,3 +216,20 @@ Deno.test("a value that does not fit its column names table, column and row", ()
     'table "bad", column "n", row 1',
   );
 });
+
+Deno.test("a table can reference its own rows (a hierarchy)", () => {
+  const employees = table("employee", 300, [
+    ["id", "row_id"],
+    ["name", "fake.name()"],
+    ["manager_id", 'random.choice([None, foreign_key("employee", "id")])'],
+    ["boss", 'foreign_key("employee", "id")'],
+    ["boss_name", 'copy_from_fk("boss", "employee", "name")'],
+  ], 10);
+  const out = generateAll(new Engine([employees], INPUTS), "employee", 17);
+  const byId = new Map(out.map((r) => [r.id, r]));
+  assert(out.some((r) => r.manager_id === null) && out.some((r) => r.manager_id !== null));
+  for (const r of out) {
+    if (r.manager_id !== null) assert(byId.has(r.manager_id));
+    assertEquals(r.boss_name, byId.get(r.boss)!.name);
+  }
+});

@@ -57,6 +57,25 @@ function numericResult(type: StaticType): StaticType {
   return type === "bool" ? "int" : isNumeric(type) ? type : "any";
 }
 
+/** Longest list `range` builds: it is materialised, unlike Python's lazy range. */
+const MAX_RANGE = 1_000_000;
+
+/** Python's `range(start, stop, step)` as a list. */
+function pyRange(start: Value, stop: Value, step: Value): number[] {
+  const [lo, hi] = stop === null ? [0, toInt(start)] : [toInt(start), toInt(stop)];
+  const by = toInt(step);
+  if (by === 0) throw new ExprRuntimeError("range() step must not be zero");
+  const count = Math.max(0, Math.ceil((hi - lo) / by));
+  if (count > MAX_RANGE) {
+    throw new ExprRuntimeError(
+      `range() of ${count} numbers is too long; use random.randrange(start, stop) to pick one`,
+    );
+  }
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = lo + i * by;
+  return out;
+}
+
 const str = (_: CellContext, value: Value) => pyStr(value);
 const floatStr = (_: CellContext, value: Value) => pyStr(value, true);
 
@@ -200,6 +219,13 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     returns: "list",
     impl: (_: CellContext, iterable: Value) => [...iterate("list", iterable)],
   },
+  range: {
+    summary: "The list of ints from `start` up to, not including, `stop`: `range(1, 13)`.",
+    params: ["start", ["stop", null], ["step", 1]],
+    pure: true,
+    returns: "list",
+    impl: (_: CellContext, start: Value, stop: Value, step: Value) => pyRange(start, stop, step),
+  },
   ord: {
     summary: "The code point of a one-character string.",
     params: ["char"],
@@ -228,7 +254,6 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
 /** Why some Python builtins are missing, with what to use instead. */
 export const BUILTIN_ALTERNATIVES: Readonly<Record<string, string>> = {
   print: "Nothing is printed while generating; the expression's value is the cell's value.",
-  range: "Write the list out, or use `random.randrange(start, stop)` for a random member.",
   eval: "Write the expression directly.",
   exec: "Write the expression directly.",
   open: "Expressions cannot read files.",

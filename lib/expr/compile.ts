@@ -153,6 +153,8 @@ class Compiler implements Scope {
   readonly foreignKeyNodes = new Set<Node>();
   usesRowId = false;
   readonly #columns: Set<string>;
+  /** Names written as `name.member`: if unknown, they were meant as modules. */
+  readonly #receivers = new Set<NameNode>();
 
   constructor(source: string, options: CompileOptions) {
     this.source = source;
@@ -205,6 +207,7 @@ class Compiler implements Scope {
       case "call":
         return this.#call(expr);
       case "attribute":
+        this.#noteReceiver(expr.object);
         return this.#attribute(expr);
       case "subscript":
         return this.#subscript(expr);
@@ -259,6 +262,10 @@ class Compiler implements Scope {
     return brokenNode(node.span);
   }
 
+  #noteReceiver(object: Expr): void {
+    if (object.kind === "name") this.#receivers.add(object);
+  }
+
   #isFunctionName(name: string): boolean {
     return Object.hasOwn(BUILTINS, name) || SPECIAL_FUNCTIONS.includes(name) ||
       name === "datetime" ||
@@ -269,6 +276,16 @@ class Compiler implements Scope {
     const columns = this.options.columns.filter((c) => c !== this.options.self);
     const candidates = [...columns, "row_id", ...MODULES, "True", "False", "None"];
     const suggestion = closestString(node.name, candidates);
+    if (this.#receivers.has(node) && suggestion === undefined) {
+      // `dateutil.easter(...)`, `my_utils.f(...)`: a module the config imported in tablefaker.
+      this.error(
+        "unknown-name",
+        `Unknown module \`${node.name}\``,
+        node.span,
+        "Imports and custom Python modules are not supported; use `fake`, `faker`, `random`, `datetime` or a plugin.",
+      );
+      return;
+    }
     const hint = didYouMean(suggestion) ??
       (columns.length && columns.length <= 12
         ? `Columns of this table: ${columns.join(", ")}.`
@@ -590,6 +607,7 @@ class Compiler implements Scope {
       );
       return brokenNode(call.span);
     }
+    this.#noteReceiver(callee.object);
     const module = this.#moduleOf(callee.object, callee.name);
     if (module) return this.#moduleCall(call, module, callee);
     const inner = callee.object;

@@ -25,6 +25,8 @@ export interface Node {
   readonly items?: readonly Node[];
   /** Set when the value is known at compile time: it does not depend on the cell. */
   readonly constant?: { readonly value: Value };
+  /** Set on stand-ins for sub-expressions with errors, so no follow-up errors pile on. */
+  readonly broken?: true;
 }
 
 /** The environment used at compile time, when nothing is known about other columns. */
@@ -71,6 +73,7 @@ export function brokenNode(span: Span): Node {
       throw new Error("A broken expression was evaluated");
     },
     type: () => "any",
+    broken: true,
   };
 }
 

@@ -1,6 +1,7 @@
 import { assert } from "../../tests/_assert.ts";
 import { BUILTINS } from "./builtins.ts";
 import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
+import { FAKE_METHODS } from "./fake.ts";
 import { METHODS } from "./methods.ts";
 import { RANDOM_FUNCTIONS } from "./random_module.ts";
 
@@ -19,5 +20,15 @@ Deno.test("docs/expressions.md lists every function and method", () => {
   assertDocumented(Object.keys(DATE_FUNCTIONS), (name) => `date.${name}(`);
   for (const table of Object.values(METHODS)) {
     assertDocumented(Object.keys(table), (name) => `${name}(`);
+  }
+});
+
+Deno.test("every fake method the docs show exists", () => {
+  for (const match of DOCS.matchAll(/fake\.(?:unique\.)?(\w+)\(/g)) {
+    if (match[1] === "emial") continue; // the documented typo in the errors table
+    assert(
+      Object.hasOwn(FAKE_METHODS, match[1]),
+      `docs/expressions.md shows unknown fake.${match[1]}()`,
+    );
   }
 });

@@ -420,9 +420,9 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   hex_color: plain("str", (f) => f.color.rgb()),
   currency_code: plain("str", (f) => f.finance.currencyCode()),
   iban: plain("str", (f) => f.finance.iban()),
-  isbn10: plain("str", (f) => f.commerce.isbn(10)),
-  isbn13: plain("str", (f) => f.commerce.isbn(13)),
-  isbn: plain("str", (f) => f.commerce.isbn(13)),
+  isbn10: isbn(10),
+  isbn13: isbn(13),
+  isbn: isbn(13),
   ean13: plain("str", (_f, ctx) => ean13(ctx.random)),
   license_plate: plain("str", (f) => f.vehicle.vrm()),
   credit_card_number: {
@@ -620,6 +620,15 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%A"),
   ),
 };
+
+/** `isbn10` / `isbn13(separator="-")`. */
+function isbn(variant: 10 | 13): FakeMethod {
+  return {
+    params: ["separator"],
+    returns: "str",
+    call: (f, a) => f.commerce.isbn({ variant, separator: text(a, "separator", "-") }),
+  };
+}
 
 function ean13(random: CellRandom): string {
   let digits = "";

@@ -195,7 +195,11 @@ function reportUnknownFakerPath(
   module: { name: string; span: Span },
   method: { name: string; span: Span },
 ): void {
-  const modules = fakerModules(faker);
+  // Only modules that directFakerCall serves count, so no suggestion leads to another error.
+  const record = faker as unknown as Record<string, object>;
+  const modules = fakerModules(faker).filter((name) =>
+    methodsOf(record[name]).some((fn) => directFakerCall(faker, [name, fn]) !== undefined)
+  );
   if (!modules.includes(module.name)) {
     const suggestion = closestString(module.name, modules);
     scope.error(
@@ -208,7 +212,6 @@ function reportUnknownFakerPath(
     );
     return;
   }
-  const record = faker as unknown as Record<string, object>;
   const suggestion = closestString(method.name, methodsOf(record[module.name]));
   scope.error(
     "unknown-function",

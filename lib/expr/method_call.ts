@@ -39,6 +39,7 @@ function candidateKinds(type: StaticType): ReceiverKind[] {
 export function compileMethodCall(scope: Scope, call: CallNode, attr: AttributeNode): Node {
   const receiver = scope.compile(attr.object);
   const args = compileArguments(scope, call.args);
+  if (receiver.broken) return brokenNode(call.span); // its error is reported already
   const type = hintType(receiver);
   const name = attr.name;
   if (name === "format" && (type === "str" || type === "any")) {
@@ -194,6 +195,7 @@ function formatCall(receiver: Node, args: readonly CompiledArgument[], call: Cal
 /** Compiles `object.name` where `object` is a value (date and datetime fields). */
 export function compileAttribute(scope: Scope, attr: AttributeNode): Node {
   const receiver = scope.compile(attr.object);
+  if (receiver.broken) return brokenNode(attr.span); // its error is reported already
   const type = hintType(receiver);
   const kinds = candidateKinds(type).filter((kind) =>
     ATTRIBUTES[kind] && Object.hasOwn(ATTRIBUTES[kind]!, attr.name)

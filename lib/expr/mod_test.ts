@@ -52,6 +52,9 @@ Deno.test("Python arithmetic semantics", () => {
     ["'%s has %d items' % ('cart', 3)", "cart has 3 items"],
     ["format(3.14159, '.2f')", "3.14"],
     ["sorted([3, 1, 2], reverse=True)", [3, 2, 1]],
+    ["range(3)", [0, 1, 2]],
+    ["list(range(10, 0, -4))", [10, 6, 2]],
+    ["random.choice(list(range(1, 2)))", 1],
   ];
   for (const [source, expected] of cases) assertEquals(run(source), expected, source);
 });
@@ -238,6 +241,16 @@ Deno.test("diagnostics for calls carry spans and hints", () => {
   );
   assertEquals(diagnose("a(1)", ["a", "b"], "b")[0].message, "`a` is a column, not a function");
   assertEquals(diagnose("x + 1", ["x"], "x")[0].code, "self-reference");
+});
+
+Deno.test("unknown modules get one clear error, without follow-up errors", () => {
+  const diagnostics = diagnose("dateutil.easter.easter(2025).strftime('%Y')");
+  assertEquals(diagnostics.map((d) => [d.code, d.message, d.span]), [
+    ["unknown-name", "Unknown module `dateutil`", { start: 0, end: 8 }],
+  ]);
+  assertStringIncludes(diagnostics[0].hint!, "Imports and custom Python modules are not supported");
+  const [typo] = diagnose("nmae.upper()", ["name", "x"], "x");
+  assertEquals(typo.hint, "did you mean `name`?");
 });
 
 Deno.test("several problems are reported at once, in source order", () => {
