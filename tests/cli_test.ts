@@ -254,3 +254,29 @@ Deno.test("main.ts runs as a process and returns exit codes", async () => {
   assertEquals((await run("validate")).code, 2);
   assertEquals((await run("validate", "-c", "does/not/exist.yaml")).code, 2);
 });
+
+Deno.test("a runtime failure exits 1, names the cell, and leaves no partial tables", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `tables:
+  - table_name: parents
+    row_count: 5
+    columns:
+      - {column_name: id, data: row_id, is_primary_key: true}
+  - table_name: kids
+    row_count: 6
+    columns:
+      - {column_name: id, data: row_id}
+      - {column_name: parent_id, data: 'foreign_key("parents", "id", is_unique=True)'}
+`,
+    );
+    const r = await cli("generate", "-c", config, "-o", `${dir}/out`, "--batch-size", "2");
+    assertEquals(r.code, 1);
+    assertStringIncludes(r.stderr, 'table "kids", column "parent_id", row 6');
+    assertStringIncludes(r.stderr, "ran out of parent keys");
+    const left: string[] = [];
+    for await (const e of Deno.readDir(`${dir}/out`)) left.push(e.name);
+    assertEquals(left, []);
+  });
+});

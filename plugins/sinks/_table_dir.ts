@@ -26,7 +26,10 @@ export interface TableDir {
   publish(tempPath: string, fileName: string): Promise<void>;
   /** Makes the staged files the table (swapping out the old folder); a no-op without staging. */
   commit(): Promise<void>;
-  /** Removes what this run left unfinished: temporary files and the staging folder. */
+  /**
+   * Removes what this run left unfinished: temporary files and the staging folder. Files
+   * already published (flushed) stay; a table folder this run created goes if still empty.
+   */
   discard(): Promise<void>;
 }
 
@@ -66,8 +69,9 @@ export async function openTableDirs(
       options.signal?.throwIfAborted();
       const path = join(dir, name);
       const writeDir = occupied.has(name) ? join(dir, `.${name}.staging-${shortId()}`) : path;
+      const created = !(await exists(writeDir));
       await Deno.mkdir(writeDir, { recursive: true });
-      dirs.set(name, tableDir(name, path, writeDir));
+      dirs.set(name, tableDir(name, path, writeDir, created));
     }
   } catch (error) {
     for (const prepared of dirs.values()) await prepared.discard();
@@ -76,7 +80,7 @@ export async function openTableDirs(
   return dirs;
 }
 
-function tableDir(name: string, path: string, writeDir: string): TableDir {
+function tableDir(name: string, path: string, writeDir: string, created: boolean): TableDir {
   const temps = new Set<string>();
   return {
     name,
@@ -112,6 +116,8 @@ function tableDir(name: string, path: string, writeDir: string): TableDir {
       }
       for (const temp of temps) await removeIfPresent(temp);
       temps.clear();
+      // Deno.remove without recursive refuses a folder that holds flushed files.
+      if (created) await Deno.remove(writeDir).catch(() => {});
     },
   };
 }
@@ -169,4 +175,14 @@ async function removeIfPresent(path: string): Promise<void> {
 
 function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
