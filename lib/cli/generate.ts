@@ -5,6 +5,7 @@
  */
 import { generateToSink } from "../engine/batch.ts";
 import { createFileSink, FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
+import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
 
@@ -14,7 +15,7 @@ export const generateCommand: Command = {
   summary: "Write row_count rows of every table (parents first) as files, then exit.",
   usage: "generate --config F --output DIR [--format parquet|csv|jsonl] [--table T] [options]",
   options: {
-    config: { type: "string", short: "c", placeholder: "file", description: "The YAML config" },
+    config: CONFIG_OPTION,
     output: {
       type: "string",
       short: "o",
@@ -34,12 +35,7 @@ export const generateCommand: Command = {
       placeholder: "name",
       description: "Only this table and the tables it reads from",
     },
-    seed: { type: "string", placeholder: "n", description: "Seed (overrides config.seed)" },
-    "reference-time": {
-      type: "string",
-      placeholder: "iso",
-      description: "Logical now for relative dates (default: config.reference_time, else now)",
-    },
+    ...RUN_INPUT_OPTIONS,
     "batch-size": {
       type: "string",
       placeholder: "n",

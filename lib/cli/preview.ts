@@ -4,6 +4,7 @@
  * @module
  */
 import { formatTable } from "../output/table_text.ts";
+import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
 import { type Command, EXIT, intOption, requiredOption } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
 
@@ -13,7 +14,7 @@ export const previewCommand: Command = {
   summary: "Print the first rows of every table (or one) without writing anything.",
   usage: "preview --config F [--table T] [--rows 10]",
   options: {
-    config: { type: "string", short: "c", placeholder: "file", description: "The YAML config" },
+    config: CONFIG_OPTION,
     table: { type: "string", short: "t", placeholder: "name", description: "Only this table" },
     rows: {
       type: "string",
@@ -22,12 +23,7 @@ export const previewCommand: Command = {
       description: "Rows per table",
       default: "10",
     },
-    seed: { type: "string", placeholder: "n", description: "Seed (overrides config.seed)" },
-    "reference-time": {
-      type: "string",
-      placeholder: "iso",
-      description: "Logical now for relative dates",
-    },
+    ...RUN_INPUT_OPTIONS,
   },
   async run(values, io) {
     const config = await loadChecked(requiredOption(values, "config"), io);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CONFIG_OPTION } from "./_options.ts";
 import { type Command, EXIT, requiredOption } from "./command.ts";
 import { loadChecked } from "./_setup.ts";
 
@@ -12,7 +13,7 @@ export const validateCommand: Command = {
   summary: "Check a config and print every problem with file, line and column. Writes nothing.",
   usage: "validate --config F",
   options: {
-    config: { type: "string", short: "c", placeholder: "file", description: "The YAML config" },
+    config: CONFIG_OPTION,
   },
   async run(values, io) {
     const path = requiredOption(values, "config");

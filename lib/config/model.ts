@@ -4,22 +4,13 @@
  *
  * @module
  */
+import type { ColumnType } from "../engine/column_types.ts";
 import type { CompiledExpression } from "../expr/types.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
 import type { SourceMap } from "./positions.ts";
 
 /** The storage types a column may declare, after normalising pandas/arrow-style names. */
-export type ColumnTypeName =
-  | "int8"
-  | "int16"
-  | "int32"
-  | "int64"
-  | "float32"
-  | "float64"
-  | "string"
-  | "bool"
-  | "date"
-  | "timestamp";
+export type ColumnTypeName = ColumnType;
 
 /** What the streaming server does with a table on each tick. */
 export type UpdatePolicy = "append" | "disabled" | "replace";

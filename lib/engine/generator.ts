@@ -8,7 +8,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Faker } from "@faker-js/faker";
-import type { CellContext, CompiledExpression } from "../expr/types.ts";
+import type { CellContext, CompiledExpression, ForeignKeyCall } from "../expr/types.ts";
 import { pyStr, type StaticType, type Value } from "../expr/values.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
@@ -64,13 +64,7 @@ export interface ParentSource {
 export const DEFAULT_ZIPF_PARAM = 1.2;
 
 interface ForeignKeyBinding {
-  parentTable: string;
-  column: string;
-  distribution: string;
-  param?: number;
-  parentAttr?: string;
-  weights?: Record<string, number>;
-  isUnique: boolean;
+  call: ForeignKeyCall;
   pickKey: number;
   uniqueKey: number;
   sampler?: IndexSampler;
@@ -238,14 +232,8 @@ export class TableGenerator {
         nullFraction: c.nullFraction,
         cellKey: streamKey(seed, spec.name, c.name),
         nullKey: streamKey(seed, spec.name, c.name, "null"),
-        fks: c.expr.foreignKeys.map((fk, i) => ({
-          parentTable: fk.table,
-          column: fk.column,
-          distribution: fk.distribution,
-          param: fk.param,
-          parentAttr: fk.parentAttr,
-          weights: fk.weights,
-          isUnique: fk.isUnique,
+        fks: c.expr.foreignKeys.map((call, i) => ({
+          call,
           pickKey: streamKey(seed, spec.name, c.name, "fk", String(i)),
           uniqueKey: streamKey(seed, spec.name, c.name, "unique", String(i)),
           samplerCount: -1,
@@ -294,7 +282,7 @@ export class TableGenerator {
         column: (name) => staticTypeOf(this.columnType(name)),
         foreignKey: (i) => {
           const fk = column.fks[i];
-          return staticTypeOf(engine.parent(fk.parentTable).columnType(fk.column));
+          return staticTypeOf(engine.parent(fk.call.table).columnType(fk.call.column));
         },
         copyFromFk: (i) => {
           const copy = column.copies[i];
@@ -424,10 +412,10 @@ export class TableGenerator {
   /** The value of the i-th `foreign_key` call of `column` in this row. */
   foreignKeyValue(state: RowState, column: PlannedColumn, i: number): Value {
     const fk = column.fks[i];
-    const parent = this.#engine.parent(fk.parentTable);
+    const parent = this.#engine.parent(fk.call.table);
     const index = this.#pick(fk, parent, state.rowId);
     if (column.expr.isForeignKey) state.picked[column.index] = index;
-    return parent.value(fk.column, index);
+    return parent.value(fk.call.column, index);
   }
 
   /** The value `copy_from_fk` copies: the parent's value in the row the key column picked. */
@@ -448,9 +436,9 @@ export class TableGenerator {
   #pick(fk: ForeignKeyBinding, parent: ParentSource, rowId: number): number {
     const count = parent.count();
     if (count <= 0) {
-      throw new Error(`parent table "${fk.parentTable}" has no rows to reference yet`);
+      throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
     }
-    if (fk.isUnique) return this.#pickUnique(fk, count, rowId);
+    if (fk.call.isUnique) return this.#pickUnique(fk, count, rowId);
     if (fk.samplerCount !== count) {
       fk.sampler = this.#sampler(fk, parent, count);
       fk.samplerCount = count;
@@ -463,9 +451,10 @@ export class TableGenerator {
   #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
     const ordinal = rowId - this.spec.startRowId;
     if (ordinal < 0 || ordinal >= count) {
+      const { table, column } = fk.call;
       throw new Error(
-        `foreign_key("${fk.parentTable}", "${fk.column}", is_unique=True) ran out of parent keys: ` +
-          `parent "${fk.parentTable}" has ${count} rows, so at most ${count} child rows can have a unique key`,
+        `foreign_key("${table}", "${column}", is_unique=True) ran out of parent keys: ` +
+          `parent "${table}" has ${count} rows, so at most ${count} child rows can have a unique key`,
       );
     }
     if (!fk.permutation || fk.samplerCount !== count) {
@@ -476,21 +465,22 @@ export class TableGenerator {
   }
 
   #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number): IndexSampler {
-    switch (fk.distribution) {
+    const { distribution, param } = fk.call;
+    switch (distribution) {
       case "uniform":
         return uniformSampler(count);
       case "zipf":
-        return zipfSampler(count, fk.param ?? DEFAULT_ZIPF_PARAM);
+        return zipfSampler(count, param ?? DEFAULT_ZIPF_PARAM);
       case "weighted_parent":
-        return aliasSampler(parentWeights(parent, fk, count));
+        return aliasSampler(parentWeights(parent, fk.call, count));
       default:
-        throw new Error(`Unknown distribution "${fk.distribution}"`);
+        throw new Error(`Unknown distribution "${distribution}"`);
     }
   }
 }
 
 /** Weight of each parent row: `weights[str(parent[parent_attr])]`, 1.0 when absent. */
-function parentWeights(parent: ParentSource, fk: ForeignKeyBinding, count: number): Float64Array {
+function parentWeights(parent: ParentSource, fk: ForeignKeyCall, count: number): Float64Array {
   const weights = new Float64Array(count);
   const table = fk.weights ?? {};
   for (let i = 0; i < count; i++) {

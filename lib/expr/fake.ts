@@ -198,6 +198,48 @@ const US_PHONE_FORMATS = [
   "001-###-###-####x###",
 ];
 
+/** `date_between`-like: a date between two date arguments with Python Faker's defaults. */
+function dateRange(from: string, fromDefault: string, to: string, toDefault: string): FakeMethod {
+  return {
+    params: [from, to],
+    returns: "date",
+    call: (_f, a, ctx) =>
+      dateBetween(
+        dateArgument(a[from] ?? fromDefault, ctx.now, from),
+        dateArgument(a[to] ?? toDefault, ctx.now, to),
+        ctx.random,
+      ),
+  };
+}
+
+/** `date_time_between`-like: a datetime between two time arguments. */
+function timeRange(from: string, fromDefault: string, to: string, toDefault: string): FakeMethod {
+  return {
+    params: [from, to, "tzinfo"],
+    returns: "datetime",
+    call: (_f, a, ctx) =>
+      timeBetween(
+        timeArgument(a[from] ?? fromDefault, ctx.now, from),
+        timeArgument(a[to] ?? toDefault, ctx.now, to),
+        ctx.random,
+      ),
+  };
+}
+
+/** A moment between the Unix epoch and `end_datetime` (default now), as Python Faker's. */
+function sinceEpoch(a: Args, ctx: FakeContext): Date {
+  return timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random);
+}
+
+/** A random moment formatted with `pattern` (or a fixed format when there is no parameter). */
+function formattedMoment(params: readonly string[], format: string): FakeMethod {
+  return {
+    params,
+    returns: "str",
+    call: (_f, a, ctx) => strftime(sinceEpoch(a, ctx), text(a, "pattern", format)),
+  };
+}
+
 /** Every supported Python Faker method, by Python name. */
 export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   // person
@@ -454,46 +496,10 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   file_extension: plain("str", (f) => f.system.commonFileExt()),
   mime_type: plain("str", (f) => f.system.mimeType()),
   // dates and times
-  date_between: {
-    params: ["start_date", "end_date"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        dateArgument(a.start_date ?? "-30y", ctx.now, "start_date"),
-        dateArgument(a.end_date ?? "today", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
-  date_time_between: {
-    params: ["start_date", "end_date", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        timeArgument(a.start_date ?? "-30y", ctx.now, "start_date"),
-        timeArgument(a.end_date ?? "now", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
-  date_between_dates: {
-    params: ["date_start", "date_end"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        dateArgument(a.date_start ?? "today", ctx.now, "date_start"),
-        dateArgument(a.date_end ?? "today", ctx.now, "date_end"),
-        ctx.random,
-      ),
-  },
-  date_time_between_dates: {
-    params: ["datetime_start", "datetime_end", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        timeArgument(a.datetime_start ?? "now", ctx.now, "datetime_start"),
-        timeArgument(a.datetime_end ?? "now", ctx.now, "datetime_end"),
-        ctx.random,
-      ),
-  },
+  date_between: dateRange("start_date", "-30y", "end_date", "today"),
+  date_time_between: timeRange("start_date", "-30y", "end_date", "now"),
+  date_between_dates: dateRange("date_start", "today", "date_end", "today"),
+  date_time_between_dates: timeRange("datetime_start", "now", "datetime_end", "now"),
   date_of_birth: {
     params: ["tzinfo", "minimum_age", "maximum_age"],
     returns: "date",
@@ -557,42 +563,16 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   date_time: {
     params: ["tzinfo", "end_datetime"],
     returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+    call: (_f, a, ctx) => sinceEpoch(a, ctx),
   },
   date_object: {
     params: ["end_datetime"],
     returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(0, dateArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
+    call: (_f, a, ctx) => PyDate.fromDate(sinceEpoch(a, ctx)),
   },
-  date: {
-    params: ["pattern", "end_datetime"],
-    returns: "str",
-    call: (_f, a, ctx) =>
-      strftime(
-        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
-        text(a, "pattern", "%Y-%m-%d"),
-      ),
-  },
-  time: {
-    params: ["pattern", "end_datetime"],
-    returns: "str",
-    call: (_f, a, ctx) =>
-      strftime(
-        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
-        text(a, "pattern", "%H:%M:%S"),
-      ),
-  },
-  iso8601: {
-    params: ["tzinfo", "end_datetime", "sep", "timespec"],
-    returns: "str",
-    call: (_f, a, ctx) =>
-      strftime(
-        timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random),
-        "%Y-%m-%dT%H:%M:%S",
-      ),
-  },
+  date: formattedMoment(["pattern", "end_datetime"], "%Y-%m-%d"),
+  time: formattedMoment(["pattern", "end_datetime"], "%H:%M:%S"),
+  iso8601: formattedMoment(["tzinfo", "end_datetime", "sep", "timespec"], "%Y-%m-%dT%H:%M:%S"),
   unix_time: {
     params: ["end_datetime", "start_datetime"],
     returns: "int",
@@ -605,20 +585,11 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
         ).getTime() / 1000,
       ),
   },
-  year: plain("str", (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%Y")),
-  month: plain("str", (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%m")),
-  month_name: plain(
-    "str",
-    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%B"),
-  ),
-  day_of_month: plain(
-    "str",
-    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%d"),
-  ),
-  day_of_week: plain(
-    "str",
-    (_f, ctx) => strftime(timeBetween(0, ctx.now.getTime(), ctx.random), "%A"),
-  ),
+  year: formattedMoment([], "%Y"),
+  month: formattedMoment([], "%m"),
+  month_name: formattedMoment([], "%B"),
+  day_of_month: formattedMoment([], "%d"),
+  day_of_week: formattedMoment([], "%A"),
 };
 
 /** `isbn10` / `isbn13(separator="-")`. */
