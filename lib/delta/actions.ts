@@ -1,0 +1,129 @@
+/**
+ * Delta log actions as the protocol defines them (delta-io/delta PROTOCOL.md), and the
+ * newline-delimited JSON of commit files. Unknown actions and fields are kept as they are
+ * read and ignored, as the protocol requires.
+ *
+ * @module
+ */
+
+/** `protocol`: the reader and writer versions (and features) a table needs. */
+export interface Protocol {
+  minReaderVersion: number;
+  minWriterVersion: number;
+  readerFeatures?: string[];
+  writerFeatures?: string[];
+}
+
+/** `metaData`: the table's identity, schema and partitioning. */
+export interface Metadata {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  format: { provider: string; options: Record<string, string> };
+  /** Spark's JSON schema, as a string. */
+  schemaString: string;
+  partitionColumns: string[];
+  configuration: Record<string, string>;
+  createdTime?: number | null;
+}
+
+/** `add`: a data file that is part of the table. */
+export interface Add {
+  /** Relative URI of the file, percent-encoded; decode exactly once. */
+  path: string;
+  /** Partition column -> value as a string (null for a null value). */
+  partitionValues: Record<string, string | null>;
+  size: number;
+  modificationTime: number;
+  dataChange: boolean;
+  /** JSON: numRecords, minValues, maxValues, nullCount. */
+  stats?: string | null;
+  tags?: Record<string, string> | null;
+  deletionVector?: unknown;
+  baseRowId?: number | null;
+  defaultRowCommitVersion?: number | null;
+}
+
+/** `remove`: a data file that stops being part of the table. */
+export interface Remove {
+  path: string;
+  deletionTimestamp?: number | null;
+  dataChange: boolean;
+  extendedFileMetadata?: boolean;
+  partitionValues?: Record<string, string | null> | null;
+  size?: number | null;
+  deletionVector?: unknown;
+}
+
+/** `txn`: the last version an application committed (idempotent writes). */
+export interface Txn {
+  appId: string;
+  version: number;
+  lastUpdated?: number | null;
+}
+
+/** `commitInfo`: free-form provenance of a commit. */
+export type CommitInfo = Record<string, unknown>;
+
+/** One action: exactly one of these keys is set. */
+export interface Action {
+  protocol?: Protocol;
+  metaData?: Metadata;
+  add?: Add;
+  remove?: Remove;
+  txn?: Txn;
+  commitInfo?: CommitInfo;
+  /** Any action this code does not know; ignored. */
+  [other: string]: unknown;
+}
+
+/** `_delta_log/00000000000000000042.json` for version 42. */
+export function commitFileName(version: number): string {
+  return `${String(version).padStart(20, "0")}.json`;
+}
+
+/** The version of a commit file name, or null for any other file. */
+export function commitVersion(name: string): number | null {
+  const match = /^(\d{20})\.json$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** Parses a commit file's text; names the file and line of a malformed action. */
+export function parseCommit(text: string, file: string): Action[] {
+  const actions: Action[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    try {
+      const parsed = JSON.parse(line);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new Error("an action must be a JSON object");
+      }
+      actions.push(parsed as Action);
+    } catch (error) {
+      throw new Error(
+        `Malformed Delta log file ${file}, line ${i + 1}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  return actions;
+}
+
+/** The text of a commit file: one JSON action per line. */
+export function serializeCommit(actions: readonly Action[]): string {
+  return actions.map((a) => JSON.stringify(a)).join("\n") + "\n";
+}
+
+/** Percent-encodes a relative data file path for `add.path` (RFC 2396), keeping `/`. */
+export function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+/** Decodes `add.path` exactly once. */
+export function decodePath(path: string): string {
+  return decodeURIComponent(path);
+}

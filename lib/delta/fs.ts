@@ -1,0 +1,92 @@
+/**
+ * The small file-system interface the Delta log code works over. The protocol code never
+ * touches `Deno.*` directly, so tests can inject failures (a crash between data files and
+ * the commit, a lost race) and other stores can be added later.
+ *
+ * Paths are plain strings joined with `/`.
+ *
+ * @module
+ */
+
+/** An entry of a folder listing. */
+export interface FsEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+/** What the Delta code needs from storage. */
+export interface DeltaFs {
+  /** The whole file; throws `Deno.errors.NotFound` when it is missing. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Entries of a folder; an empty list when the folder is missing. */
+  list(dir: string): Promise<FsEntry[]>;
+  /** Size in bytes and modification time (ms), or null when missing. */
+  stat(path: string): Promise<{ size: number; mtime: number } | null>;
+  /** Creates a folder and its parents; no error when it exists. */
+  mkdir(dir: string): Promise<void>;
+  /** Writes a new file completely and durably (fsync); fails if it exists. */
+  writeNew(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Publishes `from` under the name `to` only if `to` does not exist, atomically (a hard
+   * link on a local disk). Returns false when `to` already exists: another writer won.
+   */
+  linkIfAbsent(from: string, to: string): Promise<boolean>;
+  /** Replaces `to` with `from` (rename); for files that may be overwritten, never commits. */
+  replace(from: string, to: string): Promise<void>;
+  /** Removes a file; no error when missing. */
+  remove(path: string): Promise<void>;
+}
+
+/** Joins path parts with `/`, without doubling separators. */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join("/").replace(/\/{2,}/g, "/");
+}
+
+/** The local disk. */
+export const localFs: DeltaFs = {
+  readFile: (path) => Deno.readFile(path),
+  async list(dir) {
+    const entries: FsEntry[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        entries.push({ name: e.name, isFile: e.isFile, isDirectory: e.isDirectory });
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return entries;
+  },
+  async stat(path) {
+    try {
+      const info = await Deno.stat(path);
+      return { size: info.size, mtime: info.mtime?.getTime() ?? 0 };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
+  },
+  mkdir: (dir) => Deno.mkdir(dir, { recursive: true }),
+  async writeNew(path, data) {
+    using file = await Deno.open(path, { write: true, createNew: true });
+    for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
+    await file.syncData();
+  },
+  async linkIfAbsent(from, to) {
+    try {
+      await Deno.link(from, to);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) return false;
+      throw error;
+    }
+  },
+  replace: (from, to) => Deno.rename(from, to),
+  async remove(path) {
+    try {
+      await Deno.remove(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  },
+};

@@ -1,0 +1,390 @@
+/**
+ * Log replay: the state of a Delta table at a version, from its newest usable checkpoint
+ * and the JSON commits after it (delta-io/delta PROTOCOL.md, "Action Reconciliation").
+ *
+ * @module
+ */
+import type { Action, Add, Metadata, Protocol, Remove, Txn } from "./actions.ts";
+import { commitFileName, commitVersion, decodePath, parseCommit } from "./actions.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import {
+  type HistoryEntry,
+  NotADeltaTable,
+  type Snapshot,
+  UnsupportedTableFeature,
+} from "./snapshot.ts";
+import { readParquetColumns } from "./_parquet.ts";
+
+/** Options of {@link readSnapshot}. */
+export interface ReadSnapshotOptions {
+  /** The version to read (time travel); the latest when omitted. */
+  version?: number;
+}
+
+/** Reader features this reader implements. */
+const SUPPORTED_READER_FEATURES = new Set(["timestampNtz"]);
+/** The highest reader version this reader implements (with the features above). */
+const MAX_READER_VERSION = 3;
+/** The action columns of a classic checkpoint that replay needs. */
+const CHECKPOINT_COLUMNS = ["txn", "add", "remove", "metaData", "protocol"];
+/** How many commit files are fetched at once. */
+const READ_CONCURRENCY = 16;
+
+const CLASSIC_CHECKPOINT = /^(\d{20})\.checkpoint\.parquet$/;
+const MULTIPART_CHECKPOINT = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
+const V2_CHECKPOINT = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(json|parquet)$/;
+
+/** A complete checkpoint: its version and the file names of all its parts. */
+interface Checkpoint {
+  version: number;
+  files: string[];
+}
+
+/** What a listing of `_delta_log` holds, by kind; other names are ignored. */
+interface LogListing {
+  commits: Set<number>;
+  checkpoints: Checkpoint[];
+  v2Checkpoints: number[];
+}
+
+/**
+ * Replays the log of `table` and returns its state at `options.version` (default: latest).
+ * Throws {@link NotADeltaTable} when there is no log, {@link UnsupportedTableFeature} when
+ * the table needs a feature this reader lacks, and an `Error` naming the file for a gap in
+ * the versions or a malformed log file.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * const snapshot = await readSnapshot(localFs, "out/orders");
+ * console.log(snapshot.version, snapshot.files.length);
+ * ```
+ */
+export async function readSnapshot(
+  fs: DeltaFs,
+  table: string,
+  options: ReadSnapshotOptions = {},
+): Promise<Snapshot> {
+  const logDir = joinPath(table, "_delta_log");
+  const listing = await listLog(fs, logDir);
+  const latest = latestOf(listing);
+  if (latest === null) throw new NotADeltaTable(table);
+  const target = options.version ?? latest;
+  if (!Number.isInteger(target) || target < 0 || target > latest) {
+    throw new Error(
+      `Cannot read version ${target} of Delta table "${table}": the latest version is ${latest}`,
+    );
+  }
+
+  await addLastCheckpoint(fs, logDir, listing);
+  const checkpoint = listing.checkpoints
+    .filter((c) => c.version <= target)
+    .sort((a, b) => b.version - a.version)[0];
+
+  const state = new ReplayState(table);
+  let first = 0;
+  if (checkpoint) {
+    for (const file of checkpoint.files) {
+      const path = joinPath(logDir, file);
+      for (const action of await readCheckpointActions(fs, path)) state.apply(action);
+    }
+    first = checkpoint.version + 1;
+  } else if (!listing.commits.has(0)) {
+    const v2 = listing.v2Checkpoints.some((v) => v <= target);
+    if (v2) {
+      throw new UnsupportedTableFeature(
+        table,
+        "its log starts at a V2 checkpoint (reader feature v2Checkpoint), which is not supported",
+      );
+    }
+    throw new Error(
+      `Cannot read version ${target} of Delta table "${table}": ${logDir}/${
+        commitFileName(0)
+      } is missing and no checkpoint at or below version ${target} exists`,
+    );
+  }
+
+  for (let v = first; v <= target; v++) {
+    if (!listing.commits.has(v)) {
+      throw new Error(
+        `Delta log of "${table}" has a gap: ${logDir}/${commitFileName(v)} is missing ` +
+          `(versions must be contiguous from ${first} to ${target})`,
+      );
+    }
+  }
+  const history: HistoryEntry[] = [];
+  for (let start = first; start <= target; start += READ_CONCURRENCY) {
+    const versions: number[] = [];
+    for (let v = start; v <= Math.min(target, start + READ_CONCURRENCY - 1); v++) versions.push(v);
+    const commits = await Promise.all(versions.map((v) => readCommit(fs, table, v)));
+    commits.forEach((actions, i) => {
+      let commitInfo = {};
+      for (const action of actions) {
+        state.apply(action);
+        if (action.commitInfo && typeof action.commitInfo === "object") {
+          commitInfo = action.commitInfo;
+        }
+      }
+      history.push({ version: versions[i], commitInfo });
+    });
+  }
+
+  const { protocol, metadata } = state;
+  if (!protocol || !metadata) {
+    throw new Error(
+      `Delta log of "${table}" has no ${
+        protocol ? "metaData" : "protocol"
+      } action up to version ${target}`,
+    );
+  }
+  checkProtocol(table, protocol, metadata);
+  return {
+    table,
+    version: target,
+    protocol,
+    metadata,
+    files: [...state.files.values()],
+    txns: state.txns,
+    checkpointVersion: checkpoint?.version,
+    history,
+  };
+}
+
+/**
+ * The latest committed version of `table` by listing its log, or null when it has none.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * const version = await latestVersion(localFs, "out/orders"); // e.g. 41, or null
+ * ```
+ */
+export async function latestVersion(fs: DeltaFs, table: string): Promise<number | null> {
+  return latestOf(await listLog(fs, joinPath(table, "_delta_log")));
+}
+
+/**
+ * The actions of commit `version` of `table`. Throws when the commit does not exist or a line
+ * is malformed (naming the file and line).
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * const actions = await readCommit(localFs, "out/orders", 3);
+ * ```
+ */
+export async function readCommit(fs: DeltaFs, table: string, version: number): Promise<Action[]> {
+  const path = joinPath(table, "_delta_log", commitFileName(version));
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(`Commit ${version} of Delta table "${table}" does not exist (${path})`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return parseCommit(new TextDecoder().decode(bytes), path);
+}
+
+/** Throws {@link UnsupportedTableFeature} when reading needs something not implemented. */
+function checkProtocol(table: string, protocol: Protocol, metadata: Metadata): void {
+  if (protocol.minReaderVersion > MAX_READER_VERSION) {
+    throw new UnsupportedTableFeature(
+      table,
+      `it needs reader version ${protocol.minReaderVersion}; this reader supports up to ${MAX_READER_VERSION}`,
+    );
+  }
+  const unsupported = (protocol.readerFeatures ?? []).filter((f) =>
+    !SUPPORTED_READER_FEATURES.has(f)
+  );
+  if (unsupported.length > 0) {
+    throw new UnsupportedTableFeature(
+      table,
+      `it needs the reader feature${unsupported.length > 1 ? "s" : ""} ${
+        unsupported.join(", ")
+      }, which this reader does not implement (supported: ${
+        [...SUPPORTED_READER_FEATURES].join(", ")
+      })`,
+    );
+  }
+  const mode = metadata.configuration?.["delta.columnMapping.mode"];
+  if (mode !== undefined && mode !== null && mode !== "none") {
+    throw new UnsupportedTableFeature(
+      table,
+      `it uses column mapping (delta.columnMapping.mode = "${mode}"), which this reader does not implement`,
+    );
+  }
+}
+
+/** Replay state: reconciles actions in log order. */
+class ReplayState {
+  protocol?: Protocol;
+  metadata?: Metadata;
+  readonly txns = new Map<string, Txn>();
+  readonly files = new Map<string, Add>();
+
+  constructor(readonly table: string) {}
+
+  apply(action: Action): void {
+    if (action.protocol) this.protocol = action.protocol;
+    if (action.metaData) this.metadata = action.metaData;
+    if (action.txn) this.txns.set(action.txn.appId, action.txn);
+    if (action.add) {
+      const key = fileKey(action.add);
+      // A re-added file moves to the end: files stay in the order they were (last) added.
+      this.files.delete(key);
+      this.files.set(key, action.add);
+    }
+    if (action.remove) this.files.delete(fileKey(action.remove));
+  }
+}
+
+/** The reconciliation key of a file action: its decoded path and deletion vector id. */
+function fileKey(file: Add | Remove): string {
+  let path = file.path;
+  try {
+    path = decodePath(path);
+  } catch {
+    // A path that is not valid percent-encoding is compared as written.
+  }
+  const dv = file.deletionVector as
+    | { storageType?: string; pathOrInlineDv?: string; offset?: number | null }
+    | null
+    | undefined;
+  if (!dv) return path;
+  const offset = dv.offset === null || dv.offset === undefined ? "" : `@${dv.offset}`;
+  return `${path}\u0000${dv.storageType ?? ""}${dv.pathOrInlineDv ?? ""}${offset}`;
+}
+
+async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {
+  const commits = new Set<number>();
+  const classic: Checkpoint[] = [];
+  const parts = new Map<string, { version: number; total: number; files: Map<number, string> }>();
+  const v2Checkpoints: number[] = [];
+  for (const entry of await fs.list(logDir)) {
+    if (!entry.isFile) continue;
+    const commit = commitVersion(entry.name);
+    if (commit !== null) {
+      commits.add(commit);
+      continue;
+    }
+    let match = CLASSIC_CHECKPOINT.exec(entry.name);
+    if (match) {
+      classic.push({ version: Number(match[1]), files: [entry.name] });
+      continue;
+    }
+    match = MULTIPART_CHECKPOINT.exec(entry.name);
+    if (match) {
+      const version = Number(match[1]);
+      const total = Number(match[3]);
+      const key = `${version}/${total}`;
+      const group = parts.get(key) ?? { version, total, files: new Map<number, string>() };
+      group.files.set(Number(match[2]), entry.name);
+      parts.set(key, group);
+      continue;
+    }
+    match = V2_CHECKPOINT.exec(entry.name);
+    if (match) v2Checkpoints.push(Number(match[1]));
+  }
+  const checkpoints = [...classic];
+  for (const group of parts.values()) {
+    // A multi-part checkpoint counts only when every part is there.
+    const files: string[] = [];
+    for (let i = 1; i <= group.total; i++) {
+      const file = group.files.get(i);
+      if (file) files.push(file);
+    }
+    if (files.length === group.total) checkpoints.push({ version: group.version, files });
+  }
+  return { commits, checkpoints, v2Checkpoints };
+}
+
+function latestOf(listing: LogListing): number | null {
+  let latest: number | null = null;
+  for (const v of listing.commits) if (latest === null || v > latest) latest = v;
+  for (const c of listing.checkpoints) {
+    if (latest === null || c.version > latest) latest = c.version;
+  }
+  return latest;
+}
+
+/**
+ * Adds the checkpoint `_last_checkpoint` points at when the listing missed it (listings may
+ * lag on some stores). A missing, malformed or stale `_last_checkpoint` is ignored: the
+ * listing is the truth.
+ */
+async function addLastCheckpoint(fs: DeltaFs, logDir: string, listing: LogListing): Promise<void> {
+  let hint: { version?: unknown; parts?: unknown };
+  try {
+    hint = JSON.parse(
+      new TextDecoder().decode(await fs.readFile(joinPath(logDir, "_last_checkpoint"))),
+    );
+  } catch {
+    return;
+  }
+  const version = hint?.version;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 0) return;
+  if (listing.checkpoints.some((c) => c.version === version)) return;
+  const prefix = commitFileName(version).slice(0, 20);
+  const files = typeof hint.parts === "number" && hint.parts > 1
+    ? Array.from(
+      { length: hint.parts },
+      (_, i) =>
+        `${prefix}.checkpoint.${String(i + 1).padStart(10, "0")}.${
+          String(hint.parts).padStart(10, "0")
+        }.parquet`,
+    )
+    : [`${prefix}.checkpoint.parquet`];
+  for (const file of files) {
+    if (await fs.stat(joinPath(logDir, file)) === null) return;
+  }
+  listing.checkpoints.push({ version, files });
+}
+
+/** The actions of one checkpoint Parquet file, shaped like JSON commit actions. */
+async function readCheckpointActions(fs: DeltaFs, path: string): Promise<Action[]> {
+  let table;
+  try {
+    ({ table } = await readParquetColumns(await fs.readFile(path), CHECKPOINT_COLUMNS));
+  } catch (error) {
+    throw new Error(`Cannot read Delta checkpoint ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const columns = table.schema.fields.map((f) => f.name);
+  const vectors = columns.map((name) => table.getChild(name)!);
+  const actions: Action[] = [];
+  for (let row = 0; row < table.numRows; row++) {
+    const action: Action = {};
+    columns.forEach((name, i) => {
+      const value = vectors[i].get(row);
+      if (value !== null && value !== undefined) action[name] = dropNulls(toPlain(value));
+    });
+    actions.push(action);
+  }
+  return actions;
+}
+
+/** Arrow values (struct rows, map rows, vectors, bigints) as plain JSON-like values. */
+function toPlain(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  // Vectors (lists) turn into arrays, struct and map rows into objects.
+  const v = value as { toJSON?: () => unknown };
+  const json = typeof v.toJSON === "function" ? v.toJSON() : value;
+  if (Array.isArray(json)) return json.map(toPlain);
+  const out: Record<string, unknown> = {};
+  for (const [k, item] of Object.entries(json as Record<string, unknown>)) out[k] = toPlain(item);
+  return out;
+}
+
+/** Drops the null fields of a checkpoint action (absent optional fields read as nulls). */
+function dropNulls(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}

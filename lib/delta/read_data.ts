@@ -1,0 +1,360 @@
+/**
+ * Reading a snapshot's rows as Arrow: the active Parquet files, partition values from the
+ * log, every column cast to the table schema's Arrow type.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { type Add, decodePath } from "./actions.ts";
+import { joinPath } from "./fs.ts";
+import type { DeltaFs } from "./fs.ts";
+import type { Snapshot } from "./snapshot.ts";
+import { deltaToArrowSchema } from "./schema.ts";
+import { readParquetColumns } from "./_parquet.ts";
+
+/** Options of {@link readTable}. */
+export interface ReadTableOptions {
+  /** Only these columns (all when omitted); the result keeps the table schema's order. */
+  columns?: string[];
+}
+
+const HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
+const TWO_64 = 1n << 64n;
+
+/**
+ * Reads the rows of `snapshot` (files in add order) as one Arrow table whose schema is the
+ * table schema, restricted to `options.columns`. Only the chosen columns are decoded.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * import { readSnapshot } from "./log_reader.ts";
+ * const snapshot = await readSnapshot(localFs, "out/orders");
+ * const ids = await readTable(localFs, snapshot, { columns: ["id"] });
+ * ```
+ */
+export async function readTable(
+  fs: DeltaFs,
+  snapshot: Snapshot,
+  options: ReadTableOptions = {},
+): Promise<arrow.Table> {
+  const tableSchema = deltaToArrowSchema(snapshot.metadata.schemaString, snapshot.table);
+  let fields = tableSchema.fields;
+  if (options.columns) {
+    const known = new Set(fields.map((f) => f.name));
+    const unknown = options.columns.filter((c) => !known.has(c));
+    if (unknown.length > 0) {
+      throw new Error(
+        `Delta table "${snapshot.table}" has no column ${unknown.map((c) => `"${c}"`).join(", ")}` +
+          ` (columns: ${[...known].join(", ")})`,
+      );
+    }
+    const wanted = new Set(options.columns);
+    fields = fields.filter((f) => wanted.has(f.name));
+  }
+  const schema = new arrow.Schema(fields);
+  const partitionColumns = new Set(snapshot.metadata.partitionColumns);
+  const fileColumns = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => f.name);
+
+  const batches: arrow.RecordBatch[] = [];
+  for (const add of snapshot.files) {
+    const path = joinPath(snapshot.table, decodePath(add.path));
+    let read;
+    try {
+      read = await readParquetColumns(await fs.readFile(path), fileColumns);
+    } catch (error) {
+      throw new Error(
+        `Cannot read data file ${path} of Delta table "${snapshot.table}": ${
+          (error as Error).message
+        }`,
+        { cause: error },
+      );
+    }
+    const stats = parseStats(add);
+    const chunks = read.table.batches.length > 0
+      ? read.table.batches.map((b) => ({ batch: b as arrow.RecordBatch | null, length: b.numRows }))
+      : [{ batch: null, length: read.numRows }];
+    for (const { batch, length } of chunks) {
+      if (length === 0) continue;
+      const children = fields.map((field) => {
+        if (partitionColumns.has(field.name)) {
+          return partitionData(
+            field,
+            add.partitionValues?.[field.name] ?? null,
+            length,
+            snapshot.table,
+          );
+        }
+        const column = batch?.getChild(field.name);
+        // A column missing from an older file (schema evolution) reads as nulls.
+        if (!column) return nullData(field.type, length);
+        return castData(column.data[0], field, stats, path);
+      });
+      const struct = arrow.makeData({
+        type: new arrow.Struct(fields),
+        length,
+        nullCount: 0,
+        children,
+      });
+      batches.push(new arrow.RecordBatch(schema, struct));
+    }
+  }
+  return batches.length > 0 ? new arrow.Table(schema, batches) : new arrow.Table(schema);
+}
+
+/**
+ * The table's row count from the `numRecords` stats of its files, or undefined when some
+ * file has no stats.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * import { readSnapshot } from "./log_reader.ts";
+ * countRows(await readSnapshot(localFs, "out/orders")); // e.g. 1200, or undefined
+ * ```
+ */
+export function countRows(snapshot: Snapshot): number | undefined {
+  let total = 0;
+  for (const add of snapshot.files) {
+    const n = parseStats(add)?.numRecords;
+    if (typeof n !== "number") return undefined;
+    total += n;
+  }
+  return total;
+}
+
+interface FileStats {
+  numRecords?: number;
+  minValues?: Record<string, unknown>;
+  maxValues?: Record<string, unknown>;
+}
+
+function parseStats(add: Add): FileStats | undefined {
+  if (!add.stats) return undefined;
+  try {
+    return JSON.parse(add.stats) as FileStats;
+  } catch {
+    return undefined; // Stats are optional; unreadable stats are as good as none.
+  }
+}
+
+/** A column of `length` nulls. */
+function nullData(type: arrow.DataType, length: number): arrow.Data {
+  return arrow.vectorFromArray(new Array(length).fill(null), type).data[0];
+}
+
+/** Casts one chunk of a file column to the table schema's type. */
+function castData(
+  data: arrow.Data,
+  field: arrow.Field,
+  stats: FileStats | undefined,
+  path: string,
+): arrow.Data {
+  const target = field.type;
+  if (arrow.util.compareTypes(data.type, target)) return data;
+  if (arrow.DataType.isTimestamp(target) && arrow.DataType.isTimestamp(data.type)) {
+    return castTimestamp(data as arrow.Data<arrow.Timestamp>, target, field.name, stats);
+  }
+  if (arrow.DataType.isDecimal(target) && arrow.DataType.isDecimal(data.type)) {
+    if (data.type.scale !== target.scale || data.type.bitWidth !== 128) {
+      throw new Error(
+        `Cannot read column "${field.name}" of ${path}: file type ${data.type} does not match ${target}`,
+      );
+    }
+    return arrow.makeData({ ...dataProps(data), type: target, data: sliceValues(data, 4) });
+  }
+  if (arrow.DataType.isDate(target) && arrow.DataType.isDate(data.type)) {
+    const days = new Int32Array(data.length);
+    const vector = arrow.makeVector(data);
+    for (let i = 0; i < data.length; i++) {
+      const ms = vector.get(i) as number | null;
+      if (ms !== null) days[i] = Math.floor(ms / 86_400_000);
+    }
+    return arrow.makeData({ ...dataProps(data), type: target, data: days });
+  }
+  // Other mismatches (large vs small strings, int widths, map/list child names): by value.
+  try {
+    return arrow.vectorFromArray(arrow.makeVector(data).toArray(), target).data[0];
+  } catch (error) {
+    throw new Error(
+      `Cannot read column "${field.name}" of ${path}: file type ${data.type} does not convert to ${target}`,
+      { cause: error },
+    );
+  }
+}
+
+function dataProps(data: arrow.Data) {
+  return {
+    length: data.length,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap && data.offset === 0 ? data.nullBitmap : bitmapOf(data),
+  };
+}
+
+/** The validity bitmap of `data`, re-based at offset 0. */
+function bitmapOf(data: arrow.Data): Uint8Array | undefined {
+  if (data.nullCount === 0) return undefined;
+  const bitmap = new Uint8Array(Math.ceil(data.length / 8));
+  for (let i = 0; i < data.length; i++) if (data.getValid(i)) bitmap[i >> 3] |= 1 << (i & 7);
+  return bitmap;
+}
+
+function sliceValues(data: arrow.Data, stride: number) {
+  const values = data.values as Uint32Array;
+  return values.subarray(data.offset * stride, (data.offset + data.length) * stride);
+}
+
+const PER_UNIT: Record<number, bigint> = {
+  [arrow.TimeUnit.SECOND]: 1n,
+  [arrow.TimeUnit.MILLISECOND]: 1_000n,
+  [arrow.TimeUnit.MICROSECOND]: 1_000_000n,
+  [arrow.TimeUnit.NANOSECOND]: 1_000_000_000n,
+};
+
+/**
+ * Converts a timestamp column to microseconds. INT96 timestamps arrive as nanoseconds that
+ * wrapped around 64 bits beyond 1677..2262 (the Parquet reader multiplies with wrapping);
+ * the file's min/max stats, when present, pick the right multiple of 2^64 back exactly.
+ */
+function castTimestamp(
+  data: arrow.Data<arrow.Timestamp>,
+  target: arrow.Timestamp,
+  name: string,
+  stats: FileStats | undefined,
+): arrow.Data {
+  const unit = data.type.unit;
+  const perSecond = PER_UNIT[unit];
+  const raw = sliceValues(data, 1) as unknown as BigInt64Array;
+  const out = new BigInt64Array(data.length);
+  let window: [bigint, bigint] | undefined;
+  if (unit === arrow.TimeUnit.NANOSECOND) {
+    const min = Date.parse(String(stats?.minValues?.[name] ?? ""));
+    const max = Date.parse(String(stats?.maxValues?.[name] ?? ""));
+    if (Number.isFinite(min) && Number.isFinite(max)) {
+      window = [BigInt(min) * 1_000_000n, (BigInt(max) + 1n) * 1_000_000n];
+    }
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (!data.getValid(i)) continue;
+    let value = raw[i];
+    if (window && (value < window[0] || value >= window[1])) {
+      const center = (window[0] + window[1]) / 2n;
+      const k = roundDiv(center - value, TWO_64);
+      value += k * TWO_64;
+    }
+    out[i] = perSecond === 1_000_000n
+      ? value
+      : perSecond > 1_000_000n
+      ? floorDiv(value, perSecond / 1_000_000n)
+      : value * (1_000_000n / perSecond);
+  }
+  return arrow.makeData({ ...dataProps(data), type: target, data: out });
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}
+
+function roundDiv(a: bigint, b: bigint): bigint {
+  return floorDiv(a + b / 2n, b);
+}
+
+/** A column of `length` copies of one partition value, typed per the schema. */
+function partitionData(
+  field: arrow.Field,
+  value: string | null,
+  length: number,
+  table: string,
+): arrow.Data {
+  const type = field.type;
+  // The protocol writes a null partition value as null or ""; Spark's folder name may leak in.
+  if (value === null || value === "" || value === HIVE_NULL) {
+    return nullData(type, length);
+  }
+  const bad = () =>
+    new Error(
+      `Delta table "${table}": partition value "${value}" of column "${field.name}" is not a valid ${type}`,
+    );
+  if (arrow.DataType.isTimestamp(type)) {
+    const micros = parseTimestampMicros(value);
+    if (micros === undefined) throw bad();
+    return arrow.makeData({ type, length, data: new BigInt64Array(length).fill(micros) });
+  }
+  if (arrow.DataType.isDate(type)) {
+    const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m) throw bad();
+    const days = Math.floor(epochMs(+m[1], +m[2], +m[3], 0, 0, 0) / 86_400_000);
+    return arrow.makeData({
+      type: new arrow.DateDay(),
+      length,
+      data: new Int32Array(length).fill(days),
+    });
+  }
+  if (arrow.DataType.isDecimal(type)) {
+    const unscaled = parseDecimal(value, type.scale);
+    if (unscaled === undefined) throw bad();
+    const words = new Uint32Array(length * 4);
+    const bits = BigInt.asUintN(128, unscaled);
+    for (let w = 0; w < 4; w++) {
+      const word = Number((bits >> BigInt(32 * w)) & 0xffffffffn);
+      for (let i = 0; i < length; i++) words[i * 4 + w] = word;
+    }
+    return arrow.makeData({ type, length, data: words });
+  }
+  let parsed: unknown = value;
+  if (arrow.DataType.isInt(type)) {
+    if (!/^-?\d+$/.test(value)) throw bad();
+    parsed = type.bitWidth === 64 ? BigInt(value) : Number(value);
+  } else if (arrow.DataType.isFloat(type)) {
+    parsed = Number(value);
+    if (Number.isNaN(parsed) && value !== "NaN") throw bad();
+  } else if (arrow.DataType.isBool(type)) {
+    if (value !== "true" && value !== "false") throw bad();
+    parsed = value === "true";
+  } else if (arrow.DataType.isBinary(type)) {
+    parsed = new TextEncoder().encode(value);
+  }
+  return arrow.vectorFromArray(new Array(length).fill(parsed), type).data[0];
+}
+
+/** Milliseconds since the epoch of a UTC wall-clock time, for any year (Date.UTC maps 0..99). */
+function epochMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  return date.getTime();
+}
+
+/**
+ * Microseconds since the epoch of a partition timestamp: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC)
+ * or ISO 8601 with a `Z` or offset.
+ */
+export function parseTimestampMicros(text: string): bigint | undefined {
+  const m =
+    /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/
+      .exec(text.trim());
+  if (!m) return undefined;
+  const ms = epochMs(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  if (!Number.isFinite(ms)) return undefined;
+  let micros = BigInt(ms) * 1000n + BigInt((m[7] ?? "").padEnd(6, "0").slice(0, 6));
+  const zone = m[8];
+  if (zone && zone !== "Z") {
+    const sign = zone[0] === "-" ? -1n : 1n;
+    const digits = zone.slice(1).replace(":", "");
+    const minutes = BigInt(Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    micros -= sign * minutes * 60_000_000n;
+  }
+  return micros;
+}
+
+/** The unscaled integer of a decimal string at `scale`, or undefined when it does not fit. */
+function parseDecimal(text: string, scale: number): bigint | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m || (m[2] === "" && !m[3])) return undefined;
+  const fraction = m[3] ?? "";
+  if (fraction.length > scale && /[^0]/.test(fraction.slice(scale))) return undefined;
+  const digits = (m[2] || "0") + fraction.padEnd(scale, "0").slice(0, scale);
+  const unscaled = BigInt(digits);
+  return m[1] === "-" ? -unscaled : unscaled;
+}

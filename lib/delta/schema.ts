@@ -1,0 +1,192 @@
+/**
+ * Conversion between Arrow schemas and Delta's `schemaString` (Spark's JSON schema).
+ *
+ * Primitive types map one to one; `timestamp` is an instant (Arrow microseconds, UTC) and
+ * `timestamp_ntz` a wall-clock time (Arrow microseconds, no time zone). Structs, arrays and
+ * maps are converted on a best-effort basis.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { UnsupportedTableFeature } from "./snapshot.ts";
+
+/** A Spark JSON data type: a primitive name or a nested type object. */
+type DeltaType =
+  | string
+  | { type: "struct"; fields: DeltaField[] }
+  | { type: "array"; elementType: DeltaType; containsNull: boolean }
+  | { type: "map"; keyType: DeltaType; valueType: DeltaType; valueContainsNull: boolean };
+
+/** A field of a Spark JSON struct. */
+interface DeltaField {
+  name: string;
+  type: DeltaType;
+  nullable: boolean;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * The Delta `schemaString` for an Arrow schema.
+ *
+ * @example
+ * ```ts
+ * import * as arrow from "apache-arrow";
+ * arrowToDeltaSchema(new arrow.Schema([new arrow.Field("id", new arrow.Int64(), true)]));
+ * // '{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]}'
+ * ```
+ */
+export function arrowToDeltaSchema(schema: arrow.Schema): string {
+  return JSON.stringify({ type: "struct", fields: schema.fields.map(toDeltaField) });
+}
+
+function toDeltaField(field: arrow.Field): DeltaField {
+  return {
+    name: field.name,
+    type: toDeltaType(field.type, field.name),
+    nullable: field.nullable,
+    metadata: {},
+  };
+}
+
+function toDeltaType(type: arrow.DataType, name: string): DeltaType {
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)) return "string";
+  if (arrow.DataType.isInt(type)) {
+    if (!type.isSigned) {
+      throw new Error(`Column "${name}": Delta has no unsigned integers; use a signed type`);
+    }
+    return ({ 8: "byte", 16: "short", 32: "integer", 64: "long" } as const)[type.bitWidth];
+  }
+  if (arrow.DataType.isFloat(type)) {
+    if (type.precision === arrow.Precision.DOUBLE) return "double";
+    if (type.precision === arrow.Precision.SINGLE) return "float";
+    throw new Error(`Column "${name}": Delta has no half-precision float; use float or double`);
+  }
+  if (arrow.DataType.isBool(type)) return "boolean";
+  if (arrow.DataType.isBinary(type) || arrow.DataType.isLargeBinary(type)) return "binary";
+  if (arrow.DataType.isDate(type)) return "date";
+  if (arrow.DataType.isTimestamp(type)) return type.timezone ? "timestamp" : "timestamp_ntz";
+  if (arrow.DataType.isDecimal(type)) {
+    if (type.precision > 38) {
+      throw new Error(`Column "${name}": Delta decimals have at most 38 digits of precision`);
+    }
+    return `decimal(${type.precision},${type.scale})`;
+  }
+  if (arrow.DataType.isStruct(type)) {
+    return { type: "struct", fields: type.children.map(toDeltaField) };
+  }
+  if (arrow.DataType.isList(type)) {
+    const element = type.children[0];
+    return {
+      type: "array",
+      elementType: toDeltaType(element.type, `${name}.element`),
+      containsNull: element.nullable,
+    };
+  }
+  if (arrow.DataType.isMap(type)) {
+    const [key, value] = type.children[0].type.children;
+    return {
+      type: "map",
+      keyType: toDeltaType(key.type, `${name}.key`),
+      valueType: toDeltaType(value.type, `${name}.value`),
+      valueContainsNull: value.nullable,
+    };
+  }
+  throw new Error(`Column "${name}": Arrow type ${type} has no Delta equivalent`);
+}
+
+/**
+ * The Arrow schema for a Delta `schemaString`. Throws {@link UnsupportedTableFeature} for a
+ * type this code does not know (`table` names the table in that message).
+ *
+ * @example
+ * ```ts
+ * deltaToArrowSchema('{"type":"struct","fields":[{"name":"t","type":"timestamp","nullable":true,"metadata":{}}]}');
+ * // Schema<{ t: Timestamp<MICROSECOND, UTC> }>
+ * ```
+ */
+export function deltaToArrowSchema(schemaString: string, table = "(table)"): arrow.Schema {
+  let parsed: { type?: string; fields?: DeltaField[] };
+  try {
+    parsed = JSON.parse(schemaString);
+  } catch (error) {
+    throw new Error(`Malformed Delta schemaString: ${(error as Error).message}`, { cause: error });
+  }
+  if (parsed?.type !== "struct" || !Array.isArray(parsed.fields)) {
+    throw new Error(`Malformed Delta schemaString: the top level must be a struct with fields`);
+  }
+  try {
+    return new arrow.Schema(parsed.fields.map(toArrowField));
+  } catch (error) {
+    if (error instanceof UnknownType) throw new UnsupportedTableFeature(table, error.message);
+    throw error;
+  }
+}
+
+class UnknownType extends Error {}
+
+function toArrowField(field: DeltaField): arrow.Field {
+  return new arrow.Field(field.name, toArrowType(field.type, field.name), field.nullable ?? true);
+}
+
+function toArrowType(type: DeltaType, name: string): arrow.DataType {
+  if (typeof type === "string") {
+    switch (type) {
+      case "string":
+        return new arrow.Utf8();
+      case "long":
+        return new arrow.Int64();
+      case "integer":
+        return new arrow.Int32();
+      case "short":
+        return new arrow.Int16();
+      case "byte":
+        return new arrow.Int8();
+      case "double":
+        return new arrow.Float64();
+      case "float":
+        return new arrow.Float32();
+      case "boolean":
+        return new arrow.Bool();
+      case "binary":
+        return new arrow.Binary();
+      case "date":
+        return new arrow.DateDay();
+      case "timestamp":
+        return new arrow.TimestampMicrosecond("UTC");
+      case "timestamp_ntz":
+        return new arrow.TimestampMicrosecond();
+    }
+    const decimal = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(type);
+    if (decimal) return new arrow.Decimal(Number(decimal[2]), Number(decimal[1]), 128);
+    if (type === "decimal") return new arrow.Decimal(0, 10, 128); // Spark's default precision
+    throw new UnknownType(`column "${name}" has the unknown type "${type}"`);
+  }
+  switch (type.type) {
+    case "struct":
+      return new arrow.Struct(type.fields.map(toArrowField));
+    case "array":
+      return new arrow.List(
+        new arrow.Field(
+          "element",
+          toArrowType(type.elementType, `${name}.element`),
+          type.containsNull,
+        ),
+      );
+    case "map":
+      return new arrow.Map_(
+        new arrow.Field(
+          "entries",
+          new arrow.Struct<{ key: arrow.DataType; value: arrow.DataType }>([
+            new arrow.Field("key", toArrowType(type.keyType, `${name}.key`), false),
+            new arrow.Field(
+              "value",
+              toArrowType(type.valueType, `${name}.value`),
+              type.valueContainsNull,
+            ),
+          ]),
+          false,
+        ),
+      );
+  }
+  throw new UnknownType(`column "${name}" has the unknown type ${JSON.stringify(type)}`);
+}
