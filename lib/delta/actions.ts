@@ -118,9 +118,12 @@ export function serializeCommit(actions: readonly Action[]): string {
   return actions.map((a) => JSON.stringify(a)).join("\n") + "\n";
 }
 
-/** Percent-encodes a relative data file path for `add.path` (RFC 2396), keeping `/`. */
+/**
+ * Percent-encodes a relative data file path for `add.path` (RFC 2396), keeping `/` and the
+ * `=` of hive-style folders as Spark writes them.
+ */
 export function encodePath(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("/");
+  return path.split("/").map((part) => encodeURIComponent(part).replaceAll("%3D", "=")).join("/");
 }
 
 /** Decodes `add.path` exactly once. */

@@ -4,16 +4,17 @@
  *
  * @module
  */
-import type { Action, Add, Metadata, Protocol, Remove, Txn } from "./actions.ts";
-import { commitFileName, commitVersion, decodePath, parseCommit } from "./actions.ts";
+import type { Action, Metadata, Protocol } from "./actions.ts";
+import { commitFileName, commitVersion, parseCommit } from "./actions.ts";
 import { type DeltaFs, joinPath } from "./fs.ts";
 import {
   type HistoryEntry,
   NotADeltaTable,
+  ReplayState,
   type Snapshot,
   UnsupportedTableFeature,
 } from "./snapshot.ts";
-import { readParquetColumns } from "./_parquet.ts";
+import { readParquetColumns } from "../parquet/mod.ts";
 
 /** Options of {@link readSnapshot}. */
 export interface ReadSnapshotOptions {
@@ -81,7 +82,7 @@ export async function readSnapshot(
     .filter((c) => c.version <= target)
     .sort((a, b) => b.version - a.version)[0];
 
-  const state = new ReplayState(table);
+  const state = new ReplayState();
   let first = 0;
   if (checkpoint) {
     for (const file of checkpoint.files) {
@@ -144,6 +145,7 @@ export async function readSnapshot(
     protocol,
     metadata,
     files: [...state.files.values()],
+    tombstones: [...state.tombstones.values()],
     txns: state.txns,
     checkpointVersion: checkpoint?.version,
     history,
@@ -217,46 +219,6 @@ function checkProtocol(table: string, protocol: Protocol, metadata: Metadata): v
       `it uses column mapping (delta.columnMapping.mode = "${mode}"), which this reader does not implement`,
     );
   }
-}
-
-/** Replay state: reconciles actions in log order. */
-class ReplayState {
-  protocol?: Protocol;
-  metadata?: Metadata;
-  readonly txns = new Map<string, Txn>();
-  readonly files = new Map<string, Add>();
-
-  constructor(readonly table: string) {}
-
-  apply(action: Action): void {
-    if (action.protocol) this.protocol = action.protocol;
-    if (action.metaData) this.metadata = action.metaData;
-    if (action.txn) this.txns.set(action.txn.appId, action.txn);
-    if (action.add) {
-      const key = fileKey(action.add);
-      // A re-added file moves to the end: files stay in the order they were (last) added.
-      this.files.delete(key);
-      this.files.set(key, action.add);
-    }
-    if (action.remove) this.files.delete(fileKey(action.remove));
-  }
-}
-
-/** The reconciliation key of a file action: its decoded path and deletion vector id. */
-function fileKey(file: Add | Remove): string {
-  let path = file.path;
-  try {
-    path = decodePath(path);
-  } catch {
-    // A path that is not valid percent-encoding is compared as written.
-  }
-  const dv = file.deletionVector as
-    | { storageType?: string; pathOrInlineDv?: string; offset?: number | null }
-    | null
-    | undefined;
-  if (!dv) return path;
-  const offset = dv.offset === null || dv.offset === undefined ? "" : `@${dv.offset}`;
-  return `${path}\u0000${dv.storageType ?? ""}${dv.pathOrInlineDv ?? ""}${offset}`;
 }
 
 async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {

@@ -10,7 +10,7 @@ import { joinPath } from "./fs.ts";
 import type { DeltaFs } from "./fs.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { deltaToArrowSchema } from "./schema.ts";
-import { readParquetColumns } from "./_parquet.ts";
+import { readParquetColumns } from "../parquet/mod.ts";
 
 /** Options of {@link readTable}. */
 export interface ReadTableOptions {

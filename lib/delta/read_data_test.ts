@@ -6,7 +6,7 @@ import { readSnapshot } from "./log_reader.ts";
 import { countRows, parseTimestampMicros, readTable } from "./read_data.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
-import { readParquetColumns } from "./_parquet.ts";
+import { readParquetColumns } from "../parquet/mod.ts";
 
 const FIXTURES = new URL("../../../shared/fixtures/delta/", import.meta.url).pathname;
 

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Add, CommitInfo, Metadata, Protocol, Txn } from "./actions.ts";
+import type { Action, Add, CommitInfo, Metadata, Protocol, Remove, Txn } from "./actions.ts";
+import { decodePath } from "./actions.ts";
 
 /** One entry of the table's history (like DESCRIBE HISTORY). */
 export interface HistoryEntry {
@@ -21,6 +22,11 @@ export interface Snapshot {
   metadata: Metadata;
   /** Active data files, in the order they were added. */
   files: Add[];
+  /**
+   * Removed files not added again (tombstones), which checkpoints keep until the retention
+   * period ends so that VACUUM does not delete files a reader of an older version needs.
+   */
+  tombstones: Remove[];
   /** Latest txn per appId. */
   txns: Map<string, Txn>;
   /** Version of the checkpoint replay started from, if any. */
@@ -46,4 +52,48 @@ export class UnsupportedTableFeature extends Error {
     super(`Cannot read Delta table "${table}": ${what}`);
     this.name = "UnsupportedTableFeature";
   }
+}
+
+/** Replay state: reconciles actions in log order (PROTOCOL.md, "Action Reconciliation"). */
+export class ReplayState {
+  protocol?: Protocol;
+  metadata?: Metadata;
+  readonly txns = new Map<string, Txn>();
+  readonly files = new Map<string, Add>();
+  readonly tombstones = new Map<string, Remove>();
+
+  apply(action: Action): void {
+    if (action.protocol) this.protocol = action.protocol;
+    if (action.metaData) this.metadata = action.metaData;
+    if (action.txn) this.txns.set(action.txn.appId, action.txn);
+    if (action.add) {
+      const key = fileKey(action.add);
+      // A re-added file moves to the end: files stay in the order they were (last) added.
+      this.files.delete(key);
+      this.files.set(key, action.add);
+      this.tombstones.delete(key);
+    }
+    if (action.remove) {
+      const key = fileKey(action.remove);
+      this.files.delete(key);
+      this.tombstones.set(key, action.remove);
+    }
+  }
+}
+
+/** The reconciliation key of a file action: its decoded path and deletion vector id. */
+export function fileKey(file: Add | Remove): string {
+  let path = file.path;
+  try {
+    path = decodePath(path);
+  } catch {
+    // A path that is not valid percent-encoding is compared as written.
+  }
+  const dv = file.deletionVector as
+    | { storageType?: string; pathOrInlineDv?: string; offset?: number | null }
+    | null
+    | undefined;
+  if (!dv) return path;
+  const offset = dv.offset === null || dv.offset === undefined ? "" : `@${dv.offset}`;
+  return `${path}\u0000${dv.storageType ?? ""}${dv.pathOrInlineDv ?? ""}${offset}`;
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import * as pq from "parquet-wasm";
 import type { Sink } from "../../lib/plugin/types.ts";
+import { checkCompression, encodeParquet, type ParquetCompression } from "../../lib/parquet/mod.ts";
 import { guardSink } from "./_guard.ts";
 import { openTableDirs, partName, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
 
@@ -14,16 +14,10 @@ export interface ParquetSinkOptions {
   /** The output folder; each table becomes `dir/<table>/`. */
   dir: string;
   /** Column compression; `"snappy"` by default. */
-  compression?: "snappy" | "zstd" | "none";
+  compression?: ParquetCompression;
   /** Rows per file: a file is written once this many rows are buffered. 1,000,000 by default. */
   targetFileRows?: number;
 }
-
-const CODECS = {
-  snappy: pq.Compression.SNAPPY,
-  zstd: pq.Compression.ZSTD,
-  none: pq.Compression.UNCOMPRESSED,
-} as const;
 
 interface TableState {
   dir: TableDir;
@@ -36,9 +30,7 @@ interface TableState {
 /**
  * Creates a sink writing each table as Parquet files under `dir/<table>/`. Batches are
  * buffered; a file is written whenever `targetFileRows` rows are waiting, and at every flush
- * and at close for the rest. Arrow types map to Parquet as written by arrow-rs: Int64 to
- * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS).
- * A table that got no rows still gets one file holding its schema.
+ * and at close for the rest (types map as {@link encodeParquet} says). A table that got no rows still gets one file holding its schema.
  *
  * @example
  * ```ts
@@ -49,12 +41,7 @@ interface TableState {
  * ```
  */
 export function createParquetSink(options: ParquetSinkOptions): Sink {
-  const codec = CODECS[options.compression ?? "snappy"];
-  if (codec === undefined) {
-    throw new Error(
-      `Unknown Parquet compression "${options.compression}"; use snappy, zstd or none`,
-    );
-  }
+  const compression = checkCompression(options.compression ?? "snappy");
   const targetFileRows = options.targetFileRows ?? 1_000_000;
   if (!Number.isSafeInteger(targetFileRows) || targetFileRows < 1) {
     throw new Error(`targetFileRows must be a whole number of at least 1, got ${targetFileRows}`);
@@ -63,12 +50,7 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
   const states = new Map<string, TableState>();
 
   async function writeFile(state: TableState, batches: arrow.RecordBatch[]): Promise<void> {
-    const table = new arrow.Table(state.schema, batches);
-    const properties = new pq.WriterPropertiesBuilder().setCompression(codec).build();
-    const bytes = pq.writeParquet(
-      pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")),
-      properties,
-    );
+    const bytes = encodeParquet(new arrow.Table(state.schema, batches), compression);
     const name = `${partName(state.published)}-${runId}.parquet`;
     const temp = state.dir.tempPath(name);
     await writeDurably(temp, [bytes]);

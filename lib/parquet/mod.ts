@@ -1,5 +1,5 @@
 /**
- * Reading Parquet bytes into Arrow with column projection (private to lib/delta).
+ * Parquet through parquet-wasm: encoding Arrow tables, and decoding chosen columns back.
  *
  * @module
  */
@@ -49,4 +49,44 @@ function hasField(schema: pq.Schema, name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Column compression codecs tablestream writes. */
+export const PARQUET_COMPRESSIONS = ["snappy", "zstd", "none"] as const;
+
+/** One of {@link PARQUET_COMPRESSIONS}. */
+export type ParquetCompression = typeof PARQUET_COMPRESSIONS[number];
+
+const CODECS: Record<ParquetCompression, pq.Compression> = {
+  snappy: pq.Compression.SNAPPY,
+  zstd: pq.Compression.ZSTD,
+  none: pq.Compression.UNCOMPRESSED,
+};
+
+/** Throws a clear error for a compression name that is not one of {@link PARQUET_COMPRESSIONS}. */
+export function checkCompression(name: string): ParquetCompression {
+  if (!(PARQUET_COMPRESSIONS as readonly string[]).includes(name)) {
+    throw new Error(
+      `Unknown Parquet compression "${name}"; use snappy, zstd or none`,
+    );
+  }
+  return name as ParquetCompression;
+}
+
+/**
+ * Encodes an Arrow table as a Parquet file. Types map as arrow-rs writes them: Int64 to
+ * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS),
+ * Decimal to DECIMAL. A table without batches gives a file holding only the schema.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeParquet(arrow.tableFromArrays({ id: Int32Array.of(1, 2) }), "zstd");
+ * ```
+ */
+export function encodeParquet(
+  table: arrow.Table,
+  compression: ParquetCompression = "snappy",
+): Uint8Array {
+  const properties = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]).build();
+  return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
 }

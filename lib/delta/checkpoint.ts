@@ -1,0 +1,230 @@
+/**
+ * Classic checkpoints (PROTOCOL.md, "Checkpoints"): the reconciled state of a version as one
+ * Parquet file in the schema Spark writes, plus `_last_checkpoint`, so a reader of a
+ * long-lived stream replays one file and a few commits instead of the whole log.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { commitFileName } from "./actions.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import type { TableState } from "./commit.ts";
+import { encodeParquet } from "../parquet/mod.ts";
+
+/** Commits between checkpoints, as Spark's default `delta.checkpointInterval`. */
+export const DEFAULT_CHECKPOINT_INTERVAL = 10;
+/** How long tombstones are kept, as Spark's default `delta.deletedFileRetentionDuration`. */
+export const TOMBSTONE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+const str = () => new arrow.Utf8();
+const long = () => new arrow.Int64();
+const field = (name: string, type: arrow.DataType, nullable = true) =>
+  new arrow.Field(name, type, nullable);
+const stringMap = () =>
+  new arrow.Map_(
+    new arrow.Field(
+      "key_value",
+      new arrow.Struct<{ key: arrow.Utf8; value: arrow.Utf8 }>([
+        new arrow.Field("key", str(), false),
+        new arrow.Field("value", str(), true),
+      ]),
+      false,
+    ),
+  );
+const stringList = () => new arrow.List(field("element", str()));
+
+/** The checkpoint schema Spark writes (the columns this writer fills). */
+export const CHECKPOINT_SCHEMA = new arrow.Schema([
+  field(
+    "txn",
+    new arrow.Struct([
+      field("appId", str()),
+      field("version", long()),
+      field("lastUpdated", long()),
+    ]),
+  ),
+  field(
+    "add",
+    new arrow.Struct([
+      field("path", str()),
+      field("partitionValues", stringMap()),
+      field("size", long()),
+      field("modificationTime", long()),
+      field("dataChange", new arrow.Bool()),
+      field("tags", stringMap()),
+      field("stats", str()),
+    ]),
+  ),
+  field(
+    "remove",
+    new arrow.Struct([
+      field("path", str()),
+      field("deletionTimestamp", long()),
+      field("dataChange", new arrow.Bool()),
+      field("extendedFileMetadata", new arrow.Bool()),
+      field("partitionValues", stringMap()),
+      field("size", long()),
+    ]),
+  ),
+  field(
+    "metaData",
+    new arrow.Struct([
+      field("id", str()),
+      field("name", str()),
+      field("description", str()),
+      field("format", new arrow.Struct([field("provider", str()), field("options", stringMap())])),
+      field("schemaString", str()),
+      field("partitionColumns", stringList()),
+      field("configuration", stringMap()),
+      field("createdTime", long()),
+    ]),
+  ),
+  field(
+    "protocol",
+    new arrow.Struct([
+      field("minReaderVersion", new arrow.Int32()),
+      field("minWriterVersion", new arrow.Int32()),
+      field("readerFeatures", stringList()),
+      field("writerFeatures", stringList()),
+    ]),
+  ),
+]);
+
+/** Options of {@link writeCheckpoint}. */
+export interface CheckpointOptions {
+  /** Current time in ms: tombstones older than the retention period are dropped. */
+  now?: number;
+}
+
+/**
+ * Writes the checkpoint of `state` (at `state.version`) and points `_last_checkpoint` at it.
+ * Safe beside other writers: the checkpoint file is published only if no other writer wrote
+ * it first, and `_last_checkpoint` only ever moves forward as readers treat it as a hint.
+ */
+export async function writeCheckpoint(
+  fs: DeltaFs,
+  state: TableState,
+  options: CheckpointOptions = {},
+): Promise<void> {
+  const now = options.now ?? Date.now();
+  const rows = checkpointRows(state, now);
+  const bytes = encodeParquet(checkpointTable(rows));
+  const logDir = joinPath(state.table, "_delta_log");
+  const name = `${commitFileName(state.version).slice(0, 20)}.checkpoint.parquet`;
+  const temp = joinPath(logDir, ".tmp", `${name}.${crypto.randomUUID()}`);
+  await fs.mkdir(joinPath(logDir, ".tmp"));
+  await fs.writeNew(temp, bytes);
+  try {
+    await fs.linkIfAbsent(temp, joinPath(logDir, name));
+  } finally {
+    await fs.remove(temp);
+  }
+  const previous = await readLastCheckpointVersion(fs, logDir);
+  if (previous !== undefined && previous >= state.version) return;
+  const hint = JSON.stringify({
+    version: state.version,
+    size: rows.length,
+    sizeInBytes: bytes.length,
+    numOfAddFiles: state.files.size,
+  });
+  const hintTemp = joinPath(logDir, ".tmp", `_last_checkpoint.${crypto.randomUUID()}`);
+  await fs.writeNew(hintTemp, new TextEncoder().encode(hint));
+  await fs.replace(hintTemp, joinPath(logDir, "_last_checkpoint"));
+}
+
+type Row = Record<string, unknown>;
+
+/** One row per action: protocol, metaData, each txn, each active file, recent tombstones. */
+function checkpointRows(state: TableState, now: number): Row[] {
+  if (!state.protocol || !state.metadata) {
+    throw new Error(`Cannot checkpoint Delta table "${state.table}" before it exists`);
+  }
+  const p = state.protocol;
+  const m = state.metadata;
+  const rows: Row[] = [
+    {
+      protocol: {
+        minReaderVersion: p.minReaderVersion,
+        minWriterVersion: p.minWriterVersion,
+        readerFeatures: p.readerFeatures ?? null,
+        writerFeatures: p.writerFeatures ?? null,
+      },
+    },
+    {
+      metaData: {
+        id: m.id,
+        name: m.name ?? null,
+        description: m.description ?? null,
+        format: { provider: m.format.provider, options: toMap(m.format.options) },
+        schemaString: m.schemaString,
+        partitionColumns: m.partitionColumns,
+        configuration: toMap(m.configuration),
+        createdTime: big(m.createdTime),
+      },
+    },
+  ];
+  for (const t of state.txns.values()) {
+    rows.push({
+      txn: { appId: t.appId, version: BigInt(t.version), lastUpdated: big(t.lastUpdated) },
+    });
+  }
+  for (const a of state.files.values()) {
+    rows.push({
+      add: {
+        path: a.path,
+        partitionValues: toMap(a.partitionValues),
+        size: BigInt(a.size),
+        modificationTime: BigInt(a.modificationTime),
+        // In a checkpoint every add is part of the state, not a change.
+        dataChange: false,
+        tags: a.tags ? toMap(a.tags) : null,
+        stats: a.stats ?? null,
+      },
+    });
+  }
+  for (const r of state.tombstones.values()) {
+    if ((r.deletionTimestamp ?? now) < now - TOMBSTONE_RETENTION_MS) continue;
+    rows.push({
+      remove: {
+        path: r.path,
+        deletionTimestamp: big(r.deletionTimestamp),
+        dataChange: false,
+        extendedFileMetadata: r.extendedFileMetadata ?? null,
+        partitionValues: r.partitionValues ? toMap(r.partitionValues) : null,
+        size: big(r.size),
+      },
+    });
+  }
+  return rows;
+}
+
+function checkpointTable(rows: Row[]): arrow.Table {
+  return new arrow.Table(Object.fromEntries(
+    CHECKPOINT_SCHEMA.fields.map((f) => [
+      f.name,
+      arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type),
+    ]),
+  ));
+}
+
+function toMap(record: Record<string, string | null> | null | undefined): Map<string, unknown> {
+  return new Map(Object.entries(record ?? {}));
+}
+
+function big(value: number | null | undefined): bigint | null {
+  return value === null || value === undefined ? null : BigInt(value);
+}
+
+async function readLastCheckpointVersion(
+  fs: DeltaFs,
+  logDir: string,
+): Promise<number | undefined> {
+  try {
+    const hint = JSON.parse(
+      new TextDecoder().decode(await fs.readFile(joinPath(logDir, "_last_checkpoint"))),
+    );
+    return typeof hint?.version === "number" ? hint.version : undefined;
+  } catch {
+    return undefined;
+  }
+}

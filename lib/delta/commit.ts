@@ -1,0 +1,185 @@
+/**
+ * Atomic commits with optimistic concurrency (PROTOCOL.md, "Commit Protocol"; Delta's
+ * storage docs): a commit is written to a temporary file, made durable, then published
+ * under its version's name only if that name is free. Losing the race means another
+ * writer committed first: its commits are read, checked for conflicts, and the commit is
+ * prepared again for the next version, after a randomized back-off.
+ *
+ * @module
+ */
+import type { Action, CommitInfo } from "./actions.ts";
+import { commitFileName, serializeCommit } from "./actions.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import { readCommit } from "./log_reader.ts";
+import { ReplayState } from "./snapshot.ts";
+import { fileKey } from "./snapshot.ts";
+
+/** Written into every commitInfo as `engineInfo`. */
+export const ENGINE_INFO = "tablestream/0.1.0";
+
+/** The replay state a writer keeps in memory, at `version` (-1 before the table exists). */
+export class TableState extends ReplayState {
+  version = -1;
+  constructor(readonly table: string) {
+    super();
+  }
+}
+
+/** Another writer committed something this commit cannot be reconciled with. */
+export class ConcurrentModificationError extends Error {
+  constructor(table: string, version: number, what: string) {
+    super(`Commit to Delta table "${table}" failed: version ${version} ${what}`);
+    this.name = "ConcurrentModificationError";
+  }
+}
+
+/** What to commit. */
+export interface CommitRequest {
+  /**
+   * Builds the commit's actions (without commitInfo) against `state`. Called once per
+   * attempt, after the winners of a lost race are applied to `state`; throws
+   * {@link ConcurrentModificationError} when the commit no longer makes sense.
+   */
+  prepare(state: TableState): Action[];
+  /** commitInfo `operation`, e.g. `WRITE`, `CREATE TABLE`, `OPTIMIZE`. */
+  operation: string;
+  operationParameters?: Record<string, unknown>;
+  operationMetrics?: Record<string, unknown>;
+  /** Whether the commit only adds files without reading the table (`isBlindAppend`). */
+  isBlindAppend: boolean;
+}
+
+/** Tuning of the retry loop. */
+export interface CommitOptions {
+  /** Attempts before giving up; 200 by default. */
+  maxAttempts?: number;
+  /** First back-off in ms, doubled per lost race up to `maxBackoffMs`; 2 by default. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Current time in ms (commitInfo timestamps); `Date.now` by default. */
+  now?: () => number;
+}
+
+/** A successful commit. */
+export interface CommitResult {
+  version: number;
+  actions: Action[];
+  /** Races lost before this commit landed. */
+  retries: number;
+}
+
+/**
+ * Commits `request` to the table `state` describes and advances `state` to the new
+ * version. Never overwrites a commit file; a crash at any point leaves at worst a stray
+ * temporary file in `_delta_log/.tmp/`, which readers ignore.
+ */
+export async function commit(
+  fs: DeltaFs,
+  state: TableState,
+  request: CommitRequest,
+  options: CommitOptions = {},
+): Promise<CommitResult> {
+  const maxAttempts = options.maxAttempts ?? 200;
+  const now = options.now ?? Date.now;
+  const existed = state.metadata !== undefined;
+  const logDir = joinPath(state.table, "_delta_log");
+  const tmpDir = joinPath(logDir, ".tmp");
+  await fs.mkdir(tmpDir);
+  const txnId = crypto.randomUUID();
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const version = state.version + 1;
+    const actions = request.prepare(state);
+    const info: CommitInfo = {
+      timestamp: now(),
+      operation: request.operation,
+      operationParameters: request.operationParameters ?? {},
+      ...(version > 0 ? { readVersion: version - 1 } : {}),
+      isolationLevel: "Serializable",
+      isBlindAppend: request.isBlindAppend,
+      ...(request.operationMetrics ? { operationMetrics: request.operationMetrics } : {}),
+      engineInfo: ENGINE_INFO,
+      txnId,
+    };
+    // commitInfo first: required with in-commit timestamps, harmless otherwise.
+    const all: Action[] = [{ commitInfo: info }, ...actions];
+    const temp = joinPath(tmpDir, `${commitFileName(version)}.${crypto.randomUUID()}`);
+    await fs.writeNew(temp, new TextEncoder().encode(serializeCommit(all)));
+    let won: boolean;
+    try {
+      won = await fs.linkIfAbsent(temp, joinPath(logDir, commitFileName(version)));
+    } finally {
+      await fs.remove(temp);
+    }
+    if (won) {
+      for (const action of actions) state.apply(action);
+      state.version = version;
+      return { version, actions: all, retries: attempt };
+    }
+    await catchUp(fs, state, actions, existed);
+    await backoff(attempt, options);
+  }
+  throw new Error(
+    `Commit to Delta table "${state.table}" failed: other writers won ${maxAttempts} races in a row`,
+  );
+}
+
+/** Applies every commit after `state.version`, failing on a conflict with `ours`. */
+async function catchUp(
+  fs: DeltaFs,
+  state: TableState,
+  ours: readonly Action[],
+  existed: boolean,
+): Promise<void> {
+  const ourTxns = new Set(ours.flatMap((a) => a.txn ? [a.txn.appId] : []));
+  const ourRemoves = new Set(ours.flatMap((a) => a.remove ? [fileKey(a.remove)] : []));
+  const first = state.version + 1;
+  for (let version = first;; version++) {
+    let winner: Action[];
+    try {
+      winner = await readCommit(fs, state.table, version);
+    } catch (error) {
+      // The first one exists (it beat us); after it, a missing version is the end of the log.
+      if (version > first && isMissing(error)) return;
+      throw error;
+    }
+    for (const action of winner) {
+      // A table created concurrently is fine: prepare() checks it matches what we write.
+      if (existed && (action.metaData || action.protocol)) {
+        throw new ConcurrentModificationError(
+          state.table,
+          version,
+          `changed the table's ${action.metaData ? "metadata" : "protocol"}; retry the write`,
+        );
+      }
+      if (action.txn && ourTxns.has(action.txn.appId)) {
+        throw new ConcurrentModificationError(
+          state.table,
+          version,
+          `was written by another writer with the same application id "${action.txn.appId}"`,
+        );
+      }
+      if (action.remove && ourRemoves.has(fileKey(action.remove))) {
+        throw new ConcurrentModificationError(
+          state.table,
+          version,
+          `removed ${action.remove.path}, which this commit removes too`,
+        );
+      }
+      state.apply(action);
+    }
+    state.version = version;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as Error)?.cause instanceof Deno.errors.NotFound;
+}
+
+/** Sleeps a random time up to the attempt's exponential back-off, so racers spread out. */
+function backoff(attempt: number, options: CommitOptions): Promise<void> {
+  const base = options.backoffMs ?? 2;
+  const cap = options.maxBackoffMs ?? 250;
+  const limit = Math.min(cap, base * 2 ** Math.min(attempt, 20));
+  const ms = limit / 2 + Math.random() * limit / 2;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

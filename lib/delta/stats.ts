@@ -1,0 +1,266 @@
+/**
+ * Per-file statistics for `add.stats` (PROTOCOL.md, "Per-file Statistics"): numRecords and,
+ * per data column, minValues, maxValues and nullCount, so engines can skip files.
+ *
+ * Bounds are always safe for skipping: NaN is ignored and infinite bounds are left out;
+ * int64 and decimal bounds are written exactly as raw JSON numbers; long strings are cut to
+ * a prefix (the max padded up so it stays an upper bound); timestamps are truncated to
+ * milliseconds, as the protocol says.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+
+/** The statistics of one data file. */
+export interface FileStats {
+  numRecords: number;
+  minValues: Record<string, unknown>;
+  maxValues: Record<string, unknown>;
+  nullCount: Record<string, unknown>;
+}
+
+/** `JSON.rawJSON` (V8 11.4+), which Deno's bundled TypeScript library does not declare yet. */
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+/** Characters of a string bound kept, as Spark's `delta.dataSkippingStringPrefixLength`. */
+export const STRING_PREFIX_LENGTH = 32;
+/** Appended to a cut string max so it stays an upper bound: the largest code point. */
+const MAX_CODE_POINT = "\u{10FFFF}";
+
+/**
+ * The statistics of `table` (one data file's rows) as the JSON string `add.stats` holds.
+ * Columns named in `skip` (partition columns) are left out.
+ *
+ * @example
+ * ```ts
+ * statsJson(arrow.tableFromArrays({ id: Int32Array.of(3, 1) }));
+ * // '{"numRecords":2,"minValues":{"id":1},"maxValues":{"id":3},"nullCount":{"id":0}}'
+ * ```
+ */
+export function statsJson(table: arrow.Table, skip: readonly string[] = []): string {
+  return JSON.stringify(fileStats(table, skip), (_key, value) =>
+    // Exact int64 and decimal bounds: raw JSON numbers, never rounded through a double.
+    typeof value === "bigint" ? rawJSON(value.toString()) : value);
+}
+
+/** The statistics of `table` as an object (bounds of int64 columns are bigints). */
+export function fileStats(table: arrow.Table, skip: readonly string[] = []): FileStats {
+  const stats: FileStats = {
+    numRecords: table.numRows,
+    minValues: {},
+    maxValues: {},
+    nullCount: {},
+  };
+  for (const field of table.schema.fields) {
+    if (skip.includes(field.name)) continue;
+    const column = table.getChild(field.name)!;
+    collect(field, column.data, stats.minValues, stats.maxValues, stats.nullCount);
+  }
+  return stats;
+}
+
+/** Adds one column's bounds and null count (nested for structs) to the three maps. */
+function collect(
+  field: arrow.Field,
+  chunks: readonly arrow.Data[],
+  min: Record<string, unknown>,
+  max: Record<string, unknown>,
+  nulls: Record<string, unknown>,
+): void {
+  const type = field.type;
+  if (arrow.DataType.isStruct(type)) {
+    const childMin: Record<string, unknown> = {};
+    const childMax: Record<string, unknown> = {};
+    const childNulls: Record<string, unknown> = {};
+    type.children.forEach((child: arrow.Field, i: number) => {
+      // A null struct row makes its fields null too: fold the parent's validity in.
+      const data = chunks.map((d) => withParentNulls(d.children[i], d));
+      collect(child, data, childMin, childMax, childNulls);
+    });
+    if (Object.keys(childMin).length) min[field.name] = childMin;
+    if (Object.keys(childMax).length) max[field.name] = childMax;
+    nulls[field.name] = childNulls;
+    return;
+  }
+  nulls[field.name] = chunks.reduce((n, d) => n + d.nullCount, 0);
+  // Lists and maps get a null count only, as Spark writes them.
+  if (arrow.DataType.isList(type) || arrow.DataType.isMap(type)) return;
+  const bounds = columnBounds(type, chunks);
+  if (bounds) {
+    min[field.name] = bounds.min;
+    max[field.name] = bounds.max;
+  }
+}
+
+/** A child's data with its parent struct's null rows counted as nulls. */
+function withParentNulls(child: arrow.Data, parent: arrow.Data): arrow.Data {
+  const sliced = child.slice(parent.offset, parent.length);
+  if (parent.nullCount === 0) return sliced;
+  const bitmap = new Uint8Array(Math.ceil((sliced.offset + parent.length) / 8));
+  let nullCount = 0;
+  for (let i = 0; i < parent.length; i++) {
+    const bit = sliced.offset + i;
+    if (isValid(parent, i) && isValid(sliced, i)) bitmap[bit >> 3] |= 1 << (bit & 7);
+    else nullCount++;
+  }
+  return new arrow.Data(
+    sliced.type,
+    sliced.offset,
+    sliced.length,
+    nullCount,
+    [sliced.valueOffsets, sliced.values, bitmap, sliced.typeIds],
+    sliced.children,
+  );
+}
+
+/** Whether row `i` of `data` (relative to its offset) is not null. */
+export function isValid(data: arrow.Data, i: number): boolean {
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return true;
+  const bit = data.offset + i;
+  return (data.nullBitmap[bit >> 3] & (1 << (bit & 7))) !== 0;
+}
+
+/** The JSON min and max of a primitive column, or undefined when it has none to state. */
+function columnBounds(
+  type: arrow.DataType,
+  chunks: readonly arrow.Data[],
+): { min: unknown; max: unknown } | undefined {
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)) {
+    return stringBounds(chunks);
+  }
+  if (arrow.DataType.isDecimal(type)) {
+    const b = numericBounds(chunks, (d, i) => decimalAt(d, i));
+    return b && { min: decimalJson(b.min, type.scale), max: decimalJson(b.max, type.scale) };
+  }
+  if (arrow.DataType.isDate(type)) {
+    const b = numericBounds(chunks, (d, i) => dateMs(d, i));
+    return b && { min: isoDate(b.min), max: isoDate(b.max) };
+  }
+  if (arrow.DataType.isTimestamp(type)) {
+    const perMs = [1000n, 1n, 1000n, 1000000n][type.unit];
+    const b = numericBounds(chunks, (d, i) => BigInt(d.values[i]));
+    if (!b) return undefined;
+    // Truncated down to milliseconds, as the protocol says (readers widen the max by 1 ms).
+    const ms = (v: bigint) => type.unit === arrow.TimeUnit.SECOND ? v * perMs : floorDiv(v, perMs);
+    return { min: isoTimestamp(ms(b.min)), max: isoTimestamp(ms(b.max)) };
+  }
+  if (arrow.DataType.isInt(type)) {
+    const b = numericBounds(chunks, (d, i) => d.values[i] as number | bigint);
+    return b && { min: b.min, max: b.max };
+  }
+  if (arrow.DataType.isFloat(type)) {
+    const b = numericBounds(chunks, (d, i) => Number(d.values[i]));
+    // NaN is skipped by numericBounds; infinities have no JSON form, so no bound is stated.
+    if (!b || !Number.isFinite(b.min) || !Number.isFinite(b.max)) return undefined;
+    return { min: b.min, max: b.max };
+  }
+  return undefined; // Booleans, binary: null counts only, as Spark writes them.
+}
+
+/** The smallest and largest non-null, non-NaN value read by `at`, if any. */
+function numericBounds<T extends number | bigint>(
+  chunks: readonly arrow.Data[],
+  at: (data: arrow.Data, index: number) => T,
+): { min: T; max: T } | undefined {
+  let min: T | undefined;
+  let max: T | undefined;
+  for (const data of chunks) {
+    for (let i = 0; i < data.length; i++) {
+      if (!isValid(data, i)) continue;
+      const v = at(data, data.offset + i);
+      if (v !== v) continue; // NaN
+      if (min === undefined || v < min) min = v;
+      if (max === undefined || v > max) max = v;
+    }
+  }
+  return min === undefined ? undefined : { min, max: max! };
+}
+
+/** String bounds compared as UTF-8 bytes (code point order), as Spark and delta-rs do. */
+function stringBounds(chunks: readonly arrow.Data[]): { min: string; max: string } | undefined {
+  let min: Uint8Array | undefined;
+  let max: Uint8Array | undefined;
+  for (const data of chunks) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    for (let i = 0; i < data.length; i++) {
+      if (!isValid(data, i)) continue;
+      const j = data.offset + i;
+      const value = bytes.subarray(Number(offsets[j]), Number(offsets[j + 1]));
+      if (min === undefined || compareBytes(value, min) < 0) min = value;
+      if (max === undefined || compareBytes(value, max) > 0) max = value;
+    }
+  }
+  if (min === undefined) return undefined;
+  const decoder = new TextDecoder();
+  return { min: prefixMin(decoder.decode(min)), max: prefixMax(decoder.decode(max)) };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** A prefix is never greater than the string: still a lower bound. */
+function prefixMin(value: string): string {
+  const points = Array.from(value);
+  return points.length <= STRING_PREFIX_LENGTH
+    ? value
+    : points.slice(0, STRING_PREFIX_LENGTH).join("");
+}
+
+/** A prefix followed by the largest code point is greater than every string it starts. */
+function prefixMax(value: string): string {
+  const points = Array.from(value);
+  return points.length <= STRING_PREFIX_LENGTH
+    ? value
+    : points.slice(0, STRING_PREFIX_LENGTH).join("") + MAX_CODE_POINT;
+}
+
+/** The unscaled value of a decimal row (little-endian two's complement words). */
+export function decimalAt(data: arrow.Data, index: number): bigint {
+  const words = data.values as Uint32Array;
+  const stride = (data.type as arrow.Decimal).bitWidth / 32;
+  let value = 0n;
+  for (let w = stride - 1; w >= 0; w--) value = (value << 32n) | BigInt(words[index * stride + w]);
+  const bits = BigInt(stride * 32);
+  return value >= 1n << (bits - 1n) ? value - (1n << bits) : value;
+}
+
+/** A decimal as a raw JSON number with its scale, e.g. -12.50 for (-1250, 2). */
+function decimalJson(unscaled: bigint, scale: number): unknown {
+  return rawJSON(decimalText(unscaled, scale));
+}
+
+/** The text of a decimal with its scale, e.g. "-12.50" for (-1250, 2). */
+export function decimalText(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  let digits = (negative ? -unscaled : unscaled).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, "0");
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  }
+  return `${negative ? "-" : ""}${digits}`;
+}
+
+/** Milliseconds since the epoch of a date row. */
+export function dateMs(data: arrow.Data, index: number): number {
+  const unit = (data.type as arrow.Date_).unit;
+  return unit === arrow.DateUnit.DAY
+    ? (data.values as Int32Array)[index] * 86_400_000
+    : Number((data.values as BigInt64Array)[index]);
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function isoTimestamp(ms: bigint): string {
+  return new Date(Number(ms)).toISOString();
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}

@@ -1,0 +1,418 @@
+/**
+ * The Delta table writer: data files first, written completely under unique names, then one
+ * atomic commit that adds (and for an overwrite, removes) them, with a `txn` action so a
+ * restart knows exactly which batch was committed last.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Action, Add, Metadata, Protocol, Remove } from "./actions.ts";
+import { encodePath } from "./actions.ts";
+import {
+  commit,
+  type CommitOptions,
+  type CommitResult,
+  ConcurrentModificationError,
+  TableState,
+} from "./commit.ts";
+import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
+import { type DeltaFs, joinPath, localFs } from "./fs.ts";
+import { latestVersion, readSnapshot } from "./log_reader.ts";
+import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
+import { arrowToDeltaSchema } from "./schema.ts";
+import type { Snapshot } from "./snapshot.ts";
+import { statsJson } from "./stats.ts";
+import { encodeParquet, type ParquetCompression } from "../parquet/mod.ts";
+
+/** The protocol new tables get: readable by every Delta engine. */
+export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
+/** Writer features this writer honours on tables with writer version 7. */
+const SUPPORTED_WRITER_FEATURES = new Set(["appendOnly", "invariants"]);
+
+/** Options of {@link DeltaWriter.open}. */
+export interface DeltaWriterOptions {
+  /** The schema of the data; a new table gets it, an existing one must match it to append. */
+  schema: arrow.Schema;
+  /** The `txn` application id of this writer: stable per table and writer. */
+  appId: string;
+  /** Partition columns (hive-style folders), for a new table or an overwrite. */
+  partitionBy?: readonly string[];
+  /** Parquet compression of data files; snappy by default. */
+  compression?: ParquetCompression;
+  /** Most rows per data file (per partition); 1,000,000 by default. */
+  targetFileRows?: number;
+  /** A checkpoint every this many commits; 10 by default, 0 for never. */
+  checkpointInterval?: number;
+  /** `metaData.name` of a new table. */
+  tableName?: string;
+  /** Storage; the local disk by default. */
+  fs?: DeltaFs;
+  /** Retry and clock settings of commits. */
+  commitOptions?: CommitOptions;
+}
+
+/** Options of one write. */
+export interface WriteOptions {
+  /** The `txn` version of this commit; the application's last version + 1 by default. */
+  txnVersion?: number;
+}
+
+/** What a commit did. */
+export interface WriteResult extends CommitResult {
+  /** The data files the commit added. */
+  added: Add[];
+  /** Set when the commit landed but writing its checkpoint failed (the table is fine). */
+  checkpointError?: Error;
+}
+
+/** The table's schema or partitioning differs from the data's. */
+export class SchemaMismatchError extends Error {
+  constructor(table: string, difference: string) {
+    super(
+      `Delta table "${table}" does not match the data: ${difference}. ` +
+        "Overwrite the table to change its schema, or write to another folder",
+    );
+    this.name = "SchemaMismatchError";
+  }
+}
+
+/**
+ * Appends to and overwrites one Delta table.
+ *
+ * @example
+ * ```ts
+ * const writer = await DeltaWriter.open("out/orders", { schema, appId: "tablestream-orders" });
+ * await writer.append(table);              // version 0: protocol, metaData, add, txn 0
+ * await writer.append(more);               // version 1: add, txn 1
+ * await writer.overwrite(fresh);           // version 2: remove old files, add new ones
+ * ```
+ */
+export class DeltaWriter {
+  readonly #fs: DeltaFs;
+  readonly #state: TableState;
+  readonly #options: DeltaWriterOptions;
+  readonly #deltaSchema: string;
+
+  private constructor(state: TableState, options: DeltaWriterOptions) {
+    this.#state = state;
+    this.#options = options;
+    this.#fs = options.fs ?? localFs;
+    this.#deltaSchema = arrowToDeltaSchema(options.schema);
+  }
+
+  /** Opens the table at `path`, reading its log when it exists. */
+  static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
+    const fs = options.fs ?? localFs;
+    checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
+    const state = new TableState(path);
+    if (await latestVersion(fs, path) !== null) {
+      const snapshot = await readSnapshot(fs, path);
+      for (const action of snapshotActions(snapshot)) state.apply(action);
+      state.version = snapshot.version;
+      checkWritable(path, state.protocol!);
+    }
+    return new DeltaWriter(state, options);
+  }
+
+  /** The table's folder. */
+  get path(): string {
+    return this.#state.table;
+  }
+
+  /** The latest version this writer knows; -1 before the table exists. */
+  get version(): number {
+    return this.#state.version;
+  }
+
+  /** The last `txn` version committed under this writer's appId, if any. */
+  lastTxnVersion(appId = this.#options.appId): number | undefined {
+    return this.#state.txns.get(appId)?.version;
+  }
+
+  /** The table's state as this writer knows it (after its own commits). */
+  snapshot(): Snapshot {
+    const s = this.#state;
+    if (!s.protocol || !s.metadata) throw new Error(`Delta table "${s.table}" does not exist yet`);
+    return {
+      table: s.table,
+      version: s.version,
+      protocol: s.protocol,
+      metadata: s.metadata,
+      files: [...s.files.values()],
+      tombstones: [...s.tombstones.values()],
+      txns: new Map(s.txns),
+      history: [],
+    };
+  }
+
+  /** Why the existing table cannot take appends of this writer's data, or undefined. */
+  schemaDifference(): string | undefined {
+    const metadata = this.#state.metadata;
+    return metadata ? difference(metadata, this.#deltaSchema, this.#partitionBy()) : undefined;
+  }
+
+  /** Writes `data` as data files and commits them in one append. */
+  async append(data: arrow.Table, options: WriteOptions = {}): Promise<WriteResult> {
+    const difference = this.schemaDifference();
+    if (difference) throw new SchemaMismatchError(this.path, difference);
+    return this.commitFiles(await this.writeFiles(data), "append", options);
+  }
+
+  /** Replaces every row of the table by `data` in one commit (the schema may change). */
+  async overwrite(data: arrow.Table, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.commitFiles(await this.writeFiles(data), "overwrite", options);
+  }
+
+  /**
+   * Writes `data` as complete Parquet files under unique names, and returns their `add`
+   * actions. Nothing is visible until {@link commitFiles} commits them.
+   */
+  async writeFiles(data: arrow.Table): Promise<Add[]> {
+    const table = this.#conform(data);
+    const partitionBy = this.#partitionBy();
+    const dataColumns = table.schema.fields
+      .map((f) => f.name)
+      .filter((name) => !partitionBy.includes(name));
+    const limit = this.#options.targetFileRows ?? 1_000_000;
+    const compression = this.#options.compression ?? "snappy";
+    const adds: Add[] = [];
+    for (const group of groupByPartition(table, partitionBy)) {
+      const folder = partitionFolder(partitionBy, group.values);
+      for (let start = 0; start < group.table.numRows; start += limit) {
+        // Partition values live in the log, not in the files (as Spark and delta-rs write).
+        const part = group.table.slice(start, start + limit).select(dataColumns);
+        const bytes = encodeParquet(part, compression);
+        const suffix = compression === "none" ? "" : `.${compression}`;
+        const name = `part-${
+          String(adds.length).padStart(5, "0")
+        }-${crypto.randomUUID()}-c000${suffix}.parquet`;
+        const relative = folder ? `${folder}/${name}` : name;
+        if (folder) await this.#fs.mkdir(joinPath(this.path, folder));
+        else await this.#fs.mkdir(this.path);
+        await this.#fs.writeNew(joinPath(this.path, relative), bytes);
+        adds.push({
+          path: encodePath(relative),
+          partitionValues: group.values,
+          size: bytes.length,
+          modificationTime: this.#now(),
+          dataChange: true,
+          stats: statsJson(part),
+        });
+      }
+    }
+    return adds;
+  }
+
+  /**
+   * Commits data files made by {@link writeFiles}: `append` adds them, `overwrite` also
+   * removes every active file. Creates the table when it does not exist. Writes a checkpoint
+   * when the new version is a multiple of the checkpoint interval.
+   */
+  async commitFiles(
+    adds: Add[],
+    mode: "append" | "overwrite",
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    if (
+      mode === "overwrite" && this.#state.metadata?.configuration?.["delta.appendOnly"] === "true"
+    ) {
+      throw new Error(
+        `Delta table "${this.path}" is append-only (delta.appendOnly = true): it cannot be overwritten`,
+      );
+    }
+    const rows = adds.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}").numRecords ?? 0), 0);
+    const bytes = adds.reduce((n, a) => n + a.size, 0);
+    const result = await commit(this.#fs, this.#state, {
+      operation: this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
+      operationParameters: {
+        mode: mode === "append" ? "Append" : "Overwrite",
+        partitionBy: JSON.stringify(this.#partitionBy()),
+      },
+      operationMetrics: {
+        numFiles: String(adds.length),
+        numOutputRows: String(rows),
+        numOutputBytes: String(bytes),
+      },
+      isBlindAppend: mode === "append",
+      prepare: (state) => this.#prepare(state, adds, mode, options),
+    }, this.#options.commitOptions);
+    const written: WriteResult = { ...result, added: adds };
+    const interval = this.#options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    if (interval > 0 && result.version > 0 && result.version % interval === 0) {
+      try {
+        await writeCheckpoint(this.#fs, this.#state);
+      } catch (error) {
+        written.checkpointError = error as Error;
+      }
+    }
+    return written;
+  }
+
+  #prepare(
+    state: TableState,
+    adds: Add[],
+    mode: "append" | "overwrite",
+    options: WriteOptions,
+  ): Action[] {
+    const now = this.#now();
+    const actions: Action[] = [];
+    if (!state.metadata) {
+      actions.push({ protocol: NEW_TABLE_PROTOCOL }, { metaData: this.#newMetadata(now) });
+    } else {
+      const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
+      if (diff && mode === "append") {
+        // Only reachable when another writer created the table first with other columns.
+        throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`);
+      }
+      if (diff) {
+        actions.push({
+          metaData: {
+            ...this.#newMetadata(now),
+            id: state.metadata.id,
+            configuration: state.metadata.configuration,
+          },
+        });
+      }
+    }
+    const appId = this.#options.appId;
+    const last = state.txns.get(appId)?.version;
+    const txnVersion = options.txnVersion ?? (last ?? -1) + 1;
+    if (last !== undefined && txnVersion <= last) {
+      throw new Error(
+        `Delta table "${this.path}" already has txn version ${last} of "${appId}"; ` +
+          `version ${txnVersion} was committed before`,
+      );
+    }
+    actions.push({ txn: { appId, version: txnVersion, lastUpdated: now } });
+    if (mode === "overwrite") {
+      for (const file of state.files.values()) actions.push({ remove: removeOf(file, now) });
+    }
+    for (const add of adds) actions.push({ add });
+    return actions;
+  }
+
+  #newMetadata(now: number): Metadata {
+    return {
+      id: crypto.randomUUID(),
+      ...(this.#options.tableName ? { name: this.#options.tableName } : {}),
+      format: { provider: "parquet", options: {} },
+      schemaString: this.#deltaSchema,
+      partitionColumns: [...this.#partitionBy()],
+      configuration: {},
+      createdTime: now,
+    };
+  }
+
+  #partitionBy(): readonly string[] {
+    return this.#options.partitionBy ?? [];
+  }
+
+  #now(): number {
+    return (this.#options.commitOptions?.now ?? Date.now)();
+  }
+
+  /** The data on this writer's schema (same names and types, in the schema's order). */
+  #conform(data: arrow.Table): arrow.Table {
+    const schema = this.#options.schema;
+    const names = schema.fields.map((f) => f.name);
+    for (const field of schema.fields) {
+      const given = data.schema.fields.find((f) => f.name === field.name);
+      if (!given) throw new Error(`Data for "${this.path}" lacks column "${field.name}"`);
+      if (!arrow.util.compareTypes(given.type, field.type)) {
+        throw new Error(
+          `Data for "${this.path}": column "${field.name}" is ${given.type}, the writer's schema says ${field.type}`,
+        );
+      }
+    }
+    const selected = data.select(names);
+    return new arrow.Table(
+      schema,
+      selected.batches.map((b) => new arrow.RecordBatch(schema, b.data)),
+    );
+  }
+}
+
+function removeOf(file: Add, now: number): Remove {
+  return {
+    path: file.path,
+    deletionTimestamp: now,
+    dataChange: true,
+    extendedFileMetadata: true,
+    partitionValues: file.partitionValues,
+    size: file.size,
+  };
+}
+
+/** The actions that rebuild a snapshot's state. */
+function snapshotActions(snapshot: Snapshot): Action[] {
+  return [
+    { protocol: snapshot.protocol },
+    { metaData: snapshot.metadata },
+    ...[...snapshot.txns.values()].map((txn) => ({ txn })),
+    ...snapshot.tombstones.map((remove) => ({ remove })),
+    ...snapshot.files.map((add) => ({ add })),
+  ];
+}
+
+/** How the table's columns or partitioning differ from the writer's, or undefined. */
+function difference(
+  metadata: Metadata,
+  schemaString: string,
+  partitionBy: readonly string[],
+): string | undefined {
+  const table = columnsOf(metadata.schemaString);
+  const ours = columnsOf(schemaString);
+  for (const [name, type] of ours) {
+    const theirs = table.get(name);
+    if (theirs === undefined) return `column "${name}" is not in the table`;
+    if (theirs !== type) return `column "${name}" is ${theirs} in the table, ${type} in the data`;
+  }
+  for (const name of table.keys()) {
+    if (!ours.has(name)) return `the table has column "${name}", which the data lacks`;
+  }
+  const existing = metadata.partitionColumns ?? [];
+  if (existing.join("\u0000") !== partitionBy.join("\u0000")) {
+    return `the table is partitioned by [${existing.join(", ")}], the data by [${
+      partitionBy.join(", ")
+    }]`;
+  }
+  return undefined;
+}
+
+/** Column name -> its Delta type as JSON text (nullability ignored). */
+function columnsOf(schemaString: string): Map<string, string> {
+  const schema = JSON.parse(schemaString) as { fields: { name: string; type: unknown }[] };
+  return new Map(schema.fields.map((f) => [f.name, JSON.stringify(f.type)]));
+}
+
+function checkPartitionColumns(table: string, schema: arrow.Schema, columns: readonly string[]) {
+  for (const name of columns) {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field) {
+      throw new Error(`Delta table "${table}": partition column "${name}" is not a column`);
+    }
+    if (!isPartitionable(field.type)) {
+      throw new Error(
+        `Delta table "${table}": cannot partition by "${name}" of type ${field.type}`,
+      );
+    }
+  }
+  if (columns.length > 0 && columns.length === schema.fields.length) {
+    throw new Error(`Delta table "${table}": at least one column must not be a partition column`);
+  }
+}
+
+/** Refuses tables whose writer protocol asks for something this writer does not do. */
+function checkWritable(table: string, protocol: Protocol): void {
+  const version = protocol.minWriterVersion;
+  if (version <= 2) return;
+  const missing = version === 7
+    ? (protocol.writerFeatures ?? []).filter((f) => !SUPPORTED_WRITER_FEATURES.has(f))
+    : [`writer version ${version}`];
+  if (version === 7 && missing.length === 0) return;
+  throw new Error(
+    `Cannot write to Delta table "${table}": it needs ${
+      missing.join(", ")
+    }, which tablestream's writer does not implement (it writes protocol 1/2 tables)`,
+  );
+}
