@@ -7,19 +7,22 @@ import type { Sink } from "../lib/plugin/types.ts";
 import { createCsvSink } from "./sinks/csv.ts";
 import { createJsonlSink } from "./sinks/jsonl.ts";
 import { createParquetSink } from "./sinks/parquet.ts";
+import { createDeltaSink } from "./sinks/delta.ts";
 
-export { createCsvSink, createJsonlSink, createParquetSink };
+export { createCsvSink, createDeltaSink, createJsonlSink, createParquetSink };
 export { createStdoutSink } from "./sinks/stdout.ts";
 
-/** File formats `generate --format` writes. */
-export const FILE_FORMATS = ["parquet", "csv", "jsonl"] as const;
+/** Output formats `generate --format` writes; the first is the default. */
+export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl"] as const;
 
 /** One of {@link FILE_FORMATS}. */
 export type FileFormat = typeof FILE_FORMATS[number];
 
-/** A sink writing one folder per table under `dir` in the given format. */
+/** A sink writing one folder (a Delta table, or files) per table under `dir`. */
 export function createFileSink(format: FileFormat, dir: string): Sink {
   switch (format) {
+    case "delta":
+      return createDeltaSink({ dir });
     case "parquet":
       return createParquetSink({ dir });
     case "csv":

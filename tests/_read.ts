@@ -6,6 +6,18 @@
  */
 import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
+import { localFs } from "../lib/delta/fs.ts";
+import { readSnapshot } from "../lib/delta/log_reader.ts";
+import { readTable } from "../lib/delta/read_data.ts";
+
+/**
+ * Reads a table folder the CLI wrote: a Delta table through the Delta reader (its current
+ * version only), any other folder as Parquet files.
+ */
+export async function readOutputTable(dir: string): Promise<arrow.Table> {
+  if ((await localFs.list(`${dir}/_delta_log`)).length === 0) return await readParquetDir(dir);
+  return await readTable(localFs, await readSnapshot(localFs, dir));
+}
 
 /**
  * Reads every `*.parquet` file of a table folder, in part order, as one Arrow table. Hidden

@@ -2,7 +2,9 @@
 import type * as arrow from "apache-arrow";
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
-import { partFiles, readCsv, readJsonl, readParquetDir } from "./_read.ts";
+import { localFs } from "../lib/delta/fs.ts";
+import { readSnapshot } from "../lib/delta/log_reader.ts";
+import { partFiles, readCsv, readJsonl, readOutputTable, readParquetDir } from "./_read.ts";
 
 const SHOP = `
 version: 1
@@ -51,14 +53,14 @@ function plain(table: arrow.Table): Record<string, unknown>[] {
   });
 }
 
-Deno.test("generate writes Parquet that reads back with integrity and types", async () => {
+Deno.test("generate writes Delta tables that read back with integrity and types", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, SHOP);
     const result = await cli("generate", "--config", config, "--output", `${dir}/out`);
     assertEquals(result.code, 0, result.stderr);
     assertStringIncludes(result.stdout, "820 rows");
-    const customers = await readParquetDir(`${dir}/out/customers`);
-    const orders = await readParquetDir(`${dir}/out/orders`);
+    const customers = await readOutputTable(`${dir}/out/customers`);
+    const orders = await readOutputTable(`${dir}/out/orders`);
     assertEquals(customers.numRows, 120);
     assertEquals(orders.numRows, 700);
     const types = Object.fromEntries(orders.schema.fields.map((f) => [f.name, String(f.type)]));
@@ -92,8 +94,8 @@ Deno.test("generate is deterministic across runs and batch sizes", async () => {
     }
     for (const table of ["customers", "orders"]) {
       assertEquals(
-        plain(await readParquetDir(`${dir}/b/${table}`)),
-        plain(await readParquetDir(`${dir}/a/${table}`)),
+        plain(await readOutputTable(`${dir}/b/${table}`)),
+        plain(await readOutputTable(`${dir}/a/${table}`)),
       );
     }
   });
@@ -138,7 +140,7 @@ Deno.test("generate --table writes the table and the tables it reads from", asyn
     assertEquals(names, ["customers"]);
     const r2 = await cli("generate", "-c", config, "-o", `${dir}/out2`, "--table", "orders");
     assertEquals(r2.code, 0, r2.stderr);
-    assertEquals((await readParquetDir(`${dir}/out2/customers`)).numRows, 120);
+    assertEquals((await readOutputTable(`${dir}/out2/customers`)).numRows, 120);
     const bad = await cli("generate", "-c", config, "-o", `${dir}/out3`, "--table", "order");
     assertEquals(bad.code, 2);
     assertStringIncludes(bad.stderr, 'did you mean "orders"');
@@ -152,7 +154,7 @@ Deno.test("a non-empty table folder is refused unless --mode overwrite", async (
     const again = await cli("generate", "-c", config, "-o", `${dir}/out`, "--seed", "8");
     assertEquals(again.code, 1);
     assertStringIncludes(again.stderr, "--mode overwrite");
-    const before = plain(await readParquetDir(`${dir}/out/orders`));
+    const before = plain(await readOutputTable(`${dir}/out/orders`));
     const over = await cli(
       "generate",
       "-c",
@@ -165,7 +167,7 @@ Deno.test("a non-empty table folder is refused unless --mode overwrite", async (
       "overwrite",
     );
     assertEquals(over.code, 0, over.stderr);
-    const after = plain(await readParquetDir(`${dir}/out/orders`));
+    const after = plain(await readOutputTable(`${dir}/out/orders`));
     assertEquals(after.length, 700);
     assert(
       JSON.stringify(after) !== JSON.stringify(before),
@@ -233,9 +235,9 @@ Deno.test("the bundled example generates with intact foreign keys", async () => 
     const r = await cli("generate", "-c", "examples/streaming_config.yaml", "-o", dir);
     assertEquals(r.code, 0, r.stderr);
     const customers = new Map(
-      plain(await readParquetDir(`${dir}/customers`)).map((c) => [c.id, c]),
+      plain(await readOutputTable(`${dir}/customers`)).map((c) => [c.id, c]),
     );
-    const orders = plain(await readParquetDir(`${dir}/orders`));
+    const orders = plain(await readOutputTable(`${dir}/orders`));
     assertEquals(orders.length, 5000);
     for (const o of orders) assertEquals(o.customer_email, customers.get(o.customer_id)?.email);
   });
@@ -276,7 +278,98 @@ Deno.test("a runtime failure exits 1, names the cell, and leaves no partial tabl
     assertStringIncludes(r.stderr, 'table "kids", column "parent_id", row 6');
     assertStringIncludes(r.stderr, "ran out of parent keys");
     const left: string[] = [];
-    for await (const e of Deno.readDir(`${dir}/out`)) left.push(e.name);
+    for (const e of await localFs.list(`${dir}/out`)) left.push(e.name);
     assertEquals(left, []);
+  });
+});
+
+Deno.test("generate --mode append adds a commit with new keys and intact joins", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    const out = `${dir}/out`;
+    assertEquals((await cli("generate", "-c", config, "-o", out)).code, 0);
+    const appended = await cli("generate", "-c", config, "-o", out, "--mode", "append");
+    assertEquals(appended.code, 0, appended.stderr);
+    const snapshot = await readSnapshot(localFs, `${out}/orders`);
+    assertEquals(snapshot.version, 1);
+    assertEquals(snapshot.txns.get("tablestream:orders")?.version, 1);
+    assertEquals(snapshot.history.map((h) => h.commitInfo.operation), [
+      "CREATE TABLE AS SELECT",
+      "WRITE",
+    ]);
+    const customers = plain(await readOutputTable(`${out}/customers`));
+    const orders = plain(await readOutputTable(`${out}/orders`));
+    assertEquals(customers.length, 240);
+    assertEquals(orders.length, 1400);
+    // Keys continue after the rows already there: no duplicates.
+    assertEquals(new Set(customers.map((c) => c.id)).size, 240);
+    assertEquals(new Set(orders.map((o) => o.order_id)).size, 1400);
+    assertEquals(Math.max(...orders.map((o) => o.order_id as number)), 5000 + 1399);
+    // Every order's customer exists and its copied email matches.
+    const emails = new Map(customers.map((c) => [c.id, c.email]));
+    for (const order of orders) {
+      assert(emails.has(order.customer_id), `order ${order.order_id} has no customer`);
+      assertEquals(order.email, emails.get(order.customer_id));
+    }
+  });
+});
+
+Deno.test("generate --mode append needs the delta format", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    const r = await cli(
+      "generate",
+      "-c",
+      config,
+      "-o",
+      `${dir}/o`,
+      "-f",
+      "csv",
+      "--mode",
+      "append",
+    );
+    assertEquals(r.code, 2);
+    assertStringIncludes(r.stderr, "--mode append needs --format delta");
+  });
+});
+
+Deno.test("inspect describes a table; optimize compacts it; --json is machine-readable", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    const out = `${dir}/out`;
+    assertEquals((await cli("generate", "-c", config, "-o", out, "--batch-size", "100")).code, 0);
+    assertEquals((await cli("generate", "-c", config, "-o", out, "--mode", "append")).code, 0);
+    const text = await cli("inspect", `${out}/orders`);
+    assertEquals(text.code, 0, text.stderr);
+    for (
+      const part of [
+        "Version:     1",
+        "Protocol:    reader 1, writer 2",
+        "Files:       2 active, 1400 rows",
+        "  order_id     long",
+        "  qty          integer",
+        "  at           timestamp",
+        "tablestream:orders  version 1",
+        "WRITE (Append), 700 rows",
+      ]
+    ) assertStringIncludes(text.stdout, part);
+
+    const optimized = await cli("optimize", `${out}/orders`);
+    assertEquals(optimized.code, 0, optimized.stderr);
+    assertStringIncludes(optimized.stdout, "compacted 2 files (1400 rows");
+    const json = JSON.parse((await cli("inspect", `${out}/orders`, "--json")).stdout);
+    assertEquals(json.version, 2);
+    assertEquals(json.files, 1);
+    assertEquals(json.rows, 1400);
+    assertEquals(json.history[0].operation, "OPTIMIZE");
+    assertEquals(json.txns.map((t: { appId: string }) => t.appId).sort(), [
+      "tablestream:optimize",
+      "tablestream:orders",
+    ]);
+    assertEquals((await readOutputTable(`${out}/orders`)).numRows, 1400);
+
+    const missing = await cli("inspect", `${dir}/nowhere`);
+    assertEquals(missing.code, 1);
+    assertStringIncludes(missing.stderr, "is not a Delta table");
   });
 });

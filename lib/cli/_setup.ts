@@ -35,14 +35,20 @@ export interface Prepared {
   specs: TableSpec[];
 }
 
-/** Builds the engine for a validated config and the command's options. */
+/**
+ * Builds the engine for a validated config and the command's options. `rowIdShift` moves
+ * a table's row ids past rows it already has (appending), parents and children alike, so
+ * new keys do not collide with old ones and foreign keys point at the new parent rows.
+ */
 export function prepareEngine(
   config: Config,
   values: Record<string, string | boolean | undefined>,
+  rowIdShift: ReadonlyMap<string, number> = new Map(),
 ): Prepared {
   const seed = intOption(values, "seed");
   const now = timeOption(values, "reference-time");
   const specs = tableSpecs(config);
+  for (const spec of specs) spec.startRowId += rowIdShift.get(spec.name) ?? 0;
   const engine = new Engine(specs, runInputs(config, { seed, now }, wallClockSecond()));
   return { engine, specs };
 }

@@ -32,6 +32,8 @@ export interface Command {
   /** Usage line after `tablestream`, e.g. `generate --config F --output DIR`. */
   usage: string;
   options: Record<string, OptionSpec>;
+  /** The one positional argument the command takes, if any (its value is `values._`). */
+  positionals?: { name: string; description: string };
   run(values: Record<string, string | boolean | undefined>, io: CommandIO): Promise<number>;
 }
 
@@ -58,14 +60,23 @@ export function parseCommandArgs(
     options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
   }
   try {
-    const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
-    const result: Record<string, string | boolean | undefined> = {};
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: command.positionals !== undefined,
+      strict: true,
+    });
+    if (positionals.length > 1) {
+      throw new UsageError(`Unexpected argument "${positionals[1]}"`);
+    }
+    const result: Record<string, string | boolean | undefined> = { _: positionals[0] };
     for (const [name, spec] of Object.entries(command.options)) {
       result[name] = (values as Record<string, string | boolean | undefined>)[name] ?? spec.default;
     }
     result.help = (values as Record<string, boolean | undefined>).help;
     return result;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(explainParseError(error as Error, Object.keys(options)));
   }
 }
@@ -94,6 +105,9 @@ export function commandHelp(command: Command): string {
     ];
   });
   rows.push(["-h, --help", "Show this help"]);
+  if (command.positionals) {
+    rows.unshift([command.positionals.name.toUpperCase(), command.positionals.description]);
+  }
   const width = Math.max(...rows.map(([flag]) => flag.length));
   for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`);
   return lines.join("\n") + "\n";

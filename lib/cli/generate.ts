@@ -8,26 +8,31 @@ import { createFileSink, FILE_FORMATS, type FileFormat } from "../../plugins/mod
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import { tableSpecs } from "../engine/from_config.ts";
+import { localFs } from "../delta/fs.ts";
+import { latestVersion, readSnapshot } from "../delta/log_reader.ts";
+import { countRows } from "../delta/read_data.ts";
 
 /** The `generate` command. */
 export const generateCommand: Command = {
   name: "generate",
-  summary: "Write row_count rows of every table (parents first) as files, then exit.",
-  usage: "generate --config F --output DIR [--format parquet|csv|jsonl] [--table T] [options]",
+  summary: "Write row_count rows of every table (parents first), then exit.",
+  usage:
+    "generate --config F --output DIR [--format delta|parquet|csv|jsonl] [--table T] [options]",
   options: {
     config: CONFIG_OPTION,
     output: {
       type: "string",
       short: "o",
       placeholder: "dir",
-      description: "Output folder; one folder per table",
+      description: "Output folder; one Delta table (or folder of files) per table",
     },
     format: {
       type: "string",
       short: "f",
       placeholder: "format",
-      description: "parquet, csv or jsonl",
-      default: "parquet",
+      description: "delta, parquet, csv or jsonl",
+      default: "delta",
     },
     table: {
       type: "string",
@@ -45,7 +50,7 @@ export const generateCommand: Command = {
     mode: {
       type: "string",
       placeholder: "mode",
-      description: "error (refuse non-empty table folders) or overwrite",
+      description: "error (refuse tables that exist), overwrite, or append (delta only)",
       default: "error",
     },
   },
@@ -57,13 +62,19 @@ export const generateCommand: Command = {
       throw new UsageError(`--format must be one of ${FILE_FORMATS.join(", ")}, got "${format}"`);
     }
     const mode = String(values.mode);
-    if (mode !== "error" && mode !== "overwrite") {
-      throw new UsageError(`--mode must be "error" or "overwrite", got "${mode}"`);
+    if (mode !== "error" && mode !== "overwrite" && mode !== "append") {
+      throw new UsageError(`--mode must be "error", "overwrite" or "append", got "${mode}"`);
+    }
+    if (mode === "append" && format !== "delta") {
+      throw new UsageError(
+        `--mode append needs --format delta: ${format} files cannot be appended to safely`,
+      );
     }
     const batchSize = intOption(values, "batch-size", { min: 1 })!;
     const config = await loadChecked(configPath, io);
-    const { engine, specs } = prepareEngine(config, values);
-    const tables = selectTables(specs, values.table as string | undefined);
+    const tables = selectTables(tableSpecs(config), values.table as string | undefined);
+    const shift = mode === "append" ? await existingRows(output, tables) : new Map();
+    const { engine } = prepareEngine(config, values, shift);
     const started = performance.now();
     const summary = await generateToSink(engine, createFileSink(format, output), {
       tables,
@@ -86,3 +97,22 @@ export const generateCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Rows each existing Delta table under `output` has: appended row ids continue after them. */
+async function existingRows(output: string, tables: readonly string[]) {
+  const rows = new Map<string, number>();
+  for (const table of tables) {
+    const path = `${output}/${table}`;
+    if (await latestVersion(localFs, path) === null) continue;
+    const snapshot = await readSnapshot(localFs, path);
+    const count = countRows(snapshot);
+    if (count === undefined) {
+      throw new Error(
+        `Cannot append to "${path}": its files have no row counts (stats), so tablestream ` +
+          "cannot tell where new row ids start; use --mode overwrite or another --output",
+      );
+    }
+    rows.set(table, count);
+  }
+  return rows;
+}

@@ -13,12 +13,20 @@ import {
   UsageError,
 } from "./command.ts";
 import { generateCommand } from "./generate.ts";
+import { inspectCommand } from "./inspect.ts";
+import { optimizeCommand } from "./optimize.ts";
 import { previewCommand } from "./preview.ts";
 import { validateCommand } from "./validate.ts";
 import { InvalidConfig } from "./_setup.ts";
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Command[] = [generateCommand, previewCommand, validateCommand];
+export const COMMANDS: readonly Command[] = [
+  generateCommand,
+  previewCommand,
+  validateCommand,
+  inspectCommand,
+  optimizeCommand,
+];
 
 /** Top-level help. */
 export function mainHelp(): string {

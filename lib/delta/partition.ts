@@ -74,7 +74,7 @@ function escapePathName(text: string): string {
 export function partitionValueAt(data: arrow.Data, row: number): string | null {
   if (!isValid(data, row)) return null;
   const type = data.type;
-  const i = data.offset + row;
+  const i = row; // Value buffers are sliced with the data; bitmaps are not (see isValid).
   if (arrow.DataType.isUtf8(type)) {
     const offsets = data.valueOffsets as Int32Array;
     return new TextDecoder().decode(data.values.subarray(offsets[i], offsets[i + 1]));
@@ -82,7 +82,8 @@ export function partitionValueAt(data: arrow.Data, row: number): string | null {
   if (arrow.DataType.isInt(type)) return String(data.values[i]);
   if (arrow.DataType.isFloat(type)) return String(Number(data.values[i]));
   if (arrow.DataType.isBool(type)) {
-    return ((data.values[i >> 3] >> (i & 7)) & 1) === 1 ? "true" : "false";
+    const bit = data.offset + i;
+    return ((data.values[bit >> 3] >> (bit & 7)) & 1) === 1 ? "true" : "false";
   }
   if (arrow.DataType.isDate(type)) return new Date(dateMs(data, i)).toISOString().slice(0, 10);
   if (arrow.DataType.isDecimal(type)) return decimalText(decimalAt(data, i), type.scale);
@@ -135,13 +136,13 @@ function takeData(data: arrow.Data, indices: Int32Array): arrow.Data {
     const newOffsets = new Int32Array(n + 1);
     let size = 0;
     for (let k = 0; k < n; k++) {
-      const i = data.offset + indices[k];
+      const i = indices[k];
       size += offsets[i + 1] - offsets[i];
       newOffsets[k + 1] = size;
     }
     const bytes = new Uint8Array(size);
     for (let k = 0; k < n; k++) {
-      const i = data.offset + indices[k];
+      const i = indices[k];
       bytes.set(data.values.subarray(offsets[i], offsets[i + 1]), newOffsets[k]);
     }
     return new arrow.Data(type, 0, n, nullCount, [newOffsets, bytes, bitmap, undefined]);
@@ -160,7 +161,7 @@ function takeData(data: arrow.Data, indices: Int32Array): arrow.Data {
     const source = data.values as Int32Array;
     const values = new (source.constructor as Int32ArrayConstructor)(n * stride);
     for (let k = 0; k < n; k++) {
-      const from = (data.offset + indices[k]) * stride;
+      const from = indices[k] * stride;
       values.set(source.subarray(from, from + stride), k * stride);
     }
     return new arrow.Data(type, 0, n, nullCount, [undefined, values, bitmap, undefined]);

@@ -92,28 +92,33 @@ function collect(
   }
 }
 
-/** A child's data with its parent struct's null rows counted as nulls. */
+/**
+ * A child's data with its parent struct's null rows counted as nulls. (Slicing a struct in
+ * Arrow JS slices its children too, so row i of both is the same row.)
+ */
 function withParentNulls(child: arrow.Data, parent: arrow.Data): arrow.Data {
-  const sliced = child.slice(parent.offset, parent.length);
-  if (parent.nullCount === 0) return sliced;
-  const bitmap = new Uint8Array(Math.ceil((sliced.offset + parent.length) / 8));
+  if (parent.nullCount === 0) return child;
+  const bitmap = new Uint8Array(Math.ceil((child.offset + child.length) / 8));
   let nullCount = 0;
-  for (let i = 0; i < parent.length; i++) {
-    const bit = sliced.offset + i;
-    if (isValid(parent, i) && isValid(sliced, i)) bitmap[bit >> 3] |= 1 << (bit & 7);
+  for (let i = 0; i < child.length; i++) {
+    const bit = child.offset + i;
+    if (isValid(parent, i) && isValid(child, i)) bitmap[bit >> 3] |= 1 << (bit & 7);
     else nullCount++;
   }
   return new arrow.Data(
-    sliced.type,
-    sliced.offset,
-    sliced.length,
+    child.type,
+    child.offset,
+    child.length,
     nullCount,
-    [sliced.valueOffsets, sliced.values, bitmap, sliced.typeIds],
-    sliced.children,
+    [child.valueOffsets, child.values, bitmap, child.typeIds],
+    child.children,
   );
 }
 
-/** Whether row `i` of `data` (relative to its offset) is not null. */
+/**
+ * Whether row `i` of `data` is not null. Arrow JS slices value buffers and offsets when it
+ * slices data, but not bitmaps: values are read at `i`, validity bits at `offset + i`.
+ */
 export function isValid(data: arrow.Data, i: number): boolean {
   if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return true;
   const bit = data.offset + i;
@@ -167,7 +172,7 @@ function numericBounds<T extends number | bigint>(
   for (const data of chunks) {
     for (let i = 0; i < data.length; i++) {
       if (!isValid(data, i)) continue;
-      const v = at(data, data.offset + i);
+      const v = at(data, i);
       if (v !== v) continue; // NaN
       if (min === undefined || v < min) min = v;
       if (max === undefined || v > max) max = v;
@@ -185,8 +190,7 @@ function stringBounds(chunks: readonly arrow.Data[]): { min: string; max: string
     const bytes = data.values as Uint8Array;
     for (let i = 0; i < data.length; i++) {
       if (!isValid(data, i)) continue;
-      const j = data.offset + i;
-      const value = bytes.subarray(Number(offsets[j]), Number(offsets[j + 1]));
+      const value = bytes.subarray(Number(offsets[i]), Number(offsets[i + 1]));
       if (min === undefined || compareBytes(value, min) < 0) min = value;
       if (max === undefined || compareBytes(value, max) > 0) max = value;
     }

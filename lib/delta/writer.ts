@@ -20,7 +20,7 @@ import { type DeltaFs, joinPath, localFs } from "./fs.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { fileKey, type Snapshot } from "./snapshot.ts";
 import { statsJson } from "./stats.ts";
 import { encodeParquet, type ParquetCompression } from "../parquet/mod.ts";
 
@@ -236,16 +236,78 @@ export class DeltaWriter {
       isBlindAppend: mode === "append",
       prepare: (state) => this.#prepare(state, adds, mode, options),
     }, this.#options.commitOptions);
-    const written: WriteResult = { ...result, added: adds };
+    return await this.#checkpointIfDue({ ...result, added: adds });
+  }
+
+  /** Writes the checkpoint of a version that is a multiple of the interval. */
+  async #checkpointIfDue(result: WriteResult): Promise<WriteResult> {
     const interval = this.#options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     if (interval > 0 && result.version > 0 && result.version % interval === 0) {
       try {
         await writeCheckpoint(this.#fs, this.#state);
       } catch (error) {
-        written.checkpointError = error as Error;
+        // The commit landed; a missing checkpoint only makes reading slower.
+        result.checkpointError = error as Error;
       }
     }
-    return written;
+    return result;
+  }
+
+  /**
+   * Commits a rewrite that changes no data (`OPTIMIZE`): `inputs` are removed and `outputs`
+   * added, both with `dataChange: false`, so streaming readers skip the commit. Fails with
+   * {@link ConcurrentModificationError} when another writer removed an input meanwhile;
+   * appends that land meanwhile are kept.
+   */
+  async commitRewrite(
+    inputs: Add[],
+    outputs: Add[],
+    operationParameters: Record<string, unknown> = {},
+  ): Promise<WriteResult> {
+    const rows = outputs.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}").numRecords ?? 0), 0);
+    const result = await commit(this.#fs, this.#state, {
+      operation: "OPTIMIZE",
+      operationParameters,
+      operationMetrics: {
+        numRemovedFiles: String(inputs.length),
+        numAddedFiles: String(outputs.length),
+        numRemovedBytes: String(inputs.reduce((n, a) => n + a.size, 0)),
+        numAddedBytes: String(outputs.reduce((n, a) => n + a.size, 0)),
+        numOutputRows: String(rows),
+      },
+      isBlindAppend: false,
+      prepare: (state) => {
+        const now = this.#now();
+        for (const input of inputs) {
+          if (!state.files.has(fileKey(input))) {
+            throw new ConcurrentModificationError(
+              this.path,
+              state.version,
+              `no longer has ${input.path}: another writer removed it; nothing was compacted`,
+            );
+          }
+        }
+        return [
+          this.#txn(state, undefined, now),
+          ...inputs.map((file) => ({ remove: { ...removeOf(file, now), dataChange: false } })),
+          ...outputs.map((add) => ({ add: { ...add, dataChange: false } })),
+        ];
+      },
+    }, this.#options.commitOptions);
+    return await this.#checkpointIfDue({ ...result, added: outputs });
+  }
+
+  #txn(state: TableState, requested: number | undefined, now: number): Action {
+    const appId = this.#options.appId;
+    const last = state.txns.get(appId)?.version;
+    const version = requested ?? (last ?? -1) + 1;
+    if (last !== undefined && version <= last) {
+      throw new Error(
+        `Delta table "${this.path}" already has txn version ${last} of "${appId}"; ` +
+          `version ${version} was committed before`,
+      );
+    }
+    return { txn: { appId, version, lastUpdated: now } };
   }
 
   #prepare(
@@ -274,16 +336,7 @@ export class DeltaWriter {
         });
       }
     }
-    const appId = this.#options.appId;
-    const last = state.txns.get(appId)?.version;
-    const txnVersion = options.txnVersion ?? (last ?? -1) + 1;
-    if (last !== undefined && txnVersion <= last) {
-      throw new Error(
-        `Delta table "${this.path}" already has txn version ${last} of "${appId}"; ` +
-          `version ${txnVersion} was committed before`,
-      );
-    }
-    actions.push({ txn: { appId, version: txnVersion, lastUpdated: now } });
+    actions.push(this.#txn(state, options.txnVersion, now));
     if (mode === "overwrite") {
       for (const file of state.files.values()) actions.push({ remove: removeOf(file, now) });
     }
@@ -403,7 +456,7 @@ function checkPartitionColumns(table: string, schema: arrow.Schema, columns: rea
 }
 
 /** Refuses tables whose writer protocol asks for something this writer does not do. */
-function checkWritable(table: string, protocol: Protocol): void {
+export function checkWritable(table: string, protocol: Protocol): void {
   const version = protocol.minWriterVersion;
   if (version <= 2) return;
   const missing = version === 7

@@ -12,8 +12,8 @@ export interface GenerateOptions {
   tables: readonly string[];
   /** Rows per batch (default 10,000). The output does not depend on it. */
   batchSize?: number;
-  /** Replace non-empty destinations. */
-  mode?: "error" | "overwrite";
+  /** Refuse (default), replace or append to destinations that have rows. */
+  mode?: "error" | "overwrite" | "append";
   signal?: AbortSignal;
   /** Called after every batch. */
   onBatch?: (table: string, rowsDone: number, rowsTotal: number) => void;
@@ -38,7 +38,12 @@ export async function generateToSink(
   if (!(batchSize >= 1)) throw new RangeError(`Batch size must be at least 1, got ${batchSize}`);
   const generators = options.tables.map((name) => engine.table(name));
   await sink.open(
-    generators.map((g) => ({ name: g.name, schema: g.schema(), primaryKey: g.spec.primaryKey })),
+    generators.map((g) => ({
+      name: g.name,
+      schema: g.schema(),
+      primaryKey: g.spec.primaryKey,
+      partitionBy: g.spec.partitionBy,
+    })),
     { mode: options.mode ?? "error", signal: options.signal },
   );
   const summary: GenerateSummary = [];

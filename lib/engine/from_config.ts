@@ -16,6 +16,7 @@ export function tableSpecs(config: Config): TableSpec[] {
     startRowId: table.startRowId,
     rowCount: table.rowCount,
     primaryKey: table.primaryKey,
+    ...(table.partitionBy ? { partitionBy: table.partitionBy } : {}),
     columns: table.columns.map((column) => {
       if (!column.expr) {
         throw new Error(`Column "${column.name}" of table "${table.name}" was not compiled`);

@@ -26,6 +26,8 @@ export interface TableSpec {
   rowCount: number;
   columns: ColumnSpec[];
   primaryKey?: string;
+  /** Columns the output is partitioned by (`partition_by`). */
+  partitionBy?: string[];
 }
 
 /** Inputs of a run besides the tables: together with them they decide every value. */

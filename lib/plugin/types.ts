@@ -13,12 +13,17 @@ export interface SinkTable {
   schema: arrow.Schema;
   /** Primary-key column, when the config names one. */
   primaryKey?: string;
+  /** `partition_by` columns, for sinks that partition (Delta); others ignore them. */
+  partitionBy?: string[];
 }
 
 /** Options of {@link Sink.open}. */
 export interface SinkOpenOptions {
-  /** Replace what is there instead of refusing a non-empty destination. */
-  mode: "error" | "overwrite";
+  /**
+   * What to do with a destination that already has rows: refuse it (`error`), replace them
+   * (`overwrite`), or add to them (`append`, only for sinks that can do it safely).
+   */
+  mode: "error" | "overwrite" | "append";
   signal?: AbortSignal;
 }
 

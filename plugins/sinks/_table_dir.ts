@@ -49,6 +49,11 @@ export async function openTableDirs(
   names: readonly string[],
   options: SinkOpenOptions,
 ): Promise<Map<string, TableDir>> {
+  if (options.mode === "append") {
+    throw new Error(
+      "Plain files cannot be appended to safely; --mode append needs --format delta",
+    );
+  }
   const occupied = new Set<string>();
   for (const name of names) {
     options.signal?.throwIfAborted();
@@ -146,13 +151,15 @@ export function partName(index: number): string {
   return `part-${String(index).padStart(5, "0")}`;
 }
 
-function checkTableName(name: string): void {
+/** Refuses a table name that cannot be a folder name. */
+export function checkTableName(name: string): void {
   if (name === "" || name === "." || name === ".." || /[\\/\0]/.test(name)) {
     throw new Error(`Table name "${name}" cannot be a folder name; use letters, digits and _`);
   }
 }
 
-async function hasEntries(path: string): Promise<boolean> {
+/** Whether a folder exists and has entries (refusing a file in its place). */
+export async function hasEntries(path: string): Promise<boolean> {
   try {
     for await (const _ of Deno.readDir(path)) return true;
     return false;
@@ -177,7 +184,8 @@ function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything exists at `path`. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;

@@ -1,0 +1,166 @@
+/**
+ * `inspect DIR/TABLE`: what a Delta table is — version, protocol, schema, partitioning,
+ * active files and rows, the last txn per application, and recent history.
+ *
+ * @module
+ */
+import { readCommit, readSnapshot } from "../delta/log_reader.ts";
+import { localFs } from "../delta/fs.ts";
+import { countRows } from "../delta/read_data.ts";
+import type { HistoryEntry, Snapshot } from "../delta/snapshot.ts";
+import { type Command, EXIT, UsageError } from "./command.ts";
+
+/** How many history entries `inspect` shows. */
+const HISTORY_LIMIT = 10;
+
+interface SchemaField {
+  name: string;
+  type: unknown;
+  nullable: boolean;
+}
+
+/** The facts `inspect` prints, as data (what `--json` writes). */
+export interface TableSummary {
+  table: string;
+  version: number;
+  protocol: {
+    minReaderVersion: number;
+    minWriterVersion: number;
+    readerFeatures?: string[];
+    writerFeatures?: string[];
+  };
+  schema: { name: string; type: string; nullable: boolean }[];
+  partitionColumns: string[];
+  files: number;
+  /** Sum of `stats.numRecords`; null when a file has no stats. */
+  rows: number | null;
+  bytes: number;
+  checkpointVersion: number | null;
+  txns: { appId: string; version: number; lastUpdated: number | null }[];
+  history: {
+    version: number;
+    timestamp: number | null;
+    operation: string | null;
+    mode: string | null;
+    /** Rows the commit wrote (`operationMetrics.numOutputRows`), when it says. */
+    rows: number | null;
+  }[];
+}
+
+/** Summarises a snapshot and the history entries given (newest last). */
+export function summarize(snapshot: Snapshot, history = snapshot.history): TableSummary {
+  const schema = JSON.parse(snapshot.metadata.schemaString) as { fields: SchemaField[] };
+  return {
+    table: snapshot.table,
+    version: snapshot.version,
+    protocol: snapshot.protocol,
+    schema: schema.fields.map((f) => ({
+      name: f.name,
+      type: typeof f.type === "string" ? f.type : JSON.stringify(f.type),
+      nullable: f.nullable,
+    })),
+    partitionColumns: snapshot.metadata.partitionColumns,
+    files: snapshot.files.length,
+    rows: countRows(snapshot) ?? null,
+    bytes: snapshot.files.reduce((n, f) => n + f.size, 0),
+    checkpointVersion: snapshot.checkpointVersion ?? null,
+    txns: [...snapshot.txns.values()].map((t) => ({
+      appId: t.appId,
+      version: t.version,
+      lastUpdated: t.lastUpdated ?? null,
+    })),
+    history: history.slice(-HISTORY_LIMIT).reverse().map((h) => {
+      const info = h.commitInfo as Record<string, unknown>;
+      const params = info.operationParameters as Record<string, unknown> | undefined;
+      const metrics = info.operationMetrics as Record<string, unknown> | undefined;
+      const rows = Number(metrics?.numOutputRows);
+      return {
+        version: h.version,
+        timestamp: typeof info.timestamp === "number" ? info.timestamp : null,
+        operation: typeof info.operation === "string" ? info.operation : null,
+        mode: typeof params?.mode === "string" ? params.mode : null,
+        rows: Number.isFinite(rows) && metrics?.numOutputRows !== undefined ? rows : null,
+      };
+    }),
+  };
+}
+
+/** The summary as aligned text. */
+export function formatSummary(s: TableSummary): string {
+  const lines = [
+    `Table:       ${s.table}`,
+    `Version:     ${s.version}` +
+    (s.checkpointVersion === null ? "" : ` (checkpoint at ${s.checkpointVersion})`),
+    `Protocol:    reader ${s.protocol.minReaderVersion}, writer ${s.protocol.minWriterVersion}` +
+    (s.protocol.readerFeatures?.length
+      ? `, reader features ${s.protocol.readerFeatures.join(", ")}`
+      : ""),
+    `Partitioned: ${s.partitionColumns.length ? s.partitionColumns.join(", ") : "no"}`,
+    `Files:       ${s.files} active, ${
+      s.rows === null ? "unknown number of" : s.rows
+    } rows, ${s.bytes} bytes`,
+    "Schema:",
+  ];
+  const width = Math.max(...s.schema.map((f) => f.name.length), 4);
+  for (const f of s.schema) {
+    lines.push(`  ${f.name.padEnd(width)}  ${f.type}${f.nullable ? "" : " not null"}`);
+  }
+  lines.push("Transactions (last version per application):");
+  if (s.txns.length === 0) lines.push("  none");
+  for (const t of s.txns) {
+    const when = t.lastUpdated === null ? "" : `  ${new Date(t.lastUpdated).toISOString()}`;
+    lines.push(`  ${t.appId}  version ${t.version}${when}`);
+  }
+  lines.push(`History (newest first, at most ${HISTORY_LIMIT}):`);
+  for (const h of s.history) {
+    const when = h.timestamp === null ? "-" : new Date(h.timestamp).toISOString();
+    const rows = h.rows === null ? "" : `, ${h.rows} rows`;
+    lines.push(
+      `  v${h.version}  ${when}  ${h.operation ?? "-"}${h.mode ? ` (${h.mode})` : ""}${rows}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The `inspect` command. */
+export const inspectCommand: Command = {
+  name: "inspect",
+  summary: "Describe a Delta table: version, protocol, schema, files, rows, txns and history.",
+  usage: "inspect DIR/TABLE [--json]",
+  positionals: { name: "table", description: "The Delta table's folder" },
+  options: {
+    json: { type: "boolean", description: "Print the facts as JSON" },
+  },
+  async run(values, io) {
+    const table = values._ as string | undefined;
+    if (!table) {
+      throw new UsageError("inspect needs the table folder: tablestream inspect DIR/TABLE");
+    }
+    const snapshot = await readSnapshot(localFs, table);
+    const summary = summarize(snapshot, await recentHistory(snapshot));
+    io.stdout(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary));
+    return EXIT.ok;
+  },
+};
+
+/**
+ * The commitInfo of the last {@link HISTORY_LIMIT} commits, read from their files (log replay
+ * from a checkpoint skips older commits). Commits already cleaned up are left out.
+ */
+async function recentHistory(snapshot: Snapshot): Promise<HistoryEntry[]> {
+  const history: HistoryEntry[] = [];
+  for (let v = Math.max(0, snapshot.version - HISTORY_LIMIT + 1); v <= snapshot.version; v++) {
+    const known = snapshot.history.find((h) => h.version === v);
+    if (known) {
+      history.push(known);
+      continue;
+    }
+    try {
+      const info = (await readCommit(localFs, snapshot.table, v)).find((a) => a.commitInfo);
+      history.push({ version: v, commitInfo: info?.commitInfo ?? {} });
+    } catch {
+      // Log cleanup may have removed commits that a checkpoint covers.
+    }
+  }
+  return history;
+}

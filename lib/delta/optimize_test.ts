@@ -1,0 +1,114 @@
+import * as arrow from "apache-arrow";
+import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
+import { type DeltaFs, joinPath, localFs } from "./fs.ts";
+import { readCommit, readSnapshot } from "./log_reader.ts";
+import { readTable } from "./read_data.ts";
+import { optimize } from "./optimize.ts";
+import { DeltaWriter } from "./writer.ts";
+import { cells } from "../../tests/_delta.ts";
+
+function batch(start: number, rows: number): arrow.Table {
+  return new arrow.Table({
+    id: arrow.makeVector(BigInt64Array.from({ length: rows }, (_, i) => BigInt(start + i))),
+    region: arrow.vectorFromArray(
+      Array.from({ length: rows }, (_, i) => ((start + i) % 2 ? "EU" : "US")),
+      new arrow.Utf8(),
+    ),
+  });
+}
+
+async function streamedTable(commits: number): Promise<{ path: string; writer: DeltaWriter }> {
+  const path = joinPath(await Deno.makeTempDir({ prefix: "tablestream-optimize-" }), "t");
+  const writer = await DeltaWriter.open(path, {
+    schema: batch(0, 1).schema,
+    appId: "stream",
+    partitionBy: ["region"],
+  });
+  for (let c = 0; c < commits; c++) await writer.append(batch(c * 10, 10));
+  return { path, writer };
+}
+
+function parquetFiles(path: string): number {
+  let n = 0;
+  for (const region of Deno.readDirSync(path)) {
+    if (!region.name.startsWith("region=")) continue;
+    n += [...Deno.readDirSync(joinPath(path, region.name))].length;
+  }
+  return n;
+}
+
+Deno.test("optimize compacts each partition's small files in one dataChange=false commit", async () => {
+  const { path } = await streamedTable(12);
+  const before = await readSnapshot(localFs, path);
+  assertEquals(before.files.length, 24);
+  const result = await optimize(path);
+  assertEquals(result.version, 12);
+  assertEquals(result.filesRemoved, 24);
+  assertEquals(result.filesAdded, 2);
+  assertEquals(result.rows, 120);
+
+  const after = await readSnapshot(localFs, path);
+  assertEquals(after.files.length, 2);
+  assertEquals(after.files.map((f) => f.partitionValues.region).sort(), ["EU", "US"]);
+  assertEquals(cells(await readTable(localFs, after)), cells(await readTable(localFs, before)));
+  const actions = await readCommit(localFs, path, 12);
+  assertEquals(actions[0].commitInfo!.operation, "OPTIMIZE");
+  assertEquals(actions[0].commitInfo!.isBlindAppend, false);
+  assert(actions.filter((a) => a.add || a.remove).every((a) => !(a.add ?? a.remove)!.dataChange));
+  assertEquals(after.txns.get("stream")?.version, 11, "the stream's txn is untouched");
+
+  // Nothing left to compact.
+  assertEquals((await optimize(path)).version, null);
+});
+
+Deno.test("optimize beside a writer: an append landing meanwhile is kept", async () => {
+  const { path, writer } = await streamedTable(4);
+  let raced = false;
+  const racing: DeltaFs = {
+    ...localFs,
+    async linkIfAbsent(from, to) {
+      if (!raced && to.endsWith(".json")) {
+        raced = true;
+        await writer.append(batch(1000, 10)); // the stream commits first
+      }
+      return await localFs.linkIfAbsent(from, to);
+    },
+  };
+  const result = await optimize(path, { fs: racing });
+  assertEquals(result.version, 5);
+  const snapshot = await readSnapshot(localFs, path);
+  // The two compacted files plus the two of the racing append (one per region).
+  assertEquals(snapshot.files.length, 4);
+  const ids = [...(await readTable(localFs, snapshot)).getChild("id")!].map(Number).sort((a, b) =>
+    a - b
+  );
+  assertEquals(ids, [
+    ...Array.from({ length: 40 }, (_, i) => i),
+    ...Array.from({ length: 10 }, (_, i) => 1000 + i),
+  ]);
+});
+
+Deno.test("optimize fails cleanly when a writer removed its files meanwhile", async () => {
+  const { path, writer } = await streamedTable(4);
+  const filesBefore = parquetFiles(path);
+  let raced = false;
+  const racing: DeltaFs = {
+    ...localFs,
+    async linkIfAbsent(from, to) {
+      if (!raced && to.endsWith(".json")) {
+        raced = true;
+        await writer.overwrite(batch(500, 2));
+      }
+      return await localFs.linkIfAbsent(from, to);
+    },
+  };
+  await assertRejects(() => optimize(path, { fs: racing }), Error, "which this commit removes too");
+  const snapshot = await readSnapshot(localFs, path);
+  assertEquals(snapshot.version, 4, "only the overwrite committed");
+  assertEquals(
+    [...(await readTable(localFs, snapshot)).getChild("id")!].map(Number).sort(),
+    [500, 501],
+  );
+  // The compaction's own new files were deleted: only the overwrite's two files are new.
+  assertEquals(parquetFiles(path), filesBefore + 2);
+});

@@ -1,0 +1,167 @@
+/**
+ * The Delta Lake sink: one Delta table per table under `dir/<table>/`, a thin adapter over
+ * `lib/delta/`. Batches are written as data files as they arrive and committed at every
+ * flush (and at close) in one commit per table, so readers see whole flushes or nothing.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Sink, SinkOpenOptions, SinkTable } from "../../lib/plugin/types.ts";
+import type { Add } from "../../lib/delta/actions.ts";
+import { joinPath, localFs } from "../../lib/delta/fs.ts";
+import { latestVersion } from "../../lib/delta/log_reader.ts";
+import { DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
+import { checkCompression, type ParquetCompression } from "../../lib/parquet/mod.ts";
+import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
+import { guardSink } from "./_guard.ts";
+
+/** Options of {@link createDeltaSink}. */
+export interface DeltaSinkOptions {
+  /** The output folder; each table becomes the Delta table `dir/<table>/`. */
+  dir: string;
+  /** Parquet compression of data files; snappy by default. */
+  compression?: ParquetCompression;
+  /** Rows per data file: files are written once this many rows wait. 1,000,000 by default. */
+  targetFileRows?: number;
+  /** The `txn` application id of a table's commits; `tablestream:<table>` by default. */
+  appId?: (table: string) => string;
+}
+
+interface TableState {
+  table: SinkTable;
+  writer: DeltaWriter;
+  /** Batches not yet in a data file. */
+  buffered: arrow.RecordBatch[];
+  rows: number;
+  /** Data files written and not yet committed. */
+  pending: Add[];
+  /** Commits this sink made to the table. */
+  commits: number;
+  /** The table folder did not exist before this sink. */
+  created: boolean;
+}
+
+/**
+ * Creates a sink writing each table as a Delta table under `dir`. Open modes: `error` refuses
+ * a table that already has commits, `append` adds to it (its schema must match), `overwrite`
+ * replaces its rows in the first commit (old files stay for time travel). A table that got
+ * no rows is still created, empty, so readers find every table of the config.
+ *
+ * @example
+ * ```ts
+ * const sink = createDeltaSink({ dir: "out" });
+ * await sink.open([{ name: "users", schema }], { mode: "append" });
+ * await sink.write("users", batch);
+ * await sink.close(); // out/users/_delta_log/00000000000000000000.json
+ * ```
+ */
+export function createDeltaSink(options: DeltaSinkOptions): Sink {
+  const compression = checkCompression(options.compression ?? "snappy");
+  const targetFileRows = options.targetFileRows ?? 1_000_000;
+  if (!Number.isSafeInteger(targetFileRows) || targetFileRows < 1) {
+    throw new Error(`targetFileRows must be a whole number of at least 1, got ${targetFileRows}`);
+  }
+  const appId = options.appId ?? ((table: string) => `tablestream:${table}`);
+  const states = new Map<string, TableState>();
+  let mode: SinkOpenOptions["mode"] = "error";
+
+  async function writeBuffered(state: TableState): Promise<void> {
+    if (state.rows === 0) return;
+    const table = new arrow.Table(state.table.schema, state.buffered);
+    state.buffered = [];
+    state.rows = 0;
+    state.pending.push(...await state.writer.writeFiles(table));
+  }
+
+  async function commit(state: TableState): Promise<void> {
+    const adds = state.pending;
+    const replace = mode === "overwrite" && state.commits === 0;
+    await state.writer.commitFiles(adds, replace ? "overwrite" : "append");
+    state.pending = [];
+    state.commits++;
+  }
+
+  async function flush(): Promise<void> {
+    for (const state of states.values()) {
+      await writeBuffered(state);
+      if (state.pending.length > 0) await commit(state);
+    }
+  }
+
+  return guardSink("delta", {
+    async open(tables, openOptions) {
+      mode = openOptions.mode;
+      // Check every table before touching any, so a refusal writes nothing.
+      const opened: TableState[] = [];
+      for (const table of tables) {
+        openOptions.signal?.throwIfAborted();
+        checkTableName(table.name);
+        opened.push(await openTable(table, openOptions.mode));
+      }
+      for (const state of opened) states.set(state.table.name, state);
+    },
+    async write(table, batch) {
+      if (batch.numRows === 0) return;
+      const state = states.get(table.name)!;
+      state.buffered.push(new arrow.RecordBatch(table.schema, batch.data));
+      state.rows += batch.numRows;
+      if (state.rows >= targetFileRows) await writeBuffered(state);
+    },
+    flush,
+    async close() {
+      await flush();
+      for (const state of states.values()) {
+        // Every table exists after a run, empty or not; an overwrite empties it.
+        if (state.commits === 0 && (mode === "overwrite" || state.writer.version < 0)) {
+          await commit(state);
+        }
+      }
+    },
+    async discard() {
+      for (const state of states.values()) {
+        state.buffered = [];
+        state.rows = 0;
+        // Data files no commit references: nobody can see them, so they can go.
+        for (const add of state.pending) {
+          await localFs.remove(joinPath(state.writer.path, decodeURIComponent(add.path)));
+        }
+        state.pending = [];
+        if (state.created && await latestVersion(localFs, state.writer.path) === null) {
+          await Deno.remove(state.writer.path, { recursive: true }).catch(() => {});
+        }
+      }
+    },
+  });
+
+  async function openTable(table: SinkTable, openMode: SinkOpenOptions["mode"]) {
+    const path = joinPath(options.dir, table.name);
+    const version = await latestVersion(localFs, path);
+    const created = !(await exists(path));
+    if (version === null && !created && await hasEntries(path)) {
+      throw new Error(
+        `Folder "${path}" is not empty and is not a Delta table; remove it or choose another --output`,
+      );
+    }
+    if (version !== null && openMode === "error") {
+      throw new Error(
+        `Delta table "${path}" already exists (version ${version}); use --mode append to add ` +
+          "rows to it or --mode overwrite to replace them",
+      );
+    }
+    const writer = await DeltaWriter.open(path, {
+      schema: table.schema,
+      appId: appId(table.name),
+      partitionBy: table.partitionBy,
+      compression,
+      targetFileRows,
+      tableName: table.name,
+    });
+    const difference = writer.schemaDifference();
+    if (difference && openMode === "append") {
+      const error = new SchemaMismatchError(path, difference);
+      error.message += " (--mode overwrite replaces the table's rows and schema)";
+      throw error;
+    }
+    return { table, writer, buffered: [], rows: 0, pending: [], commits: 0, created };
+  }
+}
