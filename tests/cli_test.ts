@@ -373,3 +373,36 @@ Deno.test("inspect describes a table; optimize compacts it; --json is machine-re
     assertStringIncludes(missing.stderr, "is not a Delta table");
   });
 });
+
+Deno.test("partition_by in the config gives a partitioned Delta table", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `config: {seed: 3}
+tables:
+  - table_name: events
+    row_count: 50
+    partition_by: [kind]
+    columns:
+      - {column_name: id, data: row_id, is_primary_key: true}
+      - {column_name: kind, data: 'random.choice(["click", "view", "buy"])'}
+`,
+    );
+    const r = await cli("generate", "-c", config, "-o", `${dir}/out`);
+    assertEquals(r.code, 0, r.stderr);
+    const snapshot = await readSnapshot(localFs, `${dir}/out/events`);
+    assertEquals(snapshot.metadata.partitionColumns, ["kind"]);
+    assertEquals(
+      [...new Set(snapshot.files.map((f) => f.path.split("/")[0]))].sort(),
+      ["kind=buy", "kind=click", "kind=view"],
+    );
+    const rows = plain(await readOutputTable(`${dir}/out/events`));
+    assertEquals(rows.length, 50);
+    assertEquals(new Set(rows.map((row) => row.id)).size, 50);
+    // The same rows as unpartitioned Parquet output of the same config.
+    assertEquals((await cli("generate", "-c", config, "-o", `${dir}/pq`, "-f", "parquet")).code, 0);
+    const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      (a.id as number) - (b.id as number);
+    assertEquals(rows.sort(byId), plain(await readParquetDir(`${dir}/pq/events`)).sort(byId));
+  });
+});
