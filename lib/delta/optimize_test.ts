@@ -28,6 +28,21 @@ async function streamedTable(commits: number): Promise<{ path: string; writer: D
   return { path, writer };
 }
 
+/** The local disk, where `race` runs once just before the first commit is published. */
+function racingFs(race: () => Promise<unknown>): DeltaFs {
+  let raced = false;
+  return {
+    ...localFs,
+    async linkIfAbsent(from, to) {
+      if (!raced && to.endsWith(".json")) {
+        raced = true;
+        await race();
+      }
+      return await localFs.linkIfAbsent(from, to);
+    },
+  };
+}
+
 function parquetFiles(path: string): number {
   let n = 0;
   for (const region of Deno.readDirSync(path)) {
@@ -63,18 +78,8 @@ Deno.test("optimize compacts each partition's small files in one dataChange=fals
 
 Deno.test("optimize beside a writer: an append landing meanwhile is kept", async () => {
   const { path, writer } = await streamedTable(4);
-  let raced = false;
-  const racing: DeltaFs = {
-    ...localFs,
-    async linkIfAbsent(from, to) {
-      if (!raced && to.endsWith(".json")) {
-        raced = true;
-        await writer.append(batch(1000, 10)); // the stream commits first
-      }
-      return await localFs.linkIfAbsent(from, to);
-    },
-  };
-  const result = await optimize(path, { fs: racing });
+  // The stream commits first.
+  const result = await optimize(path, { fs: racingFs(() => writer.append(batch(1000, 10))) });
   assertEquals(result.version, 5);
   const snapshot = await readSnapshot(localFs, path);
   // The two compacted files plus the two of the racing append (one per region).
@@ -91,17 +96,7 @@ Deno.test("optimize beside a writer: an append landing meanwhile is kept", async
 Deno.test("optimize fails cleanly when a writer removed its files meanwhile", async () => {
   const { path, writer } = await streamedTable(4);
   const filesBefore = parquetFiles(path);
-  let raced = false;
-  const racing: DeltaFs = {
-    ...localFs,
-    async linkIfAbsent(from, to) {
-      if (!raced && to.endsWith(".json")) {
-        raced = true;
-        await writer.overwrite(batch(500, 2));
-      }
-      return await localFs.linkIfAbsent(from, to);
-    },
-  };
+  const racing = racingFs(() => writer.overwrite(batch(500, 2)));
   await assertRejects(() => optimize(path, { fs: racing }), Error, "which this commit removes too");
   const snapshot = await readSnapshot(localFs, path);
   assertEquals(snapshot.version, 4, "only the overwrite committed");

@@ -73,6 +73,24 @@ export function checkCompression(name: string): ParquetCompression {
   return name as ParquetCompression;
 }
 
+/** How a sink cuts and compresses its Parquet files. */
+export interface ParquetFileOptions {
+  /** Column compression; snappy by default. */
+  compression?: ParquetCompression;
+  /** Most rows per file; 1,000,000 by default. */
+  targetFileRows?: number;
+}
+
+/** {@link ParquetFileOptions} with defaults filled in and checked, with clear errors. */
+export function resolveFileOptions(options: ParquetFileOptions): Required<ParquetFileOptions> {
+  const compression = checkCompression(options.compression ?? "snappy");
+  const targetFileRows = options.targetFileRows ?? 1_000_000;
+  if (!Number.isSafeInteger(targetFileRows) || targetFileRows < 1) {
+    throw new Error(`targetFileRows must be a whole number of at least 1, got ${targetFileRows}`);
+  }
+  return { compression, targetFileRows };
+}
+
 /**
  * Encodes an Arrow table as a Parquet file. Types map as arrow-rs writes them: Int64 to
  * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS),

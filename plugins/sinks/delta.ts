@@ -11,18 +11,14 @@ import type { Add } from "../../lib/delta/actions.ts";
 import { joinPath, localFs } from "../../lib/delta/fs.ts";
 import { latestVersion } from "../../lib/delta/log_reader.ts";
 import { DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
-import { checkCompression, type ParquetCompression } from "../../lib/parquet/mod.ts";
+import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
 
 /** Options of {@link createDeltaSink}. */
-export interface DeltaSinkOptions {
+export interface DeltaSinkOptions extends ParquetFileOptions {
   /** The output folder; each table becomes the Delta table `dir/<table>/`. */
   dir: string;
-  /** Parquet compression of data files; snappy by default. */
-  compression?: ParquetCompression;
-  /** Rows per data file: files are written once this many rows wait. 1,000,000 by default. */
-  targetFileRows?: number;
   /** The `txn` application id of a table's commits; `tablestream:<table>` by default. */
   appId?: (table: string) => string;
 }
@@ -56,11 +52,7 @@ interface TableState {
  * ```
  */
 export function createDeltaSink(options: DeltaSinkOptions): Sink {
-  const compression = checkCompression(options.compression ?? "snappy");
-  const targetFileRows = options.targetFileRows ?? 1_000_000;
-  if (!Number.isSafeInteger(targetFileRows) || targetFileRows < 1) {
-    throw new Error(`targetFileRows must be a whole number of at least 1, got ${targetFileRows}`);
-  }
+  const { compression, targetFileRows } = resolveFileOptions(options);
   const appId = options.appId ?? ((table: string) => `tablestream:${table}`);
   const states = new Map<string, TableState>();
   let mode: SinkOpenOptions["mode"] = "error";

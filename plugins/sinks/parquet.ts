@@ -5,18 +5,18 @@
  */
 import * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
-import { checkCompression, encodeParquet, type ParquetCompression } from "../../lib/parquet/mod.ts";
+import {
+  encodeParquet,
+  type ParquetFileOptions,
+  resolveFileOptions,
+} from "../../lib/parquet/mod.ts";
 import { guardSink } from "./_guard.ts";
 import { openTableDirs, partName, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
 
 /** Options of {@link createParquetSink}. */
-export interface ParquetSinkOptions {
+export interface ParquetSinkOptions extends ParquetFileOptions {
   /** The output folder; each table becomes `dir/<table>/`. */
   dir: string;
-  /** Column compression; `"snappy"` by default. */
-  compression?: ParquetCompression;
-  /** Rows per file: a file is written once this many rows are buffered. 1,000,000 by default. */
-  targetFileRows?: number;
 }
 
 interface TableState {
@@ -30,7 +30,8 @@ interface TableState {
 /**
  * Creates a sink writing each table as Parquet files under `dir/<table>/`. Batches are
  * buffered; a file is written whenever `targetFileRows` rows are waiting, and at every flush
- * and at close for the rest (types map as {@link encodeParquet} says). A table that got no rows still gets one file holding its schema.
+ * and at close for the rest (types map as {@link encodeParquet} says). A table that got no
+ * rows still gets one file holding its schema.
  *
  * @example
  * ```ts
@@ -41,11 +42,7 @@ interface TableState {
  * ```
  */
 export function createParquetSink(options: ParquetSinkOptions): Sink {
-  const compression = checkCompression(options.compression ?? "snappy");
-  const targetFileRows = options.targetFileRows ?? 1_000_000;
-  if (!Number.isSafeInteger(targetFileRows) || targetFileRows < 1) {
-    throw new Error(`targetFileRows must be a whole number of at least 1, got ${targetFileRows}`);
-  }
+  const { compression, targetFileRows } = resolveFileOptions(options);
   const runId = shortId();
   const states = new Map<string, TableState>();
 
