@@ -1,6 +1,6 @@
 /**
  * tablestream's command line. The work is in `lib/cli/`; this file only wires the process:
- * arguments, output streams, Ctrl+C, exit code.
+ * arguments, output streams, Ctrl+C and SIGTERM, exit code.
  *
  * @module
  */
@@ -14,15 +14,25 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
   for (let offset = 0; offset < bytes.length;) offset += file.writeSync(bytes.subarray(offset));
 }
 
+/** Exit code of a process stopped at once by a second signal (128 + SIGINT). */
+const EXIT_AT_ONCE = 130;
+const SIGNALS: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+
 if (import.meta.main) {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
+  // The first signal stops gracefully; a second one exits at once (tables stay valid:
+  // every commit is atomic).
+  const onSignal = () => {
+    if (controller.signal.aborted) Deno.exit(EXIT_AT_ONCE);
+    controller.abort(new DOMException("Interrupted", "AbortError"));
+  };
+  for (const signal of SIGNALS) Deno.addSignalListener(signal, onSignal);
   const code = await main(Deno.args, {
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
     signal: controller.signal,
+    isTerminal: Deno.stdout.isTerminal(),
   });
-  Deno.removeSignalListener("SIGINT", onSignal);
+  for (const signal of SIGNALS) Deno.removeSignalListener(signal, onSignal);
   Deno.exit(code);
 }

@@ -11,8 +11,10 @@ import { closestString } from "../expr/suggest.ts";
 export interface CommandIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Aborted on Ctrl+C. */
+  /** Aborted on Ctrl+C (SIGINT) or SIGTERM. */
   signal?: AbortSignal;
+  /** Whether stdout is a terminal (live status display instead of log lines). */
+  isTerminal?: boolean;
 }
 
 /** One option of a command, as data: drives parsing and `--help`. */

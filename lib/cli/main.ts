@@ -16,11 +16,13 @@ import { generateCommand } from "./generate.ts";
 import { inspectCommand } from "./inspect.ts";
 import { optimizeCommand } from "./optimize.ts";
 import { previewCommand } from "./preview.ts";
+import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
 import { InvalidConfig } from "./_setup.ts";
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Command[] = [
+  runCommand,
   generateCommand,
   previewCommand,
   validateCommand,
@@ -35,6 +37,7 @@ export function mainHelp(): string {
     "tablestream: realistic, foreign-key-consistent fake data, table by table.",
     "",
     "Usage: tablestream <command> [options]",
+    "       tablestream --config F --output DIR [options]   (the same as `run`)",
     "",
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -46,6 +49,8 @@ export function mainHelp(): string {
 
 /** Runs the CLI with `argv`; resolves to the exit code. */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
+  // As the seed's server: `tablestream --config F --output DIR` runs the streaming server.
+  if (/^--?(config|c|output|o)(=|$)/.test(argv[0] ?? "")) argv = ["run", ...argv];
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(mainHelp());

@@ -55,6 +55,11 @@ export interface DeltaWriterOptions {
 export interface WriteOptions {
   /** The `txn` version of this commit; the application's last version + 1 by default. */
   txnVersion?: number;
+  /**
+   * Table properties (`metaData.configuration`) to set in this commit, merged into the
+   * existing ones; a metaData action is added only when one of them changes.
+   */
+  properties?: Record<string, string>;
 }
 
 /** What a commit did. */
@@ -318,22 +323,25 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
+    const properties = options.properties ?? {};
     if (!state.metadata) {
-      actions.push({ protocol: NEW_TABLE_PROTOCOL }, { metaData: this.#newMetadata(now) });
+      actions.push({ protocol: NEW_TABLE_PROTOCOL }, {
+        metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
+      });
     } else {
       const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
       if (diff && mode === "append") {
         // Only reachable when another writer created the table first with other columns.
         throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`);
       }
+      const existing = state.metadata.configuration ?? {};
+      const configuration = { ...existing, ...properties };
       if (diff) {
         actions.push({
-          metaData: {
-            ...this.#newMetadata(now),
-            id: state.metadata.id,
-            configuration: state.metadata.configuration,
-          },
+          metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
         });
+      } else if (Object.entries(properties).some(([k, v]) => existing[k] !== v)) {
+        actions.push({ metaData: { ...state.metadata, configuration } });
       }
     }
     actions.push(this.#txn(state, options.txnVersion, now));

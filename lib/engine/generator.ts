@@ -47,15 +47,16 @@ export class GenerationError extends Error {
 }
 
 /**
- * Rows of a parent table as a child sees them: how many exist, and the stored value of a
- * column at a row index (0 = the first row). Generated parents recompute values; tables
- * read from disk ([C]) answer from loaded columns.
+ * Rows of a parent table as a child sees them at a logical time `at` (ms): how many exist,
+ * and the stored value of a column at a row index (0 = the first row). Generated parents
+ * recompute values; tables read from disk answer from loaded columns. In batch runs `at` is
+ * the reference time and parents have all their `row_count` rows.
  */
 export interface ParentSource {
-  /** Number of parent rows a child may reference. */
-  count(): number;
-  /** The stored (normalised) value of `column` in parent row `index`. */
-  value(column: string, index: number): Value;
+  /** Number of parent rows a child may reference at time `at`. */
+  count(at: number): number;
+  /** The stored (normalised) value of `column` in parent row `index`, as it is at time `at`. */
+  value(column: string, index: number, at: number): Value;
   /** Storage type of a parent column. */
   columnType(column: string): ColumnType;
 }
@@ -69,6 +70,8 @@ interface ForeignKeyBinding {
   uniqueKey: number;
   sampler?: IndexSampler;
   samplerCount: number;
+  /** For weighted_parent: the time the weights were read at (a replace parent changes). */
+  samplerAt: number;
   permutation?: Permutation;
 }
 
@@ -95,6 +98,12 @@ interface PlannedColumn {
 /** The values of one row being computed, lazily, column by column. */
 class RowState implements CellContext {
   rowId = 0;
+  /** The `replace` regeneration this row belongs to; 0 for other tables. */
+  epoch = 0;
+  /** Logical time (ms) at which this row's foreign keys look at their parents. */
+  at = 0;
+  /** The row's logical "now". */
+  now: Date;
   readonly values: Value[];
   /** 0 = not computed, 1 = computing (cycle guard), 2 = done. */
   readonly status: Uint8Array;
@@ -103,7 +112,6 @@ class RowState implements CellContext {
   current!: PlannedColumn;
   random: CellRandom;
   readonly faker: Faker;
-  readonly now: Date;
   readonly #table: TableGenerator;
 
   constructor(table: TableGenerator, width: number, faker: Faker, now: Date, random: CellRandom) {
@@ -116,10 +124,12 @@ class RowState implements CellContext {
     this.random = random;
   }
 
-  reset(rowId: number): void {
+  reset(rowId: number, epoch: number): void {
     this.rowId = rowId;
+    this.epoch = epoch;
     this.status.fill(0);
     this.picked.fill(-1);
+    this.#table.placeInTime(this);
   }
 
   column(name: string): Value {
@@ -200,6 +210,11 @@ export class Engine {
   }
 }
 
+/** The key of a stream in a `replace` epoch: epoch 0 keeps the key, so tick 0 = a batch run. */
+function epochKey(key: number, epoch: number): number {
+  return epoch === 0 ? key : mix2(key, epoch);
+}
+
 /** Uniform float in [0, 1) from a key and a row id, without a generator. */
 function unitHash(key: number, rowId: number): number {
   const lo = rowId | 0;
@@ -217,6 +232,9 @@ export class TableGenerator {
   #lookupRow?: RowState;
   #resolving = new Set<string>();
   #schema?: arrow.Schema;
+  /** The last row time turned into a Date, reused by the rows of a tick that share it. */
+  #nowMs = Number.NaN;
+  #nowDate = new Date(0);
 
   constructor(engine: Engine, spec: TableSpec) {
     this.#engine = engine;
@@ -237,6 +255,7 @@ export class TableGenerator {
           pickKey: streamKey(seed, spec.name, c.name, "fk", String(i)),
           uniqueKey: streamKey(seed, spec.name, c.name, "unique", String(i)),
           samplerCount: -1,
+          samplerAt: Number.NaN,
         })),
         copies: [],
       };
@@ -308,8 +327,11 @@ export class TableGenerator {
     return this.#schema;
   }
 
-  /** Generates rows `firstRowId .. firstRowId + count - 1` as one record batch. */
-  batch(firstRowId: number, count: number): arrow.RecordBatch {
+  /**
+   * Generates rows `firstRowId .. firstRowId + count - 1` as one record batch; `epoch`
+   * numbers the regenerations of a `replace` table (tick k regenerates with epoch k).
+   */
+  batch(firstRowId: number, count: number, epoch = 0): arrow.RecordBatch {
     const schema = this.schema();
     const builders = this.#columns.map((c) =>
       new ColumnBuilder(c.type!, count, { floatText: c.staticType === "float" })
@@ -317,7 +339,7 @@ export class TableGenerator {
     const state = this.#batchRow ??= this.#newRowState();
     const width = builders.length;
     for (let r = 0; r < count; r++) {
-      state.reset(firstRowId + r);
+      state.reset(firstRowId + r, epoch);
       for (let j = 0; j < width; j++) {
         const value = this.cell(state, j);
         try {
@@ -338,12 +360,12 @@ export class TableGenerator {
   }
 
   /** The stored value of a column in the row with this id (recomputed, not cached). */
-  value(column: string, rowId: number): Value {
+  value(column: string, rowId: number, epoch = 0): Value {
     const index = this.columnIndex(column);
     const planned = this.#columns[index];
     this.#resolveType(planned);
     const state = this.#lookupRow ??= this.#newRowState();
-    if (state.rowId !== rowId) state.reset(rowId);
+    if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
     const raw = this.cell(state, index);
     try {
       return normalizeValue(raw, planned.type!, planned.staticType === "float");
@@ -361,14 +383,35 @@ export class TableGenerator {
     };
   }
 
+  /** Sets a row's logical now and the time its foreign keys look at (from the timeline). */
+  placeInTime(state: RowState): void {
+    const timeline = this.spec.timeline;
+    if (!timeline) return;
+    const ms = timeline.rowTime(state.rowId, state.epoch);
+    if (ms !== this.#nowMs) {
+      this.#nowMs = ms;
+      this.#nowDate = new Date(ms);
+    }
+    state.now = this.#nowDate;
+    state.at = timeline.visibleAt(state.rowId, state.epoch);
+  }
+
+  /** When the table's first row looks at its parents: what `is_unique` keys are drawn from. */
+  #firstVisible(): number {
+    return this.spec.timeline?.visibleAt(this.spec.startRowId, 0) ??
+      this.#engine.inputs.now.getTime();
+  }
+
   #newRowState(): RowState {
-    return new RowState(
+    const state = new RowState(
       this,
       this.#columns.length,
       this.#engine.faker,
       this.#engine.inputs.now,
       this.#engine.pickRandom,
     );
+    state.at = this.#engine.inputs.now.getTime();
+    return state;
   }
 
   /** Computes (once per row) the value of column `index` in `state`'s row. */
@@ -385,13 +428,16 @@ export class TableGenerator {
       );
     }
     let value: Value = null;
-    if (column.nullFraction === 0 || unitHash(column.nullKey, state.rowId) >= column.nullFraction) {
+    if (
+      column.nullFraction === 0 ||
+      unitHash(epochKey(column.nullKey, state.epoch), state.rowId) >= column.nullFraction
+    ) {
       state.status[index] = 1;
       const engine = this.#engine;
       const savedColumn = state.current;
       const savedRandom = state.random;
       state.current = column;
-      state.random = engine.enterCell(column.cellKey, state.rowId);
+      state.random = engine.enterCell(epochKey(column.cellKey, state.epoch), state.rowId);
       try {
         value = column.expr.evaluate(state);
       } catch (error) {
@@ -413,9 +459,9 @@ export class TableGenerator {
   foreignKeyValue(state: RowState, column: PlannedColumn, i: number): Value {
     const fk = column.fks[i];
     const parent = this.#engine.parent(fk.call.table);
-    const index = this.#pick(fk, parent, state.rowId);
+    const index = this.#pick(fk, parent, state);
     if (column.expr.isForeignKey) state.picked[column.index] = index;
-    return parent.value(fk.call.column, index);
+    return parent.value(fk.call.column, index, state.at);
   }
 
   /** The value `copy_from_fk` copies: the parent's value in the row the key column picked. */
@@ -430,21 +476,25 @@ export class TableGenerator {
         }" to be a foreign_key(...) column`,
       );
     }
-    return this.#engine.parent(copy.parentTable).value(copy.column, index);
+    return this.#engine.parent(copy.parentTable).value(copy.column, index, state.at);
   }
 
-  #pick(fk: ForeignKeyBinding, parent: ParentSource, rowId: number): number {
-    const count = parent.count();
+  #pick(fk: ForeignKeyBinding, parent: ParentSource, state: RowState): number {
+    // Unique keys are drawn from the parent rows there were when this table began, so a
+    // growing parent cannot make two children share one.
+    const count = parent.count(fk.call.isUnique ? this.#firstVisible() : state.at);
     if (count <= 0) {
       throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
     }
-    if (fk.call.isUnique) return this.#pickUnique(fk, count, rowId);
-    if (fk.samplerCount !== count) {
-      fk.sampler = this.#sampler(fk, parent, count);
+    if (fk.call.isUnique) return this.#pickUnique(fk, count, state.rowId);
+    const weighted = fk.call.distribution === "weighted_parent";
+    if (fk.samplerCount !== count || (weighted && fk.samplerAt !== state.at)) {
+      fk.sampler = this.#sampler(fk, parent, count, state.at);
       fk.samplerCount = count;
+      fk.samplerAt = state.at;
     }
     const random = this.#engine.pickRandom;
-    random.reset(fk.pickKey, rowId);
+    random.reset(epochKey(fk.pickKey, state.epoch), state.rowId);
     return fk.sampler!.sample(random);
   }
 
@@ -464,7 +514,7 @@ export class TableGenerator {
     return fk.permutation.permute(ordinal);
   }
 
-  #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number): IndexSampler {
+  #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number, at: number): IndexSampler {
     const { distribution, param } = fk.call;
     switch (distribution) {
       case "uniform":
@@ -472,7 +522,7 @@ export class TableGenerator {
       case "zipf":
         return zipfSampler(count, param ?? DEFAULT_ZIPF_PARAM);
       case "weighted_parent":
-        return aliasSampler(parentWeights(parent, fk.call, count));
+        return aliasSampler(parentWeights(parent, fk.call, count, at));
       default:
         throw new Error(`Unknown distribution "${distribution}"`);
     }
@@ -480,11 +530,16 @@ export class TableGenerator {
 }
 
 /** Weight of each parent row: `weights[str(parent[parent_attr])]`, 1.0 when absent. */
-function parentWeights(parent: ParentSource, fk: ForeignKeyCall, count: number): Float64Array {
+function parentWeights(
+  parent: ParentSource,
+  fk: ForeignKeyCall,
+  count: number,
+  at: number,
+): Float64Array {
   const weights = new Float64Array(count);
   const table = fk.weights ?? {};
   for (let i = 0; i < count; i++) {
-    const attr = fk.parentAttr === undefined ? null : parent.value(fk.parentAttr, i);
+    const attr = fk.parentAttr === undefined ? null : parent.value(fk.parentAttr, i, at);
     const w = table[pyStr(attr)];
     weights[i] = typeof w === "number" ? w : 1;
   }

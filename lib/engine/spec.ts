@@ -28,6 +28,22 @@ export interface TableSpec {
   primaryKey?: string;
   /** Columns the output is partitioned by (`partition_by`). */
   partitionBy?: string[];
+  /**
+   * When each row happens (its `datetime.now()`) and when its foreign keys look at their
+   * parents; absent in batch runs, where every row happens at the run's reference time.
+   */
+  timeline?: RowTimeline;
+}
+
+/**
+ * The logical times of a table's rows, for the streaming server. An epoch numbers the
+ * regenerations of a `replace` table (0 for every other table).
+ */
+export interface RowTimeline {
+  /** Logical time (ms since the epoch) of the row: what `datetime.now()` returns in it. */
+  rowTime(rowId: number, epoch: number): number;
+  /** Logical time (ms) at which the row's foreign keys look at what their parents have. */
+  visibleAt(rowId: number, epoch: number): number;
 }
 
 /** Inputs of a run besides the tables: together with them they decide every value. */

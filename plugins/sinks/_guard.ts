@@ -5,7 +5,15 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Sink, SinkOpenOptions, SinkTable } from "../../lib/plugin/types.ts";
+import type {
+  CommitPoint,
+  FlushResult,
+  Sink,
+  SinkOpenOptions,
+  SinkReadOptions,
+  SinkTable,
+  StoredTable,
+} from "../../lib/plugin/types.ts";
 
 /** A sink body that {@link guardSink} calls only in order, with checked arguments. */
 export interface SinkBody {
@@ -13,12 +21,16 @@ export interface SinkBody {
   open(tables: readonly SinkTable[], options: SinkOpenOptions): Promise<void>;
   /** Accepts a batch of a known table whose schema matches the one given to `open`. */
   write(table: SinkTable, batch: arrow.RecordBatch): Promise<void>;
-  /** Commits what was written so far. */
-  flush(): Promise<void>;
+  /** Commits what was written so far (recording the commit point, when given). */
+  flush(point?: CommitPoint): Promise<FlushResult | void>;
   /** Commits the rest and publishes everything. */
   close(): Promise<void>;
   /** Removes what is unfinished after a failure; must leave what existed before `open` intact. */
   discard(): Promise<void>;
+  /** What the destination holds for a table (see {@link Sink.inspect}); no open needed. */
+  inspect?(table: string): Promise<StoredTable | null>;
+  /** Reads a stored table's columns (see {@link Sink.read}); no open needed. */
+  read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
 }
 
 /**
@@ -77,11 +89,14 @@ export function guardSink(kind: string, body: SinkBody): Sink {
         await body.write(table, batch);
       });
     },
-    flush() {
-      return step("flush", async () => {
-        await body.flush();
-      });
+    flush(point) {
+      if (point && !(Number.isSafeInteger(point.tick) && point.tick >= 0)) {
+        return Promise.reject(new RangeError(`A commit point's tick must be a whole number >= 0`));
+      }
+      return step("flush", () => body.flush(point));
     },
+    ...(body.inspect ? { inspect: body.inspect } : {}),
+    ...(body.read ? { read: body.read } : {}),
     async abort() {
       if (closed) return;
       closed = true;

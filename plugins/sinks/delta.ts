@@ -6,10 +6,19 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Sink, SinkOpenOptions, SinkTable } from "../../lib/plugin/types.ts";
+import type {
+  CommitPoint,
+  FlushResult,
+  Sink,
+  SinkOpenOptions,
+  SinkTable,
+  StoredTable,
+} from "../../lib/plugin/types.ts";
 import type { Add } from "../../lib/delta/actions.ts";
 import { joinPath, localFs } from "../../lib/delta/fs.ts";
-import { latestVersion } from "../../lib/delta/log_reader.ts";
+import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
+import { countRows, readTable } from "../../lib/delta/read_data.ts";
+import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import { DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
@@ -65,20 +74,35 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     state.pending.push(...await state.writer.writeFiles(table));
   }
 
-  async function commit(state: TableState): Promise<void> {
+  async function commit(state: TableState, point?: CommitPoint): Promise<number> {
     const adds = state.pending;
-    const replace = mode === "overwrite" && state.commits === 0;
-    await state.writer.commitFiles(adds, replace ? "overwrite" : "append");
+    const replace = point?.replace || (mode === "overwrite" && state.commits === 0);
+    await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
+      ...(point ? { txnVersion: point.tick, properties: point.properties } : {}),
+    });
     state.pending = [];
     state.commits++;
+    return adds.reduce((n, add) => n + add.size, 0);
   }
 
-  async function flush(): Promise<void> {
+  async function flush(point?: CommitPoint): Promise<FlushResult> {
+    let bytes = 0;
+    let version: number | undefined;
     for (const state of states.values()) {
       await writeBuffered(state);
-      if (state.pending.length > 0) await commit(state);
+      // A commit point is recorded even without rows: the tick happened.
+      if (state.pending.length > 0 || point) {
+        bytes += await commit(state, point);
+        version = state.writer.version;
+      }
     }
+    return { bytes, ...(version !== undefined ? { version } : {}) };
   }
+
+  const tablePath = (table: string) => {
+    checkTableName(table);
+    return joinPath(options.dir, table);
+  };
 
   return guardSink("delta", {
     async open(tables, openOptions) {
@@ -123,6 +147,23 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         }
       }
     },
+    async inspect(table) {
+      const path = tablePath(table);
+      if (await latestVersion(localFs, path) === null) return null;
+      const snapshot = await readSnapshot(localFs, path);
+      return {
+        version: snapshot.version,
+        properties: { ...snapshot.metadata.configuration },
+        commits: new Map([...snapshot.txns.values()].map((t) => [t.appId, t.version])),
+        rows: countRows(snapshot),
+        schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
+      } satisfies StoredTable;
+    },
+    async read(table, columns, readOptions) {
+      const path = tablePath(table);
+      const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
+      return await readTable(localFs, snapshot, { columns });
+    },
   });
 
   async function openTable(table: SinkTable, openMode: SinkOpenOptions["mode"]) {
@@ -142,7 +183,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
     const writer = await DeltaWriter.open(path, {
       schema: table.schema,
-      appId: appId(table.name),
+      appId: table.appId ?? appId(table.name),
       partitionBy: table.partitionBy,
       compression,
       targetFileRows,

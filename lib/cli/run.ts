@@ -1,0 +1,197 @@
+/**
+ * `run`: the streaming server. Keeps every table growing at its cadence until Ctrl+C or a
+ * stop condition; resumes from the tables it finds.
+ *
+ * @module
+ */
+import { parseDuration } from "../config/mod.ts";
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from "../output/log.ts";
+import { LiveBlock } from "../output/live_block.ts";
+import { serveMonitoring } from "../schedule/http.ts";
+import { ConfigError, StreamingServer } from "../schedule/server.ts";
+import { statusLines } from "../schedule/status.ts";
+import { CONFIG_OPTION } from "./_options.ts";
+import { InvalidConfig, timeOption } from "./_setup.ts";
+import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
+
+/** Reads a duration option like `10s`; throws UsageError naming the option. */
+function durationOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const ms = parseDuration(String(raw));
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`--${name} must be a duration like 10s, 500ms, 1m or 1h30m, got "${raw}"`);
+  }
+  return ms;
+}
+
+/** The `run` command. */
+export const runCommand: Command = {
+  name: "run",
+  summary: "Keep every table growing at its cadence (the streaming server).",
+  usage: "run --config F --output DIR [--tables a,b] [--fast-forward] [options]",
+  options: {
+    config: CONFIG_OPTION,
+    output: {
+      type: "string",
+      short: "o",
+      placeholder: "dir",
+      description: "Output folder; each table is the Delta table DIR/<table>",
+    },
+    tables: {
+      type: "string",
+      short: "t",
+      placeholder: "a,b",
+      description: "Only these tables; the tables they read from are read from DIR",
+    },
+    seed: { type: "string", placeholder: "n", description: "Seed (overrides config.seed)" },
+    "tick-interval": {
+      type: "string",
+      placeholder: "duration",
+      description: "Logical time between ticks (overrides config.tick_interval)",
+    },
+    "start-time": {
+      type: "string",
+      placeholder: "iso",
+      description: "Start time of tables this run creates (default: now)",
+    },
+    "fast-forward": {
+      type: "boolean",
+      description: "Run ticks back to back without waiting (backfill; logical time advances)",
+    },
+    ticks: { type: "string", placeholder: "n", description: "Stop after N ticks per table" },
+    until: {
+      type: "string",
+      placeholder: "iso",
+      description: "Stop after the last tick at or before this logical time",
+    },
+    duration: {
+      type: "string",
+      placeholder: "duration",
+      description: "Stop after this long (logical time past each table's last tick when " +
+        "fast-forwarding)",
+    },
+    "commit-rows": {
+      type: "string",
+      placeholder: "n",
+      description: "Most rows one commit gathers from ticks that are due together",
+      default: "10000",
+    },
+    http: {
+      type: "string",
+      placeholder: "host:port",
+      description: "Serve /metrics, /status and /health, e.g. 127.0.0.1:9464",
+    },
+    "log-format": {
+      type: "string",
+      placeholder: "format",
+      description: "text or json (JSON lines)",
+      default: "text",
+    },
+    "status-interval": {
+      type: "string",
+      placeholder: "duration",
+      description: "How often to log every table's numbers when not on a terminal",
+      default: "60s",
+    },
+  },
+  async run(values, io) {
+    const config = requiredOption(values, "config");
+    const output = requiredOption(values, "output");
+    const logFormat = String(values["log-format"]) as LogFormat;
+    if (!LOG_FORMATS.includes(logFormat)) {
+      throw new UsageError(`--log-format must be text or json, got "${logFormat}"`);
+    }
+    const tables = typeof values.tables === "string"
+      ? values.tables.split(",").map((t) => t.trim()).filter((t) => t !== "")
+      : undefined;
+    const live = io.isTerminal === true && logFormat === "text";
+    let block: LiveBlock | undefined;
+    const log: Logger = createLogger(
+      (line) => block ? block.print(line) : io.stderr(line),
+      { format: logFormat },
+    );
+    const server = new StreamingServer({
+      config,
+      output,
+      ...(tables ? { tables } : {}),
+      seed: intOption(values, "seed"),
+      tickIntervalMs: durationOption(values, "tick-interval"),
+      startTime: timeOption(values, "start-time"),
+      fastForward: values["fast-forward"] === true,
+      ticks: intOption(values, "ticks", { min: 0 }),
+      until: timeOption(values, "until"),
+      durationMs: durationOption(values, "duration"),
+      commitRows: intOption(values, "commit-rows", { min: 1 }),
+      log,
+    });
+    const statusEvery = durationOption(values, "status-interval")!;
+    const onAbort = () => {
+      log.info("Stopping: letting commits in flight finish (Ctrl+C again to quit at once)");
+      server.stop();
+    };
+    io.signal?.addEventListener("abort", onAbort, { once: true });
+    const monitoring = typeof values.http === "string"
+      ? await startMonitoring(server, values.http, log)
+      : undefined;
+    const timer = setInterval(() => {
+      if (block) block.redraw();
+      else logStatus(server, log);
+    }, live ? 1_000 : statusEvery);
+    try {
+      const started = server.start();
+      await server.ready.then(() => {
+        if (live) {
+          block = new LiveBlock(io.stdout, () => statusLines(server.status(), Date.now()));
+          block.redraw();
+        }
+      });
+      const summary = await started;
+      block?.redraw();
+      block = undefined;
+      return summary.failed.length ? EXIT.failure : EXIT.ok;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr(error.message);
+        throw new InvalidConfig(config, error.message.split("error[").length - 1);
+      }
+      throw error;
+    } finally {
+      clearInterval(timer);
+      io.signal?.removeEventListener("abort", onAbort);
+      await monitoring?.close();
+    }
+  },
+};
+
+async function startMonitoring(server: StreamingServer, address: string, log: Logger) {
+  let monitoring;
+  try {
+    monitoring = serveMonitoring(server, address);
+  } catch (error) {
+    throw new UsageError(`--http ${address}: ${(error as Error).message}`);
+  }
+  await Promise.resolve();
+  log.info(`Serving /metrics, /status and /health on ${monitoring.hostname}:${monitoring.port}`, {
+    http: `${monitoring.hostname}:${monitoring.port}`,
+  });
+  return monitoring;
+}
+
+/** One log line per table with its numbers. */
+function logStatus(server: StreamingServer, log: Logger): void {
+  for (const t of server.status().tables) {
+    log.info(`Table "${t.table}" ${t.stage}`, {
+      table: t.table,
+      rows: t.rows,
+      commits: t.commits,
+      tick: t.tick,
+      version: t.version,
+      lag_s: Math.round(t.lagMs / 1000),
+      error: t.lastError,
+    });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The wall clock the streaming server waits on, injected so tests drive time by hand and a
+ * cadence test over a thousand ticks takes milliseconds.
+ *
+ * @module
+ */
+
+/** What the server needs from a clock. */
+export interface Clock {
+  /** Current time, ms since the epoch. */
+  now(): number;
+  /**
+   * Resolves once `now() >= time`; rejects with the signal's reason when it is aborted
+   * first. Resolves at once for a time already past.
+   */
+  sleepUntil(time: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Rejects with the abort reason when `signal` aborts, for racing against a wait. */
+function abortable(
+  signal: AbortSignal | undefined,
+  start: (done: () => void) => () => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      cancel();
+      reject(signal!.reason);
+    };
+    const cancel = start(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Timers longer than this are cut in steps, so a changed system clock is noticed. */
+const MAX_TIMER_MS = 60_000;
+
+/** The system clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  async sleepUntil(time, signal) {
+    for (let left = time - Date.now(); left > 0; left = time - Date.now()) {
+      await abortable(signal, (done) => {
+        const id = setTimeout(done, Math.min(left, MAX_TIMER_MS));
+        return () => clearTimeout(id);
+      });
+    }
+    signal?.throwIfAborted();
+  },
+};
+
+/**
+ * A clock that moves only when told: `advance` and `set` wake the sleepers whose time has
+ * come, in time order.
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  #sleepers: { time: number; wake: () => void }[] = [];
+
+  constructor(start: number) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
+    if (time <= this.#now) {
+      return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    }
+    return abortable(signal, (done) => {
+      const sleeper = { time, wake: done };
+      this.#sleepers.push(sleeper);
+      return () => {
+        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
+      };
+    });
+  }
+
+  /** Number of pending sleeps, so a test can wait until every loop is parked. */
+  get sleeping(): number {
+    return this.#sleepers.length;
+  }
+
+  /** The earliest time a sleeper waits for, if any. */
+  get nextWake(): number | undefined {
+    return this.#sleepers.reduce<number | undefined>(
+      (min, s) => min === undefined || s.time < min ? s.time : min,
+      undefined,
+    );
+  }
+
+  /** Moves the clock to `time` and wakes every sleeper due by then. */
+  set(time: number): void {
+    this.#now = Math.max(this.#now, time);
+    const due = this.#sleepers.filter((s) => s.time <= this.#now).sort((a, b) => a.time - b.time);
+    this.#sleepers = this.#sleepers.filter((s) => s.time > this.#now);
+    for (const sleeper of due) sleeper.wake();
+  }
+
+  /** Moves the clock forward by `ms`. */
+  advance(ms: number): void {
+    this.set(this.#now + ms);
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Start-up of the streaming server: what each table is and where it continues from, read
+ * back from what the sink stored.
+ *
+ * - A table that does not exist yet starts a new stream state at the run's start time.
+ * - A table whose recorded state has the fingerprint of its current config continues from
+ *   its last committed tick: no duplicate, no gap.
+ * - A table that exists but was written by something else (another tool, `generate`, an
+ *   older config) keeps its rows: they are read back, only the columns children need, and
+ *   new rows follow after its largest id under a new state ("adopted").
+ * - A parent that this process does not run is either followed (its state matches the
+ *   config: its rows are recomputed and its progress polled) or read once as it is.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Config, TableConfig } from "../config/mod.ts";
+import { parentsOf, tableSpecs } from "../engine/from_config.ts";
+import type { TableSpec } from "../engine/spec.ts";
+import type { Sink, StoredTable } from "../plugin/types.ts";
+import { LoadedRows } from "../state/loaded_rows.ts";
+import {
+  appIdOf,
+  decodeState,
+  fingerprint,
+  STATE_PROPERTY,
+  type StreamState,
+} from "../state/stream_state.ts";
+import { type TickPolicy, Timeline } from "./timeline.ts";
+
+/** How a table takes part in this run. */
+export type TableRole =
+  /** Generated and written by this process. */
+  | "run"
+  /** Written by another process under the same config: recomputed, progress polled. */
+  | "follow"
+  /** Read once as stored: its rows are fixed for this run. */
+  | "fixed";
+
+/** Everything the server knows about a table at start-up. */
+export interface TablePlan {
+  name: string;
+  config: TableConfig;
+  /** The engine's view: row ids from the state's base, rows placed on the timeline. */
+  spec: TableSpec;
+  role: TableRole;
+  policy: TickPolicy;
+  /** Application id of this config's commits to the table. */
+  appId: string;
+  /** The state rows are generated under (absent for `fixed` tables). */
+  state?: StreamState;
+  /** The state is new and is recorded with the table's next commit. */
+  recordState: boolean;
+  /** The last tick committed under the state; -1 when none is. */
+  lastTick: number;
+  timeline?: Timeline;
+  /** Rows kept from before the state (adopted tables) or all rows (`fixed` tables). */
+  prefix?: LoadedRows;
+  /** What the sink had stored, if the table existed. */
+  stored?: StoredTable;
+  /** Notes for the log (a start time kept, a table adopted...). */
+  notes: string[];
+}
+
+/** Inputs of {@link planTables}. */
+export interface PlanOptions {
+  /** Tables this process writes; all by default. */
+  tables?: readonly string[];
+  seed: number;
+  tickIntervalMs: number;
+  /** Start time of tables that start a new state in this run, ms. */
+  startMs: number;
+  /** The sink that stores the tables (its `inspect` and `read` are used). */
+  sink: Sink;
+  /** Where the tables are, for messages (e.g. the output folder). */
+  where: string;
+}
+
+/** The policy a table's config gives its ticks. */
+export function tickPolicy(table: TableConfig): TickPolicy {
+  if (table.updatePolicy === "disabled" || !table.cadence.enabled) return "static";
+  return table.updatePolicy === "replace" ? "replace" : "append";
+}
+
+/** The fingerprint of what decides a table's rows under `seed` and the tick interval. */
+export function tableFingerprint(
+  config: Config,
+  table: TableConfig,
+  seed: number,
+  tickIntervalMs: number,
+): Promise<string> {
+  return fingerprint({
+    seed,
+    locale: config.locale,
+    tickIntervalMs,
+    table: {
+      name: table.name,
+      rowCount: table.rowCount,
+      startRowId: table.startRowId,
+      policy: tickPolicy(table),
+      rowsPerMinute: table.cadence.rowsPerMinute,
+      columns: table.columns.map((c) => ({
+        name: c.name,
+        data: c.data,
+        type: c.type,
+        nullFraction: c.nullFraction,
+      })),
+    },
+  });
+}
+
+/** Columns of each table that other tables read: keys, copied columns, weight attributes. */
+function referencedColumns(specs: readonly TableSpec[]): Map<string, Set<string>> {
+  const needed = new Map<string, Set<string>>();
+  const add = (table: string, column: string) => {
+    if (!needed.has(table)) needed.set(table, new Set());
+    needed.get(table)!.add(column);
+  };
+  for (const spec of specs) {
+    for (const column of spec.columns) {
+      for (const fk of column.expr.foreignKeys) {
+        add(fk.table, fk.column);
+        if (fk.parentAttr !== undefined) add(fk.table, fk.parentAttr);
+      }
+      for (const copy of column.expr.copies) add(copy.table, copy.column);
+    }
+  }
+  return needed;
+}
+
+/** Whether the config sets `start_row_id` for the table (else new keys follow the largest). */
+function explicitStartRowId(config: Config, index: number): boolean {
+  return config.sourceMap.node(["tables", index, "start_row_id"]) !== undefined;
+}
+
+/** How the stored columns differ from what the config generates, or undefined. */
+export function schemaDifference(stored: arrow.Schema, ours: arrow.Schema): string | undefined {
+  for (const field of ours.fields) {
+    const theirs = stored.fields.find((f) => f.name === field.name);
+    if (!theirs) return `it has no column "${field.name}"`;
+    if (!arrow.util.compareTypes(theirs.type, field.type)) {
+      return `its column "${field.name}" is ${theirs.type}, the config makes ${field.type}`;
+    }
+  }
+  const extra = stored.fields.find((f) => !ours.fields.some((o) => o.name === f.name));
+  return extra ? `it has column "${extra.name}", which the config does not make` : undefined;
+}
+
+interface Visit {
+  name: string;
+  role: TableRole;
+  stored: StoredTable | null;
+  state?: StreamState;
+  fingerprint: string;
+}
+
+/**
+ * Plans every table this run needs: the ones it writes and, recursively, the tables their
+ * rows are computed from.
+ */
+export async function planTables(config: Config, options: PlanOptions): Promise<TablePlan[]> {
+  const specs = tableSpecs(config);
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const configs = new Map(config.tables.map((t, i) => [t.name, { table: t, index: i }]));
+  const runHere = new Set(options.tables ?? specs.map((s) => s.name));
+  const sink = options.sink;
+  if (!sink.inspect || !sink.read) {
+    throw new Error("This sink cannot be resumed (it does not read back what it wrote)");
+  }
+
+  // Pass 1: which tables take part, and how, from what is stored.
+  const visits = new Map<string, Visit>();
+  const visit = async (name: string, childOf?: string): Promise<void> => {
+    if (visits.has(name)) return;
+    const { table } = configs.get(name)!;
+    const fp = await tableFingerprint(config, table, options.seed, options.tickIntervalMs);
+    const stored = await sink.inspect!(name);
+    const recorded = stored ? decodeState(name, stored.properties[STATE_PROPERTY]) : undefined;
+    const ours = recorded?.fingerprint === fp ? recorded : undefined;
+    let role: TableRole = "run";
+    if (!runHere.has(name)) {
+      if (!stored) {
+        throw new Error(
+          `Table "${name}" (read by "${childOf}") is not run by this process and ` +
+            `${options.where}/${name} does not exist; run it first (add it to --tables, or ` +
+            "start the process that writes it)",
+        );
+      }
+      role = ours ? "follow" : "fixed";
+    }
+    visits.set(name, { name, role, stored, state: ours, fingerprint: fp });
+    if (role === "fixed") return; // stored rows are read as they are: no parents needed
+    for (const parent of parentsOf(byName.get(name)!)) await visit(parent, name);
+  };
+  for (const name of runHere) await visit(name);
+
+  // Pass 2: read back the rows each table keeps, with only the columns its children read.
+  const computed = specs.filter((s) => visits.get(s.name) && visits.get(s.name)!.role !== "fixed");
+  const referenced = referencedColumns(computed);
+  const plans: TablePlan[] = [];
+  for (const spec of specs) {
+    const v = visits.get(spec.name);
+    if (!v) continue;
+    const { table, index } = configs.get(spec.name)!;
+    const plan: TablePlan = {
+      name: spec.name,
+      config: table,
+      spec,
+      role: v.role,
+      policy: tickPolicy(table),
+      appId: appIdOf(spec.name, v.fingerprint),
+      recordState: false,
+      lastTick: -1,
+      ...(v.stored ? { stored: v.stored } : {}),
+      notes: [],
+    };
+    const columns = [...referenced.get(spec.name) ?? []];
+    const read = async (version?: number) => {
+      const wanted = new Set(columns);
+      if (spec.primaryKey) wanted.add(spec.primaryKey);
+      const present = new Set(v.stored!.schema.fields.map((f) => f.name));
+      const missing = columns.filter((c) => !present.has(c));
+      if (missing.length) {
+        throw new Error(
+          `Table "${spec.name}" at ${options.where}/${spec.name} has no column ${
+            missing.map((c) => `"${c}"`).join(", ")
+          }, which other tables of the config read (its columns: ${[...present].join(", ")})`,
+        );
+      }
+      const names = [...wanted].filter((c) => present.has(c));
+      const data = await sink.read!(spec.name, names, version === undefined ? {} : { version });
+      return new LoadedRows(spec.name, data, spec.primaryKey);
+    };
+
+    if (v.role === "fixed") {
+      plan.prefix = await read();
+      plans.push(plan);
+      continue;
+    }
+    if (v.state) {
+      plan.state = v.state;
+      plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
+      if (v.state.prefixRows > 0) plan.prefix = await read(v.state.prefixVersion);
+      if (options.startMs !== v.state.startMs) {
+        plan.notes.push(`keeps its start time ${new Date(v.state.startMs).toISOString()}`);
+      }
+    } else {
+      plan.recordState = true;
+      let baseRowId = table.startRowId;
+      let prefixRows = 0;
+      let prefixVersion: number | undefined;
+      // A replace table's rows are replaced at its first tick: nothing is kept.
+      if (v.stored && plan.policy !== "replace") {
+        plan.prefix = await read(v.stored.version);
+        prefixRows = plan.prefix.count;
+        prefixVersion = v.stored.version;
+        const largest = spec.primaryKey ? plan.prefix.maxInteger(spec.primaryKey) : undefined;
+        if (!explicitStartRowId(config, index) && largest !== undefined) baseRowId = largest + 1;
+        plan.notes.push(
+          `keeps its ${prefixRows} existing rows (version ${prefixVersion}); new rows start at ` +
+            `row id ${baseRowId}`,
+        );
+      }
+      plan.state = {
+        fingerprint: v.fingerprint,
+        startMs: options.startMs,
+        tickIntervalMs: options.tickIntervalMs,
+        baseRowId,
+        prefixRows,
+        ...(prefixVersion !== undefined ? { prefixVersion } : {}),
+      };
+    }
+    const state = plan.state!;
+    plan.timeline = new Timeline({
+      startMs: state.startMs,
+      intervalMs: state.tickIntervalMs,
+      initialRows: table.rowCount,
+      rowsPerMinute: table.cadence.rowsPerMinute,
+      policy: plan.policy,
+      baseRowId: state.baseRowId,
+    });
+    spec.startRowId = state.baseRowId;
+    spec.timeline = plan.timeline;
+    plans.push(plan);
+  }
+  return plans;
+}

@@ -1,0 +1,383 @@
+/**
+ * The streaming server: keeps every table growing at its own cadence, forever or until a
+ * stop condition, without breaking a join, duplicating a row or losing one.
+ *
+ * @module
+ */
+import { formatDiagnostics, loadConfig } from "../config/mod.ts";
+import type { Config } from "../config/mod.ts";
+import { DEFAULT_SEED, parentsOf } from "../engine/from_config.ts";
+import { Engine, type ParentSource, type TableGenerator } from "../engine/generator.ts";
+import { type Logger, silentLogger } from "../output/log.ts";
+import type { Sink } from "../plugin/types.ts";
+import { createDeltaSink } from "../../plugins/sinks/delta.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { planTables, schemaDifference, type TablePlan } from "./plan.ts";
+import { Progress } from "./progress.ts";
+import type { ServerStatus, TableStatus } from "./status.ts";
+import {
+  DEFAULT_RETRY,
+  type ParentLink,
+  type RetryOptions,
+  type StopConditions,
+  TableFailed,
+  TableRunner,
+} from "./table_runner.ts";
+
+/** Options of {@link StreamingServer}. */
+export interface StreamingServerOptions {
+  /** The config: a file path, or a config loaded with `loadConfig`. */
+  config: string | Config;
+  /** Output folder: each table is the Delta table `output/<table>/`. */
+  output?: string;
+  /** The sink of a table, instead of Delta tables under `output` (it must be resumable). */
+  sink?: (table: string) => Sink;
+  /** Only these tables; the tables they read from are read from storage. */
+  tables?: readonly string[];
+  /** Seed; overrides `config.seed`. */
+  seed?: number;
+  /** Logical time between ticks, ms; overrides `config.tick_interval`. */
+  tickIntervalMs?: number;
+  /** Start time of tables created by this run; default: now, rounded down to a tick. */
+  startTime?: Date;
+  /** Run ticks back to back without waiting for their time. */
+  fastForward?: boolean;
+  /** Stop each table after this many ticks past where it was. */
+  ticks?: number;
+  /** Stop after the last tick at or before this logical time. */
+  until?: Date;
+  /**
+   * Stop after this long, ms: wall-clock time when live; in fast-forward, logical time past
+   * where each table was.
+   */
+  durationMs?: number;
+  /** Most rows one commit gathers when ticks are due together (catching up). Default 10,000. */
+  commitRows?: number;
+  /** Rows per generated batch. Default 10,000. */
+  batchSize?: number;
+  retry?: Partial<RetryOptions>;
+  clock?: Clock;
+  log?: Logger;
+  /** How often to look at a parent another process writes, ms. Default 1,000 (50 fast-forward). */
+  pollMs?: number;
+  /** Real-time waits (back-off, polling); replaceable in tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** How a run ended. */
+export interface RunSummary {
+  tables: TableStatus[];
+  /** Tables that stopped after failures, with why. */
+  failed: { table: string; error: string }[];
+}
+
+/** The config has errors; `message` holds the formatted diagnostics. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Sleeps `ms` of real time; rejects when `signal` aborts. */
+function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const id = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(id);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs the tables of a config continuously.
+ *
+ * @example
+ * ```ts
+ * const server = new StreamingServer({ config: "examples/streaming_config.yaml", output: "out" });
+ * const done = server.start();      // resolves when stopped
+ * Deno.addSignalListener("SIGINT", () => server.stop());
+ * const summary = await done;
+ * ```
+ */
+export class StreamingServer {
+  readonly #options: StreamingServerOptions;
+  readonly #controller = new AbortController();
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #runners: TableRunner[] = [];
+  #started?: Promise<RunSummary>;
+  #startedAt = new Date();
+  #readyResolve!: () => void;
+  /** Resolves once every table is planned and its loop started. */
+  readonly ready: Promise<void>;
+
+  constructor(options: StreamingServerOptions) {
+    if (!options.output && !options.sink) {
+      throw new Error("StreamingServer needs an `output` folder or a `sink`");
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? silentLogger;
+    this.ready = new Promise((resolve) => this.#readyResolve = resolve);
+  }
+
+  /** Starts every table; resolves when all loops ended (stop, stop conditions, failures). */
+  start(): Promise<RunSummary> {
+    this.#started ??= this.#run();
+    return this.#started;
+  }
+
+  /** Stops scheduling, lets in-flight commits finish, and resolves when everything stopped. */
+  async stop(): Promise<void> {
+    this.#controller.abort(new DOMException("The server was stopped", "AbortError"));
+    await this.#started?.catch(() => {});
+  }
+
+  /** Whether {@link stop} was called. */
+  get stopping(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  /** Live numbers of every table this process writes. */
+  status(): ServerStatus {
+    const now = this.#clock.now();
+    return {
+      startedAt: this.#startedAt.toISOString(),
+      fastForward: this.#options.fastForward ?? false,
+      tables: this.#runners.map((r) => {
+        const s = { ...r.status };
+        if (!this.#options.fastForward && s.tickTime !== undefined && s.stage !== "failed") {
+          s.lagMs = Math.max(0, now - s.tickTime - this.#tickInterval(r.plan));
+        }
+        return s;
+      }),
+    };
+  }
+
+  #tickInterval(plan: TablePlan): number {
+    return plan.state?.tickIntervalMs ?? 0;
+  }
+
+  async #run(): Promise<RunSummary> {
+    const options = this.#options;
+    this.#startedAt = new Date(this.#clock.now());
+    const config = await this.#loadConfig();
+    const seed = options.seed ?? config.seed ?? DEFAULT_SEED;
+    const tickIntervalMs = options.tickIntervalMs ?? config.tickIntervalMs;
+    const tables = options.tables ?? config.tables.map((t) => t.name);
+    for (const name of tables) {
+      if (!config.tables.some((t) => t.name === name)) {
+        throw new Error(`--tables names "${name}", which is not a table of the config`);
+      }
+    }
+    const startMs = options.startTime?.getTime() ??
+      Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
+    const sinkFor = options.sink ?? ((_table: string) => createDeltaSink({ dir: options.output! }));
+    const inspector = sinkFor(tables[0]);
+    const plans = await planTables(config, {
+      tables,
+      seed,
+      tickIntervalMs,
+      startMs,
+      sink: inspector,
+      where: options.output ?? "the sink",
+    });
+    const engine = new Engine(plans.map((p) => p.spec), {
+      seed,
+      locale: config.locale,
+      now: new Date(startMs),
+    });
+    for (const plan of plans) engine.setParentSource(plan.name, parentSource(plan, engine));
+
+    const progress = new Map(plans.map((p) => [p.name, new Progress(progressAtStart(p))]));
+    const byName = new Map(plans.map((p) => [p.name, p]));
+    const stop: StopConditions = {
+      ...(options.ticks !== undefined ? { ticks: options.ticks } : {}),
+      ...(options.until ? { untilMs: options.until.getTime() } : {}),
+      ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+    };
+    const fastForward = options.fastForward ?? false;
+    const sleep = options.sleep ?? realSleep;
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const failed: RunSummary["failed"] = [];
+    const blocked = new Map<string, string>();
+
+    for (const plan of plans.filter((p) => p.role === "run")) {
+      const generator = engine.table(plan.name);
+      const why = this.#blocked(plan, generator);
+      if (why) blocked.set(plan.name, why);
+      const parents: ParentLink[] = [...parentsOf(plan.spec)].map((name) => {
+        const parent = byName.get(name)!;
+        return {
+          plan: parent,
+          progress: progress.get(name)!,
+          ...(parent.role === "follow"
+            ? { poll: () => this.#pollProgress(parent, inspector, progress.get(name)!) }
+            : {}),
+        };
+      });
+      this.#runners.push(
+        new TableRunner({
+          plan,
+          generator,
+          progress: progress.get(plan.name)!,
+          parents,
+          openSink: async () => {
+            const sink = sinkFor(plan.name);
+            await sink.open([{
+              name: plan.name,
+              schema: generator.schema(),
+              primaryKey: plan.spec.primaryKey,
+              partitionBy: plan.spec.partitionBy,
+              appId: plan.appId,
+            }], { mode: "append", signal: this.#controller.signal });
+            return sink;
+          },
+          inspect: () => inspector.inspect!(plan.name),
+          clock: this.#clock,
+          fastForward,
+          stop,
+          commitRows: options.commitRows ?? 10_000,
+          batchSize: options.batchSize ?? 10_000,
+          retry,
+          sleep,
+          pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
+          log: this.#log,
+        }),
+      );
+    }
+    this.#logPlans(plans);
+
+    let durationTimer: ReturnType<typeof setTimeout> | undefined;
+    if (!fastForward && options.durationMs !== undefined) {
+      durationTimer = setTimeout(() => this.stop(), options.durationMs);
+    }
+    const signal = this.#controller.signal;
+    const loops = this.#runners.map(async (runner) => {
+      const why = blocked.get(runner.plan.name);
+      if (why) {
+        runner.status.stage = "failed";
+        runner.status.lastError = why;
+        const error = new TableFailed(runner.plan.name, why);
+        progress.get(runner.plan.name)!.fail(error);
+        throw error;
+      }
+      await runner.run(signal);
+    });
+    this.#readyResolve();
+    const results = await Promise.allSettled(loops);
+    clearTimeout(durationTimer);
+    results.forEach((result, i) => {
+      if (result.status === "rejected") {
+        const table = this.#runners[i].plan.name;
+        const error = result.reason instanceof Error
+          ? result.reason.message
+          : String(result.reason);
+        failed.push({ table, error });
+        this.#log.error(error, { table });
+      }
+    });
+    const summary = { tables: this.status().tables, failed };
+    for (const t of summary.tables) {
+      this.#log.info(`Table "${t.table}" ${t.stage}`, {
+        table: t.table,
+        rows: t.rows,
+        rows_written: t.rowsWritten,
+        commits: t.commits,
+        tick: t.tick,
+        version: t.version,
+      });
+    }
+    return summary;
+  }
+
+  async #loadConfig(): Promise<Config> {
+    const given = this.#options.config;
+    if (typeof given !== "string") return given;
+    const { config, diagnostics } = await loadConfig(given);
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    if (!config || errors.length) throw new ConfigError(formatDiagnostics(diagnostics));
+    return config;
+  }
+
+  /** Why an adopted table cannot take the config's rows, if it cannot. */
+  #blocked(plan: TablePlan, generator: TableGenerator): string | undefined {
+    if (!plan.stored || !plan.recordState) return undefined;
+    const difference = schemaDifference(plan.stored.schema, generator.schema());
+    if (!difference) return undefined;
+    return `${this.#options.output ?? "the sink"}/${plan.name} exists but ${difference}; ` +
+      "write to another --output, or remove the table to start it anew";
+  }
+
+  async #pollProgress(plan: TablePlan, sink: Sink, progress: Progress): Promise<void> {
+    const stored = await sink.inspect!(plan.name);
+    const tick = stored?.commits.get(plan.appId);
+    if (tick !== undefined) progress.advance(tick);
+  }
+
+  #logPlans(plans: TablePlan[]): void {
+    for (const plan of plans) {
+      const fields = { table: plan.name, role: plan.role, policy: plan.policy };
+      if (plan.role === "fixed") {
+        this.#log.info(
+          `Table "${plan.name}" is read as stored (${plan.prefix?.count} rows)`,
+          fields,
+        );
+        continue;
+      }
+      const state = plan.state!;
+      const what = plan.lastTick >= 0
+        ? `resumes after tick ${plan.lastTick}`
+        : plan.stored
+        ? "is adopted"
+        : "is new";
+      this.#log.info(`Table "${plan.name}" ${what}${plan.role === "follow" ? " (followed)" : ""}`, {
+        ...fields,
+        start_time: new Date(state.startMs).toISOString(),
+        rows_per_minute: plan.policy === "append" ? plan.config.cadence.rowsPerMinute : undefined,
+      });
+      for (const note of plan.notes) this.#log.info(`Table "${plan.name}" ${note}`, fields);
+    }
+  }
+}
+
+/** The tick a table is at when the run starts (Infinity: its rows never change). */
+function progressAtStart(plan: TablePlan): number {
+  if (plan.role === "fixed") return Number.POSITIVE_INFINITY;
+  if (plan.lastTick >= 0 && !plan.timeline!.streams) return Number.POSITIVE_INFINITY;
+  return plan.lastTick;
+}
+
+/**
+ * What children see of a table: its kept rows first (in key order), then the rows of its
+ * timeline committed by the time a child looks.
+ */
+function parentSource(plan: TablePlan, engine: Engine): ParentSource {
+  const prefix = plan.prefix;
+  const kept = prefix?.count ?? 0;
+  if (plan.role === "fixed") {
+    return {
+      count: () => kept,
+      value: (column, index) => prefix!.value(column, index),
+      columnType: (column) => prefix!.columnType(column),
+    };
+  }
+  const timeline = plan.timeline!;
+  const generator = engine.table(plan.name);
+  const base = timeline.spec.baseRowId;
+  return {
+    count: (at) => kept + timeline.rowsAt(at),
+    value: (column, index, at) =>
+      index < kept
+        ? prefix!.value(column, index)
+        : generator.value(column, base + index - kept, timeline.epochAt(at)),
+    columnType: (column) => generator.columnType(column),
+  };
+}

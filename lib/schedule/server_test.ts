@@ -1,0 +1,185 @@
+import { assert, assertEquals } from "../../tests/_assert.ts";
+import { config, memoryServer, MemoryStore, plainRows, runLive, START } from "./_test_server.ts";
+import { Timeline } from "./timeline.ts";
+
+const CADENCE = config(`
+version: 1
+config:
+  seed: 3
+  tick_interval: 10s
+tables:
+  - table_name: fast
+    row_count: 5
+    cadence: { rows_per_minute: 60 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: at, data: datetime.now() }
+  - table_name: slow
+    row_count: 0
+    cadence: { rows_per_minute: 1 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: at, data: datetime.now() }
+  - table_name: fraction
+    row_count: 2
+    cadence: { rows_per_minute: 2.5 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+  - table_name: half
+    row_count: 0
+    cadence: { rows_per_minute: 0.5 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+  - table_name: seven
+    row_count: 1
+    cadence: { rows_per_minute: 7 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+`);
+
+Deno.test("cadence on an injected clock: exact rows over 1000 ticks, fractional rates", async () => {
+  const store = new MemoryStore();
+  const summary = await runLive(store, { config: CADENCE }, 1000, 10_000, 5);
+  assertEquals(summary.failed, []);
+  // 1000 ticks of 10 s = 10,000 s = 166.67 minutes.
+  const expected = { fast: 5 + 10_000, slow: 166, fraction: 2 + 416, half: 83, seven: 1 + 1166 };
+  for (const [table, rows] of Object.entries(expected)) {
+    assertEquals(store.rows(table).numRows, rows, table);
+    const ids = plainRows(store.rows(table)).map((r) => r.id);
+    assertEquals(ids, Array.from({ length: rows }, (_, i) => i + 1), `${table}: no gap, no repeat`);
+  }
+  // Live and caught up: one commit per tick that has rows, recording that tick.
+  const slow = store.tables.get("slow")!.commits;
+  assertEquals(slow.length, 1 + 166);
+  assertEquals(slow.slice(1, 4).map((c) => c.point?.tick), [6, 12, 18]);
+  const timeline = new Timeline({
+    startMs: START,
+    intervalMs: 10_000,
+    initialRows: 2,
+    rowsPerMinute: 2.5,
+    policy: "append",
+    baseRowId: 1,
+  });
+  for (const commit of store.tables.get("fraction")!.commits.slice(1)) {
+    const tick = commit.point!.tick;
+    const rows = commit.batches.reduce((n, b) => n + b.numRows, 0);
+    assertEquals(rows, timeline.tickRows(tick).count, `fraction tick ${tick}`);
+  }
+  // datetime.now() is the row's arrival on the logical clock: spread evenly, not bunched.
+  const at = plainRows(store.rows("slow")).map((r) => r.at);
+  assertEquals(at.slice(0, 3), [START + 60_000, START + 120_000, START + 180_000]);
+  const fast = plainRows(store.rows("fast")).map((r) => r.at as number);
+  assertEquals(fast.slice(0, 7), [START, START, START, START, START, START + 1_000, START + 2_000]);
+});
+
+const SHOP = config(`
+version: 1
+config:
+  seed: 11
+  tick_interval: 10s
+tables:
+  - table_name: customers
+    row_count: 3
+    cadence: { rows_per_minute: 6 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email() }
+  - table_name: orders
+    row_count: 10
+    cadence: { rows_per_minute: 120 }
+    columns:
+      - { column_name: order_id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "id", distribution="zipf", param=0.5)
+      - column_name: email
+        data: copy_from_fk("customer_id", "customers", "email")
+      - { column_name: at, data: datetime.now() }
+  - table_name: countries
+    row_count: 4
+    update_policy: disabled
+    columns:
+      - { column_name: code, data: row_id, is_primary_key: true }
+      - { column_name: name, data: fake.country() }
+  - table_name: prices
+    row_count: 3
+    update_policy: replace
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: price
+        data: random.randint(1, 1000000)
+      - column_name: country
+        data: foreign_key("countries", "code")
+`);
+
+Deno.test("a child references only parent rows committed before its own commit", async () => {
+  const store = new MemoryStore();
+  const summary = await runLive(store, { config: SHOP }, 200, 10_000, 3);
+  assertEquals(summary.failed, []);
+  const customers = store.tables.get("customers")!.commits;
+  const emails = new Map<number, string>();
+  for (const row of plainRows(store.rows("customers"))) {
+    emails.set(row.id as number, row.email as string);
+  }
+  let newest = 0;
+  for (const commit of store.tables.get("orders")!.commits) {
+    // Parent rows visible to this commit: those of customer commits made before it.
+    const committed = customers.filter((c) => c.sequence < commit.sequence)
+      .reduce((n, c) => n + c.batches.reduce((m, b) => m + b.numRows, 0), 0);
+    for (const batch of commit.batches) {
+      for (let i = 0; i < batch.numRows; i++) {
+        const id = Number(batch.getChild("customer_id")!.get(i));
+        assert(id >= 1 && id <= committed, `order references customer ${id} of ${committed}`);
+        assertEquals(batch.getChild("email")!.get(i), emails.get(id), "copy_from_fk copies");
+        newest = Math.max(newest, id);
+      }
+    }
+  }
+  assert(newest > 3, "orders reference customers created while streaming");
+  assertEquals(store.rows("customers").numRows, 3 + 200);
+  assertEquals(store.rows("orders").numRows, 10 + 4000);
+});
+
+Deno.test("replace regenerates every tick in one overwrite; disabled is written once", async () => {
+  const store = new MemoryStore();
+  await runLive(store, { config: SHOP }, 5, 10_000, 3);
+  const prices = store.tables.get("prices")!.commits;
+  assertEquals(prices.length, 6);
+  assert(prices.every((c) => c.replace), "every commit replaces");
+  assertEquals(prices.map((c) => c.point?.tick), [0, 1, 2, 3, 4, 5]);
+  assertEquals(store.rows("prices").numRows, 3);
+  const values = [0, 1, 2, 3, 4, 5].map((v) => plainRows(store.rows("prices", v)));
+  assertEquals(values.map((rows) => rows.map((r) => r.id)), new Array(6).fill([1, 2, 3]));
+  assertEquals(new Set(values.map((rows) => JSON.stringify(rows))).size, 6, "each tick differs");
+  assertEquals(store.tables.get("countries")!.commits.length, 1);
+
+  // Running again resumes: the disabled table is not written again, replace goes on at 6.
+  await runLive(store, { config: SHOP }, 7, 10_000, 3);
+  assertEquals(store.tables.get("countries")!.commits.length, 1);
+  assertEquals(store.tables.get("prices")!.commits.map((c) => c.point?.tick).slice(6), [6, 7]);
+  // Replace ticks are deterministic: a fresh run gives the same rows at each tick.
+  const again = new MemoryStore();
+  await runLive(again, { config: SHOP }, 5, 10_000, 3);
+  for (let v = 0; v <= 5; v++) {
+    assertEquals(plainRows(again.rows("prices", v)), values[v], `prices at tick ${v}`);
+  }
+});
+
+Deno.test("fast-forward: same rows whatever the commit size; stop conditions", async () => {
+  const run = async (commitRows: number, stop: { ticks?: number; until?: Date }) => {
+    const store = new MemoryStore();
+    const server = memoryServer(store, { config: SHOP, fastForward: true, commitRows, ...stop });
+    const summary = await server.start();
+    assertEquals(summary.failed, []);
+    return store;
+  };
+  const small = await run(7, { ticks: 60 });
+  const large = await run(100_000, { ticks: 60 });
+  for (const table of ["customers", "orders", "countries", "prices"]) {
+    assertEquals(plainRows(small.rows(table)), plainRows(large.rows(table)), table);
+  }
+  assert(small.tables.get("orders")!.commits.length > large.tables.get("orders")!.commits.length);
+  assertEquals(large.rows("orders").numRows, 10 + 60 * 20);
+  const until = await run(1000, { until: new Date(START + 30 * 10_000) });
+  assertEquals(until.rows("orders").numRows, 10 + 30 * 20);
+  assertEquals(plainRows(until.rows("customers")), plainRows(small.rows("customers")).slice(0, 33));
+});
