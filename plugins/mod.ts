@@ -11,6 +11,7 @@ import { createDeltaSink } from "./sinks/delta.ts";
 
 export { createCsvSink, createDeltaSink, createJsonlSink, createParquetSink };
 export { createStdoutSink } from "./sinks/stdout.ts";
+export { createMemorySink, MemoryStore } from "./sinks/memory.ts";
 
 /** Output formats `generate --format` writes; the first is the default. */
 export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl"] as const;

@@ -143,6 +143,7 @@ export const runCommand: Command = {
     }, live ? 1_000 : statusEvery);
     try {
       const started = server.start();
+      started.catch(() => {}); // awaited below; ready rejects with the same error first
       await server.ready.then(() => {
         if (live) {
           block = new LiveBlock(io.stdout, () => statusLines(server.status(), Date.now()));

@@ -157,7 +157,7 @@ export class Engine {
   readonly #randoms: CellRandom[] = [new CellRandom()];
   #depth = 0;
   /** Separate stream for foreign-key picks and null draws. */
-  readonly pickRandom = new CellRandom();
+  readonly pickRandom: CellRandom = new CellRandom();
 
   constructor(tables: readonly TableSpec[], inputs: RunInputs) {
     this.inputs = inputs;

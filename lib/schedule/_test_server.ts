@@ -8,6 +8,9 @@ import type * as arrow from "apache-arrow";
 import { parseConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { createMemorySink, MemoryStore } from "../../plugins/sinks/memory.ts";
+import { localFs } from "../delta/fs.ts";
+import { readSnapshot } from "../delta/log_reader.ts";
+import { readTable } from "../delta/read_data.ts";
 import { ManualClock } from "./clock.ts";
 import { type RunSummary, StreamingServer, type StreamingServerOptions } from "./server.ts";
 
@@ -79,6 +82,14 @@ export function plainRows(table: arrow.Table): Record<string, unknown>[] {
     }
     return out;
   });
+}
+
+/** Every row of a Delta table, ordered by its first column. */
+export async function tableRows(path: string): Promise<Record<string, unknown>[]> {
+  const snapshot = await readSnapshot(localFs, path);
+  const rows = plainRows(await readTable(localFs, snapshot));
+  const key = Object.keys(rows[0] ?? {})[0];
+  return rows.sort((a, b) => Number(a[key]) - Number(b[key]));
 }
 
 export { MemoryStore };

@@ -115,7 +115,8 @@ export class StreamingServer {
   #started?: Promise<RunSummary>;
   #startedAt = new Date();
   #readyResolve!: () => void;
-  /** Resolves once every table is planned and its loop started. */
+  #readyReject!: (error: unknown) => void;
+  /** Resolves once every table is planned and its loop started; rejects if start-up fails. */
   readonly ready: Promise<void>;
 
   constructor(options: StreamingServerOptions) {
@@ -125,12 +126,19 @@ export class StreamingServer {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log ?? silentLogger;
-    this.ready = new Promise((resolve) => this.#readyResolve = resolve);
+    this.ready = new Promise((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    this.ready.catch(() => {}); // start() reports the same failure
   }
 
   /** Starts every table; resolves when all loops ended (stop, stop conditions, failures). */
   start(): Promise<RunSummary> {
-    this.#started ??= this.#run();
+    this.#started ??= this.#run().catch((error) => {
+      this.#readyReject(error);
+      throw error;
+    });
     return this.#started;
   }
 

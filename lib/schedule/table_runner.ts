@@ -292,6 +292,8 @@ export class TableRunner {
     for (let done = 0; done < count; done += batchSize) {
       const n = Math.min(batchSize, count - done);
       await sink.write(this.plan.name, generator.batch(base + done, n, epoch));
+      // Generation is synchronous: between batches, let signals, HTTP and other tables run.
+      await yieldToEventLoop();
     }
     const properties = this.#recordState
       ? { [STATE_PROPERTY]: encodeState(this.plan.state!) }
@@ -347,6 +349,11 @@ export class TableRunner {
       });
     }
   }
+}
+
+/** Waits one turn of the event loop (a macrotask), not just the microtask queue. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function message(error: unknown): string {

@@ -1,0 +1,45 @@
+/**
+ * tablestream as a library: the streaming server, the config loader, the batch engine and
+ * the plugin interfaces, for embedding and for plugin authors.
+ *
+ * @example
+ * ```ts
+ * import { StreamingServer } from "./lib/mod.ts";
+ * const server = new StreamingServer({ config: "examples/streaming_config.yaml", output: "out" });
+ * const done = server.start(); // resolves when stopped
+ * Deno.addSignalListener("SIGINT", () => server.stop());
+ * console.log(await done);
+ * ```
+ *
+ * @module
+ */
+export {
+  ConfigError,
+  type RunSummary,
+  StreamingServer,
+  type StreamingServerOptions,
+} from "./schedule/server.ts";
+export { type Clock, ManualClock, systemClock } from "./schedule/clock.ts";
+export type { ServerStatus, TableStage, TableStatus } from "./schedule/status.ts";
+export { prometheusText } from "./schedule/status.ts";
+export { serveMonitoring } from "./schedule/http.ts";
+export { Timeline, type TimelineSpec } from "./schedule/timeline.ts";
+export { createLogger, type Logger, silentLogger } from "./output/log.ts";
+export {
+  type Config,
+  type Diagnostic,
+  formatDiagnostics,
+  loadConfig,
+  parseConfig,
+} from "./config/mod.ts";
+export { Engine, GenerationError, type ParentSource } from "./engine/generator.ts";
+export { generateToSink } from "./engine/batch.ts";
+export type {
+  CommitPoint,
+  FlushResult,
+  Sink,
+  SinkOpenOptions,
+  SinkReadOptions,
+  SinkTable,
+  StoredTable,
+} from "./plugin/types.ts";

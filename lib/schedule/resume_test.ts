@@ -1,0 +1,309 @@
+/**
+ * Resume: Delta tables on disk are read back at start, and the run continues exactly where
+ * they are: our own tables from their last committed tick, foreign tables as parents.
+ */
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
+import { withTempDir } from "../../tests/_cli.ts";
+import { joinPath, localFs } from "../delta/fs.ts";
+import { readSnapshot } from "../delta/log_reader.ts";
+import { createMemorySink } from "../../plugins/sinks/memory.ts";
+import { config, MemoryStore, plainRows, START, tableRows } from "./_test_server.ts";
+import { StreamingServer, type StreamingServerOptions } from "./server.ts";
+
+const SHOP_YAML = `
+version: 1
+config:
+  seed: 5
+  tick_interval: 10s
+tables:
+  - table_name: customers
+    row_count: 20
+    cadence: { rows_per_minute: 12 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: name, data: fake.name() }
+      - { column_name: since, data: datetime.now() }
+  - table_name: orders
+    row_count: 50
+    cadence: { rows_per_minute: 90 }
+    columns:
+      - { column_name: order_id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "id", distribution="zipf", param=1.1)
+      - column_name: customer_name
+        data: copy_from_fk("customer_id", "customers", "name")
+      - column_name: quantity
+        data: random.randint(1, 9)
+        type: int32
+  - table_name: regions
+    row_count: 4
+    update_policy: disabled
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: name, data: fake.city() }
+`;
+const SHOP = config(SHOP_YAML);
+const TICK = 10_000;
+
+function run(dir: string, options: Partial<StreamingServerOptions>) {
+  return new StreamingServer({
+    config: SHOP,
+    output: dir,
+    startTime: new Date(START),
+    fastForward: true,
+    commitRows: 40,
+    sleep: () => Promise.resolve(),
+    ...options,
+  }).start();
+}
+
+Deno.test("resume: a run in three parts equals one uninterrupted run, row for row", async () => {
+  await withTempDir(async (dir) => {
+    const whole = `${dir}/whole`;
+    const parts = `${dir}/parts`;
+    assertEquals((await run(whole, { until: new Date(START + 90 * TICK) })).failed, []);
+    await run(parts, { until: new Date(START + 17 * TICK) });
+    await run(parts, { ticks: 40 });
+    const last = await run(parts, { until: new Date(START + 90 * TICK) });
+    assertEquals(last.failed, []);
+    for (const table of ["customers", "orders", "regions"]) {
+      assertEquals(await tableRows(`${parts}/${table}`), await tableRows(`${whole}/${table}`));
+    }
+    // The disabled table was written once, in the first run only.
+    assertEquals((await readSnapshot(localFs, `${parts}/regions`)).version, 0);
+    const orders = await readSnapshot(localFs, `${parts}/orders`);
+    const [txn] = [...orders.txns.values()];
+    assertEquals(txn.version, 90, "the last committed tick is the txn version");
+  });
+});
+
+Deno.test("resume: stopping mid-run and restarting loses and duplicates nothing", async () => {
+  await withTempDir(async (dir) => {
+    const server = new StreamingServer({
+      config: SHOP,
+      output: `${dir}/t`,
+      startTime: new Date(START),
+      fastForward: true,
+      commitRows: 5,
+      until: new Date(START + 200 * TICK),
+    });
+    const done = server.start();
+    await server.ready;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await server.stop();
+    const first = await done;
+    const stopped = first.tables.find((t) => t.table === "orders")!;
+    assert(stopped.tick < 200, `stopped early (at tick ${stopped.tick})`);
+    await run(`${dir}/t`, { until: new Date(START + 200 * TICK), commitRows: 5 });
+    await run(`${dir}/whole`, { until: new Date(START + 200 * TICK) });
+    for (const table of ["customers", "orders"]) {
+      assertEquals(await tableRows(`${dir}/t/${table}`), await tableRows(`${dir}/whole/${table}`));
+    }
+  });
+});
+
+Deno.test("tick 0 of run writes what generate writes for the same reference time", async () => {
+  await withTempDir(async (dir) => {
+    await run(`${dir}/run`, { ticks: 0 });
+    const { cli } = await import("../../tests/_cli.ts");
+    const config = `${dir}/shop.yaml`;
+    await Deno.writeTextFile(config, SHOP_YAML);
+    const generated = await cli(
+      "generate",
+      "--config",
+      config,
+      "--output",
+      `${dir}/gen`,
+      "--reference-time",
+      new Date(START).toISOString(),
+    );
+    assertEquals(generated.code, 0, generated.stderr);
+    for (const table of ["customers", "orders", "regions"]) {
+      assertEquals(await tableRows(`${dir}/run/${table}`), await tableRows(`${dir}/gen/${table}`));
+    }
+  });
+});
+
+Deno.test("--tables: a child run alone follows a parent another server writes", async () => {
+  await withTempDir(async (dir) => {
+    const until = new Date(START + 60 * TICK);
+    // The parent first creates its table (another process would start first, as well).
+    await run(`${dir}/split`, { tables: ["customers", "regions"], ticks: 0 });
+    const [parent, child] = await Promise.all([
+      run(`${dir}/split`, { tables: ["customers", "regions"], until, commitRows: 3 }),
+      run(`${dir}/split`, { tables: ["orders"], until, pollMs: 1 }),
+    ]);
+    assertEquals([...parent.failed, ...child.failed], []);
+    await run(`${dir}/one`, { until });
+    for (const table of ["customers", "orders"]) {
+      assertEquals(
+        await tableRows(`${dir}/split/${table}`),
+        await tableRows(`${dir}/one/${table}`),
+      );
+    }
+  });
+});
+
+Deno.test("--tables: a parent missing on disk is a clear error", async () => {
+  await withTempDir(async (dir) => {
+    const error = await assertRejects(() => run(dir, { tables: ["orders"] }));
+    assertStringIncludes(error.message, `Table "customers" (read by "orders")`);
+    assertStringIncludes(error.message, "does not exist");
+  });
+});
+
+const FIXTURES = new URL("../../../shared/fixtures/delta/", import.meta.url).pathname;
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const source = joinPath(from, entry.name);
+    const target = joinPath(to, entry.name);
+    if (entry.isDirectory) await copyDir(source, target);
+    else await Deno.copyFile(source, target);
+  }
+}
+
+const ACCOUNTS = config(`
+version: 1
+config:
+  seed: 2
+tables:
+  - table_name: accounts
+    row_count: 0
+    cadence: { rows_per_minute: 60 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+  - table_name: payments
+    row_count: 300
+    cadence: { rows_per_minute: 600 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: account_id
+        data: foreign_key("accounts", "id")
+      - column_name: account_copy
+        data: copy_from_fk("account_id", "accounts", "id")
+`);
+
+Deno.test("a foreign parent (a Spark table) is read as stored: keys and copied columns", async () => {
+  await withTempDir(async (dir) => {
+    // 200 rows, ids 0..199, written by Spark with an overwrite and a restore in its log.
+    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${dir}/accounts`);
+    const summary = await run(dir, { config: ACCOUNTS, tables: ["payments"], ticks: 10 });
+    assertEquals(summary.failed, []);
+    const payments = await tableRows(`${dir}/payments`);
+    assertEquals(payments.length, 300 + 10 * 100);
+    const ids = new Set(payments.map((p) => p.account_id));
+    assert([...ids].every((id) => Number(id) >= 0 && Number(id) <= 199), "keys are Spark's ids");
+    assert(ids.size > 150, `payments spread over the parent's rows (${ids.size})`);
+    assert(payments.every((p) => p.account_copy === p.account_id), "copy_from_fk reads them");
+    // The foreign table is untouched.
+    assertEquals((await readSnapshot(localFs, `${dir}/accounts`)).version, 3);
+  });
+});
+
+Deno.test("a foreign table in the config is adopted: rows kept, new keys after the largest", async () => {
+  await withTempDir(async (dir) => {
+    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${dir}/accounts`);
+    const first = await run(dir, { config: ACCOUNTS, ticks: 6 });
+    assertEquals(first.failed, []);
+    const accounts = await tableRows(`${dir}/accounts`);
+    // 6 ticks of 10 s at 60 rows/min: 60 new accounts after Spark's 200, ids 200..259.
+    assertEquals(accounts.map((a) => a.id), Array.from({ length: 260 }, (_, i) => i));
+    // Payments reference both the kept Spark rows and the new ones.
+    const payments = await tableRows(`${dir}/payments`);
+    assert(payments.every((p) => Number(p.account_id) <= 259));
+    assert(payments.some((p) => Number(p.account_id) >= 200), "new accounts are referenced");
+    // A restart continues the adopted table exactly.
+    await run(dir, { config: ACCOUNTS, ticks: 4 });
+    const whole = `${dir}/whole`;
+    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${whole}/accounts`);
+    await run(whole, { config: ACCOUNTS, ticks: 10 });
+    assertEquals(await tableRows(`${dir}/accounts`), await tableRows(`${whole}/accounts`));
+    assertEquals(await tableRows(`${dir}/payments`), await tableRows(`${whole}/payments`));
+  });
+});
+
+Deno.test("a table written under another config is adopted; a mismatched schema fails alone", async () => {
+  await withTempDir(async (dir) => {
+    await run(dir, { ticks: 3 });
+    const before = await tableRows(`${dir}/customers`);
+    // A new seed is another config: kept rows, a new state, ids continue.
+    const again = await run(dir, { ticks: 3, seed: 99 });
+    assertEquals(again.failed, []);
+    const after = await tableRows(`${dir}/customers`);
+    assertEquals(after.slice(0, before.length), before);
+    assertEquals(after.length, before.length + 20 + 6);
+    assertEquals(after[before.length].id, before.length + 1);
+
+    const other = config(
+      SHOP_YAML.replace(
+        "{ column_name: name, data: fake.name() }",
+        "{ column_name: name, data: 42 }",
+      ),
+    );
+    const mismatch = await run(dir, { config: other, ticks: 1 });
+    assertEquals(mismatch.failed.map((f) => f.table).sort(), ["customers", "orders"]);
+    assertStringIncludes(mismatch.failed.find((f) => f.table === "customers")!.error, '"name" is');
+    // orders copies the name, so its own column changed type as well.
+    assertStringIncludes(mismatch.failed.find((f) => f.table === "orders")!.error, "customer_name");
+    assertEquals(await tableRows(`${dir}/customers`), after, "nothing was written to it");
+  });
+});
+
+Deno.test("a failing sink is isolated to its table: retried, then failed; others go on", async () => {
+  const store = new MemoryStore();
+  let attempts = 0;
+  const summary = await new StreamingServer({
+    config: SHOP,
+    startTime: new Date(START),
+    fastForward: true,
+    ticks: 20,
+    sleep: () => Promise.resolve(),
+    retry: { attempts: 3 },
+    sink: (table) => {
+      const sink = createMemorySink({ store });
+      if (table !== "regions") return sink;
+      return {
+        ...sink,
+        flush: () => {
+          attempts++;
+          return Promise.reject(new Error("disk full"));
+        },
+      };
+    },
+  }).start();
+  assertEquals(attempts, 3);
+  assertEquals(summary.failed.map((f) => f.table), ["regions"]);
+  assertStringIncludes(summary.failed[0].error, "3 attempts");
+  assertStringIncludes(summary.failed[0].error, "disk full");
+  const regions = summary.tables.find((t) => t.table === "regions")!;
+  assertEquals([regions.stage, regions.errors], ["failed", 3]);
+  assertEquals(store.rows("orders").numRows, 50 + 20 * 15);
+  assertEquals(store.tables.has("regions"), false);
+});
+
+Deno.test("a write that fails once is retried and lands once", async () => {
+  const store = new MemoryStore();
+  let failures = 1;
+  const summary = await new StreamingServer({
+    config: SHOP,
+    startTime: new Date(START),
+    fastForward: true,
+    ticks: 5,
+    commitRows: 10,
+    sleep: () => Promise.resolve(),
+    sink: (table) => {
+      const sink = createMemorySink({ store });
+      return table !== "orders" ? sink : {
+        ...sink,
+        flush: (point) => failures-- > 0 ? Promise.reject(new Error("flaky")) : sink.flush(point),
+      };
+    },
+  }).start();
+  assertEquals(summary.failed, []);
+  const orders = summary.tables.find((t) => t.table === "orders")!;
+  assertEquals(orders.errors, 1);
+  const ids = plainRows(store.rows("orders")).map((r) => r.order_id);
+  assertEquals(ids, Array.from({ length: 50 + 5 * 15 }, (_, i) => i + 1));
+});

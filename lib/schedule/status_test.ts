@@ -1,0 +1,41 @@
+import { assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
+import { newTableStatus, prometheusText, type ServerStatus, statusLines } from "./status.ts";
+
+function status(): ServerStatus {
+  const orders = { ...newTableStatus('or"ders', "append", 50), rows: 1234, commits: 7, tick: 9 };
+  orders.version = 8;
+  orders.tickTime = Date.UTC(2026, 0, 1, 0, 1, 30);
+  orders.lagMs = 2500;
+  const broken = { ...newTableStatus("broken", "replace", 60), stage: "failed" as const };
+  broken.lastError = "disk full";
+  return {
+    startedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+    fastForward: false,
+    tables: [orders, broken],
+  };
+}
+
+Deno.test("Prometheus text: one family per metric, escaped labels, no undefined values", () => {
+  const text = prometheusText(status());
+  assertStringIncludes(text, "# TYPE tablestream_rows_total counter\n");
+  assertStringIncludes(text, 'tablestream_table_rows{table="or\\"ders"} 1234\n');
+  assertStringIncludes(text, 'tablestream_tick_lag_seconds{table="or\\"ders"} 2.5\n');
+  assertStringIncludes(text, 'tablestream_table_failed{table="broken"} 1\n');
+  assertEquals(text.includes('tablestream_table_version{table="broken"}'), false);
+  for (const line of text.trimEnd().split("\n")) {
+    const ok = line.startsWith("# ") || /^[a-z_]+\{table="(?:[^"\\]|\\.)*"\} -?[\d.]+$/.test(line);
+    assertEquals(ok, true, line);
+  }
+});
+
+Deno.test("the status block has a header and an aligned line per table", () => {
+  const lines = statusLines(status(), Date.UTC(2026, 0, 1, 0, 0, 42));
+  assertEquals(lines[0], "tablestream run: 2 tables, up 42 s");
+  assertStringIncludes(lines[1], "table    status");
+  assertStringIncludes(lines[2], "1,234");
+  assertStringIncludes(lines[2], "50/min");
+  assertStringIncludes(lines[2], "v8");
+  assertStringIncludes(lines[2], "2026-01-01T00:01:30Z");
+  assertStringIncludes(lines[3], "disk full");
+  assertEquals(lines[1].indexOf("rows"), lines[2].indexOf("1,234"));
+});

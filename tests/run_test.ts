@@ -1,0 +1,264 @@
+/**
+ * `run` as a real process: killed with SIGKILL at random moments and restarted, it ends
+ * with the tables of an uninterrupted run; SIGINT stops it cleanly; its HTTP endpoints
+ * answer; and `tablestream --config F --output DIR` is `run`.
+ */
+import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
+import { cli, withTempDir, writeConfig } from "./_cli.ts";
+import { tableRows } from "../lib/schedule/_test_server.ts";
+import { localFs } from "../lib/delta/fs.ts";
+import { readSnapshot } from "../lib/delta/log_reader.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+const CONFIG = `
+version: 1
+config:
+  seed: 21
+  tick_interval: 10s
+tables:
+  - table_name: customers
+    row_count: 50
+    cadence:
+      rows_per_minute: 30
+    columns:
+      - column_name: id
+        data: row_id
+        is_primary_key: true
+      - column_name: email
+        data: fake.email()
+      - column_name: joined
+        data: datetime.now()
+  - table_name: orders
+    row_count: 100
+    cadence:
+      rows_per_minute: 240
+    columns:
+      - column_name: id
+        data: row_id
+        is_primary_key: true
+      - column_name: customer_id
+        data: foreign_key("customers", "id", distribution="zipf")
+      - column_name: email
+        data: copy_from_fk("customer_id", "customers", "email")
+      - column_name: total
+        data: round(random.uniform(1, 500), 2)
+  - table_name: statuses
+    row_count: 5
+    update_policy: replace
+    columns:
+      - column_name: id
+        data: row_id
+        is_primary_key: true
+      - column_name: label
+        data: fake.word()
+`;
+const TABLES = ["customers", "orders", "statuses"];
+const START = "2026-03-01T00:00:00Z";
+const UNTIL = "2026-03-01T02:00:00Z"; // 720 ticks of 10 s
+
+function runProcess(config: string, output: string, extra: string[] = []) {
+  const args = [
+    "run",
+    "-A",
+    MAIN,
+    "run",
+    "--config",
+    config,
+    "--output",
+    output,
+    "--start-time",
+    START,
+    ...extra,
+  ];
+  return new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    env: { TZ: "UTC" },
+  }).spawn();
+}
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+Deno.test("kill -9 at 20 random moments, restart: the tables equal an uninterrupted run", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG);
+    const ff = ["--fast-forward", "--until", UNTIL, "--commit-rows", "40"];
+    const whole = await runProcess(config, `${dir}/whole`, ff).output();
+    assertEquals(whole.code, 0, decode(whole.stderr));
+
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let killed = 0;
+    for (let i = 0; i < 20; i++) {
+      const child = runProcess(config, `${dir}/killed`, ff);
+      // Random moments: during start-up, mid-generation, between and inside commits.
+      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 1000));
+      try {
+        child.kill("SIGKILL");
+        killed++;
+      } catch {
+        // it had finished already
+      }
+      await child.output();
+    }
+    assert(killed >= 15, `most runs were killed (${killed})`);
+    const last = await runProcess(config, `${dir}/killed`, ff).output();
+    assertEquals(last.code, 0, decode(last.stderr));
+    for (const table of TABLES) {
+      assertEquals(
+        await tableRows(`${dir}/killed/${table}`),
+        await tableRows(`${dir}/whole/${table}`),
+        table,
+      );
+    }
+    const orders = await readSnapshot(localFs, `${dir}/killed/orders`);
+    assertEquals([...orders.txns.values()].map((t) => t.version), [720]);
+  });
+});
+
+/** Reads a child's stderr until `text` appears; returns what was read. */
+async function readUntil(stream: ReadableStream<Uint8Array>, text: string): Promise<string> {
+  let seen = "";
+  const reader = stream.getReader();
+  while (!seen.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decode(value);
+  }
+  reader.releaseLock();
+  return seen;
+}
+
+Deno.test("SIGINT stops a live run within seconds with exit 0; tables stay valid", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "--config",
+        config,
+        "--output",
+        `${dir}/out`,
+        "--tick-interval",
+        "1s",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const seen = await readUntil(child.stderr, 'Table "orders" is new');
+    assertStringIncludes(seen, 'Table "customers" is new');
+    // Let a few ticks commit.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const sent = performance.now();
+    child.kill("SIGINT");
+    const { code } = await child.status;
+    const seconds = (performance.now() - sent) / 1000;
+    await child.stdout.cancel();
+    await child.stderr.cancel().catch(() => {});
+    assertEquals(code, 0);
+    assert(seconds < 5, `stopped in ${seconds.toFixed(2)} s`);
+    for (const table of TABLES) {
+      const snapshot = await readSnapshot(localFs, `${dir}/out/${table}`);
+      assert(snapshot.version >= 1, `${table} has ticks after its initial rows`);
+    }
+  });
+});
+
+Deno.test("a second SIGINT exits at once", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG.replace("row_count: 100", "row_count: 400000"));
+    const child = runProcess(config, `${dir}/out`, ["--fast-forward"]);
+    await readUntil(child.stderr, 'Table "orders" is new');
+    // The 400,000 initial orders take seconds: stop in the middle of that commit.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    child.kill("SIGINT");
+    // Two signals sent together may arrive as one.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill("SIGINT");
+    const { code } = await child.status;
+    await child.stdout.cancel();
+    await child.stderr.cancel().catch(() => {});
+    assertEquals(code, 130);
+    // Killed mid-commit: whatever tables exist are still valid Delta tables.
+    for await (const entry of Deno.readDir(`${dir}/out`)) {
+      const snapshot = await readSnapshot(localFs, `${dir}/out/${entry.name}`);
+      assert(snapshot.version >= 0);
+    }
+  });
+});
+
+Deno.test("--http serves /metrics, /status and /health while running", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "run",
+        "--config",
+        config,
+        "--output",
+        `${dir}/out`,
+        "--http",
+        "127.0.0.1:0",
+        "--tick-interval",
+        "1s",
+        "--log-format",
+        "json",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const seen = await readUntil(child.stderr, '"table":"statuses"');
+    const serving = seen.split("\n").map((l) => l && JSON.parse(l)).find((l) => l?.http);
+    assert(serving, `a log line names the address: ${seen}`);
+    const base = `http://${serving.http}`;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assertStringIncludes(metrics, "# TYPE tablestream_rows_total counter");
+    const rows = /tablestream_rows_total\{table="orders"\} (\d+)/.exec(metrics);
+    assert(rows && Number(rows[1]) >= 100, `orders rows in /metrics: ${rows?.[1]}`);
+    assertStringIncludes(metrics, 'tablestream_commits_total{table="customers"}');
+    assertStringIncludes(metrics, 'tablestream_tick_lag_seconds{table="statuses"}');
+    const status = await (await fetch(`${base}/status`)).json();
+    assertEquals(status.tables.map((t: { table: string }) => t.table), TABLES);
+    const health = await fetch(`${base}/health`);
+    assertEquals([health.status, (await health.json()).status], [200, "ok"]);
+    assertEquals(await fetch(`${base}/nope`).then((r) => (r.body?.cancel(), r.status)), 404);
+    child.kill("SIGTERM");
+    assertEquals((await child.status).code, 0);
+    await child.stdout.cancel();
+    await child.stderr.cancel().catch(() => {});
+  });
+});
+
+Deno.test("tablestream --config F --output DIR is run; bad options are usage errors", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG);
+    const ok = await cli(
+      "--config",
+      config,
+      "--output",
+      `${dir}/out`,
+      "--fast-forward",
+      "--ticks",
+      "3",
+      "--start-time",
+      START,
+    );
+    assertEquals(ok.code, 0, ok.stderr);
+    assertStringIncludes(ok.stderr, 'Table "orders" done');
+    assertEquals((await tableRows(`${dir}/out/orders`)).length, 100 + 3 * 40);
+    const bad = await cli("run", "--config", config, "--output", dir, "--tick-interval", "10");
+    assertEquals(bad.code, 2);
+    assertStringIncludes(bad.stderr, "--tick-interval must be a duration");
+    const unknown = await cli("run", "--config", config, "--output", dir, "--tables", "ordres");
+    assertEquals(unknown.code, 1);
+    assertStringIncludes(unknown.stderr, '"ordres"');
+  });
+});
