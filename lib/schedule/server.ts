@@ -160,7 +160,7 @@ export class StreamingServer {
       startedAt: this.#startedAt.toISOString(),
       fastForward: this.#options.fastForward ?? false,
       tables: this.#runners.map((r) => {
-        const s = { ...r.status };
+        const s = { ...r.status, measuredRowsPerMinute: r.measuredRate(now) };
         if (!this.#options.fastForward && s.tickTime !== undefined && s.stage !== "failed") {
           s.lagMs = Math.max(0, now - s.tickTime - this.#tickInterval(r.plan));
         }

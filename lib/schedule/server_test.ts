@@ -41,6 +41,9 @@ Deno.test("cadence on an injected clock: exact rows over 1000 ticks, fractional 
   const store = new MemoryStore();
   const summary = await runLive(store, { config: CADENCE }, 1000, 10_000, 5);
   assertEquals(summary.failed, []);
+  const measured = (table: string) =>
+    summary.tables.find((t) => t.table === table)!.measuredRowsPerMinute;
+  assertEquals([measured("fast"), measured("seven")], [60, 7]);
   // 1000 ticks of 10 s = 10,000 s = 166.67 minutes.
   const expected = { fast: 5 + 10_000, slow: 166, fraction: 2 + 416, half: 83, seven: 1 + 1166 };
   for (const [table, rows] of Object.entries(expected)) {

@@ -26,6 +26,8 @@ export interface TableStatus {
   policy: string;
   /** Configured rate (append tables). */
   rowsPerMinute: number;
+  /** Rows committed per minute of wall-clock time, over the last minute. */
+  measuredRowsPerMinute: number;
   /** Rows in the table (what it had at start plus what this run added). */
   rows: number;
   /** Rows this run committed. */
@@ -61,6 +63,7 @@ export function newTableStatus(table: string, policy: string, rowsPerMinute: num
     stage: "starting",
     policy,
     rowsPerMinute,
+    measuredRowsPerMinute: 0,
     rows: 0,
     rowsWritten: 0,
     commits: 0,
@@ -95,6 +98,12 @@ const METRICS: MetricSpec[] = [
     type: "gauge",
     help: "Rows in the table.",
     value: (t) => t.rows,
+  },
+  {
+    name: "tablestream_rows_per_minute",
+    type: "gauge",
+    help: "Rows committed per minute over the last minute of wall-clock time.",
+    value: (t) => t.measuredRowsPerMinute,
   },
   {
     name: "tablestream_commits_total",
@@ -162,12 +171,22 @@ export function statusLines(status: ServerStatus, now: number): string[] {
     t.table,
     t.stage + (t.waitingFor ? ` (${t.waitingFor})` : ""),
     compact.format(t.rows),
+    compact.format(Math.round(t.measuredRowsPerMinute)),
     t.policy === "append" ? `${compact.format(t.rowsPerMinute)}/min` : t.policy,
     t.version === undefined ? "-" : `v${t.version}`,
     t.tickTime === undefined ? "-" : new Date(t.tickTime).toISOString().replace(".000Z", "Z"),
     t.lastError ? t.lastError.slice(0, 60) : "",
   ]);
-  const header = ["table", "status", "rows", "rate", "version", "logical time", "last error"];
+  const header = [
+    "table",
+    "status",
+    "rows",
+    "rows/min",
+    "target",
+    "version",
+    "logical time",
+    "last error",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const up = Math.round((now - Date.parse(status.startedAt)) / 1000);

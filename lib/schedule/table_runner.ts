@@ -81,6 +81,9 @@ export class TableFailed extends Error {
   }
 }
 
+/** The window of the measured rate, ms. */
+const RATE_WINDOW_MS = 60_000;
+
 /** A run of ticks committed together: ticks `first..last`. */
 interface Window {
   first: number;
@@ -306,9 +309,23 @@ export class TableRunner {
     return { rows: count, result };
   }
 
+  /** Wall-clock times and running row totals of recent commits, for the measured rate. */
+  #recent: { at: number; rows: number }[] = [];
+
+  /** Rows per minute committed over the last minute of wall-clock time. */
+  measuredRate(now: number): number {
+    const recent = this.#recent.filter((r) => r.at >= now - RATE_WINDOW_MS);
+    this.#recent = recent;
+    if (recent.length < 2) return 0;
+    const first = recent[0];
+    const last = recent[recent.length - 1];
+    return (last.rows - first.rows) * 60_000 / Math.max(last.at - first.at, 1);
+  }
+
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
     const s = this.status;
+
     s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;
     s.rowsWritten += rows;
     s.commits++;
@@ -318,6 +335,9 @@ export class TableRunner {
     if (result.version !== undefined) s.version = result.version;
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
+    const now = this.#deps.clock.now();
+    this.#recent.push({ at: now, rows: s.rowsWritten });
+    if (this.#recent[0].at < now - RATE_WINDOW_MS) this.measuredRate(now); // keeps it bounded
   }
 
   /** Whether `tick` is committed, as the sink reads it back (false when that fails too). */
