@@ -57,11 +57,19 @@ const TABLES = ["customers", "orders", "statuses"];
 const START = "2026-03-01T00:00:00Z";
 const UNTIL = "2026-03-01T02:00:00Z"; // 720 ticks of 10 s
 
+/** `tablestream ...args` as a child process, output piped. */
+function spawnMain(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { TZ: "UTC" },
+  }).spawn();
+}
+
+/** `run` on a config and output, with the tests' start time. */
 function runProcess(config: string, output: string, extra: string[] = []) {
-  const args = [
-    "run",
-    "-A",
-    MAIN,
+  return spawnMain([
     "run",
     "--config",
     config,
@@ -70,13 +78,7 @@ function runProcess(config: string, output: string, extra: string[] = []) {
     "--start-time",
     START,
     ...extra,
-  ];
-  return new Deno.Command(Deno.execPath(), {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-    env: { TZ: "UTC" },
-  }).spawn();
+  ]);
 }
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -134,21 +136,14 @@ async function readUntil(stream: ReadableStream<Uint8Array>, text: string): Prom
 Deno.test("SIGINT stops a live run within seconds with exit 0; tables stay valid", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, CONFIG);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "--config",
-        config,
-        "--output",
-        `${dir}/out`,
-        "--tick-interval",
-        "1s",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnMain([
+      "--config",
+      config,
+      "--output",
+      `${dir}/out`,
+      "--tick-interval",
+      "1s",
+    ]);
     const seen = await readUntil(child.stderr, 'Table "orders" is new');
     assertStringIncludes(seen, 'Table "customers" is new');
     // Let a few ticks commit.
@@ -194,26 +189,14 @@ Deno.test("a second SIGINT exits at once", async () => {
 Deno.test("--http serves /metrics, /status and /health while running", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, CONFIG);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "run",
-        "--config",
-        config,
-        "--output",
-        `${dir}/out`,
-        "--http",
-        "127.0.0.1:0",
-        "--tick-interval",
-        "1s",
-        "--log-format",
-        "json",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = runProcess(config, `${dir}/out`, [
+      "--http",
+      "127.0.0.1:0",
+      "--tick-interval",
+      "1s",
+      "--log-format",
+      "json",
+    ]);
     const seen = await readUntil(child.stderr, '"table":"statuses"');
     const serving = seen.split("\n").map((l) => l && JSON.parse(l)).find((l) => l?.http);
     assert(serving, `a log line names the address: ${seen}`);
