@@ -34,12 +34,28 @@ export {
 } from "./config/mod.ts";
 export { Engine, GenerationError, type ParentSource } from "./engine/generator.ts";
 export { generateToSink } from "./engine/batch.ts";
+export { defineColumnFunction, defineDistribution, defineSink } from "./plugin/define.ts";
+export { type PluginApi } from "./plugin/load.ts";
+export type { OptionSpec, OptionsSpec, OptionValues } from "./plugin/options.ts";
 export type {
+  CellView,
+  ColumnFunction,
+  ColumnFunctionContext,
+  ColumnFunctionPlugin,
   CommitPoint,
+  Distribution,
+  DistributionContext,
+  DistributionPlugin,
   FlushResult,
+  ParamSpec,
+  Plugin,
+  RandomSource,
   Sink,
+  SinkContext,
   SinkOpenOptions,
+  SinkPlugin,
   SinkReadOptions,
   SinkTable,
   StoredTable,
+  ValueType,
 } from "./plugin/types.ts";

@@ -9,7 +9,7 @@
 import * as arrow from "apache-arrow";
 import type { Faker } from "@faker-js/faker";
 import type { CellContext, CompiledExpression, ForeignKeyCall } from "../expr/types.ts";
-import { pyStr, type StaticType, type Value } from "../expr/values.ts";
+import type { StaticType, Value } from "../expr/values.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
 import {
@@ -20,14 +20,12 @@ import {
   staticTypeOf,
 } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import {
-  aliasSampler,
-  type IndexSampler,
-  Permutation,
-  uniformSampler,
-  zipfSampler,
-} from "./distributions.ts";
+import { type IndexSampler, Permutation } from "./distributions.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
+import type { AnyDistribution } from "../plugin/types.ts";
+import { resolveOptions } from "../plugin/options.ts";
+import { closestString } from "../expr/suggest.ts";
+import { BUILTIN_DISTRIBUTIONS } from "../../plugins/distributions/mod.ts";
 
 /** A failure while generating a cell, naming where. */
 export class GenerationError extends Error {
@@ -61,11 +59,10 @@ export interface ParentSource {
   columnType(column: string): ColumnType;
 }
 
-/** Default Zipf exponent, as tablefaker's. */
-export const DEFAULT_ZIPF_PARAM = 1.2;
-
 interface ForeignKeyBinding {
   call: ForeignKeyCall;
+  /** The distribution and its checked options, resolved at first use. */
+  distribution?: { plugin: AnyDistribution; options: Record<string, unknown>; reads: boolean };
   pickKey: number;
   uniqueKey: number;
   sampler?: IndexSampler;
@@ -145,6 +142,39 @@ class RowState implements CellContext {
   }
 }
 
+/** The built-in distributions by name. */
+const BUILTIN_DISTRIBUTION_MAP: ReadonlyMap<string, AnyDistribution> = new Map(
+  BUILTIN_DISTRIBUTIONS.map((d) => [d.name, d]),
+);
+
+/** Options of {@link Engine}. */
+export interface EngineOptions {
+  /** Distribution plugins by name; the built-ins by default. */
+  distributions?: ReadonlyMap<string, AnyDistribution>;
+}
+
+/**
+ * The options a `foreign_key(...)` call gives its distribution: the arguments the plugin
+ * declares (`param`, `parent_attr`, `weights`, and any other keyword), checked by its spec.
+ */
+export function distributionOptions(
+  plugin: AnyDistribution,
+  call: ForeignKeyCall,
+): { options: Record<string, unknown>; problems: string[] } {
+  const given: Record<string, unknown> = { ...call.options };
+  const declared = (name: string) => name in plugin.options;
+  if (call.param !== undefined && declared("param")) given.param = call.param;
+  if (call.parentAttr !== undefined && declared("parent_attr")) given.parent_attr = call.parentAttr;
+  if (call.weights !== undefined && declared("weights")) given.weights = call.weights;
+  const { values, problems } = resolveOptions(plugin.options, given);
+  return {
+    options: values,
+    problems: problems.map((p) =>
+      `distribution "${plugin.name}": ${p.message}${p.hint ? ` (${p.hint})` : ""}`
+    ),
+  };
+}
+
 /**
  * The shared machinery of one run: the seed, faker, the stack of cell random streams
  * (a cell that reads a parent's cell must not disturb its own stream), and the tables.
@@ -153,14 +183,16 @@ export class Engine {
   readonly inputs: RunInputs;
   readonly faker: Faker;
   readonly #tables = new Map<string, TableGenerator>();
+  readonly #distributions: ReadonlyMap<string, AnyDistribution>;
   readonly #parents = new Map<string, ParentSource>();
   readonly #randoms: CellRandom[] = [new CellRandom()];
   #depth = 0;
   /** Separate stream for foreign-key picks and null draws. */
   readonly pickRandom: CellRandom = new CellRandom();
 
-  constructor(tables: readonly TableSpec[], inputs: RunInputs) {
+  constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions = {}) {
     this.inputs = inputs;
+    this.#distributions = options.distributions ?? BUILTIN_DISTRIBUTION_MAP;
     this.faker = createFaker(inputs.locale, { next: () => this.#randoms[this.#depth].next() });
     for (const spec of tables) this.#tables.set(spec.name, new TableGenerator(this, spec));
   }
@@ -170,6 +202,19 @@ export class Engine {
     const table = this.#tables.get(name);
     if (!table) throw new Error(`Unknown table "${name}"`);
     return table;
+  }
+
+  /** The distribution plugin of a name; throws naming the known ones for an unknown name. */
+  distribution(name: string): AnyDistribution {
+    const plugin = this.#distributions.get(name);
+    if (plugin) return plugin;
+    const close = closestString(name, this.#distributions.keys());
+    throw new Error(
+      `Unknown distribution "${name}"` +
+        (close
+          ? `; did you mean "${close}"?`
+          : `; known: ${[...this.#distributions.keys()].join(", ")}`),
+    );
   }
 
   /** Every table generator, in config order. */
@@ -487,8 +532,8 @@ export class TableGenerator {
       throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
     }
     if (fk.call.isUnique) return this.#pickUnique(fk, count, state.rowId);
-    const weighted = fk.call.distribution === "weighted_parent";
-    if (fk.samplerCount !== count || (weighted && fk.samplerAt !== state.at)) {
+    const reads = this.#distribution(fk).reads;
+    if (fk.samplerCount !== count || (reads && fk.samplerAt !== state.at)) {
       fk.sampler = this.#sampler(fk, parent, count, state.at);
       fk.samplerCount = count;
       fk.samplerAt = state.at;
@@ -514,34 +559,40 @@ export class TableGenerator {
     return fk.permutation.permute(ordinal);
   }
 
+  /** The binding's distribution with checked options (once). */
+  #distribution(fk: ForeignKeyBinding): NonNullable<ForeignKeyBinding["distribution"]> {
+    if (fk.distribution) return fk.distribution;
+    const plugin = this.#engine.distribution(fk.call.distribution);
+    const { options, problems } = distributionOptions(plugin, fk.call);
+    if (problems.length) throw new Error(problems.join("; "));
+    const reads = (plugin.parentColumns?.(options) ?? []).length > 0;
+    return fk.distribution = { plugin, options, reads };
+  }
+
   #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number, at: number): IndexSampler {
-    const { distribution, param } = fk.call;
-    switch (distribution) {
-      case "uniform":
-        return uniformSampler(count);
-      case "zipf":
-        return zipfSampler(count, param ?? DEFAULT_ZIPF_PARAM);
-      case "weighted_parent":
-        return aliasSampler(parentWeights(parent, fk.call, count, at));
-      default:
-        throw new Error(`Unknown distribution "${distribution}"`);
+    const { plugin, options } = this.#distribution(fk);
+    const where = `${this.name}.${fk.call.column}`;
+    const sampler = plugin.create(options, {
+      count,
+      parentValue: (column, index) => parent.value(column, index, at),
+      where,
+    });
+    if (!sampler || typeof sampler.sample !== "function") {
+      throw new Error(`Distribution "${plugin.name}" did not return an object with sample()`);
     }
+    return checkedSampler(sampler, count, plugin.name);
   }
 }
 
-/** Weight of each parent row: `weights[str(parent[parent_attr])]`, 1.0 when absent. */
-function parentWeights(
-  parent: ParentSource,
-  fk: ForeignKeyCall,
-  count: number,
-  at: number,
-): Float64Array {
-  const weights = new Float64Array(count);
-  const table = fk.weights ?? {};
-  for (let i = 0; i < count; i++) {
-    const attr = fk.parentAttr === undefined ? null : parent.value(fk.parentAttr, i, at);
-    const w = table[pyStr(attr)];
-    weights[i] = typeof w === "number" ? w : 1;
-  }
-  return weights;
+/** A sampler whose every pick is checked to be a parent index: a plugin's bug names it. */
+function checkedSampler(sampler: IndexSampler, count: number, name: string): IndexSampler {
+  return {
+    sample(random) {
+      const index = sampler.sample(random);
+      if (Number.isInteger(index) && index >= 0 && index < count) return index;
+      throw new Error(
+        `Distribution "${name}" picked ${index}, which is not a row index in [0, ${count})`,
+      );
+    },
+  };
 }

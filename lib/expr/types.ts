@@ -46,6 +46,8 @@ export interface ForeignKeyCall {
   weights?: Record<string, number>;
   /** Never repeat a parent key within the child table. */
   isUnique: boolean;
+  /** Further keyword arguments, passed to the distribution as options. */
+  options?: Record<string, unknown>;
   span: Span;
 }
 

@@ -1,9 +1,13 @@
 /**
- * Plugin interfaces: the sink (distributions and column functions join with plugins).
+ * Plugin interfaces: distributions, column functions and sinks, all plain objects with a
+ * name, a summary, an options spec written as data, and `create(options, ctx)`.
  *
  * @module
  */
 import type * as arrow from "apache-arrow";
+import type { Faker } from "@faker-js/faker";
+import type { Value } from "../expr/values.ts";
+import type { OptionsSpec, OptionValues } from "./options.ts";
 
 /** What a sink learns about a table before its first batch. */
 export interface SinkTable {
@@ -103,3 +107,123 @@ export interface Sink {
   /** Reads chosen columns of a stored table, for children of tables written by others. */
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
 }
+
+/** Where randomness comes from in a plugin: the cell's own seeded stream. */
+export interface RandomSource {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max], both inclusive. */
+  int(min: number, max: number): number;
+}
+
+/** What a distribution is created for: one foreign key over a parent's rows. */
+export interface DistributionContext {
+  /** Parent rows to pick from: indexes 0..count-1, 0 the oldest. */
+  count: number;
+  /** A parent column's value at a row index (for distributions that weigh rows by a column). */
+  parentValue(column: string, index: number): Value;
+  /** The child table and column, for messages. */
+  where: string;
+}
+
+/** A sampler of parent row indexes, made by a distribution plugin for a parent count. */
+export interface Distribution {
+  /** An index in [0, count): every random number must come from `random`. */
+  sample(random: RandomSource): number;
+}
+
+/** Fields every plugin has. */
+export interface PluginBase<S extends OptionsSpec> {
+  /** snake_case; unique per kind. */
+  name: string;
+  /** One sentence for `plugins` and the docs. */
+  summary: string;
+  /** Options as data: checked before `create`, with defaults filled in. */
+  options: S;
+}
+
+/**
+ * Picks which parent row a foreign key points at: `foreign_key("t", "id",
+ * distribution="<name>", <option>=...)`. `create` runs whenever the parent count changes (a
+ * growing parent: once per tick), so it should be cheap; `sample` runs once per cell.
+ */
+export interface DistributionPlugin<S extends OptionsSpec = OptionsSpec> extends PluginBase<S> {
+  kind: "distribution";
+  /** Parent columns the options name (read back for parents read from storage). */
+  parentColumns?(options: OptionValues<S>): string[];
+  create(options: OptionValues<S>, ctx: DistributionContext): Distribution;
+}
+
+/** Static types of values in expressions. */
+export type ValueType = "int" | "float" | "str" | "bool" | "date" | "datetime" | "any";
+
+/** One argument of a column function, in call order (also usable by keyword). */
+export interface ParamSpec {
+  name: string;
+  description: string;
+  /** Used when the call leaves the argument out; an argument without one is required. */
+  default?: Value;
+}
+
+/** What a column function sees of its cell. */
+export interface CellView {
+  readonly rowId: number;
+  /** The cell's random stream: same row, same numbers. */
+  readonly random: RandomSource;
+  /** Faker drawing from the cell's stream, in the config's locale. */
+  readonly faker: Faker;
+  /** The row's logical now. */
+  readonly now: Date;
+}
+
+/** A column function's implementation: its arguments, then the cell. Synchronous. */
+export type ColumnFunction = (args: readonly Value[], cell: CellView) => Value;
+
+/** What a column function is created with. */
+export interface ColumnFunctionContext {
+  /** Folder of the config file (to resolve paths in options). */
+  configDir: string;
+}
+
+/**
+ * A function callable from `data:` expressions by name, e.g. `luhn_card_number(16)`. It
+ * declares its return type so sinks know their schema before the first row, and takes
+ * every random number from the cell it is handed.
+ */
+export interface ColumnFunctionPlugin<S extends OptionsSpec = OptionsSpec> extends PluginBase<S> {
+  kind: "column";
+  params: readonly ParamSpec[];
+  returns: ValueType;
+  /** Called once per config with its options; returns the per-cell implementation. */
+  create(options: OptionValues<S>, ctx: ColumnFunctionContext): ColumnFunction;
+}
+
+/** What a sink is created with. */
+export interface SinkContext {
+  /** Folder of the config file (to resolve relative paths in options). */
+  configDir: string;
+  /** `--output`, when given. */
+  output?: string;
+}
+
+/** A destination for tables: `sinks:` in the config picks one per table or a default. */
+export interface SinkPlugin<S extends OptionsSpec = OptionsSpec> extends PluginBase<S> {
+  kind: "sink";
+  /** Makes a sink; the streaming server makes one per table, `generate` one for all. */
+  create(options: OptionValues<S>, ctx: SinkContext): Sink;
+}
+
+// deno-lint-ignore no-explicit-any -- a plugin of any option spec: options are checked at run time
+type AnySpec = any;
+/** A distribution plugin of any options. */
+export type AnyDistribution = DistributionPlugin<AnySpec>;
+/** A column-function plugin of any options. */
+export type AnyColumnFunction = ColumnFunctionPlugin<AnySpec>;
+/** A sink plugin of any options. */
+export type AnySink = SinkPlugin<AnySpec>;
+
+/** Any plugin. */
+export type Plugin = AnyDistribution | AnyColumnFunction | AnySink;
+
+/** The three kinds. */
+export type PluginKind = Plugin["kind"];
