@@ -3,7 +3,10 @@
  *
  * @module
  */
-import type { Sink } from "../lib/plugin/types.ts";
+import type { Plugin, Sink } from "../lib/plugin/types.ts";
+import { BUILTIN_COLUMN_FUNCTIONS } from "./columns/mod.ts";
+import { BUILTIN_DISTRIBUTIONS } from "./distributions/mod.ts";
+import { BUILTIN_SINKS } from "./sinks/mod.ts";
 import { createCsvSink } from "./sinks/csv.ts";
 import { createJsonlSink } from "./sinks/jsonl.ts";
 import { createParquetSink } from "./sinks/parquet.ts";
@@ -12,6 +15,15 @@ import { createDeltaSink } from "./sinks/delta.ts";
 export { createCsvSink, createDeltaSink, createJsonlSink, createParquetSink };
 export { createStdoutSink } from "./sinks/stdout.ts";
 export { createMemorySink, MemoryStore } from "./sinks/memory.ts";
+
+/** Every built-in plugin: distributions, column functions, sinks. */
+export const BUILTIN_PLUGINS: readonly Plugin[] = [
+  ...BUILTIN_DISTRIBUTIONS,
+  ...BUILTIN_COLUMN_FUNCTIONS,
+  ...BUILTIN_SINKS,
+];
+
+export { BUILTIN_COLUMN_FUNCTIONS, BUILTIN_DISTRIBUTIONS, BUILTIN_SINKS };
 
 /** Output formats `generate --format` writes; the first is the default. */
 export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl"] as const;

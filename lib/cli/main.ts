@@ -15,6 +15,7 @@ import {
 import { generateCommand } from "./generate.ts";
 import { inspectCommand } from "./inspect.ts";
 import { optimizeCommand } from "./optimize.ts";
+import { pluginsCommand } from "./plugins.ts";
 import { previewCommand } from "./preview.ts";
 import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   inspectCommand,
   optimizeCommand,
+  pluginsCommand,
 ];
 
 /** Top-level help. */

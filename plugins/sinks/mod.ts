@@ -1,0 +1,136 @@
+/**
+ * The built-in sinks as plugins: each factory behind an options spec, so `sinks:` in a
+ * config, the `plugins` listing and the docs all read the same description.
+ *
+ * @module
+ */
+import { defineSink } from "../../lib/plugin/define.ts";
+import type { AnySink, SinkContext } from "../../lib/plugin/types.ts";
+import { createCsvSink } from "./csv.ts";
+import { createDeltaSink } from "./delta.ts";
+import { createJsonlSink } from "./jsonl.ts";
+import { createMemorySink, MemoryStore } from "./memory.ts";
+import { createParquetSink } from "./parquet.ts";
+import { createStdoutSink } from "./stdout.ts";
+
+/** The folder a file sink writes: its `path` option (relative to the config), else --output. */
+export function sinkFolder(path: string | undefined, ctx: SinkContext, sink: string): string {
+  if (path !== undefined) {
+    return path.startsWith("/") ? path : `${ctx.configDir.replace(/\/$/, "")}/${path}`;
+  }
+  if (ctx.output !== undefined) return ctx.output;
+  throw new Error(`The ${sink} sink needs a folder: give it a \`path\` option, or --output DIR`);
+}
+
+const PATH = {
+  type: "string",
+  optional: true,
+  description:
+    "Output folder, one table per subfolder (relative to the config); --output by default",
+  examples: ["out"],
+} as const;
+
+const PARQUET = {
+  compression: {
+    type: "string",
+    default: "snappy",
+    choices: ["snappy", "zstd", "none"],
+    description: "Parquet compression of data files",
+  },
+  target_file_rows: {
+    type: "integer",
+    default: 1_000_000,
+    min: 1,
+    description: "Most rows per data file",
+  },
+} as const;
+
+/** Delta Lake tables (the default). */
+export const deltaSink = defineSink({
+  name: "delta",
+  summary: "Delta Lake tables, our own transaction log over Parquet files (the default).",
+  options: { path: PATH, ...PARQUET },
+  create: ({ path, compression, target_file_rows }, ctx) =>
+    createDeltaSink({
+      dir: sinkFolder(path, ctx, "delta"),
+      compression: compression as "snappy" | "zstd" | "none",
+      targetFileRows: target_file_rows,
+    }),
+});
+
+/** Plain Parquet files. */
+export const parquetSink = defineSink({
+  name: "parquet",
+  summary: "Plain Parquet files, part-NNNNN-<id>.parquet per table folder.",
+  options: { path: PATH, ...PARQUET },
+  create: ({ path, compression, target_file_rows }, ctx) =>
+    createParquetSink({
+      dir: sinkFolder(path, ctx, "parquet"),
+      compression: compression as "snappy" | "zstd" | "none",
+      targetFileRows: target_file_rows,
+    }),
+});
+
+/** CSV files. */
+export const csvSink = defineSink({
+  name: "csv",
+  summary: "CSV files with a header (RFC 4180 quoting, nulls empty, ISO-8601 times).",
+  options: { path: PATH },
+  create: ({ path }, ctx) => createCsvSink({ dir: sinkFolder(path, ctx, "csv") }),
+});
+
+/** JSON lines files. */
+export const jsonlSink = defineSink({
+  name: "jsonl",
+  summary: "JSON lines files, one object per row.",
+  options: { path: PATH },
+  create: ({ path }, ctx) => createJsonlSink({ dir: sinkFolder(path, ctx, "jsonl") }),
+});
+
+/** Rows on standard output. */
+export const stdoutSink = defineSink({
+  name: "stdout",
+  summary: "Rows on standard output as JSON lines or CSV, for piping and a quick look.",
+  options: {
+    format: {
+      type: "string",
+      default: "jsonl",
+      choices: ["jsonl", "csv"],
+      description: "jsonl, or csv (one table only)",
+    },
+  },
+  create: ({ format }) => createStdoutSink({ format: format as "jsonl" | "csv" }),
+});
+
+const MEMORY_STORES = new Map<string, MemoryStore>();
+
+/** The memory store of a name, shared by every memory sink of this process that names it. */
+export function namedMemoryStore(name: string): MemoryStore {
+  let store = MEMORY_STORES.get(name);
+  if (!store) MEMORY_STORES.set(name, store = new MemoryStore());
+  return store;
+}
+
+/** Tables in this process's memory, for tests and embedding. */
+export const memorySink = defineSink({
+  name: "memory",
+  summary: "Tables kept in this process's memory (for tests and embedding); resumable.",
+  options: {
+    store: {
+      type: "string",
+      default: "default",
+      description: "Name of the in-memory store; sinks naming the same store share it",
+    },
+  },
+  create: ({ store }) => createMemorySink({ store: namedMemoryStore(store) }),
+});
+
+/** Every built-in sink. */
+export const BUILTIN_SINKS: readonly AnySink[] = [
+  deltaSink,
+  parquetSink,
+  csvSink,
+  jsonlSink,
+  stdoutSink,
+  memorySink,
+];
