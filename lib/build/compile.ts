@@ -87,7 +87,7 @@ if (import.meta.main) {
     if (!status.success) {
       console.error(
         "deno compile failed. Where its runtime cannot be downloaded, set DENORT_BIN to a " +
-          "denort binary of the same Deno version (see README, \"The binary\").",
+          'denort binary of the same Deno version (see README, "The binary").',
       );
       Deno.exit(status.code || 1);
     }

@@ -70,8 +70,8 @@ export interface PlanOptions {
   tickIntervalMs: number;
   /** Start time of tables that start a new state in this run, ms. */
   startMs: number;
-  /** The sink that stores the tables (its `inspect` and `read` are used). */
-  sink: Sink;
+  /** The sink that stores a table (its `inspect` and `read` are used). */
+  sinkFor: (table: string) => Sink;
   /** Where the tables are, for messages (e.g. the output folder). */
   where: string;
 }
@@ -163,10 +163,19 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
   const byName = new Map(specs.map((s) => [s.name, s]));
   const configs = new Map(config.tables.map((t, i) => [t.name, { table: t, index: i }]));
   const runHere = new Set(options.tables ?? specs.map((s) => s.name));
-  const sink = options.sink;
-  if (!sink.inspect || !sink.read) {
-    throw new Error("This sink cannot be resumed (it does not read back what it wrote)");
-  }
+  const sinks = new Map<string, Sink>();
+  const sinkOf = (table: string): Required<Pick<Sink, "inspect" | "read">> => {
+    let sink = sinks.get(table);
+    if (!sink) sinks.set(table, sink = options.sinkFor(table));
+    if (!sink.inspect || !sink.read) {
+      throw new Error(
+        `The sink of table "${table}" cannot be resumed: it does not read back what it wrote, ` +
+          "so `run` could not continue the table exactly after a restart; give the table a " +
+          "resumable sink (delta, postgres, memory), or write it with `generate`",
+      );
+    }
+    return sink as Required<Pick<Sink, "inspect" | "read">>;
+  };
 
   // Pass 1: which tables take part, and how, from what is stored.
   const visits = new Map<string, Visit>();
@@ -174,7 +183,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     if (visits.has(name)) return;
     const { table } = configs.get(name)!;
     const fp = await tableFingerprint(config, table, options.seed, options.tickIntervalMs);
-    const stored = await sink.inspect!(name);
+    const stored = await sinkOf(name).inspect(name);
     const recorded = stored ? decodeState(name, stored.properties[STATE_PROPERTY]) : undefined;
     const ours = recorded?.fingerprint === fp ? recorded : undefined;
     let role: TableRole = "run";
@@ -228,7 +237,11 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
         );
       }
       const names = [...wanted].filter((c) => present.has(c));
-      const data = await sink.read!(spec.name, names, version === undefined ? {} : { version });
+      const data = await sinkOf(spec.name).read(
+        spec.name,
+        names,
+        version === undefined ? {} : { version },
+      );
       return new LoadedRows(spec.name, data, spec.primaryKey);
     };
 

@@ -188,13 +188,19 @@ export class StreamingServer {
     const startMs = options.startTime?.getTime() ??
       Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
     const sinkFor = options.sink ?? ((_table: string) => createDeltaSink({ dir: options.output! }));
-    const inspector = sinkFor(tables[0]);
+    // One sink per table reads back what is stored (never opened: inspect and read only).
+    const inspectors = new Map<string, Sink>();
+    const inspector = (table: string) => {
+      let sink = inspectors.get(table);
+      if (!sink) inspectors.set(table, sink = sinkFor(table));
+      return sink;
+    };
     const plans = await planTables(config, {
       tables,
       seed,
       tickIntervalMs,
       startMs,
-      sink: inspector,
+      sinkFor: inspector,
       where: options.output ?? "the sink",
     });
     const engine = new Engine(plans.map((p) => p.spec), {
@@ -227,7 +233,7 @@ export class StreamingServer {
           plan: parent,
           progress: progress.get(name)!,
           ...(parent.role === "follow"
-            ? { poll: () => this.#pollProgress(parent, inspector, progress.get(name)!) }
+            ? { poll: () => this.#pollProgress(parent, inspector(name), progress.get(name)!) }
             : {}),
         };
       });
@@ -248,7 +254,7 @@ export class StreamingServer {
             }], { mode: "append", signal: this.#controller.signal });
             return sink;
           },
-          inspect: () => inspector.inspect!(plan.name),
+          inspect: () => inspector(plan.name).inspect!(plan.name),
           clock: this.#clock,
           fastForward,
           stop,
