@@ -187,14 +187,19 @@ ${table("items", PK, `{column_name: o, data: 'foreign_key("orders", "id")'}`)}${
   assertEquals(tableOrder(config).map((t) => t.name), ["solo", "customers", "orders", "items"]);
 });
 
-Deno.test("an unknown name from python_import gets a hint about plugins", () => {
+Deno.test("a module from python_import is one error that points to plugins", () => {
   const { diagnostics } = parse(`config:
   python_import: [dateutil]
 tables:
 ${table("t", "{column_name: d, data: dateutil.easter.easter(2025)}")}`);
+  const error = only(diagnostics, "python-module");
   assertEquals(
-    only(diagnostics, "unknown-name").hint,
-    "`dateutil` is a Python module from `config.python_import`, which tablestream cannot run; write a column " +
-      "plugin instead (see plugins/).",
+    error.message,
+    "`dateutil` is a Python module from `config.python_import`, which tablestream cannot run",
   );
+  assertEquals(
+    error.hint,
+    "Write a column-function plugin (see docs/plugins.md) that computes this value.",
+  );
+  assertEquals(diagnostics.filter((d) => d.severity === "error").length, 1);
 });

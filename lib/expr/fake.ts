@@ -13,7 +13,7 @@ import type { Faker } from "@faker-js/faker";
 import type { CellRandom } from "../engine/rng.ts";
 import { strftime } from "./datetime_text.ts";
 import { dateArgument, timeArgument } from "./relative_time.ts";
-import { PyDate, pyStr, type StaticType, type Value } from "./values.ts";
+import { isDict, PyDate, pyStr, type StaticType, type Value } from "./values.ts";
 
 /** What a fake method may read besides its faker. */
 export interface FakeContext {
@@ -441,11 +441,7 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     returns: "any",
     call(_f, a, ctx) {
       const e = a.elements ?? ["a", "b", "c"];
-      const items = Array.isArray(e)
-        ? e
-        : typeof e === "object" && e !== null && !(e instanceof Date) && !(e instanceof PyDate)
-        ? Object.keys(e)
-        : null;
+      const items = Array.isArray(e) ? e : isDict(e) ? Object.keys(e) : null;
       if (!items || items.length === 0) {
         throw new TypeError("random_element needs a non-empty list");
       }

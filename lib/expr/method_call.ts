@@ -23,7 +23,7 @@ import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
-import { PyDate, type StaticType, type Value } from "./values.ts";
+import type { StaticType, Value } from "./values.ts";
 
 type Bound = (ctx: CellContext, self: Value) => Value;
 
@@ -211,7 +211,7 @@ export function compileAttribute(scope: Scope, attr: AttributeNode): Node {
     const self = recv(ctx);
     const kind = kindOf(self);
     for (const [k, spec] of getters) {
-      if (k === kind) return spec.get(self instanceof PyDate ? self.toDate() : self as Date);
+      if (k === kind) return spec.get(self);
     }
     throw new ExprRuntimeError(`A ${typeName(self)} value has no attribute \`${name}\``);
   };

@@ -237,7 +237,7 @@ Deno.test("diagnostics for calls carry spans and hints", () => {
   assertEquals(diagnose("'x'.uper()")[0].hint, "did you mean `.upper()`?");
   assertEquals(
     diagnose("random")[0].hint,
-    "Call one of its functions, e.g. `random.randint(1, 10)`.",
+    "Use one of its members, e.g. `random.randint(1, 10)`.",
   );
   assertEquals(diagnose("a(1)", ["a", "b"], "b")[0].message, "`a` is a column, not a function");
   assertEquals(diagnose("x + 1", ["x"], "x")[0].code, "self-reference");
@@ -248,7 +248,10 @@ Deno.test("unknown modules get one clear error, without follow-up errors", () =>
   assertEquals(diagnostics.map((d) => [d.code, d.message, d.span]), [
     ["unknown-name", "Unknown module `dateutil`", { start: 0, end: 8 }],
   ]);
-  assertStringIncludes(diagnostics[0].hint!, "Imports and custom Python modules are not supported");
+  assertStringIncludes(
+    diagnostics[0].hint!,
+    "write a column-function plugin (see docs/plugins.md)",
+  );
   const [typo] = diagnose("nmae.upper()", ["name", "x"], "x");
   assertEquals(typo.hint, "did you mean `name`?");
 });
