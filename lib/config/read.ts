@@ -881,8 +881,8 @@ class Reader {
     let data: Value | undefined;
     // With name inference on, a column without `data:` is inferred, as in tablefaker.
     const inferred = this.#inferAttrs && !fields.has("data");
-    if (!fields.has("data") && !inferred) {
-      if (!this.#typoOf(map, "data", COLUMN_KEYS)) {
+    if (!fields.has("data")) {
+      if (!inferred && !this.#typoOf(map, "data", COLUMN_KEYS)) {
         this.#report(path, "missing-field", `${capitalise(label)} has no \`data\``, {
           hint: "Add `data: <expression>`, e.g. `data: fake.name()` or `data: row_id`.",
         });

@@ -485,7 +485,7 @@ class Compiler implements Scope {
       );
     }
     const type = hintType(operand);
-    if (type !== "any" && !isNumeric(type)) {
+    if (type !== "any" && !isNumeric(type) && type !== "timedelta") {
       this.error(
         "bad-operand",
         `Cannot apply unary \`${expr.op}\` to a ${type}`,
@@ -795,6 +795,17 @@ class Compiler implements Scope {
     callee: AttributeNode,
   ): Node {
     const name = callee.name;
+    const constants = isModule(prefix) ? MODULE_CONSTANTS[prefix] : undefined;
+    if (constants && Object.hasOwn(constants, name)) {
+      compileArguments(this, call.args);
+      this.error(
+        "bad-expression",
+        `\`${prefix}.${name}\` is a value, not a function`,
+        callee.span,
+        `Write \`${prefix}.${name}\` without (...).`,
+      );
+      return brokenNode(call.span);
+    }
     if (!Object.hasOwn(table, name)) {
       compileArguments(this, call.args);
       const suggestion = closestString(name, Object.keys(table));

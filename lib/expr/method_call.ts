@@ -7,7 +7,14 @@
  * @module
  */
 import type { AttributeNode, CallNode } from "./ast.ts";
-import { brokenNode, constantNode, hintType, joinTypes, type Node } from "./compiled_node.ts";
+import {
+  brokenNode,
+  constantNode,
+  hintType,
+  joinTypes,
+  type Node,
+  UNKNOWN_ENV,
+} from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
 import { formatString } from "./format.ts";
 import {
@@ -117,7 +124,12 @@ function foldConstant(
       self,
       ...entry.args.map((a) => a.constant!.value),
     );
-    return constantNode(value, call.span);
+    // The declared type, not the value's: `td.total_seconds()` of 7200.0 is a float.
+    const returns = entry.spec.returns;
+    const declared = typeof returns === "string"
+      ? returns
+      : returns([receiver, ...entry.args], UNKNOWN_ENV);
+    return constantNode(value, call.span, declared === "any" ? undefined : declared);
   } catch (error) {
     scope.error("bad-value", `\`.${name}()\` fails: ${(error as Error).message}`, call.span);
     return brokenNode(call.span);
