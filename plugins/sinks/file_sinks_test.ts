@@ -7,10 +7,19 @@ import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
 import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
-import { partFiles, readCsv, readJsonl, readParquetDir } from "../../tests/_read.ts";
+import {
+  partFiles,
+  readCsv,
+  readJsonArray,
+  readJsonl,
+  readParquetDir,
+  readSqlFiles,
+} from "../../tests/_read.ts";
 import { createCsvSink } from "./csv.ts";
+import { createJsonSink } from "./json.ts";
 import { createJsonlSink } from "./jsonl.ts";
 import { createParquetSink } from "./parquet.ts";
+import { createSqlSink } from "./sql.ts";
 
 interface FileSinkCase {
   name: string;
@@ -53,6 +62,27 @@ const CASES: FileSinkCase[] = [
         ids.push(...(await readJsonl(`${tableDir}/${name}`)).map((row) => String(row.id)));
       }
       return ids;
+    },
+  },
+  {
+    name: "json",
+    extension: ".json",
+    create: (dir) => createJsonSink({ dir }),
+    async ids(tableDir) {
+      const ids: string[] = [];
+      for (const name of await partFiles(tableDir, ".json")) {
+        ids.push(...(await readJsonArray(`${tableDir}/${name}`)).map((row) => String(row.id)));
+      }
+      return ids;
+    },
+  },
+  {
+    name: "sql",
+    extension: ".sql",
+    create: (dir) => createSqlSink({ dir }),
+    async ids(tableDir) {
+      const files = (await partFiles(tableDir, ".sql")).map((name) => `${tableDir}/${name}`);
+      return (await readSqlFiles(files, "users", SAMPLE_SCHEMA)).map((row) => String(row.id));
     },
   },
 ];
