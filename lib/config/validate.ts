@@ -186,7 +186,20 @@ class Validator {
       );
       return;
     }
-    column.inferred = `copy_from_fk("${match.fkColumn}", "${match.parent}", "${match.attr}")`;
+    const inferred = `copy_from_fk("${match.fkColumn}", "${match.parent}", "${match.attr}")`;
+    if (!match.parentHasColumn) {
+      const parent = this.#byName.get(match.parent);
+      this.#at(
+        column,
+        0,
+        "bad-auto",
+        `\`${column.name}\` is inferred as \`${inferred}\`, but table \`${match.parent}\` has no column ` +
+          `\`${match.attr}\``,
+        { hint: parent ? columnList(parent) : undefined },
+      );
+      return;
+    }
+    column.inferred = inferred;
     this.#compileColumn(column, column.inferred, options);
   }
 
@@ -315,7 +328,12 @@ class Validator {
         offset,
         "bad-copy-from-fk",
         `\`copy_from_fk()\` follows \`${fkColumn}\`, which is not a foreign key of table \`${table.name}\``,
-        { hint: `Make \`${fkColumn}\` a foreign key to \`${parentName}\`: \`data: ${expected}\`.` },
+        {
+          hint:
+            "tablestream copies from the parent row that a `foreign_key(...)` column picked; it does " +
+            `not look rows up by a key computed otherwise. Make \`${fkColumn}\` \`data: ${expected}\`, or ` +
+            "compute the copied value the way the parent does (see docs/tablefaker.md).",
+        },
       );
       return;
     }

@@ -109,7 +109,9 @@ Deno.test("copy_from_fk must follow a foreign_key column to the same parent", ()
       [
         "bad-copy-from-fk",
         "tables[2].columns[4].data",
-        'Make `plain` a foreign key to `customers`: `data: foreign_key("customers", "id")`.',
+        "tablestream copies from the parent row that a `foreign_key(...)` column picked; it does not " +
+        'look rows up by a key computed otherwise. Make `plain` `data: foreign_key("customers", "id")`, ' +
+        "or compute the copied value the way the parent does (see docs/tablefaker.md).",
       ],
       [
         "bad-copy-from-fk",
@@ -253,14 +255,15 @@ Deno.test("data: auto that cannot be inferred is an error at the column; empty d
       "{column_name: note, data: }",
     )
   }`);
-  assertEquals(summary(diagnostics), ["bad-auto@13:44", "unknown-column@14:45"]);
+  assertEquals(summary(diagnostics), ["bad-auto@13:44", "bad-auto@14:45"]);
   assertEquals(
     diagnostics[0].message,
     "Cannot infer `shipping_city`: no `<prefix>_id` foreign-key column of table `orders` matches its name",
   );
   assertEquals(
     diagnostics[1].message,
-    "`copy_from_fk()` names column `phone`, which is not a column of table `customers`",
+    '`customer_phone` is inferred as `copy_from_fk("customer_id", "customers", "phone")`, ' +
+      "but table `customers` has no column `phone`",
   );
   const off = parse(`tables:\n${table("t", PK, "{column_name: x_y, data: auto}")}`);
   assertEquals(

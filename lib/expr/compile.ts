@@ -34,7 +34,7 @@ import {
   type Node,
 } from "./compiled_node.ts";
 import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
-import { describePosition, didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
+import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { convertAndFormat, parseSpec } from "./format.ts";
 import {
@@ -151,6 +151,8 @@ class Compiler implements Scope {
   readonly #columns: Set<string>;
   /** Names written as `name.member`: if unknown, they were meant as modules. */
   readonly #receivers = new Set<NameNode>();
+  /** Names of refused imports, reported there: their uses add no errors. */
+  #failedImports = new Set<string>();
 
   constructor(source: string, options: CompileOptions) {
     this.source = source;
@@ -182,7 +184,8 @@ class Compiler implements Scope {
   compileProgram(program: Program): Node {
     const [first] = program.body;
     if (program.body.length === 1 && first.kind === "expression") return this.compile(first.expr);
-    const aliases = collectImports(program.body, this.options, this.error.bind(this));
+    const { aliases, failed } = collectImports(program.body, this.options, this.error.bind(this));
+    this.#failedImports = failed;
     const body = substituteStatements(program.body, aliases);
     const assigned = assignedNames(body);
     for (const [name, span] of assigned) {
@@ -259,6 +262,7 @@ class Compiler implements Scope {
   #name(node: NameNode): Node {
     const name = node.name;
     if (this.#isLocal(name)) return this.#local(node);
+    if (this.#failedImports.has(name)) return brokenNode(node.span);
     if (name === "row_id") {
       this.usesRowId = true;
       return { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
@@ -312,9 +316,7 @@ class Compiler implements Scope {
       "unbound-local",
       `\`${node.name}\` is read before it is assigned`,
       node.span,
-      `It is a local name of this block, assigned at ${
-        describePosition(this.source, assigned.start)
-      }` +
+      `It is a local name of this block, assigned by \`${lineAt(this.source, assigned.start)}\`` +
         (column
           ? `, so it hides column \`${node.name}\` in the whole block; give the local another name.`
           : "; assign it before this line."),
@@ -718,6 +720,9 @@ class Compiler implements Scope {
       return brokenNode(call.span);
     }
     const root = this.#rootName(callee);
+    if (root && this.#failedImports.has(root.name) && !this.#isLocal(root.name)) {
+      return brokenNode(call.span); // the import was reported
+    }
     if (root && this.#isPythonModule(root.name)) {
       // `my_module.f(get_table, ...)`: one error; its arguments only make sense to Python.
       this.#pythonModule(root);
@@ -887,6 +892,13 @@ const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "%": modulo,
   "**": power,
 };
+
+/** The source line around `offset`, trimmed: the statement a message points to. */
+function lineAt(source: string, offset: number): string {
+  const start = source.lastIndexOf("\n", offset - 1) + 1;
+  const end = source.indexOf("\n", offset);
+  return source.slice(start, end < 0 ? source.length : end).trim();
+}
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);

@@ -38,17 +38,31 @@ function* importsOf(body: readonly Statement[]): Generator<ImportStatement> {
   }
 }
 
-/** Checks the block's imports and returns the names they bind to something other than themselves. */
+/** What a block's imports bind. */
+export interface Imports {
+  /** Names bound to something other than themselves. */
+  aliases: Map<string, (span: Span) => Expr>;
+  /** Names an import that was refused would have bound: their uses are not reported again. */
+  failed: Set<string>;
+}
+
+/** Checks the block's imports and returns what they bind. */
 export function collectImports(
   body: readonly Statement[],
   options: CompileOptions,
   report: ImportReport,
-): Map<string, (span: Span) => Expr> {
+): Imports {
   const aliases = new Map<string, (span: Span) => Expr>();
+  const failed = new Set<string>();
   for (const statement of importsOf(body)) {
     const { module, moduleSpan } = statement;
     if (!(IMPORTABLE_MODULES as readonly string[]).includes(module)) {
       reportModule(module, moduleSpan, options, report);
+      if (statement.names) {
+        for (const imported of statement.names) failed.add(imported.alias ?? imported.name);
+      } else {
+        failed.add(statement.alias ?? module.split(".")[0]);
+      }
       continue;
     }
     if (!statement.names) {
@@ -70,9 +84,11 @@ export function collectImports(
             ? 'Use a datetime and `.strftime("%H:%M")`, or a string such as "09:30".'
             : "Use `timezone.utc` or `timezone(timedelta(hours=2))` for a time zone.",
         );
+        failed.add(imported.alias ?? imported.name);
         continue;
       }
       if (!target) {
+        failed.add(imported.alias ?? imported.name);
         const suggestion = closestString(imported.name, importableMembers(module));
         report(
           "unknown-name",
@@ -99,7 +115,7 @@ export function collectImports(
       }));
     }
   }
-  return aliases;
+  return { aliases, failed };
 }
 
 function reportModule(
