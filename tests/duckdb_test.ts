@@ -238,7 +238,9 @@ Deno.test("DuckDB reads zstd files and partitioned tables' files", async () => {
 Deno.test("DuckDB checks the bundled example's Delta tables and Parquet files", async () => {
   await withTempDir(async (dir) => {
     const config = "examples/streaming_config.yaml";
-    const delta = await cli("generate", "--config", config, "--output", `${dir}/delta`);
+    // One reference time for both runs: else a second boundary between them changes `now`.
+    const time = ["--reference-time", "2026-01-01T00:00:00Z"];
+    const delta = await cli("generate", "--config", config, "--output", `${dir}/delta`, ...time);
     assertEquals(delta.code, 0, delta.stderr);
     const parquet = await cli(
       "generate",
@@ -248,6 +250,7 @@ Deno.test("DuckDB checks the bundled example's Delta tables and Parquet files", 
       `${dir}/parquet`,
       "--format",
       "parquet",
+      ...time,
     );
     assertEquals(parquet.code, 0, parquet.stderr);
     await withDuckDb(async (db) => {
