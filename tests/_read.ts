@@ -116,6 +116,17 @@ export async function readJsonl(path: string): Promise<Record<string, unknown>[]
   });
 }
 
+/** An Arrow table's rows as plain objects, 64-bit integers as numbers. */
+export function plainRows(table: arrow.Table): Record<string, unknown>[] {
+  return table.toArray().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row.toJSON())) {
+      out[k] = typeof v === "bigint" ? Number(v) : v;
+    }
+    return out;
+  });
+}
+
 /** Reads a JSON file holding one array of records. */
 export async function readJsonArray(path: string): Promise<Record<string, unknown>[]> {
   const parsed = JSON.parse(await Deno.readTextFile(path));

@@ -1,11 +1,11 @@
 /** End-to-end CLI tests: real configs in, real files out, read back and compared. */
-import type * as arrow from "apache-arrow";
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { readSnapshot } from "../lib/delta/log_reader.ts";
 import {
   partFiles,
+  plainRows,
   readCsv,
   readJsonArray,
   readJsonl,
@@ -51,15 +51,7 @@ tables:
         data: datetime.now()
 `;
 
-function plain(table: arrow.Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON())) {
-      out[k] = typeof v === "bigint" ? Number(v) : v;
-    }
-    return out;
-  });
-}
+const plain = plainRows;
 
 Deno.test("generate writes Delta tables that read back with integrity and types", async () => {
   await withTempDir(async (dir) => {

@@ -9,7 +9,7 @@
 import type * as arrow from "apache-arrow";
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir } from "./_cli.ts";
-import { partFiles, readCsv, readOutputTable } from "./_read.ts";
+import { partFiles, plainRows, readCsv, readOutputTable } from "./_read.ts";
 import { parse as parseYaml } from "yaml";
 import { type ColumnConfig, loadConfig, type TableConfig } from "../lib/config/mod.ts";
 
@@ -74,16 +74,7 @@ for (const name of Object.keys(FAILING)) {
   });
 }
 
-/** A table's rows as plain objects, 64-bit ints as numbers. */
-function rowsOf(table: arrow.Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON())) {
-      out[k] = typeof v === "bigint" ? Number(v) : v;
-    }
-    return out;
-  });
-}
+const rowsOf = plainRows;
 
 /** The Arrow type a pandas `type:` gives a column. */
 const PANDAS_TYPES: Record<string, string> = {

@@ -350,6 +350,34 @@ function elementsOf(a: Args, random: CellRandom, unique: boolean): Value[] {
   );
 }
 
+/**
+ * `past_date`, `future_date`, `past_datetime`, `future_datetime`: a moment between now and
+ * `start_date` (past, default 30 days ago) or `end_date` (future, default in 30 days), not
+ * today (dates) or within a second of now (datetimes), as Python Faker's.
+ */
+function nearby(asDate: boolean, future: boolean): FakeMethod {
+  const param = future ? "end_date" : "start_date";
+  const fallback = future ? "+30d" : "-30d";
+  return {
+    params: [param, "tzinfo"],
+    returns: asDate ? "date" : "datetime",
+    call(_f, a, ctx) {
+      const far = a[param] ?? fallback;
+      if (asDate) {
+        const today = todayDays(ctx.now), other = dateArgument(far, ctx.now, param);
+        return future
+          ? dateBetween(today + 1, other, ctx.random)
+          : dateBetween(other, today - 1, ctx.random);
+      }
+      const now = ctx.now.getTime(), other = timeArgument(far, ctx.now, param);
+      const moment = future
+        ? timeBetween(now + 1000, other, ctx.random)
+        : timeBetween(other, now - 1000, ctx.random);
+      return inZone(moment, a.tzinfo);
+    },
+  };
+}
+
 /** A moment between the Unix epoch and `end_datetime` (default now), as Python Faker's. */
 function sinceEpoch(a: Args, ctx: FakeContext): Date {
   return timeBetween(0, timeArgument(a.end_datetime ?? "now", ctx.now, "end_datetime"), ctx.random);
@@ -739,46 +767,10 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
       return dateBetween(earliest, latest, ctx.random);
     },
   },
-  past_date: {
-    params: ["start_date", "tzinfo"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        dateArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
-        todayDays(ctx.now) - 1,
-        ctx.random,
-      ),
-  },
-  future_date: {
-    params: ["end_date", "tzinfo"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        todayDays(ctx.now) + 1,
-        dateArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
-  past_datetime: {
-    params: ["start_date", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        timeArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
-        ctx.now.getTime() - 1000,
-        ctx.random,
-      ),
-  },
-  future_datetime: {
-    params: ["end_date", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        ctx.now.getTime() + 1000,
-        timeArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
+  past_date: nearby(true, false),
+  future_date: nearby(true, true),
+  past_datetime: nearby(false, false),
+  future_datetime: nearby(false, true),
   date_this_year: thisPeriod("year", true),
   date_this_month: thisPeriod("month", true),
   date_this_decade: thisPeriod("decade", true),

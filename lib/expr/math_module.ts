@@ -33,30 +33,27 @@ function checked(fn: string, result: number, args: readonly number[]): number {
   return result;
 }
 
-/** A float function of one argument. */
-function unary(summary: string, op: (x: number) => number): (name: string) => FunctionSpec {
+/**
+ * A function of one number: a float (with Python's domain errors), or for `floor`, `ceil` and
+ * `trunc` an int, as in Python 3.
+ */
+function ofNumber(
+  summary: string,
+  op: (x: number) => number,
+  returns: "float" | "int" = "float",
+): (name: string) => FunctionSpec {
   return (name) => ({
     summary,
     params: ["x"],
     pure: true,
-    returns: "float",
-    impl: (_: CellContext, x: Value) => checked(name, op(real(name, x)), [real(name, x)]),
-  });
-}
-
-/** `floor`/`ceil`/`trunc`: ints, as in Python 3. */
-function toInt(summary: string, op: (x: number) => number): (name: string) => FunctionSpec {
-  return (name) => ({
-    summary,
-    params: ["x"],
-    pure: true,
-    returns: "int",
+    returns,
     impl(_: CellContext, x: Value) {
       const n = real(name, x);
+      if (returns === "float") return checked(name, op(n), [n]);
       if (!Number.isFinite(n)) {
         throw new ExprRuntimeError(`math.${name}() cannot convert ${n} to an int`);
       }
-      return op(n) + 0;
+      return op(n) + 0; // + 0 turns -0 into 0
     },
   });
 }
@@ -83,23 +80,23 @@ function comb(n: number, k: number): number {
 }
 
 const FLOAT_FUNCTIONS: Record<string, (name: string) => FunctionSpec> = {
-  sqrt: unary("The square root.", Math.sqrt),
-  exp: unary("e raised to `x`.", Math.exp),
-  log10: unary("The base-10 logarithm.", Math.log10),
-  log2: unary("The base-2 logarithm.", Math.log2),
-  log1p: unary("`log(1 + x)`, accurate near 0.", Math.log1p),
-  fabs: unary("The absolute value, as a float.", Math.abs),
-  sin: unary("The sine of `x` radians.", Math.sin),
-  cos: unary("The cosine of `x` radians.", Math.cos),
-  tan: unary("The tangent of `x` radians.", Math.tan),
-  asin: unary("The arc sine, in radians.", Math.asin),
-  acos: unary("The arc cosine, in radians.", Math.acos),
-  atan: unary("The arc tangent, in radians.", Math.atan),
-  degrees: unary("Radians to degrees.", (x) => (x * 180) / Math.PI),
-  radians: unary("Degrees to radians.", (x) => (x * Math.PI) / 180),
-  floor: toInt("The largest int not above `x`.", Math.floor),
-  ceil: toInt("The smallest int not below `x`.", Math.ceil),
-  trunc: toInt("`x` without its fraction, toward zero.", Math.trunc),
+  sqrt: ofNumber("The square root.", Math.sqrt),
+  exp: ofNumber("e raised to `x`.", Math.exp),
+  log10: ofNumber("The base-10 logarithm.", Math.log10),
+  log2: ofNumber("The base-2 logarithm.", Math.log2),
+  log1p: ofNumber("`log(1 + x)`, accurate near 0.", Math.log1p),
+  fabs: ofNumber("The absolute value, as a float.", Math.abs),
+  sin: ofNumber("The sine of `x` radians.", Math.sin),
+  cos: ofNumber("The cosine of `x` radians.", Math.cos),
+  tan: ofNumber("The tangent of `x` radians.", Math.tan),
+  asin: ofNumber("The arc sine, in radians.", Math.asin),
+  acos: ofNumber("The arc cosine, in radians.", Math.acos),
+  atan: ofNumber("The arc tangent, in radians.", Math.atan),
+  degrees: ofNumber("Radians to degrees.", (x) => (x * 180) / Math.PI),
+  radians: ofNumber("Degrees to radians.", (x) => (x * Math.PI) / 180),
+  floor: ofNumber("The largest int not above `x`.", Math.floor, "int"),
+  ceil: ofNumber("The smallest int not below `x`.", Math.ceil, "int"),
+  trunc: ofNumber("`x` without its fraction, toward zero.", Math.trunc, "int"),
 };
 
 /** `math.<name>(...)`. */

@@ -29,6 +29,19 @@ interface FileSinkCase {
   ids(tableDir: string): Promise<string[]>;
 }
 
+/** The ids of the records of every file of a table folder, in file order. */
+async function idsOf(
+  tableDir: string,
+  extension: string,
+  read: (path: string) => Promise<Record<string, unknown>[]>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of await partFiles(tableDir, extension)) {
+    ids.push(...(await read(`${tableDir}/${name}`)).map((row) => String(row.id)));
+  }
+  return ids;
+}
+
 const CASES: FileSinkCase[] = [
   {
     name: "parquet",
@@ -56,25 +69,13 @@ const CASES: FileSinkCase[] = [
     name: "jsonl",
     extension: ".jsonl",
     create: (dir) => createJsonlSink({ dir }),
-    async ids(tableDir) {
-      const ids: string[] = [];
-      for (const name of await partFiles(tableDir, ".jsonl")) {
-        ids.push(...(await readJsonl(`${tableDir}/${name}`)).map((row) => String(row.id)));
-      }
-      return ids;
-    },
+    ids: (tableDir) => idsOf(tableDir, ".jsonl", readJsonl),
   },
   {
     name: "json",
     extension: ".json",
     create: (dir) => createJsonSink({ dir }),
-    async ids(tableDir) {
-      const ids: string[] = [];
-      for (const name of await partFiles(tableDir, ".json")) {
-        ids.push(...(await readJsonArray(`${tableDir}/${name}`)).map((row) => String(row.id)));
-      }
-      return ids;
-    },
+    ids: (tableDir) => idsOf(tableDir, ".json", readJsonArray),
   },
   {
     name: "sql",

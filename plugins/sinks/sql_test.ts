@@ -13,18 +13,9 @@ Deno.test("sql sink writes INSERT statements a database runs back to the same va
   await sink.close();
   const rows = await readSqlFiles([`${dir}/users/part-00000.sql`], "users", SAMPLE_SCHEMA);
   assertEquals(rows.length, 6);
-  assertEquals(rows[0], {
-    id: 0n,
-    tiny: null,
-    small: null,
-    n: null,
-    ratio: null,
-    score: null,
-    name: null,
-    active: null,
-    day: null,
-    at: null,
-  });
+  // Every fifth sample row is null but for its id.
+  const nulls = Object.fromEntries(SAMPLE_SCHEMA.fields.map((f) => [f.name, null]));
+  assertEquals(rows[0], { ...nulls, id: 0n });
   assertEquals(rows[2], {
     id: 2n,
     tiny: -98,
