@@ -95,3 +95,14 @@ Deno.test("time zones: aware datetimes print, compare and convert as in Python",
   assertThrows(() => run("timezone(timedelta(hours=24))"), Error, "strictly between");
   assertThrows(() => run("datetime.now(5)"), Error, "must be a time zone");
 });
+
+Deno.test("the datetime module's names work after `import datetime`, as written in configs", () => {
+  const cases: [string, string][] = [
+    ["datetime.datetime.now(datetime.timezone.utc).isoformat()", "2026-03-01T12:34:56+00:00"],
+    ["datetime.datetime.now(datetime.UTC).tzname()", "UTC"],
+    ["datetime.date.today() + datetime.timedelta(days=1)", "2026-03-02"],
+    ["datetime.datetime.strptime('2024-01-02', '%Y-%m-%d').year", "2024"],
+    ["datetime.MAXYEAR", "9999"],
+  ];
+  for (const [source, expected] of cases) assertEquals(show(source), expected, source);
+});
