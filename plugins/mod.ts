@@ -7,14 +7,19 @@ import type { Plugin, Sink } from "../lib/plugin/types.ts";
 import { BUILTIN_COLUMN_FUNCTIONS } from "./columns/mod.ts";
 import { BUILTIN_DISTRIBUTIONS } from "./distributions/mod.ts";
 import { BUILTIN_SINKS } from "./sinks/mod.ts";
+import type { FileLayout } from "./sinks/_file_layout.ts";
 import { createCsvSink } from "./sinks/csv.ts";
+import { createJsonSink } from "./sinks/json.ts";
 import { createJsonlSink } from "./sinks/jsonl.ts";
 import { createParquetSink } from "./sinks/parquet.ts";
 import { createDeltaSink } from "./sinks/delta.ts";
+import { createSqlSink } from "./sinks/sql.ts";
 
-export { createCsvSink, createDeltaSink, createJsonlSink, createParquetSink };
+export { createCsvSink, createDeltaSink, createJsonlSink, createJsonSink, createParquetSink };
+export { createSqlSink };
 export { createStdoutSink } from "./sinks/stdout.ts";
 export { createMemorySink, MemoryStore } from "./sinks/memory.ts";
+export { type ExportOptions, type FileLayout, fileLayout } from "./sinks/_file_layout.ts";
 
 /** Every built-in plugin: distributions, column functions, sinks. */
 export const BUILTIN_PLUGINS: readonly Plugin[] = [
@@ -26,21 +31,39 @@ export const BUILTIN_PLUGINS: readonly Plugin[] = [
 export { BUILTIN_COLUMN_FUNCTIONS, BUILTIN_DISTRIBUTIONS, BUILTIN_SINKS };
 
 /** Output formats `generate --format` writes; the first is the default. */
-export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl"] as const;
+export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl", "json", "sql"] as const;
 
 /** One of {@link FILE_FORMATS}. */
 export type FileFormat = typeof FILE_FORMATS[number];
 
+/** Options of {@link createFileSink}. */
+export interface FileSinkOptions {
+  /**
+   * Rows per file and file names by table (tablefaker's `export_file_*`), for the plain file
+   * formats; a Delta table sizes its own files.
+   */
+  layouts?: Readonly<Record<string, FileLayout>>;
+}
+
 /** A sink writing one folder (a Delta table, or files) per table under `dir`. */
-export function createFileSink(format: FileFormat, dir: string): Sink {
+export function createFileSink(
+  format: FileFormat,
+  dir: string,
+  options: FileSinkOptions = {},
+): Sink {
+  const layouts = options.layouts;
   switch (format) {
     case "delta":
       return createDeltaSink({ dir });
     case "parquet":
-      return createParquetSink({ dir });
+      return createParquetSink({ dir, layouts });
     case "csv":
-      return createCsvSink({ dir });
+      return createCsvSink({ dir, layouts });
     case "jsonl":
-      return createJsonlSink({ dir });
+      return createJsonlSink({ dir, layouts });
+    case "json":
+      return createJsonSink({ dir, layouts });
+    case "sql":
+      return createSqlSink({ dir, layouts });
   }
 }

@@ -38,7 +38,8 @@ export async function readParquetDir(dir: string): Promise<arrow.Table> {
 
 /**
  * The visible files of a folder with the given extension (`".parquet"`), sorted by part
- * number, then by name. Hidden files, such as temporary `.tmp-` files, are left out.
+ * number (`part-00001...`, or the `_2` of a named file `list_2.csv`), then by name. Hidden
+ * files, such as temporary `.tmp-` files, are left out.
  */
 export async function partFiles(dir: string, extension: string): Promise<string[]> {
   const names: string[] = [];
@@ -47,7 +48,8 @@ export async function partFiles(dir: string, extension: string): Promise<string[
       names.push(entry.name);
     }
   }
-  const part = (name: string) => Number(/^part-(\d+)/.exec(name)?.[1] ?? Infinity);
+  const part = (name: string) =>
+    Number(/^part-(\d+)/.exec(name)?.[1] ?? /_(\d+)\.[^.]+$/.exec(name)?.[1] ?? Infinity);
   return names.sort((a, b) => part(a) - part(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -112,6 +114,74 @@ export async function readJsonl(path: string): Promise<Record<string, unknown>[]
       throw new Error(`Line ${i + 1} of "${path}" is not JSON: ${line}`, { cause: error });
     }
   });
+}
+
+/** An Arrow table's rows as plain objects, 64-bit integers as numbers. */
+export function plainRows(table: arrow.Table): Record<string, unknown>[] {
+  return table.toArray().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row.toJSON())) {
+      out[k] = typeof v === "bigint" ? Number(v) : v;
+    }
+    return out;
+  });
+}
+
+/** Reads a JSON file holding one array of records. */
+export async function readJsonArray(path: string): Promise<Record<string, unknown>[]> {
+  const parsed = JSON.parse(await Deno.readTextFile(path));
+  if (!Array.isArray(parsed)) throw new Error(`"${path}" does not hold a JSON array`);
+  return parsed;
+}
+
+/** The DuckDB column type for an Arrow type the engine produces. */
+function duckType(type: arrow.DataType): string {
+  if (arrow.DataType.isInt(type)) {
+    return { 8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT" }[type.bitWidth]!;
+  }
+  if (arrow.DataType.isFloat(type)) {
+    return type.precision === arrow.Precision.SINGLE ? "REAL" : "DOUBLE";
+  }
+  if (arrow.DataType.isDecimal(type)) return `DECIMAL(${type.precision},${type.scale})`;
+  if (arrow.DataType.isBool(type)) return "BOOLEAN";
+  if (arrow.DataType.isDate(type)) return "DATE";
+  if (arrow.DataType.isTimestamp(type)) return "TIMESTAMP";
+  return "VARCHAR";
+}
+
+/**
+ * Runs SQL files of INSERT statements in DuckDB, into a table `name` created from `schema`,
+ * and reads the rows back in insertion order (dates and timestamps as ISO text).
+ */
+export async function readSqlFiles(
+  paths: readonly string[],
+  name: string,
+  schema: arrow.Schema,
+): Promise<Record<string, unknown>[]> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const db = await instance.connect();
+  const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+  try {
+    const columns = schema.fields.map((f) => `${quote(f.name)} ${duckType(f.type)}`);
+    await db.run(`CREATE TABLE ${quote(name)} (${columns.join(", ")})`);
+    for (const path of paths) {
+      const text = await Deno.readTextFile(path);
+      if (text.trim() !== "") await db.run(text);
+    }
+    const select = schema.fields.map((f) =>
+      arrow.DataType.isDate(f.type) || arrow.DataType.isTimestamp(f.type)
+        ? `CAST(${quote(f.name)} AS VARCHAR) AS ${quote(f.name)}`
+        : quote(f.name)
+    );
+    const reader = await db.runAndReadAll(
+      `SELECT ${select.join(", ")} FROM ${quote(name)} ORDER BY rowid`,
+    );
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 }
 
 /** A leaf column as the Parquet footer describes it, independent of any Arrow schema hint. */

@@ -1,10 +1,18 @@
 /** End-to-end CLI tests: real configs in, real files out, read back and compared. */
-import type * as arrow from "apache-arrow";
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { readSnapshot } from "../lib/delta/log_reader.ts";
-import { partFiles, readCsv, readJsonl, readOutputTable, readParquetDir } from "./_read.ts";
+import {
+  partFiles,
+  plainRows,
+  readCsv,
+  readJsonArray,
+  readJsonl,
+  readOutputTable,
+  readParquetDir,
+  readSqlFiles,
+} from "./_read.ts";
 
 const SHOP = `
 version: 1
@@ -43,15 +51,7 @@ tables:
         data: datetime.now()
 `;
 
-function plain(table: arrow.Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON())) {
-      out[k] = typeof v === "bigint" ? Number(v) : v;
-    }
-    return out;
-  });
-}
+const plain = plainRows;
 
 Deno.test("generate writes Delta tables that read back with integrity and types", async () => {
   await withTempDir(async (dir) => {
@@ -127,6 +127,40 @@ Deno.test("generate writes CSV and JSON lines with the same values", async () =>
       assertEquals(json[i].qty, p.qty);
       assertEquals(json[i].at, "2026-02-01T00:00:00.000000Z");
     }
+  });
+});
+
+Deno.test("generate --format json and sql write what JSON and a database read back", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHOP);
+    for (const format of ["parquet", "json", "sql"]) {
+      const r = await cli("generate", "-c", config, "-o", `${dir}/${format}`, "-f", format);
+      assertEquals(r.code, 0, r.stderr);
+      assertStringIncludes(r.stdout, `(${format})`);
+    }
+    const parquet = await readParquetDir(`${dir}/parquet/orders`);
+    const expected = plain(parquet);
+    const [jsonFile] = await partFiles(`${dir}/json/orders`, ".json");
+    const json = await readJsonArray(`${dir}/json/orders/${jsonFile}`);
+    const sqlFiles = (await partFiles(`${dir}/sql/orders`, ".sql")).map((f) =>
+      `${dir}/sql/orders/${f}`
+    );
+    const sql = await readSqlFiles(sqlFiles, "orders", parquet.schema);
+    assertEquals(json.length, 700);
+    assertEquals(sql.length, 700);
+    for (let i = 0; i < 700; i++) {
+      const p = expected[i];
+      for (const key of ["order_id", "customer_id", "email", "qty", "price"]) {
+        assertEquals(json[i][key], p[key], `json ${key}`);
+        const value = sql[i][key];
+        assertEquals(typeof value === "bigint" ? Number(value) : value, p[key], `sql ${key}`);
+      }
+      assertEquals(json[i].at, "2026-02-01T00:00:00.000000Z");
+      assertEquals(sql[i].at, "2026-02-01 00:00:00");
+    }
+    const bad = await cli("generate", "-c", config, "-o", `${dir}/x`, "-f", "xml");
+    assertEquals(bad.code, 2);
+    assertStringIncludes(bad.stderr, "delta, parquet, csv, jsonl, json, sql");
   });
 });
 

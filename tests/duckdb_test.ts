@@ -238,7 +238,9 @@ Deno.test("DuckDB reads zstd files and partitioned tables' files", async () => {
 Deno.test("DuckDB checks the bundled example's Delta tables and Parquet files", async () => {
   await withTempDir(async (dir) => {
     const config = "examples/streaming_config.yaml";
-    const delta = await cli("generate", "--config", config, "--output", `${dir}/delta`);
+    // One reference time for both runs: else a second boundary between them changes `now`.
+    const time = ["--reference-time", "2026-01-01T00:00:00Z"];
+    const delta = await cli("generate", "--config", config, "--output", `${dir}/delta`, ...time);
     assertEquals(delta.code, 0, delta.stderr);
     const parquet = await cli(
       "generate",
@@ -248,6 +250,7 @@ Deno.test("DuckDB checks the bundled example's Delta tables and Parquet files", 
       `${dir}/parquet`,
       "--format",
       "parquet",
+      ...time,
     );
     assertEquals(parquet.code, 0, parquet.stderr);
     await withDuckDb(async (db) => {
@@ -313,6 +316,68 @@ Deno.test("DuckDB reads our checkpoint: one add row per active file", async () =
          ORDER BY s NULLS LAST`,
       );
       assertEquals(meta.s, snapshot.metadata.schemaString);
+    });
+  });
+});
+
+const TABLEFAKER_TYPES = `
+config:
+  seed: 3
+  reference_time: "2026-01-01T00:00:00Z"
+tables:
+  - table_name: typed
+    row_count: 40
+    columns:
+      - {column_name: id, data: row_id, is_primary_key: true}
+      - {column_name: tiny, data: 'random.randint(-100, 100)', type: int8}
+      - {column_name: big, data: 'row_id * 1000', type: Int64}
+      - {column_name: small_u, data: 'random.randint(0, 255)', type: uint8}
+      - {column_name: ratio, data: 'random.random()', type: float32}
+      - {column_name: label, data: 'random.choice(["a", "b"])', type: category}
+      - {column_name: flag, data: 'random.random() < 0.5', type: boolean}
+      - {column_name: price, data: 'round(random.uniform(1, 999), 2)', parquet_type: 'decimal128(10,2)'}
+      - {column_name: at, data: 'datetime.now() - timedelta(hours=row_id)', parquet_type: 'timestamp[ms]'}
+      - {column_name: day, data: 'date.today() - timedelta(days=row_id)', parquet_type: date32}
+      - {column_name: wait, data: 'timedelta(minutes=row_id)'}
+`;
+
+Deno.test("DuckDB reads tablefaker's pandas and Arrow type names as declared, decimals exact", async () => {
+  await withTempDir(async (dir) => {
+    const config = `${dir}/config.yaml`;
+    await Deno.writeTextFile(config, TABLEFAKER_TYPES);
+    for (const format of ["delta", "parquet"]) {
+      const r = await cli("generate", "-c", config, "-o", `${dir}/${format}`, "-f", format);
+      assertEquals(r.code, 0, r.stderr);
+    }
+    await withDuckDb(async (db) => {
+      assertEquals((await checkDeltaTable(db, `${dir}/delta/typed`)).rows, 40);
+      const [file] = await partFiles(`${dir}/parquet/typed`, ".parquet");
+      const source = `read_parquet(${literal(`${dir}/parquet/typed/${file}`)})`;
+      const described = await rows(db, `DESCRIBE SELECT * FROM ${source}`);
+      assertEquals(Object.fromEntries(described.map((d) => [d.column_name, d.column_type])), {
+        id: "BIGINT",
+        tiny: "TINYINT",
+        big: "BIGINT",
+        small_u: "SMALLINT",
+        ratio: "FLOAT",
+        label: "VARCHAR",
+        flag: "BOOLEAN",
+        price: "DECIMAL(10,2)",
+        at: "TIMESTAMP WITH TIME ZONE",
+        day: "DATE",
+        wait: "VARCHAR",
+      });
+      const sample = await rows(
+        db,
+        `SELECT id::INTEGER AS id, price::VARCHAR AS price, day::VARCHAR AS day, wait, ` +
+          `epoch_ms("at")::BIGINT::VARCHAR AS at FROM ${source} ORDER BY id LIMIT 2`,
+      );
+      const hoursBefore = (h: number) => String(Date.parse("2026-01-01T00:00:00Z") - h * 3_600_000);
+      assertEquals(sample.map((r) => [r.id, r.day, r.wait, r.at]), [
+        [1, "2025-12-31", "0:01:00", hoursBefore(1)],
+        [2, "2025-12-30", "0:02:00", hoursBefore(2)],
+      ]);
+      for (const r of sample) assert(/^\d{1,3}\.\d\d$/.test(String(r.price)), String(r.price));
     });
   });
 });

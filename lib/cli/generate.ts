@@ -4,7 +4,14 @@
  * @module
  */
 import { generateToSink } from "../engine/batch.ts";
-import { createFileSink, FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
+import {
+  createFileSink,
+  FILE_FORMATS,
+  type FileFormat,
+  type FileLayout,
+  fileLayout,
+} from "../../plugins/mod.ts";
+import type { Config } from "../config/mod.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
@@ -18,7 +25,7 @@ export const generateCommand: Command = {
   name: "generate",
   summary: "Write row_count rows of every table (parents first), then exit.",
   usage:
-    "generate --config F --output DIR [--format delta|parquet|csv|jsonl] [--table T] [options]",
+    "generate --config F --output DIR [--format delta|parquet|csv|jsonl|json|sql] [--table T] [options]",
   options: {
     config: CONFIG_OPTION,
     output: {
@@ -31,7 +38,8 @@ export const generateCommand: Command = {
       type: "string",
       short: "f",
       placeholder: "format",
-      description: "delta, parquet, csv or jsonl",
+      description:
+        "delta, parquet, csv, jsonl, json (an array of records) or sql (INSERT statements)",
       default: "delta",
     },
     table: {
@@ -76,7 +84,8 @@ export const generateCommand: Command = {
     const shift = mode === "append" ? await existingRows(output, tables) : new Map();
     const { engine } = prepareEngine(config, values, shift);
     const started = performance.now();
-    const summary = await generateToSink(engine, createFileSink(format, output), {
+    const sink = createFileSink(format, output, { layouts: fileLayouts(config) });
+    const summary = await generateToSink(engine, sink, {
       tables,
       batchSize,
       mode,
@@ -97,6 +106,11 @@ export const generateCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Each table's files, from its `export_file_count`, `export_file_row_count` and `export_file_name`. */
+function fileLayouts(config: Config): Record<string, FileLayout> {
+  return Object.fromEntries(config.tables.map((table) => [table.name, fileLayout(table)]));
+}
 
 /** Rows each existing Delta table under `output` has: appended row ids continue after them. */
 async function existingRows(output: string, tables: readonly string[]) {

@@ -39,5 +39,6 @@ export {
   type UpdatePolicy,
 } from "./model.ts";
 export { type DiagnosticOptions, SourceMap } from "./positions.ts";
-export { DEFAULTS, parseNullPercentage, TYPE_NAMES, unsafeName } from "./read.ts";
+export { DEFAULTS, parseNullPercentage, unsafeName } from "./read.ts";
+export { parquetType, TYPE_NAMES } from "./type_names.ts";
 export { tableOrder, validateConfig, type ValidateOptions } from "./validate.ts";

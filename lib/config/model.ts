@@ -45,8 +45,17 @@ export interface ColumnConfig {
   data: string | number | boolean | null;
   /** Declared with `is_primary_key: true`. */
   isPrimaryKey: boolean;
-  /** Declared storage type; inferred from the expression when absent. */
+  /** Declared storage type (`type:` or `parquet_type:`); inferred from the expression when absent. */
   type?: ColumnTypeName;
+  /**
+   * `data: auto` ("required") or, with `config.infer_entity_attrs_by_name`, a column without
+   * data ("optional"): the data is inferred from the column's name (`customer_email` copies
+   * `email` from the parent of foreign key `customer_id`); an optional one that cannot be
+   * inferred stays empty.
+   */
+  auto?: "required" | "optional";
+  /** The expression inferred for an `auto` column; set by `validateConfig`. */
+  inferred?: string;
   /** Fraction (0..1) of rows that are null. */
   nullFraction: number;
   description?: string;
@@ -105,7 +114,7 @@ export interface Config {
   pythonImports: string[];
   /** tablefaker's `community_providers`: kept to explain failures, never loaded. */
   communityProviders: string[];
-  /** tablefaker's `infer_entity_attrs_by_name`; not used by tablestream. */
+  /** tablefaker's `infer_entity_attrs_by_name`: `data: auto` columns copy from a foreign key's parent by name. */
   inferEntityAttrsByName?: boolean;
   tables: TableConfig[];
   /** Positions of every node, for diagnostics about this config. */

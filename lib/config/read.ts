@@ -21,6 +21,7 @@ import {
   type UpdatePolicy,
 } from "./model.ts";
 import type { SourceMap } from "./positions.ts";
+import { PARQUET_TYPE_EXAMPLES, parquetType, TYPE_NAMES } from "./type_names.ts";
 
 /** Defaults of the optional keys. */
 export const DEFAULTS = {
@@ -62,40 +63,13 @@ const COLUMN_KEYS = [
   "data",
   "is_primary_key",
   "type",
+  "parquet_type",
   "null_percentage",
   "description",
 ];
 
-/**
- * Declared type names, pandas/arrow style, and the storage type each stands for.
- * `category` is stored as its values' strings.
- */
-export const TYPE_NAMES: Readonly<Record<string, ColumnTypeName>> = {
-  int: "int64",
-  int8: "int8",
-  int16: "int16",
-  int32: "int32",
-  int64: "int64",
-  Int8: "int8",
-  Int16: "int16",
-  Int32: "int32",
-  Int64: "int64",
-  float: "float64",
-  float32: "float32",
-  float64: "float64",
-  Float32: "float32",
-  Float64: "float64",
-  double: "float64",
-  str: "string",
-  string: "string",
-  category: "string",
-  bool: "bool",
-  boolean: "bool",
-  date: "date",
-  datetime: "timestamp",
-  "datetime64[ns]": "timestamp",
-  timestamp: "timestamp",
-};
+/** The hint for what needs a Python module of the user's own. */
+const PLUGIN_HINT = "write a column-function plugin (see docs/plugins.md)";
 
 /** What the structural pass produced. */
 export interface ReadResult {
@@ -138,6 +112,10 @@ class Reader {
   readonly incomplete = new Set<ColumnConfig>();
   readonly #doc: Document;
   readonly #map: SourceMap;
+  /** `config.python_import`, once read (before the tables). */
+  #pythonImports: string[] = [];
+  /** `config.infer_entity_attrs_by_name`, once read (before the tables). */
+  #inferAttrs = false;
 
   constructor(doc: Document, map: SourceMap) {
     this.#doc = doc;
@@ -387,6 +365,7 @@ class Reader {
       );
       if (imports !== undefined) {
         config.pythonImports = imports;
+        this.#pythonImports = imports;
         if (imports.length) {
           this.#report(
             at("python_import"),
@@ -397,8 +376,7 @@ class Reader {
             {
               severity: "warning",
               at: "key",
-              hint:
-                "Expressions that use these modules fail; write a column plugin instead (see plugins/).",
+              hint: `Columns that use these modules cannot be generated; for each, ${PLUGIN_HINT}.`,
             },
           );
         }
@@ -423,7 +401,7 @@ class Reader {
               severity: "warning",
               at: "key",
               hint:
-                "`fake.*` methods of these providers fail; write a column plugin instead (see plugins/).",
+                `Columns that call these providers' \`fake.*\` methods cannot be generated; ${PLUGIN_HINT}.`,
             },
           );
         }
@@ -437,18 +415,7 @@ class Reader {
       );
       if (infer !== undefined) {
         config.inferEntityAttrsByName = infer;
-        if (infer) {
-          this.#report(
-            at("infer_entity_attrs_by_name"),
-            "ignored-field",
-            "`infer_entity_attrs_by_name` is not supported and is ignored",
-            {
-              severity: "warning",
-              at: "key",
-              hint: "Give every column its own `data:` expression.",
-            },
-          );
-        }
+        this.#inferAttrs = infer;
       }
     }
   }
@@ -598,7 +565,7 @@ class Reader {
     const label = name === undefined ? "this table" : `table \`${name}\``;
 
     if (fields.has("row_count")) {
-      const n = this.#integer(fields.get("row_count")!, at("row_count"), "row_count", 0);
+      const n = this.#rowCount(fields.get("row_count")!, at("row_count"));
       if (n !== undefined) table.rowCount = n;
     }
     if (fields.has("start_row_id")) {
@@ -715,14 +682,43 @@ class Reader {
       this.#report(
         at("update_policy"),
         "unsupported",
-        "`update_policy: postprocess` runs Python code after each cycle, which tablestream cannot do",
+        "`update_policy: postprocess` is not supported: it recomputes a table with Python code after " +
+          "each cycle, and tablestream runs no Python",
         {
           hint:
-            "Generate this table with a plugin instead (see plugins/), or use append, disabled or replace.",
+            "Use `update_policy: replace`, which regenerates the whole table on every cycle from its " +
+            `columns' expressions; for values only Python code could compute, ${PLUGIN_HINT}.`,
         },
       );
     }
     return table;
+  }
+
+  /**
+   * `row_count`: a non-negative integer. tablefaker's streaming fork also evaluates Python
+   * there (`my_module.count(get_table)`), which is reported as needing Python.
+   */
+  #rowCount(node: Node | null, path: YamlPath): number | undefined {
+    const v = this.#scalar(node);
+    const module = typeof v === "string" ? /^\s*([A-Za-z_]\w*)\s*[.(]/.exec(v)?.[1] : undefined;
+    if (module !== undefined) {
+      const imported = this.#pythonImports.includes(module);
+      this.#report(
+        path,
+        imported ? "python-module" : "wrong-type",
+        imported
+          ? `\`row_count\` calls \`${module}\`, a Python module from \`config.python_import\`, which ` +
+            "tablestream cannot run"
+          : `\`row_count\` must be a non-negative integer, got the expression ${describe(node)}`,
+        {
+          hint:
+            "Write the number of rows, e.g. `row_count: 240`; a table whose length only Python code " +
+            `can compute needs a plugin: ${PLUGIN_HINT}.`,
+        },
+      );
+      return undefined;
+    }
+    return this.#integer(node, path, "row_count", 0);
   }
 
   /** Whether an unknown key of the mapping is a misspelling of `key` (reported already). */
@@ -883,8 +879,10 @@ class Reader {
     const label = name === undefined ? "this column" : `column \`${name}\``;
 
     let data: Value | undefined;
+    // With name inference on, a column without `data:` is inferred, as in tablefaker.
+    const inferred = this.#inferAttrs && !fields.has("data");
     if (!fields.has("data")) {
-      if (!this.#typoOf(map, "data", COLUMN_KEYS)) {
+      if (!inferred && !this.#typoOf(map, "data", COLUMN_KEYS)) {
         this.#report(path, "missing-field", `${capitalise(label)} has no \`data\``, {
           hint: "Add `data: <expression>`, e.g. `data: fake.name()` or `data: row_id`.",
         });
@@ -915,7 +913,13 @@ class Reader {
       pos: this.#map.pos(path),
       dataPos: this.#map.pos(fields.has("data") ? at("data") : path),
     };
-    if (data === undefined) this.incomplete.add(column);
+    if (typeof data === "string" && data.trim() === "auto") {
+      column.auto = "required";
+    } else if (this.#inferAttrs && (data === null || inferred)) {
+      column.auto = "optional";
+    } else if (data === undefined) {
+      this.incomplete.add(column);
+    }
 
     if (fields.has("is_primary_key")) {
       const pk = this.#bool(fields.get("is_primary_key")!, at("is_primary_key"), "is_primary_key");
@@ -923,6 +927,11 @@ class Reader {
     }
     if (fields.has("type")) {
       const type = this.#type(fields.get("type")!, at("type"));
+      if (type !== undefined) column.type = type;
+    }
+    if (fields.has("parquet_type")) {
+      // The Arrow type decides the storage; it wins over `type`, as in tablefaker's writers.
+      const type = this.#parquetType(fields.get("parquet_type")!, at("parquet_type"));
       if (type !== undefined) column.type = type;
     }
     if (fields.has("null_percent")) {
@@ -948,6 +957,17 @@ class Reader {
       ? "null_percent"
       : undefined;
     if (nullKey) column.nullFraction = this.#nullFraction(fields.get(nullKey)!, at(nullKey)) ?? 0;
+    if (nullKey && column.isPrimaryKey && column.nullFraction > 0) {
+      this.#report(
+        at(nullKey),
+        "null-primary-key",
+        `Primary key column \`${name}\` cannot have \`${nullKey}\``,
+        {
+          at: "key",
+          hint: "Keys identify rows and are never null; remove it, or drop `is_primary_key: true`.",
+        },
+      );
+    }
     if (fields.has("description")) {
       const s = this.#string(fields.get("description")!, at("description"), "description");
       if (s !== undefined) column.description = s;
@@ -965,8 +985,27 @@ class Reader {
     const suggestion = typeof v === "string" ? lower ?? closestString(v, names) : undefined;
     this.#report(path, "unknown-type", `Unknown column type ${describe(node)}`, {
       hint: didYouMean(suggestion) ??
-        "One of: int8, int16, int32, int64 (int), float32, float64 (float, double), string (str), bool, date, " +
-          "timestamp (datetime).",
+        "A pandas dtype: int8, int16, int32, int64 (int, Int64), float32, float64 (float), string (str, " +
+          "category), bool (boolean), date, datetime64[ns] (datetime); or `parquet_type:` for Arrow names.",
+    });
+    return undefined;
+  }
+
+  #parquetType(node: Node | null, path: YamlPath): ColumnTypeName | undefined {
+    const v = this.#scalar(node);
+    const type = typeof v === "string" ? parquetType(v) : undefined;
+    if (typeof type === "string") return type;
+    if (type) {
+      this.#report(path, "unknown-type", `Unsupported \`parquet_type\` ${describe(node)}`, {
+        hint: `${type.error}.`,
+      });
+      return undefined;
+    }
+    const suggestion = typeof v === "string" ? closestString(v, PARQUET_TYPE_EXAMPLES) : undefined;
+    this.#report(path, "unknown-type", `Unknown \`parquet_type\` ${describe(node)}`, {
+      hint: didYouMean(suggestion) ??
+        "An Arrow type name: int8..int64, float32, float64, bool, string, date32, timestamp[us], " +
+          "decimal128(precision, scale).",
     });
     return undefined;
   }

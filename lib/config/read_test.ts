@@ -158,7 +158,7 @@ tables:
       [
         "unknown-field",
         "tables[0].columns[1].xyzzy",
-        "Known fields: column_name, data, is_primary_key, type, null_percentage, description.",
+        "Known fields: column_name, data, is_primary_key, type, parquet_type, null_percentage, description.",
       ],
     ],
   );
@@ -183,7 +183,6 @@ ${table("t", ID)}`);
   assertEquals(summary(diagnostics), [
     "!python-import@3:3",
     "!python-import@4:3",
-    "!ignored-field@5:3",
   ]);
 });
 
@@ -284,7 +283,8 @@ tables:
       ["bad-value", "did you mean `replace`?"],
       [
         "unsupported",
-        "Generate this table with a plugin instead (see plugins/), or use append, disabled or replace.",
+        "Use `update_policy: replace`, which regenerates the whole table on every cycle from its columns' " +
+        "expressions; for values only Python code could compute, write a column-function plugin (see docs/plugins.md).",
       ],
       ["bad-value", "One of: append, disabled, replace."],
     ],

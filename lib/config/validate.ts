@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { closestString, compileExpression, type ExprDiagnostic, type Span } from "../expr/mod.ts";
+import {
+  closestString,
+  compileExpression,
+  type CompileOptions,
+  type ExprDiagnostic,
+  type Span,
+} from "../expr/mod.ts";
 import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
 import type { ColumnConfig, Config, TableConfig } from "./model.ts";
 
@@ -109,41 +115,99 @@ class Validator {
 
   #compileTable(table: TableConfig): void {
     const names = [...new Set(table.columns.map((c) => c.name))];
+    const options: CompileOptions = {
+      columns: names,
+      pythonModules: this.#config.pythonImports,
+      communityProviders: this.#config.communityProviders,
+    };
+    const inferred: ColumnConfig[] = [];
     for (const column of table.columns) {
       if (this.#incomplete.has(column)) continue;
-      const result = compileExpression(column.data, { columns: names, self: column.name });
-      if (result.ok) {
-        column.expr = result.expr;
-        for (const warning of result.expr.warnings) this.#exprDiagnostic(column, warning);
-      } else {
-        for (const d of result.diagnostics) this.#exprDiagnostic(column, d);
+      if (column.auto) {
+        inferred.push(column);
+        continue;
       }
+      this.#compileColumn(column, column.data, options);
     }
+    // Inferred columns follow foreign-key columns, so those are compiled first.
+    for (const column of inferred) this.#inferColumn(table, column, options);
+  }
+
+  #compileColumn(
+    column: ColumnConfig,
+    source: ColumnConfig["data"],
+    options: CompileOptions,
+  ): void {
+    const result = compileExpression(source, { ...options, self: column.name });
+    if (result.ok) {
+      column.expr = result.expr;
+      for (const warning of result.expr.warnings) this.#exprDiagnostic(column, warning);
+    } else {
+      for (const d of result.diagnostics) this.#exprDiagnostic(column, d);
+    }
+  }
+
+  /**
+   * tablefaker's `infer_entity_attrs_by_name`: a column `<prefix>_<attr>` whose table has a
+   * foreign-key column `<prefix>_id` copies `<attr>` from that key's parent row. Splits are
+   * tried from the first underscore on, so tablefaker's own reading (the first) wins.
+   */
+  #inferColumn(table: TableConfig, column: ColumnConfig, options: CompileOptions): void {
+    if (!this.#config.inferEntityAttrsByName) {
+      this.#at(
+        column,
+        0,
+        "bad-auto",
+        "`data: auto` needs `config.infer_entity_attrs_by_name: true`",
+        {
+          hint: "Turn the inference on in `config:`, or write the column's expression, e.g. " +
+            '`copy_from_fk("customer_id", "customers", "email")`.',
+        },
+      );
+      return;
+    }
+    const candidates = inferenceCandidates(table, column, this.#byName);
+    const match = candidates.find((c) => c.parentHasColumn) ?? candidates[0];
+    if (!match) {
+      if (column.auto === "optional") {
+        this.#compileColumn(column, null, options); // an empty `data:` stays empty
+        return;
+      }
+      this.#at(
+        column,
+        0,
+        "bad-auto",
+        `Cannot infer \`${column.name}\`: no \`<prefix>_id\` foreign-key column of table \`${table.name}\` ` +
+          "matches its name",
+        {
+          hint: `Name it \`<prefix>_<parent column>\` after a column \`<prefix>_id\` defined as ` +
+            "`foreign_key(...)`, or write its expression.",
+        },
+      );
+      return;
+    }
+    const inferred = `copy_from_fk("${match.fkColumn}", "${match.parent}", "${match.attr}")`;
+    if (!match.parentHasColumn) {
+      const parent = this.#byName.get(match.parent);
+      this.#at(
+        column,
+        0,
+        "bad-auto",
+        `\`${column.name}\` is inferred as \`${inferred}\`, but table \`${match.parent}\` has no column ` +
+          `\`${match.attr}\``,
+        { hint: parent ? columnList(parent) : undefined },
+      );
+      return;
+    }
+    column.inferred = inferred;
+    this.#compileColumn(column, column.inferred, options);
   }
 
   #exprDiagnostic(column: ColumnConfig, d: ExprDiagnostic): void {
-    const hint = this.#pythonHint(column, d) ?? d.hint;
-    this.#at(column, d.span.start, d.code, d.message, { hint, severity: d.severity ?? "error" });
-  }
-
-  /** A better hint when an unknown name is a module of tablefaker's `python_import`. */
-  #pythonHint(column: ColumnConfig, d: ExprDiagnostic): string | undefined {
-    if (typeof column.data !== "string" || !d.code.startsWith("unknown-")) return undefined;
-    const text = column.data.slice(d.span.start, d.span.end);
-    const head = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
-    if (head && this.#config.pythonImports.includes(head)) {
-      return `\`${head}\` is a Python module from \`config.python_import\`, which tablestream cannot run; ` +
-        "write a column plugin instead (see plugins/).";
-    }
-    if (
-      head === "fake" && this.#config.communityProviders.length && d.code === "unknown-function"
-    ) {
-      return `${d.hint ? d.hint + " " : ""}If it comes from \`config.community_providers\` ` +
-        `(${
-          this.#config.communityProviders.join(", ")
-        }), write a column plugin instead (see plugins/).`;
-    }
-    return undefined;
+    this.#at(column, d.span.start, d.code, d.message, {
+      hint: d.hint,
+      severity: d.severity ?? "error",
+    });
   }
 
   /** A diagnostic at a character of a column's `data:` expression. */
@@ -156,9 +220,10 @@ class Validator {
   ): void {
     const path: YamlPath = [...column.pos.path, "data"];
     const map = this.#config.sourceMap;
-    const fileOffset = typeof column.data === "string"
+    // An inferred expression is not in the file: point at `auto` (or the column).
+    const fileOffset = typeof column.data === "string" && column.inferred === undefined
       ? map.valueOffset(path, offset)
-      : map.offset(path);
+      : map.offset(column.inferred === undefined || column.data !== null ? path : column.pos.path);
     this.#diagnostics.push(map.diagnosticAtOffset(fileOffset, path, code, message, options));
   }
 
@@ -263,7 +328,12 @@ class Validator {
         offset,
         "bad-copy-from-fk",
         `\`copy_from_fk()\` follows \`${fkColumn}\`, which is not a foreign key of table \`${table.name}\``,
-        { hint: `Make \`${fkColumn}\` a foreign key to \`${parentName}\`: \`data: ${expected}\`.` },
+        {
+          hint:
+            "tablestream copies from the parent row that a `foreign_key(...)` column picked; it does " +
+            `not look rows up by a key computed otherwise. Make \`${fkColumn}\` \`data: ${expected}\`, or ` +
+            "compute the copied value the way the parent does (see docs/tablefaker.md).",
+        },
       );
       return;
     }
@@ -288,7 +358,7 @@ class Validator {
    * start when not found.
    */
   #argumentOffset(column: ColumnConfig, span: Span, value: string, index: number): number {
-    if (typeof column.data !== "string") return span.start;
+    if (typeof column.data !== "string" || column.inferred !== undefined) return span.start;
     const text = column.data.slice(span.start, span.end);
     const hits: number[] = [];
     for (const quote of ['"', "'"]) {
@@ -416,6 +486,34 @@ class Validator {
       }
     }
   }
+}
+
+/** One way to read a column name as `<prefix>_<attr>` after a foreign key `<prefix>_id`. */
+interface InferenceCandidate {
+  fkColumn: string;
+  parent: string;
+  attr: string;
+  parentHasColumn: boolean;
+}
+
+/** The readings of `column`'s name whose `<prefix>_id` is a foreign-key column of the table. */
+function inferenceCandidates(
+  table: TableConfig,
+  column: ColumnConfig,
+  tables: ReadonlyMap<string, TableConfig>,
+): InferenceCandidate[] {
+  const out: InferenceCandidate[] = [];
+  const name = column.name;
+  for (let i = name.indexOf("_"); i > 0; i = name.indexOf("_", i + 1)) {
+    const fkColumn = `${name.slice(0, i)}_id`;
+    const attr = name.slice(i + 1);
+    const key = table.columns.find((c) => c.name === fkColumn && c !== column);
+    if (!key?.expr?.isForeignKey || attr === "") continue;
+    const parent = key.expr.foreignKeys[0].table;
+    const parentHasColumn = tables.get(parent)?.columns.some((c) => c.name === attr) ?? false;
+    out.push({ fkColumn, parent, attr, parentHasColumn });
+  }
+  return out;
 }
 
 /**

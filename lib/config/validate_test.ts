@@ -109,7 +109,9 @@ Deno.test("copy_from_fk must follow a foreign_key column to the same parent", ()
       [
         "bad-copy-from-fk",
         "tables[2].columns[4].data",
-        'Make `plain` a foreign key to `customers`: `data: foreign_key("customers", "id")`.',
+        "tablestream copies from the parent row that a `foreign_key(...)` column picked; it does not " +
+        'look rows up by a key computed otherwise. Make `plain` `data: foreign_key("customers", "id")`, ' +
+        "or compute the copied value the way the parent does (see docs/tablefaker.md).",
       ],
       [
         "bad-copy-from-fk",
@@ -187,14 +189,125 @@ ${table("items", PK, `{column_name: o, data: 'foreign_key("orders", "id")'}`)}${
   assertEquals(tableOrder(config).map((t) => t.name), ["solo", "customers", "orders", "items"]);
 });
 
-Deno.test("an unknown name from python_import gets a hint about plugins", () => {
+Deno.test("a module from python_import is one error that points to plugins", () => {
   const { diagnostics } = parse(`config:
   python_import: [dateutil]
 tables:
 ${table("t", "{column_name: d, data: dateutil.easter.easter(2025)}")}`);
+  const error = only(diagnostics, "python-module");
   assertEquals(
-    only(diagnostics, "unknown-name").hint,
-    "`dateutil` is a Python module from `config.python_import`, which tablestream cannot run; write a column " +
-      "plugin instead (see plugins/).",
+    error.message,
+    "`dateutil` is a Python module from `config.python_import`, which tablestream cannot run",
   );
+  assertEquals(
+    error.hint,
+    "Write a column-function plugin (see docs/plugins.md) that computes this value.",
+  );
+  assertEquals(diagnostics.filter((d) => d.severity === "error").length, 1);
+});
+
+const INFER = "config:\n  infer_entity_attrs_by_name: true\n";
+
+Deno.test("data: auto copies <attr> from the parent of foreign key <prefix>_id", () => {
+  const config = valid(`${INFER}tables:\n${CUSTOMERS}${
+    table(
+      "orders",
+      PK,
+      // Keyword arguments in foreign_key work (tablefaker's parser of them did not).
+      `{column_name: customer_id, data: 'foreign_key("customers", "id", distribution="zipf", param=1.1)'}`,
+      "{column_name: customer_email, data: auto}",
+      "{column_name: customer_rating}",
+    )
+  }`);
+  const [email, rating] = config.tables[1].columns.slice(2);
+  assertEquals(email.inferred, 'copy_from_fk("customer_id", "customers", "email")');
+  assertEquals(rating.inferred, 'copy_from_fk("customer_id", "customers", "rating")');
+  assertEquals(email.expr?.copies.map((c) => [c.fkColumn, c.table, c.column]), [
+    ["customer_id", "customers", "email"],
+  ]);
+});
+
+Deno.test("data: auto tries every split of the name, the first underscore first", () => {
+  const config = valid(
+    `${INFER}tables:\n${table("ship_to", PK, "{column_name: zip_code, data: fake.zipcode()}")}${
+      table(
+        "orders",
+        PK,
+        `{column_name: ship_to_id, data: 'foreign_key("ship_to", "id")'}`,
+        "{column_name: ship_to_zip_code, data: auto}",
+      )
+    }`,
+  );
+  assertEquals(
+    config.tables[1].columns[2].inferred,
+    'copy_from_fk("ship_to_id", "ship_to", "zip_code")',
+  );
+});
+
+Deno.test("data: auto that cannot be inferred is an error at the column; empty data stays empty", () => {
+  const { diagnostics } = parse(`${INFER}tables:\n${CUSTOMERS}${
+    table(
+      "orders",
+      PK,
+      `{column_name: customer_id, data: 'foreign_key("customers", "id")'}`,
+      "{column_name: shipping_city, data: auto}",
+      "{column_name: customer_phone, data: auto}",
+      "{column_name: note, data: }",
+    )
+  }`);
+  assertEquals(summary(diagnostics), ["bad-auto@13:44", "bad-auto@14:45"]);
+  assertEquals(
+    diagnostics[0].message,
+    "Cannot infer `shipping_city`: no `<prefix>_id` foreign-key column of table `orders` matches its name",
+  );
+  assertEquals(
+    diagnostics[1].message,
+    '`customer_phone` is inferred as `copy_from_fk("customer_id", "customers", "phone")`, ' +
+      "but table `customers` has no column `phone`",
+  );
+  const off = parse(`tables:\n${table("t", PK, "{column_name: x_y, data: auto}")}`);
+  assertEquals(
+    only(off.diagnostics, "bad-auto").message,
+    "`data: auto` needs `config.infer_entity_attrs_by_name: true`",
+  );
+});
+
+Deno.test("a primary key cannot have null_percentage", () => {
+  const { diagnostics } = parse(
+    `tables:\n${
+      table("t", "{column_name: id, data: row_id, is_primary_key: true, null_percentage: 0.1}")
+    }`,
+  );
+  assertEquals(
+    only(diagnostics, "null-primary-key").message,
+    "Primary key column `id` cannot have `null_percentage`",
+  );
+});
+
+Deno.test("parquet_type decides the storage type, decimals included", () => {
+  const config = valid(`tables:\n${
+    table(
+      "t",
+      PK,
+      "{column_name: price, data: 'round(random.uniform(1, 9), 2)', type: float, parquet_type: 'decimal128(10,2)'}",
+      "{column_name: at, data: datetime.now(), parquet_type: 'timestamp[ms]'}",
+    )
+  }`);
+  assertEquals(config.tables[0].columns.map((c) => c.type), [
+    undefined,
+    "decimal(10,2)",
+    "timestamp",
+  ]);
+  const { diagnostics } = parse(
+    `tables:\n${
+      table(
+        "t",
+        PK,
+        "{column_name: a, data: 1, parquet_type: 'decimal128(50,2)'}",
+        "{column_name: b, data: 1, parquet_type: int23}",
+      )
+    }`,
+  );
+  assertEquals(summary(diagnostics), ["unknown-type@5:49", "unknown-type@6:49"]);
+  assertEquals(diagnostics[1].hint, "did you mean `int32`?");
 });

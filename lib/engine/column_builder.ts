@@ -9,11 +9,16 @@ import { pyStr, type Value } from "../expr/values.ts";
 import {
   arrowType,
   type ColumnType,
+  decimalParts,
   toEpochDays,
   toEpochMicros,
   toNumber,
+  toUnscaled,
   truthy,
 } from "./column_types.ts";
+
+const TWO_128 = 1n << 128n;
+const WORD = 0xffffffffn;
 
 const encoder = new TextEncoder();
 
@@ -32,6 +37,8 @@ export class ColumnBuilder {
   #bits?: Uint8Array;
   #offsets?: Int32Array;
   #bytes?: Uint8Array;
+  /** Decimals: four little-endian 32-bit words of two's complement per value. */
+  #words?: Uint32Array;
   #byteLength = 0;
 
   constructor(type: ColumnType, capacity: number, options: { floatText?: boolean } = {}) {
@@ -40,6 +47,10 @@ export class ColumnBuilder {
     this.#capacity = capacity;
     this.#floatText = options.floatText ?? false;
     this.#validity = new Uint8Array((capacity + 7) >> 3);
+    if (decimalParts(type)) {
+      this.#words = new Uint32Array(capacity * 4);
+      return;
+    }
     switch (type) {
       case "int8":
         this.#numbers = new Int8Array(capacity);
@@ -91,6 +102,15 @@ export class ColumnBuilder {
   }
 
   #store(i: number, value: Exclude<Value, null>): void {
+    if (this.#words) {
+      let bits = toUnscaled(value, this.type);
+      if (bits < 0n) bits += TWO_128;
+      for (let w = 0; w < 4; w++) {
+        this.#words[i * 4 + w] = Number(bits & WORD);
+        bits >>= 32n;
+      }
+      return;
+    }
     switch (this.type) {
       case "int8":
       case "int16":
@@ -138,6 +158,13 @@ export class ColumnBuilder {
     if (length > this.#capacity) throw new RangeError("Column builder overflow");
     const nullBitmap = this.#nullCount ? this.#validity.subarray(0, (length + 7) >> 3) : undefined;
     const common = { type: this.#arrowType, length, nullCount: this.#nullCount, nullBitmap };
+    if (this.#words) {
+      return arrow.makeData({
+        ...common,
+        type: this.#arrowType as arrow.Decimal,
+        data: this.#words.subarray(0, length * 4),
+      });
+    }
     switch (this.type) {
       case "string":
         return arrow.makeData({

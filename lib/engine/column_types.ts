@@ -5,7 +5,12 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { pyRound } from "../expr/numbers.ts";
+import { truthy } from "../expr/operators.ts";
 import { PyDate, pyStr, type StaticType, type Value } from "../expr/values.ts";
+
+/** A fixed-point decimal with `p` digits, `s` of them after the point (1 <= p <= 38). */
+export type DecimalType = `decimal(${number},${number})`;
 
 /** The storage types tablestream writes. */
 export type ColumnType =
@@ -18,7 +23,30 @@ export type ColumnType =
   | "string"
   | "bool"
   | "date"
-  | "timestamp";
+  | "timestamp"
+  | DecimalType;
+
+/** Most digits a decimal may have: Arrow's decimal128 and Delta Lake's limit. */
+export const MAX_DECIMAL_PRECISION = 38;
+
+/** The decimal type of precision `p` and scale `s`; throws when they are out of range. */
+export function decimalType(precision: number, scale: number): DecimalType {
+  if (
+    !Number.isInteger(precision) || !Number.isInteger(scale) || precision < 1 ||
+    precision > MAX_DECIMAL_PRECISION || scale < 0 || scale > precision
+  ) {
+    throw new RangeError(
+      `A decimal needs 1 to ${MAX_DECIMAL_PRECISION} digits and a scale from 0 to its digits, got (${precision}, ${scale})`,
+    );
+  }
+  return `decimal(${precision},${scale})`;
+}
+
+/** Precision and scale of a decimal type, or undefined for other types. */
+export function decimalParts(type: ColumnType): { precision: number; scale: number } | undefined {
+  const match = /^decimal\((\d+),(\d+)\)$/.exec(type);
+  return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined;
+}
 
 /** Every {@link ColumnType}, for messages and suggestions. */
 export const COLUMN_TYPES: readonly ColumnType[] = [
@@ -36,6 +64,8 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
 
 /** The Arrow type of a column type; timestamps are microseconds in UTC. */
 export function arrowType(type: ColumnType): arrow.DataType {
+  const decimal = decimalParts(type);
+  if (decimal) return new arrow.Decimal(decimal.scale, decimal.precision, 128);
   switch (type) {
     case "int8":
       return new arrow.Int8();
@@ -57,6 +87,8 @@ export function arrowType(type: ColumnType): arrow.DataType {
       return new arrow.DateDay();
     case "timestamp":
       return new arrow.TimestampMicrosecond("UTC");
+    default:
+      throw new Error(`Unknown column type ${type}`);
   }
 }
 
@@ -97,6 +129,8 @@ export function staticTypeOf(type: ColumnType): StaticType {
       return "date";
     case "timestamp":
       return "datetime";
+    default:
+      return "float"; // decimals read back as floats
   }
 }
 
@@ -158,15 +192,56 @@ export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): nu
   throw new ConversionError(value, type);
 }
 
-/** Python truthiness. */
-export function truthy(value: Value): boolean {
-  if (value === null || value === false || value === 0 || value === "") return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object" && !(value instanceof Date) && !(value instanceof PyDate)) {
-    return Object.keys(value).length > 0;
+/**
+ * The unscaled integer of a value stored as a decimal with `scale` digits after the point,
+ * rounded half to even as Python's `round` does (`19.995` at scale 2 is `2000`, being really
+ * 19.99499...); throws when it needs more than `precision` digits.
+ */
+export function toUnscaled(value: Exclude<Value, null>, type: ColumnType): bigint {
+  const { precision, scale } = decimalParts(type)!;
+  let text: string;
+  if (typeof value === "number" || typeof value === "boolean") {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new ConversionError(value, type);
+    const rounded = pyRound(n, scale);
+    text = Math.abs(rounded) < 1e21 ? rounded.toFixed(scale) : BigInt(rounded).toString();
+  } else if (typeof value === "string" && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) {
+    text = roundDecimalText(value.trim(), scale);
+  } else {
+    throw new ConversionError(value, type);
   }
-  return true;
+  const [whole, fraction = ""] = text.replace(/^\+/, "").split(".");
+  const unscaled = BigInt(whole + fraction.padEnd(scale, "0").slice(0, scale));
+  const limit = 10n ** BigInt(precision);
+  if (unscaled >= limit || unscaled <= -limit) throw new ConversionError(value, type);
+  return unscaled;
 }
+
+/** A decimal literal rounded to `scale` digits after the point, ties to even. */
+function roundDecimalText(text: string, scale: number): string {
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = text.replace(/^[+-]/, "").split(".");
+  const kept = BigInt((whole || "0") + fraction.padEnd(scale, "0").slice(0, scale));
+  const rest = fraction.slice(scale);
+  const half = rest === ""
+    ? -1
+    : rest[0] > "5" || (rest[0] === "5" && /[1-9]/.test(rest.slice(1)))
+    ? 1
+    : rest[0] === "5"
+    ? 0
+    : -1;
+  const up = half > 0 || (half === 0 && kept % 2n === 1n);
+  const digits = (up ? kept + 1n : kept).toString().padStart(scale + 1, "0");
+  const out = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative && /[1-9]/.test(out) ? "-" + out : out;
+}
+
+/** The value of an unscaled decimal, as a float. */
+export function decimalValue(unscaled: bigint, scale: number): number {
+  return Number(unscaled) / 10 ** scale;
+}
+
+export { truthy };
 
 /**
  * The value a column really stores, in canonical form: what a child's `copy_from_fk` and
@@ -174,6 +249,8 @@ export function truthy(value: Value): boolean {
  */
 export function normalizeValue(value: Value, type: ColumnType, floatText = false): Value {
   if (value === null) return null;
+  const decimal = decimalParts(type);
+  if (decimal) return decimalValue(toUnscaled(value, type), decimal.scale);
   switch (type) {
     case "int8":
     case "int16":
@@ -192,5 +269,7 @@ export function normalizeValue(value: Value, type: ColumnType, floatText = false
       return new PyDate(toEpochDays(value, type));
     case "timestamp":
       return new Date(Math.floor(toEpochMicros(value, type) / 1000));
+    default:
+      throw new ConversionError(value, type);
   }
 }

@@ -2,9 +2,10 @@
  * The syntax tree of an expression, as the parser builds it. Every node carries the span
  * of source it was parsed from, so any later phase can point at it.
  *
- * A program is a list of statements; today the only statement is a single expression, and
- * the statement list is where `if` / `return` blocks will go when tablefaker's multi-line
- * blocks are supported.
+ * A program is a list of statements. A program that is one expression statement is an
+ * expression: its value is the cell's value. Any other program is a block, as tablefaker's
+ * multi-line `data: |` blocks are: statements run in order and `return` gives the value
+ * (`None` when the block ends without one).
  *
  * @module
  */
@@ -179,15 +180,88 @@ export type Expr =
   | AttributeNode
   | SubscriptNode;
 
-/** A statement that is a lone expression; its value is the cell's value. */
+/**
+ * A statement that is a lone expression. Alone in a program its value is the cell's value;
+ * in a block it is computed (its random draws happen) and its value dropped.
+ */
 export interface ExpressionStatement {
   kind: "expression";
   expr: Expr;
   span: Span;
 }
 
-/** Any statement. Blocks (`if`, `return`, assignments) will join this union. */
-export type Statement = ExpressionStatement;
+/** A name being assigned to. */
+export interface Target {
+  name: string;
+  span: Span;
+}
+
+/**
+ * `a = value`, `a = b = value`, `a, b = value` (unpacking a list of that length) or
+ * `a += value` (then `op` is the operator and there is one target).
+ */
+export interface AssignStatement {
+  kind: "assign";
+  /** One entry per `=`; each is one name, or several for unpacking. */
+  targets: Target[][];
+  /** For augmented assignment (`+=`), the arithmetic operator. */
+  op?: BinaryOperator;
+  value: Expr;
+  span: Span;
+}
+
+/** `return value`, or `return` alone (which gives `None`). */
+export interface ReturnStatement {
+  kind: "return";
+  value?: Expr;
+  span: Span;
+}
+
+/** `if test: body` with optional `else` (an `elif` is an `if` alone in `orelse`). */
+export interface IfStatement {
+  kind: "if";
+  test: Expr;
+  body: Statement[];
+  orelse: Statement[];
+  span: Span;
+}
+
+/** `pass`. */
+export interface PassStatement {
+  kind: "pass";
+  span: Span;
+}
+
+/** One imported name: `name` or `name as alias`. */
+export interface ImportedName {
+  name: string;
+  alias?: string;
+  span: Span;
+}
+
+/**
+ * `import module [as alias]` (no `names`), or `from module import name [as alias], ...`.
+ * Only the modules that are always available may be imported; the statement binds names.
+ */
+export interface ImportStatement {
+  kind: "import";
+  module: string;
+  moduleSpan: Span;
+  /** `import module as alias`. */
+  alias?: string;
+  /** `from module import ...`. */
+  names?: ImportedName[];
+  span: Span;
+}
+
+/** Any statement of a block. */
+export type Statement =
+  | ExpressionStatement
+  | AssignStatement
+  | ReturnStatement
+  | IfStatement
+  | PassStatement
+  | ImportStatement;
 
 /** A parsed `data:` source. */
 export interface Program {

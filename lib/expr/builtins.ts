@@ -12,18 +12,13 @@ import { add, order, power, truthy, typeName } from "./operators.ts";
 import { pyRound, toFloat, toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
-import { PyDate, pyRepr, pyStr, type StaticType, type Value } from "./values.ts";
+import { isDict, pyRepr, pyStr, PyTimedelta, type StaticType, type Value } from "./values.ts";
 
 /** The items of a list, the characters of a string or the keys of a dict. */
 export function iterate(fn: string, value: Value): readonly Value[] {
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return [...value];
-  if (
-    value !== null && typeof value === "object" && !(value instanceof Date) &&
-    !(value instanceof PyDate)
-  ) {
-    return Object.keys(value);
-  }
+  if (isDict(value)) return Object.keys(value);
   throw new ExprRuntimeError(`${fn}() needs a list, string or dict, not ${typeName(value)}`);
 }
 
@@ -139,11 +134,17 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     },
   },
   abs: {
-    summary: "The absolute value of a number.",
+    summary: "The absolute value of a number (or of a timedelta).",
     params: ["number"],
     pure: true,
-    returns: (args, env) => numericResult(args[0].type(env)),
-    impl: (_: CellContext, number: Value) => Math.abs(needNumber("abs", number)),
+    returns: (args, env) => {
+      const type = args[0].type(env);
+      return type === "timedelta" ? type : numericResult(type);
+    },
+    impl: (_: CellContext, number: Value) =>
+      number instanceof PyTimedelta
+        ? PyTimedelta.fromMicros(Math.abs(number.totalMicros()))
+        : Math.abs(needNumber("abs", number)),
   },
   min: {
     summary: "The smallest of the arguments, or of the items of one list.",

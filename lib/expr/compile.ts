@@ -1,7 +1,8 @@
 /**
  * The checker and compiler: walks the syntax tree once, resolving names, checking calls
  * and types that are known statically, and building a tree of closures. Evaluation never
- * looks at the syntax tree again; constant sub-expressions are computed here, once.
+ * looks at the syntax tree again; constant sub-expressions are computed here, once. Blocks
+ * of statements are compiled by `block.ts`, with their local names resolved here.
  *
  * @module
  */
@@ -21,6 +22,7 @@ import type {
   SubscriptNode,
   UnaryNode,
 } from "./ast.ts";
+import { assignedNames, compileBlock } from "./block.ts";
 import { BUILTIN_ALTERNATIVES, BUILTINS } from "./builtins.ts";
 import {
   brokenNode,
@@ -31,12 +33,7 @@ import {
   joinTypes,
   type Node,
 } from "./compiled_node.ts";
-import {
-  DATE_CONSTRUCTOR,
-  DATE_FUNCTIONS,
-  DATETIME_CONSTRUCTOR,
-  DATETIME_FUNCTIONS,
-} from "./datetime_module.ts";
+import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { convertAndFormat, parseSpec } from "./format.ts";
@@ -47,7 +44,20 @@ import {
   type FunctionSpec,
   listOf,
 } from "./function_spec.ts";
+import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
+import { Locals } from "./locals.ts";
 import { compileAttribute, compileMethodCall } from "./method_call.ts";
+import {
+  CONSTRUCTORS,
+  GLOBAL_CONSTANTS,
+  isModule,
+  isModuleMember,
+  MODULE_CONSTANTS,
+  MODULE_EXAMPLES,
+  MODULE_FUNCTIONS,
+  type ModuleName,
+  MODULES,
+} from "./modules.ts";
 import {
   add,
   contains,
@@ -69,7 +79,7 @@ import {
   unaryPlus,
 } from "./operators.ts";
 import { arithmeticType, OPERATOR_VERBS } from "./operator_types.ts";
-import { RANDOM_ALTERNATIVES, RANDOM_FUNCTIONS } from "./random_module.ts";
+import { RANDOM_ALTERNATIVES } from "./random_module.ts";
 import { compileCopyFromFk, compileForeignKey } from "./references.ts";
 import type { Scope } from "./scope.ts";
 import { sliceOf, subscriptOf } from "./subscript.ts";
@@ -85,28 +95,13 @@ import type {
 } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
-/** Names that are always defined. */
-const MODULES = ["fake", "faker", "random", "datetime", "date"] as const;
-type ModuleName = typeof MODULES[number];
-
-/** An example call per module, for messages about using a module as a value. */
-const MODULE_EXAMPLES: Record<ModuleName, string> = {
-  fake: "fake.name()",
-  faker: "faker.person.firstName()",
-  random: "random.randint(1, 10)",
-  datetime: "datetime.now()",
-  date: "date.today()",
-};
-
-/** Functions called by bare name, besides the builtins. */
+/** Functions called by bare name, besides the builtins and constructors. */
 const SPECIAL_FUNCTIONS = ["foreign_key", "copy_from_fk"];
 
-/** The function tables of `module.name(...)` calls. */
-const MODULE_FUNCTIONS: Partial<Record<ModuleName, Readonly<Record<string, FunctionSpec>>>> = {
-  random: RANDOM_FUNCTIONS,
-  datetime: DATETIME_FUNCTIONS,
-  date: DATE_FUNCTIONS,
-};
+/** tablefaker's streaming fork hands `get_table` to Python functions; nothing else uses it. */
+const GET_TABLE_HINT =
+  "`get_table` gives custom Python functions the generated tables; write a column-function " +
+  "plugin (see docs/plugins.md) instead.";
 
 /** Everything compilation learned, and the root of the closure tree. */
 export interface CompiledProgram {
@@ -128,8 +123,7 @@ export function compileProgram(
   options: CompileOptions,
 ): CompiledProgram {
   const compiler = new Compiler(source, options);
-  const statement = program.body[0];
-  const root = compiler.compile(statement.expr);
+  const root = compiler.compileProgram(program);
   return {
     root,
     errors: compiler.errors,
@@ -152,9 +146,13 @@ class Compiler implements Scope {
   readonly copies: CopyFromFkCall[] = [];
   readonly foreignKeyNodes = new Set<Node>();
   usesRowId = false;
+  /** The local names, when compiling a block. */
+  locals?: Locals;
   readonly #columns: Set<string>;
   /** Names written as `name.member`: if unknown, they were meant as modules. */
   readonly #receivers = new Set<NameNode>();
+  /** Names of refused imports, reported there: their uses add no errors. */
+  #failedImports = new Set<string>();
 
   constructor(source: string, options: CompileOptions) {
     this.source = source;
@@ -180,6 +178,41 @@ class Compiler implements Scope {
 
   addColumnRef(name: string): void {
     this.columnRefs.add(name);
+  }
+
+  /** A lone expression, or a block of statements. */
+  compileProgram(program: Program): Node {
+    const [first] = program.body;
+    if (program.body.length === 1 && first.kind === "expression") return this.compile(first.expr);
+    const { aliases, failed } = collectImports(program.body, this.options, this.error.bind(this));
+    this.#failedImports = failed;
+    const body = substituteStatements(program.body, aliases);
+    const assigned = assignedNames(body);
+    for (const [name, span] of assigned) {
+      const why = this.#reserved(name);
+      if (aliases.has(name)) {
+        this.error(
+          "bad-expression",
+          `\`${name}\` is both imported and assigned`,
+          span,
+          "Give the local another name.",
+        );
+      } else if (why) {
+        this.error("bad-expression", why, span, "Give the local another name.");
+      }
+    }
+    this.locals = new Locals(assigned);
+    return compileBlock(this, this.locals, body, program.span);
+  }
+
+  /** Why a block may not assign `name`, or undefined when it may. */
+  #reserved(name: string): string | undefined {
+    if (name === "row_id") return "`row_id` is the row's id and cannot be assigned";
+    if (isModule(name)) return `\`${name}\` is a module and cannot be assigned`;
+    if (this.#isFunctionName(name) || Object.hasOwn(GLOBAL_CONSTANTS, name)) {
+      return `\`${name}\` is a builtin name and cannot be assigned`;
+    }
+    return undefined;
   }
 
   compile(expr: Expr): Node {
@@ -218,11 +251,18 @@ class Compiler implements Scope {
 
   /** Whether `name` refers to a column of this table (other than the one being compiled). */
   #isColumn(name: string): boolean {
-    return this.#columns.has(name) && name !== this.options.self;
+    return this.#columns.has(name) && name !== this.options.self && !this.#isLocal(name);
+  }
+
+  /** Whether `name` is a local of the block being compiled. */
+  #isLocal(name: string): boolean {
+    return this.locals?.has(name) ?? false;
   }
 
   #name(node: NameNode): Node {
     const name = node.name;
+    if (this.#isLocal(name)) return this.#local(node);
+    if (this.#failedImports.has(name)) return brokenNode(node.span);
     if (name === "row_id") {
       this.usesRowId = true;
       return { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
@@ -235,12 +275,16 @@ class Compiler implements Scope {
         type: (env) => env.column(name),
       };
     }
-    if ((MODULES as readonly string[]).includes(name)) {
+    if (Object.hasOwn(GLOBAL_CONSTANTS, name)) {
+      const constant = GLOBAL_CONSTANTS[name];
+      return constantNode(constant.value, node.span, constant.type);
+    }
+    if (isModule(name) && !Object.hasOwn(CONSTRUCTORS, name)) {
       this.error(
         "bad-expression",
         `\`${name}\` is a module, not a value`,
         node.span,
-        `Call one of its functions, e.g. \`${MODULE_EXAMPLES[name as ModuleName]}\`.`,
+        `Use one of its members, e.g. \`${MODULE_EXAMPLES[name]}\`.`,
       );
     } else if (this.#isFunctionName(name)) {
       this.error(
@@ -262,19 +306,65 @@ class Compiler implements Scope {
     return brokenNode(node.span);
   }
 
+  /** A read of a block's local, which must follow an assignment to it. */
+  #local(node: NameNode): Node {
+    const read = this.locals!.read(node.name, node.span);
+    if (read) return read;
+    const assigned = this.locals!.assigned.get(node.name)!;
+    const column = this.#columns.has(node.name) && node.name !== this.options.self;
+    this.error(
+      "unbound-local",
+      `\`${node.name}\` is read before it is assigned`,
+      node.span,
+      `It is a local name of this block, assigned by \`${lineAt(this.source, assigned.start)}\`` +
+        (column
+          ? `, so it hides column \`${node.name}\` in the whole block; give the local another name.`
+          : "; assign it before this line."),
+    );
+    return brokenNode(node.span);
+  }
+
   #noteReceiver(object: Expr): void {
     if (object.kind === "name") this.#receivers.add(object);
   }
 
   #isFunctionName(name: string): boolean {
     return Object.hasOwn(BUILTINS, name) || SPECIAL_FUNCTIONS.includes(name) ||
-      name === "datetime" ||
-      name === "date";
+      Object.hasOwn(CONSTRUCTORS, name);
+  }
+
+  /** Whether `name` is a module of tablefaker's `config.python_import`, used as such. */
+  #isPythonModule(name: string): boolean {
+    return (this.options.pythonModules ?? []).includes(name) && !this.#isColumn(name) &&
+      !this.#isLocal(name) && !isModule(name);
+  }
+
+  #pythonModule(node: NameNode): void {
+    this.error(
+      "python-module",
+      `\`${node.name}\` is a Python module from \`config.python_import\`, which tablestream cannot run`,
+      node.span,
+      "Write a column-function plugin (see docs/plugins.md) that computes this value.",
+    );
   }
 
   #unknownName(node: NameNode): void {
+    if (this.#isPythonModule(node.name)) {
+      this.#pythonModule(node);
+      return;
+    }
+    if (node.name === "get_table") {
+      this.error(
+        "python-module",
+        "`get_table` is only for custom Python functions",
+        node.span,
+        GET_TABLE_HINT,
+      );
+      return;
+    }
     const columns = this.options.columns.filter((c) => c !== this.options.self);
-    const candidates = [...columns, "row_id", ...MODULES, "True", "False", "None"];
+    const locals = [...this.locals?.assigned.keys() ?? []];
+    const candidates = [...columns, ...locals, "row_id", ...MODULES, "True", "False", "None"];
     const suggestion = closestString(node.name, candidates);
     if (this.#receivers.has(node) && suggestion === undefined) {
       // `dateutil.easter(...)`, `my_utils.f(...)`: a module the config imported in tablefaker.
@@ -282,7 +372,7 @@ class Compiler implements Scope {
         "unknown-name",
         `Unknown module \`${node.name}\``,
         node.span,
-        "Imports and custom Python modules are not supported; use `fake`, `faker`, `random`, `datetime` or a plugin.",
+        "Custom Python modules cannot be used: " + lowerFirst(PLUGIN_HINT),
       );
       return;
     }
@@ -397,7 +487,7 @@ class Compiler implements Scope {
       );
     }
     const type = hintType(operand);
-    if (type !== "any" && !isNumeric(type)) {
+    if (type !== "any" && !isNumeric(type) && type !== "timedelta") {
       this.error(
         "bad-operand",
         `Cannot apply unary \`${expr.op}\` to a ${type}`,
@@ -562,7 +652,11 @@ class Compiler implements Scope {
 
   /** `module.name` without a call, or an attribute of a value. */
   #attribute(expr: AttributeNode): Node {
-    const module = this.#moduleOf(expr.object, expr.name);
+    const module = this.#moduleOf(expr.object, expr.name) ?? this.#datetimeClass(expr.object);
+    const constant = module && MODULE_CONSTANTS[module]?.[expr.name];
+    if (constant && Object.hasOwn(MODULE_CONSTANTS[module]!, expr.name)) {
+      return constantNode(constant.value, expr.span, constant.type);
+    }
     if (module) {
       const example = module === "faker"
         ? `faker.${expr.name}.<method>()`
@@ -580,16 +674,34 @@ class Compiler implements Scope {
 
   /** The module a name stands for in `name.member`; a column of the same name wins unless `member` is the module's. */
   #moduleOf(object: Expr, member: string): ModuleName | undefined {
-    if (object.kind !== "name" || !(MODULES as readonly string[]).includes(object.name)) {
+    if (object.kind !== "name" || !isModule(object.name) || this.#isLocal(object.name)) {
       return undefined;
     }
-    const name = object.name as ModuleName;
+    const name = object.name;
     if (!this.#isColumn(name)) return name;
-    const table = MODULE_FUNCTIONS[name];
-    const isMember = name === "fake" || name === "faker" ||
-      (table !== undefined && Object.hasOwn(table, member)) ||
-      (name === "datetime" && (member === "datetime" || member === "date"));
-    return isMember ? name : undefined;
+    return isModuleMember(name, member) ? name : undefined;
+  }
+
+  /**
+   * The class `datetime.<name>` stands for after `import datetime` (`datetime.timezone.utc`,
+   * `datetime.date.today()`), as the module of its own members.
+   */
+  #datetimeClass(object: Expr): ModuleName | undefined {
+    if (object.kind !== "attribute" || this.#moduleOf(object.object, object.name) !== "datetime") {
+      return undefined;
+    }
+    return object.name === "timezone" || object.name === "date" || object.name === "datetime"
+      ? object.name
+      : undefined;
+  }
+
+  /** The name at the root of `a.b(c).d[e]`, when it is a bare name. */
+  #rootName(expr: Expr): NameNode | undefined {
+    let node = expr;
+    while (node.kind === "attribute" || node.kind === "call" || node.kind === "subscript") {
+      node = node.kind === "call" ? node.callee : node.object;
+    }
+    return node.kind === "name" ? node : undefined;
   }
 
   // --- calls -------------------------------------------------------------------------
@@ -605,6 +717,15 @@ class Compiler implements Scope {
         callee.span,
         "Only functions and methods can be called with (...).",
       );
+      return brokenNode(call.span);
+    }
+    const root = this.#rootName(callee);
+    if (root && this.#failedImports.has(root.name) && !this.#isLocal(root.name)) {
+      return brokenNode(call.span); // the import was reported
+    }
+    if (root && this.#isPythonModule(root.name)) {
+      // `my_module.f(get_table, ...)`: one error; its arguments only make sense to Python.
+      this.#pythonModule(root);
       return brokenNode(call.span);
     }
     this.#noteReceiver(callee.object);
@@ -630,6 +751,9 @@ class Compiler implements Scope {
         const table = inner.name === "datetime" ? DATETIME_FUNCTIONS : DATE_FUNCTIONS;
         return this.#tableCall(call, `datetime.${inner.name}`, table, callee);
       }
+      if (outer === "datetime" && inner.name === "timezone") {
+        return this.#noFunctions(call, "datetime.timezone", callee);
+      }
     }
     return compileMethodCall(this, call, callee);
   }
@@ -648,12 +772,25 @@ class Compiler implements Scope {
       );
       return brokenNode(call.span);
     }
-    if (module === "datetime" && (callee.name === "datetime" || callee.name === "date")) {
-      // `datetime.datetime(2024, 1, 2)` and `datetime.date(2024, 1, 2)`: the constructors.
-      const spec = callee.name === "datetime" ? DATETIME_CONSTRUCTOR : DATE_CONSTRUCTOR;
-      return this.#specCall(call, `datetime.${callee.name}`, spec);
+    if (module === "datetime" && Object.hasOwn(CONSTRUCTORS, callee.name)) {
+      // `datetime.datetime(2024, 1, 2)`, `datetime.timedelta(days=1)`: the constructors.
+      return this.#specCall(call, `datetime.${callee.name}`, CONSTRUCTORS[callee.name]);
     }
-    return this.#tableCall(call, module, MODULE_FUNCTIONS[module]!, callee);
+    const table = MODULE_FUNCTIONS[module];
+    if (!table) return this.#noFunctions(call, module, callee);
+    return this.#tableCall(call, module, table, callee);
+  }
+
+  /** `timezone.x(...)`: a module with constants only. */
+  #noFunctions(call: CallNode, prefix: string, callee: AttributeNode): Node {
+    compileArguments(this, call.args);
+    this.error(
+      "unknown-function",
+      `Unknown function \`${prefix}.${callee.name}()\``,
+      callee.span,
+      `\`${prefix}\` has no functions; use \`${prefix}.utc\`, or \`timezone(timedelta(hours=2))\` for another offset.`,
+    );
+    return brokenNode(call.span);
   }
 
   #tableCall(
@@ -663,6 +800,17 @@ class Compiler implements Scope {
     callee: AttributeNode,
   ): Node {
     const name = callee.name;
+    const constants = isModule(prefix) ? MODULE_CONSTANTS[prefix] : undefined;
+    if (constants && Object.hasOwn(constants, name)) {
+      compileArguments(this, call.args);
+      this.error(
+        "bad-expression",
+        `\`${prefix}.${name}\` is a value, not a function`,
+        callee.span,
+        `Write \`${prefix}.${name}\` without (...).`,
+      );
+      return brokenNode(call.span);
+    }
     if (!Object.hasOwn(table, name)) {
       compileArguments(this, call.args);
       const suggestion = closestString(name, Object.keys(table));
@@ -695,9 +843,24 @@ class Compiler implements Scope {
       return node;
     }
     if (name === "copy_from_fk") return compileCopyFromFk(this, call);
+    if (this.#isLocal(name)) {
+      compileArguments(this, call.args);
+      this.error(
+        "bad-expression",
+        `\`${name}\` is a local value, not a function`,
+        callee.span,
+        "Only functions and methods can be called with (...).",
+      );
+      return brokenNode(call.span);
+    }
     if (Object.hasOwn(BUILTINS, name)) return this.#specCall(call, name, BUILTINS[name]);
-    if (name === "datetime") return this.#specCall(call, name, DATETIME_CONSTRUCTOR);
-    if (name === "date") return this.#specCall(call, name, DATE_CONSTRUCTOR);
+    if (Object.hasOwn(CONSTRUCTORS, name)) {
+      return this.#specCall(call, name, CONSTRUCTORS[name]);
+    }
+    if (this.#isPythonModule(name)) {
+      this.#pythonModule(callee);
+      return brokenNode(call.span);
+    }
     compileArguments(this, call.args);
     if (this.#isColumn(name) || name === this.options.self) {
       this.error(
@@ -729,6 +892,17 @@ const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "%": modulo,
   "**": power,
 };
+
+/** The source line around `offset`, trimmed: the statement a message points to. */
+function lineAt(source: string, offset: number): string {
+  const start = source.lastIndexOf("\n", offset - 1) + 1;
+  const end = source.indexOf("\n", offset);
+  return source.slice(start, end < 0 ? source.length : end).trim();
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
 
 const COMPARE: Record<CompareNode["rest"][number]["op"], (a: Value, b: Value) => boolean> = {
   "==": equals,

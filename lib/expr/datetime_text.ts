@@ -1,12 +1,12 @@
 /**
  * Text forms of dates and datetimes, as Python prints and parses them: `strftime`,
- * `isoformat` and `fromisoformat`. Datetimes are naive and read with UTC accessors, so
- * the machine's time zone never changes a value.
+ * `strptime`, `isoformat` and `fromisoformat`. Naive datetimes are read with UTC accessors,
+ * aware ones in their own offset, so the machine's time zone never changes a value.
  *
  * @module
  */
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { PyDate } from "./values.ts";
+import { AwareDatetime, PyDate, PyTimezone, UTC_ZONE, wallClock } from "./values.ts";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
@@ -37,13 +37,15 @@ interface Fields {
   weekday: number;
   /** 1-366. */
   yearDay: number;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch (the instant, whatever the offset). */
   time: number;
+  /** The time zone of an aware datetime. */
+  tz?: PyTimezone;
 }
 
 function fieldsOf(value: Date | PyDate): Fields {
-  const d = value instanceof PyDate ? value.toDate() : value;
-  const time = d.getTime();
+  const d = value instanceof PyDate ? value.toDate() : wallClock(value);
+  const time = value instanceof Date ? value.getTime() : d.getTime();
   if (Number.isNaN(time)) throw new ExprRuntimeError("Invalid datetime");
   const year = d.getUTCFullYear();
   return {
@@ -55,8 +57,9 @@ function fieldsOf(value: Date | PyDate): Fields {
     second: d.getUTCSeconds(),
     microsecond: d.getUTCMilliseconds() * 1000,
     weekday: d.getUTCDay(),
-    yearDay: Math.floor((time - Date.UTC(year, 0, 1)) / 86400000) + 1,
+    yearDay: Math.floor((d.getTime() - Date.UTC(year, 0, 1)) / 86400000) + 1,
     time,
+    tz: value instanceof AwareDatetime ? value.tz : undefined,
   };
 }
 
@@ -100,8 +103,8 @@ const DIRECTIVES: Record<string, Directive> = {
   M: (f) => pad(f.minute, 2, "0"),
   S: (f) => pad(f.second, 2, "0"),
   f: (f) => pad(f.microsecond, 6, "0"),
-  z: () => "",
-  Z: () => "",
+  z: (f) => f.tz?.offsetText("") ?? "",
+  Z: (f) => f.tz?.toString() ?? "",
   j: (f) => pad(f.yearDay, 3, "0"),
   U: (f) => pad(Math.floor((f.yearDay + 6 - f.weekday) / 7), 2, "0"),
   W: (f) => pad(Math.floor((f.yearDay + 6 - ((f.weekday + 6) % 7)) / 7), 2, "0"),
@@ -169,7 +172,8 @@ export function isoformat(value: Date | PyDate, separator = "T"): string {
   const f = fieldsOf(value);
   const date = `${pad(f.year, 4, "0")}-${pad(f.month, 2, "0")}-${pad(f.day, 2, "0")}`;
   const time = `${pad(f.hour, 2, "0")}:${pad(f.minute, 2, "0")}:${pad(f.second, 2, "0")}`;
-  return date + separator + time + (f.microsecond ? "." + pad(f.microsecond, 6, "0") : "");
+  return date + separator + time + (f.microsecond ? "." + pad(f.microsecond, 6, "0") : "") +
+    (f.tz?.offsetText() ?? "");
 }
 
 const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})$/;
@@ -186,24 +190,178 @@ export function dateFromIso(text: string): PyDate {
   throw new ExprRuntimeError(`Invalid ISO date ${JSON.stringify(text)}; write it as YYYY-MM-DD`);
 }
 
-/** Python's `datetime.fromisoformat(text)`; an offset is applied and dropped (naive UTC). */
+/** Python's `datetime.fromisoformat(text)`; with an offset (or `Z`) the datetime is aware. */
 export function datetimeFromIso(text: string): Date {
   const m = ISO_DATETIME.exec(text.trim());
   if (m) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
     let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) +
       Math.floor(Number(frac.padEnd(6, "0")) / 1000);
-    if (zone && zone !== "Z") {
-      const sign = zone[0] === "-" ? -1 : 1;
-      const digits = zone.slice(1).replace(":", "");
-      time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
-    }
-    const result = new Date(time);
+    const tz = zone ? zoneOf(zone) : undefined;
+    if (tz) time -= tz.offsetMinutes * 60000;
     if (!Number.isNaN(time) && Number(mo) >= 1 && Number(mo) <= 12 && Number(d) <= 31) {
-      return result;
+      return tz ? new AwareDatetime(time, tz) : new Date(time);
     }
   }
   throw new ExprRuntimeError(
     `Invalid ISO datetime ${JSON.stringify(text)}; write it as YYYY-MM-DDTHH:MM:SS`,
   );
+}
+
+/** The time zone of a UTC offset written `Z`, `+HH:MM`, `+HHMM` or `+HH`. */
+function zoneOf(text: string): PyTimezone {
+  if (text === "Z" || text === "z") return UTC_ZONE;
+  const sign = text[0] === "-" ? -1 : 1;
+  const digits = text.slice(1).replace(":", "");
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+  return minutes === 0 ? UTC_ZONE : new PyTimezone(sign * minutes);
+}
+
+/** What one strptime directive matches, and which field it sets. */
+interface Parser {
+  pattern: string;
+  field: keyof Parsed;
+  read?: (text: string) => number;
+}
+
+/** Fields read by strptime, Python's defaults when absent (1900-01-01 00:00). */
+interface Parsed {
+  year: number;
+  shortYear: number;
+  month: number;
+  day: number;
+  hour: number;
+  hour12: number;
+  pm: number;
+  minute: number;
+  second: number;
+  fraction: number;
+  yearDay: number;
+  zone: number;
+  weekday: number;
+}
+
+const monthIndex = (names: string[], length?: number) => (text: string) =>
+  names.findIndex((m) => (length ? m.slice(0, length) : m).toLowerCase() === text.toLowerCase()) +
+  1;
+const dayIndex = (length?: number) => (text: string) =>
+  DAYS.findIndex((d) => (length ? d.slice(0, length) : d).toLowerCase() === text.toLowerCase());
+
+const PARSERS: Record<string, Parser> = {
+  Y: { pattern: "\\d{4}", field: "year" },
+  y: { pattern: "\\d{2}", field: "shortYear" },
+  m: { pattern: "1[0-2]|0[1-9]|[1-9]", field: "month" },
+  d: { pattern: "3[01]|[12]\\d|0[1-9]|[1-9]| [1-9]", field: "day" },
+  H: { pattern: "2[0-3]|[0-1]\\d|\\d", field: "hour" },
+  I: { pattern: "1[0-2]|0[1-9]|[1-9]", field: "hour12" },
+  p: { pattern: "[aApP][mM]", field: "pm", read: (t) => (t.toLowerCase() === "pm" ? 1 : 0) },
+  M: { pattern: "[0-5]\\d|\\d", field: "minute" },
+  S: { pattern: "6[0-1]|[0-5]\\d|\\d", field: "second" },
+  f: { pattern: "\\d{1,6}", field: "fraction", read: (t) => Number(t.padEnd(6, "0")) },
+  j: {
+    pattern: "36[0-6]|3[0-5]\\d|[12]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9]",
+    field: "yearDay",
+  },
+  b: {
+    pattern: MONTHS.map((m) => m.slice(0, 3)).join("|"),
+    field: "month",
+    read: monthIndex(MONTHS, 3),
+  },
+  B: { pattern: MONTHS.join("|"), field: "month", read: monthIndex(MONTHS) },
+  a: { pattern: DAYS.map((d) => d.slice(0, 3)).join("|"), field: "weekday", read: dayIndex(3) },
+  A: { pattern: DAYS.join("|"), field: "weekday", read: dayIndex() },
+  w: { pattern: "[0-6]", field: "weekday" },
+  z: {
+    pattern: "[zZ]|[+-]\\d\\d:?\\d\\d",
+    field: "zone",
+    read: (t) => zoneOf(t).offsetMinutes,
+  },
+};
+PARSERS.h = PARSERS.b;
+
+/** Expansions of the composite directives strptime understands. */
+const COMPOSITES: Record<string, string> = {
+  F: "%Y-%m-%d",
+  T: "%H:%M:%S",
+  R: "%H:%M",
+  D: "%m/%d/%y",
+  x: "%m/%d/%y",
+  X: "%H:%M:%S",
+  c: "%a %b %d %H:%M:%S %Y",
+};
+
+/**
+ * Python's `datetime.strptime(text, format)`: the text must match the format whole.
+ * Missing fields take Python's defaults (1900-01-01 00:00:00); `%z` makes it aware.
+ *
+ * @example
+ * ```ts
+ * strptime("2024-03-05", "%Y-%m-%d"); // 2024-03-05T00:00:00Z
+ * strptime("05/Mar/24 2:07 PM", "%d/%b/%y %I:%M %p"); // 2024-03-05T14:07:00Z
+ * ```
+ */
+export function strptime(text: string, format: string): Date {
+  const fields: Parser[] = [];
+  let pattern = "";
+  const expanded = format.replace(/%([FTRDxXc])/g, (_, code: string) => COMPOSITES[code]);
+  for (let i = 0; i < expanded.length; i++) {
+    const ch = expanded[i];
+    if (ch === "%") {
+      const code = expanded[++i];
+      if (code === "%") {
+        pattern += "%";
+        continue;
+      }
+      const parser = code === undefined ? undefined : PARSERS[code];
+      if (!parser) {
+        throw new ExprRuntimeError(
+          `strptime does not know the directive %${code ?? ""} in ${JSON.stringify(format)}`,
+        );
+      }
+      fields.push(parser);
+      pattern += `(${parser.pattern})`;
+    } else if (/\s/.test(ch)) {
+      while (/\s/.test(expanded[i + 1] ?? "")) i++;
+      pattern += "\\s+";
+    } else {
+      pattern += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  const match = new RegExp(`^${pattern}$`, "i").exec(text);
+  if (!match) {
+    throw new ExprRuntimeError(
+      `Time data ${JSON.stringify(text)} does not match format ${JSON.stringify(format)}`,
+    );
+  }
+  const parsed: Partial<Parsed> = {};
+  fields.forEach((parser, i) => {
+    const raw = match[i + 1].trim();
+    parsed[parser.field] = parser.read ? parser.read(raw) : Number(raw);
+  });
+  return fromParsed(parsed, text);
+}
+
+function fromParsed(p: Partial<Parsed>, text: string): Date {
+  let year = p.year ??
+    (p.shortYear !== undefined ? p.shortYear + (p.shortYear <= 68 ? 2000 : 1900) : 1900);
+  let month = p.month ?? 1;
+  let day = p.day ?? 1;
+  let hour = p.hour ?? 0;
+  if (p.hour12 !== undefined) hour = (p.hour12 % 12) + (p.pm ? 12 : 0);
+  if (p.yearDay !== undefined && p.month === undefined && p.day === undefined) {
+    const date = new Date(Date.UTC(2000, 0, p.yearDay));
+    date.setUTCFullYear(year, 0, p.yearDay);
+    [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  }
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, p.minute ?? 0, p.second ?? 0));
+  date.setUTCFullYear(year, month - 1, day); // Date.UTC reads years 0-99 as 1900-1999
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) {
+    throw new ExprRuntimeError(
+      `Day ${day} is out of range for month ${month} in ${JSON.stringify(text)}`,
+    );
+  }
+  const time = date.getTime() + Math.floor((p.fraction ?? 0) / 1000);
+  if (p.zone === undefined) return new Date(time);
+  const tz = p.zone === 0 ? UTC_ZONE : new PyTimezone(p.zone);
+  return new AwareDatetime(time - p.zone * 60000, tz);
 }

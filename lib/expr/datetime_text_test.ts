@@ -1,12 +1,13 @@
-import { assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import {
   dateFromIso,
   datetimeFromIso,
   isoformat,
   strftime,
+  strptime,
   unknownDirectives,
 } from "./datetime_text.ts";
-import { PyDate } from "./values.ts";
+import { AwareDatetime, PyDate, PyTimezone } from "./values.ts";
 
 const MOMENT = new Date("2024-03-05T14:07:09.250Z"); // a Tuesday
 
@@ -43,4 +44,42 @@ Deno.test("fromisoformat parses dates and datetimes", () => {
     "2024-03-05T13:07:09.500Z",
   );
   assertThrows(() => datetimeFromIso("yesterday"), Error, "Invalid ISO datetime");
+});
+
+Deno.test("strptime reads Python's directives and refuses what does not match", () => {
+  assertEquals(strptime("2024-03-05", "%Y-%m-%d").toISOString(), "2024-03-05T00:00:00.000Z");
+  assertEquals(
+    strptime("05/Mar/24 2:07 PM", "%d/%b/%y %I:%M %p").toISOString(),
+    "2024-03-05T14:07:00.000Z",
+  );
+  assertEquals(
+    strptime("Tuesday, March 5 2024 14:07:09.250", "%A, %B %d %Y %H:%M:%S.%f").toISOString(),
+    "2024-03-05T14:07:09.250Z",
+  );
+  assertEquals(strptime("12:30", "%H:%M").toISOString(), "1900-01-01T12:30:00.000Z");
+  assertEquals(strptime("69", "%y").getUTCFullYear(), 1969);
+  assertEquals(strptime("68", "%y").getUTCFullYear(), 2068);
+  assertEquals(strptime("2024 065", "%Y %j").toISOString().slice(0, 10), "2024-03-05");
+  assertEquals(strptime("2024-03-05 14:07:09", "%F %T").toISOString(), "2024-03-05T14:07:09.000Z");
+  assertEquals(strptime("100% 2024", "100%% %Y").getUTCFullYear(), 2024);
+  assertThrows(() => strptime("2024-13-01", "%Y-%m-%d"), Error, "does not match format");
+  assertThrows(() => strptime("2024-02-30", "%Y-%m-%d"), Error, "out of range");
+  assertThrows(() => strptime("2024-03-05 extra", "%Y-%m-%d"), Error, "does not match");
+  assertThrows(() => strptime("x", "%Q"), Error, "does not know the directive %Q");
+});
+
+Deno.test("an offset makes strptime and fromisoformat datetimes aware", () => {
+  const zoned = strptime("2024-03-05T10:00:00+0200", "%Y-%m-%dT%H:%M:%S%z");
+  assert(zoned instanceof AwareDatetime);
+  assertEquals(zoned.toISOString(), "2024-03-05T08:00:00.000Z");
+  assertEquals(isoformat(zoned), "2024-03-05T10:00:00+02:00");
+  assertEquals(strftime(zoned, "%H:%M %z %Z"), "10:00 +0200 UTC+02:00");
+  const utc = datetimeFromIso("2024-03-05T10:00:00Z");
+  assertEquals(isoformat(utc), "2024-03-05T10:00:00+00:00");
+  assertEquals(isoformat(datetimeFromIso("2024-03-05 10:00")), "2024-03-05T10:00:00");
+  const west = new AwareDatetime(Date.UTC(2024, 0, 1, 3), new PyTimezone(-300, "EST"));
+  assertEquals([strftime(west, "%Y-%m-%d %H %Z"), isoformat(west)], [
+    "2023-12-31 22 EST",
+    "2023-12-31T22:00:00-05:00",
+  ]);
 });

@@ -12,8 +12,17 @@
 import type { Faker } from "@faker-js/faker";
 import type { CellRandom } from "../engine/rng.ts";
 import { strftime } from "./datetime_text.ts";
+import { cardNumber, cardType, securityCode } from "./fake_cards.ts";
 import { dateArgument, timeArgument } from "./relative_time.ts";
-import { PyDate, pyStr, type StaticType, type Value } from "./values.ts";
+import {
+  AwareDatetime,
+  isDict,
+  PyDate,
+  pyStr,
+  PyTimezone,
+  type StaticType,
+  type Value,
+} from "./values.ts";
 
 /** What a fake method may read besides its faker. */
 export interface FakeContext {
@@ -158,34 +167,103 @@ function thisPeriod(period: "year" | "month" | "decade" | "century", asDate: boo
       const start = b ? periodStart(ctx.now, period) : now;
       const end = a ? periodEnd(ctx.now, period) : now;
       const t = timeBetween(Math.min(start, end), end, ctx.random);
-      return asDate ? PyDate.fromDate(t) : t;
+      return asDate ? PyDate.fromDate(t) : inZone(t, args.tzinfo);
     },
   };
 }
 
-/** Python's pyfloat: `left_digits` integer digits, `right_digits` decimals. */
+/** Python's `sys.float_info.dig`: decimal digits a float holds exactly. */
+const FLOAT_DIGITS = 15;
+
+/** Python Faker's `random_number(digits)`: 0 to 10^digits - 1, not padded. */
+function randomNumber(digits: number, random: CellRandom): number {
+  return random.int(0, 10 ** digits - 1);
+}
+
+/** `_safe_random_int`: an int in [min, max), the missing bound 0..9999 away from the other. */
+function safeRandomInt(
+  min: number | undefined,
+  max: number | undefined,
+  positive: boolean,
+  random: CellRandom,
+): number {
+  let lo = min ?? max! - random.int(0, 9999);
+  const hi = max ?? lo + random.int(0, 9999);
+  if (positive) lo = Math.max(lo, 0);
+  if (lo === hi) return safeRandomInt(min, (max ?? hi) + 1, positive, random);
+  const top = Math.trunc(hi - 1) < Math.trunc(lo) ? Math.trunc(hi) : Math.trunc(hi - 1);
+  return random.int(Math.trunc(lo), top);
+}
+
+/**
+ * Python Faker's `pyfloat`, step by step: `"{sign}{left}.{right}"` where `left` has at most
+ * `left_digits` digits and `right` is a random number below 10^`right_digits` (so
+ * `right_digits=2` gives `.5` for 5 and `.05` never, as in Faker), bounded by `min_value` and
+ * `max_value` when given. The digits left unset are chosen as Faker chooses them.
+ */
 function pyfloat(args: Args, random: CellRandom): number {
-  const left = optNum(args, "left_digits");
-  const right = optNum(args, "right_digits");
+  let left = optNum(args, "left_digits");
+  let right = optNum(args, "right_digits");
   const positive = flag(args, "positive", false);
   const min = optNum(args, "min_value");
   const max = optNum(args, "max_value");
-  const decimals = right ?? random.int(0, 6);
-  if (min !== undefined || max !== undefined) {
-    const lo = min ?? (max! - 1_000_000), hi = max ?? (min! + 1_000_000);
-    const x = lo + random.next() * (hi - lo);
-    return Math.min(hi, Math.max(lo, Number(x.toFixed(decimals))));
+  if ((left !== undefined && left < 0) || (right !== undefined && right < 0)) {
+    throw new RangeError("pyfloat: a float cannot have fewer than 0 digits");
   }
-  const digits = left ?? random.int(1, 6);
-  const whole = digits === 0 ? 0 : random.int(0, 10 ** digits - 1);
-  const frac = decimals === 0
-    ? "0"
-    : String(random.int(positive && whole === 0 ? 1 : 0, 10 ** decimals - 1)).padStart(
-      decimals,
-      "0",
+  if (left === 0 && right === 0) {
+    throw new RangeError("pyfloat: left_digits and right_digits are both 0");
+  }
+  if (min !== undefined && max !== undefined && min >= max) {
+    throw new RangeError("pyfloat: min_value must be less than max_value");
+  }
+  if (positive && min !== undefined && min <= 0) {
+    throw new RangeError("pyfloat: positive=True needs a positive min_value");
+  }
+  for (const bound of [max, min]) {
+    if (left !== undefined && bound && Math.ceil(Math.log10(Math.abs(bound))) > left) {
+      throw new RangeError("pyfloat: min_value and max_value must fit within left_digits");
+    }
+  }
+  if (left === undefined && right === undefined) {
+    const needed = Math.max(
+      1,
+      Math.ceil(Math.log10(Math.max(Math.abs(max || 1), Math.abs(min || 1)))),
     );
-  const value = Number(`${whole}.${frac}`);
-  return !positive && random.int(0, 1) ? -value : value;
+    right = random.int(1, FLOAT_DIGITS - needed);
+  }
+  if (left === undefined) left = Math.max(1, FLOAT_DIGITS - right!);
+  if (right === undefined) right = Math.max(1, FLOAT_DIGITS - left);
+  if (left + right > FLOAT_DIGITS) {
+    throw new RangeError(
+      `pyfloat: asking for too many digits (${left} + ${right} > ${FLOAT_DIGITS})`,
+    );
+  }
+  let sign = "";
+  let whole: number;
+  if (min !== undefined || max !== undefined) {
+    let lo = min, hi = max;
+    if (max === undefined) hi = 10 ** left;
+    if (min === undefined) lo = -(10 ** left);
+    if (max !== undefined && max < 0) hi = hi! + 1;
+    if (min !== undefined && min < 0) lo = lo! + 1;
+    whole = safeRandomInt(lo, hi, positive, random);
+  } else {
+    sign = positive ? "+" : random.int(0, 1) ? "-" : "+";
+    whole = randomNumber(left, random);
+  }
+  let result = Number(`${sign}${whole}.${randomNumber(right, random)}`);
+  const unit = right ? Number(`0.${"0".repeat(right - 1)}1`) : 0;
+  if (positive && result === 0) result = right ? unit : Number.EPSILON;
+  if (right) {
+    result = Math.max(Math.min(result, 10 ** left - unit), -(10 ** left + unit));
+  } else {
+    result = Math.max(Math.min(result, 10 ** left - 1), -(10 ** left + 1));
+  }
+  // Faker pulls a value outside the bounds back in by a random part of their span.
+  const span = min !== undefined && max !== undefined ? max - min : 0;
+  if (max !== undefined && result > max) result = max - random.next() * span;
+  if (min !== undefined && result < min) result = min + random.next() * span;
+  return result;
 }
 
 const US_PHONE_FORMATS = [
@@ -212,17 +290,91 @@ function dateRange(from: string, fromDefault: string, to: string, toDefault: str
   };
 }
 
+/** A datetime in time zone `tzinfo` when one is given (Python Faker's `tzinfo=` argument). */
+function inZone(moment: Date, tzinfo: Value | undefined): Date {
+  return tzinfo instanceof PyTimezone ? new AwareDatetime(moment.getTime(), tzinfo) : moment;
+}
+
 /** `date_time_between`-like: a datetime between two time arguments. */
 function timeRange(from: string, fromDefault: string, to: string, toDefault: string): FakeMethod {
   return {
     params: [from, to, "tzinfo"],
     returns: "datetime",
     call: (_f, a, ctx) =>
-      timeBetween(
-        timeArgument(a[from] ?? fromDefault, ctx.now, from),
-        timeArgument(a[to] ?? toDefault, ctx.now, to),
-        ctx.random,
+      inZone(
+        timeBetween(
+          timeArgument(a[from] ?? fromDefault, ctx.now, from),
+          timeArgument(a[to] ?? toDefault, ctx.now, to),
+          ctx.random,
+        ),
+        a.tzinfo,
       ),
+  };
+}
+
+/** Words from `ext_word_list` when given (Python Faker's argument), else faker's lorem words. */
+function pickWords(f: Faker, count: number, list: Value | undefined, random: CellRandom): string[] {
+  if (list === undefined || list === null) return f.lorem.words(count).split(" ");
+  const words = Array.isArray(list) ? list.map((w) => pyStr(w)) : [];
+  if (words.length === 0) throw new TypeError("ext_word_list must be a non-empty list of words");
+  return Array.from({ length: count }, () => words[random.int(0, words.length - 1)]);
+}
+
+/** Python Faker's `randomize_nb_elements`: `n` scaled by 60..140 %, at least 1. */
+function aroundCount(n: number, random: CellRandom): number {
+  return Math.max(1, Math.floor((n * random.int(60, 140)) / 100));
+}
+
+/** `random_elements` and friends: `length` picks, with or without repeats. */
+function elementsOf(a: Args, random: CellRandom, unique: boolean): Value[] {
+  const e = a.elements ?? ["a", "b", "c"];
+  const items = Array.isArray(e)
+    ? e
+    : isDict(e)
+    ? Object.keys(e)
+    : typeof e === "string"
+    ? [...e]
+    : null;
+  if (!items || items.length === 0) throw new TypeError("elements must be a non-empty list");
+  const length = optNum(a, "length") ?? random.int(1, items.length);
+  if (unique && length > items.length) {
+    throw new RangeError(`Sample larger than population: ${length} > ${items.length}`);
+  }
+  const pool = [...items];
+  return Array.from(
+    { length },
+    () =>
+      unique
+        ? pool.splice(random.int(0, pool.length - 1), 1)[0]
+        : items[random.int(0, items.length - 1)],
+  );
+}
+
+/**
+ * `past_date`, `future_date`, `past_datetime`, `future_datetime`: a moment between now and
+ * `start_date` (past, default 30 days ago) or `end_date` (future, default in 30 days), not
+ * today (dates) or within a second of now (datetimes), as Python Faker's.
+ */
+function nearby(asDate: boolean, future: boolean): FakeMethod {
+  const param = future ? "end_date" : "start_date";
+  const fallback = future ? "+30d" : "-30d";
+  return {
+    params: [param, "tzinfo"],
+    returns: asDate ? "date" : "datetime",
+    call(_f, a, ctx) {
+      const far = a[param] ?? fallback;
+      if (asDate) {
+        const today = todayDays(ctx.now), other = dateArgument(far, ctx.now, param);
+        return future
+          ? dateBetween(today + 1, other, ctx.random)
+          : dateBetween(other, today - 1, ctx.random);
+      }
+      const now = ctx.now.getTime(), other = timeArgument(far, ctx.now, param);
+      const moment = future
+        ? timeBetween(now + 1000, other, ctx.random)
+        : timeBetween(other, now - 1000, ctx.random);
+      return inZone(moment, a.tzinfo);
+    },
   };
 }
 
@@ -274,7 +426,24 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   postcode: plain("str", (f) => f.location.zipCode("#####")),
   zipcode: plain("str", (f) => f.location.zipCode("#####")),
   country: plain("str", (f) => f.location.country()),
-  country_code: plain("str", (f) => f.location.countryCode()),
+  country_code: {
+    params: ["representation"],
+    returns: "str",
+    call(f, a) {
+      const representation = text(a, "representation", "alpha-2");
+      if (representation !== "alpha-2" && representation !== "alpha-3") {
+        throw new RangeError('country_code: representation must be "alpha-2" or "alpha-3"');
+      }
+      return f.location.countryCode(representation);
+    },
+  },
+  zipcode_plus4: plain(
+    "str",
+    (f) => `${f.location.zipCode("#####")}-${f.location.zipCode("####")}`,
+  ),
+  timezone: plain("str", (f) => f.location.timeZone()),
+  am_pm: plain("str", (_f, ctx) => (ctx.random.int(0, 1) ? "PM" : "AM")),
+  currency_name: plain("str", (f) => f.finance.currencyName()),
   latitude: plain("float", (f) => f.location.latitude()),
   longitude: plain("float", (f) => f.location.longitude()),
   // phone
@@ -284,7 +453,18 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
       fillPattern(US_PHONE_FORMATS[ctx.random.int(0, US_PHONE_FORMATS.length - 1)], "", ctx.random),
   ),
   // internet
-  email: plain("str", (f) => f.internet.email().toLowerCase()),
+  email: {
+    params: ["safe", "domain"],
+    returns: "str",
+    call(f, a) {
+      if (a.domain !== undefined && a.domain !== null) {
+        return `${f.internet.username().toLowerCase()}@${pyStr(a.domain)}`;
+      }
+      return flag(a, "safe", true)
+        ? f.internet.email().toLowerCase()
+        : f.internet.email({ provider: f.internet.domainName() }).toLowerCase();
+    },
+  },
   safe_email: plain("str", (f) => f.internet.exampleEmail().toLowerCase()),
   free_email: plain(
     "str",
@@ -298,11 +478,54 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     (f) => f.internet.email({ provider: f.internet.domainName() }).toLowerCase(),
   ),
   user_name: plain("str", (f) => f.internet.username().toLowerCase()),
-  domain_name: plain("str", (f) => f.internet.domainName()),
+  domain_name: {
+    params: ["levels"],
+    returns: "str",
+    call(f, a) {
+      const levels = num(a, "levels", 1);
+      if (levels < 1) throw new RangeError("domain_name: levels must be at least 1");
+      const words = Array.from({ length: levels - 1 }, () => f.internet.domainWord());
+      return [...words, f.internet.domainName()].join(".");
+    },
+  },
+  domain_word: plain("str", (f) => f.internet.domainWord()),
+  tld: plain("str", (f) => f.internet.domainSuffix()),
+  hostname: {
+    params: ["levels"],
+    returns: "str",
+    call: (f, a) =>
+      [
+        f.helpers.arrayElement(["web", "db", "srv", "mail", "lt", "email", "desktop", "laptop"]) +
+        "-" + String(f.number.int({ min: 1, max: 99 })).padStart(2, "0"),
+        ...Array.from({ length: num(a, "levels", 1) - 1 }, () => f.internet.domainWord()),
+        f.internet.domainName(),
+      ].join("."),
+  },
+  port_number: plain("int", (_f, ctx) => ctx.random.int(0, 65535)),
   url: plain("str", (f) => `https://www.${f.internet.domainName()}/`),
   uri: plain("str", (f) => `https://${f.internet.domainName()}/${f.lorem.slug(2)}`),
   slug: plain("str", (f) => f.lorem.slug(3)),
-  ipv4: plain("str", (f) => f.internet.ipv4()),
+  ipv4: {
+    params: ["network", "address_class", "private"],
+    returns: "str",
+    call(f, a) {
+      if (a.private === true) return f.internet.ipv4({ network: "private-a" });
+      return f.internet.ipv4() + (flag(a, "network", false) ? "/32" : "");
+    },
+  },
+  ipv4_private: plain("str", (f) => f.internet.ipv4({ network: "private-a" })),
+  ipv4_public: plain("str", (f) => {
+    // Redraw the rare private or reserved address, as Faker excludes them.
+    for (;;) {
+      const ip = f.internet.ipv4();
+      if (
+        !/^(10\.|127\.|0\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|22[4-9]\.|2[3-5]\d\.)/
+          .test(ip)
+      ) {
+        return ip;
+      }
+    }
+  }),
   ipv6: plain("str", (f) => f.internet.ipv6()),
   mac_address: plain("str", (f) => f.internet.mac()),
   user_agent: plain("str", (f) => f.internet.userAgent()),
@@ -320,22 +543,31 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   catch_phrase: plain("str", (f) => f.company.catchPhrase()),
   bs: plain("str", (f) => f.company.buzzPhrase()),
   // lorem
-  word: plain("str", (f) => f.lorem.word()),
+  word: {
+    params: ["ext_word_list", "part_of_speech"],
+    returns: "str",
+    call: (f, a, ctx) => pickWords(f, 1, a.ext_word_list, ctx.random)[0],
+  },
   words: {
     params: ["nb", "ext_word_list", "part_of_speech", "unique"],
     returns: "list",
-    call: (f, a) => f.lorem.words(num(a, "nb", 3)).split(" "),
+    call(f, a, ctx) {
+      const nb = num(a, "nb", 3);
+      if (!flag(a, "unique", false) || a.ext_word_list === undefined || a.ext_word_list === null) {
+        return pickWords(f, nb, a.ext_word_list, ctx.random);
+      }
+      return elementsOf({ elements: a.ext_word_list, length: nb }, ctx.random, true);
+    },
   },
   sentence: {
     params: ["nb_words", "ext_word_list", "variable_nb_words"],
     returns: "str",
     call(f, a, ctx) {
       const n = num(a, "nb_words", 6);
-      const variable = flag(a, "variable_nb_words", true);
-      const count = variable
-        ? Math.max(1, n + ctx.random.int(-Math.floor(n * 0.4), Math.floor(n * 0.4)))
-        : n;
-      return f.lorem.sentence(count);
+      if (n <= 0) return "";
+      const count = flag(a, "variable_nb_words", true) ? aroundCount(n, ctx.random) : n;
+      const words = pickWords(f, count, a.ext_word_list, ctx.random).join(" ");
+      return words.charAt(0).toUpperCase() + words.slice(1) + ".";
     },
   },
   sentences: {
@@ -439,17 +671,41 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   random_element: {
     params: ["elements"],
     returns: "any",
+    call: (_f, a, ctx) =>
+      elementsOf({ elements: a.elements ?? null, length: 1 }, ctx.random, false)[0],
+  },
+  random_elements: {
+    params: ["elements", "length", "unique", "use_weighting"],
+    returns: "list",
+    call: (_f, a, ctx) => elementsOf(a, ctx.random, flag(a, "unique", false)),
+  },
+  random_choices: {
+    params: ["elements", "length"],
+    returns: "list",
+    call: (_f, a, ctx) => elementsOf(a, ctx.random, false),
+  },
+  random_sample: {
+    params: ["elements", "length"],
+    returns: "list",
+    call: (_f, a, ctx) => elementsOf(a, ctx.random, true),
+  },
+  random_letters: {
+    params: ["length"],
+    returns: "list",
+    call: (_f, a, ctx) =>
+      Array.from({ length: num(a, "length", 16) }, () => ASCII_LETTERS[ctx.random.int(0, 51)]),
+  },
+  null_boolean: plain("bool", (_f, ctx) => [null, true, false][ctx.random.int(0, 2)]),
+  hexify: {
+    params: ["text", "upper"],
+    returns: "str",
     call(_f, a, ctx) {
-      const e = a.elements ?? ["a", "b", "c"];
-      const items = Array.isArray(e)
-        ? e
-        : typeof e === "object" && e !== null && !(e instanceof Date) && !(e instanceof PyDate)
-        ? Object.keys(e)
-        : null;
-      if (!items || items.length === 0) {
-        throw new TypeError("random_element needs a non-empty list");
+      const digits = flag(a, "upper", false) ? "0123456789ABCDEF" : "0123456789abcdef";
+      let out = "";
+      for (const ch of text(a, "text", "^^^^")) {
+        out += ch === "^" ? digits[ctx.random.int(0, 15)] : ch;
       }
-      return items[ctx.random.int(0, items.length - 1)];
+      return out;
     },
   },
   // identifiers and codes
@@ -470,18 +726,17 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   credit_card_number: {
     params: ["card_type"],
     returns: "str",
-    call: (f, a) =>
-      f.finance.creditCardNumber(a.card_type ? String(a.card_type) : undefined).replace(/-/g, ""),
+    call: (_f, a, ctx) => cardNumber(cardType(a.card_type, ctx.random), ctx.random),
   },
   credit_card_provider: {
     params: ["card_type"],
     returns: "str",
-    call: (f) => f.finance.creditCardIssuer(),
+    call: (_f, a, ctx) => cardType(a.card_type, ctx.random).name,
   },
   credit_card_security_code: {
     params: ["card_type"],
     returns: "str",
-    call: (f) => f.finance.creditCardCVV(),
+    call: (_f, a, ctx) => securityCode(cardType(a.card_type, ctx.random), ctx.random),
   },
   credit_card_expire: {
     params: ["start", "end", "date_format"],
@@ -512,46 +767,10 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
       return dateBetween(earliest, latest, ctx.random);
     },
   },
-  past_date: {
-    params: ["start_date", "tzinfo"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        dateArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
-        todayDays(ctx.now) - 1,
-        ctx.random,
-      ),
-  },
-  future_date: {
-    params: ["end_date", "tzinfo"],
-    returns: "date",
-    call: (_f, a, ctx) =>
-      dateBetween(
-        todayDays(ctx.now) + 1,
-        dateArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
-  past_datetime: {
-    params: ["start_date", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        timeArgument(a.start_date ?? "-30d", ctx.now, "start_date"),
-        ctx.now.getTime() - 1000,
-        ctx.random,
-      ),
-  },
-  future_datetime: {
-    params: ["end_date", "tzinfo"],
-    returns: "datetime",
-    call: (_f, a, ctx) =>
-      timeBetween(
-        ctx.now.getTime() + 1000,
-        timeArgument(a.end_date ?? "+30d", ctx.now, "end_date"),
-        ctx.random,
-      ),
-  },
+  past_date: nearby(true, false),
+  future_date: nearby(true, true),
+  past_datetime: nearby(false, false),
+  future_datetime: nearby(false, true),
   date_this_year: thisPeriod("year", true),
   date_this_month: thisPeriod("month", true),
   date_this_decade: thisPeriod("decade", true),
@@ -563,7 +782,7 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
   date_time: {
     params: ["tzinfo", "end_datetime"],
     returns: "datetime",
-    call: (_f, a, ctx) => sinceEpoch(a, ctx),
+    call: (_f, a, ctx) => inZone(sinceEpoch(a, ctx), a.tzinfo),
   },
   date_object: {
     params: ["end_datetime"],

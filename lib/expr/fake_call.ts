@@ -31,6 +31,18 @@ export function compileFakeCall(scope: Scope, call: CallNode, target: FakeTarget
   const method = Object.hasOwn(FAKE_METHODS, target.name) ? FAKE_METHODS[target.name] : undefined;
   if (!method) {
     const suggestion = closestString(target.name, Object.keys(FAKE_METHODS));
+    const providers = scope.options.communityProviders ?? [];
+    if (providers.length && !suggestion) {
+      scope.error(
+        "python-module",
+        `\`fake.${target.name}()\` is no Python Faker method tablestream knows; it may come from ` +
+          `\`config.community_providers\` (${providers.join(", ")}), which tablestream cannot load`,
+        target.span,
+        "Write a column-function plugin (see docs/plugins.md) that produces these values, or use a " +
+          "Faker method listed in docs/expressions.md.",
+      );
+      return brokenNode(call.span);
+    }
     scope.error(
       "unknown-function",
       `Unknown Faker method \`fake.${target.name}()\``,

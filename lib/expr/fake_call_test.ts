@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.
 import { compileOk, diagnose, testContext } from "./_test_context.ts";
 import { UNKNOWN_ENV as ANY_ENV } from "./compiled_node.ts";
 import { FAKE_METHODS } from "./fake.ts";
+import { compileExpression } from "./mod.ts";
 
 Deno.test("fake.<method>() calls the registry with the cell's faker and context", () => {
   const expr = compileOk("fake.email()");
@@ -69,4 +70,19 @@ Deno.test("faker.<module>.<method>() calls faker-js, keywords as one options obj
     "did you mean `faker.person.firstName()`?",
   );
   assert(diagnose("faker.person()")[0].message.includes("module"));
+});
+
+Deno.test("a fake method of a community provider is one python-module error, pointing to plugins", () => {
+  const result = compileExpression("fake.school_district()", {
+    columns: [],
+    communityProviders: ["faker_education(SchoolProvider)"],
+  });
+  assert(!result.ok);
+  assertEquals(result.diagnostics.map((d) => d.code), ["python-module"]);
+  assertStringIncludes(result.diagnostics[0].message, "faker_education(SchoolProvider)");
+  assertStringIncludes(result.diagnostics[0].hint!, "column-function plugin (see docs/plugins.md)");
+  // A close name is still a typo, providers or not.
+  const typo = compileExpression("fake.emial()", { columns: [], communityProviders: ["x(Y)"] });
+  assert(!typo.ok);
+  assertEquals(typo.diagnostics[0].hint, "did you mean `fake.email()`?");
 });

@@ -2,8 +2,16 @@ import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { createFaker } from "../engine/faker.ts";
 import { CellRandom } from "../engine/rng.ts";
 import { directFakerCall, FAKE_METHODS } from "./fake.ts";
+import { luhnValid } from "./fake_cards.ts";
 import { parseOffset, timeArgument, TimeArgumentError } from "./relative_time.ts";
-import { PyDate, typeOfValue, type Value } from "./values.ts";
+import {
+  AwareDatetime,
+  PyDate,
+  PyTimedelta,
+  PyTimezone,
+  typeOfValue,
+  type Value,
+} from "./values.ts";
 
 const NOW = new Date("2026-03-15T10:30:00Z");
 const DAY = 86_400_000;
@@ -48,7 +56,8 @@ Deno.test("every method runs without arguments and returns its declared type", (
       const value = c.call(name);
       const actual = typeOfValue(value);
       const ok = method.returns === "any" || actual === method.returns ||
-        (method.returns === "float" && actual === "int");
+        (method.returns === "float" && actual === "int") ||
+        (name === "null_boolean" && actual === "none");
       assert(ok, `fake.${name}() returned ${actual}, declared ${method.returns}`);
     }
   }
@@ -86,8 +95,9 @@ Deno.test("formats look like Python Faker's", () => {
   }
   for (const n of many("credit_card_number")) assert(/^\d{12,19}$/.test(n as string), String(n));
   for (const s of many("sentence", { nb_words: 8 })) {
+    // Python Faker's randomize_nb_elements: int(8 * 60..140 / 100) words.
     const words = (s as string).split(" ").length;
-    assert(words >= 5 && words <= 11 && (s as string).endsWith("."), String(s));
+    assert(words >= 4 && words <= 11 && (s as string).endsWith("."), String(s));
   }
 });
 
@@ -161,4 +171,88 @@ Deno.test("faker.<module>.<method> reaches faker-js with an options object", () 
   assertEquals(directFakerCall(c.faker, ["number", "nope"]), undefined);
   assertEquals(directFakerCall(c.faker, ["rawDefinitions", "person"]), undefined);
   assertEquals(directFakerCall(c.faker, ["number", "constructor"]), undefined);
+});
+
+Deno.test("pyfloat draws its digits as Python Faker does", () => {
+  const values = many(
+    "pyfloat",
+    { left_digits: 4, right_digits: 2, positive: true },
+    2000,
+  ) as number[];
+  for (const x of values) {
+    assert(x > 0 && x < 10000, String(x));
+    // The fraction is Faker's random_number(2) printed unpadded: .5 or .57, never .05.
+    assert(!/\.0\d/.test(String(x)), `pyfloat gave ${x}`);
+    assertEquals(Math.round(x * 100) / 100, x);
+  }
+  assert(values.some((x) => /\.\d$/.test(String(x))), "one-digit fractions occur");
+  for (const x of many("pyfloat") as number[]) {
+    const digits = String(Math.abs(x)).replace(".", "").replace(/^0+/, "").length;
+    assert(Number.isFinite(x) && digits <= 15, String(x));
+  }
+  for (const x of many("pyfloat", { right_digits: 0, left_digits: 2 }) as number[]) {
+    assert(Number.isInteger(x) && Math.abs(x) < 100, String(x));
+  }
+  assertThrows(() => many("pyfloat", { left_digits: 0, right_digits: 0 }, 1), RangeError);
+  assertThrows(
+    () => many("pyfloat", { left_digits: 10, right_digits: 10 }, 1),
+    RangeError,
+    "too many digits",
+  );
+  assertThrows(() => many("pyfloat", { min_value: 5, max_value: 5 }, 1), RangeError);
+});
+
+Deno.test("credit cards have their type's prefix, length, Luhn digit and security code", () => {
+  for (const n of many("credit_card_number") as string[]) assert(luhnValid(n), n);
+  for (const n of many("credit_card_number", { card_type: "amex" }) as string[]) {
+    assert(/^3[47]\d{13}$/.test(n) && luhnValid(n), n);
+  }
+  for (const n of many("credit_card_number", { card_type: "visa13" }) as string[]) {
+    assert(/^4\d{12}$/.test(n), n);
+  }
+  for (const n of many("credit_card_number", { card_type: "mastercard" }) as string[]) {
+    assert(/^(5[1-5]|222[1-9])\d{12,14}$/.test(n) && n.length === 16, n);
+  }
+  assertEquals(many("credit_card_provider", { card_type: "diners" }, 1), [
+    "Diners Club / Carte Blanche",
+  ]);
+  for (const c of many("credit_card_security_code", { card_type: "amex" }) as string[]) {
+    assert(/^\d{4}$/.test(c), c);
+  }
+  for (const c of many("credit_card_security_code", { card_type: "visa" }) as string[]) {
+    assert(/^\d{3}$/.test(c), c);
+  }
+  assertThrows(
+    () => many("credit_card_number", { card_type: "amx" }, 1),
+    Error,
+    "Unknown card_type",
+  );
+  assertEquals(luhnValid("4111111111111111"), true);
+  assertEquals(luhnValid("4111111111111112"), false);
+});
+
+Deno.test("Python Faker's arguments are honoured: ext_word_list, domain, tzinfo, representation", () => {
+  const words = ["alpha", "beta"];
+  for (const w of many("word", { ext_word_list: words })) assert(words.includes(w as string));
+  for (const s of many("sentence", { nb_words: 4, ext_word_list: words }) as string[]) {
+    assert(/^(Alpha|Beta)( (alpha|beta))*\.$/.test(s), s);
+  }
+  for (const e of many("email", { domain: "example.com" }) as string[]) {
+    assert(/^[a-z0-9._-]+@example\.com$/.test(e), e);
+  }
+  const zone = new PyTimezone(120);
+  for (const t of many("date_time_between", { start_date: "-1d", tzinfo: zone })) {
+    assert(t instanceof AwareDatetime && t.tz === zone);
+  }
+  for (const c of many("country_code", { representation: "alpha-3" }) as string[]) {
+    assert(/^[A-Z]{3}$/.test(c), c);
+  }
+  for (const l of many("random_elements", { elements: [1, 2, 3, 4], length: 3, unique: true })) {
+    assertEquals(new Set(l as number[]).size, 3);
+  }
+  for (const h of many("hexify", { text: "MAC ^^:^^", upper: true }) as string[]) {
+    assert(/^MAC [0-9A-F]{2}:[0-9A-F]{2}$/.test(h), h);
+  }
+  const after = many("date_between", { start_date: PyTimedelta.fromMicros(-86_400_000_000) }, 1);
+  assert(after[0] instanceof PyDate);
 });

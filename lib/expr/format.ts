@@ -7,7 +7,7 @@
 import { strftime } from "./datetime_text.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { PyDate, pyRepr, pyStr, type Value } from "./values.ts";
+import { isDict, PyDate, PyObject, pyRepr, pyStr, typeOfValue, type Value } from "./values.ts";
 
 /** A parsed format spec: `[[fill]align][sign][#][0][width][grouping][.precision][type]`. */
 export interface FormatSpec {
@@ -55,6 +55,12 @@ export function parseSpec(spec: string): FormatSpec {
 export function formatValue(value: Value, spec: string, asFloat = false): string {
   if (value instanceof Date || value instanceof PyDate) {
     return spec === "" ? pyStr(value) : strftime(value, spec);
+  }
+  if (value instanceof PyObject) {
+    if (spec === "") return pyStr(value);
+    throw new ExprRuntimeError(
+      `Cannot format a ${typeOfValue(value)} with spec ${JSON.stringify(spec)}; use str(...)`,
+    );
   }
   if (spec === "") return pyStr(value, asFloat);
   const parsed = parseSpec(spec);
@@ -284,11 +290,7 @@ const PERCENT = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([diouxXeEfFgGc
 
 /** printf-style `template % args`: `args` is one value, a tuple/list, or a dict for `%(name)s`. */
 export function formatPercent(template: string, args: Value): string {
-  const byName =
-    args !== null && typeof args === "object" && !Array.isArray(args) && !(args instanceof Date) &&
-      !(args instanceof PyDate)
-      ? args
-      : undefined;
+  const byName = isDict(args) ? args : undefined;
   const list = Array.isArray(args) ? args : [args];
   let next = 0;
   let usedMapping = false;

@@ -1,7 +1,10 @@
 /**
  * Splits expression source into tokens, Python's way: names, numbers, strings (with
- * prefixes `r`, `f`, escapes and triple quotes), operators, and newlines outside brackets
- * (they separate statements). Comments and line continuations are skipped.
+ * prefixes `r`, `f`, escapes and triple quotes), operators, newlines outside brackets (they
+ * separate statements) and `indent` / `dedent` tokens where a line's indentation grows or
+ * shrinks, as in Python's tokenizer. Comments, blank lines and line continuations are
+ * skipped. The first line's indentation is the base level, so a block that YAML left
+ * indented still reads as top-level statements.
  *
  * The lexer is pulled one token at a time, so an f-string field can be lexed in place
  * without reading past its end.
@@ -12,7 +15,16 @@ import { errorAt, ExprSyntaxError } from "./diagnostic.ts";
 import type { Span } from "./types.ts";
 
 /** What a token is. Keywords are `name` tokens; the parser tells them apart. */
-export type TokenKind = "name" | "int" | "float" | "string" | "op" | "newline" | "eof";
+export type TokenKind =
+  | "name"
+  | "int"
+  | "float"
+  | "string"
+  | "op"
+  | "newline"
+  | "indent"
+  | "dedent"
+  | "eof";
 
 /** A string literal's decoding details. */
 export interface StringToken {
@@ -112,23 +124,34 @@ export class Lexer {
   readonly #end: number;
   #depth: number;
   #lastKind: TokenKind | undefined;
+  /** At the start of a logical line, where indentation is measured (never when nested). */
+  #lineStart: boolean;
+  /** Indentation widths of the open blocks; the first is the base level. */
+  readonly #indents: number[] = [];
+  /** Tokens decided already (dedents, the newline before the end). */
+  readonly #pending: Token[] = [];
 
   constructor(source: string, options: LexerOptions = {}) {
     this.source = source;
     this.#pos = options.start ?? 0;
     this.#end = options.end ?? source.length;
     this.#depth = options.nested ? 1 : 0;
+    this.#lineStart = !options.nested;
   }
 
   /** The next token; `eof` forever once the end is reached. */
   next(): Token {
-    const token = this.#scan();
+    const token = this.#pending.shift() ?? this.#scan();
     this.#lastKind = token.kind;
     return token;
   }
 
   #scan(): Token {
     const src = this.source;
+    if (this.#lineStart) {
+      const indentation = this.#indentation();
+      if (indentation) return indentation;
+    }
     while (this.#pos < this.#end) {
       const ch = src[this.#pos];
       if (ch === " " || ch === "\t" || ch === "\r" || ch === "\f") {
@@ -141,16 +164,92 @@ export class Lexer {
         this.#pos += 3;
       } else if (ch === "\n") {
         const start = this.#pos++;
-        // Newlines inside brackets, blank lines and leading newlines separate nothing.
-        if (this.#depth > 0 || this.#lastKind === undefined || this.#lastKind === "newline") {
-          continue;
-        }
+        // Newlines inside brackets separate nothing.
+        if (this.#depth > 0) continue;
+        this.#lineStart = true;
         return { kind: "newline", text: "\n", start, end: start + 1 };
       } else {
         return this.#token(ch);
       }
     }
-    return { kind: "eof", text: "", start: this.#end, end: this.#end };
+    return this.#finish();
+  }
+
+  /**
+   * At the end: the newline that ends the last statement, a dedent for each open block, then
+   * `eof` forever.
+   */
+  #finish(): Token {
+    const at = { start: this.#end, end: this.#end };
+    const ended = this.#lastKind === undefined || this.#lastKind === "newline" ||
+      this.#lastKind === "dedent" || this.#depth > 0;
+    if (!ended) {
+      this.#lineStart = false;
+      return { kind: "newline", text: "", ...at };
+    }
+    if (this.#indents.length > 1) {
+      this.#indents.pop();
+      return { kind: "dedent", text: "", ...at };
+    }
+    return { kind: "eof", text: "", ...at };
+  }
+
+  /**
+   * Measures the indentation of the next non-blank line, skipping blank and comment-only
+   * lines: an `indent` when it grows, `dedent`s when it returns to an outer block's level,
+   * nothing when it stays. The end of the source ends the measuring.
+   */
+  #indentation(): Token | undefined {
+    const src = this.source;
+    while (this.#pos < this.#end) {
+      let width = 0;
+      let i = this.#pos;
+      for (; i < this.#end; i++) {
+        if (src[i] === " ") width++;
+        else if (src[i] === "\t") width = (Math.floor(width / 8) + 1) * 8;
+        else if (src[i] !== "\f" && src[i] !== "\r") break;
+      }
+      if (i < this.#end && src[i] !== "\n" && src[i] !== "#") {
+        const lineStart = this.#pos;
+        this.#lineStart = false;
+        this.#pos = i;
+        return this.#indentTo(width, { start: lineStart, end: i });
+      }
+      // A blank or comment-only line: skip it whole.
+      while (i < this.#end && src[i] !== "\n") i++;
+      this.#pos = Math.min(i + 1, this.#end);
+    }
+    this.#lineStart = false;
+    return undefined;
+  }
+
+  #indentTo(width: number, span: Span): Token | undefined {
+    const indents = this.#indents;
+    if (indents.length === 0) {
+      indents.push(width);
+      return undefined;
+    }
+    const top = indents[indents.length - 1];
+    if (width > top) {
+      indents.push(width);
+      return { kind: "indent", text: "", ...span };
+    }
+    if (width === top) return undefined;
+    while (indents.length > 1 && indents[indents.length - 1] > width) {
+      indents.pop();
+      this.#pending.push({ kind: "dedent", text: "", ...span });
+    }
+    if (indents[indents.length - 1] !== width) {
+      throw new ExprSyntaxError(
+        errorAt(
+          "bad-expression",
+          "This line's indentation matches no outer block",
+          { start: span.end, end: span.end + 1 },
+          "Indent it exactly as far as the lines of the block it belongs to.",
+        ),
+      );
+    }
+    return this.#pending.shift();
   }
 
   #token(ch: string): Token {

@@ -29,13 +29,14 @@ Deno.test("lexer splits names, numbers, operators with spans", () => {
     ["op", ")", 20, 21],
     ["op", "//", 22, 24],
     ["int", "3", 25, 26],
+    ["newline", "", 26, 26],
     ["eof", "", 26, 26],
   ]);
 });
 
 Deno.test("lexer reads Python number forms", () => {
   const numbers = tokenize("1_000 0x1f 0o17 0b101 .5 5. 1e3 2.5E-2").filter((t) =>
-    t.kind !== "eof"
+    t.kind === "int" || t.kind === "float"
   );
   assertEquals(numbers.map((t) => [t.kind, t.number]), [
     ["int", 1000],
@@ -81,7 +82,7 @@ Deno.test("lexer reports unclosed strings and stray characters", () => {
   assertThrows(() => tokenize(`"\\x4"`));
 });
 
-Deno.test("lexer emits newlines only between statements", () => {
+Deno.test("lexer ends statements with newlines, skipping blank and comment lines", () => {
   assertEquals(kinds("\n\n# comment\nfake.name()  # trailing\n"), [
     "name:fake",
     "op:.",
@@ -91,7 +92,37 @@ Deno.test("lexer emits newlines only between statements", () => {
     "newline:\n",
     "eof:",
   ]);
-  assertEquals(kinds("f(1,\n  2)"), ["name:f", "op:(", "int:1", "op:,", "int:2", "op:)", "eof:"]);
-  assertEquals(kinds("a = 1\nreturn a").filter((k) => k.startsWith("newline")).length, 1);
-  assertEquals(kinds("1 + \\\n 2"), ["int:1", "op:+", "int:2", "eof:"]);
+  assertEquals(kinds("f(1,\n  2)"), [
+    "name:f",
+    "op:(",
+    "int:1",
+    "op:,",
+    "int:2",
+    "op:)",
+    "newline:",
+    "eof:",
+  ]);
+  assertEquals(kinds("a = 1\nreturn a").filter((k) => k.startsWith("newline")).length, 2);
+  assertEquals(kinds("1 + \\\n 2"), ["int:1", "op:+", "int:2", "newline:", "eof:"]);
+});
+
+Deno.test("lexer emits indent and dedent tokens as Python's tokenizer does", () => {
+  const shape = (source: string) =>
+    tokenize(source).map((t) =>
+      t.kind === "name" || t.kind === "int" ? t.text : t.kind === "op" ? t.text : t.kind
+    ).join(" ");
+  assertEquals(
+    shape("if a:\n  if b:\n    x = 1\n\n  # note\n  y = 2\nz = 3"),
+    "if a : newline indent if b : newline indent x = 1 newline dedent y = 2 newline dedent z = 3 " +
+      "newline eof",
+  );
+  // Blocks still open at the end are closed; the first line's indentation is the base.
+  assertEquals(shape("  if a:\n    return 1"), "if a : newline indent return 1 newline dedent eof");
+  // Inside brackets and f-strings lines do not count.
+  assertEquals(shape("x = [1,\n      2]"), "x = [ 1 , 2 ] newline eof");
+  // Tabs go to the next multiple of eight, as in Python.
+  assertEquals(
+    shape("if a:\n\tb\n        c"),
+    "if a : newline indent b newline c newline dedent eof",
+  );
 });

@@ -7,7 +7,14 @@
  * @module
  */
 import type { AttributeNode, CallNode } from "./ast.ts";
-import { brokenNode, constantNode, hintType, joinTypes, type Node } from "./compiled_node.ts";
+import {
+  brokenNode,
+  constantNode,
+  hintType,
+  joinTypes,
+  type Node,
+  UNKNOWN_ENV,
+} from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
 import { formatString } from "./format.ts";
 import {
@@ -23,7 +30,7 @@ import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
-import { PyDate, type StaticType, type Value } from "./values.ts";
+import type { StaticType, Value } from "./values.ts";
 
 type Bound = (ctx: CellContext, self: Value) => Value;
 
@@ -117,7 +124,12 @@ function foldConstant(
       self,
       ...entry.args.map((a) => a.constant!.value),
     );
-    return constantNode(value, call.span);
+    // The declared type, not the value's: `td.total_seconds()` of 7200.0 is a float.
+    const returns = entry.spec.returns;
+    const declared = typeof returns === "string"
+      ? returns
+      : returns([receiver, ...entry.args], UNKNOWN_ENV);
+    return constantNode(value, call.span, declared === "any" ? undefined : declared);
   } catch (error) {
     scope.error("bad-value", `\`.${name}()\` fails: ${(error as Error).message}`, call.span);
     return brokenNode(call.span);
@@ -211,7 +223,7 @@ export function compileAttribute(scope: Scope, attr: AttributeNode): Node {
     const self = recv(ctx);
     const kind = kindOf(self);
     for (const [k, spec] of getters) {
-      if (k === kind) return spec.get(self instanceof PyDate ? self.toDate() : self as Date);
+      if (k === kind) return spec.get(self);
     }
     throw new ExprRuntimeError(`A ${typeName(self)} value has no attribute \`${name}\``);
   };

@@ -12,16 +12,19 @@ import {
   DATE_METHODS,
   DATETIME_ATTRIBUTES,
   DATETIME_METHODS,
+  TIMEDELTA_ATTRIBUTES,
+  TIMEDELTA_METHODS,
+  TIMEZONE_METHODS,
 } from "./datetime_module.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { contains, dictKey, equals, typeName } from "./operators.ts";
 import { toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
-import { PyDate, pyStr, type Value } from "./values.ts";
+import { PyDate, pyStr, PyTimedelta, PyTimezone, type Value } from "./values.ts";
 
 /** The receiver kinds that have methods. */
-export type ReceiverKind = "str" | "list" | "dict" | "date" | "datetime";
+export type ReceiverKind = "str" | "list" | "dict" | "date" | "datetime" | "timedelta" | "timezone";
 
 /** The kind of a run-time value, or undefined for values without methods. */
 export function kindOf(value: Value): ReceiverKind | undefined {
@@ -30,6 +33,8 @@ export function kindOf(value: Value): ReceiverKind | undefined {
   if (Array.isArray(value)) return "list";
   if (value instanceof Date) return "datetime";
   if (value instanceof PyDate) return "date";
+  if (value instanceof PyTimedelta) return "timedelta";
+  if (value instanceof PyTimezone) return "timezone";
   return "dict";
 }
 
@@ -348,12 +353,15 @@ export const METHODS: Readonly<Record<ReceiverKind, Readonly<Record<string, Func
   dict: DICT_METHODS,
   date: DATE_METHODS,
   datetime: DATETIME_METHODS,
+  timedelta: TIMEDELTA_METHODS,
+  timezone: TIMEZONE_METHODS,
 };
 
-/** Attribute tables by receiver kind (only dates have attributes). */
+/** Attribute tables by receiver kind (dates and durations have attributes). */
 export const ATTRIBUTES: Readonly<
   Partial<Record<ReceiverKind, Readonly<Record<string, AttributeSpec>>>>
 > = {
   date: DATE_ATTRIBUTES,
   datetime: DATETIME_ATTRIBUTES,
+  timedelta: TIMEDELTA_ATTRIBUTES,
 };

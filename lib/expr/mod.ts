@@ -1,10 +1,10 @@
 /**
  * The `data:` expression language: a small, Python-syntax language compiled to closures.
  *
- * `compileExpression` parses a column's expression, checks it (names, calls, arguments,
- * types known statically) and returns either a {@link CompiledExpression} or every
- * problem found, each with a span into the source. Nothing is evaluated with `eval`: the
- * syntax tree is compiled once into plain closures.
+ * `compileExpression` parses a column's expression, or a tablefaker-style block of
+ * statements, checks it (names, calls, arguments, types known statically) and returns either
+ * a {@link CompiledExpression} or every problem found, each with a span into the source.
+ * Nothing is evaluated with `eval`: the syntax tree is compiled once into plain closures.
  *
  * @example
  * ```ts
@@ -47,8 +47,8 @@ export { closestString } from "./suggest.ts";
 export { ExprRuntimeError } from "./runtime_error.ts";
 
 /**
- * Compiles a column's `data:` expression. Non-string YAML scalars (`data: 150`,
- * `data: true`, `data:` empty) are literal values.
+ * Compiles a column's `data:` expression or multi-line block. Non-string YAML scalars
+ * (`data: 150`, `data: true`, `data:` empty) are literal values.
  */
 export function compileExpression(
   source: string | number | boolean | null,

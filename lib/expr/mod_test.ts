@@ -237,7 +237,7 @@ Deno.test("diagnostics for calls carry spans and hints", () => {
   assertEquals(diagnose("'x'.uper()")[0].hint, "did you mean `.upper()`?");
   assertEquals(
     diagnose("random")[0].hint,
-    "Call one of its functions, e.g. `random.randint(1, 10)`.",
+    "Use one of its members, e.g. `random.randint(1, 10)`.",
   );
   assertEquals(diagnose("a(1)", ["a", "b"], "b")[0].message, "`a` is a column, not a function");
   assertEquals(diagnose("x + 1", ["x"], "x")[0].code, "self-reference");
@@ -248,7 +248,10 @@ Deno.test("unknown modules get one clear error, without follow-up errors", () =>
   assertEquals(diagnostics.map((d) => [d.code, d.message, d.span]), [
     ["unknown-name", "Unknown module `dateutil`", { start: 0, end: 8 }],
   ]);
-  assertStringIncludes(diagnostics[0].hint!, "Imports and custom Python modules are not supported");
+  assertStringIncludes(
+    diagnostics[0].hint!,
+    "write a column-function plugin (see docs/plugins.md)",
+  );
   const [typo] = diagnose("nmae.upper()", ["name", "x"], "x");
   assertEquals(typo.hint, "did you mean `name`?");
 });
@@ -356,4 +359,20 @@ Deno.test("type inference", () => {
 
 Deno.test("closestString is re-exported for the config layer", () => {
   assertEquals(closestString("custmers", ["customers", "orders"]), "customers");
+});
+
+Deno.test("Python number semantics the tablefaker samples rely on", () => {
+  // hotel: floor = int(room_number / 100); reservation slots with // and %.
+  assertEquals(run("int(room_number / 100)", { values: { room_number: 457 } }), 4);
+  assertEquals(run("int(-457 / 100)"), -4); // int() truncates toward zero, not down
+  assertEquals(run("(20061 - 20000) // 60"), 1);
+  assertEquals(run("(19999 - 20000) // 60"), -1); // // floors
+  assertEquals(run("(19999 - 20000) % 60"), 59);
+  assertEquals(run("str(10 / 4)"), "2.5");
+  assertEquals(run("str(10 / 5)"), "2.0"); // / is always a float
+  assertEquals(run("str(round(0.5)) + str(round(1.5)) + str(round(2.5))"), "022"); // half to even
+  assertEquals(run("str(round(7, 0))"), "7"); // round of an int stays an int
+  assertEquals(run("str(round(7.25, 1))"), "7.2");
+  assertEquals(run("float(base + 5000)", { values: { base: 35000 } }), 40000);
+  assertEquals(run("str(float(3))"), "3.0");
 });

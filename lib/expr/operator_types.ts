@@ -19,6 +19,7 @@ export function arithmeticType(
     return withUnknown(op, left === "any" ? right : left, left === "any");
   }
   if (isNumeric(left) && isNumeric(right)) return numericType(op, left, right);
+  if (isTime(left) || isTime(right)) return timeType(op, left, right);
   switch (op) {
     case "+":
       if (left === right && (left === "str" || left === "list")) return left;
@@ -29,6 +30,38 @@ export function arithmeticType(
       return undefined;
     case "%":
       return left === "str" ? "str" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isTime(type: StaticType): boolean {
+  return type === "date" || type === "datetime" || type === "timedelta";
+}
+
+/** `datetime - timedelta` is a datetime, `date - date` a timedelta, `td / td` a float... */
+function timeType(op: BinaryOperator, left: StaticType, right: StaticType): StaticType | undefined {
+  const moment = (t: StaticType) => t === "date" || t === "datetime";
+  switch (op) {
+    case "+":
+      if (moment(left) && right === "timedelta") return left;
+      if (left === "timedelta" && moment(right)) return right;
+      return left === "timedelta" && right === "timedelta" ? "timedelta" : undefined;
+    case "-":
+      if (moment(left) && right === "timedelta") return left;
+      if (moment(left) && left === right) return "timedelta";
+      return left === "timedelta" && right === "timedelta" ? "timedelta" : undefined;
+    case "*":
+      if (left === "timedelta" && isNumeric(right)) return "timedelta";
+      return right === "timedelta" && isNumeric(left) ? "timedelta" : undefined;
+    case "/":
+      if (left !== "timedelta") return undefined;
+      return right === "timedelta" ? "float" : isNumeric(right) ? "timedelta" : undefined;
+    case "//":
+      if (left !== "timedelta") return undefined;
+      return right === "timedelta" ? "int" : isInt(right) ? "timedelta" : undefined;
+    case "%":
+      return left === "timedelta" && right === "timedelta" ? "timedelta" : undefined;
     default:
       return undefined;
   }
@@ -50,7 +83,8 @@ function withUnknown(
   unknownIsLeft: boolean,
 ): StaticType | undefined {
   if (known === "any") return op === "/" ? "float" : "any";
-  if (known === "none") return undefined;
+  if (known === "none" || known === "timezone") return undefined;
+  if (isTime(known)) return "any";
   switch (op) {
     case "+":
       return known === "str" || known === "list" || known === "float" ? known : "any";

@@ -6,9 +6,19 @@
  *
  * @module
  */
+import {
+  addTimes,
+  divideTimes,
+  floorDivideTimes,
+  moduloTimes,
+  multiplyTimes,
+  negateTime,
+  orderTimes,
+  subtractTimes,
+} from "./datetime_arith.ts";
 import { formatPercent } from "./format.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { PyDate, type Value } from "./values.ts";
+import { AwareDatetime, isDict, PyDate, PyTimedelta, PyTimezone, type Value } from "./values.ts";
 
 /** Python's name of a value's type, for messages: `int`, `str`, `NoneType`... */
 export function typeName(value: Value): string {
@@ -23,6 +33,8 @@ export function typeName(value: Value): string {
   }
   if (value instanceof Date) return "datetime";
   if (value instanceof PyDate) return "date";
+  if (value instanceof PyTimedelta) return "timedelta";
+  if (value instanceof PyTimezone) return "timezone";
   return Array.isArray(value) ? "list" : "dict";
 }
 
@@ -31,7 +43,8 @@ export function truthy(value: Value): boolean {
   if (value === null || value === false || value === 0 || value === "") return false;
   if (typeof value !== "object") return true; // NaN included, as in Python
   if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Date || value instanceof PyDate) return true;
+  if (value instanceof PyTimedelta) return value.totalMicros() !== 0;
+  if (!isDict(value)) return true;
   for (const _ in value) return true;
   return false;
 }
@@ -64,6 +77,8 @@ function addSlow(a: Value, b: Value): Value {
   const x = asNumber(a), y = asNumber(b);
   if (x !== undefined && y !== undefined) return x + y;
   if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
+  const time = addTimes(a, b);
+  if (time !== undefined) return time;
   const hint = typeof a === "string" || typeof b === "string"
     ? ": convert the other value with str(...) first"
     : "";
@@ -75,6 +90,8 @@ export function subtract(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number") return a - b;
   const x = asNumber(a), y = asNumber(b);
   if (x !== undefined && y !== undefined) return x - y;
+  const time = subtractTimes(a, b);
+  if (time !== undefined) return time;
   throw operandError("subtract", a, b);
 }
 
@@ -93,6 +110,8 @@ export function multiply(a: Value, b: Value): Value {
     for (let i = 0; i < count; i++) out.push(...sequence);
     return out;
   }
+  const time = multiplyTimes(a, b);
+  if (time !== undefined) return time;
   throw operandError("multiply", a, b);
 }
 
@@ -108,12 +127,16 @@ const DIVISION_BY_ZERO = "Division by zero";
 /** `a / b`: always a float division. */
 export function trueDivide(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number" && b !== 0) return a / b;
+  const time = divideTimes(a, b);
+  if (time !== undefined) return time;
   const [x, y] = numbersFor("divide", a, b, DIVISION_BY_ZERO);
   return x / y;
 }
 
 /** `a // b`: floor division (`7 // -2 == -4`), Python's float algorithm. */
 export function floorDivide(a: Value, b: Value): Value {
+  const time = a instanceof PyTimedelta ? floorDivideTimes(a, b) : undefined;
+  if (time !== undefined) return time;
   const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
     ? [a, b]
     : numbersFor("divide", a, b, DIVISION_BY_ZERO);
@@ -138,6 +161,8 @@ export function floorDivide(a: Value, b: Value): Value {
 /** `a % b`: the result takes the sign of the divisor (`-7 % 3 == 2`); `str % args` formats. */
 export function modulo(a: Value, b: Value): Value {
   if (typeof a === "string") return formatPercent(a, b);
+  const time = a instanceof PyTimedelta ? moduloTimes(a, b) : undefined;
+  if (time !== undefined) return time;
   const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
     ? [a, b]
     : numbersFor("take the remainder of", a, b, "Modulo by zero");
@@ -163,6 +188,8 @@ export function power(a: Value, b: Value): Value {
 export function negate(a: Value): Value {
   if (typeof a === "number") return -a;
   if (typeof a === "boolean") return a ? -1 : 0;
+  const time = negateTime(a);
+  if (time !== undefined) return time;
   throw new ExprRuntimeError(`Cannot negate ${typeName(a)}`);
 }
 
@@ -170,6 +197,7 @@ export function negate(a: Value): Value {
 export function unaryPlus(a: Value): Value {
   if (typeof a === "number") return a;
   if (typeof a === "boolean") return a ? 1 : 0;
+  if (a instanceof PyTimedelta) return a;
   throw new ExprRuntimeError(`Cannot apply unary + to ${typeName(a)}`);
 }
 
@@ -180,10 +208,19 @@ export function equals(a: Value, b: Value): boolean {
   const x = asNumber(a), y = asNumber(b);
   if (x !== undefined || y !== undefined) return x === y;
   if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime() &&
+      (a instanceof AwareDatetime) === (b instanceof AwareDatetime);
   }
   if (a instanceof PyDate || b instanceof PyDate) {
     return a instanceof PyDate && b instanceof PyDate && a.days === b.days;
+  }
+  if (a instanceof PyTimedelta || b instanceof PyTimedelta) {
+    return a instanceof PyTimedelta && b instanceof PyTimedelta &&
+      a.totalMicros() === b.totalMicros();
+  }
+  if (a instanceof PyTimezone || b instanceof PyTimezone) {
+    return a instanceof PyTimezone && b instanceof PyTimezone &&
+      a.offsetMinutes === b.offsetMinutes;
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
@@ -232,8 +269,8 @@ export function order(a: Value, b: Value, op = "<"): number {
   const x = asNumber(a), y = asNumber(b);
   if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
-  if (a instanceof PyDate && b instanceof PyDate) return a.days - b.days;
+  const time = orderTimes(a, b);
+  if (time !== undefined) return time;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < a.length && i < b.length; i++) {
       if (!equals(a[i], b[i])) return order(a[i], b[i], op);
@@ -255,10 +292,7 @@ export function contains(container: Value, item: Value): boolean {
     for (const element of container) if (equals(element, item)) return true;
     return false;
   }
-  if (
-    container !== null && typeof container === "object" && !(container instanceof Date) &&
-    !(container instanceof PyDate)
-  ) {
+  if (isDict(container)) {
     return typeof item === "string"
       ? Object.hasOwn(container, item)
       : Object.hasOwn(container, dictKey(item));

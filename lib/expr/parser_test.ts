@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import type { Expr } from "./ast.ts";
+import type { Expr, Statement } from "./ast.ts";
 import { parse, parseExpression } from "./parser.ts";
 import type { ExprDiagnostic } from "./types.ts";
 
@@ -148,7 +148,7 @@ Deno.test("parser reports an unclosed call with where it was opened", () => {
 Deno.test("parser reports incomplete and stray syntax", () => {
   assertEquals(error("1 +").message, "Expected a value, found the end of the expression");
   assertEquals(error("").message, "The expression is empty");
-  assertEquals(error("1 + 2)").message, "Unexpected `)` after the expression");
+  assertEquals(error("1 + 2)").message, "Unexpected `)` after the statement");
   assertStringIncludes(error("a if b").message, "Expected `else`");
   assertEquals(error("f(a=1, 2)").message, "Positional argument follows keyword argument");
   assertEquals(error("f(a=1, a=2)").message, "Keyword argument `a` is repeated");
@@ -158,16 +158,18 @@ Deno.test("parser reports incomplete and stray syntax", () => {
   assertEquals(error('f"a}"').span, { start: 3, end: 4 });
 });
 
-Deno.test("parser rejects statements and multi-line blocks with unsupported-syntax", () => {
-  const block = error("ctype = channel_type\nif ctype == 'email':\n  return fake.email()");
-  assertEquals(block.code, "unsupported-syntax");
-  assertStringIncludes(block.message, "tablefaker compatibility");
-  assertEquals(block.span, { start: 6, end: 7 });
-  const ret = error("# compute\nreturn round(a * b, 2)");
-  assertEquals(ret.code, "unsupported-syntax");
-  assertEquals(ret.span, { start: 10, end: 16 });
-  assertEquals(error("a\nb").code, "unsupported-syntax");
-  assertEquals(error("import os").message, "Imports are not supported");
+Deno.test("parser rejects Python statements that blocks do not have, with unsupported-syntax", () => {
+  const loop = error("total = 0\nfor x in items:\n  total = total + x\nreturn total");
+  assertEquals(loop.code, "unsupported-syntax");
+  assertEquals(loop.message, "The `for` statement is not supported");
+  assertEquals(loop.span, { start: 10, end: 13 });
+  assertStringIncludes(error("def f():\n  return 1").hint!, "docs/plugins.md");
+  assertEquals(error("try:\n  x = 1\nexcept:\n  x = 2").code, "unsupported-syntax");
+  assertEquals(error("d['k'] = 1").message, "Items of lists and dicts cannot be assigned to");
+  assertEquals(error("x.y = 1").message, "Attributes cannot be assigned to");
+  assertEquals(error("x := 1").code, "unsupported-syntax");
+  assertEquals(error("x |= 1").code, "unsupported-syntax");
+  assertEquals(error("from os import *").code, "unsupported-syntax");
   assertEquals(error("lambda x: x").code, "unsupported-syntax");
   assertEquals(error("[x for x in y]").code, "unsupported-syntax");
   assertEquals(error("f(*args)").code, "unsupported-syntax");
@@ -179,4 +181,94 @@ Deno.test("parser accepts a single expression surrounded by comments and blank l
   const result = parse("# the customer's name\n\nfake.name()  # from Faker\n");
   assert(result.ok);
   assertEquals(result.program.body.length, 1);
+});
+
+/** A compact rendering of statements, nested blocks in brackets. */
+function showBlock(source: string): string {
+  const result = parse(source);
+  if (!result.ok) throw new Error(`${source}: ${result.diagnostics[0].message}`);
+  const statements = (body: readonly Statement[]): string =>
+    body.map((s): string => {
+      switch (s.kind) {
+        case "expression":
+          return show(s.expr);
+        case "assign":
+          return `(${s.op ? s.op + "=" : "="} ${
+            s.targets.map((g) => g.map((t) => t.name).join(",")).join(" ")
+          } ${show(s.value)})`;
+        case "return":
+          return s.value ? `(return ${show(s.value)})` : "(return)";
+        case "if":
+          return `(if ${show(s.test)} [${statements(s.body)}] [${statements(s.orelse)}])`;
+        case "pass":
+          return "pass";
+        case "import":
+          return `(import ${s.module}${s.alias ? " as " + s.alias : ""}${
+            s.names
+              ? " " + s.names.map((n) => n.name + (n.alias ? ":" + n.alias : "")).join(",")
+              : ""
+          })`;
+      }
+    }).join(" ");
+  return statements(result.program.body);
+}
+
+Deno.test("parser reads tablefaker blocks: assignments, if/elif/else, return", () => {
+  assertEquals(
+    showBlock(
+      "# a comment\nctype = channel_type\nif ctype == 'email':\n  return fake.email()\n" +
+        "elif ctype in ['phone', 'mobile']:\n\n  # numbers\n  return fake.phone_number()\n" +
+        "else:\n  x = 1\n  return x\n",
+    ),
+    '(= ctype channel_type) (if (cmp ctype == "email") [(return (call (. fake email)))] ' +
+      '[(if (cmp ctype in (list "phone" "mobile")) [(return (call (. fake phone_number)))] ' +
+      "[(= x 1) (return x)])])",
+  );
+  assertEquals(
+    showBlock("if a:\n    if b:\n        return 1\n    return 2\nreturn 3"),
+    "(if a [(if b [(return 1)] []) (return 2)] []) (return 3)",
+  );
+});
+
+Deno.test("parser reads one-line suites, semicolons, unpacking and augmented assignment", () => {
+  assertEquals(showBlock("if x: return 1\nelse: return 2"), "(if x [(return 1)] [(return 2)])");
+  assertEquals(showBlock("a = 1; b = 2; return a + b"), "(= a 1) (= b 2) (return (+ a b))");
+  assertEquals(showBlock("a, b = 1, 2\nreturn a"), "(= a,b (tuple 1 2)) (return a)");
+  assertEquals(showBlock("a = b = 0\na += 5\nreturn"), "(= a b 0) (+= a 5) (return)");
+  assertEquals(showBlock("pass\nreturn a, b"), "pass (return (tuple a b))");
+});
+
+Deno.test("parser reads imports", () => {
+  assertEquals(
+    showBlock("from datetime import datetime, timedelta as td\nimport math as m\nreturn 1"),
+    "(import datetime datetime,timedelta:td) (import math as m) (return 1)",
+  );
+  assertEquals(
+    showBlock("from math import (floor, ceil,)\nreturn 1"),
+    "(import math floor,ceil) (return 1)",
+  );
+});
+
+Deno.test("a block indented by YAML reads as top-level statements", () => {
+  assertEquals(
+    showBlock("    s = score\n    if s > 1:\n        return 'A'\n    return 'B'\n"),
+    '(= s score) (if (cmp s > 1) [(return "A")] []) (return "B")',
+  );
+});
+
+Deno.test("parser reports indentation mistakes where they are", () => {
+  const unexpected = error("x = 1\n  return x");
+  assertEquals(unexpected.message, "Unexpected indentation");
+  assertEquals(unexpected.span.start, 8);
+  const missing = error("if x:\nreturn 1");
+  assertEquals(missing.message, "Expected an indented block after `if:`");
+  assertEquals(missing.span, { start: 6, end: 12 });
+  assertEquals(
+    error("if x:\n    a = 1\n  return a").message,
+    "This line's indentation matches no outer block",
+  );
+  assertEquals(error("else:\n  return 1").message, "`else` without an `if` before it");
+  assertStringIncludes(error("if x\n  return 1").message, "Expected `:` after the `if` condition");
+  assertEquals(error("if x:").message, "Expected an indented block after `if:`");
+  assertEquals(error("x = 1 if y: return 2").code, "bad-expression");
 });

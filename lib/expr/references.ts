@@ -17,7 +17,7 @@ import {
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { ForeignKeyCall } from "./types.ts";
-import { PyDate, type Value } from "./values.ts";
+import { isDict, type Value } from "./values.ts";
 
 /** `foreign_key`'s parameters; the implementation is never called. */
 export const FOREIGN_KEY_SPEC: FunctionSpec = {
@@ -65,12 +65,6 @@ function literals(
     return null;
   });
   return ok ? values : undefined;
-}
-
-function isDict(value: Value): value is Record<string, Value> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof PyDate);
 }
 
 /** Compiles `foreign_key(table, column, distribution=..., ...)`; returns the node and the call's index. */

@@ -1,10 +1,11 @@
 /**
  * Python Faker's date arguments (`'-30d'`, `'+1y'`, `'now'`, `'today'`, dates, datetimes,
- * Unix timestamps), resolved against the run's logical "now", never the wall clock.
+ * timedeltas from now, Unix timestamps), resolved against the run's logical "now", never the
+ * wall clock.
  *
  * @module
  */
-import { PyDate, type Value } from "./values.ts";
+import { PyDate, PyTimedelta, type Value } from "./values.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -55,6 +56,7 @@ export class TimeArgumentError extends Error {
 export function timeArgument(value: Value, now: Date, name: string): number {
   if (value instanceof Date) return value.getTime();
   if (value instanceof PyDate) return value.days * DAY_MS;
+  if (value instanceof PyTimedelta) return now.getTime() + Math.floor(value.totalMicros() / 1000);
   if (typeof value === "number") return value * 1000;
   if (typeof value === "string") {
     if (value === "now") return now.getTime();

@@ -5,7 +5,7 @@
  */
 import { dictKey, typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { PyDate, pyRepr, type Value } from "./values.ts";
+import { isDict, pyRepr, type Value } from "./values.ts";
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
@@ -33,10 +33,7 @@ export function subscriptOf(object: Value, index: Value): Value {
     const chars = characters(object);
     return chars[indexOf(index, chars.length, "String")];
   }
-  if (
-    object !== null && typeof object === "object" && !(object instanceof Date) &&
-    !(object instanceof PyDate)
-  ) {
+  if (isDict(object)) {
     const key = dictKey(index);
     if (!Object.hasOwn(object, key)) {
       throw new ExprRuntimeError(

@@ -124,6 +124,13 @@ export interface CompileOptions {
   columns: readonly string[];
   /** The column being compiled (a self reference is an error). */
   self?: string;
+  /**
+   * tablefaker's `config.python_import` modules: using one is reported as needing Python,
+   * with what to do instead.
+   */
+  pythonModules?: readonly string[];
+  /** tablefaker's `config.community_providers`: unknown `fake.*` methods may be theirs. */
+  communityProviders?: readonly string[];
 }
 
 /** Either a compiled expression or every problem found. */

@@ -5,15 +5,24 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { decimalAt, decimalText } from "../../lib/delta/stats.ts";
 
 /**
  * A cell read out of a column, ready to be spelled: dates and timestamps are already ISO
- * strings, 64-bit integers stay `bigint`, 32-bit floats are their shortest round-trip value.
+ * strings, decimals their exact digits (`"19.90"`), 64-bit integers stay `bigint`, 32-bit
+ * floats are their shortest round-trip value.
  */
 export type Cell = string | number | bigint | boolean | null;
 
 /** What a column holds, for alignment and quoting decisions. */
-export type CellKind = "integer" | "float" | "boolean" | "string" | "date" | "timestamp";
+export type CellKind =
+  | "integer"
+  | "float"
+  | "decimal"
+  | "boolean"
+  | "string"
+  | "date"
+  | "timestamp";
 
 /** One column of a batch, readable cell by cell. */
 export interface ColumnCells {
@@ -147,6 +156,9 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
         : (i) => Number(vector.get(i)),
     );
   }
+  if (arrow.DataType.isDecimal(type)) {
+    return column("decimal", (i) => decimalText(decimalAt(data, i), type.scale));
+  }
   if (arrow.DataType.isBool(type)) return column("boolean", (i) => Boolean(vector.get(i)));
   if (arrow.DataType.isUtf8(type)) return column("string", (i) => String(vector.get(i)));
   if (arrow.DataType.isDate(type)) return column("date", (i) => dateText(Number(vector.get(i))));
@@ -252,19 +264,34 @@ export interface JsonlOptions {
   table?: string;
 }
 
-/** The rows of a batch as JSON lines, one object per row in column order. */
-export function jsonlLines(batch: arrow.RecordBatch, options: JsonlOptions = {}): string {
+/**
+ * Spells the cells of a column as JSON values: decimals as exact JSON numbers (`19.90`),
+ * everything else by {@link cellJson}.
+ */
+export function jsonSpeller(column: ColumnCells): (cell: Cell) => string {
+  return column.kind === "decimal" ? (cell) => (cell === null ? "null" : String(cell)) : cellJson;
+}
+
+/** The rows of a batch as JSON objects (no separators), one per row in column order. */
+export function jsonObjects(batch: arrow.RecordBatch, options: JsonlOptions = {}): string[] {
   const columns = columnCells(batch);
+  const spell = columns.map(jsonSpeller);
   // Objects are spelled by hand: keys keep their order, and a column named "__proto__" stays a key.
   const keys = columns.map((column) => JSON.stringify(column.name) + ":");
   const lead = options.table === undefined ? "" : `"_table":${JSON.stringify(options.table)},`;
-  const lines: string[] = new Array(batch.numRows);
+  const objects: string[] = new Array(batch.numRows);
   for (let row = 0; row < batch.numRows; row++) {
     let line = "{" + lead;
     for (let i = 0; i < columns.length; i++) {
-      line += (i > 0 ? "," : "") + keys[i] + cellJson(columns[i].cell(row));
+      line += (i > 0 ? "," : "") + keys[i] + spell[i](columns[i].cell(row));
     }
-    lines[row] = line + "}";
+    objects[row] = line + "}";
   }
+  return objects;
+}
+
+/** The rows of a batch as JSON lines, one object per row in column order. */
+export function jsonlLines(batch: arrow.RecordBatch, options: JsonlOptions = {}): string {
+  const lines = jsonObjects(batch, options);
   return lines.length > 0 ? lines.join("\n") + "\n" : "";
 }

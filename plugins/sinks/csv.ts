@@ -5,10 +5,10 @@
  */
 import type { Sink } from "../../lib/plugin/types.ts";
 import { csvHeader, csvLines } from "./_format.ts";
-import { createTextFileSink } from "./_text_file_sink.ts";
+import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 
 /** Options of {@link createCsvSink}. */
-export interface CsvSinkOptions {
+export interface CsvSinkOptions extends TextFileSinkOptions {
   /** The output folder; each table becomes `dir/<table>/`. */
   dir: string;
 }
@@ -31,7 +31,7 @@ export function createCsvSink(options: CsvSinkOptions): Sink {
   return createTextFileSink(options.dir, {
     kind: "csv",
     extension: ".csv",
-    header: csvHeader,
-    lines: csvLines,
-  });
+    header: (table) => csvHeader(table.schema),
+    lines: (batch) => csvLines(batch),
+  }, options);
 }

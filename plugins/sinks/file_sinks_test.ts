@@ -7,10 +7,19 @@ import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
 import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
-import { partFiles, readCsv, readJsonl, readParquetDir } from "../../tests/_read.ts";
+import {
+  partFiles,
+  readCsv,
+  readJsonArray,
+  readJsonl,
+  readParquetDir,
+  readSqlFiles,
+} from "../../tests/_read.ts";
 import { createCsvSink } from "./csv.ts";
+import { createJsonSink } from "./json.ts";
 import { createJsonlSink } from "./jsonl.ts";
 import { createParquetSink } from "./parquet.ts";
+import { createSqlSink } from "./sql.ts";
 
 interface FileSinkCase {
   name: string;
@@ -18,6 +27,19 @@ interface FileSinkCase {
   create(dir: string): Sink;
   /** The ids of a table folder, in file then row order. */
   ids(tableDir: string): Promise<string[]>;
+}
+
+/** The ids of the records of every file of a table folder, in file order. */
+async function idsOf(
+  tableDir: string,
+  extension: string,
+  read: (path: string) => Promise<Record<string, unknown>[]>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of await partFiles(tableDir, extension)) {
+    ids.push(...(await read(`${tableDir}/${name}`)).map((row) => String(row.id)));
+  }
+  return ids;
 }
 
 const CASES: FileSinkCase[] = [
@@ -47,12 +69,21 @@ const CASES: FileSinkCase[] = [
     name: "jsonl",
     extension: ".jsonl",
     create: (dir) => createJsonlSink({ dir }),
+    ids: (tableDir) => idsOf(tableDir, ".jsonl", readJsonl),
+  },
+  {
+    name: "json",
+    extension: ".json",
+    create: (dir) => createJsonSink({ dir }),
+    ids: (tableDir) => idsOf(tableDir, ".json", readJsonArray),
+  },
+  {
+    name: "sql",
+    extension: ".sql",
+    create: (dir) => createSqlSink({ dir }),
     async ids(tableDir) {
-      const ids: string[] = [];
-      for (const name of await partFiles(tableDir, ".jsonl")) {
-        ids.push(...(await readJsonl(`${tableDir}/${name}`)).map((row) => String(row.id)));
-      }
-      return ids;
+      const files = (await partFiles(tableDir, ".sql")).map((name) => `${tableDir}/${name}`);
+      return (await readSqlFiles(files, "users", SAMPLE_SCHEMA)).map((row) => String(row.id));
     },
   },
 ];

@@ -5,10 +5,10 @@
  */
 import type { Sink } from "../../lib/plugin/types.ts";
 import { jsonlLines } from "./_format.ts";
-import { createTextFileSink } from "./_text_file_sink.ts";
+import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 
 /** Options of {@link createJsonlSink}. */
-export interface JsonlSinkOptions {
+export interface JsonlSinkOptions extends TextFileSinkOptions {
   /** The output folder; each table becomes `dir/<table>/`. */
   dir: string;
 }
@@ -32,5 +32,5 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink {
     kind: "jsonl",
     extension: ".jsonl",
     lines: (batch) => jsonlLines(batch),
-  });
+  }, options);
 }

@@ -10,13 +10,16 @@ import {
   type ParquetFileOptions,
   resolveFileOptions,
 } from "../../lib/parquet/mod.ts";
+import { type FileLayout, layoutFileName } from "./_file_layout.ts";
 import { guardSink } from "./_guard.ts";
-import { openTableDirs, partName, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
+import { openTableDirs, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
 
 /** Options of {@link createParquetSink}. */
 export interface ParquetSinkOptions extends ParquetFileOptions {
   /** The output folder; each table becomes `dir/<table>/`. */
   dir: string;
+  /** File layouts by table name: rows per file and file names (`export_file_*`). */
+  layouts?: Readonly<Record<string, FileLayout>>;
 }
 
 interface TableState {
@@ -25,13 +28,17 @@ interface TableState {
   buffered: arrow.RecordBatch[];
   rows: number;
   published: number;
+  layout?: FileLayout;
+  /** Rows per file: the layout's, else `targetFileRows`. */
+  fileRows: number;
 }
 
 /**
  * Creates a sink writing each table as Parquet files under `dir/<table>/`. Batches are
- * buffered; a file is written whenever `targetFileRows` rows are waiting, and at every flush
- * and at close for the rest (types map as {@link encodeParquet} says). A table that got no
- * rows still gets one file holding its schema.
+ * buffered; a file is written whenever `targetFileRows` rows (or the table layout's rows per
+ * file) are waiting, and at every flush and at close for the rest (types map as
+ * {@link encodeParquet} says). A table that got no rows still gets one file holding its
+ * schema.
  *
  * @example
  * ```ts
@@ -48,7 +55,7 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
 
   async function writeFile(state: TableState, batches: arrow.RecordBatch[]): Promise<void> {
     const bytes = encodeParquet(new arrow.Table(state.schema, batches), compression);
-    const name = `${partName(state.published)}-${runId}.parquet`;
+    const name = layoutFileName(state.layout, state.published, ".parquet", `-${runId}`);
     const temp = state.dir.tempPath(name);
     await writeDurably(temp, [bytes]);
     await state.dir.publish(temp, name);
@@ -90,6 +97,8 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
           buffered: [],
           rows: 0,
           published: 0,
+          layout: options.layouts?.[table.name],
+          fileRows: options.layouts?.[table.name]?.rowsPerFile ?? targetFileRows,
         });
       }
     },
@@ -100,8 +109,8 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
       // difference, even in field metadata or nullability.
       state.buffered.push(new arrow.RecordBatch(state.schema, batch.data));
       state.rows += batch.numRows;
-      while (state.rows >= targetFileRows) {
-        await writeFile(state, take(state, targetFileRows));
+      while (state.rows >= state.fileRows) {
+        await writeFile(state, take(state, state.fileRows));
       }
     },
     flush,

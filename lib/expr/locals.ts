@@ -1,0 +1,121 @@
+/**
+ * Local names of a multi-line block, with Python's rules: a name assigned anywhere in the
+ * block is local everywhere in it (so it hides a column of the same name), and reading it
+ * before an assignment ran is an error. The compiler follows the block's flow, so it knows
+ * at each read which assignments may have run, and the static type they gave the name.
+ *
+ * At run time a block's locals live in one array per evaluation (a frame); reads and writes
+ * are plain index operations.
+ *
+ * @module
+ */
+import type { Node } from "./compiled_node.ts";
+import { joinTypes } from "./compiled_node.ts";
+import { ExprRuntimeError } from "./runtime_error.ts";
+import type { CellContext, Span, TypeEnvironment } from "./types.ts";
+import type { StaticType, Value } from "./values.ts";
+
+/** A static type as a function of what the expression reads. */
+export type TypeFn = (env: TypeEnvironment) => StaticType;
+
+/** What the flow knows about a local at one point of the block. */
+export interface Binding {
+  /** Join of the types of the assignments that may have run. */
+  readonly type: TypeFn;
+  /** Every path to this point assigned it. */
+  readonly definitely: boolean;
+}
+
+/** The locals bound at one point of the block, by name. */
+export type Flow = ReadonlyMap<string, Binding>;
+
+/** Where a block's values are while it runs: one frame per evaluation. */
+export interface FrameHolder {
+  frame: (Value | undefined)[];
+}
+
+/** The local names of one block and their frame slots. */
+export class Locals {
+  /** Names assigned anywhere in the block, with the first place each is assigned. */
+  readonly assigned: ReadonlyMap<string, Span>;
+  readonly holder: FrameHolder = { frame: [] };
+  readonly #slots = new Map<string, number>();
+  /** What is bound at the point being compiled. */
+  flow: Map<string, Binding> = new Map();
+
+  constructor(assigned: ReadonlyMap<string, Span>) {
+    this.assigned = assigned;
+    for (const name of assigned.keys()) this.#slots.set(name, this.#slots.size);
+  }
+
+  /** Number of slots a frame needs. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Whether `name` is local to the block. */
+  has(name: string): boolean {
+    return this.#slots.has(name);
+  }
+
+  /**
+   * A node reading local `name` at the current point; undefined when no assignment can have
+   * run yet (the caller reports that).
+   */
+  read(name: string, span: Span): Node | undefined {
+    const binding = this.flow.get(name);
+    if (!binding) return undefined;
+    const slot = this.#slots.get(name)!;
+    const holder = this.holder;
+    const evaluate = binding.definitely ? (_: CellContext) => holder.frame[slot] as Value : () => {
+      const value = holder.frame[slot];
+      if (value === undefined) {
+        throw new ExprRuntimeError(
+          `Local name \`${name}\` is read before it is assigned: the branch that assigns it did not run`,
+        );
+      }
+      return value;
+    };
+    return { span, evaluate, type: binding.type };
+  }
+
+  /** Records an assignment at the current point; returns the slot to store into. */
+  assign(name: string, type: TypeFn): number {
+    this.flow.set(name, { type, definitely: true });
+    return this.#slots.get(name)!;
+  }
+
+  /** A copy of the current flow, to compile one branch from. */
+  fork(): Map<string, Binding> {
+    return new Map(this.flow);
+  }
+}
+
+/**
+ * The flow after an `if`: what either branch bound, definitely only when both did. A branch
+ * that always returns does not reach the join, so it contributes nothing.
+ */
+export function joinFlows(
+  a: Flow,
+  aReturns: boolean,
+  b: Flow,
+  bReturns: boolean,
+): Map<string, Binding> {
+  if (aReturns && !bReturns) return new Map(b);
+  if (bReturns && !aReturns) return new Map(a);
+  const out = new Map<string, Binding>();
+  for (const name of new Set([...a.keys(), ...b.keys()])) {
+    const left = a.get(name), right = b.get(name);
+    if (left && right) {
+      out.set(name, {
+        type: left.type === right.type
+          ? left.type
+          : (env) => joinTypes(left.type(env), right.type(env)),
+        definitely: left.definitely && right.definitely,
+      });
+    } else {
+      out.set(name, { type: (left ?? right)!.type, definitely: false });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import { assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { compileOk, diagnose, run } from "./_test_context.ts";
+import { UNKNOWN_ENV } from "./compiled_node.ts";
+
+Deno.test("math functions follow Python: floor/ceil/trunc give ints", () => {
+  const cases: [string, unknown][] = [
+    ["math.floor(-2.5)", -3],
+    ["math.ceil(2.1)", 3],
+    ["math.trunc(-2.7)", -2],
+    ["math.sqrt(16)", 4],
+    ["math.log(math.e)", 1],
+    ["math.log(8, 2)", 3],
+    ["math.log10(1000)", 3],
+    ["math.pow(2, 10)", 1024],
+    ["math.fabs(-1.5)", 1.5],
+    ["math.hypot(3, 4)", 5],
+    ["math.gcd(12, 18, 27)", 3],
+    ["math.factorial(5)", 120],
+    ["math.comb(5, 2)", 10],
+    ["math.isclose(0.1 + 0.2, 0.3)", true],
+    ["math.isnan(math.nan)", true],
+    ["math.isinf(-math.inf)", true],
+    ["math.fsum([0.5, 0.25])", 0.75],
+    ["math.prod([2, 3, 4])", 24],
+    ["round(math.degrees(math.pi))", 180],
+    ["math.copysign(3, -0.0)", -3],
+    ["math.fmod(-7, 3)", -1],
+    ["round(math.tau, 4)", 6.2832],
+  ];
+  for (const [source, expected] of cases) assertEquals(run(source), expected, source);
+  assertEquals(
+    compileOk("math.floor(x)", ["x"]).inferType({ ...UNKNOWN_ENV, column: () => "float" }),
+    "int",
+  );
+  assertEquals(
+    compileOk("math.sqrt(x)", ["x"]).inferType({ ...UNKNOWN_ENV, column: () => "int" }),
+    "float",
+  );
+});
+
+Deno.test("math domain errors and wrong arguments are reported", () => {
+  // Literal arguments are computed when the config is checked, so the error comes then.
+  assertEquals(diagnose("math.sqrt(-1)")[0].code, "bad-value");
+  assertEquals(diagnose("math.log(0)")[0].code, "bad-value");
+  assertThrows(() => run("math.sqrt(x)", { values: { x: -1 } }), Error, "math domain error");
+  assertEquals(diagnose("math.flor(2.5)")[0].hint, "did you mean `math.floor()`?");
+  assertEquals(diagnose("math.pi()")[0].code, "bad-expression");
+});
+
+Deno.test("string constants and capwords", () => {
+  assertEquals(run("string.ascii_uppercase"), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  assertEquals(run("string.digits + string.hexdigits[-6:]"), "0123456789ABCDEF");
+  assertEquals(run("len(string.punctuation)"), 32);
+  assertEquals(run("string.capwords('hello   big WORLD')"), "Hello Big World");
+  assertEquals(run("string.capwords('a-b-c', '-')"), "A-B-C");
+  const code = run('"".join(random.choices(string.ascii_uppercase + string.digits, k=8))');
+  assertEquals(typeof code === "string" && /^[A-Z0-9]{8}$/.test(code), true);
+});
