@@ -3,11 +3,10 @@
  *
  * @module
  */
-import type { Plugin, Sink } from "../lib/plugin/types.ts";
+import type { Plugin } from "../lib/plugin/types.ts";
 import { BUILTIN_COLUMN_FUNCTIONS } from "./columns/mod.ts";
 import { BUILTIN_DISTRIBUTIONS } from "./distributions/mod.ts";
 import { BUILTIN_SINKS } from "./sinks/mod.ts";
-import type { FileLayout } from "./sinks/_file_layout.ts";
 import { createCsvSink } from "./sinks/csv.ts";
 import { createJsonSink } from "./sinks/json.ts";
 import { createJsonlSink } from "./sinks/jsonl.ts";
@@ -35,35 +34,3 @@ export const FILE_FORMATS = ["delta", "parquet", "csv", "jsonl", "json", "sql"] 
 
 /** One of {@link FILE_FORMATS}. */
 export type FileFormat = typeof FILE_FORMATS[number];
-
-/** Options of {@link createFileSink}. */
-export interface FileSinkOptions {
-  /**
-   * Rows per file and file names by table (tablefaker's `export_file_*`), for the plain file
-   * formats; a Delta table sizes its own files.
-   */
-  layouts?: Readonly<Record<string, FileLayout>>;
-}
-
-/** A sink writing one folder (a Delta table, or files) per table under `dir`. */
-export function createFileSink(
-  format: FileFormat,
-  dir: string,
-  options: FileSinkOptions = {},
-): Sink {
-  const layouts = options.layouts;
-  switch (format) {
-    case "delta":
-      return createDeltaSink({ dir });
-    case "parquet":
-      return createParquetSink({ dir, layouts });
-    case "csv":
-      return createCsvSink({ dir, layouts });
-    case "jsonl":
-      return createJsonlSink({ dir, layouts });
-    case "json":
-      return createJsonSink({ dir, layouts });
-    case "sql":
-      return createSqlSink({ dir, layouts });
-  }
-}

@@ -8,7 +8,7 @@ import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { closestString } from "../expr/suggest.ts";
 import { Engine } from "../engine/generator.ts";
-import { runInputs, tableSpecs, withAncestors } from "../engine/from_config.ts";
+import { engineOptions, runInputs, tableSpecs, withAncestors } from "../engine/from_config.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import { type CommandIO, intOption, UsageError } from "./command.ts";
 
@@ -49,7 +49,11 @@ export function prepareEngine(
   const now = timeOption(values, "reference-time");
   const specs = tableSpecs(config);
   for (const spec of specs) spec.startRowId += rowIdShift.get(spec.name) ?? 0;
-  const engine = new Engine(specs, runInputs(config, { seed, now }, wallClockSecond()));
+  const engine = new Engine(
+    specs,
+    runInputs(config, { seed, now }, wallClockSecond()),
+    engineOptions(config),
+  );
   return { engine, specs };
 }
 

@@ -4,14 +4,9 @@
  * @module
  */
 import { generateToSink } from "../engine/batch.ts";
-import {
-  createFileSink,
-  FILE_FORMATS,
-  type FileFormat,
-  type FileLayout,
-  fileLayout,
-} from "../../plugins/mod.ts";
-import type { Config } from "../config/mod.ts";
+import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
+import { createRoutingSink } from "../../plugins/sinks/_router.ts";
+import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
@@ -25,14 +20,15 @@ export const generateCommand: Command = {
   name: "generate",
   summary: "Write row_count rows of every table (parents first), then exit.",
   usage:
-    "generate --config F --output DIR [--format delta|parquet|csv|jsonl|json|sql] [--table T] [options]",
+    "generate --config F [--output DIR] [--format delta|parquet|csv|jsonl|json|sql] [--table T] [options]",
   options: {
     config: CONFIG_OPTION,
     output: {
       type: "string",
       short: "o",
       placeholder: "dir",
-      description: "Output folder; one Delta table (or folder of files) per table",
+      description:
+        "Output folder; one Delta table (or folder of files) per table (default: the config's sinks)",
     },
     format: {
       type: "string",
@@ -64,7 +60,9 @@ export const generateCommand: Command = {
   },
   async run(values, io) {
     const configPath = requiredOption(values, "config");
-    const output = requiredOption(values, "output");
+    const output = typeof values.output === "string" && values.output !== ""
+      ? values.output
+      : undefined;
     const format = String(values.format) as FileFormat;
     if (!FILE_FORMATS.includes(format)) {
       throw new UsageError(`--format must be one of ${FILE_FORMATS.join(", ")}, got "${format}"`);
@@ -73,7 +71,7 @@ export const generateCommand: Command = {
     if (mode !== "error" && mode !== "overwrite" && mode !== "append") {
       throw new UsageError(`--mode must be "error", "overwrite" or "append", got "${mode}"`);
     }
-    if (mode === "append" && format !== "delta") {
+    if (mode === "append" && format !== "delta" && output !== undefined) {
       throw new UsageError(
         `--mode append needs --format delta: ${format} files cannot be appended to safely`,
       );
@@ -81,10 +79,13 @@ export const generateCommand: Command = {
     const batchSize = intOption(values, "batch-size", { min: 1 })!;
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
-    const shift = mode === "append" ? await existingRows(output, tables) : new Map();
+    const shift = mode === "append" && output !== undefined
+      ? await existingRows(output, tables)
+      : new Map();
     const { engine } = prepareEngine(config, values, shift);
     const started = performance.now();
-    const sink = createFileSink(format, output, { layouts: fileLayouts(config) });
+    const plan = sinkPlan(config, { output, outputType: format });
+    const sink = createRoutingSink(plan.routes(tables));
     const summary = await generateToSink(engine, sink, {
       tables,
       batchSize,
@@ -95,21 +96,19 @@ export const generateCommand: Command = {
     const rows = summary.reduce((sum, t) => sum + t.rows, 0);
     for (const t of summary) io.stdout(`  ${t.table}: ${t.rows} rows\n`);
     io.stdout(
-      `Wrote ${rows} rows in ${summary.length} table${
-        summary.length === 1 ? "" : "s"
-      } to ${output} ` +
-        `(${format}) in ${seconds.toFixed(2)} s, ${
-          Math.round(rows / Math.max(seconds, 1e-9))
-        } rows/s; ` +
+      `Wrote ${rows} rows in ${summary.length} table${summary.length === 1 ? "" : "s"} to ${
+        describeSinks(plan, tables)
+      } in ${seconds.toFixed(2)} s, ${Math.round(rows / Math.max(seconds, 1e-9))} rows/s; ` +
         `seed ${engine.inputs.seed}, reference time ${engine.inputs.now.toISOString()}\n`,
     );
     return EXIT.ok;
   },
 };
 
-/** Each table's files, from its `export_file_count`, `export_file_row_count` and `export_file_name`. */
-function fileLayouts(config: Config): Record<string, FileLayout> {
-  return Object.fromEntries(config.tables.map((table) => [table.name, fileLayout(table)]));
+/** Where the tables went: `out (delta)`, or one entry per sink when they differ. */
+function describeSinks(plan: SinkPlan, tables: readonly string[]): string {
+  const where = [...new Set(tables.map((t) => plan.describe(t)))];
+  return where.join(", ");
 }
 
 /** Rows each existing Delta table under `output` has: appended row ids continue after them. */

@@ -11,6 +11,8 @@ import type { Plugin, PluginKind } from "../plugin/types.ts";
 import { pyRepr, type Value } from "../expr/values.ts";
 import { BUILTIN_PLUGINS } from "../../plugins/mod.ts";
 import { type Command, EXIT } from "./command.ts";
+import { CONFIG_OPTION } from "./_options.ts";
+import { loadChecked } from "./_setup.ts";
 
 const TITLES: Record<PluginKind, string> = {
   distribution: "Distributions (foreign_key(..., distribution=NAME, option=value))",
@@ -70,8 +72,9 @@ export function pluginData(entries: readonly RegisteredPlugin[]): unknown[] {
 export const pluginsCommand: Command = {
   name: "plugins",
   summary: "List every plugin (built-in and loaded) with its options.",
-  usage: "plugins [--plugin a.ts,b.js] [--json]",
+  usage: "plugins [--config F] [--plugin a.ts,b.js] [--json]",
   options: {
+    config: { ...CONFIG_OPTION, description: "Also list the plugins this config loads" },
     plugin: {
       type: "string",
       short: "p",
@@ -81,7 +84,9 @@ export const pluginsCommand: Command = {
     json: { type: "boolean", description: "Print the listing as JSON" },
   },
   async run(values, io) {
-    const registry = new PluginRegistry(BUILTIN_PLUGINS);
+    const registry = typeof values.config === "string"
+      ? (await loadChecked(values.config, io)).plugins!
+      : new PluginRegistry(BUILTIN_PLUGINS);
     const files = typeof values.plugin === "string"
       ? values.plugin.split(",").map((f) => f.trim()).filter((f) => f !== "")
       : [];

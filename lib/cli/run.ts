@@ -39,7 +39,8 @@ export const runCommand: Command = {
       type: "string",
       short: "o",
       placeholder: "dir",
-      description: "Output folder; each table is the Delta table DIR/<table>",
+      description:
+        "Output folder; each table is the Delta table DIR/<table> (default: the config's sinks)",
     },
     tables: {
       type: "string",
@@ -100,7 +101,9 @@ export const runCommand: Command = {
   },
   async run(values, io) {
     const config = requiredOption(values, "config");
-    const output = requiredOption(values, "output");
+    const output = typeof values.output === "string" && values.output !== ""
+      ? values.output
+      : undefined;
     const logFormat = String(values["log-format"]) as LogFormat;
     if (!LOG_FORMATS.includes(logFormat)) {
       throw new UsageError(`--log-format must be text or json, got "${logFormat}"`);
@@ -116,7 +119,7 @@ export const runCommand: Command = {
     );
     const server = new StreamingServer({
       config,
-      output,
+      ...(output !== undefined ? { output } : {}),
       ...(tables ? { tables } : {}),
       seed: intOption(values, "seed"),
       tickIntervalMs: durationOption(values, "tick-interval"),

@@ -21,10 +21,21 @@ import {
   sortDiagnostics,
   type YamlPath,
 } from "./diagnostics.ts";
-import type { Config, LoadResult } from "./model.ts";
+import type { ColumnConfig, Config, LoadResult } from "./model.ts";
 import { SourceMap } from "./positions.ts";
 import { readConfig } from "./read.ts";
 import { validateConfig } from "./validate.ts";
+import type { PluginRegistry } from "../plugin/registry.ts";
+import { builtinRegistry, checkSinks, columnFunctions, loadPluginFiles } from "./plugins.ts";
+
+/** Options of {@link parseConfig}. */
+export interface ParseOptions {
+  /**
+   * The plugins expressions and `sinks:` may use; the built-ins by default. `parseConfig`
+   * cannot load plugin files (loading is asynchronous): `loadConfig` does.
+   */
+  plugins?: PluginRegistry;
+}
 
 /**
  * Reads, parses and checks a config file.
@@ -59,7 +70,10 @@ export async function loadConfig(path: string): Promise<LoadResult> {
       }],
     };
   }
-  return parseConfig(text, path);
+  const read = readStage(text, path);
+  const registry = builtinRegistry();
+  if (read.config) read.diagnostics.push(...await loadPluginFiles(read.config, registry));
+  return checkStage(read, registry);
 }
 
 /**
@@ -71,7 +85,29 @@ export async function loadConfig(path: string): Promise<LoadResult> {
  * config?.tables[0].rowCount; // 10
  * ```
  */
-export function parseConfig(text: string, file: string): LoadResult {
+export function parseConfig(text: string, file: string, options: ParseOptions = {}): LoadResult {
+  const read = readStage(text, file);
+  const refs = read.config?.pluginFiles ?? [];
+  if (refs.length && !options.plugins) {
+    read.diagnostics.push(
+      read.map.diagnostic(["plugins"], "bad-plugin", "Plugin files are loaded by loadConfig", {
+        hint: "Use loadConfig(path), which loads `plugins:`, or pass the plugins to parseConfig.",
+      }),
+    );
+  }
+  return checkStage(read, options.plugins ?? builtinRegistry());
+}
+
+/** What the structural stage produced. */
+interface ReadStage {
+  map: SourceMap;
+  diagnostics: Diagnostic[];
+  config?: Config;
+  incomplete: ReadonlySet<ColumnConfig>;
+}
+
+/** YAML and the structural checks. */
+function readStage(text: string, file: string): ReadStage {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const map = new SourceMap(file, text, lineCounter, doc);
@@ -79,12 +115,26 @@ export function parseConfig(text: string, file: string): LoadResult {
   // A duplicate key leaves a sound document (the first value wins); other syntax errors
   // may not, and checking a half-read document would only add confusing follow-ups.
   const sound = doc.errors.every((e) => e.code === "DUPLICATE_KEY");
-  let config: Config | undefined;
-  if (sound) {
-    const read = readConfig(doc, map);
-    diagnostics.push(...read.diagnostics);
-    config = read.config;
-    if (config) diagnostics.push(...validateConfig(config, { incomplete: read.incomplete }));
+  if (!sound) return { map, diagnostics, incomplete: new Set() };
+  const read = readConfig(doc, map);
+  diagnostics.push(...read.diagnostics);
+  return { map, diagnostics, config: read.config, incomplete: read.incomplete };
+}
+
+/** The semantic checks, with the plugins: expressions, foreign keys, sinks. */
+function checkStage(read: ReadStage, plugins: PluginRegistry): LoadResult {
+  const { config, diagnostics } = read;
+  if (config) {
+    config.plugins = plugins;
+    const functions = columnFunctions(config, plugins, diagnostics);
+    diagnostics.push(
+      ...validateConfig(config, {
+        incomplete: read.incomplete,
+        functions,
+        distributions: plugins.distributions(),
+      }),
+      ...checkSinks(config, plugins),
+    );
   }
   const sorted = sortDiagnostics(diagnostics);
   if (!config || hasErrors(sorted)) return { diagnostics: sorted };

@@ -8,6 +8,7 @@ import type { ColumnType } from "../engine/column_types.ts";
 import type { CompiledExpression } from "../expr/types.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
 import type { SourceMap } from "./positions.ts";
+import type { PluginRegistry } from "../plugin/registry.ts";
 
 /** The storage types a column may declare, after normalising pandas/arrow-style names. */
 export type ColumnTypeName = ColumnType;
@@ -94,6 +95,36 @@ export interface TableConfig {
   pos: SourcePos;
 }
 
+/** A plugin file the config loads (`plugins:`). */
+export interface PluginFileRef {
+  /** The path as written. */
+  path: string;
+  /** The path resolved against the config file's folder. */
+  resolved: string;
+  /** Options of the file's column functions, by plugin name (`options:`). */
+  options: Record<string, Record<string, unknown>>;
+  /** Where the entry is written. */
+  at: YamlPath;
+}
+
+/** A sink chosen in `sinks:`: a sink plugin's name and its options. */
+export interface SinkChoice {
+  /** The sink plugin, e.g. `delta`, `postgres`. */
+  type: string;
+  /** The options as written. */
+  options: Record<string, unknown>;
+  /** The options checked against the plugin's spec, defaults filled in (set when checked). */
+  values?: Record<string, unknown>;
+  /** Where the choice is written. */
+  at: YamlPath;
+}
+
+/** `sinks:`: a default sink and sinks for chosen tables. */
+export interface SinkChoices {
+  default?: SinkChoice;
+  tables: Record<string, SinkChoice>;
+}
+
 /** A loaded config. */
 export interface Config {
   /** The file it was read from, as given. */
@@ -117,6 +148,12 @@ export interface Config {
   /** tablefaker's `infer_entity_attrs_by_name`: `data: auto` columns copy from a foreign key's parent by name. */
   inferEntityAttrsByName?: boolean;
   tables: TableConfig[];
+  /** `plugins:`: plugin files to load, relative to the config file. */
+  pluginFiles: PluginFileRef[];
+  /** `sinks:`: where tables are written. */
+  sinks: SinkChoices;
+  /** Built-in plugins and those of `plugins:` (set when the config is checked). */
+  plugins?: PluginRegistry;
   /** Positions of every node, for diagnostics about this config. */
   sourceMap: SourceMap;
 }

@@ -16,6 +16,9 @@ import {
   type ColumnConfig,
   type ColumnTypeName,
   type Config,
+  type PluginFileRef,
+  type SinkChoice,
+  type SinkChoices,
   type TableConfig,
   UPDATE_POLICIES,
   type UpdatePolicy,
@@ -34,7 +37,10 @@ export const DEFAULTS = {
   enabled: true,
 } as const;
 
-const ROOT_KEYS = ["version", "config", "tables"];
+const ROOT_KEYS = ["version", "config", "plugins", "sinks", "tables"];
+const PLUGIN_KEYS = ["path", "options"];
+const SINKS_KEYS = ["default", "tables"];
+const SINK_KEYS = ["type", "options"];
 const SETTINGS_KEYS = [
   "locale",
   "seed",
@@ -157,9 +163,13 @@ class Reader {
       pythonImports: [],
       communityProviders: [],
       tables: [],
+      pluginFiles: [],
+      sinks: { tables: {} },
       sourceMap: this.#map,
     };
     if (fields.has("config")) this.#settings(fields.get("config")!, config);
+    if (fields.has("plugins")) config.pluginFiles = this.#plugins(fields.get("plugins")!);
+    if (fields.has("sinks")) config.sinks = this.#sinks(fields.get("sinks")!);
     if (!fields.has("tables")) {
       this.#report([], "missing-field", "The config has no `tables:`", {
         hint: "Add `tables:`, a list of tables, each with `table_name:` and `columns:`.",
@@ -316,6 +326,109 @@ class Reader {
       if (s !== undefined) out.push(s);
     });
     return out;
+  }
+
+  /** A node as plain JSON-like data (option values). */
+  #data(node: Node | null): unknown {
+    if (node === null) return null;
+    return (node as { toJS(doc: Document): unknown }).toJS(this.#doc);
+  }
+
+  /** A mapping of option values; undefined (reported) when it is not a mapping. */
+  #options(node: Node | null, path: YamlPath): Record<string, unknown> | undefined {
+    if (node === null || (isScalar(node) && node.value === null)) return {};
+    const map = this.#mapping(node, path, "`options`");
+    if (!map) return undefined;
+    return this.#data(map) as Record<string, unknown>;
+  }
+
+  // --- Plugins and sinks -----------------------------------------------------------------
+
+  #plugins(node: Node | null): PluginFileRef[] {
+    const path = ["plugins"];
+    if (!isSeq(node)) {
+      this.#report(
+        path,
+        "wrong-type",
+        `\`plugins\` must be a list of plugin files, got ${describe(node)}`,
+        {
+          hint: "E.g. `plugins: [plugins/pareto.ts]`, paths relative to the config file.",
+        },
+      );
+      return [];
+    }
+    const base = this.#map.file.includes("/")
+      ? this.#map.file.slice(0, this.#map.file.lastIndexOf("/") + 1)
+      : "";
+    const refs: PluginFileRef[] = [];
+    node.items.forEach((raw, i) => {
+      const item = this.#resolve(raw as Node | null);
+      const at = [...path, i];
+      let file: string | undefined;
+      let options: Record<string, Record<string, unknown>> = {};
+      if (isMap(item)) {
+        const fields = this.#fields(item, at, PLUGIN_KEYS, "a plugin entry");
+        if (!fields.has("path")) {
+          this.#report(at, "missing-field", "A plugin entry needs a `path`");
+          return;
+        }
+        file = this.#string(fields.get("path")!, [...at, "path"], "path");
+        if (fields.has("options")) {
+          const given = this.#options(fields.get("options")!, [...at, "options"]);
+          if (given) options = given as Record<string, Record<string, unknown>>;
+        }
+      } else {
+        file = this.#string(item, at, `plugins[${i}]`);
+      }
+      if (file === undefined) return;
+      if (!/\.(ts|js|mts|mjs)$/.test(file)) {
+        this.#report(at, "bad-plugin", `Plugin file \`${file}\` must be a .ts or .js file`);
+        return;
+      }
+      refs.push({ path: file, resolved: file.startsWith("/") ? file : base + file, options, at });
+    });
+    return refs;
+  }
+
+  #sinkChoice(node: Node | null, at: YamlPath): SinkChoice | undefined {
+    const v = this.#scalar(node);
+    if (typeof v === "string") return { type: v, options: {}, at };
+    const map = this.#mapping(node, at, "A sink");
+    if (!map) return undefined;
+    const fields = this.#fields(map, at, SINK_KEYS, "a sink");
+    if (!fields.has("type")) {
+      this.#report(at, "missing-field", "A sink needs a `type`, e.g. `type: delta`");
+      return undefined;
+    }
+    const type = this.#string(fields.get("type")!, [...at, "type"], "type");
+    const options = fields.has("options")
+      ? this.#options(fields.get("options")!, [...at, "options"])
+      : {};
+    if (type === undefined || options === undefined) return undefined;
+    return { type, options, at };
+  }
+
+  #sinks(node: Node | null): SinkChoices {
+    const path = ["sinks"];
+    const choices: SinkChoices = { tables: {} };
+    const map = this.#mapping(node, path, "`sinks`");
+    if (!map) return choices;
+    const fields = this.#fields(map, path, SINKS_KEYS, "`sinks`");
+    if (fields.has("default")) {
+      const choice = this.#sinkChoice(fields.get("default")!, [...path, "default"]);
+      if (choice) choices.default = choice;
+    }
+    if (fields.has("tables")) {
+      const tables = this.#mapping(fields.get("tables")!, [...path, "tables"], "`sinks.tables`");
+      for (const pair of tables?.items ?? []) {
+        const key = this.#scalar(this.#resolve(pair.key as Node | null));
+        if (typeof key !== "string") continue;
+        const at = [...path, "tables", key];
+        const choice = this.#sinkChoice(this.#resolve(pair.value as Node | null), at);
+        if (choice) choices.tables[key] = choice;
+      }
+    }
+    return choices;
   }
 
   // --- Root and settings -----------------------------------------------------------------

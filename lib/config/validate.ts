@@ -23,6 +23,10 @@ export interface ValidateOptions {
    * but their names still count as columns.
    */
   incomplete?: ReadonlySet<ColumnConfig>;
+  /** Column functions of plugins that expressions may call. */
+  functions?: CompileOptions["functions"];
+  /** The distributions foreign keys may name (their options are checked). */
+  distributions?: CompileOptions["distributions"];
 }
 
 /**
@@ -31,7 +35,7 @@ export interface ValidateOptions {
  * Returns every problem found, in no particular order.
  */
 export function validateConfig(config: Config, options: ValidateOptions = {}): Diagnostic[] {
-  return new Validator(config, options.incomplete ?? new Set()).run();
+  return new Validator(config, options).run();
 }
 
 /**
@@ -92,12 +96,14 @@ interface Edge {
 class Validator {
   readonly #config: Config;
   readonly #incomplete: ReadonlySet<ColumnConfig>;
+  readonly #options: ValidateOptions;
   readonly #byName: Map<string, TableConfig>;
   readonly #diagnostics: Diagnostic[] = [];
 
-  constructor(config: Config, incomplete: ReadonlySet<ColumnConfig>) {
+  constructor(config: Config, options: ValidateOptions) {
     this.#config = config;
-    this.#incomplete = incomplete;
+    this.#incomplete = options.incomplete ?? new Set();
+    this.#options = options;
     this.#byName = tablesByName(config);
   }
 
@@ -119,6 +125,8 @@ class Validator {
       columns: names,
       pythonModules: this.#config.pythonImports,
       communityProviders: this.#config.communityProviders,
+      ...(this.#options.functions ? { functions: this.#options.functions } : {}),
+      ...(this.#options.distributions ? { distributions: this.#options.distributions } : {}),
     };
     const inferred: ColumnConfig[] = [];
     for (const column of table.columns) {

@@ -5,6 +5,13 @@
  */
 import type { Config } from "../config/mod.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
+import type { EngineOptions } from "./generator.ts";
+
+/** The engine's plugins from a checked config: its distributions. */
+export function engineOptions(config: Config): EngineOptions {
+  const distributions = config.plugins?.distributions();
+  return distributions ? { distributions } : {};
+}
 
 /** The seed used when neither the config nor the command line gives one. */
 export const DEFAULT_SEED = 0;

@@ -23,7 +23,7 @@ import { ColumnBuilder } from "./column_builder.ts";
 import { type IndexSampler, Permutation } from "./distributions.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
-import { resolveOptions } from "../plugin/options.ts";
+import { distributionOptions } from "../plugin/distribution_options.ts";
 import { closestString } from "../expr/suggest.ts";
 import { BUILTIN_DISTRIBUTIONS } from "../../plugins/distributions/mod.ts";
 
@@ -151,28 +151,6 @@ const BUILTIN_DISTRIBUTION_MAP: ReadonlyMap<string, AnyDistribution> = new Map(
 export interface EngineOptions {
   /** Distribution plugins by name; the built-ins by default. */
   distributions?: ReadonlyMap<string, AnyDistribution>;
-}
-
-/**
- * The options a `foreign_key(...)` call gives its distribution: the arguments the plugin
- * declares (`param`, `parent_attr`, `weights`, and any other keyword), checked by its spec.
- */
-export function distributionOptions(
-  plugin: AnyDistribution,
-  call: ForeignKeyCall,
-): { options: Record<string, unknown>; problems: string[] } {
-  const given: Record<string, unknown> = { ...call.options };
-  const declared = (name: string) => name in plugin.options;
-  if (call.param !== undefined && declared("param")) given.param = call.param;
-  if (call.parentAttr !== undefined && declared("parent_attr")) given.parent_attr = call.parentAttr;
-  if (call.weights !== undefined && declared("weights")) given.weights = call.weights;
-  const { values, problems } = resolveOptions(plugin.options, given);
-  return {
-    options: values,
-    problems: problems.map((p) =>
-      `distribution "${plugin.name}": ${p.message}${p.hint ? ` (${p.hint})` : ""}`
-    ),
-  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { compileExpression } from "../expr/mod.ts";
 import type { ColumnType } from "./column_types.ts";
 import { Engine, GenerationError } from "./generator.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
+import { defineDistribution } from "../plugin/define.ts";
 
 type ColumnDef = [
   name: string,
@@ -232,4 +233,26 @@ Deno.test("a table can reference its own rows (a hierarchy)", () => {
     if (r.manager_id !== null) assert(byId.has(r.manager_id));
     assertEquals(r.boss_name, byId.get(r.boss)!.name);
   }
+});
+
+Deno.test("a distribution plugin's out-of-range pick is an error naming the plugin", () => {
+  const broken = defineDistribution({
+    name: "broken",
+    summary: "Picks past the end.",
+    options: {},
+    create: (_options, { count }) => ({ sample: () => count }),
+  });
+  const specs = [
+    table("p", 5, [["id", "row_id"]]),
+    table("c", 3, [["id", "row_id"], ["p_id", 'foreign_key("p", "id", distribution="broken")']]),
+  ];
+  const engine = new Engine(specs, INPUTS, { distributions: new Map([["broken", broken]]) });
+  const error = assertThrows(() => engine.table("c").batch(1, 3), GenerationError);
+  assert(error.message.includes('Distribution "broken" picked 5'), error.message);
+  const unknown = new Engine(specs, INPUTS, { distributions: new Map() });
+  assertThrows(
+    () => unknown.table("c").batch(1, 1),
+    GenerationError,
+    'Unknown distribution "broken"',
+  );
 });

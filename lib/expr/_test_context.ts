@@ -7,6 +7,10 @@
 import { base, en, Faker } from "@faker-js/faker";
 import { CellRandom } from "../engine/rng.ts";
 import { compileExpression } from "./mod.ts";
+import { BUILTIN_DISTRIBUTIONS } from "../../plugins/distributions/mod.ts";
+
+/** The built-in distributions, as a config's checker gives them to the compiler. */
+const distributions = new Map(BUILTIN_DISTRIBUTIONS.map((d) => [d.name, d]));
 import type { CellContext, CompiledExpression, ExprDiagnostic } from "./types.ts";
 import type { Value } from "./values.ts";
 
@@ -57,7 +61,7 @@ export function compileOk(
   columns: readonly string[] = [],
   self?: string,
 ): CompiledExpression {
-  const result = compileExpression(source, { columns, self });
+  const result = compileExpression(source, { columns, self, distributions });
   if (!result.ok) throw new Error(`${source}: ${JSON.stringify(result.diagnostics)}`);
   return result.expr;
 }
@@ -74,7 +78,7 @@ export function diagnose(
   columns: readonly string[] = [],
   self?: string,
 ): ExprDiagnostic[] {
-  const result = compileExpression(source, { columns, self });
+  const result = compileExpression(source, { columns, self, distributions });
   if (result.ok) throw new Error(`${source} compiled, but errors were expected`);
   return result.diagnostics;
 }

@@ -854,6 +854,8 @@ class Compiler implements Scope {
       return brokenNode(call.span);
     }
     if (Object.hasOwn(BUILTINS, name)) return this.#specCall(call, name, BUILTINS[name]);
+    const plugins = this.options.functions;
+    if (plugins && Object.hasOwn(plugins, name)) return this.#specCall(call, name, plugins[name]);
     if (Object.hasOwn(CONSTRUCTORS, name)) {
       return this.#specCall(call, name, CONSTRUCTORS[name]);
     }
@@ -871,7 +873,11 @@ class Compiler implements Scope {
       );
       return brokenNode(call.span);
     }
-    const suggestion = closestString(name, [...Object.keys(BUILTINS), ...SPECIAL_FUNCTIONS]);
+    const suggestion = closestString(name, [
+      ...Object.keys(BUILTINS),
+      ...SPECIAL_FUNCTIONS,
+      ...Object.keys(this.options.functions ?? {}),
+    ]);
     this.error(
       "unknown-function",
       `Unknown function \`${name}()\``,

@@ -13,10 +13,12 @@ import {
   compileArguments,
   type CompiledArgument,
   type FunctionSpec,
+  paramName,
 } from "./function_spec.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
-import type { ForeignKeyCall } from "./types.ts";
+import type { ForeignKeyCall, Span } from "./types.ts";
+import { resolveDistributionOptions } from "../plugin/distribution_options.ts";
 import { isDict, type Value } from "./values.ts";
 
 /** `foreign_key`'s parameters; the implementation is never called. */
@@ -69,15 +71,21 @@ function literals(
 
 /** Compiles `foreign_key(table, column, distribution=..., ...)`; returns the node and the call's index. */
 export function compileForeignKey(scope: Scope, call: CallNode): Node {
+  const names = FOREIGN_KEY_SPEC.params.map((p) => (typeof p === "string" ? p : p[0]));
+  const all = compileArguments(scope, call.args);
+  // Keywords foreign_key does not know are options of the distribution, checked below when
+  // the distributions are known (otherwise they are unknown arguments).
+  const extras = scope.options.distributions
+    ? all.filter((a) => a.name !== undefined && !names.includes(a.name))
+    : [];
   const nodes = bindArguments(
     scope,
     "foreign_key",
     FOREIGN_KEY_SPEC,
-    compileArguments(scope, call.args),
+    all.filter((a) => !extras.includes(a)),
     call.span,
   );
   if (!nodes) return brokenNode(call.span);
-  const names = FOREIGN_KEY_SPEC.params.map((p) => (typeof p === "string" ? p : p[0]));
   const values = literals(scope, "foreign_key", names, nodes);
   if (!values) return brokenNode(call.span);
   const [table, column, distribution, param, parentAttr, weights, isUnique] = values;
@@ -119,7 +127,17 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
   if (param !== null) fk.param = param as number;
   if (parentAttr !== null) fk.parentAttr = parentAttr as string;
   if (weights !== null) fk.weights = weights as Record<string, number>;
-  warnIgnored(scope, fk, nodes);
+  if (extras.length) {
+    const extraValues = literals(
+      scope,
+      "foreign_key",
+      extras.map((a) => a.name!),
+      extras.map((a) => a.node),
+    );
+    if (!extraValues) return brokenNode(call.span);
+    fk.options = Object.fromEntries(extras.map((a, i) => [a.name!, extraValues[i]]));
+  }
+  if (!checkDistribution(scope, fk, nodes, extras, call.span)) return brokenNode(call.span);
   const index = scope.addForeignKey(fk);
   return {
     span: call.span,
@@ -128,33 +146,69 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
   };
 }
 
-/** Arguments that the chosen distribution does not read are accepted but worth a warning. */
-function warnIgnored(scope: Scope, fk: ForeignKeyCall, nodes: readonly Node[]): void {
-  const weighted = fk.distribution === "weighted_parent";
-  if (!weighted && fk.parentAttr !== undefined) {
+/** Where each of tablefaker's arguments sits among foreign_key's bound arguments. */
+const LEGACY_INDEX: Record<string, number> = { param: 3, parent_attr: 4, weights: 5 };
+
+/**
+ * Checks the distribution a foreign key names and the options the call gives it, when the
+ * plugins are known: an unknown name, or an option its spec refuses, is an error at the
+ * argument; tablefaker's arguments it does not read are accepted with a warning.
+ */
+function checkDistribution(
+  scope: Scope,
+  fk: ForeignKeyCall,
+  nodes: readonly Node[],
+  extras: readonly CompiledArgument[],
+  callSpan: Span,
+): boolean {
+  const distributions = scope.options.distributions;
+  if (!distributions) return true;
+  const plugin = distributions.get(fk.distribution);
+  if (!plugin) {
+    const names = [...distributions.keys()];
+    scope.error(
+      "unknown-distribution",
+      `Unknown distribution \`${fk.distribution}\``,
+      nodes[2].span,
+      didYouMean(closestString(fk.distribution, names)) ?? `Known: ${names.join(", ")}.`,
+    );
+    return false;
+  }
+  const { problems, ignored } = resolveDistributionOptions(plugin, fk);
+  for (const name of ignored) {
     scope.warn(
       "ignored-argument",
-      '`parent_attr` is only used by distribution="weighted_parent"',
-      nodes[4].span,
-      'Add `distribution="weighted_parent"` or remove it.',
+      `\`${name}\` is ignored by the ${plugin.name} distribution`,
+      nodes[LEGACY_INDEX[name]].span,
+      "Remove it, or choose a distribution that reads it" +
+        (name === "param"
+          ? ', e.g. `distribution="zipf"`.'
+          : ', e.g. `distribution="weighted_parent"`.'),
     );
   }
-  if (!weighted && fk.weights !== undefined) {
-    scope.warn(
-      "ignored-argument",
-      '`weights` is only used by distribution="weighted_parent"',
-      nodes[5].span,
-      'Add `distribution="weighted_parent"` or remove it.',
+  const known = [...FOREIGN_KEY_SPEC.params.map(paramName), ...Object.keys(plugin.options)];
+  for (const problem of problems) {
+    const extra = extras.find((a) => a.name === problem.option);
+    if (problem.code === "unknown-option") {
+      problem.hint = didYouMean(closestString(problem.option, known)) ??
+        (Object.keys(plugin.options).length
+          ? `The ${plugin.name} distribution takes: ${Object.keys(plugin.options).join(", ")}.`
+          : `The ${plugin.name} distribution takes no options.`);
+    }
+    const span = problem.code === "missing-option"
+      ? callSpan
+      : extra
+      ? (problem.code === "unknown-option" ? extra.nameSpan ?? extra.span : extra.node.span)
+      : nodes[LEGACY_INDEX[problem.option] ?? 2].span;
+    scope.error(
+      problem.code === "unknown-option" ? "unknown-argument" : "bad-argument",
+      `distribution="${plugin.name}": ${problem.message}`,
+      span,
+      // Options are keyword arguments here: `alpha=1.16`, not YAML's `alpha: 1.16`.
+      problem.hint?.replace(/`([a-z_][a-z0-9_]*): ([^`]*)`/g, "`$1=$2`"),
     );
   }
-  if (fk.distribution === "uniform" && fk.param !== undefined) {
-    scope.warn(
-      "ignored-argument",
-      "`param` is ignored by the uniform distribution",
-      nodes[3].span,
-      'Remove it, or choose a distribution that reads it, e.g. `distribution="zipf"`.',
-    );
-  }
+  return problems.length === 0;
 }
 
 /**

@@ -11,6 +11,8 @@
 import type { Faker } from "@faker-js/faker";
 import type { CellRandom } from "../engine/rng.ts";
 import type { StaticType, Value } from "./values.ts";
+import type { FunctionSpec } from "./function_spec.ts";
+import type { AnyDistribution } from "../plugin/types.ts";
 
 /** A range of characters in the expression source, 0-based, end exclusive. */
 export interface Span {
@@ -131,6 +133,13 @@ export interface CompileOptions {
   pythonModules?: readonly string[];
   /** tablefaker's `config.community_providers`: unknown `fake.*` methods may be theirs. */
   communityProviders?: readonly string[];
+  /** Column functions of plugins, callable by name (`luhn_card_number(16)`). */
+  functions?: Readonly<Record<string, FunctionSpec>>;
+  /**
+   * The distributions `foreign_key(distribution=...)` may name, to check the name and its
+   * options; unchecked when absent.
+   */
+  distributions?: ReadonlyMap<string, AnyDistribution>;
 }
 
 /** Either a compiled expression or every problem found. */

@@ -70,7 +70,8 @@ export function transpilePlugin(path: string, source: string): string {
     }).code;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
-    const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, "");
+    const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, "")
+      .replace(/^Error transforming [^:]*: /, "");
     throw new PluginError(
       loc ? `${path}:${loc.line}:${loc.column + 1}` : path,
       `syntax error: ${message}`,
@@ -162,7 +163,9 @@ export async function loadPluginFile(path: string, options: LoadOptions = {}): P
       const module = await importModule(fileUrl(path));
       return { path, via: "import", plugins: pluginsOfModule(path, module) };
     } catch (error) {
-      if (mode === "import" || error instanceof PluginError) throw wrap(path, error);
+      // A syntax error is the file's own: the transpiler would only find it again.
+      const syntax = /SyntaxError|could not be parsed/.test(String((error as Error)?.message));
+      if (mode === "import" || error instanceof PluginError || syntax) throw wrap(path, error);
       try {
         const module = await importTranspiled(path, importModule);
         return { path, via: "transpile", plugins: pluginsOfModule(path, module) };

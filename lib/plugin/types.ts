@@ -198,12 +198,24 @@ export interface ColumnFunctionPlugin<S extends OptionsSpec = OptionsSpec> exten
   create(options: OptionValues<S>, ctx: ColumnFunctionContext): ColumnFunction;
 }
 
+/** How a table's rows are split into files (tablefaker's `export_file_*` options). */
+export interface FileLayoutHint {
+  /** Rows per file; all in one file (per flush) when absent. */
+  readonly rowsPerFile?: number;
+  /** Base name of the files instead of `part-NNNNN`. */
+  readonly fileName?: string;
+  /** How many files the table will have. */
+  readonly fileCount?: number;
+}
+
 /** What a sink is created with. */
 export interface SinkContext {
   /** Folder of the config file (to resolve relative paths in options). */
   configDir: string;
   /** `--output`, when given. */
   output?: string;
+  /** Each table's file layout, for sinks that write files (others ignore it). */
+  layouts?: Readonly<Record<string, FileLayoutHint>>;
 }
 
 /** A destination for tables: `sinks:` in the config picks one per table or a default. */

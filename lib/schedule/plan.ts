@@ -18,6 +18,8 @@ import type { Config, TableConfig } from "../config/mod.ts";
 import { parentsOf, tableSpecs } from "../engine/from_config.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
+import type { PluginRegistry } from "../plugin/registry.ts";
+import { resolveDistributionOptions } from "../plugin/distribution_options.ts";
 import { LoadedRows } from "../state/loaded_rows.ts";
 import {
   appIdOf,
@@ -109,8 +111,14 @@ export function tableFingerprint(
   });
 }
 
-/** Columns of each table that other tables read: keys, copied columns, weight attributes. */
-function referencedColumns(specs: readonly TableSpec[]): Map<string, Set<string>> {
+/**
+ * Columns of each table that other tables read: keys, copied columns, and the columns
+ * their distributions read (weighted_parent's attribute).
+ */
+function referencedColumns(
+  specs: readonly TableSpec[],
+  plugins: PluginRegistry | undefined,
+): Map<string, Set<string>> {
   const needed = new Map<string, Set<string>>();
   const add = (table: string, column: string) => {
     if (!needed.has(table)) needed.set(table, new Set());
@@ -120,7 +128,10 @@ function referencedColumns(specs: readonly TableSpec[]): Map<string, Set<string>
     for (const column of spec.columns) {
       for (const fk of column.expr.foreignKeys) {
         add(fk.table, fk.column);
-        if (fk.parentAttr !== undefined) add(fk.table, fk.parentAttr);
+        const plugin = plugins?.get("distribution", fk.distribution);
+        if (!plugin?.parentColumns) continue;
+        const { options } = resolveDistributionOptions(plugin, fk);
+        for (const name of plugin.parentColumns(options)) add(fk.table, name);
       }
       for (const copy of column.expr.copies) add(copy.table, copy.column);
     }
@@ -205,7 +216,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
 
   // Pass 2: read back the rows each table keeps, with only the columns its children read.
   const computed = specs.filter((s) => visits.get(s.name) && visits.get(s.name)!.role !== "fixed");
-  const referenced = referencedColumns(computed);
+  const referenced = referencedColumns(computed, config.plugins);
   const plans: TablePlan[] = [];
   for (const spec of specs) {
     const v = visits.get(spec.name);

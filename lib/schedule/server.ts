@@ -6,11 +6,11 @@
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { DEFAULT_SEED, parentsOf } from "../engine/from_config.ts";
+import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
+import { sinkPlan } from "../plugin/sink_plan.ts";
 import { Engine, type ParentSource, type TableGenerator } from "../engine/generator.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
-import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { planTables, schemaDifference, type TablePlan } from "./plan.ts";
 import { Progress } from "./progress.ts";
@@ -28,7 +28,10 @@ import {
 export interface StreamingServerOptions {
   /** The config: a file path, or a config loaded with `loadConfig`. */
   config: string | Config;
-  /** Output folder: each table is the Delta table `output/<table>/`. */
+  /**
+   * Output folder: each table is the Delta table `output/<table>/`, unless the config's
+   * `sinks.tables` gives it another sink. Without it, the config's `sinks.default`.
+   */
   output?: string;
   /** The sink of a table, instead of Delta tables under `output` (it must be resumable). */
   sink?: (table: string) => Sink;
@@ -120,9 +123,6 @@ export class StreamingServer {
   readonly ready: Promise<void>;
 
   constructor(options: StreamingServerOptions) {
-    if (!options.output && !options.sink) {
-      throw new Error("StreamingServer needs an `output` folder or a `sink`");
-    }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log ?? silentLogger;
@@ -187,7 +187,7 @@ export class StreamingServer {
     }
     const startMs = options.startTime?.getTime() ??
       Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
-    const sinkFor = options.sink ?? ((_table: string) => createDeltaSink({ dir: options.output! }));
+    const sinkFor = options.sink ?? sinkPlan(config, { output: options.output }).sinkFor;
     // One sink per table reads back what is stored (never opened: inspect and read only).
     const inspectors = new Map<string, Sink>();
     const inspector = (table: string) => {
@@ -203,11 +203,11 @@ export class StreamingServer {
       sinkFor: inspector,
       where: options.output ?? "the sink",
     });
-    const engine = new Engine(plans.map((p) => p.spec), {
-      seed,
-      locale: config.locale,
-      now: new Date(startMs),
-    });
+    const engine = new Engine(
+      plans.map((p) => p.spec),
+      { seed, locale: config.locale, now: new Date(startMs) },
+      engineOptions(config),
+    );
     for (const plan of plans) engine.setParentSource(plan.name, parentSource(plan, engine));
 
     const progress = new Map(plans.map((p) => [p.name, new Progress(progressAtStart(p))]));

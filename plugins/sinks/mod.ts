@@ -9,6 +9,8 @@ import type { AnySink, SinkContext } from "../../lib/plugin/types.ts";
 import { createCsvSink } from "./csv.ts";
 import { createDeltaSink } from "./delta.ts";
 import { createJsonlSink } from "./jsonl.ts";
+import { createJsonSink } from "./json.ts";
+import { createSqlSink } from "./sql.ts";
 import { createMemorySink, MemoryStore } from "./memory.ts";
 import { createParquetSink } from "./parquet.ts";
 import { createStdoutSink } from "./stdout.ts";
@@ -68,6 +70,7 @@ export const parquetSink = defineSink({
       dir: sinkFolder(path, ctx, "parquet"),
       compression: compression as "snappy" | "zstd" | "none",
       targetFileRows: target_file_rows,
+      layouts: ctx.layouts,
     }),
 });
 
@@ -76,7 +79,8 @@ export const csvSink = defineSink({
   name: "csv",
   summary: "CSV files with a header (RFC 4180 quoting, nulls empty, ISO-8601 times).",
   options: { path: PATH },
-  create: ({ path }, ctx) => createCsvSink({ dir: sinkFolder(path, ctx, "csv") }),
+  create: ({ path }, ctx) =>
+    createCsvSink({ dir: sinkFolder(path, ctx, "csv"), layouts: ctx.layouts }),
 });
 
 /** JSON lines files. */
@@ -84,7 +88,26 @@ export const jsonlSink = defineSink({
   name: "jsonl",
   summary: "JSON lines files, one object per row.",
   options: { path: PATH },
-  create: ({ path }, ctx) => createJsonlSink({ dir: sinkFolder(path, ctx, "jsonl") }),
+  create: ({ path }, ctx) =>
+    createJsonlSink({ dir: sinkFolder(path, ctx, "jsonl"), layouts: ctx.layouts }),
+});
+
+/** JSON files: an array of records per file. */
+export const jsonSink = defineSink({
+  name: "json",
+  summary: "JSON files, an array of records each (tablefaker's json export).",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createJsonSink({ dir: sinkFolder(path, ctx, "json"), layouts: ctx.layouts }),
+});
+
+/** SQL files of INSERT statements. */
+export const sqlSink = defineSink({
+  name: "sql",
+  summary: "SQL files of INSERT statements (identifiers quoted, NULL for nulls).",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createSqlSink({ dir: sinkFolder(path, ctx, "sql"), layouts: ctx.layouts }),
 });
 
 /** Rows on standard output. */
@@ -131,6 +154,8 @@ export const BUILTIN_SINKS: readonly AnySink[] = [
   parquetSink,
   csvSink,
   jsonlSink,
+  jsonSink,
+  sqlSink,
   stdoutSink,
   memorySink,
 ];

@@ -1,0 +1,5 @@
+export default ({ defineDistribution }) => defineDistribution({
+  name: "broken",
+  summary: "Broken."
+  options: {},
+});

@@ -1,0 +1,1 @@
+export const wrong = { kind: "sink", name: "Wrong-Name", options: {} };
