@@ -160,7 +160,7 @@ Deno.test("generate --format json and sql write what JSON and a database read ba
     }
     const bad = await cli("generate", "-c", config, "-o", `${dir}/x`, "-f", "xml");
     assertEquals(bad.code, 2);
-    assertStringIncludes(bad.stderr, "delta, parquet, csv, jsonl, json, sql");
+    assertStringIncludes(bad.stderr, `"delta", "parquet", "csv", "jsonl", "json" or "sql"`);
   });
 });
 

@@ -133,6 +133,30 @@ export function intOption(
   return n;
 }
 
+/** Reads a string option that may be left out (an empty value counts as left out). */
+export function optionalString(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): string | undefined {
+  const raw = values[name];
+  return typeof raw === "string" && raw !== "" ? raw : undefined;
+}
+
+/** Reads an option that must be one of `choices`; throws UsageError listing them. */
+export function choiceOption<const T extends string>(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  choices: readonly T[],
+): T {
+  const raw = String(values[name]);
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  const listed = choices.map((c) => `"${c}"`);
+  const last = listed.pop();
+  throw new UsageError(
+    `--${name} must be ${listed.length ? `${listed.join(", ")} or ${last}` : last}, got "${raw}"`,
+  );
+}
+
 /** Reads a required string option; throws UsageError naming the option. */
 export function requiredOption(
   values: Record<string, string | boolean | undefined>,

@@ -8,7 +8,15 @@ import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
 import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
-import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
+import {
+  choiceOption,
+  type Command,
+  EXIT,
+  intOption,
+  optionalString,
+  requiredOption,
+  UsageError,
+} from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
 import { tableSpecs } from "../engine/from_config.ts";
 import { localFs } from "../delta/fs.ts";
@@ -60,17 +68,9 @@ export const generateCommand: Command = {
   },
   async run(values, io) {
     const configPath = requiredOption(values, "config");
-    const output = typeof values.output === "string" && values.output !== ""
-      ? values.output
-      : undefined;
-    const format = String(values.format) as FileFormat;
-    if (!FILE_FORMATS.includes(format)) {
-      throw new UsageError(`--format must be one of ${FILE_FORMATS.join(", ")}, got "${format}"`);
-    }
-    const mode = String(values.mode);
-    if (mode !== "error" && mode !== "overwrite" && mode !== "append") {
-      throw new UsageError(`--mode must be "error", "overwrite" or "append", got "${mode}"`);
-    }
+    const output = optionalString(values, "output");
+    const format: FileFormat = choiceOption(values, "format", FILE_FORMATS);
+    const mode = choiceOption(values, "mode", ["error", "overwrite", "append"]);
     if (mode === "append" && format !== "delta" && output !== undefined) {
       throw new UsageError(
         `--mode append needs --format delta: ${format} files cannot be appended to safely`,

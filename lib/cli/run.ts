@@ -12,7 +12,15 @@ import { ConfigError, StreamingServer } from "../schedule/server.ts";
 import { statusLines } from "../schedule/status.ts";
 import { CONFIG_OPTION } from "./_options.ts";
 import { InvalidConfig, timeOption } from "./_setup.ts";
-import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
+import {
+  choiceOption,
+  type Command,
+  EXIT,
+  intOption,
+  optionalString,
+  requiredOption,
+  UsageError,
+} from "./command.ts";
 
 /** Reads a duration option like `10s`; throws UsageError naming the option. */
 function durationOption(
@@ -101,13 +109,8 @@ export const runCommand: Command = {
   },
   async run(values, io) {
     const config = requiredOption(values, "config");
-    const output = typeof values.output === "string" && values.output !== ""
-      ? values.output
-      : undefined;
-    const logFormat = String(values["log-format"]) as LogFormat;
-    if (!LOG_FORMATS.includes(logFormat)) {
-      throw new UsageError(`--log-format must be text or json, got "${logFormat}"`);
-    }
+    const output = optionalString(values, "output");
+    const logFormat: LogFormat = choiceOption(values, "log-format", LOG_FORMATS);
     const tables = typeof values.tables === "string"
       ? values.tables.split(",").map((t) => t.trim()).filter((t) => t !== "")
       : undefined;

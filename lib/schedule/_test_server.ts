@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type * as arrow from "apache-arrow";
 import { parseConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { createMemorySink, MemoryStore } from "../../plugins/sinks/memory.ts";
@@ -12,6 +11,7 @@ import { localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
 import { readTable } from "../delta/read_data.ts";
 import { ManualClock } from "./clock.ts";
+import { plainRows } from "../../tests/_read.ts";
 import { type RunSummary, StreamingServer, type StreamingServerOptions } from "./server.ts";
 
 /** 2026-01-01T00:00:00Z, the start time of the tests' tables. */
@@ -73,17 +73,6 @@ export async function runLive(
   return await done;
 }
 
-/** A table's rows as plain objects (bigints as numbers, times as ISO text). */
-export function plainRows(table: arrow.Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON())) {
-      out[k] = typeof v === "bigint" ? Number(v) : v;
-    }
-    return out;
-  });
-}
-
 /** Every row of a Delta table, ordered by its first column. */
 export async function tableRows(path: string): Promise<Record<string, unknown>[]> {
   const snapshot = await readSnapshot(localFs, path);
@@ -92,4 +81,4 @@ export async function tableRows(path: string): Promise<Record<string, unknown>[]
   return rows.sort((a, b) => Number(a[key]) - Number(b[key]));
 }
 
-export { MemoryStore };
+export { MemoryStore, plainRows };
