@@ -32,8 +32,23 @@ let found: Promise<FoundPostgres> | undefined;
 
 /** Finds or starts the tests' server, once per process. */
 export function testPostgres(): Promise<FoundPostgres> {
-  found ??= find();
+  found ??= find().then((result) => {
+    if (result.skip) console.warn(`PostgreSQL tests are skipped: ${result.skip}`);
+    return result;
+  });
   return found;
+}
+
+/**
+ * Registers a test that needs a PostgreSQL server; ignored (with the one message of
+ * {@link testPostgres}) when there is none.
+ */
+export function postgresTest(
+  found: FoundPostgres,
+  name: string,
+  fn: (server: TestPostgres) => Promise<void>,
+): void {
+  Deno.test({ name, ignore: !found.server, fn: () => fn(found.server!) });
 }
 
 async function find(): Promise<FoundPostgres> {
@@ -48,7 +63,52 @@ async function find(): Promise<FoundPostgres> {
         "(apt-get install postgresql; .ci/run does)",
     };
   }
+  await removeOrphans(bin);
   return { server: await startCluster(bin) };
+}
+
+const PREFIX = "tablestream-pg-";
+
+/** Stops and removes clusters whose test process died before it could (killed, crashed). */
+async function removeOrphans(bin: string): Promise<void> {
+  const parent = Deno.env.get("TMPDIR") ?? "/tmp";
+  for await (const entry of Deno.readDir(parent)) {
+    if (!entry.name.startsWith(PREFIX)) continue;
+    const dir = `${parent}/${entry.name}`;
+    const owner = await Deno.readTextFile(`${dir}/owner`).catch(() => undefined);
+    if (
+      owner === undefined || await Deno.stat(`/proc/${owner.trim()}`).then(() => true, () => false)
+    ) {
+      continue;
+    }
+    stopCluster(bin, dir, await runAsArgs());
+  }
+}
+
+/** How to run the server's binaries: as `postgres` (or `nobody`) when we are root. */
+async function runAsArgs(): Promise<{ args: string[]; uid?: number; gid?: number }> {
+  if (Deno.uid() !== 0) return { args: [] };
+  const user = await run(["id", "-u", "postgres"]).then(() => "postgres", () => "nobody");
+  return {
+    args: ["runuser", "-u", user, "--"],
+    uid: Number(await run(["id", "-u", user])),
+    gid: Number(await run(["id", "-g", user])),
+  };
+}
+
+/** Stops a cluster at once (its data is thrown away) and removes its folder. */
+function stopCluster(bin: string, dir: string, runAs: { args: string[] }): void {
+  const [command, ...args] = [
+    ...runAs.args,
+    `${bin}/pg_ctl`,
+    "-D",
+    `${dir}/data`,
+    "-m",
+    "immediate",
+    "stop",
+  ];
+  new Deno.Command(command, { args, stdout: "null", stderr: "null" }).outputSync();
+  Deno.removeSync(dir, { recursive: true });
 }
 
 /** The newest `/usr/lib/postgresql/<version>/bin` that has initdb and pg_ctl. */
@@ -90,49 +150,17 @@ function freePort(): number {
 }
 
 async function startCluster(bin: string): Promise<TestPostgres> {
-  const dir = await Deno.makeTempDir({ prefix: "tablestream-pg-" });
+  const dir = await Deno.makeTempDir({ prefix: PREFIX });
   const data = `${dir}/data`;
   const log = `${dir}/server.log`;
-  let runAs: string[] = [];
-  if (Deno.uid() === 0) {
-    const user = await run(["id", "-u", "postgres"]).then(() => "postgres", () => "nobody");
-    const uid = Number(await run(["id", "-u", user]));
-    const gid = Number(await run(["id", "-g", user]));
-    await Deno.chown(dir, uid, gid);
-    runAs = ["runuser", "-u", user, "--"];
-  }
+  const runAs = await runAsArgs();
+  if (runAs.uid !== undefined) await Deno.chown(dir, runAs.uid, runAs.gid!);
+  await Deno.writeTextFile(`${dir}/owner`, String(Deno.pid));
   const user = "tablestream";
-  await run([
-    ...runAs,
-    `${bin}/initdb`,
-    "-D",
-    data,
-    "-A",
-    "trust",
-    "-U",
-    user,
-    "-E",
-    "UTF8",
-    "--no-sync",
-  ]);
-  const stop = () => {
-    new Deno.Command(runAs[0] ?? `${bin}/pg_ctl`, {
-      args: [
-        ...runAs.slice(1),
-        ...(runAs.length ? [`${bin}/pg_ctl`] : []),
-        "-D",
-        data,
-        "-m",
-        "immediate",
-        "stop",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    Deno.removeSync(dir, { recursive: true });
-  };
+  const tool = (name: string, ...args: string[]) => run([...runAs.args, `${bin}/${name}`, ...args]);
+  await tool("initdb", "-D", data, "-A", "trust", "-U", user, "-E", "UTF8", "--no-sync");
   // Tests may run as long as they like; the cluster goes when the process ends.
-  globalThis.addEventListener("unload", stop);
+  globalThis.addEventListener("unload", () => stopCluster(bin, dir, runAs));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = freePort(); // another process may take it before the server does: retry
@@ -146,20 +174,7 @@ async function startCluster(bin: string): Promise<TestPostgres> {
       "-c full_page_writes=off",
     ].join(" ");
     try {
-      await run([
-        ...runAs,
-        `${bin}/pg_ctl`,
-        "-D",
-        data,
-        "-l",
-        log,
-        "-w",
-        "-t",
-        "60",
-        "-o",
-        settings,
-        "start",
-      ]);
+      await tool("pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", settings, "start");
       return {
         connection: { host: "127.0.0.1", port, user, database: "postgres" },
         origin: `a throwaway cluster of ${bin} on port ${port}`,

@@ -79,7 +79,7 @@ const FETCH_ROWS = 10_000;
 const encoder = new TextEncoder();
 
 /** What the first commit of this sink must do to a stored table before adding rows. */
-type Setup = "create" | "recreate" | "truncate" | "none";
+type Setup = "create" | "recreate" | "empty" | "none";
 
 interface TableState {
   table: SinkTable;
@@ -92,7 +92,7 @@ interface TableState {
   bufferedRows: number;
   /** Locked and set up in the open transaction. */
   prepared: boolean;
-  /** The open transaction emptied the table (created, recreated or truncated it). */
+  /** The open transaction emptied the table (created, recreated or deleted its rows). */
   emptied: boolean;
   /** The temporary table holding rows copied early in the open transaction, if any. */
   stage?: string;
@@ -107,7 +107,7 @@ type Row = (string | null)[];
  * Creates a sink writing each table into PostgreSQL. `open` checks every table first: a new
  * one is created (from the Arrow schema, with its primary key) in the first commit; an
  * existing one must have the same columns and types (mode `append`), or no rows (mode
- * `error`), or is replaced in the first commit (mode `overwrite`: rows truncated, or the
+ * `error`), or is replaced in the first commit (mode `overwrite`: rows deleted, or the
  * table recreated when its columns differ). Each flush is one transaction over every
  * table with rows (every table, with a commit point); `replace` commit points delete the
  * old rows in it.
@@ -174,8 +174,10 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         await db.query(`DROP TABLE ${target}`);
         await create();
         break;
-      case "truncate":
-        await db.query(`TRUNCATE ${target}`);
+      case "empty":
+        // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit instead of
+        // waiting for the transaction's exclusive lock.
+        await db.query(`DELETE FROM ${target}`);
         break;
     }
     state.prepared = true;
@@ -306,7 +308,7 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
             "(--mode overwrite replaces the table, or choose another schema)",
         );
       }
-      setup = difference ? "recreate" : mode === "overwrite" ? "truncate" : "none";
+      setup = difference ? "recreate" : mode === "overwrite" ? "empty" : "none";
     }
     return {
       table,
