@@ -273,7 +273,7 @@ test("a commit killed before COMMIT is retried by the server: every tick once", 
 test("kill -9 at random moments, restart: exactly once, no partial commit in between", async (server) => {
   await withSchema(server, async (whole, db) => {
     await withSchema(server, async (killed) => {
-      const until = 360; // an hour of 10 s ticks: a run takes seconds, long enough to be killed
+      const until = 720; // two hours of 10 s ticks: a whole run takes seconds, six short ones do not
       await runTo(server, whole, until);
       const child = () =>
         new Deno.Command(Deno.execPath(), {
@@ -286,7 +286,7 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
               sink: { ...server.connection, schema: killed },
               start: new Date(START).toISOString(),
               until: new Date(START + until * TICK).toISOString(),
-              commitRows: 40,
+              commitRows: 20,
             }),
           ],
           stdout: "piped",
@@ -299,8 +299,8 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
       let midRun = 0;
       for (let i = 0; i < 6; i++) {
         const process = child();
-        // From start-up to the last commits (a whole run takes about 4 s here).
-        await new Promise((resolve) => setTimeout(resolve, 600 + random() * 2400));
+        // From start-up (about 0.8 s here) into the first commits or well after.
+        await new Promise((resolve) => setTimeout(resolve, 500 + random() * 1500));
         try {
           process.kill("SIGKILL");
           kills++;

@@ -3,8 +3,9 @@ import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { batchOf, column } from "../../tests/_batches.ts";
 import {
   arrowTypeOf,
+  CopyBuffer,
   copyCells,
-  copyLines,
+  copyRows,
   copyText,
   CopyValueError,
   INT8_COMMENT,
@@ -80,7 +81,7 @@ Deno.test("copyText: COPY's escapes for backslash, newline, CR and tab; NUL refu
   assertThrows(() => copyText("a\0b"), CopyValueError, "NUL");
 });
 
-Deno.test("copyLines: one line per row, nulls as \\N, exact numbers and times", () => {
+Deno.test("copyRows: one line per row, nulls as \\N, exact numbers and times", () => {
   const batch = batchOf({
     i: column(new arrow.Int64(), [9_007_199_254_740_993n, null, -1n]),
     f: column(new arrow.Float64(), [0.1, -0, Number.NaN]),
@@ -94,7 +95,9 @@ Deno.test("copyLines: one line per row, nulls as \\N, exact numbers and times", 
     b: column(new arrow.Bool(), [true, false, null]),
     s: column(new arrow.Utf8(), ["x\ty", "", null]),
   });
-  assertEquals(copyLines(copyCells(batch), 0, 3).split("\n"), [
+  const out = new CopyBuffer();
+  copyRows(copyCells(batch), 0, 3, out);
+  assertEquals(new TextDecoder().decode(out.take()).split("\n"), [
     "9007199254740993\t0.1\t0.10000000149011612\t1970-01-01\t2026-01-01T00:00:00.000001Z\tt\tx\\ty",
     "\\N\t-0\tInfinity\t0001-01-01 BC\t1969-12-31T23:59:59.999999Z\tf\t",
     "-1\tNaN\t-Infinity\t10000-01-01\t0001-01-01T00:00:00.000000Z BC\t\\N\t\\N",

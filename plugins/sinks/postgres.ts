@@ -26,8 +26,9 @@ import { guardSink } from "./_guard.ts";
 import {
   arrowFieldOf,
   columnDefinition,
+  CopyBuffer,
   copyCells,
-  copyLines,
+  copyRows,
   CopyValueError,
   INT8_COMMENT,
   pgType,
@@ -75,8 +76,6 @@ const SPILL_ROWS = 50_000;
 const COPY_CHUNK_ROWS = 4_096;
 /** Rows fetched from a cursor at a time when reading. */
 const FETCH_ROWS = 10_000;
-
-const encoder = new TextEncoder();
 
 /** What the first commit of this sink must do to a stored table before adding rows. */
 type Setup = "create" | "recreate" | "empty" | "none";
@@ -677,14 +676,14 @@ async function copyInto(
   });
   done.catch(() => {}); // awaited below; a failure while writing is reported first
   let bytes = 0;
+  const buffer = new CopyBuffer();
   try {
     for (const batch of batches) {
       const cells = copyCells(batch);
       for (let start = 0; start < batch.numRows; start += COPY_CHUNK_ROWS) {
         const end = Math.min(batch.numRows, start + COPY_CHUNK_ROWS);
-        let text: string;
         try {
-          text = copyLines(cells, start, end);
+          copyRows(cells, start, end, buffer);
         } catch (error) {
           if (error instanceof CopyValueError) {
             throw new Error(`${error.message} (a row among ${start + 1}..${end} of a batch)`, {
@@ -693,7 +692,7 @@ async function copyInto(
           }
           throw error;
         }
-        const chunk = encoder.encode(text);
+        const chunk = buffer.take();
         bytes += chunk.length;
         if (!stream.write(chunk)) {
           await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), done]);
