@@ -8,6 +8,7 @@
 import type pg from "pg";
 import { assert, assertEquals } from "./_assert.ts";
 import { cells } from "./_delta.ts";
+import { killAfter, seededRandom } from "./_kill.ts";
 import {
   postgresTest,
   query,
@@ -293,21 +294,12 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
           stderr: "piped",
           env: { TZ: "UTC" },
         }).spawn();
-      let seed = 777;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const random = seededRandom(777);
       let kills = 0;
       let midRun = 0;
       for (let i = 0; i < 6; i++) {
-        const process = child();
         // From start-up (about 0.8 s here) into the first commits or well after.
-        await new Promise((resolve) => setTimeout(resolve, 500 + random() * 1500));
-        try {
-          process.kill("SIGKILL");
-          kills++;
-        } catch {
-          // it had finished already
-        }
-        await process.output();
+        if (await killAfter(child(), 500 + random() * 1500)) kills++;
         // Whatever the moment, the tables hold whole commits: as many orders as the ticks
         // the progress row says, all of them rows of the uninterrupted run.
         const progress = `"${killed}".${DEFAULT_PROGRESS_TABLE}`;
