@@ -4,7 +4,7 @@
  * one transaction), into a table without and with a primary key, and reading 100k rows back.
  * Generating the rows, opening sinks and dropping tables are not timed.
  */
-import * as arrow from "apache-arrow";
+import type * as arrow from "apache-arrow";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { Engine } from "../../lib/engine/generator.ts";
 import { runInputs, tableSpecs } from "../../lib/engine/from_config.ts";
