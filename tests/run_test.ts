@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
+import { killAfter, seededRandom } from "./_kill.ts";
 import { tableRows } from "../lib/schedule/_test_server.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { readSnapshot } from "../lib/delta/log_reader.ts";
@@ -90,20 +91,12 @@ Deno.test("kill -9 at 20 random moments, restart: the tables equal an uninterrup
     const whole = await runProcess(config, `${dir}/whole`, ff).output();
     assertEquals(whole.code, 0, decode(whole.stderr));
 
-    let seed = 12345;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = seededRandom(12345);
     let killed = 0;
     for (let i = 0; i < 20; i++) {
       const child = runProcess(config, `${dir}/killed`, ff);
       // Random moments: during start-up, mid-generation, between and inside commits.
-      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 1000));
-      try {
-        child.kill("SIGKILL");
-        killed++;
-      } catch {
-        // it had finished already
-      }
-      await child.output();
+      if (await killAfter(child, 150 + random() * 1000)) killed++;
     }
     assert(killed >= 15, `most runs were killed (${killed})`);
     const last = await runProcess(config, `${dir}/killed`, ff).output();

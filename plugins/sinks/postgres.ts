@@ -1,0 +1,738 @@
+/**
+ * The PostgreSQL sink: each table a PostgreSQL table in one schema, loaded with
+ * `COPY ... FROM STDIN`, one transaction per flush. A flush's commit point is an upsert of
+ * the table's row in a progress table inside the same transaction, so a crash before COMMIT
+ * leaves neither rows nor progress, and a restart resumes exactly once.
+ *
+ * Talks to the server through node-postgres (`pg`) and `pg-copy-streams`.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+// @ts-types="@types/pg"
+import pg from "pg";
+// @ts-types="@types/pg-copy-streams"
+import { from as copyFrom } from "pg-copy-streams";
+import type {
+  CommitPoint,
+  FlushResult,
+  Sink,
+  SinkOpenOptions,
+  SinkReadOptions,
+  SinkTable,
+  StoredTable,
+} from "../../lib/plugin/types.ts";
+import { guardSink } from "./_guard.ts";
+import {
+  arrowFieldOf,
+  columnDefinition,
+  CopyBuffer,
+  copyCells,
+  copyRows,
+  CopyValueError,
+  INT8_COMMENT,
+  pgType,
+  quoteIdent,
+  selectExpression,
+  type StoredColumn,
+  storedTypeText,
+  TextColumn,
+} from "./_postgres_types.ts";
+
+/** Options of {@link createPostgresSink}: where the server is and where the tables go. */
+export interface PostgresSinkOptions {
+  /**
+   * A connection URL, `postgres://user:password@host:port/database?sslmode=...`. Without it
+   * (and without `host`...), libpq's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and
+   * `PGDATABASE` environment variables apply, as for `psql`.
+   */
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** The schema of the tables and of the progress table; created when missing. Default `public`. */
+  schema?: string;
+  /** The table recording each table's last commit point. Default `tablestream_progress`. */
+  progressTable?: string;
+  /** `application_name` of the sink's connections, as `pg_stat_activity` shows them. */
+  applicationName?: string;
+  /** The application id of a table's commit points when its {@link SinkTable} has none. */
+  appId?: (table: string) => string;
+}
+
+/** Default schema of the tables. */
+export const DEFAULT_SCHEMA = "public";
+/** Default name of the progress table. */
+export const DEFAULT_PROGRESS_TABLE = "tablestream_progress";
+
+/**
+ * Rows a table keeps in memory before they are copied into the open transaction, so memory
+ * stays bounded however much one flush writes.
+ */
+const SPILL_ROWS = 50_000;
+/** Rows spelled into one chunk of COPY data. */
+const COPY_CHUNK_ROWS = 4_096;
+/** Rows fetched from a cursor at a time when reading. */
+const FETCH_ROWS = 10_000;
+
+/** What the first commit of this sink must do to a stored table before adding rows. */
+type Setup = "create" | "recreate" | "empty" | "none";
+
+interface TableState {
+  table: SinkTable;
+  /** `"schema"."table"`. */
+  target: string;
+  appId: string;
+  setup: Setup;
+  /** Batches not yet copied to the server. */
+  buffered: arrow.RecordBatch[];
+  bufferedRows: number;
+  /** Locked and set up in the open transaction. */
+  prepared: boolean;
+  /** The open transaction emptied the table (created, recreated or deleted its rows). */
+  emptied: boolean;
+  /** The temporary table holding rows copied early in the open transaction, if any. */
+  stage?: string;
+  /** Commits this sink made to the table. */
+  commits: number;
+}
+
+/** A row of a query, every value as PostgreSQL's text (or null). */
+type Row = (string | null)[];
+
+/**
+ * Creates a sink writing each table into PostgreSQL. `open` checks every table first: a new
+ * one is created (from the Arrow schema, with its primary key) in the first commit; an
+ * existing one must have the same columns and types (mode `append`), or no rows (mode
+ * `error`), or is replaced in the first commit (mode `overwrite`: rows deleted, or the
+ * table recreated when its columns differ). Each flush is one transaction over every
+ * table with rows (every table, with a commit point); `replace` commit points delete the
+ * old rows in it.
+ *
+ * @example
+ * ```ts
+ * const sink = createPostgresSink({ url: "postgres://app@localhost/shop", schema: "fake" });
+ * await sink.open([{ name: "users", schema, primaryKey: "id" }], { mode: "append" });
+ * await sink.write("users", batch);
+ * await sink.flush({ tick: 1 }); // rows and progress row, one transaction
+ * await sink.close();
+ * ```
+ */
+export function createPostgresSink(options: PostgresSinkOptions): Sink {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const progressName = options.progressTable ?? DEFAULT_PROGRESS_TABLE;
+  const progress = `${quoteIdent(schema)}.${quoteIdent(progressName)}`;
+  const appIdOf = options.appId ?? ((table: string) => `tablestream:${table}`);
+  const where = describeServer(options);
+  const qualified = (table: string) => `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  const named = (table: string) => `PostgreSQL table ${qualified(table)} (${where})`;
+
+  const states = new Map<string, TableState>();
+  let client: Connection | undefined;
+  let inTransaction = false;
+  let stages = 0;
+
+  async function begin(): Promise<Connection> {
+    if (!inTransaction) {
+      await client!.query("BEGIN");
+      inTransaction = true;
+    }
+    return client!;
+  }
+
+  /** Locks a table against other writers for the transaction and sets it up once. */
+  async function prepare(state: TableState): Promise<void> {
+    if (state.prepared) return;
+    const db = await begin();
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+      `tablestream ${state.target}`,
+    ]);
+    const { table, target } = state;
+    const create = async () => {
+      const keys = table.primaryKey ? [`PRIMARY KEY (${quoteIdent(table.primaryKey)})`] : [];
+      const columns = table.schema.fields.map(columnDefinition);
+      await db.query(`CREATE TABLE ${target} (${[...columns, ...keys].join(", ")})`);
+      for (const field of table.schema.fields) {
+        if (arrow.DataType.isInt(field.type) && field.type.bitWidth === 8) {
+          // smallint is also what int16 becomes; the comment keeps int8 for readers.
+          await db.query(
+            `COMMENT ON COLUMN ${target}.${quoteIdent(field.name)} IS '${INT8_COMMENT}'`,
+          );
+        }
+      }
+    };
+    switch (state.setup) {
+      case "create":
+        await create();
+        // Progress of an earlier table of that name (dropped since) is not this table's.
+        await db.query(`DELETE FROM ${progress} WHERE table_name = $1`, [table.name]);
+        break;
+      case "recreate":
+        await db.query(`DROP TABLE ${target}`);
+        await create();
+        break;
+      case "empty":
+        // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit instead of
+        // waiting for the transaction's exclusive lock.
+        await db.query(`DELETE FROM ${target}`);
+        break;
+    }
+    state.prepared = true;
+    state.emptied = state.setup !== "none";
+  }
+
+  /** Copies a table's buffered batches into the open transaction (a stage when needed). */
+  async function spill(state: TableState): Promise<number> {
+    if (state.bufferedRows === 0) return 0;
+    await prepare(state);
+    let into = state.target;
+    if (!state.emptied) {
+      // A `replace` point may still come with this flush: keep the rows beside the table.
+      if (!state.stage) {
+        const stage = quoteIdent(`tablestream_stage_${++stages}`);
+        const columns = state.table.schema.fields.map(columnDefinition).join(", ");
+        await client!.query(`CREATE TEMPORARY TABLE ${stage} (${columns}) ON COMMIT DROP`);
+        state.stage = stage;
+      }
+      into = `pg_temp.${state.stage}`;
+    }
+    const bytes = await copyInto(client!, into, state.table.schema, state.buffered);
+    state.buffered = [];
+    state.bufferedRows = 0;
+    return bytes;
+  }
+
+  /** The statement that records a commit and returns the table's new version. */
+  const RECORD = `
+    INSERT INTO ${progress} AS p (table_name, app_id, tick, version, properties, committed_at)
+    VALUES ($1, $2, $3,
+      (SELECT CASE WHEN $5 THEN 0 ELSE coalesce(max(version), 0) + 1 END
+         FROM ${progress} WHERE table_name = $1),
+      $4::jsonb, now())
+    ON CONFLICT (table_name, app_id) DO UPDATE SET
+      tick = coalesce(EXCLUDED.tick, p.tick),
+      version = EXCLUDED.version,
+      properties = p.properties || EXCLUDED.properties,
+      committed_at = EXCLUDED.committed_at
+    RETURNING version`;
+
+  /** Commits, in one transaction, every table with rows or setup pending (all, with a point). */
+  async function commit(point: CommitPoint | undefined, closing: boolean): Promise<FlushResult> {
+    const touched = [...states.values()].filter((s) =>
+      point || s.bufferedRows > 0 || s.prepared ||
+      (closing && s.commits === 0 && s.setup !== "none")
+    );
+    if (touched.length === 0) return {};
+    let bytes = 0;
+    let version: number | undefined;
+    const what = point ? `tick ${point.tick}` : "rows";
+    let current: TableState | undefined;
+    try {
+      for (const state of touched) {
+        current = state;
+        await prepare(state);
+        if (point?.replace && !state.emptied) {
+          await client!.query(`DELETE FROM ${state.target}`);
+        }
+        if (state.stage) {
+          const columns = state.table.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
+          await client!.query(
+            `INSERT INTO ${state.target} (${columns}) SELECT ${columns} FROM pg_temp.${state.stage}`,
+          );
+          await client!.query(`DROP TABLE pg_temp.${state.stage}`);
+          state.stage = undefined;
+        }
+        state.emptied = true; // what remains to copy goes straight into the table
+        bytes += await spill(state);
+        const [[recorded]] = await rows(client!, RECORD, [
+          state.table.name,
+          state.appId,
+          point ? String(point.tick) : null,
+          JSON.stringify(point?.properties ?? {}),
+          state.setup === "create",
+        ]);
+        version = Number(recorded);
+      }
+      current = undefined;
+      const result = await client!.query("COMMIT");
+      inTransaction = false;
+      // A transaction that failed earlier answers COMMIT with ROLLBACK.
+      if (result.command !== "COMMIT") throw new Error("the transaction was rolled back");
+    } catch (error) {
+      const table = current ? named(current.table.name) : `PostgreSQL (${where})`;
+      throw new Error(`Cannot commit ${what} to ${table}: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    for (const state of touched) {
+      state.commits++;
+      state.setup = "none";
+      state.prepared = false;
+      state.emptied = false;
+    }
+    return { bytes, ...(version !== undefined ? { version } : {}) };
+  }
+
+  /** Checks a table against what is stored, before anything is written. */
+  async function planTable(db: Connection, table: SinkTable, mode: SinkOpenOptions["mode"]) {
+    if (table.name === progressName) {
+      throw new Error(
+        `Table "${table.name}" has the name of the PostgreSQL sink's progress table; ` +
+          "rename the table or choose another progress table",
+      );
+    }
+    for (const field of table.schema.fields) pgType(field); // unsupported types fail here
+    const pk = table.primaryKey;
+    if (pk !== undefined && !table.schema.fields.some((f) => f.name === pk)) {
+      throw new Error(`Table "${table.name}" has no column "${pk}" for its primary key`);
+    }
+    const stored = await storedColumns(db, schema, table.name);
+    let setup: Setup = "create";
+    if (stored.length > 0) {
+      const difference = columnDifference(stored, table.schema);
+      if (mode === "error") {
+        const [[any]] = await rows(db, `SELECT EXISTS (SELECT 1 FROM ${qualified(table.name)})`);
+        if (any === "t") {
+          throw new Error(
+            `${named(table.name)} already has rows; use --mode append to add rows to it or ` +
+              "--mode overwrite to replace them",
+          );
+        }
+      }
+      if (difference && mode !== "overwrite") {
+        throw new Error(
+          `${named(table.name)} does not match the rows to write: ${difference} ` +
+            "(--mode overwrite replaces the table, or choose another schema)",
+        );
+      }
+      setup = difference ? "recreate" : mode === "overwrite" ? "empty" : "none";
+    }
+    return {
+      table,
+      target: qualified(table.name),
+      appId: table.appId ?? appIdOf(table.name),
+      setup,
+      buffered: [],
+      bufferedRows: 0,
+      prepared: false,
+      emptied: false,
+      commits: 0,
+    } satisfies TableState;
+  }
+
+  /** Creates the schema and the progress table when missing, in a transaction of its own. */
+  async function ensureProgressTable(db: Connection): Promise<void> {
+    const [[exists]] = await rows(db, "SELECT to_regclass($1) IS NOT NULL", [progress]);
+    if (exists === "t") return;
+    await db.query("BEGIN");
+    try {
+      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+        `tablestream ${progress}`,
+      ]);
+      const [[schemaExists]] = await rows(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+        [schema],
+      );
+      if (schemaExists !== "t") await db.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+      await db.query(`CREATE TABLE IF NOT EXISTS ${progress} (
+        table_name text NOT NULL,
+        app_id text NOT NULL,
+        tick bigint,
+        version bigint NOT NULL,
+        properties jsonb NOT NULL DEFAULT '{}',
+        committed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (table_name, app_id))`);
+      await db.query(
+        `COMMENT ON TABLE ${progress} IS 'tablestream: the last commit point of each table and application'`,
+      );
+      await db.query("COMMIT");
+    } catch (error) {
+      await db.query("ROLLBACK").catch(() => {});
+      throw new Error(`Cannot create ${progress} (${where}): ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  return guardSink("postgres", {
+    async open(tables, openOptions) {
+      client = await connect(options, where);
+      openOptions.signal?.throwIfAborted();
+      await ensureProgressTable(client);
+      // Check every table before writing to any, so a refusal writes nothing.
+      const planned: TableState[] = [];
+      for (const table of tables) {
+        openOptions.signal?.throwIfAborted();
+        planned.push(await planTable(client, table, openOptions.mode));
+      }
+      for (const state of planned) states.set(state.table.name, state);
+    },
+    async write(table, batch) {
+      if (batch.numRows === 0) return;
+      const state = states.get(table.name)!;
+      state.buffered.push(batch);
+      state.bufferedRows += batch.numRows;
+      if (state.bufferedRows < SPILL_ROWS) return;
+      try {
+        await spill(state);
+      } catch (error) {
+        throw new Error(
+          `Cannot copy rows into ${named(table.name)}: ${describeError(error)}`,
+          { cause: error },
+        );
+      }
+    },
+    flush: (point) => commit(point, false),
+    async close() {
+      await commit(undefined, true);
+      const db = client;
+      client = undefined;
+      await db?.end();
+    },
+    async discard() {
+      for (const state of states.values()) {
+        state.buffered = [];
+        state.bufferedRows = 0;
+        state.prepared = false;
+        state.stage = undefined;
+      }
+      const db = client;
+      client = undefined;
+      inTransaction = false;
+      // Closing the connection rolls back whatever transaction is open on the server.
+      await db?.close();
+    },
+    inspect(table) {
+      return withConnection(options, where, `inspect ${named(table)}`, async (db) => {
+        await db.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const columns = await storedColumns(db, schema, table);
+        if (columns.length === 0) return null;
+        const recorded = await progressRows(db, progress, table);
+        const properties: Record<string, string> = {};
+        const commits = new Map<string, number>();
+        let version = 0;
+        for (const row of recorded) {
+          Object.assign(properties, row.properties);
+          if (row.tick !== null) commits.set(row.appId, row.tick);
+          version = Math.max(version, row.version);
+        }
+        const [[count]] = await rows(db, `SELECT count(*) FROM ${qualified(table)}`);
+        await db.query("COMMIT");
+        return {
+          version,
+          properties,
+          commits,
+          rows: Number(count),
+          schema: new arrow.Schema(columns.map(arrowFieldOf)),
+        } satisfies StoredTable;
+      });
+    },
+    read(table, columns, readOptions?: SinkReadOptions) {
+      return withConnection(options, where, `read ${named(table)}`, async (db) => {
+        await db.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const stored = await storedColumns(db, schema, table);
+        if (stored.length === 0) throw new Error(`${named(table)} does not exist`);
+        if (readOptions?.version !== undefined) {
+          const versions = (await progressRows(db, progress, table)).map((r) => r.version);
+          const latest = Math.max(0, ...versions);
+          if (readOptions.version !== latest) {
+            throw new Error(
+              `Cannot read version ${readOptions.version} of ${named(table)}: PostgreSQL keeps ` +
+                `only the latest rows (version ${latest})`,
+            );
+          }
+        }
+        const fields = columns.map((name) => {
+          const column = stored.find((c) => c.name === name);
+          if (!column) {
+            throw new Error(
+              `${named(table)} has no column "${name}" (its columns: ${
+                stored.map((c) => c.name).join(", ")
+              })`,
+            );
+          }
+          return arrowFieldOf(column);
+        });
+        const result = await readRows(db, qualified(table), fields);
+        await db.query("COMMIT");
+        return result;
+      });
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Connections.
+
+/** One connection and what happened to it. */
+interface Connection {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  raw: pg.Client;
+  /** Ends the session politely (pending results first). */
+  end(): Promise<void>;
+  /** Drops the connection; the server rolls back an open transaction. */
+  close(): Promise<void>;
+}
+
+/** Every value arrives as PostgreSQL's text; the sink converts exactly what it selected. */
+const TEXT_TYPES = {
+  getTypeParser: () => (value: string) => value,
+} as unknown as pg.CustomTypesConfig;
+
+function clientConfig(options: PostgresSinkOptions): pg.ClientConfig {
+  const target = options.url !== undefined ? { connectionString: options.url } : {
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.database !== undefined ? { database: options.database } : {}),
+  };
+  return {
+    ...target,
+    application_name: options.applicationName ?? "tablestream",
+    types: TEXT_TYPES,
+  };
+}
+
+/** The server, for messages: host, port and database, never the password. */
+function describeServer(options: PostgresSinkOptions): string {
+  if (options.url !== undefined) {
+    try {
+      const url = new URL(options.url);
+      const host = url.hostname || Deno.env.get("PGHOST") || "localhost";
+      return `${host}:${url.port || 5432}${url.pathname || "/"}`;
+    } catch {
+      return "the server of the connection URL";
+    }
+  }
+  const env = (name: string) => Deno.env.get(name);
+  const host = options.host ?? env("PGHOST") ?? "localhost";
+  const port = options.port ?? env("PGPORT") ?? 5432;
+  const database = options.database ?? env("PGDATABASE") ?? options.user ?? env("PGUSER") ?? "";
+  return `${host}:${port}/${database}`;
+}
+
+async function connect(options: PostgresSinkOptions, where: string): Promise<Connection> {
+  const client = new pg.Client(clientConfig(options));
+  let failure: Error | undefined;
+  // A connection that dies while idle reports here; without a listener it would crash us.
+  client.on("error", (error: Error) => void (failure ??= error));
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new Error(`Cannot connect to PostgreSQL at ${where}: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  return {
+    raw: client,
+    query(text, values) {
+      if (failure) return Promise.reject(failure);
+      return client.query(text, values);
+    },
+    end: () => client.end(),
+    async close() {
+      // end() waits for the server's goodbye; a dead or stuck server must not stall us.
+      const ended = client.end().catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(resolve, 1_000, "late")));
+      if (await Promise.race([ended, late]) === "late") {
+        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
+          ?.stream?.destroy();
+        await ended;
+      }
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Runs `fn` on a connection of its own, closed afterwards: `inspect` and `read` need no
+ * `open`, and the sink they are called on may never be closed.
+ */
+async function withConnection<T>(
+  options: PostgresSinkOptions,
+  where: string,
+  what: string,
+  fn: (db: Connection) => Promise<T>,
+): Promise<T> {
+  const db = await connect(options, where);
+  try {
+    return await fn(db);
+  } catch (error) {
+    // The server's and the driver's errors get context; the sink's own messages have it.
+    const foreign = error instanceof pg.DatabaseError ||
+      (error instanceof Error && "code" in error);
+    if (!foreign) throw error;
+    throw new Error(`Cannot ${what}: ${describeError(error)}`, { cause: error });
+  } finally {
+    await db.close();
+  }
+}
+
+/** The rows of a query as arrays of text. */
+async function rows(db: Connection, text: string, values?: unknown[]): Promise<Row[]> {
+  const result = await db.raw.query({ text, values, rowMode: "array" });
+  return result.rows as Row[];
+}
+
+/** A driver or server error as one line: message, detail, hint and where it happened. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { detail?: string; hint?: string; where?: string };
+  return [e.message, e.detail, e.hint && `hint: ${e.hint}`, e.where]
+    .filter(Boolean)
+    .join("; ");
+}
+
+// ---------------------------------------------------------------------------------------
+// Tables and rows.
+
+/** The columns of a table in order, or none when it does not exist. */
+async function storedColumns(
+  db: Connection,
+  schema: string,
+  table: string,
+): Promise<StoredColumn[]> {
+  const found = await rows(
+    db,
+    `SELECT column_name, data_type, numeric_precision, numeric_scale, is_nullable,
+            col_description(format('%I.%I', table_schema, table_name)::regclass, ordinal_position)
+       FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = $2
+      ORDER BY ordinal_position`,
+    [schema, table],
+  );
+  return found.map(([name, dataType, precision, scale, nullable, comment]) => ({
+    name: name!,
+    dataType: dataType!,
+    precision: precision === null ? null : Number(precision),
+    scale: scale === null ? null : Number(scale),
+    nullable: nullable === "YES",
+    comment,
+  }));
+}
+
+/** How the stored columns differ from the schema of the rows, or undefined. */
+function columnDifference(stored: StoredColumn[], schema: arrow.Schema): string | undefined {
+  for (const field of schema.fields) {
+    const column = stored.find((c) => c.name === field.name);
+    if (!column) return `it has no column "${field.name}"`;
+    const want = pgType(field);
+    const have = storedTypeText(column);
+    if (want !== have) {
+      return `its column "${field.name}" is ${have}, the rows have ${want} (Arrow ${field.type})`;
+    }
+  }
+  const extra = stored.find((c) => !schema.fields.some((f) => f.name === c.name));
+  return extra && `it has column "${extra.name}", which the rows do not have`;
+}
+
+interface ProgressRow {
+  appId: string;
+  tick: number | null;
+  version: number;
+  properties: Record<string, string>;
+}
+
+/** A table's rows of the progress table, oldest version first (none when it does not exist). */
+async function progressRows(
+  db: Connection,
+  progress: string,
+  table: string,
+): Promise<ProgressRow[]> {
+  const [[exists]] = await rows(db, "SELECT to_regclass($1) IS NOT NULL", [progress]);
+  if (exists !== "t") return [];
+  const found = await rows(
+    db,
+    `SELECT app_id, tick, version, properties FROM ${progress}
+      WHERE table_name = $1 ORDER BY version, app_id`,
+    [table],
+  );
+  return found.map(([appId, tick, version, properties]) => ({
+    appId: appId!,
+    tick: tick === null ? null : Number(tick),
+    version: Number(version),
+    properties: JSON.parse(properties ?? "{}"),
+  }));
+}
+
+/** Copies batches into `target` with one COPY; returns the bytes sent. */
+async function copyInto(
+  db: Connection,
+  target: string,
+  schema: arrow.Schema,
+  batches: readonly arrow.RecordBatch[],
+): Promise<number> {
+  const columns = schema.fields.map((f) => quoteIdent(f.name)).join(", ");
+  const stream = db.raw.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on("finish", resolve);
+    stream.on("error", reject);
+  });
+  done.catch(() => {}); // awaited below; a failure while writing is reported first
+  let bytes = 0;
+  const buffer = new CopyBuffer();
+  try {
+    for (const batch of batches) {
+      const cells = copyCells(batch);
+      for (let start = 0; start < batch.numRows; start += COPY_CHUNK_ROWS) {
+        const end = Math.min(batch.numRows, start + COPY_CHUNK_ROWS);
+        try {
+          copyRows(cells, start, end, buffer);
+        } catch (error) {
+          if (error instanceof CopyValueError) {
+            throw new Error(`${error.message} (a row among ${start + 1}..${end} of a batch)`, {
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        const chunk = buffer.take();
+        bytes += chunk.length;
+        if (!stream.write(chunk)) {
+          await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), done]);
+        }
+      }
+    }
+    stream.end();
+  } catch (error) {
+    stream.destroy(error as Error); // sends CopyFail: the server drops the COPY
+    throw error;
+  }
+  await done;
+  return bytes;
+}
+
+/** Reads every row of `target`'s `fields` through a cursor, as Arrow record batches. */
+async function readRows(
+  db: Connection,
+  target: string,
+  fields: arrow.Field[],
+): Promise<arrow.Table> {
+  const schema = new arrow.Schema(fields);
+  const select = fields.map((f) => selectExpression(f.name, f.type)).join(", ");
+  await db.query(`DECLARE tablestream_read NO SCROLL CURSOR FOR SELECT ${select} FROM ${target}`);
+  const batches: arrow.RecordBatch[] = [];
+  for (;;) {
+    const chunk = await rows(db, `FETCH ${FETCH_ROWS} FROM tablestream_read`);
+    if (chunk.length === 0) break;
+    const columns = fields.map((f) => new TextColumn(f.name, f.type, chunk.length));
+    for (const row of chunk) for (let c = 0; c < columns.length; c++) columns[c].push(row[c]);
+    const children = columns.map((column) => column.finish());
+    const data = arrow.makeData({
+      type: new arrow.Struct(fields),
+      length: chunk.length,
+      nullCount: 0,
+      children,
+    });
+    batches.push(new arrow.RecordBatch(schema, data));
+    if (chunk.length < FETCH_ROWS) break;
+  }
+  await db.query("CLOSE tablestream_read");
+  return new arrow.Table(schema, batches);
+}

@@ -1,0 +1,335 @@
+/**
+ * The streaming server writing into PostgreSQL: stopped and restarted, with commits killed
+ * mid-transaction, and as a process killed with SIGKILL at random moments, it ends with the
+ * tables of an uninterrupted run, checked in SQL: same rows, no duplicate keys, every
+ * child's key in its parent, every copied value equal to the parent's.
+ */
+// @ts-types="@types/pg"
+import type pg from "pg";
+import { assert, assertEquals } from "./_assert.ts";
+import { cells } from "./_delta.ts";
+import { killAfter, seededRandom } from "./_kill.ts";
+import {
+  postgresTest,
+  query,
+  testClient,
+  type TestPostgres,
+  testPostgres,
+  withSchema,
+} from "./_postgres.ts";
+import { config, memoryServer, MemoryStore, START } from "../lib/schedule/_test_server.ts";
+import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
+import { Timeline } from "../lib/schedule/timeline.ts";
+import type { Sink } from "../lib/plugin/types.ts";
+import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres.ts";
+
+const found = await testPostgres();
+const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
+  postgresTest(found, `postgres run: ${name}`, fn);
+
+const SHOP_YAML = `
+version: 1
+config:
+  seed: 21
+  tick_interval: 10s
+tables:
+  - table_name: customers
+    row_count: 50
+    cadence: { rows_per_minute: 30 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email(), null_percentage: 0.2 }
+      - { column_name: joined, data: datetime.now() }
+  - table_name: orders
+    row_count: 100
+    cadence: { rows_per_minute: 240 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "id", distribution="zipf")
+      - column_name: email
+        data: copy_from_fk("customer_id", "customers", "email")
+      - { column_name: total, data: "round(random.uniform(1, 500), 2)" }
+      - { column_name: quantity, data: "random.randint(1, 9)", type: int8 }
+  - table_name: statuses
+    row_count: 5
+    update_policy: replace
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: label, data: fake.word() }
+  - table_name: regions
+    row_count: 4
+    update_policy: disabled
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: name, data: fake.city() }
+`;
+const SHOP = config(SHOP_YAML);
+const TABLES = ["customers", "orders", "statuses", "regions"];
+const TICK = 10_000;
+/** When the orders arrive: how many rows its committed ticks hold. */
+const ORDERS = new Timeline({
+  startMs: START,
+  intervalMs: TICK,
+  initialRows: 100,
+  rowsPerMinute: 240,
+  policy: "append",
+  baseRowId: 1,
+});
+
+/** A fast-forward server into `schema`; `sink` wraps the PostgreSQL sink of a table. */
+function pgServer(
+  server: TestPostgres,
+  schema: string,
+  options: Partial<StreamingServerOptions>,
+  wrap: (table: string, sink: Sink) => Sink = (_table, sink) => sink,
+): StreamingServer {
+  return new StreamingServer({
+    config: SHOP,
+    sink: (table) =>
+      wrap(
+        table,
+        createPostgresSink({ ...server.connection, schema, applicationName: `ts-${table}` }),
+      ),
+    startTime: new Date(START),
+    fastForward: true,
+    commitRows: 40,
+    sleep: () => Promise.resolve(),
+    ...options,
+  });
+}
+
+async function runTo(server: TestPostgres, schema: string, ticks: number): Promise<void> {
+  const summary = await pgServer(server, schema, { until: new Date(START + ticks * TICK) }).start();
+  assertEquals(summary.failed, []);
+}
+
+async function scalar(db: pg.Client, sql: string): Promise<string> {
+  const [row] = await query<{ value: string }>(db, sql);
+  return String(row.value);
+}
+
+/** The two schemas hold the same rows in every table, and the same last ticks. */
+async function assertSameTables(db: pg.Client, a: string, b: string): Promise<void> {
+  for (const table of TABLES) {
+    const left = `"${a}"."${table}"`;
+    const right = `"${b}"."${table}"`;
+    assertEquals(
+      await scalar(db, `SELECT count(*) AS value FROM ${left}`),
+      await scalar(db, `SELECT count(*) AS value FROM ${right}`),
+      `${table}: rows`,
+    );
+    for (const [x, y] of [[left, right], [right, left]]) {
+      assertEquals(
+        await scalar(
+          db,
+          `SELECT count(*) AS value FROM (SELECT * FROM ${x} EXCEPT ALL SELECT * FROM ${y}) d`,
+        ),
+        "0",
+        `${table}: rows of ${x} not in ${y}`,
+      );
+    }
+  }
+  const ticks = (schema: string) =>
+    query(
+      db,
+      `SELECT table_name, tick FROM "${schema}".${DEFAULT_PROGRESS_TABLE} ORDER BY table_name`,
+    );
+  assertEquals(await ticks(b), await ticks(a), "last committed ticks");
+}
+
+/** Keys are unique, every order's customer exists, every copied email is the customer's. */
+async function assertConsistent(db: pg.Client, schema: string): Promise<void> {
+  const s = `"${schema}"`;
+  for (const table of TABLES) {
+    assertEquals(
+      await scalar(db, `SELECT count(*) - count(DISTINCT id) AS value FROM ${s}."${table}"`),
+      "0",
+      `${table}: duplicate keys`,
+    );
+  }
+  assertEquals(
+    await scalar(
+      db,
+      `SELECT count(*) AS value FROM ${s}.orders o
+        WHERE NOT EXISTS (SELECT 1 FROM ${s}.customers c WHERE c.id = o.customer_id)`,
+    ),
+    "0",
+    "orders whose customer does not exist",
+  );
+  assertEquals(
+    await scalar(
+      db,
+      `SELECT count(*) AS value FROM ${s}.orders o JOIN ${s}.customers c ON c.id = o.customer_id
+        WHERE o.email IS DISTINCT FROM c.email`,
+    ),
+    "0",
+    "copied emails that differ from the customer's",
+  );
+}
+
+test("stopped and restarted twice, the tables equal an uninterrupted run's", async (server) => {
+  await withSchema(server, async (whole, db) => {
+    await withSchema(server, async (parts) => {
+      await runTo(server, whole, 90);
+      await runTo(server, parts, 17);
+      // Stopped from outside mid-run, between or inside commits.
+      const interrupted = pgServer(server, parts, {
+        until: new Date(START + 90 * TICK),
+        commitRows: 5,
+      });
+      const done = interrupted.start();
+      await interrupted.ready;
+      while ((interrupted.status().tables.find((t) => t.table === "orders")?.tick ?? 0) < 30) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await interrupted.stop();
+      const stopped = (await done).tables.find((t) => t.table === "orders")!;
+      assert(stopped.tick < 90, `stopped early (at tick ${stopped.tick})`);
+      await runTo(server, parts, 90);
+
+      await assertSameTables(db, whole, parts);
+      await assertConsistent(db, parts);
+      assertEquals(
+        await scalar(db, `SELECT count(*) AS value FROM "${parts}".orders`),
+        String(ORDERS.rowsThrough(90)),
+      );
+      assertEquals(await scalar(db, `SELECT count(*) AS value FROM "${parts}".statuses`), "5");
+      const [orders] = await query(
+        db,
+        `SELECT tick, properties ? 'tablestream.stream' AS state
+           FROM "${parts}".${DEFAULT_PROGRESS_TABLE} WHERE table_name = 'orders'`,
+      );
+      assertEquals(orders, { tick: "90", state: true });
+
+      // The rows are the memory sink's, value for value (types, microseconds, nulls).
+      const store = new MemoryStore();
+      const memory = await memoryServer(store, {
+        config: SHOP,
+        fastForward: true,
+        until: new Date(START + 90 * TICK),
+      }).start();
+      assertEquals(memory.failed, []);
+      const reader = createPostgresSink({ ...server.connection, schema: parts });
+      for (const table of TABLES) {
+        const columns = store.tables.get(table)!.schema.fields.map((f) => f.name);
+        assertEquals(cells(await reader.read!(table, columns)), cells(store.rows(table)), table);
+      }
+    });
+  });
+});
+
+test("a commit killed before COMMIT is retried by the server: every tick once", async (server) => {
+  await withSchema(server, async (whole, db) => {
+    await withSchema(server, async (killed) => {
+      await runTo(server, whole, 60);
+      let flushes = 0;
+      let terminated = 0;
+      // The orders sink's third flush waits on its progress row (held by the test) with its
+      // rows copied; the test kills its connection there, then lets go.
+      const wrap = (table: string, sink: Sink): Sink => {
+        if (table !== "orders") return sink;
+        return {
+          ...sink,
+          async flush(point) {
+            if (++flushes !== 3) return await sink.flush(point);
+            const holder = await testClient(server);
+            await holder.query("BEGIN");
+            await holder.query(
+              `SELECT * FROM "${killed}".${DEFAULT_PROGRESS_TABLE} WHERE table_name = 'orders' FOR UPDATE`,
+            );
+            const flushing = sink.flush(point);
+            flushing.catch(() => {});
+            for (;;) {
+              const [hit] = await query<{ pid: number }>(
+                db,
+                `SELECT pid FROM pg_stat_activity WHERE application_name = 'ts-orders'
+                   AND wait_event_type = 'Lock'`,
+              );
+              if (hit) {
+                await db.query("SELECT pg_terminate_backend($1)", [hit.pid]);
+                terminated++;
+                break;
+              }
+              await new Promise((resolve) => setTimeout(resolve, 2));
+            }
+            await holder.query("ROLLBACK");
+            await holder.end();
+            return await flushing;
+          },
+        };
+      };
+      const summary = await pgServer(server, killed, { until: new Date(START + 60 * TICK) }, wrap)
+        .start();
+      assertEquals(summary.failed, []);
+      assertEquals(terminated, 1);
+      const orders = summary.tables.find((t) => t.table === "orders")!;
+      assertEquals(orders.errors, 1, "one failed commit, retried with a fresh sink");
+      await assertSameTables(db, whole, killed);
+      await assertConsistent(db, killed);
+    });
+  });
+});
+
+test("kill -9 at random moments, restart: exactly once, no partial commit in between", async (server) => {
+  await withSchema(server, async (whole, db) => {
+    await withSchema(server, async (killed) => {
+      const until = 720; // two hours of 10 s ticks: a whole run takes seconds, six short ones do not
+      await runTo(server, whole, until);
+      const child = () =>
+        new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            new URL("./_postgres_run_child.ts", import.meta.url).pathname,
+            JSON.stringify({
+              yaml: SHOP_YAML,
+              sink: { ...server.connection, schema: killed },
+              start: new Date(START).toISOString(),
+              until: new Date(START + until * TICK).toISOString(),
+              commitRows: 20,
+            }),
+          ],
+          stdout: "piped",
+          stderr: "piped",
+          env: { TZ: "UTC" },
+        }).spawn();
+      const random = seededRandom(777);
+      let kills = 0;
+      let midRun = 0;
+      for (let i = 0; i < 6; i++) {
+        // From start-up (about 0.8 s here) into the first commits or well after.
+        if (await killAfter(child(), 500 + random() * 1500)) kills++;
+        // Whatever the moment, the tables hold whole commits: as many orders as the ticks
+        // the progress row says, all of them rows of the uninterrupted run.
+        const progress = `"${killed}".${DEFAULT_PROGRESS_TABLE}`;
+        const [{ exists }] = await query(db, "SELECT to_regclass($1) IS NOT NULL AS exists", [
+          progress,
+        ]);
+        if (!exists) continue; // killed before its first commit
+        const [state] = await query<{ tick: string }>(
+          db,
+          `SELECT tick FROM ${progress} WHERE table_name = 'orders'`,
+        );
+        if (!state) continue; // killed before its first commit
+        const rows = await scalar(db, `SELECT count(*) AS value FROM "${killed}".orders`);
+        assertEquals(Number(rows), ORDERS.rowsThrough(Number(state.tick)), `after kill ${i}`);
+        if (Number(state.tick) < until) midRun++;
+        assertEquals(
+          await scalar(
+            db,
+            `SELECT count(*) AS value FROM (SELECT * FROM "${killed}".orders
+               EXCEPT ALL SELECT * FROM "${whole}".orders) d`,
+          ),
+          "0",
+        );
+      }
+      assert(kills >= 4, `most runs were killed (${kills})`);
+      assert(midRun >= 3, `most kills landed mid-run (${midRun})`);
+      const last = await child().output();
+      assertEquals(last.code, 0, new TextDecoder().decode(last.stderr));
+      await assertSameTables(db, whole, killed);
+      await assertConsistent(db, killed);
+    });
+  });
+});
