@@ -235,7 +235,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       notes: [],
     };
     const columns = [...referenced.get(spec.name) ?? []];
-    const read = async (version?: number) => {
+    const read = async (version?: number, rows?: number) => {
       const wanted = new Set(columns);
       if (spec.primaryKey) wanted.add(spec.primaryKey);
       const present = new Set(v.stored!.schema.fields.map((f) => f.name));
@@ -248,12 +248,23 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
         );
       }
       const names = [...wanted].filter((c) => present.has(c));
-      const data = await sinkOf(spec.name).read(
-        spec.name,
-        names,
-        version === undefined ? {} : { version },
-      );
-      return new LoadedRows(spec.name, data, spec.primaryKey);
+      const sink = sinkOf(spec.name);
+      if (version === undefined) {
+        return new LoadedRows(spec.name, await sink.read(spec.name, names), spec.primaryKey);
+      }
+      try {
+        return new LoadedRows(
+          spec.name,
+          await sink.read(spec.name, names, { version }),
+          spec.primaryKey,
+        );
+      } catch (error) {
+        // A sink without old versions (PostgreSQL): the kept rows are the first ones in key
+        // order, since the rows generated after them continue after their largest key.
+        if (rows === undefined || !spec.primaryKey) throw error;
+        const latest = await sink.read(spec.name, names);
+        return new LoadedRows(spec.name, latest, spec.primaryKey, rows);
+      }
     };
 
     if (v.role === "fixed") {
@@ -264,7 +275,9 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     if (v.state) {
       plan.state = v.state;
       plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
-      if (v.state.prefixRows > 0) plan.prefix = await read(v.state.prefixVersion);
+      if (v.state.prefixRows > 0) {
+        plan.prefix = await read(v.state.prefixVersion, v.state.prefixRows);
+      }
       if (options.startMs !== v.state.startMs) {
         plan.notes.push(`keeps its start time ${new Date(v.state.startMs).toISOString()}`);
       }

@@ -93,11 +93,12 @@ export class LoadedRows {
   readonly #order?: Int32Array;
 
   /**
-   * Keeps the columns of `data` (read from table `table`), ordered by `key` when given.
+   * Keeps the columns of `data` (read from table `table`), ordered by `key` when given; with
+   * `limit`, only the first `limit` rows in that order.
    */
-  constructor(table: string, data: arrow.Table, key?: string) {
+  constructor(table: string, data: arrow.Table, key?: string, limit?: number) {
     this.table = table;
-    this.count = data.numRows;
+    this.count = Math.min(data.numRows, limit ?? Infinity);
     for (const field of data.schema.fields) {
       this.#columns.set(field.name, data.getChild(field.name)!);
       this.#types.set(field.name, columnTypeOfArrow(field.type));
