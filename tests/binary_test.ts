@@ -25,6 +25,8 @@ async function productFiles(): Promise<string[]> {
       else if (
         /\.ts$/.test(entry.name) && !/_(test|bench)\.ts$/.test(entry.name) &&
         !entry.name.startsWith("_test") && !path.startsWith("lib/build/") &&
+        // The benchmark suite runs from the source tree (`deno task bench`), not the binary.
+        !path.startsWith("lib/bench/") &&
         // The library surface for embedding: the binary does not need it.
         path !== "lib/mod.ts"
       ) files.push(path);

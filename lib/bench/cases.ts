@@ -1,0 +1,387 @@
+/**
+ * The benchmarks of `deno task bench`. Each one measures two things in the same run and
+ * reports their ratio (or a ratio of CPU time to wall time, or a size against a limit), so a
+ * noisy machine moves both sides together. `lib/bench/main.ts` runs each in a fresh process,
+ * repeats it and takes medians.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
+import { type Config, loadConfig } from "../config/mod.ts";
+import { Engine } from "../engine/generator.ts";
+import { generateToSink } from "../engine/batch.ts";
+import { engineOptions, runInputs, tableSpecs } from "../engine/from_config.ts";
+import { encodeParquet } from "../parquet/mod.ts";
+import { createDeltaSink } from "../../plugins/sinks/delta.ts";
+import { StreamingServer } from "../schedule/server.ts";
+import { cpuSeconds, peakRssMb, rssMb, timed } from "./measure.ts";
+
+/** What one run of a benchmark measured. */
+export interface Measured {
+  /** Rows the measured side wrote (0 when rows are not the point). */
+  rows: number;
+  /** Wall time of the measured side, s. */
+  seconds: number;
+  /** The figure the target is about (a ratio, a share of a core, seconds or MB). */
+  ratio: number;
+  /** The other side of the ratio, when it is a rate. */
+  baseline?: { rows: number; seconds: number };
+  /** Further figures worth printing (they are medians too). */
+  extra?: Record<string, number>;
+}
+
+/** A benchmark: what it measures, its target, and how to run it once. */
+export interface BenchCase {
+  name: string;
+  summary: string;
+  /** The target on `ratio`: at least (`>=`) or at most (`<=`) this. */
+  target: { op: ">=" | "<="; value: number; unit: string };
+  /** Runs whose median is reported (full, quick). */
+  runs: { full: number; quick: number };
+  run(quick: boolean): Promise<Measured>;
+}
+
+const CONFIGS = new URL("./configs/", import.meta.url).pathname;
+const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
+const REFERENCE_TIME = new Date("2026-01-01T00:00:00Z");
+
+async function checkedConfig(path: string): Promise<Config> {
+  const { config, diagnostics } = await loadConfig(path);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (!config || errors.length) throw new Error(`${path}: ${errors[0]?.message}`);
+  return config;
+}
+
+/** An engine for a bench config with some tables' row counts replaced. */
+async function benchEngine(file: string, rowCounts: Record<string, number>): Promise<Engine> {
+  const config = await checkedConfig(`${CONFIGS}${file}`);
+  const specs = tableSpecs(config).map((s) => ({
+    ...s,
+    rowCount: rowCounts[s.name] ?? s.rowCount,
+  }));
+  return new Engine(specs, runInputs(config, {}, REFERENCE_TIME), engineOptions(config));
+}
+
+/** Options of {@link generateDelta}. */
+interface GenerateRun {
+  file: string;
+  table: string;
+  rows: number;
+  /** Row counts of other tables (parents). */
+  rowCounts?: Record<string, number>;
+  workers?: number;
+}
+
+/** `generate` of one table of a bench config into a fresh Delta table: rows and seconds. */
+async function generateDelta(run: GenerateRun): Promise<{ rows: number; seconds: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+  try {
+    const engine = await benchEngine(run.file, { ...run.rowCounts, [run.table]: run.rows });
+    const { seconds } = await timed(() =>
+      generateToSink(engine, createDeltaSink({ dir }), {
+        tables: [run.table],
+      })
+    );
+    return { rows: run.rows, seconds };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A ratio of two rates. */
+function rateRatio(a: { rows: number; seconds: number }, b: { rows: number; seconds: number }) {
+  return (a.rows / a.seconds) / (b.rows / b.seconds);
+}
+
+const writeOverhead: BenchCase = {
+  name: "write_overhead",
+  summary: "generate -> Delta (no faker, --workers 1) vs parquet-wasm writing the same data",
+  target: { op: ">=", value: 0.5, unit: "x" },
+  runs: { full: 5, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 200_000 : 1_000_000;
+    const engine = await benchEngine("numeric.yaml", { facts: rows });
+    const generator = engine.table("facts");
+    const batches: arrow.RecordBatch[] = [];
+    for (let done = 0; done < rows; done += 10_000) {
+      batches.push(generator.batch(1 + done, Math.min(10_000, rows - done)));
+    }
+    const data = new arrow.Table(batches);
+    const file = await Deno.makeTempFile({ prefix: "tablestream-bench-", suffix: ".parquet" });
+    // Both sides warmed up (JIT, Wasm) on a small run first.
+    encodeParquet(data.slice(0, 10_000));
+    await generateDelta({ file: "numeric.yaml", table: "facts", rows: 20_000, workers: 1 });
+    // The write-only side: the same Arrow data, one snappy Parquet file on disk.
+    const write = await timed(() => Deno.writeFile(file, encodeParquet(data, "snappy")));
+    await Deno.remove(file);
+    const end = await generateDelta({ file: "numeric.yaml", table: "facts", rows, workers: 1 });
+    const baseline = { rows, seconds: write.seconds };
+    return { ...end, baseline, ratio: rateRatio(end, baseline) };
+  },
+};
+
+/** The faker-js instance a plain faker-js user gets for en_US. */
+function plainFaker(): Faker {
+  const locales = allLocales as Record<string, LocaleDefinition>;
+  const faker = new Faker({ locale: [locales.en_US, locales.en, locales.base] });
+  faker.seed(1);
+  return faker;
+}
+
+/** The people table's faker calls in a bare loop, kept so nothing is optimised away. */
+function bareFakerLoop(rows: number): number {
+  const faker = plainFaker();
+  let length = 0;
+  for (let i = 0; i < rows; i++) {
+    length += faker.person.firstName().length;
+    length += faker.person.lastName().length;
+    length += faker.internet.email().toLowerCase().length;
+    length += faker.number.int({ min: 1, max: 100 });
+  }
+  return length;
+}
+
+const fakerOverhead: BenchCase = {
+  name: "faker_overhead",
+  summary: "the 5-column people table -> Delta (--workers 1) vs a bare faker-js loop",
+  target: { op: ">=", value: 0.8, unit: "x" },
+  runs: { full: 5, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 50_000 : 200_000;
+    bareFakerLoop(5_000);
+    await generateDelta({ file: "people.yaml", table: "people", rows: 5_000, workers: 1 });
+    const bare = await timed(() => bareFakerLoop(rows));
+    const end = await generateDelta({ file: "people.yaml", table: "people", rows, workers: 1 });
+    const baseline = { rows, seconds: bare.seconds };
+    return { ...end, baseline, ratio: rateRatio(end, baseline) };
+  },
+};
+
+const zipfScale: BenchCase = {
+  name: "zipf_scale",
+  summary: "a child with a zipf foreign key into 1,000,000 parents vs into 100",
+  target: { op: ">=", value: 0.8, unit: "x" },
+  runs: { full: 5, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 200_000 : 1_000_000;
+    const common = { file: "zipf.yaml", table: "children", rows, workers: 1 };
+    await generateDelta({ ...common, rows: 20_000 });
+    const small = await generateDelta({ ...common, rowCounts: { parents: 100 } });
+    const large = await generateDelta({ ...common, rowCounts: { parents: 1_000_000 } });
+    return { ...large, baseline: small, ratio: rateRatio(large, small) };
+  },
+};
+
+const copyFk: BenchCase = {
+  name: "copy_fk",
+  summary: "a child with copy_from_fk of a faker column vs the same child without it",
+  target: { op: ">=", value: 0.5, unit: "x" },
+  runs: { full: 5, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 50_000 : 200_000;
+    await generateDelta({ file: "copy_fk.yaml", table: "orders_copy", rows: 5_000, workers: 1 });
+    const plain = await generateDelta({
+      file: "copy_fk.yaml",
+      table: "orders_plain",
+      rows,
+      workers: 1,
+    });
+    const copy = await generateDelta({
+      file: "copy_fk.yaml",
+      table: "orders_copy",
+      rows,
+      workers: 1,
+    });
+    return { ...copy, baseline: plain, ratio: rateRatio(copy, plain) };
+  },
+};
+
+/** A config of `count` small streaming tables at 60 rows/min. */
+function manyTablesConfig(count: number): string {
+  const lines = ["version: 1", "config:", "  locale: en_US", "  seed: 1", "tables:"];
+  for (let i = 0; i < count; i++) {
+    lines.push(
+      `  - table_name: t${String(i).padStart(3, "0")}`,
+      "    row_count: 10",
+      "    cadence:",
+      "      rows_per_minute: 60",
+      "    columns:",
+      "      - column_name: id",
+      "        data: row_id",
+      "        is_primary_key: true",
+      "      - column_name: name",
+      "        data: fake.first_name()",
+      "      - column_name: score",
+      "        data: random.randint(1, 100)",
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+const cadenceIdle: BenchCase = {
+  name: "cadence_idle",
+  summary: "run: 200 tables at 60 rows/min, 1 s ticks; CPU of the process / wall time",
+  target: { op: "<=", value: 3, unit: "% core" },
+  runs: { full: 3, quick: 1 },
+  async run(quick) {
+    const warmupMs = quick ? 8_000 : 15_000;
+    const windowMs = quick ? 15_000 : 60_000;
+    const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+    try {
+      await Deno.writeTextFile(`${dir}/config.yaml`, manyTablesConfig(200));
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          MAIN,
+          "run",
+          "-c",
+          `${dir}/config.yaml`,
+          "-o",
+          `${dir}/out`,
+          "--tick-interval",
+          "1s",
+          "--log-format",
+          "json",
+          "--status-interval",
+          "1h",
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      try {
+        // Start-up and every table's first commit are not what "idle" is about.
+        await new Promise((resolve) => setTimeout(resolve, warmupMs));
+        const cpu0 = cpuSeconds(child.pid);
+        const wall0 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, windowMs));
+        const cpu = cpuSeconds(child.pid) - cpu0;
+        const seconds = (performance.now() - wall0) / 1000;
+        return {
+          rows: 200 * Math.round(seconds),
+          seconds,
+          ratio: 100 * cpu / seconds,
+          extra: { cpu_s: cpu },
+        };
+      } finally {
+        child.kill("SIGKILL");
+        await child.status;
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+};
+
+/** A streaming server on a bench config with the usual options. */
+function server(
+  config: Config,
+  dir: string,
+  extra: Partial<ConstructorParameters<typeof StreamingServer>[0]>,
+) {
+  return new StreamingServer({
+    config,
+    output: dir,
+    startTime: REFERENCE_TIME,
+    ...extra,
+  });
+}
+
+const resumeLog: BenchCase = {
+  name: "resume",
+  summary: "start-up of run on a table with 10,000 commits (checkpointed)",
+  target: { op: "<=", value: 2, unit: "s" },
+  runs: { full: 3, quick: 3 },
+  async run(quick) {
+    const commits = quick ? 1_000 : 10_000;
+    const config = await checkedConfig(`${CONFIGS}resume.yaml`);
+    const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+    try {
+      // One row per tick, one tick per commit: a long log, as a long live run leaves.
+      await server(config, dir, {
+        tables: ["ticks"],
+        fastForward: true,
+        ticks: commits - 1,
+        commitRows: 1,
+      }).start();
+      const { seconds } = await timed(() =>
+        server(config, dir, { tables: ["ticks"], fastForward: true, ticks: 0 }).start()
+      );
+      return { rows: 0, seconds, ratio: seconds, extra: { commits } };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+};
+
+const resumeParent: BenchCase = {
+  name: "resume_parent",
+  summary: "start-up of run on a child of a 10M-row parent written by generate (keys loaded)",
+  target: { op: "<=", value: 10, unit: "s" },
+  runs: { full: 3, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 1_000_000 : 10_000_000;
+    const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+    try {
+      const engine = await benchEngine("resume.yaml", { big_parent: rows });
+      await generateToSink(engine, createDeltaSink({ dir }), { tables: ["big_parent"] });
+      const config = await checkedConfig(`${CONFIGS}resume.yaml`);
+      const before = rssMb();
+      const { seconds } = await timed(() =>
+        server(config, dir, { tables: ["child"], fastForward: true, ticks: 0 }).start()
+      );
+      const grew = peakRssMb() - before;
+      return { rows, seconds, ratio: seconds, extra: { memory_mb: grew } };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+};
+
+const steadyMemory: BenchCase = {
+  name: "steady_memory",
+  summary: "run --fast-forward on the bundled example for 100k ticks: RSS growth after warm-up",
+  target: { op: "<=", value: 20, unit: "MB" },
+  runs: { full: 1, quick: 1 },
+  async run(quick) {
+    const ticks = quick ? 10_000 : 100_000;
+    const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+    try {
+      const config = await checkedConfig(EXAMPLE);
+      const run = server(config, dir, { fastForward: true, ticks });
+      const samples: { tick: number; rss: number }[] = [];
+      const timer = setInterval(() => {
+        const tick = Math.min(...run.status().tables.map((t) => t.tick));
+        samples.push({ tick, rss: rssMb() });
+      }, 200);
+      const { seconds } = await timed(() => run.start());
+      clearInterval(timer);
+      const rows = run.status().tables.reduce((n, t) => n + t.rowsWritten, 0);
+      // Like for like: the highest RSS (GC sawtooth peaks) early and late in the run.
+      const peak = (from: number, to: number) =>
+        Math.max(
+          ...samples.filter((s) => s.tick >= from * ticks && s.tick < to * ticks).map((s) => s.rss),
+        );
+      const warm = peak(0.2, 0.4);
+      const late = peak(0.8, 1.01);
+      return { rows, seconds, ratio: late - warm, extra: { warm_mb: warm, late_mb: late } };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+};
+
+/** Every benchmark, in the order the table prints them. */
+export const CASES: readonly BenchCase[] = [
+  writeOverhead,
+  fakerOverhead,
+  zipfScale,
+  copyFk,
+  cadenceIdle,
+  resumeLog,
+  resumeParent,
+  steadyMemory,
+];
