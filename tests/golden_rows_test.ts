@@ -11,19 +11,10 @@ import { Engine } from "../lib/engine/generator.ts";
 import { engineOptions, runInputs, tableSpecs } from "../lib/engine/from_config.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { createMemorySink, MemoryStore } from "../plugins/sinks/memory.ts";
+import { digestRows } from "./_digest.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const NOW = new Date("2026-01-01T00:00:00Z");
-
-/** SHA-256 of the rows as text: values, not the bytes of one Arrow layout. */
-export async function digestRows(table: arrow.Table): Promise<string> {
-  const text = table.toArray().map((row) =>
-    JSON.stringify(row.toJSON(), (_k, v) => typeof v === "bigint" ? `${v}n` : v)
-  ).join("\n");
-  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(hash).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
 
 /** Every table of a config generated in batches of 997 rows (an odd size on purpose). */
 async function configDigests(file: string, rows: number): Promise<Record<string, string>> {

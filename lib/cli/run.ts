@@ -10,7 +10,7 @@ import { LiveBlock } from "../output/live_block.ts";
 import { serveMonitoring } from "../schedule/http.ts";
 import { ConfigError, StreamingServer } from "../schedule/server.ts";
 import { statusLines } from "../schedule/status.ts";
-import { CONFIG_OPTION } from "./_options.ts";
+import { CONFIG_OPTION, WORKERS_OPTION } from "./_options.ts";
 import { InvalidConfig, timeOption } from "./_setup.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 
@@ -81,6 +81,7 @@ export const runCommand: Command = {
       description: "Most rows one commit gathers from ticks that are due together",
       default: "10000",
     },
+    workers: WORKERS_OPTION,
     http: {
       type: "string",
       placeholder: "host:port",
@@ -129,6 +130,7 @@ export const runCommand: Command = {
       until: timeOption(values, "until"),
       durationMs: durationOption(values, "duration"),
       commitRows: intOption(values, "commit-rows", { min: 1 }),
+      workers: intOption(values, "workers", { min: 1 }),
       log,
     });
     const statusEvery = durationOption(values, "status-interval")!;

@@ -33,6 +33,10 @@ export class GenerationError extends Error {
   readonly table: string;
   /** Column being generated. */
   readonly column: string;
+  /** Row being generated. */
+  readonly rowId: number;
+  /** What went wrong, without the place. */
+  readonly reason: string;
   constructor(table: string, column: string, rowId: number, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Cannot generate table "${table}", column "${column}", row ${rowId}: ${reason}`, {
@@ -41,6 +45,8 @@ export class GenerationError extends Error {
     this.name = "GenerationError";
     this.table = table;
     this.column = column;
+    this.rowId = rowId;
+    this.reason = reason;
   }
 }
 

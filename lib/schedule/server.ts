@@ -8,7 +8,10 @@ import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
 import { sinkPlan } from "../plugin/sink_plan.ts";
-import { Engine, type ParentSource, type TableGenerator } from "../engine/generator.ts";
+import { Engine, type TableGenerator } from "../engine/generator.ts";
+import { streamParentSource } from "./parent_source.ts";
+import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
+import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -58,6 +61,11 @@ export interface StreamingServerOptions {
   commitRows?: number;
   /** Rows per generated batch. Default 10,000. */
   batchSize?: number;
+  /**
+   * Generation workers in fast-forward (default: one per CPU; 1 generates in this thread).
+   * Needs `config` as a file path; live runs generate in this thread.
+   */
+  workers?: number;
   retry?: Partial<RetryOptions>;
   clock?: Clock;
   log?: Logger;
@@ -208,7 +216,20 @@ export class StreamingServer {
       { seed, locale: config.locale, now: new Date(startMs) },
       engineOptions(config),
     );
-    for (const plan of plans) engine.setParentSource(plan.name, parentSource(plan, engine));
+    for (const plan of plans) engine.setParentSource(plan.name, streamParentSource(plan, engine));
+    const configPath = typeof options.config === "string" ? options.config : undefined;
+    const recipe = (): EngineRecipe => ({
+      configPath: configPath!,
+      seed,
+      locale: config.locale,
+      nowMs: startMs,
+      tables: plans.map((p) => streamTableRecipe(p)),
+    });
+    const sources = sourceChooser(engine, {
+      workers: options.fastForward ? options.workers ?? defaultWorkers() : 1,
+      ...(configPath ? { recipe } : {}),
+      onStart: (workers) => this.#log.info(`Generating in ${workers} workers`, { workers }),
+    });
 
     const progress = new Map(plans.map((p) => [p.name, new Progress(progressAtStart(p))]));
     const byName = new Map(plans.map((p) => [p.name, p]));
@@ -260,6 +281,7 @@ export class StreamingServer {
           stop,
           commitRows: options.commitRows ?? 10_000,
           batchSize: options.batchSize ?? 10_000,
+          sources,
           retry,
           sleep,
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
@@ -288,6 +310,7 @@ export class StreamingServer {
     this.#readyResolve();
     const results = await Promise.allSettled(loops);
     clearTimeout(durationTimer);
+    sources.close();
     results.forEach((result, i) => {
       if (result.status === "rejected") {
         const table = this.#runners[i].plan.name;
@@ -367,31 +390,4 @@ function progressAtStart(plan: TablePlan): number {
   if (plan.role === "fixed") return Number.POSITIVE_INFINITY;
   if (plan.lastTick >= 0 && !plan.timeline!.streams) return Number.POSITIVE_INFINITY;
   return plan.lastTick;
-}
-
-/**
- * What children see of a table: its kept rows first (in key order), then the rows of its
- * timeline committed by the time a child looks.
- */
-function parentSource(plan: TablePlan, engine: Engine): ParentSource {
-  const prefix = plan.prefix;
-  const kept = prefix?.count ?? 0;
-  if (plan.role === "fixed") {
-    return {
-      count: () => kept,
-      value: (column, index) => prefix!.value(column, index),
-      columnType: (column) => prefix!.columnType(column),
-    };
-  }
-  const timeline = plan.timeline!;
-  const generator = engine.table(plan.name);
-  const base = timeline.spec.baseRowId;
-  return {
-    count: (at) => kept + timeline.rowsAt(at),
-    value: (column, index, at) =>
-      index < kept
-        ? prefix!.value(column, index)
-        : generator.value(column, base + index - kept, timeline.epochAt(at)),
-    columnType: (column) => generator.columnType(column),
-  };
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { GenerationError, type TableGenerator } from "../engine/generator.ts";
+import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import type { FlushResult, Sink, StoredTable } from "../plugin/types.ts";
 import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
@@ -65,6 +66,8 @@ export interface RunnerDeps {
   commitRows: number;
   /** Rows per generated batch. */
   batchSize: number;
+  /** Where batches are generated (this thread, or workers for large windows). */
+  sources: SourceChooser;
   retry: RetryOptions;
   /** Waits `ms` of real time (back-off, polling); rejects when `signal` aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -288,13 +291,14 @@ export class TableRunner {
   }
 
   async #commitOnce(window: Window): Promise<{ rows: number; result: FlushResult }> {
-    const { generator, batchSize } = this.#deps;
+    const { batchSize, sources } = this.#deps;
     const { first, count, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
-    const base = this.#timeline.spec.baseRowId + first;
-    for (let done = 0; done < count; done += batchSize) {
-      const n = Math.min(batchSize, count - done);
-      await sink.write(this.plan.name, generator.batch(base + done, n, epoch));
+    const firstRowId = this.#timeline.spec.baseRowId + first;
+    const source = await sources.forRows(count);
+    const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
+    for await (const batch of orderedBatches(source, range)) {
+      await sink.write(this.plan.name, batch);
       // Generation is synchronous: between batches, let signals, HTTP and other tables run.
       await yieldToEventLoop();
     }

@@ -88,6 +88,10 @@ function compare(a: number | string | null, b: number | string | null): number {
 export class LoadedRows {
   readonly table: string;
   readonly count: number;
+  /** The rows as they were read (in storage order), to hand to generation workers. */
+  readonly data: arrow.Table;
+  /** The column the rows are ordered by, if any. */
+  readonly key?: string;
   readonly #columns = new Map<string, arrow.Vector>();
   readonly #types = new Map<string, ColumnType>();
   readonly #order?: Int32Array;
@@ -98,6 +102,8 @@ export class LoadedRows {
   constructor(table: string, data: arrow.Table, key?: string) {
     this.table = table;
     this.count = data.numRows;
+    this.data = data;
+    if (key !== undefined) this.key = key;
     for (const field of data.schema.fields) {
       this.#columns.set(field.name, data.getChild(field.name)!);
       this.#types.set(field.name, columnTypeOfArrow(field.type));
