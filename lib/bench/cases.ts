@@ -15,7 +15,9 @@ import { engineOptions, runInputs, tableSpecs } from "../engine/from_config.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { StreamingServer } from "../schedule/server.ts";
-import { cpuSeconds, peakRssMb, rssMb, timed } from "./measure.ts";
+import { cpuSeconds, machineParallelism, peakRssMb, rssMb, timed } from "./measure.ts";
+import { openBatchSource } from "../parallel/pool.ts";
+import { recipeOf } from "../parallel/recipe.ts";
 
 /** What one run of a benchmark measured. */
 export interface Measured {
@@ -78,11 +80,19 @@ async function generateDelta(run: GenerateRun): Promise<{ rows: number; seconds:
   const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
   try {
     const engine = await benchEngine(run.file, { ...run.rowCounts, [run.table]: run.rows });
-    const { seconds } = await timed(() =>
-      generateToSink(engine, createDeltaSink({ dir }), {
-        tables: [run.table],
-      })
-    );
+    const configPath = `${CONFIGS}${run.file}`;
+    const { seconds } = await timed(async () => {
+      // Starting the workers is part of the run, as it is for `generate`.
+      const source = await openBatchSource(engine, {
+        workers: run.workers ?? 1,
+        recipe: () => recipeOf(engine, configPath),
+      });
+      try {
+        await generateToSink(engine, createDeltaSink({ dir }), { tables: [run.table], source });
+      } finally {
+        source.close();
+      }
+    });
     return { rows: run.rows, seconds };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -194,6 +204,23 @@ const copyFk: BenchCase = {
       workers: 1,
     });
     return { ...copy, baseline: plain, ratio: rateRatio(copy, plain) };
+  },
+};
+
+const workers: BenchCase = {
+  name: "workers",
+  summary: "the people table -> Delta with --workers 2 vs --workers 1",
+  target: { op: ">=", value: 1.7, unit: "x" },
+  runs: { full: 5, quick: 3 },
+  async run(quick) {
+    const rows = quick ? 200_000 : 1_000_000;
+    const common = { file: "people.yaml", table: "people", rows };
+    await generateDelta({ ...common, rows: 5_000, workers: 1 });
+    const one = await generateDelta({ ...common, workers: 1 });
+    const two = await generateDelta({ ...common, workers: 2 });
+    // What the machine gave two threads at the time: the ceiling of this ratio.
+    const machine = await machineParallelism(2);
+    return { ...two, baseline: one, ratio: rateRatio(two, one), extra: { machine_2x: machine } };
   },
 };
 
@@ -380,6 +407,7 @@ export const CASES: readonly BenchCase[] = [
   fakerOverhead,
   zipfScale,
   copyFk,
+  workers,
   cadenceIdle,
   resumeLog,
   resumeParent,

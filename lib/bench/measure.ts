@@ -46,3 +46,40 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: num
   const value = await fn();
   return { seconds: (performance.now() - start) / 1000, value };
 }
+
+/** A CPU-bound loop for a worker, given as source so it needs no file. */
+const SPIN_WORKER = `self.onmessage = (e) => {
+  let x = 0;
+  for (let i = 0; i < e.data; i++) x = (x + Math.imul(i, 7)) | 0;
+  self.postMessage(x);
+};`;
+
+/**
+ * How much faster `n` workers finish `n` equal CPU-bound loops than one worker finishes
+ * one, in throughput: n for a machine with n idle cores, less on a shared host. Measured
+ * beside a parallel benchmark, it says what the machine allowed at that moment.
+ */
+export async function machineParallelism(n: number, iterations = 300_000_000): Promise<number> {
+  const url = URL.createObjectURL(new Blob([SPIN_WORKER], { type: "application/javascript" }));
+  const spin = async (count: number) => {
+    const start = performance.now();
+    await Promise.all(Array.from({ length: count }, () =>
+      new Promise<void>((resolve) => {
+        const worker = new Worker(url, { type: "module" });
+        worker.onmessage = () => {
+          worker.terminate();
+          resolve();
+        };
+        worker.postMessage(iterations);
+      })));
+    return performance.now() - start;
+  };
+  try {
+    await spin(1); // warm-up
+    const one = await spin(1);
+    const many = await spin(n);
+    return n * one / many;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
