@@ -14,7 +14,7 @@ import { generateToSink } from "../engine/batch.ts";
 import { engineOptions, runInputs, tableSpecs } from "../engine/from_config.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
-import { StreamingServer } from "../schedule/server.ts";
+import { DEFAULT_COMMIT_INTERVAL_MS, StreamingServer } from "../schedule/server.ts";
 import { cpuSeconds, machineParallelism, peakRssMb, rssMb, timed } from "./measure.ts";
 import { openBatchSource } from "../parallel/pool.ts";
 import { recipeOf } from "../parallel/recipe.ts";
@@ -255,6 +255,10 @@ const cadenceIdle: BenchCase = {
   runs: { full: 3, quick: 1 },
   async run(quick) {
     const warmupMs = quick ? 8_000 : 15_000;
+    // The default commit interval (DEFAULT_COMMIT_INTERVAL_MS), or CADENCE_COMMIT_INTERVAL.
+    const commitIntervalS = Number(
+      Deno.env.get("CADENCE_COMMIT_INTERVAL") ?? DEFAULT_COMMIT_INTERVAL_MS / 1000,
+    );
     const windowMs = quick ? 15_000 : 60_000;
     const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
     try {

@@ -81,6 +81,12 @@ export const runCommand: Command = {
       description: "Most rows one commit gathers from ticks that are due together",
       default: "10000",
     },
+    "commit-interval": {
+      type: "string",
+      placeholder: "duration",
+      description: "Live: least time between two commits of a table; rows of the ticks in " +
+        "between are committed together (default: config.commit_interval, else 10s)",
+    },
     workers: WORKERS_OPTION,
     http: {
       type: "string",
@@ -130,6 +136,7 @@ export const runCommand: Command = {
       until: timeOption(values, "until"),
       durationMs: durationOption(values, "duration"),
       commitRows: intOption(values, "commit-rows", { min: 1 }),
+      commitIntervalMs: durationOption(values, "commit-interval"),
       workers: intOption(values, "workers", { min: 1 }),
       log,
     });

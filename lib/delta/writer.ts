@@ -13,6 +13,7 @@ import {
   type CommitOptions,
   type CommitResult,
   ConcurrentModificationError,
+  ensureFolder,
   TableState,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
@@ -192,8 +193,7 @@ export class DeltaWriter {
           String(adds.length).padStart(5, "0")
         }-${crypto.randomUUID()}-c000${suffix}.parquet`;
         const relative = folder ? `${folder}/${name}` : name;
-        if (folder) await this.#fs.mkdir(joinPath(this.path, folder));
-        else await this.#fs.mkdir(this.path);
+        await ensureFolder(this.#fs, this.#state, folder ? joinPath(this.path, folder) : this.path);
         await this.#fs.writeNew(joinPath(this.path, relative), bytes);
         adds.push({
           path: encodePath(relative),

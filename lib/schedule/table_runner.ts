@@ -64,6 +64,11 @@ export interface RunnerDeps {
   stop: StopConditions;
   /** Most rows one commit gathers from due ticks. */
   commitRows: number;
+  /**
+   * Live: ticks per commit. The loop sleeps until the last tick of each run of this many
+   * (aligned to tick numbers) and commits the rows of all of them at once.
+   */
+  commitTicks: number;
   /** Rows per generated batch. */
   batchSize: number;
   /** Where batches are generated (this thread, or workers for large windows). */
@@ -164,7 +169,7 @@ export class TableRunner {
       (durationEnd !== undefined && this.#timeline.tickTime(k) > durationEnd);
     for (let k = startTick + 1; !beyond(k); k++) {
       signal.throwIfAborted();
-      const due = this.#timeline.tickTime(k);
+      const due = this.#timeline.tickTime(fastForward ? k : this.#commitTick(k, beyond));
       if (!fastForward && clock.now() < due) {
         this.status.stage = "idle";
         await clock.sleepUntil(due, signal);
@@ -180,6 +185,19 @@ export class TableRunner {
       }
       k = window.last;
     }
+  }
+
+  /**
+   * The tick whose time a live commit starting at tick `k` waits for: the end of `k`'s run
+   * of `commitTicks` ticks (numbered from tick 1), or the last tick before a stop.
+   */
+  #commitTick(k: number, beyond: (k: number) => boolean): number {
+    // A replace table commits every tick: a child may look at any epoch, so each one must
+    // be stored.
+    const n = this.plan.policy === "append" ? this.#deps.commitTicks : 1;
+    let last = Math.ceil(k / n) * n;
+    while (last > k && beyond(last)) last--;
+    return last;
   }
 
   /** Ticks `k..` that are due now and fit one commit. */
