@@ -259,7 +259,8 @@ const cadenceIdle: BenchCase = {
     const commitIntervalS = Number(
       Deno.env.get("CADENCE_COMMIT_INTERVAL") ?? DEFAULT_COMMIT_INTERVAL_MS / 1000,
     );
-    const windowMs = quick ? 15_000 : 60_000;
+    // Whole commit rounds: a window of a round and a half would count one or two.
+    const windowMs = quick ? 20_000 : 60_000;
     const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
     try {
       await Deno.writeTextFile(`${dir}/config.yaml`, manyTablesConfig(200));
@@ -275,6 +276,8 @@ const cadenceIdle: BenchCase = {
           `${dir}/out`,
           "--tick-interval",
           "1s",
+          "--commit-interval",
+          `${commitIntervalS}s`,
           "--log-format",
           "json",
           "--status-interval",
@@ -295,7 +298,7 @@ const cadenceIdle: BenchCase = {
           rows: 200 * Math.round(seconds),
           seconds,
           ratio: 100 * cpu / seconds,
-          extra: { cpu_s: cpu },
+          extra: { cpu_s: cpu, commit_interval_s: commitIntervalS },
         };
       } finally {
         child.kill("SIGKILL");
