@@ -58,12 +58,30 @@ export class CellRandom {
   #s11 = 3;
   #s10 = 4;
 
-  /** Positions the generator at the start of the stream for (key, rowId). */
+  /** The (key, rowId) of a reset whose state is not derived yet. */
+  #key = 0;
+  #rowId = 0;
+  #pending = false;
+
+  /**
+   * Positions the generator at the start of the stream for (key, rowId). The state is
+   * derived at the first draw: many cells (`row_id`, references, copies, foreign keys,
+   * which draw from a stream of their own) never draw, and skip the hashing.
+   */
   reset(key: number, rowId: number): void {
+    this.#key = key;
+    this.#rowId = rowId;
+    this.#pending = true;
+  }
+
+  /** Derives the state of the pending reset. */
+  #seed(): void {
+    this.#pending = false;
+    const rowId = this.#rowId;
     // The row id as two 32-bit words (any safe integer, negative included).
     const lo = rowId | 0;
     const hi = Math.floor(rowId / 4294967296) | 0;
-    const a = mix2(key, lo);
+    const a = mix2(this.#key, lo);
     const b = mix2(a, hi);
     const c = mix2(b, 0x6a09e667);
     const d = mix2(c, 0xbb67ae85);
@@ -76,6 +94,7 @@ export class CellRandom {
 
   /** Next 32-bit output as a signed integer (pure-rand's `next()`). */
   #next(): number {
+    if (this.#pending) this.#seed();
     const s00 = this.#s00;
     const s01 = this.#s01;
     const out = (s00 + this.#s10) | 0;
