@@ -397,9 +397,14 @@ export class TableGenerator {
     const index = this.columnIndex(column);
     const planned = this.#columns[index];
     this.#resolveType(planned);
-    const state = this.#lookupRow ??= this.#newRowState();
-    if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
-    const raw = this.cell(state, index);
+    let raw: Value;
+    if (planned.expr.isRowId && planned.nullFraction === 0) {
+      raw = rowId; // a parent's key, the commonest lookup: no row to set up
+    } else {
+      const state = this.#lookupRow ??= this.#newRowState();
+      if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
+      raw = this.cell(state, index);
+    }
     try {
       return normalizeValue(raw, planned.type!, planned.staticType === "float");
     } catch (error) {
@@ -461,7 +466,10 @@ export class TableGenerator {
       );
     }
     let value: Value = null;
-    if (
+    if (column.expr.isRowId && column.nullFraction === 0) {
+      // The commonest key column: nothing to draw, nothing that can fail.
+      value = state.rowId;
+    } else if (
       column.nullFraction === 0 ||
       unitHash(epochKey(column.nullKey, state.epoch), state.rowId) >= column.nullFraction
     ) {
