@@ -40,7 +40,16 @@ export interface BenchLine {
 /** Runs one benchmark once in a new process. */
 async function runInChild(name: string, quick: boolean): Promise<RunResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--case", name, ...(quick ? ["--quick"] : [])],
+    args: [
+      "run",
+      "-A",
+      // Lets a benchmark tell retained memory from garbage not collected yet.
+      "--v8-flags=--expose-gc",
+      import.meta.filename!,
+      "--case",
+      name,
+      ...(quick ? ["--quick"] : []),
+    ],
     env: { TZ: "UTC" },
     stdout: "piped",
     stderr: "inherit",

@@ -6,11 +6,10 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
 import { engineOptions, tableSpecs } from "../engine/from_config.ts";
-import { LoadedRows } from "../state/loaded_rows.ts";
+import { LoadedRows, type TransferredRows } from "../state/loaded_rows.ts";
 import type { TableRole } from "../schedule/plan.ts";
 import { type ParentFacts, streamParentSource } from "../schedule/parent_source.ts";
 import { Timeline, type TimelineSpec } from "../schedule/timeline.ts";
@@ -22,8 +21,8 @@ export interface TableRecipe {
   rowCount: number;
   /** `run`: the table's timeline. */
   timeline?: TimelineSpec;
-  /** `run`: what children see of the table (its role, and kept rows as Arrow IPC). */
-  parent?: { role: TableRole; prefix?: { ipc: Uint8Array; key?: string } };
+  /** `run`: what children see of the table (its role, and the rows it keeps). */
+  parent?: { role: TableRole; prefix?: TransferredRows };
 }
 
 /** Everything that decides an engine's rows, as structured-clonable data. */
@@ -63,17 +62,7 @@ export function streamTableRecipe(
     startRowId: facts.spec.startRowId,
     rowCount: facts.spec.rowCount,
     ...(facts.timeline ? { timeline: facts.timeline.spec } : {}),
-    parent: {
-      role: facts.role,
-      ...(prefix
-        ? {
-          prefix: {
-            ipc: arrow.tableToIPC(prefix.data, "stream"),
-            ...(prefix.key !== undefined ? { key: prefix.key } : {}),
-          },
-        }
-        : {}),
-    },
+    parent: { role: facts.role, ...(prefix ? { prefix: prefix.transfer() } : {}) },
   };
 }
 
@@ -104,9 +93,7 @@ export async function engineFromRecipe(recipe: EngineRecipe): Promise<Engine> {
   );
   for (const t of recipe.tables) {
     if (!t.parent) continue;
-    const prefix = t.parent.prefix
-      ? new LoadedRows(t.name, arrow.tableFromIPC(t.parent.prefix.ipc), t.parent.prefix.key)
-      : undefined;
+    const prefix = t.parent.prefix ? LoadedRows.received(t.parent.prefix) : undefined;
     const facts: ParentFacts = {
       name: t.name,
       role: t.parent.role,

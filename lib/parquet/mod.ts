@@ -35,12 +35,22 @@ export async function readParquetColumns(
       }
       if (chosen.length === 0) return { table: new arrow.Table(), numRows };
     }
-    const wasmTable = await file.read(chosen ? { columns: chosen } : {});
-    return { table: arrow.tableFromIPC(wasmTable.intoIPCStream()), numRows };
+    // Streamed in batches of READ_BATCH_ROWS: Wasm memory (which never shrinks) then holds
+    // one batch, not a decoded file; and far fewer batches than parquet-wasm's 1,024 rows.
+    const options = { batchSize: READ_BATCH_ROWS, ...(chosen ? { columns: chosen } : {}) };
+    const stream = await file.stream(options) as unknown as AsyncIterable<pq.RecordBatch>;
+    const batches: arrow.RecordBatch[] = [];
+    for await (const batch of stream) {
+      batches.push(...arrow.tableFromIPC(batch.intoIPCStream()).batches);
+    }
+    return { table: new arrow.Table(batches), numRows };
   } finally {
     file.free();
   }
 }
+
+/** Rows per batch when reading Parquet. */
+const READ_BATCH_ROWS = 65_536;
 
 /** Whether a top-level field exists; `Schema.indexOf` throws for a missing name. */
 function hasField(schema: pq.Schema, name: string): boolean {

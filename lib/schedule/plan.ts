@@ -175,7 +175,9 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
   const configs = new Map(config.tables.map((t, i) => [t.name, { table: t, index: i }]));
   const runHere = new Set(options.tables ?? specs.map((s) => s.name));
   const sinks = new Map<string, Sink>();
-  const sinkOf = (table: string): Required<Pick<Sink, "inspect" | "read">> => {
+  const sinkOf = (
+    table: string,
+  ): Required<Pick<Sink, "inspect" | "read">> & Pick<Sink, "readBatches"> => {
     let sink = sinks.get(table);
     if (!sink) sinks.set(table, sink = options.sinkFor(table));
     if (!sink.inspect || !sink.read) {
@@ -185,7 +187,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
           "resumable sink (delta, postgres, memory), or write it with `generate`",
       );
     }
-    return sink as Required<Pick<Sink, "inspect" | "read">>;
+    return sink as Required<Pick<Sink, "inspect" | "read">> & Pick<Sink, "readBatches">;
   };
 
   // Pass 1: which tables take part, and how, from what is stored.
@@ -248,12 +250,14 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
         );
       }
       const names = [...wanted].filter((c) => present.has(c));
-      const data = await sinkOf(spec.name).read(
-        spec.name,
-        names,
-        version === undefined ? {} : { version },
-      );
-      return new LoadedRows(spec.name, data, spec.primaryKey);
+      const sink = sinkOf(spec.name);
+      const at = version === undefined ? {} : { version };
+      if (sink.readBatches) {
+        // A file at a time into the compact form: a large parent is never held whole.
+        const { schema, batches } = await sink.readBatches(spec.name, names, at);
+        return await LoadedRows.fromBatches(spec.name, schema, batches, spec.primaryKey);
+      }
+      return new LoadedRows(spec.name, await sink.read(spec.name, names, at), spec.primaryKey);
     };
 
     if (v.role === "fixed") {

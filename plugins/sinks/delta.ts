@@ -17,7 +17,7 @@ import type {
 import type { Add } from "../../lib/delta/actions.ts";
 import { joinPath, localFs } from "../../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
-import { countRows, readTable } from "../../lib/delta/read_data.ts";
+import { countRows, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import { DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
@@ -163,6 +163,11 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       const path = tablePath(table);
       const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
       return await readTable(localFs, snapshot, { columns });
+    },
+    async readBatches(table, columns, readOptions) {
+      const path = tablePath(table);
+      const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
+      return readTableBatches(localFs, snapshot, { columns });
     },
   });
 
