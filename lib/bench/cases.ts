@@ -292,13 +292,14 @@ const cadenceIdle: BenchCase = {
         const cpu0 = cpuSeconds(child.pid);
         const wall0 = performance.now();
         await new Promise((resolve) => setTimeout(resolve, windowMs));
-        const cpu = cpuSeconds(child.pid) - cpu0;
+        const cpu1 = cpuSeconds(child.pid);
+        const user = cpu1.user - cpu0.user, system = cpu1.system - cpu0.system;
         const seconds = (performance.now() - wall0) / 1000;
         return {
           rows: 200 * Math.round(seconds),
           seconds,
-          ratio: 100 * cpu / seconds,
-          extra: { cpu_s: cpu, commit_interval_s: commitIntervalS },
+          ratio: 100 * (user + system) / seconds,
+          extra: { user_s: user, system_s: system, commit_interval_s: commitIntervalS },
         };
       } finally {
         child.kill("SIGKILL");

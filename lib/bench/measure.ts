@@ -25,12 +25,12 @@ export function rssMb(): number {
   return statusMb("VmRSS");
 }
 
-/** CPU seconds (user + system) a process has used, its threads included. */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used in user and in system mode, its threads included. */
+export function cpuSeconds(pid: number): { user: number; system: number } {
   const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
   // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
 }
 
 /** The median of some numbers (the mean of the middle two for an even count). */
