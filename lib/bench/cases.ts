@@ -75,7 +75,10 @@ interface GenerateRun {
   workers?: number;
 }
 
-/** `generate` of one table of a bench config into a fresh Delta table: rows and seconds. */
+/**
+ * `generate` of one table of a bench config into a fresh Delta table: rows and seconds,
+ * starting the workers included (as `generate` does, and only for runs worth them).
+ */
 async function generateDelta(run: GenerateRun): Promise<{ rows: number; seconds: number }> {
   const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
   try {
@@ -86,6 +89,7 @@ async function generateDelta(run: GenerateRun): Promise<{ rows: number; seconds:
       const source = await openBatchSource(engine, {
         workers: run.workers ?? 1,
         recipe: () => recipeOf(engine, configPath),
+        rows: run.rows,
       });
       try {
         await generateToSink(engine, createDeltaSink({ dir }), { tables: [run.table], source });
@@ -106,7 +110,7 @@ function rateRatio(a: { rows: number; seconds: number }, b: { rows: number; seco
 
 const writeOverhead: BenchCase = {
   name: "write_overhead",
-  summary: "generate -> Delta (no faker, --workers 1) vs parquet-wasm writing the same data",
+  summary: "generate -> Delta (no faker) vs parquet-wasm writing the same Arrow data",
   target: { op: ">=", value: 0.5, unit: "x" },
   runs: { full: 5, quick: 3 },
   async run(quick) {
@@ -121,13 +125,21 @@ const writeOverhead: BenchCase = {
     const file = await Deno.makeTempFile({ prefix: "tablestream-bench-", suffix: ".parquet" });
     // Both sides warmed up (JIT, Wasm) on a small run first.
     encodeParquet(data.slice(0, 10_000));
-    await generateDelta({ file: "numeric.yaml", table: "facts", rows: 20_000, workers: 1 });
+    const common = { file: "numeric.yaml", table: "facts", rows };
+    await generateDelta({ ...common, rows: 20_000, workers: 1 });
     // The write-only side: the same Arrow data, one snappy Parquet file on disk.
     const write = await timed(() => Deno.writeFile(file, encodeParquet(data, "snappy")));
     await Deno.remove(file);
-    const end = await generateDelta({ file: "numeric.yaml", table: "facts", rows, workers: 1 });
+    // End to end as `generate` runs by default (one worker per CPU), and in one thread.
+    const end = await generateDelta({ ...common, workers: defaultWorkers() });
+    const oneThread = await generateDelta({ ...common, workers: 1 });
     const baseline = { rows, seconds: write.seconds };
-    return { ...end, baseline, ratio: rateRatio(end, baseline) };
+    return {
+      ...end,
+      baseline,
+      ratio: rateRatio(end, baseline),
+      extra: { one_thread_x: rateRatio(oneThread, baseline), workers: defaultWorkers() },
+    };
   },
 };
 
