@@ -55,113 +55,67 @@ async function digests(dir: string, tables: string[]): Promise<Record<string, st
   return out;
 }
 
-Deno.test("generate writes the same rows with 1, 2 and 3 workers", async () => {
+/**
+ * Runs `write` into a fresh output folder for each worker count and checks that `tables`
+ * hold the same rows every time; `write` returns what the run printed (stdout + stderr).
+ */
+async function assertSameRowsFor(
+  counts: string[],
+  tables: string[],
+  write: (config: string, out: string, workers: string) => Promise<string>,
+): Promise<void> {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, CONFIG);
     const results: Record<string, string>[] = [];
-    for (const workers of ["1", "2", "3"]) {
+    for (const workers of counts) {
       const out = `${dir}/out${workers}`;
-      const run = await cli(
-        "generate",
-        "-c",
-        config,
-        "-o",
-        out,
-        "--reference-time",
-        "2026-01-01",
-        "--workers",
-        workers,
-        "--batch-size",
-        "7000",
-      );
-      assertEquals(run.code, 0, run.stderr);
-      const used = workers === "1" ? "in one thread" : `${workers} workers`;
-      assertEquals(run.stdout.includes(`(${used})`), true, run.stdout);
-      results.push(await digests(out, ["customers", "orders"]));
+      const printed = await write(config, out, workers);
+      // The workers were really used (or not): each run says how it generated.
+      const used = workers === "1"
+        ? !/(\d+ workers\)|Generating in \d+ workers)/.test(printed)
+        : printed.includes(`${workers} workers`);
+      assertEquals(used, true, printed);
+      results.push(await digests(out, tables));
     }
-    assertEquals(results[1], results[0]);
-    assertEquals(results[2], results[0]);
+    for (const result of results.slice(1)) assertEquals(result, results[0]);
   });
+}
+
+/** Runs the CLI, failing the test on a non-zero exit; what it printed. */
+async function ok(...args: string[]): Promise<string> {
+  const run = await cli(...args);
+  assertEquals(run.code, 0, run.stderr);
+  return run.stdout + run.stderr;
+}
+
+Deno.test("generate writes the same rows with 1, 2 and 3 workers", async () => {
+  await assertSameRowsFor(["1", "2", "3"], ["customers", "orders"], (config, out, workers) =>
+    ok(
+      ..."generate --reference-time 2026-01-01 --batch-size 7000".split(" "),
+      ...["-c", config, "-o", out, "--workers", workers],
+    ));
 });
 
 Deno.test("run --fast-forward writes the same rows with 1, 2 and 3 workers", async () => {
-  await withTempDir(async (dir) => {
-    const config = await writeConfig(dir, CONFIG);
-    const results: Record<string, string>[] = [];
-    for (const workers of ["1", "2", "3"]) {
-      const out = `${dir}/out${workers}`;
-      // customers comes from generate: read back as stored (its rows go to workers as IPC).
-      const parent = await cli(
-        "generate",
-        "-c",
-        config,
-        "-o",
-        out,
-        "--table",
-        "customers",
-        "--reference-time",
-        "2026-01-01",
-        "--workers",
-        "1",
-      );
-      assertEquals(parent.code, 0, parent.stderr);
-      const run = await cli(
-        "run",
-        "-c",
-        config,
-        "-o",
-        out,
-        "--tables",
-        "orders",
-        "--fast-forward",
-        "--start-time",
-        "2026-01-01T00:00:00Z",
-        "--ticks",
-        "30",
-        "--commit-rows",
-        "25000",
-        "--workers",
-        workers,
-        "--log-format",
-        "json",
-      );
-      assertEquals(run.code, 0, run.stderr);
-      assertEquals(run.stderr.includes(`Generating in ${workers} workers`), workers !== "1");
-      results.push(await digests(out, ["orders"]));
-    }
-    assertEquals(results[1], results[0]);
-    assertEquals(results[2], results[0]);
+  await assertSameRowsFor(["1", "2", "3"], ["orders"], async (config, out, workers) => {
+    // customers comes from generate: read back as stored, its rows sent to the workers.
+    await ok(
+      ..."generate --table customers --reference-time 2026-01-01 --workers 1".split(" "),
+      ...["-c", config, "-o", out],
+    );
+    return await ok(
+      ..."run --tables orders --fast-forward --start-time 2026-01-01T00:00:00Z".split(" "),
+      ..."--ticks 30 --commit-rows 25000 --log-format json".split(" "),
+      ...["-c", config, "-o", out, "--workers", workers],
+    );
   });
 });
 
-Deno.test("run --fast-forward with workers equals the same run in one thread, streaming parents", async () => {
-  await withTempDir(async (dir) => {
-    const config = await writeConfig(dir, CONFIG);
-    const results: Record<string, string>[] = [];
-    for (const workers of ["1", "2"]) {
-      const out = `${dir}/out${workers}`;
-      const run = await cli(
-        "run",
-        "-c",
-        config,
-        "-o",
-        out,
-        "--fast-forward",
-        "--start-time",
-        "2026-01-01T00:00:00Z",
-        "--ticks",
-        "40",
-        "--commit-rows",
-        "30000",
-        "--workers",
-        workers,
-        "--log-format",
-        "json",
-      );
-      assertEquals(run.code, 0, run.stderr);
-      assertEquals(run.stderr.includes(`Generating in ${workers} workers`), workers !== "1");
-      results.push(await digests(out, ["customers", "orders"]));
-    }
-    assertEquals(results[1], results[0]);
-  });
+Deno.test("run --fast-forward with workers equals one thread, streaming parents", async () => {
+  await assertSameRowsFor(["1", "2"], ["customers", "orders"], (config, out, workers) =>
+    ok(
+      ..."run --fast-forward --start-time 2026-01-01T00:00:00Z --ticks 40".split(" "),
+      ..."--commit-rows 30000 --log-format json".split(" "),
+      ...["-c", config, "-o", out, "--workers", workers],
+    ));
 });

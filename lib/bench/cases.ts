@@ -202,19 +202,10 @@ const copyFk: BenchCase = {
   runs: { full: 5, quick: 3 },
   async run(quick) {
     const rows = quick ? 50_000 : 200_000;
-    await generateDelta({ file: "copy_fk.yaml", table: "orders_copy", rows: 5_000, workers: 1 });
-    const plain = await generateDelta({
-      file: "copy_fk.yaml",
-      table: "orders_plain",
-      rows,
-      workers: 1,
-    });
-    const copy = await generateDelta({
-      file: "copy_fk.yaml",
-      table: "orders_copy",
-      rows,
-      workers: 1,
-    });
+    const common = { file: "copy_fk.yaml", rows, workers: 1 };
+    await generateDelta({ ...common, table: "orders_copy", rows: 5_000 });
+    const plain = await generateDelta({ ...common, table: "orders_plain" });
+    const copy = await generateDelta({ ...common, table: "orders_copy" });
     return { ...copy, baseline: plain, ratio: rateRatio(copy, plain) };
   },
 };
@@ -325,7 +316,7 @@ const cadenceIdle: BenchCase = {
 
 /** A streaming server on a bench config with the usual options. */
 function server(
-  config: Config,
+  config: Config | string,
   dir: string,
   extra: Partial<ConstructorParameters<typeof StreamingServer>[0]>,
 ) {
@@ -437,8 +428,8 @@ const steadyMemory: BenchCase = {
     const ticks = quick ? 10_000 : 100_000;
     const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
     try {
-      const config = await checkedConfig(EXAMPLE);
-      const run = server(config, dir, { fastForward: true, ticks });
+      // The config by path, as `run` has it: generation workers included.
+      const run = server(EXAMPLE, dir, { fastForward: true, ticks });
       const samples: { tick: number; rss: number }[] = [];
       const timer = setInterval(() => {
         const tick = Math.min(...run.status().tables.map((t) => t.tick));
