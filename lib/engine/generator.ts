@@ -96,6 +96,43 @@ interface PlannedColumn {
   nullKey: number;
   fks: ForeignKeyBinding[];
   copies: CopyBinding[];
+  /** Values children looked up lately (made at the first lookup). */
+  recent?: RecentValues;
+}
+
+/** Entries of a column's {@link RecentValues}: a power of two. */
+const RECENT_SIZE = 4096;
+
+/**
+ * The last values children looked up in a parent column, by row id, in a table of fixed
+ * size: skewed foreign keys (zipf, weights) pick the same parent rows again and again, and
+ * recomputing a faker value each time is most of what a `copy_from_fk` costs. Every value
+ * is a pure function of (column, row id, epoch), so a hit returns what recomputing would;
+ * the fixed size keeps memory flat however large the parent.
+ */
+class RecentValues {
+  readonly #rowIds = new Float64Array(RECENT_SIZE).fill(Number.NaN);
+  readonly #epochs = new Float64Array(RECENT_SIZE);
+  readonly #values: Value[] = new Array(RECENT_SIZE).fill(null);
+
+  #slot(rowId: number): number {
+    return fmix32(mix2(rowId | 0, Math.floor(rowId / 4294967296) | 0)) & (RECENT_SIZE - 1);
+  }
+
+  /** The value kept for the row, or undefined. */
+  get(rowId: number, epoch: number): Value | undefined {
+    const slot = this.#slot(rowId);
+    return this.#rowIds[slot] === rowId && this.#epochs[slot] === epoch
+      ? this.#values[slot]
+      : undefined;
+  }
+
+  set(rowId: number, epoch: number, value: Value): void {
+    const slot = this.#slot(rowId);
+    this.#rowIds[slot] = rowId;
+    this.#epochs[slot] = epoch;
+    this.#values[slot] = value;
+  }
 }
 
 /** The values of one row being computed, lazily, column by column. */
@@ -397,18 +434,25 @@ export class TableGenerator {
     const index = this.columnIndex(column);
     const planned = this.#columns[index];
     this.#resolveType(planned);
-    let raw: Value;
     if (planned.expr.isRowId && planned.nullFraction === 0) {
-      raw = rowId; // a parent's key, the commonest lookup: no row to set up
-    } else {
-      const state = this.#lookupRow ??= this.#newRowState();
-      if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
-      raw = this.cell(state, index);
+      // A parent's key, the commonest lookup: no row to set up.
+      return this.#normalized(planned, rowId, rowId);
     }
+    const recent = planned.recent ??= new RecentValues();
+    const kept = recent.get(rowId, epoch);
+    if (kept !== undefined) return kept;
+    const state = this.#lookupRow ??= this.#newRowState();
+    if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
+    const value = this.#normalized(planned, this.cell(state, index), rowId);
+    recent.set(rowId, epoch, value);
+    return value;
+  }
+
+  #normalized(planned: PlannedColumn, raw: Value, rowId: number): Value {
     try {
       return normalizeValue(raw, planned.type!, planned.staticType === "float");
     } catch (error) {
-      throw new GenerationError(this.name, column, rowId, error);
+      throw new GenerationError(this.name, planned.name, rowId, error);
     }
   }
 

@@ -16,6 +16,8 @@ import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 export interface BatchSource {
   /** How many batches it computes at the same time (1: in this thread). */
   readonly parallelism: number;
+  /** How many pieces a consumer keeps requested ahead of the one it waits for. */
+  readonly ahead: number;
   /** Rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
   batch(
     table: string,
@@ -31,6 +33,7 @@ export interface BatchSource {
 export function localSource(engine: Engine): BatchSource {
   return {
     parallelism: 1,
+    ahead: 1,
     batch: (table, firstRowId, count, epoch) =>
       Promise.resolve(engine.table(table).batch(firstRowId, count, epoch)),
     close() {},
@@ -54,6 +57,8 @@ interface Pending {
 /** Generation workers sharing the jobs of every table of a run. */
 export class WorkerPool implements BatchSource {
   readonly parallelism: number;
+  /** Three pieces per worker: one being made, one queued, one being sent back. */
+  readonly ahead: number;
   readonly #workers: Worker[];
   readonly #load: number[];
   readonly #pending = new Map<number, Pending>();
@@ -65,6 +70,7 @@ export class WorkerPool implements BatchSource {
     this.#workers = workers;
     this.#load = workers.map(() => 0);
     this.parallelism = workers.length;
+    this.ahead = 3 * workers.length;
     this.#engine = engine;
     workers.forEach((worker, i) => {
       worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#reply(i, event.data);
@@ -190,7 +196,7 @@ export async function* orderedBatches(
     Math.min(source.parallelism, Math.floor(count / MIN_PIECE_ROWS)),
   );
   const pieceRows = Math.ceil(count / pieces);
-  const ahead = source.parallelism === 1 ? 1 : source.parallelism * 3;
+  const ahead = source.ahead;
   const queue: Promise<arrow.RecordBatch>[] = [];
   let next = 0;
   const submit = () => {

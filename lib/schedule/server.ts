@@ -276,7 +276,6 @@ export class StreamingServer {
       this.#runners.push(
         new TableRunner({
           plan,
-          generator,
           progress: progress.get(plan.name)!,
           parents,
           openSink: async () => {

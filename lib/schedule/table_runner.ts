@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { GenerationError, type TableGenerator } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generator.ts";
 import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import type { FlushResult, Sink, StoredTable } from "../plugin/types.ts";
@@ -52,7 +52,6 @@ export interface ParentLink {
 /** What a runner needs. */
 export interface RunnerDeps {
   plan: TablePlan;
-  generator: TableGenerator;
   progress: Progress;
   parents: ParentLink[];
   /** A new sink for the table, opened (a fresh one after a failure). */
