@@ -119,3 +119,37 @@ Deno.test("run --fast-forward with workers equals one thread, streaming parents"
       ...["-c", config, "-o", out, "--workers", workers],
     ));
 });
+
+Deno.test("a cell that fails in a worker fails the run as it would in one thread", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `version: 1
+tables:
+  - table_name: t
+    row_count: 60000
+    columns:
+      - column_name: id
+        data: row_id
+      - column_name: ratio
+        data: 1 / (row_id - 45000)
+`,
+    );
+    const messages: string[] = [];
+    for (const workers of ["1", "2"]) {
+      const run = await cli(
+        "generate",
+        "-c",
+        config,
+        "-o",
+        `${dir}/out${workers}`,
+        "--workers",
+        workers,
+      );
+      assertEquals(run.code, 1, run.stderr);
+      messages.push(run.stderr.split("\n").find((l) => l.includes("row 45000")) ?? run.stderr);
+    }
+    assertEquals(messages[1], messages[0]);
+    assertEquals(messages[0].includes('column "ratio", row 45000'), true, messages[0]);
+  });
+});
