@@ -147,6 +147,8 @@ tables:
         workers,
       );
       assertEquals(run.code, 1, run.stderr);
+      const left = await Deno.stat(`${dir}/out${workers}`).then(() => true, () => false);
+      assertEquals(left, false, "the failed run leaves no table");
       messages.push(run.stderr.split("\n").find((l) => l.includes("row 45000")) ?? run.stderr);
     }
     assertEquals(messages[1], messages[0]);
