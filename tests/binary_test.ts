@@ -9,7 +9,7 @@
  * runtime itself: the module graph, what is embedded, and that `DENORT_BIN` is honoured.
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { moduleGraph } from "../lib/build/compile.ts";
+import { compileArgs, moduleGraph, WORKER_ENTRY } from "../lib/build/compile.ts";
 import { COMMANDS } from "../lib/cli/main.ts";
 import { parseCommandArgs } from "../lib/cli/command.ts";
 
@@ -25,8 +25,12 @@ async function productFiles(): Promise<string[]> {
       else if (
         /\.ts$/.test(entry.name) && !/_(test|bench)\.ts$/.test(entry.name) &&
         !entry.name.startsWith("_test") && !path.startsWith("lib/build/") &&
+        // The benchmark suite runs from the source tree (`deno task bench`), not the binary.
+        !path.startsWith("lib/bench/") &&
         // The library surface for embedding: the binary does not need it.
-        path !== "lib/mod.ts"
+        path !== "lib/mod.ts" &&
+        // Started by `new Worker(url)`: embedded with --include (checked below).
+        path !== WORKER_ENTRY
       ) files.push(path);
     }
   };
@@ -46,6 +50,23 @@ Deno.test("every product file is reached from main.ts by static imports", async 
   assertEquals(missing, [], "files the binary would not embed");
   const wasm = info.modules.filter((m) => m.specifier.includes("parquet-wasm"));
   assert(wasm.length > 0, "parquet-wasm is in the graph");
+});
+
+Deno.test("the generation worker is embedded, and everything it imports is reached", async () => {
+  const args = compileArgs();
+  assertEquals(args[args.indexOf("--include") + 1], WORKER_ENTRY);
+  const source = await Deno.readTextFile(`${ROOT}lib/parallel/pool.ts`);
+  assert(source.includes('new URL("./worker.ts", import.meta.url)'), "a literal worker URL");
+  const info = await moduleGraph();
+  const local = new Set(
+    info.modules.filter((m) => m.specifier.startsWith("file://")).map((m) =>
+      decodeURIComponent(new URL(m.specifier).pathname).slice(ROOT.length)
+    ),
+  );
+  const worker = await Deno.readTextFile(`${ROOT}${WORKER_ENTRY}`);
+  for (const [, path] of worker.matchAll(/from "\.\/([^"]+)"/g)) {
+    assert(local.has(`lib/parallel/${path}`), `${path} is reached from main.ts`);
+  }
 });
 
 Deno.test("no computed import() of project files; assets are not read from disk", async () => {

@@ -136,6 +136,9 @@ Deno.test("SIGINT stops a live run within seconds with exit 0; tables stay valid
       `${dir}/out`,
       "--tick-interval",
       "1s",
+      // A commit per tick, so ticks land within the test's few seconds.
+      "--commit-interval",
+      "1s",
     ]);
     const seen = await readUntil(child.stderr, 'Table "orders" is new');
     assertStringIncludes(seen, 'Table "customers" is new');

@@ -22,3 +22,11 @@ export const RUN_INPUT_OPTIONS: Record<string, OptionSpec> = {
     description: "Logical now for relative dates (default: config.reference_time, else now)",
   },
 };
+
+/** `--workers N`: generation workers of `generate` and `run --fast-forward`. */
+export const WORKERS_OPTION: OptionSpec = {
+  type: "string",
+  placeholder: "n",
+  description: "Generation workers (default: one per CPU; 1 generates in the main thread). " +
+    "The rows are the same for any number",
+};

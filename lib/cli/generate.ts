@@ -7,7 +7,9 @@ import { generateToSink } from "../engine/batch.ts";
 import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
 import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
-import { CONFIG_OPTION, RUN_INPUT_OPTIONS } from "./_options.ts";
+import { CONFIG_OPTION, RUN_INPUT_OPTIONS, WORKERS_OPTION } from "./_options.ts";
+import { defaultWorkers, openBatchSource } from "../parallel/pool.ts";
+import { recipeOf } from "../parallel/recipe.ts";
 import {
   choiceOption,
   type Command,
@@ -59,6 +61,7 @@ export const generateCommand: Command = {
       description: "Rows per batch; does not change the data",
       default: "10000",
     },
+    workers: WORKERS_OPTION,
     mode: {
       type: "string",
       placeholder: "mode",
@@ -77,6 +80,7 @@ export const generateCommand: Command = {
       );
     }
     const batchSize = intOption(values, "batch-size", { min: 1 })!;
+    const workers = intOption(values, "workers", { min: 1 }) ?? defaultWorkers();
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
     const shift = mode === "append" && output !== undefined
@@ -86,19 +90,31 @@ export const generateCommand: Command = {
     const started = performance.now();
     const plan = sinkPlan(config, { output, outputType: format });
     const sink = createRoutingSink(plan.routes(tables));
-    const summary = await generateToSink(engine, sink, {
-      tables,
-      batchSize,
-      mode,
-      signal: io.signal,
+    const source = await openBatchSource(engine, {
+      workers,
+      recipe: () => recipeOf(engine, configPath),
+      rows: tables.reduce((n, t) => n + engine.table(t).spec.rowCount, 0),
     });
+    let summary;
+    try {
+      summary = await generateToSink(engine, sink, {
+        tables,
+        batchSize,
+        mode,
+        signal: io.signal,
+        source,
+      });
+    } finally {
+      source.close();
+    }
     const seconds = (performance.now() - started) / 1000;
     const rows = summary.reduce((sum, t) => sum + t.rows, 0);
     for (const t of summary) io.stdout(`  ${t.table}: ${t.rows} rows\n`);
     io.stdout(
       `Wrote ${rows} rows in ${summary.length} table${summary.length === 1 ? "" : "s"} to ${
         describeSinks(plan, tables)
-      } in ${seconds.toFixed(2)} s, ${Math.round(rows / Math.max(seconds, 1e-9))} rows/s; ` +
+      } in ${seconds.toFixed(2)} s, ${Math.round(rows / Math.max(seconds, 1e-9))} rows/s ` +
+        `(${source.parallelism === 1 ? "in one thread" : `${source.parallelism} workers`}); ` +
         `seed ${engine.inputs.seed}, reference time ${engine.inputs.now.toISOString()}\n`,
     );
     return EXIT.ok;

@@ -10,7 +10,7 @@ import { LiveBlock } from "../output/live_block.ts";
 import { serveMonitoring } from "../schedule/http.ts";
 import { ConfigError, StreamingServer } from "../schedule/server.ts";
 import { statusLines } from "../schedule/status.ts";
-import { CONFIG_OPTION } from "./_options.ts";
+import { CONFIG_OPTION, WORKERS_OPTION } from "./_options.ts";
 import { InvalidConfig, timeOption } from "./_setup.ts";
 import {
   choiceOption,
@@ -89,6 +89,13 @@ export const runCommand: Command = {
       description: "Most rows one commit gathers from ticks that are due together",
       default: "10000",
     },
+    "commit-interval": {
+      type: "string",
+      placeholder: "duration",
+      description: "Live: least time between two commits of a table; rows of the ticks in " +
+        "between are committed together (default: config.commit_interval, else 10s)",
+    },
+    workers: WORKERS_OPTION,
     http: {
       type: "string",
       placeholder: "host:port",
@@ -132,6 +139,8 @@ export const runCommand: Command = {
       until: timeOption(values, "until"),
       durationMs: durationOption(values, "duration"),
       commitRows: intOption(values, "commit-rows", { min: 1 }),
+      commitIntervalMs: durationOption(values, "commit-interval"),
+      workers: intOption(values, "workers", { min: 1 }),
       log,
     });
     const statusEvery = durationOption(values, "status-interval")!;

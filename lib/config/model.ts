@@ -141,6 +141,11 @@ export interface Config {
   referenceTime?: Date;
   /** Time between streaming ticks, in milliseconds. Default 10 000. */
   tickIntervalMs: number;
+  /**
+   * Least time between two live commits of a table, ms (whole ticks; rows of the ticks in
+   * between are gathered into one commit). Absent: the streaming server's default.
+   */
+  commitIntervalMs?: number;
   /** tablefaker's `python_import`: kept to explain failures, never imported. */
   pythonImports: string[];
   /** tablefaker's `community_providers`: kept to explain failures, never loaded. */

@@ -46,6 +46,7 @@ const SETTINGS_KEYS = [
   "seed",
   "reference_time",
   "tick_interval",
+  "commit_interval",
   "python_import",
   "community_providers",
   "infer_entity_attrs_by_name",
@@ -469,6 +470,14 @@ class Reader {
     if (fields.has("tick_interval")) {
       const ms = this.#duration(fields.get("tick_interval")!, at("tick_interval"), "tick_interval");
       if (ms !== undefined) config.tickIntervalMs = ms;
+    }
+    if (fields.has("commit_interval")) {
+      const ms = this.#duration(
+        fields.get("commit_interval")!,
+        at("commit_interval"),
+        "commit_interval",
+      );
+      if (ms !== undefined) config.commitIntervalMs = ms;
     }
     if (fields.has("python_import")) {
       const imports = this.#stringList(

@@ -453,3 +453,11 @@ Deno.test("the locale must be one faker knows", () => {
   const { diagnostics } = locale("klingon");
   assertEquals(summary(diagnostics), ["unknown-locale@2:11"]);
 });
+
+Deno.test("commit_interval is a duration; absent leaves the server's default", () => {
+  const commits = (v: string) =>
+    parse(`config:\n  commit_interval: ${v}\ntables:\n${table("t", ID)}`);
+  assertEquals(commits("30s").config?.commitIntervalMs, 30_000);
+  assertEquals(parse(`tables:\n${table("t", ID)}`).config?.commitIntervalMs, undefined);
+  assertEquals(summary(commits("10").diagnostics), ["bad-duration@2:20"]);
+});

@@ -20,9 +20,21 @@ export const ENGINE_INFO = "tablestream/0.1.0";
 /** The replay state a writer keeps in memory, at `version` (-1 before the table exists). */
 export class TableState extends ReplayState {
   version = -1;
+  /** Folders this process made or found under the table: made once, not per commit. */
+  readonly folders = new Set<string>();
   constructor(readonly table: string) {
     super();
   }
+}
+
+/**
+ * Makes a folder (and its parents) unless `state` knows it exists: a live run commits
+ * thousands of times, and each `mkdir` is a system call.
+ */
+export async function ensureFolder(fs: DeltaFs, state: TableState, dir: string): Promise<void> {
+  if (state.folders.has(dir)) return;
+  await fs.mkdir(dir);
+  state.folders.add(dir);
 }
 
 /** Another writer committed something this commit cannot be reconciled with. */
@@ -84,7 +96,7 @@ export async function commit(
   const existed = state.metadata !== undefined;
   const logDir = joinPath(state.table, "_delta_log");
   const tmpDir = joinPath(logDir, ".tmp");
-  await fs.mkdir(tmpDir);
+  await ensureFolder(fs, state, tmpDir);
   const txnId = crypto.randomUUID();
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const version = state.version + 1;

@@ -38,6 +38,22 @@ export async function readTable(
   snapshot: Snapshot,
   options: ReadTableOptions = {},
 ): Promise<arrow.Table> {
+  const { schema, batches } = readTableBatches(fs, snapshot, options);
+  const all: arrow.RecordBatch[] = [];
+  for await (const batch of batches) all.push(batch);
+  return all.length > 0 ? new arrow.Table(schema, all) : new arrow.Table(schema);
+}
+
+/**
+ * {@link readTable} one data file at a time: the schema, and the batches as each file is
+ * decoded, so a reader that keeps a compact form of the rows never holds all of them as
+ * Arrow data at once.
+ */
+export function readTableBatches(
+  fs: DeltaFs,
+  snapshot: Snapshot,
+  options: ReadTableOptions = {},
+): { schema: arrow.Schema; batches: AsyncGenerator<arrow.RecordBatch> } {
   const tableSchema = deltaToArrowSchema(snapshot.metadata.schemaString, snapshot.table);
   let fields = tableSchema.fields;
   if (options.columns) {
@@ -56,7 +72,17 @@ export async function readTable(
   const partitionColumns = new Set(snapshot.metadata.partitionColumns);
   const fileColumns = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => f.name);
 
-  const batches: arrow.RecordBatch[] = [];
+  return { schema, batches: fileBatches(fs, snapshot, schema, partitionColumns, fileColumns) };
+}
+
+async function* fileBatches(
+  fs: DeltaFs,
+  snapshot: Snapshot,
+  schema: arrow.Schema,
+  partitionColumns: ReadonlySet<string>,
+  fileColumns: string[],
+): AsyncGenerator<arrow.RecordBatch> {
+  const fields = schema.fields;
   for (const add of snapshot.files) {
     const path = joinPath(snapshot.table, decodePath(add.path));
     let read;
@@ -96,10 +122,9 @@ export async function readTable(
         nullCount: 0,
         children,
       });
-      batches.push(new arrow.RecordBatch(schema, struct));
+      yield new arrow.RecordBatch(schema, struct);
     }
   }
-  return batches.length > 0 ? new arrow.Table(schema, batches) : new arrow.Table(schema);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type CommitOptions,
   type CommitResult,
   ConcurrentModificationError,
+  ensureFolder,
   TableState,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
@@ -22,7 +23,7 @@ import { groupByPartition, isPartitionable, partitionFolder } from "./partition.
 import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot } from "./snapshot.ts";
 import { statsJson } from "./stats.ts";
-import { encodeParquet, type ParquetCompression } from "../parquet/mod.ts";
+import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
 export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
@@ -179,33 +180,63 @@ export class DeltaWriter {
       .map((f) => f.name)
       .filter((name) => !partitionBy.includes(name));
     const limit = this.#options.targetFileRows ?? 1_000_000;
-    const compression = this.#options.compression ?? "snappy";
+    const compression = this.#compression();
     const adds: Add[] = [];
     for (const group of groupByPartition(table, partitionBy)) {
-      const folder = partitionFolder(partitionBy, group.values);
       for (let start = 0; start < group.table.numRows; start += limit) {
         // Partition values live in the log, not in the files (as Spark and delta-rs write).
         const part = group.table.slice(start, start + limit).select(dataColumns);
-        const bytes = encodeParquet(part, compression);
-        const suffix = compression === "none" ? "" : `.${compression}`;
-        const name = `part-${
-          String(adds.length).padStart(5, "0")
-        }-${crypto.randomUUID()}-c000${suffix}.parquet`;
-        const relative = folder ? `${folder}/${name}` : name;
-        if (folder) await this.#fs.mkdir(joinPath(this.path, folder));
-        else await this.#fs.mkdir(this.path);
-        await this.#fs.writeNew(joinPath(this.path, relative), bytes);
-        adds.push({
-          path: encodePath(relative),
-          partitionValues: group.values,
-          size: bytes.length,
-          modificationTime: this.#now(),
-          dataChange: true,
-          stats: statsJson(part),
-        });
+        adds.push(
+          await this.#storeFile(encodeParquet(part, compression), part, group.values, adds.length),
+        );
       }
     }
     return adds;
+  }
+
+  /**
+   * Starts a data file written batch by batch, encoded as the batches come (tables without
+   * partition columns). `index` numbers it among the files of its commit.
+   */
+  startFile(index: number): DataFileWriter {
+    if (this.#partitionBy().length > 0) {
+      throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
+    }
+    return new DataFileWriter(
+      new ParquetStream(this.#compression()),
+      (batch) => this.#conform(new arrow.Table([batch])).batches,
+      (bytes, part) => this.#storeFile(bytes, part, {}, index),
+    );
+  }
+
+  #compression(): ParquetCompression {
+    return this.#options.compression ?? "snappy";
+  }
+
+  /** Writes an encoded file of `part`'s rows under a unique name; its `add` action. */
+  async #storeFile(
+    bytes: Uint8Array,
+    part: arrow.Table,
+    values: Record<string, string | null>,
+    index: number,
+  ): Promise<Add> {
+    const compression = this.#compression();
+    const folder = partitionFolder(this.#partitionBy(), values);
+    const suffix = compression === "none" ? "" : `.${compression}`;
+    const name = `part-${
+      String(index).padStart(5, "0")
+    }-${crypto.randomUUID()}-c000${suffix}.parquet`;
+    const relative = folder ? `${folder}/${name}` : name;
+    await ensureFolder(this.#fs, this.#state, folder ? joinPath(this.path, folder) : this.path);
+    await this.#fs.writeNew(joinPath(this.path, relative), bytes);
+    return {
+      path: encodePath(relative),
+      partitionValues: values,
+      size: bytes.length,
+      modificationTime: this.#now(),
+      dataChange: true,
+      stats: statsJson(part),
+    };
   }
 
   /**
@@ -390,6 +421,52 @@ export class DeltaWriter {
       schema,
       selected.batches.map((b) => new arrow.RecordBatch(schema, b.data)),
     );
+  }
+}
+
+/**
+ * A data file being written batch by batch: each batch is encoded as it comes, and kept
+ * until the file is finished only for its statistics.
+ */
+export class DataFileWriter {
+  /** Rows written to the file so far. */
+  rows = 0;
+  readonly #stream: ParquetStream;
+  readonly #conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[];
+  readonly #store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>;
+  readonly #batches: arrow.RecordBatch[] = [];
+
+  constructor(
+    stream: ParquetStream,
+    conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[],
+    store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>,
+  ) {
+    this.#stream = stream;
+    this.#conform = conform;
+    this.#store = store;
+  }
+
+  /** Adds rows to the file. */
+  async append(batch: arrow.RecordBatch): Promise<void> {
+    for (const conformed of this.#conform(batch)) {
+      this.#batches.push(conformed);
+      this.rows += conformed.numRows;
+      await this.#stream.write(conformed);
+    }
+  }
+
+  /** Ends the file and writes it under a unique name; its `add` action (not committed). */
+  async finish(): Promise<Add> {
+    const bytes = await this.#stream.finish();
+    const part = new arrow.Table(this.#batches[0].schema, this.#batches);
+    this.#batches.length = 0;
+    return await this.#store(bytes, part);
+  }
+
+  /** Drops the file: nothing was written to storage. */
+  abort(): void {
+    this.#stream.abort();
+    this.#batches.length = 0;
   }
 }
 

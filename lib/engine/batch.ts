@@ -5,6 +5,7 @@
  */
 import type { Sink } from "../plugin/types.ts";
 import type { Engine } from "./generator.ts";
+import { type BatchSource, localSource, orderedBatches } from "../parallel/pool.ts";
 
 /** Options of {@link generateToSink}. */
 export interface GenerateOptions {
@@ -17,6 +18,11 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called after every batch. */
   onBatch?: (table: string, rowsDone: number, rowsTotal: number) => void;
+  /**
+   * Where batches are generated: this thread by default, or a worker pool. The rows are the
+   * same either way.
+   */
+  source?: BatchSource;
 }
 
 /** Rows written per table. */
@@ -37,6 +43,7 @@ export async function generateToSink(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!(batchSize >= 1)) throw new RangeError(`Batch size must be at least 1, got ${batchSize}`);
   const generators = options.tables.map((name) => engine.table(name));
+  const source = options.source ?? localSource(engine);
   await sink.open(
     generators.map((g) => ({
       name: g.name,
@@ -51,10 +58,11 @@ export async function generateToSink(
   try {
     for (const generator of generators) {
       const { rowCount, startRowId } = generator.spec;
-      for (let done = 0; done < rowCount;) {
+      let done = 0;
+      const range = { table: generator.name, firstRowId: startRowId, count: rowCount, epoch: 0 };
+      for await (const batch of orderedBatches(source, { ...range, batchSize })) {
         options.signal?.throwIfAborted();
-        const count = Math.min(batchSize, rowCount - done);
-        const batch = generator.batch(startRowId + done, count);
+        const count = batch.numRows;
         try {
           await sink.write(generator.name, batch);
         } catch (error) {

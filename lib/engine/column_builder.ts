@@ -33,7 +33,11 @@ export class ColumnBuilder {
   #nullCount = 0;
   #validity: Uint8Array;
   #numbers?: Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
-  #bigints?: BigInt64Array;
+  /**
+   * int64 and timestamp values as pairs of 32-bit words (little-endian, as every target
+   * of Deno is): storing a safe integer this way needs no BigInt per value.
+   */
+  #words64?: Int32Array;
   #bits?: Uint8Array;
   #offsets?: Int32Array;
   #bytes?: Uint8Array;
@@ -70,7 +74,7 @@ export class ColumnBuilder {
         break;
       case "int64":
       case "timestamp":
-        this.#bigints = new BigInt64Array(capacity);
+        this.#words64 = new Int32Array(capacity * 2);
         break;
       case "bool":
         this.#bits = new Uint8Array((capacity + 7) >> 3);
@@ -122,13 +126,13 @@ export class ColumnBuilder {
         this.#numbers![i] = toNumber(value, this.type, false);
         return;
       case "int64":
-        this.#bigints![i] = BigInt(toNumber(value, this.type, true));
+        this.#storeInt64(i, toNumber(value, this.type, true));
         return;
       case "date":
         this.#numbers![i] = toEpochDays(value, this.type);
         return;
       case "timestamp":
-        this.#bigints![i] = BigInt(toEpochMicros(value, this.type));
+        this.#storeInt64(i, toEpochMicros(value, this.type));
         return;
       case "bool":
         if (truthy(value)) this.#bits![i >> 3] |= 1 << (i & 7);
@@ -139,6 +143,13 @@ export class ColumnBuilder {
     }
   }
 
+  /** A safe integer (two's complement) into the words of value `i`. */
+  #storeInt64(i: number, n: number): void {
+    const hi = Math.floor(n / 4294967296);
+    this.#words64![2 * i] = (n - hi * 4294967296) | 0;
+    this.#words64![2 * i + 1] = hi | 0;
+  }
+
   #appendText(i: number, text: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     const need = this.#byteLength + text.length * 3;
@@ -147,9 +158,21 @@ export class ColumnBuilder {
       grown.set(this.#bytes!.subarray(0, this.#byteLength));
       this.#bytes = grown;
     }
-    const { written } = encoder.encodeInto(text, this.#bytes!.subarray(this.#byteLength));
-    this.#byteLength += written;
-    this.#offsets![i + 1] = this.#byteLength;
+    const bytes = this.#bytes!;
+    let at = this.#byteLength;
+    // Generated text is mostly short ASCII: copying it by hand beats a call into the
+    // encoder per value; the first other character hands the rest to the encoder.
+    let k = 0;
+    for (; k < text.length; k++) {
+      const code = text.charCodeAt(k);
+      if (code >= 0x80) break;
+      bytes[at++] = code;
+    }
+    if (k < text.length) {
+      at += encoder.encodeInto(k === 0 ? text : text.slice(k), bytes.subarray(at)).written;
+    }
+    this.#byteLength = at;
+    this.#offsets![i + 1] = at;
   }
 
   /** The finished column. The builder must not be used afterwards. */
@@ -180,12 +203,14 @@ export class ColumnBuilder {
           data: this.#bits!.subarray(0, (length + 7) >> 3),
         });
       case "int64":
-      case "timestamp":
+      case "timestamp": {
+        const words = this.#words64!;
         return arrow.makeData({
           ...common,
           type: this.#arrowType as arrow.Int64,
-          data: this.#bigints!.subarray(0, length),
+          data: new BigInt64Array(words.buffer, words.byteOffset, length),
         });
+      }
       default:
         return arrow.makeData({
           ...common,

@@ -33,6 +33,10 @@ export class GenerationError extends Error {
   readonly table: string;
   /** Column being generated. */
   readonly column: string;
+  /** Row being generated. */
+  readonly rowId: number;
+  /** What went wrong, without the place. */
+  readonly reason: string;
   constructor(table: string, column: string, rowId: number, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Cannot generate table "${table}", column "${column}", row ${rowId}: ${reason}`, {
@@ -41,6 +45,8 @@ export class GenerationError extends Error {
     this.name = "GenerationError";
     this.table = table;
     this.column = column;
+    this.rowId = rowId;
+    this.reason = reason;
   }
 }
 
@@ -90,6 +96,43 @@ interface PlannedColumn {
   nullKey: number;
   fks: ForeignKeyBinding[];
   copies: CopyBinding[];
+  /** Values children looked up lately (made at the first lookup). */
+  recent?: RecentValues;
+}
+
+/** Entries of a column's {@link RecentValues}: a power of two. */
+const RECENT_SIZE = 4096;
+
+/**
+ * The last values children looked up in a parent column, by row id, in a table of fixed
+ * size: skewed foreign keys (zipf, weights) pick the same parent rows again and again, and
+ * recomputing a faker value each time is most of what a `copy_from_fk` costs. Every value
+ * is a pure function of (column, row id, epoch), so a hit returns what recomputing would;
+ * the fixed size keeps memory flat however large the parent.
+ */
+class RecentValues {
+  readonly #rowIds = new Float64Array(RECENT_SIZE).fill(Number.NaN);
+  readonly #epochs = new Float64Array(RECENT_SIZE);
+  readonly #values: Value[] = new Array(RECENT_SIZE).fill(null);
+
+  #slot(rowId: number): number {
+    return fmix32(mix2(rowId | 0, Math.floor(rowId / 4294967296) | 0)) & (RECENT_SIZE - 1);
+  }
+
+  /** The value kept for the row, or undefined. */
+  get(rowId: number, epoch: number): Value | undefined {
+    const slot = this.#slot(rowId);
+    return this.#rowIds[slot] === rowId && this.#epochs[slot] === epoch
+      ? this.#values[slot]
+      : undefined;
+  }
+
+  set(rowId: number, epoch: number, value: Value): void {
+    const slot = this.#slot(rowId);
+    this.#rowIds[slot] = rowId;
+    this.#epochs[slot] = epoch;
+    this.#values[slot] = value;
+  }
 }
 
 /** The values of one row being computed, lazily, column by column. */
@@ -124,8 +167,12 @@ class RowState implements CellContext {
   reset(rowId: number, epoch: number): void {
     this.rowId = rowId;
     this.epoch = epoch;
-    this.status.fill(0);
-    this.picked.fill(-1);
+    // Once per row and per parent lookup: a plain loop beats fill() on a few slots.
+    const status = this.status, picked = this.picked;
+    for (let i = 0; i < status.length; i++) {
+      status[i] = 0;
+      picked[i] = -1;
+    }
     this.#table.placeInTime(this);
   }
 
@@ -387,13 +434,25 @@ export class TableGenerator {
     const index = this.columnIndex(column);
     const planned = this.#columns[index];
     this.#resolveType(planned);
+    if (planned.expr.isRowId && planned.nullFraction === 0) {
+      // A parent's key, the commonest lookup: no row to set up.
+      return this.#normalized(planned, rowId, rowId);
+    }
+    const recent = planned.recent ??= new RecentValues();
+    const kept = recent.get(rowId, epoch);
+    if (kept !== undefined) return kept;
     const state = this.#lookupRow ??= this.#newRowState();
     if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
-    const raw = this.cell(state, index);
+    const value = this.#normalized(planned, this.cell(state, index), rowId);
+    recent.set(rowId, epoch, value);
+    return value;
+  }
+
+  #normalized(planned: PlannedColumn, raw: Value, rowId: number): Value {
     try {
       return normalizeValue(raw, planned.type!, planned.staticType === "float");
     } catch (error) {
-      throw new GenerationError(this.name, column, rowId, error);
+      throw new GenerationError(this.name, planned.name, rowId, error);
     }
   }
 
@@ -451,7 +510,10 @@ export class TableGenerator {
       );
     }
     let value: Value = null;
-    if (
+    if (column.expr.isRowId && column.nullFraction === 0) {
+      // The commonest key column: nothing to draw, nothing that can fail.
+      value = state.rowId;
+    } else if (
       column.nullFraction === 0 ||
       unitHash(epochKey(column.nullKey, state.epoch), state.rowId) >= column.nullFraction
     ) {

@@ -256,3 +256,27 @@ Deno.test("a distribution plugin's out-of-range pick is an error naming the plug
     'Unknown distribution "broken"',
   );
 });
+
+Deno.test("parent values looked up again are the values recomputing gives, per epoch", () => {
+  const parents = table("parents", 50, [
+    ["id", "row_id"],
+    ["email", "fake.email()", { nulls: 0.2 }],
+    ["n", "random.randint(1, 1000000)"],
+  ]);
+  const looked = new Engine([parents], INPUTS).table("parents");
+  const picks = Array.from({ length: 400 }, (_, i) => [1 + (i * 7919) % 50, i % 3] as const);
+  const twice = picks.map(([row, epoch]) => [
+    looked.value("email", row, epoch),
+    looked.value("n", row, epoch),
+    looked.value("email", row, epoch),
+  ]);
+  for (const [i, [row, epoch]] of picks.entries()) {
+    const fresh = new Engine([parents], INPUTS).table("parents");
+    assertEquals(twice[i], [
+      fresh.value("email", row, epoch),
+      fresh.value("n", row, epoch),
+      fresh.value("email", row, epoch),
+    ]);
+  }
+  assertNotEquals(looked.value("n", 1, 1), looked.value("n", 1, 2), "epochs differ");
+});

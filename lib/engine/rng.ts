@@ -4,13 +4,13 @@
  * Every cell gets its own generator, seeded from (run seed, table, column, row id), so a
  * cell's value never depends on which other cells were generated before it: batch size,
  * restarts and worker count cannot change a row. Reseeding must be cheap because it
- * happens once per cell; the generator is pure-rand's xoroshiro128+ built from four
- * hashed state words.
+ * happens once per cell; the generator is xoroshiro128+ built from four hashed state words,
+ * written out here with its state in four fields, so reseeding allocates nothing. It is the
+ * exact algorithm of pure-rand's `xoroshiro128plusFromState` (which a test holds it to), so
+ * rows stay what they were when pure-rand drew them.
  *
  * @module
  */
-import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 
 /** 32-bit finaliser of MurmurHash3: spreads every input bit over the whole word. */
 export function fmix32(h: number): number {
@@ -37,13 +37,6 @@ export function hashString(text: string): number {
   return fmix32(h);
 }
 
-/** Splits a row id (any safe integer, negative included) into two 32-bit words. */
-function rowWords(rowId: number): [number, number] {
-  const lo = rowId | 0;
-  const hi = Math.floor(rowId / 4294967296) | 0;
-  return [lo, hi];
-}
-
 /** Derives the 32-bit key of a named stream under a seed: `streamKey(seed, "orders", "id")`. */
 export function streamKey(seed: number, ...names: string[]): number {
   let h = fmix32(seed >>> 0 ^ Math.floor(seed / 4294967296));
@@ -59,28 +52,70 @@ const TWO_POW_53 = 9007199254740992;
  * for one cell; afterwards draws are a pure function of (key, rowId).
  */
 export class CellRandom {
-  #gen: RandomGenerator = xoroshiro128plusFromState([1, 2, 3, 4]);
+  // xoroshiro128+ state as pure-rand names it: s0 = (s00, s01), s1 = (s10, s11).
+  #s01 = 1;
+  #s00 = 2;
+  #s11 = 3;
+  #s10 = 4;
 
-  /** Positions the generator at the start of the stream for (key, rowId). */
+  /** The (key, rowId) of a reset whose state is not derived yet. */
+  #key = 0;
+  #rowId = 0;
+  #pending = false;
+
+  /**
+   * Positions the generator at the start of the stream for (key, rowId). The state is
+   * derived at the first draw: many cells (`row_id`, references, copies, foreign keys,
+   * which draw from a stream of their own) never draw, and skip the hashing.
+   */
   reset(key: number, rowId: number): void {
-    const [lo, hi] = rowWords(rowId);
-    const a = mix2(key, lo);
+    this.#key = key;
+    this.#rowId = rowId;
+    this.#pending = true;
+  }
+
+  /** Derives the state of the pending reset. */
+  #seed(): void {
+    this.#pending = false;
+    const rowId = this.#rowId;
+    // The row id as two 32-bit words (any safe integer, negative included).
+    const lo = rowId | 0;
+    const hi = Math.floor(rowId / 4294967296) | 0;
+    const a = mix2(this.#key, lo);
     const b = mix2(a, hi);
     const c = mix2(b, 0x6a09e667);
     const d = mix2(c, 0xbb67ae85);
+    this.#s01 = a | 0;
+    this.#s00 = b | 0;
+    this.#s11 = c | 0;
     // xoroshiro must not start from the all-zero state.
-    this.#gen = xoroshiro128plusFromState([a | 0, b | 0, c | 0, (d | 1) | 0]);
+    this.#s10 = (d | 1) | 0;
+  }
+
+  /** Next 32-bit output as a signed integer (pure-rand's `next()`). */
+  #next(): number {
+    if (this.#pending) this.#seed();
+    const s00 = this.#s00;
+    const s01 = this.#s01;
+    const out = (s00 + this.#s10) | 0;
+    const a0 = this.#s10 ^ s00;
+    const a1 = this.#s11 ^ s01;
+    this.#s00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    this.#s01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    this.#s10 = (a1 << 5) ^ (a0 >>> 27);
+    this.#s11 = (a0 << 5) ^ (a1 >>> 27);
+    return out;
   }
 
   /** Next unsigned 32-bit integer. */
   nextUint32(): number {
-    return this.#gen.next() >>> 0;
+    return this.#next() >>> 0;
   }
 
   /** Uniform float in [0, 1) with 53 bits of precision. */
   next(): number {
-    const hi = this.#gen.next() >>> 5; // 27 bits
-    const lo = this.#gen.next() >>> 6; // 26 bits
+    const hi = this.#next() >>> 5; // 27 bits
+    const lo = this.#next() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / TWO_POW_53;
   }
 

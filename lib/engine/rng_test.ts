@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertNotEquals } from "../../tests/_assert.ts";
-import { CellRandom, hashString, streamKey } from "./rng.ts";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+import { CellRandom, hashString, mix2, streamKey } from "./rng.ts";
 
 Deno.test("a reset stream repeats exactly", () => {
   const a = new CellRandom(), b = new CellRandom();
@@ -55,4 +56,22 @@ Deno.test("stream keys depend on seed and names", () => {
   assertNotEquals(streamKey(1, "t", "c"), streamKey(2, "t", "c"));
   assertNotEquals(streamKey(1, "t", "c"), streamKey(1, "tc"));
   assertEquals(hashString("abc"), hashString("abc"));
+});
+
+Deno.test("the generator is exactly pure-rand's xoroshiro128+ from the same state", () => {
+  const ours = new CellRandom();
+  for (
+    const [key, rowId] of [[0, 0], [1, 1], [0xdeadbeef, -7], [42, 2 ** 40 + 3], [7, 2 ** 53 - 1]]
+  ) {
+    // The state words as reset derives them, handed to pure-rand.
+    const lo = rowId | 0;
+    const hi = Math.floor(rowId / 4294967296) | 0;
+    const a = mix2(key, lo);
+    const b = mix2(a, hi);
+    const c = mix2(b, 0x6a09e667);
+    const d = mix2(c, 0xbb67ae85);
+    const reference = xoroshiro128plusFromState([a | 0, b | 0, c | 0, (d | 1) | 0]);
+    ours.reset(key, rowId);
+    for (let i = 0; i < 100; i++) assertEquals(ours.nextUint32(), reference.next() >>> 0);
+  }
 });

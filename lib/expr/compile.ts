@@ -114,6 +114,8 @@ export interface CompiledProgram {
   copies: CopyFromFkCall[];
   /** The root is a single `foreign_key(...)` call. */
   isForeignKey: boolean;
+  /** The root is `row_id` itself. */
+  isRowId: boolean;
 }
 
 /** Checks and compiles a parsed program. */
@@ -133,6 +135,7 @@ export function compileProgram(
     foreignKeys: compiler.foreignKeys,
     copies: compiler.copies,
     isForeignKey: compiler.foreignKeyNodes.has(root),
+    isRowId: compiler.rowIdNodes.has(root),
   };
 }
 
@@ -145,6 +148,8 @@ class Compiler implements Scope {
   readonly foreignKeys: ForeignKeyCall[] = [];
   readonly copies: CopyFromFkCall[] = [];
   readonly foreignKeyNodes = new Set<Node>();
+  /** Nodes that read `row_id`, to tell an expression that is nothing else. */
+  readonly rowIdNodes = new Set<Node>();
   usesRowId = false;
   /** The local names, when compiling a block. */
   locals?: Locals;
@@ -265,7 +270,9 @@ class Compiler implements Scope {
     if (this.#failedImports.has(name)) return brokenNode(node.span);
     if (name === "row_id") {
       this.usesRowId = true;
-      return { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
+      const rowId: Node = { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
+      this.rowIdNodes.add(rowId);
+      return rowId;
     }
     if (this.#isColumn(name)) {
       this.columnRefs.add(name);

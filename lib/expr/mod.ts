@@ -100,6 +100,7 @@ function expressionOf(source: string, compiled: CompiledProgram): CompiledExpres
     foreignKeys: compiled.foreignKeys,
     copies: compiled.copies,
     isForeignKey: compiled.isForeignKey && compiled.foreignKeys.length === 1,
+    isRowId: compiled.isRowId,
     inferType: root.type,
     warnings: compiled.warnings,
   };

@@ -65,6 +65,11 @@ Deno.test("row_id and column references are direct reads", () => {
   assertEquals(expr.usesRowId, true);
   assertEquals(expr.evaluate(testContext({ rowId: 10, values: { price: 2.555, qty: 2 } })), 15.11);
   assertEquals(compileOk("qty + qty * price", ["price", "qty"]).columnRefs, ["qty", "price"]);
+  // Only an expression that is row_id itself lets the engine skip entering the cell.
+  assertEquals(expr.isRowId, false);
+  assertEquals(compileOk("row_id", []).isRowId, true);
+  assertEquals(compileOk("(row_id)", []).isRowId, true);
+  assertEquals(compileOk("row_id + 0", []).isRowId, false);
 });
 
 Deno.test("f-strings format columns and expressions", () => {

@@ -114,6 +114,11 @@ export interface CompiledExpression {
    * holds a parent key that `copy_from_fk` can follow.
    */
   readonly isForeignKey: boolean;
+  /**
+   * True when the whole expression is `row_id`: its value is the row id, no stream is
+   * drawn, so the engine reads it without entering the cell.
+   */
+  readonly isRowId?: boolean;
   /** The static type of the result, given the types of what it reads. */
   inferType(env: TypeEnvironment): StaticType;
   /** Non-fatal findings (e.g. an argument that is accepted but ignored). */

@@ -35,12 +35,22 @@ export async function readParquetColumns(
       }
       if (chosen.length === 0) return { table: new arrow.Table(), numRows };
     }
-    const wasmTable = await file.read(chosen ? { columns: chosen } : {});
-    return { table: arrow.tableFromIPC(wasmTable.intoIPCStream()), numRows };
+    // Streamed in batches of READ_BATCH_ROWS: Wasm memory (which never shrinks) then holds
+    // one batch, not a decoded file; and far fewer batches than parquet-wasm's 1,024 rows.
+    const options = { batchSize: READ_BATCH_ROWS, ...(chosen ? { columns: chosen } : {}) };
+    const stream = await file.stream(options) as unknown as AsyncIterable<pq.RecordBatch>;
+    const batches: arrow.RecordBatch[] = [];
+    for await (const batch of stream) {
+      batches.push(...arrow.tableFromIPC(batch.intoIPCStream()).batches);
+    }
+    return { table: new arrow.Table(batches), numRows };
   } finally {
     file.free();
   }
 }
+
+/** Rows per batch when reading Parquet. */
+const READ_BATCH_ROWS = 65_536;
 
 /** Whether a top-level field exists; `Schema.indexOf` throws for a missing name. */
 function hasField(schema: pq.Schema, name: string): boolean {
@@ -107,4 +117,79 @@ export function encodeParquet(
 ): Uint8Array {
   const properties = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]).build();
   return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
+}
+
+/** Wasm record batches handed to the streaming encoder ahead of it, at most. */
+const STREAM_AHEAD = 4;
+
+/**
+ * One Parquet file encoded while its batches arrive, rather than all at once at the end:
+ * the encoding of a file overlaps the generation of its rows (in workers), and the file's
+ * bytes are what {@link encodeParquet} would make of the same rows.
+ *
+ * @example
+ * ```ts
+ * const file = new ParquetStream("snappy");
+ * await file.write(batch);
+ * const bytes = await file.finish();
+ * ```
+ */
+export class ParquetStream {
+  #controller!: ReadableStreamDefaultController<pq.RecordBatch>;
+  readonly #bytes: Promise<Uint8Array>;
+  #failure?: unknown;
+
+  constructor(compression: ParquetCompression = "snappy") {
+    const input = new ReadableStream<pq.RecordBatch>(
+      { start: (controller) => void (this.#controller = controller) },
+      { highWaterMark: STREAM_AHEAD },
+    );
+    const properties = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]).build();
+    this.#bytes = collect(pq.transformParquetStream(input, properties));
+    this.#bytes.catch((error) => void (this.#failure = error));
+  }
+
+  /** Hands a batch to the encoder; waits while the encoder is behind. */
+  async write(batch: arrow.RecordBatch): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
+    for (const wasmBatch of pq.Table.fromIPCStream(ipc).recordBatches()) {
+      this.#controller.enqueue(wasmBatch);
+    }
+    // Let the encoder run (it is in this thread too) until it is close enough behind.
+    while ((this.#controller.desiredSize ?? 1) <= 0 && !this.#failure) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  /** Ends the file and returns its bytes. */
+  finish(): Promise<Uint8Array> {
+    if (!this.#failure) this.#controller.close();
+    return this.#bytes;
+  }
+
+  /** Drops the file. */
+  abort(): void {
+    try {
+      this.#controller.error(new Error("The Parquet file was abandoned"));
+    } catch {
+      // Already closed or failed: nothing to stop.
+    }
+  }
+}
+
+/** The chunks of a stream of bytes, joined. */
+async function collect(output: Promise<ReadableStream>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of (await output) as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }

@@ -106,6 +106,15 @@ export interface Sink {
   inspect?(table: string): Promise<StoredTable | null>;
   /** Reads chosen columns of a stored table, for children of tables written by others. */
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
+  /**
+   * Like `read`, as batches while they are read (optional): start-up then keeps a compact
+   * form of a large parent's keys without ever holding all of its rows.
+   */
+  readBatches?(
+    table: string,
+    columns: string[],
+    options?: SinkReadOptions,
+  ): Promise<{ schema: arrow.Schema; batches: AsyncIterable<arrow.RecordBatch> }>;
 }
 
 /** Where randomness comes from in a plugin: the cell's own seeded stream. */

@@ -175,7 +175,9 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
   const configs = new Map(config.tables.map((t, i) => [t.name, { table: t, index: i }]));
   const runHere = new Set(options.tables ?? specs.map((s) => s.name));
   const sinks = new Map<string, Sink>();
-  const sinkOf = (table: string): Required<Pick<Sink, "inspect" | "read">> => {
+  const sinkOf = (
+    table: string,
+  ): Required<Pick<Sink, "inspect" | "read">> & Pick<Sink, "readBatches"> => {
     let sink = sinks.get(table);
     if (!sink) sinks.set(table, sink = options.sinkFor(table));
     if (!sink.inspect || !sink.read) {
@@ -185,7 +187,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
           "resumable sink (delta, postgres, memory), or write it with `generate`",
       );
     }
-    return sink as Required<Pick<Sink, "inspect" | "read">>;
+    return sink as Required<Pick<Sink, "inspect" | "read">> & Pick<Sink, "readBatches">;
   };
 
   // Pass 1: which tables take part, and how, from what is stored.
@@ -249,21 +251,22 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       }
       const names = [...wanted].filter((c) => present.has(c));
       const sink = sinkOf(spec.name);
-      if (version === undefined) {
-        return new LoadedRows(spec.name, await sink.read(spec.name, names), spec.primaryKey);
-      }
+      const load = async (at: { version?: number }) => {
+        if (sink.readBatches) {
+          // A file at a time into the compact form: a large parent is never held whole.
+          const { schema, batches } = await sink.readBatches(spec.name, names, at);
+          return await LoadedRows.fromBatches(spec.name, schema, batches, spec.primaryKey);
+        }
+        return new LoadedRows(spec.name, await sink.read(spec.name, names, at), spec.primaryKey);
+      };
+      if (version === undefined) return await load({});
       try {
-        return new LoadedRows(
-          spec.name,
-          await sink.read(spec.name, names, { version }),
-          spec.primaryKey,
-        );
+        return await load({ version });
       } catch (error) {
         // A sink without old versions (PostgreSQL): the kept rows are the first ones in key
         // order, since the rows generated after them continue after their largest key.
         if (rows === undefined || !spec.primaryKey) throw error;
-        const latest = await sink.read(spec.name, names);
-        return new LoadedRows(spec.name, latest, spec.primaryKey, rows);
+        return (await load({})).first(rows);
       }
     };
 

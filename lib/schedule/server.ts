@@ -8,7 +8,10 @@ import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
 import { sinkPlan } from "../plugin/sink_plan.ts";
-import { Engine, type ParentSource, type TableGenerator } from "../engine/generator.ts";
+import { Engine, type TableGenerator } from "../engine/generator.ts";
+import { streamParentSource } from "./parent_source.ts";
+import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
+import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -56,8 +59,19 @@ export interface StreamingServerOptions {
   durationMs?: number;
   /** Most rows one commit gathers when ticks are due together (catching up). Default 10,000. */
   commitRows?: number;
+  /**
+   * Live runs: least logical time between two commits of a table, ms; overrides
+   * `config.commit_interval`. Default {@link DEFAULT_COMMIT_INTERVAL_MS}, never less than a
+   * tick. Rows do not depend on it; rows become visible up to this much later.
+   */
+  commitIntervalMs?: number;
   /** Rows per generated batch. Default 10,000. */
   batchSize?: number;
+  /**
+   * Generation workers in fast-forward (default: one per CPU; 1 generates in this thread).
+   * Needs `config` as a file path; live runs generate in this thread.
+   */
+  workers?: number;
   retry?: Partial<RetryOptions>;
   clock?: Clock;
   log?: Logger;
@@ -66,6 +80,13 @@ export interface StreamingServerOptions {
   /** Real-time waits (back-off, polling); replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/**
+ * The default commit interval of live runs: each commit costs a data file, a log entry and
+ * (every 10th) a checkpoint, so committing every tick of hundreds of tables with short
+ * ticks would keep a core busy; 10 s keeps that cost small and the data fresh.
+ */
+export const DEFAULT_COMMIT_INTERVAL_MS = 10_000;
 
 /** How a run ended. */
 export interface RunSummary {
@@ -208,7 +229,20 @@ export class StreamingServer {
       { seed, locale: config.locale, now: new Date(startMs) },
       engineOptions(config),
     );
-    for (const plan of plans) engine.setParentSource(plan.name, parentSource(plan, engine));
+    for (const plan of plans) engine.setParentSource(plan.name, streamParentSource(plan, engine));
+    const configPath = typeof options.config === "string" ? options.config : undefined;
+    const recipe = (): EngineRecipe => ({
+      configPath: configPath!,
+      seed,
+      locale: config.locale,
+      nowMs: startMs,
+      tables: plans.map((p) => streamTableRecipe(p)),
+    });
+    const sources = sourceChooser(engine, {
+      workers: options.fastForward ? options.workers ?? defaultWorkers() : 1,
+      ...(configPath ? { recipe } : {}),
+      onStart: (workers) => this.#log.info(`Generating in ${workers} workers`, { workers }),
+    });
 
     const progress = new Map(plans.map((p) => [p.name, new Progress(progressAtStart(p))]));
     const byName = new Map(plans.map((p) => [p.name, p]));
@@ -218,6 +252,8 @@ export class StreamingServer {
       ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     };
     const fastForward = options.fastForward ?? false;
+    const commitIntervalMs = options.commitIntervalMs ?? config.commitIntervalMs ??
+      DEFAULT_COMMIT_INTERVAL_MS;
     const sleep = options.sleep ?? realSleep;
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     const failed: RunSummary["failed"] = [];
@@ -240,7 +276,6 @@ export class StreamingServer {
       this.#runners.push(
         new TableRunner({
           plan,
-          generator,
           progress: progress.get(plan.name)!,
           parents,
           openSink: async () => {
@@ -259,7 +294,9 @@ export class StreamingServer {
           fastForward,
           stop,
           commitRows: options.commitRows ?? 10_000,
+          commitTicks: Math.max(1, Math.round(commitIntervalMs / plan.timeline!.spec.intervalMs)),
           batchSize: options.batchSize ?? 10_000,
+          sources,
           retry,
           sleep,
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
@@ -288,6 +325,7 @@ export class StreamingServer {
     this.#readyResolve();
     const results = await Promise.allSettled(loops);
     clearTimeout(durationTimer);
+    sources.close();
     results.forEach((result, i) => {
       if (result.status === "rejected") {
         const table = this.#runners[i].plan.name;
@@ -367,31 +405,4 @@ function progressAtStart(plan: TablePlan): number {
   if (plan.role === "fixed") return Number.POSITIVE_INFINITY;
   if (plan.lastTick >= 0 && !plan.timeline!.streams) return Number.POSITIVE_INFINITY;
   return plan.lastTick;
-}
-
-/**
- * What children see of a table: its kept rows first (in key order), then the rows of its
- * timeline committed by the time a child looks.
- */
-function parentSource(plan: TablePlan, engine: Engine): ParentSource {
-  const prefix = plan.prefix;
-  const kept = prefix?.count ?? 0;
-  if (plan.role === "fixed") {
-    return {
-      count: () => kept,
-      value: (column, index) => prefix!.value(column, index),
-      columnType: (column) => prefix!.columnType(column),
-    };
-  }
-  const timeline = plan.timeline!;
-  const generator = engine.table(plan.name);
-  const base = timeline.spec.baseRowId;
-  return {
-    count: (at) => kept + timeline.rowsAt(at),
-    value: (column, index, at) =>
-      index < kept
-        ? prefix!.value(column, index)
-        : generator.value(column, base + index - kept, timeline.epochAt(at)),
-    columnType: (column) => generator.columnType(column),
-  };
 }

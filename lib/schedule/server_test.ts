@@ -114,10 +114,8 @@ tables:
         data: foreign_key("countries", "code")
 `);
 
-Deno.test("a child references only parent rows committed before its own commit", async () => {
-  const store = new MemoryStore();
-  const summary = await runLive(store, { config: SHOP }, 200, 10_000, 3);
-  assertEquals(summary.failed, []);
+/** Checks that every orders commit references only customers committed before it. */
+function assertChildrenSeeCommittedParents(store: MemoryStore): void {
   const customers = store.tables.get("customers")!.commits;
   const emails = new Map<number, string>();
   for (const row of plainRows(store.rows("customers"))) {
@@ -138,8 +136,39 @@ Deno.test("a child references only parent rows committed before its own commit",
     }
   }
   assert(newest > 3, "orders reference customers created while streaming");
+}
+
+Deno.test("a child references only parent rows committed before its own commit", async () => {
+  const store = new MemoryStore();
+  const summary = await runLive(store, { config: SHOP }, 200, 10_000, 3);
+  assertEquals(summary.failed, []);
+  assertChildrenSeeCommittedParents(store);
   assertEquals(store.rows("customers").numRows, 3 + 200);
   assertEquals(store.rows("orders").numRows, 10 + 4000);
+});
+
+Deno.test("a commit interval gathers ticks into fewer commits: same rows, same guarantees", async () => {
+  const perTick = new MemoryStore();
+  await runLive(perTick, { config: SHOP }, 120, 10_000, 3);
+  const gathered = new MemoryStore();
+  const summary = await runLive(
+    gathered,
+    { config: SHOP, commitIntervalMs: 60_000 },
+    120,
+    10_000,
+    3,
+  );
+  assertEquals(summary.failed, []);
+  for (const table of ["customers", "orders", "countries", "prices"]) {
+    assertEquals(plainRows(gathered.rows(table)), plainRows(perTick.rows(table)), table);
+  }
+  // Commits land on every 6th tick, each recording the last tick it holds (exactly-once).
+  const ticks = gathered.tables.get("orders")!.commits.map((c) => c.point?.tick);
+  assertEquals(ticks, Array.from({ length: 21 }, (_, i) => i * 6));
+  assertEquals(gathered.tables.get("customers")!.commits.length, 21);
+  assertChildrenSeeCommittedParents(gathered);
+  // A replace table still commits each tick: children may look at any epoch.
+  assertEquals(gathered.tables.get("prices")!.commits.length, 121);
 });
 
 Deno.test("replace regenerates every tick in one overwrite; disabled is written once", async () => {

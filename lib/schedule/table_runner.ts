@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { GenerationError, type TableGenerator } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generator.ts";
+import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import type { FlushResult, Sink, StoredTable } from "../plugin/types.ts";
 import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
@@ -51,7 +52,6 @@ export interface ParentLink {
 /** What a runner needs. */
 export interface RunnerDeps {
   plan: TablePlan;
-  generator: TableGenerator;
   progress: Progress;
   parents: ParentLink[];
   /** A new sink for the table, opened (a fresh one after a failure). */
@@ -63,8 +63,15 @@ export interface RunnerDeps {
   stop: StopConditions;
   /** Most rows one commit gathers from due ticks. */
   commitRows: number;
+  /**
+   * Live: ticks per commit. The loop sleeps until the last tick of each run of this many
+   * (aligned to tick numbers) and commits the rows of all of them at once.
+   */
+  commitTicks: number;
   /** Rows per generated batch. */
   batchSize: number;
+  /** Where batches are generated (this thread, or workers for large windows). */
+  sources: SourceChooser;
   retry: RetryOptions;
   /** Waits `ms` of real time (back-off, polling); rejects when `signal` aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -161,7 +168,7 @@ export class TableRunner {
       (durationEnd !== undefined && this.#timeline.tickTime(k) > durationEnd);
     for (let k = startTick + 1; !beyond(k); k++) {
       signal.throwIfAborted();
-      const due = this.#timeline.tickTime(k);
+      const due = this.#timeline.tickTime(fastForward ? k : this.#commitTick(k, beyond));
       if (!fastForward && clock.now() < due) {
         this.status.stage = "idle";
         await clock.sleepUntil(due, signal);
@@ -177,6 +184,19 @@ export class TableRunner {
       }
       k = window.last;
     }
+  }
+
+  /**
+   * The tick whose time a live commit starting at tick `k` waits for: the end of `k`'s run
+   * of `commitTicks` ticks (numbered from tick 1), or the last tick before a stop.
+   */
+  #commitTick(k: number, beyond: (k: number) => boolean): number {
+    // A replace table commits every tick: a child may look at any epoch, so each one must
+    // be stored.
+    const n = this.plan.policy === "append" ? this.#deps.commitTicks : 1;
+    let last = Math.ceil(k / n) * n;
+    while (last > k && beyond(last)) last--;
+    return last;
   }
 
   /** Ticks `k..` that are due now and fit one commit. */
@@ -288,13 +308,14 @@ export class TableRunner {
   }
 
   async #commitOnce(window: Window): Promise<{ rows: number; result: FlushResult }> {
-    const { generator, batchSize } = this.#deps;
+    const { batchSize, sources } = this.#deps;
     const { first, count, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
-    const base = this.#timeline.spec.baseRowId + first;
-    for (let done = 0; done < count; done += batchSize) {
-      const n = Math.min(batchSize, count - done);
-      await sink.write(this.plan.name, generator.batch(base + done, n, epoch));
+    const firstRowId = this.#timeline.spec.baseRowId + first;
+    const source = await sources.forRows(count);
+    const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
+    for await (const batch of orderedBatches(source, range)) {
+      await sink.write(this.plan.name, batch);
       // Generation is synchronous: between batches, let signals, HTTP and other tables run.
       await yieldToEventLoop();
     }

@@ -1,8 +1,10 @@
 /**
  * Rows of a table read back from storage, kept compact for children to reference: only the
  * columns children need (the keys, what `copy_from_fk` copies, `weighted_parent`'s
- * attribute), as the Arrow vectors they were read into, ordered by primary key so the order
- * does not depend on how files were compacted.
+ * attribute), ordered by primary key so the order does not depend on how files were
+ * compacted. A run of whole numbers that step evenly (the keys `generate` writes) is kept as
+ * its first value and step, whatever its length; other chunks as the Arrow vectors they were
+ * read into. Loading the keys of a ten-million-row parent then costs kilobytes, not 80 MB.
  *
  * @module
  */
@@ -34,8 +36,14 @@ export function columnTypeOfArrow(type: arrow.DataType): ColumnType {
 
 const DAY_MS = 86_400_000;
 
+/** What {@link engineValue} reads: an Arrow vector, or a {@link LoadedColumn}. */
+interface ValueSource {
+  readonly type: arrow.DataType;
+  get(index: number): unknown;
+}
+
 /** Turns the Arrow value at `index` into the engine's value for its column type. */
-function engineValue(vector: arrow.Vector, index: number): Value {
+function engineValue(vector: ValueSource, index: number): Value {
   const raw = vector.get(index);
   if (raw === null || raw === undefined) return null;
   const type = vector.type as arrow.DataType;
@@ -59,8 +67,153 @@ function engineValue(vector: arrow.Vector, index: number): Value {
   }
 }
 
+/** A chunk of a loaded column: an even run of whole numbers, or Arrow values. */
+type Segment =
+  | { start: number; length: number; first: number; step: number }
+  | { start: number; length: number; vector: arrow.Vector };
+
+/** The whole-number values of an integer chunk without nulls, if they are safe integers. */
+function integerValues(data: arrow.Data): ((i: number) => number) | undefined {
+  if (!arrow.DataType.isInt(data.type) || data.nullCount > 0) return undefined;
+  const values = data.values;
+  if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+    return (i) => values[i] as number;
+  }
+  // Words, not a BigInt per value; beyond 2^52 a double could merge two values.
+  const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
+  for (let i = 0; i < data.length; i++) {
+    const hi = words[2 * i + 1];
+    if (hi >= 0x100000 || hi < (values instanceof BigUint64Array ? 0 : -0x100000)) {
+      return undefined;
+    }
+  }
+  return (i) => words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
+}
+
+/** The chunk as (first, step) when its values step evenly, else undefined. */
+function evenRun(data: arrow.Data): { first: number; step: number } | undefined {
+  const at = integerValues(data);
+  if (!at || data.length === 0) return undefined;
+  const first = at(0);
+  const step = data.length > 1 ? at(1) - first : 1;
+  for (let i = 2; i < data.length; i++) if (at(i) !== first + i * step) return undefined;
+  return { first, step };
+}
+
+/** Extends the even run `last` by a chunk `run` of `length` values when they continue it. */
+function extendRun(
+  last: { length: number; first: number; step: number },
+  run: { first: number; step: number },
+  length: number,
+): boolean {
+  // A run of one value has no step yet: the next value decides it.
+  const step = last.length === 1 ? run.first - last.first : last.step;
+  if (run.first !== last.first + last.length * step) return false;
+  if (length > 1 && run.step !== step) return false;
+  last.step = step;
+  last.length += length;
+  return true;
+}
+
+/**
+ * One loaded column, chunk by chunk. `get` answers as Arrow's `Vector.get` would, except
+ * that values of even runs are plain numbers (the engine reads every integer as a number).
+ */
+export class LoadedColumn implements ValueSource {
+  readonly type: arrow.DataType;
+  length = 0;
+  readonly #segments: Segment[] = [];
+
+  constructor(type: arrow.DataType) {
+    this.type = type;
+  }
+
+  /** Adds the next chunk of values. */
+  append(data: arrow.Data): void {
+    const start = this.length;
+    const run = evenRun(data);
+    const last = this.#segments.at(-1);
+    if (run && last && "step" in last && extendRun(last, run, data.length)) {
+      // The run goes on across chunks (and files): one segment however many files.
+    } else if (run) {
+      this.#segments.push({ start, length: data.length, ...run });
+    } else {
+      this.#segments.push({ start, length: data.length, vector: arrow.makeVector(data) });
+    }
+    this.length += data.length;
+  }
+
+  /** The value in row `index` (storage order). */
+  get(index: number): unknown {
+    const segments = this.#segments;
+    let lo = 0, hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid].start <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const segment = segments[lo];
+    const offset = index - segment.start;
+    return "step" in segment ? segment.first + offset * segment.step : segment.vector.get(offset);
+  }
+
+  /** Whether the values only ever go up (an even run with a positive step). */
+  get increasing(): boolean {
+    return this.#segments.length === 1 && "step" in this.#segments[0] &&
+      this.#segments[0].step > 0;
+  }
+
+  /** The chunks as data a worker can rebuild the column from (vectors as Arrow IPC). */
+  transfer(name: string): TransferredColumn {
+    return {
+      schema: arrow.tableToIPC(
+        new arrow.Table(new arrow.Schema([new arrow.Field(name, this.type)])),
+      ),
+      segments: this.#segments.map((s) =>
+        "step" in s
+          ? { length: s.length, first: s.first, step: s.step }
+          : { length: s.length, ipc: arrow.tableToIPC(new arrow.Table({ [name]: s.vector })) }
+      ),
+    };
+  }
+
+  /** Rebuilds a column from {@link transfer}. */
+  static received(name: string, sent: TransferredColumn): LoadedColumn {
+    const type = arrow.tableFromIPC(sent.schema).schema.fields[0].type;
+    const column = new LoadedColumn(type);
+    for (const s of sent.segments) {
+      const start = column.length;
+      if ("ipc" in s) {
+        const vector = arrow.tableFromIPC(s.ipc).getChild(name)!;
+        column.#segments.push({ start, length: s.length, vector });
+      } else {
+        column.#segments.push({ start, length: s.length, first: s.first, step: s.step });
+      }
+      column.length += s.length;
+    }
+    return column;
+  }
+}
+
+/** A {@link LoadedColumn} as structured-clonable data. */
+export interface TransferredColumn {
+  /** An empty Arrow IPC table whose only field is the column's. */
+  schema: Uint8Array;
+  segments:
+    ({ length: number; first: number; step: number } | { length: number; ipc: Uint8Array })[];
+}
+
+/** {@link LoadedRows} as structured-clonable data, for generation workers. */
+export interface TransferredRows {
+  table: string;
+  count: number;
+  key?: string;
+  columns: Record<string, TransferredColumn>;
+}
+
 /** Orders row indexes by a key column: numbers numerically, anything else as text. */
-function keyOrder(keys: arrow.Vector): Int32Array | undefined {
+function keyOrder(keys: LoadedColumn): Int32Array | undefined {
+  if (keys.increasing) return undefined; // keys as `generate` writes them
   const n = keys.length;
   const value = (i: number): number | string | null => {
     const v = keys.get(i);
@@ -88,7 +241,9 @@ function compare(a: number | string | null, b: number | string | null): number {
 export class LoadedRows {
   readonly table: string;
   readonly count: number;
-  readonly #columns = new Map<string, arrow.Vector>();
+  /** The column the rows are ordered by, if any. */
+  readonly key?: string;
+  readonly #columns: Map<string, LoadedColumn>;
   readonly #types = new Map<string, ColumnType>();
   readonly #order?: Int32Array;
 
@@ -96,26 +251,72 @@ export class LoadedRows {
    * Keeps the columns of `data` (read from table `table`), ordered by `key` when given; with
    * `limit`, only the first `limit` rows in that order.
    */
-  constructor(table: string, data: arrow.Table, key?: string, limit?: number) {
+  constructor(table: string, data: arrow.Table, key?: string, limit?: number);
+  constructor(table: string, data: Map<string, LoadedColumn>, key?: string, limit?: number);
+  constructor(
+    table: string,
+    data: arrow.Table | Map<string, LoadedColumn>,
+    key?: string,
+    limit?: number,
+  ) {
     this.table = table;
-    this.count = Math.min(data.numRows, limit ?? Infinity);
-    for (const field of data.schema.fields) {
-      this.#columns.set(field.name, data.getChild(field.name)!);
-      this.#types.set(field.name, columnTypeOfArrow(field.type));
+    this.#columns = data instanceof Map ? data : columnsOf(data.schema, data.batches);
+    const rows = data instanceof Map ? ([...data.values()][0]?.length ?? 0) : data.numRows;
+    this.count = Math.min(rows, limit ?? Infinity);
+    for (const [name, column] of this.#columns) {
+      this.#types.set(name, columnTypeOfArrow(column.type));
     }
-    if (key !== undefined && this.#columns.has(key)) this.#order = keyOrder(this.column(key));
+    if (key !== undefined) this.key = key;
+    if (key !== undefined && this.#columns.has(key)) this.#order = keyOrder(this.#column(key));
   }
 
-  column(name: string): arrow.Vector {
-    const vector = this.#columns.get(name);
-    if (!vector) {
+  /** Loads rows batch by batch, never holding more than one batch as Arrow data. */
+  static async fromBatches(
+    table: string,
+    schema: arrow.Schema,
+    batches: AsyncIterable<arrow.RecordBatch>,
+    key?: string,
+  ): Promise<LoadedRows> {
+    const columns = columnsOf(schema, []);
+    for await (const batch of batches) appendBatch(columns, batch);
+    return new LoadedRows(table, columns, key);
+  }
+
+  /** The rows as data a generation worker rebuilds them from ({@link LoadedRows.received}). */
+  transfer(): TransferredRows {
+    return {
+      table: this.table,
+      count: this.count,
+      ...(this.key !== undefined ? { key: this.key } : {}),
+      columns: Object.fromEntries(
+        [...this.#columns].map(([name, column]) => [name, column.transfer(name)]),
+      ),
+    };
+  }
+
+  /** Rebuilds rows sent by {@link transfer} (ordered again, the same way). */
+  static received(sent: TransferredRows): LoadedRows {
+    const columns = new Map(
+      Object.entries(sent.columns).map(([name, c]) => [name, LoadedColumn.received(name, c)]),
+    );
+    return new LoadedRows(sent.table, columns, sent.key, sent.count);
+  }
+
+  /** The first `count` rows in key order (the rows a table kept, when it has more now). */
+  first(count: number): LoadedRows {
+    return new LoadedRows(this.table, this.#columns, this.key, count);
+  }
+
+  #column(name: string): LoadedColumn {
+    const column = this.#columns.get(name);
+    if (!column) {
       throw new Error(
         `Table "${this.table}" was read without column "${name}" (read: ${
           [...this.#columns.keys()].join(", ")
         })`,
       );
     }
-    return vector;
+    return column;
   }
 
   /** Whether the rows were read with this column. */
@@ -125,26 +326,41 @@ export class LoadedRows {
 
   /** The value of `column` in row `index` (in key order). */
   value(column: string, index: number): Value {
-    return engineValue(this.column(column), this.#order ? this.#order[index] : index);
+    return engineValue(this.#column(column), this.#order ? this.#order[index] : index);
   }
 
   /** The column type the engine sees for a loaded column. */
   columnType(column: string): ColumnType {
-    this.column(column);
+    this.#column(column);
     return this.#types.get(column)!;
   }
 
   /** The largest whole-number value of `column`, if it has any. */
   maxInteger(column: string): number | undefined {
-    const vector = this.column(column);
+    const values = this.#column(column);
+    if (values.increasing) return Number(values.get(values.length - 1));
     let max: number | undefined;
-    for (let i = 0; i < vector.length; i++) {
-      const v = vector.get(i);
+    for (let i = 0; i < values.length; i++) {
+      const v = values.get(i);
       if (typeof v !== "number" && typeof v !== "bigint") return undefined;
       const n = Number(v);
       if (!Number.isInteger(n)) return undefined;
       if (max === undefined || n > max) max = n;
     }
     return max;
+  }
+}
+
+/** Empty columns for the fields of `schema`, filled from `batches`. */
+function columnsOf(schema: arrow.Schema, batches: readonly arrow.RecordBatch[]) {
+  const columns = new Map(schema.fields.map((f) => [f.name, new LoadedColumn(f.type)]));
+  for (const batch of batches) appendBatch(columns, batch);
+  return columns;
+}
+
+function appendBatch(columns: Map<string, LoadedColumn>, batch: arrow.RecordBatch): void {
+  for (const [name, column] of columns) {
+    const child = batch.getChild(name);
+    if (child) { for (const data of child.data) column.append(data); }
   }
 }

@@ -1,7 +1,7 @@
 import * as arrow from "apache-arrow";
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { PyDate } from "../expr/values.ts";
-import { columnTypeOfArrow, LoadedRows } from "./loaded_rows.ts";
+import { columnTypeOfArrow, LoadedColumn, LoadedRows } from "./loaded_rows.ts";
 
 Deno.test("loaded rows are ordered by key and read as engine values", () => {
   const data = new arrow.Table({
@@ -39,4 +39,52 @@ Deno.test("Arrow types map to the engine's column types", () => {
   assertEquals(columnTypeOfArrow(new arrow.TimestampMillisecond()), "timestamp");
   assertEquals(columnTypeOfArrow(new arrow.Decimal(2, 10, 128)), "float64");
   assertEquals(columnTypeOfArrow(new arrow.Binary()), "string");
+});
+
+Deno.test("an even run of keys is kept as first and step, across chunks; others as read", () => {
+  const chunk = (values: bigint[]) =>
+    arrow.makeData({
+      type: new arrow.Int64(),
+      length: values.length,
+      nullCount: 0,
+      data: BigInt64Array.from(values),
+    });
+  const ids = new LoadedColumn(new arrow.Int64());
+  ids.append(chunk([5n, 6n, 7n]));
+  ids.append(chunk([8n]));
+  ids.append(chunk([9n, 10n]));
+  assertEquals(ids.length, 6);
+  assertEquals(ids.increasing, true, "one run");
+  assertEquals([0, 3, 5].map((i) => ids.get(i)), [5, 8, 10]);
+  // A break in the run starts a new chunk; values stay exact either way.
+  ids.append(chunk([3n, 1n, 2n]));
+  assertEquals(ids.increasing, false);
+  assertEquals([5, 6, 7, 8].map((i) => Number(ids.get(i))), [10, 3, 1, 2]);
+
+  const rows = new LoadedRows("t", new Map([["id", ids]]), "id");
+  assertEquals([0, 1, 2, 8].map((i) => rows.value("id", i)), [1, 2, 3, 10]);
+  assertEquals(rows.maxInteger("id"), 10);
+  // Sent to a worker and rebuilt: the same values in the same order.
+  const received = LoadedRows.received(structuredClone(rows.transfer()));
+  assertEquals(
+    Array.from({ length: 9 }, (_, i) => received.value("id", i)),
+    Array.from({ length: 9 }, (_, i) => rows.value("id", i)),
+  );
+});
+
+Deno.test("rows load batch by batch as they load from a table", async () => {
+  const data = new arrow.Table({
+    id: arrow.vectorFromArray([1n, 2n, 3n, 4n], new arrow.Int64()),
+    name: arrow.vectorFromArray(["a", "b", null, "d"], new arrow.Utf8()),
+  });
+  async function* batches() {
+    yield* data.slice(0, 2).batches;
+    yield* data.slice(2).batches;
+  }
+  const streamed = await LoadedRows.fromBatches("t", data.schema, batches(), "id");
+  const whole = new LoadedRows("t", data, "id");
+  for (let i = 0; i < 4; i++) {
+    assertEquals(streamed.value("name", i), whole.value("name", i));
+    assertEquals(streamed.value("id", i), whole.value("id", i));
+  }
 });

@@ -31,6 +31,8 @@ export interface SinkBody {
   inspect?(table: string): Promise<StoredTable | null>;
   /** Reads a stored table's columns (see {@link Sink.read}); no open needed. */
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
+  /** The same as batches (see {@link Sink.readBatches}); no open needed. */
+  readBatches?: Sink["readBatches"];
 }
 
 /**
@@ -97,6 +99,7 @@ export function guardSink(kind: string, body: SinkBody): Sink {
     },
     ...(body.inspect ? { inspect: body.inspect } : {}),
     ...(body.read ? { read: body.read } : {}),
+    ...(body.readBatches ? { readBatches: body.readBatches } : {}),
     async abort() {
       if (closed) return;
       closed = true;

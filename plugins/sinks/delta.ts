@@ -17,9 +17,9 @@ import type {
 import type { Add } from "../../lib/delta/actions.ts";
 import { joinPath, localFs } from "../../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
-import { countRows, readTable } from "../../lib/delta/read_data.ts";
+import { countRows, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
-import { DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
+import { type DataFileWriter, DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
@@ -32,6 +32,9 @@ export interface DeltaSinkOptions extends ParquetFileOptions {
   appId?: (table: string) => string;
 }
 
+/** Buffered rows from which a data file is encoded as it is written rather than at the flush. */
+const STREAM_FROM_ROWS = 50_000;
+
 interface TableState {
   table: SinkTable;
   writer: DeltaWriter;
@@ -40,6 +43,8 @@ interface TableState {
   rows: number;
   /** Data files written and not yet committed. */
   pending: Add[];
+  /** The data file being encoded as batches come (large writes to unpartitioned tables). */
+  file?: DataFileWriter;
   /** Commits this sink made to the table. */
   commits: number;
   /** The table folder did not exist before this sink. */
@@ -67,11 +72,42 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   let mode: SinkOpenOptions["mode"] = "error";
 
   async function writeBuffered(state: TableState): Promise<void> {
+    if (state.file) {
+      const file = state.file;
+      state.file = undefined;
+      state.pending.push(await file.finish());
+    }
     if (state.rows === 0) return;
     const table = new arrow.Table(state.table.schema, state.buffered);
     state.buffered = [];
     state.rows = 0;
     state.pending.push(...await state.writer.writeFiles(table));
+  }
+
+  /**
+   * Moves buffered rows into streamed files once there are enough of them: a large write
+   * is encoded while later batches are generated; small ones (a live tick) are encoded at
+   * once at the flush, which costs less for a few rows.
+   */
+  async function streamBuffered(state: TableState): Promise<void> {
+    if (!state.file && state.rows < STREAM_FROM_ROWS) return;
+    const batches = state.buffered;
+    state.buffered = [];
+    state.rows = 0;
+    for (const batch of batches) {
+      for (let offset = 0; offset < batch.numRows;) {
+        const file = state.file ??= state.writer.startFile(state.pending.length);
+        const take = Math.min(batch.numRows - offset, targetFileRows - file.rows);
+        await file.append(
+          take === batch.numRows ? batch : batch.slice(offset, offset + take),
+        );
+        offset += take;
+        if (file.rows >= targetFileRows) {
+          state.file = undefined;
+          state.pending.push(await file.finish());
+        }
+      }
+    }
   }
 
   async function commit(state: TableState, point?: CommitPoint): Promise<number> {
@@ -121,7 +157,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       const state = states.get(table.name)!;
       state.buffered.push(new arrow.RecordBatch(table.schema, batch.data));
       state.rows += batch.numRows;
-      if (state.rows >= targetFileRows) await writeBuffered(state);
+      if (!state.table.partitionBy?.length) await streamBuffered(state);
+      else if (state.rows >= targetFileRows) await writeBuffered(state);
     },
     flush,
     async close() {
@@ -135,6 +172,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     },
     async discard() {
       for (const state of states.values()) {
+        state.file?.abort();
+        state.file = undefined;
         state.buffered = [];
         state.rows = 0;
         // Data files no commit references: nobody can see them, so they can go.
@@ -163,6 +202,11 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       const path = tablePath(table);
       const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
       return await readTable(localFs, snapshot, { columns });
+    },
+    async readBatches(table, columns, readOptions) {
+      const path = tablePath(table);
+      const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
+      return readTableBatches(localFs, snapshot, { columns });
     },
   });
 

@@ -147,3 +147,23 @@ Deno.test("file sinks refuse mode append", async () => {
   const error = await assertRejects(() => sink.open(USERS, { mode: "append" }), Error);
   assertStringIncludes(error.message, "--format delta");
 });
+
+Deno.test("delta sink: large writes are encoded as they come, cut exactly every targetFileRows", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-delta-sink-" });
+  const sink = createDeltaSink({ dir, targetFileRows: 40_000 });
+  await sink.open(USERS, { mode: "error" });
+  for (let start = 0; start < 100_000; start += 30_000) {
+    await sink.write("users", sampleBatch(Math.min(30_000, 100_000 - start), start));
+  }
+  await sink.close();
+  const snapshot = await readSnapshot(localFs, `${dir}/users`);
+  assertEquals(snapshot.files.map((f) => JSON.parse(f.stats!).numRecords), [
+    40_000,
+    40_000,
+    20_000,
+  ]);
+  assertEquals(JSON.parse(snapshot.files[1].stats!).minValues.id, 40_000);
+  const read = await ids(`${dir}/users`);
+  assertEquals(read.length, 100_000);
+  assertEquals(read.every((id, i) => id === String(i)), true, "every row, in order");
+});

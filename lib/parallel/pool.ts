@@ -1,0 +1,282 @@
+/**
+ * Where record batches come from: this thread's engine, or a pool of generation workers
+ * (Web Workers, one engine each, rebuilt from a recipe). Either way a range of rows is cut
+ * into pieces that are generated (in parallel with workers) and handed out in row order, so
+ * one writer commits them exactly as if this thread had generated them: every cell is a
+ * pure function of its row, whichever isolate computes it.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { type Engine, GenerationError } from "../engine/generator.ts";
+import type { EngineRecipe } from "./recipe.ts";
+import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+
+/** A producer of record batches of a table's rows. */
+export interface BatchSource {
+  /** How many batches it computes at the same time (1: in this thread). */
+  readonly parallelism: number;
+  /** How many pieces a consumer keeps requested ahead of the one it waits for. */
+  readonly ahead: number;
+  /** Rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
+  batch(
+    table: string,
+    firstRowId: number,
+    count: number,
+    epoch: number,
+  ): Promise<arrow.RecordBatch>;
+  /** Stops its workers, if any. */
+  close(): void;
+}
+
+/** Batches generated in this thread by `engine`. */
+export function localSource(engine: Engine): BatchSource {
+  return {
+    parallelism: 1,
+    ahead: 1,
+    batch: (table, firstRowId, count, epoch) =>
+      Promise.resolve(engine.table(table).batch(firstRowId, count, epoch)),
+    close() {},
+  };
+}
+
+/** The number of workers `--workers` defaults to: one per CPU. */
+export function defaultWorkers(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/** Fewest rows worth a job of their own: below it, messaging costs more than it saves. */
+export const MIN_PIECE_ROWS = 1_000;
+
+interface Pending {
+  resolve(batch: arrow.RecordBatch): void;
+  reject(error: unknown): void;
+  schema: arrow.Schema;
+}
+
+/** Generation workers sharing the jobs of every table of a run. */
+export class WorkerPool implements BatchSource {
+  readonly parallelism: number;
+  /** Three pieces per worker: one being made, one queued, one being sent back. */
+  readonly ahead: number;
+  readonly #workers: Worker[];
+  readonly #load: number[];
+  readonly #pending = new Map<number, Pending>();
+  readonly #engine: Engine;
+  #nextId = 0;
+  #failure?: Error;
+
+  private constructor(workers: Worker[], engine: Engine) {
+    this.#workers = workers;
+    this.#load = workers.map(() => 0);
+    this.parallelism = workers.length;
+    this.ahead = 3 * workers.length;
+    this.#engine = engine;
+    workers.forEach((worker, i) => {
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#reply(i, event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        this.#fail(new Error(`A generation worker failed: ${event.message}`));
+      };
+    });
+  }
+
+  /**
+   * Starts `count` workers, each rebuilding the engine `recipe` describes; resolves when
+   * all are ready. `engine` is this thread's copy: its schemas label the batches.
+   */
+  static async start(recipe: EngineRecipe, count: number, engine: Engine): Promise<WorkerPool> {
+    const workers: Worker[] = [];
+    try {
+      const ready: Promise<void>[] = [];
+      for (let i = 0; i < count; i++) {
+        // A literal URL: `deno compile --include lib/parallel/worker.ts` embeds it.
+        const worker = new Worker(new URL("./worker.ts", import.meta.url).href, {
+          type: "module",
+        });
+        workers.push(worker);
+        ready.push(
+          new Promise((resolve, reject) => {
+            worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+              const reply = event.data;
+              if (reply.kind === "ready") resolve();
+              else if (reply.kind === "error") reject(new Error(reply.message));
+            };
+            worker.onerror = (event) => {
+              event.preventDefault();
+              reject(new Error(`A generation worker failed to start: ${event.message}`));
+            };
+          }),
+        );
+        worker.postMessage({ kind: "init", recipe } satisfies WorkerRequest);
+      }
+      await Promise.all(ready);
+      return new WorkerPool(workers, engine);
+    } catch (error) {
+      for (const worker of workers) worker.terminate();
+      throw error;
+    }
+  }
+
+  batch(
+    table: string,
+    firstRowId: number,
+    count: number,
+    epoch: number,
+  ): Promise<arrow.RecordBatch> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    // The least loaded worker: jobs of one size take about the same time.
+    let chosen = 0;
+    for (let i = 1; i < this.#load.length; i++) if (this.#load[i] < this.#load[chosen]) chosen = i;
+    this.#load[chosen]++;
+    const schema = this.#engine.table(table).schema();
+    const done = new Promise<arrow.RecordBatch>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, schema });
+    });
+    this.#workers[chosen].postMessage(
+      { kind: "batch", id, table, firstRowId, count, epoch } satisfies WorkerRequest,
+    );
+    return done;
+  }
+
+  #reply(worker: number, reply: WorkerReply): void {
+    if (reply.kind === "ready") return;
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    this.#load[worker]--;
+    if (reply.kind === "batch") {
+      const [batch] = arrow.tableFromIPC(reply.ipc).batches;
+      // This thread's schema: the batch is then the one a local engine would have made.
+      pending.resolve(new arrow.RecordBatch(pending.schema, batch.data));
+      return;
+    }
+    const g = reply.generation;
+    pending.reject(
+      g ? new GenerationError(g.table, g.column, g.rowId, g.reason) : new Error(reply.message),
+    );
+  }
+
+  #fail(error: Error): void {
+    this.#failure = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+
+  close(): void {
+    for (const worker of this.#workers) worker.terminate();
+    this.#fail(new Error("The worker pool was closed"));
+  }
+}
+
+/** What {@link orderedBatches} generates. */
+export interface RowRange {
+  table: string;
+  firstRowId: number;
+  count: number;
+  epoch: number;
+  /** Most rows per batch. */
+  batchSize: number;
+}
+
+/**
+ * The batches of a range of rows, in row order. With workers, the range is cut into at
+ * least one piece per worker (when it is large enough) and several pieces are generated
+ * ahead of the one being consumed.
+ */
+export async function* orderedBatches(
+  source: BatchSource,
+  range: RowRange,
+): AsyncGenerator<arrow.RecordBatch> {
+  const { table, firstRowId, count, epoch, batchSize } = range;
+  if (count <= 0) return;
+  const pieces = Math.max(
+    Math.ceil(count / batchSize),
+    Math.min(source.parallelism, Math.floor(count / MIN_PIECE_ROWS)),
+  );
+  const pieceRows = Math.ceil(count / pieces);
+  const ahead = source.ahead;
+  const queue: Promise<arrow.RecordBatch>[] = [];
+  let next = 0;
+  const submit = () => {
+    const n = Math.min(pieceRows, count - next);
+    const job = source.batch(table, firstRowId + next, n, epoch);
+    // Rejections are reported when the piece's turn comes, not as unhandled ones.
+    job.catch(() => {});
+    queue.push(job);
+    next += n;
+  };
+  try {
+    while (next < count || queue.length) {
+      while (next < count && queue.length < ahead) submit();
+      yield await queue.shift()!;
+    }
+  } finally {
+    queue.length = 0;
+  }
+}
+
+/**
+ * Fewest rows a run must generate before workers are started: starting one (loading the
+ * config and faker in a new isolate) costs about as much as generating this many rows.
+ */
+export const PARALLEL_MIN_ROWS = 50_000;
+
+/** Options of {@link openBatchSource}. */
+export interface SourceOptions {
+  /** Workers wanted (`--workers`); 1 generates in this thread. */
+  workers: number;
+  /** How workers rebuild the engine; without it, generation stays in this thread. */
+  recipe?: () => EngineRecipe;
+  /** Rows the run will generate, when known: small runs stay in this thread. */
+  rows?: number;
+  /** Called once workers were started (for the log). */
+  onStart?: (workers: number) => void;
+}
+
+/** A worker pool when it is worth one, else this thread's engine. */
+export async function openBatchSource(
+  engine: Engine,
+  options: SourceOptions,
+): Promise<BatchSource> {
+  const small = options.rows !== undefined && options.rows < PARALLEL_MIN_ROWS;
+  if (options.workers <= 1 || !options.recipe || small) return localSource(engine);
+  const pool = await WorkerPool.start(options.recipe(), options.workers, engine);
+  options.onStart?.(pool.parallelism);
+  return pool;
+}
+
+/** Batch sources chosen per range of rows, the pool started at the first range worth it. */
+export interface SourceChooser {
+  /** The source for a range of `rows` rows. */
+  forRows(rows: number): Promise<BatchSource>;
+  /** Stops the pool, if one was started. */
+  close(): void;
+}
+
+/**
+ * Chooses this thread for small ranges (a live tick's few rows) and a worker pool, started
+ * once on first need and shared by every table, for ranges of at least two pieces.
+ */
+export function sourceChooser(engine: Engine, options: SourceOptions): SourceChooser {
+  const local = localSource(engine);
+  let pool: Promise<BatchSource> | undefined;
+  let closed = false;
+  return {
+    forRows(rows) {
+      if (options.workers <= 1 || !options.recipe || rows < 2 * MIN_PIECE_ROWS || closed) {
+        return Promise.resolve(local);
+      }
+      pool ??= WorkerPool.start(options.recipe(), options.workers, engine).then((p) => {
+        options.onStart?.(p.parallelism);
+        return p;
+      });
+      return pool;
+    },
+    close() {
+      closed = true;
+      pool?.then((p) => p.close(), () => {});
+    },
+  };
+}

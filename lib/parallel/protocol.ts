@@ -1,0 +1,26 @@
+/**
+ * The messages between a `WorkerPool` and its generation workers.
+ *
+ * @module
+ */
+import type { EngineRecipe } from "./recipe.ts";
+
+/** What the pool asks a worker. */
+export type WorkerRequest =
+  /** Build the engine; answered by `ready` (or an `error` with id -1). */
+  | { kind: "init"; recipe: EngineRecipe }
+  /** Generate rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
+  | { kind: "batch"; id: number; table: string; firstRowId: number; count: number; epoch: number };
+
+/** What a worker answers. */
+export type WorkerReply =
+  | { kind: "ready" }
+  /** The record batch of job `id` as an Arrow IPC stream. */
+  | { kind: "batch"; id: number; ipc: Uint8Array }
+  /** Job `id` failed; `generation` is set when a cell could not be generated. */
+  | {
+    kind: "error";
+    id: number;
+    message: string;
+    generation?: { table: string; column: string; rowId: number; reason: string };
+  };

@@ -1,0 +1,54 @@
+/**
+ * A generation worker (a Web Worker): rebuilds the engine from a recipe, then answers jobs
+ * ("rows a..b of table t, epoch e") with the record batch as Arrow IPC, its buffer
+ * transferred, not copied. Loaded by `WorkerPool` from a literal URL, so `deno compile`
+ * embeds it with `--include`.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { type Engine, GenerationError } from "../engine/generator.ts";
+import { engineFromRecipe } from "./recipe.ts";
+import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+
+/** The worker's global scope, as far as it is used here. */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: WorkerReply, transfer?: Transferable[]): void;
+}
+
+const scope = self as unknown as WorkerScope;
+let engine: Promise<Engine> | undefined;
+
+/** One job's reply: the batch as IPC, or why it failed (a generation error keeps its place). */
+async function answer(request: Extract<WorkerRequest, { kind: "batch" }>): Promise<void> {
+  try {
+    const generator = (await engine!).table(request.table);
+    const batch = generator.batch(request.firstRowId, request.count, request.epoch);
+    const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
+    scope.postMessage({ kind: "batch", id: request.id, ipc }, [ipc.buffer as ArrayBuffer]);
+  } catch (error) {
+    const failure = error instanceof GenerationError
+      ? { table: error.table, column: error.column, rowId: error.rowId, reason: error.reason }
+      : undefined;
+    scope.postMessage({
+      kind: "error",
+      id: request.id,
+      message: error instanceof Error ? error.message : String(error),
+      ...(failure ? { generation: failure } : {}),
+    });
+  }
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  if (request.kind === "init") {
+    engine = engineFromRecipe(request.recipe);
+    engine.then(
+      () => scope.postMessage({ kind: "ready" }),
+      (error) => scope.postMessage({ kind: "error", id: -1, message: String(error?.message) }),
+    );
+    return;
+  }
+  answer(request);
+};
