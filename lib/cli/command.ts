@@ -142,6 +142,15 @@ export function optionalString(
   return typeof raw === "string" && raw !== "" ? raw : undefined;
 }
 
+/** Reads a comma-separated list option (`--tables a,b`); undefined when left out. */
+export function listOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): string[] | undefined {
+  const raw = optionalString(values, name);
+  return raw?.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
 /** Reads an option that must be one of `choices`; throws UsageError listing them. */
 export function choiceOption<const T extends string>(
   values: Record<string, string | boolean | undefined>,

@@ -21,9 +21,6 @@ import {
 } from "./command.ts";
 import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
 import { tableSpecs } from "../engine/from_config.ts";
-import { localFs } from "../delta/fs.ts";
-import { latestVersion, readSnapshot } from "../delta/log_reader.ts";
-import { countRows } from "../delta/read_data.ts";
 
 /** The `generate` command. */
 export const generateCommand: Command = {
@@ -83,12 +80,10 @@ export const generateCommand: Command = {
     const workers = intOption(values, "workers", { min: 1 }) ?? defaultWorkers();
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
-    const shift = mode === "append" && output !== undefined
-      ? await existingRows(output, tables)
-      : new Map();
+    const plan = sinkPlan(config, { output, outputType: format });
+    const shift = mode === "append" ? await existingRows(plan, tables) : new Map();
     const { engine } = prepareEngine(config, values, shift);
     const started = performance.now();
-    const plan = sinkPlan(config, { output, outputType: format });
     const sink = createRoutingSink(plan.routes(tables));
     const source = await openBatchSource(engine, {
       workers,
@@ -127,21 +122,30 @@ function describeSinks(plan: SinkPlan, tables: readonly string[]): string {
   return where.join(", ");
 }
 
-/** Rows each existing Delta table under `output` has: appended row ids continue after them. */
-async function existingRows(output: string, tables: readonly string[]) {
+/**
+ * Rows each table already has, as its own sink reads it back: appended row ids continue
+ * after them, whatever the sink.
+ */
+async function existingRows(plan: SinkPlan, tables: readonly string[]) {
   const rows = new Map<string, number>();
   for (const table of tables) {
-    const path = `${output}/${table}`;
-    if (await latestVersion(localFs, path) === null) continue;
-    const snapshot = await readSnapshot(localFs, path);
-    const count = countRows(snapshot);
-    if (count === undefined) {
-      throw new Error(
-        `Cannot append to "${path}": its files have no row counts (stats), so tablestream ` +
-          "cannot tell where new row ids start; use --mode overwrite or another --output",
+    const sink = plan.sinkFor(table);
+    if (!sink.inspect) {
+      throw new UsageError(
+        `--mode append needs a sink that reads back what it wrote; table "${table}" goes to ` +
+          `${plan.describe(table)}, which cannot`,
       );
     }
-    rows.set(table, count);
+    const stored = await sink.inspect(table);
+    if (!stored) continue;
+    if (stored.rows === undefined) {
+      throw new Error(
+        `Cannot append to table "${table}" (${plan.describe(table)}): its row count is not ` +
+          "known (Delta files without stats), so tablestream cannot tell where new row ids " +
+          "start; use --mode overwrite or another --output",
+      );
+    }
+    rows.set(table, stored.rows);
   }
   return rows;
 }

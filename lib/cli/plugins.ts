@@ -10,7 +10,7 @@ import { PluginRegistry, type RegisteredPlugin } from "../plugin/registry.ts";
 import type { Plugin, PluginKind } from "../plugin/types.ts";
 import { pyRepr, type Value } from "../expr/values.ts";
 import { BUILTIN_PLUGINS } from "../../plugins/mod.ts";
-import { type Command, EXIT } from "./command.ts";
+import { type Command, EXIT, listOption } from "./command.ts";
 import { CONFIG_OPTION } from "./_options.ts";
 import { loadChecked } from "./_setup.ts";
 
@@ -87,9 +87,7 @@ export const pluginsCommand: Command = {
     const registry = typeof values.config === "string"
       ? (await loadChecked(values.config, io)).plugins!
       : new PluginRegistry(BUILTIN_PLUGINS);
-    const files = typeof values.plugin === "string"
-      ? values.plugin.split(",").map((f) => f.trim()).filter((f) => f !== "")
-      : [];
+    const files = listOption(values, "plugin") ?? [];
     for (const file of files) {
       const loaded = await loadPluginFile(file);
       for (const plugin of loaded.plugins) registry.add(plugin, file);

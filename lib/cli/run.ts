@@ -17,6 +17,7 @@ import {
   type Command,
   EXIT,
   intOption,
+  listOption,
   optionalString,
   requiredOption,
   UsageError,
@@ -118,9 +119,7 @@ export const runCommand: Command = {
     const config = requiredOption(values, "config");
     const output = optionalString(values, "output");
     const logFormat: LogFormat = choiceOption(values, "log-format", LOG_FORMATS);
-    const tables = typeof values.tables === "string"
-      ? values.tables.split(",").map((t) => t.trim()).filter((t) => t !== "")
-      : undefined;
+    const tables = listOption(values, "tables");
     const live = io.isTerminal === true && logFormat === "text";
     let block: LiveBlock | undefined;
     const log: Logger = createLogger(

@@ -14,17 +14,11 @@ import { PluginRegistry } from "../plugin/registry.ts";
 import type { AnyColumnFunction } from "../plugin/types.ts";
 import { BUILTIN_PLUGINS } from "../../plugins/mod.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
-import type { Config, SinkChoice } from "./model.ts";
+import { type Config, configDir, type SinkChoice } from "./model.ts";
 
 /** A registry of the built-in plugins. */
 export function builtinRegistry(): PluginRegistry {
   return new PluginRegistry(BUILTIN_PLUGINS);
-}
-
-/** The folder of the config file, for paths in plugin options. */
-function configDir(config: Config): string {
-  const file = config.file;
-  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
 }
 
 /** Loads every file of `plugins:` into `registry`; problems name the file and the entry. */
@@ -107,7 +101,7 @@ export function columnFunctions(
     try {
       functions[name] = functionSpec(
         plugin,
-        plugin.create(values, { configDir: configDir(config) }),
+        plugin.create(values, { configDir: configDir(config.file) }),
       );
     } catch (e) {
       diagnostics.push(

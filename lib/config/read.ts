@@ -16,7 +16,9 @@ import {
   type ColumnConfig,
   type ColumnTypeName,
   type Config,
+  configDir,
   type PluginFileRef,
+  resolveConfigPath,
   type SinkChoice,
   type SinkChoices,
   type TableConfig,
@@ -358,9 +360,7 @@ class Reader {
       );
       return [];
     }
-    const base = this.#map.file.includes("/")
-      ? this.#map.file.slice(0, this.#map.file.lastIndexOf("/") + 1)
-      : "";
+    const dir = configDir(this.#map.file);
     const refs: PluginFileRef[] = [];
     node.items.forEach((raw, i) => {
       const item = this.#resolve(raw as Node | null);
@@ -386,7 +386,7 @@ class Reader {
         this.#report(at, "bad-plugin", `Plugin file \`${file}\` must be a .ts or .js file`);
         return;
       }
-      refs.push({ path: file, resolved: file.startsWith("/") ? file : base + file, options, at });
+      refs.push({ path: file, resolved: resolveConfigPath(dir, file), options, at });
     });
     return refs;
   }

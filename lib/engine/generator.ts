@@ -429,7 +429,10 @@ export class TableGenerator {
     return new arrow.RecordBatch(schema, data);
   }
 
-  /** The stored value of a column in the row with this id (recomputed, not cached). */
+  /**
+   * The stored value of a column in the row with this id: recomputed, or one of the few
+   * values looked up last (a pure function of column, row and epoch, so either is the same).
+   */
   value(column: string, rowId: number, epoch = 0): Value {
     const index = this.columnIndex(column);
     const planned = this.#columns[index];

@@ -7,18 +7,23 @@
  */
 import { closestString } from "../expr/suggest.ts";
 
-/** The types an option may have. */
-export type OptionKind =
-  | "string"
-  | "number"
-  | "integer"
-  | "boolean"
-  | "string[]"
-  | "number[]"
-  /** A mapping of names to numbers, e.g. weights. */
-  | "record<number>"
-  /** Any JSON-like value the plugin checks itself. */
-  | "any";
+/**
+ * The types an option may have: `record<number>` is a mapping of names to numbers (e.g.
+ * weights), `any` a JSON-like value the plugin checks itself.
+ */
+export const OPTION_KINDS = [
+  "string",
+  "number",
+  "integer",
+  "boolean",
+  "string[]",
+  "number[]",
+  "record<number>",
+  "any",
+] as const;
+
+/** One of {@link OPTION_KINDS}. */
+export type OptionKind = typeof OPTION_KINDS[number];
 
 /** One option of a plugin. */
 export interface OptionSpec {
@@ -189,16 +194,7 @@ export function specProblems(spec: unknown): string[] {
     return ["`options` must be an object of option specs"];
   }
   const problems: string[] = [];
-  const kinds: OptionKind[] = [
-    "string",
-    "number",
-    "integer",
-    "boolean",
-    "string[]",
-    "number[]",
-    "record<number>",
-    "any",
-  ];
+  const kinds: readonly OptionKind[] = OPTION_KINDS;
   for (const [name, option] of Object.entries(spec as Record<string, OptionSpec>)) {
     if (!option || typeof option !== "object") {
       problems.push(`option \`${name}\` must be an object with a \`type\``);

@@ -6,7 +6,14 @@
  * @module
  */
 import { specProblems } from "./options.ts";
-import type { AnyColumnFunction, AnyDistribution, AnySink, Plugin, PluginKind } from "./types.ts";
+import {
+  type AnyColumnFunction,
+  type AnyDistribution,
+  type AnySink,
+  type Plugin,
+  type PluginKind,
+  VALUE_TYPES,
+} from "./types.ts";
 
 /** Where built-in plugins come from, in listings. */
 export const BUILT_IN = "built-in";
@@ -26,7 +33,6 @@ export class PluginError extends Error {
 }
 
 const KINDS: readonly PluginKind[] = ["distribution", "column", "sink"];
-const VALUE_TYPES = ["int", "float", "str", "bool", "date", "datetime", "any"];
 
 /** What is wrong with something offered as a plugin (empty when it is a plugin). */
 export function pluginProblems(value: unknown): string[] {
@@ -49,7 +55,7 @@ export function pluginProblems(value: unknown): string[] {
   else problems.push(...specProblems(p.options));
   if (typeof p.create !== "function") problems.push("it needs a `create(options, ctx)` function");
   if (p.kind === "column") {
-    if (!VALUE_TYPES.includes(p.returns as string)) {
+    if (!(VALUE_TYPES as readonly unknown[]).includes(p.returns)) {
       problems.push(`its \`returns\` must be one of ${VALUE_TYPES.join(", ")}`);
     }
     const params = p.params;

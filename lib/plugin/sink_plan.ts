@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Config, SinkChoice } from "../config/model.ts";
+import { type Config, configDir, type SinkChoice } from "../config/model.ts";
 import type { FileLayoutHint, Sink } from "./types.ts";
 import { BUILT_IN } from "./registry.ts";
 import { fileLayout } from "../../plugins/sinks/_file_layout.ts";
@@ -32,9 +32,7 @@ export interface SinkPlan {
 export function sinkPlan(config: Config, options: SinkPlanOptions = {}): SinkPlan {
   const registry = config.plugins;
   if (!registry) throw new Error("The config was not checked: its plugins are not loaded");
-  const configDir = config.file.includes("/")
-    ? config.file.slice(0, config.file.lastIndexOf("/"))
-    : ".";
+  const dir = configDir(config.file);
   const fromOutput: SinkChoice | undefined = options.output === undefined ? undefined : {
     type: options.outputType ?? "delta",
     options: {},
@@ -60,7 +58,7 @@ export function sinkPlan(config: Config, options: SinkPlanOptions = {}): SinkPla
     const values = choice.values ?? choice.options;
     try {
       return plugin.create(values, {
-        configDir,
+        configDir: dir,
         layouts,
         ...(options.output !== undefined ? { output: options.output } : {}),
       });

@@ -164,7 +164,10 @@ export interface DistributionPlugin<S extends OptionsSpec = OptionsSpec> extends
 }
 
 /** Static types of values in expressions. */
-export type ValueType = "int" | "float" | "str" | "bool" | "date" | "datetime" | "any";
+export const VALUE_TYPES = ["int", "float", "str", "bool", "date", "datetime", "any"] as const;
+
+/** One of {@link VALUE_TYPES}. */
+export type ValueType = typeof VALUE_TYPES[number];
 
 /** One argument of a column function, in call order (also usable by keyword). */
 export interface ParamSpec {

@@ -16,10 +16,13 @@ export interface Clock {
   sleepUntil(time: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Rejects with the abort reason when `signal` aborts, for racing against a wait. */
-function abortable(
+/**
+ * A wait that `signal` can cut short: `start` begins it with callbacks that settle it and
+ * returns how to cancel it; an abort cancels it and rejects with the signal's reason.
+ */
+export function abortable(
   signal: AbortSignal | undefined,
-  start: (done: () => void) => () => void,
+  start: (done: () => void, fail: (error: unknown) => void) => () => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -27,12 +30,18 @@ function abortable(
       cancel();
       reject(signal!.reason);
     };
-    const cancel = start(() => {
+    const settle = <T>(finish: (value: T) => void) => (value: T) => {
       signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
+      finish(value);
+    };
+    const cancel = start(settle(resolve), settle(reject));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** Sleeps `ms` of real time; rejects when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return systemClock.sleepUntil(Date.now() + ms, signal);
 }
 
 /** Timers longer than this are cut in steps, so a changed system clock is noticed. */

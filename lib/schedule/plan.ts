@@ -72,7 +72,7 @@ export interface PlanOptions {
   tickIntervalMs: number;
   /** Start time of tables that start a new state in this run, ms. */
   startMs: number;
-  /** The sink that stores a table (its `inspect` and `read` are used). */
+  /** The sink that stores a table (its `inspect` and `read` are used); called per use. */
   sinkFor: (table: string) => Sink;
   /** Where the tables are, for messages (e.g. the output folder). */
   where: string;
@@ -174,12 +174,10 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
   const byName = new Map(specs.map((s) => [s.name, s]));
   const configs = new Map(config.tables.map((t, i) => [t.name, { table: t, index: i }]));
   const runHere = new Set(options.tables ?? specs.map((s) => s.name));
-  const sinks = new Map<string, Sink>();
   const sinkOf = (
     table: string,
   ): Required<Pick<Sink, "inspect" | "read">> & Pick<Sink, "readBatches"> => {
-    let sink = sinks.get(table);
-    if (!sink) sinks.set(table, sink = options.sinkFor(table));
+    const sink = options.sinkFor(table);
     if (!sink.inspect || !sink.read) {
       throw new Error(
         `The sink of table "${table}" cannot be resumed: it does not read back what it wrote, ` +

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { abortable } from "./clock.ts";
 
 /** A table's committed tick, with waiters woken as it advances. */
 export class Progress {
@@ -52,25 +53,12 @@ export class Progress {
   reached(tick: number, signal?: AbortSignal): Promise<void> {
     if (tick <= this.#tick) return Promise.resolve();
     if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(signal!.reason);
-      };
-      const waiter = {
-        tick,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-        reject: (e: unknown) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(e);
-        },
-      };
+    return abortable(signal, (resolve, reject) => {
+      const waiter = { tick, resolve, reject };
       this.#waiters.push(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      return () => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+      };
     });
   }
 }

@@ -14,7 +14,7 @@ import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, sleep as realSleep, systemClock } from "./clock.ts";
 import { planTables, schemaDifference, type TablePlan } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import type { ServerStatus, TableStatus } from "./status.ts";
@@ -103,22 +103,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Sleeps `ms` of real time; rejects when `signal` aborts. */
-function realSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const id = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(id);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * Runs the tables of a config continuously.
  *
@@ -169,29 +153,21 @@ export class StreamingServer {
     await this.#started?.catch(() => {});
   }
 
-  /** Whether {@link stop} was called. */
-  get stopping(): boolean {
-    return this.#controller.signal.aborted;
-  }
-
   /** Live numbers of every table this process writes. */
   status(): ServerStatus {
     const now = this.#clock.now();
     return {
       startedAt: this.#startedAt.toISOString(),
       fastForward: this.#options.fastForward ?? false,
-      tables: this.#runners.map((r) => {
-        const s = { ...r.status, measuredRowsPerMinute: r.measuredRate(now) };
-        if (!this.#options.fastForward && s.tickTime !== undefined && s.stage !== "failed") {
-          s.lagMs = Math.max(0, now - s.tickTime - this.#tickInterval(r.plan));
-        }
-        return s;
-      }),
+      tables: this.#runners.map((r) => ({
+        ...r.status,
+        measuredRowsPerMinute: r.measuredRate(now),
+        // Behind the wall clock by more than a tick: fast-forward is never "late".
+        lagMs: this.#options.fastForward || r.status.tickTime === undefined
+          ? 0
+          : Math.max(0, now - r.status.tickTime - (r.plan.state?.tickIntervalMs ?? 0)),
+      })),
     };
-  }
-
-  #tickInterval(plan: TablePlan): number {
-    return plan.state?.tickIntervalMs ?? 0;
   }
 
   async #run(): Promise<RunSummary> {
@@ -257,12 +233,9 @@ export class StreamingServer {
     const sleep = options.sleep ?? realSleep;
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     const failed: RunSummary["failed"] = [];
-    const blocked = new Map<string, string>();
 
     for (const plan of plans.filter((p) => p.role === "run")) {
       const generator = engine.table(plan.name);
-      const why = this.#blocked(plan, generator);
-      if (why) blocked.set(plan.name, why);
       const parents: ParentLink[] = [...parentsOf(plan.spec)].map((name) => {
         const parent = byName.get(name)!;
         return {
@@ -312,7 +285,7 @@ export class StreamingServer {
     }
     const signal = this.#controller.signal;
     const loops = this.#runners.map(async (runner) => {
-      const why = blocked.get(runner.plan.name);
+      const why = this.#blocked(runner.plan, engine.table(runner.plan.name));
       if (why) {
         runner.status.stage = "failed";
         runner.status.lastError = why;

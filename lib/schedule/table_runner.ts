@@ -300,10 +300,9 @@ export class TableRunner {
     if (this.plan.policy === "replace") {
       return { first: 0, count: this.plan.config.rowCount, epoch: window.last };
     }
+    // rowsThrough(0) is the initial rows, so tick 0 needs no case of its own.
     const first = this.#timeline.tickRows(window.first).first;
-    const end = window.last === 0
-      ? this.#timeline.tickRows(0).count
-      : this.#timeline.rowsThrough(window.last);
+    const end = this.#timeline.rowsThrough(window.last);
     return { first, count: end - first, epoch: 0 };
   }
 
@@ -335,12 +334,16 @@ export class TableRunner {
 
   /** Rows per minute committed over the last minute of wall-clock time. */
   measuredRate(now: number): number {
-    const recent = this.#recent.filter((r) => r.at >= now - RATE_WINDOW_MS);
-    this.#recent = recent;
+    const recent = this.#prune(now);
     if (recent.length < 2) return 0;
     const first = recent[0];
     const last = recent[recent.length - 1];
     return (last.rows - first.rows) * 60_000 / Math.max(last.at - first.at, 1);
+  }
+
+  /** Drops commits older than the rate's window; the rest. */
+  #prune(now: number): { at: number; rows: number }[] {
+    return this.#recent = this.#recent.filter((r) => r.at >= now - RATE_WINDOW_MS);
   }
 
   #committed(window: Window, rows: number, result: FlushResult): void {
@@ -352,13 +355,12 @@ export class TableRunner {
     s.commits++;
     s.tick = window.last;
     s.tickTime = this.#timeline.tickTime(window.last);
-    s.lagMs = this.#deps.fastForward ? 0 : Math.max(0, this.#deps.clock.now() - s.tickTime);
     if (result.version !== undefined) s.version = result.version;
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
     const now = this.#deps.clock.now();
     this.#recent.push({ at: now, rows: s.rowsWritten });
-    if (this.#recent[0].at < now - RATE_WINDOW_MS) this.measuredRate(now); // keeps it bounded
+    this.#prune(now); // bounded without status calls
   }
 
   /** Whether `tick` is committed, as the sink reads it back (false when that fails too). */

@@ -147,7 +147,6 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       const opened: TableState[] = [];
       for (const table of tables) {
         openOptions.signal?.throwIfAborted();
-        checkTableName(table.name);
         opened.push(await openTable(table, openOptions.mode));
       }
       for (const state of opened) states.set(state.table.name, state);
@@ -211,7 +210,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   });
 
   async function openTable(table: SinkTable, openMode: SinkOpenOptions["mode"]) {
-    const path = joinPath(options.dir, table.name);
+    const path = tablePath(table.name);
     const version = await latestVersion(localFs, path);
     const created = !(await exists(path));
     if (version === null && !created && await hasEntries(path)) {

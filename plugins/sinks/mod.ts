@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resolveConfigPath } from "../../lib/config/model.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import type { AnySink, SinkContext } from "../../lib/plugin/types.ts";
 import { createCsvSink } from "./csv.ts";
@@ -19,7 +20,7 @@ import { createStdoutSink } from "./stdout.ts";
 /** The folder a file sink writes: its `path` option (relative to the config), else --output. */
 export function sinkFolder(path: string | undefined, ctx: SinkContext, sink: string): string {
   if (path !== undefined) {
-    return path.startsWith("/") ? path : `${ctx.configDir.replace(/\/$/, "")}/${path}`;
+    return resolveConfigPath(ctx.configDir, path);
   }
   if (ctx.output !== undefined) return ctx.output;
   throw new Error(`The ${sink} sink needs a folder: give it a \`path\` option, or --output DIR`);
