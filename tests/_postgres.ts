@@ -5,14 +5,16 @@
  * folder, on a free port of 127.0.0.1, and stopped and removed when the test process ends.
  * As root, the cluster runs as the `postgres` user (`initdb` refuses root).
  *
- * Tests skip, with one message, only when there is no server and no binaries to start one;
- * binaries that fail to start a server fail the tests, with the server's log.
+ * Tests skip (through `_external.ts`: a failure under `CI=true`) only when there is no server
+ * and no binaries to start one; binaries that fail to start a server fail the tests, with the
+ * server's log.
  *
  * @module
  */
 // @ts-types="@types/pg"
 import pg from "pg";
 import type { PostgresSinkOptions } from "../plugins/sinks/postgres.ts";
+import { externalTest, found, missing, type Need } from "./_external.ts";
 
 /** A server the tests can use. */
 export interface TestPostgres {
@@ -23,48 +25,40 @@ export interface TestPostgres {
 }
 
 /** The server, or why the tests skip. */
-export type FoundPostgres = { server: TestPostgres; skip?: undefined } | {
-  server?: undefined;
-  skip: string;
-};
+export type FoundPostgres = Need<TestPostgres>;
 
-let found: Promise<FoundPostgres> | undefined;
+let cached: Promise<FoundPostgres> | undefined;
 
 /** Finds or starts the tests' server, once per process. */
 export function testPostgres(): Promise<FoundPostgres> {
-  found ??= find().then((result) => {
-    if (result.skip) console.warn(`PostgreSQL tests are skipped: ${result.skip}`);
-    return result;
-  });
-  return found;
+  cached ??= find();
+  return cached;
 }
 
-/**
- * Registers a test that needs a PostgreSQL server; ignored (with the one message of
- * {@link testPostgres}) when there is none.
- */
+/** Registers a test that needs a PostgreSQL server (skipped, or failed under CI, without one). */
 export function postgresTest(
-  found: FoundPostgres,
+  need: FoundPostgres,
   name: string,
   fn: (server: TestPostgres) => Promise<void>,
 ): void {
-  Deno.test({ name, ignore: !found.server, fn: () => fn(found.server!) });
+  externalTest({ name, need, fn });
 }
 
 async function find(): Promise<FoundPostgres> {
   const url = Deno.env.get("DATABASE_URL");
-  if (url) return { server: { connection: { url }, origin: "DATABASE_URL" } };
+  if (url) return found({ connection: { url }, origin: "DATABASE_URL" });
   const libpq = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER"].filter((v) => Deno.env.get(v));
-  if (libpq.length > 0) return { server: { connection: {}, origin: libpq.join(", ") } };
+  if (libpq.length > 0) return found({ connection: {}, origin: libpq.join(", ") });
   const bin = await serverBinaries();
   if (!bin) {
-    return {
-      skip: "no PostgreSQL server: set DATABASE_URL (or PGHOST...) or install the server " +
-        "(apt-get install postgresql; .ci/run does)",
-    };
+    return missing(
+      "a PostgreSQL server",
+      "DATABASE_URL and PGHOST are unset and /usr/lib/postgresql/*/bin/initdb is not installed",
+      "install the server (apt-get install postgresql, as .ci/run does), or set DATABASE_URL",
+    );
   }
   await removeOrphans(bin);
-  return { server: await startCluster(bin) };
+  return found(await startCluster(bin));
 }
 
 const PREFIX = "tablestream-pg-";

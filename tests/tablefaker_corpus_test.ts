@@ -1,5 +1,5 @@
 /**
- * tablefaker's configs run unchanged: every config of the corpus (`../shared/tablefaker/`)
+ * tablefaker's configs run unchanged: every config of the corpus (from the steering folder, see `_external.ts`)
  * is validated and generated through the CLI, and what it wrote is read back and checked
  * against the config with tablefaker's semantics: row counts, every foreign key pointing at
  * a parent key, `copy_from_fk` copying the parent's value, `is_unique` keys never repeating,
@@ -9,20 +9,17 @@
 import type * as arrow from "apache-arrow";
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir } from "./_cli.ts";
+import { tablefakerCorpus, tablefakerTest } from "./_external.ts";
 import { partFiles, plainRows, readCsv, readOutputTable } from "./_read.ts";
 import { parse as parseYaml } from "yaml";
 import { type ColumnConfig, loadConfig, type TableConfig } from "../lib/config/mod.ts";
 
-const CORPUS = new URL("../../shared/tablefaker/", import.meta.url);
+const corpus = tablefakerCorpus();
 const REFERENCE_TIME = "2026-01-01T00:00:00Z";
 
-const files: string[] = [];
-for (const dir of ["samples", "tests", "streaming"]) {
-  for (const entry of Deno.readDirSync(new URL(`${dir}/`, CORPUS))) {
-    if (entry.name.endsWith(".yaml")) files.push(`${dir}/${entry.name}`);
-  }
-}
-files.sort();
+/** The corpus's configs; none when it is missing (its one test below says so). */
+const files = corpus.found ? corpus.value.names : [];
+const corpusPath = (name: string) => corpus.found ? corpus.value.path(name) : name;
 
 /**
  * The errors of the configs that need Python, as `code@line`. hotel's two `copy_from_fk`
@@ -45,14 +42,14 @@ const FAILING: Record<string, string[]> = {
   "tests/test_table.yaml": ["python-module@48", "python-module@78"],
 };
 
-Deno.test("the corpus has the configs this test expects", () => {
-  assertEquals(files.length, 22);
-  for (const name of Object.keys(FAILING)) assert(files.includes(name), name);
+tablefakerTest("the corpus has the configs this test expects", ({ names }) => {
+  assertEquals(names.length, 22);
+  for (const name of Object.keys(FAILING)) assert(names.includes(name), name);
 });
 
-for (const name of Object.keys(FAILING)) {
+for (const name of Object.keys(FAILING).filter((name) => files.includes(name))) {
   Deno.test(`tablefaker ${name} fails with diagnostics that say what to do instead`, async () => {
-    const path = new URL(name, CORPUS).pathname;
+    const path = corpusPath(name);
     const { config, diagnostics } = await loadConfig(path);
     assertEquals(config, undefined);
     const errors = diagnostics.filter((d) => d.severity === "error");
@@ -205,7 +202,7 @@ function checkReferences(
 
 for (const name of files.filter((file) => !(file in FAILING))) {
   Deno.test(`tablefaker ${name} validates and generates unchanged`, async () => {
-    const path = new URL(name, CORPUS).pathname;
+    const path = corpusPath(name);
     const { config } = await loadConfig(path);
     assert(config, `${name} does not load`);
     const declared = declaredTypes(await Deno.readTextFile(path));
@@ -249,91 +246,111 @@ async function childrenPerParent(out: string, table: string): Promise<Map<number
   return counts;
 }
 
-Deno.test("tablefaker distributions.yaml: uniform, zipf and weighted_parent have their shapes", async () => {
-  await withTempDir(async (dir) => {
-    const path = new URL("tests/distributions.yaml", CORPUS).pathname;
-    const r = await cli(
-      "generate",
-      "-c",
-      path,
-      "-o",
-      `${dir}/out`,
-      "--reference-time",
-      REFERENCE_TIME,
-    );
-    assertEquals(r.code, 0, r.stderr);
-    const customers = rowsOf(await readOutputTable(`${dir}/out/customers`));
-    // zipf: weight 1/(i+1)^1.1 by generation order, so the first customer is the most popular.
-    const zipf = await childrenPerParent(`${dir}/out`, "orders_zipf");
-    const first = zipf.get(customers[0].customer_id as number) ?? 0;
-    const last = zipf.get(customers.at(-1)!.customer_id as number) ?? 0;
-    const share = first / 1000;
-    const expected = 1 /
-      Array.from({ length: 50 }, (_, i) => 1 / (i + 1) ** 1.1).reduce((a, b) => a + b);
-    assert(Math.abs(share - expected) < 0.05, `zipf: first parent has ${share}, want ${expected}`);
-    assert(first > 10 * Math.max(last, 1) / 2, `zipf: ${first} vs ${last}`);
-    // uniform: no parent far from 1000 / 50 = 20 children.
-    const uniform = await childrenPerParent(`${dir}/out`, "orders_uniform");
-    assert(Math.max(...uniform.values()) < 45, `uniform: ${Math.max(...uniform.values())}`);
-    // weighted_parent: a rating-5 customer weighs 3, rating 4 weighs 2, rating 3 weighs 1.
-    const weighted = await childrenPerParent(`${dir}/out`, "orders_weighted");
-    const weight: Record<number, number> = { 5: 3, 4: 2, 3: 1 };
-    const total = customers.reduce((sum, c) => sum + weight[c.rating as number], 0);
-    for (const rating of [5, 4, 3]) {
-      const group = customers.filter((c) => c.rating === rating);
-      const want = (group.length * weight[rating]) / total;
-      const got = group.reduce((sum, c) => sum + (weighted.get(c.customer_id as number) ?? 0), 0) /
-        3000;
-      assert(Math.abs(got - want) < 0.04, `rating ${rating}: ${got}, want ${want}`);
-    }
-  });
-});
-
-Deno.test("tablefaker unique_fk.yaml: is_unique gives every department exactly one manager", async () => {
-  await withTempDir(async (dir) => {
-    const path = new URL("tests/unique_fk.yaml", CORPUS).pathname;
-    const r = await cli("generate", "-c", path, "-o", `${dir}/out`, "-f", "parquet");
-    assertEquals(r.code, 0, r.stderr);
-    const managers = rowsOf(await readOutputTable(`${dir}/out/managers`));
-    assertEquals(managers.map((m) => m.dept_id).sort((a, b) => Number(a) - Number(b)), [
-      ...Array.from({ length: 20 }, (_, i) => i + 1),
-    ]);
-  });
-});
-
-Deno.test("tablefaker export_file_name.yaml: files split and named as tablefaker names them", async () => {
-  await withTempDir(async (dir) => {
-    const path = new URL("tests/export_file_name.yaml", CORPUS).pathname;
-    const r = await cli("generate", "-c", path, "-o", `${dir}/out`, "-f", "csv");
-    assertEquals(r.code, 0, r.stderr);
-    assertEquals(await partFiles(`${dir}/out/products`, ".csv"), ["product_catalog.csv"]);
-    const customers = await partFiles(`${dir}/out/customers`, ".csv");
-    assertEquals(customers, ["customer_list_1.csv", "customer_list_2.csv", "customer_list_3.csv"]);
-    const sizes = [];
-    for (const file of customers) {
-      sizes.push((await readCsv(`${dir}/out/customers/${file}`)).length - 1);
-    }
-    assertEquals(sizes, [34, 34, 32]);
-  });
-});
-
-Deno.test("tablefaker determinism.yaml: the same seed and reference time give the same rows", async () => {
-  await withTempDir(async (dir) => {
-    const path = new URL("tests/determinism.yaml", CORPUS).pathname;
-    for (const out of ["a", "b"]) {
+tablefakerTest(
+  "tablefaker distributions.yaml: uniform, zipf and weighted_parent have their shapes",
+  async () => {
+    await withTempDir(async (dir) => {
+      const path = corpusPath("tests/distributions.yaml");
       const r = await cli(
         "generate",
         "-c",
         path,
         "-o",
-        `${dir}/${out}`,
+        `${dir}/out`,
         "--reference-time",
         REFERENCE_TIME,
       );
       assertEquals(r.code, 0, r.stderr);
-    }
-    const a = rowsOf(await readOutputTable(`${dir}/a/users`));
-    assertEquals(rowsOf(await readOutputTable(`${dir}/b/users`)), a);
-    assertEquals(a.length, 20);
-  });
-});
+      const customers = rowsOf(await readOutputTable(`${dir}/out/customers`));
+      // zipf: weight 1/(i+1)^1.1 by generation order, so the first customer is the most popular.
+      const zipf = await childrenPerParent(`${dir}/out`, "orders_zipf");
+      const first = zipf.get(customers[0].customer_id as number) ?? 0;
+      const last = zipf.get(customers.at(-1)!.customer_id as number) ?? 0;
+      const share = first / 1000;
+      const expected = 1 /
+        Array.from({ length: 50 }, (_, i) => 1 / (i + 1) ** 1.1).reduce((a, b) => a + b);
+      assert(
+        Math.abs(share - expected) < 0.05,
+        `zipf: first parent has ${share}, want ${expected}`,
+      );
+      assert(first > 10 * Math.max(last, 1) / 2, `zipf: ${first} vs ${last}`);
+      // uniform: no parent far from 1000 / 50 = 20 children.
+      const uniform = await childrenPerParent(`${dir}/out`, "orders_uniform");
+      assert(Math.max(...uniform.values()) < 45, `uniform: ${Math.max(...uniform.values())}`);
+      // weighted_parent: a rating-5 customer weighs 3, rating 4 weighs 2, rating 3 weighs 1.
+      const weighted = await childrenPerParent(`${dir}/out`, "orders_weighted");
+      const weight: Record<number, number> = { 5: 3, 4: 2, 3: 1 };
+      const total = customers.reduce((sum, c) => sum + weight[c.rating as number], 0);
+      for (const rating of [5, 4, 3]) {
+        const group = customers.filter((c) => c.rating === rating);
+        const want = (group.length * weight[rating]) / total;
+        const got = group.reduce((sum, c) =>
+          sum + (weighted.get(c.customer_id as number) ?? 0), 0) /
+          3000;
+        assert(Math.abs(got - want) < 0.04, `rating ${rating}: ${got}, want ${want}`);
+      }
+    });
+  },
+);
+
+tablefakerTest(
+  "tablefaker unique_fk.yaml: is_unique gives every department exactly one manager",
+  async () => {
+    await withTempDir(async (dir) => {
+      const path = corpusPath("tests/unique_fk.yaml");
+      const r = await cli("generate", "-c", path, "-o", `${dir}/out`, "-f", "parquet");
+      assertEquals(r.code, 0, r.stderr);
+      const managers = rowsOf(await readOutputTable(`${dir}/out/managers`));
+      assertEquals(managers.map((m) => m.dept_id).sort((a, b) => Number(a) - Number(b)), [
+        ...Array.from({ length: 20 }, (_, i) => i + 1),
+      ]);
+    });
+  },
+);
+
+tablefakerTest(
+  "tablefaker export_file_name.yaml: files split and named as tablefaker names them",
+  async () => {
+    await withTempDir(async (dir) => {
+      const path = corpusPath("tests/export_file_name.yaml");
+      const r = await cli("generate", "-c", path, "-o", `${dir}/out`, "-f", "csv");
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(await partFiles(`${dir}/out/products`, ".csv"), ["product_catalog.csv"]);
+      const customers = await partFiles(`${dir}/out/customers`, ".csv");
+      assertEquals(customers, [
+        "customer_list_1.csv",
+        "customer_list_2.csv",
+        "customer_list_3.csv",
+      ]);
+      const sizes = [];
+      for (const file of customers) {
+        sizes.push((await readCsv(`${dir}/out/customers/${file}`)).length - 1);
+      }
+      assertEquals(sizes, [34, 34, 32]);
+    });
+  },
+);
+
+tablefakerTest(
+  "tablefaker determinism.yaml: the same seed and reference time give the same rows",
+  async () => {
+    await withTempDir(async (dir) => {
+      const path = corpusPath("tests/determinism.yaml");
+      for (const out of ["a", "b"]) {
+        const r = await cli(
+          "generate",
+          "-c",
+          path,
+          "-o",
+          `${dir}/${out}`,
+          "--reference-time",
+          REFERENCE_TIME,
+        );
+        assertEquals(r.code, 0, r.stderr);
+      }
+      const a = rowsOf(await readOutputTable(`${dir}/a/users`));
+      assertEquals(rowsOf(await readOutputTable(`${dir}/b/users`)), a);
+      assertEquals(a.length, 20);
+    });
+  },
+);

@@ -2,8 +2,9 @@ import { assert, assertEquals } from "../../tests/_assert.ts";
 import { formatDiagnostics } from "./diagnostics.ts";
 import { diagnosticAt, loadConfig } from "./load.ts";
 import { tableOrder } from "./validate.ts";
+import { externalTest, tablefakerCorpus } from "../../tests/_external.ts";
 
-const CORPUS = new URL("../../../shared/tablefaker/", import.meta.url);
+const corpus = tablefakerCorpus();
 
 Deno.test("loadConfig reads a file and keeps its name and text", async () => {
   const path = await Deno.makeTempFile({ suffix: ".yaml" });
@@ -77,21 +78,15 @@ const KNOWN_STRUCTURAL: Record<string, string[]> = {
   ],
 };
 
-const corpus: string[] = [];
-for (const dir of ["samples", "tests", "streaming"]) {
-  for (const entry of Deno.readDirSync(new URL(`${dir}/`, CORPUS))) {
-    if (entry.name.endsWith(".yaml")) corpus.push(`${dir}/${entry.name}`);
-  }
-}
-corpus.sort();
-
-Deno.test("tablefaker's configs are found", () => {
-  assertEquals(corpus.length, 22);
+externalTest({
+  name: "tablefaker's configs are found",
+  need: corpus,
+  fn: ({ names }) => assertEquals(names.length, 22),
 });
 
-for (const name of corpus) {
+for (const name of corpus.found ? corpus.value.names : []) {
   Deno.test(`tablefaker config ${name} has no structural error`, async () => {
-    const { diagnostics } = await loadConfig(new URL(name, CORPUS).pathname);
+    const { diagnostics } = await loadConfig(corpus.found ? corpus.value.path(name) : name);
     const structural = diagnostics
       .filter((d) => d.severity === "error" && !isExpressionDiagnostic(d))
       .map((d) => `${d.code} ${d.pathText}`);

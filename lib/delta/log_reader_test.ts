@@ -1,34 +1,35 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
+import { deltaFixtureTest } from "../../tests/_external.ts";
 import { type Action, commitFileName } from "./actions.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { latestVersion, readCommit, readSnapshot } from "./log_reader.ts";
 import { NotADeltaTable, UnsupportedTableFeature } from "./snapshot.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/delta/", import.meta.url).pathname;
-const fixture = (name: string) => joinPath(FIXTURES, name);
+deltaFixtureTest(
+  "rs-simple_table: latest is version 4, the stray .tmp commit 5 is ignored",
+  async (fixture) => {
+    const snapshot = await readSnapshot(localFs, fixture("rs-simple_table"));
+    assertEquals(snapshot.version, 4);
+    assertEquals(await latestVersion(localFs, fixture("rs-simple_table")), 4);
+    assertEquals(snapshot.files.length, 5);
+    assertEquals(snapshot.checkpointVersion, undefined);
+    assertEquals(snapshot.history.map((h) => h.version), [0, 1, 2, 3, 4]);
+    assertEquals(snapshot.history[2].commitInfo.operation, "WRITE");
+    assertEquals(snapshot.history[4].commitInfo.operation, "DELETE");
+    assertEquals(
+      snapshot.metadata.schemaString,
+      '{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]}',
+    );
+    let removes = 0;
+    for (let v = 0; v <= 4; v++) {
+      removes += (await readCommit(localFs, fixture("rs-simple_table"), v)).filter((a) => a.remove)
+        .length;
+    }
+    assertEquals(removes, 31);
+  },
+);
 
-Deno.test("rs-simple_table: latest is version 4, the stray .tmp commit 5 is ignored", async () => {
-  const snapshot = await readSnapshot(localFs, fixture("rs-simple_table"));
-  assertEquals(snapshot.version, 4);
-  assertEquals(await latestVersion(localFs, fixture("rs-simple_table")), 4);
-  assertEquals(snapshot.files.length, 5);
-  assertEquals(snapshot.checkpointVersion, undefined);
-  assertEquals(snapshot.history.map((h) => h.version), [0, 1, 2, 3, 4]);
-  assertEquals(snapshot.history[2].commitInfo.operation, "WRITE");
-  assertEquals(snapshot.history[4].commitInfo.operation, "DELETE");
-  assertEquals(
-    snapshot.metadata.schemaString,
-    '{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]}',
-  );
-  let removes = 0;
-  for (let v = 0; v <= 4; v++) {
-    removes += (await readCommit(localFs, fixture("rs-simple_table"), v)).filter((a) => a.remove)
-      .length;
-  }
-  assertEquals(removes, 31);
-});
-
-Deno.test("rs-simple_table: time travel to version 0 has its 6 files", async () => {
+deltaFixtureTest("rs-simple_table: time travel to version 0 has its 6 files", async (fixture) => {
   const snapshot = await readSnapshot(localFs, fixture("rs-simple_table"), { version: 0 });
   assertEquals(snapshot.version, 0);
   assertEquals(snapshot.files.length, 6);
@@ -39,74 +40,92 @@ Deno.test("rs-simple_table: time travel to version 0 has its 6 files", async () 
   );
 });
 
-Deno.test("rs-simple_table_with_checkpoint: replay starts at the version-10 checkpoint", async () => {
-  const snapshot = await readSnapshot(localFs, fixture("rs-simple_table_with_checkpoint"));
-  assertEquals(snapshot.version, 10);
-  assertEquals(snapshot.checkpointVersion, 10);
-  assertEquals(snapshot.files.length, 11);
-  assertEquals(snapshot.history, []);
-  assertEquals(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
-  assertStringIncludes(snapshot.metadata.schemaString, '"name":"version","type":"integer"');
-  assert(snapshot.files.every((f) => typeof f.size === "number" && f.size === 442));
-  assertEquals(snapshot.files[0].partitionValues, {});
-});
+deltaFixtureTest(
+  "rs-simple_table_with_checkpoint: replay starts at the version-10 checkpoint",
+  async (fixture) => {
+    const snapshot = await readSnapshot(localFs, fixture("rs-simple_table_with_checkpoint"));
+    assertEquals(snapshot.version, 10);
+    assertEquals(snapshot.checkpointVersion, 10);
+    assertEquals(snapshot.files.length, 11);
+    assertEquals(snapshot.history, []);
+    assertEquals(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
+    assertStringIncludes(snapshot.metadata.schemaString, '"name":"version","type":"integer"');
+    assert(snapshot.files.every((f) => typeof f.size === "number" && f.size === 442));
+    assertEquals(snapshot.files[0].partitionValues, {});
+  },
+);
 
-Deno.test("rs-python-0.25.5-checkpoint: checkpoint at 0 then one JSON commit", async () => {
-  const snapshot = await readSnapshot(localFs, fixture("rs-python-0.25.5-checkpoint"));
-  assertEquals(snapshot.version, 1);
-  assertEquals(snapshot.checkpointVersion, 0);
-  assertEquals(snapshot.history.map((h) => h.version), [1]);
-  // The checkpoint's protocol has null readerFeatures/writerFeatures: read as absent.
-  assertEquals(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
-  assertEquals(snapshot.files.length, 2);
-  for (const file of snapshot.files) assertEquals(JSON.parse(file.stats!).numRecords, 3);
-});
+deltaFixtureTest(
+  "rs-python-0.25.5-checkpoint: checkpoint at 0 then one JSON commit",
+  async (fixture) => {
+    const snapshot = await readSnapshot(localFs, fixture("rs-python-0.25.5-checkpoint"));
+    assertEquals(snapshot.version, 1);
+    assertEquals(snapshot.checkpointVersion, 0);
+    assertEquals(snapshot.history.map((h) => h.version), [1]);
+    // The checkpoint's protocol has null readerFeatures/writerFeatures: read as absent.
+    assertEquals(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
+    assertEquals(snapshot.files.length, 2);
+    for (const file of snapshot.files) assertEquals(JSON.parse(file.stats!).numRecords, 3);
+  },
+);
 
-Deno.test("rs-delta-2.2.0-partitioned-types: partition columns and values from the log", async () => {
-  const snapshot = await readSnapshot(localFs, fixture("rs-delta-2.2.0-partitioned-types"));
-  assertEquals(snapshot.version, 0);
-  assertEquals(snapshot.metadata.partitionColumns, ["c1", "c2"]);
-  assertEquals(
-    snapshot.files.map((f) => f.partitionValues),
-    [{ c1: "4", c2: "c" }, { c1: "5", c2: "b" }, { c1: "6", c2: "a" }],
-  );
-});
+deltaFixtureTest(
+  "rs-delta-2.2.0-partitioned-types: partition columns and values from the log",
+  async (fixture) => {
+    const snapshot = await readSnapshot(localFs, fixture("rs-delta-2.2.0-partitioned-types"));
+    assertEquals(snapshot.version, 0);
+    assertEquals(snapshot.metadata.partitionColumns, ["c1", "c2"]);
+    assertEquals(
+      snapshot.files.map((f) => f.partitionValues),
+      [{ c1: "4", c2: "c" }, { c1: "5", c2: "b" }, { c1: "6", c2: "a" }],
+    );
+  },
+);
 
-Deno.test("rs-table-with-dv-small: deletion vectors are refused with a clear error", async () => {
-  const error = await assertRejects(
-    () => readSnapshot(localFs, fixture("rs-table-with-dv-small")),
-    UnsupportedTableFeature,
-    "deletionVectors",
-  );
-  assertStringIncludes(error.message, "rs-table-with-dv-small");
-});
+deltaFixtureTest(
+  "rs-table-with-dv-small: deletion vectors are refused with a clear error",
+  async (fixture) => {
+    const error = await assertRejects(
+      () => readSnapshot(localFs, fixture("rs-table-with-dv-small")),
+      UnsupportedTableFeature,
+      "deletionVectors",
+    );
+    assertStringIncludes(error.message, "rs-table-with-dv-small");
+  },
+);
 
-Deno.test("spark-basic-with-inserts-overwrite-restore: checkpoint at 3 after restore", async () => {
-  const snapshot = await readSnapshot(
-    localFs,
-    fixture("spark-basic-with-inserts-overwrite-restore"),
-  );
-  assertEquals(snapshot.version, 3);
-  assertEquals(snapshot.checkpointVersion, 3);
-  assertEquals(snapshot.files.length, 4);
-  // Time travel below the checkpoint replays JSON from version 0.
-  const v2 = await readSnapshot(localFs, fixture("spark-basic-with-inserts-overwrite-restore"), {
-    version: 2,
-  });
-  assertEquals(v2.checkpointVersion, undefined);
-  assertEquals(v2.files.length, 2);
-  assertEquals(v2.history[2].commitInfo.operation, "WRITE");
-});
+deltaFixtureTest(
+  "spark-basic-with-inserts-overwrite-restore: checkpoint at 3 after restore",
+  async (fixture) => {
+    const snapshot = await readSnapshot(
+      localFs,
+      fixture("spark-basic-with-inserts-overwrite-restore"),
+    );
+    assertEquals(snapshot.version, 3);
+    assertEquals(snapshot.checkpointVersion, 3);
+    assertEquals(snapshot.files.length, 4);
+    // Time travel below the checkpoint replays JSON from version 0.
+    const v2 = await readSnapshot(localFs, fixture("spark-basic-with-inserts-overwrite-restore"), {
+      version: 2,
+    });
+    assertEquals(v2.checkpointVersion, undefined);
+    assertEquals(v2.files.length, 2);
+    assertEquals(v2.history[2].commitInfo.operation, "WRITE");
+  },
+);
 
-Deno.test("spark-data-reader-timestamp_ntz: reader 3 with timestampNtz is accepted", async () => {
-  const snapshot = await readSnapshot(localFs, fixture("spark-data-reader-timestamp_ntz"));
-  assertEquals(snapshot.version, 1);
-  assertEquals(snapshot.protocol.minReaderVersion, 3);
-  assertEquals(snapshot.protocol.readerFeatures, ["timestampNtz"]);
-  assertEquals(snapshot.files.length, 4);
-});
+deltaFixtureTest(
+  "spark-data-reader-timestamp_ntz: reader 3 with timestampNtz is accepted",
+  async (fixture) => {
+    const snapshot = await readSnapshot(localFs, fixture("spark-data-reader-timestamp_ntz"));
+    assertEquals(snapshot.version, 1);
+    assertEquals(snapshot.protocol.minReaderVersion, 3);
+    assertEquals(snapshot.protocol.readerFeatures, ["timestampNtz"]);
+    assertEquals(snapshot.files.length, 4);
+  },
+);
 
-Deno.test("other fixtures: versions and file counts", async () => {
+deltaFixtureTest("other fixtures: versions and file counts", async (fixture) => {
   for (
     const [name, version, files] of [
       ["rs-table_with_edge_timestamps", 0, 2],
@@ -270,52 +289,55 @@ Deno.test("replay: unsupported protocols are refused naming the feature", async 
   });
 });
 
-Deno.test("replay: checkpoint found by listing despite a stale or missing _last_checkpoint", async () => {
-  await withTemp(async (table) => {
-    const log = joinPath(table, "_delta_log");
-    await Deno.mkdir(log, { recursive: true });
-    const source = joinPath(fixture("rs-simple_table_with_checkpoint"), "_delta_log");
-    await Deno.copyFile(
-      joinPath(source, "00000000000000000010.checkpoint.parquet"),
-      joinPath(log, "00000000000000000010.checkpoint.parquet"),
-    );
-    // Commits 0..9 were cleaned up: only the checkpoint can give the state.
-    await Deno.copyFile(joinPath(source, commitFileName(10)), joinPath(log, commitFileName(10)));
-    let snapshot = await readSnapshot(localFs, table);
-    assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
-      10,
-      10,
-      11,
-    ]);
+deltaFixtureTest(
+  "replay: checkpoint found by listing despite a stale or missing _last_checkpoint",
+  async (fixture) => {
+    await withTemp(async (table) => {
+      const log = joinPath(table, "_delta_log");
+      await Deno.mkdir(log, { recursive: true });
+      const source = joinPath(fixture("rs-simple_table_with_checkpoint"), "_delta_log");
+      await Deno.copyFile(
+        joinPath(source, "00000000000000000010.checkpoint.parquet"),
+        joinPath(log, "00000000000000000010.checkpoint.parquet"),
+      );
+      // Commits 0..9 were cleaned up: only the checkpoint can give the state.
+      await Deno.copyFile(joinPath(source, commitFileName(10)), joinPath(log, commitFileName(10)));
+      let snapshot = await readSnapshot(localFs, table);
+      assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
+        10,
+        10,
+        11,
+      ]);
 
-    // A stale pointer (to a checkpoint that is gone) and a newer commit after the checkpoint.
-    await Deno.writeTextFile(joinPath(log, "_last_checkpoint"), '{"version":5,"size":6}');
-    const first = snapshot.files[0].path;
-    await writeLog(table, [[info("DELETE"), remove(first), add("new.parquet")]], 11);
-    snapshot = await readSnapshot(localFs, table);
-    assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
-      11,
-      10,
-      11,
-    ]);
-    assertEquals(snapshot.files.at(-1)?.path, "new.parquet");
-    assert(!snapshot.files.some((f) => f.path === first));
-    assertEquals(snapshot.history.map((h) => h.version), [11]);
+      // A stale pointer (to a checkpoint that is gone) and a newer commit after the checkpoint.
+      await Deno.writeTextFile(joinPath(log, "_last_checkpoint"), '{"version":5,"size":6}');
+      const first = snapshot.files[0].path;
+      await writeLog(table, [[info("DELETE"), remove(first), add("new.parquet")]], 11);
+      snapshot = await readSnapshot(localFs, table);
+      assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
+        11,
+        10,
+        11,
+      ]);
+      assertEquals(snapshot.files.at(-1)?.path, "new.parquet");
+      assert(!snapshot.files.some((f) => f.path === first));
+      assertEquals(snapshot.history.map((h) => h.version), [11]);
 
-    // A malformed _last_checkpoint is ignored too.
-    await Deno.writeTextFile(joinPath(log, "_last_checkpoint"), "{nope");
-    assertEquals((await readSnapshot(localFs, table)).version, 11);
+      // A malformed _last_checkpoint is ignored too.
+      await Deno.writeTextFile(joinPath(log, "_last_checkpoint"), "{nope");
+      assertEquals((await readSnapshot(localFs, table)).version, 11);
 
-    // Time travel below the only checkpoint, with commits 0..9 gone, is a clear error.
-    await assertRejects(
-      () => readSnapshot(localFs, table, { version: 9 }),
-      Error,
-      "no checkpoint at or below version 9",
-    );
-  });
-});
+      // Time travel below the only checkpoint, with commits 0..9 gone, is a clear error.
+      await assertRejects(
+        () => readSnapshot(localFs, table, { version: 9 }),
+        Error,
+        "no checkpoint at or below version 9",
+      );
+    });
+  },
+);
 
-Deno.test("replay: multi-part checkpoints count only when complete", async () => {
+deltaFixtureTest("replay: multi-part checkpoints count only when complete", async (fixture) => {
   await withTemp(async (table) => {
     const log = joinPath(table, "_delta_log");
     await Deno.mkdir(log, { recursive: true });
@@ -338,25 +360,28 @@ Deno.test("replay: multi-part checkpoints count only when complete", async () =>
   });
 });
 
-Deno.test("replay: _last_checkpoint finds a checkpoint a lagging listing misses", async () => {
-  await withTemp(async (table) => {
-    const log = joinPath(table, "_delta_log");
-    await Deno.mkdir(log, { recursive: true });
-    const source = joinPath(fixture("rs-simple_table_with_checkpoint"), "_delta_log");
-    for (const name of ["00000000000000000010.checkpoint.parquet", "_last_checkpoint"]) {
-      await Deno.copyFile(joinPath(source, name), joinPath(log, name));
-    }
-    await Deno.copyFile(joinPath(source, commitFileName(10)), joinPath(log, commitFileName(10)));
-    const lagging = {
-      ...localFs,
-      list: async (dir: string) =>
-        (await localFs.list(dir)).filter((e) => !e.name.includes("checkpoint.parquet")),
-    };
-    const snapshot = await readSnapshot(lagging, table);
-    assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
-      10,
-      10,
-      11,
-    ]);
-  });
-});
+deltaFixtureTest(
+  "replay: _last_checkpoint finds a checkpoint a lagging listing misses",
+  async (fixture) => {
+    await withTemp(async (table) => {
+      const log = joinPath(table, "_delta_log");
+      await Deno.mkdir(log, { recursive: true });
+      const source = joinPath(fixture("rs-simple_table_with_checkpoint"), "_delta_log");
+      for (const name of ["00000000000000000010.checkpoint.parquet", "_last_checkpoint"]) {
+        await Deno.copyFile(joinPath(source, name), joinPath(log, name));
+      }
+      await Deno.copyFile(joinPath(source, commitFileName(10)), joinPath(log, commitFileName(10)));
+      const lagging = {
+        ...localFs,
+        list: async (dir: string) =>
+          (await localFs.list(dir)).filter((e) => !e.name.includes("checkpoint.parquet")),
+      };
+      const snapshot = await readSnapshot(lagging, table);
+      assertEquals([snapshot.version, snapshot.checkpointVersion, snapshot.files.length], [
+        10,
+        10,
+        11,
+      ]);
+    });
+  },
+);

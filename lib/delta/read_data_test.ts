@@ -1,6 +1,7 @@
 import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
 import { assertEquals, assertRejects } from "../../tests/_assert.ts";
+import { deltaFixtureTest } from "../../tests/_external.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
 import { countRows, parseTimestampMicros, readTable } from "./read_data.ts";
@@ -8,10 +9,8 @@ import { UnsupportedTableFeature } from "./snapshot.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { readParquetColumns } from "../parquet/mod.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/delta/", import.meta.url).pathname;
-
-async function read(name: string, columns?: string[]) {
-  const snapshot = await readSnapshot(localFs, joinPath(FIXTURES, name));
+async function read(fixture: (name: string) => string, name: string, columns?: string[]) {
+  const snapshot = await readSnapshot(localFs, fixture(name));
   return { snapshot, table: await readTable(localFs, snapshot, { columns }) };
 }
 
@@ -72,30 +71,39 @@ function decimals(table: arrow.Table, name: string): (string | null)[] {
   return out;
 }
 
-Deno.test("rs-simple_table: ids {5, 7, 9} from 5 files, some empty; no stats", async () => {
-  const { snapshot, table } = await read("rs-simple_table");
-  assertEquals(String(table.schema), "Schema<{ 0: id: Int64 }>");
-  assertEquals((values(table, "id") as bigint[]).sort(), [5n, 7n, 9n]);
-  assertEquals(countRows(snapshot), undefined);
-});
+deltaFixtureTest(
+  "rs-simple_table: ids {5, 7, 9} from 5 files, some empty; no stats",
+  async (fixture) => {
+    const { snapshot, table } = await read(fixture, "rs-simple_table");
+    assertEquals(String(table.schema), "Schema<{ 0: id: Int64 }>");
+    assertEquals((values(table, "id") as bigint[]).sort(), [5n, 7n, 9n]);
+    assertEquals(countRows(snapshot), undefined);
+  },
+);
 
-Deno.test("rs-simple_table_with_checkpoint: 11 rows from the checkpoint's files", async () => {
-  const { table } = await read("rs-simple_table_with_checkpoint");
-  assertEquals(String(table.schema), "Schema<{ 0: version: Int32 }>");
-  assertEquals(
-    (values(table, "version") as number[]).sort((a, b) => a - b),
-    [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  );
-});
+deltaFixtureTest(
+  "rs-simple_table_with_checkpoint: 11 rows from the checkpoint's files",
+  async (fixture) => {
+    const { table } = await read(fixture, "rs-simple_table_with_checkpoint");
+    assertEquals(String(table.schema), "Schema<{ 0: version: Int32 }>");
+    assertEquals(
+      (values(table, "version") as number[]).sort((a, b) => a - b),
+      [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  },
+);
 
-Deno.test("rs-python-0.25.5-checkpoint: x = 1,1,2,2,3,3 and stats count 6", async () => {
-  const { snapshot, table } = await read("rs-python-0.25.5-checkpoint");
-  assertEquals((values(table, "x") as bigint[]).sort(), [1n, 1n, 2n, 2n, 3n, 3n]);
-  assertEquals(countRows(snapshot), 6);
-});
+deltaFixtureTest(
+  "rs-python-0.25.5-checkpoint: x = 1,1,2,2,3,3 and stats count 6",
+  async (fixture) => {
+    const { snapshot, table } = await read(fixture, "rs-python-0.25.5-checkpoint");
+    assertEquals((values(table, "x") as bigint[]).sort(), [1n, 1n, 2n, 2n, 3n, 3n]);
+    assertEquals(countRows(snapshot), 6);
+  },
+);
 
-Deno.test("rs-delta-2.2.0-partitioned-types: typed partition columns", async () => {
-  const { table } = await read("rs-delta-2.2.0-partitioned-types");
+deltaFixtureTest("rs-delta-2.2.0-partitioned-types: typed partition columns", async (fixture) => {
+  const { table } = await read(fixture, "rs-delta-2.2.0-partitioned-types");
   assertEquals(String(table.schema), "Schema<{ 0: c1: Int32, 1: c2: Utf8, 2: c3: Int32 }>");
   const get = (n: string) => (i: number) => table.getChild(n)!.get(i);
   assertEquals(rows(table, ["c1", "c2", "c3"], { c1: get("c1"), c2: get("c2"), c3: get("c3") }), [
@@ -105,149 +113,170 @@ Deno.test("rs-delta-2.2.0-partitioned-types: typed partition columns", async () 
   ]);
 });
 
-Deno.test("rs-delta-2.2.0-partitioned-types: projection keeps schema order", async () => {
-  const { table } = await read("rs-delta-2.2.0-partitioned-types", ["c3", "c1"]);
-  assertEquals(String(table.schema), "Schema<{ 0: c1: Int32, 1: c3: Int32 }>");
-  assertEquals(table.numRows, 3);
-  const onlyPartition = await read("rs-delta-2.2.0-partitioned-types", ["c2"]);
-  assertEquals((values(onlyPartition.table, "c2") as string[]).sort(), ["a", "b", "c"]);
-  await assertRejects(
-    () => read("rs-delta-2.2.0-partitioned-types", ["c4"]),
-    Error,
-    'no column "c4"',
-  );
-});
+deltaFixtureTest(
+  "rs-delta-2.2.0-partitioned-types: projection keeps schema order",
+  async (fixture) => {
+    const { table } = await read(fixture, "rs-delta-2.2.0-partitioned-types", ["c3", "c1"]);
+    assertEquals(String(table.schema), "Schema<{ 0: c1: Int32, 1: c3: Int32 }>");
+    assertEquals(table.numRows, 3);
+    const onlyPartition = await read(fixture, "rs-delta-2.2.0-partitioned-types", ["c2"]);
+    assertEquals((values(onlyPartition.table, "c2") as string[]).sort(), ["a", "b", "c"]);
+    await assertRejects(
+      () => read(fixture, "rs-delta-2.2.0-partitioned-types", ["c4"]),
+      Error,
+      'no column "c4"',
+    );
+  },
+);
 
-Deno.test("rs-table_with_edge_timestamps: INT96 year-9999 values converted exactly", async () => {
-  const { table } = await read("rs-table_with_edge_timestamps");
-  assertEquals(
-    String(table.schema),
-    "Schema<{ 0: BIG_DATE: Timestamp<MICROSECOND, UTC>, 1: NORMAL_DATE: Timestamp<MICROSECOND, UTC>, 2: SOME_VALUE: Int32 }>",
-  );
-  const big = raw64(table, "BIG_DATE");
-  const normal = raw64(table, "NORMAL_DATE");
-  const some = values(table, "SOME_VALUE");
-  assertEquals(
-    rows(table, ["v", "big", "normal"], {
-      v: (i) => some[i],
-      big: (i) => iso(big[i]),
-      normal: (i) => iso(normal[i]),
-    }),
-    [
-      { v: 1, big: "9999-12-31T00:00:00.000000Z", normal: "2022-01-01T00:00:00.000000Z" },
-      { v: 2, big: "9999-12-30T00:00:00.000000Z", normal: "2022-02-01T00:00:00.000000Z" },
-    ],
-  );
-});
+deltaFixtureTest(
+  "rs-table_with_edge_timestamps: INT96 year-9999 values converted exactly",
+  async (fixture) => {
+    const { table } = await read(fixture, "rs-table_with_edge_timestamps");
+    assertEquals(
+      String(table.schema),
+      "Schema<{ 0: BIG_DATE: Timestamp<MICROSECOND, UTC>, 1: NORMAL_DATE: Timestamp<MICROSECOND, UTC>, 2: SOME_VALUE: Int32 }>",
+    );
+    const big = raw64(table, "BIG_DATE");
+    const normal = raw64(table, "NORMAL_DATE");
+    const some = values(table, "SOME_VALUE");
+    assertEquals(
+      rows(table, ["v", "big", "normal"], {
+        v: (i) => some[i],
+        big: (i) => iso(big[i]),
+        normal: (i) => iso(normal[i]),
+      }),
+      [
+        { v: 1, big: "9999-12-31T00:00:00.000000Z", normal: "2022-01-01T00:00:00.000000Z" },
+        { v: 2, big: "9999-12-30T00:00:00.000000Z", normal: "2022-02-01T00:00:00.000000Z" },
+      ],
+    );
+  },
+);
 
-Deno.test("rs-table-with-dv-small: refused, no rows are returned", async () => {
+deltaFixtureTest("rs-table-with-dv-small: refused, no rows are returned", async (fixture) => {
   await assertRejects(
-    () => read("rs-table-with-dv-small"),
+    () => read(fixture, "rs-table-with-dv-small"),
     UnsupportedTableFeature,
     "deletionVectors",
   );
 });
 
-Deno.test("spark-basic-with-inserts-overwrite-restore: 200 distinct ids 0..199", async () => {
-  const { snapshot, table } = await read("spark-basic-with-inserts-overwrite-restore");
-  const ids = (values(table, "id") as bigint[]).map(Number).sort((a, b) => a - b);
-  assertEquals(ids, Array.from({ length: 200 }, (_, i) => i));
-  assertEquals(countRows(snapshot), 200);
-});
+deltaFixtureTest(
+  "spark-basic-with-inserts-overwrite-restore: 200 distinct ids 0..199",
+  async (fixture) => {
+    const { snapshot, table } = await read(fixture, "spark-basic-with-inserts-overwrite-restore");
+    const ids = (values(table, "id") as bigint[]).map(Number).sort((a, b) => a - b);
+    assertEquals(ids, Array.from({ length: 200 }, (_, i) => i));
+    assertEquals(countRows(snapshot), 200);
+  },
+);
 
-Deno.test("spark-data-skipping-basic-stats-all-types: one row of every primitive type", async () => {
-  const { table } = await read("spark-data-skipping-basic-stats-all-types");
-  assertEquals(
-    String(table.schema),
-    "Schema<{ 0: as_int: Int32, 1: as_long: Int64, 2: as_byte: Int8, 3: as_short: Int16, " +
-      "4: as_float: Float32, 5: as_double: Float64, 6: as_string: Utf8, 7: as_date: Date32<DAY>, " +
-      "8: as_timestamp: Timestamp<MICROSECOND, UTC>, 9: as_big_decimal: Decimal[1e0] }>",
-  );
-  assertEquals(table.numRows, 1);
-  const row = table.get(0)!;
-  assertEquals(
-    [
-      row.as_int,
-      row.as_long,
-      row.as_byte,
-      row.as_short,
-      row.as_float,
-      row.as_double,
-      row.as_string,
-    ],
-    [0, 0n, 0, 0, 0, 0, "0"],
-  );
-  assertEquals(new Date(row.as_date as number).toISOString(), "2000-01-01T00:00:00.000Z");
-  assertEquals(iso(raw64(table, "as_timestamp")[0]), "2000-01-01T08:00:00.000000Z");
-  assertEquals(decimals(table, "as_big_decimal"), ["0"]);
-});
+deltaFixtureTest(
+  "spark-data-skipping-basic-stats-all-types: one row of every primitive type",
+  async (fixture) => {
+    const { table } = await read(fixture, "spark-data-skipping-basic-stats-all-types");
+    assertEquals(
+      String(table.schema),
+      "Schema<{ 0: as_int: Int32, 1: as_long: Int64, 2: as_byte: Int8, 3: as_short: Int16, " +
+        "4: as_float: Float32, 5: as_double: Float64, 6: as_string: Utf8, 7: as_date: Date32<DAY>, " +
+        "8: as_timestamp: Timestamp<MICROSECOND, UTC>, 9: as_big_decimal: Decimal[1e0] }>",
+    );
+    assertEquals(table.numRows, 1);
+    const row = table.get(0)!;
+    assertEquals(
+      [
+        row.as_int,
+        row.as_long,
+        row.as_byte,
+        row.as_short,
+        row.as_float,
+        row.as_double,
+        row.as_string,
+      ],
+      [0, 0n, 0, 0, 0, 0, "0"],
+    );
+    assertEquals(new Date(row.as_date as number).toISOString(), "2000-01-01T00:00:00.000Z");
+    assertEquals(iso(raw64(table, "as_timestamp")[0]), "2000-01-01T08:00:00.000000Z");
+    assertEquals(decimals(table, "as_big_decimal"), ["0"]);
+  },
+);
 
-Deno.test("spark-kernel-timestamp-TIMESTAMP_MICROS: INT64 micros, timestamp partitions, URI paths", async () => {
-  const { table } = await read("spark-kernel-timestamp-TIMESTAMP_MICROS");
-  assertEquals(
-    String(table.schema),
-    "Schema<{ 0: id: Int32, 1: part: Timestamp<MICROSECOND, UTC>, 2: time: Timestamp<MICROSECOND, UTC> }>",
-  );
-  const id = values(table, "id");
-  const time = raw64(table, "time");
-  const part = raw64(table, "part");
-  assertEquals(
-    rows(table, ["id", "time", "part"], {
-      id: (i) => id[i],
-      time: (i) => iso(time[i]),
-      part: (i) => iso(part[i]),
-    }),
-    [
-      { id: 0, time: "2020-02-01T08:09:10.000000Z", part: "2020-01-01T08:09:10.001000Z" },
-      { id: 1, time: "1999-01-01T09:00:00.000000Z", part: "2021-10-01T08:09:20.000000Z" },
-      { id: 2, time: "2000-01-01T09:00:00.000000Z", part: "2021-10-01T08:09:20.000000Z" },
-      { id: 3, time: "1969-01-01T00:00:00.000000Z", part: "1969-01-01T00:00:00.000000Z" },
-      { id: 4, time: null, part: null },
-    ],
-  );
-});
+deltaFixtureTest(
+  "spark-kernel-timestamp-TIMESTAMP_MICROS: INT64 micros, timestamp partitions, URI paths",
+  async (fixture) => {
+    const { table } = await read(fixture, "spark-kernel-timestamp-TIMESTAMP_MICROS");
+    assertEquals(
+      String(table.schema),
+      "Schema<{ 0: id: Int32, 1: part: Timestamp<MICROSECOND, UTC>, 2: time: Timestamp<MICROSECOND, UTC> }>",
+    );
+    const id = values(table, "id");
+    const time = raw64(table, "time");
+    const part = raw64(table, "part");
+    assertEquals(
+      rows(table, ["id", "time", "part"], {
+        id: (i) => id[i],
+        time: (i) => iso(time[i]),
+        part: (i) => iso(part[i]),
+      }),
+      [
+        { id: 0, time: "2020-02-01T08:09:10.000000Z", part: "2020-01-01T08:09:10.001000Z" },
+        { id: 1, time: "1999-01-01T09:00:00.000000Z", part: "2021-10-01T08:09:20.000000Z" },
+        { id: 2, time: "2000-01-01T09:00:00.000000Z", part: "2021-10-01T08:09:20.000000Z" },
+        { id: 3, time: "1969-01-01T00:00:00.000000Z", part: "1969-01-01T00:00:00.000000Z" },
+        { id: 4, time: null, part: null },
+      ],
+    );
+  },
+);
 
-Deno.test("spark-data-reader-timestamp_ntz: timestamp_ntz data and partition values", async () => {
-  const { table } = await read("spark-data-reader-timestamp_ntz");
-  assertEquals(
-    String(table.schema),
-    "Schema<{ 0: id: Int32, 1: tsNtz: Timestamp<MICROSECOND>, 2: tsNtzPartition: Timestamp<MICROSECOND> }>",
-  );
-  const id = values(table, "id");
-  const ts = raw64(table, "tsNtz");
-  const part = raw64(table, "tsNtzPartition");
-  const a = "2021-11-18T02:30:00.123456Z";
-  const b = "2013-07-05T17:01:00.123456Z";
-  assertEquals(
-    rows(table, ["id", "ts", "part"], {
-      id: (i) => id[i],
-      ts: (i) => iso(ts[i]),
-      part: (i) => iso(part[i]),
-    }),
-    Array.from({ length: 9 }, (_, i) => ({
-      id: i,
-      ts: [a, b, null][i % 3],
-      part: [a, b, null][Math.floor(i / 3)],
-    })),
-  );
-});
+deltaFixtureTest(
+  "spark-data-reader-timestamp_ntz: timestamp_ntz data and partition values",
+  async (fixture) => {
+    const { table } = await read(fixture, "spark-data-reader-timestamp_ntz");
+    assertEquals(
+      String(table.schema),
+      "Schema<{ 0: id: Int32, 1: tsNtz: Timestamp<MICROSECOND>, 2: tsNtzPartition: Timestamp<MICROSECOND> }>",
+    );
+    const id = values(table, "id");
+    const ts = raw64(table, "tsNtz");
+    const part = raw64(table, "tsNtzPartition");
+    const a = "2021-11-18T02:30:00.123456Z";
+    const b = "2013-07-05T17:01:00.123456Z";
+    assertEquals(
+      rows(table, ["id", "ts", "part"], {
+        id: (i) => id[i],
+        ts: (i) => iso(ts[i]),
+        part: (i) => iso(part[i]),
+      }),
+      Array.from({ length: 9 }, (_, i) => ({
+        id: i,
+        ts: [a, b, null][i % 3],
+        part: [a, b, null][Math.floor(i / 3)],
+      })),
+    );
+  },
+);
 
-Deno.test("spark-basic-decimal-table: INT32, INT64 and FLBA decimals and a decimal partition", async () => {
-  const { table } = await read("spark-basic-decimal-table");
-  assertEquals(
-    String(table.schema),
-    "Schema<{ 0: part: Decimal[12e+5], 1: col1: Decimal[5e+2], 2: col2: Decimal[10e+5], 3: col3: Decimal[20e+10] }>",
-  );
-  const cols = ["col1", "col2", "col3", "part"].map((n) => decimals(table, n));
-  const got = cols[0].map((_, i) => cols.map((c) => c[i]));
-  got.sort((x, y) => Number(x[0]) - Number(y[0]));
-  assertEquals(got, [
-    ["-999.99", "-99999.99999", "-9999999999.9999999999", "-2342342.23423"],
-    ["0.00", "0.00000", "0.0000000000", "0.00004"],
-    ["1.00", "2.00000", "3.0000000000", "234.00000"],
-    ["111.11", "22222.22222", "3333333333.3333333333", "2342222.23454"],
-  ]);
-});
+deltaFixtureTest(
+  "spark-basic-decimal-table: INT32, INT64 and FLBA decimals and a decimal partition",
+  async (fixture) => {
+    const { table } = await read(fixture, "spark-basic-decimal-table");
+    assertEquals(
+      String(table.schema),
+      "Schema<{ 0: part: Decimal[12e+5], 1: col1: Decimal[5e+2], 2: col2: Decimal[10e+5], 3: col3: Decimal[20e+10] }>",
+    );
+    const cols = ["col1", "col2", "col3", "part"].map((n) => decimals(table, n));
+    const got = cols[0].map((_, i) => cols.map((c) => c[i]));
+    got.sort((x, y) => Number(x[0]) - Number(y[0]));
+    assertEquals(got, [
+      ["-999.99", "-99999.99999", "-9999999999.9999999999", "-2342342.23423"],
+      ["0.00", "0.00000", "0.0000000000", "0.00004"],
+      ["1.00", "2.00000", "3.0000000000", "234.00000"],
+      ["111.11", "22222.22222", "3333333333.3333333333", "2342222.23454"],
+    ]);
+  },
+);
 
 Deno.test("parseTimestampMicros: Delta partition timestamp forms", () => {
   assertEquals(parseTimestampMicros("1970-01-01 00:00:00"), 0n);

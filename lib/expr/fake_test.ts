@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { externalTest, tablefakerCorpus } from "../../tests/_external.ts";
 import { createFaker } from "../engine/faker.ts";
 import { CellRandom } from "../engine/rng.ts";
 import { directFakerCall, FAKE_METHODS } from "./fake.ts";
@@ -36,17 +37,19 @@ function many(name: string, args: Record<string, Value> = {}, n = 300): Value[] 
   return Array.from({ length: n }, () => c.call(name, args));
 }
 
-Deno.test("every fake method used by the tablefaker corpus exists", async () => {
-  const used = new Set<string>();
-  for await (const dir of ["samples", "tests", "streaming"]) {
-    for await (const entry of Deno.readDir(`../shared/tablefaker/${dir}`)) {
-      const text = await Deno.readTextFile(`../shared/tablefaker/${dir}/${entry.name}`);
+externalTest({
+  name: "every fake method used by the tablefaker corpus exists",
+  need: tablefakerCorpus(),
+  fn: async (corpus) => {
+    const used = new Set<string>();
+    for (const name of corpus.names) {
+      const text = await Deno.readTextFile(corpus.path(name));
       for (const m of text.matchAll(/fake\.(?:unique\.)?(\w+)\(/g)) used.add(m[1]);
     }
-  }
-  used.delete("school_district"); // a community provider: needs a plugin
-  assert(used.size > 30);
-  for (const name of used) assert(name in FAKE_METHODS, `fake.${name} is missing`);
+    used.delete("school_district"); // a community provider: needs a plugin
+    assert(used.size > 30);
+    for (const name of used) assert(name in FAKE_METHODS, `fake.${name} is missing`);
+  },
 });
 
 Deno.test("every method runs without arguments and returns its declared type", () => {

@@ -3,6 +3,7 @@
  * they are: our own tables from their last committed tick, foreign tables as parents.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
+import { deltaFixtureTest } from "../../tests/_external.ts";
 import { withTempDir } from "../../tests/_cli.ts";
 import { joinPath, localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
@@ -152,8 +153,6 @@ Deno.test("--tables: a parent missing on disk is a clear error", async () => {
   });
 });
 
-const FIXTURES = new URL("../../../shared/fixtures/delta/", import.meta.url).pathname;
-
 async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
@@ -185,44 +184,50 @@ tables:
         data: copy_from_fk("account_id", "accounts", "id")
 `);
 
-Deno.test("a foreign parent (a Spark table) is read as stored: keys and copied columns", async () => {
-  await withTempDir(async (dir) => {
-    // 200 rows, ids 0..199, written by Spark with an overwrite and a restore in its log.
-    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${dir}/accounts`);
-    const summary = await run(dir, { config: ACCOUNTS, tables: ["payments"], ticks: 10 });
-    assertEquals(summary.failed, []);
-    const payments = await tableRows(`${dir}/payments`);
-    assertEquals(payments.length, 300 + 10 * 100);
-    const ids = new Set(payments.map((p) => p.account_id));
-    assert([...ids].every((id) => Number(id) >= 0 && Number(id) <= 199), "keys are Spark's ids");
-    assert(ids.size > 150, `payments spread over the parent's rows (${ids.size})`);
-    assert(payments.every((p) => p.account_copy === p.account_id), "copy_from_fk reads them");
-    // The foreign table is untouched.
-    assertEquals((await readSnapshot(localFs, `${dir}/accounts`)).version, 3);
-  });
-});
+deltaFixtureTest(
+  "a foreign parent (a Spark table) is read as stored: keys and copied columns",
+  async (fixture) => {
+    await withTempDir(async (dir) => {
+      // 200 rows, ids 0..199, written by Spark with an overwrite and a restore in its log.
+      await copyDir(fixture("spark-basic-with-inserts-overwrite-restore"), `${dir}/accounts`);
+      const summary = await run(dir, { config: ACCOUNTS, tables: ["payments"], ticks: 10 });
+      assertEquals(summary.failed, []);
+      const payments = await tableRows(`${dir}/payments`);
+      assertEquals(payments.length, 300 + 10 * 100);
+      const ids = new Set(payments.map((p) => p.account_id));
+      assert([...ids].every((id) => Number(id) >= 0 && Number(id) <= 199), "keys are Spark's ids");
+      assert(ids.size > 150, `payments spread over the parent's rows (${ids.size})`);
+      assert(payments.every((p) => p.account_copy === p.account_id), "copy_from_fk reads them");
+      // The foreign table is untouched.
+      assertEquals((await readSnapshot(localFs, `${dir}/accounts`)).version, 3);
+    });
+  },
+);
 
-Deno.test("a foreign table in the config is adopted: rows kept, new keys after the largest", async () => {
-  await withTempDir(async (dir) => {
-    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${dir}/accounts`);
-    const first = await run(dir, { config: ACCOUNTS, ticks: 6 });
-    assertEquals(first.failed, []);
-    const accounts = await tableRows(`${dir}/accounts`);
-    // 6 ticks of 10 s at 60 rows/min: 60 new accounts after Spark's 200, ids 200..259.
-    assertEquals(accounts.map((a) => a.id), Array.from({ length: 260 }, (_, i) => i));
-    // Payments reference both the kept Spark rows and the new ones.
-    const payments = await tableRows(`${dir}/payments`);
-    assert(payments.every((p) => Number(p.account_id) <= 259));
-    assert(payments.some((p) => Number(p.account_id) >= 200), "new accounts are referenced");
-    // A restart continues the adopted table exactly.
-    await run(dir, { config: ACCOUNTS, ticks: 4 });
-    const whole = `${dir}/whole`;
-    await copyDir(`${FIXTURES}/spark-basic-with-inserts-overwrite-restore`, `${whole}/accounts`);
-    await run(whole, { config: ACCOUNTS, ticks: 10 });
-    assertEquals(await tableRows(`${dir}/accounts`), await tableRows(`${whole}/accounts`));
-    assertEquals(await tableRows(`${dir}/payments`), await tableRows(`${whole}/payments`));
-  });
-});
+deltaFixtureTest(
+  "a foreign table in the config is adopted: rows kept, new keys after the largest",
+  async (fixture) => {
+    await withTempDir(async (dir) => {
+      await copyDir(fixture("spark-basic-with-inserts-overwrite-restore"), `${dir}/accounts`);
+      const first = await run(dir, { config: ACCOUNTS, ticks: 6 });
+      assertEquals(first.failed, []);
+      const accounts = await tableRows(`${dir}/accounts`);
+      // 6 ticks of 10 s at 60 rows/min: 60 new accounts after Spark's 200, ids 200..259.
+      assertEquals(accounts.map((a) => a.id), Array.from({ length: 260 }, (_, i) => i));
+      // Payments reference both the kept Spark rows and the new ones.
+      const payments = await tableRows(`${dir}/payments`);
+      assert(payments.every((p) => Number(p.account_id) <= 259));
+      assert(payments.some((p) => Number(p.account_id) >= 200), "new accounts are referenced");
+      // A restart continues the adopted table exactly.
+      await run(dir, { config: ACCOUNTS, ticks: 4 });
+      const whole = `${dir}/whole`;
+      await copyDir(fixture("spark-basic-with-inserts-overwrite-restore"), `${whole}/accounts`);
+      await run(whole, { config: ACCOUNTS, ticks: 10 });
+      assertEquals(await tableRows(`${dir}/accounts`), await tableRows(`${whole}/accounts`));
+      assertEquals(await tableRows(`${dir}/payments`), await tableRows(`${whole}/payments`));
+    });
+  },
+);
 
 Deno.test("a table written under another config is adopted; a mismatched schema fails alone", async () => {
   await withTempDir(async (dir) => {

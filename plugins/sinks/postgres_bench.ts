@@ -15,8 +15,8 @@ const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url)
 const BATCH_ROWS = 100_000;
 
 const found = await testPostgres();
-if (found.server) {
-  const server = found.server;
+if (found.found) {
+  const server = found.value;
   const { config } = await loadConfig(EXAMPLE);
   const specs = tableSpecs(config!).map((s) => ({
     ...s,
