@@ -182,3 +182,18 @@ export function tablefakerTest(
 ): void {
   externalTest({ name, need: tablefakerCorpus(), fn });
 }
+
+/**
+ * The interop suite's Python peer (delta-rs, Polars, Spark, tablefaker in one process), which
+ * `deno task test:interop` starts and names in `TABLESTREAM_PEER`.
+ */
+export function interopPeer(): Need<string> {
+  const url = Deno.env.get("TABLESTREAM_PEER");
+  if (url) return found(url);
+  return missing(
+    "the interop peer (Python with delta-rs, Polars, Spark and tablefaker)",
+    "TABLESTREAM_PEER is not set",
+    "run the interop suite with deno task test:interop, which makes its Python environment " +
+      "and starts the peer (it needs python3 and java)",
+  );
+}

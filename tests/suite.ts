@@ -8,15 +8,19 @@
  */
 import { SKIP_LOG_ENV, skipSummary } from "./_external.ts";
 
-async function main(args: string[]): Promise<number> {
+/**
+ * Runs `deno test -A ...args` with `env` added (and `TZ=UTC`), then prints the list of skipped
+ * tests; resolves with the exit code of `deno test`.
+ */
+export async function runTests(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<number> {
   const log = await Deno.makeTempFile({ prefix: "tablestream-skips-" });
   try {
-    const ignore = args.some((a) => a.startsWith("tests/interop"))
-      ? []
-      : ["--ignore=tests/interop/"];
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["test", "-A", ...ignore, ...args],
-      env: { TZ: "UTC", [SKIP_LOG_ENV]: log },
+      args: ["test", "-A", ...args],
+      env: { TZ: "UTC", ...env, [SKIP_LOG_ENV]: log },
       stdin: "inherit",
       stdout: "inherit",
       stderr: "inherit",
@@ -30,4 +34,7 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  const explicit = Deno.args.some((a) => a.startsWith("tests/interop"));
+  Deno.exit(await runTests([...(explicit ? [] : ["--ignore=tests/interop/"]), ...Deno.args]));
+}

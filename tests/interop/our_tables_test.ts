@@ -1,0 +1,88 @@
+/**
+ * Our tables, read by the engines our users run: delta-rs, Polars and Spark read what
+ * `generate` and `run` write, and every one of them sees the same rows as our own reader and as
+ * the command that wrote them.
+ */
+import { assertEquals } from "../_assert.ts";
+import { cli, withTempDir } from "../_cli.ts";
+import { assertSameRows, ENGINES, interopTest, type Peer } from "./_peer.ts";
+
+const FIXTURES = new URL("../fixtures/interop/", import.meta.url).pathname;
+
+/** Runs the CLI and fails with its output when it does not exit 0. */
+async function ok(...args: string[]): Promise<string> {
+  const result = await cli(...args);
+  if (result.code !== 0) {
+    throw new Error(`tablestream ${args.join(" ")} exited ${result.code}:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** The Delta schema of a table, as our log declares it: name, type, nullable. */
+async function declaredFields(peer: Peer, path: string): Promise<unknown[]> {
+  return await peer.py(
+    "import glob\n" +
+      "first = sorted(glob.glob(args['path'] + '/_delta_log/*.json'))[0]\n" +
+      "for line in open(first):\n" +
+      "    action = json.loads(line)\n" +
+      "    if 'metaData' in action:\n" +
+      "        result = [[f['name'], f['type'], f['nullable']] for f in\n" +
+      "                  json.loads(action['metaData']['schemaString'])['fields']]",
+    { path },
+  );
+}
+
+interopTest("every type we write reads the same in delta-rs, Polars and Spark", async (peer) => {
+  await withTempDir(async (dir) => {
+    const config = `${FIXTURES}all_types.yaml`;
+    await ok("generate", "--config", config, "--output", `${dir}/delta`);
+    await ok("generate", "--config", config, "--output", `${dir}/parquet`, "--format", "parquet");
+    const table = `${dir}/delta/all_types`;
+    const ours = await peer.ours(table);
+    assertEquals(ours.count, 500);
+    // The generating command's rows, written apart as plain Parquet and read by pyarrow.
+    assertSameRows(await peer.read("parquet", `${dir}/parquet/all_types`), ours, "Parquet");
+    for (const engine of ENGINES) {
+      assertSameRows(await peer.read(engine, table), ours, engine);
+    }
+    // Each engine reports the schema we declared.
+    const declared = await declaredFields(peer, table);
+    const seen = await peer.py<Record<string, unknown[]>>(
+      "from deltalake import DeltaTable\n" +
+        "rs = json.loads(DeltaTable(args['path']).schema().to_json())['fields']\n" +
+        "sp = spark().read.format('delta').load(args['path']).schema.jsonValue()['fields']\n" +
+        "result = {\n" +
+        "  'delta-rs': [[f['name'], f['type'], f['nullable']] for f in rs],\n" +
+        "  'spark': [[f['name'], f['type'], f['nullable']] for f in sp],\n" +
+        "  'polars': [[n, str(t)] for n, t in pl.read_delta(args['path']).schema.items()],\n" +
+        "}",
+      { path: table },
+    );
+    assertEquals(seen["delta-rs"], declared, "delta-rs schema");
+    assertEquals(seen["spark"], declared, "Spark schema");
+    assertEquals(
+      seen["polars"],
+      (declared as [string, string][]).map(([name, type]) => [name, polarsType(type)]),
+      "Polars schema",
+    );
+  });
+});
+
+/** The Polars data type a Delta type reads as. */
+function polarsType(delta: string): string {
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(delta);
+  if (decimal) return `Decimal(precision=${decimal[1]}, scale=${decimal[2]})`;
+  return {
+    long: "Int64",
+    integer: "Int32",
+    short: "Int16",
+    byte: "Int8",
+    double: "Float64",
+    float: "Float32",
+    string: "String",
+    boolean: "Boolean",
+    date: "Date",
+    timestamp: "Datetime(time_unit='us', time_zone='UTC')",
+    binary: "Binary",
+  }[delta] ?? delta;
+}
