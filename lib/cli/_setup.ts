@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { formatDiagnostics, loadConfig } from "../config/mod.ts";
+import { type Diagnostic, diagnosticAt, formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { closestString } from "../expr/suggest.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine, type GenerationError } from "../engine/generator.ts";
 import { engineOptions, runInputs, tableSpecs, withAncestors } from "../engine/from_config.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import { type CommandIO, intOption, UsageError } from "./command.ts";
@@ -20,6 +20,14 @@ export class InvalidConfig extends Error {
   }
 }
 
+/** A cell failed while generating; its diagnostic was printed. Exit code 1. */
+export class CellFailed extends Error {
+  constructor(error: GenerationError) {
+    super(`Table "${error.table}" failed at row ${error.rowId} (above); its rows were not written`);
+    this.name = "CellFailed";
+  }
+}
+
 /** Loads a config, prints its diagnostics, and throws {@link InvalidConfig} on errors. */
 export async function loadChecked(path: string, io: CommandIO): Promise<Config> {
   const { config, diagnostics } = await loadConfig(path);
@@ -27,6 +35,23 @@ export async function loadChecked(path: string, io: CommandIO): Promise<Config> 
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (!config || errors) throw new InvalidConfig(path, errors);
   return config;
+}
+
+/**
+ * A cell that failed, as a diagnostic at its column's `data:` in the config, so the user sees
+ * the line to change (the table, column and row are in the message).
+ */
+export function cellDiagnostic(config: Config, error: GenerationError): Diagnostic {
+  const table = config.tables.findIndex((t) => t.name === error.table);
+  const column = table < 0
+    ? -1
+    : config.tables[table].columns.findIndex((c) => c.name === error.column);
+  const path = column < 0 ? ["tables", table] : ["tables", table, "columns", column, "data"];
+  return diagnosticAt(config, path, error.code, error.message, {
+    hint: error.code === "too-large"
+      ? "Values are bounded to keep a config from exhausting memory; see docs/expressions.md#limits."
+      : undefined,
+  });
 }
 
 /** An engine for a config, with `--seed` and `--reference-time` applied. */

@@ -19,7 +19,9 @@ import {
   requiredOption,
   UsageError,
 } from "./command.ts";
-import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import { cellDiagnostic, CellFailed, loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import { GenerationError } from "../engine/generator.ts";
+import { formatDiagnostics } from "../config/mod.ts";
 import { tableSpecs } from "../engine/from_config.ts";
 
 /** The `generate` command. */
@@ -99,6 +101,10 @@ export const generateCommand: Command = {
         signal: io.signal,
         source,
       });
+    } catch (error) {
+      if (!(error instanceof GenerationError)) throw error;
+      io.stderr(formatDiagnostics([cellDiagnostic(config, error)]));
+      throw new CellFailed(error);
     } finally {
       source.close();
     }

@@ -19,7 +19,7 @@ import { pluginsCommand } from "./plugins.ts";
 import { previewCommand } from "./preview.ts";
 import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
-import { InvalidConfig } from "./_setup.ts";
+import { CellFailed, InvalidConfig } from "./_setup.ts";
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Command[] = [
@@ -81,6 +81,10 @@ function reportError(error: unknown, command: string, io: CommandIO): number {
   if (error instanceof UsageError) {
     io.stderr(`error: ${error.message}\nRun \`tablestream ${command} --help\` for usage.\n`);
     return EXIT.usage;
+  }
+  if (error instanceof CellFailed) {
+    io.stderr(`error: ${error.message}\n`);
+    return EXIT.failure;
   }
   if (error instanceof InvalidConfig) {
     io.stderr(`error: ${error.message}\n`);

@@ -24,6 +24,7 @@ import {
 import type { ColumnConfig, Config, LoadResult } from "./model.ts";
 import { SourceMap } from "./positions.ts";
 import { readConfig } from "./read.ts";
+import { type AliasBomb, findAliasBomb, MAX_EXPANDED_NODES } from "./yaml_nodes.ts";
 import { validateConfig } from "./validate.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
 import { builtinRegistry, checkSinks, columnFunctions, loadPluginFiles } from "./plugins.ts";
@@ -109,7 +110,19 @@ interface ReadStage {
 /** YAML and the structural checks. */
 function readStage(text: string, file: string): ReadStage {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // merge: `<<: *base` merge keys, as PyYAML (and so tablefaker) reads them.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: true,
+    uniqueKeys: true,
+    merge: true,
+  });
+  const bomb = doc.errors.length === 0 ? findAliasBomb(doc) : undefined;
+  if (bomb) {
+    // Not even the source map may walk it: every walk would expand the aliases.
+    const map = new SourceMap(file, text, lineCounter);
+    return { map, diagnostics: [aliasDiagnostic(bomb, map)], incomplete: new Set() };
+  }
   const map = new SourceMap(file, text, lineCounter, doc);
   const diagnostics = yamlDiagnostics(doc, map);
   // A duplicate key leaves a sound document (the first value wins); other syntax errors
@@ -119,6 +132,24 @@ function readStage(text: string, file: string): ReadStage {
   const read = readConfig(doc, map);
   diagnostics.push(...read.diagnostics);
   return { map, diagnostics, config: read.config, incomplete: read.incomplete };
+}
+
+/** An alias that would expand the config past the bound, at the alias. */
+function aliasDiagnostic(bomb: AliasBomb, map: SourceMap): Diagnostic {
+  const expanded = Number.isFinite(bomb.expanded)
+    ? `${Math.round(bomb.expanded).toLocaleString("en-US")} values`
+    : "itself, without end";
+  return map.diagnosticAtOffset(
+    bomb.alias.range?.[0] ?? 0,
+    [],
+    "yaml-aliases",
+    `The alias \`*${bomb.name}\` expands to ${expanded}; a config may expand to at most ` +
+      `${MAX_EXPANDED_NODES.toLocaleString("en-US")} through its aliases`,
+    {
+      hint: "Aliases of aliases multiply what they repeat: write the values out, or use " +
+        "fewer levels of aliases.",
+    },
+  );
 }
 
 /** The semantic checks, with the plugins: expressions, foreign keys, sinks. */

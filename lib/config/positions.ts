@@ -7,7 +7,6 @@
  */
 import {
   type Document,
-  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -18,6 +17,7 @@ import {
 } from "yaml";
 import { type Diagnostic, formatPath, type Severity, type YamlPath } from "./diagnostics.ts";
 import type { SourcePos } from "./model.ts";
+import { effectivePairs, resolveNode } from "./yaml_nodes.ts";
 
 interface NodeEntry {
   path: YamlPath;
@@ -59,9 +59,9 @@ export class SourceMap {
     this.#nodes.set(formatPath(path), { path, key, node });
     // Aliases may nest; the depth bound keeps a pathological document finite.
     if (depth > 64) return;
-    const target = isAlias(node) ? node.resolve(doc) as Node | undefined : node;
+    const target = resolveNode(node, doc);
     if (isMap(target)) {
-      for (const pair of target.items) {
+      for (const pair of effectivePairs(target, doc)) {
         const k = pair.key as Node | null;
         const name = isScalar(k) ? String(k.value) : undefined;
         if (name === undefined) continue;

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import { type Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import { effectivePairs, resolveNode } from "./yaml_nodes.ts";
 import { isKnownLocale, knownLocales } from "../engine/faker.ts";
 import { closestString } from "../expr/mod.ts";
 import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
@@ -40,6 +41,14 @@ export const DEFAULTS = {
 } as const;
 
 const ROOT_KEYS = ["version", "config", "plugins", "sinks", "tables"];
+
+/**
+ * Top-level keys starting with `x-` are ignored, as in Compose files: a place to define
+ * anchors that tables merge (`x-defaults: &defaults ...`, then `<<: *defaults`).
+ */
+function isExtensionKey(key: string): boolean {
+  return key.startsWith("x-");
+}
 const PLUGIN_KEYS = ["path", "options"];
 const SINKS_KEYS = ["default", "tables"];
 const SINK_KEYS = ["type", "options"];
@@ -195,9 +204,7 @@ class Reader {
   }
 
   #resolve(node: Node | null | undefined): Node | null {
-    if (node === undefined) return null;
-    if (isAlias(node)) return (node.resolve(this.#doc) as Node | undefined) ?? null;
-    return node;
+    return resolveNode(node, this.#doc);
   }
 
   // --- Generic readers -------------------------------------------------------------------
@@ -214,7 +221,7 @@ class Reader {
     allowed: readonly string[] = [],
   ): Map<string, Node | null> {
     const fields = new Map<string, Node | null>();
-    for (const pair of node.items) {
+    for (const pair of effectivePairs(node, this.#doc)) {
       const keyNode = this.#resolve(pair.key as Node | null);
       const key = isScalar(keyNode) && keyNode.value !== null ? String(keyNode.value) : undefined;
       if (key === undefined) {
@@ -229,6 +236,7 @@ class Reader {
         continue;
       }
       const value = this.#resolve(pair.value as Node | null);
+      if (path.length === 0 && isExtensionKey(key)) continue;
       if (known.includes(key) || allowed.includes(key)) {
         fields.set(key, value);
         continue;
@@ -421,7 +429,7 @@ class Reader {
     }
     if (fields.has("tables")) {
       const tables = this.#mapping(fields.get("tables")!, [...path, "tables"], "`sinks.tables`");
-      for (const pair of tables?.items ?? []) {
+      for (const pair of tables ? effectivePairs(tables, this.#doc) : []) {
         const key = this.#scalar(this.#resolve(pair.key as Node | null));
         if (typeof key !== "string") continue;
         const at = [...path, "tables", key];

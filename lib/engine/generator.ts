@@ -37,7 +37,9 @@ export class GenerationError extends Error {
   readonly rowId: number;
   /** What went wrong, without the place. */
   readonly reason: string;
-  constructor(table: string, column: string, rowId: number, cause: unknown) {
+  /** The diagnostic code of the failure: `too-large` for a value past the language's bounds. */
+  readonly code: string;
+  constructor(table: string, column: string, rowId: number, cause: unknown, code?: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Cannot generate table "${table}", column "${column}", row ${rowId}: ${reason}`, {
       cause,
@@ -47,6 +49,8 @@ export class GenerationError extends Error {
     this.column = column;
     this.rowId = rowId;
     this.reason = reason;
+    const own = (cause as { code?: unknown } | undefined)?.code;
+    this.code = code ?? (typeof own === "string" ? own : "runtime-error");
   }
 }
 

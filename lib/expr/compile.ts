@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { foldErrorCode, TooLargeError } from "./limits.ts";
 import type {
   AttributeNode,
   BinaryNode,
@@ -446,7 +447,7 @@ class Compiler implements Scope {
         try {
           return constantNode(format(node.constant.value), part.span);
         } catch (error) {
-          this.error("bad-value", (error as Error).message, part.span);
+          this.error(foldErrorCode(error), (error as Error).message, part.span);
           return brokenNode(part.span);
         }
       }
@@ -472,11 +473,12 @@ class Compiler implements Scope {
     try {
       parseSpec(spec);
     } catch (error) {
+      const tooLarge = error instanceof TooLargeError;
       this.error(
-        "bad-expression",
+        tooLarge ? error.code : "bad-expression",
         (error as Error).message,
         span,
-        "E.g. `{price:.2f}`, `{n:05d}` or `{name:>10}`.",
+        tooLarge ? undefined : "E.g. `{price:.2f}`, `{n:05d}` or `{name:>10}`.",
       );
     }
   }
@@ -616,7 +618,7 @@ class Compiler implements Scope {
       const value = compute(...operands.map((operand) => operand.constant!.value));
       return { ...node, evaluate: () => value, constant: { value } };
     } catch (error) {
-      this.error("bad-value", (error as Error).message, node.span);
+      this.error(foldErrorCode(error), (error as Error).message, node.span);
       return brokenNode(node.span);
     }
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkLength } from "./limits.ts";
 import { strftime } from "./datetime_text.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
@@ -29,6 +30,8 @@ const SPEC =
 export function parseSpec(spec: string): FormatSpec {
   const m = SPEC.exec(spec);
   if (!m) throw new ExprRuntimeError(`Invalid format spec ${JSON.stringify(spec)}`);
+  if (m[7]) checkLength(Number(m[7]), "str", `The format width ${m[7]}`);
+  if (m[9]) checkLength(Number(m[9]), "str", `The format precision .${m[9]}`);
   return {
     fill: m[1] ?? (m[6] ? "0" : " "),
     align: (m[2] as FormatSpec["align"]) ?? (m[6] ? "=" : undefined),
@@ -318,6 +321,8 @@ export function formatPercent(template: string, args: Value): string {
         value = take();
       }
       const w = width === "*" ? Number(take()) : Number(width || 0);
+      checkLength(w, "str", `The % format width ${w}`);
+      if (precision) checkLength(Number(precision), "str", `The % format precision .${precision}`);
       const spec: FormatSpec = {
         fill: flags.includes("0") && !flags.includes("-") && !"sr".includes(type) ? "0" : " ",
         align: flags.includes("-") ? "<" : flags.includes("0") && !"sr".includes(type) ? "=" : ">",

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { foldErrorCode } from "./limits.ts";
 import type { Argument } from "./ast.ts";
 import {
   brokenNode,
@@ -254,7 +255,7 @@ export function callNode(
       );
       return { ...constantNode(value, span, type(UNKNOWN_ENV)), type };
     } catch (error) {
-      scope.error("bad-value", `\`${name}()\` fails: ${(error as Error).message}`, span);
+      scope.error(foldErrorCode(error), `\`${name}()\` fails: ${(error as Error).message}`, span);
       return brokenNode(span);
     }
   }

@@ -81,7 +81,7 @@ export class Locals {
 
   /** Records an assignment at the current point; returns the slot to store into. */
   assign(name: string, type: TypeFn): number {
-    this.flow.set(name, { type, definitely: true });
+    this.flow.set(name, { type: memoized(type), definitely: true });
     return this.#slots.get(name)!;
   }
 
@@ -89,6 +89,22 @@ export class Locals {
   fork(): Map<string, Binding> {
     return new Map(this.flow);
   }
+}
+
+/**
+ * A type function that computes once per environment. A local's type is read wherever the
+ * local is, and `x = x + x` repeated would otherwise double the work at each line.
+ */
+function memoized(type: TypeFn): TypeFn {
+  const cache = new WeakMap<TypeEnvironment, StaticType>();
+  return (env) => {
+    let known = cache.get(env);
+    if (known === undefined) {
+      known = type(env);
+      cache.set(env, known);
+    }
+    return known;
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { foldErrorCode } from "./limits.ts";
 import type { AttributeNode, CallNode } from "./ast.ts";
 import {
   brokenNode,
@@ -131,7 +132,11 @@ function foldConstant(
       : returns([receiver, ...entry.args], UNKNOWN_ENV);
     return constantNode(value, call.span, declared === "any" ? undefined : declared);
   } catch (error) {
-    scope.error("bad-value", `\`.${name}()\` fails: ${(error as Error).message}`, call.span);
+    scope.error(
+      foldErrorCode(error),
+      `\`.${name}()\` fails: ${(error as Error).message}`,
+      call.span,
+    );
     return brokenNode(call.span);
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkLength } from "./limits.ts";
 import { iterate } from "./builtins.ts";
 import {
   type AttributeSpec,
@@ -103,7 +104,13 @@ export function pyTitle(s: string): string {
   return out;
 }
 
-function pad(s: string, width: Value, fill: Value, where: "left" | "right" | "center"): string {
+function pad(
+  s: string,
+  width: Value,
+  fill: Value,
+  where: "left" | "right" | "center",
+  name = where === "left" ? "rjust" : where === "right" ? "ljust" : "center",
+): string {
   const w = toInt(width);
   const f = text("pad", fill);
   if ([...f].length !== 1) {
@@ -111,12 +118,22 @@ function pad(s: string, width: Value, fill: Value, where: "left" | "right" | "ce
   }
   const length = [...s].length;
   if (w <= length) return s;
+  checkLength(s.length + (w - length) * f.length, "str", `str.${name}(${w})`);
   const margin = w - length;
   if (where === "left") return f.repeat(margin) + s;
   if (where === "right") return s + f.repeat(margin);
   // CPython's rounding: odd margins go left when the width is odd.
   const left = Math.floor(margin / 2) + (margin & w & 1);
   return f.repeat(left) + s + f.repeat(margin - left);
+}
+
+/**
+ * The parts `str.replace` joins when `old` is empty: Python inserts `new` before every
+ * character and at the end, so the parts are an empty string, each character, and another
+ * empty string.
+ */
+function emptySplit(s: string): string[] {
+  return ["", ...s, ""];
 }
 
 function prefixes(fn: string, value: Value): string[] {
@@ -182,8 +199,10 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     (_, self, old, replacement, count) => {
       const from = text("replace", old), to = text("replace", replacement);
       const limit = toInt(count);
-      if (limit < 0) return s(self).split(from).join(to);
-      const parts = s(self).split(from);
+      const parts = from === "" ? emptySplit(s(self)) : s(self).split(from);
+      const replaced = limit < 0 ? parts.length - 1 : Math.min(limit, parts.length - 1);
+      checkLength(s(self).length + replaced * (to.length - from.length), "str", "str.replace()");
+      if (limit < 0) return parts.join(to);
       return parts.slice(0, limit + 1).join(to) +
         (parts.length > limit + 1 ? from + parts.slice(limit + 1).join(from) : "");
     },
@@ -198,15 +217,20 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     "The items of a list of strings, with this string between them.",
     ["iterable"],
     "str",
-    (_, self, iterable) =>
-      iterate("join", iterable).map((item, i) => {
+    (_, self, iterable) => {
+      const items = iterate("join", iterable);
+      let length = s(self).length * Math.max(0, items.length - 1);
+      items.forEach((item, i) => {
         if (typeof item !== "string") {
           throw new ExprRuntimeError(
             `str.join() needs strings: item ${i} is ${typeName(item)}; convert it with str(...)`,
           );
         }
-        return item;
-      }).join(s(self)),
+        length += item.length;
+      });
+      checkLength(length, "str", "str.join()");
+      return (items as string[]).join(s(self));
+    },
   ),
   zfill: method(
     "Padded with zeros on the left to `width`, after any sign.",
@@ -215,7 +239,7 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     (_, self, width) => {
       const str = s(self);
       const sign = str[0] === "-" || str[0] === "+" ? str[0] : "";
-      return sign + pad(str.slice(sign.length), toInt(width) - sign.length, "0", "left");
+      return sign + pad(str.slice(sign.length), toInt(width) - sign.length, "0", "left", "zfill");
     },
   ),
   center: method(

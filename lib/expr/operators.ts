@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkLength, MAX_SEQUENCE_LENGTH } from "./limits.ts";
 import {
   addTimes,
   divideTimes,
@@ -69,14 +70,22 @@ function operandError(verb: string, a: Value, b: Value, hint = ""): ExprRuntimeE
 /** `a + b`: numbers, string and list concatenation. */
 export function add(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number") return a + b;
-  if (typeof a === "string" && typeof b === "string") return a + b;
+  if (typeof a === "string" && typeof b === "string") {
+    if (a.length + b.length > MAX_SEQUENCE_LENGTH) {
+      checkLength(a.length + b.length, "str", "str + str");
+    }
+    return a + b;
+  }
   return addSlow(a, b);
 }
 
 function addSlow(a: Value, b: Value): Value {
   const x = asNumber(a), y = asNumber(b);
   if (x !== undefined && y !== undefined) return x + y;
-  if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    checkLength(a.length + b.length, "list", "list + list");
+    return a.concat(b);
+  }
   const time = addTimes(a, b);
   if (time !== undefined) return time;
   const hint = typeof a === "string" || typeof b === "string"
@@ -103,9 +112,11 @@ export function multiply(a: Value, b: Value): Value {
   const count = asInt(b) ?? asInt(a);
   const sequence = asInt(b) !== undefined ? a : b;
   if (count !== undefined && typeof sequence === "string") {
+    checkLength(sequence.length * Math.max(0, count), "str", "str * int");
     return sequence.repeat(Math.max(0, count));
   }
   if (count !== undefined && Array.isArray(sequence)) {
+    checkLength(sequence.length * Math.max(0, count), "list", "list * int");
     const out: Value[] = [];
     for (let i = 0; i < count; i++) out.push(...sequence);
     return out;

@@ -154,7 +154,9 @@ export class WorkerPool implements BatchSource {
     }
     const g = reply.generation;
     pending.reject(
-      g ? new GenerationError(g.table, g.column, g.rowId, g.reason) : new Error(reply.message),
+      g
+        ? new GenerationError(g.table, g.column, g.rowId, g.reason, g.code)
+        : new Error(reply.message),
     );
   }
 

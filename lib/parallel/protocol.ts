@@ -22,5 +22,5 @@ export type WorkerReply =
     kind: "error";
     id: number;
     message: string;
-    generation?: { table: string; column: string; rowId: number; reason: string };
+    generation?: { table: string; column: string; rowId: number; reason: string; code: string };
   };

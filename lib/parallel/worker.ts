@@ -29,7 +29,13 @@ async function answer(request: Extract<WorkerRequest, { kind: "batch" }>): Promi
     scope.postMessage({ kind: "batch", id: request.id, ipc }, [ipc.buffer as ArrayBuffer]);
   } catch (error) {
     const failure = error instanceof GenerationError
-      ? { table: error.table, column: error.column, rowId: error.rowId, reason: error.reason }
+      ? {
+        table: error.table,
+        column: error.column,
+        rowId: error.rowId,
+        reason: error.reason,
+        code: error.code,
+      }
       : undefined;
     scope.postMessage({
       kind: "error",
