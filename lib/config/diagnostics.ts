@@ -95,16 +95,33 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], sources?: 
 
 function formatDiagnostic(d: Diagnostic, sources: Sources | undefined): string {
   const lines = [`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`];
-  const sourceLine = lineOf(d, sources);
-  if (sourceLine !== undefined) {
+  const whole = lineOf(d, sources);
+  if (whole !== undefined) {
+    const { text, column } = excerpt(whole, d.column);
     const gutter = String(d.line).padStart(5);
     const blank = " ".repeat(gutter.length);
     // Keep tabs so the caret lines up however the terminal expands them.
-    const pad = sourceLine.slice(0, Math.max(0, d.column - 1)).replace(/[^\t]/g, " ");
-    lines.push(`${gutter} | ${sourceLine}`.trimEnd(), `${blank} | ${pad}^`);
+    const pad = text.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, " ");
+    lines.push(`${gutter} | ${text}`.trimEnd(), `${blank} | ${pad}^`);
   }
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join("\n");
+}
+
+/** The most characters of a source line a diagnostic shows. */
+const EXCERPT_WIDTH = 120;
+
+/**
+ * The part of a long line around `column` (1-based), with `…` where it was cut, and the
+ * column within it: a 15,000-character line must not flood the terminal.
+ */
+function excerpt(line: string, column: number): { text: string; column: number } {
+  if (line.length <= EXCERPT_WIDTH) return { text: line, column };
+  const start = Math.max(0, Math.min(column - 1 - EXCERPT_WIDTH / 2, line.length - EXCERPT_WIDTH));
+  const end = start + EXCERPT_WIDTH;
+  const head = start > 0 ? "…" : "";
+  const tail = end < line.length ? "…" : "";
+  return { text: head + line.slice(start, end) + tail, column: column - start + head.length };
 }
 
 function lineOf(d: Diagnostic, sources: Sources | undefined): string | undefined {

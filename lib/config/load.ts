@@ -24,7 +24,13 @@ import {
 import type { ColumnConfig, Config, LoadResult } from "./model.ts";
 import { SourceMap } from "./positions.ts";
 import { readConfig } from "./read.ts";
-import { type AliasBomb, findAliasBomb, MAX_EXPANDED_NODES } from "./yaml_nodes.ts";
+import {
+  type AliasBomb,
+  findAliasBomb,
+  findTooDeep,
+  MAX_EXPANDED_NODES,
+  MAX_YAML_DEPTH,
+} from "./yaml_nodes.ts";
 import { validateConfig } from "./validate.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
 import { builtinRegistry, checkSinks, columnFunctions, loadPluginFiles } from "./plugins.ts";
@@ -110,6 +116,27 @@ interface ReadStage {
 /** YAML and the structural checks. */
 function readStage(text: string, file: string): ReadStage {
   const lineCounter = new LineCounter();
+  const deep = findTooDeep(text);
+  if (deep !== undefined) {
+    lineCounter.lineStarts.push(...lineStartsOf(text));
+    const map = new SourceMap(file, text, lineCounter);
+    return {
+      map,
+      diagnostics: [
+        map.diagnosticAtOffset(
+          deep,
+          [],
+          "too-deep",
+          `The YAML nests more than ${MAX_YAML_DEPTH} levels deep`,
+          {
+            hint:
+              "A config nests a few levels (tables, columns, options); check the brackets and indentation here.",
+          },
+        ),
+      ],
+      incomplete: new Set(),
+    };
+  }
   // merge: `<<: *base` merge keys, as PyYAML (and so tablefaker) reads them.
   const doc = parseDocument(text, {
     lineCounter,
@@ -132,6 +159,13 @@ function readStage(text: string, file: string): ReadStage {
   const read = readConfig(doc, map);
   diagnostics.push(...read.diagnostics);
   return { map, diagnostics, config: read.config, incomplete: read.incomplete };
+}
+
+/** The offsets where the lines of a text start (a LineCounter's, without parsing). */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /** An alias that would expand the config past the bound, at the alias. */

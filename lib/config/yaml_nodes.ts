@@ -1,11 +1,12 @@
 /**
  * Walking a YAML document as PyYAML (and so tablefaker) reads it, and safely: merge keys
  * (`<<: *base`) applied, and aliases bounded, since aliases of aliases multiply (a 500-byte
- * "billion laughs" document expands to billions of values).
+ * "billion laughs" document expands to billions of values), and so is nesting.
  *
  * @module
  */
 import {
+  type CST,
   type Document,
   isAlias,
   isMap,
@@ -13,6 +14,7 @@ import {
   isSeq,
   type Node,
   type Pair,
+  Parser,
   type YAMLMap,
 } from "yaml";
 
@@ -117,4 +119,33 @@ export function findAliasBomb(doc: Document): AliasBomb | undefined {
   };
   const total = size(doc.contents as Node | null);
   return total > MAX_EXPANDED_NODES ? worst : undefined;
+}
+
+/** How deeply a config's mappings and lists may nest (the YAML library recurses per level). */
+export const MAX_YAML_DEPTH = 100;
+
+/**
+ * The offset of the first collection nested deeper than {@link MAX_YAML_DEPTH}, if any. Read
+ * from the YAML library's concrete syntax tree, which its parser builds without recursion,
+ * and walked with an explicit stack: the document is measured before anything recurses into it.
+ */
+export function findTooDeep(text: string): number | undefined {
+  const stack: [CST.Token, number][] = [];
+  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (depth > MAX_YAML_DEPTH) return token.offset;
+    if (token.type === "document") {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (
+      token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection"
+    ) {
+      for (const item of token.items) {
+        const key = (item as { key?: CST.Token | null }).key;
+        if (key) stack.push([key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }

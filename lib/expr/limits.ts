@@ -40,3 +40,15 @@ export function checkLength(length: number, kind: "str" | "list", what: string):
 export function foldErrorCode(error: unknown): string {
   return error instanceof TooLargeError ? error.code : "bad-value";
 }
+
+/**
+ * How deeply expressions may nest: parentheses, lists, calls, unary operators, `not`,
+ * conditionals and `elif`s each add a level. Python's own parser stops at 200 parentheses.
+ */
+export const MAX_NESTING = 200;
+
+/**
+ * How deep an expression's tree may be, chains included: `a + b + c` is a tree as deep as its
+ * operators are many, and compiling walks it recursively.
+ */
+export const MAX_TREE_DEPTH = 1000;

@@ -25,6 +25,7 @@ import type {
 } from "./ast.ts";
 import { describePosition, errorAt, ExprSyntaxError, joinSpans } from "./diagnostic.ts";
 import { decodeEscapes, Lexer, type Token } from "./lexer.ts";
+import { MAX_NESTING, MAX_TREE_DEPTH } from "./limits.ts";
 import type { ExprDiagnostic, Span } from "./types.ts";
 
 /** Either a program or the syntax error that stopped parsing. */
@@ -140,11 +141,46 @@ const COMPARISON_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
  */
 export function parse(source: string): ParseResult {
   try {
-    return { ok: true, program: new Parser(source).parseProgram() };
+    const program = new Parser(source).parseProgram();
+    checkTreeDepth(program);
+    return { ok: true, program };
   } catch (error) {
     if (error instanceof ExprSyntaxError) return { ok: false, diagnostics: [error.diagnostic] };
     throw error;
   }
+}
+
+/**
+ * Fails with `too-deep` when the tree is deeper than {@link MAX_TREE_DEPTH}: long operator
+ * chains parse in a loop but make deep trees, which the compiler walks recursively. Measured
+ * with an explicit stack, so that measuring cannot overflow either.
+ */
+function checkTreeDepth(program: Program): void {
+  const stack: [unknown, number][] = [[program, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_TREE_DEPTH) {
+      throw new ExprSyntaxError(
+        errorAt(
+          "too-deep",
+          `This expression is more than ${MAX_TREE_DEPTH} operations deep`,
+          (node as { span: Span }).span,
+          "Split it into several columns, or into the lines of a `data: |` block.",
+        ),
+      );
+    }
+    for (const child of Object.values(node as object)) {
+      if (Array.isArray(child)) {
+        for (const item of child) if (isTreeNode(item)) stack.push([item, depth + 1]);
+      } else if (isTreeNode(child)) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+}
+
+function isTreeNode(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "kind" in value && "span" in value;
 }
 
 /** Parses a single expression; throws {@link ExprSyntaxError} (for tests and tools). */
@@ -164,6 +200,8 @@ export class Parser {
   readonly source: string;
   readonly #lexer: Lexer;
   readonly #buffer: Token[] = [];
+  /** Levels of nesting being parsed (see `#nested`). */
+  #depth = 0;
 
   constructor(source: string, lexer: Lexer = new Lexer(source)) {
     this.source = source;
@@ -253,8 +291,12 @@ export class Parser {
     if (this.#peek().kind === "newline") this.#advance();
   }
 
-  /** `if test: ...` with its `elif` and `else` parts. */
+  /** `if test: ...` with its `elif` and `else` parts (a level of nesting each). */
   #parseIf(): Statement {
+    return this.#nested(() => this.#parseIfPart());
+  }
+
+  #parseIfPart(): Statement {
     const keyword = this.#advance(); // `if` or `elif`
     const test = this.parseExpression();
     const body = this.#parseSuite(keyword.text);
@@ -557,6 +599,33 @@ export class Parser {
 
   /** A full expression, including `x if c else y`. */
   parseExpression(): Expr {
+    return this.#nested(() => this.#parseConditional());
+  }
+
+  /**
+   * Parses one more level of nesting, failing with `too-deep` past {@link MAX_NESTING}: the
+   * parser recurses once per level, and a hostile `((((...))))` must not exhaust the stack.
+   */
+  #nested<T>(parse: () => T): T {
+    if (this.#depth >= MAX_NESTING) {
+      throw new ExprSyntaxError(
+        errorAt(
+          "too-deep",
+          `This expression nests more than ${MAX_NESTING} levels deep`,
+          tokenSpan(this.#peek()),
+          "Split it into several columns, or into the lines of a `data: |` block.",
+        ),
+      );
+    }
+    this.#depth++;
+    try {
+      return parse();
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #parseConditional(): Expr {
     const token = this.#peek();
     if (isKeyword(token, "lambda")) {
       throw new ExprSyntaxError(
@@ -618,7 +687,7 @@ export class Parser {
     const token = this.#peek();
     if (!isKeyword(token, "not")) return this.#parseComparison();
     this.#advance();
-    const operand = this.#parseNot();
+    const operand = this.#nested(() => this.#parseNot());
     return { kind: "unary", op: "not", operand, span: joinSpans(token, operand.span) };
   }
 
@@ -695,7 +764,7 @@ export class Parser {
     const token = this.#peek();
     if (isOp(token, "-") || isOp(token, "+")) {
       this.#advance();
-      const operand = this.#parseFactor();
+      const operand = this.#nested(() => this.#parseFactor());
       return {
         kind: "unary",
         op: token.text as "-" | "+",
