@@ -1,23 +1,42 @@
 /**
- * `validate`: every problem of a config, positioned, and nothing written.
+ * `validate`: every problem of a config, positioned, and nothing written; then what running it
+ * would cost, where that is more than a day of work or the free disk (estimate.ts).
  *
  * @module
  */
+import { formatDiagnostics } from "../config/mod.ts";
 import { CONFIG_OPTION } from "./_options.ts";
-import { type Command, EXIT, requiredOption } from "./command.ts";
-import { loadChecked } from "./_setup.ts";
+import { type Command, EXIT, optionalString, requiredOption } from "./command.ts";
+import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import { estimateTables, estimateWarnings, freeBytes } from "./estimate.ts";
 
 /** The `validate` command. */
 export const validateCommand: Command = {
   name: "validate",
   summary: "Check a config and print every problem with file, line and column. Writes nothing.",
-  usage: "validate --config F",
+  usage: "validate --config F [--output DIR]",
   options: {
     config: CONFIG_OPTION,
+    output: {
+      type: "string",
+      short: "o",
+      placeholder: "dir",
+      description: "Where the output would go: its free space is weighed against the estimate " +
+        "(default: the current folder)",
+    },
   },
   async run(values, io) {
     const path = requiredOption(values, "config");
     const config = await loadChecked(path, io);
+    const { engine, specs } = prepareEngine(config, {});
+    const output = optionalString(values, "output") ?? ".";
+    const disk = { path: output, free: await freeBytes(await nearestExisting(output)) };
+    const warnings = estimateWarnings(
+      config,
+      estimateTables(engine, selectTables(specs, undefined)),
+      disk,
+    );
+    if (warnings.length) io.stderr(formatDiagnostics(warnings));
     const columns = config.tables.reduce((sum, t) => sum + t.columns.length, 0);
     io.stdout(
       `${path}: ok, ${config.tables.length} table${config.tables.length === 1 ? "" : "s"}, ` +
@@ -26,3 +45,14 @@ export const validateCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The path, or its nearest ancestor that exists (an output folder may not exist yet). */
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    if (await Deno.stat(current).then(() => true, () => false)) return current;
+    const parent = current.replace(/\/+[^/]+\/*$/, "");
+    if (parent === current || parent === "") return current.startsWith("/") ? "/" : ".";
+    current = parent;
+  }
+}

@@ -306,6 +306,7 @@ class Reader {
       });
       return undefined;
     }
+    this.#floatWritten(node, path, key, v);
     if (!Number.isSafeInteger(v)) {
       this.#report(path, "out-of-range", `\`${key}\` is too large: ${describe(node)}`, {
         hint: `Integers must be at most ${Number.MAX_SAFE_INTEGER}.`,
@@ -317,6 +318,31 @@ class Reader {
       return undefined;
     }
     return v;
+  }
+
+  /**
+   * Warns when an integer was written as a float (`1e12`, `5000.0`): YAML reads it as a
+   * float, which tablestream takes at its value, but PyYAML reads `1e12` as a string and
+   * tablefaker would fail on it.
+   */
+  #floatWritten(node: Node | null, path: YamlPath, key: string, value: number): void {
+    const range = node?.range;
+    if (!isScalar(node) || !range) return;
+    const written = this.#map.source.slice(range[0], range[1]).trim();
+    if (!/^[-+]?(\d[\d_]*)?\.?\d*[eE.]/.test(written)) return;
+    this.#report(
+      path,
+      "float-as-integer",
+      `\`${key}: ${written}\` is a float in YAML; it is read as the integer ` +
+        value.toLocaleString("en-US"),
+      {
+        severity: "warning",
+        hint: `Write the digits, \`${key}: ${value}\`` +
+          (/^[^.]*[eE]/.test(written)
+            ? ` (PyYAML, and so tablefaker, reads \`${written}\` as text).`
+            : "."),
+      },
+    );
   }
 
   /** A list of strings, or one string standing for a list of one. */
@@ -871,7 +897,9 @@ class Reader {
     const problem = unsafeName(v);
     if (problem) {
       this.#report(path, "unsafe-name", `Table name ${JSON.stringify(v)} ${problem}`, {
-        hint: "It names the table's folder: use letters, digits, `-` and `_`, e.g. `orders`.",
+        hint: WINDOWS_DEVICE.test(v)
+          ? `It names the table's folder: add to it, e.g. \`${v}_table\`.`
+          : "It names the table's folder: use letters, digits, `-` and `_`, e.g. `orders`.",
       });
     }
     return v;
@@ -1200,8 +1228,19 @@ export function unsafeName(name: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(name)) return "contains a control character";
   if (name.startsWith(".")) return "starts with `.`";
   if (name !== name.trim()) return "starts or ends with a space";
+  if (WINDOWS_DEVICE.test(name)) {
+    return "is a Windows device name: the table's folder could never be copied to Windows";
+  }
+  if (/[<>:"|?*]/.test(name)) return "contains a character Windows forbids in folder names";
+  if (/[. ]$/.test(name)) return "ends with `.`, which Windows drops from folder names";
   return undefined;
 }
+
+/**
+ * Names Windows reserves for devices, alone or before an extension (`nul.txt` too), in any
+ * case; the superscript digits are reserved as well.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
