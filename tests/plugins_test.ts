@@ -29,7 +29,7 @@ async function withWebhook<T>(
 /** The example config in `dir`, posting to `url`, its plugins found where they are. */
 async function exampleConfig(dir: string, url: string): Promise<string> {
   const text = (await Deno.readTextFile(EXAMPLE))
-    .replace("http://127.0.0.1:8787/payments", url)
+    .replace(/^( +)type: webhook$/m, `$1type: webhook\n$1options: { url: "${url}" }`)
     .replace(/^ {2}- (\w+\.ts)$/gm, `  - ${EXAMPLES}$1`);
   return await writeConfig(dir, text);
 }
@@ -73,6 +73,77 @@ Deno.test("the example plugins generate real tables and webhook requests", async
       assert(mean > 550, `exponential from the newest: mean card ${mean}`);
     })
   );
+});
+
+Deno.test("the plugins example runs as examples/README.md documents it, with no receiver", async () => {
+  await withTempDir(async (dir) => {
+    const result = await cli("generate", "--config", EXAMPLE, "--output", `${dir}/out`);
+    assertEquals(result.code, 0, result.stderr);
+    const lines = (await Deno.readTextFile(`${dir}/out/payments.webhook.jsonl`)).trim().split("\n");
+    const rows = lines.flatMap((line) => JSON.parse(line).rows);
+    assertEquals(rows.length, 300);
+    assertEquals((await tableRows(`${dir}/out/cards`)).length, 800);
+  });
+});
+
+Deno.test("a webhook that cannot be reached names the table, the URL and what to do", async () => {
+  await withTempDir(async (dir) => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const url = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/payments`;
+    listener.close(); // nothing listens there now
+    const config = await exampleConfig(dir, url);
+    const result = await cli("generate", "--config", config, "--output", `${dir}/out`);
+    assertEquals(result.code, 1);
+    assertStringIncludes(result.stderr, `Cannot POST the rows of table "payments" to ${url}`);
+    assertStringIncludes(result.stderr, "Start a receiver there, or leave out the sink's `url`");
+  });
+});
+
+const BUFFERING_SINK = `
+export default ({ defineSink }) => defineSink({
+  name: "ndjson_file",
+  summary: "Buffers rows in write and appends them to a file in flush, as docs/plugins.md says.",
+  options: { path: { type: "string", description: "The file" } },
+  create({ path }) {
+    let pending = [];
+    return {
+      open: async () => {},
+      write: async (table, batch) => {
+        for (let i = 0; i < batch.numRows; i++) {
+          pending.push(JSON.stringify({ table, id: Number(batch.getChild("id").get(i)) }));
+        }
+      },
+      flush: async () => {
+        if (pending.length) await Deno.writeTextFile(path, pending.join("\\n") + "\\n", { append: true });
+        pending = [];
+      },
+      close: async () => {}, // releases only: the rows were committed by flush
+      abort: async () => { pending = []; },
+    };
+  },
+});
+`;
+
+Deno.test("generate flushes a user sink before closing it, as run does", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/ndjson.js`, BUFFERING_SINK);
+    const config = await writeConfig(
+      dir,
+      `plugins: [ndjson.js]
+sinks:
+  default: { type: ndjson_file, options: { path: "${dir}/rows.ndjson" } }
+tables:
+  - table_name: t
+    row_count: 4000
+    columns:
+      - { column_name: id, data: row_id }
+`,
+    );
+    const result = await cli("generate", "--config", config, "--batch-size", "1000");
+    assertEquals(result.code, 0, result.stderr);
+    const lines = (await Deno.readTextFile(`${dir}/rows.ndjson`)).trim().split("\n");
+    assertEquals(lines.map((l) => JSON.parse(l).id), Array.from({ length: 4000 }, (_, i) => i + 1));
+  });
 });
 
 Deno.test("run refuses a sink that cannot resume, naming the table", async () => {

@@ -1,13 +1,16 @@
 /**
  * An example sink plugin: each flush POSTs the rows written since the last one to a URL, as
- * JSON `{ "table": ..., "tick": ..., "rows": [...] }` per table.
+ * JSON `{ "table": ..., "tick": ..., "rows": [...] }` per table. Without a `url` it appends
+ * the same JSON, a line per flush and table, to `<table>.webhook.jsonl` in the output folder
+ * (or beside the config), so the example runs with no receiver.
  *
  *   sinks:
  *     tables:
  *       events: { type: webhook, options: { url: "http://localhost:8080/hook" } }
  *
- * It cannot read back what it sent, so `run` (which must resume exactly) refuses it; use it
- * with `generate`.
+ * It buffers rows in `write` and sends them in `flush`, as docs/plugins.md asks: nothing is
+ * visible before a flush. It cannot read back what it sent, so `run` (which must resume
+ * exactly) refuses it; use it with `generate`.
  */
 import type { PluginApi, Sink } from "../../lib/mod.ts";
 
@@ -24,6 +27,29 @@ function plain(value: unknown, type: string): unknown {
   return value;
 }
 
+/** POSTs one table's rows; a failure says which table and URL, and what to do. */
+async function post(url: string, table: string, body: string, headers: unknown): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(headers as Record<string, string>) },
+      body,
+    });
+  } catch (error) {
+    throw new Error(
+      `Cannot POST the rows of table "${table}" to ${url}: ${(error as Error).message}. ` +
+        "Start a receiver there, or leave out the sink's `url` option to write the rows to " +
+        `${table}.webhook.jsonl instead`,
+      { cause: error },
+    );
+  }
+  await response.body?.cancel();
+  if (!response.ok) {
+    throw new Error(`${url} answered ${response.status} to the rows of table "${table}"`);
+  }
+}
+
 export default ({ defineSink }: PluginApi) =>
   defineSink({
     name: "webhook",
@@ -31,13 +57,20 @@ export default ({ defineSink }: PluginApi) =>
     options: {
       url: {
         type: "string",
-        description: "Where to POST",
+        default: "",
+        description: "Where to POST; empty: append to `<table>.webhook.jsonl` instead",
         examples: ["http://localhost:8080/hook"],
       },
       headers: { type: "any", default: {}, description: "Extra request headers" },
     },
-    create({ url, headers }): Sink {
+    create({ url, headers }, { output, configDir }): Sink {
       const pending = new Map<string, Batch[]>();
+      const deliver = url === ""
+        ? (table: string, body: string) =>
+          Deno.writeTextFile(`${output ?? configDir}/${table}.webhook.jsonl`, body + "\n", {
+            append: true,
+          })
+        : (table: string, body: string) => post(url as string, table, body, headers);
       const send = async (tick?: number) => {
         for (const [table, batches] of pending) {
           if (batches.length === 0) continue;
@@ -48,13 +81,7 @@ export default ({ defineSink }: PluginApi) =>
                 names.map(([n, t]) => [n, plain(batch.getChild(n)!.get(i), t)]),
               ));
           });
-          const response = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", ...(headers as Record<string, string>) },
-            body: JSON.stringify({ table, tick, rows }),
-          });
-          await response.body?.cancel();
-          if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+          await deliver(table, JSON.stringify({ table, tick, rows }));
           pending.set(table, []);
         }
       };

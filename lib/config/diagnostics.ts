@@ -109,7 +109,7 @@ function formatDiagnostic(d: Diagnostic, sources: Sources | undefined): string {
 }
 
 /** The most characters of a source line a diagnostic shows. */
-const EXCERPT_WIDTH = 120;
+const EXCERPT_WIDTH = 200;
 
 /**
  * The part of a long line around `column` (1-based), with `…` where it was cut, and the

@@ -33,7 +33,8 @@ export const DEFAULT_BATCH_SIZE = 10_000;
 
 /**
  * Writes `row_count` rows of each table through `sink`. The sink is opened with every
- * schema first, so a bad destination fails before any row is generated.
+ * schema first, so a bad destination fails before any row is generated; after the last batch
+ * it is flushed (the one commit point of a batch run), then closed.
  */
 export async function generateToSink(
   engine: Engine,
@@ -77,6 +78,8 @@ export async function generateToSink(
       }
       summary.push({ table: generator.name, rows: rowCount });
     }
+    // The same contract as `run`: rows count once a flush returns; `close` only releases.
+    await sink.flush();
     closed = true;
     await sink.close();
   } finally {
