@@ -16,7 +16,8 @@ import { encodeParquet } from "../parquet/mod.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { DEFAULT_COMMIT_INTERVAL_MS, StreamingServer } from "../schedule/server.ts";
 import { cpuSeconds, machineParallelism, peakRssMb, rssMb, timed } from "./measure.ts";
-import { defaultWorkers, openBatchSource } from "../parallel/pool.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
+import { openBatchSource } from "../parallel/handoff.ts";
 import { recipeOf } from "../parallel/recipe.ts";
 
 /** What one run of a benchmark measured. */

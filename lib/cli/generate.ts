@@ -8,7 +8,8 @@ import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
 import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS, WORKERS_OPTION } from "./_options.ts";
-import { defaultWorkers, openBatchSource } from "../parallel/pool.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
+import { openBatchSource } from "../parallel/handoff.ts";
 import { recipeOf } from "../parallel/recipe.ts";
 import {
   choiceOption,
@@ -79,7 +80,8 @@ export const generateCommand: Command = {
       );
     }
     const batchSize = intOption(values, "batch-size", { min: 1 })!;
-    const workers = intOption(values, "workers", { min: 1 }) ?? defaultWorkers();
+    const asked = intOption(values, "workers", { min: 1 });
+    const workers = asked ?? defaultWorkers();
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
     const plan = sinkPlan(config, { output, outputType: format });
@@ -89,6 +91,7 @@ export const generateCommand: Command = {
     const sink = createRoutingSink(plan.routes(tables));
     const source = await openBatchSource(engine, {
       workers,
+      adaptive: asked === undefined,
       recipe: () => recipeOf(engine, configPath),
       rows: tables.reduce((n, t) => n + engine.table(t).spec.rowCount, 0),
     });

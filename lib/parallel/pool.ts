@@ -198,7 +198,6 @@ export async function* orderedBatches(
     Math.min(source.parallelism, Math.floor(count / MIN_PIECE_ROWS)),
   );
   const pieceRows = Math.ceil(count / pieces);
-  const ahead = source.ahead;
   const queue: Promise<arrow.RecordBatch>[] = [];
   let next = 0;
   const submit = () => {
@@ -211,7 +210,8 @@ export async function* orderedBatches(
   };
   try {
     while (next < count || queue.length) {
-      while (next < count && queue.length < ahead) submit();
+      // Read each time: a source may gain workers during the range (handoff.ts).
+      while (next < count && queue.length < source.ahead) submit();
       yield await queue.shift()!;
     }
   } finally {
@@ -233,20 +233,13 @@ export interface SourceOptions {
   recipe?: () => EngineRecipe;
   /** Rows the run will generate, when known: small runs stay in this thread. */
   rows?: number;
+  /**
+   * The number of workers was not asked for but defaulted: start them only when they pay,
+   * generating here meanwhile (handoff.ts). Otherwise a pool of `workers` is used as asked.
+   */
+  adaptive?: boolean;
   /** Called once workers were started (for the log). */
   onStart?: (workers: number) => void;
-}
-
-/** A worker pool when it is worth one, else this thread's engine. */
-export async function openBatchSource(
-  engine: Engine,
-  options: SourceOptions,
-): Promise<BatchSource> {
-  const small = options.rows !== undefined && options.rows < PARALLEL_MIN_ROWS;
-  if (options.workers <= 1 || !options.recipe || small) return localSource(engine);
-  const pool = await WorkerPool.start(options.recipe(), options.workers, engine);
-  options.onStart?.(pool.parallelism);
-  return pool;
 }
 
 /** Batch sources chosen per range of rows, the pool started at the first range worth it. */

@@ -1,0 +1,80 @@
+import { assertEquals } from "../../tests/_assert.ts";
+import { withTempDir, writeConfig } from "../../tests/_cli.ts";
+import { digestRows } from "../../tests/_digest.ts";
+import * as arrow from "apache-arrow";
+import { loadConfig } from "../config/mod.ts";
+import { Engine } from "../engine/generator.ts";
+import { runInputs, tableSpecs } from "../engine/from_config.ts";
+import { handoffSource } from "./handoff.ts";
+import { localSource, orderedBatches } from "./pool.ts";
+import { recipeOf } from "./recipe.ts";
+
+const CONFIG = `
+config: { seed: 3 }
+tables:
+  - table_name: people
+    row_count: 40000
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email() }
+`;
+
+/** The rows of `people` read through a source, as one table's digest. */
+async function rowsThrough(source: ReturnType<typeof localSource>): Promise<string> {
+  const batches: arrow.RecordBatch[] = [];
+  const range = { table: "people", firstRowId: 1, count: 40000, epoch: 0, batchSize: 2000 };
+  for await (const batch of orderedBatches(source, range)) batches.push(batch);
+  return await digestRows(new arrow.Table(batches));
+}
+
+/** Runs `fn` with an engine of CONFIG and its config's path. */
+async function withEngine(fn: (engine: Engine, path: string) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const path = await writeConfig(dir, CONFIG);
+    const { config } = await loadConfig(path);
+    const engine = new Engine(tableSpecs(config!), runInputs(config!, {}, new Date(0)));
+    await fn(engine, path);
+  });
+}
+
+Deno.test("handoff: a run this thread finishes sooner than a pool starts stays in this thread", async () => {
+  await withEngine(async (engine, path) => {
+    let started = 0;
+    const source = handoffSource(engine, {
+      workers: 2,
+      recipe: () => recipeOf(engine, path),
+      rows: 40000,
+      onStart: () => started++,
+      worthMs: 60_000,
+    });
+    try {
+      assertEquals(await rowsThrough(source), await rowsThrough(localSource(engine)));
+      assertEquals([started, source.parallelism], [0, 1]);
+    } finally {
+      source.close();
+    }
+  });
+});
+
+Deno.test("handoff: a run worth a pool starts one and hands it the rest, same rows", async () => {
+  await withEngine(async (engine, path) => {
+    let started = 0;
+    const source = handoffSource(engine, {
+      workers: 2,
+      recipe: () => recipeOf(engine, path),
+      rows: 10_000_000, // as if much remained: the pool is started at the first piece
+      onStart: () => started++,
+      worthMs: 0,
+    });
+    try {
+      const local = await rowsThrough(localSource(engine));
+      // Pieces until the pool is ready are made here, the rest by the pool: the same rows.
+      assertEquals(await rowsThrough(source), local);
+      while (started === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      assertEquals(source.parallelism, 2);
+      assertEquals(await rowsThrough(source), local, "all from the pool");
+    } finally {
+      source.close();
+    }
+  });
+});
