@@ -22,6 +22,7 @@ import {
 } from "./command.ts";
 import { cellDiagnostic, CellFailed, loadChecked, prepareEngine, selectTables } from "./_setup.ts";
 import { GenerationError } from "../engine/generator.ts";
+import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
 import { tableSpecs } from "../engine/from_config.ts";
 
@@ -95,6 +96,7 @@ export const generateCommand: Command = {
       recipe: () => recipeOf(engine, configPath),
       rows: tables.reduce((n, t) => n + engine.table(t).spec.rowCount, 0),
     });
+    const progress = progressReporter({ write: io.stdout, terminal: io.isTerminal === true });
     let summary;
     try {
       summary = await generateToSink(engine, sink, {
@@ -103,12 +105,14 @@ export const generateCommand: Command = {
         mode,
         signal: io.signal,
         source,
+        onBatch: progress.onBatch,
       });
     } catch (error) {
       if (!(error instanceof GenerationError)) throw error;
       io.stderr(formatDiagnostics([cellDiagnostic(config, error)]));
       throw new CellFailed(error);
     } finally {
+      progress.finish();
       source.close();
     }
     const seconds = (performance.now() - started) / 1000;
