@@ -75,6 +75,24 @@ Deno.test("cadence on an injected clock: exact rows over 1000 ticks, fractional 
   assertEquals(fast.slice(0, 7), [START, START, START, START, START, START + 1_000, START + 2_000]);
 });
 
+Deno.test("the measured rate is the cadence's: the initial rows are left out", async () => {
+  const store = new MemoryStore();
+  const initial = config(`
+config: { seed: 3, tick_interval: 10s }
+tables:
+  - table_name: t
+    row_count: 1000
+    cadence: { rows_per_minute: 60 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+`);
+  // 50 s: younger than the rate's minute, so the initial commit is inside its window.
+  const summary = await runLive(store, { config: initial }, 5, 10_000, 1);
+  const status = summary.tables[0];
+  assertEquals([status.rowsWritten, status.streamedRows, status.commits], [1050, 50, 6]);
+  assertEquals(status.measuredRowsPerMinute, 60);
+});
+
 const SHOP = config(`
 version: 1
 config:

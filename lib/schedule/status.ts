@@ -26,12 +26,17 @@ export interface TableStatus {
   policy: string;
   /** Configured rate (append tables). */
   rowsPerMinute: number;
-  /** Rows committed per minute of wall-clock time, over the last minute. */
+  /**
+   * Streamed rows committed per minute of wall-clock time, over the last minute: the cadence's
+   * rate, without the initial `row_count` rows.
+   */
   measuredRowsPerMinute: number;
   /** Rows in the table (what it had at start plus what this run added). */
   rows: number;
   /** Rows this run committed. */
   rowsWritten: number;
+  /** Rows this run committed past the initial fill (tick 0), the cadence's rows. */
+  streamedRows: number;
   /** Commits this run made. */
   commits: number;
   /** Table version after the last commit (Delta), if known. */
@@ -66,6 +71,7 @@ export function newTableStatus(table: string, policy: string, rowsPerMinute: num
     measuredRowsPerMinute: 0,
     rows: 0,
     rowsWritten: 0,
+    streamedRows: 0,
     commits: 0,
     tick: -1,
     lagMs: 0,
@@ -102,7 +108,8 @@ const METRICS: MetricSpec[] = [
   {
     name: "tablestream_rows_per_minute",
     type: "gauge",
-    help: "Rows committed per minute over the last minute of wall-clock time.",
+    help: "Streamed rows (the initial row_count left out) committed per minute over the last " +
+      "minute of wall-clock time.",
     value: (t) => t.measuredRowsPerMinute,
   },
   {

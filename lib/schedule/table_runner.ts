@@ -112,6 +112,7 @@ export class TableRunner {
     this.plan = deps.plan;
     this.#timeline = deps.plan.timeline!;
     this.#recordState = deps.plan.recordState;
+    this.#startedAt = deps.clock.now();
     this.status = newTableStatus(
       deps.plan.name,
       deps.plan.policy,
@@ -329,21 +330,31 @@ export class TableRunner {
     return { rows: count, result };
   }
 
-  /** Wall-clock times and running row totals of recent commits, for the measured rate. */
+  /** Wall-clock times and running streamed-row totals of recent commits (the measured rate). */
   #recent: { at: number; rows: number }[] = [];
+  /** The streamed-row total before the oldest of `#recent`. */
+  #baseline = 0;
+  /** When this runner began (wall clock), the rate's earliest start. */
+  readonly #startedAt: number;
 
-  /** Rows per minute committed over the last minute of wall-clock time. */
+  /** Streamed rows per minute committed over the last minute of wall-clock time. */
   measuredRate(now: number): number {
     const recent = this.#prune(now);
-    if (recent.length < 2) return 0;
-    const first = recent[0];
-    const last = recent[recent.length - 1];
-    return (last.rows - first.rows) * 60_000 / Math.max(last.at - first.at, 1);
+    // Over the last minute, or since the run began when it is younger: a rate meter, not the
+    // difference of two commits (the first commit of a window may hold a catch-up burst).
+    const since = Math.max(now - RATE_WINDOW_MS, this.#startedAt);
+    const before = this.#baseline;
+    const last = recent.at(-1)?.rows ?? before;
+    return (last - before) * 60_000 / Math.max(now - since, 1);
   }
 
   /** Drops commits older than the rate's window; the rest. */
   #prune(now: number): { at: number; rows: number }[] {
-    return this.#recent = this.#recent.filter((r) => r.at >= now - RATE_WINDOW_MS);
+    const cutoff = now - RATE_WINDOW_MS;
+    while (this.#recent.length > 0 && this.#recent[0].at <= cutoff) {
+      this.#baseline = this.#recent.shift()!.rows;
+    }
+    return this.#recent;
   }
 
   #committed(window: Window, rows: number, result: FlushResult): void {
@@ -352,6 +363,10 @@ export class TableRunner {
 
     s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;
     s.rowsWritten += rows;
+    // The initial fill (tick 0's `row_count` rows) is no part of the cadence's rate.
+    s.streamedRows += window.first <= 0 && this.plan.policy !== "replace"
+      ? rows - this.#timeline.rowsThrough(0)
+      : rows;
     s.commits++;
     s.tick = window.last;
     s.tickTime = this.#timeline.tickTime(window.last);
@@ -359,7 +374,7 @@ export class TableRunner {
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
     const now = this.#deps.clock.now();
-    this.#recent.push({ at: now, rows: s.rowsWritten });
+    this.#recent.push({ at: now, rows: s.streamedRows });
     this.#prune(now); // bounded without status calls
   }
 
