@@ -11,7 +11,7 @@
 import type * as arrow from "apache-arrow";
 import type { Config, Diagnostic } from "../config/mod.ts";
 import { diagnosticAt } from "../config/mod.ts";
-import type { Engine } from "../engine/generator.ts";
+import { type Engine, GenerationError } from "../engine/generator.ts";
 
 /** Rows generated per table to measure it. */
 const SAMPLE_ROWS = 500;
@@ -29,9 +29,29 @@ export interface TableEstimate {
   seconds: number;
 }
 
-/** Estimates each table's size and time from a sample of its rows. */
-export function estimateTables(engine: Engine, tables: readonly string[]): TableEstimate[] {
-  return tables.map((name) => {
+/**
+ * Estimates each table's size and time from a sample of its rows. A cell that fails in the
+ * sample is a failure of the table (the run would fail there too).
+ */
+export function estimateTables(
+  engine: Engine,
+  tables: readonly string[],
+): { estimates: TableEstimate[]; failures: GenerationError[] } {
+  const estimates: TableEstimate[] = [];
+  const failures: GenerationError[] = [];
+  for (const name of tables) {
+    try {
+      estimates.push(estimateTable(engine, name));
+    } catch (error) {
+      if (!(error instanceof GenerationError)) throw error;
+      failures.push(error);
+    }
+  }
+  return { estimates, failures };
+}
+
+function estimateTable(engine: Engine, name: string): TableEstimate {
+  {
     const generator = engine.table(name);
     const rows = generator.spec.rowCount;
     const sample = Math.min(rows, SAMPLE_ROWS);
@@ -45,7 +65,7 @@ export function estimateTables(engine: Engine, tables: readonly string[]): Table
       bytes: arrowBytes(batch) / sample * rows,
       seconds: seconds / sample * rows,
     };
-  });
+  }
 }
 
 function arrowBytes(table: arrow.Table | arrow.RecordBatch): number {

@@ -1,13 +1,20 @@
 /**
- * `validate`: every problem of a config, positioned, and nothing written; then what running it
- * would cost, where that is more than a day of work or the free disk (estimate.ts).
+ * `validate`: every problem of a config, positioned, and nothing written; then a sample of
+ * each table's rows is generated (nothing written): a cell failing there is an error, and what
+ * running it would cost is a warning where it is more than a day of work or the free disk.
  *
  * @module
  */
 import { formatDiagnostics } from "../config/mod.ts";
 import { CONFIG_OPTION } from "./_options.ts";
 import { type Command, EXIT, optionalString, requiredOption } from "./command.ts";
-import { loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import {
+  cellDiagnostic,
+  InvalidConfig,
+  loadChecked,
+  prepareEngine,
+  selectTables,
+} from "./_setup.ts";
 import { estimateTables, estimateWarnings, freeBytes } from "./estimate.ts";
 
 /** The `validate` command. */
@@ -31,12 +38,11 @@ export const validateCommand: Command = {
     const { engine, specs } = prepareEngine(config, {});
     const output = optionalString(values, "output") ?? ".";
     const disk = { path: output, free: await freeBytes(await nearestExisting(output)) };
-    const warnings = estimateWarnings(
-      config,
-      estimateTables(engine, selectTables(specs, undefined)),
-      disk,
-    );
-    if (warnings.length) io.stderr(formatDiagnostics(warnings));
+    const { estimates, failures } = estimateTables(engine, selectTables(specs, undefined));
+    const warnings = estimateWarnings(config, estimates, disk);
+    const found = [...failures.map((f) => cellDiagnostic(config, f)), ...warnings];
+    if (found.length) io.stderr(formatDiagnostics(found));
+    if (failures.length) throw new InvalidConfig(path, failures.length);
     const columns = config.tables.reduce((sum, t) => sum + t.columns.length, 0);
     io.stdout(
       `${path}: ok, ${config.tables.length} table${config.tables.length === 1 ? "" : "s"}, ` +

@@ -57,7 +57,12 @@ export interface ParseOptions {
 export async function loadConfig(path: string): Promise<LoadResult> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    const bytes = await Deno.readFile(path);
+    const decoded = decodeUtf8(bytes);
+    if (typeof decoded !== "string") {
+      return { diagnostics: [encodingDiagnostic(path, bytes, decoded)] };
+    }
+    text = decoded;
   } catch (error) {
     const missing = error instanceof Deno.errors.NotFound;
     const reason = error instanceof Error ? error.message : String(error);
@@ -81,6 +86,65 @@ export async function loadConfig(path: string): Promise<LoadResult> {
   const registry = builtinRegistry();
   if (read.config) read.diagnostics.push(...await loadPluginFiles(read.config, registry));
   return checkStage(read, registry);
+}
+
+/**
+ * The text of UTF-8 bytes (a byte-order mark dropped), or the offset of the first byte that
+ * is not UTF-8: decoding leniently would put U+FFFD into table names without a word.
+ */
+function decodeUtf8(bytes: Uint8Array): string | { badByte: number } {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { badByte: firstNonUtf8(bytes) };
+  }
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function firstNonUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const length = b < 0x80
+      ? 1
+      : b >= 0xc2 && b <= 0xdf
+      ? 2
+      : b >= 0xe0 && b <= 0xef
+      ? 3
+      : b >= 0xf0 && b <= 0xf4
+      ? 4
+      : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    // Overlong, surrogate and out-of-range forms of 3- and 4-byte sequences.
+    const second = bytes[i + 1];
+    if (
+      (b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) ||
+      (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)
+    ) return i;
+    i += length;
+  }
+  return bytes.length;
+}
+
+function encodingDiagnostic(file: string, bytes: Uint8Array, at: { badByte: number }): Diagnostic {
+  const before = new TextDecoder().decode(bytes.subarray(0, at.badByte));
+  const lines = before.split("\n");
+  const byte = bytes[at.badByte].toString(16).toUpperCase().padStart(2, "0");
+  return {
+    code: "bad-encoding",
+    severity: "error",
+    message: `The config is not UTF-8 text: byte 0x${byte} cannot start or continue a character`,
+    file,
+    line: lines.length,
+    column: lines.at(-1)!.length + 1,
+    path: [],
+    pathText: formatPath([]),
+    hint: "Save the file as UTF-8 (YAML files are UTF-8, as PyYAML reads them).",
+  };
 }
 
 /**

@@ -176,7 +176,7 @@ class Reader {
       communityProviders: [],
       tables: [],
       pluginFiles: [],
-      sinks: { tables: {} },
+      sinks: { tables: Object.create(null) },
       sourceMap: this.#map,
     };
     if (fields.has("config")) this.#settings(fields.get("config")!, config);
@@ -223,6 +223,20 @@ class Reader {
     const fields = new Map<string, Node | null>();
     for (const pair of effectivePairs(node, this.#doc)) {
       const keyNode = this.#resolve(pair.key as Node | null);
+      if (isScalar(keyNode) && typeof keyNode.value === "symbol") {
+        // A merge key left by effectivePairs: its value is no mapping to merge.
+        this.diagnostics.push(
+          this.#map.diagnosticAtOffset(
+            keyNode.range?.[0] ?? this.#map.offset(path),
+            path,
+            "bad-merge",
+            "`<<` merges mappings into this one: its value must be a mapping, an alias of one, " +
+              `or a list of them, got ${describe(this.#resolve(pair.value as Node | null))}`,
+            { hint: "E.g. `<<: *defaults`, where `defaults` is an anchor on a mapping." },
+          ),
+        );
+        continue;
+      }
       const key = isScalar(keyNode) && keyNode.value !== null ? String(keyNode.value) : undefined;
       if (key === undefined) {
         this.diagnostics.push(
@@ -445,7 +459,7 @@ class Reader {
 
   #sinks(node: Node | null): SinkChoices {
     const path = ["sinks"];
-    const choices: SinkChoices = { tables: {} };
+    const choices: SinkChoices = { tables: Object.create(null) };
     const map = this.#mapping(node, path, "`sinks`");
     if (!map) return choices;
     const fields = this.#fields(map, path, SINKS_KEYS, "`sinks`");

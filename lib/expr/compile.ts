@@ -441,7 +441,7 @@ class Compiler implements Scope {
       const node = this.compile(part.expr);
       const asFloat = hintType(node) === "float";
       const { conversion, spec = "" } = part;
-      this.#checkSpec(node, spec, part.span);
+      if (!this.#checkSpec(node, spec, part.span)) return brokenNode(part.span);
       const format = (value: Value) => convertAndFormat(value, conversion, spec, asFloat);
       if (node.constant) {
         try {
@@ -466,12 +466,16 @@ class Compiler implements Scope {
     return { span: expr.span, evaluate, type: () => "str" };
   }
 
-  /** A malformed spec is certain to fail on every row when the value is a number or string. */
-  #checkSpec(node: Node, spec: string, span: Span): void {
+  /**
+   * A malformed spec is certain to fail on every row when the value is a number or string:
+   * reported here (false), once.
+   */
+  #checkSpec(node: Node, spec: string, span: Span): boolean {
     const type = hintType(node);
-    if (spec === "" || !(isNumeric(type) || type === "str")) return;
+    if (spec === "" || !(isNumeric(type) || type === "str")) return true;
     try {
       parseSpec(spec);
+      return true;
     } catch (error) {
       const tooLarge = error instanceof TooLargeError;
       this.error(
@@ -480,6 +484,7 @@ class Compiler implements Scope {
         span,
         tooLarge ? undefined : "E.g. `{price:.2f}`, `{n:05d}` or `{name:>10}`.",
       );
+      return false;
     }
   }
 
