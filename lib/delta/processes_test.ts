@@ -5,7 +5,7 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { APPENDER_SCHEMA, appenderBatch } from "../../tests/_delta_appender.ts";
 import { joinPath, localFs } from "./fs.ts";
-import { readSnapshot } from "./log_reader.ts";
+import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { countRows, readTable } from "./read_data.ts";
 import { DeltaWriter } from "./writer.ts";
 
@@ -99,8 +99,15 @@ for (const hang of ["before-commit", "before-link"]) {
 Deno.test("writers killed at random moments never leave a broken log", async () => {
   const table = joinPath(await Deno.makeTempDir({ prefix: "tablestream-kill-" }), "t");
   for (let round = 0; round < 6; round++) {
+    const before = await latestVersion(localFs, table) ?? -1;
     const child = appender(table, "writer-7", 1000, 50);
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
+    // Kill mid-stream, however slowly the child starts on a loaded machine: once it has
+    // committed twice this round, at a random moment.
+    const deadline = Date.now() + 60_000;
+    while ((await latestVersion(localFs, table) ?? -1) < before + 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, Math.random() * 200));
     child.kill("SIGKILL");
     await child.status;
     await child.stdout.cancel();
