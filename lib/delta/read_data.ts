@@ -6,7 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import { type Add, decodePath } from "./actions.ts";
-import { joinPath } from "./fs.ts";
+import { joinPath, readTail } from "./fs.ts";
 import type { DeltaFs } from "./fs.ts";
 import { type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
 import { deltaToArrowSchema } from "./schema.ts";
@@ -17,6 +17,7 @@ import {
   readDeletionVector,
 } from "./deletion_vector.ts";
 import { readParquetColumns } from "../parquet/mod.ts";
+import { parquetRowCount } from "../parquet/footer.ts";
 
 /** Options of {@link readTable}. */
 export interface ReadTableOptions {
@@ -223,6 +224,58 @@ export function countRows(snapshot: Snapshot): number | undefined {
     total += n - deletedCount(add);
   }
   return total;
+}
+
+/** A table's row count, and how it was found. */
+export interface RowCount {
+  rows: number;
+  /** Files whose count came from their Parquet footer (they had no `numRecords` stats). */
+  fromFooters: number;
+}
+
+/** Footers read at once. */
+const FOOTER_CONCURRENCY = 16;
+
+/**
+ * The table's row count, always known: `numRecords` where a file has stats, otherwise the
+ * row count in the file's Parquet footer (only the file's last bytes are read), as engines
+ * count a table without statistics; rows deletion vectors remove are not counted.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * import { readSnapshot } from "./log_reader.ts";
+ * const { rows } = await countRowsFromFiles(localFs, await readSnapshot(localFs, "out/t"));
+ * ```
+ */
+export async function countRowsFromFiles(fs: DeltaFs, snapshot: Snapshot): Promise<RowCount> {
+  let rows = 0;
+  const missing: Add[] = [];
+  for (const add of snapshot.files) {
+    const n = parseStats(add)?.numRecords;
+    if (typeof n === "number") rows += n - deletedCount(add);
+    else missing.push(add);
+  }
+  for (let i = 0; i < missing.length; i += FOOTER_CONCURRENCY) {
+    const counts = await Promise.all(
+      missing.slice(i, i + FOOTER_CONCURRENCY).map(async (add) => {
+        const path = joinPath(snapshot.table, decodePath(add.path));
+        try {
+          return await parquetRowCount((length) => readTail(fs, path, length)) -
+            deletedCount(add);
+        } catch (error) {
+          throw new Error(
+            `Cannot count the rows of data file ${path} of Delta table "${snapshot.table}": ${
+              (error as Error).message
+            }`,
+            { cause: error },
+          );
+        }
+      }),
+    );
+    for (const n of counts) rows += n;
+  }
+  return { rows, fromFooters: missing.length };
 }
 
 /** Rows of a file its deletion vector removes (numRecords counts them: PROTOCOL.md). */

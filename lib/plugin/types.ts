@@ -57,6 +57,11 @@ export interface StoredTable {
   commits: ReadonlyMap<string, number>;
   /** Rows the table has now, when known without reading them. */
   rows?: number;
+  /**
+   * Per column, a value at least as large as any the table holds, when the sink knows it
+   * without reading rows (Delta: the `maxValues` of every file's stats).
+   */
+  maxValues?: Record<string, unknown>;
   /** The stored columns and their types. */
   schema: arrow.Schema;
 }
