@@ -64,7 +64,10 @@ export interface TableSummary {
     timestamp: number | null;
     operation: string | null;
     mode: string | null;
-    /** Rows the commit wrote (`operationMetrics.numOutputRows`), when it says. */
+    /**
+     * Rows the commit wrote, when it says: `operationMetrics.numOutputRows` (Spark, us) or
+     * `num_added_rows` (delta-rs).
+     */
     rows: number | null;
   }[];
 }
@@ -109,13 +112,14 @@ export function summarize(
       const info = h.commitInfo as Record<string, unknown>;
       const params = info.operationParameters as Record<string, unknown> | undefined;
       const metrics = info.operationMetrics as Record<string, unknown> | undefined;
-      const rows = Number(metrics?.numOutputRows);
+      const written = metrics?.numOutputRows ?? metrics?.num_added_rows;
+      const rows = Number(written);
       return {
         version: h.version,
         timestamp: typeof info.timestamp === "number" ? info.timestamp : null,
         operation: typeof info.operation === "string" ? info.operation : null,
         mode: typeof params?.mode === "string" ? params.mode : null,
-        rows: Number.isFinite(rows) && metrics?.numOutputRows !== undefined ? rows : null,
+        rows: Number.isFinite(rows) && written !== undefined && written !== null ? rows : null,
       };
     }),
   };
