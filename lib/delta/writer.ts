@@ -22,12 +22,23 @@ import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
-import { writeRefusal } from "./features.ts";
+import { readerFeatures, writeRefusal } from "./features.ts";
 import { statsJson } from "./stats.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
 export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
+/**
+ * The protocol of a new table with a `timestamp_ntz` column, which needs the timestampNtz
+ * feature (PROTOCOL.md, "Timestamp without timezone"); configs never make one, the library
+ * may.
+ */
+export const NTZ_TABLE_PROTOCOL: Protocol = {
+  minReaderVersion: 3,
+  minWriterVersion: 7,
+  readerFeatures: ["timestampNtz"],
+  writerFeatures: ["timestampNtz"],
+};
 
 /** Options of {@link DeltaWriter.open}. */
 export interface DeltaWriterOptions {
@@ -355,7 +366,8 @@ export class DeltaWriter {
     const actions: Action[] = [];
     const properties = options.properties ?? {};
     if (!state.metadata) {
-      actions.push({ protocol: NEW_TABLE_PROTOCOL }, {
+      const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
+      actions.push({ protocol: ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL }, {
         metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
       });
     } else {
@@ -367,6 +379,14 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
+        const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
+        if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
+          // Adding the feature would change the protocol of a table others may read.
+          throw new Error(
+            `Cannot overwrite Delta table "${this.path}" with a timestamp_ntz column: its ` +
+              "protocol lacks the timestampNtz feature; write to another folder",
+          );
+        }
         actions.push({
           metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
         });
@@ -504,7 +524,12 @@ function difference(
   for (const [name, type] of ours) {
     const theirs = table.get(name);
     if (theirs === undefined) return `column "${name}" is not in the table`;
-    if (theirs !== type) return `column "${name}" is ${theirs} in the table, ${type} in the data`;
+    if (theirs !== type) {
+      return `column "${name}" is ${theirs} in the table, ${type} in the data` +
+        (theirs === '"timestamp_ntz"'
+          ? " (a timestamp without time zone: tablestream generates timestamps in UTC only)"
+          : "");
+    }
   }
   for (const name of table.keys()) {
     if (!ours.has(name)) return `the table has column "${name}", which the data lacks`;
