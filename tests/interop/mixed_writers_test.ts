@@ -134,6 +134,7 @@ result = {'done': state.done, 'failures': state.failures, 'gaveUp': state.gave_u
       // Every commit is there, in one contiguous log; ours are told apart by engineInfo.
       const snapshot = await readSnapshot(localFs, path);
       let ourRows = 0;
+      let theirRetries = 0;
       const writers: string[] = [];
       for (let v = 1; v <= snapshot.version; v++) {
         const actions = await readCommit(localFs, path, v);
