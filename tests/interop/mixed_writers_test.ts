@@ -160,7 +160,12 @@ result = {'done': state.done, 'failures': state.failures, 'gaveUp': state.gave_u
       );
       assert(ourCommits > SECONDS / 2, `run committed about every second (${ourCommits})`);
       const switches = writers.filter((w, i) => i > 0 && w !== writers[i - 1]).length;
-      assert(switches > 20, `the two writers' commits interleave (${switches} switches)`);
+      // Nearly every commit of ours follows some of theirs: ours found its version taken (the
+      // writer knows the table as of its own last commit), read the winners and retried.
+      assert(
+        switches > ourCommits,
+        `the two writers' commits interleave (${switches} switches)`,
+      );
       const [txn] = [...snapshot.txns.values()];
       assert(txn.appId.startsWith("tablestream:feed:"), txn.appId);
 

@@ -212,6 +212,10 @@ interopTest(
         assertEquals(after.sparkCount, rows, `${table}: Spark's count`);
         assertIntact(facts[table], after, table);
       }
+      // Our checkpoints over Spark's tables (the one of sp_dv keeps its deletion vectors),
+      // read by the engines above.
+      assertStringIncludes(await ok("inspect", `${dir}/sp_dv`), "(checkpoint at 10)");
+      assertStringIncludes(await ok("inspect", `${dir}/sp_appends`), "(checkpoint at 20)");
       // Spark's rows a deletion vector deleted stay deleted; ours have no vectors.
       const dvAfter = await peer.py<{ deleted: number; max: number }>(
         "ids = spark().read.format('delta').load(args['path']).select('id').toPandas()['id']\n" +
