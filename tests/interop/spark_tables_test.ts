@@ -201,9 +201,16 @@ interopTest(
         "--commit-rows",
         "5",
       );
-      // Appended to by generate: the table with change data feed.
-      await ok("generate", "-c", config, "-o", dir, "--table", "sp_cdf", "--mode", "append");
-      const expected = { sp_appends: 50 + 10 + 8 * 5, sp_dv: 103 + 10 + 8 * 5, sp_cdf: 30 + 10 };
+      // Appended to by generate: all three (row_count rows each, keys after the largest).
+      for (const table of ["sp_appends", "sp_dv", "sp_cdf"]) {
+        await ok("generate", "-c", config, "-o", dir, "--table", table, "--mode", "append");
+      }
+      // Initial rows and 8 ticks of 5 from run, 10 from generate.
+      const expected = {
+        sp_appends: 50 + 10 + 8 * 5 + 10,
+        sp_dv: 103 + 10 + 8 * 5 + 10,
+        sp_cdf: 30 + 10,
+      };
       for (const [table, rows] of Object.entries(expected)) {
         const path = `${dir}/${table}`;
         const ours = await assertEnginesAgree(peer, path, `${table} after our commits`);
@@ -223,7 +230,8 @@ interopTest(
           "          'max': int(ids.max())}",
         { path: `${dir}/sp_dv` },
       );
-      assertEquals(dvAfter, { deleted: 0, max: 120 + 50 });
+      // run's keys 121..170 after Spark's largest, then generate's 171..180.
+      assertEquals(dvAfter, { deleted: 0, max: 120 + 50 + 10 });
       // The change data feed of our versions: inserts of exactly our rows.
       const changes = await peer.py<Record<string, number>>(
         "rows = spark().read.format('delta').option('readChangeFeed', 'true')\\\n" +

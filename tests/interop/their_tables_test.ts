@@ -14,6 +14,7 @@ import {
   assertEnginesAgree,
   assertIntact,
   checkChild,
+  fails,
   inspectedRows,
   ok,
   START,
@@ -130,10 +131,11 @@ tables:
       - { column_name: ratio, data: "random.random()", type: float32 }
       - { column_name: big, data: "random.uniform(-1e20, 1e20)", parquet_type: "decimal128(38,10)" }
   - table_name: compacted
-    row_count: 0
+    row_count: 15
     columns:
       - { column_name: id, data: row_id, is_primary_key: true }
       - { column_name: name, data: "fake.name()" }
+      - { column_name: day, data: "fake.date_between(start_date='-30y', end_date='today')" }
   # Children of each: foreign keys to their rows, columns copied from them.
   - table_name: plain_child
     row_count: 30
@@ -214,24 +216,29 @@ interopTest(
         assertEquals((await tableFacts(peer, `${dir}/${table}`)).version, facts[table].version);
       }
 
-      // Adopted: run writes plain and regional (partitioned), keeping their rows; small
-      // commits so that ours cross a checkpoint version of their tables.
+      // Adopted: run writes plain, regional (partitioned) and checkpointed, keeping their
+      // rows; small commits so that ours cross a checkpoint version of their tables.
       await ok(
         "run",
         ...common,
         "--tables",
-        "plain,regional",
+        "plain,regional,checkpointed",
         "--ticks",
         "12",
         "--commit-rows",
         "10",
       );
-      // plain: 20 initial rows + 12 ticks of 10; regional: 5 + 12 ticks of 5.
-      const adopted = { plain: 150 + 20 + 120, regional: 120 + 5 + 60 };
-      // Appended by generate: 25 rows, ids after the largest (delta-rs wrote ids 1..130).
-      await ok("generate", "-c", config, "-o", dir, "--table", "checkpointed", "--mode", "append");
-      const appended = { checkpointed: 130 + 25 };
-      for (const [table, rows] of Object.entries({ ...adopted, ...appended })) {
+      // Then appended to by generate: row_count more rows, keys after the largest.
+      for (const table of ["plain", "checkpointed"]) {
+        await ok("generate", "-c", config, "-o", dir, "--table", table, "--mode", "append");
+      }
+      // Initial rows, 12 ticks (10, 5 and 10 rows a tick), then generate's.
+      const expected = {
+        plain: 150 + 20 + 12 * 10 + 20,
+        regional: 120 + 5 + 12 * 5,
+        checkpointed: 130 + 25 + 12 * 10 + 25,
+      };
+      for (const [table, rows] of Object.entries(expected)) {
         const path = `${dir}/${table}`;
         const ours = await assertEnginesAgree(peer, path, `${table} after our commits`);
         assertEquals(ours.count, rows, `${table}: their rows and ours`);
@@ -258,6 +265,25 @@ result = {'theirs': sum(1 for r in before if r in now), 'first': int(ids.filter(
       }
       // Our checkpoint over their table, read by the engines above.
       assertStringIncludes(await ok("inspect", `${dir}/plain`), "(checkpoint at 10)");
+
+      // compacted has a binary column, which configs do not make: refused naming it, and
+      // nothing written.
+      const refusals = [
+        await fails(
+          "generate",
+          "-c",
+          config,
+          "-o",
+          dir,
+          "--table",
+          "compacted",
+          "--mode",
+          "append",
+        ),
+        await fails("run", ...common, "--tables", "compacted", "--ticks", "2"),
+      ];
+      for (const message of refusals) assertStringIncludes(message, '"blob"');
+      assertEquals((await tableFacts(peer, `${dir}/compacted`)).version, facts.compacted.version);
     });
   },
 );
