@@ -62,6 +62,11 @@ export interface StoredTable {
    * without reading rows (Delta: the `maxValues` of every file's stats).
    */
   maxValues?: Record<string, unknown>;
+  /**
+   * Why the sink will not write to this table, when it will not (a Delta table feature it
+   * does not implement, named): `run` stops the table at start rather than retrying.
+   */
+  writeRefusal?: string;
   /** The stored columns and their types. */
   schema: arrow.Schema;
 }

@@ -20,6 +20,7 @@ import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { countRowsFromFiles, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import type { Snapshot } from "../../lib/delta/snapshot.ts";
+import { writeRefusal } from "../../lib/delta/features.ts";
 import { type DataFileWriter, DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
@@ -197,6 +198,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         // Files without stats are counted from their Parquet footers: always known.
         rows: (await countRowsFromFiles(localFs, snapshot)).rows,
         maxValues: largestValues(snapshot),
+        writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata),
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
       } satisfies StoredTable;
     },
