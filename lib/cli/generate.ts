@@ -25,6 +25,9 @@ import { GenerationError } from "../engine/generator.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
 import { tableSpecs } from "../engine/from_config.ts";
+import type { TableSpec } from "../engine/spec.ts";
+import type { Sink, StoredTable } from "../plugin/types.ts";
+import { LoadedRows } from "../state/loaded_rows.ts";
 
 /** The `generate` command. */
 export const generateCommand: Command = {
@@ -86,7 +89,9 @@ export const generateCommand: Command = {
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
     const plan = sinkPlan(config, { output, outputType: format });
-    const shift = mode === "append" ? await existingRows(plan, tables) : new Map();
+    const shift = mode === "append"
+      ? await existingRows(plan, tables, tableSpecs(config))
+      : new Map();
     const { engine } = prepareEngine(config, values, shift);
     const started = performance.now();
     const sink = createRoutingSink(plan.routes(tables));
@@ -136,10 +141,15 @@ function describeSinks(plan: SinkPlan, tables: readonly string[]): string {
 }
 
 /**
- * Rows each table already has, as its own sink reads it back: appended row ids continue
- * after them, whatever the sink.
+ * How far each table's row ids move so that appended ones follow what it has: past its row
+ * count, as its own sink reads it back, and past its largest primary key (a table another
+ * tool wrote, or one with deleted rows, may have keys beyond its count).
  */
-async function existingRows(plan: SinkPlan, tables: readonly string[]) {
+async function existingRows(
+  plan: SinkPlan,
+  tables: readonly string[],
+  specs: readonly TableSpec[],
+) {
   const rows = new Map<string, number>();
   for (const table of tables) {
     const sink = plan.sinkFor(table);
@@ -158,7 +168,28 @@ async function existingRows(plan: SinkPlan, tables: readonly string[]) {
           "start; use --mode overwrite or another --output",
       );
     }
-    rows.set(table, stored.rows);
+    const spec = specs.find((s) => s.name === table)!;
+    const largest = await largestKey(sink, table, stored, spec.primaryKey);
+    const pastKeys = largest === undefined ? 0 : largest - spec.startRowId + 1;
+    rows.set(table, Math.max(stored.rows, pastKeys));
   }
   return rows;
+}
+
+/**
+ * The largest whole-number primary key of a stored table: from what the sink knows without
+ * reading rows, else by reading the key column; undefined when keys are not whole numbers.
+ */
+async function largestKey(
+  sink: Sink,
+  table: string,
+  stored: StoredTable,
+  key: string | undefined,
+): Promise<number | undefined> {
+  if (key === undefined || !stored.schema.fields.some((f) => f.name === key)) return undefined;
+  const known = stored.maxValues?.[key];
+  if (typeof known === "number" && Number.isSafeInteger(known)) return known;
+  if (!sink.read) return undefined;
+  const loaded = new LoadedRows(table, await sink.read(table, [key]), key);
+  return loaded.count === 0 ? undefined : loaded.maxInteger(key);
 }

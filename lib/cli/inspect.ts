@@ -1,12 +1,22 @@
 /**
- * `inspect DIR/TABLE`: what a Delta table is — version, protocol, schema, partitioning,
- * active files and rows, the last txn per application, and recent history.
+ * `inspect DIR/TABLE`: what a Delta table is — version, protocol and table features (and
+ * whether tablestream reads and writes it), properties, schema, partitioning, active files
+ * and rows, the last txn per application, and recent history. A table tablestream cannot
+ * read is still described: only its log is read.
  *
  * @module
  */
+import type { Add } from "../delta/actions.ts";
 import { readCommit, readSnapshot } from "../delta/log_reader.ts";
 import { localFs } from "../delta/fs.ts";
-import { countRows } from "../delta/read_data.ts";
+import {
+  columnMappingMode,
+  readerFeatures,
+  readRefusal,
+  writeRefusal,
+  writerFeatures,
+} from "../delta/features.ts";
+import { countRowsFromFiles, type RowCount } from "../delta/read_data.ts";
 import type { HistoryEntry, Snapshot } from "../delta/snapshot.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 
@@ -29,11 +39,23 @@ export interface TableSummary {
     readerFeatures?: string[];
     writerFeatures?: string[];
   };
+  /** The table features the protocol needs, those a legacy version implies included. */
+  features: { reader: string[]; writer: string[] };
+  /** Whether tablestream reads and writes the table: null when it does, else why not. */
+  tablestream: { readRefusal: string | null; writeRefusal: string | null };
+  /** `metaData.configuration`: the table properties. */
+  properties: Record<string, string>;
+  /** Column mapping mode: none, name or id. */
+  columnMapping: string;
   schema: { name: string; type: string; nullable: boolean }[];
   partitionColumns: string[];
   files: number;
-  /** Sum of `stats.numRecords`; null when a file has no stats. */
-  rows: number | null;
+  /** Rows of the active files (stats' `numRecords`, else the Parquet footers), less deleted. */
+  rows: number;
+  /** Files counted from their Parquet footers, as they have no `numRecords` stats. */
+  filesWithoutStats: number;
+  /** Rows deletion vectors mark as deleted (not in `rows`). */
+  deletedRows: number;
   bytes: number;
   checkpointVersion: number | null;
   txns: { appId: string; version: number; lastUpdated: number | null }[];
@@ -42,18 +64,33 @@ export interface TableSummary {
     timestamp: number | null;
     operation: string | null;
     mode: string | null;
-    /** Rows the commit wrote (`operationMetrics.numOutputRows`), when it says. */
+    /**
+     * Rows the commit wrote, when it says: `operationMetrics.numOutputRows` (Spark, us) or
+     * `num_added_rows` (delta-rs).
+     */
     rows: number | null;
   }[];
 }
 
-/** Summarises a snapshot and the history entries given (newest last). */
-export function summarize(snapshot: Snapshot, history = snapshot.history): TableSummary {
+/** Summarises a snapshot, its row count and the history entries given (newest last). */
+export function summarize(
+  snapshot: Snapshot,
+  count: RowCount,
+  history = snapshot.history,
+): TableSummary {
   const schema = JSON.parse(snapshot.metadata.schemaString) as { fields: SchemaField[] };
+  const { protocol, metadata } = snapshot;
   return {
     table: snapshot.table,
     version: snapshot.version,
-    protocol: snapshot.protocol,
+    protocol,
+    features: { reader: readerFeatures(protocol), writer: writerFeatures(protocol) },
+    tablestream: {
+      readRefusal: readRefusal(protocol, metadata) ?? null,
+      writeRefusal: writeRefusal(protocol, metadata) ?? null,
+    },
+    properties: { ...metadata.configuration },
+    columnMapping: columnMappingMode(protocol, metadata),
     schema: schema.fields.map((f) => ({
       name: f.name,
       type: typeof f.type === "string" ? f.type : JSON.stringify(f.type),
@@ -61,7 +98,9 @@ export function summarize(snapshot: Snapshot, history = snapshot.history): Table
     })),
     partitionColumns: snapshot.metadata.partitionColumns,
     files: snapshot.files.length,
-    rows: countRows(snapshot) ?? null,
+    rows: count.rows,
+    filesWithoutStats: count.fromFooters,
+    deletedRows: snapshot.files.reduce((n, f) => n + deletedBy(f), 0),
     bytes: snapshot.files.reduce((n, f) => n + f.size, 0),
     checkpointVersion: snapshot.checkpointVersion ?? null,
     txns: [...snapshot.txns.values()].map((t) => ({
@@ -73,32 +112,72 @@ export function summarize(snapshot: Snapshot, history = snapshot.history): Table
       const info = h.commitInfo as Record<string, unknown>;
       const params = info.operationParameters as Record<string, unknown> | undefined;
       const metrics = info.operationMetrics as Record<string, unknown> | undefined;
-      const rows = Number(metrics?.numOutputRows);
+      const written = metrics?.numOutputRows ?? metrics?.num_added_rows;
+      const rows = Number(written);
       return {
         version: h.version,
         timestamp: typeof info.timestamp === "number" ? info.timestamp : null,
         operation: typeof info.operation === "string" ? info.operation : null,
         mode: typeof params?.mode === "string" ? params.mode : null,
-        rows: Number.isFinite(rows) && metrics?.numOutputRows !== undefined ? rows : null,
+        rows: Number.isFinite(rows) && written !== undefined && written !== null ? rows : null,
       };
     }),
   };
 }
 
+/** Rows a file's deletion vector removes. */
+function deletedBy(add: Add): number {
+  const dv = add.deletionVector as { cardinality?: number } | null | undefined;
+  return Number(dv?.cardinality ?? 0);
+}
+
 /** The summary as aligned text. */
 export function formatSummary(s: TableSummary): string {
+  const features = (kind: "reader" | "writer", listedFrom: number) => {
+    const version = kind === "reader" ? s.protocol.minReaderVersion : s.protocol.minWriterVersion;
+    const names = s.features[kind];
+    const text = names.length ? names.join(", ") : "none";
+    return `${kind}: ${text}` +
+      (version < listedFrom && names.length ? ` (implied by ${kind} version ${version})` : "");
+  };
+  const rows = [
+    `${s.files} active, ${s.rows} rows`,
+    ...(s.deletedRows ? [`${s.deletedRows} more deleted by deletion vectors`] : []),
+    ...(s.filesWithoutStats
+      ? [
+        `${s.filesWithoutStats} file${
+          s.filesWithoutStats > 1 ? "s" : ""
+        } without stats counted from Parquet footers`,
+      ]
+      : []),
+    `${s.bytes} bytes`,
+  ];
   const lines = [
     `Table:       ${s.table}`,
     `Version:     ${s.version}` +
     (s.checkpointVersion === null ? "" : ` (checkpoint at ${s.checkpointVersion})`),
-    `Protocol:    reader ${s.protocol.minReaderVersion}, writer ${s.protocol.minWriterVersion}` +
-    (s.protocol.readerFeatures?.length
-      ? `, reader features ${s.protocol.readerFeatures.join(", ")}`
-      : ""),
+    `Protocol:    reader ${s.protocol.minReaderVersion}, writer ${s.protocol.minWriterVersion}`,
+    `Features:    ${features("reader", 3)}`,
+    `             ${features("writer", 7)}`,
+    `tablestream: ${
+      s.tablestream.readRefusal ? `cannot read it: ${s.tablestream.readRefusal}` : "reads it"
+    }; ${
+      s.tablestream.readRefusal
+        ? "does not write it"
+        : s.tablestream.writeRefusal
+        ? `does not write it: ${s.tablestream.writeRefusal}`
+        : "can append to it"
+    }`,
+    ...(s.columnMapping !== "none"
+      ? [`Columns:     mapped by ${s.columnMapping} (column mapping)`]
+      : []),
     `Partitioned: ${s.partitionColumns.length ? s.partitionColumns.join(", ") : "no"}`,
-    `Files:       ${s.files} active, ${
-      s.rows === null ? "unknown number of" : s.rows
-    } rows, ${s.bytes} bytes`,
+    `Files:       ${rows.join(", ")}`,
+    "Properties:",
+    ...(Object.keys(s.properties).length === 0 ? ["  none"] : []),
+    ...Object.entries(s.properties).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) =>
+      `  ${k} = ${v}`
+    ),
     "Schema:",
   ];
   const width = Math.max(...s.schema.map((f) => f.name.length), 4);
@@ -136,8 +215,10 @@ export const inspectCommand: Command = {
     if (!table) {
       throw new UsageError("inspect needs the table folder: tablestream inspect DIR/TABLE");
     }
-    const snapshot = await readSnapshot(localFs, table);
-    const summary = summarize(snapshot, await recentHistory(snapshot));
+    // The log is described even when tablestream cannot read the data: that is the point.
+    const snapshot = await readSnapshot(localFs, table, { checkFeatures: false });
+    const count = await countRowsFromFiles(localFs, snapshot);
+    const summary = summarize(snapshot, count, await recentHistory(snapshot));
     io.stdout(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary));
     return EXIT.ok;
   },

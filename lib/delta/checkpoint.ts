@@ -9,6 +9,7 @@ import * as arrow from "apache-arrow";
 import { commitFileName } from "./actions.ts";
 import { type DeltaFs, joinPath } from "./fs.ts";
 import type { TableState } from "./commit.ts";
+import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 
 /** Commits between checkpoints, as Spark's default `delta.checkpointInterval`. */
@@ -32,6 +33,15 @@ const stringMap = () =>
     ),
   );
 const stringList = () => new arrow.List(field("element", str()));
+/** The deletion vector descriptor (PROTOCOL.md, "Deletion Vector Descriptor Schema"). */
+const deletionVector = () =>
+  new arrow.Struct([
+    field("storageType", str()),
+    field("pathOrInlineDv", str()),
+    field("offset", new arrow.Int32()),
+    field("sizeInBytes", new arrow.Int32()),
+    field("cardinality", long()),
+  ]);
 
 /** The checkpoint schema Spark writes (the columns this writer fills). */
 export const CHECKPOINT_SCHEMA = new arrow.Schema([
@@ -52,6 +62,7 @@ export const CHECKPOINT_SCHEMA = new arrow.Schema([
       field("modificationTime", long()),
       field("dataChange", new arrow.Bool()),
       field("tags", stringMap()),
+      field("deletionVector", deletionVector()),
       field("stats", str()),
     ]),
   ),
@@ -64,6 +75,7 @@ export const CHECKPOINT_SCHEMA = new arrow.Schema([
       field("extendedFileMetadata", new arrow.Bool()),
       field("partitionValues", stringMap()),
       field("size", long()),
+      field("deletionVector", deletionVector()),
     ]),
   ),
   field(
@@ -178,6 +190,8 @@ function checkpointRows(state: TableState, now: number): Row[] {
         // In a checkpoint every add is part of the state, not a change.
         dataChange: false,
         tags: a.tags ? toMap(a.tags) : null,
+        // Dropping it would bring deleted rows back (and break the (path, dv) key).
+        deletionVector: dvRow(a.deletionVector),
         stats: a.stats ?? null,
       },
     });
@@ -192,6 +206,7 @@ function checkpointRows(state: TableState, now: number): Row[] {
         extendedFileMetadata: r.extendedFileMetadata ?? null,
         partitionValues: r.partitionValues ? toMap(r.partitionValues) : null,
         size: big(r.size),
+        deletionVector: dvRow(r.deletionVector),
       },
     });
   }
@@ -205,6 +220,18 @@ function checkpointTable(rows: Row[]): arrow.Table {
       arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type),
     ]),
   ));
+}
+
+function dvRow(dv: unknown): Row | null {
+  if (!dv || typeof dv !== "object") return null;
+  const d = dv as DeletionVectorDescriptor;
+  return {
+    storageType: d.storageType,
+    pathOrInlineDv: d.pathOrInlineDv,
+    offset: d.offset ?? null,
+    sizeInBytes: d.sizeInBytes,
+    cardinality: BigInt(d.cardinality),
+  };
 }
 
 function toMap(record: Record<string, string | null> | null | undefined): Map<string, unknown> {

@@ -19,6 +19,11 @@ export interface FsEntry {
 export interface DeltaFs {
   /** The whole file; throws `Deno.errors.NotFound` when it is missing. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * The last `length` bytes of a file (all of it when shorter) and its size, without reading
+   * the rest (Parquet footers). Optional: {@link readTail} falls back to `readFile`.
+   */
+  readTail?(path: string, length: number): Promise<{ bytes: Uint8Array; size: number }>;
   /** Entries of a folder; an empty list when the folder is missing. */
   list(dir: string): Promise<FsEntry[]>;
   /** Size in bytes and modification time (ms), or null when missing. */
@@ -43,9 +48,32 @@ export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/").replace(/\/{2,}/g, "/");
 }
 
+/** The last `length` bytes of a file and its size, through `fs.readTail` when it has one. */
+export async function readTail(
+  fs: DeltaFs,
+  path: string,
+  length: number,
+): Promise<{ bytes: Uint8Array; size: number }> {
+  if (fs.readTail) return await fs.readTail(path, length);
+  const bytes = await fs.readFile(path);
+  return { bytes: bytes.subarray(Math.max(0, bytes.length - length)), size: bytes.length };
+}
+
 /** The local disk. */
 export const localFs: DeltaFs = {
   readFile: (path) => Deno.readFile(path),
+  async readTail(path, length) {
+    using file = await Deno.open(path, { read: true });
+    const size = (await file.stat()).size;
+    const bytes = new Uint8Array(Math.min(length, size));
+    await file.seek(size - bytes.length, Deno.SeekMode.Start);
+    for (let done = 0; done < bytes.length;) {
+      const n = await file.read(bytes.subarray(done));
+      if (n === null) throw new Error(`${path} ended while reading its last bytes`);
+      done += n;
+    }
+    return { bytes, size };
+  },
   async list(dir) {
     const entries: FsEntry[] = [];
     try {

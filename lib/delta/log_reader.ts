@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { Action, Metadata, Protocol } from "./actions.ts";
+import type { Action } from "./actions.ts";
 import { commitFileName, commitVersion, parseCommit } from "./actions.ts";
+import { readRefusal } from "./features.ts";
 import { type DeltaFs, joinPath } from "./fs.ts";
 import {
   type HistoryEntry,
@@ -20,12 +21,12 @@ import { readParquetColumns } from "../parquet/mod.ts";
 export interface ReadSnapshotOptions {
   /** The version to read (time travel); the latest when omitted. */
   version?: number;
+  /**
+   * Whether to refuse a table whose reader features this reader lacks (true by default).
+   * `inspect` turns it off to describe such a table; its data must then not be read.
+   */
+  checkFeatures?: boolean;
 }
-
-/** Reader features this reader implements. */
-const SUPPORTED_READER_FEATURES = new Set(["timestampNtz"]);
-/** The highest reader version this reader implements (with the features above). */
-const MAX_READER_VERSION = 3;
 /** The action columns of a classic checkpoint that replay needs. */
 const CHECKPOINT_COLUMNS = ["txn", "add", "remove", "metaData", "protocol"];
 /** How many commit files are fetched at once. */
@@ -138,7 +139,10 @@ export async function readSnapshot(
       } action up to version ${target}`,
     );
   }
-  checkProtocol(table, protocol, metadata);
+  if (options.checkFeatures !== false) {
+    const refusal = readRefusal(protocol, metadata);
+    if (refusal) throw new UnsupportedTableFeature(table, refusal);
+  }
   return {
     table,
     version: target,
@@ -189,36 +193,6 @@ export async function readCommit(fs: DeltaFs, table: string, version: number): P
     throw error;
   }
   return parseCommit(new TextDecoder().decode(bytes), path);
-}
-
-/** Throws {@link UnsupportedTableFeature} when reading needs something not implemented. */
-function checkProtocol(table: string, protocol: Protocol, metadata: Metadata): void {
-  if (protocol.minReaderVersion > MAX_READER_VERSION) {
-    throw new UnsupportedTableFeature(
-      table,
-      `it needs reader version ${protocol.minReaderVersion}; this reader supports up to ${MAX_READER_VERSION}`,
-    );
-  }
-  const unsupported = (protocol.readerFeatures ?? []).filter((f) =>
-    !SUPPORTED_READER_FEATURES.has(f)
-  );
-  if (unsupported.length > 0) {
-    throw new UnsupportedTableFeature(
-      table,
-      `it needs the reader feature${unsupported.length > 1 ? "s" : ""} ${
-        unsupported.join(", ")
-      }, which this reader does not implement (supported: ${
-        [...SUPPORTED_READER_FEATURES].join(", ")
-      })`,
-    );
-  }
-  const mode = metadata.configuration?.["delta.columnMapping.mode"];
-  if (mode !== undefined && mode !== null && mode !== "none") {
-    throw new UnsupportedTableFeature(
-      table,
-      `it uses column mapping (delta.columnMapping.mode = "${mode}"), which this reader does not implement`,
-    );
-  }
 }
 
 async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {

@@ -83,14 +83,13 @@ deltaFixtureTest(
 );
 
 deltaFixtureTest(
-  "rs-table-with-dv-small: deletion vectors are refused with a clear error",
+  "rs-table-with-dv-small: the file is re-added with its deletion vector",
   async (fixture) => {
-    const error = await assertRejects(
-      () => readSnapshot(localFs, fixture("rs-table-with-dv-small")),
-      UnsupportedTableFeature,
-      "deletionVectors",
-    );
-    assertStringIncludes(error.message, "rs-table-with-dv-small");
+    const snapshot = await readSnapshot(localFs, fixture("rs-table-with-dv-small"));
+    assertEquals(snapshot.protocol.readerFeatures, ["deletionVectors"]);
+    // The remove (no vector) and the add (with one) are two keys: one file stays active.
+    assertEquals(snapshot.files.length, 1);
+    assertEquals((snapshot.files[0].deletionVector as { cardinality: number }).cardinality, 2);
   },
 );
 
@@ -269,8 +268,8 @@ Deno.test("replay: unsupported protocols are refused naming the feature", async 
     ],
     [
       { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
-      metaData({ "delta.columnMapping.mode": "name" }),
-      "column mapping",
+      metaData({ "delta.columnMapping.mode": "id" }),
+      'column mapping mode "id"',
     ],
   ];
   for (const [protocol, meta, message] of cases) {

@@ -57,7 +57,7 @@ export async function optimize(
   const fs = options.fs ?? localFs;
   const targetFileRows = options.targetFileRows ?? 1_000_000;
   const snapshot = await readSnapshot(fs, path);
-  checkWritable(path, snapshot.protocol);
+  checkWritable(path, snapshot.protocol, snapshot.metadata);
   const groups = smallFileGroups(snapshot.files, targetFileRows);
   const result: OptimizeResult = {
     version: null,

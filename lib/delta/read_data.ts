@@ -6,11 +6,18 @@
  */
 import * as arrow from "apache-arrow";
 import { type Add, decodePath } from "./actions.ts";
-import { joinPath } from "./fs.ts";
+import { joinPath, readTail } from "./fs.ts";
 import type { DeltaFs } from "./fs.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
 import { deltaToArrowSchema } from "./schema.ts";
+import { columnMappingMode, columnMetadata } from "./features.ts";
+import {
+  type DeletionVectorDescriptor,
+  keptRanges,
+  readDeletionVector,
+} from "./deletion_vector.ts";
 import { readParquetColumns } from "../parquet/mod.ts";
+import { parquetRowCount } from "../parquet/footer.ts";
 
 /** Options of {@link readTable}. */
 export interface ReadTableOptions {
@@ -70,9 +77,53 @@ export function readTableBatches(
   }
   const schema = new arrow.Schema(fields);
   const partitionColumns = new Set(snapshot.metadata.partitionColumns);
-  const fileColumns = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => f.name);
+  const physical = physicalNames(snapshot, fields);
+  const fileColumns = fields.filter((f) => !partitionColumns.has(f.name)).map((f) =>
+    physical.get(f.name)!
+  );
 
-  return { schema, batches: fileBatches(fs, snapshot, schema, partitionColumns, fileColumns) };
+  return {
+    schema,
+    batches: fileBatches(fs, snapshot, schema, partitionColumns, { fileColumns, physical }),
+  };
+}
+
+/**
+ * Each column's name in the data files, the partition values and the stats: its own name,
+ * or with column mapping mode `name` its `delta.columnMapping.physicalName` (PROTOCOL.md,
+ * "Reader Requirements for Column Mapping").
+ */
+function physicalNames(snapshot: Snapshot, fields: arrow.Field[]): Map<string, string> {
+  const names = new Map(fields.map((f) => [f.name, f.name]));
+  if (columnMappingMode(snapshot.protocol, snapshot.metadata) !== "name") return names;
+  const metadata = new Map(
+    columnMetadata(snapshot.metadata.schemaString).map((c) => [c.path, c.metadata]),
+  );
+  for (const field of fields) {
+    const name = metadata.get(field.name)?.["delta.columnMapping.physicalName"];
+    if (typeof name !== "string") {
+      throw new Error(
+        `Delta table "${snapshot.table}" uses column mapping but its column "${field.name}" ` +
+          "has no delta.columnMapping.physicalName",
+      );
+    }
+    if (field.type.children?.length) {
+      // Nested fields have physical names of their own inside the files.
+      throw new UnsupportedTableFeature(
+        snapshot.table,
+        `its column "${field.name}" is nested and the table uses column mapping, which ` +
+          "tablestream reads for top-level columns only",
+      );
+    }
+    names.set(field.name, name);
+  }
+  return names;
+}
+
+/** Where each column is in the files: the columns to decode, and logical -> physical name. */
+interface FileLayout {
+  fileColumns: string[];
+  physical: ReadonlyMap<string, string>;
 }
 
 async function* fileBatches(
@@ -80,9 +131,10 @@ async function* fileBatches(
   snapshot: Snapshot,
   schema: arrow.Schema,
   partitionColumns: ReadonlySet<string>,
-  fileColumns: string[],
+  layout: FileLayout,
 ): AsyncGenerator<arrow.RecordBatch> {
   const fields = schema.fields;
+  const { fileColumns, physical } = layout;
   for (const add of snapshot.files) {
     const path = joinPath(snapshot.table, decodePath(add.path));
     let read;
@@ -96,25 +148,23 @@ async function* fileBatches(
         { cause: error },
       );
     }
+    const deleted = await deletedRows(fs, snapshot.table, add, path);
     const stats = parseStats(add);
     const chunks = read.table.batches.length > 0
       ? read.table.batches.map((b) => ({ batch: b as arrow.RecordBatch | null, length: b.numRows }))
       : [{ batch: null, length: read.numRows }];
+    let first = 0; // the chunk's first row in the file (deletion vectors count by position)
     for (const { batch, length } of chunks) {
       if (length === 0) continue;
       const children = fields.map((field) => {
+        const name = physical.get(field.name)!;
         if (partitionColumns.has(field.name)) {
-          return partitionData(
-            field,
-            add.partitionValues?.[field.name] ?? null,
-            length,
-            snapshot.table,
-          );
+          return partitionData(field, add.partitionValues?.[name] ?? null, length, snapshot.table);
         }
-        const column = batch?.getChild(field.name);
+        const column = batch?.getChild(name);
         // A column missing from an older file (schema evolution) reads as nulls.
         if (!column) return nullData(field.type, length);
-        return castData(column.data[0], field, stats, path);
+        return castData(column.data[0], field, name, stats, path);
       });
       const struct = arrow.makeData({
         type: new arrow.Struct(fields),
@@ -122,8 +172,36 @@ async function* fileBatches(
         nullCount: 0,
         children,
       });
-      yield new arrow.RecordBatch(schema, struct);
+      const whole = new arrow.RecordBatch(schema, struct);
+      if (!deleted) {
+        yield whole;
+      } else {
+        // The rows a deletion vector marks are skipped: what is left, as zero-copy slices.
+        for (const [start, end] of keptRanges(deleted, first, length)) {
+          yield start === 0 && end === length ? whole : whole.slice(start, end);
+        }
+      }
+      first += length;
     }
+  }
+}
+
+/** The rows of a file its deletion vector marks as deleted, or undefined when it has none. */
+async function deletedRows(
+  fs: DeltaFs,
+  table: string,
+  add: Add,
+  path: string,
+): Promise<number[] | undefined> {
+  const dv = add.deletionVector as DeletionVectorDescriptor | null | undefined;
+  if (!dv) return undefined;
+  try {
+    return await readDeletionVector(fs, table, dv);
+  } catch (error) {
+    throw new Error(
+      `Cannot read data file ${path} of Delta table "${table}": ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -143,9 +221,67 @@ export function countRows(snapshot: Snapshot): number | undefined {
   for (const add of snapshot.files) {
     const n = parseStats(add)?.numRecords;
     if (typeof n !== "number") return undefined;
-    total += n;
+    total += n - deletedCount(add);
   }
   return total;
+}
+
+/** A table's row count, and how it was found. */
+export interface RowCount {
+  rows: number;
+  /** Files whose count came from their Parquet footer (they had no `numRecords` stats). */
+  fromFooters: number;
+}
+
+/** Footers read at once. */
+const FOOTER_CONCURRENCY = 16;
+
+/**
+ * The table's row count, always known: `numRecords` where a file has stats, otherwise the
+ * row count in the file's Parquet footer (only the file's last bytes are read), as engines
+ * count a table without statistics; rows deletion vectors remove are not counted.
+ *
+ * @example
+ * ```ts
+ * import { localFs } from "./fs.ts";
+ * import { readSnapshot } from "./log_reader.ts";
+ * const { rows } = await countRowsFromFiles(localFs, await readSnapshot(localFs, "out/t"));
+ * ```
+ */
+export async function countRowsFromFiles(fs: DeltaFs, snapshot: Snapshot): Promise<RowCount> {
+  let rows = 0;
+  const missing: Add[] = [];
+  for (const add of snapshot.files) {
+    const n = parseStats(add)?.numRecords;
+    if (typeof n === "number") rows += n - deletedCount(add);
+    else missing.push(add);
+  }
+  for (let i = 0; i < missing.length; i += FOOTER_CONCURRENCY) {
+    const counts = await Promise.all(
+      missing.slice(i, i + FOOTER_CONCURRENCY).map(async (add) => {
+        const path = joinPath(snapshot.table, decodePath(add.path));
+        try {
+          return await parquetRowCount((length) => readTail(fs, path, length)) -
+            deletedCount(add);
+        } catch (error) {
+          throw new Error(
+            `Cannot count the rows of data file ${path} of Delta table "${snapshot.table}": ${
+              (error as Error).message
+            }`,
+            { cause: error },
+          );
+        }
+      }),
+    );
+    for (const n of counts) rows += n;
+  }
+  return { rows, fromFooters: missing.length };
+}
+
+/** Rows of a file its deletion vector removes (numRecords counts them: PROTOCOL.md). */
+function deletedCount(add: Add): number {
+  const dv = add.deletionVector as DeletionVectorDescriptor | null | undefined;
+  return dv ? Number(dv.cardinality) : 0;
 }
 
 interface FileStats {
@@ -172,13 +308,14 @@ function nullData(type: arrow.DataType, length: number): arrow.Data {
 function castData(
   data: arrow.Data,
   field: arrow.Field,
+  physicalName: string,
   stats: FileStats | undefined,
   path: string,
 ): arrow.Data {
   const target = field.type;
   if (arrow.util.compareTypes(data.type, target)) return data;
   if (arrow.DataType.isTimestamp(target) && arrow.DataType.isTimestamp(data.type)) {
-    return castTimestamp(data as arrow.Data<arrow.Timestamp>, target, field.name, stats);
+    return castTimestamp(data as arrow.Data<arrow.Timestamp>, target, physicalName, stats);
   }
   if (arrow.DataType.isDecimal(target) && arrow.DataType.isDecimal(data.type)) {
     if (data.type.scale !== target.scale || data.type.bitWidth !== 128) {

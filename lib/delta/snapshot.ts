@@ -46,10 +46,10 @@ export class NotADeltaTable extends Error {
   }
 }
 
-/** The table needs a feature this reader does not implement; nothing is read. */
+/** The table needs a feature this reader (or writer) does not implement; nothing is done. */
 export class UnsupportedTableFeature extends Error {
-  constructor(table: string, what: string) {
-    super(`Cannot read Delta table "${table}": ${what}`);
+  constructor(table: string, what: string, verb = "read") {
+    super(`Cannot ${verb} Delta table "${table}": ${what}`);
     this.name = "UnsupportedTableFeature";
   }
 }

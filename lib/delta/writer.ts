@@ -21,14 +21,24 @@ import { type DeltaFs, joinPath, localFs } from "./fs.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
-import { fileKey, type Snapshot } from "./snapshot.ts";
+import { fileKey, type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
+import { readerFeatures, writeRefusal } from "./features.ts";
 import { statsJson } from "./stats.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
 export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
-/** Writer features this writer honours on tables with writer version 7. */
-const SUPPORTED_WRITER_FEATURES = new Set(["appendOnly", "invariants"]);
+/**
+ * The protocol of a new table with a `timestamp_ntz` column, which needs the timestampNtz
+ * feature (PROTOCOL.md, "Timestamp without timezone"); configs never make one, the library
+ * may.
+ */
+export const NTZ_TABLE_PROTOCOL: Protocol = {
+  minReaderVersion: 3,
+  minWriterVersion: 7,
+  readerFeatures: ["timestampNtz"],
+  writerFeatures: ["timestampNtz"],
+};
 
 /** Options of {@link DeltaWriter.open}. */
 export interface DeltaWriterOptions {
@@ -115,7 +125,7 @@ export class DeltaWriter {
       const snapshot = await readSnapshot(fs, path);
       for (const action of snapshotActions(snapshot)) state.apply(action);
       state.version = snapshot.version;
-      checkWritable(path, state.protocol!);
+      checkWritable(path, state.protocol!, state.metadata!);
     }
     return new DeltaWriter(state, options);
   }
@@ -356,7 +366,8 @@ export class DeltaWriter {
     const actions: Action[] = [];
     const properties = options.properties ?? {};
     if (!state.metadata) {
-      actions.push({ protocol: NEW_TABLE_PROTOCOL }, {
+      const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
+      actions.push({ protocol: ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL }, {
         metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
       });
     } else {
@@ -368,6 +379,14 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
+        const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
+        if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
+          // Adding the feature would change the protocol of a table others may read.
+          throw new Error(
+            `Cannot overwrite Delta table "${this.path}" with a timestamp_ntz column: its ` +
+              "protocol lacks the timestampNtz feature; write to another folder",
+          );
+        }
         actions.push({
           metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
         });
@@ -478,6 +497,8 @@ function removeOf(file: Add, now: number): Remove {
     extendedFileMetadata: true,
     partitionValues: file.partitionValues,
     size: file.size,
+    // A remove reconciles with the add of the same (path, deletion vector) only.
+    ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
   };
 }
 
@@ -503,7 +524,12 @@ function difference(
   for (const [name, type] of ours) {
     const theirs = table.get(name);
     if (theirs === undefined) return `column "${name}" is not in the table`;
-    if (theirs !== type) return `column "${name}" is ${theirs} in the table, ${type} in the data`;
+    if (theirs !== type) {
+      return `column "${name}" is ${theirs} in the table, ${type} in the data` +
+        (theirs === '"timestamp_ntz"'
+          ? " (a timestamp without time zone: tablestream generates timestamps in UTC only)"
+          : "");
+    }
   }
   for (const name of table.keys()) {
     if (!ours.has(name)) return `the table has column "${name}", which the data lacks`;
@@ -540,17 +566,18 @@ function checkPartitionColumns(table: string, schema: arrow.Schema, columns: rea
   }
 }
 
-/** Refuses tables whose writer protocol asks for something this writer does not do. */
-export function checkWritable(table: string, protocol: Protocol): void {
-  const version = protocol.minWriterVersion;
-  if (version <= 2) return;
-  const missing = version === 7
-    ? (protocol.writerFeatures ?? []).filter((f) => !SUPPORTED_WRITER_FEATURES.has(f))
-    : [`writer version ${version}`];
-  if (version === 7 && missing.length === 0) return;
-  throw new Error(
-    `Cannot write to Delta table "${table}": it needs ${
-      missing.join(", ")
-    }, which tablestream's writer does not implement (it writes protocol 1/2 tables)`,
-  );
+/**
+ * Refuses a table whose protocol asks for something this writer does not do, naming the
+ * table feature (the decisions are in features.ts). Nothing is written to such a table.
+ */
+export function checkWritable(table: string, protocol: Protocol, metadata: Metadata): void {
+  const refusal = writeRefusal(protocol, metadata);
+  if (refusal) {
+    throw new UnsupportedTableFeature(
+      table,
+      `${refusal}. tablestream does not write to it; it can still read it as a parent ` +
+        "when its reader features allow",
+      "write to",
+    );
+  }
 }

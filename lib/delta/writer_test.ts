@@ -377,3 +377,35 @@ Deno.test("a lost race is retried at the next version; a concurrent schema chang
   await assertRejects(() => c.append(t), Error, "changed the table's metadata");
   assertEquals(await latestVersion(localFs, path), 3);
 });
+
+Deno.test("a timestamp_ntz column: protocol 3/7 with timestampNtz; appends of UTC data named", async () => {
+  const path = await tempTable();
+  const micros = BigInt64Array.of(1_000_000n, 2_000_000n);
+  const naive = new arrow.Table({
+    at: arrow.makeVector(
+      arrow.makeData({ type: new arrow.TimestampMicrosecond(), length: 2, data: micros }),
+    ),
+  });
+  await (await DeltaWriter.open(path, { schema: naive.schema, appId: "w" })).append(naive);
+  const snapshot = await readSnapshot(localFs, path);
+  assertEquals(snapshot.protocol, {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["timestampNtz"],
+    writerFeatures: ["timestampNtz"],
+  });
+  const utc = new arrow.Table({
+    at: arrow.makeVector(
+      arrow.makeData({ type: new arrow.TimestampMicrosecond("UTC"), length: 2, data: micros }),
+    ),
+  });
+  const writer = await DeltaWriter.open(path, { schema: utc.schema, appId: "w" });
+  assertStringIncludes(writer.schemaDifference() ?? "", '"timestamp_ntz" in the table');
+  assertStringIncludes(writer.schemaDifference() ?? "", "timestamps in UTC only");
+  // An overwrite to timestamp_ntz of a table without the feature is refused.
+  const plain = await tempTable();
+  await (await DeltaWriter.open(plain, { schema: utc.schema, appId: "w" })).append(utc);
+  const toNaive = await DeltaWriter.open(plain, { schema: naive.schema, appId: "w" });
+  await assertRejects(() => toNaive.overwrite(naive), Error, "lacks the timestampNtz feature");
+  assertEquals((await readSnapshot(localFs, plain)).version, 0);
+});

@@ -57,6 +57,16 @@ export interface StoredTable {
   commits: ReadonlyMap<string, number>;
   /** Rows the table has now, when known without reading them. */
   rows?: number;
+  /**
+   * Per column, a value at least as large as any the table holds, when the sink knows it
+   * without reading rows (Delta: the `maxValues` of every file's stats).
+   */
+  maxValues?: Record<string, unknown>;
+  /**
+   * Why the sink will not write to this table, when it will not (a Delta table feature it
+   * does not implement, named): `run` stops the table at start rather than retrying.
+   */
+  writeRefusal?: string;
   /** The stored columns and their types. */
   schema: arrow.Schema;
 }

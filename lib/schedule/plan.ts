@@ -29,6 +29,7 @@ import {
   type StreamState,
 } from "../state/stream_state.ts";
 import { type TickPolicy, Timeline } from "./timeline.ts";
+import { arrowToDeltaSchema } from "../delta/schema.ts";
 
 /** How a table takes part in this run. */
 export type TableRole =
@@ -150,11 +151,33 @@ export function schemaDifference(stored: arrow.Schema, ours: arrow.Schema): stri
     const theirs = stored.fields.find((f) => f.name === field.name);
     if (!theirs) return `it has no column "${field.name}"`;
     if (!arrow.util.compareTypes(theirs.type, field.type)) {
-      return `its column "${field.name}" is ${theirs.type}, the config makes ${field.type}`;
+      return `its column "${field.name}" is ${typeName(theirs.type)}, the config makes ${
+        typeName(field.type)
+      }` + (isNaiveTimestamp(theirs.type) ? NAIVE_TIMESTAMP_HINT : "");
     }
   }
   const extra = stored.fields.find((f) => !ours.fields.some((o) => o.name === f.name));
   return extra ? `it has column "${extra.name}", which the config does not make` : undefined;
+}
+
+/** Why a `timestamp_ntz` column cannot take generated rows. */
+const NAIVE_TIMESTAMP_HINT = " (a timestamp without time zone, Delta's timestamp_ntz: " +
+  "tablestream generates timestamps in UTC only, so it does not write such a column)";
+
+function isNaiveTimestamp(type: arrow.DataType): boolean {
+  return arrow.DataType.isTimestamp(type) && !type.timezone;
+}
+
+/** A column type as users know it: its Spark SQL name (as Delta writes it), else Arrow's. */
+function typeName(type: arrow.DataType): string {
+  if (arrow.DataType.isTimestamp(type)) return type.timezone ? "timestamp" : "timestamp_ntz";
+  try {
+    const field = new arrow.Field("x", type);
+    const name = JSON.parse(arrowToDeltaSchema(new arrow.Schema([field]))).fields[0].type;
+    return typeof name === "string" ? name : String(type);
+  } catch {
+    return String(type);
+  }
 }
 
 interface Visit {

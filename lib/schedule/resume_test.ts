@@ -7,6 +7,7 @@ import { deltaFixtureTest } from "../../tests/_external.ts";
 import { withTempDir } from "../../tests/_cli.ts";
 import { joinPath, localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
+import { serializeCommit } from "../delta/actions.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
 import { config, MemoryStore, plainRows, START, tableRows } from "./_test_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
@@ -311,4 +312,32 @@ Deno.test("a write that fails once is retried and lands once", async () => {
   assertEquals(orders.errors, 1);
   const ids = plainRows(store.rows("orders")).map((r) => r.order_id);
   assertEquals(ids, Array.from({ length: 50 + 5 * 15 }, (_, i) => i + 1));
+});
+
+Deno.test("a stored table with a feature our writer lacks stops at start, unretried and untouched", async () => {
+  await withTempDir(async (dir) => {
+    assertEquals((await run(dir, { ticks: 2 })).failed, []);
+    // Another engine adds a CHECK constraint to customers (writer version 3).
+    const table = `${dir}/customers`;
+    const before = await readSnapshot(localFs, table);
+    const metaData = {
+      ...before.metadata,
+      configuration: { ...before.metadata.configuration, "delta.constraints.positive": "id > 0" },
+    };
+    await Deno.writeTextFile(
+      joinPath(table, "_delta_log", `${String(before.version + 1).padStart(20, "0")}.json`),
+      serializeCommit([
+        { commitInfo: { operation: "ADD CONSTRAINT" } },
+        { protocol: { minReaderVersion: 1, minWriterVersion: 3 } },
+        { metaData },
+      ]),
+    );
+    const summary = await run(dir, { ticks: 2, retry: { attempts: 6 } });
+    const failed = summary.failed.find((f) => f.table === "customers");
+    assertStringIncludes(failed?.error ?? "", 'CHECK constraint "positive"');
+    assertStringIncludes(failed?.error ?? "", "tablestream does not write to it");
+    const status = summary.tables.find((t) => t.table === "customers")!;
+    assertEquals(status.errors, 0, "refused at start, not retried");
+    assertEquals((await readSnapshot(localFs, table)).version, before.version + 1);
+  });
 });

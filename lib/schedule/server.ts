@@ -332,8 +332,16 @@ export class StreamingServer {
     return config;
   }
 
-  /** Why an adopted table cannot take the config's rows, if it cannot. */
+  /**
+   * Why a stored table cannot take the config's rows, if it cannot: the sink refuses to write
+   * to it (a table feature it does not implement: retrying would not help), or an adopted
+   * table's columns differ.
+   */
   #blocked(plan: TablePlan, generator: TableGenerator): string | undefined {
+    if (plan.stored?.writeRefusal) {
+      return `${this.#options.output ?? "the sink"}/${plan.name} exists but tablestream does ` +
+        `not write to it: ${plan.stored.writeRefusal}; write to another --output`;
+    }
     if (!plan.stored || !plan.recordState) return undefined;
     const difference = schemaDifference(plan.stored.schema, generator.schema());
     if (!difference) return undefined;

@@ -9,7 +9,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { ColumnType } from "../engine/column_types.ts";
+import { type ColumnType, decimalValue } from "../engine/column_types.ts";
 import { PyDate, type Value } from "../expr/values.ts";
 
 /** The column type an Arrow column of a stored table reads as. */
@@ -58,7 +58,8 @@ function engineValue(vector: ValueSource, index: number): Value {
     case arrow.Type.Timestamp:
       return new Date(Math.floor(Number(raw)));
     case arrow.Type.Decimal:
-      return Number(String(raw));
+      // Arrow gives the unscaled integer (839505.56 at scale 2 is 83950556).
+      return decimalValue(BigInt(String(raw)), (type as arrow.Decimal).scale);
     case arrow.Type.Utf8:
     case arrow.Type.LargeUtf8:
       return raw as string;

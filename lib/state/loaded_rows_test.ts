@@ -30,6 +30,29 @@ Deno.test("loaded rows are ordered by key and read as engine values", () => {
   assertThrows(() => rows.value("other", 0), Error, 'read without column "other"');
 });
 
+Deno.test("decimals read back as their value, not their unscaled integer", () => {
+  const words = (values: bigint[]) => {
+    const out = new Uint32Array(values.length * 4);
+    values.forEach((v, i) => {
+      const bits = BigInt.asUintN(128, v);
+      for (let w = 0; w < 4; w++) out[i * 4 + w] = Number((bits >> BigInt(32 * w)) & 0xffffffffn);
+    });
+    return out;
+  };
+  const data = new arrow.Table({
+    id: arrow.vectorFromArray([1n, 2n, 3n], new arrow.Int64()),
+    amount: arrow.makeVector(
+      arrow.makeData({
+        type: new arrow.Decimal(2, 10, 128),
+        length: 3,
+        data: words([83950556n, -1999n, 0n]),
+      }),
+    ),
+  });
+  const rows = new LoadedRows("t", data, "id");
+  assertEquals([0, 1, 2].map((i) => rows.value("amount", i)), [839505.56, -19.99, 0]);
+});
+
 Deno.test("Arrow types map to the engine's column types", () => {
   assertEquals(columnTypeOfArrow(new arrow.Int8()), "int8");
   assertEquals(columnTypeOfArrow(new arrow.Int32()), "int32");

@@ -17,8 +17,10 @@ import type {
 import type { Add } from "../../lib/delta/actions.ts";
 import { joinPath, localFs } from "../../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
-import { countRows, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
+import { countRowsFromFiles, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
+import type { Snapshot } from "../../lib/delta/snapshot.ts";
+import { writeRefusal } from "../../lib/delta/features.ts";
 import { type DataFileWriter, DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
@@ -193,7 +195,10 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         version: snapshot.version,
         properties: { ...snapshot.metadata.configuration },
         commits: new Map([...snapshot.txns.values()].map((t) => [t.appId, t.version])),
-        rows: countRows(snapshot),
+        // Files without stats are counted from their Parquet footers: always known.
+        rows: (await countRowsFromFiles(localFs, snapshot)).rows,
+        maxValues: largestValues(snapshot),
+        writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata),
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
       } satisfies StoredTable;
     },
@@ -240,4 +245,29 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
     return { table, writer, buffered: [], rows: 0, pending: [], commits: 0, created };
   }
+}
+
+/**
+ * Per column, the largest `maxValues` of the files' stats: only columns every active file
+ * has a number for (a file without stats could hold anything larger).
+ */
+function largestValues(snapshot: Snapshot): Record<string, unknown> {
+  let largest: Record<string, number> | undefined;
+  for (const add of snapshot.files) {
+    let max: Record<string, unknown> | undefined;
+    try {
+      max = add.stats ? JSON.parse(add.stats).maxValues : undefined;
+    } catch {
+      max = undefined;
+    }
+    if (!max || typeof max !== "object") return {};
+    const next: Record<string, number> = {};
+    for (const [column, value] of Object.entries(max)) {
+      if (typeof value !== "number") continue;
+      if (largest && !(column in largest)) continue;
+      next[column] = Math.max(value, largest?.[column] ?? value);
+    }
+    largest = next;
+  }
+  return largest ?? {};
 }

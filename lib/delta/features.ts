@@ -1,0 +1,222 @@
+/**
+ * Table features (PROTOCOL.md, "Table Features", "Writer Version Requirements"): what a
+ * table's protocol asks of readers and writers, and whether ours do it.
+ *
+ * A table on writer version 7 lists its writer features; an older one implies the features
+ * of its version and the ones below (2: appendOnly, invariants; 3: checkConstraints;
+ * 4: changeDataFeed, generatedColumns; 5: columnMapping; 6: identityColumns). Reader
+ * version 2 implies columnMapping; 3 lists its reader features.
+ *
+ * A feature being *supported* by a table is not the same as it being *active*: most only
+ * constrain a writer when the schema or the table properties use them (a `delta.invariants`
+ * on a column, a `delta.constraints.*` property...). The decisions, feature by feature:
+ *
+ * Reading:
+ * - `timestampNtz`: read, as Arrow timestamps without a time zone.
+ * - `deletionVectors`: read; the rows a deletion vector marks are skipped (deletion_vector.ts).
+ * - `columnMapping`: mode `name` is read (columns, partition values and stats by physical
+ *   name); mode `id` needs Parquet field ids, which our Parquet reader does not expose:
+ *   refused.
+ * - `vacuumProtocolCheck`: nothing to do for a reader (it only binds VACUUM).
+ * - anything else (`v2Checkpoint`, `typeWidening`, `variantType`, `catalogManaged`, ...):
+ *   refused by name.
+ *
+ * Writing (tablestream only ever appends whole files, or overwrites by removing whole files):
+ * - `appendOnly`: honoured: with `delta.appendOnly = true` an overwrite is refused.
+ * - `invariants`, `checkConstraints`, `generatedColumns`, `identityColumns`: allowed while no
+ *   column or property uses them (we cannot evaluate their SQL expressions, nor keep an
+ *   identity high-water mark); refused, naming the column or constraint, once one does.
+ * - `changeDataFeed`: allowed: appends and whole-file removes need no change data files
+ *   (PROTOCOL.md, "Change Data Files").
+ * - `deletionVectors`: allowed: we add files without deletion vectors and with exact
+ *   `numRecords`; removes and checkpoints carry the deletion vector of the file they name.
+ * - `timestampNtz`: allowed: an append must match the table's schema, so a `timestamp_ntz`
+ *   column is written only as what the schema says (our configs never make one, so such a
+ *   table is refused by the schema check, which names the column).
+ * - `allowColumnDefaults`: allowed: we always write every column, so defaults never apply.
+ * - `vacuumProtocolCheck`: allowed (binds VACUUM only).
+ * - `inCommitTimestamp`: allowed while `delta.enableInCommitTimestamps` is not true;
+ *   refused when it is (every commit would need a monotonic `inCommitTimestamp`).
+ * - `columnMapping` with a mode other than `none`: refused (data files would need physical
+ *   names and Parquet field ids).
+ * - refused outright: `domainMetadata` (our checkpoints would drop its actions), `rowTracking`
+ *   (row ids to assign), `clustering`, `icebergCompatV1`/`V2`, `v2Checkpoint`, `typeWidening`,
+ *   `variantType`, `catalogManaged`, and any feature this list does not know.
+ *
+ * @module
+ */
+import type { Metadata, Protocol } from "./actions.ts";
+
+/** Reader features whose requirements our reader implements (see the module's notes). */
+export const READER_FEATURES = new Set([
+  "timestampNtz",
+  "deletionVectors",
+  "columnMapping",
+  "vacuumProtocolCheck",
+]);
+
+/** The highest reader version our reader implements. */
+export const MAX_READER_VERSION = 3;
+
+/**
+ * Writer features our writer honours whatever the table's schema and properties hold.
+ * The conditional ones are checked in {@link writeRefusal}.
+ */
+const WRITER_FEATURES = new Set([
+  "appendOnly",
+  "changeDataFeed",
+  "deletionVectors",
+  "timestampNtz",
+  "allowColumnDefaults",
+  "vacuumProtocolCheck",
+  "invariants",
+  "checkConstraints",
+  "generatedColumns",
+  "identityColumns",
+  "columnMapping",
+  "inCommitTimestamp",
+]);
+
+/** Writer features each legacy writer version adds to the one below it. */
+const LEGACY_WRITER_FEATURES: Record<number, string[]> = {
+  2: ["appendOnly", "invariants"],
+  3: ["checkConstraints"],
+  4: ["changeDataFeed", "generatedColumns"],
+  5: ["columnMapping"],
+  6: ["identityColumns"],
+};
+
+/** The reader features a protocol needs, legacy versions included. */
+export function readerFeatures(protocol: Protocol): string[] {
+  if (protocol.minReaderVersion >= 3) return [...protocol.readerFeatures ?? []];
+  return protocol.minReaderVersion === 2 ? ["columnMapping"] : [];
+}
+
+/** The writer features a protocol needs, legacy versions included. */
+export function writerFeatures(protocol: Protocol): string[] {
+  if (protocol.minWriterVersion >= 7) return [...protocol.writerFeatures ?? []];
+  const features: string[] = [];
+  for (let v = 2; v <= protocol.minWriterVersion; v++) {
+    features.push(...LEGACY_WRITER_FEATURES[v] ?? []);
+  }
+  return features;
+}
+
+/** The table's column mapping mode: `none`, `name` or `id` (only when the protocol has it). */
+export function columnMappingMode(protocol: Protocol, metadata: Metadata): string {
+  if (!readerFeatures(protocol).includes("columnMapping")) return "none";
+  return metadata.configuration?.["delta.columnMapping.mode"] ?? "none";
+}
+
+/** Why our reader cannot read the table, or undefined when it can. */
+export function readRefusal(protocol: Protocol, metadata: Metadata): string | undefined {
+  if (protocol.minReaderVersion > MAX_READER_VERSION) {
+    return `it needs reader version ${protocol.minReaderVersion}; tablestream reads up to ` +
+      `${MAX_READER_VERSION}`;
+  }
+  const unsupported = readerFeatures(protocol).filter((f) => !READER_FEATURES.has(f));
+  if (unsupported.length > 0) {
+    return `it needs the reader feature${unsupported.length > 1 ? "s" : ""} ${
+      unsupported.join(", ")
+    }, which tablestream does not implement (it reads ${[...READER_FEATURES].join(", ")})`;
+  }
+  const mode = columnMappingMode(protocol, metadata);
+  if (mode !== "none" && mode !== "name") {
+    return `it uses column mapping mode "${mode}" (reader feature columnMapping); tablestream ` +
+      `reads mode "name" only`;
+  }
+  return undefined;
+}
+
+/**
+ * Why our writer must not write to the table, naming the table feature, or undefined when
+ * it may append (and overwrite, unless append-only). Reading must be possible too: a writer
+ * reads the table's state and, when it adopts a table, its rows.
+ */
+export function writeRefusal(protocol: Protocol, metadata: Metadata): string | undefined {
+  const read = readRefusal(protocol, metadata);
+  if (read) return read;
+  if (protocol.minWriterVersion > 7) {
+    return `it needs writer version ${protocol.minWriterVersion}; tablestream writes up to 7`;
+  }
+  const features = writerFeatures(protocol);
+  const unknown = features.filter((f) => !WRITER_FEATURES.has(f));
+  if (unknown.length > 0) {
+    return `it needs the writer feature${unknown.length > 1 ? "s" : ""} ${
+      unknown.join(", ")
+    }, which tablestream's writer does not implement`;
+  }
+  const has = (feature: string) => features.includes(feature);
+  const configuration = metadata.configuration ?? {};
+  const columns = columnMetadata(metadata.schemaString);
+  const used = (key: string) => columns.find((c) => Object.keys(c.metadata).some((k) => k === key));
+
+  const invariant = has("invariants") ? used("delta.invariants") : undefined;
+  if (invariant) {
+    return `column "${invariant.path}" has an invariant (writer feature invariants), whose SQL ` +
+      "tablestream cannot check";
+  }
+  const constraint = has("checkConstraints")
+    ? Object.keys(configuration).find((k) => k.startsWith("delta.constraints."))
+    : undefined;
+  if (constraint) {
+    return `it has the CHECK constraint "${
+      constraint.slice("delta.constraints.".length)
+    }" (writer feature checkConstraints), whose SQL tablestream cannot check`;
+  }
+  const generated = has("generatedColumns") ? used("delta.generationExpression") : undefined;
+  if (generated) {
+    return `column "${generated.path}" is a generated column (writer feature ` +
+      "generatedColumns), which tablestream cannot compute";
+  }
+  const identity = has("identityColumns")
+    ? columns.find((c) => Object.keys(c.metadata).some((k) => k.startsWith("delta.identity.")))
+    : undefined;
+  if (identity) {
+    return `column "${identity.path}" is an identity column (writer feature identityColumns), ` +
+      "whose values and high-water mark tablestream does not maintain";
+  }
+  const mode = has("columnMapping") ? configuration["delta.columnMapping.mode"] ?? "none" : "none";
+  if (mode !== "none") {
+    return `it uses column mapping mode "${mode}" (table feature columnMapping); tablestream ` +
+      "reads such tables but does not write data files with physical column names and field ids";
+  }
+  if (has("inCommitTimestamp") && configuration["delta.enableInCommitTimestamps"] === "true") {
+    return "it has in-commit timestamps enabled (writer feature inCommitTimestamp), which " +
+      "tablestream's commits do not write";
+  }
+  return undefined;
+}
+
+/** A column (nested ones by dotted path) and its metadata. */
+interface ColumnMetadata {
+  path: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Every field of a schemaString, nested ones included, with its metadata. */
+export function columnMetadata(schemaString: string): ColumnMetadata[] {
+  const out: ColumnMetadata[] = [];
+  const visit = (type: unknown, prefix: string) => {
+    if (type === null || typeof type !== "object") return;
+    const t = type as Record<string, unknown>;
+    if (t.type === "struct" && Array.isArray(t.fields)) {
+      for (const f of t.fields as { name: string; type: unknown; metadata?: object }[]) {
+        const path = prefix ? `${prefix}.${f.name}` : f.name;
+        out.push({ path, metadata: (f.metadata ?? {}) as Record<string, unknown> });
+        visit(f.type, path);
+      }
+    } else if (t.type === "array") {
+      visit(t.elementType, `${prefix}.element`);
+    } else if (t.type === "map") {
+      visit(t.keyType, `${prefix}.key`);
+      visit(t.valueType, `${prefix}.value`);
+    }
+  };
+  try {
+    visit(JSON.parse(schemaString), "");
+  } catch {
+    // A malformed schema is reported by whoever parses it for its columns.
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+import * as arrow from "apache-arrow";
+import { assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
+import type { Metadata, Protocol } from "./actions.ts";
+import { commitFileName, serializeCommit } from "./actions.ts";
+import { readRefusal, writeRefusal, writerFeatures } from "./features.ts";
+import { joinPath, localFs } from "./fs.ts";
+import { readSnapshot } from "./log_reader.ts";
+import { UnsupportedTableFeature } from "./snapshot.ts";
+import { DeltaWriter } from "./writer.ts";
+
+function metadata(
+  configuration: Record<string, string> = {},
+  fieldMetadata: Record<string, unknown> = {},
+): Metadata {
+  return {
+    id: "m",
+    format: { provider: "parquet", options: {} },
+    schemaString: JSON.stringify({
+      type: "struct",
+      fields: [
+        { name: "id", type: "long", nullable: true, metadata: {} },
+        { name: "v", type: "string", nullable: true, metadata: fieldMetadata },
+      ],
+    }),
+    partitionColumns: [],
+    configuration,
+  };
+}
+
+const v7 = (writerFeatures: string[], readerFeatures?: string[]): Protocol => ({
+  minReaderVersion: readerFeatures ? 3 : 1,
+  minWriterVersion: 7,
+  writerFeatures,
+  ...(readerFeatures ? { readerFeatures } : {}),
+});
+
+Deno.test("legacy writer versions imply the features of every version up to theirs", () => {
+  assertEquals(writerFeatures({ minReaderVersion: 1, minWriterVersion: 2 }), [
+    "appendOnly",
+    "invariants",
+  ]);
+  assertEquals(writerFeatures({ minReaderVersion: 2, minWriterVersion: 6 }), [
+    "appendOnly",
+    "invariants",
+    "checkConstraints",
+    "changeDataFeed",
+    "generatedColumns",
+    "columnMapping",
+    "identityColumns",
+  ]);
+});
+
+Deno.test("writing is allowed where only appends and whole-file removes are needed", () => {
+  const allowed: [Protocol, Metadata][] = [
+    [{ minReaderVersion: 1, minWriterVersion: 2 }, metadata()],
+    // Spark's table with change data feed: appends need no change data files.
+    [
+      v7(["changeDataFeed", "invariants", "appendOnly"]),
+      metadata({
+        "delta.enableChangeDataFeed": "true",
+      }),
+    ],
+    [
+      { minReaderVersion: 1, minWriterVersion: 4 },
+      metadata({
+        "delta.enableChangeDataFeed": "true",
+      }),
+    ],
+    // Supported but not used: nothing to enforce.
+    [{ minReaderVersion: 1, minWriterVersion: 6 }, metadata()],
+    [
+      v7(["deletionVectors", "invariants", "appendOnly"], ["deletionVectors"]),
+      metadata({
+        "delta.enableDeletionVectors": "true",
+      }),
+    ],
+    [v7(["timestampNtz"], ["timestampNtz"]), metadata()],
+    [v7(["inCommitTimestamp", "vacuumProtocolCheck"], ["vacuumProtocolCheck"]), metadata()],
+  ];
+  for (const [protocol, meta] of allowed) {
+    assertEquals(writeRefusal(protocol, meta), undefined, JSON.stringify(protocol));
+  }
+});
+
+Deno.test("writing is refused naming the feature a table uses and we do not implement", () => {
+  const refused: [Protocol, Metadata, string][] = [
+    [
+      { minReaderVersion: 1, minWriterVersion: 2 },
+      metadata({}, { "delta.invariants": '{"expression":{"expression":"v > 3"}}' }),
+      'column "v" has an invariant (writer feature invariants)',
+    ],
+    [
+      { minReaderVersion: 1, minWriterVersion: 3 },
+      metadata({ "delta.constraints.positive": "id > 0" }),
+      'CHECK constraint "positive" (writer feature checkConstraints)',
+    ],
+    [
+      v7(["generatedColumns"]),
+      metadata({}, { "delta.generationExpression": "upper(id)" }),
+      'column "v" is a generated column',
+    ],
+    [
+      { minReaderVersion: 1, minWriterVersion: 6 },
+      metadata({}, { "delta.identity.start": 1, "delta.identity.step": 1 }),
+      "identity column (writer feature identityColumns)",
+    ],
+    [
+      { minReaderVersion: 2, minWriterVersion: 5 },
+      metadata({ "delta.columnMapping.mode": "name" }),
+      'column mapping mode "name" (table feature columnMapping)',
+    ],
+    [v7(["domainMetadata"]), metadata(), "writer feature domainMetadata"],
+    [v7(["rowTracking", "domainMetadata"]), metadata(), "rowTracking, domainMetadata"],
+    [
+      v7(["inCommitTimestamp"]),
+      metadata({ "delta.enableInCommitTimestamps": "true" }),
+      "writer feature inCommitTimestamp",
+    ],
+    [{ minReaderVersion: 1, minWriterVersion: 8 }, metadata(), "writer version 8"],
+    [v7(["v2Checkpoint"], ["v2Checkpoint"]), metadata(), "reader feature v2Checkpoint"],
+  ];
+  for (const [protocol, meta, message] of refused) {
+    assertStringIncludes(writeRefusal(protocol, meta) ?? "(allowed)", message);
+  }
+  assertStringIncludes(
+    readRefusal(v7(["typeWidening"], ["typeWidening"]), metadata()) ?? "",
+    "typeWidening",
+  );
+});
+
+/** A table of one commit with `protocol` and `meta` and no files. */
+async function logOnly(dir: string, protocol: Protocol, meta: Metadata): Promise<string> {
+  const path = joinPath(dir, "t");
+  await Deno.mkdir(joinPath(path, "_delta_log"), { recursive: true });
+  await Deno.writeTextFile(
+    joinPath(path, "_delta_log", commitFileName(0)),
+    serializeCommit([{ commitInfo: { operation: "CREATE TABLE" } }, { protocol }, {
+      metaData: meta,
+    }]),
+  );
+  return path;
+}
+
+const SCHEMA = new arrow.Schema([
+  new arrow.Field("id", new arrow.Int64(), true),
+  new arrow.Field("v", new arrow.Utf8(), true),
+]);
+const ROWS = new arrow.Table({
+  id: arrow.vectorFromArray([1n], new arrow.Int64()),
+  v: arrow.vectorFromArray(["a"], new arrow.Utf8()),
+});
+
+Deno.test("the writer appends to a change-data-feed table and keeps its protocol and properties", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-features-" });
+  try {
+    const protocol = v7(["changeDataFeed", "invariants", "appendOnly"]);
+    const meta = metadata({ "delta.enableChangeDataFeed": "true" });
+    const path = await logOnly(dir, protocol, meta);
+    const writer = await DeltaWriter.open(path, { schema: SCHEMA, appId: "t" });
+    await writer.append(ROWS, { properties: { "tablestream.note": "x" } });
+    const snapshot = await readSnapshot(localFs, path);
+    assertEquals(snapshot.protocol, protocol);
+    assertEquals(snapshot.metadata.configuration, {
+      "delta.enableChangeDataFeed": "true",
+      "tablestream.note": "x",
+    });
+    assertEquals(snapshot.files.length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the writer refuses a column-mapping table before writing anything", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-features-" });
+  try {
+    const path = await logOnly(
+      dir,
+      v7(["columnMapping"], ["columnMapping"]),
+      metadata({ "delta.columnMapping.mode": "name" }),
+    );
+    const error = await assertRejects(
+      () => DeltaWriter.open(path, { schema: SCHEMA, appId: "t" }),
+      UnsupportedTableFeature,
+      "columnMapping",
+    );
+    assertStringIncludes(error.message, `Cannot write to Delta table "${path}"`);
+    assertEquals((await readSnapshot(localFs, path)).version, 0);
+    assertEquals((await localFs.list(path)).map((e) => e.name), ["_delta_log"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
