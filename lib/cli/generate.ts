@@ -161,6 +161,11 @@ async function existingRows(
     }
     const stored = await sink.inspect(table);
     if (!stored) continue;
+    if (stored.writeRefusal) {
+      throw new Error(
+        `Cannot append to table "${table}" (${plan.describe(table)}): ${stored.writeRefusal}`,
+      );
+    }
     if (stored.rows === undefined) {
       throw new Error(
         `Cannot append to table "${table}" (${plan.describe(table)}): its row count is not ` +

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Add } from "../delta/actions.ts";
+import { type Add, decodePath } from "../delta/actions.ts";
+import { findMissingFiles, type MissingFile, missingFilesReason } from "../delta/missing_files.ts";
 import { readCommit, readSnapshot } from "../delta/log_reader.ts";
 import { localFs } from "../delta/fs.ts";
 import {
@@ -56,6 +57,8 @@ export interface TableSummary {
   filesWithoutStats: number;
   /** Rows deletion vectors mark as deleted (not in `rows`). */
   deletedRows: number;
+  /** Active files not on disk as the log says (missing, or of another size). */
+  missingFiles: MissingFile[];
   bytes: number;
   checkpointVersion: number | null;
   txns: { appId: string; version: number; lastUpdated: number | null }[];
@@ -77,6 +80,7 @@ export function summarize(
   snapshot: Snapshot,
   count: RowCount,
   history = snapshot.history,
+  missing: MissingFile[] = [],
 ): TableSummary {
   const schema = JSON.parse(snapshot.metadata.schemaString) as { fields: SchemaField[] };
   const { protocol, metadata } = snapshot;
@@ -87,7 +91,8 @@ export function summarize(
     features: { reader: readerFeatures(protocol), writer: writerFeatures(protocol) },
     tablestream: {
       readRefusal: readRefusal(protocol, metadata) ?? null,
-      writeRefusal: writeRefusal(protocol, metadata) ?? null,
+      writeRefusal: writeRefusal(protocol, metadata) ??
+        (missing.length ? missingFilesReason(missing) : null),
     },
     properties: { ...metadata.configuration },
     columnMapping: columnMappingMode(protocol, metadata),
@@ -101,6 +106,7 @@ export function summarize(
     rows: count.rows,
     filesWithoutStats: count.fromFooters,
     deletedRows: snapshot.files.reduce((n, f) => n + deletedBy(f), 0),
+    missingFiles: missing,
     bytes: snapshot.files.reduce((n, f) => n + f.size, 0),
     checkpointVersion: snapshot.checkpointVersion ?? null,
     txns: [...snapshot.txns.values()].map((t) => ({
@@ -143,6 +149,9 @@ export function formatSummary(s: TableSummary): string {
   const rows = [
     `${s.files} active, ${s.rows} rows`,
     ...(s.deletedRows ? [`${s.deletedRows} more deleted by deletion vectors`] : []),
+    ...(s.missingFiles.length
+      ? [`${s.missingFiles.length} NOT ON DISK as the log says (rows counted without them)`]
+      : []),
     ...(s.filesWithoutStats
       ? [
         `${s.filesWithoutStats} file${
@@ -217,8 +226,14 @@ export const inspectCommand: Command = {
     }
     // The log is described even when tablestream cannot read the data: that is the point.
     const snapshot = await readSnapshot(localFs, table, { checkFeatures: false });
-    const count = await countRowsFromFiles(localFs, snapshot);
-    const summary = summarize(snapshot, count, await recentHistory(snapshot));
+    const missing = await findMissingFiles(localFs, snapshot.table, snapshot.files);
+    const gone = new Set(missing.map((m) => m.path));
+    const present = snapshot.files.filter((f) => !gone.has(decodePath(f.path)));
+    const count = await countRowsFromFiles(localFs, { ...snapshot, files: present });
+    const summary = summarize(snapshot, count, await recentHistory(snapshot), missing);
+    if (missing.length && !values.json) {
+      io.stderr(`warning: ${missingFilesReason(missing)}; readers such as Spark fail on it\n`);
+    }
     io.stdout(values.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary));
     return EXIT.ok;
   },

@@ -24,6 +24,7 @@ import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
 import { readerFeatures, writeRefusal } from "./features.ts";
 import { statsJson } from "./stats.ts";
+import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
@@ -60,6 +61,11 @@ export interface DeltaWriterOptions {
   fs?: DeltaFs;
   /** Retry and clock settings of commits. */
   commitOptions?: CommitOptions;
+  /**
+   * Open a table whose active files are not all on disk (only to replace its rows): by
+   * default such a table is refused, naming the files.
+   */
+  replacing?: boolean;
 }
 
 /** Options of one write. */
@@ -126,6 +132,10 @@ export class DeltaWriter {
       for (const action of snapshotActions(snapshot)) state.apply(action);
       state.version = snapshot.version;
       checkWritable(path, state.protocol!, state.metadata!);
+      if (!options.replacing) {
+        const missing = await findMissingFiles(fs, path, snapshot.files);
+        if (missing.length > 0) throw new Error(missingFilesMessage(path, missing));
+      }
     }
     return new DeltaWriter(state, options);
   }

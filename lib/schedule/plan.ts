@@ -299,7 +299,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     if (v.state) {
       plan.state = v.state;
       plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
-      if (v.state.prefixRows > 0) {
+      if (v.state.prefixRows > 0 && !v.stored?.writeRefusal) {
         plan.prefix = await read(v.state.prefixVersion, v.state.prefixRows);
       }
       if (options.startMs !== v.state.startMs) {
@@ -310,8 +310,10 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       let baseRowId = table.startRowId;
       let prefixRows = 0;
       let prefixVersion: number | undefined;
-      // A replace table's rows are replaced at its first tick: nothing is kept.
-      if (v.stored && plan.policy !== "replace") {
+      // A replace table's rows are replaced at its first tick: nothing is kept. A table the
+      // sink refuses to write is stopped at start (the server names why): its rows are not
+      // needed, and may not be readable (data files missing).
+      if (v.stored && plan.policy !== "replace" && !v.stored.writeRefusal) {
         plan.prefix = await read(v.stored.version);
         prefixRows = plan.prefix.count;
         prefixVersion = v.stored.version;

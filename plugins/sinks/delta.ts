@@ -21,6 +21,7 @@ import { countRowsFromFiles, readTable, readTableBatches } from "../../lib/delta
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import type { Snapshot } from "../../lib/delta/snapshot.ts";
 import { writeRefusal } from "../../lib/delta/features.ts";
+import { findMissingFiles, missingFilesReason } from "../../lib/delta/missing_files.ts";
 import { type DataFileWriter, DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
@@ -198,7 +199,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         // Files without stats are counted from their Parquet footers: always known.
         rows: (await countRowsFromFiles(localFs, snapshot)).rows,
         maxValues: largestValues(snapshot),
-        writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata),
+        writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata) ??
+          await missingRefusal(path, snapshot),
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
       } satisfies StoredTable;
     },
@@ -236,6 +238,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       compression,
       targetFileRows,
       tableName: table.name,
+      replacing: openMode === "overwrite",
     });
     const difference = writer.schemaDifference();
     if (difference && openMode === "append") {
@@ -270,4 +273,10 @@ function largestValues(snapshot: Snapshot): Record<string, unknown> {
     largest = next;
   }
   return largest ?? {};
+}
+
+/** Why the table cannot be added to because files are missing, if they are. */
+async function missingRefusal(path: string, snapshot: Snapshot): Promise<string | undefined> {
+  const missing = await findMissingFiles(localFs, path, snapshot.files);
+  return missing.length > 0 ? missingFilesReason(missing) : undefined;
 }
