@@ -7,6 +7,7 @@ import { countRows, readTable } from "./read_data.ts";
 import { deltaToArrowSchema } from "./schema.ts";
 import { DeltaWriter, SchemaMismatchError } from "./writer.ts";
 import { allTypesTable, cells } from "../../tests/_delta.ts";
+import { plainRows } from "../../tests/_read.ts";
 
 const DAY = 86_400_000;
 
@@ -207,6 +208,50 @@ Deno.test("partition values of every partitionable type read back", async () => 
       { n: "7", flag: "false", ts: "1969-12-31T23:59:59.999999Z" },
     ],
   );
+  assertEquals(cells(await readTable(localFs, await readSnapshot(localFs, path))), cells(table));
+});
+
+Deno.test('"" and "__HIVE_DEFAULT_PARTITION__" partition values are logged as null, as Spark writes them', async () => {
+  // PROTOCOL.md reads "" as null, but Spark reads a logged "" as an empty string; Polars reads
+  // a logged "__HIVE_DEFAULT_PARTITION__" as null, Spark and delta-rs as that string.
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2, 3, 4)),
+    label: arrow.vectorFromArray(["", null, "x", "__HIVE_DEFAULT_PARTITION__"], new arrow.Utf8()),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["label"],
+  });
+  const { added } = await writer.append(table);
+  assertEquals(added.map((a) => a.partitionValues).sort(), [{ label: null }, { label: "x" }]);
+  const rows = await readTable(localFs, await readSnapshot(localFs, path));
+  assertEquals(plainRows(rows).sort((a, b) => Number(a.id) - Number(b.id)), [
+    { id: 1, label: null },
+    { id: 2, label: null },
+    { id: 3, label: "x" },
+    { id: 4, label: null },
+  ]);
+});
+
+Deno.test("a non-ASCII partition folder is logged raw in add.path, as Spark writes it", async () => {
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2)),
+    city: arrow.vectorFromArray(["München", "New York"], new arrow.Utf8()),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["city"],
+  });
+  const { added } = await writer.append(table);
+  const folders = added.map((a) => a.path.split("/")[0]).sort();
+  assertEquals(folders, ["city=München", "city=New%20York"]);
+  for (const add of added) {
+    assert((await Deno.stat(joinPath(path, decodeURIComponent(add.path)))).isFile);
+  }
   assertEquals(cells(await readTable(localFs, await readSnapshot(localFs, path))), cells(table));
 });
 
