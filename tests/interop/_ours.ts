@@ -68,9 +68,12 @@ export async function ok(...args: string[]): Promise<string> {
 /**
  * The rows `run` generates for the streaming fixture up to `ticks`, from the same server
  * writing into memory: what the Delta tables must hold, obtained without our Delta writer or
- * reader.
+ * reader. `rows(table, commit)` is a table after its commit `commit` (a Delta version, since
+ * the run commits alike into both).
  */
-export async function streamedRows(ticks: number): Promise<Map<string, arrow.Table>> {
+export async function streamedRows(
+  ticks: number,
+): Promise<{ rows(table: string, commit?: number): arrow.Table }> {
   const store = new MemoryStore();
   const summary = await new StreamingServer({
     config: RUN_CONFIG,
@@ -84,7 +87,30 @@ export async function streamedRows(ticks: number): Promise<Map<string, arrow.Tab
   if (summary.failed.length > 0) {
     throw new Error(`The in-memory run failed: ${JSON.stringify(summary.failed)}`);
   }
-  return new Map(RUN_TABLES.map((table) => [table, store.rows(table)]));
+  return { rows: (table, commit) => store.rows(table, commit) };
+}
+
+/**
+ * A temporary folder for the tables a test file's cases share, made on first use and removed
+ * when the file's tests are done.
+ */
+export function sharedTempDir(): () => Promise<string> {
+  let dir: Promise<string> | undefined;
+  return () => {
+    if (!dir) {
+      dir = Deno.makeTempDir({ prefix: "tablestream-interop-" });
+      dir.then((path) =>
+        globalThis.addEventListener("unload", () => Deno.removeSync(path, { recursive: true }))
+      );
+    }
+    return dir;
+  };
+}
+
+/** Memoizes an async function of no arguments: the shared fixtures of a test file. */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => made ??= make();
 }
 
 /** The active files of a Delta table as our reader sees them (a version of it). */
