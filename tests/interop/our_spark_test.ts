@@ -2,13 +2,16 @@
  * Spark on our tables: `DESCRIBE HISTORY` lists our log's versions and operations (a stream,
  * an `optimize`, an overwrite by `generate`), `DESCRIBE DETAIL` our files and partitioning,
  * and filtered queries return the right rows while skipping, by our statistics, exactly the
- * files whose statistics cannot match.
+ * files whose statistics cannot match; NaN (above every number, for Spark) and infinities
+ * included.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
+import { withTempDir } from "../_cli.ts";
 import {
   activeFiles,
   copyDir,
+  FIXTURES,
   ok,
   once,
   RUN_CONFIG,
@@ -206,5 +209,57 @@ interopTest(
       assert(mayMatch.length < files.length, `${filter.sql} can skip files`);
       assertEquals(read, mayMatch.length, `files Spark read for ${filter.sql}`);
     }
+  },
+);
+
+/** A canonical float (Python's repr: `nan`, `inf`, `-inf`, digits) as a number. */
+function float(value: unknown): number | null {
+  if (value === null) return null;
+  return ({ nan: NaN, inf: Infinity, "-inf": -Infinity } as Record<string, number>)[
+    value as string
+  ] ?? Number(value);
+}
+
+/** Spark's `>`: NaN is above every number, null matches nothing. */
+function sparkAbove(value: number | null, limit: number): boolean {
+  return value !== null && (Number.isNaN(value) || value > limit);
+}
+
+const FLOAT_FILTERS: Filter[] = [
+  {
+    sql: "x > 990",
+    keeps: (row) => sparkAbove(float(row.x), 990),
+    mayMatch: (_, s) => s.maxValues.x === undefined || Number(s.maxValues.x) > 990,
+  },
+  {
+    // Spark's NaN equals NaN; no finite bounds can hold it.
+    sql: "x = double('NaN')",
+    keeps: (row) => Number.isNaN(float(row.x)),
+    mayMatch: (_, s) => s.maxValues.x === undefined,
+  },
+  {
+    sql: "y > 0.99",
+    keeps: (row) => sparkAbove(float(row.y), 0.99),
+    mayMatch: (_, s) => s.maxValues.y === undefined || Number(s.maxValues.y) > 0.99,
+  },
+];
+
+interopTest(
+  "Spark finds NaN and infinite values by its filters, skipping only files without them",
+  async (peer) => {
+    await withTempDir(async (dir) => {
+      await ok("generate", "--config", `${FIXTURES}floats.yaml`, "--output", dir);
+      const table = `${dir}/floats`;
+      const files = await activeFiles(table);
+      const ours = await peer.ours(table);
+      for (const filter of FLOAT_FILTERS) {
+        const { rows, files: read } = await sparkScan(peer, table, filter.sql);
+        assertSameRows(rows, await subset(ours, filter.keeps), filter.sql);
+        assert(rows.count > 0, `${filter.sql} matches rows`);
+        const mayMatch = files.filter((f) => filter.mayMatch(f, JSON.parse(f.stats!) as FileStats));
+        assert(mayMatch.length < files.length, `${filter.sql} can skip files`);
+        assertEquals(read, mayMatch.length, `files Spark read for ${filter.sql}`);
+      }
+    });
   },
 );
