@@ -2,8 +2,8 @@
  * Spark on our tables: `DESCRIBE HISTORY` lists our log's versions and operations (a stream,
  * an `optimize`, an overwrite by `generate`), `DESCRIBE DETAIL` our files and partitioning,
  * and filtered queries return the right rows while skipping, by our statistics, exactly the
- * files whose statistics cannot match; NaN (above every number, for Spark) and infinities
- * included.
+ * files whose statistics cannot match, NaN (above every number, for Spark) and infinities
+ * included; and Structured Streaming reads a stream's rows exactly once.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
@@ -18,6 +18,7 @@ import {
   RUN_TICKS,
   runArgs,
   sharedTempDir,
+  streamedRows,
   subset,
 } from "./_ours.ts";
 import type { Add, CommitInfo } from "../../lib/delta/actions.ts";
@@ -261,5 +262,47 @@ interopTest(
         assertEquals(read, mayMatch.length, `files Spark read for ${filter.sql}`);
       }
     });
+  },
+);
+
+/**
+ * Runs a Spark Structured Streaming query from a Delta table into Parquet until it has
+ * caught up (`availableNow`), resuming from `checkpoint`; every row it has written so far.
+ */
+function sparkStream(
+  peer: Peer,
+  table: string,
+  into: string,
+  checkpoint: string,
+): Promise<Described> {
+  return peer.py<Described>(
+    "query = (spark().readStream.format('delta').load(args['table']).writeStream\n" +
+      "         .format('parquet').option('checkpointLocation', args['checkpoint'])\n" +
+      "         .trigger(availableNow=True).start(args['into']))\n" +
+      "query.awaitTermination()\n" +
+      "result = described(spark().read.parquet(args['into']).toArrow())",
+    { table, into, checkpoint },
+  );
+}
+
+interopTest(
+  "Spark Structured Streaming reads a run table exactly once across optimize and a resumed run",
+  async (peer) => {
+    const dir = await tempDir();
+    const output = `${dir}/consumed`;
+    const orders = `${output}/orders`;
+    const stream = (into: string) => sparkStream(peer, orders, into, `${dir}/stream-checkpoint`);
+    await ok(...runArgs(output, 40));
+    const first = await stream(`${dir}/stream-out`);
+    assertSameRows(
+      first,
+      await peer.describe((await streamedRows(40)).rows("orders")),
+      "ticks 0-40",
+    );
+    // A compaction changes no data (dataChange: false): the stream must not read its files again.
+    await ok("optimize", orders);
+    await ok(...runArgs(output, RUN_TICKS));
+    const all = await stream(`${dir}/stream-out`);
+    assertSameRows(all, await peer.describe((await streamedRows(RUN_TICKS)).rows("orders")), "all");
   },
 );
