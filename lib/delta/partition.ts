@@ -85,7 +85,11 @@ export function partitionValueAt(data: arrow.Data, row: number): string | null {
     return text === "" || text === HIVE_NULL_PARTITION ? null : text;
   }
   if (arrow.DataType.isInt(type)) return String(data.values[i]);
-  if (arrow.DataType.isFloat(type)) return String(Number(data.values[i]));
+  if (arrow.DataType.isFloat(type)) {
+    const value = Number(data.values[i]);
+    // String(-0) is "0": negative zero would read back as positive in every engine.
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
   if (arrow.DataType.isBool(type)) {
     const bit = data.offset + i;
     return ((data.values[bit >> 3] >> (bit & 7)) & 1) === 1 ? "true" : "false";

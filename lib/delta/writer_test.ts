@@ -262,6 +262,24 @@ Deno.test("a non-ASCII partition folder is logged raw in add.path, as Spark writ
   assertEquals(cells(await readTable(localFs, await readSnapshot(localFs, path))), cells(table));
 });
 
+Deno.test("a float partition value of negative zero keeps its sign", async () => {
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2)),
+    f: arrow.makeVector(Float64Array.of(-0, 0)),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["f"],
+  });
+  const { added } = await writer.append(table);
+  assertEquals(added.map((a) => a.partitionValues.f), ["-0", "0"]);
+  const read = await readTable(localFs, await readSnapshot(localFs, path));
+  const byId = new Map(plainRows(read).map((row) => [row.id, row.f]));
+  assert(Object.is(byId.get(1), -0) && Object.is(byId.get(2), 0), "signs of zero");
+});
+
 Deno.test("overwrite removes every active file in the same commit", async () => {
   const path = await tempTable();
   const writer = await DeltaWriter.open(path, { schema: allTypesTable(0, 1).schema, appId: "a" });
