@@ -41,13 +41,12 @@ async function assertEveryEngine(
   peer: Peer,
   path: string,
   expected: Described,
-  options: { version?: number; what?: string } = {},
+  options: { version?: number } = {},
 ): Promise<void> {
-  const what = options.what ?? path;
   const at = options.version === undefined ? "" : ` at version ${options.version}`;
-  assertSameRows(await peer.ours(path, options), expected, `our reader, ${what}${at}`);
+  assertSameRows(await peer.ours(path, options), expected, `our reader, ${path}${at}`);
   for (const engine of ENGINES) {
-    assertSameRows(await peer.read(engine, path, options), expected, `${engine}, ${what}${at}`);
+    assertSameRows(await peer.read(engine, path, options), expected, `${engine}, ${path}${at}`);
   }
 }
 
