@@ -87,6 +87,14 @@ export function deltaFixtures(): Need<string> {
   return sharedPath("fixtures/delta");
 }
 
+/**
+ * The seed's README of the streaming server (`seed/streaming_server.md`), whose Python
+ * snippets read the tables the server writes (the interop suite runs them on ours).
+ */
+export function seedStreamingReadme(): Need<string> {
+  return sharedPath("seed/streaming_server.md");
+}
+
 /** Options of {@link externalTest}: those of `Deno.test`, with the need and its function. */
 export interface ExternalTestOptions<T> extends Omit<Deno.TestDefinition, "fn" | "ignore"> {
   need: Need<T>;

@@ -200,6 +200,8 @@ export interface ParquetFooter {
   numRows: number;
   numRowGroups: number;
   columns: ParquetColumn[];
+  /** Leaf columns (dotted paths) whose chunks state a min and a max, in every row group. */
+  columnsWithBounds: string[];
 }
 
 /**
@@ -221,11 +223,31 @@ export async function readParquetFooter(path: string): Promise<ParquetFooter> {
     repetition: REPETITIONS[element.get(3) as number] ?? "UNKNOWN",
     logicalType: logicalTypeText(element.get(10) as ThriftStruct | undefined),
   }));
+  const rowGroups = (meta.get(4) ?? []) as ThriftStruct[];
   return {
     numRows: Number(meta.get(3)),
-    numRowGroups: ((meta.get(4) ?? []) as unknown[]).length,
+    numRowGroups: rowGroups.length,
     columns,
+    columnsWithBounds: columnsWithBounds(rowGroups),
   };
+}
+
+/** The leaf columns whose chunk metadata holds a min and a max in every row group. */
+function columnsWithBounds(rowGroups: ThriftStruct[]): string[] {
+  const decoder = new TextDecoder();
+  const counts = new Map<string, number>();
+  for (const group of rowGroups) {
+    for (const chunk of (group.get(1) ?? []) as ThriftStruct[]) {
+      const meta = chunk.get(3) as ThriftStruct | undefined;
+      const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+      const statistics = meta?.get(12) as ThriftStruct | undefined;
+      // min_value and max_value (6, 5), or the deprecated min and max (2, 1).
+      const bounded = statistics !== undefined &&
+        (statistics.has(5) || statistics.has(1)) && (statistics.has(6) || statistics.has(2));
+      if (bounded) counts.set(path, (counts.get(path) ?? 0) + 1);
+    }
+  }
+  return [...counts].filter(([, n]) => n === rowGroups.length).map(([path]) => path);
 }
 
 const PHYSICAL_TYPES = [

@@ -118,12 +118,41 @@ export function serializeCommit(actions: readonly Action[]): string {
   return actions.map((a) => JSON.stringify(a)).join("\n") + "\n";
 }
 
+/** ASCII characters a path keeps unquoted in Java's `URI`: unreserved, punctuation, `/`, `@`. */
+const URI_PATH_ASCII = /^[A-Za-z0-9\-_.!~*'(),;:$&+=@/]$/;
+/** Characters beyond ASCII that Java's `URI` still quotes: controls and space separators. */
+const QUOTED_BEYOND_ASCII = /^[\p{Cc}\p{Zs}\p{Zl}\p{Zp}]$/u;
+
 /**
- * Percent-encodes a relative data file path for `add.path` (RFC 2396), keeping `/` and the
- * `=` of hive-style folders as Spark writes them.
+ * Percent-encodes a relative data file path for `add.path` exactly as Spark writes it: the
+ * quoting of Hadoop's `Path.toUri` (Java's `URI` constructors), which escapes space, `%` and
+ * the other characters a URI path cannot hold, but keeps `/`, `=` and non-ASCII letters as they
+ * are. Any encoding decodes to the same path, but Spark's VACUUM compares paths in this form:
+ * a file whose path is written otherwise (`M%C3%BCnchen` for `München`) is taken for one that
+ * no version references, and deleted.
+ *
+ * @example
+ * ```ts
+ * encodePath("city=München/part-0.parquet"); // "city=München/part-0.parquet"
+ * encodePath("city=New York/p=100%25/part-0.parquet"); // "city=New%20York/p=100%2525/part-0.parquet"
+ * ```
  */
 export function encodePath(path: string): string {
-  return path.split("/").map((part) => encodeURIComponent(part).replaceAll("%3D", "=")).join("/");
+  let encoded = "";
+  for (const char of path) {
+    const kept = char.charCodeAt(0) < 0x80
+      ? URI_PATH_ASCII.test(char)
+      : !QUOTED_BEYOND_ASCII.test(char);
+    encoded += kept ? char : percentEncode(char);
+  }
+  return encoded;
+}
+
+/** `%XX` for each UTF-8 byte of a character, upper-case hex as Java writes it. */
+function percentEncode(char: string): string {
+  return [...new TextEncoder().encode(char)]
+    .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`)
+    .join("");
 }
 
 /** Decodes `add.path` exactly once. */

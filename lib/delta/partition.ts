@@ -69,7 +69,8 @@ function escapePathName(text: string): string {
 
 /**
  * The serialized partition value of row `row`: decimal text for numbers, `YYYY-MM-DD` for
- * dates, ISO 8601 in UTC with microseconds for timestamps, `true`/`false`, null for null.
+ * dates, ISO 8601 in UTC with microseconds for timestamps, `true`/`false`, null for null (and
+ * for the strings `""` and `__HIVE_DEFAULT_PARTITION__`, as Spark writes them).
  */
 export function partitionValueAt(data: arrow.Data, row: number): string | null {
   if (!isValid(data, row)) return null;
@@ -77,10 +78,18 @@ export function partitionValueAt(data: arrow.Data, row: number): string | null {
   const i = row; // Value buffers are sliced with the data; bitmaps are not (see isValid).
   if (arrow.DataType.isUtf8(type)) {
     const offsets = data.valueOffsets as Int32Array;
-    return new TextDecoder().decode(data.values.subarray(offsets[i], offsets[i + 1]));
+    const text = new TextDecoder().decode(data.values.subarray(offsets[i], offsets[i + 1]));
+    // Both share the null value's folder, and engines read them differently from the log
+    // (Spark reads a logged "" as an empty string, Polars the folder name as null): logged as
+    // null, as Spark writes them, every engine reads them alike.
+    return text === "" || text === HIVE_NULL_PARTITION ? null : text;
   }
   if (arrow.DataType.isInt(type)) return String(data.values[i]);
-  if (arrow.DataType.isFloat(type)) return String(Number(data.values[i]));
+  if (arrow.DataType.isFloat(type)) {
+    const value = Number(data.values[i]);
+    // String(-0) is "0": negative zero would read back as positive in every engine.
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
   if (arrow.DataType.isBool(type)) {
     const bit = data.offset + i;
     return ((data.values[bit >> 3] >> (bit & 7)) & 1) === 1 ? "true" : "false";

@@ -25,7 +25,6 @@ export interface ReadTableOptions {
   columns?: string[];
 }
 
-const HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
 const TWO_64 = 1n << 64n;
 
 /**
@@ -430,8 +429,9 @@ function partitionData(
   table: string,
 ): arrow.Data {
   const type = field.type;
-  // The protocol writes a null partition value as null or ""; Spark's folder name may leak in.
-  if (value === null || value === "" || value === HIVE_NULL) {
+  // The protocol writes a null partition value as null or "". `__HIVE_DEFAULT_PARTITION__`
+  // is only a folder name: in the log it is that string, as Spark and delta-rs read it.
+  if (value === null || value === "") {
     return nullData(type, length);
   }
   const bad = () =>

@@ -448,3 +448,55 @@ Deno.test("column mapping mode name: files, partition values and stats by physic
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test('a logged partition value is a string, __HIVE_DEFAULT_PARTITION__ too; null and "" are null', async () => {
+  // Spark and delta-rs read "__HIVE_DEFAULT_PARTITION__" in the log as that string: only the
+  // folder of a null value has that name.
+  const dir = await Deno.makeTempDir({ prefix: "read_data_test_" });
+  try {
+    const data = new arrow.Table({ id: arrow.vectorFromArray([1n], new arrow.Int64()) });
+    const wasm = pq.Table.fromIPCStream(arrow.tableToIPC(data, "stream"));
+    await Deno.writeFile(joinPath(dir, "one.parquet"), pq.writeParquet(wasm));
+    const schemaString = arrowToDeltaSchema(
+      new arrow.Schema([
+        new arrow.Field("id", new arrow.Int64(), true),
+        new arrow.Field("label", new arrow.Utf8(), true),
+      ]),
+    );
+    const labels = ["__HIVE_DEFAULT_PARTITION__", "", null, "x"];
+    // The same rows in four files, under four partition values (the log is the truth).
+    const adds = labels.map((label, i) => ({
+      add: {
+        path: `one-${i}.parquet`,
+        partitionValues: { label },
+        size: 1,
+        modificationTime: 1,
+        dataChange: true,
+      },
+    }));
+    await Deno.mkdir(joinPath(dir, "_delta_log"));
+    for (let i = 0; i < labels.length; i++) {
+      await Deno.copyFile(joinPath(dir, "one.parquet"), joinPath(dir, `one-${i}.parquet`));
+    }
+    await Deno.writeTextFile(
+      joinPath(dir, "_delta_log", "00000000000000000000.json"),
+      [
+        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+        {
+          metaData: {
+            id: "x",
+            format: { provider: "parquet", options: {} },
+            schemaString,
+            partitionColumns: ["label"],
+            configuration: {},
+          },
+        },
+        ...adds,
+      ].map((a) => JSON.stringify(a)).join("\n"),
+    );
+    const table = await readTable(localFs, await readSnapshot(localFs, dir));
+    assertEquals(values(table, "label"), labels.map((l) => (l === "" ? null : l)));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -2,10 +2,10 @@
  * Per-file statistics for `add.stats` (PROTOCOL.md, "Per-file Statistics"): numRecords and,
  * per data column, minValues, maxValues and nullCount, so engines can skip files.
  *
- * Bounds are always safe for skipping: NaN is ignored and infinite bounds are left out;
- * int64 and decimal bounds are written exactly as raw JSON numbers; long strings are cut to
- * a prefix (the max padded up so it stays an upper bound); timestamps are truncated to
- * milliseconds, as the protocol says.
+ * Bounds are always safe for skipping: a float column with NaN or an infinity in the file gets
+ * none (Spark orders NaN above every number); int64 and decimal bounds are written exactly as
+ * raw JSON numbers; long strings are cut to a prefix (the max padded up so it stays an upper
+ * bound); timestamps are truncated to milliseconds, as the protocol says.
  *
  * @module
  */
@@ -158,30 +158,39 @@ function columnBounds(
   if (arrow.DataType.isFloat(type)) {
     const b = (type.precision !== arrow.Precision.HALF ? typedBounds(chunks) : undefined) ??
       numericBounds(chunks, (d, i) => Number(d.values[i]));
-    // NaN is skipped by numericBounds; infinities have no JSON form, so no bound is stated.
-    if (!b || !Number.isFinite(b.min) || !Number.isFinite(b.max)) return undefined;
+    // Infinities have no JSON form, so no bound is stated. Nor is one with NaN in the file:
+    // Spark orders NaN above every number (`x > 100` holds for it), so a max that leaves NaN
+    // out would let Spark skip a file whose NaN rows match.
+    if (!b || b.nan || !Number.isFinite(b.min) || !Number.isFinite(b.max)) return undefined;
     return { min: b.min, max: b.max };
   }
   return undefined; // Booleans, binary: null counts only, as Spark writes them.
 }
 
-/** The smallest and largest non-null, non-NaN value read by `at`, if any. */
+/**
+ * The smallest and largest non-null, non-NaN value read by `at`, if any, and whether NaN was
+ * seen.
+ */
 function numericBounds<T extends number | bigint>(
   chunks: readonly arrow.Data[],
   at: (data: arrow.Data, index: number) => T,
-): { min: T; max: T } | undefined {
+): { min: T; max: T; nan: boolean } | undefined {
   let min: T | undefined;
   let max: T | undefined;
+  let nan = false;
   for (const data of chunks) {
     for (let i = 0; i < data.length; i++) {
       if (!isValid(data, i)) continue;
       const v = at(data, i);
-      if (v !== v) continue; // NaN
+      if (v !== v) {
+        nan = true;
+        continue;
+      }
       if (min === undefined || v < min) min = v;
       if (max === undefined || v > max) max = v;
     }
   }
-  return min === undefined ? undefined : { min, max: max! };
+  return min === undefined ? undefined : { min, max: max!, nan };
 }
 
 /**
@@ -189,22 +198,28 @@ function numericBounds<T extends number | bigint>(
  * common case, and a hot one: every data file). Undefined when a chunk has nulls, so the
  * general path decides.
  */
-function typedBounds(chunks: readonly arrow.Data[]): { min: number; max: number } | undefined {
+function typedBounds(
+  chunks: readonly arrow.Data[],
+): { min: number; max: number; nan: boolean } | undefined {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let seen = false;
+  let nan = false;
   for (const data of chunks) {
     if (data.nullCount > 0) return undefined;
     const values = data.values as Float64Array;
     for (let i = 0; i < data.length; i++) {
       const v = values[i];
-      if (v !== v) continue; // NaN
+      if (v !== v) {
+        nan = true;
+        continue;
+      }
       seen = true;
       if (v < min) min = v;
       if (v > max) max = v;
     }
   }
-  return seen ? { min, max } : undefined;
+  return seen ? { min, max, nan } : undefined;
 }
 
 /**

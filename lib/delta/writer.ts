@@ -223,7 +223,7 @@ export class DeltaWriter {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
     return new DataFileWriter(
-      new ParquetStream(this.#compression()),
+      new ParquetStream(this.#compression(), this.#options.schema),
       (batch) => this.#conform(new arrow.Table([batch])).batches,
       (bytes, part) => this.#storeFile(bytes, part, {}, index),
     );

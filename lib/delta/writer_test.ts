@@ -7,6 +7,7 @@ import { countRows, readTable } from "./read_data.ts";
 import { deltaToArrowSchema } from "./schema.ts";
 import { DeltaWriter, SchemaMismatchError } from "./writer.ts";
 import { allTypesTable, cells } from "../../tests/_delta.ts";
+import { plainRows } from "../../tests/_read.ts";
 
 const DAY = 86_400_000;
 
@@ -115,13 +116,15 @@ Deno.test("commit 0 holds commitInfo first, protocol, metaData, txn and adds wit
   assertEquals("bin" in stats.minValues || "bool" in stats.minValues, false);
 });
 
-Deno.test("stats: exact int64 beyond 2^53, cut long strings, NaN skipped", async () => {
+Deno.test("stats: exact int64 beyond 2^53, cut long strings, no float bounds with NaN in the file", async () => {
   const path = await tempTable();
   const long = "x".repeat(40);
   const table = new arrow.Table({
     big: arrow.makeVector(BigInt64Array.of(9_007_199_254_740_993n, -5n)),
     s: arrow.vectorFromArray([long, "a"], new arrow.Utf8()),
     f: arrow.makeVector(Float64Array.of(NaN, 1.5)),
+    g: arrow.vectorFromArray([NaN, null], new arrow.Float32()),
+    h: arrow.makeVector(Float64Array.of(-0.5, 1.5)),
   });
   const writer = await DeltaWriter.open(path, { schema: table.schema, appId: "a" });
   const { added } = await writer.append(table);
@@ -131,8 +134,13 @@ Deno.test("stats: exact int64 beyond 2^53, cut long strings, NaN skipped", async
   assertEquals(parsed.minValues.s, "a");
   assertEquals(parsed.maxValues.s, "x".repeat(32) + "\u{10FFFF}");
   assert(parsed.maxValues.s > long);
-  assertEquals(parsed.minValues.f, 1.5);
-  assertEquals(parsed.maxValues.f, 1.5);
+  // Spark orders NaN above every number: a max of 1.5 would let it skip this file for
+  // `f > 100`, which the NaN row satisfies. So no bounds at all, only the null count.
+  for (const column of ["f", "g"]) {
+    assertEquals([column in parsed.minValues, column in parsed.maxValues], [false, false]);
+  }
+  assertEquals(parsed.nullCount.g, 1);
+  assertEquals([parsed.minValues.h, parsed.maxValues.h], [-0.5, 1.5]);
 });
 
 Deno.test("partitioned table: hive folders, partition values, rows read back", async () => {
@@ -208,6 +216,68 @@ Deno.test("partition values of every partitionable type read back", async () => 
     ],
   );
   assertEquals(cells(await readTable(localFs, await readSnapshot(localFs, path))), cells(table));
+});
+
+Deno.test('"" and "__HIVE_DEFAULT_PARTITION__" partition values are logged as null, as Spark writes them', async () => {
+  // PROTOCOL.md reads "" as null, but Spark reads a logged "" as an empty string; Polars reads
+  // a logged "__HIVE_DEFAULT_PARTITION__" as null, Spark and delta-rs as that string.
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2, 3, 4)),
+    label: arrow.vectorFromArray(["", null, "x", "__HIVE_DEFAULT_PARTITION__"], new arrow.Utf8()),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["label"],
+  });
+  const { added } = await writer.append(table);
+  assertEquals(added.map((a) => a.partitionValues).sort(), [{ label: null }, { label: "x" }]);
+  const rows = await readTable(localFs, await readSnapshot(localFs, path));
+  assertEquals(plainRows(rows).sort((a, b) => Number(a.id) - Number(b.id)), [
+    { id: 1, label: null },
+    { id: 2, label: null },
+    { id: 3, label: "x" },
+    { id: 4, label: null },
+  ]);
+});
+
+Deno.test("a non-ASCII partition folder is logged raw in add.path, as Spark writes it", async () => {
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2)),
+    city: arrow.vectorFromArray(["München", "New York"], new arrow.Utf8()),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["city"],
+  });
+  const { added } = await writer.append(table);
+  const folders = added.map((a) => a.path.split("/")[0]).sort();
+  assertEquals(folders, ["city=München", "city=New%20York"]);
+  for (const add of added) {
+    assert((await Deno.stat(joinPath(path, decodeURIComponent(add.path)))).isFile);
+  }
+  assertEquals(cells(await readTable(localFs, await readSnapshot(localFs, path))), cells(table));
+});
+
+Deno.test("a float partition value of negative zero keeps its sign", async () => {
+  const path = await tempTable();
+  const table = new arrow.Table({
+    id: arrow.makeVector(Int32Array.of(1, 2)),
+    f: arrow.makeVector(Float64Array.of(-0, 0)),
+  });
+  const writer = await DeltaWriter.open(path, {
+    schema: table.schema,
+    appId: "a",
+    partitionBy: ["f"],
+  });
+  const { added } = await writer.append(table);
+  assertEquals(added.map((a) => a.partitionValues.f), ["-0", "0"]);
+  const read = await readTable(localFs, await readSnapshot(localFs, path));
+  const byId = new Map(plainRows(read).map((row) => [row.id, row.f]));
+  assert(Object.is(byId.get(1), -0) && Object.is(byId.get(2), 0), "signs of zero");
 });
 
 Deno.test("overwrite removes every active file in the same commit", async () => {

@@ -104,7 +104,8 @@ export function resolveFileOptions(options: ParquetFileOptions): Required<Parque
 /**
  * Encodes an Arrow table as a Parquet file. Types map as arrow-rs writes them: Int64 to
  * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS),
- * Decimal to DECIMAL. A table without batches gives a file holding only the schema.
+ * Decimal to DECIMAL. A table without batches gives a file holding only the schema. Float
+ * and double columns carry no column statistics (see `writerProperties`).
  *
  * @example
  * ```ts
@@ -115,8 +116,28 @@ export function encodeParquet(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  const properties = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]).build();
+  const properties = writerProperties(compression, table.schema);
   return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
+}
+
+/**
+ * The writer's settings: the codec, and no column statistics for floating-point columns.
+ * arrow-rs leaves NaN out of a column's min and max, and Spark's Parquet reader, for which NaN
+ * is above every number, then skips row groups whose NaN rows match a filter (`x > 100`). The
+ * Delta log's statistics still let engines skip whole files.
+ */
+function writerProperties(
+  compression: ParquetCompression,
+  schema: arrow.Schema,
+): pq.WriterProperties {
+  let builder = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]);
+  for (const field of schema.fields) {
+    // Top-level columns only: parquet-wasm names a column by one path part.
+    if (arrow.DataType.isFloat(field.type)) {
+      builder = builder.setColumnStatisticsEnabled(field.name, pq.EnabledStatistics.None);
+    }
+  }
+  return builder.build();
 }
 
 /** Wasm record batches handed to the streaming encoder ahead of it, at most. */
@@ -129,7 +150,7 @@ const STREAM_AHEAD = 4;
  *
  * @example
  * ```ts
- * const file = new ParquetStream("snappy");
+ * const file = new ParquetStream("snappy", batch.schema);
  * await file.write(batch);
  * const bytes = await file.finish();
  * ```
@@ -139,12 +160,13 @@ export class ParquetStream {
   readonly #bytes: Promise<Uint8Array>;
   #failure?: unknown;
 
-  constructor(compression: ParquetCompression = "snappy") {
+  /** A file of batches of `schema`, compressed with `compression`. */
+  constructor(compression: ParquetCompression, schema: arrow.Schema) {
     const input = new ReadableStream<pq.RecordBatch>(
       { start: (controller) => void (this.#controller = controller) },
       { highWaterMark: STREAM_AHEAD },
     );
-    const properties = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]).build();
+    const properties = writerProperties(compression, schema);
     this.#bytes = collect(pq.transformParquetStream(input, properties));
     this.#bytes.catch((error) => void (this.#failure = error));
   }
