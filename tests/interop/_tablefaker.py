@@ -108,9 +108,9 @@ def _read_text_files(paths, file_type):
 def profile(paths, file_type, keys):
     """
     One table as a tool wrote it in `paths`: its files' names and rows, columns in order, row
-    count, per column the null count, the Parquet types or the forms of the values (text
-    forms in CSV, where an empty field is a null; JSON types and text forms in JSON), and
-    the values of the `keys` columns (as text, None for a null) to check keys with.
+    count, per column the null count, the Parquet types and nullability or the forms of the
+    values (text forms in CSV, where an empty field is a null; JSON types and text forms in
+    JSON), and the values of the `keys` columns (as text, None for a null) to check keys with.
     """
     result = {"files": [os.path.basename(p) for p in paths]}
     if not paths:
@@ -121,6 +121,9 @@ def profile(paths, file_type, keys):
         result["file_rows"] = [t.num_rows for t in tables]
         result["types"] = {
             name: sorted({str(t.schema.field(name).type) for t in tables}) for name in columns
+        }
+        result["nullable"] = {
+            name: all(t.schema.field(name).nullable for t in tables) for name in columns
         }
         result["nulls"] = {name: sum(t.column(name).null_count for t in tables) for name in columns}
         result["values"] = {

@@ -120,6 +120,8 @@ interface Profile {
   rows: number;
   /** Parquet: each column's types across the files. */
   types?: Record<string, string[]>;
+  /** Parquet: whether each column is nullable in every file. */
+  nullable?: Record<string, boolean>;
   /** CSV and JSON: each column's value forms, with their counts. */
   forms?: Record<string, Record<string, number>>;
   nulls: Record<string, number>;
@@ -383,6 +385,12 @@ function compareTable(c: TableCase, problems: string[]): void {
       if (mine.length !== 1 || new Set(other).size !== 1 || other[0] !== mine[0]) {
         problems.push(
           `${at}: Parquet type ${mine} (tablestream), ${theirs.types?.[name]} (tablefaker)`,
+        );
+      }
+      if (ours.nullable?.[name] !== theirs.nullable?.[name]) {
+        problems.push(
+          `${at}: nullable ${ours.nullable?.[name]} (tablestream), ` +
+            `${theirs.nullable?.[name]} (tablefaker)`,
         );
       }
     } else {
