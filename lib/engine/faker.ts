@@ -2,11 +2,13 @@
  * Faker instances for Python locale names, drawing every random number from a source the
  * engine controls (the current cell's stream). Building a Faker is costly, so the engine
  * builds one per run and only moves its source per cell; `faker.seed()` is never called
- * on the hot path (it costs tens of microseconds).
+ * on the hot path (it costs tens of microseconds). Its locale patterns are filled by a
+ * compiled `helpers.fake` (see faker_patterns.ts), with the same values.
  *
  * @module
  */
 import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
+import { compilePatterns } from "./faker_patterns.ts";
 
 const LOCALES = allLocales as Record<string, LocaleDefinition>;
 
@@ -48,8 +50,10 @@ export function createFaker(locale: string, source: RandomSource): Faker {
   if (!chain) {
     throw new Error(`Unknown locale "${locale}"; use a name like en_US, de_DE or fr_FR`);
   }
-  return new Faker({
+  const faker = new Faker({
     locale: chain.map((l) => LOCALES[l]),
     randomizer: { next: () => source.next(), seed: () => {} },
   });
+  compilePatterns(faker);
+  return faker;
 }
