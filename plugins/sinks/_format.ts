@@ -174,7 +174,7 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
     return column("decimal", (i) => decimalText(decimalAt(data, i), type.scale));
   }
   if (arrow.DataType.isBool(type)) return column("boolean", (i) => Boolean(vector.get(i)));
-  if (arrow.DataType.isUtf8(type)) return column("string", (i) => String(vector.get(i)));
+  if (arrow.DataType.isUtf8(type)) return column("string", utf8Reader(data, vector));
   if (arrow.DataType.isDate(type)) return column("date", (i) => dateText(Number(vector.get(i))));
   if (arrow.DataType.isTimestamp(type)) {
     const toMicros = microsFactor(type.unit);
@@ -183,6 +183,25 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
   }
   // Types the engine does not produce still print, as arrow-js spells them.
   return column("string", (i) => genericCell(vector.get(i)));
+}
+
+const UTF8 = new TextDecoder();
+
+/**
+ * Reads the strings of a UTF-8 column. When the column's bytes are all ASCII (names, emails,
+ * codes: most generated text), they are decoded once and each cell is a slice, since byte
+ * offsets are then character offsets; a decode per cell costs far more.
+ */
+function utf8Reader(data: arrow.Data, vector: arrow.Vector): (i: number) => string {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const start = offsets[0];
+  const chunk = bytes.subarray(start, offsets[data.length]);
+  const text = UTF8.decode(chunk);
+  // Only ASCII (or invalid) bytes decode one to one into UTF-16 units: any character of two
+  // or more bytes leaves the text shorter than its bytes.
+  if (text.length !== chunk.length) return (i) => String(vector.get(i));
+  return (i) => text.slice(offsets[i] - start, offsets[i + 1] - start);
 }
 
 function microsFactor(unit: arrow.TimeUnit): (raw: bigint) => bigint {
