@@ -310,8 +310,9 @@ function nonNullForms(forms: Record<string, number> | undefined): [string, numbe
 /**
  * Compares the value forms of one column. A typed column (by its Parquet type) may only take
  * forms tablefaker's takes (an int column `123`, a float `1.5` or `1e-05`, never `80`). Text
- * varies with the faker (phone numbers are sometimes all digits): when one tool's text is all
- * of one form (zip codes `123`, `strftime` dates), the other's is mostly of that form too.
+ * varies with the faker (Python Faker's phone numbers are sometimes all digits), so it is held
+ * where it is uniform: when tablefaker's text is all of one form (zip codes `123`, `strftime`
+ * dates), tablestream's is all of it too; when tablestream's is, it is tablefaker's commonest.
  */
 function compareForms(
   where: string,
