@@ -33,6 +33,8 @@ export interface BenchLine {
   runs: number;
   quick: boolean;
   extra?: Record<string, number>;
+  /** Why it did not run (see {@link Measured.skipped}); its figures are then 0. */
+  skipped?: string;
   machine: string;
   at: string;
 }
@@ -85,6 +87,7 @@ function summarise(bench: BenchCase, runs: RunResult[], quick: boolean, machine:
     ...(extraKeys.length
       ? { extra: Object.fromEntries(extraKeys.map((k) => [k, m((r) => r.extra![k])])) }
       : {}),
+    ...(runs[0].skipped ? { skipped: runs[0].skipped, met: false } : {}),
     machine,
     at: new Date().toISOString(),
   };
@@ -108,11 +111,15 @@ export function resultTable(lines: readonly BenchLine[]): string {
     "| benchmark | rows | s | rows/s | baseline rows/s | result | target | met | peak RSS MB |";
   const rule = "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |";
   const body = lines.map((l) =>
-    `| ${l.name} | ${l.rows} | ${fixed(l.seconds, 2)} | ${
-      l.rows ? Math.round(l.rows_per_s) : "-"
-    } | ${l.baseline_rows_per_s ? Math.round(l.baseline_rows_per_s) : "-"} | ${fixed(l.ratio, 2)} ${
-      l.target.split(" ").slice(2).join(" ")
-    } | ${l.target} | ${l.met ? "yes" : "no"} | ${fixed(l.peak_rss_mb, 0)} |`
+    l.skipped
+      ? `| ${l.name} | - | - | - | - | skipped: ${l.skipped} | ${l.target} | - | - |`
+      : `| ${l.name} | ${l.rows} | ${fixed(l.seconds, 2)} | ${
+        l.rows ? Math.round(l.rows_per_s) : "-"
+      } | ${l.baseline_rows_per_s ? Math.round(l.baseline_rows_per_s) : "-"} | ${
+        fixed(l.ratio, 2)
+      } ${l.target.split(" ").slice(2).join(" ")} | ${l.target} | ${l.met ? "yes" : "no"} | ${
+        fixed(l.peak_rss_mb, 0)
+      } |`
   );
   return [header, rule, ...body].join("\n");
 }
@@ -132,6 +139,11 @@ async function driver(quick: boolean, only?: string[]): Promise<void> {
     const runs: RunResult[] = [];
     for (let i = 0; i < count; i++) {
       const run = await runInChild(bench.name, quick);
+      if (run.skipped) {
+        console.error(`${bench.name}: skipped: ${run.skipped}`);
+        runs.splice(0, runs.length, run);
+        break;
+      }
       console.error(
         `${bench.name} run ${i + 1}/${count}: ${fixed(run.ratio, 3)} ${bench.target.unit}`,
       );

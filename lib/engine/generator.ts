@@ -222,7 +222,11 @@ export class Engine {
   constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions = {}) {
     this.inputs = inputs;
     this.#distributions = options.distributions ?? BUILTIN_DISTRIBUTION_MAP;
-    this.faker = createFaker(inputs.locale, { next: () => this.#randoms[this.#depth].next() });
+    this.faker = createFaker(inputs.locale, {
+      next: () => this.#randoms[this.#depth].next(),
+      mark: () => this.#randoms[this.#depth].mark(),
+      rewind: (mark) => this.#randoms[this.#depth].rewind(mark),
+    });
     for (const spec of tables) this.#tables.set(spec.name, new TableGenerator(this, spec));
   }
 

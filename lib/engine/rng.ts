@@ -44,6 +44,9 @@ export function streamKey(seed: number, ...names: string[]): number {
   return h;
 }
 
+/** A position of a {@link CellRandom}'s stream. */
+export type StreamMark = readonly [number, number, number, number, number, number, boolean];
+
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
@@ -72,6 +75,16 @@ export class CellRandom {
     this.#key = key;
     this.#rowId = rowId;
     this.#pending = true;
+  }
+
+  /** Where the stream is, to come back to with {@link rewind}. */
+  mark(): StreamMark {
+    return [this.#s00, this.#s01, this.#s10, this.#s11, this.#key, this.#rowId, this.#pending];
+  }
+
+  /** Puts the stream back where {@link mark} found it: the same draws follow again. */
+  rewind(mark: StreamMark): void {
+    [this.#s00, this.#s01, this.#s10, this.#s11, this.#key, this.#rowId, this.#pending] = mark;
   }
 
   /** Derives the state of the pending reset. */

@@ -75,3 +75,16 @@ Deno.test("the generator is exactly pure-rand's xoroshiro128+ from the same stat
     for (let i = 0; i < 100; i++) assertEquals(ours.nextUint32(), reference.next() >>> 0);
   }
 });
+
+Deno.test("a marked stream rewinds to the same draws, before and after its first draw", () => {
+  const random = new CellRandom();
+  random.reset(9, 4);
+  const fresh = random.mark(); // not seeded yet
+  const first = [random.next(), random.next()];
+  const middle = random.mark();
+  const rest = [random.next(), random.nextUint32()];
+  random.rewind(middle);
+  assertEquals([random.next(), random.nextUint32()], rest);
+  random.rewind(fresh);
+  assertEquals([random.next(), random.next()], first);
+});

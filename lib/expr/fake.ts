@@ -100,6 +100,21 @@ function fillPattern(pattern: string, letters: string, random: CellRandom): stri
   return out;
 }
 
+const HEX = "0123456789abcdef";
+
+/**
+ * faker-js's `string.uuid()` (version 4) from the same numbers of the cell's stream, which its
+ * faker also reads: the 30 `x` digits in order, then the variant digit (8 to b), each drawn as
+ * faker-js's `number.hex` draws it, without its 31 option objects and calls.
+ */
+function uuid4(random: CellRandom): string {
+  let digits = "";
+  for (let i = 0; i < 30; i++) digits += HEX[Math.floor(random.next() * 16)];
+  const variant = HEX[Math.floor(random.next() * 4 + 8)];
+  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-4${digits.slice(12, 15)}-${variant}` +
+    `${digits.slice(15, 18)}-${digits.slice(18)}`;
+}
+
 function numerifyOnly(pattern: string, random: CellRandom): string {
   return fillPattern(pattern.replaceAll("?", "\u0000"), "", random).replaceAll("\u0000", "?");
 }
@@ -709,8 +724,8 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     },
   },
   // identifiers and codes
-  uuid4: plain("str", (f) => f.string.uuid()),
-  uuid: plain("str", (f) => f.string.uuid()),
+  uuid4: plain("str", (_f, ctx) => uuid4(ctx.random)),
+  uuid: plain("str", (_f, ctx) => uuid4(ctx.random)),
   md5: plain("str", (f) => f.string.hexadecimal({ length: 32, casing: "lower", prefix: "" })),
   sha1: plain("str", (f) => f.string.hexadecimal({ length: 40, casing: "lower", prefix: "" })),
   sha256: plain("str", (f) => f.string.hexadecimal({ length: 64, casing: "lower", prefix: "" })),

@@ -259,3 +259,19 @@ Deno.test("Python Faker's arguments are honoured: ext_word_list, domain, tzinfo,
   const after = many("date_between", { start_date: PyTimedelta.fromMicros(-86_400_000_000) }, 1);
   assert(after[0] instanceof PyDate);
 });
+
+Deno.test("uuid4 is faker-js's string.uuid(), drawn from the same numbers", () => {
+  const { faker, ctx } = context();
+  for (let row = 0; row < 500; row++) {
+    ctx.random.reset(3, row);
+    const want = faker.string.uuid();
+    ctx.random.reset(3, row);
+    const got = FAKE_METHODS.uuid4.call(faker, {}, ctx);
+    assertEquals(got, want, `row ${row}`);
+    // The cell's stream is left where faker-js leaves it.
+    const next = ctx.random.next();
+    ctx.random.reset(3, row);
+    faker.string.uuid();
+    assertEquals(next, ctx.random.next(), `row ${row}: the stream after`);
+  }
+});

@@ -3,7 +3,9 @@
  * table options: `export_file_count` (that many files of equal size; it wins over the next),
  * `export_file_row_count` (files of at most that many rows) and `export_file_name` (the
  * files' base name: `customer_list.csv`, or `customer_list_1.csv`, `customer_list_2.csv`...
- * when there are several). The plain file sinks honour it; Delta tables size their own files.
+ * when there are several; without it, a table split into several files names them after
+ * itself, `customers_1.csv`...). The plain file sinks honour it; Delta tables size their own
+ * files.
  *
  * @module
  */
@@ -21,6 +23,8 @@ export interface FileLayout {
 
 /** tablefaker's export options of one table. */
 export interface ExportOptions {
+  /** The table's name, which names its files when they are several and unnamed. */
+  readonly name?: string;
   readonly rowCount: number;
   readonly exportFileCount?: number;
   readonly exportFileRowCount?: number;
@@ -29,15 +33,18 @@ export interface ExportOptions {
 
 /**
  * The layout of a table of `rowCount` rows, as tablefaker splits it: `export_file_count`
- * files of `ceil(rows / count)` rows, else files of `export_file_row_count` rows.
+ * files of `ceil(rows / count)` rows, else files of `export_file_row_count` rows. Split
+ * files are named as tablefaker names them: after `export_file_name`, else after the table.
  *
  * @example
  * ```ts
  * fileLayout({ rowCount: 100, exportFileCount: 3 }); // { rowsPerFile: 34, fileCount: 3 }
+ * fileLayout({ name: "customers", rowCount: 100, exportFileCount: 3 });
+ * // { rowsPerFile: 34, fileCount: 3, fileName: "customers" }: customers_1.csv...
  * ```
  */
 export function fileLayout(options: ExportOptions): FileLayout {
-  const { rowCount, exportFileCount, exportFileRowCount, exportFileName } = options;
+  const { name, rowCount, exportFileCount, exportFileRowCount, exportFileName } = options;
   let rowsPerFile: number | undefined;
   if (exportFileCount !== undefined && exportFileCount > 1) {
     rowsPerFile = Math.max(1, Math.ceil(rowCount / exportFileCount));
@@ -48,6 +55,8 @@ export function fileLayout(options: ExportOptions): FileLayout {
   const layout: { rowsPerFile?: number; fileName?: string; fileCount: number } = { fileCount };
   if (rowsPerFile !== undefined) layout.rowsPerFile = rowsPerFile;
   if (exportFileName !== undefined) layout.fileName = exportFileName;
+  // One unnamed file keeps part-00000: tablefaker would stamp the clock into its name.
+  else if (fileCount > 1 && name !== undefined) layout.fileName = name;
   return layout;
 }
 

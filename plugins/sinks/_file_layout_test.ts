@@ -26,6 +26,31 @@ Deno.test("export_file_count wins over export_file_row_count, as in tablefaker",
   });
 });
 
+Deno.test("a table split into several files without export_file_name names them after itself", () => {
+  // tablefaker names them <export_file_name or table_name>_<n>: customers_1.csv, customers_2.csv.
+  assertEquals(fileLayout({ name: "customers", rowCount: 100, exportFileCount: 3 }), {
+    rowsPerFile: 34,
+    fileCount: 3,
+    fileName: "customers",
+  });
+  assertEquals(fileLayout({ name: "customers", rowCount: 25, exportFileRowCount: 10 }), {
+    rowsPerFile: 10,
+    fileCount: 3,
+    fileName: "customers",
+  });
+  // One file, or an export_file_name, keeps its name.
+  assertEquals(fileLayout({ name: "customers", rowCount: 10, exportFileRowCount: 10 }), {
+    rowsPerFile: 10,
+    fileCount: 1,
+  });
+  assertEquals(fileLayout({ name: "customers", rowCount: 10 }), { fileCount: 1 });
+  assertEquals(
+    fileLayout({ name: "customers", rowCount: 25, exportFileRowCount: 10, exportFileName: "x" })
+      .fileName,
+    "x",
+  );
+});
+
 Deno.test("files are named part-NNNNN, or after export_file_name with _1, _2 when several", () => {
   assertEquals(layoutFileName(undefined, 2, ".csv"), "part-00002.csv");
   assertEquals(layoutFileName({ fileCount: 1, fileName: "catalog" }, 0, ".csv"), "catalog.csv");

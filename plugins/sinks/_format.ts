@@ -30,6 +30,8 @@ export interface ColumnCells {
   readonly name: string;
   /** The kind of every non-null cell of the column. */
   readonly kind: CellKind;
+  /** A 32-bit float column (its cells are their shortest round-trip values). */
+  readonly single?: boolean;
   /** The cell at `index` (0-based within the batch); `null` for a null. */
   cell(index: number): Cell;
 }
@@ -119,15 +121,29 @@ function pad2(n: number): string {
 
 /**
  * The shortest decimal that reads back as the same 32-bit float, as a number, so that a
- * `Float32` 0.1 prints as `0.1` rather than `0.10000000149011612`.
+ * `Float32` 0.1 prints as `0.1` rather than `0.10000000149011612`. Of two equally near
+ * decimals the one with the even last digit is taken, as numpy does (`2755769.25` is
+ * `2755769.2`).
  */
 export function shortestFloat32(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
   for (let digits = 1; digits < 9; digits++) {
-    const candidate = Number(value.toPrecision(digits));
+    const candidate = nearestWithDigits(value, digits);
     if (Math.fround(candidate) === value) return candidate;
   }
-  return Number(value.toPrecision(9));
+  return nearestWithDigits(value, 9);
+}
+
+/** The decimal of `digits` significant digits nearest to `value`, ties to the even digit. */
+function nearestWithDigits(value: number, digits: number): number {
+  // toPrecision rounds ties away from zero: only an exact tie needs another look.
+  const rounded = Number(value.toPrecision(digits));
+  const [mantissa, exponent] = value.toExponential(100).split("e");
+  const all = mantissa.replace(/[-.]/g, "");
+  if (!/^50*$/.test(all.slice(digits)) || Number(all[digits - 1]) % 2 === 1) return rounded;
+  const sign = value < 0 ? "-" : "";
+  const down = Number(`${sign}${all[0]}.${all.slice(1, digits)}e${exponent}`);
+  return Math.fround(down) === Math.fround(rounded) ? down : rounded;
 }
 
 /** Reads the columns of a batch as {@link ColumnCells}, in schema order. */
@@ -140,27 +156,25 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
   const values = data.values as ArrayLike<number | bigint>;
   const vector = arrow.makeVector(data);
   const valid = data.nullCount > 0 ? (i: number) => data.getValid(i) : () => true;
-  const column = (kind: CellKind, read: (i: number) => Cell): ColumnCells => ({
+  const column = (kind: CellKind, read: (i: number) => Cell, single?: boolean): ColumnCells => ({
     name,
     kind,
+    ...(single ? { single } : {}),
     cell: (i) => valid(i) ? read(i) : null,
   });
   if (arrow.DataType.isInt(type)) {
     return column("integer", type.bitWidth === 64 ? (i) => BigInt(values[i]) : (i) => values[i]);
   }
   if (arrow.DataType.isFloat(type)) {
-    return column(
-      "float",
-      type.precision === arrow.Precision.SINGLE
-        ? (i) => shortestFloat32(values[i] as number)
-        : (i) => Number(vector.get(i)),
-    );
+    return type.precision === arrow.Precision.SINGLE
+      ? column("float", (i) => shortestFloat32(values[i] as number), true)
+      : column("float", (i) => Number(vector.get(i)));
   }
   if (arrow.DataType.isDecimal(type)) {
     return column("decimal", (i) => decimalText(decimalAt(data, i), type.scale));
   }
   if (arrow.DataType.isBool(type)) return column("boolean", (i) => Boolean(vector.get(i)));
-  if (arrow.DataType.isUtf8(type)) return column("string", (i) => String(vector.get(i)));
+  if (arrow.DataType.isUtf8(type)) return column("string", utf8Reader(data, vector));
   if (arrow.DataType.isDate(type)) return column("date", (i) => dateText(Number(vector.get(i))));
   if (arrow.DataType.isTimestamp(type)) {
     const toMicros = microsFactor(type.unit);
@@ -169,6 +183,25 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
   }
   // Types the engine does not produce still print, as arrow-js spells them.
   return column("string", (i) => genericCell(vector.get(i)));
+}
+
+const UTF8 = new TextDecoder();
+
+/**
+ * Reads the strings of a UTF-8 column. When the column's bytes are all ASCII (names, emails,
+ * codes: most generated text), they are decoded once and each cell is a slice, since byte
+ * offsets are then character offsets; a decode per cell costs far more.
+ */
+function utf8Reader(data: arrow.Data, vector: arrow.Vector): (i: number) => string {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const start = offsets[0];
+  const chunk = bytes.subarray(start, offsets[data.length]);
+  const text = UTF8.decode(chunk);
+  // Only ASCII (or invalid) bytes decode one to one into UTF-16 units: any character of two
+  // or more bytes leaves the text shorter than its bytes.
+  if (text.length !== chunk.length) return (i) => String(vector.get(i));
+  return (i) => text.slice(offsets[i] - start, offsets[i + 1] - start);
 }
 
 function microsFactor(unit: arrow.TimeUnit): (raw: bigint) => bigint {
@@ -221,6 +254,57 @@ export function cellJson(cell: Cell): string {
   return JSON.stringify(cell);
 }
 
+/**
+ * Spells a float as Python prints it, and so as pandas' `to_csv` (tablefaker's CSV export)
+ * writes it: the shortest round-trip digits, whole values with `.0` (`80.0`, so readers see
+ * a float), and exponent form below 1e-4 and from 1e16 up (`1e-05`, `1e+16`). A 32-bit
+ * float (`single`, given as its shortest round-trip value) is spelled as numpy spells a
+ * `float32`, whose exponent form starts at 1e6 (`2.7557692e+06`). NaN and the infinities
+ * keep JavaScript's spelling (`NaN`, `Infinity`), which readers of CSV accept as well.
+ *
+ * @example
+ * ```ts
+ * pythonFloatText(80); // "80.0"
+ * pythonFloatText(0.00001); // "1e-05"
+ * pythonFloatText(2755769.2, true); // "2.7557692e+06"
+ * ```
+ */
+export function pythonFloatText(value: number, single = false): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  // numpy decides on the float32 value itself, not on its shortest digits.
+  const magnitude = Math.abs(single ? Math.fround(value) : value);
+  if (magnitude < 1e-4 || magnitude >= (single ? 1e6 : 1e16)) {
+    // Without an argument, toExponential gives the shortest digits that read back the same.
+    const [digits, exponent] = value.toExponential().split("e");
+    const power = Math.abs(Number(exponent));
+    return `${digits}e${exponent[0]}${power < 10 ? "0" : ""}${power}`;
+  }
+  // Between 1e-4 and 1e16, String() is positional and shortest, as Python's repr.
+  const text = String(value);
+  return text.includes(".") ? text : text + ".0";
+}
+
+/**
+ * Spells a boolean as Python prints it, and so as pandas' `to_csv` (tablefaker's CSV export)
+ * writes it: `True`, `False`.
+ */
+export function pythonBoolText(value: boolean): string {
+  return value ? "True" : "False";
+}
+
+/**
+ * Spells a float as a JSON number that reads back as a float: whole values get `.0`
+ * (`80.0`, as Python's `json` and pandas' `to_json` write them), so that readers inferring
+ * types from the values (pandas, Spark, DuckDB) see a float column; otherwise the shortest
+ * round-trip form. Non-finite values, which JSON cannot hold, are `null`.
+ */
+export function floatJson(value: number): string {
+  if (!Number.isFinite(value)) return "null";
+  const text = String(value);
+  return Number.isInteger(value) && !text.includes("e") ? text + ".0" : text;
+}
+
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
@@ -241,12 +325,35 @@ export function csvHeader(schema: arrow.Schema): string {
   return schema.fields.map((field) => csvField(field.name)).join(",") + "\n";
 }
 
-/** The rows of a batch as CSV lines (no header), each ending with a newline. */
+/**
+ * How CSV spells the cells of a column: as tablefaker's CSV (pandas' `to_csv`) spells them
+ * where a reader could tell the difference (floats and booleans as Python prints them), and
+ * text quoted as RFC 4180 asks (only text can hold a comma, quote or line break).
+ */
+function csvSpeller(column: ColumnCells): (cell: Cell) => string {
+  switch (column.kind) {
+    case "string":
+      return (cell) => cell === null ? "" : csvField(cell as string);
+    case "float": {
+      const single = column.single ?? false;
+      return (cell) => cell === null ? "" : pythonFloatText(cell as number, single);
+    }
+    case "boolean":
+      return (cell) => cell === null ? "" : pythonBoolText(cell as boolean);
+    default:
+      return cellText;
+  }
+}
+
+/**
+ * The rows of a batch as CSV lines (no header), each ending with a newline: nulls empty,
+ * floats and booleans as Python prints them (`80.0`, `1e-05`, `True`), dates `YYYY-MM-DD`,
+ * timestamps ISO 8601 in UTC.
+ */
 export function csvLines(batch: arrow.RecordBatch): string {
   const fields = columnCells(batch).map((column) => {
-    // Only text can hold a comma, quote or line break; the other kinds never need quotes.
-    const spell = column.kind === "string" ? csvField : (text: string) => text;
-    return (row: number) => spell(cellText(column.cell(row)));
+    const spell = csvSpeller(column);
+    return (row: number) => spell(column.cell(row));
   });
   const lines: string[] = new Array(batch.numRows);
   for (let row = 0; row < batch.numRows; row++) {
@@ -266,10 +373,18 @@ export interface JsonlOptions {
 
 /**
  * Spells the cells of a column as JSON values: decimals as exact JSON numbers (`19.90`),
- * everything else by {@link cellJson}.
+ * floats as numbers that read back as floats (`80.0`, {@link floatJson}), everything else by
+ * {@link cellJson}.
  */
 export function jsonSpeller(column: ColumnCells): (cell: Cell) => string {
-  return column.kind === "decimal" ? (cell) => (cell === null ? "null" : String(cell)) : cellJson;
+  switch (column.kind) {
+    case "decimal":
+      return (cell) => (cell === null ? "null" : String(cell));
+    case "float":
+      return (cell) => (cell === null ? "null" : floatJson(cell as number));
+    default:
+      return cellJson;
+  }
 }
 
 /** The rows of a batch as JSON objects (no separators), one per row in column order. */

@@ -9,7 +9,10 @@ import {
   csvHeader,
   csvLines,
   dateText,
+  floatJson,
   jsonlLines,
+  pythonBoolText,
+  pythonFloatText,
   shortestFloat32,
   timestampText,
 } from "./_format.ts";
@@ -50,6 +53,57 @@ Deno.test("32-bit floats print in their shortest round-trip form", () => {
     const f = Math.fround(x);
     assertEquals(Math.fround(shortestFloat32(f)), f);
   }
+});
+
+Deno.test("floats spell as Python's repr prints them, 32-bit ones as numpy's str", () => {
+  const python: [number, string][] = [
+    [80, "80.0"],
+    [0.1, "0.1"],
+    [-2.5, "-2.5"],
+    [1 / 3, "0.3333333333333333"],
+    [0.1 + 0.2, "0.30000000000000004"],
+    [123456789.123, "123456789.123"],
+    [0.0001, "0.0001"],
+    [1e-5, "1e-05"],
+    [1.5e-7, "1.5e-07"],
+    [5e-324, "5e-324"],
+    [1e15, "1000000000000000.0"],
+    [9999999999999998, "9999999999999998.0"],
+    [1e16, "1e+16"],
+    [1e100, "1e+100"],
+    [-0, "-0.0"],
+    [0, "0.0"],
+  ];
+  for (const [value, text] of python) assertEquals(pythonFloatText(value), text, String(value));
+  const numpy: [number, string][] = [
+    [3, "3.0"],
+    [12.5, "12.5"],
+    [999999.9, "999999.9"],
+    [1e6, "1e+06"],
+    [2755769.2, "2.7557692e+06"],
+    [0.0001, "1e-04"],
+    [0.00015, "0.00015"],
+  ];
+  for (const [value, text] of numpy) {
+    assertEquals(pythonFloatText(shortestFloat32(Math.fround(value)), true), text, String(value));
+  }
+  assertEquals([NaN, Infinity, -Infinity].map((v) => pythonFloatText(v)), [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+  ]);
+});
+
+Deno.test("booleans spell as Python prints them; JSON floats read back as floats", () => {
+  assertEquals([true, false].map(pythonBoolText), ["True", "False"]);
+  assertEquals([80, 0.5, -3, 1e21, 1e-7, NaN].map(floatJson), [
+    "80.0",
+    "0.5",
+    "-3.0",
+    "1e+21",
+    "1e-7",
+    "null",
+  ]);
 });
 
 Deno.test("cells spell as text and as JSON", () => {
@@ -119,13 +173,20 @@ Deno.test("CSV lines and JSON lines spell a batch", () => {
     "a,b": column(new arrow.Utf8(), ["x,y", null]),
     "big": column(new arrow.Int64(), [2n ** 60n, -3n]),
     "f": column(new arrow.Float64(), [0.1, NaN]),
+    "w": column(new arrow.Float64(), [80, null]),
+    "s": column(new arrow.Float32(), [Math.fround(2755769.2), 1]),
+    "b": column(new arrow.Bool(), [true, false]),
   });
-  assertEquals(csvHeader(batch.schema), '__proto__,"a,b",big,f\n');
-  assertEquals(csvLines(batch), '1,"x,y",1152921504606846976,0.1\n,,-3,NaN\n');
+  assertEquals(csvHeader(batch.schema), '__proto__,"a,b",big,f,w,s,b\n');
+  assertEquals(
+    csvLines(batch),
+    '1,"x,y",1152921504606846976,0.1,80.0,2.7557692e+06,True\n,,-3,NaN,,1.0,False\n',
+  );
   assertEquals(
     jsonlLines(batch),
-    '{"__proto__":1,"a,b":"x,y","big":"1152921504606846976","f":0.1}\n' +
-      '{"__proto__":null,"a,b":null,"big":-3,"f":null}\n',
+    '{"__proto__":1,"a,b":"x,y","big":"1152921504606846976","f":0.1,"w":80.0,"s":2755769.2,' +
+      '"b":true}\n' +
+      '{"__proto__":null,"a,b":null,"big":-3,"f":null,"w":null,"s":1.0,"b":false}\n',
   );
   assertEquals(
     jsonlLines(batch.slice(1), { table: "t" }).startsWith('{"_table":"t","__proto__"'),

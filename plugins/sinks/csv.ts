@@ -15,8 +15,9 @@ export interface CsvSinkOptions extends TextFileSinkOptions {
 
 /**
  * Creates a sink writing each table as CSV under `dir/<table>/part-NNNNN.csv`: a header row,
- * fields quoted only when they hold a comma, quote, CR or LF, nulls as empty fields, dates as
- * `YYYY-MM-DD`, timestamps as `2024-01-02T03:04:05.123456Z`. Each flush with new rows
+ * fields quoted only when they hold a comma, quote, CR or LF, nulls as empty fields, booleans
+ * and floats as Python prints them, as tablefaker's CSV has them (`True`, `80.0`, `1e-05`),
+ * dates as `YYYY-MM-DD`, timestamps as `2024-01-02T03:04:05.123456Z`. Each flush with new rows
  * publishes one more part file.
  *
  * @example

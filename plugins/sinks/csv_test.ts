@@ -22,14 +22,14 @@ Deno.test("csv sink writes a header and every engine type as text", async () => 
     "1.1",
     "0.3333333333333333",
     'name 1, "quoted"',
-    "false",
+    "False",
     "2024-01-03",
     "2024-01-02T03:04:05.123457Z",
   ]);
   const text = await Deno.readTextFile(`${dir}/users/part-00000.csv`);
   assertEquals(
     text.split("\n")[2],
-    '1,-99,-1,1000,1.1,0.3333333333333333,"name 1, ""quoted""",false,2024-01-03,2024-01-02T03:04:05.123457Z',
+    '1,-99,-1,1000,1.1,0.3333333333333333,"name 1, ""quoted""",False,2024-01-03,2024-01-02T03:04:05.123457Z',
   );
 });
 

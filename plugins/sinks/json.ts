@@ -17,8 +17,8 @@ export interface JsonSinkOptions extends TextFileSinkOptions {
 /**
  * Creates a sink writing each table as a JSON array of objects under
  * `dir/<table>/part-NNNNN.json`, one record per line: keys in column order, nulls as `null`,
- * dates and timestamps as ISO strings, decimals as exact numbers, as the JSON lines sink
- * spells them. An empty table is `[]`.
+ * whole floats with `.0` (`80.0`), dates and timestamps as ISO strings, decimals as exact
+ * numbers, as the JSON lines sink spells them. An empty table is `[]`.
  *
  * @example
  * ```ts

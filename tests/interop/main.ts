@@ -39,16 +39,42 @@ async function sha256(text: string): Promise<string> {
 }
 
 /**
+ * Where the virtual environment of `requirements.txt` lives in `cache`: its name holds a hash
+ * of the requirements and the Python version (`$TABLESTREAM_PYTHON`, default `python3`).
+ */
+export async function virtualEnvPath(cache: string): Promise<string> {
+  const python = Deno.env.get("TABLESTREAM_PYTHON") ?? "python3";
+  const key = await sha256(
+    (await Deno.readTextFile(`${HERE}requirements.txt`)) + (await output(python, ["--version"])),
+  );
+  return `${cache}/venv-${key.slice(0, 12)}`;
+}
+
+/**
+ * The suite's virtual environment when it is made and complete (the benchmarks use its
+ * tablefaker), else why not.
+ */
+export async function existingVirtualEnv(
+  cache: string = interopCache(),
+): Promise<{ venv: string } | { missing: string }> {
+  let venv: string;
+  try {
+    venv = await virtualEnvPath(cache);
+  } catch (error) {
+    return { missing: `no Python to key it by (${(error as Error).message.split("\n")[0]})` };
+  }
+  if (await Deno.stat(`${venv}/.complete`).then(() => true, () => false)) return { venv };
+  return { missing: `${venv} is not made yet (deno task test:interop makes it)` };
+}
+
+/**
  * The virtual environment of `requirements.txt`, made when missing. Its name holds a hash of
  * the requirements and the Python version; older ones are removed.
  */
 async function virtualEnv(cache: string): Promise<string> {
   const python = Deno.env.get("TABLESTREAM_PYTHON") ?? "python3";
   const requirements = `${HERE}requirements.txt`;
-  const key = await sha256(
-    (await Deno.readTextFile(requirements)) + (await output(python, ["--version"])),
-  );
-  const venv = `${cache}/venv-${key.slice(0, 12)}`;
+  const venv = await virtualEnvPath(cache);
   const done = `${venv}/.complete`;
   if (await Deno.stat(done).then(() => true, () => false)) return venv;
   for await (const entry of Deno.readDir(cache)) {
