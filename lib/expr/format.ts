@@ -112,12 +112,15 @@ export function formatNumberWith(
     body = Number.isNaN(n) ? "nan" : "inf";
     if (type === type.toUpperCase() && type !== "%") body = body.toUpperCase();
     if (type === "%") body += "%";
+  } else if (type === "d") {
+    const int = integerFor(n, type);
+    body = typeof int === "number" ? String(Math.abs(int)) : String(int < 0n ? -int : int);
   } else if (INT_TYPES.has(type)) {
     const int = integerFor(n, type);
     if (type === "c") return align(codePointText(int), "", spec, "<");
-    body = (int < 0 ? -int : int).toString(RADIX[type] ?? 10);
+    body = (int < 0 ? -int : int).toString(RADIX[type]);
     if (type === "X") body = body.toUpperCase();
-    if (spec.alternate && type !== "d") prefix = type === "X" ? "0X" : "0" + type;
+    if (spec.alternate) prefix = type === "X" ? "0X" : "0" + type;
   } else {
     const magnitude = Math.abs(n as number);
     switch (type) {

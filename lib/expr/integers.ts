@@ -122,13 +122,14 @@ export function intToFloat(n: bigint): number {
  * and becomes the `bigint` of its exact value (`int(1e20) == 100000000000000000000`).
  */
 export function floatToInt(x: number): Int {
+  const whole = Math.trunc(x);
+  if (Number.isSafeInteger(whole)) return whole + 0; // + 0 turns -0 into 0
   if (!Number.isFinite(x)) {
     throw new ExprRuntimeError(
       `Cannot convert ${Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf"} to an int`,
     );
   }
-  const whole = Math.trunc(x);
-  return Number.isSafeInteger(whole) ? whole + 0 : BigInt(whole); // + 0 turns -0 into 0
+  return BigInt(whole);
 }
 
 /**

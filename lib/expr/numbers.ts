@@ -113,10 +113,7 @@ const FLOAT_TEXT =
 
 /** Python's `int(value, base)`: truncates numbers, parses strings, exactly at any size. */
 export function toInt(value: Value, base: number | null = null): Int {
-  if (typeof value === "number" && base === null) {
-    if (!Number.isFinite(value)) throw new ExprRuntimeError(`Cannot convert ${value} to int`);
-    return floatToInt(value);
-  }
+  if (typeof value === "number" && base === null) return floatToInt(value);
   if (typeof value === "bigint" && base === null) return value;
   if (typeof value === "boolean" && base === null) return value ? 1 : 0;
   if (typeof value !== "string") {

@@ -38,6 +38,10 @@ benchExpression("columns of unknown type", "a + b * 2 - a", ["a", "b"]);
 benchExpression("float column", "x * 1.5 + 0.25", ["x"]);
 benchExpression("comparison", "row_id * 7 < 35000", []);
 benchExpression("f-string of an int", 'f"ORD-{row_id * 7:06d}"');
+benchExpression("randint of a small range", "random.randint(1, 1000)");
+benchExpression("randrange with a step", "random.randrange(0, 1000, 5)");
+benchExpression("round to cents", "round(x * 1.07, 2)", ["x"]);
+benchExpression("int of a float", "int(x * 3.5)", ["x"]);
 
 Deno.bench("int64 column of safe ints", { group: "storage" }, () => {
   const builder = new ColumnBuilder("int64", CELLS);

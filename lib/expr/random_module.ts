@@ -29,6 +29,40 @@ function needCount(fn: string, value: Value): number {
   return Number(needInt(fn, value));
 }
 
+/** `random.randint(a, b)` of any ints: exact, or a clear error. */
+function randint(random: CellRandom, a: Value, b: Value): Int {
+  const lo = needInt("randint", a), hi = needInt("randint", b);
+  if (lo > hi) {
+    throw new ExprRuntimeError(
+      `random.randint(${shortText(lo)}, ${shortText(hi)}) has an empty range`,
+    );
+  }
+  return uniformInt(random, lo, hi);
+}
+
+/** `random.randrange(lo, hi, step)` of any ints: exact, or a clear error. */
+function randrange(random: CellRandom, start: Value, stop: Value, step: Value): Int {
+  const [lo, hi, by] = [
+    needInt("randrange", start),
+    needInt("randrange", stop),
+    needInt("randrange", step),
+  ];
+  if (by === 0) throw new ExprRuntimeError("random.randrange() step must not be zero");
+  if (
+    typeof lo === "number" && typeof hi === "number" && typeof by === "number" &&
+    Math.abs(hi - lo) <= Number.MAX_SAFE_INTEGER // so the count below is exact
+  ) {
+    const count = Math.ceil((hi - lo) / by);
+    if (count <= 0) throw emptyRange(lo, hi, by);
+    return lo + by * random.int(0, count - 1);
+  }
+  // Python's count, exactly: ceil((hi - lo) / by) for either sign of `by`.
+  const [first, width, stride] = [BigInt(lo), BigInt(hi) - BigInt(lo), BigInt(by)];
+  const count = (width + stride + (stride > 0n ? -1n : 1n)) / stride;
+  if (count <= 0n) throw emptyRange(lo, hi, by);
+  return exactInt(first + stride * random.below(count), "random.randrange()");
+}
+
 /** Widths up to 2^53 keep the draws of the number path, so existing rows stay as they were. */
 const MAX_NUMBER_SPAN = 2 ** 53;
 
@@ -161,13 +195,14 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       }
     },
     impl(ctx: CellContext, a: Value, b: Value) {
-      const lo = needInt("randint", a), hi = needInt("randint", b);
-      if (lo > hi) {
-        throw new ExprRuntimeError(
-          `random.randint(${shortText(lo)}, ${shortText(hi)}) has an empty range`,
-        );
+      // The common case, two small ints, as directly as before ints were exact.
+      if (
+        typeof a === "number" && typeof b === "number" && Number.isInteger(a) &&
+        Number.isInteger(b) && a <= b && b - a < MAX_NUMBER_SPAN
+      ) {
+        return ctx.random.int(a, b);
       }
-      return uniformInt(ctx.random, lo, hi);
+      return randint(ctx.random, a, b);
     },
   },
   randrange: {
@@ -176,25 +211,17 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "int",
     check: (args, report) => checkIntegers("randrange", args, report),
     impl(ctx: CellContext, start: Value, stop: Value, step: Value) {
-      let lo = needInt("randrange", start);
-      let hi: Int;
-      if (stop === null) [lo, hi] = [0, lo];
-      else hi = needInt("randrange", stop);
-      const by = needInt("randrange", step);
-      if (by === 0) throw new ExprRuntimeError("random.randrange() step must not be zero");
+      // The common case, small ints, as directly as before ints were exact.
+      const [lo, hi] = stop === null ? [0, start] : [start, stop];
       if (
-        typeof lo === "number" && typeof hi === "number" && typeof by === "number" &&
+        typeof lo === "number" && typeof hi === "number" && typeof step === "number" &&
+        Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) && step !== 0 &&
         Math.abs(hi - lo) <= Number.MAX_SAFE_INTEGER // so the count below is exact
       ) {
-        const count = Math.ceil((hi - lo) / by);
-        if (count <= 0) throw emptyRange(lo, hi, by);
-        return lo + by * ctx.random.int(0, count - 1);
+        const count = Math.ceil((hi - lo) / step);
+        if (count > 0) return lo + step * ctx.random.int(0, count - 1);
       }
-      // Python's count, exactly: ceil((hi - lo) / by) for either sign of `by`.
-      const [first, width, stride] = [BigInt(lo), BigInt(hi) - BigInt(lo), BigInt(by)];
-      const count = (width + stride + (stride > 0n ? -1n : 1n)) / stride;
-      if (count <= 0n) throw emptyRange(lo, hi, by);
-      return exactInt(first + stride * ctx.random.below(count), "random.randrange()");
+      return randrange(ctx.random, lo, hi, step);
     },
   },
   uniform: {
