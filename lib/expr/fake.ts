@@ -59,7 +59,8 @@ function num(args: Args, name: string, fallback: number): number {
 /** An int argument, exact at any size (`fake.random_int(0, 10**20)`). */
 function int(args: Args, name: string, fallback: number): Int {
   const v = args[name];
-  return typeof v === "bigint" ? v : num(args, name, fallback);
+  if (typeof v === "number" || typeof v === "bigint") return v;
+  return num(args, name, fallback);
 }
 
 /**
@@ -68,12 +69,16 @@ function int(args: Args, name: string, fallback: number): Int {
  * them, else exactly.
  */
 function steppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
-  if (
-    typeof min === "number" && typeof max === "number" && typeof step === "number" &&
-    Number.isSafeInteger(max - min)
-  ) {
-    return min + random.int(0, Math.floor((max - min) / step)) * step;
+  if (typeof min === "number" && typeof max === "number" && typeof step === "number") {
+    const width = max - min;
+    if (width <= Number.MAX_SAFE_INTEGER) {
+      return min + random.int(0, Math.floor(width / step)) * step;
+    }
   }
+  return exactSteppedInt(random, min, max, step, fn);
+}
+
+function exactSteppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
   const [first, by] = [BigInt(min), BigInt(step)];
   if (by <= 0n) throw new RangeError(`${fn}: step must be positive`);
   const count = (BigInt(max) - first) / by + 1n;
@@ -624,7 +629,14 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     call(_f, a, ctx) {
       const min = int(a, "min", 0), max = int(a, "max", 9999), step = int(a, "step", 1);
       if (max < min) throw new RangeError(`random_int: max ${max} is less than min ${min}`);
-      return steppedInt(ctx.random, min, max, step, "random_int");
+      if (typeof min === "number" && typeof max === "number" && typeof step === "number") {
+        // Numbers as they always were drawn (the common case); larger ints exactly.
+        const width = max - min;
+        if (width <= Number.MAX_SAFE_INTEGER) {
+          return min + ctx.random.int(0, Math.floor(width / step)) * step;
+        }
+      }
+      return exactSteppedInt(ctx.random, min, max, step, "random_int");
     },
   },
   random_digit: plain("int", (_f, ctx) => ctx.random.int(0, 9)),

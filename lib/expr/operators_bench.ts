@@ -40,6 +40,7 @@ benchExpression("comparison", "row_id * 7 < 35000", []);
 benchExpression("f-string of an int", 'f"ORD-{row_id * 7:06d}"');
 benchExpression("randint of a small range", "random.randint(1, 1000)");
 benchExpression("randrange with a step", "random.randrange(0, 1000, 5)");
+benchExpression("fake.random_int", "fake.random_int(18, 90)");
 benchExpression("round to cents", "round(x * 1.07, 2)", ["x"]);
 benchExpression("int of a float", "int(x * 3.5)", ["x"]);
 
