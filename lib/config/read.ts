@@ -1061,7 +1061,7 @@ class Reader {
       }
     } else {
       const dataNode = fields.get("data")!;
-      data = this.#scalar(dataNode);
+      data = exactIntLiteral(dataNode) ?? this.#scalar(dataNode);
       if (data === undefined) {
         this.#report(
           at("data"),
@@ -1258,4 +1258,18 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * `data: 9000000000000000000`: YAML reads a plain int beyond 2^53 as a rounded float, while
+ * the expression language keeps ints exact; such a literal is handed on as its source text,
+ * an expression that the checker reads exactly (and bounds, at its position). Undefined for
+ * any other value.
+ */
+function exactIntLiteral(node: Node | null): string | undefined {
+  if (!isScalar(node) || typeof node.value !== "number" || Number.isSafeInteger(node.value)) {
+    return undefined;
+  }
+  const match = /^([+-]?)0*(\d+)$/.exec(node.source ?? "");
+  return match ? match[1] + match[2] : undefined;
 }

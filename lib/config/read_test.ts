@@ -461,3 +461,19 @@ Deno.test("commit_interval is a duration; absent leaves the server's default", (
   assertEquals(parse(`tables:\n${table("t", ID)}`).config?.commitIntervalMs, undefined);
   assertEquals(summary(commits("10").diagnostics), ["bad-duration@2:20"]);
 });
+
+Deno.test("a YAML int literal beyond 2^53 is read exactly, and bounded where it is written", () => {
+  const config = valid(
+    `tables:\n${table("t", ID, "{column_name: big, data: -9000000000000000001}")}`,
+  );
+  const big = config.tables[0].columns[1];
+  assertEquals(big.data, "-9000000000000000001"); // its source text, which YAML would round
+  assertEquals(big.expr?.evaluate(undefined!), -9000000000000000001n);
+  const huge = `${"9".repeat(4301)}`;
+  const error = only(
+    parse(`tables:\n${table("t", ID, `{column_name: big, data: ${huge}}`)}`).diagnostics,
+    "too-large",
+  );
+  assertStringIncludes(error.message, "4,301 digits");
+  assertEquals([error.line, error.column], [5, 34]); // at the literal
+});

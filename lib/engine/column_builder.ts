@@ -12,6 +12,7 @@ import {
   decimalParts,
   toEpochDays,
   toEpochMicros,
+  toInt64,
   toNumber,
   toUnscaled,
   truthy,
@@ -125,9 +126,14 @@ export class ColumnBuilder {
       case "float64":
         this.#numbers![i] = toNumber(value, this.type, false);
         return;
-      case "int64":
-        this.#storeInt64(i, toNumber(value, this.type, true));
+      case "int64": {
+        const n = typeof value === "number" && Number.isSafeInteger(value)
+          ? value
+          : toInt64(value, this.type);
+        if (typeof n === "number") this.#storeInt64(i, n);
+        else this.#storeBigInt64(i, n);
         return;
+      }
       case "date":
         this.#numbers![i] = toEpochDays(value, this.type);
         return;
@@ -148,6 +154,13 @@ export class ColumnBuilder {
     const hi = Math.floor(n / 4294967296);
     this.#words64![2 * i] = (n - hi * 4294967296) | 0;
     this.#words64![2 * i + 1] = hi | 0;
+  }
+
+  /** An int beyond 2^53 (within int64) into the words of value `i`. */
+  #storeBigInt64(i: number, n: bigint): void {
+    const bits = BigInt.asUintN(64, n);
+    this.#words64![2 * i] = Number(bits & WORD) | 0;
+    this.#words64![2 * i + 1] = Number(bits >> 32n) | 0;
   }
 
   #appendText(i: number, text: string): void {

@@ -137,9 +137,23 @@ export function staticTypeOf(type: ColumnType): StaticType {
 /** A value that cannot be stored in its column. */
 export class ConversionError extends Error {
   constructor(value: Value, type: ColumnType) {
-    super(`Cannot store ${describe(value)} in a ${type} column`);
+    super(`Cannot store ${describe(value)} in a ${type} column${hintFor(value, type)}`);
     this.name = "ConversionError";
   }
+}
+
+/** What to declare instead when an int is past the column's range. */
+function hintFor(value: Value, type: ColumnType): string {
+  const int = typeof value === "bigint" ||
+    (/^int/.test(type) &&
+      ((typeof value === "number" && Number.isInteger(value)) ||
+        (typeof value === "string" && INT_TEXT.test(value))));
+  if (!int) return "";
+  if (type === "int64" || typeof value === "bigint") {
+    return ": it is beyond the column's range; declare `type: string`, or " +
+      "`parquet_type: decimal128(38,0)` for ints of up to 38 digits";
+  }
+  return ": it is beyond the column's range; declare a wider type, e.g. `type: int64`";
 }
 
 function describe(value: Value): string {
@@ -147,12 +161,18 @@ function describe(value: Value): string {
   return `the value ${text.length > 40 ? text.slice(0, 40) + "…" : JSON.stringify(text)}`;
 }
 
-/** Converts a value to a number for numeric columns (Python's int()/float() rules). */
+/**
+ * Converts a value to a number for numeric columns (Python's int()/float() rules). An int
+ * beyond 2^53 goes to a float column as its nearest float, and fits no 8- to 32-bit one.
+ */
 export function toNumber(value: Exclude<Value, null>, type: ColumnType, integer: boolean): number {
   let n: number;
   if (typeof value === "number") n = value;
   else if (typeof value === "boolean") n = value ? 1 : 0;
-  else if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) {
+  else if (typeof value === "bigint" && !integer) {
+    n = Number(value);
+    if (!Number.isFinite(n)) throw new ConversionError(value, type); // past the largest float
+  } else if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) {
     n = Number(value);
   } else throw new ConversionError(value, type);
   if (!integer) return n;
@@ -161,6 +181,39 @@ export function toNumber(value: Exclude<Value, null>, type: ColumnType, integer:
   if (!(n >= min && n <= max)) throw new ConversionError(value, type);
   return n;
 }
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INT_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * The int an int64 column stores, exactly: a safe integer as a number (the common case, no
+ * BigInt made), anything larger as a `bigint` within the 64-bit range. Floats are truncated
+ * (`1e18` is exactly 10^18), strings of digits read exactly.
+ */
+export function toInt64(value: Exclude<Value, null>, type: ColumnType): number | bigint {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+  let n: bigint;
+  if (typeof value === "bigint") n = value;
+  else if (typeof value === "string" && INT_TEXT.test(value)) n = BigInt(value.trim());
+  else {
+    const float = typeof value === "number"
+      ? value
+      : typeof value === "boolean"
+      ? Number(value)
+      : typeof value === "string" && value.trim() !== ""
+      ? Number(value)
+      : NaN;
+    if (!Number.isFinite(float)) throw new ConversionError(value, type);
+    const whole = Math.trunc(float);
+    if (Number.isSafeInteger(whole)) return whole + 0;
+    n = BigInt(whole);
+  }
+  if (n < INT64_MIN || n > INT64_MAX) throw new ConversionError(value, type);
+  return n >= -MAX_SAFE_BIG && n <= MAX_SAFE_BIG ? Number(n) : n;
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 const INTEGER_RANGES: Partial<Record<ColumnType, [number, number]>> = {
   int8: [-128, 127],
@@ -200,7 +253,9 @@ export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): nu
 export function toUnscaled(value: Exclude<Value, null>, type: ColumnType): bigint {
   const { precision, scale } = decimalParts(type)!;
   let text: string;
-  if (typeof value === "number" || typeof value === "boolean") {
+  if (typeof value === "bigint") {
+    text = value.toString();
+  } else if (typeof value === "number" || typeof value === "boolean") {
     const n = Number(value);
     if (!Number.isFinite(n)) throw new ConversionError(value, type);
     const rounded = pyRound(n, scale);
@@ -255,8 +310,9 @@ export function normalizeValue(value: Value, type: ColumnType, floatText = false
     case "int8":
     case "int16":
     case "int32":
-    case "int64":
       return toNumber(value, type, true);
+    case "int64":
+      return toInt64(value, type);
     case "float32":
       return Math.fround(toNumber(value, type, false));
     case "float64":

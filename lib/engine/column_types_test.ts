@@ -7,6 +7,7 @@ import {
   decimalType,
   normalizeValue,
   staticTypeOf,
+  toInt64,
   toUnscaled,
 } from "./column_types.ts";
 
@@ -55,4 +56,52 @@ Deno.test("a decimal column holds 128-bit two's complement words", () => {
     2 ** 32 - 1,
     2 ** 32 - 1,
   ]);
+});
+
+Deno.test("an int64 column stores ints exactly over the whole 64-bit range", () => {
+  const values = [
+    -(2n ** 63n),
+    2n ** 63n - 1n,
+    9007199254740993n,
+    -9007199254740993n,
+    42,
+    -(2 ** 53 - 1),
+    1e18, // a float beyond 2^53 is a whole number: exactly 10^18
+    "9000000000000000001",
+    null,
+  ];
+  const builder = new ColumnBuilder("int64", values.length);
+  for (const value of values) builder.append(value);
+  const stored = [...(builder.finish().values as BigInt64Array)];
+  assertEquals(stored.slice(0, 8), [
+    -(2n ** 63n),
+    2n ** 63n - 1n,
+    9007199254740993n,
+    -9007199254740993n,
+    42n,
+    -(2n ** 53n - 1n),
+    10n ** 18n,
+    9000000000000000001n,
+  ]);
+  // What a child reads back (`copy_from_fk`) is the stored int, a number while it is safe.
+  assertEquals(normalizeValue(2n ** 63n - 1n, "int64"), 2n ** 63n - 1n);
+  assertEquals(normalizeValue(2n ** 53n - 1n, "int64"), 2 ** 53 - 1);
+  assertEquals(normalizeValue("-1234567890123456789", "int64"), -1234567890123456789n);
+  for (const value of [2n ** 63n, -(2n ** 63n) - 1n, 2 ** 63, "9223372036854775808"]) {
+    assertThrows(() => toInt64(value, "int64"), ConversionError, "declare `type: string`");
+  }
+  assertThrows(() => toInt64(Infinity, "int64"), ConversionError);
+  assertThrows(() => toInt64("abc", "int64"), ConversionError, "in a int64 column");
+});
+
+Deno.test("ints beyond 2^53 go to decimals exactly, to floats as their nearest float", () => {
+  assertEquals(toUnscaled(10n ** 37n + 1n, "decimal(38,0)"), 10n ** 37n + 1n);
+  assertEquals(toUnscaled(-(2n ** 64n), "decimal(38,2)"), -(2n ** 64n) * 100n);
+  assertThrows(() => toUnscaled(10n ** 38n, "decimal(38,0)"), ConversionError);
+  assertEquals(normalizeValue(2n ** 64n + 1n, "float64"), 2 ** 64);
+  assertEquals(normalizeValue(2n ** 64n, "string"), "18446744073709551616");
+  assertEquals(normalizeValue(2n ** 64n, "bool"), true);
+  assertThrows(() => normalizeValue(10n ** 400n, "float64"), ConversionError);
+  assertThrows(() => normalizeValue(2n ** 64n, "int32"), ConversionError, "`type: string`");
+  assertThrows(() => normalizeValue(2 ** 40, "int32"), ConversionError, "`type: int64`");
 });

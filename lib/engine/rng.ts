@@ -132,6 +132,30 @@ export class CellRandom {
     return (hi * 67108864 + lo) / TWO_POW_53;
   }
 
+  /**
+   * `k` random bits as a `bigint` (Python's `getrandbits(k)` at any size): `ceil(k / 32)`
+   * words, the first drawn the most significant, cut to `k` bits by its top. For `k <= 53`
+   * this is exactly `getrandbits` on numbers (one word up to 32 bits, two up to 53).
+   */
+  bits(k: number): bigint {
+    if (k <= 0) return 0n;
+    const words = Math.ceil(k / 32);
+    let n = BigInt(this.nextUint32() >>> (32 * words - k));
+    for (let i = 1; i < words; i++) n = (n << 32n) | BigInt(this.nextUint32());
+    return n;
+  }
+
+  /**
+   * A uniform integer in [0, n) for any `n >= 1`, as Python's `_randbelow` draws it: bits of
+   * `n` at a time until they fall below `n` (fewer than two draws on average, no bias).
+   */
+  below(n: bigint): bigint {
+    const k = n.toString(2).length; // n.bit_length(), as Python takes it
+    let x = this.bits(k);
+    while (x >= n) x = this.bits(k);
+    return x;
+  }
+
   /** Uniform integer in [min, max], both inclusive, without modulo bias. */
   int(min: number, max: number): number {
     const span = max - min + 1;

@@ -88,3 +88,31 @@ Deno.test("a marked stream rewinds to the same draws, before and after its first
   random.rewind(fresh);
   assertEquals([random.next(), random.next()], first);
 });
+
+Deno.test("bits(k) draws k bits, the first word the most significant", () => {
+  const r = new CellRandom();
+  r.reset(4, 2);
+  const words = [r.nextUint32(), r.nextUint32(), r.nextUint32()];
+  r.reset(4, 2);
+  assertEquals(
+    r.bits(70),
+    (BigInt(words[0] >>> 26) << 64n) | (BigInt(words[1]) << 32n) | BigInt(words[2]),
+  );
+  r.reset(4, 2);
+  assertEquals(r.bits(32), BigInt(words[0]));
+  assertEquals(r.bits(0), 0n);
+});
+
+Deno.test("below(n) is uniform in [0, n) for any n", () => {
+  const r = new CellRandom();
+  r.reset(5, 5);
+  assertEquals(r.below(1n), 0n);
+  const counts = [0, 0, 0];
+  for (let i = 0; i < 3000; i++) counts[Number(r.below(3n))]++;
+  assert(counts.every((c) => c > 900 && c < 1100), String(counts));
+  const n = 3n * 2n ** 100n;
+  for (let i = 0; i < 200; i++) {
+    const x = r.below(n);
+    assert(x >= 0n && x < n);
+  }
+});

@@ -31,7 +31,7 @@ export type CompareOperator =
 /** A literal: number, string, `True`, `False` or `None`. */
 export interface LiteralNode {
   kind: "literal";
-  value: number | string | boolean | null;
+  value: number | bigint | string | boolean | null;
   /** `int` and `float` are both numbers; the literal's spelling decides which. */
   type: StaticType;
   span: Span;

@@ -9,7 +9,8 @@ import { hintType, isNumeric, joinTypes, type Node } from "./compiled_node.ts";
 import { formatValue } from "./format.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { add, order, power, truthy, typeName } from "./operators.ts";
-import { pyRound, toFloat, toInt } from "./numbers.ts";
+import { exactInt, floatToInt, type Int } from "./integers.ts";
+import { pyRound, roundInt, toFloat, toIndex, toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
 import { isDict, pyRepr, pyStr, PyTimedelta, type StaticType, type Value } from "./values.ts";
@@ -22,8 +23,8 @@ export function iterate(fn: string, value: Value): readonly Value[] {
   throw new ExprRuntimeError(`${fn}() needs a list, string or dict, not ${typeName(value)}`);
 }
 
-function needNumber(fn: string, value: Value): number {
-  if (typeof value === "number") return value;
+function needNumber(fn: string, value: Value): number | bigint {
+  if (typeof value === "number" || typeof value === "bigint") return value;
   if (typeof value === "boolean") return Number(value);
   throw new ExprRuntimeError(`${fn}() needs a number, not ${typeName(value)}`);
 }
@@ -56,19 +57,47 @@ function numericResult(type: StaticType): StaticType {
 const MAX_RANGE = 1_000_000;
 
 /** Python's `range(start, stop, step)` as a list. */
-function pyRange(start: Value, stop: Value, step: Value): number[] {
+function pyRange(start: Value, stop: Value, step: Value): Int[] {
   const [lo, hi] = stop === null ? [0, toInt(start)] : [toInt(start), toInt(stop)];
   const by = toInt(step);
   if (by === 0) throw new ExprRuntimeError("range() step must not be zero");
+  if (typeof lo === "number" && typeof hi === "number" && typeof by === "number") {
+    return numberRange(lo, hi, by);
+  }
+  // Ints beyond 2^53: the same, exactly.
+  const [first, last, stride] = [BigInt(lo), BigInt(hi), BigInt(by)];
+  const span = stride > 0n ? last - first + stride - 1n : first - last - stride - 1n;
+  const count = span > 0n ? span / (stride > 0n ? stride : -stride) : 0n;
+  checkRangeLength(count);
+  const out: Int[] = new Array(Number(count));
+  for (let i = 0; i < out.length; i++) out[i] = exactInt(first + BigInt(i) * stride, "range()");
+  return out;
+}
+
+function numberRange(lo: number, hi: number, by: number): number[] {
   const count = Math.max(0, Math.ceil((hi - lo) / by));
+  checkRangeLength(count);
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = lo + i * by;
+  return out;
+}
+
+function checkRangeLength(count: number | bigint): void {
   if (count > MAX_RANGE) {
     throw new ExprRuntimeError(
       `range() of ${count} numbers is too long; use random.randrange(start, stop) to pick one`,
     );
   }
-  const out: number[] = new Array(count);
-  for (let i = 0; i < count; i++) out[i] = lo + i * by;
-  return out;
+}
+
+/** Python's `round(number, ndigits)`: an int without `ndigits` (exact at any size). */
+function roundValue(number: Value, ndigits: Value): Value {
+  const places = ndigits === null ? null : toIndex(ndigits);
+  const x = needNumber("round", number);
+  if (typeof x === "bigint") return places === null ? x : roundInt(x, places);
+  if (places === null) return floatToInt(pyRound(x, null));
+  if (places < 0 && Number.isSafeInteger(x)) return roundInt(x, places);
+  return pyRound(x, places);
 }
 
 const str = (_: CellContext, value: Value) => pyStr(value);
@@ -87,8 +116,7 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
       const type = args[0].type(env);
       return type === "int" || type === "bool" ? "int" : "float";
     },
-    impl: (_: CellContext, number: Value, ndigits: Value) =>
-      pyRound(needNumber("round", number), ndigits === null ? null : toInt(ndigits)),
+    impl: (_: CellContext, number: Value, ndigits: Value) => roundValue(number, ndigits),
   },
   int: {
     summary:
@@ -97,7 +125,7 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "int",
     impl: (_: CellContext, value: Value, base: Value) =>
-      toInt(value, base === null ? null : toInt(base)),
+      toInt(value, base === null ? null : toIndex(base)),
   },
   float: {
     summary: 'Converts to float: numbers, and strings such as `"1.5"` or `"inf"`.',
@@ -141,10 +169,13 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
       const type = args[0].type(env);
       return type === "timedelta" ? type : numericResult(type);
     },
-    impl: (_: CellContext, number: Value) =>
-      number instanceof PyTimedelta
-        ? PyTimedelta.fromMicros(Math.abs(number.totalMicros()))
-        : Math.abs(needNumber("abs", number)),
+    impl(_: CellContext, number: Value) {
+      if (number instanceof PyTimedelta) {
+        return PyTimedelta.fromMicros(Math.abs(number.totalMicros()));
+      }
+      const x = needNumber("abs", number);
+      return typeof x === "bigint" ? (x < 0n ? -x : x) : Math.abs(x);
+    },
   },
   min: {
     summary: "The smallest of the arguments, or of the items of one list.",
@@ -245,7 +276,7 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "str",
     impl(_: CellContext, code: Value) {
-      const n = toInt(code);
+      const n = toIndex(code);
       if (n < 0 || n > 0x10ffff) throw new ExprRuntimeError(`chr() code ${n} is out of range`);
       return String.fromCodePoint(n);
     },

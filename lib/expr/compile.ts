@@ -61,21 +61,28 @@ import {
 } from "./modules.ts";
 import {
   add,
+  addFloat,
   contains,
   dictKey,
   equals,
   floorDivide,
+  floorDivideFloat,
   greaterEqual,
   greaterThan,
   identical,
   lessEqual,
   lessThan,
   modulo,
+  moduloFloat,
   multiply,
+  multiplyFloat,
   negate,
   power,
+  powerFloat,
   subtract,
+  subtractFloat,
   trueDivide,
+  trueDivideFloat,
   truthy,
   unaryPlus,
 } from "./operators.ts";
@@ -537,10 +544,13 @@ class Compiler implements Scope {
       );
       return brokenNode(expr.span);
     }
-    const op = BINARY[expr.op];
+    // Whether a whole number is an int or a float is not in the value: where the checker knows
+    // a float is involved, the float variant converts as Python does (`2**60 * 1.5` is a float).
+    const op = (lt === "float" || rt === "float" ? FLOAT_BINARY : BINARY)[expr.op];
     const [l, r] = [left.evaluate, right.evaluate];
-    const negativeExponent = expr.op === "**" && typeof right.constant?.value === "number" &&
-      right.constant.value < 0;
+    const exponent = right.constant?.value;
+    const negativeExponent = expr.op === "**" &&
+      (typeof exponent === "number" || typeof exponent === "bigint") && exponent < 0;
     const type = (env: TypeEnvironment): StaticType => {
       if (negativeExponent) return "float";
       return arithmeticType(expr.op, left.type(env), right.type(env)) ?? "any";
@@ -911,6 +921,17 @@ const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "//": floorDivide,
   "%": modulo,
   "**": power,
+};
+
+/** The operators where one operand is known to be a float. */
+const FLOAT_BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
+  "+": addFloat,
+  "-": subtractFloat,
+  "*": multiplyFloat,
+  "/": trueDivideFloat,
+  "//": floorDivideFloat,
+  "%": moduloFloat,
+  "**": powerFloat,
 };
 
 /** The source line around `offset`, trimmed: the statement a message points to. */

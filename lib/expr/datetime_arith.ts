@@ -19,8 +19,8 @@ const MAX_TIME = 253_402_300_799_999;
 const FIRST_DAY = -719_162; // 0001-01-01
 const LAST_DAY = 2_932_896; // 9999-12-31
 
-function isNumber(value: Value): value is number | boolean {
-  return typeof value === "number" || typeof value === "boolean";
+function isNumber(value: Value): value is number | bigint | boolean {
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint";
 }
 
 /** A datetime at `time` (ms) keeping `like`'s time zone, refusing years outside 1..9999. */

@@ -9,7 +9,7 @@
 import { dateFromIso, datetimeFromIso, isoformat, strftime, strptime } from "./datetime_text.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { typeName } from "./operators.ts";
-import { roundHalfEven, toInt } from "./numbers.ts";
+import { roundHalfEven, toIndex } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
 import {
@@ -26,7 +26,7 @@ import {
 
 /** Builds a naive datetime from wall-clock fields, refusing impossible ones (`month=13`). */
 function makeDatetime(fields: readonly Value[]): Date {
-  const [year, month, day, hour, minute, second, micro] = fields.map((f) => toInt(f));
+  const [year, month, day, hour, minute, second, micro] = fields.map((f) => toIndex(f));
   if (year < 1 || year > 9999) throw new ExprRuntimeError(`year must be in 1..9999, got ${year}`);
   const limits: [string, number, number, number][] = [
     ["month", month, 1, 12],
@@ -134,6 +134,7 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "datetime",
     impl(_: CellContext, timestamp: Value, tz: Value) {
+      if (typeof timestamp === "bigint") throw timestampRange("datetime");
       if (typeof timestamp !== "number") {
         throw new ExprRuntimeError("datetime.fromtimestamp() needs a number");
       }
@@ -164,6 +165,11 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
 };
 
+/** An int timestamp beyond 2^53 seconds is beyond year 9999. */
+function timestampRange(kind: "date" | "datetime"): ExprRuntimeError {
+  return new ExprRuntimeError(`${kind}.fromtimestamp() is out of range (years 1 to 9999)`);
+}
+
 /** `date.<name>(...)` (also reachable as `datetime.date.<name>`). */
 export const DATE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   today: {
@@ -185,6 +191,7 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "date",
     impl(_: CellContext, timestamp: Value) {
+      if (typeof timestamp === "bigint") throw timestampRange("date");
       if (typeof timestamp !== "number") {
         throw new ExprRuntimeError("date.fromtimestamp() needs a number");
       }
@@ -243,7 +250,7 @@ export const TIMEDELTA_CONSTRUCTOR: FunctionSpec = {
     let micros = 0;
     amounts.forEach((amount, i) => {
       const [name, unit] = TIMEDELTA_UNITS[i];
-      if (typeof amount !== "number" && typeof amount !== "boolean") {
+      if (typeof amount !== "number" && typeof amount !== "boolean" && typeof amount !== "bigint") {
         throw new ExprRuntimeError(`timedelta() ${name} must be a number, not ${typeName(amount)}`);
       }
       micros += Number(amount) * unit;

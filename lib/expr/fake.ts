@@ -12,6 +12,8 @@
 import type { Faker } from "@faker-js/faker";
 import type { CellRandom } from "../engine/rng.ts";
 import { strftime } from "./datetime_text.ts";
+import { exactInt, type Int } from "./integers.ts";
+import { checkIntBits } from "./limits.ts";
 import { cardNumber, cardType, securityCode } from "./fake_cards.ts";
 import { dateArgument, timeArgument } from "./relative_time.ts";
 import {
@@ -49,8 +51,38 @@ function num(args: Args, name: string, fallback: number): number {
   const v = args[name];
   if (v === undefined || v === null) return fallback;
   if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v); // beyond every bound of these arguments
   if (typeof v === "boolean") return v ? 1 : 0;
   throw new TypeError(`${name} must be a number, got ${JSON.stringify(pyStr(v))}`);
+}
+
+/** An int argument, exact at any size (`fake.random_int(0, 10**20)`). */
+function int(args: Args, name: string, fallback: number): Int {
+  const v = args[name];
+  if (typeof v === "number" || typeof v === "bigint") return v;
+  return num(args, name, fallback);
+}
+
+/**
+ * `min + step × k` for a uniform `k` such that the result is at most `max` (Python Faker's
+ * `randrange(min, max + 1, step)`): on numbers as it always was while the range is exact in
+ * them, else exactly.
+ */
+function steppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
+  if (typeof min === "number" && typeof max === "number" && typeof step === "number") {
+    const width = max - min;
+    if (width <= Number.MAX_SAFE_INTEGER) {
+      return min + random.int(0, Math.floor(width / step)) * step;
+    }
+  }
+  return exactSteppedInt(random, min, max, step, fn);
+}
+
+function exactSteppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
+  const [first, by] = [BigInt(min), BigInt(step)];
+  if (by <= 0n) throw new RangeError(`${fn}: step must be positive`);
+  const count = (BigInt(max) - first) / by + 1n;
+  return exactInt(first + by * random.below(count), `fake.${fn}()`);
 }
 
 function optNum(args: Args, name: string): number | undefined {
@@ -610,9 +642,16 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     params: ["min", "max", "step"],
     returns: "int",
     call(_f, a, ctx) {
-      const min = num(a, "min", 0), max = num(a, "max", 9999), step = num(a, "step", 1);
+      const min = int(a, "min", 0), max = int(a, "max", 9999), step = int(a, "step", 1);
       if (max < min) throw new RangeError(`random_int: max ${max} is less than min ${min}`);
-      return min + ctx.random.int(0, Math.floor((max - min) / step)) * step;
+      if (typeof min === "number" && typeof max === "number" && typeof step === "number") {
+        // Numbers as they always were drawn (the common case); larger ints exactly.
+        const width = max - min;
+        if (width <= Number.MAX_SAFE_INTEGER) {
+          return min + ctx.random.int(0, Math.floor(width / step)) * step;
+        }
+      }
+      return exactSteppedInt(ctx.random, min, max, step, "random_int");
     },
   },
   random_digit: plain("int", (_f, ctx) => ctx.random.int(0, 9)),
@@ -622,16 +661,24 @@ export const FAKE_METHODS: Readonly<Record<string, FakeMethod>> = {
     returns: "int",
     call(_f, a, ctx) {
       const digits = optNum(a, "digits") ?? ctx.random.int(1, 9);
-      if (flag(a, "fix_len", false)) return ctx.random.int(10 ** (digits - 1), 10 ** digits - 1);
-      return ctx.random.int(0, 10 ** digits - 1);
+      const fixed = flag(a, "fix_len", false);
+      if (digits <= 15) {
+        if (fixed) return ctx.random.int(10 ** (digits - 1), 10 ** digits - 1);
+        return ctx.random.int(0, 10 ** digits - 1);
+      }
+      // 16 digits and more are past 2^53: drawn exactly, within the bound on ints.
+      checkIntBits(Math.floor(digits * Math.log2(10)) - 1, "fake.random_number()");
+      const top = 10n ** BigInt(digits);
+      const low = fixed ? top / 10n : 0n;
+      return exactInt(low + ctx.random.below(top - low), "fake.random_number()");
     },
   },
   pyint: {
     params: ["min_value", "max_value", "step"],
     returns: "int",
     call(_f, a, ctx) {
-      const min = num(a, "min_value", 0), max = num(a, "max_value", 9999), step = num(a, "step", 1);
-      return min + ctx.random.int(0, Math.floor((max - min) / step)) * step;
+      const min = int(a, "min_value", 0), max = int(a, "max_value", 9999);
+      return steppedInt(ctx.random, min, max, int(a, "step", 1), "pyint");
     },
   },
   pyfloat: {
@@ -897,10 +944,10 @@ export function directFakerCall(
   };
 }
 
-/** faker-js results as expression values (bigints become numbers, unknown objects text). */
+/** faker-js results as expression values (bigints exact ints, unknown objects text). */
 function toValue(result: unknown): Value {
   if (result === undefined || result === null) return null;
-  if (typeof result === "bigint") return Number(result);
+  if (typeof result === "bigint") return exactInt(result, "faker");
   if (
     typeof result === "string" || typeof result === "number" || typeof result === "boolean" ||
     result instanceof Date

@@ -6,6 +6,7 @@
  */
 import { checkLength } from "./limits.ts";
 import { strftime } from "./datetime_text.ts";
+import { floatToInt, intToFloat } from "./integers.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import { isDict, PyDate, PyObject, pyRepr, pyStr, typeOfValue, type Value } from "./values.ts";
@@ -67,7 +68,10 @@ export function formatValue(value: Value, spec: string, asFloat = false): string
   }
   if (spec === "") return pyStr(value, asFloat);
   const parsed = parseSpec(spec);
-  if (typeof value === "number" || (typeof value === "boolean" && parsed.type !== "")) {
+  if (typeof value === "number" || typeof value === "bigint") {
+    return formatNumberWith(value, parsed, asFloat);
+  }
+  if (typeof value === "boolean" && parsed.type !== "") {
     return formatNumberWith(Number(value), parsed, asFloat);
   }
   if (typeof value === "string" || typeof value === "boolean" || value === null) {
@@ -89,37 +93,37 @@ function formatText(text: string, spec: FormatSpec): string {
   return align(clipped, "", spec, "<");
 }
 
-/** Formats a number with a parsed spec. */
-export function formatNumberWith(n: number, spec: FormatSpec, asFloat = false): string {
+/** Formats a number with a parsed spec; an int beyond 2^53 (a `bigint`) keeps every digit. */
+export function formatNumberWith(
+  value: number | bigint,
+  spec: FormatSpec,
+  asFloat = false,
+): string {
   let type = spec.type;
-  if (type === "n") type = Number.isInteger(n) && !asFloat ? "d" : "g";
-  if (type === "") {
-    type = spec.precision !== undefined ? "g" : Number.isInteger(n) && !asFloat ? "d" : "r";
-  }
+  const isInt = typeof value === "bigint" || (Number.isInteger(value) && !asFloat);
+  if (type === "n") type = isInt ? "d" : "g";
+  if (type === "") type = spec.precision !== undefined ? "g" : isInt ? "d" : "r";
+  // A float format of an int converts it, as Python does (OverflowError past 1.8e308).
+  const n = typeof value === "bigint" && !INT_TYPES.has(type) ? intToFloat(value) : value;
   const negative = n < 0 || Object.is(n, -0);
-  const magnitude = Math.abs(n);
   let body: string;
   let prefix = "";
-  if (!Number.isFinite(magnitude)) {
-    body = Number.isNaN(magnitude) ? "nan" : "inf";
+  if (typeof n === "number" && !Number.isFinite(n)) {
+    body = Number.isNaN(n) ? "nan" : "inf";
     if (type === type.toUpperCase() && type !== "%") body = body.toUpperCase();
     if (type === "%") body += "%";
+  } else if (type === "d") {
+    const int = integerFor(n, type);
+    body = typeof int === "number" ? String(Math.abs(int)) : String(int < 0n ? -int : int);
+  } else if (INT_TYPES.has(type)) {
+    const int = integerFor(n, type);
+    if (type === "c") return align(codePointText(int), "", spec, "<");
+    body = (int < 0 ? -int : int).toString(RADIX[type]);
+    if (type === "X") body = body.toUpperCase();
+    if (spec.alternate) prefix = type === "X" ? "0X" : "0" + type;
   } else {
+    const magnitude = Math.abs(n as number);
     switch (type) {
-      case "d":
-        body = String(Math.abs(integerFor(n, type)));
-        break;
-      case "b":
-      case "o":
-      case "x":
-      case "X":
-        body = integerFor(n, type).toString(RADIX[type]);
-        if (type === "X") body = body.toUpperCase();
-        if (spec.alternate) prefix = type === "X" ? "0X" : "0" + type;
-        if (n < 0) body = body.slice(1);
-        break;
-      case "c":
-        return align(String.fromCodePoint(integerFor(n, type)), "", spec, "<");
       case "f":
       case "F":
         body = toFixed(magnitude, spec.precision ?? 6, spec.alternate);
@@ -146,13 +150,24 @@ export function formatNumberWith(n: number, spec: FormatSpec, asFloat = false): 
   return align(body, sign + prefix, spec, ">");
 }
 
+/** The format types that print an int's digits (and `c`, its character). */
+const INT_TYPES = new Set(["d", "b", "o", "x", "X", "c"]);
+
 const RADIX: Record<string, number> = { b: 2, o: 8, x: 16, X: 16 };
 
-function integerFor(n: number, type: string): number {
-  if (!Number.isInteger(n)) {
+function integerFor(n: number | bigint, type: string): number | bigint {
+  if (typeof n === "number" && !Number.isInteger(n)) {
     throw new ExprRuntimeError(`Format code '${type}' needs an int, not a float`);
   }
   return n;
+}
+
+/** Format code `c`: the character of a code point. */
+function codePointText(code: number | bigint): string {
+  if (code < 0 || code > 0x10ffff) {
+    throw new ExprRuntimeError(`Format code 'c' needs a code point from 0 to 0x10ffff`);
+  }
+  return String.fromCodePoint(Number(code));
 }
 
 function toFixed(n: number, precision: number, alternate: boolean): string {
@@ -291,6 +306,12 @@ export function convertAndFormat(
 
 const PERCENT = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g;
 
+function percentNumber(type: string, value: Value): ExprRuntimeError {
+  return new ExprRuntimeError(
+    `%${type} format needs a number, not ${value === null ? "None" : typeof value}`,
+  );
+}
+
 /** printf-style `template % args`: `args` is one value, a tuple/list, or a dict for `%(name)s`. */
 export function formatPercent(template: string, args: Value): string {
   const byName = isDict(args) ? args : undefined;
@@ -340,20 +361,16 @@ export function formatPercent(template: string, args: Value): string {
           alternate: false,
         });
       }
-      if (type === "c") {
-        return formatText(
-          typeof value === "string" ? value : String.fromCodePoint(Number(value)),
-          spec,
-        );
-      }
       const n = typeof value === "boolean" ? Number(value) : value;
-      if (typeof n !== "number") {
-        throw new ExprRuntimeError(
-          `%${type} format needs a number, not ${value === null ? "None" : typeof value}`,
-        );
+      if (type === "c") {
+        if (typeof n === "string") return formatText(n, spec);
+        if (typeof n !== "number" && typeof n !== "bigint") throw percentNumber(type, value);
+        return formatText(codePointText(n), spec);
       }
+      if (typeof n !== "number" && typeof n !== "bigint") throw percentNumber(type, value);
       const numberType = type === "i" || type === "u" ? "d" : type;
-      const whole = "doxX".includes(numberType) ? Math.trunc(n) : n;
+      // `%d` of a float is of its int: exact, `%d` % 1e22 has all 23 digits.
+      const whole = "doxX".includes(numberType) && typeof n === "number" ? floatToInt(n) : n;
       return formatNumberWith(whole, { ...spec, type: numberType }, false);
     },
   );

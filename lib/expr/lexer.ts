@@ -12,6 +12,8 @@
  * @module
  */
 import { errorAt, ExprSyntaxError } from "./diagnostic.ts";
+import { type Int, parseIntDigits } from "./integers.ts";
+import { TooLargeError } from "./limits.ts";
 import type { Span } from "./types.ts";
 
 /** What a token is. Keywords are `name` tokens; the parser tells them apart. */
@@ -44,8 +46,8 @@ export interface Token extends Span {
   kind: TokenKind;
   /** The token's source text (for `op`, the operator; for names, the name). */
   text: string;
-  /** Numbers: the value. */
-  number?: number;
+  /** Numbers: the value (an int beyond 2^53 is a `bigint`, exactly). */
+  number?: number | bigint;
   /** Strings: the decoded value and details. */
   string?: StringToken;
 }
@@ -292,7 +294,7 @@ export class Lexer {
     const start = this.#pos;
     let end = start;
     let kind: "int" | "float" = "int";
-    let value: number;
+    let value: number | bigint;
     const radix = src[start] === "0"
       ? RADIX_PREFIXES[(src[start + 1] ?? "").toLowerCase()]
       : undefined;
@@ -300,10 +302,10 @@ export class Lexer {
       end = start + 2;
       while (end < this.#end && /[0-9a-fA-F_]/.test(src[end])) end++;
       const digits = src.slice(start + 2, end).replaceAll("_", "");
-      value = parseInt(digits, radix);
       if (digits === "" || !isValidRadix(digits, radix)) {
         throw this.#badNumber(start, end);
       }
+      value = this.#intLiteral(digits, radix, start, end);
     } else {
       end = this.#digits(end);
       if (src[end] === "." && end < this.#end) {
@@ -331,7 +333,7 @@ export class Lexer {
           ),
         );
       }
-      value = Number(text);
+      value = kind === "int" ? this.#intLiteral(text, 10, start, end) : Number(text);
     }
     if (end < this.#end && (src[end] === "j" || src[end] === "J")) {
       throw new ExprSyntaxError(
@@ -341,6 +343,16 @@ export class Lexer {
     if (end < this.#end && NAME_PART.test(src[end])) throw this.#badNumber(start, end + 1);
     this.#pos = end;
     return { kind, text: src.slice(start, end), start, end, number: value };
+  }
+
+  /** An int literal's exact value; one past the bound on ints is refused where it is written. */
+  #intLiteral(digits: string, radix: number, start: number, end: number): Int {
+    try {
+      return parseIntDigits(digits, radix, "This literal");
+    } catch (error) {
+      if (!(error instanceof TooLargeError)) throw error;
+      throw new ExprSyntaxError(errorAt(error.code, error.message, { start, end }));
+    }
   }
 
   #digits(from: number): number {

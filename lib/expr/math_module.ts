@@ -1,25 +1,47 @@
 /**
  * Python's `math` module: rounding to ints (`floor`, `ceil`, `trunc`), powers and logarithms,
- * trigonometry and the constants `pi`, `e`, `tau`, `inf`, `nan`. Every function is pure, so
- * calls on literals are computed when the config is loaded.
+ * trigonometry, exact integer functions (`factorial`, `comb`, `perm`, `gcd`, `lcm`, `isqrt`,
+ * exact at any size) and the constants `pi`, `e`, `tau`, `inf`, `nan`. Every function is
+ * pure, so calls on literals are computed when the config is loaded.
  *
  * @module
  */
 import type { FunctionSpec } from "./function_spec.ts";
-import { typeName } from "./operators.ts";
+import {
+  bitLength,
+  exactInt,
+  factorialBits,
+  floatToInt,
+  type Int,
+  intToFloat,
+  shortText,
+} from "./integers.ts";
+import { checkIntBits } from "./limits.ts";
+import { multiply, typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
+/** A float argument: an int converts as Python converts it (OverflowError past 1.8e308). */
 function real(fn: string, value: Value): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return Number(value);
+  if (typeof value === "bigint") return intToFloat(value);
   throw new ExprRuntimeError(`math.${fn}() needs a number, not ${typeName(value)}`);
 }
 
-function integer(fn: string, value: Value): number {
+/** An int argument, exact at any size. */
+function integer(fn: string, value: Value): Int {
+  if (typeof value === "bigint") return value;
   const n = real(fn, value);
   if (!Number.isInteger(n)) throw new ExprRuntimeError(`math.${fn}() needs an int, not ${n}`);
+  return floatToInt(n);
+}
+
+/** A non-negative int argument. */
+function natural(fn: string, value: Value, what = "numbers"): Int {
+  const n = integer(fn, value);
+  if (n < 0) throw new ExprRuntimeError(`math.${fn}() is not defined for negative ${what}`);
   return n;
 }
 
@@ -48,42 +70,114 @@ function ofNumber(
     pure: true,
     returns,
     impl(_: CellContext, x: Value) {
+      if (returns === "int" && typeof x === "bigint") return x; // already an int
       const n = real(name, x);
       if (returns === "float") return checked(name, op(n), [n]);
       if (!Number.isFinite(n)) {
         throw new ExprRuntimeError(`math.${name}() cannot convert ${n} to an int`);
       }
-      return op(n) + 0; // + 0 turns -0 into 0
+      return floatToInt(op(n)); // exact: math.floor(1e20) is 100000000000000000000
     },
   });
 }
 
-function gcd(a: number, b: number): number {
-  [a, b] = [Math.abs(a), Math.abs(b)];
-  while (b) [a, b] = [b, a % b];
-  return a;
+function gcd(a: Int, b: Int): Int {
+  if (typeof a === "number" && typeof b === "number") {
+    [a, b] = [Math.abs(a), Math.abs(b)];
+    while (b) [a, b] = [b, a % b];
+    return a;
+  }
+  let [x, y] = [BigInt(a), BigInt(b)];
+  [x, y] = [x < 0n ? -x : x, y < 0n ? -y : y];
+  while (y) [x, y] = [y, x % y];
+  return exactInt(x, "math.gcd()");
 }
 
-function factorial(n: number): number {
-  if (n < 0) throw new ExprRuntimeError("math.factorial() is not defined for negative numbers");
+function lcm(a: Int, b: Int): Int {
+  if (a === 0 || b === 0) return 0; // a bigint is never zero
+  const product = BigInt(a) * BigInt(b);
+  const g = BigInt(gcd(a, b));
+  return exactInt((product < 0n ? -product : product) / g, "math.lcm()");
+}
+
+/** `n!`, exactly; its size is estimated before any multiplication. */
+function factorial(n: Int): Int {
+  checkIntBits(factorialBits(Number(n)), "math.factorial()");
+  const count = Number(n);
   let out = 1;
-  for (let i = 2; i <= n; i++) out *= i;
-  return out;
+  let i = 2;
+  for (; i <= count && out * i <= Number.MAX_SAFE_INTEGER; i++) out *= i;
+  if (i > count) return out;
+  let big = BigInt(out);
+  for (; i <= count; i++) big *= BigInt(i);
+  return exactInt(big, "math.factorial()");
 }
 
-function comb(n: number, k: number): number {
-  if (n < 0 || k < 0) throw new ExprRuntimeError("math.comb() needs non-negative numbers");
+/**
+ * `n! / (n - k)!` (`perm`) or that divided by `k!` (`comb`), exactly, over `min(k, n - k)`
+ * factors for `comb`. Both are at least `(n / k)^k`, which bounds the work before it starts.
+ */
+function choose(fn: "comb" | "perm", n: Int, k: Int): Int {
   if (k > n) return 0;
-  let out = 1;
-  for (let i = 1; i <= Math.min(k, n - k); i++) out = (out * (n - i + 1)) / i;
-  return Math.round(out);
+  const [big, kBig] = [BigInt(n), BigInt(k)];
+  const m = fn === "comb" && 2n * kBig > big ? big - kBig : kBig;
+  if (m === 0n) return 1;
+  // log2(n / m) is at least (bits of n - 1) - (bits of m).
+  const ratioBits = Math.max(0, bitLength(big) - 1 - bitLength(m));
+  checkIntBits(Number(m) * ratioBits + 1, `math.${fn}()`);
+  checkIntBits(Number(m), `math.${fn}()`); // the result is at least 2^(m - 1)
+  let out = 1n;
+  for (let i = 1n; i <= m; i++) {
+    out *= big - m + i;
+    if (fn === "comb") out /= i; // exact: the product so far is C(n - m + i, i) × i!
+  }
+  return exactInt(out, `math.${fn}()`);
+}
+
+/** The integer square root `floor(sqrt(n))`, exactly (Newton's method past 2^52). */
+function isqrt(n: Int): Int {
+  if (typeof n === "number" && n < 2 ** 52) {
+    const root = Math.floor(Math.sqrt(n));
+    return root * root > n ? root - 1 : root;
+  }
+  const big = BigInt(n);
+  let x = 1n << BigInt((bitLength(big) >> 1) + 1); // above the root
+  for (;;) {
+    const next = (x + big / x) >> 1n;
+    if (next >= x) return exactInt(x, "math.isqrt()");
+    x = next;
+  }
+}
+
+/**
+ * `log(x)` of an int too large for a float, as Python computes it: `x = m × 2^e` with a
+ * float `m`, so `math.log(10**400)` is about 921.03 rather than an OverflowError.
+ */
+function logOfInt(n: bigint, log: (x: number) => number): number {
+  const shift = Math.max(0, bitLength(n) - 64);
+  return log(Number(n >> BigInt(shift))) + shift * log(2);
+}
+
+/** A logarithm's argument: positive, and an int of any size. */
+function logarithm(fn: string, x: Value, log: (x: number) => number): number {
+  if (typeof x === "bigint") {
+    if (x < 0n) {
+      throw new ExprRuntimeError(
+        `math.${fn}() is undefined for ${shortText(x)} (math domain error)`,
+      );
+    }
+    return logOfInt(x, log);
+  }
+  const n = real(fn, x);
+  if (n <= 0) {
+    throw new ExprRuntimeError(`math.${fn}() is undefined for ${n} (math domain error)`);
+  }
+  return log(n);
 }
 
 const FLOAT_FUNCTIONS: Record<string, (name: string) => FunctionSpec> = {
   sqrt: ofNumber("The square root.", Math.sqrt),
   exp: ofNumber("e raised to `x`.", Math.exp),
-  log10: ofNumber("The base-10 logarithm.", Math.log10),
-  log2: ofNumber("The base-2 logarithm.", Math.log2),
   log1p: ofNumber("`log(1 + x)`, accurate near 0.", Math.log1p),
   fabs: ofNumber("The absolute value, as a float.", Math.abs),
   sin: ofNumber("The sine of `x` radians.", Math.sin),
@@ -108,12 +202,23 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "float",
     impl(_: CellContext, x: Value, base: Value) {
-      const n = real("log", x);
-      if (n <= 0) {
-        throw new ExprRuntimeError(`math.log() is undefined for ${n} (math domain error)`);
-      }
-      return base === null ? Math.log(n) : Math.log(n) / Math.log(real("log", base));
+      const ln = logarithm("log", x, Math.log);
+      return base === null ? ln : ln / logarithm("log", base, Math.log);
     },
+  },
+  log10: {
+    summary: "The base-10 logarithm.",
+    params: ["x"],
+    pure: true,
+    returns: "float",
+    impl: (_: CellContext, x: Value) => logarithm("log10", x, Math.log10),
+  },
+  log2: {
+    summary: "The base-2 logarithm.",
+    params: ["x"],
+    pure: true,
+    returns: "float",
+    impl: (_: CellContext, x: Value) => logarithm("log2", x, Math.log2),
   },
   pow: {
     summary: "`x ** y` as a float.",
@@ -186,19 +291,46 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     impl: (_: CellContext, values: Value) =>
       (values as Value[]).map((v) => integer("gcd", v)).reduce(gcd, 0),
   },
+  lcm: {
+    summary: "The least common multiple of ints.",
+    params: ["integers"],
+    variadic: true,
+    pure: true,
+    returns: "int",
+    impl: (_: CellContext, values: Value) =>
+      (values as Value[]).map((v) => integer("lcm", v)).reduce(lcm, 1),
+  },
   factorial: {
-    summary: "`n!` of a non-negative int.",
+    summary: "`n!` of a non-negative int, exactly.",
     params: ["n"],
     pure: true,
     returns: "int",
-    impl: (_: CellContext, n: Value) => factorial(integer("factorial", n)),
+    impl: (_: CellContext, n: Value) => factorial(natural("factorial", n)),
   },
   comb: {
-    summary: "The number of ways to choose `k` items of `n`.",
+    summary: "The number of ways to choose `k` items of `n`, exactly.",
     params: ["n", "k"],
     pure: true,
     returns: "int",
-    impl: (_: CellContext, n: Value, k: Value) => comb(integer("comb", n), integer("comb", k)),
+    impl: (_: CellContext, n: Value, k: Value) =>
+      choose("comb", natural("comb", n), natural("comb", k)),
+  },
+  perm: {
+    summary: "The number of ways to arrange `k` items of `n` (all `n` without `k`), exactly.",
+    params: ["n", ["k", null]],
+    pure: true,
+    returns: "int",
+    impl(_: CellContext, n: Value, k: Value) {
+      const count = natural("perm", n);
+      return k === null ? factorial(count) : choose("perm", count, natural("perm", k));
+    },
+  },
+  isqrt: {
+    summary: "The integer square root of a non-negative int: the largest `r` with `r * r <= n`.",
+    params: ["n"],
+    pure: true,
+    returns: "int",
+    impl: (_: CellContext, n: Value) => isqrt(natural("isqrt", n)),
   },
   fsum: {
     summary: "The sum of a list of numbers, as a float.",
@@ -224,10 +356,9 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     },
     impl(_: CellContext, iterable: Value, start: Value) {
       if (!Array.isArray(iterable)) throw new ExprRuntimeError("math.prod() needs a list");
-      return iterable.reduce(
-        (product: number, v) => product * real("prod", v),
-        real("prod", start),
-      );
+      // Ints multiply exactly, as with `*`.
+      const number = (v: Value) => (typeof v === "bigint" ? v : real("prod", v));
+      return iterable.reduce((product: Value, v) => multiply(product, number(v)), number(start));
     },
   },
 };

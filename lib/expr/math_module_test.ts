@@ -56,3 +56,32 @@ Deno.test("string constants and capwords", () => {
   const code = run('"".join(random.choices(string.ascii_uppercase + string.digits, k=8))');
   assertEquals(typeof code === "string" && /^[A-Z0-9]{8}$/.test(code), true);
 });
+
+Deno.test("math's integer functions are exact at any size", () => {
+  const cases: [string, unknown][] = [
+    ["math.factorial(20)", 2432902008176640000n],
+    ["math.factorial(18)", 6402373705728000],
+    ["math.perm(5)", 120],
+    ["math.perm(5, 2)", 20],
+    ["math.perm(5, 7)", 0],
+    ["math.comb(5, 7)", 0],
+    ["math.comb(70, 35)", 112186277816662845432n],
+    ["math.gcd(0, 2**70)", 2n ** 70n],
+    ["math.gcd(-2**70, 12)", 4],
+    ["math.lcm(4, 6)", 12],
+    ["math.lcm(0, 5)", 0],
+    ["math.isqrt(0)", 0],
+    ["math.isqrt(99)", 9],
+    ["math.isqrt(2**54 - 1)", 2 ** 27 - 1],
+    ["math.isqrt(2**54)", 2 ** 27],
+    ["math.floor(2**70)", 2n ** 70n],
+    ["math.trunc(-1e20)", -(10n ** 20n)],
+    ["math.prod([2**40, 2**40])", 2n ** 80n],
+  ];
+  for (const [source, expected] of cases) assertEquals(run(source), expected, source);
+  assertThrows(() => run("math.factorial(n)", { values: { n: -1 } }), Error, "negative");
+  assertThrows(() => run("math.isqrt(n)", { values: { n: -4 } }), Error, "negative");
+  assertThrows(() => run("math.log(-x)", { values: { x: 10n ** 400n } }), Error, "domain error");
+  assertThrows(() => run("math.sqrt(x)", { values: { x: 10n ** 400n } }), Error, "OverflowError");
+  assertEquals(diagnose("math.factorial(10**6)")[0].code, "too-large");
+});

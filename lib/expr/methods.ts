@@ -19,7 +19,7 @@ import {
 } from "./datetime_module.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { contains, dictKey, equals, typeName } from "./operators.ts";
-import { toInt } from "./numbers.ts";
+import { toIndex } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
 import { PyDate, pyStr, PyTimedelta, PyTimezone, type Value } from "./values.ts";
@@ -66,7 +66,7 @@ function stripEnd(s: string, strip: (ch: string) => boolean): string {
 
 /** Python's `str.split(sep, maxsplit)`: no `sep` splits on runs of whitespace. */
 export function pySplit(s: string, sep: Value, maxsplit: Value): string[] {
-  const limit = maxsplit === null ? -1 : toInt(maxsplit);
+  const limit = maxsplit === null ? -1 : toIndex(maxsplit);
   if (sep === null) {
     const out: string[] = [];
     let rest = s.replace(/^\s+/, "");
@@ -111,7 +111,7 @@ function pad(
   where: "left" | "right" | "center",
   name = where === "left" ? "rjust" : where === "right" ? "ljust" : "center",
 ): string {
-  const w = toInt(width);
+  const w = toIndex(width);
   const f = text("pad", fill);
   if ([...f].length !== 1) {
     throw new ExprRuntimeError("The fill character must be exactly one character");
@@ -198,7 +198,7 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     "str",
     (_, self, old, replacement, count) => {
       const from = text("replace", old), to = text("replace", replacement);
-      const limit = toInt(count);
+      const limit = toIndex(count);
       const parts = from === "" ? emptySplit(s(self)) : s(self).split(from);
       const replaced = limit < 0 ? parts.length - 1 : Math.min(limit, parts.length - 1);
       checkLength(s(self).length + replaced * (to.length - from.length), "str", "str.replace()");
@@ -239,7 +239,7 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     (_, self, width) => {
       const str = s(self);
       const sign = str[0] === "-" || str[0] === "+" ? str[0] : "";
-      return sign + pad(str.slice(sign.length), toInt(width) - sign.length, "0", "left", "zfill");
+      return sign + pad(str.slice(sign.length), toIndex(width) - sign.length, "0", "left", "zfill");
     },
   ),
   center: method(

@@ -1,9 +1,18 @@
 /**
  * Python's number conversions: `round` (exact, ties to even), `int()` and `float()` of
- * strings and numbers.
+ * strings and numbers. Ints come back exact at any size (a `bigint` beyond 2^53).
  *
  * @module
  */
+import {
+  exactInt,
+  floatToInt,
+  type Int,
+  intFloorDivide,
+  intModulo,
+  intToFloat,
+  parseIntDigits,
+} from "./integers.ts";
 import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Value } from "./values.ts";
@@ -35,6 +44,9 @@ export function pyRound(x: number, ndigits: number | null): number {
   }
   if (!Number.isFinite(x) || x === 0) return x;
   if (ndigits === 0) return roundHalfEven(x);
+  // Past these, the result is `x` itself, or a zero: no need for 10^ndigits.
+  if (ndigits > 330) return x;
+  if (ndigits < -330) return x < 0 ? -0 : 0;
   if (ndigits > 0 && ndigits <= 22) {
     const scale = 10 ** ndigits;
     const scaled = x * scale;
@@ -46,6 +58,24 @@ export function pyRound(x: number, ndigits: number | null): number {
     }
   }
   return exactRound(x, ndigits);
+}
+
+/**
+ * Python's `round(n, ndigits)` of an int: itself for `ndigits >= 0`, else the nearest
+ * multiple of 10^-ndigits, ties to the even multiple (`round(25, -1) == 20`), exactly.
+ */
+export function roundInt(n: Int, ndigits: number): Int {
+  if (ndigits >= 0) return n;
+  const digits = String(n).replace("-", "").length;
+  if (-ndigits > digits) return 0; // less than half of 10^-ndigits
+  const unit = 10n ** BigInt(-ndigits);
+  const rest = BigInt(intModulo(n, unit));
+  let lower = BigInt(n) - rest;
+  const twice = 2n * rest;
+  if (twice > unit || (twice === unit && BigInt(intFloorDivide(lower, unit)) % 2n !== 0n)) {
+    lower += unit;
+  }
+  return exactInt(lower, "round()");
 }
 
 /** Rounding with BigInt arithmetic on the exact value `mantissa * 2^exponent`. */
@@ -81,12 +111,10 @@ const INT_TEXT = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*)
 const FLOAT_TEXT =
   /^[+-]?(?:(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|\d[\d_]*\.|inf|infinity|nan)$/i;
 
-/** Python's `int(value, base)`: truncates numbers, parses strings. */
-export function toInt(value: Value, base: number | null = null): number {
-  if (typeof value === "number" && base === null) {
-    if (!Number.isFinite(value)) throw new ExprRuntimeError(`Cannot convert ${value} to int`);
-    return Math.trunc(value) + 0; // + 0 turns -0 into 0
-  }
+/** Python's `int(value, base)`: truncates numbers, parses strings, exactly at any size. */
+export function toInt(value: Value, base: number | null = null): Int {
+  if (typeof value === "number" && base === null) return floatToInt(value);
+  if (typeof value === "bigint" && base === null) return value;
   if (typeof value === "boolean" && base === null) return value ? 1 : 0;
   if (typeof value !== "string") {
     throw new ExprRuntimeError(
@@ -104,33 +132,48 @@ export function toInt(value: Value, base: number | null = null): number {
   return parsed;
 }
 
-function parseIntText(text: string, base: number): number | undefined {
+/**
+ * An `int()` argument as a JS number, for counts, widths and positions: a `bigint` becomes
+ * its nearest number, which the caller's own bounds then refuse.
+ */
+export function toIndex(value: Value): number {
+  const n = toInt(value);
+  return typeof n === "bigint" ? Number(n) : n;
+}
+
+function parseIntText(text: string, base: number): Int | undefined {
   if (base === 10) {
     if (!/^[+-]?\d[\d_]*$/.test(text) || text.includes("__") || text.endsWith("_")) {
       return undefined;
     }
-    return Number(text.replaceAll("_", "")) + 0;
+    return signed(text, parseIntDigits(text.replace(/^[+-]/, "").replaceAll("_", ""), 10));
   }
   if (base === 0) {
     if (!INT_TEXT.test(text)) return undefined;
-    const sign = text.startsWith("-") ? -1 : 1;
-    const body = text.replace(/^[+-]/, "").replaceAll("_", "");
+    const body = text.replace(/^[+-]/, "").replaceAll("_", "").toLowerCase();
     if (/^0\d/.test(body) && /[1-9]/.test(body)) return undefined;
-    return sign * Number(body);
+    const radix = { x: 16, o: 8, b: 2 }[body[1]] ?? 10;
+    return signed(text, parseIntDigits(radix === 10 ? body : body.slice(2), radix));
   }
   if (base < 2 || base > 36) throw new ExprRuntimeError("int() base must be 0 or between 2 and 36");
-  const sign = text.startsWith("-") ? -1 : 1;
   let body = text.replace(/^[+-]/, "").replaceAll("_", "").toLowerCase();
   const prefix = { 16: "0x", 8: "0o", 2: "0b" }[base];
   if (prefix && body.startsWith(prefix)) body = body.slice(2);
   const digits = "0123456789abcdefghijklmnopqrstuvwxyz".slice(0, base);
   if (body === "" || [...body].some((ch) => !digits.includes(ch))) return undefined;
-  return sign * parseInt(body, base);
+  return signed(text, parseIntDigits(body, base));
+}
+
+/** `n` with the sign `text` starts with (`-0` is `0`). */
+function signed(text: string, n: Int): Int {
+  if (!text.startsWith("-")) return n;
+  return typeof n === "bigint" ? -n : 0 - n;
 }
 
 /** Python's `float(value)`: numbers, and strings such as `"1.5"`, `"1e3"`, `"inf"`, `"nan"`. */
 export function toFloat(value: Value): number {
   if (typeof value === "number") return value;
+  if (typeof value === "bigint") return intToFloat(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "string") {
     throw new ExprRuntimeError(`float() needs a number or a string, not ${typeName(value)}`);

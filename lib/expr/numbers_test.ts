@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { pyRound, roundHalfEven, toFloat, toInt } from "./numbers.ts";
+import { pyRound, roundHalfEven, roundInt, toFloat, toIndex, toInt } from "./numbers.ts";
 
 Deno.test("round ties go to the even neighbour", () => {
   assertEquals([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 2.4, 2.6].map(roundHalfEven), [
@@ -55,4 +55,25 @@ Deno.test("float() parses Python float text", () => {
   assertThrows(() => toFloat("abc"), Error, "Cannot convert");
   assertThrows(() => toFloat("0x10"), Error, "Cannot convert");
   assertThrows(() => toFloat(""), Error, "Cannot convert");
+});
+
+Deno.test("int() and round() are exact beyond 2^53", () => {
+  assertEquals(toInt(1e20), 10n ** 20n);
+  assertEquals(toInt(-1e20), -(10n ** 20n));
+  assertEquals(toInt(2n ** 64n), 2n ** 64n);
+  assertEquals(toInt("-9007199254740993"), -9007199254740993n);
+  assertEquals(toInt("0x" + "f".repeat(16), 0), 2n ** 64n - 1n);
+  assertEquals(toInt("1" + "0".repeat(60), 2), 2n ** 60n);
+  assertEquals(toInt("-0"), 0);
+  assertEquals(toIndex(2n ** 64n), 2 ** 64);
+  assertThrows(() => toInt("9".repeat(4301)), Error, "4,301 digits");
+  assertEquals(toFloat(2n ** 64n), 2 ** 64);
+  assertThrows(() => toFloat(10n ** 400n), Error, "OverflowError");
+  assertEquals(roundInt(2n ** 64n, -1), 18446744073709551620n);
+  assertEquals(roundInt(25, -1), 20); // ties to even
+  assertEquals(roundInt(35, -1), 40);
+  assertEquals(roundInt(-(2n ** 64n), -30), 0);
+  assertEquals(roundInt(2n ** 64n, 2), 2n ** 64n);
+  assertEquals(pyRound(5.5, -400), 0); // no 10^400 is built
+  assertEquals(pyRound(5.5, 10 ** 9), 5.5);
 });

@@ -7,6 +7,7 @@ import {
   lessThan,
   modulo,
   multiply,
+  negate,
   order,
   power,
   subtract,
@@ -15,6 +16,8 @@ import {
   typeName,
 } from "./operators.ts";
 import { PyDate } from "./values.ts";
+import { compileOk, run } from "./_test_context.ts";
+import { UNKNOWN_ENV } from "./compiled_node.ts";
 
 Deno.test("floor division and modulo follow Python's signs", () => {
   assertEquals(floorDivide(7, -2), -4);
@@ -110,4 +113,59 @@ Deno.test("truthiness and type names are Python's", () => {
     "datetime",
     "date",
   ]);
+});
+
+Deno.test("int operations leave the float fast path exactly where a result passes 2^53", () => {
+  const big = 2 ** 52;
+  assertEquals(add(big, big - 1), 2 ** 53 - 1); // still safe: a number
+  assertEquals(add(big, big), 2n ** 53n);
+  assertEquals(add(2 ** 53 - 1, 2), 9007199254740993n); // the float sum would be ...992
+  assertEquals(subtract(-(2 ** 53 - 1), 2), -9007199254740993n);
+  assertEquals(multiply(3, 3002399751580331), 9007199254740993n);
+  assertEquals(power(3, 33), 5559060566555523); // a safe power stays a number
+  assertEquals(power(3, 34), 16677181699666569n);
+  assertEquals(power(-2, 63), -(2n ** 63n));
+  // A float operand keeps float arithmetic: its result past 2^53 is a float.
+  assertEquals(add(2 ** 53, 1), 2 ** 53);
+  assertEquals(multiply(1e15, 0.5), 5e14);
+  assertEquals(multiply(1.5, 2 ** 60), 1.5 * 2 ** 60);
+  assertEquals(add(NaN, 1), NaN);
+  assertEquals(multiply(Infinity, 2), Infinity);
+});
+
+Deno.test("bigint operands combine as Python's ints", () => {
+  const big = 2n ** 64n;
+  assertEquals(add(big, 1), big + 1n);
+  assertEquals(add(true, big), big + 1n);
+  assertEquals(subtract(big, big), 0);
+  assertEquals(multiply(big, -1), -big);
+  assertEquals(floorDivide(-big, 3), -6148914691236517206n);
+  assertEquals(modulo(-big, 3), 2);
+  assertEquals(trueDivide(big, 2 ** 32), 2 ** 32);
+  assertEquals(power(big, -1), 2 ** -64);
+  assertEquals(negate(big), -big);
+  assertEquals(equals(big, 2 ** 64), true);
+  assertEquals(equals(big + 1n, 2 ** 64), false);
+  assertEquals(lessThan(big, 2 ** 64 + 4096), true);
+  assertEquals(order(-big, 1), -1);
+  assertEquals(typeName(big), "int");
+  assertEquals(truthy(big), true);
+  assertEquals(multiply("ab", big - big + 2n), "abab");
+  assertThrows(() => multiply("ab", big), Error, "would make a str");
+  assertThrows(() => add("a", big), Error, "Cannot add str and int");
+});
+
+Deno.test("where the checker knows a float, the float variants convert an int operand", () => {
+  // `1e15 * 1e15` is a float in Python; on the runtime rule alone two whole numbers are ints.
+  assertEquals(run("1e15 * 1e15"), 1e30);
+  assertEquals(run("x * 1e15", { values: { x: 1e15 } }), 1e30);
+  assertEquals(run("2.0 ** 70"), 2 ** 70);
+  assertEquals(run("2**70 + 0.0"), 2 ** 70);
+  assertEquals(run("2**70 // 1.0"), 2 ** 70);
+  assertEquals(run("2**70 % 1.0"), 0);
+  assertEquals(run("2**70 - 1.0"), 2 ** 70);
+  assertEquals(run("'%.1f' % 2.0 ** 60"), "1152921504606846976.0");
+  assertEquals(compileOk("2**70 * 1.5").inferType(UNKNOWN_ENV), "float");
+  assertEquals(compileOk("2**70 * 3").inferType(UNKNOWN_ENV), "int");
+  assertEquals(compileOk("2 ** -(2**70)").inferType(UNKNOWN_ENV), "float");
 });

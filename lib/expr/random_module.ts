@@ -6,19 +6,77 @@
  */
 import { hintType, type Node } from "./compiled_node.ts";
 import type { FunctionSpec, Report } from "./function_spec.ts";
+import { exactInt, floatToInt, type Int, shortText } from "./integers.ts";
+import { checkIntBits, checkLength } from "./limits.ts";
 import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellRandom } from "../engine/rng.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
-/** A whole number argument, or a clear error naming the function. */
-function needInt(fn: string, value: Value): number {
+/** A whole number argument (an int of any size), or a clear error naming the function. */
+function needInt(fn: string, value: Value): Int {
+  if (typeof value === "bigint") return value;
   const n = typeof value === "boolean" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n)) {
     throw new ExprRuntimeError(`random.${fn}() needs whole numbers, got ${describe(value)}`);
   }
-  return n;
+  return floatToInt(n);
+}
+
+/** A count argument (`k`) as a number; a `bigint` is beyond every count's bound. */
+function needCount(fn: string, value: Value): number {
+  return Number(needInt(fn, value));
+}
+
+/** `random.randint(a, b)` of any ints: exact, or a clear error. */
+function randint(random: CellRandom, a: Value, b: Value): Int {
+  const lo = needInt("randint", a), hi = needInt("randint", b);
+  if (lo > hi) {
+    throw new ExprRuntimeError(
+      `random.randint(${shortText(lo)}, ${shortText(hi)}) has an empty range`,
+    );
+  }
+  return uniformInt(random, lo, hi);
+}
+
+/** `random.randrange(lo, hi, step)` of any ints: exact, or a clear error. */
+function randrange(random: CellRandom, start: Value, stop: Value, step: Value): Int {
+  const [lo, hi, by] = [
+    needInt("randrange", start),
+    needInt("randrange", stop),
+    needInt("randrange", step),
+  ];
+  if (by === 0) throw new ExprRuntimeError("random.randrange() step must not be zero");
+  if (
+    typeof lo === "number" && typeof hi === "number" && typeof by === "number" &&
+    Math.abs(hi - lo) <= Number.MAX_SAFE_INTEGER // so the count below is exact
+  ) {
+    const count = Math.ceil((hi - lo) / by);
+    if (count <= 0) throw emptyRange(lo, hi, by);
+    return lo + by * random.int(0, count - 1);
+  }
+  // Python's count, exactly: ceil((hi - lo) / by) for either sign of `by`.
+  const [first, width, stride] = [BigInt(lo), BigInt(hi) - BigInt(lo), BigInt(by)];
+  const count = (width + stride + (stride > 0n ? -1n : 1n)) / stride;
+  if (count <= 0n) throw emptyRange(lo, hi, by);
+  return exactInt(first + stride * random.below(count), "random.randrange()");
+}
+
+/** Widths up to 2^53 keep the draws of the number path, so existing rows stay as they were. */
+const MAX_NUMBER_SPAN = 2 ** 53;
+
+/**
+ * A uniform int in [lo, hi]: the number path while the range holds at most 2^53 ints (its
+ * draws are what they always were), else exact over ranges of any size (Python's
+ * `_randbelow`: whole words of bits, rejected past the range, never a float's rounding).
+ */
+function uniformInt(random: CellRandom, lo: Int, hi: Int): Int {
+  if (typeof lo === "number" && typeof hi === "number" && hi - lo < MAX_NUMBER_SPAN) {
+    return random.int(lo, hi);
+  }
+  const first = BigInt(lo);
+  return exactInt(first + random.below(BigInt(hi) - first + 1n), "random.randint()");
 }
 
 /** A numeric argument, or a clear error naming the function. */
@@ -36,6 +94,7 @@ function needSequence(fn: string, value: Value): readonly Value[] {
 }
 
 function describe(value: Value): string {
+  if (typeof value === "bigint") return shortText(value);
   return typeof value === "number" ? String(value) : typeName(value);
 }
 
@@ -105,6 +164,12 @@ function checkNotEmpty(fn: string, args: readonly Node[], report: Report): void 
   }
 }
 
+function emptyRange(lo: Int, hi: Int, by: Int): ExprRuntimeError {
+  return new ExprRuntimeError(
+    `random.randrange(${shortText(lo)}, ${shortText(hi)}, ${shortText(by)}) has an empty range`,
+  );
+}
+
 /** Python's `random` functions, keyed by name (`random.<name>(...)`). */
 export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   random: {
@@ -120,7 +185,8 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     check(args, report) {
       checkIntegers("randint", args, report);
       const [a, b] = args.map((arg) => arg.constant?.value);
-      if (typeof a === "number" && typeof b === "number" && a > b) {
+      const isInt = (v: Value | undefined) => typeof v === "number" || typeof v === "bigint";
+      if (isInt(a) && isInt(b) && a! > b!) {
         report(
           `\`random.randint(${a}, ${b})\` has an empty range`,
           args[1].span,
@@ -129,9 +195,14 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       }
     },
     impl(ctx: CellContext, a: Value, b: Value) {
-      const lo = needInt("randint", a), hi = needInt("randint", b);
-      if (lo > hi) throw new ExprRuntimeError(`random.randint(${lo}, ${hi}) has an empty range`);
-      return ctx.random.int(lo, hi);
+      // The common case, two small ints, as directly as before ints were exact.
+      if (
+        typeof a === "number" && typeof b === "number" && Number.isInteger(a) &&
+        Number.isInteger(b) && a <= b && b - a < MAX_NUMBER_SPAN
+      ) {
+        return ctx.random.int(a, b);
+      }
+      return randint(ctx.random, a, b);
     },
   },
   randrange: {
@@ -140,17 +211,17 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "int",
     check: (args, report) => checkIntegers("randrange", args, report),
     impl(ctx: CellContext, start: Value, stop: Value, step: Value) {
-      let lo = needInt("randrange", start);
-      let hi: number;
-      if (stop === null) [lo, hi] = [0, lo];
-      else hi = needInt("randrange", stop);
-      const by = needInt("randrange", step);
-      if (by === 0) throw new ExprRuntimeError("random.randrange() step must not be zero");
-      const count = Math.ceil((hi - lo) / by);
-      if (count <= 0) {
-        throw new ExprRuntimeError(`random.randrange(${lo}, ${hi}, ${by}) has an empty range`);
+      // The common case, small ints, as directly as before ints were exact.
+      const [lo, hi] = stop === null ? [0, start] : [start, stop];
+      if (
+        typeof lo === "number" && typeof hi === "number" && typeof step === "number" &&
+        Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) && step !== 0 &&
+        Math.abs(hi - lo) <= Number.MAX_SAFE_INTEGER // so the count below is exact
+      ) {
+        const count = Math.ceil((hi - lo) / step);
+        if (count > 0) return lo + step * ctx.random.int(0, count - 1);
       }
-      return lo + by * ctx.random.int(0, count - 1);
+      return randrange(ctx.random, lo, hi, step);
     },
   },
   uniform: {
@@ -182,7 +253,8 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     check: (args, report) => checkNotEmpty("choices", args, report),
     impl(ctx: CellContext, population: Value, weights: Value, cumWeights: Value, k: Value) {
       const items = needSequence("choices", population);
-      const count = needInt("choices", k);
+      const count = needCount("choices", k);
+      checkLength(count, "list", "random.choices(k=...)");
       if (items.length === 0) {
         throw new ExprRuntimeError("random.choices() cannot pick from an empty list");
       }
@@ -210,7 +282,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "list",
     impl(ctx: CellContext, population: Value, k: Value) {
       const items = [...needSequence("sample", population)];
-      const count = needInt("sample", k);
+      const count = needCount("sample", k);
       if (count < 0 || count > items.length) {
         throw new ExprRuntimeError(
           `random.sample() cannot take ${count} items from a list of ${items.length}`,
@@ -291,18 +363,21 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       (-Math.log(1 - ctx.random.next())) ** (1 / needNumber("weibullvariate", beta)),
   },
   getrandbits: {
-    summary: "An int of `k` random bits (k at most 53).",
+    summary: "An int of `k` random bits, exact at any size.",
     params: ["k"],
     returns: "int",
     impl(ctx: CellContext, k: Value) {
-      const bits = needInt("getrandbits", k);
-      if (bits < 0 || bits > 53) {
-        throw new ExprRuntimeError("random.getrandbits() takes 0 to 53 bits");
-      }
+      const bits = needCount("getrandbits", k);
+      if (bits < 0) throw new ExprRuntimeError("random.getrandbits() needs a number of bits >= 0");
       if (bits === 0) return 0;
       if (bits <= 32) return ctx.random.nextUint32() >>> (32 - bits);
-      const high = ctx.random.nextUint32() >>> (64 - bits);
-      return high * 4294967296 + ctx.random.nextUint32();
+      if (bits <= 53) {
+        const high = ctx.random.nextUint32() >>> (64 - bits);
+        return high * 4294967296 + ctx.random.nextUint32();
+      }
+      // Its largest value, 2^k - 1, must be within the bound on ints.
+      checkIntBits(bits + 1, "random.getrandbits()");
+      return exactInt(ctx.random.bits(bits), "random.getrandbits()");
     },
   },
 };

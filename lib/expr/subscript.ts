@@ -15,7 +15,8 @@ function characters(text: string): string | string[] {
 }
 
 function indexOf(index: Value, length: number, what: string): number {
-  const i = typeof index === "boolean" ? Number(index) : index;
+  // An int beyond 2^53 is beyond every length: its number is out of range as well.
+  const i = typeof index === "boolean" || typeof index === "bigint" ? Number(index) : index;
   if (typeof i !== "number" || !Number.isInteger(i)) {
     throw new ExprRuntimeError(`${what} indexes must be whole numbers, not ${typeName(index)}`);
   }
@@ -47,7 +48,8 @@ export function subscriptOf(object: Value, index: Value): Value {
 
 function bound(value: Value, name: string): number | null {
   if (value === null) return null;
-  const n = typeof value === "boolean" ? Number(value) : value;
+  // A bigint bound is past either end, where its number clamps it too.
+  const n = typeof value === "boolean" || typeof value === "bigint" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n)) {
     throw new ExprRuntimeError(
       `Slice ${name} must be a whole number or None, not ${typeName(value)}`,

@@ -2,7 +2,9 @@
  * Runtime values of the expression language and their Python-like text forms.
  *
  * Python's `int` and `float` are both JavaScript numbers at run time; which one a value is
- * is known statically (see {@link StaticType}) and decides the column's Arrow type.
+ * is known statically (see {@link StaticType}) and decides the column's Arrow type. An int
+ * beyond 2^53 is a `bigint` (exact, as Python's ints are; see `integers.ts`), so a `bigint`
+ * is always an int and a number that is not a safe integer always a float.
  *
  * @module
  */
@@ -136,6 +138,7 @@ export type Value =
   | null
   | boolean
   | number
+  | bigint
   | string
   | Date
   | PyDate
@@ -185,6 +188,7 @@ export function pyStr(value: Value, asFloat = false): string {
   if (value === false) return "False";
   if (typeof value === "number") return formatNumber(value, asFloat);
   if (typeof value === "string") return value;
+  if (typeof value === "bigint") return String(value);
   if (value instanceof Date) return formatDateTime(value);
   if (value instanceof PyObject) return value.toString();
   return pyRepr(value);
@@ -228,6 +232,7 @@ export function typeOfValue(value: Value): StaticType {
   if (value === null) return "none";
   if (typeof value === "boolean") return "bool";
   if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "bigint") return "int";
   if (typeof value === "string") return "str";
   if (value instanceof Date) return "datetime";
   if (value instanceof PyDate) return "date";

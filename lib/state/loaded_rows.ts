@@ -35,6 +35,7 @@ export function columnTypeOfArrow(type: arrow.DataType): ColumnType {
 }
 
 const DAY_MS = 86_400_000;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** What {@link engineValue} reads: an Arrow vector, or a {@link LoadedColumn}. */
 interface ValueSource {
@@ -49,6 +50,8 @@ function engineValue(vector: ValueSource, index: number): Value {
   const type = vector.type as arrow.DataType;
   switch (type.typeId) {
     case arrow.Type.Int:
+      // A 64-bit int beyond 2^53 stays exact, as the engine's ints do.
+      return typeof raw === "bigint" && (raw > MAX_SAFE || raw < -MAX_SAFE) ? raw : Number(raw);
     case arrow.Type.Float:
       return Number(raw);
     case arrow.Type.Bool:
