@@ -209,6 +209,20 @@ const CASES: Case[] = [
     code: 1,
     says: "error[too-large]",
   },
+  { name: "10**10**10", config: column("10**10**10"), code: 2, says: "error[too-large]" },
+  {
+    name: "math.factorial(100000)",
+    config: column("math.factorial(100000)"),
+    code: 2,
+    says: "error[too-large]",
+  },
+  {
+    name: "2**row_id grows past the int bound, per row",
+    config: column("2**(row_id * 20000)"),
+    command: "generate",
+    code: 1,
+    says: "error[too-large]",
+  },
   {
     name: "range(10**9) as a list",
     config: column("list(range(10**9))"),
