@@ -266,6 +266,9 @@ Deno.test("tablestream --config F --output DIR is run; bad options are usage err
     const bad = await cli("run", "--config", config, "--output", dir, "--tick-interval", "10");
     assertEquals(bad.code, 2);
     assertStringIncludes(bad.stderr, "--tick-interval must be a duration");
+    const retry = await cli("run", "--config", config, "--output", dir, "--max-retry-time", "5");
+    assertEquals(retry.code, 2);
+    assertStringIncludes(retry.stderr, "--max-retry-time must be a duration");
     const unknown = await cli("run", "--config", config, "--output", dir, "--tables", "ordres");
     assertEquals(unknown.code, 1);
     assertStringIncludes(unknown.stderr, '"ordres"');

@@ -461,3 +461,10 @@ Deno.test("commit_interval is a duration; absent leaves the server's default", (
   assertEquals(parse(`tables:\n${table("t", ID)}`).config?.commitIntervalMs, undefined);
   assertEquals(summary(commits("10").diagnostics), ["bad-duration@2:20"]);
 });
+
+Deno.test("max_retry_time is a duration; absent, run waits for a sink without limit", () => {
+  const retry = (v: string) => parse(`config:\n  max_retry_time: ${v}\ntables:\n${table("t", ID)}`);
+  assertEquals(retry("5m").config?.maxRetryTimeMs, 300_000);
+  assertEquals(parse(`tables:\n${table("t", ID)}`).config?.maxRetryTimeMs, undefined);
+  assertEquals(summary(retry("300").diagnostics), ["bad-duration@2:19"]);
+});

@@ -6,7 +6,7 @@
  * prompt and the next start resumes exactly.
  */
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import { within } from "../../tests/_wait.ts";
+import { waitFor, within } from "../../tests/_wait.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
 import type { Sink } from "../plugin/types.ts";
 import { SinkError } from "../plugin/sink_errors.ts";
@@ -326,4 +326,57 @@ Deno.test("stopped while waiting for its sink: the stop is prompt, and a restart
   assertSameRows(store, await uninterrupted(20));
   const ticks = store.tables.get("customers")!.commits.map((c) => c.point?.tick);
   assert(ticks.includes(8) && !ticks.includes(4), `caught up 4..8 at once: ${ticks}`);
+});
+
+Deno.test("at start, a sink that is not up yet is waited for; an error not recognized fails at once", async () => {
+  const store = new MemoryStore();
+  const clock = new ManualClock(START);
+  let down = 3;
+  const server = new StreamingServer({
+    config: SHOP,
+    clock,
+    startTime: new Date(START),
+    fastForward: true,
+    ticks: 5,
+    sleep: (ms, signal) => clock.sleepUntil(clock.now() + ms, signal),
+    retry: { random: () => 1 },
+    sink: () => {
+      const sink = createMemorySink({ store });
+      return {
+        ...sink,
+        inspect: (table) => down-- > 0 ? Promise.reject(refused()) : sink.inspect!(table),
+      };
+    },
+  });
+  const done = server.start();
+  // Reading the tables back is retried (after 1 s, 2 s, 4 s) while the status says why.
+  for (const wait of [1_000, 2_000, 4_000]) {
+    await waitFor("the start to wait for the sinks", () => clock.sleeping, (n) => n === 1);
+    const status = server.status();
+    assertEquals(
+      [status.phase, status.startError, status.startWaitSince, status.tables],
+      ["starting", "connect ECONNREFUSED 127.0.0.1:5432", START, []],
+    );
+    const [code, body] = await answer(server, "/ready");
+    assertEquals(code, 503);
+    assertStringIncludes(JSON.stringify(body), "waiting for the sinks since");
+    assertEquals(clock.nextWake, clock.now() + wait);
+    clock.set(clock.nextWake!);
+  }
+  const summary = await within("the run after the sinks answered", done, 30_000);
+  assertEquals(summary.failed, []);
+  assertEquals(server.status().phase, "stopped");
+  assertEquals(store.rows("orders").numRows, 10 + 5 * 20);
+
+  const broken = new StreamingServer({
+    config: SHOP,
+    fastForward: true,
+    sleep: () => Promise.reject(new Error("no waiting for an error that is not recognized")),
+    sink: () => ({
+      ...createMemorySink({ store: new MemoryStore() }),
+      inspect: () => Promise.reject(new Error("something odd")),
+    }),
+  });
+  const error = await broken.start().then(() => undefined, (e) => e as Error);
+  assertEquals(error?.message, "something odd");
 });
