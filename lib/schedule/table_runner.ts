@@ -282,6 +282,9 @@ export class TableRunner {
         this.#sinkBack(wait, window);
         return window.last;
       } catch (error) {
+        // Only a flush can have committed; before it, what storage holds is another's.
+        const flushed = this.#flushing;
+        this.#flushing = false;
         await this.#abortSink();
         if (error instanceof GenerationError) {
           throw new TableFailed(this.plan.name, error.message, error); // retrying gives the same
@@ -298,9 +301,6 @@ export class TableRunner {
         }
         this.status.errors++;
         this.status.lastError = message(error);
-        // Only a flush can have committed; before it, what storage holds is another's.
-        const flushed = this.#flushing;
-        this.#flushing = false;
         if (flushed && await this.#landed(window.last)) {
           // The commit made it before the failure (e.g. closing the sink failed after it).
           this.#committed(window, this.#rowsOf(window).count, {});
@@ -345,26 +345,29 @@ export class TableRunner {
         error,
       );
     }
+    const fields = {
+      table,
+      sink: this.status.sink,
+      attempt: wait.retries + 1,
+      retry_in_ms: delay,
+      waiting_s: Math.round((now - wait.since) / 1000),
+      error: message(error),
+    };
     if (wait.retries === 0) {
       log.warn(
         `Table "${table}" is waiting for its sink: committing tick ${window.last} failed ` +
           `(${verdict.reason}); retrying with back-off until it works` +
           (retry.maxRetryTimeMs === undefined
             ? ""
-            : ` or for ${formatDuration(retry.maxRetryTimeMs)}`),
-        { table, sink: this.status.sink, tick: window.last, error: message(error) },
+            : `, for at most ${formatDuration(retry.maxRetryTimeMs)}`),
+        fields,
       );
+    } else {
+      log.warn(`Table "${table}": commit of tick ${window.last} failed again; retrying`, fields);
     }
     wait.retries++;
     this.status.stage = "waiting-for-sink";
     this.status.sinkWaitSince = wait.since;
-    log.warn(`Table "${table}": commit of tick ${window.last} failed; retrying`, {
-      table,
-      attempt: wait.retries,
-      retry_in_ms: delay,
-      waiting_s: Math.round((now - wait.since) / 1000),
-      error: message(error),
-    });
     await this.#deps.sleep(delay, signal);
     // Counted as it happens (a stop during the back-off retries nothing); the table still
     // waits for its sink until a commit goes through.
