@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatDuration } from "../config/duration.ts";
 
 /** How failing writes are retried. */
 export interface RetryOptions {
@@ -50,4 +51,9 @@ export function nextRetryWait(
   if (options.maxRetryTimeMs === undefined) return delay;
   const left = since + options.maxRetryTimeMs - now;
   return left > 0 ? Math.min(delay, left) : undefined;
+}
+
+/** A wait for messages: whole seconds from a second up (`1m30s`, not `1m30s412ms`). */
+export function waitedFor(ms: number): string {
+  return formatDuration(ms >= 1_000 ? Math.round(ms / 1_000) * 1_000 : Math.max(0, ms));
 }

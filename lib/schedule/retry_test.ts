@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { backoffDelay, DEFAULT_RETRY, nextRetryWait } from "./retry.ts";
+import { backoffDelay, DEFAULT_RETRY, nextRetryWait, waitedFor } from "./retry.ts";
 
 Deno.test("back-off: 1 s doubling to 30 s, jittered between half and all of it", () => {
   const at = (random: number) => (retry: number) =>
@@ -28,4 +28,13 @@ Deno.test("without a longest retry time the waits go on; with one, the last is c
   assertEquals(nextRetryWait(1, 0, 0, bounded), 1_000);
   assertEquals(nextRetryWait(6, 0, 31_000, bounded), 29_000, "ends at the minute");
   assertEquals(nextRetryWait(7, 0, 60_000, bounded), undefined, "spent");
+});
+
+Deno.test("waits read in whole seconds from a second up", () => {
+  assertEquals([waitedFor(4_004), waitedFor(90_499), waitedFor(350), waitedFor(0)], [
+    "4s",
+    "1m30s",
+    "350ms",
+    "0s",
+  ]);
 });

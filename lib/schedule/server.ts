@@ -23,7 +23,7 @@ import {
   type ServerStatus,
   type TableStatus,
 } from "./status.ts";
-import { DEFAULT_RETRY, nextRetryWait, type RetryOptions } from "./retry.ts";
+import { DEFAULT_RETRY, nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { formatDuration } from "../config/duration.ts";
 import { classifyError } from "../plugin/sink_errors.ts";
 import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
@@ -399,9 +399,10 @@ export class StreamingServer {
         const delay = nextRetryWait(++retries, this.#startWait.since, now, retry);
         if (delay === undefined) {
           throw new Error(
-            `The sinks kept failing for ${
-              formatDuration(now - this.#startWait.since)
-            } at start, past the longest retry time: ${this.#startWait.error}`,
+            `The sinks kept failing for ${waitedFor(now - this.#startWait.since)} at start, ` +
+              `past the longest retry time (max_retry_time ${
+                formatDuration(retry.maxRetryTimeMs!)
+              }): ${this.#startWait.error}`,
             { cause: error },
           );
         }

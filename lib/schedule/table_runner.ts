@@ -18,7 +18,7 @@ import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
 import type { Clock } from "./clock.ts";
 import type { TablePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
-import { nextRetryWait, type RetryOptions } from "./retry.ts";
+import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
 import type { Timeline } from "./timeline.ts";
 
@@ -339,7 +339,7 @@ export class TableRunner {
     if (delay === undefined) {
       throw new TableFailed(
         table,
-        `its sink kept failing for ${formatDuration(now - wait.since)}, past the longest ` +
+        `its sink kept failing for ${waitedFor(now - wait.since)}, past the longest ` +
           `retry time (max_retry_time ${formatDuration(retry.maxRetryTimeMs!)}); tick ` +
           `${window.last} is not committed; last error: ${message(error)}`,
         error,
@@ -382,7 +382,7 @@ export class TableRunner {
     if (!wait) return;
     const waited = this.#deps.clock.now() - wait.since;
     this.#deps.log.info(
-      `Table "${this.plan.name}": its sink is back after ${formatDuration(waited)} ` +
+      `Table "${this.plan.name}": its sink is back after ${waitedFor(waited)} ` +
         `(${wait.retries} retries); tick ${window.last} is committed, catching up`,
       { table: this.plan.name, sink: this.status.sink, waited_s: Math.round(waited / 1000) },
     );
