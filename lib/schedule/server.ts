@@ -217,9 +217,9 @@ export class StreamingServer {
     }
     const startMs = options.startTime?.getTime() ??
       Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
-    const plan = options.sink ? undefined : sinkPlan(config, { output: options.output });
-    const sinkFor = options.sink ?? plan!.sinkFor;
-    const sinkName = (table: string) => plan?.typeOf(table) ?? "custom";
+    const sinks = options.sink ? undefined : sinkPlan(config, { output: options.output });
+    const sinkFor = options.sink ?? sinks!.sinkFor;
+    const sinkName = (table: string) => sinks?.typeOf(table) ?? "custom";
     const retry: RetryOptions = {
       ...DEFAULT_RETRY,
       ...options.retry,
