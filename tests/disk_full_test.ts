@@ -14,7 +14,8 @@ import { waitFor, within } from "./_wait.ts";
 import { config, START, tableRows } from "../lib/schedule/_test_server.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { localFs } from "../lib/delta/fs.ts";
-import { readSnapshot } from "../lib/delta/log_reader.ts";
+import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
+import { sleep } from "../lib/schedule/clock.ts";
 
 /** Set in the copy of this test that runs inside its own namespace. */
 const INSIDE = "TABLESTREAM_SMALL_FS_INSIDE";
@@ -74,7 +75,10 @@ tables:
 `;
 const UNTIL = new Date(START + 100 * 10_000); // 3,533 rows, about 330 KB
 
-function server(output: string): StreamingServer {
+function server(
+  output: string,
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
+): StreamingServer {
   return new StreamingServer({
     config: config(YAML),
     output,
@@ -84,12 +88,16 @@ function server(output: string): StreamingServer {
     commitRows: 100,
     // Short back-offs: the test frees the space as soon as the table waits.
     retry: { backoffMs: 20, maxBackoffMs: 200 },
+    ...(sleep ? { sleep } : {}),
   });
 }
 
 /** Data files under a table's folder that its log does not list (a reader listing finds them). */
 async function strayFiles(table: string): Promise<string[]> {
-  const listed = new Set((await readSnapshot(localFs, table)).files.map((f) => f.path));
+  const exists = await latestVersion(localFs, table) !== null;
+  const listed = new Set(
+    exists ? (await readSnapshot(localFs, table)).files.map((f) => f.path) : [],
+  );
   const stray: string[] = [];
   for await (const entry of Deno.readDir(table)) {
     if (entry.isFile && !listed.has(entry.name)) stray.push(entry.name);
@@ -103,15 +111,23 @@ async function inSmallFileSystem(): Promise<void> {
   await Deno.mkdir(disk);
   const mounted = mountTmpfs(disk, "3m");
   assert(mounted.ok, `mount -t tmpfs: ${mounted.output}`);
+  let running: StreamingServer | undefined;
   try {
     // Most of the space taken by something else, so the table fills the rest mid-run.
     const filler = `${disk}/filler`;
     await Deno.writeFile(filler, new Uint8Array(3_000_000));
-    const running = server(`${disk}/out`);
+    // In a back-off the failed attempt is cleaned up and no other is under way: what is on
+    // disk then is what a reader could find.
+    const whileFull: string[][] = [];
+    let full = true;
+    running = server(`${disk}/out`, async (ms, signal) => {
+      if (full) whileFull.push(await strayFiles(`${disk}/out/orders`));
+      await sleep(ms, signal);
+    });
     const done = running.start();
     const waiting = await waitFor(
       "orders to wait for space",
-      () => running.status().tables.find((t) => t.table === "orders"),
+      () => running!.status().tables.find((t) => t.table === "orders"),
       (t) => t?.stage === "waiting-for-sink" && (t?.retries ?? 0) >= 2,
       { deadlineMs: 120_000 },
     );
@@ -119,7 +135,9 @@ async function inSmallFileSystem(): Promise<void> {
     assertStringIncludes(waiting!.activity, "waiting for sink since");
     assert(waiting!.tick > 0 && waiting!.tick < 100, `waits mid-run, at tick ${waiting!.tick}`);
     // What is there is a valid table with nothing half-written beside it.
-    assertEquals(await strayFiles(`${disk}/out/orders`), []);
+    full = false;
+    assert(whileFull.length >= 2, `looked while it waited (${whileFull.length} times)`);
+    assertEquals(whileFull.filter((stray) => stray.length > 0), []);
 
     await Deno.remove(filler);
     const summary = await within("the run to finish once space is freed", done, 120_000);
@@ -133,8 +151,13 @@ async function inSmallFileSystem(): Promise<void> {
     assertEquals((await server(whole).start()).failed, []);
     assertEquals(await tableRows(`${disk}/out/orders`), await tableRows(`${whole}/orders`));
   } finally {
-    runSync("umount", [disk]);
-    await Deno.remove(root, { recursive: true });
+    // Whatever failed above is the error to see: the cleanup only warns.
+    await running?.stop();
+    const unmounted = runSync("umount", [disk]);
+    if (!unmounted.ok) runSync("umount", ["-l", disk]); // busy: detach it now, free it later
+    await Deno.remove(root, { recursive: true }).catch((error) =>
+      console.warn(`Cannot remove ${root} (${unmounted.output.trim()}): ${error}`)
+    );
   }
 }
 
