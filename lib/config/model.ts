@@ -146,6 +146,11 @@ export interface Config {
    * between are gathered into one commit). Absent: the streaming server's default.
    */
   commitIntervalMs?: number;
+  /**
+   * How long the streaming server waits for a table's sink that fails for a reason that can
+   * heal before it stops the table, ms. Absent: without limit.
+   */
+  maxRetryTimeMs?: number;
   /** tablefaker's `python_import`: kept to explain failures, never imported. */
   pythonImports: string[];
   /** tablefaker's `community_providers`: kept to explain failures, never loaded. */

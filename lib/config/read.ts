@@ -58,6 +58,7 @@ const SETTINGS_KEYS = [
   "reference_time",
   "tick_interval",
   "commit_interval",
+  "max_retry_time",
   "python_import",
   "community_providers",
   "infer_entity_attrs_by_name",
@@ -526,6 +527,14 @@ class Reader {
         "commit_interval",
       );
       if (ms !== undefined) config.commitIntervalMs = ms;
+    }
+    if (fields.has("max_retry_time")) {
+      const ms = this.#duration(
+        fields.get("max_retry_time")!,
+        at("max_retry_time"),
+        "max_retry_time",
+      );
+      if (ms !== undefined) config.maxRetryTimeMs = ms;
     }
     if (fields.has("python_import")) {
       const imports = this.#stringList(

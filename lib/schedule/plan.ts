@@ -25,6 +25,7 @@ import {
   appIdOf,
   decodeState,
   fingerprint,
+  freshAppId,
   STATE_PROPERTY,
   type StreamState,
 } from "../state/stream_state.ts";
@@ -298,6 +299,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     }
     if (v.state) {
       plan.state = v.state;
+      if (v.state.appId) plan.appId = v.state.appId;
       plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
       if (v.state.prefixRows > 0 && !v.stored?.writeRefusal) {
         plan.prefix = await read(v.state.prefixVersion, v.state.prefixRows);
@@ -324,6 +326,9 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
             `row id ${baseRowId}`,
         );
       }
+      // An earlier state of this config left commit points under its id: this state's
+      // ticks start at 0 again, so they are recorded under a fresh one.
+      plan.appId = freshAppId(spec.name, v.fingerprint, v.stored?.commits);
       plan.state = {
         fingerprint: v.fingerprint,
         startMs: options.startMs,
@@ -331,6 +336,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
         baseRowId,
         prefixRows,
         ...(prefixVersion !== undefined ? { prefixVersion } : {}),
+        ...(plan.appId !== appIdOf(spec.name, v.fingerprint) ? { appId: plan.appId } : {}),
       };
     }
     const state = plan.state!;

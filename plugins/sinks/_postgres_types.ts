@@ -167,6 +167,9 @@ export function arrowFieldOf(column: StoredColumn): arrow.Field {
 
 /** A value that COPY cannot carry; `postgres.ts` adds the table. */
 export class CopyValueError extends Error {
+  /** The same value fails every retry: the streaming server stops the table instead. */
+  readonly healable = false;
+
   constructor(message: string) {
     super(message);
     this.name = "CopyValueError";

@@ -7,6 +7,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { CommitPoint, FlushResult, Sink, StoredTable } from "../../lib/plugin/types.ts";
+import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
 import { guardSink } from "./_guard.ts";
 
 /** One commit of a memory table. */
@@ -92,6 +93,14 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {
     let version: number | undefined;
+    if (point?.after !== undefined) {
+      // Every table is checked before any commits: the flush is atomic.
+      for (const [name, table] of staged) {
+        const appId = table.appId ?? `tablestream:${name}`;
+        const stored = store.inspect(name)?.commits.get(appId) ?? -1;
+        if (stored !== point.after) throw new CommitConflict(name, appId, stored, point.after);
+      }
+    }
     for (const [name, table] of staged) {
       if (table.batches.length === 0 && !point) continue;
       const exists = store.tables.has(name);

@@ -23,6 +23,7 @@ import type {
   StoredTable,
 } from "../../lib/plugin/types.ts";
 import { guardSink } from "./_guard.ts";
+import { CommitConflict, SinkError } from "../../lib/plugin/sink_errors.ts";
 import {
   arrowFieldOf,
   columnDefinition,
@@ -76,6 +77,8 @@ const SPILL_ROWS = 50_000;
 const COPY_CHUNK_ROWS = 4_096;
 /** Rows fetched from a cursor at a time when reading. */
 const FETCH_ROWS = 10_000;
+/** How long connecting may take before the attempt fails (and is retried). */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 /** What the first commit of this sink must do to a stored table before adding rows. */
 type Setup = "create" | "recreate" | "empty" | "none";
@@ -165,7 +168,14 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     };
     switch (state.setup) {
       case "create":
-        await create();
+        await create().catch((error) => {
+          if ((error as { code?: string }).code !== "42P07") throw error;
+          // Another writer created it since `open` looked: a retry opens it as it is now.
+          throw new SinkError(
+            `${named(table.name)} was created by another writer meanwhile`,
+            { healable: true, cause: error },
+          );
+        });
         // Progress of an earlier table of that name (dropped since) is not this table's.
         await db.query(`DELETE FROM ${progress} WHERE table_name = $1`, [table.name]);
         break;
@@ -232,7 +242,8 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     try {
       for (const state of touched) {
         current = state;
-        await prepare(state);
+        await prepare(state); // holds the table's lock: the check below stays true to COMMIT
+        if (point?.after !== undefined) await checkCommitPoint(state, point.after);
         if (point?.replace && !state.emptied) {
           await client!.query(`DELETE FROM ${state.target}`);
         }
@@ -275,18 +286,39 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     return { bytes, ...(version !== undefined ? { version } : {}) };
   }
 
+  /**
+   * Refuses the commit when the table's progress row is not at `after`: another writer of
+   * the same application id committed since this one looked (two servers on one schema).
+   */
+  async function checkCommitPoint(state: TableState, after: number): Promise<void> {
+    const found = await rows(
+      client!,
+      `SELECT tick FROM ${progress} WHERE table_name = $1 AND app_id = $2`,
+      [state.table.name, state.appId],
+    );
+    const stored = found.length === 0 || found[0][0] === null ? -1 : Number(found[0][0]);
+    if (stored !== after) throw new CommitConflict(state.table.name, state.appId, stored, after);
+  }
+
   /** Checks a table against what is stored, before anything is written. */
   async function planTable(db: Connection, table: SinkTable, mode: SinkOpenOptions["mode"]) {
     if (table.name === progressName) {
-      throw new Error(
+      throw new SinkError(
         `Table "${table.name}" has the name of the PostgreSQL sink's progress table; ` +
           "rename the table or choose another progress table",
+        { healable: false },
       );
     }
-    for (const field of table.schema.fields) pgType(field); // unsupported types fail here
+    try {
+      for (const field of table.schema.fields) pgType(field); // unsupported types fail here
+    } catch (error) {
+      throw new SinkError((error as Error).message, { healable: false, cause: error });
+    }
     const pk = table.primaryKey;
     if (pk !== undefined && !table.schema.fields.some((f) => f.name === pk)) {
-      throw new Error(`Table "${table.name}" has no column "${pk}" for its primary key`);
+      throw new SinkError(`Table "${table.name}" has no column "${pk}" for its primary key`, {
+        healable: false,
+      });
     }
     const stored = await storedColumns(db, schema, table.name);
     let setup: Setup = "create";
@@ -295,16 +327,18 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
       if (mode === "error") {
         const [[any]] = await rows(db, `SELECT EXISTS (SELECT 1 FROM ${qualified(table.name)})`);
         if (any === "t") {
-          throw new Error(
+          throw new SinkError(
             `${named(table.name)} already has rows; use --mode append to add rows to it or ` +
               "--mode overwrite to replace them",
+            { healable: false },
           );
         }
       }
       if (difference && mode !== "overwrite") {
-        throw new Error(
+        throw new SinkError(
           `${named(table.name)} does not match the rows to write: ${difference} ` +
             "(--mode overwrite replaces the table, or choose another schema)",
+          { healable: false },
         );
       }
       setup = difference ? "recreate" : mode === "overwrite" ? "empty" : "none";
@@ -494,6 +528,11 @@ function clientConfig(options: PostgresSinkOptions): pg.ClientConfig {
     ...target,
     application_name: options.applicationName ?? "tablestream",
     types: TEXT_TYPES,
+    // A server that vanished without closing its connections (a failover, a network cut)
+    // must fail the attempt, so the streaming server retries, rather than hang it forever.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
 }
 

@@ -2,6 +2,8 @@
  * The PostgreSQL sink against a real server (see tests/_postgres.ts for how one is found or
  * started): what is written is read back in SQL and through the sink, and compared.
  */
+import { classifyError } from "../../lib/plugin/sink_errors.ts";
+import { assertCommitPointChecked } from "../../tests/_sink_contract.ts";
 import * as arrow from "apache-arrow";
 // @ts-types="@types/pg"
 import type pg from "pg";
@@ -33,6 +35,8 @@ const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
   postgresTest(found, `postgres sink: ${name}`, fn);
 
 /** A sink on the test server's `schema`. */
+const USERS_TABLE = { name: "users", schema: SAMPLE_SCHEMA, primaryKey: "id" };
+
 function sinkOn(server: TestPostgres, schema: string, extra: PostgresSinkOptions = {}): Sink {
   return createPostgresSink({ ...server.connection, schema, ...extra });
 }
@@ -300,6 +304,39 @@ test("flush commits rows and the commit point together; inspect reads ticks, pro
   });
 });
 
+test("a commit point that no longer follows the table is refused whole, under the table's lock", async (server) => {
+  await withSchema(server, async (schema) => {
+    await assertCommitPointChecked(() => sinkOn(server, schema));
+  });
+});
+
+test("a server that is not there fails with an error that heals; a database that does not exist does not", async (server) => {
+  // A port nobody listens on: connection refused, as while PostgreSQL restarts.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const down = createPostgresSink({ host: "127.0.0.1", port, user: "x", database: "x" });
+  const refused = await assertRejects(() => down.open([USERS_TABLE], { mode: "append" }));
+  assertStringIncludes(refused.message, "Cannot connect to PostgreSQL at 127.0.0.1:");
+  assertEquals(classifyError(refused), {
+    healable: true,
+    recognized: true,
+    reason: "ECONNREFUSED",
+  });
+  await down.abort!();
+  // A database that does not exist (SQLSTATE 3D000): no retry makes it.
+  const { url, ...connection } = server.connection;
+  const nowhere = createPostgresSink(
+    url === undefined
+      ? { ...connection, database: "no_such_database_here" }
+      : { url: Object.assign(new URL(url), { pathname: "/no_such_database_here" }).href },
+  );
+  const missing = await assertRejects(() => nowhere.open([USERS_TABLE], { mode: "append" }));
+  assertEquals(classifyError(missing).reason, "SQLSTATE 3D000");
+  assertEquals(classifyError(missing).healable, false);
+  await nowhere.abort!();
+});
+
 test("nothing is visible before flush; abort leaves the table as it was", async (server) => {
   await withSchema(server, async (schema, db) => {
     const table = { name: "big", schema: SAMPLE_SCHEMA, primaryKey: "id" };
@@ -387,6 +424,7 @@ test("modes: error refuses rows, append needs the same columns, overwrite recrea
       () => opened(sinkOn(server, schema), [{ ...table, schema: wider }], "append"),
     );
     assertStringIncludes(missing.message, 'it has no column "extra"');
+    assertEquals(classifyError(missing).healable, false, "a mismatch stops the table at once");
     const retyped = new arrow.Schema(
       SAMPLE_SCHEMA.fields.map((f) => f.name === "n" ? new arrow.Field("n", new arrow.Int64()) : f),
     );
@@ -500,6 +538,8 @@ test("a failing flush commits nothing: duplicate keys, NUL in text", async (serv
       `Cannot commit tick 1 to PostgreSQL table "${schema}"."keys"`,
     );
     assertStringIncludes(duplicate.message, "duplicate key value violates unique constraint");
+    assertEquals(classifyError(duplicate).reason, "SQLSTATE 23505", "no retry helps");
+    assertEquals(classifyError(duplicate).healable, false);
     await assertRejects(() => sink.flush({ tick: 1 }), Error, "failed earlier");
     await sink.abort!();
     assertEquals(await count(db, `"${schema}".keys`), 3);
@@ -517,6 +557,7 @@ test("a failing flush commits nothing: duplicate keys, NUL in text", async (serv
     );
     const refused = await assertRejects(() => nul.flush({ tick: 1 }));
     assertStringIncludes(refused.message, "contains a NUL character");
+    assertEquals(classifyError(refused).healable, false);
     await nul.abort!();
     assertEquals(await count(db, `"${schema}".keys`), 3);
   });
