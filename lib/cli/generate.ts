@@ -6,7 +6,7 @@
 import { generateToSink } from "../engine/batch.ts";
 import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
-import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
+import { type SinkPlan, sinkPlan } from "../config/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS, WORKERS_OPTION } from "./_options.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { openBatchSource } from "../parallel/handoff.ts";

@@ -7,7 +7,7 @@
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
-import { sinkPlan } from "../plugin/sink_plan.ts";
+import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
 import { streamParentSource } from "./parent_source.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";

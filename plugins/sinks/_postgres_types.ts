@@ -6,8 +6,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { decimalAt, decimalText } from "../../lib/delta/stats.ts";
-import { dateText, timestampText } from "./_format.ts";
+import { decimalAt, decimalText } from "../../lib/arrow/cells.ts";
+import { dateText, timestampText } from "../../lib/output/cell_text.ts";
 
 /** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are cut silently. */
 const MAX_IDENTIFIER_BYTES = 63;

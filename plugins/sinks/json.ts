@@ -5,7 +5,7 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { jsonObjects } from "./_format.ts";
+import { jsonObjects } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 
 /** Options of {@link createJsonSink}. */

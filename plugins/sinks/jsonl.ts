@@ -4,7 +4,7 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { jsonlLines } from "./_format.ts";
+import { jsonlLines } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 
 /** Options of {@link createJsonlSink}. */

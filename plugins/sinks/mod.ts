@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { resolveConfigPath } from "../../lib/config/model.ts";
+import { resolveConfigPath } from "../../lib/plugin/paths.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import type { AnySink, SinkContext } from "../../lib/plugin/types.ts";
 import { createCsvSink } from "./csv.ts";

@@ -8,7 +8,7 @@
  */
 import type * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
-import { type Cell, type ColumnCells, columnCells } from "./_format.ts";
+import { type Cell, type ColumnCells, columnCells } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 
 /** Options of {@link createSqlSink}. */

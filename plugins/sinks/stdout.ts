@@ -4,7 +4,7 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { csvHeader, csvLines, jsonlLines } from "./_format.ts";
+import { csvHeader, csvLines, jsonlLines } from "../../lib/output/cell_text.ts";
 import { guardSink } from "./_guard.ts";
 import { writeAll } from "./_table_dir.ts";
 

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { type Config, configDir, type SinkChoice } from "../config/model.ts";
-import type { FileLayoutHint, Sink } from "./types.ts";
-import { BUILT_IN } from "./registry.ts";
+import { type Config, configDir, type SinkChoice } from "./model.ts";
+import type { FileLayoutHint, Sink } from "../plugin/types.ts";
+import { BUILT_IN } from "../plugin/registry.ts";
 import { fileLayout } from "../../plugins/sinks/_file_layout.ts";
 
 /** Options of {@link sinkPlan}. */

@@ -7,9 +7,9 @@ import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
 import { runInputs, tableSpecs } from "../engine/from_config.ts";
-import { joinPath, localFs } from "./fs.ts";
-import { readSnapshot } from "./log_reader.ts";
-import { DeltaWriter } from "./writer.ts";
+import { joinPath, localFs } from "../delta/fs.ts";
+import { readSnapshot } from "../delta/log_reader.ts";
+import { DeltaWriter } from "../delta/writer.ts";
 
 const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
 const BATCH_ROWS = 100_000;

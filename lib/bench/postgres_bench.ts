@@ -5,11 +5,11 @@
  * Generating the rows, opening sinks and dropping tables are not timed.
  */
 import type * as arrow from "apache-arrow";
-import { loadConfig } from "../../lib/config/mod.ts";
-import { Engine } from "../../lib/engine/generator.ts";
-import { runInputs, tableSpecs } from "../../lib/engine/from_config.ts";
+import { loadConfig } from "../config/mod.ts";
+import { Engine } from "../engine/generator.ts";
+import { runInputs, tableSpecs } from "../engine/from_config.ts";
 import { testClient, testPostgres } from "../../tests/_postgres.ts";
-import { createPostgresSink } from "./postgres.ts";
+import { createPostgresSink } from "../../plugins/sinks/postgres.ts";
 
 const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
 const BATCH_ROWS = 100_000;
