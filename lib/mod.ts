@@ -23,7 +23,7 @@ export { type Clock, ManualClock, systemClock } from "./schedule/clock.ts";
 export type { ServerPhase, ServerStatus, TableStage, TableStatus } from "./schedule/status.ts";
 export { prometheusText } from "./schedule/status.ts";
 export { serveMonitoring } from "./schedule/http.ts";
-export { Timeline, type TimelineSpec } from "./schedule/timeline.ts";
+export { Timeline, type TimelineSpec } from "./stream/timeline.ts";
 export { createLogger, type Logger, silentLogger } from "./output/log.ts";
 export {
   type Config,
@@ -33,7 +33,7 @@ export {
   parseConfig,
 } from "./config/mod.ts";
 export { Engine, GenerationError, type ParentSource } from "./engine/generator.ts";
-export { generateToSink } from "./engine/batch.ts";
+export { generateToSink } from "./parallel/generate.ts";
 export { defineColumnFunction, defineDistribution, defineSink } from "./plugin/define.ts";
 export { type PluginApi } from "./plugin/load.ts";
 export {

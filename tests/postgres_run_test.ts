@@ -20,7 +20,7 @@ import {
 } from "./_postgres.ts";
 import { config, memoryServer, MemoryStore, START } from "../lib/schedule/_test_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
-import { Timeline } from "../lib/schedule/timeline.ts";
+import { Timeline } from "../lib/stream/timeline.ts";
 import type { Sink } from "../lib/plugin/types.ts";
 import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres.ts";
 

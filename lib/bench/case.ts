@@ -6,8 +6,8 @@
  */
 import { type Config, loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { generateToSink } from "../engine/batch.ts";
-import { engineOptions, runInputs, tableSpecs } from "../engine/from_config.ts";
+import { generateToSink } from "../parallel/generate.ts";
+import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { timed } from "./measure.ts";
 import { openBatchSource } from "../parallel/handoff.ts";

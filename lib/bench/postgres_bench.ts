@@ -7,7 +7,7 @@
 import type * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { runInputs, tableSpecs } from "../engine/from_config.ts";
+import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { testClient, testPostgres } from "../../tests/_postgres.ts";
 import { createPostgresSink } from "../../plugins/sinks/postgres.ts";
 
@@ -22,7 +22,11 @@ if (found.found) {
     ...s,
     rowCount: Math.max(s.rowCount, BATCH_ROWS),
   }));
-  const engine = new Engine(specs, runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")));
+  const engine = new Engine(
+    specs,
+    runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")),
+    engineOptions(config!),
+  );
   const orders = engine.table("orders");
   const batch = orders.batch(1, BATCH_ROWS);
   const schema = `tablestream_bench_${crypto.randomUUID().slice(0, 8)}`;

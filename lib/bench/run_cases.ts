@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config } from "../config/mod.ts";
-import { generateToSink } from "../engine/batch.ts";
+import { generateToSink } from "../parallel/generate.ts";
 import { DEFAULT_COMMIT_INTERVAL_MS, StreamingServer } from "../schedule/server.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { defaultWorkers } from "../parallel/pool.ts";

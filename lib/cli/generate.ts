@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { generateToSink } from "../engine/batch.ts";
+import { generateToSink } from "../parallel/generate.ts";
 import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
 import { type SinkPlan, sinkPlan } from "../config/sink_plan.ts";
@@ -24,7 +24,7 @@ import { cellDiagnostic, CellFailed, loadChecked, prepareEngine, selectTables } 
 import { GenerationError } from "../engine/generator.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
-import { tableSpecs } from "../engine/from_config.ts";
+import { tableSpecs } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import { LoadedRows } from "../state/loaded_rows.ts";

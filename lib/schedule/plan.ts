@@ -15,7 +15,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Config, TableConfig } from "../config/mod.ts";
-import { parentsOf, tableSpecs } from "../engine/from_config.ts";
+import { parentsOf, tableSpecs } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
@@ -29,17 +29,11 @@ import {
   STATE_PROPERTY,
   type StreamState,
 } from "../state/stream_state.ts";
-import { type TickPolicy, Timeline } from "./timeline.ts";
+import { type TickPolicy, Timeline } from "../stream/timeline.ts";
+import type { TableRole } from "../stream/parent_source.ts";
 import { arrowToDeltaSchema } from "../delta/schema.ts";
 
-/** How a table takes part in this run. */
-export type TableRole =
-  /** Generated and written by this process. */
-  | "run"
-  /** Written by another process under the same config: recomputed, progress polled. */
-  | "follow"
-  /** Read once as stored: its rows are fixed for this run. */
-  | "fixed";
+export type { TableRole } from "../stream/parent_source.ts";
 
 /** Everything the server knows about a table at start-up. */
 export interface TablePlan {

@@ -6,10 +6,10 @@
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
+import { DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
 import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
-import { streamParentSource } from "./parent_source.ts";
+import { streamParentSource } from "../stream/parent_source.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";

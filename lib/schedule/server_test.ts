@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { config, memoryServer, MemoryStore, plainRows, runLive, START } from "./_test_server.ts";
-import { Timeline } from "./timeline.ts";
+import { Timeline } from "../stream/timeline.ts";
 
 const CADENCE = config(`
 version: 1

@@ -20,7 +20,7 @@ import type { TablePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
-import type { Timeline } from "./timeline.ts";
+import type { Timeline } from "../stream/timeline.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {

@@ -2,6 +2,7 @@
  * The PostgreSQL sink against a real server (see tests/_postgres.ts for how one is found or
  * started): what is written is read back in SQL and through the sink, and compared.
  */
+import { BUILTINS } from "../../tests/_engine.ts";
 import { classifyError } from "../../lib/plugin/sink_errors.ts";
 import { assertCommitPointChecked } from "../../tests/_sink_contract.ts";
 import * as arrow from "apache-arrow";
@@ -20,8 +21,8 @@ import {
 } from "../../tests/_postgres.ts";
 import { config } from "../../lib/schedule/_test_server.ts";
 import { Engine } from "../../lib/engine/generator.ts";
-import { runInputs, tableSpecs } from "../../lib/engine/from_config.ts";
-import { generateToSink } from "../../lib/engine/batch.ts";
+import { runInputs, tableSpecs } from "../../lib/config/engine_specs.ts";
+import { generateToSink } from "../../lib/parallel/generate.ts";
 import type { Sink, SinkTable } from "../../lib/plugin/types.ts";
 import { createMemorySink, MemoryStore } from "./memory.ts";
 import {
@@ -611,7 +612,7 @@ test("generate: parents and children in one transaction, foreign keys and copies
     const generate = async (sink: Sink) => {
       const shop = config(SHOP);
       const specs = tableSpecs(shop);
-      const engine = new Engine(specs, runInputs(shop, {}, new Date(0)));
+      const engine = new Engine(specs, runInputs(shop, {}, new Date(0)), BUILTINS);
       return await generateToSink(engine, sink, {
         tables: specs.map((s) => s.name),
         batchSize: 4_000,
