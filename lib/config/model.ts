@@ -7,7 +7,7 @@
 import type { ColumnType } from "../engine/column_types.ts";
 import type { CompiledExpression } from "../expr/types.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
-import type { SourceMap } from "./positions.ts";
+import type { SourceMap, SourcePos } from "./positions.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
 
 /** The storage types a column may declare, after normalising pandas/arrow-style names. */
@@ -19,17 +19,7 @@ export type UpdatePolicy = "append" | "disabled" | "replace";
 /** Every {@link UpdatePolicy}, for messages and suggestions. */
 export const UPDATE_POLICIES: readonly UpdatePolicy[] = ["append", "disabled", "replace"];
 
-/** A place in the config file. */
-export interface SourcePos {
-  /** Where in the document, e.g. `["tables", 1, "columns", 0]`. */
-  path: YamlPath;
-  /** 1-based line. */
-  line: number;
-  /** 1-based column. */
-  column: number;
-  /** 0-based character offset in the source. */
-  offset: number;
-}
+export type { SourcePos } from "./positions.ts";
 
 /** The streaming rate of a table. */
 export interface Cadence {
