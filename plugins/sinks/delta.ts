@@ -33,6 +33,8 @@ import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PARQUET, PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createDeltaSink}. */
 export interface DeltaSinkOptions extends ParquetFileOptions {
@@ -297,3 +299,16 @@ async function missingRefusal(path: string, snapshot: Snapshot): Promise<string 
   const missing = await findMissingFiles(localFs, path, snapshot.files);
   return missing.length > 0 ? missingFilesReason(missing) : undefined;
 }
+
+/** Delta Lake tables (the default). */
+export const deltaSink = defineSink({
+  name: "delta",
+  summary: "Delta Lake tables, our own transaction log over Parquet files (the default).",
+  options: { path: PATH, ...PARQUET },
+  create: ({ path, compression, target_file_rows }, ctx) =>
+    createDeltaSink({
+      dir: sinkFolder(path, ctx, "delta"),
+      compression: compression as "snappy" | "zstd" | "none",
+      targetFileRows: target_file_rows,
+    }),
+});

@@ -9,6 +9,7 @@ import * as arrow from "apache-arrow";
 import type { CommitPoint, FlushResult, Sink, StoredTable } from "../../lib/plugin/types.ts";
 import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
 import { guardSink } from "./_guard.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
 
 /** One commit of a memory table. */
 export interface MemoryCommit {
@@ -158,3 +159,26 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
     },
   });
 }
+
+const MEMORY_STORES = new Map<string, MemoryStore>();
+
+/** The memory store of a name, shared by every memory sink of this process that names it. */
+export function namedMemoryStore(name: string): MemoryStore {
+  let store = MEMORY_STORES.get(name);
+  if (!store) MEMORY_STORES.set(name, store = new MemoryStore());
+  return store;
+}
+
+/** Tables in this process's memory, for tests and embedding. */
+export const memorySink = defineSink({
+  name: "memory",
+  summary: "Tables kept in this process's memory (for tests and embedding); resumable.",
+  options: {
+    store: {
+      type: "string",
+      default: "default",
+      description: "Name of the in-memory store; sinks naming the same store share it",
+    },
+  },
+  create: ({ store }) => createMemorySink({ store: namedMemoryStore(store) }),
+});

@@ -39,6 +39,7 @@ import {
   storedTypeText,
   TextColumn,
 } from "./_postgres_types.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
 
 /** Options of {@link createPostgresSink}: where the server is and where the tables go. */
 export interface PostgresSinkOptions {
@@ -775,3 +776,43 @@ async function readRows(
   await db.query("CLOSE tablestream_read");
   return new arrow.Table(schema, batches);
 }
+
+/** Tables in PostgreSQL, loaded with COPY, resumable exactly-once. */
+export const postgresSink = defineSink({
+  name: "postgres",
+  summary: "PostgreSQL tables loaded with COPY, one transaction per commit with its progress row.",
+  options: {
+    url: {
+      type: "string",
+      optional: true,
+      description: "Connection URL; without it (and host...), PGHOST, PGUSER... apply",
+      examples: ["postgres://user:secret@localhost:5432/shop"],
+    },
+    host: { type: "string", optional: true, description: "Server host" },
+    port: { type: "integer", optional: true, min: 1, max: 65535, description: "Server port" },
+    user: { type: "string", optional: true, description: "User name" },
+    password: { type: "string", optional: true, description: "Password" },
+    database: { type: "string", optional: true, description: "Database name" },
+    schema: {
+      type: "string",
+      default: DEFAULT_SCHEMA,
+      description: "Schema of the tables (created when missing)",
+    },
+    progress_table: {
+      type: "string",
+      default: DEFAULT_PROGRESS_TABLE,
+      description: "Table recording each table's last commit point",
+    },
+  },
+  create: (o) =>
+    createPostgresSink({
+      ...(o.url !== undefined ? { url: o.url } : {}),
+      ...(o.host !== undefined ? { host: o.host } : {}),
+      ...(o.port !== undefined ? { port: o.port } : {}),
+      ...(o.user !== undefined ? { user: o.user } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o.database !== undefined ? { database: o.database } : {}),
+      schema: o.schema,
+      progressTable: o.progress_table,
+    }),
+});
