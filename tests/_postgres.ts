@@ -13,7 +13,7 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import type { PostgresSinkOptions } from "../plugins/sinks/postgres.ts";
+import type { PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 import { externalTest, found, missing, type Need } from "./_external.ts";
 
 /** A server the tests can use. */

@@ -7,7 +7,7 @@
  */
 import { config } from "../lib/schedule/_test_server.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
-import { createPostgresSink, type PostgresSinkOptions } from "../plugins/sinks/postgres.ts";
+import { createPostgresSink, type PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 
 interface ChildArgs {
   yaml: string;

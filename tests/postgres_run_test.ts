@@ -22,7 +22,7 @@ import { config, memoryServer, MemoryStore, START } from "../lib/schedule/_test_
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
 import { Timeline } from "../lib/stream/timeline.ts";
 import type { Sink } from "../lib/plugin/types.ts";
-import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres.ts";
+import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres/mod.ts";
 
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>

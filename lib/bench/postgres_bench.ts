@@ -9,7 +9,7 @@ import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
 import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { testClient, testPostgres } from "../../tests/_postgres.ts";
-import { createPostgresSink } from "../../plugins/sinks/postgres.ts";
+import { createPostgresSink } from "../../plugins/sinks/postgres/mod.ts";
 
 const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
 const BATCH_ROWS = 100_000;

@@ -12,7 +12,7 @@ import { jsonSink } from "./json.ts";
 import { sqlSink } from "./sql.ts";
 import { memorySink, namedMemoryStore } from "./memory.ts";
 import { parquetSink } from "./parquet.ts";
-import { postgresSink } from "./postgres.ts";
+import { postgresSink } from "./postgres/mod.ts";
 import { stdoutSink } from "./stdout.ts";
 
 export {

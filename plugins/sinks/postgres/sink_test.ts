@@ -2,15 +2,20 @@
  * The PostgreSQL sink against a real server (see tests/_postgres.ts for how one is found or
  * started): what is written is read back in SQL and through the sink, and compared.
  */
-import { BUILTINS } from "../../tests/_engine.ts";
-import { classifyError } from "../../lib/plugin/sink_errors.ts";
-import { assertCommitPointChecked } from "../../tests/_sink_contract.ts";
+import { BUILTINS } from "../../../tests/_engine.ts";
+import { classifyError } from "../../../lib/plugin/sink_errors.ts";
+import { assertCommitPointChecked } from "../../../tests/_sink_contract.ts";
 import * as arrow from "apache-arrow";
 // @ts-types="@types/pg"
 import type pg from "pg";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
-import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
-import { allTypesTable, cells } from "../../tests/_delta.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../../../tests/_assert.ts";
+import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../../tests/_batches.ts";
+import { allTypesTable, cells } from "../../../tests/_delta.ts";
 import {
   postgresTest,
   query,
@@ -18,18 +23,14 @@ import {
   type TestPostgres,
   testPostgres,
   withSchema,
-} from "../../tests/_postgres.ts";
-import { config } from "../../lib/schedule/_test_server.ts";
-import { Engine } from "../../lib/engine/generator.ts";
-import { runInputs, tableSpecs } from "../../lib/config/engine_specs.ts";
-import { generateToSink } from "../../lib/parallel/generate.ts";
-import type { Sink, SinkTable } from "../../lib/plugin/types.ts";
-import { createMemorySink, MemoryStore } from "./memory.ts";
-import {
-  createPostgresSink,
-  DEFAULT_PROGRESS_TABLE,
-  type PostgresSinkOptions,
-} from "./postgres.ts";
+} from "../../../tests/_postgres.ts";
+import { config } from "../../../lib/schedule/_test_server.ts";
+import { Engine } from "../../../lib/engine/generator.ts";
+import { runInputs, tableSpecs } from "../../../lib/config/engine_specs.ts";
+import { generateToSink } from "../../../lib/parallel/generate.ts";
+import type { Sink, SinkTable } from "../../../lib/plugin/types.ts";
+import { createMemorySink, MemoryStore } from "../memory.ts";
+import { createPostgresSink, DEFAULT_PROGRESS_TABLE, type PostgresSinkOptions } from "./mod.ts";
 
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
