@@ -11,7 +11,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { externalTest, found, missing, type Need } from "./_external.ts";
 import { waitFor, within } from "./_wait.ts";
-import { config, START, tableRows } from "../lib/schedule/_test_server.ts";
+import { config, START, tableRows } from "./_server.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";

@@ -18,7 +18,7 @@ import {
   testPostgres,
   withSchema,
 } from "./_postgres.ts";
-import { config, memoryServer, MemoryStore, START } from "../lib/schedule/_test_server.ts";
+import { config, memoryServer, MemoryStore, START } from "./_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
 import { Timeline } from "../lib/stream/timeline.ts";
 import type { Sink } from "../lib/plugin/types.ts";

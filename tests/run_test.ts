@@ -7,7 +7,7 @@ import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { killSeed, killWhileWorking, seededRandom } from "./_kill.ts";
 import { within } from "./_wait.ts";
-import { tableRows } from "../lib/schedule/_test_server.ts";
+import { tableRows } from "./_server.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import { only, parse, summary, table, valid } from "./_test_helpers.ts";
+import { only, parse, summary, table, valid } from "../../tests/_config.ts";
 import { parseNullPercentage, unsafeName } from "./read.ts";
 
 const ID = "{column_name: id, data: row_id}";

@@ -9,7 +9,7 @@ import { joinPath, localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
 import { serializeCommit } from "../delta/actions.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
-import { config, MemoryStore, plainRows, START, tableRows } from "./_test_server.ts";
+import { config, MemoryStore, plainRows, START, tableRows } from "../../tests/_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
 import { waitFor } from "../../tests/_wait.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { config, memoryServer, MemoryStore, plainRows, runLive, START } from "./_test_server.ts";
+import { config, memoryServer, MemoryStore, plainRows, runLive, START } from "../../tests/_server.ts";
 import { Timeline } from "../stream/timeline.ts";
 
 const CADENCE = config(`

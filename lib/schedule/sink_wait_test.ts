@@ -11,7 +11,7 @@ import { createMemorySink } from "../../plugins/sinks/memory.ts";
 import type { Sink } from "../plugin/types.ts";
 import { SinkError } from "../plugin/sink_errors.ts";
 import { createLogger } from "../output/log.ts";
-import { config, MemoryStore, plainRows, runLive, settle, START } from "./_test_server.ts";
+import { config, MemoryStore, plainRows, runLive, settle, START } from "../../tests/_server.ts";
 import { ManualClock } from "./clock.ts";
 import { monitoringResponse } from "./http.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";

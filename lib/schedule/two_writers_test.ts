@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { withTempDir } from "../../tests/_cli.ts";
 import { createLogger } from "../output/log.ts";
-import { config, START, tableRows } from "./_test_server.ts";
+import { config, START, tableRows } from "../../tests/_server.ts";
 import { type RunSummary, StreamingServer } from "./server.ts";
 
 const SHOP = config(`

@@ -24,7 +24,7 @@ import {
   testPostgres,
   withSchema,
 } from "../../../tests/_postgres.ts";
-import { config } from "../../../lib/schedule/_test_server.ts";
+import { config } from "../../../tests/_server.ts";
 import { Engine } from "../../../lib/engine/generator.ts";
 import { runInputs, tableSpecs } from "../../../lib/config/engine_specs.ts";
 import { generateToSink } from "../../../lib/parallel/generate.ts";
