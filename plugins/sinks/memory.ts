@@ -7,7 +7,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { CommitPoint, FlushResult, Sink, StoredTable } from "../../lib/plugin/types.ts";
-import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
+import { CommitConflict, SinkError } from "../../lib/plugin/sink_errors.ts";
 import { guardSink } from "./_guard.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 
@@ -127,6 +127,12 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
         if (existing && openOptions.mode === "error") {
           throw new Error(`Memory table "${table.name}" already exists`);
         }
+        if (existing && openOptions.mode === "append") {
+          const difference = fieldsDifference(existing.schema, table.schema);
+          if (difference) {
+            throw new SinkError(`Memory table "${table.name}" ${difference}`, { healable: false });
+          }
+        }
         staged.set(table.name, {
           schema: table.schema,
           ...(table.appId ? { appId: table.appId } : {}),
@@ -182,3 +188,14 @@ export const memorySink = defineSink({
   },
   create: ({ store }) => createMemorySink({ store: namedMemoryStore(store) }),
 });
+
+/** How a stored table's fields differ from the ones given, or undefined when they match. */
+function fieldsDifference(stored: arrow.Schema, given: arrow.Schema): string | undefined {
+  const spell = (schema: arrow.Schema) =>
+    schema.fields.map((f) => `${f.name}: ${f.type}`).join(", ");
+  const same = stored.fields.length === given.fields.length &&
+    stored.fields.every((f, i) =>
+      f.name === given.fields[i].name && arrow.util.compareTypes(f.type, given.fields[i].type)
+    );
+  return same ? undefined : `has the columns (${spell(stored)}), not (${spell(given)})`;
+}
