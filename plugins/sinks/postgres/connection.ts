@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { CONNECT_TIMEOUT_MS, PostgresSinkOptions, Row } from "./sink.ts";
 // @ts-types="@types/pg"
 import pg from "pg";
 
@@ -140,3 +139,37 @@ export function describeError(error: unknown): string {
 
 // ---------------------------------------------------------------------------------------
 // Tables and rows.
+
+/** Options of `createPostgresSink`: where the server is and where the tables go. */
+export interface PostgresSinkOptions {
+  /**
+   * A connection URL, `postgres://user:password@host:port/database?sslmode=...`. Without it
+   * (and without `host`...), libpq's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and
+   * `PGDATABASE` environment variables apply, as for `psql`.
+   */
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** The schema of the tables and of the progress table; created when missing. Default `public`. */
+  schema?: string;
+  /** The table recording each table's last commit point. Default `tablestream_progress`. */
+  progressTable?: string;
+  /** `application_name` of the sink's connections, as `pg_stat_activity` shows them. */
+  applicationName?: string;
+  /** The application id of a table's commit points when its {@link SinkTable} has none. */
+  appId?: (table: string) => string;
+}
+
+/** Default schema of the tables. */
+export const DEFAULT_SCHEMA = "public";
+/** Default name of the progress table. */
+export const DEFAULT_PROGRESS_TABLE = "tablestream_progress";
+
+/** How long connecting may take before the attempt fails (and is retried). */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
+/** A row of a query, every value as PostgreSQL's text (or null). */
+export type Row = (string | null)[];

@@ -6,7 +6,6 @@
  */
 import { encoder, pgType, quoteIdent } from "./types.ts";
 import { Connection } from "./connection.ts";
-import { COPY_CHUNK_ROWS } from "./sink.ts";
 import * as arrow from "apache-arrow";
 import { decimalAt, decimalText } from "../../../lib/arrow/cells.ts";
 import { dateText, timestampText } from "../../../lib/output/cell_text.ts";
@@ -361,3 +360,6 @@ export async function copyInto(
   await done;
   return bytes;
 }
+
+/** Rows spelled into one chunk of COPY data. */
+export const COPY_CHUNK_ROWS = 4_096;

@@ -6,7 +6,6 @@
  */
 import { encoder, quoteIdent } from "./types.ts";
 import { Connection, rows } from "./connection.ts";
-import { FETCH_ROWS } from "./sink.ts";
 import * as arrow from "apache-arrow";
 
 // ---------------------------------------------------------------------------------------
@@ -212,3 +211,6 @@ export async function readRows(
   await db.query("CLOSE tablestream_read");
   return new arrow.Table(schema, batches);
 }
+
+/** Rows fetched from a cursor at a time when reading. */
+export const FETCH_ROWS = 10_000;

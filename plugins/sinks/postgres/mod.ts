@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { createPostgresSink, DEFAULT_PROGRESS_TABLE, DEFAULT_SCHEMA } from "./sink.ts";
+import { createPostgresSink } from "./sink.ts";
+import { DEFAULT_PROGRESS_TABLE, DEFAULT_SCHEMA } from "./connection.ts";
 import { defineSink } from "../../../lib/plugin/define.ts";
 
 /** Tables in PostgreSQL, loaded with COPY, resumable exactly-once. */
@@ -46,9 +47,5 @@ export const postgresSink = defineSink({
     }),
 });
 
-export {
-  createPostgresSink,
-  DEFAULT_PROGRESS_TABLE,
-  DEFAULT_SCHEMA,
-  type PostgresSinkOptions,
-} from "./sink.ts";
+export { createPostgresSink } from "./sink.ts";
+export { DEFAULT_PROGRESS_TABLE, DEFAULT_SCHEMA, type PostgresSinkOptions } from "./connection.ts";

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { DEFAULT_PROGRESS_TABLE, DEFAULT_SCHEMA, type PostgresSinkOptions } from "./connection.ts";
 import { arrowFieldOf, columnDefinition, INT8_COMMENT, pgType, quoteIdent } from "./types.ts";
 import { copyInto } from "./copy_encode.ts";
 import { readRows } from "./decode.ts";
@@ -34,45 +35,11 @@ import type {
 import { guardSink } from "../_guard.ts";
 import { CommitConflict, SinkError } from "../../../lib/plugin/sink_errors.ts";
 
-/** Options of {@link createPostgresSink}: where the server is and where the tables go. */
-export interface PostgresSinkOptions {
-  /**
-   * A connection URL, `postgres://user:password@host:port/database?sslmode=...`. Without it
-   * (and without `host`...), libpq's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and
-   * `PGDATABASE` environment variables apply, as for `psql`.
-   */
-  url?: string;
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  database?: string;
-  /** The schema of the tables and of the progress table; created when missing. Default `public`. */
-  schema?: string;
-  /** The table recording each table's last commit point. Default `tablestream_progress`. */
-  progressTable?: string;
-  /** `application_name` of the sink's connections, as `pg_stat_activity` shows them. */
-  applicationName?: string;
-  /** The application id of a table's commit points when its {@link SinkTable} has none. */
-  appId?: (table: string) => string;
-}
-
-/** Default schema of the tables. */
-export const DEFAULT_SCHEMA = "public";
-/** Default name of the progress table. */
-export const DEFAULT_PROGRESS_TABLE = "tablestream_progress";
-
 /**
  * Rows a table keeps in memory before they are copied into the open transaction, so memory
  * stays bounded however much one flush writes.
  */
 export const SPILL_ROWS = 50_000;
-/** Rows spelled into one chunk of COPY data. */
-export const COPY_CHUNK_ROWS = 4_096;
-/** Rows fetched from a cursor at a time when reading. */
-export const FETCH_ROWS = 10_000;
-/** How long connecting may take before the attempt fails (and is retried). */
-export const CONNECT_TIMEOUT_MS = 30_000;
 
 /** What the first commit of this sink must do to a stored table before adding rows. */
 export type Setup = "create" | "recreate" | "empty" | "none";
@@ -95,9 +62,6 @@ export interface TableState {
   /** Commits this sink made to the table. */
   commits: number;
 }
-
-/** A row of a query, every value as PostgreSQL's text (or null). */
-export type Row = (string | null)[];
 
 /**
  * Creates a sink writing each table into PostgreSQL. `open` checks every table first: a new
