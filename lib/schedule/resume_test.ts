@@ -2,6 +2,7 @@
  * Resume: Delta tables on disk are read back at start, and the run continues exactly where
  * they are: our own tables from their last committed tick, foreign tables as parents.
  */
+import { shopYaml } from "../../tests/_shop.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
 import { deltaFixtureTest } from "../../tests/_external.ts";
 import { withTempDir } from "../../tests/_cli.ts";
@@ -13,38 +14,12 @@ import { config, MemoryStore, plainRows, START, tableRows } from "../../tests/_s
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
 import { waitFor } from "../../tests/_wait.ts";
 
-const SHOP_YAML = `
-version: 1
-config:
-  seed: 5
-  tick_interval: 10s
-tables:
-  - table_name: customers
-    row_count: 20
-    cadence: { rows_per_minute: 12 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.name() }
-      - { column_name: since, data: datetime.now() }
-  - table_name: orders
-    row_count: 50
-    cadence: { rows_per_minute: 90 }
-    columns:
-      - { column_name: order_id, data: row_id, is_primary_key: true }
-      - column_name: customer_id
-        data: foreign_key("customers", "id", distribution="zipf", param=1.1)
-      - column_name: customer_name
-        data: copy_from_fk("customer_id", "customers", "name")
-      - column_name: quantity
-        data: random.randint(1, 9)
-        type: int32
-  - table_name: regions
-    row_count: 4
-    update_policy: disabled
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.city() }
-`;
+const SHOP_YAML = shopYaml({
+  seed: 5,
+  customers: { rows: 20, perMinute: 12, attribute: "name", since: true },
+  orders: { rows: 50, perMinute: 90, zipf: 1.1, quantity: true },
+  lookup: "regions with names",
+});
 const SHOP = config(SHOP_YAML);
 const TICK = 10_000;
 

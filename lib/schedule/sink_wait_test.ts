@@ -5,6 +5,7 @@
  * stops the table at once; the longest retry time bounds the wait; a stop while waiting is
  * prompt and the next start resumes exactly.
  */
+import { shopYaml } from "../../tests/_shop.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
 import { waitFor, within } from "../../tests/_wait.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
@@ -17,43 +18,12 @@ import { monitoringResponse } from "./http.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
 import { prometheusText, type TableStatus } from "./status.ts";
 
-const SHOP = config(`
-version: 1
-config:
-  seed: 11
-  tick_interval: 10s
-tables:
-  - table_name: customers
-    row_count: 3
-    cadence: { rows_per_minute: 6 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: email, data: fake.email() }
-  - table_name: orders
-    row_count: 10
-    cadence: { rows_per_minute: 120 }
-    columns:
-      - { column_name: order_id, data: row_id, is_primary_key: true }
-      - column_name: customer_id
-        data: foreign_key("customers", "id", distribution="zipf", param=0.5)
-      - column_name: email
-        data: copy_from_fk("customer_id", "customers", "email")
-  - table_name: countries
-    row_count: 4
-    update_policy: disabled
-    columns:
-      - { column_name: code, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.country() }
-  - table_name: prices
-    row_count: 3
-    update_policy: replace
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - column_name: price
-        data: random.randint(1, 1000000)
-      - column_name: country
-        data: foreign_key("countries", "code")
-`);
+const SHOP = config(shopYaml({
+  seed: 11,
+  customers: { rows: 3, perMinute: 6, attribute: "email" },
+  orders: { rows: 10, perMinute: 120, zipf: 0.5, copy: "email" },
+  lookup: "countries",
+}));
 const TABLES = ["customers", "orders", "countries", "prices"];
 const TICK = 10_000;
 

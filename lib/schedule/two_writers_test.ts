@@ -3,39 +3,19 @@
  * tables equal one server's, and each summary counts only what its own process committed,
  * the ticks the other committed apart, so the two add up to the table.
  */
+import { shopYaml } from "../../tests/_shop.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { withTempDir } from "../../tests/_cli.ts";
 import { createLogger } from "../output/log.ts";
 import { config, START, tableRows } from "../../tests/_server.ts";
 import { type RunSummary, StreamingServer } from "./server.ts";
 
-const SHOP = config(`
-version: 1
-config:
-  seed: 8
-  tick_interval: 10s
-tables:
-  - table_name: customers
-    row_count: 20
-    cadence: { rows_per_minute: 12 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.name() }
-  - table_name: orders
-    row_count: 50
-    cadence: { rows_per_minute: 90 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - column_name: customer_id
-        data: foreign_key("customers", "id")
-      - column_name: customer_name
-        data: copy_from_fk("customer_id", "customers", "name")
-  - table_name: regions
-    row_count: 4
-    update_policy: disabled
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-`);
+const SHOP = config(shopYaml({
+  seed: 8,
+  customers: { rows: 20, perMinute: 12, attribute: "name" },
+  orders: { rows: 50, perMinute: 90, key: "id" },
+  lookup: "regions",
+}));
 const TICK = 10_000;
 const UNTIL = new Date(START + 150 * TICK);
 
