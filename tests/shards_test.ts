@@ -14,6 +14,12 @@ import { Engine } from "../lib/engine/generator.ts";
 import { generateAppIdBase, generateShard } from "../lib/parallel/shard_generate.ts";
 import { createDeltaSink } from "../plugins/sinks/delta.ts";
 import type { Sink } from "../lib/plugin/types.ts";
+import { StreamingServer } from "../lib/schedule/server.ts";
+import { STATE_PROPERTY } from "../lib/state/stream_state.ts";
+import { within } from "./_wait.ts";
+
+/** 2026-01-01T00:00:00Z: the run tests' start time. */
+const START = Date.UTC(2026, 0, 1);
 
 const COUNTS = [1, 2, 3, 7];
 
@@ -197,4 +203,70 @@ Deno.test("generate: the shard comes from TABLESTREAM_SHARD, or --shards with JO
     assertStringIncludes(tooBig.stderr, "JOB_COMPLETION_INDEX is 3/3");
   });
   assert(SHARD_TABLES.countries);
+});
+
+/** Runs `run --fast-forward` for 40 ticks from START as N shards at once (or unsharded). */
+async function runShards(config: string, out: string, n: number | undefined, starts?: number[]) {
+  const servers = Array.from({ length: n ?? 1 }, (_, i) =>
+    new StreamingServer({
+      config,
+      output: out,
+      startTime: new Date(starts?.[i] ?? START),
+      fastForward: true,
+      ticks: 40,
+      workers: 1,
+      commitRows: 97,
+      pollMs: 5,
+      ...(n === undefined ? {} : { shard: { index: i, count: n } }),
+    }));
+  const summaries = await within(
+    `${n ?? 1} servers`,
+    Promise.all(servers.map((s) => s.start())),
+    120_000,
+  );
+  for (const summary of summaries) assertEquals(summary.failed, []);
+  return summaries;
+}
+
+Deno.test("run: the union of N shards is the single-process stream, row for row", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHARD_CONFIG);
+    await runShards(config, `${dir}/single`, undefined);
+    const expected = await outputDigests(`${dir}/single`);
+    assert(expected.orders.rows > 1000 + 40 * 100, "orders streamed");
+    for (const n of COUNTS) {
+      const out = `${dir}/shards-${n}`;
+      const summaries = await runShards(config, out, n);
+      assertEquals(await outputDigests(out), expected, `${n} shards`);
+      const written = summaries.flatMap((s) => s.tables).filter((t) => t.table === "orders");
+      assertEquals(written.reduce((sum, t) => sum + t.rowsWritten, 0), expected.orders.rows);
+      // Shard 0 alone writes the replaced table.
+      const prices = summaries.map((s) => s.tables.some((t) => t.table === "prices"));
+      assertEquals(prices, Array.from({ length: n }, (_, i) => i === 0));
+    }
+  });
+});
+
+Deno.test("run: shards started at other times all follow the first shard's stream state", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHARD_CONFIG);
+    const out = `${dir}/shards`;
+    await runShards(config, out, 3, [START, START + 10_000, START + 20_000]);
+    const snapshot = await readSnapshot(localFs, `${out}/orders`);
+    const startMs = JSON.parse(snapshot.metadata.configuration[STATE_PROPERTY]).startMs;
+    assert([START, START + 10_000, START + 20_000].includes(startMs));
+    await runShards(config, `${dir}/single`, undefined, [startMs]);
+    assertEquals(await outputDigests(out), await outputDigests(`${dir}/single`));
+    // Started again with 2 shards, or unsharded, the tables are refused, saying why.
+    const two = new StreamingServer({
+      config,
+      output: out,
+      fastForward: true,
+      ticks: 1,
+      shard: { index: 0, count: 2 },
+    });
+    await assertRejects(() => two.start(), Error, "is written by 3 shards, not 2 shards");
+    const plain = new StreamingServer({ config, output: out, fastForward: true, ticks: 1 });
+    await assertRejects(() => plain.start(), Error, "run it with --shard i/3");
+  });
 });

@@ -190,10 +190,21 @@ export function shardsCompleteThrough(
 ): number {
   let through = Number.POSITIVE_INFINITY;
   for (let j = 0; j < split.count; j++) {
-    const tick = committed(j);
-    const next = split.nextOwned(j, tick < 0 ? 0 : timeline.rowsThrough(tick));
-    if (next === Number.POSITIVE_INFINITY) continue;
-    through = Math.min(through, timeline.tickOf(next) - 1);
+    through = Math.min(through, shardCompleteThrough(timeline, split, j, committed(j)));
   }
   return through;
+}
+
+/**
+ * The last tick through which shard `index` has committed all of its rows, given its last
+ * committed tick (-1: none): up to the tick before its next row (Infinity: it has no more).
+ */
+export function shardCompleteThrough(
+  timeline: Timeline,
+  split: ShardSplit,
+  index: number,
+  committed: number,
+): number {
+  const next = split.nextOwned(index, committed < 0 ? 0 : timeline.rowsThrough(committed));
+  return next === Number.POSITIVE_INFINITY ? next : timeline.tickOf(next) - 1;
 }
