@@ -46,6 +46,14 @@ Deno.test("generate: the union of N shards is the single-process output, row for
       const snapshot = await readSnapshot(localFs, `${out}/orders`);
       const shards = [...snapshot.txns.keys()].filter((id) => id.includes(`-of-${n}`));
       assertEquals(shards.length, n, "every shard records its commit point");
+      if (n === 3) {
+        const inspect = await cli("inspect", `${out}/orders`);
+        assertStringIncludes(inspect.stdout, "(3 of 3 have committed):");
+        // Each shard's version is its rows committed: 333, 333 and 334 of 1000.
+        assertStringIncludes(inspect.stdout, "shard 2/3  version 334");
+        const json = JSON.parse((await cli("inspect", `${out}/orders`, "--json")).stdout);
+        assertEquals(json.shards[0].versions.sort(), [333, 333, 334]);
+      }
     }
   });
 });
