@@ -278,3 +278,23 @@ Deno.test("run: shards started at other times all follow the first shard's strea
     await assertRejects(() => plain.start(), Error, "run it with --shard i/3");
   });
 });
+
+Deno.test("the process recipe: seq 0 3 | xargs -P 4 -I{} tablestream generate --shard {}/4 ... writes one run's rows", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, SHARD_CONFIG);
+    const tablestream = `${Deno.execPath()} run -A ${
+      new URL("../main.ts", import.meta.url).pathname
+    }`;
+    const script = `seq 0 3 | xargs -P 4 -I{} ${tablestream} generate --shard {}/4 ` +
+      `--config ${config} --output ${dir}/shards --workers 1`;
+    const result = await within(
+      "xargs",
+      new Deno.Command("bash", { args: ["-c", script], stdout: "piped", stderr: "piped" }).output(),
+      120_000,
+    );
+    assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
+    const single = await cli("generate", "-c", config, "-o", `${dir}/single`, "--workers", "1");
+    assertEquals(single.code, 0, single.stderr);
+    assertEquals(await outputDigests(`${dir}/shards`), await outputDigests(`${dir}/single`));
+  });
+});
