@@ -314,6 +314,15 @@ export class StreamingServer {
     const allShards = new Map(
       plans.filter((p) => p.split).map((p) => [p.name, new Progress(progressAtStart(p))]),
     );
+    const commitTicksOf = (plan: TablePlan) =>
+      Math.max(1, Math.round(commitIntervalMs / plan.timeline!.spec.intervalMs));
+    // Shard i of N commits i/N of a commit interval after the commit tick: N shards of a
+    // table take turns at its log instead of racing for each version together.
+    const commitOffset = (plan: TablePlan) =>
+      plan.shards?.index === undefined || plan.policy !== "append" ? 0 : Math.floor(
+        plan.shards.index * commitTicksOf(plan) * plan.timeline!.spec.intervalMs /
+          plan.shards.count,
+      );
     for (const plan of plans.filter((p) => p.role === "run")) {
       const generator = engine.table(plan.name);
       const parents: ParentLink[] = [...parentsOf(plan.spec)].map((name) => {
@@ -356,7 +365,8 @@ export class StreamingServer {
           fastForward,
           stop,
           commitRows: options.commitRows ?? 10_000,
-          commitTicks: Math.max(1, Math.round(commitIntervalMs / plan.timeline!.spec.intervalMs)),
+          commitTicks: commitTicksOf(plan),
+          commitOffsetMs: commitOffset(plan),
           batchSize: options.batchSize ?? 10_000,
           sources,
           retry,
@@ -411,6 +421,9 @@ export class StreamingServer {
         skipped_rows: t.skippedRows || undefined,
         skipped_ticks: t.skippedTicks || undefined,
         retries: t.retries || undefined,
+        // Races lost to other writers of the table (shards), each retried at once.
+        commit_conflicts: t.commitConflicts || undefined,
+        commit_retries: t.commitRetries || undefined,
         tick: t.tick,
         version: t.version,
       });

@@ -57,6 +57,8 @@ export interface TableStatus {
    * another writer took first; shards of one table race so), retried at once.
    */
   commitRetries: number;
+  /** Commits that lost at least one such race. */
+  commitConflicts: number;
   /**
    * Rows of ticks found already committed by another writer of the table (two servers on
    * one output): skipped, not written, and not part of `rowsWritten`.
@@ -123,6 +125,7 @@ export function newTableStatus(
     streamedRows: 0,
     commits: 0,
     commitRetries: 0,
+    commitConflicts: 0,
     skippedRows: 0,
     skippedTicks: 0,
     tick: -1,

@@ -63,6 +63,12 @@ export interface RunnerDeps {
    * (aligned to tick numbers) and commits the rows of all of them at once.
    */
   commitTicks: number;
+  /**
+   * Live: how long after its commit tick the loop commits, ms (0 by default). Shards of one
+   * table spread their commits over the commit interval by it, so that they do not all race
+   * for the same log version at the same moment.
+   */
+  commitOffsetMs?: number;
   /** Rows per generated batch. */
   batchSize: number;
   /** Where batches are generated (this thread, or workers for large windows). */
@@ -186,7 +192,9 @@ export class TableRunner {
       (durationEnd !== undefined && this.#timeline.tickTime(k) > durationEnd);
     for (let k = startTick + 1; !beyond(k); k++) {
       signal.throwIfAborted();
-      const due = this.#timeline.tickTime(fastForward ? k : this.#commitTick(k, beyond));
+      const due = fastForward
+        ? this.#timeline.tickTime(k)
+        : this.#timeline.tickTime(this.#commitTick(k, beyond)) + (this.#deps.commitOffsetMs ?? 0);
       if (!fastForward && clock.now() < due) {
         this.status.stage = "idle";
         await clock.sleepUntil(due, signal);
@@ -546,6 +554,7 @@ export class TableRunner {
     // The initial fill (tick 0's `row_count` rows) is no part of the cadence's rate.
     s.streamedRows += rows - this.#rowsOf(window).initial;
     s.commitRetries += result.retries ?? 0;
+    if ((result.retries ?? 0) > 0) s.commitConflicts++;
     s.commits++;
     s.tick = window.last;
     s.tickTime = this.#timeline.tickTime(window.last);
