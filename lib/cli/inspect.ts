@@ -20,6 +20,7 @@ import {
 import { countRowsFromFiles, type RowCount } from "../delta/read_data.ts";
 import type { HistoryEntry, Snapshot } from "../delta/snapshot.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
+import { parseShardAppId } from "../stream/shard.ts";
 
 /** How many history entries `inspect` shows. */
 const HISTORY_LIMIT = 10;
@@ -62,6 +63,12 @@ export interface TableSummary {
   bytes: number;
   checkpointVersion: number | null;
   txns: { appId: string; version: number; lastUpdated: number | null }[];
+  /**
+   * Shards writing the table (their txns, `<base>:shard-i-of-N`), per base id: each shard's
+   * last committed version (a tick of `run`, rows committed of `generate`), null for a shard
+   * that has not committed yet.
+   */
+  shards: { appId: string; count: number; versions: (number | null)[] }[];
   history: {
     version: number;
     timestamp: number | null;
@@ -114,6 +121,7 @@ export function summarize(
       version: t.version,
       lastUpdated: t.lastUpdated ?? null,
     })),
+    shards: shardsOf(snapshot),
     history: history.slice(-HISTORY_LIMIT).reverse().map((h) => {
       const info = h.commitInfo as Record<string, unknown>;
       const params = info.operationParameters as Record<string, unknown> | undefined;
@@ -129,6 +137,23 @@ export function summarize(
       };
     }),
   };
+}
+
+/** The shards of each base application id among the table's txns. */
+function shardsOf(snapshot: Snapshot): TableSummary["shards"] {
+  const groups = new Map<string, { appId: string; count: number; versions: (number | null)[] }>();
+  for (const txn of snapshot.txns.values()) {
+    const parsed = parseShardAppId(txn.appId);
+    if (!parsed) continue;
+    const key = `${parsed.base}\u0000${parsed.shard.count}`;
+    let group = groups.get(key);
+    if (!group) {
+      const versions = new Array<number | null>(parsed.shard.count).fill(null);
+      groups.set(key, group = { appId: parsed.base, count: parsed.shard.count, versions });
+    }
+    group.versions[parsed.shard.index] = txn.version;
+  }
+  return [...groups.values()];
 }
 
 /** Rows a file's deletion vector removes. */
@@ -198,6 +223,13 @@ export function formatSummary(s: TableSummary): string {
   for (const t of s.txns) {
     const when = t.lastUpdated === null ? "" : `  ${new Date(t.lastUpdated).toISOString()}`;
     lines.push(`  ${t.appId}  version ${t.version}${when}`);
+  }
+  for (const group of s.shards) {
+    const done = group.versions.filter((v) => v !== null).length;
+    lines.push(`Shards of ${group.appId} (${done} of ${group.count} have committed):`);
+    group.versions.forEach((v, i) => {
+      lines.push(`  shard ${i}/${group.count}  ${v === null ? "no commit yet" : `version ${v}`}`);
+    });
   }
   lines.push(`History (newest first, at most ${HISTORY_LIMIT}):`);
   for (const h of s.history) {

@@ -84,6 +84,30 @@ export interface WriteOptions {
    * fails with {@link TxnConflictError} instead of adding its rows a second time.
    */
   txnAfter?: number;
+  /**
+   * Table properties this commit expects (null: not set, or no table yet), checked against
+   * the table it commits on top of: when one differs (another writer set it first), the
+   * commit fails with {@link PropertyChanged} and nothing is written.
+   */
+  expectProperties?: Record<string, string | null>;
+}
+
+/** A property was not what the commit expected: another writer set it first. */
+export class PropertyChanged extends ConcurrentModificationError {
+  constructor(
+    table: string,
+    version: number,
+    readonly property: string,
+    readonly found: string | null,
+  ) {
+    super(
+      table,
+      version,
+      `holds ${property} = ${found ?? "(not set)"}, not what this commit expected`,
+      false,
+    );
+    this.name = "PropertyChanged";
+  }
 }
 
 /** What a commit did. */
@@ -412,6 +436,10 @@ export class DeltaWriter {
     const now = this.#now();
     const actions: Action[] = [];
     const properties = options.properties ?? {};
+    for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
+      const found = state.metadata?.configuration?.[key] ?? null;
+      if (found !== expected) throw new PropertyChanged(this.path, state.version, key, found);
+    }
     if (!state.metadata) {
       const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
       actions.push({ protocol: ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL }, {

@@ -25,11 +25,12 @@ import { findMissingFiles, missingFilesReason } from "../../lib/delta/missing_fi
 import {
   type DataFileWriter,
   DeltaWriter,
+  PropertyChanged,
   SchemaMismatchError,
   WriteRefused,
 } from "../../lib/delta/writer.ts";
 import { TxnConflictError } from "../../lib/delta/commit.ts";
-import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
+import { CommitConflict, PropertyConflict } from "../../lib/plugin/sink_errors.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
@@ -122,37 +123,53 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
   }
 
-  async function commit(state: TableState, point?: CommitPoint): Promise<number> {
+  /** Commits a table's pending files; its bytes and the races it lost to other writers. */
+  async function commit(
+    state: TableState,
+    point?: CommitPoint,
+  ): Promise<{ bytes: number; retries: number }> {
     const adds = state.pending;
     const replace = point?.replace || (mode === "overwrite" && state.commits === 0);
+    let retries: number;
     try {
-      await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
+      ({ retries } = await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
         ...(point
-          ? { txnVersion: point.tick, txnAfter: point.after, properties: point.properties }
+          ? {
+            txnVersion: point.tick,
+            txnAfter: point.after,
+            properties: point.properties,
+            expectProperties: point.expect,
+          }
           : {}),
-      });
+      }));
     } catch (error) {
-      if (!(error instanceof TxnConflictError) || !point) throw error;
       // Its data files stay unreferenced: discard (after the failure) removes them.
+      if (error instanceof PropertyChanged) {
+        throw new PropertyConflict(state.table.name, error.property, error.found);
+      }
+      if (!(error instanceof TxnConflictError) || !point) throw error;
       throw new CommitConflict(state.table.name, error.appId, error.txnVersion, point.after);
     }
     state.pending = [];
     state.commits++;
-    return adds.reduce((n, add) => n + add.size, 0);
+    return { bytes: adds.reduce((n, add) => n + add.size, 0), retries };
   }
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {
     let bytes = 0;
+    let retries = 0;
     let version: number | undefined;
     for (const state of states.values()) {
       await writeBuffered(state);
       // A commit point is recorded even without rows: the tick happened.
       if (state.pending.length > 0 || point) {
-        bytes += await commit(state, point);
+        const done = await commit(state, point);
+        bytes += done.bytes;
+        retries += done.retries;
         version = state.writer.version;
       }
     }
-    return { bytes, ...(version !== undefined ? { version } : {}) };
+    return { bytes, retries, ...(version !== undefined ? { version } : {}) };
   }
 
   const tablePath = (table: string) => {
@@ -221,6 +238,12 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
       } satisfies StoredTable;
     },
+    async commitPoints(table) {
+      const path = tablePath(table);
+      if (await latestVersion(localFs, path) === null) return null;
+      const snapshot = await readSnapshot(localFs, path);
+      return new Map([...snapshot.txns.values()].map((t) => [t.appId, t.version]));
+    },
     async read(table, columns, readOptions) {
       const path = tablePath(table);
       const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
@@ -237,7 +260,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     const path = tablePath(table.name);
     const version = await latestVersion(localFs, path);
     const created = !(await exists(path));
-    if (version === null && !created && await hasEntries(path)) {
+    if (version === null && !created && await hasEntriesBesideLog(path)) {
       // Not refused for good: another writer may be creating the table right now (its first
       // data files come before its log), and a retry then finds the table.
       throw new Error(
@@ -267,6 +290,17 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
     return { table, writer, buffered: [], rows: 0, pending: [], commits: 0, created };
   }
+}
+
+/**
+ * Whether a folder without a commit holds something besides `_delta_log/`: a log folder
+ * alone is another writer (a shard) creating the table this moment, its first commit being
+ * written; data files would be somebody's rows.
+ */
+async function hasEntriesBesideLog(path: string): Promise<boolean> {
+  if (!await hasEntries(path)) return false;
+  for await (const entry of Deno.readDir(path)) if (entry.name !== "_delta_log") return true;
+  return false;
 }
 
 /**
