@@ -12,7 +12,11 @@ import { readSnapshot } from "../lib/delta/log_reader.ts";
 import { readTable } from "../lib/delta/read_data.ts";
 import { ManualClock } from "../lib/schedule/clock.ts";
 import { plainRows } from "./_read.ts";
-import { type RunSummary, StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
+import {
+  type RunSummary,
+  StreamingServer,
+  type StreamingServerOptions,
+} from "../lib/schedule/server.ts";
 
 /** 2026-01-01T00:00:00Z, the start time of the tests' tables. */
 export const START = Date.UTC(2026, 0, 1);

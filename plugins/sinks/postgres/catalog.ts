@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { pgType, StoredColumn, storedTypeText } from "./types.ts";
-import { Connection, rows } from "./connection.ts";
-import * as arrow from "apache-arrow";
+import { pgType, type StoredColumn, storedTypeText } from "./types.ts";
+import { type Connection, rows } from "./connection.ts";
+import type * as arrow from "apache-arrow";
 
 /** The columns of a table in order, or none when it does not exist. */
 export async function storedColumns(

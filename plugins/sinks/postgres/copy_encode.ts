@@ -5,7 +5,7 @@
  * @module
  */
 import { encoder, pgType, quoteIdent } from "./types.ts";
-import { Connection } from "./connection.ts";
+import type { Connection } from "./connection.ts";
 import * as arrow from "apache-arrow";
 import { decimalAt, decimalText } from "../../../lib/arrow/cells.ts";
 import { dateText, timestampText } from "../../../lib/output/cell_text.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { encoder, quoteIdent } from "./types.ts";
-import { Connection, rows } from "./connection.ts";
+import { type Connection, rows } from "./connection.ts";
 import * as arrow from "apache-arrow";
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Connection, rows } from "./connection.ts";
+import { type Connection, rows } from "./connection.ts";
 
 export interface ProgressRow {
   appId: string;

@@ -14,7 +14,7 @@ import { copyInto } from "./copy_encode.ts";
 import { readRows } from "./decode.ts";
 import {
   connect,
-  Connection,
+  type Connection,
   describeError,
   describeServer,
   rows,
