@@ -42,9 +42,15 @@ if (import.meta.main) {
   let hangNow = false;
   const fs: DeltaFs = {
     ...localFs,
-    async linkIfAbsent(from, to) {
-      if (hangNow && hang === "before-link") await hangForever();
-      return await localFs.linkIfAbsent(from, to);
+    async putIfAbsent(path, data) {
+      if (hangNow && hang === "before-link") {
+        // As localFs.putIfAbsent does, up to the link: the temporary file, made durable.
+        const tmp = `${path.slice(0, path.lastIndexOf("/"))}/.tmp`;
+        await localFs.mkdir(tmp);
+        await localFs.writeNew(`${tmp}/${path.slice(path.lastIndexOf("/") + 1)}.killed`, data);
+        await hangForever();
+      }
+      return await localFs.putIfAbsent(path, data);
     },
   };
   const writer = await DeltaWriter.open(table, { schema: APPENDER_SCHEMA, appId, fs });
