@@ -178,14 +178,16 @@ export function startFakeS3(buckets: string[] = ["lake"]): FakeS3 {
       return new Response(null, { headers: { etag: `"${await md5ish(body)}"` } });
     }
     if (method === "PUT") {
+      const etag = `"${await md5ish(body)}"`;
+      // The check and the write with no await between: atomic, as the store's must be.
       if (headers.get("if-none-match") === "*") {
         if (fake.conditional === "refused") return error(501, "NotImplemented");
         if (fake.conditional === "yes" && objects.has(key)) {
           return error(412, "PreconditionFailed");
         }
       }
-      objects.set(key, { bytes: body, mtime: Date.now(), etag: `"${await md5ish(body)}"` });
-      return new Response(null, { headers: { etag: objects.get(key)!.etag } });
+      objects.set(key, { bytes: body, mtime: Date.now(), etag });
+      return new Response(null, { headers: { etag } });
     }
     if (method === "POST" && query.has("uploads")) {
       const id = `upload-${++uploadCount}`;
