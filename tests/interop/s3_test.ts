@@ -7,7 +7,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
-import { appenderBatch } from "../_delta_appender.ts";
+import { APPENDER_SCHEMA, appenderBatch } from "../_delta_appender.ts";
 import { withAwsEnv } from "../_fake_s3.ts";
 import { s3Test, type TestS3, testS3 } from "../_moto.ts";
 import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
@@ -15,6 +15,7 @@ import { ok, runArgs } from "./_ours.ts";
 import { readCommit, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { readTable } from "../../lib/delta/read_data.ts";
 import { fsFor } from "../../lib/delta/storage.ts";
+import { DeltaWriter } from "../../lib/delta/writer.ts";
 import type { Need } from "../_external.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -206,6 +207,34 @@ s3Test(
           .flat().map(Number)
       ).sort((a, b) => a - b);
       assertEquals(ids, expected);
+    });
+  },
+);
+
+s3Test(
+  need,
+  "moto: four writers opened at one version race for it: three lose, retry at the next, none overwrites",
+  async (s3) => {
+    const name = await bucket(s3);
+    const table = `s3://${name}/four`;
+    await withAwsEnv(s3.endpoint, async () => {
+      const fs = fsFor(table);
+      const open = (w: number) =>
+        DeltaWriter.open(table, { schema: APPENDER_SCHEMA, appId: `w${w}`, fs });
+      await (await open(0)).append(appenderBatch(0, 0, 3));
+      // Every writer has read version 0, so every first commit tries version 1.
+      const writers = await Promise.all([1, 2, 3, 4].map(open));
+      const results = await Promise.all(writers.map(async (writer, i) => {
+        let retries = 0;
+        for (let c = 0; c < 5; c++) {
+          retries += (await writer.append(appenderBatch(i + 1, c, 3))).retries;
+        }
+        return retries;
+      }));
+      assert(results.reduce((a, b) => a + b, 0) >= 3, `lost races: ${results}`);
+      const snapshot = await readSnapshot(fs, table);
+      assertEquals(snapshot.version, 20);
+      assertEquals((await readTable(fs, snapshot)).numRows, 3 + 4 * 5 * 3);
     });
   },
 );
