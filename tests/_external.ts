@@ -225,3 +225,15 @@ export function python(): Need<string> {
     "install python3 and python3-venv (or set TABLESTREAM_PYTHON)",
   );
 }
+
+/**
+ * The cache folder of the interop suite, outside the repository: its virtual environments
+ * (the peer's, moto's), ivy's jars, the peer's log. `TABLESTREAM_INTEROP_CACHE`, else
+ * `~/.cache/tablestream-interop`.
+ */
+export function interopCache(): string {
+  const fromEnv = Deno.env.get("TABLESTREAM_INTEROP_CACHE");
+  if (fromEnv) return fromEnv;
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
+  return `${base}/tablestream-interop`;
+}

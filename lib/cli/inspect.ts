@@ -9,7 +9,8 @@
 import { type Add, decodePath } from "../delta/actions.ts";
 import { findMissingFiles, type MissingFile, missingFilesReason } from "../delta/missing_files.ts";
 import { readCommit, readSnapshot } from "../delta/log_reader.ts";
-import { localFs } from "../delta/fs.ts";
+import type { DeltaFs } from "../delta/fs.ts";
+import { fsFor } from "../delta/storage.ts";
 import {
   columnMappingMode,
   readerFeatures,
@@ -247,7 +248,10 @@ export const inspectCommand: Command = {
   name: "inspect",
   summary: "Describe a Delta table: version, protocol, schema, files, rows, txns and history.",
   usage: "inspect DIR/TABLE [--json]",
-  positionals: { name: "table", description: "The Delta table's folder" },
+  positionals: {
+    name: "table",
+    description: "The Delta table's folder, or its s3://bucket/prefix/table URL",
+  },
   options: {
     json: { type: "boolean", description: "Print the facts as JSON" },
   },
@@ -257,12 +261,13 @@ export const inspectCommand: Command = {
       throw new UsageError("inspect needs the table folder: tablestream inspect DIR/TABLE");
     }
     // The log is described even when tablestream cannot read the data: that is the point.
-    const snapshot = await readSnapshot(localFs, table, { checkFeatures: false });
-    const missing = await findMissingFiles(localFs, snapshot.table, snapshot.files);
+    const fs = fsFor(table);
+    const snapshot = await readSnapshot(fs, table, { checkFeatures: false });
+    const missing = await findMissingFiles(fs, snapshot.table, snapshot.files);
     const gone = new Set(missing.map((m) => m.path));
     const present = snapshot.files.filter((f) => !gone.has(decodePath(f.path)));
-    const count = await countRowsFromFiles(localFs, { ...snapshot, files: present });
-    const summary = summarize(snapshot, count, await recentHistory(snapshot), missing);
+    const count = await countRowsFromFiles(fs, { ...snapshot, files: present });
+    const summary = summarize(snapshot, count, await recentHistory(fs, snapshot), missing);
     if (missing.length && !values.json) {
       io.stderr(`warning: ${missingFilesReason(missing)}; readers such as Spark fail on it\n`);
     }
@@ -275,7 +280,7 @@ export const inspectCommand: Command = {
  * The commitInfo of the last {@link HISTORY_LIMIT} commits, read from their files (log replay
  * from a checkpoint skips older commits). Commits already cleaned up are left out.
  */
-async function recentHistory(snapshot: Snapshot): Promise<HistoryEntry[]> {
+async function recentHistory(fs: DeltaFs, snapshot: Snapshot): Promise<HistoryEntry[]> {
   const history: HistoryEntry[] = [];
   for (let v = Math.max(0, snapshot.version - HISTORY_LIMIT + 1); v <= snapshot.version; v++) {
     const known = snapshot.history.find((h) => h.version === v);
@@ -284,7 +289,7 @@ async function recentHistory(snapshot: Snapshot): Promise<HistoryEntry[]> {
       continue;
     }
     try {
-      const info = (await readCommit(localFs, snapshot.table, v)).find((a) => a.commitInfo);
+      const info = (await readCommit(fs, snapshot.table, v)).find((a) => a.commitInfo);
       history.push({ version: v, commitInfo: info?.commitInfo ?? {} });
     } catch {
       // Log cleanup may have removed commits that a checkpoint covers.

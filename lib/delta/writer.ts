@@ -18,7 +18,8 @@ import {
   TxnConflictError,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
-import { type DeltaFs, joinPath, localFs } from "./fs.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import { fsFor } from "./storage.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
@@ -58,7 +59,7 @@ export interface DeltaWriterOptions {
   checkpointInterval?: number;
   /** `metaData.name` of a new table. */
   tableName?: string;
-  /** Storage; the local disk by default. */
+  /** Storage; by default the one of the path (the local disk, or S3 for `s3://`). */
   fs?: DeltaFs;
   /** Retry and clock settings of commits. */
   commitOptions?: CommitOptions;
@@ -166,13 +167,13 @@ export class DeltaWriter {
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
     this.#options = options;
-    this.#fs = options.fs ?? localFs;
+    this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
   static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
-    const fs = options.fs ?? localFs;
+    const fs = options.fs ?? fsFor(path);
     checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
     const state = new TableState(path);
     if (await latestVersion(fs, path) !== null) {
