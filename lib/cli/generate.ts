@@ -20,7 +20,14 @@ import {
   requiredOption,
   UsageError,
 } from "./command.ts";
-import { cellDiagnostic, CellFailed, loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import {
+  cellDiagnostic,
+  CellFailed,
+  loadChecked,
+  prepareEngine,
+  selectTables,
+  untypedColumnWarnings,
+} from "./_setup.ts";
 import { GenerationError } from "../engine/generator.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
@@ -93,6 +100,8 @@ export const generateCommand: Command = {
       ? await existingRows(plan, tables, tableSpecs(config))
       : new Map();
     const { engine } = prepareEngine(config, values, shift);
+    const untyped = untypedColumnWarnings(config, engine, tables);
+    if (untyped.length) io.stderr(formatDiagnostics(untyped));
     const started = performance.now();
     const sink = createRoutingSink(plan.routes(tables));
     const source = await openBatchSource(engine, {
