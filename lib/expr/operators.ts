@@ -175,10 +175,11 @@ function boxedOperands(
   b: Value,
   op: (x: number, y: number) => number,
 ): Value | undefined {
+  // A boxed float keeps its sign (-0.0); a plain number is an int or a float that is not zero.
   const x = a instanceof PyFloat ? a.value : a;
   const y = b instanceof PyFloat ? b.value : b;
   if (typeof x !== "number" || typeof y !== "number") return undefined;
-  return floatValue(op(x + 0, y + 0)); // an int's -0 is 0
+  return floatValue(op(x, y));
 }
 
 function addSlow(a: Value, b: Value): Value {
