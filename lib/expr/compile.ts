@@ -63,6 +63,7 @@ import {
 } from "./modules.ts";
 import {
   add,
+  addInts,
   contains,
   equals,
   floorDivide,
@@ -73,9 +74,11 @@ import {
   lessThan,
   modulo,
   multiply,
+  multiplyInts,
   negate,
   power,
   subtract,
+  subtractInts,
   trueDivide,
   truthy,
   unaryPlus,
@@ -278,7 +281,12 @@ class Compiler implements Scope {
     if (this.#failedImports.has(name)) return brokenNode(node.span);
     if (name === "row_id") {
       this.usesRowId = true;
-      const rowId: Node = { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
+      const rowId: Node = {
+        span: node.span,
+        evaluate: (ctx) => ctx.rowId,
+        type: () => "int",
+        alwaysInt: true,
+      };
       this.rowIdNodes.add(rowId);
       return rowId;
     }
@@ -548,7 +556,9 @@ class Compiler implements Scope {
       );
       return brokenNode(expr.span);
     }
-    const op = BINARY[expr.op];
+    // Of two proven ints, the operators that cannot meet a float (and give an int).
+    const ints = left.alwaysInt && right.alwaysInt && expr.op !== "/" && expr.op !== "**";
+    const op = (ints ? INT_BINARY : BINARY)[expr.op];
     const [l, r] = [left.evaluate, right.evaluate];
     const exponent = right.constant?.value;
     const negativeExponent = expr.op === "**" &&
@@ -572,6 +582,7 @@ class Compiler implements Scope {
       evaluate: (ctx) => op(l(ctx), r(ctx)),
       type,
       ...(itemType ? { itemType } : {}),
+      ...(ints ? { alwaysInt: true as const } : {}),
     };
     return this.#fold(node, [
       left,
@@ -960,6 +971,17 @@ class Compiler implements Scope {
     return brokenNode(call.span);
   }
 }
+
+/** The operators on two proven ints: `+ - *` without the checks for float operands. */
+const INT_BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
+  "+": addInts,
+  "-": subtractInts,
+  "*": multiplyInts,
+  "/": trueDivide,
+  "//": floorDivide,
+  "%": modulo,
+  "**": power,
+};
 
 const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "+": add,

@@ -29,6 +29,11 @@ export interface Node {
   readonly constant?: { readonly value: Value };
   /** Set on stand-ins for sub-expressions with errors, so no follow-up errors pile on. */
   readonly broken?: true;
+  /**
+   * Set when the value is an int in every cell, proven: an int literal, `row_id`, and `+ - *
+   * // %` of such. Arithmetic on two of them needs no check for floats.
+   */
+  readonly alwaysInt?: true;
 }
 
 /** The environment used at compile time, when nothing is known about other columns. */
@@ -51,6 +56,7 @@ export function constantNode(value: Value, span: Span): Node {
     evaluate: () => value,
     type: () => type,
     constant: { value },
+    ...(type === "int" && typeof value !== "boolean" ? { alwaysInt: true as const } : {}),
   };
   if (Array.isArray(value)) {
     const itemType = joinAll(value.map((v) => typeOfValue(v)));

@@ -57,8 +57,21 @@ function valueError(message: string): ExprRuntimeError {
   return new ExprRuntimeError(message, "ValueError");
 }
 
+/** Specs parsed lately: an f-string field formats with the same spec in every cell. */
+const PARSED = new Map<string, FormatSpec>();
+
 /** Parses a format spec; throws with a clear message when it is malformed. */
 export function parseSpec(spec: string): FormatSpec {
+  let parsed = PARSED.get(spec);
+  if (parsed === undefined) {
+    parsed = parseSpecText(spec);
+    if (PARSED.size >= 1000) PARSED.clear();
+    PARSED.set(spec, parsed);
+  }
+  return parsed;
+}
+
+function parseSpecText(spec: string): FormatSpec {
   const m = SPEC.exec(spec);
   if (!m) throw valueError(`Invalid format spec ${JSON.stringify(spec)}`);
   if (m[7]) checkLength(Number(m[7]), "str", `The format width ${m[7]}`);

@@ -141,12 +141,43 @@ function numeric(
 }
 
 /** `x + y` of two ints, exact at any size. */
-function addInts(x: Int, y: Int): Int {
+function sumOfInts(x: Int, y: Int): Int {
   if (typeof x === "number" && typeof y === "number") {
     const sum = x + y;
     if (Math.abs(sum) <= MAX_SAFE) return sum;
   }
   return intAdd(x, y);
+}
+
+/**
+ * `a + b` where the checker proved both operands ints (`row_id * 3 + 7`): no float can be
+ * among them, so no check for one. A `bigint` operand or a sum past 2^53 takes the exact path.
+ */
+export function addInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const sum = a + b;
+    if ((sum | 0) === sum || Math.abs(sum) <= MAX_SAFE) return sum;
+  }
+  return add(a, b);
+}
+
+/** `a - b` of two proven ints (see {@link addInts}). */
+export function subtractInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const difference = a - b;
+    if ((difference | 0) === difference || Math.abs(difference) <= MAX_SAFE) return difference;
+  }
+  return subtract(a, b);
+}
+
+/** `a * b` of two proven ints (see {@link addInts}); `0 * -3` is 0, not -0. */
+export function multiplyInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const product = a * b;
+    if ((product | 0) === product) return product | 0;
+    if (Math.abs(product) <= MAX_SAFE) return product;
+  }
+  return multiply(a, b);
 }
 
 /** `a + b`: numbers, string, list and tuple concatenation. */
@@ -191,7 +222,7 @@ function addSlow(a: Value, b: Value): Value {
     checkLength(a.length + b.length, "str", "str + str");
     return a + b;
   }
-  const number = numeric(a, b, addInts, (x, y) => floatValue(x + y));
+  const number = numeric(a, b, sumOfInts, (x, y) => floatValue(x + y));
   if (number !== undefined) return number;
   if (Array.isArray(a) && Array.isArray(b) && a.constructor === b.constructor) {
     if (a instanceof PyTuple) {
@@ -214,7 +245,7 @@ function addSlow(a: Value, b: Value): Value {
 }
 
 /** `x - y` of two ints, exact at any size. */
-function subtractInts(x: Int, y: Int): Int {
+function differenceOfInts(x: Int, y: Int): Int {
   if (typeof x === "number" && typeof y === "number") {
     const difference = x - y;
     if (Math.abs(difference) <= MAX_SAFE) return difference;
@@ -243,7 +274,7 @@ function subtractSlow(a: Value, b: Value): Value {
     const boxed = boxedOperands(a, b, (x, y) => x - y);
     if (boxed !== undefined) return boxed;
   }
-  const number = numeric(a, b, subtractInts, (x, y) => floatValue(x - y));
+  const number = numeric(a, b, differenceOfInts, (x, y) => floatValue(x - y));
   if (number !== undefined) return number;
   const time = subtractTimes(a, b);
   if (time !== undefined) return time;
@@ -251,7 +282,7 @@ function subtractSlow(a: Value, b: Value): Value {
 }
 
 /** `x * y` of two ints, exact at any size. */
-function multiplyInts(x: Int, y: Int): Int {
+function productOfInts(x: Int, y: Int): Int {
   if (typeof x === "number" && typeof y === "number") {
     const product = x * y;
     if (Math.abs(product) <= MAX_SAFE) return product + 0; // 0 * -3 is 0, not -0
@@ -280,7 +311,7 @@ function multiplySlow(a: Value, b: Value): Value {
     const boxed = boxedOperands(a, b, (x, y) => x * y);
     if (boxed !== undefined) return boxed;
   }
-  const number = numeric(a, b, multiplyInts, (x, y) => floatValue(x * y));
+  const number = numeric(a, b, productOfInts, (x, y) => floatValue(x * y));
   if (number !== undefined) return number;
   const [sequence, times] = typeof a === "string" || Array.isArray(a) ? [a, b] : [b, a];
   const count = intOf(times);
