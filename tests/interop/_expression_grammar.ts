@@ -315,6 +315,9 @@ const FORMS: Record<Kind, readonly Form[]> = {
         g.pick(["'%Y-%m-%d'", "'%d/%m/%y %H:%M'", "'%a %b %j'", "'%A %B %p %I'", "'%f %U %W'"])
       })`,
     (g, d) => `str(${e(g, g.pick(["date", "datetime", "timedelta"]), d)})`,
+    (g) =>
+      `${g.pick(TIMES)}.${g.pick(["isoformat()", "strftime('%H:%M %p')", "hour", "tzname()"])}`,
+    (g) => `repr(${g.pick(TIMES)})`,
     (g) => `chr(${g.int(32, 0x2fff)})`,
   ],
   bool: [
@@ -370,7 +373,8 @@ const FORMS: Record<Kind, readonly Form[]> = {
         ])
       })`,
     (g, d) => `datetime.fromtimestamp(${e(g, "num", d)})`,
-    (g, d) => `datetime.combine(${e(g, "date", d)}, ${e(g, "datetime", d)})`,
+    (g, d) => `datetime.combine(${e(g, "date", d)}, ${g.pick(TIMES)})`,
+    (g, d) => `datetime.combine(${e(g, "date", d)}, ${e(g, "datetime", d)}.time())`,
   ],
   timedelta: [
     (g, d) => `${e(g, "timedelta", d)} ${g.pick(["+", "-"])} ${e(g, "timedelta", d)}`,
@@ -394,6 +398,17 @@ const FORMS: Record<Kind, readonly Form[]> = {
     (g, d) => `${e(g, "any", d)} ${g.pick(["and", "or"])} ${e(g, "any", d)}`,
   ],
 };
+
+/** Times of day, as tablefaker's `time` (datetime.time) makes them. */
+const TIMES = [
+  "time(9, 30)",
+  "time()",
+  "time(23, 59, 59, 999999)",
+  "dt.time()",
+  "adt.timetz()",
+  "time(1, 2, 3, tzinfo=UTC)",
+  "time(12, 0, 0, 5)",
+];
 
 const MATH_1 = [
   "sqrt",

@@ -7,7 +7,8 @@
  *   A case may be marked refused on purpose only with a reason docs/expressions.md states.
  * - Random expressions from a grammar of what the language supports (`_expression_grammar.ts`),
  *   seeded: `TABLESTREAM_PYTHON_VALUES` of them (3,000 by default; a nightly run takes more,
- *   `TABLESTREAM_PYTHON_VALUES=100000`), and `TABLESTREAM_PYTHON_VALUES_SEED` to draw others.
+ *   `deno task test:python-values` draws 100,000), and `TABLESTREAM_PYTHON_VALUES_SEED` to draw
+ *   others.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { interopTest } from "./_peer.ts";
