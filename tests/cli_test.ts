@@ -440,3 +440,35 @@ tables:
     assertEquals(rows.sort(byId), plain(await readParquetDir(`${dir}/pq/events`)).sort(byId));
   });
 });
+
+Deno.test("validate and generate warn of a column stored as text because its type is per row", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `
+version: 1
+config: { seed: 1 }
+tables:
+  - table_name: mixed
+    row_count: 4
+    columns:
+      - { column_name: id, data: row_id }
+      - { column_name: text, data: "[1, 'a'][row_id % 2]" }
+`,
+    );
+    for (const command of ["validate", "generate"]) {
+      const r = await cli(
+        command,
+        "-c",
+        config,
+        ...(command === "generate" ? ["-o", `${dir}/out`, "-f", "jsonl"] : []),
+      );
+      assertEquals(r.code, 0, `${command}: ${r.stderr}`);
+      assertStringIncludes(r.stderr, "untyped-column");
+      assertStringIncludes(r.stderr, "config.yaml:9:");
+    }
+    const [file] = await partFiles(`${dir}/out/mixed`, ".jsonl");
+    const rows = await readJsonl(`${dir}/out/mixed/${file}`);
+    assertEquals(rows.map((r) => r.text), ["a", "1", "a", "1"]);
+  });
+});
