@@ -20,10 +20,10 @@ export {
   type StreamingServerOptions,
 } from "./schedule/server.ts";
 export { type Clock, ManualClock, systemClock } from "./schedule/clock.ts";
-export type { ServerStatus, TableStage, TableStatus } from "./schedule/status.ts";
+export type { ServerPhase, ServerStatus, TableStage, TableStatus } from "./schedule/status.ts";
 export { prometheusText } from "./schedule/status.ts";
 export { serveMonitoring } from "./schedule/http.ts";
-export { Timeline, type TimelineSpec } from "./schedule/timeline.ts";
+export { Timeline, type TimelineSpec } from "./stream/timeline.ts";
 export { createLogger, type Logger, silentLogger } from "./output/log.ts";
 export {
   type Config,
@@ -33,9 +33,17 @@ export {
   parseConfig,
 } from "./config/mod.ts";
 export { Engine, GenerationError, type ParentSource } from "./engine/generator.ts";
-export { generateToSink } from "./engine/batch.ts";
+export { generateToSink } from "./parallel/generate.ts";
 export { defineColumnFunction, defineDistribution, defineSink } from "./plugin/define.ts";
 export { type PluginApi } from "./plugin/load.ts";
+export {
+  classifyError,
+  CommitConflict,
+  findCommitConflict,
+  SinkError,
+  type Verdict,
+} from "./plugin/sink_errors.ts";
+export { DEFAULT_RETRY, type RetryOptions } from "./schedule/retry.ts";
 export type { OptionSpec, OptionsSpec, OptionValues } from "./plugin/options.ts";
 export type {
   CellView,

@@ -1,6 +1,6 @@
 /**
  * Test helpers for Delta tables: a table of every type the writer maps, and a table's cells
- * as comparable text.
+ * as comparable text (exact: NaN, the infinities and -0 kept).
  *
  * @module
  */
@@ -45,7 +45,22 @@ export function allTypesTable(start: number, rows: number): arrow.Table {
   });
 }
 
-/** Every cell of a table as comparable JSON-friendly text, row by row. */
+/**
+ * A JSON replacer that keeps what JSON.stringify would lose: NaN, Infinity, -Infinity (all
+ * `null` in JSON) and -0 (`0`) become tagged objects, so two texts are equal exactly when
+ * their values are, as `Object.is` compares numbers (NaN equals NaN, -0 differs from 0).
+ */
+export function exactJson(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) {
+    return { number: Object.is(value, -0) ? "-0" : String(value) };
+  }
+  return value;
+}
+
+/**
+ * Every cell of a table as comparable text, row by row: values compare as `Object.is`
+ * compares them, so NaN, the infinities and -0 never pass for null or 0.
+ */
 export function cells(table: arrow.Table, sortBy = "id"): string[] {
   const rows: string[] = [];
   const names = table.schema.fields.map((f) => f.name).sort();
@@ -68,6 +83,6 @@ export function cells(table: arrow.Table, sortBy = "id"): string[] {
   };
   const order = Array.from({ length: table.numRows }, (_, i) => i)
     .sort((a, b) => Number(raw(sortBy, a)) - Number(raw(sortBy, b)));
-  for (const i of order) rows.push(JSON.stringify(names.map((n) => [n, raw(n, i)])));
+  for (const i of order) rows.push(JSON.stringify(names.map((n) => [n, raw(n, i)]), exactJson));
   return rows;
 }

@@ -3,10 +3,20 @@
  *
  * @module
  */
+import { within } from "./_wait.ts";
 
 /** Pseudo-random numbers in [0, 1) from a seed (a linear congruential generator). */
 export function seededRandom(seed: number): () => number {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+/**
+ * The seed of a crash test's kill moments: `TABLESTREAM_KILL_SEED` when set (to replay a
+ * failure), else `fallback`. Failure messages name it.
+ */
+export function killSeed(fallback: number): number {
+  const given = Deno.env.get("TABLESTREAM_KILL_SEED");
+  return given === undefined ? fallback : Number(given);
 }
 
 /**
@@ -23,4 +33,64 @@ export async function killAfter(child: Deno.ChildProcess, ms: number): Promise<b
   }
   await child.output();
   return killed;
+}
+
+/** How a kill of {@link killWhileWorking} went. */
+export interface Kill {
+  /** The child was killed (false: it had ended by itself first). */
+  killed: boolean;
+  /** It had reached `marker` (its work had begun) when it was killed. */
+  working: boolean;
+  /** What it wrote to stderr. */
+  stderr: string;
+}
+
+/**
+ * Kills `child` with SIGKILL `ms` after it writes `marker` to stderr (the moment its work
+ * begins), so the kill lands on work rather than on start-up; then waits for it to end.
+ * Fails, with what the child wrote, when it neither writes the marker nor ends within
+ * `deadlineMs`.
+ */
+export async function killWhileWorking(
+  child: Deno.ChildProcess,
+  marker: string,
+  ms: number,
+  deadlineMs = 60_000,
+): Promise<Kill> {
+  let stderr = "";
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      stderr += value;
+    }
+  })();
+  await child.stdout.cancel();
+  const begun = async () => {
+    for (;;) {
+      if (stderr.includes(marker)) return true;
+      const ended = await Promise.race([
+        child.status.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 5)),
+      ]);
+      if (ended) return stderr.includes(marker);
+    }
+  };
+  const working = await within(`a child to write "${marker}"`, begun(), deadlineMs).catch(
+    (error) => {
+      child.kill("SIGKILL");
+      throw new Error(`${(error as Error).message}; it wrote:\n${stderr}`);
+    },
+  );
+  if (working) await new Promise((resolve) => setTimeout(resolve, ms));
+  let killed = true;
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    killed = false; // it had finished already
+  }
+  await child.status;
+  await drained;
+  return { killed, working, stderr };
 }

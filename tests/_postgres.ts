@@ -13,7 +13,7 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import type { PostgresSinkOptions } from "../plugins/sinks/postgres.ts";
+import type { PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 import { externalTest, found, missing, type Need } from "./_external.ts";
 
 /** A server the tests can use. */
@@ -22,6 +22,19 @@ export interface TestPostgres {
   connection: PostgresSinkOptions;
   /** How it was found, for messages. */
   origin: string;
+  /**
+   * Stopping and starting the server, for outage tests: only the throwaway cluster the
+   * tests made themselves has it (a server named by `DATABASE_URL` is nobody's to stop).
+   */
+  control?: ClusterControl;
+}
+
+/** An outage on demand: the server stopped and started again on the same port. */
+export interface ClusterControl {
+  /** Stops the server (fast shutdown: sessions are ended, as in a failover or restart). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, with the same settings; waits until it accepts. */
+  start(): Promise<void>;
 }
 
 /** The server, or why the tests skip. */
@@ -167,11 +180,17 @@ async function startCluster(bin: string): Promise<TestPostgres> {
       "-c synchronous_commit=off",
       "-c full_page_writes=off",
     ].join(" ");
+    const start = () =>
+      tool("pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", settings, "start");
     try {
-      await tool("pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", settings, "start");
+      await start();
       return {
         connection: { host: "127.0.0.1", port, user, database: "postgres" },
         origin: `a throwaway cluster of ${bin} on port ${port}`,
+        control: {
+          stop: async () => void await tool("pg_ctl", "-D", data, "-m", "fast", "-w", "stop"),
+          start: async () => void await start(),
+        },
       };
     } catch (error) {
       lastError = error;

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { config } from "../lib/schedule/_test_server.ts";
+import { config } from "./_server.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
-import { createPostgresSink, type PostgresSinkOptions } from "../plugins/sinks/postgres.ts";
+import { createPostgresSink, type PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 
 interface ChildArgs {
   yaml: string;

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
-import { tableRows } from "../lib/schedule/_test_server.ts";
+import { tableRows } from "./_server.ts";
 
 const EXAMPLE = new URL("../examples/plugins/config.yaml", import.meta.url).pathname;
 const EXAMPLES = new URL("../examples/plugins/", import.meta.url).pathname;

@@ -8,7 +8,8 @@
 import type pg from "pg";
 import { assert, assertEquals } from "./_assert.ts";
 import { cells } from "./_delta.ts";
-import { killAfter, seededRandom } from "./_kill.ts";
+import { killAfter, killSeed, seededRandom } from "./_kill.ts";
+import { waitFor } from "./_wait.ts";
 import {
   postgresTest,
   query,
@@ -17,11 +18,11 @@ import {
   testPostgres,
   withSchema,
 } from "./_postgres.ts";
-import { config, memoryServer, MemoryStore, START } from "../lib/schedule/_test_server.ts";
+import { config, memoryServer, MemoryStore, START } from "./_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
-import { Timeline } from "../lib/schedule/timeline.ts";
+import { Timeline } from "../lib/stream/timeline.ts";
 import type { Sink } from "../lib/plugin/types.ts";
-import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres.ts";
+import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres/mod.ts";
 
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
@@ -180,9 +181,12 @@ test("stopped and restarted twice, the tables equal an uninterrupted run's", asy
       });
       const done = interrupted.start();
       await interrupted.ready;
-      while ((interrupted.status().tables.find((t) => t.table === "orders")?.tick ?? 0) < 30) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await waitFor(
+        "orders to commit past tick 30",
+        () => interrupted.status().tables.find((t) => t.table === "orders")?.tick ?? -1,
+        (tick) => tick >= 30,
+        { everyMs: 5 },
+      );
       await interrupted.stop();
       const stopped = (await done).tables.find((t) => t.table === "orders")!;
       assert(stopped.tick < 90, `stopped early (at tick ${stopped.tick})`);
@@ -240,19 +244,19 @@ test("a commit killed before COMMIT is retried by the server: every tick once", 
             );
             const flushing = sink.flush(point);
             flushing.catch(() => {});
-            for (;;) {
-              const [hit] = await query<{ pid: number }>(
-                db,
-                `SELECT pid FROM pg_stat_activity WHERE application_name = 'ts-orders'
-                   AND wait_event_type = 'Lock'`,
-              );
-              if (hit) {
-                await db.query("SELECT pg_terminate_backend($1)", [hit.pid]);
-                terminated++;
-                break;
-              }
-              await new Promise((resolve) => setTimeout(resolve, 2));
-            }
+            const [hit] = await waitFor(
+              "the orders sink's commit to wait on the progress row the test holds",
+              () =>
+                query<{ pid: number }>(
+                  db,
+                  `SELECT pid FROM pg_stat_activity WHERE application_name = 'ts-orders'
+                     AND wait_event_type = 'Lock'`,
+                ),
+              (found) => found.length > 0,
+              { everyMs: 2 },
+            );
+            await db.query("SELECT pg_terminate_backend($1)", [hit.pid]);
+            terminated++;
             await holder.query("ROLLBACK");
             await holder.end();
             return await flushing;
@@ -294,7 +298,9 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
           stderr: "piped",
           env: { TZ: "UTC" },
         }).spawn();
-      const random = seededRandom(777);
+      const seed = killSeed(777);
+      const replay = `(kill moments of seed ${seed}; TABLESTREAM_KILL_SEED=${seed} replays them)`;
+      const random = seededRandom(seed);
       let kills = 0;
       let midRun = 0;
       for (let i = 0; i < 6; i++) {
@@ -313,7 +319,11 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
         );
         if (!state) continue; // killed before its first commit
         const rows = await scalar(db, `SELECT count(*) AS value FROM "${killed}".orders`);
-        assertEquals(Number(rows), ORDERS.rowsThrough(Number(state.tick)), `after kill ${i}`);
+        assertEquals(
+          Number(rows),
+          ORDERS.rowsThrough(Number(state.tick)),
+          `after kill ${i} ${replay}`,
+        );
         if (Number(state.tick) < until) midRun++;
         assertEquals(
           await scalar(
@@ -324,8 +334,8 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
           "0",
         );
       }
-      assert(kills >= 4, `most runs were killed (${kills})`);
-      assert(midRun >= 3, `most kills landed mid-run (${midRun})`);
+      assert(kills >= 4, `most runs were killed (${kills}) ${replay}`);
+      assert(midRun >= 3, `most kills landed mid-run (${midRun}) ${replay}`);
       const last = await child().output();
       assertEquals(last.code, 0, new TextDecoder().decode(last.stderr));
       await assertSameTables(db, whole, killed);

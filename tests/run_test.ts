@@ -5,10 +5,11 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
-import { killAfter, seededRandom } from "./_kill.ts";
-import { tableRows } from "../lib/schedule/_test_server.ts";
+import { killSeed, killWhileWorking, seededRandom } from "./_kill.ts";
+import { within } from "./_wait.ts";
+import { tableRows } from "./_server.ts";
 import { localFs } from "../lib/delta/fs.ts";
-import { readSnapshot } from "../lib/delta/log_reader.ts";
+import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -84,28 +85,51 @@ function runProcess(config: string, output: string, extra: string[] = []) {
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-Deno.test("kill -9 at 20 random moments, restart: the tables equal an uninterrupted run", async () => {
+/** The last tick of orders the table holds (-1 before it exists). */
+async function ordersTick(dir: string): Promise<number> {
+  if (await latestVersion(localFs, `${dir}/orders`) === null) return -1;
+  const txns = [...(await readSnapshot(localFs, `${dir}/orders`)).txns.values()];
+  return Math.max(-1, ...txns.map((t) => t.version));
+}
+
+/** Logged once every table is planned, right before the commit loops begin. */
+const LOOPS_BEGIN = 'Table "statuses" ';
+
+Deno.test("kill -9 at 20 random moments of the commit loops, restart: the tables equal an uninterrupted run", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, CONFIG);
     const ff = ["--fast-forward", "--until", UNTIL, "--commit-rows", "40"];
     const whole = await runProcess(config, `${dir}/whole`, ff).output();
     assertEquals(whole.code, 0, decode(whole.stderr));
 
-    const random = seededRandom(12345);
-    let killed = 0;
+    const seed = killSeed(12345);
+    const replay = `(kill moments of seed ${seed}; TABLESTREAM_KILL_SEED=${seed} replays them)`;
+    const random = seededRandom(seed);
+    let onWork = 0;
+    let advanced = 0;
+    let before = -1;
     for (let i = 0; i < 20; i++) {
       const child = runProcess(config, `${dir}/killed`, ff);
-      // Random moments: during start-up, mid-generation, between and inside commits.
-      if (await killAfter(child, 150 + random() * 1000)) killed++;
+      // Moments of the commit loops (from their start up to 0.4 s into them): generating,
+      // writing data files, between and inside commits, not the process starting up.
+      const kill = await killWhileWorking(child, LOOPS_BEGIN, random() * 400);
+      if (kill.killed && kill.working) onWork++;
+      const after = await ordersTick(`${dir}/killed`);
+      assert(after >= before, `orders went back from tick ${before} to ${after} ${replay}`);
+      if (after > before) advanced++;
+      before = after;
     }
-    assert(killed >= 15, `most runs were killed (${killed})`);
+    assert(onWork >= 18, `most kills landed on running commit loops (${onWork} of 20) ${replay}`);
+    // Spread over real progress (a kill in the first moments may precede its first commit).
+    assert(advanced >= 8, `lives committed before their kill (${advanced} of 20) ${replay}`);
+    assert(before < 720, `the kills ended before the run did (orders at ${before}) ${replay}`);
     const last = await runProcess(config, `${dir}/killed`, ff).output();
     assertEquals(last.code, 0, decode(last.stderr));
     for (const table of TABLES) {
       assertEquals(
         await tableRows(`${dir}/killed/${table}`),
         await tableRows(`${dir}/whole/${table}`),
-        table,
+        `${table} ${replay}`,
       );
     }
     const orders = await readSnapshot(localFs, `${dir}/killed/orders`);
@@ -113,15 +137,20 @@ Deno.test("kill -9 at 20 random moments, restart: the tables equal an uninterrup
   });
 });
 
-/** Reads a child's stderr until `text` appears; returns what was read. */
+/** Reads a child's stderr until `text` appears (within a minute); returns what was read. */
 async function readUntil(stream: ReadableStream<Uint8Array>, text: string): Promise<string> {
   let seen = "";
   const reader = stream.getReader();
-  while (!seen.includes(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += decode(value);
-  }
+  const read = async () => {
+    while (!seen.includes(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decode(value);
+    }
+  };
+  await within(`"${text}" on the child's stderr`, read(), 60_000).catch((error) => {
+    throw new Error(`${error.message}; it wrote:\n${seen}`);
+  });
   reader.releaseLock();
   return seen;
 }
@@ -182,7 +211,7 @@ Deno.test("a second SIGINT exits at once", async () => {
   });
 });
 
-Deno.test("--http serves /metrics, /status and /health while running", async () => {
+Deno.test("--http serves /metrics, /status, /health and /ready while running", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(dir, CONFIG);
     const child = runProcess(config, `${dir}/out`, [
@@ -208,6 +237,8 @@ Deno.test("--http serves /metrics, /status and /health while running", async () 
     assertEquals(status.tables.map((t: { table: string }) => t.table), TABLES);
     const health = await fetch(`${base}/health`);
     assertEquals([health.status, (await health.json()).status], [200, "ok"]);
+    const ready = await fetch(`${base}/ready`);
+    assertEquals([ready.status, await ready.json()], [200, { status: "ready" }]);
     assertEquals(await fetch(`${base}/nope`).then((r) => (r.body?.cancel(), r.status)), 404);
     child.kill("SIGTERM");
     assertEquals((await child.status).code, 0);
@@ -236,6 +267,9 @@ Deno.test("tablestream --config F --output DIR is run; bad options are usage err
     const bad = await cli("run", "--config", config, "--output", dir, "--tick-interval", "10");
     assertEquals(bad.code, 2);
     assertStringIncludes(bad.stderr, "--tick-interval must be a duration");
+    const retry = await cli("run", "--config", config, "--output", dir, "--max-retry-time", "5");
+    assertEquals(retry.code, 2);
+    assertStringIncludes(retry.stderr, "--max-retry-time must be a duration");
     const unknown = await cli("run", "--config", config, "--output", dir, "--tables", "ordres");
     assertEquals(unknown.code, 1);
     assertStringIncludes(unknown.stderr, '"ordres"');

@@ -10,7 +10,9 @@
  *
  * It buffers rows in `write` and sends them in `flush`, as docs/plugins.md asks: nothing is
  * visible before a flush. It cannot read back what it sent, so `run` (which must resume
- * exactly) refuses it; use it with `generate`.
+ * exactly) refuses it; use it with `generate`. Its failures say whether they can heal
+ * (`SinkError`): a receiver that is down or answers 429 or 5xx may come back, one that
+ * answers another 4xx will not.
  */
 import type { PluginApi, Sink } from "../../lib/mod.ts";
 
@@ -27,8 +29,14 @@ function plain(value: unknown, type: string): unknown {
   return value;
 }
 
-/** POSTs one table's rows; a failure says which table and URL, and what to do. */
-async function post(url: string, table: string, body: string, headers: unknown): Promise<void> {
+/** POSTs one table's rows; a failure says which table and URL, what to do, and if it can heal. */
+async function post(
+  SinkError: PluginApi["SinkError"],
+  url: string,
+  table: string,
+  body: string,
+  headers: unknown,
+): Promise<void> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -37,20 +45,23 @@ async function post(url: string, table: string, body: string, headers: unknown):
       body,
     });
   } catch (error) {
-    throw new Error(
+    throw new SinkError(
       `Cannot POST the rows of table "${table}" to ${url}: ${(error as Error).message}. ` +
         "Start a receiver there, or leave out the sink's `url` option to write the rows to " +
         `${table}.webhook.jsonl instead`,
-      { cause: error },
+      { healable: true, cause: error }, // a receiver that is down may come back
     );
   }
   await response.body?.cancel();
   if (!response.ok) {
-    throw new Error(`${url} answered ${response.status} to the rows of table "${table}"`);
+    const status = response.status;
+    throw new SinkError(`${url} answered ${status} to the rows of table "${table}"`, {
+      healable: status === 429 || status >= 500,
+    });
   }
 }
 
-export default ({ defineSink }: PluginApi) =>
+export default ({ defineSink, SinkError }: PluginApi) =>
   defineSink({
     name: "webhook",
     summary: "POSTs each flush's rows as JSON to a URL (one request per table).",
@@ -70,7 +81,7 @@ export default ({ defineSink }: PluginApi) =>
           Deno.writeTextFile(`${output ?? configDir}/${table}.webhook.jsonl`, body + "\n", {
             append: true,
           })
-        : (table: string, body: string) => post(url as string, table, body, headers);
+        : (table: string, body: string) => post(SinkError, url as string, table, body, headers);
       const send = async (tick?: number) => {
         for (const [table, batches] of pending) {
           if (batches.length === 0) continue;

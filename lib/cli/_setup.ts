@@ -8,7 +8,7 @@ import { type Diagnostic, diagnosticAt, formatDiagnostics, loadConfig } from "..
 import type { Config } from "../config/mod.ts";
 import { closestString } from "../expr/suggest.ts";
 import { Engine, type GenerationError } from "../engine/generator.ts";
-import { engineOptions, runInputs, tableSpecs, withAncestors } from "../engine/from_config.ts";
+import { engineOptions, runInputs, tableSpecs, withAncestors } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import { type CommandIO, intOption, UsageError } from "./command.ts";
 

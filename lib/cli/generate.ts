@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { generateToSink } from "../engine/batch.ts";
+import { generateToSink } from "../parallel/generate.ts";
 import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
-import { type SinkPlan, sinkPlan } from "../plugin/sink_plan.ts";
+import { type SinkPlan, sinkPlan } from "../config/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS, WORKERS_OPTION } from "./_options.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { openBatchSource } from "../parallel/handoff.ts";
@@ -31,7 +31,7 @@ import {
 import { GenerationError } from "../engine/generator.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
-import { tableSpecs } from "../engine/from_config.ts";
+import { tableSpecs } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import { LoadedRows } from "../state/loaded_rows.ts";

@@ -97,10 +97,18 @@ export const runCommand: Command = {
         "between are committed together (default: config.commit_interval, else 10s)",
     },
     workers: WORKERS_OPTION,
+    "max-retry-time": {
+      type: "string",
+      placeholder: "duration",
+      description: "Stop a table whose sink keeps failing this long (default: " +
+        "config.max_retry_time, else wait without limit for errors that can heal: a " +
+        "database restarting, a full disk)",
+    },
     http: {
       type: "string",
       placeholder: "host:port",
-      description: "Serve /metrics, /status and /health, e.g. 127.0.0.1:9464",
+      description: "Serve /metrics, /status, /health (liveness) and /ready (every table " +
+        "flowing), e.g. 127.0.0.1:9464",
     },
     "log-format": {
       type: "string",
@@ -140,6 +148,7 @@ export const runCommand: Command = {
       commitRows: intOption(values, "commit-rows", { min: 1 }),
       commitIntervalMs: durationOption(values, "commit-interval"),
       workers: intOption(values, "workers", { min: 1 }),
+      maxRetryTimeMs: durationOption(values, "max-retry-time"),
       log,
     });
     const statusEvery = durationOption(values, "status-interval")!;
@@ -190,23 +199,31 @@ async function startMonitoring(server: StreamingServer, address: string, log: Lo
     throw new UsageError(`--http ${address}: ${(error as Error).message}`);
   }
   await Promise.resolve();
-  log.info(`Serving /metrics, /status and /health on ${monitoring.hostname}:${monitoring.port}`, {
-    http: `${monitoring.hostname}:${monitoring.port}`,
-  });
+  log.info(
+    `Serving /metrics, /status, /health and /ready on ${monitoring.hostname}:${monitoring.port}`,
+    {
+      http: `${monitoring.hostname}:${monitoring.port}`,
+    },
+  );
   return monitoring;
 }
 
 /** One log line per table with its numbers. */
 function logStatus(server: StreamingServer, log: Logger): void {
   for (const t of server.status().tables) {
-    log.info(`Table "${t.table}" ${t.stage}`, {
+    const waiting = t.stage === "waiting-for-sink";
+    const fields = {
       table: t.table,
       rows: t.rows,
       commits: t.commits,
       tick: t.tick,
       version: t.version,
       lag_s: Math.round(t.lagMs / 1000),
-      error: t.lastError,
-    });
+      sink_wait_s: waiting ? Math.round(t.sinkWaitMs / 1000) : undefined,
+      skipped_rows: t.skippedRows || undefined,
+      error: waiting ? undefined : t.lastError,
+    };
+    if (waiting) log.warn(`Table "${t.table}" ${t.activity}`, fields);
+    else log.info(`Table "${t.table}" ${t.activity}`, fields);
   }
 }

@@ -7,7 +7,7 @@
 import type { ColumnType } from "../engine/column_types.ts";
 import type { CompiledExpression } from "../expr/types.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
-import type { SourceMap } from "./positions.ts";
+import type { SourceMap, SourcePos } from "./positions.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
 
 /** The storage types a column may declare, after normalising pandas/arrow-style names. */
@@ -19,17 +19,7 @@ export type UpdatePolicy = "append" | "disabled" | "replace";
 /** Every {@link UpdatePolicy}, for messages and suggestions. */
 export const UPDATE_POLICIES: readonly UpdatePolicy[] = ["append", "disabled", "replace"];
 
-/** A place in the config file. */
-export interface SourcePos {
-  /** Where in the document, e.g. `["tables", 1, "columns", 0]`. */
-  path: YamlPath;
-  /** 1-based line. */
-  line: number;
-  /** 1-based column. */
-  column: number;
-  /** 0-based character offset in the source. */
-  offset: number;
-}
+export type { SourcePos } from "./positions.ts";
 
 /** The streaming rate of a table. */
 export interface Cadence {
@@ -146,6 +136,11 @@ export interface Config {
    * between are gathered into one commit). Absent: the streaming server's default.
    */
   commitIntervalMs?: number;
+  /**
+   * How long the streaming server waits for a table's sink that fails for a reason that can
+   * heal before it stops the table, ms. Absent: without limit.
+   */
+  maxRetryTimeMs?: number;
   /** tablefaker's `python_import`: kept to explain failures, never imported. */
   pythonImports: string[];
   /** tablefaker's `community_providers`: kept to explain failures, never loaded. */
@@ -170,12 +165,4 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-/** The folder of a config file, against which the paths written in the config are read. */
-export function configDir(file: string): string {
-  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
-}
-
-/** A path written in a config, as a path from here: absolute ones stay as they are. */
-export function resolveConfigPath(dir: string, path: string): string {
-  return path.startsWith("/") ? path : `${dir.replace(/\/+$/, "")}/${path}`;
-}
+export { configDir, resolveConfigPath } from "../plugin/paths.ts";

@@ -16,8 +16,19 @@ import {
   type Scalar,
 } from "yaml";
 import { type Diagnostic, formatPath, type Severity, type YamlPath } from "./diagnostics.ts";
-import type { SourcePos } from "./model.ts";
 import { effectivePairs, resolveNode } from "./yaml_nodes.ts";
+
+/** A place in the config file. */
+export interface SourcePos {
+  /** Where in the document, e.g. `["tables", 1, "columns", 0]`. */
+  path: YamlPath;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+  /** 0-based character offset in the source. */
+  offset: number;
+}
 
 interface NodeEntry {
   path: YamlPath;

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import { only, parse, summary, table, valid } from "./_test_helpers.ts";
+import { only, parse, summary, table, valid } from "../../tests/_config.ts";
 import { parseNullPercentage, unsafeName } from "./read.ts";
 
 const ID = "{column_name: id, data: row_id}";
@@ -476,4 +476,11 @@ Deno.test("a YAML int literal beyond 2^53 is read exactly, and bounded where it 
   );
   assertStringIncludes(error.message, "4,301 digits");
   assertEquals([error.line, error.column], [5, 34]); // at the literal
+});
+
+Deno.test("max_retry_time is a duration; absent, run waits for a sink without limit", () => {
+  const retry = (v: string) => parse(`config:\n  max_retry_time: ${v}\ntables:\n${table("t", ID)}`);
+  assertEquals(retry("5m").config?.maxRetryTimeMs, 300_000);
+  assertEquals(parse(`tables:\n${table("t", ID)}`).config?.maxRetryTimeMs, undefined);
+  assertEquals(summary(retry("300").diagnostics), ["bad-duration@2:19"]);
 });

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { only, parse, summary, table, valid } from "./_test_helpers.ts";
+import { only, parse, summary, table, valid } from "../../tests/_config.ts";
 import { tableOrder } from "./validate.ts";
 
 const PK = "{column_name: id, data: row_id, is_primary_key: true}";

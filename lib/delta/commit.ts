@@ -39,9 +39,35 @@ export async function ensureFolder(fs: DeltaFs, state: TableState, dir: string):
 
 /** Another writer committed something this commit cannot be reconciled with. */
 export class ConcurrentModificationError extends Error {
-  constructor(table: string, version: number, what: string) {
+  /**
+   * Whether retrying can succeed (read by the streaming server): a retry starts from the
+   * table as the other writer left it, which usually takes the write, unless that writer
+   * made the table into something this one cannot write (`healable` false).
+   */
+  readonly healable: boolean;
+
+  constructor(table: string, version: number, what: string, healable = true) {
     super(`Commit to Delta table "${table}" failed: version ${version} ${what}`);
     this.name = "ConcurrentModificationError";
+    this.healable = healable;
+  }
+}
+
+/**
+ * The table's `txn` of this writer's application id is not where this commit expected it:
+ * another writer with the same application id committed (two servers on one output).
+ * `txnVersion` is the version that writer committed (-1: none).
+ */
+export class TxnConflictError extends ConcurrentModificationError {
+  constructor(
+    table: string,
+    version: number,
+    readonly appId: string,
+    readonly txnVersion: number,
+    what: string,
+  ) {
+    super(table, version, what);
+    this.name = "TxnConflictError";
   }
 }
 
@@ -154,6 +180,18 @@ async function catchUp(
       if (version > first && isMissing(error)) return;
       throw error;
     }
+    // Another writer of our application id says the most (which ticks it took), so it is
+    // found before any other conflict of the same commit.
+    const sameApp = winner.find((a) => a.txn && ourTxns.has(a.txn.appId))?.txn;
+    if (sameApp) {
+      throw new TxnConflictError(
+        state.table,
+        version,
+        sameApp.appId,
+        sameApp.version,
+        `was written by another writer with the same application id "${sameApp.appId}"`,
+      );
+    }
     for (const action of winner) {
       // A table created concurrently is fine: prepare() checks it matches what we write.
       if (existed && (action.metaData || action.protocol)) {
@@ -161,13 +199,6 @@ async function catchUp(
           state.table,
           version,
           `changed the table's ${action.metaData ? "metadata" : "protocol"}; retry the write`,
-        );
-      }
-      if (action.txn && ourTxns.has(action.txn.appId)) {
-        throw new ConcurrentModificationError(
-          state.table,
-          version,
-          `was written by another writer with the same application id "${action.txn.appId}"`,
         );
       }
       if (action.remove && ourRemoves.has(fileKey(action.remove))) {

@@ -30,7 +30,10 @@ export interface DeltaFs {
   stat(path: string): Promise<{ size: number; mtime: number } | null>;
   /** Creates a folder and its parents; no error when it exists. */
   mkdir(dir: string): Promise<void>;
-  /** Writes a new file completely and durably (fsync); fails if it exists. */
+  /**
+   * Writes a new file completely and durably (fsync); fails if it exists. A failed write
+   * (a full disk) leaves no partial file behind.
+   */
   writeNew(path: string, data: Uint8Array): Promise<void>;
   /**
    * Publishes `from` under the name `to` only if `to` does not exist, atomically (a hard
@@ -97,8 +100,15 @@ export const localFs: DeltaFs = {
   mkdir: (dir) => Deno.mkdir(dir, { recursive: true }),
   async writeNew(path, data) {
     using file = await Deno.open(path, { write: true, createNew: true });
-    for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
-    await file.syncData();
+    try {
+      for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
+      await file.syncData();
+    } catch (error) {
+      // A partial data file (the disk filled up) must not stay where a reader listing the
+      // folder would find it; the write is retried under a new name.
+      await Deno.remove(path).catch(() => {});
+      throw error;
+    }
   },
   async linkIfAbsent(from, to) {
     try {

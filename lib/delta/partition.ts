@@ -6,7 +6,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { dateMs, decimalAt, decimalText, isValid } from "./stats.ts";
+import { dateMs, decimalAt, decimalText, isValid } from "../arrow/cells.ts";
 
 /** The folder name Spark and Hive give a null partition value. */
 export const HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";

@@ -48,6 +48,9 @@ export class NotADeltaTable extends Error {
 
 /** The table needs a feature this reader (or writer) does not implement; nothing is done. */
 export class UnsupportedTableFeature extends Error {
+  /** The table stays as it is, so no retry helps (read by the streaming server). */
+  readonly healable = false;
+
   constructor(table: string, what: string, verb = "read") {
     super(`Cannot ${verb} Delta table "${table}": ${what}`);
     this.name = "UnsupportedTableFeature";

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { dateMs, decimalAt, decimalText, isValid } from "../arrow/cells.ts";
 import * as arrow from "apache-arrow";
 
 /** The statistics of one data file. */
@@ -113,16 +114,6 @@ function withParentNulls(child: arrow.Data, parent: arrow.Data): arrow.Data {
     [child.valueOffsets, child.values, bitmap, child.typeIds],
     child.children,
   );
-}
-
-/**
- * Whether row `i` of `data` is not null. Arrow JS slices value buffers and offsets when it
- * slices data, but not bitmaps: values are read at `i`, validity bits at `offset + i`.
- */
-export function isValid(data: arrow.Data, i: number): boolean {
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return true;
-  const bit = data.offset + i;
-  return (data.nullBitmap[bit >> 3] & (1 << (bit & 7))) !== 0;
 }
 
 /** The JSON min and max of a primitive column, or undefined when it has none to state. */
@@ -306,38 +297,9 @@ function prefixMax(value: string): string {
     : points.slice(0, STRING_PREFIX_LENGTH).join("") + MAX_CODE_POINT;
 }
 
-/** The unscaled value of a decimal row (little-endian two's complement words). */
-export function decimalAt(data: arrow.Data, index: number): bigint {
-  const words = data.values as Uint32Array;
-  const stride = (data.type as arrow.Decimal).bitWidth / 32;
-  let value = 0n;
-  for (let w = stride - 1; w >= 0; w--) value = (value << 32n) | BigInt(words[index * stride + w]);
-  const bits = BigInt(stride * 32);
-  return value >= 1n << (bits - 1n) ? value - (1n << bits) : value;
-}
-
 /** A decimal as a raw JSON number with its scale, e.g. -12.50 for (-1250, 2). */
 function decimalJson(unscaled: bigint, scale: number): unknown {
   return rawJSON(decimalText(unscaled, scale));
-}
-
-/** The text of a decimal with its scale, e.g. "-12.50" for (-1250, 2). */
-export function decimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  let digits = (negative ? -unscaled : unscaled).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, "0");
-    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  }
-  return `${negative ? "-" : ""}${digits}`;
-}
-
-/** Milliseconds since the epoch of a date row. */
-export function dateMs(data: arrow.Data, index: number): number {
-  const unit = (data.type as arrow.Date_).unit;
-  return unit === arrow.DateUnit.DAY
-    ? (data.values as Int32Array)[index] * 86_400_000
-    : Number((data.values as BigInt64Array)[index]);
 }
 
 function isoDate(ms: number): string {

@@ -15,6 +15,7 @@ import {
   ConcurrentModificationError,
   ensureFolder,
   TableState,
+  TxnConflictError,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
 import { type DeltaFs, joinPath, localFs } from "./fs.ts";
@@ -77,6 +78,12 @@ export interface WriteOptions {
    * existing ones; a metaData action is added only when one of them changes.
    */
   properties?: Record<string, string>;
+  /**
+   * The `txn` version of the application id this commit follows (-1: none yet). When the
+   * table holds another one, another writer of that id committed in between, and the commit
+   * fails with {@link TxnConflictError} instead of adding its rows a second time.
+   */
+  txnAfter?: number;
 }
 
 /** What a commit did. */
@@ -87,8 +94,25 @@ export interface WriteResult extends CommitResult {
   checkpointError?: Error;
 }
 
+/**
+ * The writer will not write this to the table as it is (an append-only table overwritten,
+ * files the log names missing): no retry helps until someone changes the table.
+ */
+export class WriteRefused extends Error {
+  /** Read by the streaming server: it stops the table rather than retrying. */
+  readonly healable = false;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "WriteRefused";
+  }
+}
+
 /** The table's schema or partitioning differs from the data's. */
 export class SchemaMismatchError extends Error {
+  /** Read by the streaming server: it stops the table rather than retrying. */
+  readonly healable = false;
+
   constructor(table: string, difference: string) {
     super(
       `Delta table "${table}" does not match the data: ${difference}. ` +
@@ -134,7 +158,7 @@ export class DeltaWriter {
       checkWritable(path, state.protocol!, state.metadata!);
       if (!options.replacing) {
         const missing = await findMissingFiles(fs, path, snapshot.files);
-        if (missing.length > 0) throw new Error(missingFilesMessage(path, missing));
+        if (missing.length > 0) throw new WriteRefused(missingFilesMessage(path, missing));
       }
     }
     return new DeltaWriter(state, options);
@@ -272,7 +296,7 @@ export class DeltaWriter {
     if (
       mode === "overwrite" && this.#state.metadata?.configuration?.["delta.appendOnly"] === "true"
     ) {
-      throw new Error(
+      throw new WriteRefused(
         `Delta table "${this.path}" is append-only (delta.appendOnly = true): it cannot be overwritten`,
       );
     }
@@ -344,7 +368,7 @@ export class DeltaWriter {
           }
         }
         return [
-          this.#txn(state, undefined, now),
+          this.#txn(state, {}, now),
           ...inputs.map((file) => ({ remove: { ...removeOf(file, now), dataChange: false } })),
           ...outputs.map((add) => ({ add: { ...add, dataChange: false } })),
         ];
@@ -353,14 +377,27 @@ export class DeltaWriter {
     return await this.#checkpointIfDue({ ...result, added: outputs });
   }
 
-  #txn(state: TableState, requested: number | undefined, now: number): Action {
+  #txn(state: TableState, options: WriteOptions, now: number): Action {
     const appId = this.#options.appId;
     const last = state.txns.get(appId)?.version;
-    const version = requested ?? (last ?? -1) + 1;
+    const version = options.txnVersion ?? (last ?? -1) + 1;
+    if (options.txnAfter !== undefined && (last ?? -1) !== options.txnAfter) {
+      throw new TxnConflictError(
+        this.path,
+        state.version,
+        appId,
+        last ?? -1,
+        `holds txn version ${last ?? "none"} of "${appId}", not ${options.txnAfter} as this ` +
+          "commit expected: another writer with the same application id committed",
+      );
+    }
     if (last !== undefined && version <= last) {
-      throw new Error(
-        `Delta table "${this.path}" already has txn version ${last} of "${appId}"; ` +
-          `version ${version} was committed before`,
+      throw new TxnConflictError(
+        this.path,
+        state.version,
+        appId,
+        last,
+        `already has txn version ${last} of "${appId}"; version ${version} was committed before`,
       );
     }
     return { txn: { appId, version, lastUpdated: now } };
@@ -384,7 +421,7 @@ export class DeltaWriter {
       const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
       if (diff && mode === "append") {
         // Only reachable when another writer created the table first with other columns.
-        throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`);
+        throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`, false);
       }
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
@@ -392,7 +429,7 @@ export class DeltaWriter {
         const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
         if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
           // Adding the feature would change the protocol of a table others may read.
-          throw new Error(
+          throw new WriteRefused(
             `Cannot overwrite Delta table "${this.path}" with a timestamp_ntz column: its ` +
               "protocol lacks the timestampNtz feature; write to another folder",
           );
@@ -404,7 +441,7 @@ export class DeltaWriter {
         actions.push({ metaData: { ...state.metadata, configuration } });
       }
     }
-    actions.push(this.#txn(state, options.txnVersion, now));
+    actions.push(this.#txn(state, options, now));
     if (mode === "overwrite") {
       for (const file of state.files.values()) actions.push({ remove: removeOf(file, now) });
     }

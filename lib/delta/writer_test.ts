@@ -6,6 +6,7 @@ import { latestVersion, readCommit, readSnapshot } from "./log_reader.ts";
 import { countRows, readTable } from "./read_data.ts";
 import { deltaToArrowSchema } from "./schema.ts";
 import { DeltaWriter, SchemaMismatchError } from "./writer.ts";
+import { TxnConflictError } from "./commit.ts";
 import { allTypesTable, cells } from "../../tests/_delta.ts";
 import { plainRows } from "../../tests/_read.ts";
 
@@ -348,6 +349,33 @@ Deno.test("txn versions: default is last + 1, an already committed version is re
   const reopened = await DeltaWriter.open(path, { schema: t.schema, appId: "gen" });
   assertEquals(reopened.lastTxnVersion(), 6);
   assertEquals(reopened.lastTxnVersion("other"), undefined);
+});
+
+Deno.test("txnAfter: a commit that no longer follows its application's txn fails, naming it", async () => {
+  const path = await tempTable();
+  const t = allTypesTable(0, 2);
+  const a = await DeltaWriter.open(path, { schema: t.schema, appId: "run" });
+  await a.append(t, { txnVersion: 0, txnAfter: -1 });
+  const b = await DeltaWriter.open(path, { schema: t.schema, appId: "run" });
+  await b.append(t, { txnVersion: 3, txnAfter: 0 });
+  // a's view is stale: it loses the race, and the winner's txn is found before anything else.
+  const raced = await assertRejects(
+    () => a.append(t, { txnVersion: 2, txnAfter: 0 }),
+    TxnConflictError,
+    'same application id "run"',
+  );
+  assertEquals((raced as TxnConflictError).txnVersion, 3);
+  // A fresh view sees txn 3, not the 1 it expects.
+  const c = await DeltaWriter.open(path, { schema: t.schema, appId: "run" });
+  const stale = await assertRejects(
+    () => c.append(t, { txnVersion: 4, txnAfter: 1 }),
+    TxnConflictError,
+    "holds txn version 3",
+  );
+  assertEquals((stale as TxnConflictError).txnVersion, 3);
+  assertEquals(await latestVersion(localFs, path), 1, "nothing more was committed");
+  await c.append(t, { txnVersion: 4, txnAfter: 3 });
+  assertEquals(c.lastTxnVersion(), 4);
 });
 
 Deno.test("checkpoint every 10 commits, in Spark's schema, used by the reader", async () => {

@@ -30,7 +30,6 @@ import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { distributionOptions } from "../plugin/distribution_options.ts";
 import { closestString } from "../expr/suggest.ts";
-import { BUILTIN_DISTRIBUTIONS } from "../../plugins/distributions/mod.ts";
 
 /** A failure while generating a cell, naming where. */
 export class GenerationError extends Error {
@@ -200,15 +199,13 @@ class RowState implements CellContext {
   }
 }
 
-/** The built-in distributions by name. */
-const BUILTIN_DISTRIBUTION_MAP: ReadonlyMap<string, AnyDistribution> = new Map(
-  BUILTIN_DISTRIBUTIONS.map((d) => [d.name, d]),
-);
-
 /** Options of {@link Engine}. */
 export interface EngineOptions {
-  /** Distribution plugins by name; the built-ins by default. */
-  distributions?: ReadonlyMap<string, AnyDistribution>;
+  /**
+   * Distribution plugins by name (a registry's, built-ins included: the engine has none of its
+   * own, as it sits below the plugins).
+   */
+  distributions: ReadonlyMap<string, AnyDistribution>;
 }
 
 /**
@@ -226,9 +223,9 @@ export class Engine {
   /** Separate stream for foreign-key picks and null draws. */
   readonly pickRandom: CellRandom = new CellRandom();
 
-  constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions = {}) {
+  constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions) {
     this.inputs = inputs;
-    this.#distributions = options.distributions ?? BUILTIN_DISTRIBUTION_MAP;
+    this.#distributions = options.distributions;
     this.faker = createFaker(inputs.locale, {
       next: () => this.#randoms[this.#depth].next(),
       mark: () => this.#randoms[this.#depth].mark(),

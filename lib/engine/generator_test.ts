@@ -1,3 +1,4 @@
+import { BUILTINS } from "../../tests/_engine.ts";
 import * as arrow from "apache-arrow";
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../../tests/_assert.ts";
 import { compileExpression } from "../expr/mod.ts";
@@ -68,11 +69,11 @@ const SHOP: TableSpec[] = [
 ];
 
 Deno.test("batch sizes 1, 7 and 1000 give identical rows", () => {
-  const expected = generateAll(new Engine(SHOP, INPUTS), "orders", 1000);
+  const expected = generateAll(new Engine(SHOP, INPUTS, BUILTINS), "orders", 1000);
   assertEquals(expected.length, 3000);
   for (const size of [1, 7]) {
     assertEquals(
-      generateAll(new Engine(SHOP, INPUTS), "orders", size),
+      generateAll(new Engine(SHOP, INPUTS, BUILTINS), "orders", size),
       expected,
       `batch size ${size}`,
     );
@@ -80,10 +81,10 @@ Deno.test("batch sizes 1, 7 and 1000 give identical rows", () => {
 });
 
 Deno.test("two runs are identical and another seed differs", () => {
-  const a = generateAll(new Engine(SHOP, INPUTS), "customers", 64);
-  const b = generateAll(new Engine(SHOP, INPUTS), "customers", 64);
+  const a = generateAll(new Engine(SHOP, INPUTS, BUILTINS), "customers", 64);
+  const b = generateAll(new Engine(SHOP, INPUTS, BUILTINS), "customers", 64);
   assertEquals(a, b);
-  const c = generateAll(new Engine(SHOP, { ...INPUTS, seed: 43 }), "customers", 64);
+  const c = generateAll(new Engine(SHOP, { ...INPUTS, seed: 43 }, BUILTINS), "customers", 64);
   assertNotEquals(a.map((r) => r.email), c.map((r) => r.email));
 });
 
@@ -99,8 +100,8 @@ Deno.test("adding or removing a column leaves the other columns unchanged", () =
     ["y", "random.randint(1, 5)"],
     ["b", "random.random()"],
   ]);
-  const before = generateAll(new Engine([base], INPUTS), "t", 50);
-  const after = generateAll(new Engine([more], INPUTS), "t", 50).map(({ id, a, b }) => ({
+  const before = generateAll(new Engine([base], INPUTS, BUILTINS), "t", 50);
+  const after = generateAll(new Engine([more], INPUTS, BUILTINS), "t", 50).map(({ id, a, b }) => ({
     id,
     a,
     b,
@@ -109,7 +110,7 @@ Deno.test("adding or removing a column leaves the other columns unchanged", () =
 });
 
 Deno.test("every child key exists in the parent and copy_from_fk equals the parent's stored value", () => {
-  const engine = new Engine(SHOP, INPUTS);
+  const engine = new Engine(SHOP, INPUTS, BUILTINS);
   const customers = new Map(generateAll(engine, "customers", 500).map((r) => [r.id, r]));
   const orders = generateAll(engine, "orders", 500);
   let nullEmails = 0;
@@ -129,13 +130,13 @@ Deno.test("two foreign keys with the same arguments pick independently", () => {
     ["a", 'foreign_key("customers", "id")'],
     ["b", 'foreign_key("customers", "id")'],
   ]);
-  const out = generateAll(new Engine([SHOP[0], t], INPUTS), "pairs", 100);
+  const out = generateAll(new Engine([SHOP[0], t], INPUTS, BUILTINS), "pairs", 100);
   const same = out.filter((r) => r.a === r.b).length;
   assert(same < 20, `${same} of 500 rows picked the same parent twice`);
 });
 
 Deno.test("zipf skew is measurable: the first parents are the most popular", () => {
-  const out = generateAll(new Engine(SHOP, INPUTS), "orders", 3000);
+  const out = generateAll(new Engine(SHOP, INPUTS, BUILTINS), "orders", 3000);
   const counts = new Map<unknown, number>();
   for (const r of out) counts.set(r.favourite, (counts.get(r.favourite) ?? 0) + 1);
   const first = counts.get(1n) ?? 0;
@@ -154,7 +155,7 @@ Deno.test("weighted_parent follows the weights of the parent attribute", () => {
     ],
     ["rating", 'copy_from_fk("p_id", "p", "rating")'],
   ]);
-  const out = generateAll(new Engine([parents, child], INPUTS), "c", 6000);
+  const out = generateAll(new Engine([parents, child], INPUTS, BUILTINS), "c", 6000);
   const share = (r: bigint) => out.filter((x) => x.rating === r).length / out.length;
   assert(
     Math.abs(share(5n) - 0.5) < 0.03 && Math.abs(share(3n) - 1 / 6) < 0.03,
@@ -165,30 +166,30 @@ Deno.test("weighted_parent follows the weights of the parent attribute", () => {
 Deno.test("is_unique never repeats a parent key and fails clearly when parents run out", () => {
   const child = (n: number) =>
     table("u", n, [["id", "row_id"], ["c", 'foreign_key("customers", "id", is_unique=True)']]);
-  const out = generateAll(new Engine([SHOP[0], child(200)], INPUTS), "u", 7);
+  const out = generateAll(new Engine([SHOP[0], child(200)], INPUTS, BUILTINS), "u", 7);
   assertEquals(new Set(out.map((r) => r.c)).size, 200);
-  const engine = new Engine([SHOP[0], child(201)], INPUTS);
+  const engine = new Engine([SHOP[0], child(201)], INPUTS, BUILTINS);
   assertThrows(() => generateAll(engine, "u", 50), GenerationError, "ran out of parent keys");
 });
 
 Deno.test("nulls are deterministic and near the requested fraction", () => {
   const t = table("n", 4000, [["id", "row_id"], ["v", "random.random()", { nulls: 0.25 }]]);
-  const a = generateAll(new Engine([t], INPUTS), "n", 4000);
-  const b = generateAll(new Engine([t], INPUTS), "n", 3);
+  const a = generateAll(new Engine([t], INPUTS, BUILTINS), "n", 4000);
+  const b = generateAll(new Engine([t], INPUTS, BUILTINS), "n", 3);
   assertEquals(a, b);
   const nulls = a.filter((r) => r.v === null).length;
   assert(Math.abs(nulls / 4000 - 0.25) < 0.03, `${nulls} nulls`);
 });
 
 Deno.test("relative dates follow the reference time, not the wall clock", () => {
-  const out = generateAll(new Engine(SHOP, INPUTS), "orders", 1000);
+  const out = generateAll(new Engine(SHOP, INPUTS, BUILTINS), "orders", 1000);
   const now = INPUTS.now.getTime();
   for (const r of out) {
     const t = r.ordered_at as number;
     assert(t <= now && t >= now - 30 * 86400000 - 1000, `ordered_at ${new Date(t).toISOString()}`);
   }
   const later = generateAll(
-    new Engine(SHOP, { ...INPUTS, now: new Date("2030-01-01T00:00:00Z") }),
+    new Engine(SHOP, { ...INPUTS, now: new Date("2030-01-01T00:00:00Z") }, BUILTINS),
     "orders",
     1000,
   );
@@ -196,7 +197,7 @@ Deno.test("relative dates follow the reference time, not the wall clock", () => 
 });
 
 Deno.test("schema types come from type: or from the expression", () => {
-  const engine = new Engine(SHOP, INPUTS);
+  const engine = new Engine(SHOP, INPUTS, BUILTINS);
   const types = (name: string) =>
     Object.fromEntries(engine.table(name).schema().fields.map((f) => [f.name, String(f.type)]));
   assertEquals(types("customers"), { id: "Int64", email: "Utf8", tier: "Utf8", score: "Int32" });
@@ -212,7 +213,7 @@ Deno.test("schema types come from type: or from the expression", () => {
 Deno.test("a value that does not fit its column names table, column and row", () => {
   const t = table("bad", 3, [["id", "row_id"], ["n", '"not a number"', { type: "int32" }]]);
   assertThrows(
-    () => new Engine([t], INPUTS).table("bad").batch(1, 3),
+    () => new Engine([t], INPUTS, BUILTINS).table("bad").batch(1, 3),
     GenerationError,
     'table "bad", column "n", row 1',
   );
@@ -226,7 +227,7 @@ Deno.test("a table can reference its own rows (a hierarchy)", () => {
     ["boss", 'foreign_key("employee", "id")'],
     ["boss_name", 'copy_from_fk("boss", "employee", "name")'],
   ], 10);
-  const out = generateAll(new Engine([employees], INPUTS), "employee", 17);
+  const out = generateAll(new Engine([employees], INPUTS, BUILTINS), "employee", 17);
   const byId = new Map(out.map((r) => [r.id, r]));
   assert(out.some((r) => r.manager_id === null) && out.some((r) => r.manager_id !== null));
   for (const r of out) {
@@ -263,7 +264,7 @@ Deno.test("parent values looked up again are the values recomputing gives, per e
     ["email", "fake.email()", { nulls: 0.2 }],
     ["n", "random.randint(1, 1000000)"],
   ]);
-  const looked = new Engine([parents], INPUTS).table("parents");
+  const looked = new Engine([parents], INPUTS, BUILTINS).table("parents");
   const picks = Array.from({ length: 400 }, (_, i) => [1 + (i * 7919) % 50, i % 3] as const);
   const twice = picks.map(([row, epoch]) => [
     looked.value("email", row, epoch),
@@ -271,7 +272,7 @@ Deno.test("parent values looked up again are the values recomputing gives, per e
     looked.value("email", row, epoch),
   ]);
   for (const [i, [row, epoch]] of picks.entries()) {
-    const fresh = new Engine([parents], INPUTS).table("parents");
+    const fresh = new Engine([parents], INPUTS, BUILTINS).table("parents");
     assertEquals(twice[i], [
       fresh.value("email", row, epoch),
       fresh.value("n", row, epoch),

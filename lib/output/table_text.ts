@@ -4,7 +4,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { cellText, columnCells } from "../../plugins/sinks/_format.ts";
+import { cellText, columnCells } from "./cell_text.ts";
 
 /** Options of {@link formatTable}. */
 export interface FormatTableOptions {

@@ -1,10 +1,11 @@
+import { BUILTINS } from "../../tests/_engine.ts";
 import { assertEquals } from "../../tests/_assert.ts";
 import { withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { digestRows } from "../../tests/_digest.ts";
 import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { runInputs, tableSpecs } from "../engine/from_config.ts";
+import { runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { handoffSource } from "./handoff.ts";
 import { localSource, orderedBatches } from "./pool.ts";
 import { recipeOf } from "./recipe.ts";
@@ -32,7 +33,7 @@ async function withEngine(fn: (engine: Engine, path: string) => Promise<void>): 
   await withTempDir(async (dir) => {
     const path = await writeConfig(dir, CONFIG);
     const { config } = await loadConfig(path);
-    const engine = new Engine(tableSpecs(config!), runInputs(config!, {}, new Date(0)));
+    const engine = new Engine(tableSpecs(config!), runInputs(config!, {}, new Date(0)), BUILTINS);
     await fn(engine, path);
   });
 }

@@ -8,11 +8,10 @@
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { engineOptions, tableSpecs } from "../engine/from_config.ts";
+import { engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { LoadedRows, type TransferredRows } from "../state/loaded_rows.ts";
-import type { TableRole } from "../schedule/plan.ts";
-import { type ParentFacts, streamParentSource } from "../schedule/parent_source.ts";
-import { Timeline, type TimelineSpec } from "../schedule/timeline.ts";
+import { type ParentFacts, streamParentSource, type TableRole } from "../stream/parent_source.ts";
+import { Timeline, type TimelineSpec } from "../stream/timeline.ts";
 
 /** One table of an {@link EngineRecipe}. */
 export interface TableRecipe {

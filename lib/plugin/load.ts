@@ -15,6 +15,7 @@ import { transform } from "sucrase";
 import { defineColumnFunction, defineDistribution, defineSink } from "./define.ts";
 import { PluginError, pluginProblems } from "./registry.ts";
 import type { Plugin } from "./types.ts";
+import { CommitConflict, SinkError } from "./sink_errors.ts";
 
 /** What a plugin file's default-exported function receives. */
 export interface PluginApi {
@@ -23,6 +24,13 @@ export interface PluginApi {
   defineSink: typeof defineSink;
   /** The apache-arrow module, for sinks that build or read Arrow data. */
   arrow: typeof arrow;
+  /**
+   * The error a sink throws when it knows whether the failure can heal: `run` waits for a
+   * sink whose error can heal and stops the table at once on one that cannot.
+   */
+  SinkError: typeof SinkError;
+  /** The error of a flush whose commit point another writer took (`CommitPoint.after`). */
+  CommitConflict: typeof CommitConflict;
 }
 
 /** The API handed to plugin files. */
@@ -31,6 +39,8 @@ export const PLUGIN_API: PluginApi = Object.freeze({
   defineColumnFunction,
   defineSink,
   arrow,
+  SinkError,
+  CommitConflict,
 });
 
 /** How to load a file: as it is, through the transpiler, or the first that works. */

@@ -37,6 +37,14 @@ export interface CommitPoint {
   replace?: boolean;
   /** Properties to record with the table in the same commit (e.g. the stream state). */
   properties?: Record<string, string>;
+  /**
+   * The tick the writer believes the table is at under its application id (-1: none yet).
+   * A sink that records commit points checks it atomically with the commit and, when the
+   * table is elsewhere (another writer committed in between), refuses the flush with a
+   * `CommitConflict` holding the tick it found, committing nothing: so two writers of one
+   * table never both commit a tick. Absent: no check.
+   */
+  after?: number;
 }
 
 /** What a flush committed, for status and metrics; sinks fill in what they know. */
@@ -91,6 +99,11 @@ export interface SinkOpenOptions {
  * A destination for batches. The engine calls `open`, then `write` any number of times,
  * `flush` at commit points, and `close` once, never concurrently. Nothing is visible as
  * finished output before `flush`/`close` succeed; a failure leaves what existed intact.
+ *
+ * A failure says whether it can heal by itself (a server restarting, a full disk): an
+ * error with a boolean `healable` property (`SinkError`), else what `classifyError` reads
+ * from its codes. The streaming server waits for a sink whose error can heal, retrying with
+ * back-off, and stops the table at once on one that cannot.
  */
 export interface Sink {
   /** Checks the destination and prepares every table (refuses non-empty ones unless overwrite). */

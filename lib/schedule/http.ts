@@ -1,10 +1,18 @@
 /**
  * The monitoring endpoints of `run --http`: `/metrics` (Prometheus text format), `/status`
- * (JSON) and `/health`.
+ * (JSON), `/health` (liveness) and `/ready` (readiness).
+ *
+ * Liveness and readiness answer different questions, as Kubernetes' probes ask them.
+ * `/health` says the process works: it answers 200 while it can answer at all, whatever
+ * its tables do, since a restart fixes none of their problems: a table waiting for its
+ * database waits just as well in this process, and one stopped by an error that cannot heal
+ * (a schema mismatch, bad credentials) would stop again after a restart. `/ready` says
+ * whether every table is flowing: 503 while the server starts, while a table waits for its
+ * sink, or once one has failed, naming them.
  *
  * @module
  */
-import { prometheusText, type ServerStatus } from "./status.ts";
+import { notReady, prometheusText, type ServerStatus } from "./status.ts";
 
 /** What the endpoints read. */
 export interface Monitored {
@@ -37,14 +45,26 @@ export function monitoringResponse(server: Monitored, request: Request): Respons
     case "/status":
       return Response.json(status);
     case "/health": {
-      const failed = status.tables.filter((t) => t.stage === "failed").map((t) => t.table);
+      // The process answers, so it is alive; what its tables do is /ready's (and the body's).
+      const { waiting, failed } = notReady(status);
+      return Response.json({
+        status: "ok",
+        ...(waiting.length ? { waiting: waiting.map((w) => w.table) } : {}),
+        ...(failed.length ? { failed: failed.map((f) => f.table) } : {}),
+      });
+    }
+    case "/ready": {
+      const why = notReady(status);
+      const ready = !why.starting && why.waiting.length === 0 && why.failed.length === 0;
       return Response.json(
-        failed.length ? { status: "failing", failed } : { status: "ok" },
-        { status: failed.length ? 503 : 200 },
+        ready ? { status: "ready" } : { status: "not ready", ...why },
+        { status: ready ? 200 : 503 },
       );
     }
     default:
-      return new Response("Not found: try /metrics, /status or /health\n", { status: 404 });
+      return new Response("Not found: try /metrics, /status, /health or /ready\n", {
+        status: 404,
+      });
   }
 }
 

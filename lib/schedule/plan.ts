@@ -15,7 +15,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Config, TableConfig } from "../config/mod.ts";
-import { parentsOf, tableSpecs } from "../engine/from_config.ts";
+import { parentsOf, tableSpecs } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
@@ -25,20 +25,15 @@ import {
   appIdOf,
   decodeState,
   fingerprint,
+  freshAppId,
   STATE_PROPERTY,
   type StreamState,
 } from "../state/stream_state.ts";
-import { type TickPolicy, Timeline } from "./timeline.ts";
+import { type TickPolicy, Timeline } from "../stream/timeline.ts";
+import type { TableRole } from "../stream/parent_source.ts";
 import { arrowToDeltaSchema } from "../delta/schema.ts";
 
-/** How a table takes part in this run. */
-export type TableRole =
-  /** Generated and written by this process. */
-  | "run"
-  /** Written by another process under the same config: recomputed, progress polled. */
-  | "follow"
-  /** Read once as stored: its rows are fixed for this run. */
-  | "fixed";
+export type { TableRole } from "../stream/parent_source.ts";
 
 /** Everything the server knows about a table at start-up. */
 export interface TablePlan {
@@ -298,6 +293,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     }
     if (v.state) {
       plan.state = v.state;
+      if (v.state.appId) plan.appId = v.state.appId;
       plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
       if (v.state.prefixRows > 0 && !v.stored?.writeRefusal) {
         plan.prefix = await read(v.state.prefixVersion, v.state.prefixRows);
@@ -324,6 +320,9 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
             `row id ${baseRowId}`,
         );
       }
+      // An earlier state of this config left commit points under its id: this state's
+      // ticks start at 0 again, so they are recorded under a fresh one.
+      plan.appId = freshAppId(spec.name, v.fingerprint, v.stored?.commits);
       plan.state = {
         fingerprint: v.fingerprint,
         startMs: options.startMs,
@@ -331,6 +330,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
         baseRowId,
         prefixRows,
         ...(prefixVersion !== undefined ? { prefixVersion } : {}),
+        ...(plan.appId !== appIdOf(spec.name, v.fingerprint) ? { appId: plan.appId } : {}),
       };
     }
     const state = plan.state!;

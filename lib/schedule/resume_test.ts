@@ -2,6 +2,7 @@
  * Resume: Delta tables on disk are read back at start, and the run continues exactly where
  * they are: our own tables from their last committed tick, foreign tables as parents.
  */
+import { shopYaml } from "../../tests/_shop.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
 import { deltaFixtureTest } from "../../tests/_external.ts";
 import { withTempDir } from "../../tests/_cli.ts";
@@ -9,41 +10,16 @@ import { joinPath, localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
 import { serializeCommit } from "../delta/actions.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
-import { config, MemoryStore, plainRows, START, tableRows } from "./_test_server.ts";
+import { config, MemoryStore, plainRows, START, tableRows } from "../../tests/_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
+import { waitFor } from "../../tests/_wait.ts";
 
-const SHOP_YAML = `
-version: 1
-config:
-  seed: 5
-  tick_interval: 10s
-tables:
-  - table_name: customers
-    row_count: 20
-    cadence: { rows_per_minute: 12 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.name() }
-      - { column_name: since, data: datetime.now() }
-  - table_name: orders
-    row_count: 50
-    cadence: { rows_per_minute: 90 }
-    columns:
-      - { column_name: order_id, data: row_id, is_primary_key: true }
-      - column_name: customer_id
-        data: foreign_key("customers", "id", distribution="zipf", param=1.1)
-      - column_name: customer_name
-        data: copy_from_fk("customer_id", "customers", "name")
-      - column_name: quantity
-        data: random.randint(1, 9)
-        type: int32
-  - table_name: regions
-    row_count: 4
-    update_policy: disabled
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.city() }
-`;
+const SHOP_YAML = shopYaml({
+  seed: 5,
+  customers: { rows: 20, perMinute: 12, attribute: "name", since: true },
+  orders: { rows: 50, perMinute: 90, zipf: 1.1, quantity: true },
+  lookup: "regions with names",
+});
 const SHOP = config(SHOP_YAML);
 const TICK = 10_000;
 
@@ -91,11 +67,18 @@ Deno.test("resume: stopping mid-run and restarting loses and duplicates nothing"
     });
     const done = server.start();
     await server.ready;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Real progress first: past the first few ticks, so the restart continues a stream.
+    const ordersTick = () => server.status().tables.find((t) => t.table === "orders")?.tick ?? -1;
+    await waitFor("orders to commit past tick 20", ordersTick, (tick) => tick >= 20);
     await server.stop();
     const first = await done;
     const stopped = first.tables.find((t) => t.table === "orders")!;
-    assert(stopped.tick < 200, `stopped early (at tick ${stopped.tick})`);
+    assert(stopped.tick >= 20 && stopped.tick < 200, `stopped mid-run (at tick ${stopped.tick})`);
+    assertEquals(
+      (await readSnapshot(localFs, `${dir}/t/orders`)).txns.values().next().value?.version,
+      stopped.tick,
+      "the restart starts from the tick the first run reached",
+    );
     await run(`${dir}/t`, { until: new Date(START + 200 * TICK), commitRows: 5 });
     await run(`${dir}/whole`, { until: new Date(START + 200 * TICK) });
     for (const table of ["customers", "orders"]) {
@@ -257,37 +240,29 @@ Deno.test("a table written under another config is adopted; a mismatched schema 
   });
 });
 
-Deno.test("a failing sink is isolated to its table: retried, then failed; others go on", async () => {
-  const store = new MemoryStore();
-  let attempts = 0;
-  const summary = await new StreamingServer({
-    config: SHOP,
-    startTime: new Date(START),
-    fastForward: true,
-    ticks: 20,
-    sleep: () => Promise.resolve(),
-    retry: { attempts: 3 },
-    sink: (table) => {
-      const sink = createMemorySink({ store });
-      if (table !== "regions") return sink;
-      return {
-        ...sink,
-        flush: () => {
-          attempts++;
-          return Promise.reject(new Error("disk full"));
-        },
-      };
-    },
-  }).start();
-  assertEquals(attempts, 3);
-  assertEquals(summary.failed.map((f) => f.table), ["regions"]);
-  assertStringIncludes(summary.failed[0].error, "3 attempts");
-  assertStringIncludes(summary.failed[0].error, "disk full");
-  const regions = summary.tables.find((t) => t.table === "regions")!;
-  assertEquals([regions.stage, regions.errors], ["failed", 3]);
-  assertEquals(store.rows("orders").numRows, 50 + 20 * 15);
-  assertEquals(store.tables.has("regions"), false);
+Deno.test("a config that comes back after another adopts the table anew, under a fresh application id", async () => {
+  await withTempDir(async (dir) => {
+    assertEquals((await run(dir, { ticks: 3 })).failed, []);
+    assertEquals((await run(dir, { ticks: 3, seed: 99 })).failed, []);
+    // Seed 5 again: its first state's commit points (ticks 0..3) are still in the log, and
+    // its new state starts at tick 0, so it takes another id rather than clash with them.
+    assertEquals((await run(dir, { ticks: 3 })).failed, []);
+    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => Number(r.id));
+    assertEquals(ids(await tableRows(`${dir}/customers`)), range(3 * (20 + 6)));
+    assertEquals(ids(await tableRows(`${dir}/regions`)), range(3 * 4));
+    const appIds = [...(await readSnapshot(localFs, `${dir}/customers`)).txns.keys()];
+    assertEquals(appIds.filter((id) => id.endsWith(":2")).length, 1, appIds.join(", "));
+    // And it resumes under that id.
+    assertEquals((await run(dir, { ticks: 3 })).failed, []);
+    assertEquals(ids(await tableRows(`${dir}/customers`)), range(3 * (20 + 6) + 6));
+    assertEquals(ids(await tableRows(`${dir}/regions`)), range(3 * 4));
+  });
 });
+
+/** 1..n. */
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
 
 Deno.test("a write that fails once is retried and lands once", async () => {
   const store = new MemoryStore();
@@ -332,7 +307,7 @@ Deno.test("a stored table with a feature our writer lacks stops at start, unretr
         { metaData },
       ]),
     );
-    const summary = await run(dir, { ticks: 2, retry: { attempts: 6 } });
+    const summary = await run(dir, { ticks: 2 });
     const failed = summary.failed.find((f) => f.table === "customers");
     assertStringIncludes(failed?.error ?? "", 'CHECK constraint "positive"');
     assertStringIncludes(failed?.error ?? "", "tablestream does not write to it");

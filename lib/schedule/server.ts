@@ -6,10 +6,10 @@
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { DEFAULT_SEED, engineOptions, parentsOf } from "../engine/from_config.ts";
-import { sinkPlan } from "../plugin/sink_plan.ts";
+import { DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
+import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
-import { streamParentSource } from "./parent_source.ts";
+import { streamParentSource } from "../stream/parent_source.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
@@ -17,15 +17,16 @@ import type { Sink } from "../plugin/types.ts";
 import { type Clock, sleep as realSleep, systemClock } from "./clock.ts";
 import { planTables, schemaDifference, type TablePlan } from "./plan.ts";
 import { Progress } from "./progress.ts";
-import type { ServerStatus, TableStatus } from "./status.ts";
 import {
-  DEFAULT_RETRY,
-  type ParentLink,
-  type RetryOptions,
-  type StopConditions,
-  TableFailed,
-  TableRunner,
-} from "./table_runner.ts";
+  describeActivity,
+  type ServerPhase,
+  type ServerStatus,
+  type TableStatus,
+} from "./status.ts";
+import { DEFAULT_RETRY, nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
+import { formatDuration } from "../config/duration.ts";
+import { classifyError } from "../plugin/sink_errors.ts";
+import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
 
 /** Options of {@link StreamingServer}. */
 export interface StreamingServerOptions {
@@ -72,6 +73,12 @@ export interface StreamingServerOptions {
    * Needs `config` as a file path; live runs generate in this thread.
    */
   workers?: number;
+  /**
+   * How long a table may wait for a sink that fails for a reason that can heal before it
+   * stops, ms; overrides `config.max_retry_time`. Default: without limit.
+   */
+  maxRetryTimeMs?: number;
+  /** Back-off of failed commits (tests shorten it); `maxRetryTimeMs` is the usual knob. */
   retry?: Partial<RetryOptions>;
   clock?: Clock;
   log?: Logger;
@@ -90,6 +97,10 @@ export const DEFAULT_COMMIT_INTERVAL_MS = 10_000;
 
 /** How a run ended. */
 export interface RunSummary {
+  /**
+   * Every table's numbers: rows and commits this process made (`rowsWritten`, `commits`),
+   * and apart from them what another writer of the same table committed (`skippedRows`).
+   */
   tables: TableStatus[];
   /** Tables that stopped after failures, with why. */
   failed: { table: string; error: string }[];
@@ -120,6 +131,9 @@ export class StreamingServer {
   readonly #clock: Clock;
   readonly #log: Logger;
   #runners: TableRunner[] = [];
+  #phase: ServerPhase = "starting";
+  /** While starting: since when (ms) the sinks fail for a reason that can heal, and how. */
+  #startWait?: { since: number; error: string };
   #started?: Promise<RunSummary>;
   #startedAt = new Date();
   #readyResolve!: () => void;
@@ -159,18 +173,37 @@ export class StreamingServer {
     return {
       startedAt: this.#startedAt.toISOString(),
       fastForward: this.#options.fastForward ?? false,
-      tables: this.#runners.map((r) => ({
-        ...r.status,
-        measuredRowsPerMinute: r.measuredRate(now),
-        // Behind the wall clock by more than a tick: fast-forward is never "late".
-        lagMs: this.#options.fastForward || r.status.tickTime === undefined
-          ? 0
-          : Math.max(0, now - r.status.tickTime - (r.plan.state?.tickIntervalMs ?? 0)),
-      })),
+      phase: this.#phase,
+      ...(this.#startWait
+        ? { startWaitSince: this.#startWait.since, startError: this.#startWait.error }
+        : {}),
+      tables: this.#runners.map((r) => {
+        const status: TableStatus = {
+          ...r.status,
+          measuredRowsPerMinute: r.measuredRate(now),
+          // Behind the wall clock by more than a tick: fast-forward is never "late".
+          lagMs: this.#options.fastForward || r.status.tickTime === undefined
+            ? 0
+            : Math.max(0, now - r.status.tickTime - (r.plan.state?.tickIntervalMs ?? 0)),
+          sinkWaitMs: r.status.sinkWaitSince === undefined
+            ? 0
+            : Math.max(0, now - r.status.sinkWaitSince),
+        };
+        status.activity = describeActivity(status);
+        return status;
+      }),
     };
   }
 
   async #run(): Promise<RunSummary> {
+    try {
+      return await this.#runTables();
+    } finally {
+      this.#phase = "stopped";
+    }
+  }
+
+  async #runTables(): Promise<RunSummary> {
     const options = this.#options;
     this.#startedAt = new Date(this.#clock.now());
     const config = await this.#loadConfig();
@@ -184,7 +217,15 @@ export class StreamingServer {
     }
     const startMs = options.startTime?.getTime() ??
       Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
-    const sinkFor = options.sink ?? sinkPlan(config, { output: options.output }).sinkFor;
+    const sinks = options.sink ? undefined : sinkPlan(config, { output: options.output });
+    const sinkFor = options.sink ?? sinks!.sinkFor;
+    const sinkName = (table: string) => sinks?.typeOf(table) ?? "custom";
+    const retry: RetryOptions = {
+      ...DEFAULT_RETRY,
+      ...options.retry,
+      maxRetryTimeMs: options.maxRetryTimeMs ?? options.retry?.maxRetryTimeMs ??
+        config.maxRetryTimeMs,
+    };
     // One sink per table reads back what is stored (never opened: inspect and read only).
     const inspectors = new Map<string, Sink>();
     const inspector = (table: string) => {
@@ -192,14 +233,19 @@ export class StreamingServer {
       if (!sink) inspectors.set(table, sink = sinkFor(table));
       return sink;
     };
-    const plans = await planTables(config, {
-      tables,
-      seed,
-      tickIntervalMs,
-      startMs,
-      sinkFor: inspector,
-      where: options.output ?? "the sink",
-    });
+    const plans = await this.#whileSinksHeal(retry, () =>
+      planTables(config, {
+        tables,
+        seed,
+        tickIntervalMs,
+        startMs,
+        sinkFor: inspector,
+        where: options.output ?? "the sink",
+      }));
+    if (!plans) {
+      this.#readyResolve(); // stopped while waiting for the sinks: nothing to start
+      return { tables: [], failed: [] };
+    }
     const engine = new Engine(
       plans.map((p) => p.spec),
       { seed, locale: config.locale, now: new Date(startMs) },
@@ -241,7 +287,6 @@ export class StreamingServer {
     const commitIntervalMs = options.commitIntervalMs ?? config.commitIntervalMs ??
       DEFAULT_COMMIT_INTERVAL_MS;
     const sleep = options.sleep ?? realSleep;
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
     const failed: RunSummary["failed"] = [];
 
     for (const plan of plans.filter((p) => p.role === "run")) {
@@ -281,6 +326,7 @@ export class StreamingServer {
           batchSize: options.batchSize ?? 10_000,
           sources,
           retry,
+          sinkName: sinkName(plan.name),
           sleep,
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
           log: this.#log,
@@ -305,6 +351,7 @@ export class StreamingServer {
       }
       await runner.run(signal);
     });
+    this.#phase = "running";
     this.#readyResolve();
     const results = await Promise.allSettled(loops);
     clearTimeout(durationTimer);
@@ -326,11 +373,63 @@ export class StreamingServer {
         rows: t.rows,
         rows_written: t.rowsWritten,
         commits: t.commits,
+        // Committed by another writer of the table, not by this process.
+        skipped_rows: t.skippedRows || undefined,
+        skipped_ticks: t.skippedTicks || undefined,
+        retries: t.retries || undefined,
         tick: t.tick,
         version: t.version,
       });
     }
     return summary;
+  }
+
+  /**
+   * Runs `start` (reading the tables back), waiting out failures of the sinks that are
+   * known to heal (a database restarting, a full disk) with the tables' back-off; undefined
+   * when the server is stopped meanwhile. Unlike a running table's commits, an error that
+   * is not recognized fails at once: nothing has worked yet, so a mistake (a missing parent,
+   * a wrong path) is likelier than an outage.
+   */
+  async #whileSinksHeal<T>(retry: RetryOptions, start: () => Promise<T>): Promise<T | undefined> {
+    const signal = this.#controller.signal;
+    const sleep = this.#options.sleep ?? realSleep;
+    for (let retries = 0;;) {
+      if (signal.aborted) return undefined;
+      try {
+        const result = await start();
+        this.#startWait = undefined;
+        return result;
+      } catch (error) {
+        const verdict = classifyError(error);
+        if (!verdict.recognized || !verdict.healable || signal.aborted) throw error;
+        const now = this.#clock.now();
+        this.#startWait ??= { since: now, error: "" };
+        this.#startWait.error = (error as Error).message ?? String(error);
+        const delay = nextRetryWait(++retries, this.#startWait.since, now, retry);
+        if (delay === undefined) {
+          throw new Error(
+            `The sinks kept failing for ${waitedFor(now - this.#startWait.since)} at start, ` +
+              `past the longest retry time (max_retry_time ${
+                formatDuration(retry.maxRetryTimeMs!)
+              }): ${this.#startWait.error}`,
+            { cause: error },
+          );
+        }
+        this.#log.warn("Cannot read the tables back from their sinks yet; retrying", {
+          reason: verdict.reason,
+          attempt: retries,
+          retry_in_ms: delay,
+          error: this.#startWait.error,
+        });
+        try {
+          await sleep(delay, signal);
+        } catch (aborted) {
+          if (signal.aborted) return undefined;
+          throw aborted;
+        }
+      }
+    }
   }
 
   async #loadConfig(): Promise<Config> {

@@ -1,6 +1,14 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { config, memoryServer, MemoryStore, plainRows, runLive, START } from "./_test_server.ts";
-import { Timeline } from "./timeline.ts";
+import { shopYaml } from "../../tests/_shop.ts";
+import {
+  config,
+  memoryServer,
+  MemoryStore,
+  plainRows,
+  runLive,
+  START,
+} from "../../tests/_server.ts";
+import { Timeline } from "../stream/timeline.ts";
 
 const CADENCE = config(`
 version: 1
@@ -93,44 +101,12 @@ tables:
   assertEquals(status.measuredRowsPerMinute, 60);
 });
 
-const SHOP = config(`
-version: 1
-config:
-  seed: 11
-  tick_interval: 10s
-tables:
-  - table_name: customers
-    row_count: 3
-    cadence: { rows_per_minute: 6 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: email, data: fake.email() }
-  - table_name: orders
-    row_count: 10
-    cadence: { rows_per_minute: 120 }
-    columns:
-      - { column_name: order_id, data: row_id, is_primary_key: true }
-      - column_name: customer_id
-        data: foreign_key("customers", "id", distribution="zipf", param=0.5)
-      - column_name: email
-        data: copy_from_fk("customer_id", "customers", "email")
-      - { column_name: at, data: datetime.now() }
-  - table_name: countries
-    row_count: 4
-    update_policy: disabled
-    columns:
-      - { column_name: code, data: row_id, is_primary_key: true }
-      - { column_name: name, data: fake.country() }
-  - table_name: prices
-    row_count: 3
-    update_policy: replace
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - column_name: price
-        data: random.randint(1, 1000000)
-      - column_name: country
-        data: foreign_key("countries", "code")
-`);
+const SHOP = config(shopYaml({
+  seed: 11,
+  customers: { rows: 3, perMinute: 6, attribute: "email" },
+  orders: { rows: 10, perMinute: 120, zipf: 0.5, copy: "email", at: true },
+  lookup: "countries",
+}));
 
 /** Checks that every orders commit references only customers committed before it. */
 function assertChildrenSeeCommittedParents(store: MemoryStore): void {

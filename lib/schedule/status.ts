@@ -9,8 +9,10 @@
 export type TableStage =
   | "starting"
   | "running"
+  /** Waiting for a parent's commit (`waitingFor` says which). */
   | "waiting"
-  | "retrying"
+  /** Its sink failed for a reason that can heal: retrying with back-off until it works. */
+  | "waiting-for-sink"
   | "idle"
   | "done"
   | "failed"
@@ -19,9 +21,20 @@ export type TableStage =
 /** One table's live numbers. */
 export interface TableStatus {
   table: string;
+  /** The sink writing it (`delta`, `postgres`...; `custom` for a sink given as a function). */
+  sink: string;
   stage: TableStage;
+  /**
+   * Where the table is, in words: `running`, `waiting for customers tick 12`, `waiting for
+   * sink since 2026-01-01T00:00:10Z: <last error>`, `failed: <error>`.
+   */
+  activity: string;
   /** What the table waits for, when waiting (e.g. `customers tick 12`). */
   waitingFor?: string;
+  /** When the current wait for its sink began (wall clock, ms), while it waits. */
+  sinkWaitSince?: number;
+  /** How long it has waited for its sink, ms (0 when it is not waiting). */
+  sinkWaitMs: number;
   /** `append`, `replace` or `static`. */
   policy: string;
   /** Configured rate (append tables). */
@@ -31,14 +44,21 @@ export interface TableStatus {
    * rate, without the initial `row_count` rows.
    */
   measuredRowsPerMinute: number;
-  /** Rows in the table (what it had at start plus what this run added). */
+  /** Rows in the table (what it had at start plus what this run and other writers added). */
   rows: number;
-  /** Rows this run committed. */
+  /** Rows this process committed (never those another writer committed). */
   rowsWritten: number;
-  /** Rows this run committed past the initial fill (tick 0), the cadence's rows. */
+  /** Rows this process committed past the initial fill (tick 0), the cadence's rows. */
   streamedRows: number;
-  /** Commits this run made. */
+  /** Commits this process made. */
   commits: number;
+  /**
+   * Rows of ticks found already committed by another writer of the table (two servers on
+   * one output): skipped, not written, and not part of `rowsWritten`.
+   */
+  skippedRows: number;
+  /** Ticks found already committed by another writer. */
+  skippedTicks: number;
   /** Table version after the last commit (Delta), if known. */
   version?: number;
   /** Last committed tick. */
@@ -51,21 +71,45 @@ export interface TableStatus {
   bytesWritten: number;
   /** Failed attempts this run. */
   errors: number;
+  /** Retries of failed commits this run (each after a back-off). */
+  retries: number;
   lastError?: string;
 }
+
+/** Where the server as a whole is. */
+export type ServerPhase =
+  /** Reading the tables back from their sinks (waiting for them, if they fail). */
+  | "starting"
+  /** Every table's loop is started. */
+  | "running"
+  /** Every loop has ended. */
+  | "stopped";
 
 /** The whole server's numbers. */
 export interface ServerStatus {
   startedAt: string;
   fastForward: boolean;
+  phase: ServerPhase;
+  /** While starting: the sinks failed to answer for a reason that can heal, since when (ms). */
+  startWaitSince?: number;
+  /** While starting: the last such failure. */
+  startError?: string;
   tables: TableStatus[];
 }
 
 /** A fresh status line for a table. */
-export function newTableStatus(table: string, policy: string, rowsPerMinute: number): TableStatus {
+export function newTableStatus(
+  table: string,
+  policy: string,
+  rowsPerMinute: number,
+  sink = "custom",
+): TableStatus {
   return {
     table,
+    sink,
     stage: "starting",
+    activity: "starting",
+    sinkWaitMs: 0,
     policy,
     rowsPerMinute,
     measuredRowsPerMinute: 0,
@@ -73,11 +117,57 @@ export function newTableStatus(table: string, policy: string, rowsPerMinute: num
     rowsWritten: 0,
     streamedRows: 0,
     commits: 0,
+    skippedRows: 0,
+    skippedTicks: 0,
     tick: -1,
     lagMs: 0,
     bytesWritten: 0,
     errors: 0,
+    retries: 0,
   };
+}
+
+/** A time as ISO text to the second (`2026-01-01T00:00:10Z`). */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A table's {@link TableStatus.activity}: where it is, in words. */
+export function describeActivity(t: TableStatus): string {
+  switch (t.stage) {
+    case "waiting":
+      return t.waitingFor ? `waiting for ${t.waitingFor}` : "waiting";
+    case "waiting-for-sink":
+      return `waiting for sink since ${isoSeconds(t.sinkWaitSince ?? 0)}` +
+        (t.lastError ? `: ${t.lastError}` : "");
+    case "failed":
+      return t.lastError ? `failed: ${t.lastError}` : "failed";
+    default:
+      return t.stage;
+  }
+}
+
+/** Why the server is not ready (`/ready`): what is not flowing; empty when everything is. */
+export function notReady(status: ServerStatus): {
+  starting?: string;
+  waiting: { table: string; since: string; error?: string }[];
+  failed: { table: string; error?: string }[];
+} {
+  const waiting = status.tables.filter((t) => t.stage === "waiting-for-sink").map((t) => ({
+    table: t.table,
+    since: new Date(t.sinkWaitSince ?? 0).toISOString(),
+    ...(t.lastError ? { error: t.lastError } : {}),
+  }));
+  const failed = status.tables.filter((t) => t.stage === "failed").map((t) => ({
+    table: t.table,
+    ...(t.lastError ? { error: t.lastError } : {}),
+  }));
+  const starting = status.phase !== "starting"
+    ? undefined
+    : status.startError
+    ? `waiting for the sinks since ${isoSeconds(status.startWaitSince ?? 0)}: ${status.startError}`
+    : "reading the tables back";
+  return { ...(starting ? { starting } : {}), waiting, failed };
 }
 
 /** Prometheus label value escaping (backslash, quote, newline). */
@@ -90,14 +180,22 @@ interface MetricSpec {
   type: "counter" | "gauge";
   help: string;
   value: (t: TableStatus) => number | undefined;
+  /** Labels the sink too (the metrics about waiting for it). */
+  sinkLabel?: boolean;
 }
 
 const METRICS: MetricSpec[] = [
   {
     name: "tablestream_rows_total",
     type: "counter",
-    help: "Rows committed by this run.",
+    help: "Rows committed by this process (not those another writer committed).",
     value: (t) => t.rowsWritten,
+  },
+  {
+    name: "tablestream_skipped_rows_total",
+    type: "counter",
+    help: "Rows of ticks found already committed by another writer of the table: skipped.",
+    value: (t) => t.skippedRows,
   },
   {
     name: "tablestream_table_rows",
@@ -115,7 +213,7 @@ const METRICS: MetricSpec[] = [
   {
     name: "tablestream_commits_total",
     type: "counter",
-    help: "Commits made by this run.",
+    help: "Commits made by this process.",
     value: (t) => t.commits,
   },
   {
@@ -151,8 +249,23 @@ const METRICS: MetricSpec[] = [
   {
     name: "tablestream_table_failed",
     type: "gauge",
-    help: "1 when the table stopped after repeated failures.",
+    help: "1 when the table stopped: an error that cannot heal, or --max-retry-time spent.",
     value: (t) => t.stage === "failed" ? 1 : 0,
+  },
+  {
+    name: "tablestream_sink_wait_seconds",
+    type: "gauge",
+    help: "How long the table has waited for its sink to accept a commit (0 when it is not " +
+      "waiting).",
+    value: (t) => t.sinkWaitMs / 1000,
+    sinkLabel: true,
+  },
+  {
+    name: "tablestream_sink_retries_total",
+    type: "counter",
+    help: "Commits retried after the sink failed for a reason that can heal.",
+    value: (t) => t.retries,
+    sinkLabel: true,
   },
 ];
 
@@ -164,7 +277,8 @@ export function prometheusText(status: ServerStatus): string {
     for (const table of status.tables) {
       const value = metric.value(table);
       if (value === undefined || !Number.isFinite(value)) continue;
-      lines.push(`${metric.name}{table="${label(table.table)}"} ${value}`);
+      const sink = metric.sinkLabel ? `,sink="${label(table.sink)}"` : "";
+      lines.push(`${metric.name}{table="${label(table.table)}"${sink}} ${value}`);
     }
   }
   return lines.join("\n") + "\n";
@@ -176,7 +290,9 @@ const compact = new Intl.NumberFormat("en-US");
 export function statusLines(status: ServerStatus, now: number): string[] {
   const rows = status.tables.map((t) => [
     t.table,
-    t.stage + (t.waitingFor ? ` (${t.waitingFor})` : ""),
+    t.stage === "waiting-for-sink"
+      ? `waiting for sink since ${isoSeconds(t.sinkWaitSince ?? 0)}`
+      : t.stage + (t.waitingFor ? ` (${t.waitingFor})` : ""),
     compact.format(t.rows),
     compact.format(Math.round(t.measuredRowsPerMinute)),
     t.policy === "append" ? `${compact.format(t.rowsPerMinute)}/min` : t.policy,

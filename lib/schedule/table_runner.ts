@@ -11,25 +11,16 @@
 import { GenerationError } from "../engine/generator.ts";
 import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
+import { formatDuration } from "../config/duration.ts";
 import type { FlushResult, Sink, StoredTable } from "../plugin/types.ts";
+import { classifyError, type CommitConflict, findCommitConflict } from "../plugin/sink_errors.ts";
 import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
 import type { Clock } from "./clock.ts";
 import type { TablePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
+import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
-import type { Timeline } from "./timeline.ts";
-
-/** How failing writes are retried. */
-export interface RetryOptions {
-  /** Attempts per commit before the table is marked failed. */
-  attempts: number;
-  /** First back-off, doubled per failure up to `maxBackoffMs`. */
-  backoffMs: number;
-  maxBackoffMs: number;
-}
-
-/** Defaults of {@link RetryOptions}: about a minute of retrying. */
-export const DEFAULT_RETRY: RetryOptions = { attempts: 6, backoffMs: 1_000, maxBackoffMs: 30_000 };
+import type { Timeline } from "../stream/timeline.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {
@@ -72,7 +63,10 @@ export interface RunnerDeps {
   batchSize: number;
   /** Where batches are generated (this thread, or workers for large windows). */
   sources: SourceChooser;
+  /** How a commit that fails for a reason that can heal is retried. */
   retry: RetryOptions;
+  /** The sink's name, for status and metrics (`delta`, `postgres`...). */
+  sinkName?: string;
   /** Waits `ms` of real time (back-off, polling); rejects when `signal` aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** How often to look at a parent another process writes, ms. */
@@ -97,6 +91,12 @@ interface Window {
   last: number;
 }
 
+/** A run of failed commits of one window that can heal: since when, how many retries. */
+interface SinkWait {
+  since: number;
+  retries: number;
+}
+
 /** Runs one table's ticks. */
 export class TableRunner {
   readonly plan: TablePlan;
@@ -106,17 +106,30 @@ export class TableRunner {
   #sink?: Sink;
   /** Whether the stream state still has to be recorded with the next commit. */
   #recordState: boolean;
+  /**
+   * The last tick committed to the table under its application id, by anyone: each commit
+   * asks the sink to check the table is still there (`CommitPoint.after`), so a tick another
+   * writer committed meanwhile is found, not written twice. Ticks without rows make no
+   * commit, so this lags behind `progress` over them.
+   */
+  #lastCommitted: number;
+  /** Whether the warning that another writer shares the table was logged. */
+  #warnedShared = false;
+  /** A flush is under way: a failure now may come after its commit landed. */
+  #flushing = false;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
     this.plan = deps.plan;
     this.#timeline = deps.plan.timeline!;
     this.#recordState = deps.plan.recordState;
+    this.#lastCommitted = deps.plan.lastTick;
     this.#startedAt = deps.clock.now();
     this.status = newTableStatus(
       deps.plan.name,
       deps.plan.policy,
       deps.plan.config.cadence.rowsPerMinute,
+      deps.sinkName,
     );
     this.status.rows = deps.plan.stored?.rows ?? deps.plan.prefix?.count ?? 0;
     this.status.tick = deps.plan.lastTick;
@@ -180,10 +193,11 @@ export class TableRunner {
         this.#deps.progress.advance(window.last);
         this.status.tick = window.last;
         this.status.tickTime = this.#timeline.tickTime(window.last);
+        k = window.last;
       } else {
-        await this.#commit(window, signal);
+        // Past the window when another writer committed further than it.
+        k = Math.max(window.last, await this.#commit(window, signal));
       }
-      k = window.last;
     }
   }
 
@@ -252,48 +266,184 @@ export class TableRunner {
     this.status.stage = "running";
   }
 
-  /** Generates and commits a window of ticks, retrying failed writes with back-off. */
-  async #commit(window: Window, signal: AbortSignal): Promise<void> {
+  /**
+   * Generates and commits a window of ticks. A failure that can heal is retried with
+   * back-off for as long as it lasts (or the longest retry time); one that cannot stops the
+   * table. Ticks another writer committed meanwhile are skipped. Resolves with the last
+   * tick now committed (past the window when another writer is further).
+   */
+  async #commit(window: Window, signal: AbortSignal): Promise<number> {
     await this.#awaitParents(window.last, signal);
-    const { retry, log } = this.#deps;
-    for (let attempt = 1;; attempt++) {
+    let wait: SinkWait | undefined;
+    for (;;) {
       try {
         const { rows, result } = await this.#commitOnce(window);
         this.#committed(window, rows, result);
-        return;
+        this.#sinkBack(wait, window);
+        return window.last;
       } catch (error) {
+        // Only a flush can have committed; before it, what storage holds is another's.
+        const flushed = this.#flushing;
+        this.#flushing = false;
         await this.#abortSink();
         if (error instanceof GenerationError) {
           throw new TableFailed(this.plan.name, error.message, error); // retrying gives the same
         }
+        const conflict = findCommitConflict(error);
+        if (conflict) {
+          const reached = await this.#committedByOthers(conflict, window);
+          if (reached >= window.last) {
+            this.#sinkBack(wait, window);
+            return reached;
+          }
+          window = { first: reached + 1, last: window.last }; // the rest is still ours to write
+          continue;
+        }
         this.status.errors++;
         this.status.lastError = message(error);
-        if (await this.#landed(window.last)) {
+        if (flushed && await this.#landed(window.last)) {
           // The commit made it before the failure (e.g. closing the sink failed after it).
           this.#committed(window, this.#rowsOf(window).count, {});
-          return;
+          this.#sinkBack(wait, window);
+          return window.last;
         }
-        if (attempt >= retry.attempts) {
-          throw new TableFailed(
-            this.plan.name,
-            `${attempt} attempts to commit tick ${window.last} failed; last error: ${
-              message(error)
-            }`,
-            error,
-          );
-        }
-        const backoff = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempt - 1));
-        log.warn(`Table "${this.plan.name}": commit of tick ${window.last} failed; retrying`, {
-          table: this.plan.name,
-          attempt,
-          retry_in_ms: backoff,
-          error: message(error),
-        });
-        this.status.stage = "retrying";
-        await this.#deps.sleep(backoff, signal);
-        this.status.stage = "running";
+        wait = await this.#waitForSink(error, window, wait, signal);
       }
     }
+  }
+
+  /**
+   * After a failed commit of `window`: stops the table when the error cannot heal or the
+   * longest retry time is spent; otherwise shows the wait and sleeps the back-off.
+   */
+  async #waitForSink(
+    error: unknown,
+    window: Window,
+    wait: SinkWait | undefined,
+    signal: AbortSignal,
+  ): Promise<SinkWait> {
+    const { retry, log, clock } = this.#deps;
+    const table = this.plan.name;
+    const verdict = classifyError(error);
+    if (!verdict.healable) {
+      throw new TableFailed(
+        table,
+        `its sink failed to commit tick ${window.last} with an error that cannot heal ` +
+          `(${verdict.reason}): ${message(error)}`,
+        error,
+      );
+    }
+    const now = clock.now();
+    wait ??= { since: now, retries: 0 };
+    const delay = nextRetryWait(wait.retries + 1, wait.since, now, retry);
+    if (delay === undefined) {
+      throw new TableFailed(
+        table,
+        `its sink kept failing for ${waitedFor(now - wait.since)}, past the longest ` +
+          `retry time (max_retry_time ${formatDuration(retry.maxRetryTimeMs!)}); tick ` +
+          `${window.last} is not committed; last error: ${message(error)}`,
+        error,
+      );
+    }
+    const fields = {
+      table,
+      sink: this.status.sink,
+      attempt: wait.retries + 1,
+      retry_in_ms: delay,
+      waiting_s: Math.round((now - wait.since) / 1000),
+      error: message(error),
+    };
+    if (wait.retries === 0) {
+      log.warn(
+        `Table "${table}" is waiting for its sink: committing tick ${window.last} failed ` +
+          `(${verdict.reason}); retrying with back-off until it works` +
+          (retry.maxRetryTimeMs === undefined
+            ? ""
+            : `, for at most ${formatDuration(retry.maxRetryTimeMs)}`),
+        fields,
+      );
+    } else {
+      log.warn(`Table "${table}": commit of tick ${window.last} failed again; retrying`, fields);
+    }
+    wait.retries++;
+    this.status.stage = "waiting-for-sink";
+    this.status.sinkWaitSince = wait.since;
+    await this.#deps.sleep(delay, signal);
+    // Counted as it happens (a stop during the back-off retries nothing); the table still
+    // waits for its sink until a commit goes through.
+    this.status.retries++;
+    return wait;
+  }
+
+  /** The sink took a commit after a wait: says so once and clears the wait. */
+  #sinkBack(wait: SinkWait | undefined, window: Window): void {
+    delete this.status.sinkWaitSince;
+    if (this.status.stage === "waiting-for-sink") this.status.stage = "running";
+    if (!wait) return;
+    const waited = this.#deps.clock.now() - wait.since;
+    this.#deps.log.info(
+      `Table "${this.plan.name}": its sink is back after ${waitedFor(waited)} ` +
+        `(${wait.retries} retries); tick ${window.last} is committed, catching up`,
+      { table: this.plan.name, sink: this.status.sink, waited_s: Math.round(waited / 1000) },
+    );
+  }
+
+  /**
+   * Another writer committed the table up to `conflict.storedTick` while this one tried
+   * `window`: those ticks are counted apart (skipped, not written), the warning that two
+   * writers share the table is logged once, and the tick reached is returned.
+   */
+  async #committedByOthers(conflict: CommitConflict, window: Window): Promise<number> {
+    const table = this.plan.name;
+    const stored = conflict.storedTick;
+    if (stored <= this.#lastCommitted) {
+      throw new TableFailed(
+        table,
+        `its commit point went back to tick ${stored} while this process had committed tick ` +
+          `${this.#lastCommitted}: the table was restored or rewritten by another writer; ` +
+          "restart to read it back",
+        conflict,
+      );
+    }
+    if (this.#recordState) await this.#checkOthersState(stored);
+    const skipped = { first: this.#lastCommitted + 1, last: stored };
+    const rows = this.#rowsOf(skipped).count;
+    const s = this.status;
+    s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;
+    s.skippedRows += rows;
+    s.skippedTicks += skipped.last - skipped.first + 1;
+    s.tick = Math.max(s.tick, stored);
+    s.tickTime = this.#timeline.tickTime(s.tick);
+    this.#lastCommitted = stored;
+    this.#recordState = false;
+    this.#deps.progress.advance(stored);
+    if (!this.#warnedShared) {
+      this.#warnedShared = true;
+      this.#deps.log.warn(
+        `Table "${table}": ticks ${skipped.first}..${stored} were already committed by ` +
+          `another writer: two writers share the table (two servers on one output?); this ` +
+          `one skips what the other commits and counts it apart ("skipped: already ` +
+          `committed by another writer")`,
+        { table, app_id: conflict.appId, tick: window.last, stored_tick: stored },
+      );
+    }
+    return stored;
+  }
+
+  /**
+   * This process has not recorded its stream state yet, and another writer committed
+   * first: its ticks are this process's only if it recorded the same state (start time,
+   * first row id...), else the rows would not follow on.
+   */
+  async #checkOthersState(stored: number): Promise<void> {
+    const theirs = (await this.#deps.inspect())?.properties[STATE_PROPERTY];
+    const ours = encodeState(this.plan.state!);
+    if (theirs === ours) return;
+    throw new TableFailed(
+      this.plan.name,
+      `another writer started the table at the same time, under another stream state ` +
+        `(it committed up to tick ${stored}); restart this process to follow its state`,
+    );
   }
 
   /** Ordinals and epoch the window writes. */
@@ -322,11 +472,14 @@ export class TableRunner {
     const properties = this.#recordState
       ? { [STATE_PROPERTY]: encodeState(this.plan.state!) }
       : undefined;
+    this.#flushing = true;
     const result = await sink.flush({
       tick: window.last,
+      after: this.#lastCommitted,
       ...(this.plan.policy === "replace" ? { replace: true } : {}),
       ...(properties ? { properties } : {}),
     }) ?? {};
+    this.#flushing = false;
     return { rows: count, result };
   }
 
@@ -359,6 +512,7 @@ export class TableRunner {
 
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
+    this.#lastCommitted = window.last;
     const s = this.status;
 
     s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;

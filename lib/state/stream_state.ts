@@ -33,6 +33,13 @@ export interface StreamState {
   prefixRows: number;
   /** The table version holding exactly those rows, when there are any. */
   prefixVersion?: number;
+  /**
+   * The application id this state's commit points are recorded under, when it is not the
+   * fingerprint's own ({@link appIdOf}): a config that comes back to a table after another
+   * wrote it starts a new state whose ticks begin at 0 again, and the commit points of its
+   * first state still hold that id, so the new state takes a fresh one.
+   */
+  appId?: string;
 }
 
 /** What decides a table's rows, besides the rows of the tables it reads from. */
@@ -63,6 +70,21 @@ export function appIdOf(table: string, fingerprint: string): string {
   return `tablestream:${table}:${fingerprint}`;
 }
 
+/**
+ * The application id of a new state of `fingerprint`: the fingerprint's own, or, when the
+ * table already holds commit points under it (an earlier state of the same config), the
+ * first of `<id>:2`, `<id>:3`... that it does not hold.
+ */
+export function freshAppId(
+  table: string,
+  fingerprint: string,
+  taken: ReadonlyMap<string, number> | undefined,
+): string {
+  const base = appIdOf(table, fingerprint);
+  if (!taken?.has(base)) return base;
+  for (let n = 2;; n++) if (!taken.has(`${base}:${n}`)) return `${base}:${n}`;
+}
+
 /** The state as the text of the table property. */
 export function encodeState(state: StreamState): string {
   return JSON.stringify({ format: 1, ...state });
@@ -84,7 +106,8 @@ export function decodeState(table: string, text: string | undefined): StreamStat
   if (
     raw.format !== 1 || typeof raw.fingerprint !== "string" || !whole("startMs") ||
     !whole("tickIntervalMs") || !whole("baseRowId") || !whole("prefixRows") ||
-    (raw.prefixVersion !== undefined && !whole("prefixVersion"))
+    (raw.prefixVersion !== undefined && !whole("prefixVersion")) ||
+    (raw.appId !== undefined && typeof raw.appId !== "string")
   ) {
     throw new Error(
       `Table "${table}" has a ${STATE_PROPERTY} property this version of tablestream cannot ` +
@@ -98,5 +121,6 @@ export function decodeState(table: string, text: string | undefined): StreamStat
     baseRowId: raw.baseRowId as number,
     prefixRows: raw.prefixRows as number,
     ...(raw.prefixVersion !== undefined ? { prefixVersion: raw.prefixVersion as number } : {}),
+    ...(raw.appId !== undefined ? { appId: raw.appId as string } : {}),
   };
 }

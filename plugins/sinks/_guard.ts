@@ -46,10 +46,11 @@ export function guardSink(kind: string, body: SinkBody): Sink {
   let failure: { error: unknown } | undefined;
   let closed = false;
 
-  function usable(step: string): void {
-    if (closed) throw new Error(`Cannot ${step}: the ${kind} sink is closed`);
+  function usable(step: string, table?: string): void {
+    const what = table === undefined ? step : `${step} to table "${table}"`;
+    if (closed) throw new Error(`Cannot ${what}: the ${kind} sink is closed`);
     if (failure) {
-      throw new Error(`Cannot ${step}: the ${kind} sink failed earlier`, { cause: failure.error });
+      throw new Error(`Cannot ${what}: the ${kind} sink failed earlier`, { cause: failure.error });
     }
     if (tables && step === "open") throw new Error(`Cannot open the ${kind} sink twice`);
     if (!tables && step !== "open") {
@@ -58,8 +59,8 @@ export function guardSink(kind: string, body: SinkBody): Sink {
   }
 
   /** Runs one step; a failure inside it (not a call out of order) fails the sink. */
-  async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-    usable(name);
+  async function step<T>(name: string, run: () => Promise<T>, table?: string): Promise<T> {
+    usable(name, table);
     try {
       return await run();
     } catch (error) {
@@ -89,7 +90,7 @@ export function guardSink(kind: string, body: SinkBody): Sink {
         }
         checkSchema(table, batch.schema);
         await body.write(table, batch);
-      });
+      }, name);
     },
     flush(point) {
       if (point && !(Number.isSafeInteger(point.tick) && point.tick >= 0)) {

@@ -2,11 +2,12 @@
  * The table folders of the file sinks: refusing a non-empty folder, staging a replacement
  * beside it, publishing finished files by rename, and the swap at close.
  *
- * A table lives in `DIR/<table>/`. In mode "error" that folder must be missing or empty, and
- * new files go straight into it. In mode "overwrite" over a non-empty folder, new files go to
- * a staging folder `DIR/.<table>.staging-<id>/` and replace the old folder only at
- * {@link TableDir.commit}, so a run that fails before then leaves the old table as it was.
- * Every file is written under a `.tmp-` name first and renamed into place once complete.
+ * A table lives in `DIR/<table>/`. In mode "error" that folder must be missing or empty; in
+ * mode "overwrite" it may hold an older table. Either way new files go to a staging folder
+ * `DIR/.<table>.staging-<id>/`, which becomes the table only at {@link TableDir.commit}: a
+ * table folder appears whole or not at all, and a run that fails (or is killed) before then
+ * leaves what was there as it was. Every file is written under a `.tmp-` name first and
+ * renamed into place once complete.
  *
  * @module
  */
@@ -18,18 +19,15 @@ export interface TableDir {
   readonly name: string;
   /** Where the finished table is visible: `DIR/<table>`. */
   readonly path: string;
-  /** Where new files go: {@link path}, or the staging folder when replacing a table. */
+  /** Where new files go: the staging folder, until {@link commit}. */
   readonly writeDir: string;
   /** A fresh temporary path in {@link writeDir} for a file to be published as `fileName`. */
   tempPath(fileName: string): string;
   /** Renames a complete temporary file to `fileName` in {@link writeDir}. */
   publish(tempPath: string, fileName: string): Promise<void>;
-  /** Makes the staged files the table (swapping out the old folder); a no-op without staging. */
+  /** Makes the staged files the table (swapping out an old folder). */
   commit(): Promise<void>;
-  /**
-   * Removes what this run left unfinished: temporary files and the staging folder. Files
-   * already published (flushed) stay; a table folder this run created goes if still empty.
-   */
+  /** Removes what this run left unfinished: the staging folder, with everything in it. */
   discard(): Promise<void>;
 }
 
@@ -73,10 +71,9 @@ export async function openTableDirs(
     for (const name of names) {
       options.signal?.throwIfAborted();
       const path = join(dir, name);
-      const writeDir = occupied.has(name) ? join(dir, `.${name}.staging-${shortId()}`) : path;
-      const created = !(await exists(writeDir));
+      const writeDir = join(dir, `.${name}.staging-${shortId()}`);
       await Deno.mkdir(writeDir, { recursive: true });
-      dirs.set(name, tableDir(name, path, writeDir, created));
+      dirs.set(name, tableDir(name, path, writeDir, occupied.has(name)));
     }
   } catch (error) {
     for (const prepared of dirs.values()) await prepared.discard();
@@ -85,7 +82,7 @@ export async function openTableDirs(
   return dirs;
 }
 
-function tableDir(name: string, path: string, writeDir: string, created: boolean): TableDir {
+function tableDir(name: string, path: string, writeDir: string, replaces: boolean): TableDir {
   const temps = new Set<string>();
   return {
     name,
@@ -101,7 +98,13 @@ function tableDir(name: string, path: string, writeDir: string, created: boolean
       temps.delete(tempPath);
     },
     async commit() {
-      if (writeDir === path) return;
+      if (!replaces) {
+        // An empty table folder may be there (mode "error" allows it): the staged one takes
+        // its place.
+        await Deno.remove(path).catch(() => {});
+        await Deno.rename(writeDir, path);
+        return;
+      }
       // No portable atomic swap of two folders exists: move the old one aside, move the new
       // one in, then delete the old one. Only the moment between the two renames lacks a table.
       const old = `${writeDir.slice(0, writeDir.lastIndexOf(".staging-"))}.old-${shortId()}`;
@@ -115,14 +118,8 @@ function tableDir(name: string, path: string, writeDir: string, created: boolean
       await Deno.remove(old, { recursive: true });
     },
     async discard() {
-      if (writeDir !== path) {
-        await removeIfPresent(writeDir);
-        return;
-      }
-      for (const temp of temps) await removeIfPresent(temp);
+      await removeIfPresent(writeDir);
       temps.clear();
-      // Deno.remove without recursive refuses a folder that holds flushed files.
-      if (created) await Deno.remove(writeDir).catch(() => {});
     },
   };
 }

@@ -4,8 +4,10 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { csvHeader, csvLines } from "./_format.ts";
+import { csvHeader, csvLines } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createCsvSink}. */
 export interface CsvSinkOptions extends TextFileSinkOptions {
@@ -36,3 +38,12 @@ export function createCsvSink(options: CsvSinkOptions): Sink {
     lines: (batch) => csvLines(batch),
   }, options);
 }
+
+/** CSV files. */
+export const csvSink = defineSink({
+  name: "csv",
+  summary: "CSV files with a header (RFC 4180 quoting, nulls empty, ISO-8601 times).",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createCsvSink({ dir: sinkFolder(path, ctx, "csv"), layouts: ctx.layouts }),
+});

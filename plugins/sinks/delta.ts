@@ -22,10 +22,19 @@ import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import type { Snapshot } from "../../lib/delta/snapshot.ts";
 import { writeRefusal } from "../../lib/delta/features.ts";
 import { findMissingFiles, missingFilesReason } from "../../lib/delta/missing_files.ts";
-import { type DataFileWriter, DeltaWriter, SchemaMismatchError } from "../../lib/delta/writer.ts";
+import {
+  type DataFileWriter,
+  DeltaWriter,
+  SchemaMismatchError,
+  WriteRefused,
+} from "../../lib/delta/writer.ts";
+import { TxnConflictError } from "../../lib/delta/commit.ts";
+import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PARQUET, PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createDeltaSink}. */
 export interface DeltaSinkOptions extends ParquetFileOptions {
@@ -116,9 +125,17 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   async function commit(state: TableState, point?: CommitPoint): Promise<number> {
     const adds = state.pending;
     const replace = point?.replace || (mode === "overwrite" && state.commits === 0);
-    await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
-      ...(point ? { txnVersion: point.tick, properties: point.properties } : {}),
-    });
+    try {
+      await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
+        ...(point
+          ? { txnVersion: point.tick, txnAfter: point.after, properties: point.properties }
+          : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof TxnConflictError) || !point) throw error;
+      // Its data files stay unreferenced: discard (after the failure) removes them.
+      throw new CommitConflict(state.table.name, error.appId, error.txnVersion, point.after);
+    }
     state.pending = [];
     state.commits++;
     return adds.reduce((n, add) => n + add.size, 0);
@@ -221,12 +238,14 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     const version = await latestVersion(localFs, path);
     const created = !(await exists(path));
     if (version === null && !created && await hasEntries(path)) {
+      // Not refused for good: another writer may be creating the table right now (its first
+      // data files come before its log), and a retry then finds the table.
       throw new Error(
         `Folder "${path}" is not empty and is not a Delta table; remove it or choose another --output`,
       );
     }
     if (version !== null && openMode === "error") {
-      throw new Error(
+      throw new WriteRefused(
         `Delta table "${path}" already exists (version ${version}); use --mode append to add ` +
           "rows to it or --mode overwrite to replace them",
       );
@@ -280,3 +299,16 @@ async function missingRefusal(path: string, snapshot: Snapshot): Promise<string 
   const missing = await findMissingFiles(localFs, path, snapshot.files);
   return missing.length > 0 ? missingFilesReason(missing) : undefined;
 }
+
+/** Delta Lake tables (the default). */
+export const deltaSink = defineSink({
+  name: "delta",
+  summary: "Delta Lake tables, our own transaction log over Parquet files (the default).",
+  options: { path: PATH, ...PARQUET },
+  create: ({ path, compression, target_file_rows }, ctx) =>
+    createDeltaSink({
+      dir: sinkFolder(path, ctx, "delta"),
+      compression: compression as "snappy" | "zstd" | "none",
+      targetFileRows: target_file_rows,
+    }),
+});

@@ -5,6 +5,7 @@ import { localFs } from "../../lib/delta/fs.ts";
 import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { readTable } from "../../lib/delta/read_data.ts";
 import { createDeltaSink } from "./delta.ts";
+import { assertCommitPointChecked } from "../../tests/_sink_contract.ts";
 import { createParquetSink } from "./parquet.ts";
 
 const USERS = [{ name: "users", schema: SAMPLE_SCHEMA }];
@@ -166,4 +167,13 @@ Deno.test("delta sink: large writes are encoded as they come, cut exactly every 
   const read = await ids(`${dir}/users`);
   assertEquals(read.length, 100_000);
   assertEquals(read.every((id, i) => id === String(i)), true, "every row, in order");
+});
+
+Deno.test("delta sink: a commit point that no longer follows the table is refused whole", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-delta-sink-" });
+  await assertCommitPointChecked(() => createDeltaSink({ dir }));
+  // The refused flush's data files went with it: every file on disk is in the log.
+  const snapshot = await readSnapshot(localFs, `${dir}/t`);
+  const files = [...Deno.readDirSync(`${dir}/t`)].filter((e) => e.isFile).map((e) => e.name);
+  assertEquals(files.sort(), snapshot.files.map((f) => f.path).sort());
 });

@@ -3,6 +3,7 @@
  * a non-empty folder, replacing one only once the new data is complete, and leaving the old
  * table intact when a run fails or never closes.
  */
+import { exists } from "./_table_dir.ts";
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
@@ -203,19 +204,20 @@ for (const c of CASES) {
     assertEquals(await c.ids(`${dir}/users`), range(100, 103));
   });
 
-  Deno.test(`${c.name} sink publishes each flush as a new whole file`, async () => {
+  Deno.test(`${c.name} sink writes each flush as a new whole file, the table whole at close`, async () => {
     const dir = await Deno.makeTempDir();
     const sink = c.create(dir);
     await sink.open(TABLES, { mode: "error" });
     await sink.write("users", sampleBatch(3, 0));
-    assertEquals(await partFiles(`${dir}/users`, c.extension), []);
     await sink.flush();
-    assertEquals(await c.ids(`${dir}/users`), range(0, 3));
     await sink.flush(); // nothing new: no empty file
     await sink.write("users", sampleBatch(2, 3));
+    // Nothing of the table is visible before close: it appears whole or not at all.
+    assertEquals(await exists(`${dir}/users`), false);
     await sink.close();
     assertEquals((await partFiles(`${dir}/users`, c.extension)).length, 2);
     assertEquals(await c.ids(`${dir}/users`), range(0, 5));
+    assertEquals((await tree(dir)).filter((p) => p.includes(".staging-")), [], "no staging left");
   });
 
   Deno.test(`${c.name} sink writes one file for a table without rows`, async () => {
@@ -266,7 +268,7 @@ for (const c of CASES) {
     await assertRejects(() => sink.write("users", sampleBatch(1)), Error, "closed");
   });
 
-  Deno.test(`${c.name} sink abort keeps what was flushed, drops the rest`, async () => {
+  Deno.test(`${c.name} sink abort leaves no table and no file behind`, async () => {
     const dir = await Deno.makeTempDir();
     const sink = c.create(dir);
     await sink.open(TABLES, { mode: "error" });
@@ -274,8 +276,6 @@ for (const c of CASES) {
     await sink.flush();
     await sink.write("users", sampleBatch(3, 3));
     await sink.abort!();
-    assertEquals(await c.ids(`${dir}/users`), range(0, 3));
-    const files = await tree(dir);
-    assert(files.every((path) => !path.includes(".tmp-")), `temporary files left: ${files}`);
+    assertEquals(await tree(dir), [], "nothing of the run is left");
   });
 }

@@ -5,8 +5,10 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { jsonObjects } from "./_format.ts";
+import { jsonObjects } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createJsonSink}. */
 export interface JsonSinkOptions extends TextFileSinkOptions {
@@ -37,3 +39,12 @@ export function createJsonSink(options: JsonSinkOptions): Sink {
     footer: (_table, empty) => (empty ? "]\n" : "\n]\n"),
   }, options);
 }
+
+/** JSON files: an array of records per file. */
+export const jsonSink = defineSink({
+  name: "json",
+  summary: "JSON files, an array of records each (tablefaker's json export).",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createJsonSink({ dir: sinkFolder(path, ctx, "json"), layouts: ctx.layouts }),
+});

@@ -4,8 +4,10 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { jsonlLines } from "./_format.ts";
+import { jsonlLines } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createJsonlSink}. */
 export interface JsonlSinkOptions extends TextFileSinkOptions {
@@ -34,3 +36,12 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink {
     lines: (batch) => jsonlLines(batch),
   }, options);
 }
+
+/** JSON lines files. */
+export const jsonlSink = defineSink({
+  name: "jsonl",
+  summary: "JSON lines files, one object per row.",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createJsonlSink({ dir: sinkFolder(path, ctx, "jsonl"), layouts: ctx.layouts }),
+});

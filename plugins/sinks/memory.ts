@@ -7,7 +7,9 @@
  */
 import * as arrow from "apache-arrow";
 import type { CommitPoint, FlushResult, Sink, StoredTable } from "../../lib/plugin/types.ts";
+import { CommitConflict, SinkError } from "../../lib/plugin/sink_errors.ts";
 import { guardSink } from "./_guard.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
 
 /** One commit of a memory table. */
 export interface MemoryCommit {
@@ -92,6 +94,14 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {
     let version: number | undefined;
+    if (point?.after !== undefined) {
+      // Every table is checked before any commits: the flush is atomic.
+      for (const [name, table] of staged) {
+        const appId = table.appId ?? `tablestream:${name}`;
+        const stored = store.inspect(name)?.commits.get(appId) ?? -1;
+        if (stored !== point.after) throw new CommitConflict(name, appId, stored, point.after);
+      }
+    }
     for (const [name, table] of staged) {
       if (table.batches.length === 0 && !point) continue;
       const exists = store.tables.has(name);
@@ -116,6 +126,12 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
         const existing = store.tables.get(table.name);
         if (existing && openOptions.mode === "error") {
           throw new Error(`Memory table "${table.name}" already exists`);
+        }
+        if (existing && openOptions.mode === "append") {
+          const difference = fieldsDifference(existing.schema, table.schema);
+          if (difference) {
+            throw new SinkError(`Memory table "${table.name}" ${difference}`, { healable: false });
+          }
         }
         staged.set(table.name, {
           schema: table.schema,
@@ -148,4 +164,38 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
       return Promise.resolve(store.rows(table, readOptions?.version).select(columns));
     },
   });
+}
+
+const MEMORY_STORES = new Map<string, MemoryStore>();
+
+/** The memory store of a name, shared by every memory sink of this process that names it. */
+export function namedMemoryStore(name: string): MemoryStore {
+  let store = MEMORY_STORES.get(name);
+  if (!store) MEMORY_STORES.set(name, store = new MemoryStore());
+  return store;
+}
+
+/** Tables in this process's memory, for tests and embedding. */
+export const memorySink = defineSink({
+  name: "memory",
+  summary: "Tables kept in this process's memory (for tests and embedding); resumable.",
+  options: {
+    store: {
+      type: "string",
+      default: "default",
+      description: "Name of the in-memory store; sinks naming the same store share it",
+    },
+  },
+  create: ({ store }) => createMemorySink({ store: namedMemoryStore(store) }),
+});
+
+/** How a stored table's fields differ from the ones given, or undefined when they match. */
+function fieldsDifference(stored: arrow.Schema, given: arrow.Schema): string | undefined {
+  const spell = (schema: arrow.Schema) =>
+    schema.fields.map((f) => `${f.name}: ${f.type}`).join(", ");
+  const same = stored.fields.length === given.fields.length &&
+    stored.fields.every((f, i) =>
+      f.name === given.fields[i].name && arrow.util.compareTypes(f.type, given.fields[i].type)
+    );
+  return same ? undefined : `has the columns (${spell(stored)}), not (${spell(given)})`;
 }

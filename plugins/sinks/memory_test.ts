@@ -1,6 +1,7 @@
 import { assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
 import { createMemorySink, MemoryStore } from "./memory.ts";
+import { assertCommitPointChecked } from "../../tests/_sink_contract.ts";
 
 Deno.test("memory sink: commit points, properties, replace, time travel", async () => {
   const store = new MemoryStore();
@@ -25,4 +26,9 @@ Deno.test("memory sink: commit points, properties, replace, time travel", async 
     Error,
     "already exists",
   );
+});
+
+Deno.test("memory sink: a commit point that no longer follows the table is refused whole", async () => {
+  const store = new MemoryStore();
+  await assertCommitPointChecked(() => createMemorySink({ store }));
 });

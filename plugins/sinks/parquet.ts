@@ -13,6 +13,8 @@ import {
 import { type FileLayout, layoutFileName } from "./_file_layout.ts";
 import { guardSink } from "./_guard.ts";
 import { openTableDirs, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PARQUET, PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createParquetSink}. */
 export interface ParquetSinkOptions extends ParquetFileOptions {
@@ -130,3 +132,17 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
     },
   });
 }
+
+/** Plain Parquet files. */
+export const parquetSink = defineSink({
+  name: "parquet",
+  summary: "Plain Parquet files, part-NNNNN-<id>.parquet per table folder.",
+  options: { path: PATH, ...PARQUET },
+  create: ({ path, compression, target_file_rows }, ctx) =>
+    createParquetSink({
+      dir: sinkFolder(path, ctx, "parquet"),
+      compression: compression as "snappy" | "zstd" | "none",
+      targetFileRows: target_file_rows,
+      layouts: ctx.layouts,
+    }),
+});

@@ -8,8 +8,10 @@
  */
 import type * as arrow from "apache-arrow";
 import type { Sink } from "../../lib/plugin/types.ts";
-import { type Cell, type ColumnCells, columnCells } from "./_format.ts";
+import { type Cell, type ColumnCells, columnCells } from "../../lib/output/cell_text.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
+import { PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createSqlSink}. */
 export interface SqlSinkOptions extends TextFileSinkOptions {
@@ -92,3 +94,12 @@ export function createSqlSink(options: SqlSinkOptions): Sink {
     lines: (batch, { table }) => insertStatements(table.name, batch),
   }, options);
 }
+
+/** SQL files of INSERT statements. */
+export const sqlSink = defineSink({
+  name: "sql",
+  summary: "SQL files of INSERT statements (identifiers quoted, NULL for nulls).",
+  options: { path: PATH },
+  create: ({ path }, ctx) =>
+    createSqlSink({ dir: sinkFolder(path, ctx, "sql"), layouts: ctx.layouts }),
+});

@@ -4,9 +4,10 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { csvHeader, csvLines, jsonlLines } from "./_format.ts";
+import { csvHeader, csvLines, jsonlLines } from "../../lib/output/cell_text.ts";
 import { guardSink } from "./_guard.ts";
 import { writeAll } from "./_table_dir.ts";
+import { defineSink } from "../../lib/plugin/define.ts";
 
 /** Where the stdout sink writes; `Deno.stdout` fits, and so does a collector in tests. */
 export interface ByteWriter {
@@ -68,3 +69,18 @@ export function createStdoutSink(options: StdoutSinkOptions): Sink {
     async discard() {},
   });
 }
+
+/** Rows on standard output. */
+export const stdoutSink = defineSink({
+  name: "stdout",
+  summary: "Rows on standard output as JSON lines or CSV, for piping and a quick look.",
+  options: {
+    format: {
+      type: "string",
+      default: "jsonl",
+      choices: ["jsonl", "csv"],
+      description: "jsonl, or csv (one table only)",
+    },
+  },
+  create: ({ format }) => createStdoutSink({ format: format as "jsonl" | "csv" }),
+});

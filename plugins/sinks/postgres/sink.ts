@@ -8,11 +8,21 @@
  *
  * @module
  */
+import { DEFAULT_PROGRESS_TABLE, DEFAULT_SCHEMA, type PostgresSinkOptions } from "./connection.ts";
+import { arrowFieldOf, columnDefinition, INT8_COMMENT, pgType, quoteIdent } from "./types.ts";
+import { copyInto } from "./copy_encode.ts";
+import { readRows } from "./decode.ts";
+import {
+  connect,
+  type Connection,
+  describeError,
+  describeServer,
+  rows,
+  withConnection,
+} from "./connection.ts";
+import { columnDifference, storedColumns } from "./catalog.ts";
+import { progressRows } from "./progress.ts";
 import * as arrow from "apache-arrow";
-// @ts-types="@types/pg"
-import pg from "pg";
-// @ts-types="@types/pg-copy-streams"
-import { from as copyFrom } from "pg-copy-streams";
 import type {
   CommitPoint,
   FlushResult,
@@ -21,66 +31,20 @@ import type {
   SinkReadOptions,
   SinkTable,
   StoredTable,
-} from "../../lib/plugin/types.ts";
-import { guardSink } from "./_guard.ts";
-import {
-  arrowFieldOf,
-  columnDefinition,
-  CopyBuffer,
-  copyCells,
-  copyRows,
-  CopyValueError,
-  INT8_COMMENT,
-  pgType,
-  quoteIdent,
-  selectExpression,
-  type StoredColumn,
-  storedTypeText,
-  TextColumn,
-} from "./_postgres_types.ts";
-
-/** Options of {@link createPostgresSink}: where the server is and where the tables go. */
-export interface PostgresSinkOptions {
-  /**
-   * A connection URL, `postgres://user:password@host:port/database?sslmode=...`. Without it
-   * (and without `host`...), libpq's `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and
-   * `PGDATABASE` environment variables apply, as for `psql`.
-   */
-  url?: string;
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  database?: string;
-  /** The schema of the tables and of the progress table; created when missing. Default `public`. */
-  schema?: string;
-  /** The table recording each table's last commit point. Default `tablestream_progress`. */
-  progressTable?: string;
-  /** `application_name` of the sink's connections, as `pg_stat_activity` shows them. */
-  applicationName?: string;
-  /** The application id of a table's commit points when its {@link SinkTable} has none. */
-  appId?: (table: string) => string;
-}
-
-/** Default schema of the tables. */
-export const DEFAULT_SCHEMA = "public";
-/** Default name of the progress table. */
-export const DEFAULT_PROGRESS_TABLE = "tablestream_progress";
+} from "../../../lib/plugin/types.ts";
+import { guardSink } from "../_guard.ts";
+import { CommitConflict, SinkError } from "../../../lib/plugin/sink_errors.ts";
 
 /**
  * Rows a table keeps in memory before they are copied into the open transaction, so memory
  * stays bounded however much one flush writes.
  */
-const SPILL_ROWS = 50_000;
-/** Rows spelled into one chunk of COPY data. */
-const COPY_CHUNK_ROWS = 4_096;
-/** Rows fetched from a cursor at a time when reading. */
-const FETCH_ROWS = 10_000;
+export const SPILL_ROWS = 50_000;
 
 /** What the first commit of this sink must do to a stored table before adding rows. */
-type Setup = "create" | "recreate" | "empty" | "none";
+export type Setup = "create" | "recreate" | "empty" | "none";
 
-interface TableState {
+export interface TableState {
   table: SinkTable;
   /** `"schema"."table"`. */
   target: string;
@@ -98,9 +62,6 @@ interface TableState {
   /** Commits this sink made to the table. */
   commits: number;
 }
-
-/** A row of a query, every value as PostgreSQL's text (or null). */
-type Row = (string | null)[];
 
 /**
  * Creates a sink writing each table into PostgreSQL. `open` checks every table first: a new
@@ -165,7 +126,14 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     };
     switch (state.setup) {
       case "create":
-        await create();
+        await create().catch((error) => {
+          if ((error as { code?: string }).code !== "42P07") throw error;
+          // Another writer created it since `open` looked: a retry opens it as it is now.
+          throw new SinkError(
+            `${named(table.name)} was created by another writer meanwhile`,
+            { healable: true, cause: error },
+          );
+        });
         // Progress of an earlier table of that name (dropped since) is not this table's.
         await db.query(`DELETE FROM ${progress} WHERE table_name = $1`, [table.name]);
         break;
@@ -232,7 +200,8 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     try {
       for (const state of touched) {
         current = state;
-        await prepare(state);
+        await prepare(state); // holds the table's lock: the check below stays true to COMMIT
+        if (point?.after !== undefined) await checkCommitPoint(state, point.after);
         if (point?.replace && !state.emptied) {
           await client!.query(`DELETE FROM ${state.target}`);
         }
@@ -275,18 +244,39 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     return { bytes, ...(version !== undefined ? { version } : {}) };
   }
 
+  /**
+   * Refuses the commit when the table's progress row is not at `after`: another writer of
+   * the same application id committed since this one looked (two servers on one schema).
+   */
+  async function checkCommitPoint(state: TableState, after: number): Promise<void> {
+    const found = await rows(
+      client!,
+      `SELECT tick FROM ${progress} WHERE table_name = $1 AND app_id = $2`,
+      [state.table.name, state.appId],
+    );
+    const stored = found.length === 0 || found[0][0] === null ? -1 : Number(found[0][0]);
+    if (stored !== after) throw new CommitConflict(state.table.name, state.appId, stored, after);
+  }
+
   /** Checks a table against what is stored, before anything is written. */
   async function planTable(db: Connection, table: SinkTable, mode: SinkOpenOptions["mode"]) {
     if (table.name === progressName) {
-      throw new Error(
+      throw new SinkError(
         `Table "${table.name}" has the name of the PostgreSQL sink's progress table; ` +
           "rename the table or choose another progress table",
+        { healable: false },
       );
     }
-    for (const field of table.schema.fields) pgType(field); // unsupported types fail here
+    try {
+      for (const field of table.schema.fields) pgType(field); // unsupported types fail here
+    } catch (error) {
+      throw new SinkError((error as Error).message, { healable: false, cause: error });
+    }
     const pk = table.primaryKey;
     if (pk !== undefined && !table.schema.fields.some((f) => f.name === pk)) {
-      throw new Error(`Table "${table.name}" has no column "${pk}" for its primary key`);
+      throw new SinkError(`Table "${table.name}" has no column "${pk}" for its primary key`, {
+        healable: false,
+      });
     }
     const stored = await storedColumns(db, schema, table.name);
     let setup: Setup = "create";
@@ -295,16 +285,18 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
       if (mode === "error") {
         const [[any]] = await rows(db, `SELECT EXISTS (SELECT 1 FROM ${qualified(table.name)})`);
         if (any === "t") {
-          throw new Error(
+          throw new SinkError(
             `${named(table.name)} already has rows; use --mode append to add rows to it or ` +
               "--mode overwrite to replace them",
+            { healable: false },
           );
         }
       }
       if (difference && mode !== "overwrite") {
-        throw new Error(
+        throw new SinkError(
           `${named(table.name)} does not match the rows to write: ${difference} ` +
             "(--mode overwrite replaces the table, or choose another schema)",
+          { healable: false },
         );
       }
       setup = difference ? "recreate" : mode === "overwrite" ? "empty" : "none";
@@ -462,277 +454,4 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
       });
     },
   });
-}
-
-// ---------------------------------------------------------------------------------------
-// Connections.
-
-/** One connection and what happened to it. */
-interface Connection {
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
-  raw: pg.Client;
-  /** Ends the session politely (pending results first). */
-  end(): Promise<void>;
-  /** Drops the connection; the server rolls back an open transaction. */
-  close(): Promise<void>;
-}
-
-/** Every value arrives as PostgreSQL's text; the sink converts exactly what it selected. */
-const TEXT_TYPES = {
-  getTypeParser: () => (value: string) => value,
-} as unknown as pg.CustomTypesConfig;
-
-function clientConfig(options: PostgresSinkOptions): pg.ClientConfig {
-  const target = options.url !== undefined ? { connectionString: options.url } : {
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.user !== undefined ? { user: options.user } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.database !== undefined ? { database: options.database } : {}),
-  };
-  return {
-    ...target,
-    application_name: options.applicationName ?? "tablestream",
-    types: TEXT_TYPES,
-  };
-}
-
-/** The server, for messages: host, port and database, never the password. */
-function describeServer(options: PostgresSinkOptions): string {
-  if (options.url !== undefined) {
-    try {
-      const url = new URL(options.url);
-      const host = url.hostname || Deno.env.get("PGHOST") || "localhost";
-      return `${host}:${url.port || 5432}${url.pathname || "/"}`;
-    } catch {
-      return "the server of the connection URL";
-    }
-  }
-  const env = (name: string) => Deno.env.get(name);
-  const host = options.host ?? env("PGHOST") ?? "localhost";
-  const port = options.port ?? env("PGPORT") ?? 5432;
-  const database = options.database ?? env("PGDATABASE") ?? options.user ?? env("PGUSER") ?? "";
-  return `${host}:${port}/${database}`;
-}
-
-async function connect(options: PostgresSinkOptions, where: string): Promise<Connection> {
-  const client = new pg.Client(clientConfig(options));
-  let failure: Error | undefined;
-  // A connection that dies while idle reports here; without a listener it would crash us.
-  client.on("error", (error: Error) => void (failure ??= error));
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw new Error(`Cannot connect to PostgreSQL at ${where}: ${describeError(error)}`, {
-      cause: error,
-    });
-  }
-  return {
-    raw: client,
-    query(text, values) {
-      if (failure) return Promise.reject(failure);
-      return client.query(text, values);
-    },
-    end: () => client.end(),
-    async close() {
-      // end() waits for the server's goodbye; a dead or stuck server must not stall us.
-      const ended = client.end().catch(() => {});
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<"late">((resolve) => (timer = setTimeout(resolve, 1_000, "late")));
-      if (await Promise.race([ended, late]) === "late") {
-        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
-          ?.stream?.destroy();
-        await ended;
-      }
-      clearTimeout(timer);
-    },
-  };
-}
-
-/**
- * Runs `fn` on a connection of its own, closed afterwards: `inspect` and `read` need no
- * `open`, and the sink they are called on may never be closed.
- */
-async function withConnection<T>(
-  options: PostgresSinkOptions,
-  where: string,
-  what: string,
-  fn: (db: Connection) => Promise<T>,
-): Promise<T> {
-  const db = await connect(options, where);
-  try {
-    return await fn(db);
-  } catch (error) {
-    // The server's and the driver's errors get context; the sink's own messages have it.
-    const foreign = error instanceof pg.DatabaseError ||
-      (error instanceof Error && "code" in error);
-    if (!foreign) throw error;
-    throw new Error(`Cannot ${what}: ${describeError(error)}`, { cause: error });
-  } finally {
-    await db.close();
-  }
-}
-
-/** The rows of a query as arrays of text. */
-async function rows(db: Connection, text: string, values?: unknown[]): Promise<Row[]> {
-  const result = await db.raw.query({ text, values, rowMode: "array" });
-  return result.rows as Row[];
-}
-
-/** A driver or server error as one line: message, detail, hint and where it happened. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { detail?: string; hint?: string; where?: string };
-  return [e.message, e.detail, e.hint && `hint: ${e.hint}`, e.where]
-    .filter(Boolean)
-    .join("; ");
-}
-
-// ---------------------------------------------------------------------------------------
-// Tables and rows.
-
-/** The columns of a table in order, or none when it does not exist. */
-async function storedColumns(
-  db: Connection,
-  schema: string,
-  table: string,
-): Promise<StoredColumn[]> {
-  const found = await rows(
-    db,
-    `SELECT column_name, data_type, numeric_precision, numeric_scale, is_nullable,
-            col_description(format('%I.%I', table_schema, table_name)::regclass, ordinal_position)
-       FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = $2
-      ORDER BY ordinal_position`,
-    [schema, table],
-  );
-  return found.map(([name, dataType, precision, scale, nullable, comment]) => ({
-    name: name!,
-    dataType: dataType!,
-    precision: precision === null ? null : Number(precision),
-    scale: scale === null ? null : Number(scale),
-    nullable: nullable === "YES",
-    comment,
-  }));
-}
-
-/** How the stored columns differ from the schema of the rows, or undefined. */
-function columnDifference(stored: StoredColumn[], schema: arrow.Schema): string | undefined {
-  for (const field of schema.fields) {
-    const column = stored.find((c) => c.name === field.name);
-    if (!column) return `it has no column "${field.name}"`;
-    const want = pgType(field);
-    const have = storedTypeText(column);
-    if (want !== have) {
-      return `its column "${field.name}" is ${have}, the rows have ${want} (Arrow ${field.type})`;
-    }
-  }
-  const extra = stored.find((c) => !schema.fields.some((f) => f.name === c.name));
-  return extra && `it has column "${extra.name}", which the rows do not have`;
-}
-
-interface ProgressRow {
-  appId: string;
-  tick: number | null;
-  version: number;
-  properties: Record<string, string>;
-}
-
-/** A table's rows of the progress table, oldest version first (none when it does not exist). */
-async function progressRows(
-  db: Connection,
-  progress: string,
-  table: string,
-): Promise<ProgressRow[]> {
-  const [[exists]] = await rows(db, "SELECT to_regclass($1) IS NOT NULL", [progress]);
-  if (exists !== "t") return [];
-  const found = await rows(
-    db,
-    `SELECT app_id, tick, version, properties FROM ${progress}
-      WHERE table_name = $1 ORDER BY version, app_id`,
-    [table],
-  );
-  return found.map(([appId, tick, version, properties]) => ({
-    appId: appId!,
-    tick: tick === null ? null : Number(tick),
-    version: Number(version),
-    properties: JSON.parse(properties ?? "{}"),
-  }));
-}
-
-/** Copies batches into `target` with one COPY; returns the bytes sent. */
-async function copyInto(
-  db: Connection,
-  target: string,
-  schema: arrow.Schema,
-  batches: readonly arrow.RecordBatch[],
-): Promise<number> {
-  const columns = schema.fields.map((f) => quoteIdent(f.name)).join(", ");
-  const stream = db.raw.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on("finish", resolve);
-    stream.on("error", reject);
-  });
-  done.catch(() => {}); // awaited below; a failure while writing is reported first
-  let bytes = 0;
-  const buffer = new CopyBuffer();
-  try {
-    for (const batch of batches) {
-      const cells = copyCells(batch);
-      for (let start = 0; start < batch.numRows; start += COPY_CHUNK_ROWS) {
-        const end = Math.min(batch.numRows, start + COPY_CHUNK_ROWS);
-        try {
-          copyRows(cells, start, end, buffer);
-        } catch (error) {
-          if (error instanceof CopyValueError) {
-            throw new Error(`${error.message} (a row among ${start + 1}..${end} of a batch)`, {
-              cause: error,
-            });
-          }
-          throw error;
-        }
-        const chunk = buffer.take();
-        bytes += chunk.length;
-        if (!stream.write(chunk)) {
-          await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), done]);
-        }
-      }
-    }
-    stream.end();
-  } catch (error) {
-    stream.destroy(error as Error); // sends CopyFail: the server drops the COPY
-    throw error;
-  }
-  await done;
-  return bytes;
-}
-
-/** Reads every row of `target`'s `fields` through a cursor, as Arrow record batches. */
-async function readRows(
-  db: Connection,
-  target: string,
-  fields: arrow.Field[],
-): Promise<arrow.Table> {
-  const schema = new arrow.Schema(fields);
-  const select = fields.map((f) => selectExpression(f.name, f.type)).join(", ");
-  await db.query(`DECLARE tablestream_read NO SCROLL CURSOR FOR SELECT ${select} FROM ${target}`);
-  const batches: arrow.RecordBatch[] = [];
-  for (;;) {
-    const chunk = await rows(db, `FETCH ${FETCH_ROWS} FROM tablestream_read`);
-    if (chunk.length === 0) break;
-    const columns = fields.map((f) => new TextColumn(f.name, f.type, chunk.length));
-    for (const row of chunk) for (let c = 0; c < columns.length; c++) columns[c].push(row[c]);
-    const children = columns.map((column) => column.finish());
-    const data = arrow.makeData({
-      type: new arrow.Struct(fields),
-      length: chunk.length,
-      nullCount: 0,
-      children,
-    });
-    batches.push(new arrow.RecordBatch(schema, data));
-    if (chunk.length < FETCH_ROWS) break;
-  }
-  await db.query("CLOSE tablestream_read");
-  return new arrow.Table(schema, batches);
 }

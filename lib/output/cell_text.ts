@@ -5,7 +5,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { decimalAt, decimalText } from "../../lib/delta/stats.ts";
+import { decimalAt, decimalText } from "../arrow/cells.ts";
 
 /**
  * A cell read out of a column, ready to be spelled: dates and timestamps are already ISO

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { type Config, configDir, type SinkChoice } from "../config/model.ts";
-import type { FileLayoutHint, Sink } from "./types.ts";
-import { BUILT_IN } from "./registry.ts";
+import { type Config, configDir, type SinkChoice } from "./model.ts";
+import type { FileLayoutHint, Sink } from "../plugin/types.ts";
+import { BUILT_IN } from "../plugin/registry.ts";
 import { fileLayout } from "../../plugins/sinks/_file_layout.ts";
 
 /** Options of {@link sinkPlan}. */
@@ -26,6 +26,8 @@ export interface SinkPlan {
   routes(tables: readonly string[]): { sink: Sink; tables: string[] }[];
   /** Where a table goes, for messages: `out (delta)`, `postgres (sinks.tables.orders)`. */
   describe(table: string): string;
+  /** The name of the sink plugin writing a table (`delta`, `postgres`...), for metrics. */
+  typeOf(table: string): string;
 }
 
 /** The plan of a checked config (its plugins loaded) and the command line. */
@@ -80,6 +82,7 @@ export function sinkPlan(config: Config, options: SinkPlanOptions = {}): SinkPla
       }
       return [...groups].map(([choice, names]) => ({ sink: create(choice), tables: names }));
     },
+    typeOf: (table) => choiceOf(table).type,
     describe(table) {
       const choice = choiceOf(table);
       if (choice === fromOutput) return `${options.output} (${choice.type})`;

@@ -15,7 +15,7 @@ import {
   pythonFloatText,
   shortestFloat32,
   timestampText,
-} from "./_format.ts";
+} from "./cell_text.ts";
 
 Deno.test("timestamps print as ISO 8601 with microseconds", () => {
   assertEquals(timestampText(SAMPLE_MICROS), "2024-01-02T03:04:05.123456Z");

@@ -3,14 +3,14 @@
  *
  * @module
  */
-import type { Config } from "../config/mod.ts";
-import type { RunInputs, TableSpec } from "./spec.ts";
-import type { EngineOptions } from "./generator.ts";
+import type { Config } from "./model.ts";
+import { builtinRegistry } from "./plugins.ts";
+import type { RunInputs, TableSpec } from "../engine/spec.ts";
+import type { EngineOptions } from "../engine/generator.ts";
 
 /** The engine's plugins from a checked config: its distributions. */
 export function engineOptions(config: Config): EngineOptions {
-  const distributions = config.plugins?.distributions();
-  return distributions ? { distributions } : {};
+  return { distributions: (config.plugins ?? builtinRegistry()).distributions() };
 }
 
 /** The seed used when neither the config nor the command line gives one. */

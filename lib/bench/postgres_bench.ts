@@ -5,11 +5,11 @@
  * Generating the rows, opening sinks and dropping tables are not timed.
  */
 import type * as arrow from "apache-arrow";
-import { loadConfig } from "../../lib/config/mod.ts";
-import { Engine } from "../../lib/engine/generator.ts";
-import { runInputs, tableSpecs } from "../../lib/engine/from_config.ts";
+import { loadConfig } from "../config/mod.ts";
+import { Engine } from "../engine/generator.ts";
+import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { testClient, testPostgres } from "../../tests/_postgres.ts";
-import { createPostgresSink } from "./postgres.ts";
+import { createPostgresSink } from "../../plugins/sinks/postgres/mod.ts";
 
 const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
 const BATCH_ROWS = 100_000;
@@ -22,7 +22,11 @@ if (found.found) {
     ...s,
     rowCount: Math.max(s.rowCount, BATCH_ROWS),
   }));
-  const engine = new Engine(specs, runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")));
+  const engine = new Engine(
+    specs,
+    runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")),
+    engineOptions(config!),
+  );
   const orders = engine.table("orders");
   const batch = orders.batch(1, BATCH_ROWS);
   const schema = `tablestream_bench_${crypto.randomUUID().slice(0, 8)}`;

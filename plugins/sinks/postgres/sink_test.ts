@@ -2,12 +2,20 @@
  * The PostgreSQL sink against a real server (see tests/_postgres.ts for how one is found or
  * started): what is written is read back in SQL and through the sink, and compared.
  */
+import { BUILTINS } from "../../../tests/_engine.ts";
+import { classifyError } from "../../../lib/plugin/sink_errors.ts";
+import { assertCommitPointChecked } from "../../../tests/_sink_contract.ts";
 import * as arrow from "apache-arrow";
 // @ts-types="@types/pg"
 import type pg from "pg";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
-import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
-import { allTypesTable, cells } from "../../tests/_delta.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../../../tests/_assert.ts";
+import { batchOf, column, SAMPLE_SCHEMA, sampleBatch } from "../../../tests/_batches.ts";
+import { allTypesTable, cells } from "../../../tests/_delta.ts";
 import {
   postgresTest,
   query,
@@ -15,24 +23,22 @@ import {
   type TestPostgres,
   testPostgres,
   withSchema,
-} from "../../tests/_postgres.ts";
-import { config } from "../../lib/schedule/_test_server.ts";
-import { Engine } from "../../lib/engine/generator.ts";
-import { runInputs, tableSpecs } from "../../lib/engine/from_config.ts";
-import { generateToSink } from "../../lib/engine/batch.ts";
-import type { Sink, SinkTable } from "../../lib/plugin/types.ts";
-import { createMemorySink, MemoryStore } from "./memory.ts";
-import {
-  createPostgresSink,
-  DEFAULT_PROGRESS_TABLE,
-  type PostgresSinkOptions,
-} from "./postgres.ts";
+} from "../../../tests/_postgres.ts";
+import { config } from "../../../tests/_server.ts";
+import { Engine } from "../../../lib/engine/generator.ts";
+import { runInputs, tableSpecs } from "../../../lib/config/engine_specs.ts";
+import { generateToSink } from "../../../lib/parallel/generate.ts";
+import type { Sink, SinkTable } from "../../../lib/plugin/types.ts";
+import { createMemorySink, MemoryStore } from "../memory.ts";
+import { createPostgresSink, DEFAULT_PROGRESS_TABLE, type PostgresSinkOptions } from "./mod.ts";
 
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
   postgresTest(found, `postgres sink: ${name}`, fn);
 
 /** A sink on the test server's `schema`. */
+const USERS_TABLE = { name: "users", schema: SAMPLE_SCHEMA, primaryKey: "id" };
+
 function sinkOn(server: TestPostgres, schema: string, extra: PostgresSinkOptions = {}): Sink {
   return createPostgresSink({ ...server.connection, schema, ...extra });
 }
@@ -300,6 +306,39 @@ test("flush commits rows and the commit point together; inspect reads ticks, pro
   });
 });
 
+test("a commit point that no longer follows the table is refused whole, under the table's lock", async (server) => {
+  await withSchema(server, async (schema) => {
+    await assertCommitPointChecked(() => sinkOn(server, schema));
+  });
+});
+
+test("a server that is not there fails with an error that heals; a database that does not exist does not", async (server) => {
+  // A port nobody listens on: connection refused, as while PostgreSQL restarts.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const down = createPostgresSink({ host: "127.0.0.1", port, user: "x", database: "x" });
+  const refused = await assertRejects(() => down.open([USERS_TABLE], { mode: "append" }));
+  assertStringIncludes(refused.message, "Cannot connect to PostgreSQL at 127.0.0.1:");
+  assertEquals(classifyError(refused), {
+    healable: true,
+    recognized: true,
+    reason: "ECONNREFUSED",
+  });
+  await down.abort!();
+  // A database that does not exist (SQLSTATE 3D000): no retry makes it.
+  const { url, ...connection } = server.connection;
+  const nowhere = createPostgresSink(
+    url === undefined
+      ? { ...connection, database: "no_such_database_here" }
+      : { url: Object.assign(new URL(url), { pathname: "/no_such_database_here" }).href },
+  );
+  const missing = await assertRejects(() => nowhere.open([USERS_TABLE], { mode: "append" }));
+  assertEquals(classifyError(missing).reason, "SQLSTATE 3D000");
+  assertEquals(classifyError(missing).healable, false);
+  await nowhere.abort!();
+});
+
 test("nothing is visible before flush; abort leaves the table as it was", async (server) => {
   await withSchema(server, async (schema, db) => {
     const table = { name: "big", schema: SAMPLE_SCHEMA, primaryKey: "id" };
@@ -387,6 +426,7 @@ test("modes: error refuses rows, append needs the same columns, overwrite recrea
       () => opened(sinkOn(server, schema), [{ ...table, schema: wider }], "append"),
     );
     assertStringIncludes(missing.message, 'it has no column "extra"');
+    assertEquals(classifyError(missing).healable, false, "a mismatch stops the table at once");
     const retyped = new arrow.Schema(
       SAMPLE_SCHEMA.fields.map((f) => f.name === "n" ? new arrow.Field("n", new arrow.Int64()) : f),
     );
@@ -500,6 +540,8 @@ test("a failing flush commits nothing: duplicate keys, NUL in text", async (serv
       `Cannot commit tick 1 to PostgreSQL table "${schema}"."keys"`,
     );
     assertStringIncludes(duplicate.message, "duplicate key value violates unique constraint");
+    assertEquals(classifyError(duplicate).reason, "SQLSTATE 23505", "no retry helps");
+    assertEquals(classifyError(duplicate).healable, false);
     await assertRejects(() => sink.flush({ tick: 1 }), Error, "failed earlier");
     await sink.abort!();
     assertEquals(await count(db, `"${schema}".keys`), 3);
@@ -517,6 +559,7 @@ test("a failing flush commits nothing: duplicate keys, NUL in text", async (serv
     );
     const refused = await assertRejects(() => nul.flush({ tick: 1 }));
     assertStringIncludes(refused.message, "contains a NUL character");
+    assertEquals(classifyError(refused).healable, false);
     await nul.abort!();
     assertEquals(await count(db, `"${schema}".keys`), 3);
   });
@@ -570,7 +613,7 @@ test("generate: parents and children in one transaction, foreign keys and copies
     const generate = async (sink: Sink) => {
       const shop = config(SHOP);
       const specs = tableSpecs(shop);
-      const engine = new Engine(specs, runInputs(shop, {}, new Date(0)));
+      const engine = new Engine(specs, runInputs(shop, {}, new Date(0)), BUILTINS);
       return await generateToSink(engine, sink, {
         tables: specs.map((s) => s.name),
         batchSize: 4_000,

@@ -7,8 +7,16 @@
  */
 import type { Engine, ParentSource } from "../engine/generator.ts";
 import type { LoadedRows } from "../state/loaded_rows.ts";
-import type { TableRole } from "./plan.ts";
 import type { Timeline } from "./timeline.ts";
+
+/** How a table takes part in a run. */
+export type TableRole =
+  /** Generated and written by this process. */
+  | "run"
+  /** Written by another process under the same config: recomputed, progress polled. */
+  | "follow"
+  /** Read once as stored: its rows are fixed for this run. */
+  | "fixed";
 
 /** The facts of a planned table that decide what its children see. */
 export interface ParentFacts {

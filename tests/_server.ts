@@ -4,15 +4,19 @@
  *
  * @module
  */
-import { parseConfig } from "../config/mod.ts";
-import type { Config } from "../config/mod.ts";
-import { createMemorySink, MemoryStore } from "../../plugins/sinks/memory.ts";
-import { localFs } from "../delta/fs.ts";
-import { readSnapshot } from "../delta/log_reader.ts";
-import { readTable } from "../delta/read_data.ts";
-import { ManualClock } from "./clock.ts";
-import { plainRows } from "../../tests/_read.ts";
-import { type RunSummary, StreamingServer, type StreamingServerOptions } from "./server.ts";
+import { parseConfig } from "../lib/config/mod.ts";
+import type { Config } from "../lib/config/mod.ts";
+import { createMemorySink, MemoryStore } from "../plugins/sinks/memory.ts";
+import { localFs } from "../lib/delta/fs.ts";
+import { readSnapshot } from "../lib/delta/log_reader.ts";
+import { readTable } from "../lib/delta/read_data.ts";
+import { ManualClock } from "../lib/schedule/clock.ts";
+import { plainRows } from "./_read.ts";
+import {
+  type RunSummary,
+  StreamingServer,
+  type StreamingServerOptions,
+} from "../lib/schedule/server.ts";
 
 /** 2026-01-01T00:00:00Z, the start time of the tests' tables. */
 export const START = Date.UTC(2026, 0, 1);

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Sink } from "../plugin/types.ts";
-import type { Engine } from "./generator.ts";
-import { type BatchSource, localSource, orderedBatches } from "../parallel/pool.ts";
+import type { Engine } from "../engine/generator.ts";
+import { type BatchSource, localSource, orderedBatches } from "./pool.ts";
 
 /** Options of {@link generateToSink}. */
 export interface GenerateOptions {

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { Diagnostic } from "./diagnostics.ts";
-import { parseConfig } from "./load.ts";
-import type { Config, LoadResult } from "./model.ts";
+import type { Diagnostic } from "../lib/config/diagnostics.ts";
+import { parseConfig } from "../lib/config/load.ts";
+import type { Config, LoadResult } from "../lib/config/model.ts";
 
 /** Parses a config given as text, named `t.yaml`. */
 export function parse(yaml: string): LoadResult {

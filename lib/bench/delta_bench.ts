@@ -6,10 +6,10 @@
 import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { runInputs, tableSpecs } from "../engine/from_config.ts";
-import { joinPath, localFs } from "./fs.ts";
-import { readSnapshot } from "./log_reader.ts";
-import { DeltaWriter } from "./writer.ts";
+import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
+import { joinPath, localFs } from "../delta/fs.ts";
+import { readSnapshot } from "../delta/log_reader.ts";
+import { DeltaWriter } from "../delta/writer.ts";
 
 const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
 const BATCH_ROWS = 100_000;
@@ -18,7 +18,11 @@ const LONG_LOG_COMMITS = 1_000;
 async function ordersBatch(rows: number): Promise<arrow.Table> {
   const { config } = await loadConfig(EXAMPLE);
   const specs = tableSpecs(config!).map((s) => ({ ...s, rowCount: Math.max(s.rowCount, rows) }));
-  const engine = new Engine(specs, runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")));
+  const engine = new Engine(
+    specs,
+    runInputs(config!, { seed: 1 }, new Date("2026-01-01T00:00Z")),
+    engineOptions(config!),
+  );
   return new arrow.Table([engine.table("orders").batch(1, rows)]);
 }
 

@@ -1,20 +1,16 @@
 import * as arrow from "apache-arrow";
-import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { batchOf, column } from "../../tests/_batches.ts";
+import { assertEquals, assertThrows } from "../../../tests/_assert.ts";
+import { batchOf, column } from "../../../tests/_batches.ts";
 import {
   arrowTypeOf,
-  CopyBuffer,
-  copyCells,
-  copyRows,
-  copyText,
-  CopyValueError,
   INT8_COMMENT,
   pgType,
   quoteIdent,
   type StoredColumn,
   storedTypeText,
-  TextColumn,
-} from "./_postgres_types.ts";
+} from "./types.ts";
+import { CopyBuffer, copyCells, copyRows, copyText, CopyValueError } from "./copy_encode.ts";
+import { TextColumn } from "./decode.ts";
 
 const field = (name: string, type: arrow.DataType) => new arrow.Field(name, type, true);
 

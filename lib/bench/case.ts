@@ -1,0 +1,111 @@
+/**
+ * What every benchmark of `deno task bench` is (its result and its target), and what several
+ * of them share: the bench configs, an engine for them, `generate` into a Delta table.
+ *
+ * @module
+ */
+import { type Config, loadConfig } from "../config/mod.ts";
+import { Engine } from "../engine/generator.ts";
+import { generateToSink } from "../parallel/generate.ts";
+import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
+import { createDeltaSink } from "../../plugins/sinks/delta.ts";
+import { timed } from "./measure.ts";
+import { openBatchSource } from "../parallel/handoff.ts";
+import { recipeOf } from "../parallel/recipe.ts";
+
+/** What one run of a benchmark measured. */
+export interface Measured {
+  /** Rows the measured side wrote (0 when rows are not the point). */
+  rows: number;
+  /** Wall time of the measured side, s. */
+  seconds: number;
+  /** The figure the target is about (a ratio, a share of a core, seconds or MB). */
+  ratio: number;
+  /** The other side of the ratio, when it is a rate. */
+  baseline?: { rows: number; seconds: number };
+  /** Further figures worth printing (they are medians too). */
+  extra?: Record<string, number>;
+  /** Why the benchmark could not run here (what it compares against is missing). */
+  skipped?: string;
+}
+
+/** A benchmark: what it measures, its target, and how to run it once. */
+export interface BenchCase {
+  name: string;
+  summary: string;
+  /** The target on `ratio`: at least (`>=`) or at most (`<=`) this. */
+  target: { op: ">=" | "<="; value: number; unit: string };
+  /** Runs whose median is reported (full, quick). */
+  runs: { full: number; quick: number };
+  run(quick: boolean): Promise<Measured>;
+}
+
+export const CONFIGS = new URL("./configs/", import.meta.url).pathname;
+export const EXAMPLE = new URL("../../examples/streaming_config.yaml", import.meta.url).pathname;
+export const REFERENCE_TIME = new Date("2026-01-01T00:00:00Z");
+
+export async function checkedConfig(path: string): Promise<Config> {
+  const { config, diagnostics } = await loadConfig(path);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (!config || errors.length) throw new Error(`${path}: ${errors[0]?.message}`);
+  return config;
+}
+
+/** An engine for a bench config with some tables' row counts replaced. */
+export async function benchEngine(
+  file: string,
+  rowCounts: Record<string, number>,
+): Promise<Engine> {
+  const config = await checkedConfig(`${CONFIGS}${file}`);
+  const specs = tableSpecs(config).map((s) => ({
+    ...s,
+    rowCount: rowCounts[s.name] ?? s.rowCount,
+  }));
+  return new Engine(specs, runInputs(config, {}, REFERENCE_TIME), engineOptions(config));
+}
+
+/** Options of {@link generateDelta}. */
+export interface GenerateRun {
+  file: string;
+  table: string;
+  rows: number;
+  /** Row counts of other tables (parents). */
+  rowCounts?: Record<string, number>;
+  workers?: number;
+}
+
+/**
+ * `generate` of one table of a bench config into a fresh Delta table: rows and seconds,
+ * starting the workers included (as `generate` does, and only for runs worth them).
+ */
+export async function generateDelta(run: GenerateRun): Promise<{ rows: number; seconds: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+  try {
+    const engine = await benchEngine(run.file, { ...run.rowCounts, [run.table]: run.rows });
+    const configPath = `${CONFIGS}${run.file}`;
+    const { seconds } = await timed(async () => {
+      // Starting the workers is part of the run, as it is for `generate`.
+      const source = await openBatchSource(engine, {
+        workers: run.workers ?? 1,
+        recipe: () => recipeOf(engine, configPath),
+        rows: run.rows,
+      });
+      try {
+        await generateToSink(engine, createDeltaSink({ dir }), { tables: [run.table], source });
+      } finally {
+        source.close();
+      }
+    });
+    return { rows: run.rows, seconds };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A ratio of two rates. */
+export function rateRatio(
+  a: { rows: number; seconds: number },
+  b: { rows: number; seconds: number },
+) {
+  return (a.rows / a.seconds) / (b.rows / b.seconds);
+}

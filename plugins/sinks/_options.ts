@@ -1,0 +1,42 @@
+/**
+ * What the file sinks' specs share: where a file sink writes (its `path` option, else
+ * `--output`) and the Parquet options.
+ *
+ * @module
+ */
+import { resolveConfigPath } from "../../lib/plugin/paths.ts";
+import type { SinkContext } from "../../lib/plugin/types.ts";
+
+/** The folder a file sink writes: its `path` option (relative to the config), else --output. */
+export function sinkFolder(path: string | undefined, ctx: SinkContext, sink: string): string {
+  if (path !== undefined) {
+    return resolveConfigPath(ctx.configDir, path);
+  }
+  if (ctx.output !== undefined) return ctx.output;
+  throw new Error(`The ${sink} sink needs a folder: give it a \`path\` option, or --output DIR`);
+}
+
+/** The `path` option of a file sink. */
+export const PATH = {
+  type: "string",
+  optional: true,
+  description:
+    "Output folder, one table per subfolder (relative to the config); --output by default",
+  examples: ["out"],
+} as const;
+
+/** The Parquet options of the Parquet and Delta sinks. */
+export const PARQUET = {
+  compression: {
+    type: "string",
+    default: "snappy",
+    choices: ["snappy", "zstd", "none"],
+    description: "Parquet compression of data files",
+  },
+  target_file_rows: {
+    type: "integer",
+    default: 1_000_000,
+    min: 1,
+    description: "Most rows per data file",
+  },
+} as const;
