@@ -32,6 +32,7 @@ if (import.meta.main) {
     stderr: (text) => writeAll(Deno.stderr, text),
     signal: controller.signal,
     isTerminal: Deno.stdout.isTerminal(),
+    env: (name) => Deno.env.get(name),
   });
   for (const signal of SIGNALS) Deno.removeSignalListener(signal, onSignal);
   Deno.exit(code);

@@ -40,6 +40,7 @@ export {
   classifyError,
   CommitConflict,
   findCommitConflict,
+  PropertyConflict,
   SinkError,
   type Verdict,
 } from "./plugin/sink_errors.ts";

@@ -3,7 +3,8 @@
  *
  *   deno run -A tests/_delta_appender.ts TABLE APP_ID COMMITS ROWS [HANG]
  *
- * appends COMMITS commits of ROWS rows to TABLE under APP_ID (row ids are
+ * appends COMMITS commits of ROWS rows to TABLE (a folder, or s3://bucket/prefix with the AWS
+ * variables set) under APP_ID (row ids are
  * `writer * 1e6 + commit * ROWS + row`, writer being APP_ID's trailing number). With HANG
  * set to `before-commit` (data files written, nothing committed) or `before-link` (commit's
  * temporary file written, not yet published), the process stops there on the last commit,
@@ -13,6 +14,7 @@
  */
 import * as arrow from "apache-arrow";
 import { type DeltaFs, localFs } from "../lib/delta/fs.ts";
+import { fsFor } from "../lib/delta/storage.ts";
 import { DeltaWriter } from "../lib/delta/writer.ts";
 
 export const APPENDER_SCHEMA = new arrow.Schema([
@@ -40,11 +42,19 @@ if (import.meta.main) {
   const writerNumber = Number(/(\d+)$/.exec(appId)?.[1] ?? 0);
   const total = Number(commits);
   let hangNow = false;
+  // A local folder, or an s3:// table (the AWS variables name the store).
+  const base = fsFor(table);
   const fs: DeltaFs = {
-    ...localFs,
-    async linkIfAbsent(from, to) {
-      if (hangNow && hang === "before-link") await hangForever();
-      return await localFs.linkIfAbsent(from, to);
+    ...base,
+    async putIfAbsent(path, data) {
+      if (hangNow && hang === "before-link") {
+        // As localFs.putIfAbsent does, up to the link: the temporary file, made durable.
+        const tmp = `${path.slice(0, path.lastIndexOf("/"))}/.tmp`;
+        await localFs.mkdir(tmp);
+        await localFs.writeNew(`${tmp}/${path.slice(path.lastIndexOf("/") + 1)}.killed`, data);
+        await hangForever();
+      }
+      return await base.putIfAbsent(path, data);
     },
   };
   const writer = await DeltaWriter.open(table, { schema: APPENDER_SCHEMA, appId, fs });

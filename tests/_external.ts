@@ -205,3 +205,35 @@ export function interopPeer(): Need<string> {
       "and starts the peer (it needs python3 and java)",
   );
 }
+
+/**
+ * Python 3 with its `venv` module (the Kubernetes manifest test makes a small virtual
+ * environment of `tests/kubernetes/requirements.txt` with it, from PyPI, once): its command.
+ */
+export function python(): Need<string> {
+  const command = Deno.env.get("TABLESTREAM_PYTHON") ?? "python3";
+  try {
+    const result = new Deno.Command(command, { args: ["-c", "import venv, ensurepip"] })
+      .outputSync();
+    if (result.success) return found(command);
+  } catch {
+    // not installed
+  }
+  return missing(
+    "Python 3 with venv and ensurepip",
+    `${command} is missing or lacks the venv module`,
+    "install python3 and python3-venv (or set TABLESTREAM_PYTHON)",
+  );
+}
+
+/**
+ * The cache folder of the interop suite, outside the repository: its virtual environments
+ * (the peer's, moto's), ivy's jars, the peer's log. `TABLESTREAM_INTEROP_CACHE`, else
+ * `~/.cache/tablestream-interop`.
+ */
+export function interopCache(): string {
+  const fromEnv = Deno.env.get("TABLESTREAM_INTEROP_CACHE");
+  if (fromEnv) return fromEnv;
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
+  return `${base}/tablestream-interop`;
+}

@@ -12,6 +12,7 @@ const ROOT = new URL("../", import.meta.url).pathname;
  * or `plugins` (all of `plugins/`), or `mod` (`lib/mod.ts`); tools sit on top.
  */
 const LAYERS = [
+  "objstore",
   "arrow",
   "expr",
   "plugin",

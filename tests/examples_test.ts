@@ -15,6 +15,8 @@ async function configs(dir: string): Promise<string[]> {
   const found: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     const path = `${dir}${entry.name}`;
+    // Kubernetes manifests, not configs (tests/kubernetes_test.ts checks them).
+    if (entry.isDirectory && entry.name === "kubernetes") continue;
     if (entry.isDirectory) found.push(...await configs(`${path}/`));
     else if (/\.ya?ml$/.test(entry.name)) found.push(path);
   }

@@ -10,6 +10,7 @@ import type { BenchCase } from "./case.ts";
 import { copyFk, fakerOverhead, workers, writeOverhead, zipfScale } from "./generate_cases.ts";
 import { cadenceIdle, resumeLog, resumeParent, steadyMemory } from "./run_cases.ts";
 import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
+import { shards } from "./shard_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -24,6 +25,7 @@ export const CASES: readonly BenchCase[] = [
   resumeLog,
   resumeParent,
   steadyMemory,
+  shards,
   tablefakerFaker,
   tablefakerFk,
 ];

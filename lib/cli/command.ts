@@ -15,6 +15,11 @@ export interface CommandIO {
   signal?: AbortSignal;
   /** Whether stdout is a terminal (live status display instead of log lines). */
   isTerminal?: boolean;
+  /**
+   * Reads an environment variable (`TABLESTREAM_SHARD`, Kubernetes' `JOB_COMPLETION_INDEX`);
+   * absent: the command sees no environment (tests).
+   */
+  env?: (name: string) => string | undefined;
 }
 
 /** One option of a command, as data: drives parsing and `--help`. */

@@ -8,12 +8,21 @@ import { FILE_FORMATS, type FileFormat } from "../../plugins/mod.ts";
 import { createRoutingSink } from "../../plugins/sinks/_router.ts";
 import { type SinkPlan, sinkPlan } from "../config/sink_plan.ts";
 import { CONFIG_OPTION, RUN_INPUT_OPTIONS, WORKERS_OPTION } from "./_options.ts";
+import { SHARD_OPTIONS, shardOf } from "./_shard.ts";
+import {
+  DEFAULT_SHARD_COMMIT_ROWS,
+  generateAppIdBase,
+  generateShard,
+} from "../parallel/shard_generate.ts";
+import { contiguousShare, formatShard, type Shard } from "../stream/shard.ts";
+import type { Config } from "../config/mod.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { openBatchSource } from "../parallel/handoff.ts";
 import { recipeOf } from "../parallel/recipe.ts";
 import {
   choiceOption,
   type Command,
+  type CommandIO,
   EXIT,
   intOption,
   optionalString,
@@ -79,6 +88,13 @@ export const generateCommand: Command = {
       description: "error (refuse tables that exist), overwrite, or append (delta only)",
       default: "error",
     },
+    ...SHARD_OPTIONS,
+    "commit-rows": {
+      type: "string",
+      placeholder: "n",
+      description: "With shards: most rows per commit; a restarted shard goes on after its " +
+        `last commit (default ${DEFAULT_SHARD_COMMIT_ROWS})`,
+    },
   },
   async run(values, io) {
     const configPath = requiredOption(values, "config");
@@ -93,9 +109,35 @@ export const generateCommand: Command = {
     const batchSize = intOption(values, "batch-size", { min: 1 })!;
     const asked = intOption(values, "workers", { min: 1 });
     const workers = asked ?? defaultWorkers();
+    const shard = shardOf(values, io);
+    if (shard) checkShardUsage(mode, format, output);
+    else if (values["commit-rows"] !== undefined) {
+      throw new UsageError(
+        "--commit-rows is for shards (--shard i/N): an unsharded run " +
+          "commits each table once",
+      );
+    }
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
     const plan = sinkPlan(config, { output, outputType: format });
+    if (shard) {
+      if (values["reference-time"] === undefined && config.referenceTime === undefined) {
+        throw new UsageError(
+          "--shard needs a reference time all shards share (relative dates and " +
+            "datetime.now() depend on it): pass --reference-time ISO, or set " +
+            "config.reference_time",
+        );
+      }
+      return await generateShardCommand(config, values, io, {
+        configPath,
+        shard,
+        tables,
+        plan,
+        batchSize,
+        workers,
+        adaptive: asked === undefined,
+      });
+    }
     const shift = mode === "append"
       ? await existingRows(plan, tables, tableSpecs(config))
       : new Map();
@@ -142,6 +184,110 @@ export const generateCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Refuses what shards cannot do, before anything is read. */
+function checkShardUsage(mode: string, format: string, output: string | undefined): void {
+  if (mode === "overwrite") {
+    throw new UsageError(
+      "--mode overwrite with --shard is refused: each shard's overwrite would remove the " +
+        "rows the other shards wrote; remove the tables (or write to another --output) and " +
+        "run every shard again",
+    );
+  }
+  if (mode === "append") {
+    throw new UsageError(
+      "--mode append with --shard is refused: shards would each see the table at another " +
+        "moment, so their new row ids could collide; write the shards to another --output",
+    );
+  }
+  if (format !== "delta" && output !== undefined) {
+    throw new UsageError(
+      `--shard needs --format delta: ${format} files are published whole by one process, ` +
+        "while shards write into one table together and each resumes from its own commits",
+    );
+  }
+}
+
+/** What `generate --shard` needs besides the config. */
+interface ShardRun {
+  configPath: string;
+  shard: Shard;
+  tables: string[];
+  plan: SinkPlan;
+  batchSize: number;
+  workers: number;
+  adaptive: boolean;
+}
+
+/** `generate --shard i/N`: this shard's part of every table; see lib/parallel/shard_generate.ts. */
+async function generateShardCommand(
+  config: Config,
+  values: Record<string, string | boolean | undefined>,
+  io: CommandIO,
+  run: ShardRun,
+): Promise<number> {
+  const { shard, tables, plan } = run;
+  const { engine, specs } = prepareEngine(config, values);
+  const bases = new Map<string, string>();
+  for (const table of tables) {
+    bases.set(table, await generateAppIdBase(config, specs, table, engine.inputs));
+  }
+  const shareRows = tables.reduce((n, t) => {
+    return n + contiguousShare(engine.table(t).spec.rowCount, shard).count;
+  }, 0);
+  const started = performance.now();
+  const source = await openBatchSource(engine, {
+    workers: run.workers,
+    adaptive: run.adaptive,
+    recipe: () => recipeOf(engine, run.configPath),
+    rows: shareRows,
+  });
+  const progress = progressReporter({ write: io.stdout, terminal: io.isTerminal === true });
+  let summary;
+  try {
+    summary = await generateShard(engine, {
+      tables,
+      shard,
+      appIdBase: (table) => bases.get(table)!,
+      sinkFor: (table) => plan.sinkFor(table),
+      describe: (table) => `table "${table}" (${plan.describe(table)})`,
+      commitRows: intOption(values, "commit-rows", { min: 1 }),
+      batchSize: run.batchSize,
+      signal: io.signal,
+      source,
+      onBatch: progress.onBatch,
+    });
+  } catch (error) {
+    if (!(error instanceof GenerationError)) throw error;
+    io.stderr(formatDiagnostics([cellDiagnostic(config, error)]));
+    throw new CellFailed(error);
+  } finally {
+    progress.finish();
+    source.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rows = summary.reduce((sum, t) => sum + t.rows, 0);
+  for (const t of summary) {
+    const ids = t.share.count === 0
+      ? "no rows"
+      : `rows ${t.share.first + 1}..${t.share.first + t.share.count} of ${
+        engine.table(t.table).spec.rowCount
+      }`;
+    const what = t.rows === 0 && t.share.count > 0
+      ? "already committed"
+      : t.resumedFrom > 0
+      ? `${t.rows} rows written, resumed after ${t.resumedFrom}`
+      : `${t.rows} rows written`;
+    io.stdout(`  ${t.table}: ${ids}: ${what}\n`);
+  }
+  io.stdout(
+    `Shard ${formatShard(shard)}: wrote ${rows} rows in ${seconds.toFixed(2)} s, ` +
+      `${Math.round(rows / Math.max(seconds, 1e-9))} rows/s (${
+        source.parallelism === 1 ? "in one thread" : `${source.parallelism} workers`
+      }); seed ${engine.inputs.seed}, reference time ${engine.inputs.now.toISOString()}\n`,
+  );
+  return EXIT.ok;
+}
 
 /** Where the tables went: `out (delta)`, or one entry per sink when they differ. */
 function describeSinks(plan: SinkPlan, tables: readonly string[]): string {

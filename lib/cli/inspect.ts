@@ -9,7 +9,8 @@
 import { type Add, decodePath } from "../delta/actions.ts";
 import { findMissingFiles, type MissingFile, missingFilesReason } from "../delta/missing_files.ts";
 import { readCommit, readSnapshot } from "../delta/log_reader.ts";
-import { localFs } from "../delta/fs.ts";
+import type { DeltaFs } from "../delta/fs.ts";
+import { fsFor } from "../delta/storage.ts";
 import {
   columnMappingMode,
   readerFeatures,
@@ -20,6 +21,7 @@ import {
 import { countRowsFromFiles, type RowCount } from "../delta/read_data.ts";
 import type { HistoryEntry, Snapshot } from "../delta/snapshot.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
+import { parseShardAppId } from "../stream/shard.ts";
 
 /** How many history entries `inspect` shows. */
 const HISTORY_LIMIT = 10;
@@ -62,6 +64,12 @@ export interface TableSummary {
   bytes: number;
   checkpointVersion: number | null;
   txns: { appId: string; version: number; lastUpdated: number | null }[];
+  /**
+   * Shards writing the table (their txns, `<base>:shard-i-of-N`), per base id: each shard's
+   * last committed version (a tick of `run`, rows committed of `generate`), null for a shard
+   * that has not committed yet.
+   */
+  shards: { appId: string; count: number; versions: (number | null)[] }[];
   history: {
     version: number;
     timestamp: number | null;
@@ -114,6 +122,7 @@ export function summarize(
       version: t.version,
       lastUpdated: t.lastUpdated ?? null,
     })),
+    shards: shardsOf(snapshot),
     history: history.slice(-HISTORY_LIMIT).reverse().map((h) => {
       const info = h.commitInfo as Record<string, unknown>;
       const params = info.operationParameters as Record<string, unknown> | undefined;
@@ -129,6 +138,23 @@ export function summarize(
       };
     }),
   };
+}
+
+/** The shards of each base application id among the table's txns. */
+function shardsOf(snapshot: Snapshot): TableSummary["shards"] {
+  const groups = new Map<string, { appId: string; count: number; versions: (number | null)[] }>();
+  for (const txn of snapshot.txns.values()) {
+    const parsed = parseShardAppId(txn.appId);
+    if (!parsed) continue;
+    const key = `${parsed.base}\u0000${parsed.shard.count}`;
+    let group = groups.get(key);
+    if (!group) {
+      const versions = new Array<number | null>(parsed.shard.count).fill(null);
+      groups.set(key, group = { appId: parsed.base, count: parsed.shard.count, versions });
+    }
+    group.versions[parsed.shard.index] = txn.version;
+  }
+  return [...groups.values()];
 }
 
 /** Rows a file's deletion vector removes. */
@@ -199,6 +225,13 @@ export function formatSummary(s: TableSummary): string {
     const when = t.lastUpdated === null ? "" : `  ${new Date(t.lastUpdated).toISOString()}`;
     lines.push(`  ${t.appId}  version ${t.version}${when}`);
   }
+  for (const group of s.shards) {
+    const done = group.versions.filter((v) => v !== null).length;
+    lines.push(`Shards of ${group.appId} (${done} of ${group.count} have committed):`);
+    group.versions.forEach((v, i) => {
+      lines.push(`  shard ${i}/${group.count}  ${v === null ? "no commit yet" : `version ${v}`}`);
+    });
+  }
   lines.push(`History (newest first, at most ${HISTORY_LIMIT}):`);
   for (const h of s.history) {
     const when = h.timestamp === null ? "-" : new Date(h.timestamp).toISOString();
@@ -215,7 +248,10 @@ export const inspectCommand: Command = {
   name: "inspect",
   summary: "Describe a Delta table: version, protocol, schema, files, rows, txns and history.",
   usage: "inspect DIR/TABLE [--json]",
-  positionals: { name: "table", description: "The Delta table's folder" },
+  positionals: {
+    name: "table",
+    description: "The Delta table's folder, or its s3://bucket/prefix/table URL",
+  },
   options: {
     json: { type: "boolean", description: "Print the facts as JSON" },
   },
@@ -225,12 +261,13 @@ export const inspectCommand: Command = {
       throw new UsageError("inspect needs the table folder: tablestream inspect DIR/TABLE");
     }
     // The log is described even when tablestream cannot read the data: that is the point.
-    const snapshot = await readSnapshot(localFs, table, { checkFeatures: false });
-    const missing = await findMissingFiles(localFs, snapshot.table, snapshot.files);
+    const fs = fsFor(table);
+    const snapshot = await readSnapshot(fs, table, { checkFeatures: false });
+    const missing = await findMissingFiles(fs, snapshot.table, snapshot.files);
     const gone = new Set(missing.map((m) => m.path));
     const present = snapshot.files.filter((f) => !gone.has(decodePath(f.path)));
-    const count = await countRowsFromFiles(localFs, { ...snapshot, files: present });
-    const summary = summarize(snapshot, count, await recentHistory(snapshot), missing);
+    const count = await countRowsFromFiles(fs, { ...snapshot, files: present });
+    const summary = summarize(snapshot, count, await recentHistory(fs, snapshot), missing);
     if (missing.length && !values.json) {
       io.stderr(`warning: ${missingFilesReason(missing)}; readers such as Spark fail on it\n`);
     }
@@ -243,7 +280,7 @@ export const inspectCommand: Command = {
  * The commitInfo of the last {@link HISTORY_LIMIT} commits, read from their files (log replay
  * from a checkpoint skips older commits). Commits already cleaned up are left out.
  */
-async function recentHistory(snapshot: Snapshot): Promise<HistoryEntry[]> {
+async function recentHistory(fs: DeltaFs, snapshot: Snapshot): Promise<HistoryEntry[]> {
   const history: HistoryEntry[] = [];
   for (let v = Math.max(0, snapshot.version - HISTORY_LIMIT + 1); v <= snapshot.version; v++) {
     const known = snapshot.history.find((h) => h.version === v);
@@ -252,7 +289,7 @@ async function recentHistory(snapshot: Snapshot): Promise<HistoryEntry[]> {
       continue;
     }
     try {
-      const info = (await readCommit(localFs, snapshot.table, v)).find((a) => a.commitInfo);
+      const info = (await readCommit(fs, snapshot.table, v)).find((a) => a.commitInfo);
       history.push({ version: v, commitInfo: info?.commitInfo ?? {} });
     } catch {
       // Log cleanup may have removed commits that a checkpoint covers.

@@ -11,7 +11,10 @@ export const optimizeCommand: Command = {
   name: "optimize",
   summary: "Compact a Delta table's small files into large ones in one commit.",
   usage: "optimize DIR/TABLE [--target-file-rows N]",
-  positionals: { name: "table", description: "The Delta table's folder" },
+  positionals: {
+    name: "table",
+    description: "The Delta table's folder, or its s3://bucket/prefix/table URL",
+  },
   options: {
     "target-file-rows": {
       type: "string",

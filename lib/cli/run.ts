@@ -11,6 +11,8 @@ import { serveMonitoring } from "../schedule/http.ts";
 import { ConfigError, StreamingServer } from "../schedule/server.ts";
 import { statusLines } from "../schedule/status.ts";
 import { CONFIG_OPTION, WORKERS_OPTION } from "./_options.ts";
+import { SHARD_OPTIONS, shardOf } from "./_shard.ts";
+import { formatShard } from "../stream/shard.ts";
 import { InvalidConfig, timeOption } from "./_setup.ts";
 import {
   choiceOption,
@@ -104,6 +106,7 @@ export const runCommand: Command = {
         "config.max_retry_time, else wait without limit for errors that can heal: a " +
         "database restarting, a full disk)",
     },
+    ...SHARD_OPTIONS,
     http: {
       type: "string",
       placeholder: "host:port",
@@ -128,6 +131,7 @@ export const runCommand: Command = {
     const output = optionalString(values, "output");
     const logFormat: LogFormat = choiceOption(values, "log-format", LOG_FORMATS);
     const tables = listOption(values, "tables");
+    const shard = shardOf(values, io);
     const live = io.isTerminal === true && logFormat === "text";
     let block: LiveBlock | undefined;
     const log: Logger = createLogger(
@@ -149,8 +153,14 @@ export const runCommand: Command = {
       commitIntervalMs: durationOption(values, "commit-interval"),
       workers: intOption(values, "workers", { min: 1 }),
       maxRetryTimeMs: durationOption(values, "max-retry-time"),
+      ...(shard ? { shard } : {}),
       log,
     });
+    if (shard) {
+      log.info(`Shard ${formatShard(shard)}: writing shard ${shard.index}'s part of every table`, {
+        shard: formatShard(shard),
+      });
+    }
     const statusEvery = durationOption(values, "status-interval")!;
     const onAbort = () => {
       log.info("Stopping: letting commits in flight finish (Ctrl+C again to quit at once)");

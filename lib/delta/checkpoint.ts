@@ -123,14 +123,7 @@ export async function writeCheckpoint(
   const bytes = encodeParquet(checkpointTable(rows));
   const logDir = joinPath(state.table, "_delta_log");
   const name = `${commitFileName(state.version).slice(0, 20)}.checkpoint.parquet`;
-  const temp = joinPath(logDir, ".tmp", `${name}.${crypto.randomUUID()}`);
-  await fs.mkdir(joinPath(logDir, ".tmp"));
-  await fs.writeNew(temp, bytes);
-  try {
-    await fs.linkIfAbsent(temp, joinPath(logDir, name));
-  } finally {
-    await fs.remove(temp);
-  }
+  await fs.putIfAbsent(joinPath(logDir, name), bytes);
   const previous = await readLastCheckpointVersion(fs, logDir);
   if (previous !== undefined && previous >= state.version) return;
   const hint = JSON.stringify({
@@ -139,9 +132,7 @@ export async function writeCheckpoint(
     sizeInBytes: bytes.length,
     numOfAddFiles: state.files.size,
   });
-  const hintTemp = joinPath(logDir, ".tmp", `_last_checkpoint.${crypto.randomUUID()}`);
-  await fs.writeNew(hintTemp, new TextEncoder().encode(hint));
-  await fs.replace(hintTemp, joinPath(logDir, "_last_checkpoint"));
+  await fs.overwrite(joinPath(logDir, "_last_checkpoint"), new TextEncoder().encode(hint));
 }
 
 type Row = Record<string, unknown>;

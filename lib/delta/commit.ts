@@ -1,7 +1,8 @@
 /**
  * Atomic commits with optimistic concurrency (PROTOCOL.md, "Commit Protocol"; Delta's
- * storage docs): a commit is written to a temporary file, made durable, then published
- * under its version's name only if that name is free. Losing the race means another
+ * storage docs): a commit is written under its version's name only if that name is free
+ * (`DeltaFs.putIfAbsent`: a temporary file hard-linked on a local disk, a conditional PUT on
+ * an object store), whole or not at all. Losing the race means another
  * writer committed first: its commits are read, checked for conflicts, and the commit is
  * prepared again for the next version, after a randomized back-off.
  *
@@ -109,7 +110,7 @@ export interface CommitResult {
 /**
  * Commits `request` to the table `state` describes and advances `state` to the new
  * version. Never overwrites a commit file; a crash at any point leaves at worst a stray
- * temporary file in `_delta_log/.tmp/`, which readers ignore.
+ * temporary file in `_delta_log/.tmp/` (on a local disk), which readers ignore.
  */
 export async function commit(
   fs: DeltaFs,
@@ -121,8 +122,6 @@ export async function commit(
   const now = options.now ?? Date.now;
   const existed = state.metadata !== undefined;
   const logDir = joinPath(state.table, "_delta_log");
-  const tmpDir = joinPath(logDir, ".tmp");
-  await ensureFolder(fs, state, tmpDir);
   const txnId = crypto.randomUUID();
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const version = state.version + 1;
@@ -140,15 +139,8 @@ export async function commit(
     };
     // commitInfo first: required with in-commit timestamps, harmless otherwise.
     const all: Action[] = [{ commitInfo: info }, ...actions];
-    const temp = joinPath(tmpDir, `${commitFileName(version)}.${crypto.randomUUID()}`);
-    await fs.writeNew(temp, new TextEncoder().encode(serializeCommit(all)));
-    let won: boolean;
-    try {
-      won = await fs.linkIfAbsent(temp, joinPath(logDir, commitFileName(version)));
-    } finally {
-      await fs.remove(temp);
-    }
-    if (won) {
+    const bytes = new TextEncoder().encode(serializeCommit(all));
+    if (await fs.putIfAbsent(joinPath(logDir, commitFileName(version)), bytes)) {
       for (const action of actions) state.apply(action);
       state.version = version;
       return { version, actions: all, retries: attempt };

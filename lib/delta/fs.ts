@@ -1,12 +1,13 @@
 /**
  * The small file-system interface the Delta log code works over. The protocol code never
  * touches `Deno.*` directly, so tests can inject failures (a crash between data files and
- * the commit, a lost race) and other stores can be added later.
+ * the commit, a lost race), and the same code works over an object store (`s3_fs.ts`).
  *
- * Paths are plain strings joined with `/`.
+ * Paths are plain strings joined with `/`: local paths, or `s3://bucket/key` URLs.
  *
  * @module
  */
+import { joinPath as joinLocation } from "../objstore/location.ts";
 
 /** An entry of a folder listing. */
 export interface FsEntry {
@@ -28,28 +29,36 @@ export interface DeltaFs {
   list(dir: string): Promise<FsEntry[]>;
   /** Size in bytes and modification time (ms), or null when missing. */
   stat(path: string): Promise<{ size: number; mtime: number } | null>;
-  /** Creates a folder and its parents; no error when it exists. */
+  /** Creates a folder and its parents; no error when it exists (nothing on an object store). */
   mkdir(dir: string): Promise<void>;
   /**
    * Writes a new file completely and durably (fsync); fails if it exists. A failed write
-   * (a full disk) leaves no partial file behind.
+   * (a full disk) leaves no partial file behind. Large files go to an object store in parts.
    */
   writeNew(path: string, data: Uint8Array): Promise<void>;
   /**
-   * Publishes `from` under the name `to` only if `to` does not exist, atomically (a hard
-   * link on a local disk). Returns false when `to` already exists: another writer won.
+   * Writes `data` as `path` only if `path` does not exist, atomically: readers see all of it
+   * or nothing, and of two writers only one succeeds (a hard link of a temporary file on a
+   * local disk, a conditional PUT on an object store). Returns false when `path` already
+   * exists: another writer won. The put-if-absent of every commit.
    */
-  linkIfAbsent(from: string, to: string): Promise<boolean>;
-  /** Replaces `to` with `from` (rename); for files that may be overwritten, never commits. */
-  replace(from: string, to: string): Promise<void>;
+  putIfAbsent(path: string, data: Uint8Array): Promise<boolean>;
+  /**
+   * Writes `data` as `path`, replacing what is there, atomically (readers see the old or the
+   * new file whole); for files that may be overwritten (`_last_checkpoint`), never commits.
+   */
+  overwrite(path: string, data: Uint8Array): Promise<void>;
   /** Removes a file; no error when missing. */
   remove(path: string): Promise<void>;
+  /**
+   * Removes a folder and what is in it, where folders exist (a local disk); an object store
+   * has none to remove once its files are gone.
+   */
+  removeFolder?(dir: string): Promise<void>;
 }
 
-/** Joins path parts with `/`, without doubling separators. */
-export function joinPath(...parts: string[]): string {
-  return parts.filter((p) => p !== "").join("/").replace(/\/{2,}/g, "/");
-}
+/** Joins path parts with `/`, without doubling separators, keeping a leading `scheme://`. */
+export const joinPath = joinLocation;
 
 /** The last `length` bytes of a file and its size, through `fs.readTail` when it has one. */
 export async function readTail(
@@ -110,16 +119,27 @@ export const localFs: DeltaFs = {
       throw error;
     }
   },
-  async linkIfAbsent(from, to) {
+  async putIfAbsent(path, data) {
+    const temp = await writeTemp(path, data);
     try {
-      await Deno.link(from, to);
+      await Deno.link(temp, path);
       return true;
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) return false;
       throw error;
+    } finally {
+      await Deno.remove(temp).catch(() => {});
     }
   },
-  replace: (from, to) => Deno.rename(from, to),
+  async overwrite(path, data) {
+    const temp = await writeTemp(path, data);
+    try {
+      await Deno.rename(temp, path);
+    } catch (error) {
+      await Deno.remove(temp).catch(() => {});
+      throw error;
+    }
+  },
   async remove(path) {
     try {
       await Deno.remove(path);
@@ -127,4 +147,27 @@ export const localFs: DeltaFs = {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   },
+  async removeFolder(dir) {
+    await Deno.remove(dir, { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  },
 };
+
+/**
+ * Writes `data` durably to a fresh temporary file in the `.tmp/` folder beside `path` (made
+ * when missing; readers of the log ignore it), whence it is published by a link or a rename.
+ */
+async function writeTemp(path: string, data: Uint8Array): Promise<string> {
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? ".tmp" : `${path.slice(0, slash)}/.tmp`;
+  const temp = `${dir}/${path.slice(slash + 1)}.${crypto.randomUUID()}`;
+  try {
+    await localFs.writeNew(temp, data);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dir, { recursive: true });
+    await localFs.writeNew(temp, data);
+  }
+  return temp;
+}

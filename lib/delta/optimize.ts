@@ -8,7 +8,8 @@
  */
 import type { Add } from "./actions.ts";
 import type { CommitOptions } from "./commit.ts";
-import { type DeltaFs, joinPath, localFs } from "./fs.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import { fsFor } from "./storage.ts";
 import { readSnapshot } from "./log_reader.ts";
 import { readTable } from "./read_data.ts";
 import { deltaToArrowSchema } from "./schema.ts";
@@ -21,6 +22,7 @@ export interface OptimizeOptions {
   targetFileRows?: number;
   /** Parquet compression of the new files; snappy by default. */
   compression?: ParquetCompression;
+  /** Storage; by default the one of the path (the local disk, or S3 for `s3://`). */
   fs?: DeltaFs;
   commitOptions?: CommitOptions;
 }
@@ -54,7 +56,7 @@ export async function optimize(
   path: string,
   options: OptimizeOptions = {},
 ): Promise<OptimizeResult> {
-  const fs = options.fs ?? localFs;
+  const fs = options.fs ?? fsFor(path);
   const targetFileRows = options.targetFileRows ?? 1_000_000;
   const snapshot = await readSnapshot(fs, path);
   checkWritable(path, snapshot.protocol, snapshot.metadata);

@@ -33,12 +33,12 @@ function racingFs(race: () => Promise<unknown>): DeltaFs {
   let raced = false;
   return {
     ...localFs,
-    async linkIfAbsent(from, to) {
-      if (!raced && to.endsWith(".json")) {
+    async putIfAbsent(path, data) {
+      if (!raced && path.endsWith(".json")) {
         raced = true;
         await race();
       }
-      return await localFs.linkIfAbsent(from, to);
+      return await localFs.putIfAbsent(path, data);
     },
   };
 }

@@ -18,7 +18,8 @@ import {
   TxnConflictError,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
-import { type DeltaFs, joinPath, localFs } from "./fs.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
+import { fsFor } from "./storage.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, isPartitionable, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
@@ -58,7 +59,7 @@ export interface DeltaWriterOptions {
   checkpointInterval?: number;
   /** `metaData.name` of a new table. */
   tableName?: string;
-  /** Storage; the local disk by default. */
+  /** Storage; by default the one of the path (the local disk, or S3 for `s3://`). */
   fs?: DeltaFs;
   /** Retry and clock settings of commits. */
   commitOptions?: CommitOptions;
@@ -84,6 +85,30 @@ export interface WriteOptions {
    * fails with {@link TxnConflictError} instead of adding its rows a second time.
    */
   txnAfter?: number;
+  /**
+   * Table properties this commit expects (null: not set, or no table yet), checked against
+   * the table it commits on top of: when one differs (another writer set it first), the
+   * commit fails with {@link PropertyChanged} and nothing is written.
+   */
+  expectProperties?: Record<string, string | null>;
+}
+
+/** A property was not what the commit expected: another writer set it first. */
+export class PropertyChanged extends ConcurrentModificationError {
+  constructor(
+    table: string,
+    version: number,
+    readonly property: string,
+    readonly found: string | null,
+  ) {
+    super(
+      table,
+      version,
+      `holds ${property} = ${found ?? "(not set)"}, not what this commit expected`,
+      false,
+    );
+    this.name = "PropertyChanged";
+  }
 }
 
 /** What a commit did. */
@@ -142,13 +167,13 @@ export class DeltaWriter {
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
     this.#options = options;
-    this.#fs = options.fs ?? localFs;
+    this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
   static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
-    const fs = options.fs ?? localFs;
+    const fs = options.fs ?? fsFor(path);
     checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
     const state = new TableState(path);
     if (await latestVersion(fs, path) !== null) {
@@ -412,6 +437,10 @@ export class DeltaWriter {
     const now = this.#now();
     const actions: Action[] = [];
     const properties = options.properties ?? {};
+    for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
+      const found = state.metadata?.configuration?.[key] ?? null;
+      if (found !== expected) throw new PropertyChanged(this.path, state.version, key, found);
+    }
     if (!state.metadata) {
       const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
       actions.push({ protocol: ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL }, {

@@ -416,16 +416,16 @@ Deno.test("checkpoint every 10 commits, in Spark's schema, used by the reader", 
 });
 
 /** A file system that dies (throws) at one step, as a crash there would leave the disk. */
-function crashingFs(step: "writeNew" | "linkIfAbsent", after: (path: string) => boolean): DeltaFs {
+function crashingFs(step: "writeNew" | "putIfAbsent", after: (path: string) => boolean): DeltaFs {
   return {
     ...localFs,
     async writeNew(path, data) {
       if (step === "writeNew" && after(path)) throw new Error("crash");
       return await localFs.writeNew(path, data);
     },
-    async linkIfAbsent(from, to) {
-      if (step === "linkIfAbsent" && after(to)) throw new Error("crash");
-      return await localFs.linkIfAbsent(from, to);
+    async putIfAbsent(path, data) {
+      if (step === "putIfAbsent" && after(path)) throw new Error("crash");
+      return await localFs.putIfAbsent(path, data);
     },
   };
 }
@@ -433,8 +433,8 @@ function crashingFs(step: "writeNew" | "linkIfAbsent", after: (path: string) => 
 Deno.test("a crash before or during the commit leaves the previous version intact", async () => {
   for (
     const [step, match] of [
-      ["writeNew", (p: string) => p.includes("/_delta_log/.tmp/")],
-      ["linkIfAbsent", (p: string) => p.endsWith(".json")],
+      ["writeNew", (p: string) => p.endsWith(".parquet")],
+      ["putIfAbsent", (p: string) => p.endsWith(".json")],
     ] as const
   ) {
     const path = await tempTable();

@@ -15,7 +15,7 @@ import { transform } from "sucrase";
 import { defineColumnFunction, defineDistribution, defineSink } from "./define.ts";
 import { PluginError, pluginProblems } from "./registry.ts";
 import type { Plugin } from "./types.ts";
-import { CommitConflict, SinkError } from "./sink_errors.ts";
+import { CommitConflict, PropertyConflict, SinkError } from "./sink_errors.ts";
 
 /** What a plugin file's default-exported function receives. */
 export interface PluginApi {
@@ -31,6 +31,8 @@ export interface PluginApi {
   SinkError: typeof SinkError;
   /** The error of a flush whose commit point another writer took (`CommitPoint.after`). */
   CommitConflict: typeof CommitConflict;
+  /** The error of a flush whose `expect`ed properties another writer set first. */
+  PropertyConflict: typeof PropertyConflict;
 }
 
 /** The API handed to plugin files. */
@@ -41,6 +43,7 @@ export const PLUGIN_API: PluginApi = Object.freeze({
   arrow,
   SinkError,
   CommitConflict,
+  PropertyConflict,
 });
 
 /** How to load a file: as it is, through the transpiler, or the first that works. */

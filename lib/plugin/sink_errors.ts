@@ -61,6 +61,32 @@ export class CommitConflict extends Error {
   }
 }
 
+/**
+ * A flush's `expect`ed table properties were not what the table holds (another writer set
+ * them first): nothing was committed. It does not heal by retrying the same flush: the writer
+ * reads the table again and follows what it holds.
+ */
+export class PropertyConflict extends Error {
+  readonly healable = false;
+
+  /**
+   * @param table The table's name.
+   * @param property The property that differs.
+   * @param found What the table holds (null: not set).
+   */
+  constructor(
+    readonly table: string,
+    readonly property: string,
+    readonly found: string | null,
+  ) {
+    super(
+      `Table "${table}" holds ${property} = ${found ?? "(not set)"}, not what this writer ` +
+        "expected: another writer set it first",
+    );
+    this.name = "PropertyConflict";
+  }
+}
+
 /** Whether an error can heal, and why it was judged so. */
 export interface Verdict {
   /** A retry may succeed once the cause goes away. */

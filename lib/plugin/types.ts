@@ -31,7 +31,10 @@ export interface SinkTable {
  * with the rows (Delta: a `txn` action), so a restart knows exactly what is committed.
  */
 export interface CommitPoint {
-  /** The tick (or batch) number this flush completes; increases from one flush to the next. */
+  /**
+   * The tick (or batch) number this flush completes; increases from one flush to the next.
+   * -1 records a point before any tick (with `properties`: a shard claiming a table's state).
+   */
   tick: number;
   /** Replace every row of the table with what this flush writes (`update_policy: replace`). */
   replace?: boolean;
@@ -45,6 +48,13 @@ export interface CommitPoint {
    * table never both commit a tick. Absent: no check.
    */
   after?: number;
+  /**
+   * Properties the table must hold for this flush to commit (null: not set, or no table yet),
+   * checked atomically with the commit: when one differs, nothing is committed and the flush
+   * fails with a `PropertyConflict`. Shards of `run` claim a table's stream state with it, so
+   * the first shard's state wins and the others follow it. Absent: no check.
+   */
+  expect?: Record<string, string | null>;
 }
 
 /** What a flush committed, for status and metrics; sinks fill in what they know. */
@@ -53,6 +63,11 @@ export interface FlushResult {
   version?: number;
   /** Bytes of data written by the flush. */
   bytes?: number;
+  /**
+   * Races the flush lost to other writers of the same table before its commit landed (Delta:
+   * versions another writer took first), for the commit-contention metrics of shards.
+   */
+  retries?: number;
 }
 
 /** What a sink reads back about a table it (or anyone) wrote, for resuming. */
@@ -127,6 +142,12 @@ export interface Sink {
    * before `open`. Sinks that implement it (and `flush` commit points) can be resumed.
    */
   inspect?(table: string): Promise<StoredTable | null>;
+  /**
+   * The last commit point's tick per application id, as `inspect` reads them, without the
+   * rest (optional; cheap enough to poll): how children follow a parent written elsewhere.
+   * Null when the table does not exist.
+   */
+  commitPoints?(table: string): Promise<ReadonlyMap<string, number> | null>;
   /** Reads chosen columns of a stored table, for children of tables written by others. */
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
   /**

@@ -32,6 +32,7 @@ import {
 import { type TickPolicy, Timeline } from "../stream/timeline.ts";
 import type { TableRole } from "../stream/parent_source.ts";
 import { arrowToDeltaSchema } from "../delta/schema.ts";
+import { formatShard, type Shard, shardAppId, shardingOf, ShardSplit } from "../stream/shard.ts";
 
 export type { TableRole } from "../stream/parent_source.ts";
 
@@ -43,8 +44,20 @@ export interface TablePlan {
   spec: TableSpec;
   role: TableRole;
   policy: TickPolicy;
-  /** Application id of this config's commits to the table. */
+  /**
+   * Application id of this process's commits to the table (a shard's own id when sharded;
+   * for a followed table, the id its progress is read under).
+   */
   appId: string;
+  /** The id of the table's state without a shard (what shards' ids are made from). */
+  baseAppId: string;
+  /**
+   * How many shards write the table, when shards do, and which one this process is (absent
+   * for a table it follows).
+   */
+  shards?: { count: number; index?: number };
+  /** Which rows each shard writes (set with the timeline when `shards` is). */
+  split?: ShardSplit;
   /** The state rows are generated under (absent for `fixed` tables). */
   state?: StreamState;
   /** The state is new and is recorded with the table's next commit. */
@@ -72,6 +85,11 @@ export interface PlanOptions {
   sinkFor: (table: string) => Sink;
   /** Where the tables are, for messages (e.g. the output folder). */
   where: string;
+  /**
+   * This process's shard: it writes its part of each table under its own application id
+   * (a `replace` table is written whole by shard 0 and followed by the others).
+   */
+  shard?: Shard;
 }
 
 /** The policy a table's config gives its ticks. */
@@ -247,6 +265,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       role: v.role,
       policy: tickPolicy(table),
       appId: appIdOf(spec.name, v.fingerprint),
+      baseAppId: appIdOf(spec.name, v.fingerprint),
       recordState: false,
       lastTick: -1,
       ...(v.stored ? { stored: v.stored } : {}),
@@ -294,6 +313,8 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     if (v.state) {
       plan.state = v.state;
       if (v.state.appId) plan.appId = v.state.appId;
+      plan.baseAppId = plan.appId;
+      placeShard(plan, v.stored!, options);
       plan.lastTick = v.stored!.commits.get(plan.appId) ?? -1;
       if (v.state.prefixRows > 0 && !v.stored?.writeRefusal) {
         plan.prefix = await read(v.state.prefixVersion, v.state.prefixRows);
@@ -323,6 +344,7 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       // An earlier state of this config left commit points under its id: this state's
       // ticks start at 0 again, so they are recorded under a fresh one.
       plan.appId = freshAppId(spec.name, v.fingerprint, v.stored?.commits);
+      plan.baseAppId = plan.appId;
       plan.state = {
         fingerprint: v.fingerprint,
         startMs: options.startMs,
@@ -344,7 +366,59 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
     });
     spec.startRowId = state.baseRowId;
     spec.timeline = plan.timeline;
+    if (plan.recordState) placeShard(plan, v.stored ?? undefined, options);
+    if (plan.shards) plan.split = new ShardSplit(plan.timeline, plan.shards.count);
     plans.push(plan);
   }
   return plans;
+}
+
+/**
+ * Sets a table's shard: the id this process commits under and its split, from the run's
+ * shard (tables it writes) or from how the stored table is sharded (tables it follows).
+ * Refuses a table that shards of another count, or an unsharded run, wrote under the same
+ * state: their rows are split otherwise, so going on would duplicate and miss rows.
+ */
+function placeShard(plan: TablePlan, stored: StoredTable | undefined, options: PlanOptions): void {
+  const base = plan.baseAppId;
+  const found = stored ? shardingOf(base, stored.commits.keys()) : undefined;
+  const where = `Table "${plan.name}" at ${options.where}/${plan.name}`;
+  if (plan.role === "follow") {
+    if (found?.kind !== "sharded") return;
+    // A replace table is written whole by shard 0.
+    if (plan.policy === "replace") plan.appId = shardAppId(base, { index: 0, count: found.count });
+    else plan.shards = { count: found.count };
+    return;
+  }
+  const shard = options.shard;
+  if (found?.kind === "mixed") {
+    throw new Error(`${where} holds commits of shards of several counts under one state`);
+  }
+  if (!shard) {
+    if (found?.kind === "sharded") {
+      throw new Error(
+        `${where} is written by ${found.count} shards; run it with --shard i/${found.count} ` +
+          "(each of 0.." + (found.count - 1) + "), or write an unsharded run to another --output",
+      );
+    }
+    return;
+  }
+  if (found?.kind === "unsharded" || (found?.kind === "sharded" && found.count !== shard.count)) {
+    const by = found.kind === "unsharded" ? "an unsharded run" : `${found.count} shards`;
+    throw new Error(
+      `${where} is written by ${by}, not ${shard.count} shards: shards of another count ` +
+        "split the rows otherwise, so the count cannot change while a table streams; run " +
+        (found.kind === "unsharded" ? "it without --shard" : `--shard i/${found.count}`) +
+        `, or write ${shard.count} shards (--shard ${formatShard(shard)}) to another --output`,
+    );
+  }
+  if (plan.policy === "replace") {
+    // Replaced whole every tick, by shard 0: shards replacing parts of it would show readers
+    // a mix of epochs. The others follow it.
+    plan.appId = shardAppId(base, { index: 0, count: shard.count });
+    if (shard.index !== 0) plan.role = "follow";
+    return;
+  }
+  plan.appId = shardAppId(base, shard);
+  plan.shards = { count: shard.count, index: shard.index };
 }

@@ -22,6 +22,11 @@ export class Progress {
     return this.#tick;
   }
 
+  /** Why the table stopped committing, once it failed (or finished). */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
   /** Records a commit of `tick` and wakes the waiters it satisfies. */
   advance(tick: number): void {
     if (tick <= this.#tick) return;

@@ -25,7 +25,15 @@ import {
 } from "./status.ts";
 import { DEFAULT_RETRY, nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { formatDuration } from "../config/duration.ts";
-import { classifyError } from "../plugin/sink_errors.ts";
+import { classifyError, PropertyConflict } from "../plugin/sink_errors.ts";
+import {
+  formatShard,
+  type Shard,
+  shardAppId,
+  shardCompleteThrough,
+  shardsCompleteThrough,
+} from "../stream/shard.ts";
+import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
 import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
 
 /** Options of {@link StreamingServer}. */
@@ -86,6 +94,13 @@ export interface StreamingServerOptions {
   pollMs?: number;
   /** Real-time waits (back-off, polling); replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * This process's shard: it writes shard `index`'s part of every table (`replace` tables:
+   * shard 0 writes them whole), under its own application id, into the same tables as the
+   * other shards; a child's tick waits until every shard of its parents committed what it
+   * may reference.
+   */
+  shard?: Shard;
 }
 
 /**
@@ -233,24 +248,40 @@ export class StreamingServer {
       if (!sink) inspectors.set(table, sink = sinkFor(table));
       return sink;
     };
-    const plans = await this.#whileSinksHeal(retry, () =>
-      planTables(config, {
-        tables,
-        seed,
-        tickIntervalMs,
-        startMs,
-        sinkFor: inspector,
-        where: options.output ?? "the sink",
-      }));
+    const planOptions = {
+      tables,
+      seed,
+      tickIntervalMs,
+      startMs,
+      sinkFor: inspector,
+      where: options.output ?? "the sink",
+      ...(options.shard ? { shard: options.shard } : {}),
+    };
+    const newEngine = (plans: TablePlan[]) =>
+      new Engine(
+        plans.map((p) => p.spec),
+        { seed, locale: config.locale, now: new Date(startMs) },
+        engineOptions(config),
+      );
+    const plans = await this.#whileSinksHeal(retry, async () => {
+      // Shards claim the state of tables that have none; whichever claims first, all follow.
+      for (let round = 1;; round++) {
+        const planned = await planTables(config, planOptions);
+        if (!options.shard || !planned.some((p) => p.recordState)) return planned;
+        if (round > MAX_CLAIM_ROUNDS) {
+          throw new Error(
+            `The shards' stream states kept changing under this one for ${MAX_CLAIM_ROUNDS} ` +
+              "rounds at start; is another run writing these tables?",
+          );
+        }
+        await this.#claimStates(planned, newEngine(planned), sinkFor, options.shard);
+      }
+    });
     if (!plans) {
       this.#readyResolve(); // stopped while waiting for the sinks: nothing to start
       return { tables: [], failed: [] };
     }
-    const engine = new Engine(
-      plans.map((p) => p.spec),
-      { seed, locale: config.locale, now: new Date(startMs) },
-      engineOptions(config),
-    );
+    const engine = newEngine(plans);
     for (const plan of plans) engine.setParentSource(plan.name, streamParentSource(plan, engine));
     for (const plan of plans.filter((p) => p.role === "run")) {
       for (const column of engine.table(plan.name).untypedColumns()) {
@@ -289,10 +320,32 @@ export class StreamingServer {
     const sleep = options.sleep ?? realSleep;
     const failed: RunSummary["failed"] = [];
 
+    // What children see of a sharded parent: the tick through which all its shards committed.
+    const allShards = new Map(
+      plans.filter((p) => p.split).map((p) => [p.name, new Progress(progressAtStart(p))]),
+    );
+    const commitTicksOf = (plan: TablePlan) =>
+      Math.max(1, Math.round(commitIntervalMs / plan.timeline!.spec.intervalMs));
+    // Shard i of N commits i/N of a commit interval after the commit tick: N shards of a
+    // table take turns at its log instead of racing for each version together.
+    const commitOffset = (plan: TablePlan) =>
+      plan.shards?.index === undefined || plan.policy !== "append" ? 0 : Math.floor(
+        plan.shards.index * commitTicksOf(plan) * plan.timeline!.spec.intervalMs /
+          plan.shards.count,
+      );
     for (const plan of plans.filter((p) => p.role === "run")) {
       const generator = engine.table(plan.name);
       const parents: ParentLink[] = [...parentsOf(plan.spec)].map((name) => {
         const parent = byName.get(name)!;
+        const shards = allShards.get(name);
+        if (shards) {
+          return {
+            plan: parent,
+            progress: shards,
+            poll: (needed) =>
+              this.#pollShards(parent, inspector(name), { shards, needed }, progress.get(name)!),
+          };
+        }
         return {
           plan: parent,
           progress: progress.get(name)!,
@@ -322,7 +375,8 @@ export class StreamingServer {
           fastForward,
           stop,
           commitRows: options.commitRows ?? 10_000,
-          commitTicks: Math.max(1, Math.round(commitIntervalMs / plan.timeline!.spec.intervalMs)),
+          commitTicks: commitTicksOf(plan),
+          commitOffsetMs: commitOffset(plan),
           batchSize: options.batchSize ?? 10_000,
           sources,
           retry,
@@ -377,6 +431,9 @@ export class StreamingServer {
         skipped_rows: t.skippedRows || undefined,
         skipped_ticks: t.skippedTicks || undefined,
         retries: t.retries || undefined,
+        // Races lost to other writers of the table (shards), each retried at once.
+        commit_conflicts: t.commitConflicts || undefined,
+        commit_retries: t.commitRetries || undefined,
         tick: t.tick,
         version: t.version,
       });
@@ -459,9 +516,80 @@ export class StreamingServer {
   }
 
   async #pollProgress(plan: TablePlan, sink: Sink, progress: Progress): Promise<void> {
-    const stored = await sink.inspect!(plan.name);
-    const tick = stored?.commits.get(plan.appId);
+    const commits = await commitPointsOf(sink, plan.name);
+    const tick = commits?.get(plan.appId);
     if (tick !== undefined) progress.advance(tick);
+  }
+
+  /**
+   * Brings what children see of a sharded parent up to date: the tick through which every
+   * shard committed its rows, from the shards' commit points (this process's own shard
+   * included: its commits are in storage too). A parent this process writes that failed
+   * fails its children, as an unsharded one does.
+   */
+  async #pollShards(
+    plan: TablePlan,
+    sink: Sink,
+    { shards, needed }: { shards: Progress; needed: number },
+    own: Progress,
+  ): Promise<void> {
+    // Taken before reading: a shard that stopped had committed all it will before it did.
+    const stopped = own.failure;
+    const commits = await commitPointsOf(sink, plan.name);
+    const count = plan.shards!.count;
+    const committed = (index: number) =>
+      commits?.get(shardAppId(plan.baseAppId, { index, count })) ?? -1;
+    const through = shardsCompleteThrough(plan.timeline!, plan.split!, committed);
+    shards.advance(through);
+    const index = plan.shards!.index;
+    if (shards.tick >= needed || plan.role !== "run" || index === undefined || !stopped) return;
+    // This process's shard of the parent stopped: when it is what holds the children back,
+    // nothing will release them.
+    const ownThrough = shardCompleteThrough(plan.timeline!, plan.split!, index, committed(index));
+    if (through >= ownThrough) throw stopped;
+  }
+
+  /**
+   * Records the stream state of every table this shard writes (or follows as shard 0's) that
+   * has none, each in a commit of no rows that expects the property unset (or as found): the
+   * first shard's state wins, the others find it when they plan again. Tables the sink will
+   * not take are left to fail at start as unsharded ones do.
+   */
+  async #claimStates(
+    plans: TablePlan[],
+    engine: Engine,
+    sinkFor: (table: string) => Sink,
+    shard: Shard,
+  ): Promise<void> {
+    for (const plan of plans.filter((p) => p.recordState)) {
+      if (this.#blocked(plan, engine.table(plan.name))) continue;
+      const generator = engine.table(plan.name);
+      const sink = sinkFor(plan.name);
+      try {
+        await sink.open([{
+          name: plan.name,
+          schema: generator.schema(),
+          primaryKey: plan.spec.primaryKey,
+          partitionBy: plan.spec.partitionBy,
+          appId: shardAppId(plan.baseAppId, shard),
+        }], { mode: "append", signal: this.#controller.signal });
+        await sink.flush({
+          tick: -1,
+          after: -1,
+          properties: { [STATE_PROPERTY]: encodeState(plan.state!) },
+          expect: { [STATE_PROPERTY]: plan.stored?.properties[STATE_PROPERTY] ?? null },
+        });
+        await sink.close();
+        this.#log.info(`Table "${plan.name}": this shard recorded its stream state`, {
+          table: plan.name,
+          shard: formatShard(shard),
+        });
+      } catch (error) {
+        await sink.abort?.().catch(() => {});
+        // Another shard claimed it first (or changed the table meanwhile): plan again.
+        if (!(error instanceof PropertyConflict) && !isConcurrentChange(error)) throw error;
+      }
+    }
   }
 
   #logPlans(plans: TablePlan[]): void {
@@ -477,7 +605,7 @@ export class StreamingServer {
       const state = plan.state!;
       const what = plan.lastTick >= 0
         ? `resumes after tick ${plan.lastTick}`
-        : plan.stored
+        : plan.stored && (state.prefixRows > 0 || plan.recordState)
         ? "is adopted"
         : "is new";
       this.#log.info(`Table "${plan.name}" ${what}${plan.role === "follow" ? " (followed)" : ""}`, {
@@ -488,6 +616,26 @@ export class StreamingServer {
       for (const note of plan.notes) this.#log.info(`Table "${plan.name}" ${note}`, fields);
     }
   }
+}
+
+/** Rounds of planning and claiming a sharded start-up may take before it gives up. */
+const MAX_CLAIM_ROUNDS = 5;
+
+/** The last tick per application id: cheaply when the sink can, else from `inspect`. */
+async function commitPointsOf(
+  sink: Sink,
+  table: string,
+): Promise<ReadonlyMap<string, number> | undefined> {
+  if (sink.commitPoints) return (await sink.commitPoints(table)) ?? undefined;
+  return (await sink.inspect!(table))?.commits;
+}
+
+/** A commit that lost to another writer changing the table (a healable concurrent change). */
+function isConcurrentChange(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e.name === "ConcurrentModificationError") return true;
+  }
+  return false;
 }
 
 /** The tick a table is at when the run starts (Infinity: its rows never change). */

@@ -53,6 +53,13 @@ export interface TableStatus {
   /** Commits this process made. */
   commits: number;
   /**
+   * Races its commits lost to other writers of the table before landing (Delta: a version
+   * another writer took first; shards of one table race so), retried at once.
+   */
+  commitRetries: number;
+  /** Commits that lost at least one such race. */
+  commitConflicts: number;
+  /**
    * Rows of ticks found already committed by another writer of the table (two servers on
    * one output): skipped, not written, and not part of `rowsWritten`.
    */
@@ -117,6 +124,8 @@ export function newTableStatus(
     rowsWritten: 0,
     streamedRows: 0,
     commits: 0,
+    commitRetries: 0,
+    commitConflicts: 0,
     skippedRows: 0,
     skippedTicks: 0,
     tick: -1,
@@ -215,6 +224,12 @@ const METRICS: MetricSpec[] = [
     type: "counter",
     help: "Commits made by this process.",
     value: (t) => t.commits,
+  },
+  {
+    name: "tablestream_commit_retries_total",
+    type: "counter",
+    help: "Races this process's commits lost to other writers of the table (shards), retried.",
+    value: (t) => t.commitRetries,
   },
   {
     name: "tablestream_errors_total",

@@ -21,6 +21,7 @@ import type { Progress } from "./progress.ts";
 import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
 import type { Timeline } from "../stream/timeline.ts";
+import type { OrdinalRange } from "../stream/shard.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {
@@ -36,8 +37,11 @@ export interface StopConditions {
 export interface ParentLink {
   plan: TablePlan;
   progress: Progress;
-  /** Brings `progress` up to date from storage (parents written by another process). */
-  poll?: () => Promise<void>;
+  /**
+   * Brings `progress` up to date from storage (parents written by another process, or by
+   * shards), called while a child waits for tick `needed`; rejects when it never will be.
+   */
+  poll?: (needed: number) => Promise<void>;
 }
 
 /** What a runner needs. */
@@ -59,6 +63,12 @@ export interface RunnerDeps {
    * (aligned to tick numbers) and commits the rows of all of them at once.
    */
   commitTicks: number;
+  /**
+   * Live: how long after its commit tick the loop commits, ms (0 by default). Shards of one
+   * table spread their commits over the commit interval by it, so that they do not all race
+   * for the same log version at the same moment.
+   */
+  commitOffsetMs?: number;
   /** Rows per generated batch. */
   batchSize: number;
   /** Where batches are generated (this thread, or workers for large windows). */
@@ -182,13 +192,17 @@ export class TableRunner {
       (durationEnd !== undefined && this.#timeline.tickTime(k) > durationEnd);
     for (let k = startTick + 1; !beyond(k); k++) {
       signal.throwIfAborted();
-      const due = this.#timeline.tickTime(fastForward ? k : this.#commitTick(k, beyond));
+      const due = fastForward
+        ? this.#timeline.tickTime(k)
+        : this.#timeline.tickTime(this.#commitTick(k, beyond)) + (this.#deps.commitOffsetMs ?? 0);
       if (!fastForward && clock.now() < due) {
         this.status.stage = "idle";
         await clock.sleepUntil(due, signal);
       }
       const window = this.#window(k, beyond);
       if (this.#rowsOf(window).count === 0 && this.plan.policy === "append") {
+        // (A shard whose blocks are elsewhere in these ticks writes nothing either: children
+        // know from the split that it has nothing to add there.)
         // Nothing arrived: no commit. Children wait for rows, not ticks (completedBy).
         this.#deps.progress.advance(window.last);
         this.status.tick = window.last;
@@ -220,10 +234,12 @@ export class TableRunner {
     let last = k;
     if (this.plan.policy === "append") {
       const first = this.#timeline.tickRows(k).first;
+      // A shard's commit holds about 1/N of the window's rows.
+      const limit = commitRows * (this.plan.shards?.count ?? 1);
       while (
         !beyond(last + 1) &&
         (fastForward || clock.now() >= this.#timeline.tickTime(last + 1)) &&
-        this.#timeline.rowsThrough(last + 1) - first <= commitRows
+        this.#timeline.rowsThrough(last + 1) - first <= limit
       ) last++;
     }
     return { first: k, last };
@@ -250,7 +266,7 @@ export class TableRunner {
       try {
         if (parent.poll) {
           while (parent.progress.tick < needed) {
-            await parent.poll();
+            await parent.poll(needed);
             if (parent.progress.tick < needed) await this.#deps.sleep(this.#deps.pollMs, signal);
           }
         } else {
@@ -446,28 +462,46 @@ export class TableRunner {
     );
   }
 
-  /** Ordinals and epoch the window writes. */
-  #rowsOf(window: Window): { first: number; count: number; epoch: number } {
+  /**
+   * The ordinals and epoch the window writes (a shard's part of them): its ranges, their
+   * rows, and how many of them are initial rows (tick 0's).
+   */
+  #rowsOf(
+    window: Window,
+  ): { ranges: OrdinalRange[]; count: number; initial: number; epoch: number } {
     if (this.plan.policy === "replace") {
-      return { first: 0, count: this.plan.config.rowCount, epoch: window.last };
+      const count = this.plan.config.rowCount;
+      return { ranges: [{ first: 0, count }], count, initial: 0, epoch: window.last };
     }
     // rowsThrough(0) is the initial rows, so tick 0 needs no case of its own.
     const first = this.#timeline.tickRows(window.first).first;
     const end = this.#timeline.rowsThrough(window.last);
-    return { first, count: end - first, epoch: 0 };
+    const initialEnd = this.#timeline.rowsThrough(0);
+    const split = this.plan.split;
+    const index = this.plan.shards?.index;
+    if (!split || index === undefined) {
+      const initial = Math.max(0, Math.min(end, initialEnd) - first);
+      return { ranges: [{ first, count: end - first }], count: end - first, initial, epoch: 0 };
+    }
+    const ranges = split.ranges(index, first, end);
+    const count = ranges.reduce((n, r) => n + r.count, 0);
+    const initial = split.rowsIn(index, first, Math.min(end, initialEnd));
+    return { ranges, count, initial, epoch: 0 };
   }
 
   async #commitOnce(window: Window): Promise<{ rows: number; result: FlushResult }> {
     const { batchSize, sources } = this.#deps;
-    const { first, count, epoch } = this.#rowsOf(window);
+    const { ranges, count, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
-    const firstRowId = this.#timeline.spec.baseRowId + first;
     const source = await sources.forRows(count);
-    const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
-    for await (const batch of orderedBatches(source, range)) {
-      await sink.write(this.plan.name, batch);
-      // Generation is synchronous: between batches, let signals, HTTP and other tables run.
-      await yieldToEventLoop();
+    for (const { first, count } of ranges) {
+      const firstRowId = this.#timeline.spec.baseRowId + first;
+      const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
+      for await (const batch of orderedBatches(source, range)) {
+        await sink.write(this.plan.name, batch);
+        // Generation is synchronous: between batches, let signals, HTTP and other tables run.
+        await yieldToEventLoop();
+      }
     }
     const properties = this.#recordState
       ? { [STATE_PROPERTY]: encodeState(this.plan.state!) }
@@ -518,9 +552,9 @@ export class TableRunner {
     s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;
     s.rowsWritten += rows;
     // The initial fill (tick 0's `row_count` rows) is no part of the cadence's rate.
-    s.streamedRows += window.first <= 0 && this.plan.policy !== "replace"
-      ? rows - this.#timeline.rowsThrough(0)
-      : rows;
+    s.streamedRows += rows - this.#rowsOf(window).initial;
+    s.commitRetries += result.retries ?? 0;
+    if ((result.retries ?? 0) > 0) s.commitConflicts++;
     s.commits++;
     s.tick = window.last;
     s.tickTime = this.#timeline.tickTime(window.last);

@@ -29,6 +29,8 @@ export interface SinkBody {
   discard(): Promise<void>;
   /** What the destination holds for a table (see {@link Sink.inspect}); no open needed. */
   inspect?(table: string): Promise<StoredTable | null>;
+  /** The last tick per application id (see {@link Sink.commitPoints}); no open needed. */
+  commitPoints?: Sink["commitPoints"];
   /** Reads a stored table's columns (see {@link Sink.read}); no open needed. */
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
   /** The same as batches (see {@link Sink.readBatches}); no open needed. */
@@ -93,12 +95,16 @@ export function guardSink(kind: string, body: SinkBody): Sink {
       }, name);
     },
     flush(point) {
-      if (point && !(Number.isSafeInteger(point.tick) && point.tick >= 0)) {
-        return Promise.reject(new RangeError(`A commit point's tick must be a whole number >= 0`));
+      // Tick -1 records a point before any tick (a shard's claim of a table's state).
+      if (point && !(Number.isSafeInteger(point.tick) && point.tick >= -1)) {
+        return Promise.reject(
+          new RangeError(`A commit point's tick must be a whole number >= -1`),
+        );
       }
       return step("flush", () => body.flush(point));
     },
     ...(body.inspect ? { inspect: body.inspect } : {}),
+    ...(body.commitPoints ? { commitPoints: body.commitPoints } : {}),
     ...(body.read ? { read: body.read } : {}),
     ...(body.readBatches ? { readBatches: body.readBatches } : {}),
     async abort() {

@@ -15,7 +15,8 @@ import type {
   StoredTable,
 } from "../../lib/plugin/types.ts";
 import type { Add } from "../../lib/delta/actions.ts";
-import { joinPath, localFs } from "../../lib/delta/fs.ts";
+import { type DeltaFs, joinPath } from "../../lib/delta/fs.ts";
+import { fsFor } from "../../lib/delta/storage.ts";
 import { latestVersion, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { countRowsFromFiles, readTable, readTableBatches } from "../../lib/delta/read_data.ts";
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
@@ -25,21 +26,24 @@ import { findMissingFiles, missingFilesReason } from "../../lib/delta/missing_fi
 import {
   type DataFileWriter,
   DeltaWriter,
+  PropertyChanged,
   SchemaMismatchError,
   WriteRefused,
 } from "../../lib/delta/writer.ts";
 import { TxnConflictError } from "../../lib/delta/commit.ts";
-import { CommitConflict } from "../../lib/plugin/sink_errors.ts";
+import { CommitConflict, PropertyConflict } from "../../lib/plugin/sink_errors.ts";
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
-import { checkTableName, exists, hasEntries } from "./_table_dir.ts";
+import { checkTableName } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import { PARQUET, PATH, sinkFolder } from "./_options.ts";
 
 /** Options of {@link createDeltaSink}. */
 export interface DeltaSinkOptions extends ParquetFileOptions {
-  /** The output folder; each table becomes the Delta table `dir/<table>/`. */
+  /** The output folder (or `s3://bucket/prefix`); each table is the Delta table `dir/<table>/`. */
   dir: string;
+  /** Storage; by default the one of `dir` (the local disk, or S3 for `s3://`). */
+  fs?: DeltaFs;
   /** The `txn` application id of a table's commits; `tablestream:<table>` by default. */
   appId?: (table: string) => string;
 }
@@ -81,6 +85,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   const { compression, targetFileRows } = resolveFileOptions(options);
   const appId = options.appId ?? ((table: string) => `tablestream:${table}`);
   const states = new Map<string, TableState>();
+  const fs = options.fs ?? fsFor(options.dir);
   let mode: SinkOpenOptions["mode"] = "error";
 
   async function writeBuffered(state: TableState): Promise<void> {
@@ -122,37 +127,53 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
   }
 
-  async function commit(state: TableState, point?: CommitPoint): Promise<number> {
+  /** Commits a table's pending files; its bytes and the races it lost to other writers. */
+  async function commit(
+    state: TableState,
+    point?: CommitPoint,
+  ): Promise<{ bytes: number; retries: number }> {
     const adds = state.pending;
     const replace = point?.replace || (mode === "overwrite" && state.commits === 0);
+    let retries: number;
     try {
-      await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
+      ({ retries } = await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
         ...(point
-          ? { txnVersion: point.tick, txnAfter: point.after, properties: point.properties }
+          ? {
+            txnVersion: point.tick,
+            txnAfter: point.after,
+            properties: point.properties,
+            expectProperties: point.expect,
+          }
           : {}),
-      });
+      }));
     } catch (error) {
-      if (!(error instanceof TxnConflictError) || !point) throw error;
       // Its data files stay unreferenced: discard (after the failure) removes them.
+      if (error instanceof PropertyChanged) {
+        throw new PropertyConflict(state.table.name, error.property, error.found);
+      }
+      if (!(error instanceof TxnConflictError) || !point) throw error;
       throw new CommitConflict(state.table.name, error.appId, error.txnVersion, point.after);
     }
     state.pending = [];
     state.commits++;
-    return adds.reduce((n, add) => n + add.size, 0);
+    return { bytes: adds.reduce((n, add) => n + add.size, 0), retries };
   }
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {
     let bytes = 0;
+    let retries = 0;
     let version: number | undefined;
     for (const state of states.values()) {
       await writeBuffered(state);
       // A commit point is recorded even without rows: the tick happened.
       if (state.pending.length > 0 || point) {
-        bytes += await commit(state, point);
+        const done = await commit(state, point);
+        bytes += done.bytes;
+        retries += done.retries;
         version = state.writer.version;
       }
     }
-    return { bytes, ...(version !== undefined ? { version } : {}) };
+    return { bytes, retries, ...(version !== undefined ? { version } : {}) };
   }
 
   const tablePath = (table: string) => {
@@ -197,47 +218,56 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         state.rows = 0;
         // Data files no commit references: nobody can see them, so they can go.
         for (const add of state.pending) {
-          await localFs.remove(joinPath(state.writer.path, decodeURIComponent(add.path)));
+          await fs.remove(joinPath(state.writer.path, decodeURIComponent(add.path)));
         }
         state.pending = [];
-        if (state.created && await latestVersion(localFs, state.writer.path) === null) {
-          await Deno.remove(state.writer.path, { recursive: true }).catch(() => {});
+        if (
+          state.created && fs.removeFolder &&
+          await latestVersion(fs, state.writer.path) === null
+        ) {
+          await fs.removeFolder(state.writer.path).catch(() => {});
         }
       }
     },
     async inspect(table) {
       const path = tablePath(table);
-      if (await latestVersion(localFs, path) === null) return null;
-      const snapshot = await readSnapshot(localFs, path);
+      if (await latestVersion(fs, path) === null) return null;
+      const snapshot = await readSnapshot(fs, path);
       return {
         version: snapshot.version,
         properties: { ...snapshot.metadata.configuration },
         commits: new Map([...snapshot.txns.values()].map((t) => [t.appId, t.version])),
         // Files without stats are counted from their Parquet footers: always known.
-        rows: (await countRowsFromFiles(localFs, snapshot)).rows,
+        rows: (await countRowsFromFiles(fs, snapshot)).rows,
         maxValues: largestValues(snapshot),
         writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata) ??
-          await missingRefusal(path, snapshot),
+          await missingRefusal(fs, path, snapshot),
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
       } satisfies StoredTable;
     },
+    async commitPoints(table) {
+      const path = tablePath(table);
+      if (await latestVersion(fs, path) === null) return null;
+      const snapshot = await readSnapshot(fs, path);
+      return new Map([...snapshot.txns.values()].map((t) => [t.appId, t.version]));
+    },
     async read(table, columns, readOptions) {
       const path = tablePath(table);
-      const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
-      return await readTable(localFs, snapshot, { columns });
+      const snapshot = await readSnapshot(fs, path, { version: readOptions?.version });
+      return await readTable(fs, snapshot, { columns });
     },
     async readBatches(table, columns, readOptions) {
       const path = tablePath(table);
-      const snapshot = await readSnapshot(localFs, path, { version: readOptions?.version });
-      return readTableBatches(localFs, snapshot, { columns });
+      const snapshot = await readSnapshot(fs, path, { version: readOptions?.version });
+      return readTableBatches(fs, snapshot, { columns });
     },
   });
 
   async function openTable(table: SinkTable, openMode: SinkOpenOptions["mode"]) {
     const path = tablePath(table.name);
-    const version = await latestVersion(localFs, path);
-    const created = !(await exists(path));
-    if (version === null && !created && await hasEntries(path)) {
+    const version = await latestVersion(fs, path);
+    const created = await fs.stat(path) === null;
+    if (version === null && !created && await hasEntriesBesideLog(fs, path)) {
       // Not refused for good: another writer may be creating the table right now (its first
       // data files come before its log), and a retry then finds the table.
       throw new Error(
@@ -258,6 +288,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       targetFileRows,
       tableName: table.name,
       replacing: openMode === "overwrite",
+      fs,
     });
     const difference = writer.schemaDifference();
     if (difference && openMode === "append") {
@@ -267,6 +298,15 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
     return { table, writer, buffered: [], rows: 0, pending: [], commits: 0, created };
   }
+}
+
+/**
+ * Whether a folder without a commit holds something besides `_delta_log/`: a log folder
+ * alone is another writer (a shard) creating the table this moment, its first commit being
+ * written; data files would be somebody's rows.
+ */
+async function hasEntriesBesideLog(fs: DeltaFs, path: string): Promise<boolean> {
+  return (await fs.list(path)).some((entry) => entry.name !== "_delta_log");
 }
 
 /**
@@ -295,8 +335,12 @@ function largestValues(snapshot: Snapshot): Record<string, unknown> {
 }
 
 /** Why the table cannot be added to because files are missing, if they are. */
-async function missingRefusal(path: string, snapshot: Snapshot): Promise<string | undefined> {
-  const missing = await findMissingFiles(localFs, path, snapshot.files);
+async function missingRefusal(
+  fs: DeltaFs,
+  path: string,
+  snapshot: Snapshot,
+): Promise<string | undefined> {
+  const missing = await findMissingFiles(fs, path, snapshot.files);
   return missing.length > 0 ? missingFilesReason(missing) : undefined;
 }
 

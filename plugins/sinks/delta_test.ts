@@ -177,3 +177,46 @@ Deno.test("delta sink: a commit point that no longer follows the table is refuse
   const files = [...Deno.readDirSync(`${dir}/t`)].filter((e) => e.isFile).map((e) => e.name);
   assertEquals(files.sort(), snapshot.files.map((f) => f.path).sort());
 });
+
+Deno.test("delta sink: expected properties are checked with the commit; the first claim wins", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-delta-sink-" });
+  try {
+    const claim = async (shard: number, state: string) => {
+      const sink = createDeltaSink({ dir });
+      await sink.open([{ ...USERS[0], appId: `app:shard-${shard}-of-2` }], { mode: "append" });
+      try {
+        await sink.flush({ tick: -1, after: -1, properties: { state }, expect: { state: null } });
+        await sink.close();
+        return "won";
+      } catch (error) {
+        await sink.abort!();
+        return (error as Error).name;
+      }
+    };
+    // Both race for an absent table: one creates it, the other finds the property set.
+    const results = await Promise.all([claim(0, "s0"), claim(1, "s1")]);
+    assertEquals(results.sort(), ["PropertyConflict", "won"]);
+    const snapshot = await readSnapshot(localFs, `${dir}/users`);
+    const winner = results.indexOf("won");
+    assertEquals(snapshot.version, 0);
+    assertEquals(snapshot.metadata.configuration.state, ["s0", "s1"][winner] ?? undefined);
+    const sink = createDeltaSink({ dir });
+    const points = await sink.commitPoints!("users");
+    assertEquals(points?.size, 1);
+    assertEquals([...points!.values()], [-1]);
+    assertEquals(await sink.commitPoints!("absent"), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("delta sink: a folder holding only _delta_log is a table being created, not refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-delta-sink-" });
+  try {
+    await Deno.mkdir(`${dir}/users/_delta_log/.tmp`, { recursive: true });
+    await writeUsers(dir, "append", 0);
+    assertEquals((await ids(`${dir}/users`)).length, 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

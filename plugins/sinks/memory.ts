@@ -7,7 +7,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { CommitPoint, FlushResult, Sink, StoredTable } from "../../lib/plugin/types.ts";
-import { CommitConflict, SinkError } from "../../lib/plugin/sink_errors.ts";
+import { CommitConflict, PropertyConflict, SinkError } from "../../lib/plugin/sink_errors.ts";
 import { guardSink } from "./_guard.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 
@@ -102,6 +102,14 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
         if (stored !== point.after) throw new CommitConflict(name, appId, stored, point.after);
       }
     }
+    for (const [name] of staged) {
+      const held = store.inspect(name)?.properties ?? {};
+      for (const [key, expected] of Object.entries(point?.expect ?? {})) {
+        if ((held[key] ?? null) !== expected) {
+          throw new PropertyConflict(name, key, held[key] ?? null);
+        }
+      }
+    }
     for (const [name, table] of staged) {
       if (table.batches.length === 0 && !point) continue;
       const exists = store.tables.has(name);
@@ -160,6 +168,7 @@ export function createMemorySink(options: MemorySinkOptions): Sink {
       await Promise.resolve();
     },
     inspect: (table) => Promise.resolve(store.inspect(table)),
+    commitPoints: (table) => Promise.resolve(store.inspect(table)?.commits ?? null),
     read(table, columns, readOptions) {
       return Promise.resolve(store.rows(table, readOptions?.version).select(columns));
     },

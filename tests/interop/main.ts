@@ -8,22 +8,20 @@
  * 2. The peer (`peer.py`) started from it on a loopback port. Its one Spark session gets Delta's
  *    jars from Maven Central through ivy (`spark.jars.packages`, set by delta-spark), cached in
  *    the same folder; its log goes to `peer.log` there.
- * 3. `deno test -A tests/interop/` (or the arguments given) with `TABLESTREAM_PEER` set, then the
+ * 3. moto's environment (`moto_requirements.txt`, apart: its pins differ), for the S3 tests,
+ *    which start `moto_server` themselves (tests/_moto.ts).
+ * 4. `deno test -A tests/interop/` (or the arguments given) with `TABLESTREAM_PEER` set, then the
  *    list of skipped tests, as `deno task test` prints it.
  *
  * @module
  */
 import { runTests } from "../suite.ts";
+import { motoVirtualEnv } from "../_moto.ts";
+import { interopCache } from "../_external.ts";
+
+export { interopCache };
 
 const HERE = new URL(".", import.meta.url).pathname;
-
-/** The cache folder of the suite: virtual environments, ivy's jars, the peer's log. */
-export function interopCache(): string {
-  const fromEnv = Deno.env.get("TABLESTREAM_INTEROP_CACHE");
-  if (fromEnv) return fromEnv;
-  const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
-  return `${base}/tablestream-interop`;
-}
 
 async function output(command: string, args: string[]): Promise<string> {
   const result = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" })
@@ -141,6 +139,8 @@ async function main(args: string[]): Promise<number> {
   const cache = interopCache();
   await Deno.mkdir(cache, { recursive: true });
   const venv = await virtualEnv(cache);
+  // The S3 tests' server (tests/_moto.ts starts one per test file from this environment).
+  await motoVirtualEnv(cache);
   const peer = await startPeer(venv, cache);
   console.log(`Interop peer at ${peer.url} (Python ${venv}; log ${cache}/peer.log)`);
   try {
