@@ -441,7 +441,7 @@ tables:
   });
 });
 
-Deno.test("validate and generate warn of a column stored as text because its type is per row", async () => {
+Deno.test("validate, generate and a shard of generate warn of a column stored as text because its type is per row", async () => {
   await withTempDir(async (dir) => {
     const config = await writeConfig(
       dir,
@@ -470,5 +470,14 @@ tables:
     const [file] = await partFiles(`${dir}/out/mixed`, ".jsonl");
     const rows = await readJsonl(`${dir}/out/mixed/${file}`);
     assertEquals(rows.map((r) => r.text), ["a", "1", "a", "1"]);
+    // A shard of generate says it too.
+    const shard = await cli(
+      "generate",
+      ...["-c", config, "-o", `${dir}/shards`, "--shard", "0/2"],
+      ...["--reference-time", "2026-01-01T00:00:00Z", "--workers", "1"],
+    );
+    assertEquals(shard.code, 0, shard.stderr);
+    assertStringIncludes(shard.stderr, "untyped-column");
+    assertStringIncludes(shard.stderr, "config.yaml:9:");
   });
 });

@@ -228,6 +228,8 @@ async function generateShardCommand(
 ): Promise<number> {
   const { shard, tables, plan } = run;
   const { engine, specs } = prepareEngine(config, values);
+  const untyped = untypedColumnWarnings(config, engine, tables);
+  if (untyped.length) io.stderr(formatDiagnostics(untyped));
   const bases = new Map<string, string>();
   for (const table of tables) {
     bases.set(table, await generateAppIdBase(config, specs, table, engine.inputs));
