@@ -23,6 +23,13 @@ export class TableState extends ReplayState {
   version = -1;
   /** Folders this process made or found under the table: made once, not per commit. */
   readonly folders = new Set<string>();
+  /**
+   * Whether another writer has committed to this table since this state was read (a race
+   * lost, or a commit found on reading ahead): from then on each commit first reads ahead to
+   * the log's end, so writers that take turns (shards) do not lose a race per commit. A
+   * table with one writer never pays that read.
+   */
+  shared = false;
   constructor(readonly table: string) {
     super();
   }
@@ -123,6 +130,9 @@ export async function commit(
   const existed = state.metadata !== undefined;
   const logDir = joinPath(state.table, "_delta_log");
   const txnId = crypto.randomUUID();
+  if (state.shared && existed) {
+    await catchUp(fs, state, request.prepare(state), existed, { toEnd: true });
+  }
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const version = state.version + 1;
     const actions = request.prepare(state);
@@ -145,6 +155,7 @@ export async function commit(
       state.version = version;
       return { version, actions: all, retries: attempt };
     }
+    state.shared = true;
     await catchUp(fs, state, actions, existed);
     await backoff(attempt, options);
   }
@@ -153,12 +164,16 @@ export async function commit(
   );
 }
 
-/** Applies every commit after `state.version`, failing on a conflict with `ours`. */
+/**
+ * Applies every commit after `state.version`, failing on a conflict with `ours`. After a lost
+ * race the next version exists; reading ahead (`toEnd`), it may not.
+ */
 async function catchUp(
   fs: DeltaFs,
   state: TableState,
   ours: readonly Action[],
   existed: boolean,
+  options: { toEnd?: boolean } = {},
 ): Promise<void> {
   const ourTxns = new Set(ours.flatMap((a) => a.txn ? [a.txn.appId] : []));
   const ourRemoves = new Set(ours.flatMap((a) => a.remove ? [fileKey(a.remove)] : []));
@@ -169,7 +184,7 @@ async function catchUp(
       winner = await readCommit(fs, state.table, version);
     } catch (error) {
       // The first one exists (it beat us); after it, a missing version is the end of the log.
-      if (version > first && isMissing(error)) return;
+      if ((version > first || options.toEnd) && isMissing(error)) return;
       throw error;
     }
     // Another writer of our application id says the most (which ticks it took), so it is

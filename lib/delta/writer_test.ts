@@ -468,12 +468,21 @@ Deno.test("a lost race is retried at the next version; a concurrent schema chang
   assertEquals(result.version, 2);
   assertEquals(result.retries, 1);
   assertEquals(countRows(await readSnapshot(localFs, path)), 6);
+  // b now knows the log is shared: it reads ahead before committing, and loses no race to
+  // a commit made before its own began. a, a single writer until b's commit, loses one.
+  assertEquals((await a.append(allTypesTable(6, 2))).retries, 1);
+  const next = await b.append(allTypesTable(8, 2));
+  assertEquals(next.version, 4);
+  assertEquals(next.retries, 0);
+  await b.append(allTypesTable(10, 2));
+  assertEquals((await a.append(allTypesTable(12, 2))).retries, 0);
+  assertEquals(countRows(await readSnapshot(localFs, path)), 14);
 
   const c = await DeltaWriter.open(path, { schema: t.schema, appId: "c" });
   const other = new arrow.Table({ q: arrow.makeVector(Int32Array.of(1)) });
   await (await DeltaWriter.open(path, { schema: other.schema, appId: "d" })).overwrite(other);
   await assertRejects(() => c.append(t), Error, "changed the table's metadata");
-  assertEquals(await latestVersion(localFs, path), 3);
+  assertEquals(await latestVersion(localFs, path), 7);
 });
 
 Deno.test("a timestamp_ntz column: protocol 3/7 with timestampNtz; appends of UTC data named", async () => {
