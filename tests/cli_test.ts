@@ -440,3 +440,44 @@ tables:
     assertEquals(rows.sort(byId), plain(await readParquetDir(`${dir}/pq/events`)).sort(byId));
   });
 });
+
+Deno.test("validate, generate and a shard of generate warn of a column stored as text because its type is per row", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `
+version: 1
+config: { seed: 1 }
+tables:
+  - table_name: mixed
+    row_count: 4
+    columns:
+      - { column_name: id, data: row_id }
+      - { column_name: text, data: "[1, 'a'][row_id % 2]" }
+`,
+    );
+    for (const command of ["validate", "generate"]) {
+      const r = await cli(
+        command,
+        "-c",
+        config,
+        ...(command === "generate" ? ["-o", `${dir}/out`, "-f", "jsonl"] : []),
+      );
+      assertEquals(r.code, 0, `${command}: ${r.stderr}`);
+      assertStringIncludes(r.stderr, "untyped-column");
+      assertStringIncludes(r.stderr, "config.yaml:9:");
+    }
+    const [file] = await partFiles(`${dir}/out/mixed`, ".jsonl");
+    const rows = await readJsonl(`${dir}/out/mixed/${file}`);
+    assertEquals(rows.map((r) => r.text), ["a", "1", "a", "1"]);
+    // A shard of generate says it too.
+    const shard = await cli(
+      "generate",
+      ...["-c", config, "-o", `${dir}/shards`, "--shard", "0/2"],
+      ...["--reference-time", "2026-01-01T00:00:00Z", "--workers", "1"],
+    );
+    assertEquals(shard.code, 0, shard.stderr);
+    assertStringIncludes(shard.stderr, "untyped-column");
+    assertStringIncludes(shard.stderr, "config.yaml:9:");
+  });
+});

@@ -54,6 +54,39 @@ export function cellDiagnostic(config: Config, error: GenerationError): Diagnost
   });
 }
 
+/**
+ * A warning at each column whose values have no type the checker can infer (no `type:`): it is
+ * a text column, where a number is stored as its text. Said, so that it is never silent.
+ */
+export function untypedColumnWarnings(
+  config: Config,
+  engine: Engine,
+  tables: readonly string[],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const name of tables) {
+    const table = config.tables.findIndex((t) => t.name === name);
+    if (table < 0) continue;
+    for (const column of engine.table(name).untypedColumns()) {
+      const index = config.tables[table].columns.findIndex((c) => c.name === column);
+      out.push(diagnosticAt(
+        config,
+        ["tables", table, "columns", index, "data"],
+        "untyped-column",
+        `Column \`${column}\`'s values are of a type only known when each row runs (several ` +
+          "types, or an unknown one): it is a text column, where numbers, bools and dates are " +
+          "stored as their `str()`",
+        {
+          severity: "warning",
+          hint: "Declare its `type:` (e.g. `type: float64`, or `type: string` to keep text), or " +
+            "make every value one type.",
+        },
+      ));
+    }
+  }
+  return out;
+}
+
 /** An engine for a config, with `--seed` and `--reference-time` applied. */
 export interface Prepared {
   engine: Engine;

@@ -29,7 +29,14 @@ import {
   requiredOption,
   UsageError,
 } from "./command.ts";
-import { cellDiagnostic, CellFailed, loadChecked, prepareEngine, selectTables } from "./_setup.ts";
+import {
+  cellDiagnostic,
+  CellFailed,
+  loadChecked,
+  prepareEngine,
+  selectTables,
+  untypedColumnWarnings,
+} from "./_setup.ts";
 import { GenerationError } from "../engine/generator.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
@@ -135,6 +142,8 @@ export const generateCommand: Command = {
       ? await existingRows(plan, tables, tableSpecs(config))
       : new Map();
     const { engine } = prepareEngine(config, values, shift);
+    const untyped = untypedColumnWarnings(config, engine, tables);
+    if (untyped.length) io.stderr(formatDiagnostics(untyped));
     const started = performance.now();
     const sink = createRoutingSink(plan.routes(tables));
     const source = await openBatchSource(engine, {
@@ -219,6 +228,8 @@ async function generateShardCommand(
 ): Promise<number> {
   const { shard, tables, plan } = run;
   const { engine, specs } = prepareEngine(config, values);
+  const untyped = untypedColumnWarnings(config, engine, tables);
+  if (untyped.length) io.stderr(formatDiagnostics(untyped));
   const bases = new Map<string, string>();
   for (const table of tables) {
     bases.set(table, await generateAppIdBase(config, specs, table, engine.inputs));

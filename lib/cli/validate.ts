@@ -14,6 +14,7 @@ import {
   loadChecked,
   prepareEngine,
   selectTables,
+  untypedColumnWarnings,
 } from "./_setup.ts";
 import { estimateTables, estimateWarnings, freeBytes } from "./estimate.ts";
 
@@ -38,8 +39,12 @@ export const validateCommand: Command = {
     const { engine, specs } = prepareEngine(config, {});
     const output = optionalString(values, "output") ?? ".";
     const disk = { path: output, free: await freeBytes(await nearestExisting(output)) };
-    const { estimates, failures } = estimateTables(engine, selectTables(specs, undefined));
-    const warnings = estimateWarnings(config, estimates, disk);
+    const tables = selectTables(specs, undefined);
+    const { estimates, failures } = estimateTables(engine, tables);
+    const warnings = [
+      ...untypedColumnWarnings(config, engine, tables),
+      ...estimateWarnings(config, estimates, disk),
+    ];
     const found = [...failures.map((f) => cellDiagnostic(config, f)), ...warnings];
     if (found.length) io.stderr(formatDiagnostics(found));
     if (failures.length) throw new InvalidConfig(path, failures.length);

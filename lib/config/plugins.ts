@@ -6,7 +6,7 @@
  * @module
  */
 import type { FunctionSpec } from "../expr/function_spec.ts";
-import type { StaticType } from "../expr/values.ts";
+import { floatValue, plainValue, type StaticType, type Value } from "../expr/values.ts";
 import { closestString } from "../expr/suggest.ts";
 import { loadPluginFile } from "../plugin/load.ts";
 import { type OptionProblem, resolveOptions } from "../plugin/options.ts";
@@ -74,7 +74,13 @@ function functionSpec(plugin: AnyColumnFunction, impl: ReturnType<AnyColumnFunct
     summary: plugin.summary,
     params: plugin.params.map((p) => p.default === undefined ? p.name : [p.name, p.default]),
     returns: plugin.returns as StaticType,
-    impl: (ctx, ...args) => impl(args, ctx),
+    // Plugins take and give plain JavaScript data; a float they return is a float when whole.
+    impl: plugin.returns === "float"
+      ? (ctx, ...args) => {
+        const value = impl(args.map(plainValue) as Value[], ctx);
+        return typeof value === "number" ? floatValue(value) : value;
+      }
+      : (ctx, ...args) => impl(args.map(plainValue) as Value[], ctx),
   };
   return spec;
 }

@@ -111,7 +111,7 @@ export function readColumn(
     }
   } else {
     const dataNode = fields.get("data")!;
-    data = exactIntLiteral(dataNode) ?? r.scalar(dataNode);
+    data = exactIntLiteral(dataNode) ?? floatLiteral(dataNode) ?? r.scalar(dataNode);
     if (data === undefined) {
       r.report(
         at("data"),
@@ -302,4 +302,19 @@ function exactIntLiteral(node: Node | null): string | undefined {
   }
   const match = /^([+-]?)0*(\d+)$/.exec(node.source ?? "");
   return match ? match[1] + match[2] : undefined;
+}
+
+/**
+ * `data: 1.0`, `data: 1e3`: a float literal, as Python reads it (a float, also when whole),
+ * where YAML reads a number that would be an int: handed on as its source text, an expression.
+ * Undefined for any other value.
+ */
+function floatLiteral(node: Node | null): string | undefined {
+  if (!isScalar(node) || typeof node.value !== "number" || !Number.isInteger(node.value)) {
+    return undefined;
+  }
+  const source = node.source ?? "";
+  return /^[+-]?(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?$/.test(source) && /[.eE]/.test(source)
+    ? source
+    : undefined;
 }

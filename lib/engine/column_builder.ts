@@ -5,9 +5,10 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { pyStr, type Value } from "../expr/values.ts";
+import { PyDate, PyFloat, pyStr, type StaticType, type Value } from "../expr/values.ts";
 import {
   arrowType,
+  checkInferred,
   type ColumnType,
   decimalParts,
   toEpochDays,
@@ -28,8 +29,11 @@ export class ColumnBuilder {
   readonly type: ColumnType;
   readonly #arrowType: arrow.DataType;
   readonly #capacity: number;
-  /** Whether a float-typed string conversion should print `3.0` for integral floats. */
-  readonly #floatText: boolean;
+  /**
+   * The expression's static type when the column's type was inferred from it (no `type:`):
+   * a value of another Python type is then an error rather than a silent conversion.
+   */
+  readonly #inferred?: StaticType;
   #length = 0;
   #nullCount = 0;
   #validity: Uint8Array;
@@ -46,11 +50,11 @@ export class ColumnBuilder {
   #words?: Uint32Array;
   #byteLength = 0;
 
-  constructor(type: ColumnType, capacity: number, options: { floatText?: boolean } = {}) {
+  constructor(type: ColumnType, capacity: number, options: { inferred?: StaticType } = {}) {
     this.type = type;
     this.#arrowType = arrowType(type);
     this.#capacity = capacity;
-    this.#floatText = options.floatText ?? false;
+    if (options.inferred !== undefined) this.#inferred = options.inferred;
     this.#validity = new Uint8Array((capacity + 7) >> 3);
     if (decimalParts(type)) {
       this.#words = new Uint32Array(capacity * 4);
@@ -116,35 +120,61 @@ export class ColumnBuilder {
       }
       return;
     }
+    // Each type takes its usual values directly; anything else is checked against the type
+    // the column was inferred from, when it was (see checkInferred).
+    const inferred = this.#inferred;
     switch (this.type) {
       case "int8":
       case "int16":
       case "int32":
+        if (inferred && !(typeof value === "number" && Number.isInteger(value))) {
+          checkInferred(value, this.type, inferred);
+        }
         this.#numbers![i] = toNumber(value, this.type, true);
         return;
       case "float32":
       case "float64":
-        this.#numbers![i] = toNumber(value, this.type, false);
+        if (typeof value === "number") this.#numbers![i] = value;
+        else if (value instanceof PyFloat) this.#numbers![i] = value.value;
+        else {
+          if (inferred) checkInferred(value, this.type, inferred);
+          this.#numbers![i] = toNumber(value, this.type, false);
+        }
         return;
       case "int64": {
-        const n = typeof value === "number" && Number.isSafeInteger(value)
-          ? value
-          : toInt64(value, this.type);
+        if (typeof value === "number" && Number.isSafeInteger(value)) {
+          this.#storeInt64(i, value);
+          return;
+        }
+        if (inferred) checkInferred(value, this.type, inferred);
+        const n = toInt64(value, this.type);
         if (typeof n === "number") this.#storeInt64(i, n);
         else this.#storeBigInt64(i, n);
         return;
       }
       case "date":
+        if (inferred && !(value instanceof PyDate)) checkInferred(value, this.type, inferred);
         this.#numbers![i] = toEpochDays(value, this.type);
         return;
       case "timestamp":
-        this.#storeInt64(i, toEpochMicros(value, this.type));
+        if (inferred && !(value instanceof Date)) checkInferred(value, this.type, inferred);
+        {
+          const micros = toEpochMicros(value, this.type);
+          if (typeof micros === "number") this.#storeInt64(i, micros);
+          else this.#storeBigInt64(i, micros);
+        }
         return;
       case "bool":
+        if (inferred && typeof value !== "boolean") checkInferred(value, this.type, inferred);
         if (truthy(value)) this.#bits![i >> 3] |= 1 << (i & 7);
         return;
       case "string":
-        this.#appendText(i, typeof value === "string" ? value : pyStr(value, this.#floatText));
+        if (typeof value === "string") {
+          this.#appendText(i, value);
+          return;
+        }
+        if (inferred) checkInferred(value, this.type, inferred);
+        this.#appendText(i, pyStr(value));
         return;
     }
   }

@@ -7,7 +7,18 @@
 import * as arrow from "apache-arrow";
 import { pyRound } from "../expr/numbers.ts";
 import { truthy } from "../expr/operators.ts";
-import { PyDate, pyStr, type StaticType, type Value } from "../expr/values.ts";
+import {
+  datetimeAt,
+  floatValue,
+  microsOf,
+  PyDate,
+  PyFloat,
+  pyStr,
+  type StaticType,
+  typeNameOf,
+  typeOfValue,
+  type Value,
+} from "../expr/values.ts";
 
 /** A fixed-point decimal with `p` digits, `s` of them after the point (1 <= p <= 38). */
 export type DecimalType = `decimal(${number},${number})`;
@@ -142,6 +153,57 @@ export class ConversionError extends Error {
   }
 }
 
+/**
+ * A value of another Python type than the column's, whose type was inferred from the
+ * expression: storing it would silently change it (a float truncated in an int column, an
+ * int written as text), so the row stops with what to declare instead.
+ */
+export class InferredTypeError extends Error {
+  constructor(value: Value, type: ColumnType, inferred: StaticType) {
+    const kind = typeNameOf(value);
+    const declare = defaultColumnType(typeOfValue(value));
+    super(
+      `The value ${describeShort(value)} is a ${kind}, but the column's type is ${type}, ` +
+        (inferred === "any"
+          ? "as the expression's type is only known when it runs"
+          : `inferred from the expression (a ${inferred})`) +
+        `; declare \`type: ${declare}\` for ${kind} values` +
+        (declare === "string" ? "" : ", or `type: string` to store their text"),
+    );
+    this.name = "InferredTypeError";
+  }
+}
+
+/**
+ * Fails unless `value` may be stored in a column of `type` inferred from an expression of
+ * static type `inferred`: a value of the expression's Python type (an int may be stored as a
+ * float, as pandas stores a column of ints and floats). A text column inferred from anything
+ * but `str` (a type known only when the row runs, `any`, or lists, dicts, durations...) stores
+ * every value as its `str()`, as tablefaker's CSV writes them: the checker warns of those
+ * columns whose values may be numbers ({@link mayHoldNonText}).
+ */
+export function checkInferred(value: Value, type: ColumnType, inferred: StaticType): void {
+  if (value === null) return;
+  const actual = typeOfValue(value);
+  if (actual === inferred) return;
+  if (inferred === "float" && actual === "int") return;
+  if (type === "string" && inferred !== "str") return;
+  throw new InferredTypeError(value, type, inferred);
+}
+
+/**
+ * Whether a column of this static type, with no `type:` declared, may store numbers, bools,
+ * dates or datetimes as their text: its type is only known when the row runs.
+ */
+export function mayHoldNonText(inferred: StaticType): boolean {
+  return inferred === "any";
+}
+
+function describeShort(value: Value): string {
+  const text = pyStr(value);
+  return text.length > 40 ? text.slice(0, 40) + "…" : text;
+}
+
 /** What to declare instead when an int is past the column's range. */
 function hintFor(value: Value, type: ColumnType): string {
   const int = typeof value === "bigint" ||
@@ -168,6 +230,7 @@ function describe(value: Value): string {
 export function toNumber(value: Exclude<Value, null>, type: ColumnType, integer: boolean): number {
   let n: number;
   if (typeof value === "number") n = value;
+  else if (value instanceof PyFloat) n = value.value;
   else if (typeof value === "boolean") n = value ? 1 : 0;
   else if (typeof value === "bigint" && !integer) {
     n = Number(value);
@@ -192,7 +255,8 @@ const INT_TEXT = /^\s*[+-]?\d+\s*$/;
  * (`1e18` is exactly 10^18), strings of digits read exactly.
  */
 export function toInt64(value: Exclude<Value, null>, type: ColumnType): number | bigint {
-  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value + 0;
+  if (value instanceof PyFloat) return toInt64(value.value, type);
   let n: bigint;
   if (typeof value === "bigint") n = value;
   else if (typeof value === "string" && INT_TEXT.test(value)) n = BigInt(value.trim());
@@ -233,16 +297,30 @@ export function toEpochDays(value: Exclude<Value, null>, type: ColumnType): numb
 }
 
 /** Microseconds since the epoch of a datetime-like value (naive datetimes are UTC). */
-export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): number {
-  if (value instanceof Date) return value.getTime() * 1000;
-  if (value instanceof PyDate) return value.days * 86400000000;
+export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): number | bigint {
+  return microsOfInstant(toEpochMillis(value, type), value instanceof Date ? microsOf(value) : 0);
+}
+
+/** Milliseconds since the epoch of a datetime-like value (naive datetimes are UTC). */
+function toEpochMillis(value: Exclude<Value, null>, type: ColumnType): number {
+  if (value instanceof Date) return value.getTime();
+  if (value instanceof PyDate) return value.days * 86_400_000;
   if (typeof value === "string") {
     const iso = value.includes("T") || value.length === 10 ? value : value.replace(" ", "T");
     const withZone = /Z|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + (iso.length === 10 ? "" : "Z");
     const t = Date.parse(withZone);
-    if (!Number.isNaN(t)) return t * 1000;
+    if (!Number.isNaN(t)) return t;
   }
   throw new ConversionError(value, type);
+}
+
+/**
+ * `ms × 1000 + us` exactly: a number while it is a safe integer (until the year 2255), a
+ * `bigint` beyond.
+ */
+function microsOfInstant(ms: number, us: number): number | bigint {
+  const micros = ms * 1000 + us;
+  return Number.isSafeInteger(micros) ? micros : BigInt(ms) * 1000n + BigInt(us);
 }
 
 /**
@@ -255,8 +333,8 @@ export function toUnscaled(value: Exclude<Value, null>, type: ColumnType): bigin
   let text: string;
   if (typeof value === "bigint") {
     text = value.toString();
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    const n = Number(value);
+  } else if (typeof value === "number" || typeof value === "boolean" || value instanceof PyFloat) {
+    const n = value instanceof PyFloat ? value.value : Number(value);
     if (!Number.isFinite(n)) throw new ConversionError(value, type);
     const rounded = pyRound(n, scale);
     text = Math.abs(rounded) < 1e21 ? rounded.toFixed(scale) : BigInt(rounded).toString();
@@ -302,10 +380,10 @@ export { truthy };
  * The value a column really stores, in canonical form: what a child's `copy_from_fk` and
  * `foreign_key` read back must equal what the sink wrote.
  */
-export function normalizeValue(value: Value, type: ColumnType, floatText = false): Value {
+export function normalizeValue(value: Value, type: ColumnType): Value {
   if (value === null) return null;
   const decimal = decimalParts(type);
-  if (decimal) return decimalValue(toUnscaled(value, type), decimal.scale);
+  if (decimal) return floatValue(decimalValue(toUnscaled(value, type), decimal.scale));
   switch (type) {
     case "int8":
     case "int16":
@@ -314,17 +392,17 @@ export function normalizeValue(value: Value, type: ColumnType, floatText = false
     case "int64":
       return toInt64(value, type);
     case "float32":
-      return Math.fround(toNumber(value, type, false));
+      return floatValue(Math.fround(toNumber(value, type, false)));
     case "float64":
-      return toNumber(value, type, false);
+      return floatValue(toNumber(value, type, false));
     case "string":
-      return typeof value === "string" ? value : pyStr(value, floatText);
+      return typeof value === "string" ? value : pyStr(value);
     case "bool":
       return truthy(value);
     case "date":
       return new PyDate(toEpochDays(value, type));
     case "timestamp":
-      return new Date(Math.floor(toEpochMicros(value, type) / 1000));
+      return datetimeAt(toEpochMillis(value, type), value instanceof Date ? microsOf(value) : 0);
     default:
       throw new ConversionError(value, type);
   }

@@ -1,10 +1,13 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { PyFloat } from "../expr/values.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import {
   arrowType,
+  checkInferred,
   ConversionError,
   decimalParts,
   decimalType,
+  InferredTypeError,
   normalizeValue,
   staticTypeOf,
   toInt64,
@@ -98,10 +101,22 @@ Deno.test("ints beyond 2^53 go to decimals exactly, to floats as their nearest f
   assertEquals(toUnscaled(10n ** 37n + 1n, "decimal(38,0)"), 10n ** 37n + 1n);
   assertEquals(toUnscaled(-(2n ** 64n), "decimal(38,2)"), -(2n ** 64n) * 100n);
   assertThrows(() => toUnscaled(10n ** 38n, "decimal(38,0)"), ConversionError);
-  assertEquals(normalizeValue(2n ** 64n + 1n, "float64"), 2 ** 64);
+  assertEquals(normalizeValue(2n ** 64n + 1n, "float64"), new PyFloat(2 ** 64));
   assertEquals(normalizeValue(2n ** 64n, "string"), "18446744073709551616");
   assertEquals(normalizeValue(2n ** 64n, "bool"), true);
   assertThrows(() => normalizeValue(10n ** 400n, "float64"), ConversionError);
   assertThrows(() => normalizeValue(2n ** 64n, "int32"), ConversionError, "`type: string`");
   assertThrows(() => normalizeValue(2 ** 40, "int32"), ConversionError, "`type: int64`");
+});
+
+Deno.test("an inferred column type refuses a value of another Python type, but text takes all", () => {
+  checkInferred(3, "int64", "int");
+  checkInferred(3, "float64", "float"); // a column of ints and floats is a float column
+  checkInferred(new PyFloat(3), "float64", "float");
+  checkInferred(4.5, "string", "any"); // a text column: stored as its str(), with a warning
+  assertThrows(() => checkInferred(0.5, "int64", "int"), InferredTypeError, "`type: float64`");
+  assertThrows(() => checkInferred(true, "int64", "int"), InferredTypeError, "`type: bool`");
+  assertThrows(() => checkInferred(1, "string", "str"), InferredTypeError, "`type: int64`");
+  assertEquals(normalizeValue(new PyFloat(2), "string"), "2.0");
+  assertEquals(normalizeValue(3, "float64"), new PyFloat(3));
 });

@@ -8,7 +8,12 @@
  */
 import * as arrow from "apache-arrow";
 import type { Faker } from "@faker-js/faker";
-import type { CellContext, CompiledExpression, ForeignKeyCall } from "../expr/types.ts";
+import type {
+  CellContext,
+  CompiledExpression,
+  ForeignKeyCall,
+  TypeEnvironment,
+} from "../expr/types.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
@@ -94,6 +99,8 @@ interface PlannedColumn {
   declared?: ColumnType;
   type?: ColumnType;
   staticType?: StaticType;
+  /** What its expression reads, for type inference (made once). */
+  env?: TypeEnvironment;
   nullFraction: number;
   cellKey: number;
   nullKey: number;
@@ -363,6 +370,21 @@ export class TableGenerator {
     return column.type!;
   }
 
+  /** The static type of a column's values as other columns of the row read them. */
+  valueType(name: string): StaticType {
+    const column = this.#columns[this.columnIndex(name)];
+    this.#resolveType(column);
+    return column.staticType === "any" ? staticTypeOf(column.type!) : column.staticType!;
+  }
+
+  /** The static type of the items (or keys) of a column whose values are containers. */
+  #containerType(name: string, what: "items" | "keys"): StaticType {
+    const column = this.#columns[this.columnIndex(name)];
+    this.#resolveType(column);
+    const infer = what === "items" ? column.expr.inferItemType : column.expr.inferKeyType;
+    return infer?.(this.#typeEnvironment(column)) ?? "any";
+  }
+
   #resolveType(column: PlannedColumn): void {
     if (column.type) return;
     const key = column.name;
@@ -371,23 +393,43 @@ export class TableGenerator {
     }
     this.#resolving.add(key);
     try {
-      const engine = this.#engine;
-      const inferred = column.expr.inferType({
-        column: (name) => staticTypeOf(this.columnType(name)),
-        foreignKey: (i) => {
-          const fk = column.fks[i];
-          return staticTypeOf(engine.parent(fk.call.table).columnType(fk.call.column));
-        },
-        copyFromFk: (i) => {
-          const copy = column.copies[i];
-          return staticTypeOf(engine.parent(copy.parentTable).columnType(copy.column));
-        },
-      });
+      const inferred = column.expr.inferType(this.#typeEnvironment(column));
       column.staticType = inferred;
       column.type = column.declared ?? defaultColumnType(inferred);
     } finally {
       this.#resolving.delete(key);
     }
+  }
+
+  /** The static types a column's expression reads: the row's columns, its parents' columns. */
+  #typeEnvironment(column: PlannedColumn): TypeEnvironment {
+    const engine = this.#engine;
+    return column.env ??= {
+      // Another column's value as this row computed it (as tablefaker's are): of its
+      // expression's type, else of its storage's.
+      column: (name) => this.valueType(name),
+      columnItems: (name) => this.#containerType(name, "items"),
+      columnKeys: (name) => this.#containerType(name, "keys"),
+      foreignKey: (i) => {
+        const fk = column.fks[i];
+        return staticTypeOf(engine.parent(fk.call.table).columnType(fk.call.column));
+      },
+      copyFromFk: (i) => {
+        const copy = column.copies[i];
+        return staticTypeOf(engine.parent(copy.parentTable).columnType(copy.column));
+      },
+    };
+  }
+
+  /**
+   * The columns with no `type:` whose expression's type is only known when the row runs: text
+   * columns, where a number (bool, date...) is stored as its `str()`.
+   */
+  untypedColumns(): string[] {
+    return this.#columns.filter((c) => {
+      this.#resolveType(c);
+      return c.declared === undefined && c.staticType === "any";
+    }).map((c) => c.name);
   }
 
   /** The Arrow schema of this table's batches, fixed before the first row. */
@@ -409,7 +451,7 @@ export class TableGenerator {
   batch(firstRowId: number, count: number, epoch = 0): arrow.RecordBatch {
     const schema = this.schema();
     const builders = this.#columns.map((c) =>
-      new ColumnBuilder(c.type!, count, { floatText: c.staticType === "float" })
+      new ColumnBuilder(c.type!, count, c.declared ? {} : { inferred: c.staticType! })
     );
     const state = this.#batchRow ??= this.#newRowState();
     const width = builders.length;
@@ -458,7 +500,7 @@ export class TableGenerator {
 
   #normalized(planned: PlannedColumn, raw: Value, rowId: number): Value {
     try {
-      return normalizeValue(raw, planned.type!, planned.staticType === "float");
+      return normalizeValue(raw, planned.type!);
     } catch (error) {
       throw new GenerationError(this.name, planned.name, rowId, error);
     }

@@ -40,10 +40,12 @@ export interface LiteralNode {
 /** One `{expression!conversion:spec}` field of an f-string. */
 export interface FormattedValue {
   expr: Expr;
-  /** `!r` or `!s`. */
-  conversion?: "r" | "s";
-  /** The format spec after `:`, without nested fields. */
+  /** `!r`, `!s` or `!a`. */
+  conversion?: "r" | "s" | "a";
+  /** The format spec after `:`, when it has no nested fields. */
   spec?: string;
+  /** A format spec with nested fields (`{x:>{width}}`): its text and fields, in order. */
+  specFields?: (string | FormattedValue)[];
   span: Span;
 }
 

@@ -10,13 +10,14 @@
  * @module
  */
 import type { AssignStatement, Expr, IfStatement, Statement, Target } from "./ast.ts";
+import { iteratedType } from "./builtins.ts";
 import { constantNode, joinTypes, type Node } from "./compiled_node.ts";
 import { joinFlows, type Locals, type TypeFn } from "./locals.ts";
 import { truthy } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Scope } from "./scope.ts";
 import type { CellContext, Span } from "./types.ts";
-import { pyRepr, type StaticType, type Value } from "./values.ts";
+import { isDict, pyRepr, type StaticType, typeNameOf, type Value } from "./values.ts";
 
 /** What a statement's closure returns when the block goes on to the next statement. */
 const NEXT: unique symbol = Symbol("next");
@@ -190,21 +191,38 @@ class BlockCompiler {
   #store(group: readonly Target[], node: Node): (value: Value) => void {
     const frame = this.#locals.holder;
     if (group.length === 1) {
-      const slot = this.#locals.assign(group[0].name, node.type);
+      const slot = this.#locals.assign(group[0].name, node.type, node);
       return (value) => (frame.frame[slot] = value);
     }
-    const itemType: TypeFn = (env) => node.itemType?.(env) ?? "any";
-    const slots = group.map((target) => this.#locals.assign(target.name, itemType));
+    // `a, b = 1, "x"`: each name gets its item's own type when the items are written out.
+    const slots = group.map((target, i) => {
+      const item = node.items?.length === group.length ? node.items[i] : undefined;
+      const itemType: TypeFn = item ? item.type : (env) => iteratedType(node, env);
+      return this.#locals.assign(target.name, itemType, item ?? {});
+    });
     const count = slots.length;
     return (value) => {
-      if (!Array.isArray(value) || value.length !== count) {
+      const items = Array.isArray(value)
+        ? value
+        : typeof value === "string"
+        ? [...value]
+        : isDict(value)
+        ? value.keys()
+        : undefined;
+      if (items === undefined) {
         throw new ExprRuntimeError(
-          `Cannot unpack ${
-            pyRepr(value)
-          } into ${count} names: it must be a list of ${count} values`,
+          `Cannot unpack a ${typeNameOf(value)} into ${count} names: it is not iterable`,
+          "TypeError",
         );
       }
-      for (let i = 0; i < count; i++) frame.frame[slots[i]] = value[i];
+      if (items.length !== count) {
+        throw new ExprRuntimeError(
+          `Cannot unpack ${pyRepr(value)} into ${count} names: ` +
+            (items.length > count ? "too many values" : "not enough values"),
+          "ValueError",
+        );
+      }
+      for (let i = 0; i < count; i++) frame.frame[slots[i]] = items[i];
     };
   }
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../tests/_assert.ts";
 import { compileOk, diagnose, run, testContext } from "./_test_context.ts";
 import { compileExpression, type TypeEnvironment } from "./mod.ts";
-import type { StaticType } from "./values.ts";
+import { PyFloat, type StaticType } from "./values.ts";
 
 /** The crm sample's `channel_value` block, as YAML hands it over. */
 const CHANNEL_VALUE = `ctype = channel_type
@@ -176,7 +176,10 @@ Deno.test("imports of the always-available modules bind names", () => {
   assertEquals(run("from math import floor as f, pi\nreturn f(pi)"), 3);
   assertEquals(run("import math as m\nreturn m.ceil(2.1)"), 3);
   assertEquals(run("import datetime\nreturn datetime.date(2024, 2, 1).isoformat()"), "2024-02-01");
-  assertEquals(run("import datetime as dt\nreturn dt.timedelta(hours=2).total_seconds()"), 7200);
+  assertEquals(
+    run("import datetime as dt\nreturn dt.timedelta(hours=2).total_seconds()"),
+    new PyFloat(7200),
+  );
   assertEquals(run("from random import randint\nreturn randint(4, 4)"), 4);
   assertEquals(run("from string import ascii_uppercase as up\nreturn up[:2]"), "AB");
 });
@@ -199,8 +202,8 @@ Deno.test("imports that would need Python are errors that point to plugins", () 
     ],
   ]);
   assertEquals(
-    diagnose("from datetime import time\nreturn 1")[0].message,
-    "`datetime.time` is not supported",
+    diagnose("from datetime import tzinfo\nreturn 1")[0].message,
+    "`datetime.tzinfo` is not supported",
   );
   assertEquals(diagnose("from math import flor\nreturn 1")[0].hint, "did you mean `floor`?");
   assertEquals(

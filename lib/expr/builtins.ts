@@ -1,47 +1,71 @@
 /**
- * Python's builtin functions that make sense in a cell: conversions (`int`, `float`,
- * `str`, `bool`), `round` with banker's rounding, `len`, `min`, `max`, `abs`, `sum` and a
- * few more. All are pure, so calls on literals are computed at compile time.
+ * Python's builtin functions that make sense in a cell: conversions (`int`, `float`, `str`,
+ * `bool`, `list`, `tuple`), `round` with banker's rounding, `len`, `min`, `max`, `abs`,
+ * `sum` and a few more. All are pure, so calls on literals are computed at compile time.
  *
  * @module
  */
-import { hintType, isNumeric, joinTypes, type Node } from "./compiled_node.ts";
-import { formatValue } from "./format.ts";
+import { isNumeric, joinTypes, type Node } from "./compiled_node.ts";
+import { absoluteTime } from "./datetime_arith.ts";
+import { asciiRepr, formatValue } from "./format.ts";
 import type { FunctionSpec } from "./function_spec.ts";
-import { add, order, power, truthy, typeName } from "./operators.ts";
+import { add, floatOf, intOf, isNumber, order, power, truthy, typeName } from "./operators.ts";
 import { exactInt, floatToInt, type Int } from "./integers.ts";
 import { pyRound, roundInt, toFloat, toIndex, toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
-import { isDict, pyRepr, pyStr, PyTimedelta, type StaticType, type Value } from "./values.ts";
+import {
+  floatValue,
+  isDict,
+  PyFloat,
+  type PyRange,
+  pyRepr,
+  pyStr,
+  PyTimedelta,
+  rangeOf,
+  type StaticType,
+  tupleOf,
+  type Value,
+} from "./values.ts";
 
-/** The items of a list, the characters of a string or the keys of a dict. */
+/** The items of a list, tuple, range or dict view, the characters of a string or the keys of a dict. */
 export function iterate(fn: string, value: Value): readonly Value[] {
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return [...value];
-  if (isDict(value)) return Object.keys(value);
-  throw new ExprRuntimeError(`${fn}() needs a list, string or dict, not ${typeName(value)}`);
+  if (isDict(value)) return value.keys();
+  throw new ExprRuntimeError(
+    `${fn}() needs a list, tuple, string or dict: a ${typeName(value)} is not iterable`,
+    "TypeError",
+  );
 }
 
-function needNumber(fn: string, value: Value): number | bigint {
-  if (typeof value === "number" || typeof value === "bigint") return value;
-  if (typeof value === "boolean") return Number(value);
-  throw new ExprRuntimeError(`${fn}() needs a number, not ${typeName(value)}`);
+/** The static type of the items of what {@link iterate} reads. */
+export function iteratedType(node: Node, env: TypeEnvironment): StaticType {
+  const type = node.type(env);
+  if (type === "str") return "str";
+  if (type === "dict") return node.keyType?.(env) ?? "any";
+  return node.itemType?.(env) ?? "any";
 }
 
 /** Type of the items a call of min/max/sum looks at: the list's items, or the arguments. */
 function itemsType(args: readonly Node[], env: TypeEnvironment): StaticType {
   const positional = args[0].items;
   const only = positional?.length === 1 ? positional[0] : undefined;
-  if (only && only.type(env) === "list") return only.itemType?.(env) ?? "any";
-  if (only && only.type(env) === "str") return "str";
+  if (only) {
+    const type = only.type(env);
+    if (type === "list" || type === "tuple" || type === "str" || type === "dict") {
+      return iteratedType(only, env);
+    }
+  }
   return args[0].itemType?.(env) ?? "any";
 }
 
 function extreme(fn: string, values: Value, sign: 1 | -1): Value {
   const list = values as Value[];
   const items = list.length === 1 ? iterate(fn, list[0]) : list;
-  if (items.length === 0) throw new ExprRuntimeError(`${fn}() of an empty list`);
+  if (items.length === 0) {
+    throw new ExprRuntimeError(`${fn}() arg is an empty sequence`, "ValueError");
+  }
   let best = items[0];
   for (let i = 1; i < items.length; i++) {
     if (order(items[i], best) * sign > 0) best = items[i];
@@ -56,13 +80,16 @@ function numericResult(type: StaticType): StaticType {
 /** Longest list `range` builds: it is materialised, unlike Python's lazy range. */
 const MAX_RANGE = 1_000_000;
 
-/** Python's `range(start, stop, step)` as a list. */
-function pyRange(start: Value, stop: Value, step: Value): Int[] {
-  const [lo, hi] = stop === null ? [0, toInt(start)] : [toInt(start), toInt(stop)];
-  const by = toInt(step);
-  if (by === 0) throw new ExprRuntimeError("range() step must not be zero");
+/** Python's `range(start, stop, step)`, its ints materialised. */
+export function pyRange(start: Value, stop: Value, step: Value): PyRange {
+  const [lo, hi] = stop === null ? [0, rangeArgument(start)] : [
+    rangeArgument(start),
+    rangeArgument(stop),
+  ];
+  const by = rangeArgument(step);
+  if (by === 0) throw new ExprRuntimeError("range() arg 3 must not be zero", "ValueError");
   if (typeof lo === "number" && typeof hi === "number" && typeof by === "number") {
-    return numberRange(lo, hi, by);
+    return rangeOf(numberRange(lo, hi, by), lo, hi, by);
   }
   // Ints beyond 2^53: the same, exactly.
   const [first, last, stride] = [BigInt(lo), BigInt(hi), BigInt(by)];
@@ -71,7 +98,19 @@ function pyRange(start: Value, stop: Value, step: Value): Int[] {
   checkRangeLength(count);
   const out: Int[] = new Array(Number(count));
   for (let i = 0; i < out.length; i++) out[i] = exactInt(first + BigInt(i) * stride, "range()");
-  return out;
+  return rangeOf(out, lo, hi, by);
+}
+
+/** A range argument: an int (bools count), never a float, as Python's `__index__`. */
+function rangeArgument(value: Value): Int {
+  const n = intOf(value);
+  if (n === undefined) {
+    throw new ExprRuntimeError(
+      `'${typeName(value)}' object cannot be interpreted as an integer`,
+      "TypeError",
+    );
+  }
+  return n;
 }
 
 function numberRange(lo: number, hi: number, by: number): number[] {
@@ -93,15 +132,54 @@ function checkRangeLength(count: number | bigint): void {
 /** Python's `round(number, ndigits)`: an int without `ndigits` (exact at any size). */
 function roundValue(number: Value, ndigits: Value): Value {
   const places = ndigits === null ? null : toIndex(ndigits);
-  const x = needNumber("round", number);
-  if (typeof x === "bigint") return places === null ? x : roundInt(x, places);
+  if (!isNumber(number)) {
+    throw new ExprRuntimeError(`round() needs a number, not ${typeName(number)}`, "TypeError");
+  }
+  const n = intOf(number);
+  if (n !== undefined) return places === null ? n : roundInt(n, places);
+  const x = floatOf(number)!;
   if (places === null) return floatToInt(pyRound(x, null));
-  if (places < 0 && Number.isSafeInteger(x)) return roundInt(x, places);
-  return pyRound(x, places);
+  return floatValue(pyRound(x, places));
 }
 
-const str = (_: CellContext, value: Value) => pyStr(value);
-const floatStr = (_: CellContext, value: Value) => pyStr(value, true);
+/** `abs(x)` of a number or a duration. */
+function absolute(value: Value): Value {
+  if (typeof value === "number") return Math.abs(value);
+  if (value instanceof PyFloat) return new PyFloat(Math.abs(value.value));
+  if (typeof value === "bigint") return value < 0n ? -value : value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof PyTimedelta) return absoluteTime(value);
+  throw new ExprRuntimeError(`Bad operand type for abs(): ${typeName(value)}`, "TypeError");
+}
+
+/** `sum(iterable, start)`: left to right with `+`, as CPython 3.11 adds. */
+function sum(iterable: Value, start: Value): Value {
+  if (typeof start === "string") {
+    throw new ExprRuntimeError(
+      "sum() can't sum strings; use ''.join(items) instead",
+      "TypeError",
+    );
+  }
+  let total: Value = start;
+  for (const item of iterate("sum", iterable)) total = add(total, item);
+  return total;
+}
+
+/** `sorted(iterable, reverse)`: stable, equal items keeping their order either way. */
+function sorted(iterable: Value, reverse: Value): Value[] {
+  const items = [...iterate("sorted", iterable)];
+  return truthy(reverse) ? items.sort((a, b) => order(b, a)) : items.sort((a, b) => order(a, b));
+}
+
+/** `len(x)`: code points of a string, items of a container. */
+function length(value: Value): number {
+  if (typeof value === "string") {
+    return /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
+  }
+  if (Array.isArray(value)) return value.length;
+  if (isDict(value)) return value.size;
+  throw new ExprRuntimeError(`Object of type '${typeName(value)}' has no len()`, "TypeError");
+}
 
 /** Builtin functions, keyed by name. */
 export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
@@ -114,7 +192,7 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
       const ndigits = args[1].constant;
       if (ndigits && ndigits.value === null) return "int";
       const type = args[0].type(env);
-      return type === "int" || type === "bool" ? "int" : "float";
+      return type === "int" || type === "bool" ? "int" : type === "float" ? "float" : "any";
     },
     impl: (_: CellContext, number: Value, ndigits: Value) => roundValue(number, ndigits),
   },
@@ -132,15 +210,14 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     params: [["value", 0]],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, value: Value) => toFloat(value),
+    impl: (_: CellContext, value: Value) => floatValue(toFloat(value)),
   },
   str: {
     summary: 'Python\'s text form of a value: `str(3.0)` is `"3.0"`, `str(None)` is `"None"`.',
     params: [["value", ""]],
     pure: true,
     returns: "str",
-    impl: str,
-    specialize: (args) => (hintType(args[0]) === "float" ? floatStr : str),
+    impl: (_: CellContext, value: Value) => pyStr(value),
   },
   bool: {
     summary: 'Python truthiness: `0`, `""`, `None`, `[]` and `{}` are False.',
@@ -150,16 +227,11 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     impl: (_: CellContext, value: Value) => truthy(value),
   },
   len: {
-    summary: "The length of a string, list or dict.",
+    summary: "The length of a string, list, tuple or dict.",
     params: ["value"],
     pure: true,
     returns: "int",
-    impl(_: CellContext, value: Value) {
-      if (typeof value === "string") {
-        return /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
-      }
-      return iterate("len", value).length;
-    },
+    impl: (_: CellContext, value: Value) => length(value),
   },
   abs: {
     summary: "The absolute value of a number (or of a timedelta).",
@@ -169,13 +241,7 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
       const type = args[0].type(env);
       return type === "timedelta" ? type : numericResult(type);
     },
-    impl(_: CellContext, number: Value) {
-      if (number instanceof PyTimedelta) {
-        return PyTimedelta.fromMicros(Math.abs(number.totalMicros()));
-      }
-      const x = needNumber("abs", number);
-      return typeof x === "bigint" ? (x < 0n ? -x : x) : Math.abs(x);
-    },
+    impl: (_: CellContext, number: Value) => absolute(number),
   },
   min: {
     summary: "The smallest of the arguments, or of the items of one list.",
@@ -197,13 +263,13 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     summary: "The sum of a list of numbers, plus `start`.",
     params: ["iterable", ["start", 0]],
     pure: true,
-    returns: (args, env) =>
-      numericResult(joinTypes(args[0].itemType?.(env) ?? "any", args[1].type(env))),
-    impl(_: CellContext, iterable: Value, start: Value) {
-      let total = start;
-      for (const item of iterate("sum", iterable)) total = add(total, item);
-      return total;
+    returns: (args, env) => {
+      const items = iteratedType(args[0], env);
+      const start = args[1].type(env);
+      if (items === "list" || items === "tuple") return items;
+      return numericResult(joinTypes(items, start === "bool" ? "int" : start));
     },
+    impl: (_: CellContext, iterable: Value, start: Value) => sum(iterable, start),
   },
   pow: {
     summary: "`base ** exp`.",
@@ -211,8 +277,10 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns(args, env) {
       const [a, b] = [args[0].type(env), args[1].type(env)];
+      const exponent = args[1].constant?.value;
       if (a === "float" || b === "float") return "float";
-      return isNumeric(a) && isNumeric(b) ? "int" : "any";
+      if (!isNumeric(a) || !isNumeric(b)) return "any";
+      return isNumber(exponent ?? null) && (exponent as number | bigint) < 0 ? "float" : "int";
     },
     impl: (_: CellContext, base: Value, exp: Value) => power(base, exp),
   },
@@ -221,41 +289,61 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     params: ["value", ["format_spec", ""]],
     pure: true,
     returns: "str",
-    impl: (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec)),
-    specialize: (args) =>
-      hintType(args[0]) === "float"
-        ? (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec), true)
-        : (_: CellContext, value: Value, spec: Value) => formatValue(value, pyStr(spec)),
+    impl(_: CellContext, value: Value, spec: Value) {
+      if (typeof spec !== "string") {
+        throw new ExprRuntimeError(
+          `format() argument 2 must be str, not ${typeName(spec)}`,
+          "TypeError",
+        );
+      }
+      return formatValue(value, spec);
+    },
   },
   repr: {
-    summary: "Python's `repr`: strings in quotes.",
+    summary: "Python's `repr`: strings in quotes, floats as they read back, dates as constructors.",
     params: ["value"],
     pure: true,
     returns: "str",
     impl: (_: CellContext, value: Value) => pyRepr(value),
   },
+  ascii: {
+    summary: "`repr`, with every non-ASCII character escaped (`'caf\\xe9'`).",
+    params: ["value"],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, value: Value) => asciiRepr(value),
+  },
   sorted: {
-    summary: "A sorted copy of a list (`reverse=True` for descending).",
+    summary: "A sorted list of the items (`reverse=True` for descending).",
     params: ["iterable", ["reverse", false]],
     pure: true,
     returns: "list",
-    impl(_: CellContext, iterable: Value, reverse: Value) {
-      const items = [...iterate("sorted", iterable)].sort((a, b) => order(a, b));
-      return truthy(reverse) ? items.reverse() : items;
-    },
+    items: (args, env) => iteratedType(args[0], env),
+    impl: (_: CellContext, iterable: Value, reverse: Value) => sorted(iterable, reverse),
   },
   list: {
-    summary: "A list of the items of a list, the characters of a string or the keys of a dict.",
+    summary: "A list of the items of a sequence, the characters of a string or the keys of a dict.",
     params: [["iterable", []]],
     pure: true,
     returns: "list",
+    items: (args, env) => iteratedType(args[0], env),
     impl: (_: CellContext, iterable: Value) => [...iterate("list", iterable)],
   },
+  tuple: {
+    summary:
+      "A tuple of the items of a sequence, the characters of a string or the keys of a dict.",
+    params: [["iterable", tupleOf([])]],
+    pure: true,
+    returns: "tuple",
+    items: (args, env) => iteratedType(args[0], env),
+    impl: (_: CellContext, iterable: Value) => tupleOf(iterate("tuple", iterable)),
+  },
   range: {
-    summary: "The list of ints from `start` up to, not including, `stop`: `range(1, 13)`.",
+    summary: "The ints from `start` up to, not including, `stop`: `range(1, 13)`.",
     params: ["start", ["stop", null], ["step", 1]],
     pure: true,
     returns: "list",
+    items: () => "int",
     impl: (_: CellContext, start: Value, stop: Value, step: Value) => pyRange(start, stop, step),
   },
   ord: {
@@ -264,8 +352,18 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "int",
     impl(_: CellContext, char: Value) {
-      if (typeof char !== "string" || [...char].length !== 1) {
-        throw new ExprRuntimeError("ord() needs a string of one character");
+      if (typeof char !== "string") {
+        throw new ExprRuntimeError(
+          `ord() expected a string of length 1, not ${typeName(char)}`,
+          "TypeError",
+        );
+      }
+      const length = [...char].length;
+      if (length !== 1) {
+        throw new ExprRuntimeError(
+          `ord() expected a character, but string of length ${length} found`,
+          "TypeError",
+        );
       }
       return char.codePointAt(0)!;
     },
@@ -277,7 +375,9 @@ export const BUILTINS: Readonly<Record<string, FunctionSpec>> = {
     returns: "str",
     impl(_: CellContext, code: Value) {
       const n = toIndex(code);
-      if (n < 0 || n > 0x10ffff) throw new ExprRuntimeError(`chr() code ${n} is out of range`);
+      if (n < 0 || n > 0x10ffff) {
+        throw new ExprRuntimeError("chr() arg not in range(0x110000)", "ValueError");
+      }
       return String.fromCodePoint(n);
     },
   },
@@ -292,6 +392,7 @@ export const BUILTIN_ALTERNATIVES: Readonly<Record<string, string>> = {
   input: "Expressions cannot read input.",
   type: "Types are not available; compare values instead.",
   isinstance: "Types are not available; compare values instead.",
-  timedelta:
-    'Date arithmetic is not supported yet; use `fake.date_between(start_date="-30d", end_date="today")`.',
+  set: "Sets are not supported; use a list, or a dict's keys.",
+  frozenset: "Sets are not supported; use a list, or a dict's keys.",
+  dict: 'Write the dict out: `{"key": value}`.',
 };

@@ -15,6 +15,7 @@ import type {
   ConditionalNode,
   DictNode,
   Expr,
+  FormattedValue,
   FStringNode,
   LogicalNode,
   NameNode,
@@ -44,6 +45,7 @@ import {
   compileArguments,
   type FunctionSpec,
   listOf,
+  tupleNode,
 } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
 import { Locals } from "./locals.ts";
@@ -61,28 +63,23 @@ import {
 } from "./modules.ts";
 import {
   add,
-  addFloat,
+  addInts,
   contains,
-  dictKey,
   equals,
   floorDivide,
-  floorDivideFloat,
   greaterEqual,
   greaterThan,
   identical,
   lessEqual,
   lessThan,
   modulo,
-  moduloFloat,
   multiply,
-  multiplyFloat,
+  multiplyInts,
   negate,
   power,
-  powerFloat,
   subtract,
-  subtractFloat,
+  subtractInts,
   trueDivide,
-  trueDivideFloat,
   truthy,
   unaryPlus,
 } from "./operators.ts";
@@ -101,7 +98,7 @@ import type {
   Span,
   TypeEnvironment,
 } from "./types.ts";
-import type { StaticType, Value } from "./values.ts";
+import { floatValue, PyDict, type StaticType, type Value } from "./values.ts";
 
 /** Functions called by bare name, besides the builtins and constructors. */
 const SPECIAL_FUNCTIONS = ["foreign_key", "copy_from_fk"];
@@ -231,13 +228,19 @@ class Compiler implements Scope {
   compile(expr: Expr): Node {
     switch (expr.kind) {
       case "literal":
-        return constantNode(expr.value, expr.span, expr.type);
+        // A float literal that is a whole number (`3.0`) is a float all the same.
+        return constantNode(
+          expr.type === "float" ? floatValue(expr.value as number) : expr.value,
+          expr.span,
+        );
       case "fstring":
         return this.#fstring(expr);
       case "name":
         return this.#name(expr);
-      case "list":
-        return listOf(expr.items.map((item) => this.compile(item)), expr.span);
+      case "list": {
+        const items = expr.items.map((item) => this.compile(item));
+        return expr.tuple ? tupleNode(items, expr.span) : listOf(items, expr.span);
+      }
       case "dict":
         return this.#dict(expr);
       case "unary":
@@ -278,7 +281,12 @@ class Compiler implements Scope {
     if (this.#failedImports.has(name)) return brokenNode(node.span);
     if (name === "row_id") {
       this.usesRowId = true;
-      const rowId: Node = { span: node.span, evaluate: (ctx) => ctx.rowId, type: () => "int" };
+      const rowId: Node = {
+        span: node.span,
+        evaluate: (ctx) => ctx.rowId,
+        type: () => "int",
+        alwaysInt: true,
+      };
       this.rowIdNodes.add(rowId);
       return rowId;
     }
@@ -288,11 +296,13 @@ class Compiler implements Scope {
         span: node.span,
         evaluate: (ctx) => ctx.column(name),
         type: (env) => env.column(name),
+        itemType: (env) => env.columnItems?.(name) ?? "any",
+        keyType: (env) => env.columnKeys?.(name) ?? "any",
       };
     }
     if (Object.hasOwn(GLOBAL_CONSTANTS, name)) {
       const constant = GLOBAL_CONSTANTS[name];
-      return constantNode(constant.value, node.span, constant.type);
+      return constantNode(constant.value, node.span);
     }
     if (isModule(name) && !Object.hasOwn(CONSTRUCTORS, name)) {
       this.error(
@@ -410,67 +420,69 @@ class Compiler implements Scope {
     const values = expr.entries.map((entry) => this.compile(entry.value));
     for (const key of keys) {
       const type = hintType(key);
-      if (type === "list" || type === "dict" || type === "date" || type === "datetime") {
+      if (type === "list" || type === "dict") {
         this.error(
           "bad-expression",
-          `A ${type} cannot be a dict key`,
+          `A ${type} cannot be a dict key (unhashable type: '${type}')`,
           key.span,
-          "Use a string or a number.",
+          "Use a string, a number or a tuple.",
         );
       }
     }
     const itemType = (env: TypeEnvironment) =>
       values.map((v) => v.type(env)).reduce(joinTypes, "none");
-    if ([...keys, ...values].every((node) => node.constant)) {
-      const value: Record<string, Value> = {};
-      keys.forEach((key, i) => (value[dictKey(key.constant!.value)] = values[i].constant!.value));
-      return {
-        span: expr.span,
-        evaluate: () => value,
-        type: () => "dict",
-        itemType,
-        constant: { value },
-      };
-    }
+    const keyType = (env: TypeEnvironment) =>
+      keys.map((k) => k.type(env)).reduce(joinTypes, "none");
     const keyEvals = keys.map((k) => k.evaluate);
     const valueEvals = values.map((v) => v.evaluate);
     const evaluate = (ctx: CellContext) => {
-      const out: Record<string, Value> = {};
-      for (let i = 0; i < keyEvals.length; i++) out[dictKey(keyEvals[i](ctx))] = valueEvals[i](ctx);
+      const out = new PyDict();
+      for (let i = 0; i < keyEvals.length; i++) out.set(keyEvals[i](ctx), valueEvals[i](ctx));
       return out;
     };
-    return { span: expr.span, evaluate, type: () => "dict", itemType };
+    const node: Node = { span: expr.span, evaluate, type: () => "dict", itemType, keyType };
+    return this.#fold(node, [...keys, ...values], () => evaluate(undefined!));
   }
 
   #fstring(expr: FStringNode): Node {
-    const pieces: Node[] = expr.parts.map((part) => {
-      if (typeof part === "string") return constantNode(part, expr.span);
-      const node = this.compile(part.expr);
-      const asFloat = hintType(node) === "float";
-      const { conversion, spec = "" } = part;
-      if (!this.#checkSpec(node, spec, part.span)) return brokenNode(part.span);
-      const format = (value: Value) => convertAndFormat(value, conversion, spec, asFloat);
-      if (node.constant) {
-        try {
-          return constantNode(format(node.constant.value), part.span);
-        } catch (error) {
-          this.error(foldErrorCode(error), (error as Error).message, part.span);
-          return brokenNode(part.span);
-        }
-      }
-      const inner = node.evaluate;
-      return { span: part.span, evaluate: (ctx) => format(inner(ctx)), type: () => "str" };
-    });
-    if (pieces.every((p) => p.constant)) {
-      return constantNode(pieces.map((p) => p.constant!.value as string).join(""), expr.span);
+    const pieces: Node[] = expr.parts.map((part) =>
+      typeof part === "string" ? constantNode(part, expr.span) : this.#field(part)
+    );
+    return concatenation(pieces, expr.span);
+  }
+
+  /** One `{expr!conversion:spec}` field of an f-string, formatted. */
+  #field(part: FormattedValue): Node {
+    const node = this.compile(part.expr);
+    const { conversion } = part;
+    if (part.specFields) {
+      // `{x:>{width}}`: the spec is computed after the value, as Python computes it.
+      const spec = concatenation(
+        part.specFields.map((p) =>
+          typeof p === "string" ? constantNode(p, part.span) : this.#field(p)
+        ),
+        part.span,
+      );
+      const [value, specText] = [node.evaluate, spec.evaluate];
+      return this.#fold(
+        {
+          span: part.span,
+          evaluate: (ctx) => convertAndFormat(value(ctx), conversion, specText(ctx) as string),
+          type: () => "str",
+        },
+        [node, spec],
+        (v, text) => convertAndFormat(v, conversion, text as string),
+      );
     }
-    const evaluators = pieces.map((p) => p.evaluate);
-    const evaluate = (ctx: CellContext) => {
-      let out = "";
-      for (let i = 0; i < evaluators.length; i++) out += evaluators[i](ctx) as string;
-      return out;
-    };
-    return { span: expr.span, evaluate, type: () => "str" };
+    const spec = part.spec ?? "";
+    if (!this.#checkSpec(node, spec, part.span)) return brokenNode(part.span);
+    const format = (value: Value) => convertAndFormat(value, conversion, spec);
+    const inner = node.evaluate;
+    return this.#fold(
+      { span: part.span, evaluate: (ctx) => format(inner(ctx)), type: () => "str" },
+      [node],
+      format,
+    );
   }
 
   /**
@@ -544,9 +556,9 @@ class Compiler implements Scope {
       );
       return brokenNode(expr.span);
     }
-    // Whether a whole number is an int or a float is not in the value: where the checker knows
-    // a float is involved, the float variant converts as Python does (`2**60 * 1.5` is a float).
-    const op = (lt === "float" || rt === "float" ? FLOAT_BINARY : BINARY)[expr.op];
+    // Of two proven ints, the operators that cannot meet a float (and give an int).
+    const ints = left.alwaysInt && right.alwaysInt && expr.op !== "/" && expr.op !== "**";
+    const op = (ints ? INT_BINARY : BINARY)[expr.op];
     const [l, r] = [left.evaluate, right.evaluate];
     const exponent = right.constant?.value;
     const negativeExponent = expr.op === "**" &&
@@ -555,7 +567,24 @@ class Compiler implements Scope {
       if (negativeExponent) return "float";
       return arithmeticType(expr.op, left.type(env), right.type(env)) ?? "any";
     };
-    return this.#fold({ span: expr.span, evaluate: (ctx) => op(l(ctx), r(ctx)), type }, [
+    // `a + b` and `a * n` of lists and tuples hold the items of both.
+    const itemType = expr.op === "+"
+      ? (env: TypeEnvironment) =>
+        joinTypes(left.itemType?.(env) ?? "any", right.itemType?.(env) ?? "any")
+      : expr.op === "*"
+      ? (env: TypeEnvironment) => {
+        const t = left.type(env);
+        return (t === "list" || t === "tuple" ? left : right).itemType?.(env) ?? "any";
+      }
+      : undefined;
+    const node: Node = {
+      span: expr.span,
+      evaluate: (ctx) => op(l(ctx), r(ctx)),
+      type,
+      ...(itemType ? { itemType } : {}),
+      ...(ints ? { alwaysInt: true as const } : {}),
+    };
+    return this.#fold(node, [
       left,
       right,
     ], op);
@@ -563,13 +592,15 @@ class Compiler implements Scope {
 
   #logical(expr: LogicalNode): Node {
     const left = this.compile(expr.left);
-    const right = this.compile(expr.right);
+    // Python decides from the left operand alone: when it is constant and decides, the right
+    // one never runs, so what would fail in it is not an error.
+    const rightRuns = !left.constant || truthy(left.constant.value) !== (expr.op === "or");
+    const right = rightRuns ? this.compile(expr.right) : this.#unchecked(expr.right);
     const [l, r] = [left.evaluate, right.evaluate];
     const type = (env: TypeEnvironment) => joinTypes(left.type(env), right.type(env));
     if (left.constant) {
-      // Python decides from the left operand alone; the right one is still checked.
       const pickLeft = truthy(left.constant.value) === (expr.op === "or");
-      return pickLeft ? { ...left, span: expr.span, type } : { ...right, span: expr.span, type };
+      return { ...(pickLeft ? left : right), span: expr.span };
     }
     const evaluate: Evaluator = expr.op === "and"
       ? (ctx) => {
@@ -615,15 +646,28 @@ class Compiler implements Scope {
 
   #conditional(expr: ConditionalNode): Node {
     const test = this.compile(expr.test);
-    const then = this.compile(expr.then);
-    const otherwise = this.compile(expr.otherwise);
+    // With a constant test one branch never runs: what would fail in it is not an error.
+    const taken = test.constant ? truthy(test.constant.value) : undefined;
+    const then = taken === false ? this.#unchecked(expr.then) : this.compile(expr.then);
+    const otherwise = taken === true
+      ? this.#unchecked(expr.otherwise)
+      : this.compile(expr.otherwise);
     const type = (env: TypeEnvironment) => joinTypes(then.type(env), otherwise.type(env));
     if (test.constant) {
       const chosen = truthy(test.constant.value) ? then : otherwise;
-      return { ...chosen, span: expr.span, type };
+      return { ...chosen, span: expr.span };
     }
     const [t, a, b] = [test.evaluate, then.evaluate, otherwise.evaluate];
     return { span: expr.span, evaluate: (ctx) => (truthy(t(ctx)) ? a(ctx) : b(ctx)), type };
+  }
+
+  /** Compiles code that never runs: its errors and warnings are dropped. */
+  #unchecked(expr: Expr): Node {
+    const [errors, warnings] = [this.errors.length, this.warnings.length];
+    const node = this.compile(expr);
+    this.errors.length = errors;
+    this.warnings.length = warnings;
+    return node;
   }
 
   /** Computes a node now when all its operands are constant; a failure is reported, not thrown later. */
@@ -631,7 +675,7 @@ class Compiler implements Scope {
     if (!operands.every((operand) => operand.constant)) return node;
     try {
       const value = compute(...operands.map((operand) => operand.constant!.value));
-      return { ...node, evaluate: () => value, constant: { value } };
+      return constantNode(value, node.span);
     } catch (error) {
       this.error(foldErrorCode(error), (error as Error).message, node.span);
       return brokenNode(node.span);
@@ -643,22 +687,32 @@ class Compiler implements Scope {
   #subscript(expr: SubscriptNode): Node {
     const object = this.compile(expr.object);
     const type = hintType(object);
-    if (type !== "any" && type !== "str" && type !== "list" && type !== "dict") {
+    if (
+      type !== "any" && type !== "str" && type !== "list" && type !== "tuple" && type !== "dict"
+    ) {
       this.error("bad-operand", `A ${type} value cannot be indexed with [...]`, expr.span);
       return brokenNode(expr.span);
     }
     if (expr.index.kind === "slice") return this.#slice(expr, object, expr.index);
     const index = this.compile(expr.index);
     const [o, i] = [object.evaluate, index.evaluate];
+    // `[a, b][0]`: the item written at that place, with its own type.
+    const at = index.constant?.value;
+    const item = typeof at === "number" && Number.isInteger(at) ? object.items?.at(at) : undefined;
     const resultType = (env: TypeEnvironment): StaticType => {
+      if (item) return item.type(env);
       const t = object.type(env);
       return t === "str" ? "str" : object.itemType?.(env) ?? "any";
     };
-    return this.#fold(
-      { span: expr.span, evaluate: (ctx) => subscriptOf(o(ctx), i(ctx)), type: resultType },
-      [object, index],
-      subscriptOf,
-    );
+    const node: Node = {
+      span: expr.span,
+      evaluate: (ctx) => subscriptOf(o(ctx), i(ctx)),
+      type: resultType,
+      ...(item?.itemType ? { itemType: item.itemType } : {}),
+      ...(item?.keyType ? { keyType: item.keyType } : {}),
+      ...(item?.items ? { items: item.items } : {}),
+    };
+    return this.#fold(node, [object, index], subscriptOf);
   }
 
   #slice(expr: SubscriptNode, object: Node, slice: SliceNode): Node {
@@ -666,12 +720,17 @@ class Compiler implements Scope {
       part ? this.compile(part) : constantNode(null, slice.span)
     );
     const [o, lo, hi, step] = [object, ...parts].map((node) => node.evaluate);
-    const type = (env: TypeEnvironment) => object.type(env) === "str" ? "str" : "list";
-    return this.#fold(
-      { span: expr.span, evaluate: (ctx) => sliceOf(o(ctx), lo(ctx), hi(ctx), step(ctx)), type },
-      [object, ...parts],
-      sliceOf,
-    );
+    const type = (env: TypeEnvironment): StaticType => {
+      const t = object.type(env);
+      return t === "str" || t === "tuple" ? t : t === "any" ? "any" : "list";
+    };
+    const node: Node = {
+      span: expr.span,
+      evaluate: (ctx) => sliceOf(o(ctx), lo(ctx), hi(ctx), step(ctx)),
+      type,
+      ...(object.itemType ? { itemType: object.itemType } : {}),
+    };
+    return this.#fold(node, [object, ...parts], sliceOf);
   }
 
   /** `module.name` without a call, or an attribute of a value. */
@@ -679,7 +738,7 @@ class Compiler implements Scope {
     const module = this.#moduleOf(expr.object, expr.name) ?? this.#datetimeClass(expr.object);
     const constant = module && MODULE_CONSTANTS[module]?.[expr.name];
     if (constant && Object.hasOwn(MODULE_CONSTANTS[module]!, expr.name)) {
-      return constantNode(constant.value, expr.span, constant.type);
+      return constantNode(constant.value, expr.span);
     }
     if (module) {
       const example = module === "faker"
@@ -913,6 +972,17 @@ class Compiler implements Scope {
   }
 }
 
+/** The operators on two proven ints: `+ - *` without the checks for float operands. */
+const INT_BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
+  "+": addInts,
+  "-": subtractInts,
+  "*": multiplyInts,
+  "/": trueDivide,
+  "//": floorDivide,
+  "%": modulo,
+  "**": power,
+};
+
 const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "+": add,
   "-": subtract,
@@ -923,16 +993,19 @@ const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
   "**": power,
 };
 
-/** The operators where one operand is known to be a float. */
-const FLOAT_BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
-  "+": addFloat,
-  "-": subtractFloat,
-  "*": multiplyFloat,
-  "/": trueDivideFloat,
-  "//": floorDivideFloat,
-  "%": moduloFloat,
-  "**": powerFloat,
-};
+/** A node joining the text of `pieces` (f-strings): constant when they all are. */
+function concatenation(pieces: readonly Node[], span: Span): Node {
+  if (pieces.every((p) => p.constant)) {
+    return constantNode(pieces.map((p) => p.constant!.value as string).join(""), span);
+  }
+  const evaluators = pieces.map((p) => p.evaluate);
+  const evaluate = (ctx: CellContext) => {
+    let out = "";
+    for (let i = 0; i < evaluators.length; i++) out += evaluators[i](ctx) as string;
+    return out;
+  };
+  return { span, evaluate, type: () => "str" };
+}
 
 /** The source line around `offset`, trimmed: the statement a message points to. */
 function lineAt(source: string, offset: number): string {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CellContext, Span, TypeEnvironment } from "./types.ts";
-import { type StaticType, typeOfValue, type Value } from "./values.ts";
+import { isDict, type StaticType, typeOfValue, type Value } from "./values.ts";
 
 /** Computes a sub-expression's value for one cell. */
 export type Evaluator = (ctx: CellContext) => Value;
@@ -19,14 +19,21 @@ export interface Node {
   readonly evaluate: Evaluator;
   /** Its static type, given the types of what it reads. */
   readonly type: (env: TypeEnvironment) => StaticType;
-  /** For lists and dicts: the common type of the items (values). */
+  /** For lists, tuples and dicts: the common type of the items (values). */
   readonly itemType?: (env: TypeEnvironment) => StaticType;
+  /** For dicts: the common type of the keys. */
+  readonly keyType?: (env: TypeEnvironment) => StaticType;
   /** For list displays (`[a, b]`, and a variadic call's arguments): the item nodes. */
   readonly items?: readonly Node[];
   /** Set when the value is known at compile time: it does not depend on the cell. */
   readonly constant?: { readonly value: Value };
   /** Set on stand-ins for sub-expressions with errors, so no follow-up errors pile on. */
   readonly broken?: true;
+  /**
+   * Set when the value is an int in every cell, proven: an int literal, `row_id`, and `+ - *
+   * // %` of such. Arithmetic on two of them needs no check for floats.
+   */
+  readonly alwaysInt?: true;
 }
 
 /** The environment used at compile time, when nothing is known about other columns. */
@@ -41,23 +48,24 @@ export function hintType(node: Node): StaticType {
   return node.type(UNKNOWN_ENV);
 }
 
-/** A node whose value is known; `type` overrides the value's own (`3.0` is a float). */
-export function constantNode(
-  value: Value,
-  span: Span,
-  type: StaticType = typeOfValue(value),
-): Node {
+/** A node whose value is known, of the value's own type. */
+export function constantNode(value: Value, span: Span): Node {
+  const type = typeOfValue(value);
   const node: Node = {
     span,
     evaluate: () => value,
     type: () => type,
     constant: { value },
+    ...(type === "int" && typeof value !== "boolean" ? { alwaysInt: true as const } : {}),
   };
   if (Array.isArray(value)) {
-    return {
-      ...node,
-      itemType: () => joinAll(value.map((v) => typeOfValue(v))),
-    };
+    const itemType = joinAll(value.map((v) => typeOfValue(v)));
+    return { ...node, itemType: () => itemType };
+  }
+  if (isDict(value)) {
+    const itemType = joinAll(value.values().map((v) => typeOfValue(v)));
+    const keyType = joinAll(value.keys().map((v) => typeOfValue(v)));
+    return { ...node, itemType: () => itemType, keyType: () => keyType };
   }
   return node;
 }
@@ -96,8 +104,8 @@ export function joinTypes(a: StaticType, b: StaticType): StaticType {
   return "any";
 }
 
-/** {@link joinTypes} over many; `any` for none at all. */
+/** {@link joinTypes} over many; `none` for none at all (the items of an empty list). */
 export function joinAll(types: readonly StaticType[]): StaticType {
-  if (types.length === 0) return "any";
+  if (types.length === 0) return "none";
   return types.reduce(joinTypes);
 }

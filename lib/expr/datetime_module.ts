@@ -10,12 +10,18 @@ import { dateFromIso, datetimeFromIso, isoformat, strftime, strptime } from "./d
 import type { FunctionSpec } from "./function_spec.ts";
 import { typeName } from "./operators.ts";
 import { roundHalfEven, toIndex } from "./numbers.ts";
+import { floatToInt, intTrueDivide } from "./integers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
 import {
   AwareDatetime,
+  datetimeAt,
+  floatValue,
+  microsOf,
+  numberOf,
   PyDate,
   pyStr,
+  PyTime,
   PyTimedelta,
   PyTimezone,
   type StaticType,
@@ -24,10 +30,15 @@ import {
   wallClock,
 } from "./values.ts";
 
+/** `replace(tzinfo=...)` (or combine's `tzinfo`) left out: keep the value's own time zone. */
+const KEEP_ZONE = "\u0000keep";
+
 /** Builds a naive datetime from wall-clock fields, refusing impossible ones (`month=13`). */
 function makeDatetime(fields: readonly Value[]): Date {
   const [year, month, day, hour, minute, second, micro] = fields.map((f) => toIndex(f));
-  if (year < 1 || year > 9999) throw new ExprRuntimeError(`year must be in 1..9999, got ${year}`);
+  if (year < 1 || year > 9999) {
+    throw new ExprRuntimeError(`year ${year} is out of range (1..9999)`, "ValueError");
+  }
   const limits: [string, number, number, number][] = [
     ["month", month, 1, 12],
     ["hour", hour, 0, 23],
@@ -37,7 +48,7 @@ function makeDatetime(fields: readonly Value[]): Date {
   ];
   for (const [name, value, lo, hi] of limits) {
     if (value < lo || value > hi) {
-      throw new ExprRuntimeError(`${name} must be in ${lo}..${hi}, got ${value}`);
+      throw new ExprRuntimeError(`${name} must be in ${lo}..${hi}, got ${value}`, "ValueError");
     }
   }
   const date = new Date(
@@ -45,16 +56,69 @@ function makeDatetime(fields: readonly Value[]): Date {
   );
   date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
   if (date.getUTCDate() !== day || day < 1) {
-    throw new ExprRuntimeError(`day ${day} is out of range for month ${month} of ${year}`);
+    throw new ExprRuntimeError(
+      `day ${day} is out of range for month ${month} of ${year}`,
+      "ValueError",
+    );
   }
-  return date;
+  return datetimeAt(date.getTime(), micro % 1000);
 }
 
 /** A datetime with these wall-clock fields, aware in `tz` when it is a time zone. */
 function zoned(wall: Date, tz: Value): Date {
   if (tz === null) return wall;
   const zone = needZone("tzinfo", tz);
-  return new AwareDatetime(wall.getTime() - zone.offsetMinutes * 60_000, zone);
+  return datetimeAt(wall.getTime() - zone.offsetMs, microsOf(wall), zone);
+}
+
+/** The earliest and latest seconds since the epoch of Python's datetimes. */
+const FIRST_SECOND = -62_135_596_800;
+const LAST_SECOND = 253_402_300_799;
+
+/**
+ * CPython's `fromtimestamp`: seconds, and the fraction rounded half to even to microseconds;
+ * NaN is a ValueError, a timestamp beyond a 64-bit time_t an OverflowError, a year beyond
+ * 1..9999 a ValueError.
+ */
+function timestampParts(kind: string, timestamp: Value): [seconds: number, micros: number] {
+  if (typeof timestamp === "bigint") {
+    throw new ExprRuntimeError(
+      `${kind}.fromtimestamp() is out of range for time_t`,
+      "OverflowError",
+    );
+  }
+  const ts = numberOf(timestamp);
+  if (ts === undefined) {
+    throw new ExprRuntimeError(
+      `${kind}.fromtimestamp() needs a number, not ${typeName(timestamp)}`,
+      "TypeError",
+    );
+  }
+  if (Number.isNaN(ts)) {
+    throw new ExprRuntimeError(`${kind}.fromtimestamp(): invalid value NaN`, "ValueError");
+  }
+  let seconds = Math.trunc(ts);
+  let micros = roundHalfEven((ts - seconds) * 1e6);
+  if (micros >= 1e6) {
+    micros -= 1e6;
+    seconds += 1;
+  } else if (micros < 0) {
+    micros += 1e6;
+    seconds -= 1;
+  }
+  if (!(Math.abs(seconds) < 2 ** 63)) {
+    throw new ExprRuntimeError(
+      `${kind}.fromtimestamp() is out of range for time_t`,
+      "OverflowError",
+    );
+  }
+  if (!(seconds >= FIRST_SECOND && seconds <= LAST_SECOND)) {
+    throw new ExprRuntimeError(
+      `${kind}.fromtimestamp() is out of range (years 1 to 9999)`,
+      "ValueError",
+    );
+  }
+  return [seconds, micros];
 }
 
 function needZone(name: string, value: Value): PyTimezone {
@@ -65,7 +129,10 @@ function needZone(name: string, value: Value): PyTimezone {
 }
 
 /** The wall-clock fields of a date or datetime, microseconds last. */
-function fieldsOf(value: Date | PyDate): number[] {
+function fieldsOf(value: Date | PyDate | PyTime): number[] {
+  if (value instanceof PyTime) {
+    return [1900, 1, 1, value.hour, value.minute, value.second, value.microsecond];
+  }
   const d = value instanceof PyDate ? value.toDate() : wallClock(value);
   return [
     d.getUTCFullYear(),
@@ -74,7 +141,7 @@ function fieldsOf(value: Date | PyDate): number[] {
     d.getUTCHours(),
     d.getUTCMinutes(),
     d.getUTCSeconds(),
-    d.getUTCMilliseconds() * 1000,
+    d.getUTCMilliseconds() * 1000 + (value instanceof Date ? microsOf(value) : 0),
   ];
 }
 
@@ -89,7 +156,9 @@ const today = (ctx: CellContext) => PyDate.fromDate(ctx.now);
 
 /** The logical now, in `tz` when one is given (Python's `datetime.now(tz)`). */
 function now(ctx: CellContext, tz: Value = null): Date {
-  return tz === null ? ctx.now : new AwareDatetime(ctx.now.getTime(), needZone("tz", tz));
+  return tz === null
+    ? ctx.now
+    : datetimeAt(ctx.now.getTime(), microsOf(ctx.now), needZone("tz", tz));
 }
 
 /** `datetime.<name>(...)` (also reachable as `datetime.datetime.<name>`). */
@@ -134,41 +203,35 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "datetime",
     impl(_: CellContext, timestamp: Value, tz: Value) {
-      if (typeof timestamp === "bigint") throw timestampRange("datetime");
-      if (typeof timestamp !== "number") {
-        throw new ExprRuntimeError("datetime.fromtimestamp() needs a number");
-      }
-      const time = Math.round(timestamp * 1000);
-      return tz === null ? new Date(time) : new AwareDatetime(time, needZone("tz", tz));
+      const [seconds, micros] = timestampParts("datetime", timestamp);
+      return datetimeAt(seconds * 1000, micros, tz === null ? undefined : needZone("tz", tz));
     },
   },
   combine: {
-    summary:
-      "The datetime of a date at midnight, or of a datetime's date and time: `datetime.combine(d, dt)`.",
-    params: ["date", "time", ["tzinfo", null]],
+    summary: "The datetime of a date at a time of day: `datetime.combine(d, time(9, 30))`.",
+    params: ["date", "time", ["tzinfo", KEEP_ZONE]],
     pure: true,
     returns: "datetime",
     impl(_: CellContext, date: Value, time: Value, tz: Value) {
       if (!(date instanceof PyDate || date instanceof Date)) {
-        throw new ExprRuntimeError(`datetime.combine() needs a date, not ${typeName(date)}`);
-      }
-      if (!(time instanceof Date)) {
         throw new ExprRuntimeError(
-          `datetime.combine() takes its time of day from a datetime, not ${typeName(time)}`,
+          `datetime.combine() argument 1 must be a date, not ${typeName(date)}`,
+          "TypeError",
+        );
+      }
+      if (!(time instanceof PyTime)) {
+        throw new ExprRuntimeError(
+          `datetime.combine() argument 2 must be a time, not ${typeName(time)}` +
+            (time instanceof Date ? ": take it with `.time()`" : ""),
+          "TypeError",
         );
       }
       const [y, mo, d] = fieldsOf(date);
       const clock = fieldsOf(time).slice(3);
-      const zone = tz ?? (time instanceof AwareDatetime ? time.tz : null);
-      return zoned(makeDatetime([y, mo, d, ...clock]), zone);
+      return zoned(makeDatetime([y, mo, d, ...clock]), tz === KEEP_ZONE ? time.tz ?? null : tz);
     },
   },
 };
-
-/** An int timestamp beyond 2^53 seconds is beyond year 9999. */
-function timestampRange(kind: "date" | "datetime"): ExprRuntimeError {
-  return new ExprRuntimeError(`${kind}.fromtimestamp() is out of range (years 1 to 9999)`);
-}
 
 /** `date.<name>(...)` (also reachable as `datetime.date.<name>`). */
 export const DATE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
@@ -190,13 +253,8 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: ["timestamp"],
     pure: true,
     returns: "date",
-    impl(_: CellContext, timestamp: Value) {
-      if (typeof timestamp === "bigint") throw timestampRange("date");
-      if (typeof timestamp !== "number") {
-        throw new ExprRuntimeError("date.fromtimestamp() needs a number");
-      }
-      return PyDate.fromDate(new Date(Math.round(timestamp * 1000)));
-    },
+    impl: (_: CellContext, timestamp: Value) =>
+      new PyDate(Math.floor(timestampParts("date", timestamp)[0] / 86_400)),
   },
 };
 
@@ -229,36 +287,71 @@ export const DATE_CONSTRUCTOR: FunctionSpec = {
     PyDate.fromDate(makeDatetime([year, month, day, 0, 0, 0, 0])),
 };
 
-/** Microseconds per unit of `timedelta(...)`'s parameters, in their order. */
-const TIMEDELTA_UNITS: readonly [string, number][] = [
-  ["days", 86_400_000_000],
-  ["seconds", 1_000_000],
-  ["microseconds", 1],
-  ["milliseconds", 1000],
-  ["minutes", 60_000_000],
-  ["hours", 3_600_000_000],
-  ["weeks", 604_800_000_000],
+/** `timedelta(...)`'s parameters, in their order, with their microseconds per unit. */
+const TIMEDELTA_UNITS: readonly [string, bigint][] = [
+  ["days", 86_400_000_000n],
+  ["seconds", 1_000_000n],
+  ["microseconds", 1n],
+  ["milliseconds", 1000n],
+  ["minutes", 60_000_000n],
+  ["hours", 3_600_000_000n],
+  ["weeks", 604_800_000_000n],
 ];
 
-/** `timedelta(days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0)`. */
+/** The order CPython adds them in, which decides how float parts round. */
+const ACCUMULATION_ORDER = [2, 3, 1, 4, 5, 0, 6];
+
+/**
+ * `timedelta(days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0,
+ * weeks=0)`, as CPython computes it (`delta_new`): ints exactly, the whole part of a float
+ * exactly and its fraction in floats, the fractions' sum rounded once to microseconds.
+ */
 export const TIMEDELTA_CONSTRUCTOR: FunctionSpec = {
   summary: "A duration: `timedelta(days=30)`, `timedelta(hours=1.5)`.",
   params: TIMEDELTA_UNITS.map(([name]) => [name, 0] as const),
   pure: true,
   returns: "timedelta",
   impl(_: CellContext, ...amounts: Value[]) {
-    let micros = 0;
-    amounts.forEach((amount, i) => {
+    let micros = 0n;
+    let leftover = 0;
+    for (const i of ACCUMULATION_ORDER) {
       const [name, unit] = TIMEDELTA_UNITS[i];
-      if (typeof amount !== "number" && typeof amount !== "boolean" && typeof amount !== "bigint") {
-        throw new ExprRuntimeError(`timedelta() ${name} must be a number, not ${typeName(amount)}`);
+      const amount = amounts[i];
+      const int = typeof amount === "bigint"
+        ? amount
+        : typeof amount === "boolean"
+        ? BigInt(amount)
+        : typeof amount === "number" && Number.isInteger(amount)
+        ? BigInt(amount)
+        : undefined;
+      if (int !== undefined) {
+        micros += int * unit;
+        continue;
       }
-      micros += Number(amount) * unit;
-    });
-    if (!Number.isFinite(micros) || Math.abs(micros / 86_400_000_000) > 999_999_999) {
-      throw new ExprRuntimeError("timedelta() is out of range (at most 999999999 days)");
+      const x = numberOf(amount);
+      if (x === undefined) {
+        throw new ExprRuntimeError(
+          `timedelta() ${name} must be a number, not ${typeName(amount)}`,
+          "TypeError",
+        );
+      }
+      if (x === 0) continue;
+      const whole = Math.trunc(x);
+      micros += BigInt(floatToInt(whole)) * unit;
+      const fraction = (x - whole) * Number(unit);
+      const fractionWhole = Math.trunc(fraction);
+      micros += BigInt(fractionWhole);
+      leftover += fraction - fractionWhole;
     }
-    return PyTimedelta.fromMicros(roundHalfEven(micros));
+    if (leftover !== 0) {
+      let whole = Math.sign(leftover) * Math.round(Math.abs(leftover)); // C's round()
+      if (Math.abs(whole - leftover) === 0.5) {
+        const odd = micros % 2n !== 0n ? 1 : 0;
+        whole = 2 * Math.round((leftover + odd) * 0.5) - odd;
+      }
+      micros += BigInt(whole);
+    }
+    return PyTimedelta.fromMicrosExact(micros);
   },
 };
 
@@ -270,20 +363,53 @@ export const TIMEZONE_CONSTRUCTOR: FunctionSpec = {
   returns: "timezone",
   impl(_: CellContext, offset: Value, name: Value) {
     if (!(offset instanceof PyTimedelta)) {
-      throw new ExprRuntimeError(`timezone() needs a timedelta offset, not ${typeName(offset)}`);
-    }
-    const micros = offset.totalMicros();
-    if (Math.abs(micros) >= 86_400_000_000 || micros % 60_000_000 !== 0) {
       throw new ExprRuntimeError(
-        "timezone() offset must be whole minutes, strictly between -24 and 24 hours",
+        `timezone() needs a timedelta offset, not ${typeName(offset)}`,
+        "TypeError",
       );
     }
-    if (name !== null && typeof name !== "string") {
-      throw new ExprRuntimeError("timezone() name must be a string");
+    const seconds = offset.days * 86400 + offset.seconds;
+    if (seconds <= -86400 || seconds >= 86400 || (seconds === -86400 + 0 && offset.microseconds)) {
+      throw new ExprRuntimeError(
+        "timezone() offset must be strictly between -timedelta(hours=24) and timedelta(hours=24)",
+        "ValueError",
+      );
     }
-    return new PyTimezone(micros / 60_000_000, name ?? undefined);
+    if (offset.microseconds) {
+      throw new ExprRuntimeError("Time zone offsets with fractions of a second are not supported");
+    }
+    if (name !== null && typeof name !== "string") {
+      throw new ExprRuntimeError("timezone() name must be a string", "TypeError");
+    }
+    return new PyTimezone(seconds, name ?? undefined);
   },
 };
+
+/** `time(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)`: a time of day. */
+export const TIME_CONSTRUCTOR: FunctionSpec = {
+  summary: "A time of day: `time(9, 30)`; aware when `tzinfo` is a time zone.",
+  params: [["hour", 0], ["minute", 0], ["second", 0], ["microsecond", 0], ["tzinfo", null]],
+  pure: true,
+  returns: "time",
+  impl: (_: CellContext, ...fields: Value[]) => makeTime(fields.slice(0, 4), fields[4]),
+};
+
+/** A time from its fields, refusing impossible ones (`hour=24`). */
+function makeTime(fields: readonly Value[], tz: Value): PyTime {
+  const [hour, minute, second, micro] = fields.map((f) => toIndex(f));
+  const limits: [string, number, number][] = [
+    ["hour", hour, 23],
+    ["minute", minute, 59],
+    ["second", second, 59],
+    ["microsecond", micro, 999999],
+  ];
+  for (const [name, value, hi] of limits) {
+    if (value < 0 || value > hi) {
+      throw new ExprRuntimeError(`${name} must be in 0..${hi}, got ${value}`, "ValueError");
+    }
+  }
+  return new PyTime(hour, minute, second, micro, tz === null ? undefined : needZone("tzinfo", tz));
+}
 
 /** Names that are values rather than functions: `UTC`, `MINYEAR`, `MAXYEAR`. */
 export const DATETIME_CONSTANTS: Readonly<Record<string, Value>> = {
@@ -387,9 +513,6 @@ export const DATE_METHODS: Readonly<Record<string, FunctionSpec>> = {
   },
 };
 
-/** `replace(tzinfo=...)` left out: keep the datetime's own time zone. */
-const KEEP_ZONE = "\u0000keep";
-
 /** Methods of datetime values. */
 export const DATETIME_METHODS: Readonly<Record<string, FunctionSpec>> = {
   ...commonMethods,
@@ -400,12 +523,43 @@ export const DATETIME_METHODS: Readonly<Record<string, FunctionSpec>> = {
     returns: "date",
     impl: (_: CellContext, self: Value) => PyDate.fromDate(wallClock(self as Date)),
   },
+  time: {
+    summary: "The time of day of a datetime, without its time zone.",
+    params: [],
+    pure: true,
+    returns: "time",
+    impl(_: CellContext, self: Value) {
+      const [, , , h, mi, sec, us] = fieldsOf(self as Date);
+      return new PyTime(h, mi, sec, us);
+    },
+  },
+  timetz: {
+    summary: "The time of day of a datetime, with its time zone.",
+    params: [],
+    pure: true,
+    returns: "time",
+    impl(_: CellContext, self: Value) {
+      const [, , , h, mi, sec, us] = fieldsOf(self as Date);
+      return new PyTime(h, mi, sec, us, self instanceof AwareDatetime ? self.tz : undefined);
+    },
+  },
   timestamp: {
     summary: "Seconds since 1970-01-01 00:00 UTC, as a float.",
     params: [],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, self: Value) => (self as Date).getTime() / 1000,
+    impl(_: CellContext, self: Value) {
+      const d = self as Date;
+      const ms = d.getTime();
+      const seconds = Math.floor(ms / 1000);
+      const micros = (ms - seconds * 1000) * 1000 + microsOf(d);
+      // As CPython: an aware datetime's exact seconds since the epoch, rounded once; a naive
+      // one's (local, here UTC) seconds plus its microseconds as a float.
+      if (d instanceof AwareDatetime) {
+        return floatValue(intTrueDivide(BigInt(seconds) * 1_000_000n + BigInt(micros), 1_000_000n));
+      }
+      return floatValue(seconds + micros / 1e6);
+    },
   },
   replace: {
     summary: "A copy with some fields changed: `dt.replace(hour=0, minute=0)`, `tzinfo=None`.",
@@ -436,7 +590,11 @@ export const DATETIME_METHODS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "datetime",
     impl: (_: CellContext, self: Value, tz: Value) =>
-      new AwareDatetime((self as Date).getTime(), tz === null ? UTC_ZONE : needZone("tz", tz)),
+      datetimeAt(
+        (self as Date).getTime(),
+        microsOf(self as Date),
+        tz === null ? UTC_ZONE : needZone("tz", tz),
+      ),
   },
   utcoffset: {
     summary: "The UTC offset of an aware datetime as a timedelta; None when naive.",
@@ -445,7 +603,7 @@ export const DATETIME_METHODS: Readonly<Record<string, FunctionSpec>> = {
     returns: "timedelta",
     impl: (_: CellContext, self: Value) =>
       self instanceof AwareDatetime
-        ? PyTimedelta.fromMicros(self.tz.offsetMinutes * 60_000_000)
+        ? PyTimedelta.fromMicros(self.tz.offsetSeconds * 1_000_000)
         : null,
   },
   tzname: {
@@ -465,7 +623,8 @@ export const TIMEDELTA_METHODS: Readonly<Record<string, FunctionSpec>> = {
     params: [],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, self: Value) => (self as PyTimedelta).totalMicros() / 1_000_000,
+    impl: (_: CellContext, self: Value) =>
+      floatValue(intTrueDivide((self as PyTimedelta).totalMicrosExact(), 1_000_000n)),
   },
 };
 
@@ -477,7 +636,7 @@ export const TIMEZONE_METHODS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "timedelta",
     impl: (_: CellContext, self: Value) =>
-      PyTimedelta.fromMicros((self as PyTimezone).offsetMinutes * 60_000_000),
+      PyTimedelta.fromMicros((self as PyTimezone).offsetSeconds * 1_000_000),
   },
   tzname: {
     summary: "The zone's name: `UTC`, `UTC+02:00` or the name it was given.",
@@ -485,5 +644,64 @@ export const TIMEZONE_METHODS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "str",
     impl: (_: CellContext, self: Value) => (self as PyTimezone).toString(),
+  },
+};
+
+/** Attributes of times of day. */
+export const TIME_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
+  hour: { type: "int", get: (self) => (self as PyTime).hour },
+  minute: { type: "int", get: (self) => (self as PyTime).minute },
+  second: { type: "int", get: (self) => (self as PyTime).second },
+  microsecond: { type: "int", get: (self) => (self as PyTime).microsecond },
+  tzinfo: { type: "timezone", get: (self) => (self as PyTime).tz ?? null },
+};
+
+/** Methods of times of day. */
+export const TIME_METHODS: Readonly<Record<string, FunctionSpec>> = {
+  isoformat: {
+    summary: "`HH:MM:SS[.ffffff][+HH:MM]`.",
+    params: [],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, self: Value) => isoformat(self as PyTime),
+  },
+  strftime: {
+    summary: "Formats with a strftime format (the date is 1900-01-01, as in Python).",
+    params: ["format"],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, self: Value, format: Value) =>
+      strftime(self as PyTime, needText("strftime", format)),
+  },
+  replace: {
+    summary: "A copy with some fields changed: `t.replace(minute=0)`, `tzinfo=None`.",
+    params: [["hour", null], ["minute", null], ["second", null], ["microsecond", null], [
+      "tzinfo",
+      KEEP_ZONE,
+    ]],
+    pure: true,
+    returns: "time",
+    impl(_: CellContext, self: Value, ...changes: Value[]) {
+      const t = self as PyTime;
+      const merged = [t.hour, t.minute, t.second, t.microsecond].map((f, i) => changes[i] ?? f);
+      return makeTime(merged, changes[4] === KEEP_ZONE ? t.tz ?? null : changes[4]);
+    },
+  },
+  utcoffset: {
+    summary: "The UTC offset of an aware time as a timedelta; None when naive.",
+    params: [],
+    pure: true,
+    returns: "timedelta",
+    impl: (_: CellContext, self: Value) => {
+      const tz = (self as PyTime).tz;
+      return tz ? PyTimedelta.fromMicros(tz.offsetSeconds * 1_000_000) : null;
+    },
+  },
+  tzname: {
+    summary: "The name of an aware time's time zone; None when naive.",
+    params: [],
+    pure: true,
+    returns: "str",
+    impl: (_: CellContext, self: Value) => (self as PyTime).tz?.toString() ?? null,
   },
 };

@@ -6,7 +6,16 @@
  * @module
  */
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { AwareDatetime, PyDate, PyTimezone, UTC_ZONE, wallClock } from "./values.ts";
+import {
+  AwareDatetime,
+  datetimeAt,
+  microsOf,
+  PyDate,
+  PyTime,
+  PyTimezone,
+  UTC_ZONE,
+  wallClock,
+} from "./values.ts";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
@@ -43,7 +52,23 @@ interface Fields {
   tz?: PyTimezone;
 }
 
-function fieldsOf(value: Date | PyDate): Fields {
+function fieldsOf(value: Date | PyDate | PyTime): Fields {
+  if (value instanceof PyTime) {
+    // Python's time.strftime reads the date as 1900-01-01, a Monday.
+    return {
+      year: 1900,
+      month: 1,
+      day: 1,
+      hour: value.hour,
+      minute: value.minute,
+      second: value.second,
+      microsecond: value.microsecond,
+      weekday: 1,
+      yearDay: 1,
+      time: Date.UTC(1900, 0, 1),
+      tz: value.tz,
+    };
+  }
   const d = value instanceof PyDate ? value.toDate() : wallClock(value);
   const time = value instanceof Date ? value.getTime() : d.getTime();
   if (Number.isNaN(time)) throw new ExprRuntimeError("Invalid datetime");
@@ -55,12 +80,19 @@ function fieldsOf(value: Date | PyDate): Fields {
     hour: d.getUTCHours(),
     minute: d.getUTCMinutes(),
     second: d.getUTCSeconds(),
-    microsecond: d.getUTCMilliseconds() * 1000,
+    microsecond: d.getUTCMilliseconds() * 1000 + (value instanceof Date ? microsOf(value) : 0),
     weekday: d.getUTCDay(),
-    yearDay: Math.floor((d.getTime() - Date.UTC(year, 0, 1)) / 86400000) + 1,
+    yearDay: Math.floor((d.getTime() - utcDate(year, 1, 1).getTime()) / 86400000) + 1,
     time,
     tz: value instanceof AwareDatetime ? value.tz : undefined,
   };
+}
+
+/** Midnight UTC of a date (`Date.UTC` reads years 0 to 99 as 1900 to 1999: not this). */
+function utcDate(year: number, month: number, day: number): Date {
+  const d = new Date(Date.UTC(2000, 0, 1));
+  d.setUTCFullYear(year, month - 1, day);
+  return d;
 }
 
 function pad(n: number, width: number, fill: string): string {
@@ -72,9 +104,10 @@ function pad(n: number, width: number, fill: string): string {
 function isoWeek(f: Fields): { year: number; week: number } {
   const isoWeekday = f.weekday === 0 ? 7 : f.weekday;
   // The Thursday of this week decides the ISO year.
-  const thursday = new Date(Date.UTC(f.year, f.month - 1, f.day + 4 - isoWeekday));
+  const thursday = utcDate(f.year, f.month, f.day + 4 - isoWeekday);
   const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 86400000 / 7) + 1;
+  const week = Math.floor((thursday.getTime() - utcDate(year, 1, 1).getTime()) / 86400000 / 7) +
+    1;
   return { year, week };
 }
 
@@ -132,7 +165,7 @@ const DIRECTIVES: Record<string, Directive> = {
  * strftime(new Date("2024-03-05T14:07:09Z"), "%d %b %Y %I:%M %p"); // "05 Mar 2024 02:07 PM"
  * ```
  */
-export function strftime(value: Date | PyDate, format: string): string {
+export function strftime(value: Date | PyDate | PyTime, format: string): string {
   return strftimeFields(fieldsOf(value), format);
 }
 
@@ -167,8 +200,8 @@ export function unknownDirectives(format: string): string[] {
 }
 
 /** Python's `date.isoformat()` / `datetime.isoformat()`: `YYYY-MM-DDTHH:MM:SS[.ffffff]`. */
-export function isoformat(value: Date | PyDate, separator = "T"): string {
-  if (value instanceof PyDate) return value.toString();
+export function isoformat(value: Date | PyDate | PyTime, separator = "T"): string {
+  if (value instanceof PyDate || value instanceof PyTime) return value.toString();
   const f = fieldsOf(value);
   const date = `${pad(f.year, 4, "0")}-${pad(f.month, 2, "0")}-${pad(f.day, 2, "0")}`;
   const time = `${pad(f.hour, 2, "0")}:${pad(f.minute, 2, "0")}:${pad(f.second, 2, "0")}`;
@@ -187,7 +220,10 @@ export function dateFromIso(text: string): PyDate {
     const date = PyDate.of(Number(m[1]), Number(m[2]), Number(m[3]));
     if (date.toString() === `${m[1]}-${m[2]}-${m[3]}`) return date;
   }
-  throw new ExprRuntimeError(`Invalid ISO date ${JSON.stringify(text)}; write it as YYYY-MM-DD`);
+  throw new ExprRuntimeError(
+    `Invalid ISO date ${JSON.stringify(text)}; write it as YYYY-MM-DD`,
+    "ValueError",
+  );
 }
 
 /** Python's `datetime.fromisoformat(text)`; with an offset (or `Z`) the datetime is aware. */
@@ -195,26 +231,29 @@ export function datetimeFromIso(text: string): Date {
   const m = ISO_DATETIME.exec(text.trim());
   if (m) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
-    let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) +
-      Math.floor(Number(frac.padEnd(6, "0")) / 1000);
+    const date = utcDate(Number(y), Number(mo), Number(d));
+    const valid = date.getUTCMonth() === Number(mo) - 1 && date.getUTCDate() === Number(d) &&
+      Number(y) >= 1 && Number(h) < 24 && Number(mi) < 60 && Number(s) < 60;
     const tz = zone ? zoneOf(zone) : undefined;
-    if (tz) time -= tz.offsetMinutes * 60000;
-    if (!Number.isNaN(time) && Number(mo) >= 1 && Number(mo) <= 12 && Number(d) <= 31) {
-      return tz ? new AwareDatetime(time, tz) : new Date(time);
+    if (valid) {
+      const time = date.getTime() + ((Number(h) * 60 + Number(mi)) * 60 + Number(s)) * 1000;
+      return datetimeAt(time - (tz?.offsetMs ?? 0), Number(frac.padEnd(6, "0")), tz);
     }
   }
   throw new ExprRuntimeError(
     `Invalid ISO datetime ${JSON.stringify(text)}; write it as YYYY-MM-DDTHH:MM:SS`,
+    "ValueError",
   );
 }
 
-/** The time zone of a UTC offset written `Z`, `+HH:MM`, `+HHMM` or `+HH`. */
+/** The time zone of a UTC offset written `Z`, `+HH:MM[:SS]`, `+HHMM[SS]` or `+HH`. */
 function zoneOf(text: string): PyTimezone {
   if (text === "Z" || text === "z") return UTC_ZONE;
   const sign = text[0] === "-" ? -1 : 1;
-  const digits = text.slice(1).replace(":", "");
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
-  return minutes === 0 ? UTC_ZONE : new PyTimezone(sign * minutes);
+  const digits = text.slice(1).replaceAll(":", "");
+  const seconds = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || "0") * 60 +
+    Number(digits.slice(4, 6) || "0");
+  return seconds === 0 ? UTC_ZONE : new PyTimezone(sign * seconds);
 }
 
 /** What one strptime directive matches, and which field it sets. */
@@ -272,9 +311,9 @@ const PARSERS: Record<string, Parser> = {
   A: { pattern: DAYS.join("|"), field: "weekday", read: dayIndex() },
   w: { pattern: "[0-6]", field: "weekday" },
   z: {
-    pattern: "[zZ]|[+-]\\d\\d:?\\d\\d",
+    pattern: "[zZ]|[+-]\\d\\d:?\\d\\d(?::?\\d\\d)?",
     field: "zone",
-    read: (t) => zoneOf(t).offsetMinutes,
+    read: (t) => zoneOf(t).offsetSeconds,
   },
 };
 PARSERS.h = PARSERS.b;
@@ -360,8 +399,7 @@ function fromParsed(p: Partial<Parsed>, text: string): Date {
       `Day ${day} is out of range for month ${month} in ${JSON.stringify(text)}`,
     );
   }
-  const time = date.getTime() + Math.floor((p.fraction ?? 0) / 1000);
-  if (p.zone === undefined) return new Date(time);
+  if (p.zone === undefined) return datetimeAt(date.getTime(), p.fraction ?? 0);
   const tz = p.zone === 0 ? UTC_ZONE : new PyTimezone(p.zone);
-  return new AwareDatetime(time - p.zone * 60000, tz);
+  return datetimeAt(date.getTime() - tz.offsetMs, p.fraction ?? 0, tz);
 }

@@ -77,7 +77,7 @@ Deno.test("an offset makes strptime and fromisoformat datetimes aware", () => {
   const utc = datetimeFromIso("2024-03-05T10:00:00Z");
   assertEquals(isoformat(utc), "2024-03-05T10:00:00+00:00");
   assertEquals(isoformat(datetimeFromIso("2024-03-05 10:00")), "2024-03-05T10:00:00");
-  const west = new AwareDatetime(Date.UTC(2024, 0, 1, 3), new PyTimezone(-300, "EST"));
+  const west = new AwareDatetime(Date.UTC(2024, 0, 1, 3), new PyTimezone(-18000, "EST"));
   assertEquals([strftime(west, "%Y-%m-%d %H %Z"), isoformat(west)], [
     "2023-12-31 22 EST",
     "2023-12-31T22:00:00-05:00",

@@ -20,6 +20,7 @@ import {
   AwareDatetime,
   isDict,
   PyDate,
+  PyFloat,
   pyStr,
   PyTimezone,
   type StaticType,
@@ -51,6 +52,7 @@ function num(args: Args, name: string, fallback: number): number {
   const v = args[name];
   if (v === undefined || v === null) return fallback;
   if (typeof v === "number") return v;
+  if (v instanceof PyFloat) return v.value;
   if (typeof v === "bigint") return Number(v); // beyond every bound of these arguments
   if (typeof v === "boolean") return v ? 1 : 0;
   throw new TypeError(`${name} must be a number, got ${JSON.stringify(pyStr(v))}`);
@@ -375,13 +377,7 @@ function aroundCount(n: number, random: CellRandom): number {
 /** `random_elements` and friends: `length` picks, with or without repeats. */
 function elementsOf(a: Args, random: CellRandom, unique: boolean): Value[] {
   const e = a.elements ?? ["a", "b", "c"];
-  const items = Array.isArray(e)
-    ? e
-    : isDict(e)
-    ? Object.keys(e)
-    : typeof e === "string"
-    ? [...e]
-    : null;
+  const items = Array.isArray(e) ? e : isDict(e) ? e.keys() : typeof e === "string" ? [...e] : null;
   if (!items || items.length === 0) throw new TypeError("elements must be a non-empty list");
   const length = optNum(a, "length") ?? random.int(1, items.length);
   if (unique && length > items.length) {
@@ -928,7 +924,7 @@ const DIRECT_MODULES = new Set([
 export function directFakerCall(
   faker: Faker,
   path: readonly string[],
-): ((args: Value[], options: Record<string, Value> | undefined) => Value) | undefined {
+): ((args: unknown[], options: Record<string, unknown> | undefined) => Value) | undefined {
   if (path.length !== 2 || !DIRECT_MODULES.has(path[0])) return undefined;
   const module = (faker as unknown as Record<string, Record<string, unknown>>)[path[0]];
   const method = path[1];

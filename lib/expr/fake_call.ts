@@ -13,7 +13,7 @@ import { compileArguments, type CompiledArgument } from "./function_spec.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CellContext, Span } from "./types.ts";
-import type { Value } from "./values.ts";
+import { floatValue, plainValue, type Value } from "./values.ts";
 
 /** Where a `fake.` call names its method. */
 export interface FakeTarget {
@@ -64,7 +64,19 @@ export function compileFakeCall(scope: Scope, call: CallNode, target: FakeTarget
   const bound = bindFakeArguments(scope, target.name, method, args);
   if (!bound) return brokenNode(call.span);
   const returns = method.returns;
-  return { span: call.span, evaluate: fakeEvaluator(method, bound), type: () => returns };
+  const evaluate = fakeEvaluator(method, bound);
+  if (returns === "float") {
+    // Python Faker's floats are floats when they are whole, too.
+    return {
+      span: call.span,
+      evaluate: (ctx) => {
+        const value = evaluate(ctx);
+        return typeof value === "number" ? floatValue(value) : value;
+      },
+      type: () => returns,
+    };
+  }
+  return { span: call.span, evaluate, type: () => returns };
 }
 
 /** Maps positional arguments onto `params` by position and keywords by name. */
@@ -190,11 +202,12 @@ export function compileDirectFakerCall(
       lastFaker = ctx.faker;
       target = directFakerCall(ctx.faker, path);
     }
-    const values = positional.map((e) => e(ctx));
-    let record: Record<string, Value> | undefined;
+    // faker-js takes plain JavaScript data.
+    const values = positional.map((e) => plainValue(e(ctx)));
+    let record: Record<string, unknown> | undefined;
     if (names.length) {
       record = {};
-      for (let i = 0; i < names.length; i++) record[names[i]] = options[i](ctx);
+      for (let i = 0; i < names.length; i++) record[names[i]] = plainValue(options[i](ctx));
     }
     return target!(values, record);
   };

@@ -1,21 +1,47 @@
 /**
  * Python's three ways of formatting values into text: the format-spec mini-language
- * (`format(x, ".2f")`, f-string fields), `str.format` and printf-style `%`.
+ * (`format(x, ".2f")`, f-string fields), `str.format` and printf-style `%`, with CPython's
+ * rules for each type (`int.__format__`, `float.__format__`, `str.__format__`...) and its
+ * errors where a spec does not fit the value.
+ *
+ * Floats are rounded exactly, ties to even, as CPython's dtoa does (`f"{0.125:.2f}"` is
+ * `0.12`, `f"{0.125:.1e}"` is `1.2e-01`), not with JavaScript's half-up ties.
  *
  * @module
  */
 import { checkLength } from "./limits.ts";
 import { strftime } from "./datetime_text.ts";
+import { floatRepr, shortestDigits } from "./float_repr.ts";
 import { floatToInt, intToFloat } from "./integers.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { isDict, PyDate, PyObject, pyRepr, pyStr, typeOfValue, type Value } from "./values.ts";
+import { ATTRIBUTES, kindOf } from "./methods.ts";
+import {
+  isDict,
+  PyDate,
+  PyDict,
+  PyDictView,
+  PyFloat,
+  PyObject,
+  pyRepr,
+  pyStr,
+  PyTime,
+  PyTuple,
+  typeNameOf,
+  type Value,
+} from "./values.ts";
 
-/** A parsed format spec: `[[fill]align][sign][#][0][width][grouping][.precision][type]`. */
+/** A parsed format spec: `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`. */
 export interface FormatSpec {
   fill: string;
   align?: "<" | ">" | "^" | "=";
+  /** Whether the alignment was written (not implied by the `0` flag). */
+  alignGiven: boolean;
   sign: "-" | "+" | " ";
+  /** Whether a sign option was written (`-` included). */
+  signGiven: boolean;
+  /** `z`: a negative zero after rounding prints as zero. */
+  coerceZero: boolean;
   alternate: boolean;
   zero: boolean;
   width: number;
@@ -27,16 +53,36 @@ export interface FormatSpec {
 const SPEC =
   /^(?:(.)?([<>^=]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/su;
 
+function valueError(message: string): ExprRuntimeError {
+  return new ExprRuntimeError(message, "ValueError");
+}
+
+/** Specs parsed lately: an f-string field formats with the same spec in every cell. */
+const PARSED = new Map<string, FormatSpec>();
+
 /** Parses a format spec; throws with a clear message when it is malformed. */
 export function parseSpec(spec: string): FormatSpec {
+  let parsed = PARSED.get(spec);
+  if (parsed === undefined) {
+    parsed = parseSpecText(spec);
+    if (PARSED.size >= 1000) PARSED.clear();
+    PARSED.set(spec, parsed);
+  }
+  return parsed;
+}
+
+function parseSpecText(spec: string): FormatSpec {
   const m = SPEC.exec(spec);
-  if (!m) throw new ExprRuntimeError(`Invalid format spec ${JSON.stringify(spec)}`);
+  if (!m) throw valueError(`Invalid format spec ${JSON.stringify(spec)}`);
   if (m[7]) checkLength(Number(m[7]), "str", `The format width ${m[7]}`);
   if (m[9]) checkLength(Number(m[9]), "str", `The format precision .${m[9]}`);
   return {
     fill: m[1] ?? (m[6] ? "0" : " "),
     align: (m[2] as FormatSpec["align"]) ?? (m[6] ? "=" : undefined),
+    alignGiven: m[2] !== undefined,
     sign: (m[3] as FormatSpec["sign"]) ?? "-",
+    signGiven: m[3] !== undefined,
+    coerceZero: m[4] !== undefined,
     alternate: m[5] !== undefined,
     zero: m[6] !== undefined,
     width: m[7] ? Number(m[7]) : 0,
@@ -47,8 +93,9 @@ export function parseSpec(spec: string): FormatSpec {
 }
 
 /**
- * Python's `format(value, spec)`. `asFloat` says the value is statically a float, so
- * `3.0` prints as `3.0` rather than `3`. Dates use the spec as a strftime format.
+ * Python's `format(value, spec)`: ints, floats and bools by the number rules, strings by the
+ * text rules, dates and datetimes with the spec as a strftime format; other values only with
+ * an empty spec, as `object.__format__` allows.
  *
  * @example
  * ```ts
@@ -56,159 +103,298 @@ export function parseSpec(spec: string): FormatSpec {
  * formatValue(42, ">6"); // "    42"
  * ```
  */
-export function formatValue(value: Value, spec: string, asFloat = false): string {
-  if (value instanceof Date || value instanceof PyDate) {
-    return spec === "" ? pyStr(value) : strftime(value, spec);
+export function formatValue(value: Value, spec: string): string {
+  if (spec === "") return pyStr(value);
+  if (typeof value === "string") return formatText(value, parseSpec(spec));
+  if (typeof value === "number" || typeof value === "bigint" || value instanceof PyFloat) {
+    return formatNumberWith(value, parseSpec(spec));
   }
-  if (value instanceof PyObject) {
-    if (spec === "") return pyStr(value);
+  if (typeof value === "boolean") return formatNumberWith(value ? 1 : 0, parseSpec(spec), "bool");
+  if (value instanceof Date || value instanceof PyDate || value instanceof PyTime) {
+    return strftime(value, spec);
+  }
+  if (value === null || value instanceof PyObject || Array.isArray(value)) {
     throw new ExprRuntimeError(
-      `Cannot format a ${typeOfValue(value)} with spec ${JSON.stringify(spec)}; use str(...)`,
+      `Cannot format a ${typeNameOf(value)} with the spec ${JSON.stringify(spec)}; ` +
+        "convert it with str(...) first",
+      "TypeError",
     );
   }
-  if (spec === "") return pyStr(value, asFloat);
-  const parsed = parseSpec(spec);
-  if (typeof value === "number" || typeof value === "bigint") {
-    return formatNumberWith(value, parsed, asFloat);
-  }
-  if (typeof value === "boolean" && parsed.type !== "") {
-    return formatNumberWith(Number(value), parsed, asFloat);
-  }
-  if (typeof value === "string" || typeof value === "boolean" || value === null) {
-    return formatText(pyStr(value), parsed);
-  }
-  throw new ExprRuntimeError(
-    `Cannot format a ${Array.isArray(value) ? "list" : "dict"} with spec ${JSON.stringify(spec)}`,
-  );
+  return pyStr(value);
 }
 
+/** `str.__format__`: alignment, width and precision (a cut); no sign, `#`, grouping or `=`. */
 function formatText(text: string, spec: FormatSpec): string {
   if (spec.type !== "" && spec.type !== "s") {
-    throw new ExprRuntimeError(`Format code '${spec.type}' needs a number, not a string`);
+    throw valueError(`Unknown format code '${spec.type}' for object of type 'str'`);
   }
-  if (spec.sign !== "-" || spec.alternate || spec.grouping) {
-    throw new ExprRuntimeError("Sign, `#` and grouping options need a number, not a string");
+  if (spec.signGiven) throw valueError("Sign not allowed in string format specifier");
+  if (spec.alternate) throw valueError("Alternate form (#) not allowed in string format specifier");
+  if (spec.coerceZero) {
+    throw valueError("Negative zero coercion (z) not allowed in format specifier");
   }
-  const clipped = spec.precision !== undefined ? [...text].slice(0, spec.precision).join("") : text;
-  return align(clipped, "", spec, "<");
+  if (spec.grouping) throw valueError(`Cannot specify '${spec.grouping}' with 's'.`);
+  if (spec.align === "=" && spec.alignGiven) {
+    throw valueError("'=' alignment not allowed in string format specifier");
+  }
+  const clipped = spec.precision !== undefined && [...text].length > spec.precision
+    ? [...text].slice(0, spec.precision).join("")
+    : text;
+  const textSpec = spec.align === "=" ? { ...spec, align: "<" as const } : spec;
+  return align(clipped, "", textSpec, "<");
 }
 
-/** Formats a number with a parsed spec; an int beyond 2^53 (a `bigint`) keeps every digit. */
+/** The format types that print an int's digits (and `c`, its character). */
+const INT_TYPES = new Set(["d", "b", "o", "x", "X", "c", "n"]);
+
+const RADIX: Record<string, number> = { b: 2, o: 8, x: 16, X: 16 };
+
+/**
+ * Formats a number with a parsed spec: an int (`int.__format__`; a bool's `owner` is
+ * `"bool"`) or a float (`float.__format__`). An int beyond 2^53 keeps every digit.
+ */
 export function formatNumberWith(
-  value: number | bigint,
+  value: number | bigint | PyFloat,
   spec: FormatSpec,
-  asFloat = false,
+  owner = "int",
 ): string {
-  let type = spec.type;
-  const isInt = typeof value === "bigint" || (Number.isInteger(value) && !asFloat);
-  if (type === "n") type = isInt ? "d" : "g";
-  if (type === "") type = spec.precision !== undefined ? "g" : isInt ? "d" : "r";
+  const isInt = typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+  if (isInt && (spec.type === "" || INT_TYPES.has(spec.type))) {
+    return formatInt(value as number | bigint, spec);
+  }
+  if (!isInt && INT_TYPES.has(spec.type) && spec.type !== "n") {
+    throw valueError(`Unknown format code '${spec.type}' for object of type 'float'`);
+  }
+  if (spec.type === "s") {
+    throw valueError(`Unknown format code 's' for object of type '${isInt ? owner : "float"}'`);
+  }
   // A float format of an int converts it, as Python does (OverflowError past 1.8e308).
-  const n = typeof value === "bigint" && !INT_TYPES.has(type) ? intToFloat(value) : value;
-  const negative = n < 0 || Object.is(n, -0);
+  const x = value instanceof PyFloat
+    ? value.value
+    : typeof value === "bigint"
+    ? intToFloat(value)
+    : value;
+  return formatFloat(x, spec);
+}
+
+function formatInt(n: number | bigint, spec: FormatSpec): string {
+  const type = spec.type === "" || spec.type === "n" ? "d" : spec.type;
+  if (spec.precision !== undefined) {
+    throw valueError("Precision not allowed in integer format specifier");
+  }
+  if (spec.coerceZero) {
+    throw valueError("Negative zero coercion (z) not allowed in integer format specifier");
+  }
+  if (spec.type === "n" && spec.grouping) {
+    throw valueError(`Cannot specify '${spec.grouping}' with 'n'.`);
+  }
+  if (type === "c") {
+    if (spec.signGiven) throw valueError("Sign not allowed with integer format specifier 'c'");
+    if (spec.alternate) {
+      throw valueError("Alternate form (#) not allowed with integer format specifier 'c'");
+    }
+    if (spec.grouping) throw valueError(`Cannot specify '${spec.grouping}' with 'c'.`);
+    return align(codePointText(n), "", spec, ">");
+  }
+  if (spec.grouping === "," && type !== "d") throw valueError(`Cannot specify ',' with '${type}'.`);
+  const negative = n < 0;
+  const magnitude = typeof n === "bigint" ? (negative ? -n : n) : Math.abs(n);
+  let body = magnitude.toString(RADIX[type] ?? 10);
+  if (type === "X") body = body.toUpperCase();
+  const prefix = spec.alternate && type !== "d" ? (type === "X" ? "0X" : "0" + type) : "";
+  const sign = negative ? "-" : spec.sign === "-" ? "" : spec.sign;
+  return finish(body, sign + prefix, spec, type);
+}
+
+/** `float.__format__`, with CPython's types: `e f g %`, `n` (as `g`) and none (`repr`-like). */
+function formatFloat(x: number, spec: FormatSpec): string {
+  let type = spec.type === "n" ? "g" : spec.type;
+  if (spec.type === "n" && spec.grouping) {
+    throw valueError(`Cannot specify '${spec.grouping}' with 'n'.`);
+  }
+  let precision = spec.precision;
+  // No type: repr without a precision, else `g` keeping at least one digit after the point.
+  const addDotZero = type === "";
+  if (type === "") type = precision === undefined ? "r" : "g";
+  let value = x;
+  let percent = false;
+  if (type === "%") {
+    value *= 100;
+    type = "f";
+    percent = true;
+  }
   let body: string;
-  let prefix = "";
-  if (typeof n === "number" && !Number.isFinite(n)) {
-    body = Number.isNaN(n) ? "nan" : "inf";
-    if (type === type.toUpperCase() && type !== "%") body = body.toUpperCase();
-    if (type === "%") body += "%";
-  } else if (type === "d") {
-    const int = integerFor(n, type);
-    body = typeof int === "number" ? String(Math.abs(int)) : String(int < 0n ? -int : int);
-  } else if (INT_TYPES.has(type)) {
-    const int = integerFor(n, type);
-    if (type === "c") return align(codePointText(int), "", spec, "<");
-    body = (int < 0 ? -int : int).toString(RADIX[type]);
-    if (type === "X") body = body.toUpperCase();
-    if (spec.alternate) prefix = type === "X" ? "0X" : "0" + type;
+  const magnitude = Math.abs(value);
+  if (!Number.isFinite(value)) {
+    body = Number.isNaN(value) ? "nan" : "inf";
+    if (type === "E" || type === "F" || type === "G") body = body.toUpperCase();
   } else {
-    const magnitude = Math.abs(n as number);
+    precision ??= 6;
     switch (type) {
       case "f":
       case "F":
-        body = toFixed(magnitude, spec.precision ?? 6, spec.alternate);
+        body = fixedText(magnitude, precision, spec.alternate);
         break;
       case "e":
       case "E":
-        body = toExponent(magnitude, spec.precision ?? 6, spec.alternate);
+        body = exponentText(magnitude, precision, spec.alternate);
         if (type === "E") body = body.toUpperCase();
         break;
       case "g":
       case "G":
-        body = toGeneral(magnitude, spec.precision ?? 6, spec.alternate);
+        // With no type, exponent notation starts a digit earlier, to leave room for `.0`.
+        body = generalText(magnitude, precision, spec.alternate, addDotZero);
         if (type === "G") body = body.toUpperCase();
-        break;
-      case "%":
-        body = toFixed(magnitude * 100, spec.precision ?? 6, spec.alternate) + "%";
+        if (addDotZero && !/[.eE]/.test(body) && /\d$/.test(body)) body += ".0";
         break;
       default: // "r": Python's repr of a float
-        body = pyStr(magnitude, true);
+        body = floatRepr(magnitude);
+        if (spec.alternate && !body.includes(".")) body = body.replace(/(e|$)/, ".$1");
     }
   }
-  if (spec.grouping) body = group(body, spec.grouping, type);
-  const sign = negative && body !== "0" ? "-" : spec.sign === "-" ? "" : spec.sign;
-  return align(body, sign + prefix, spec, ">");
+  if (percent) body += "%";
+  let negative = value < 0 || Object.is(value, -0);
+  if (negative && spec.coerceZero && /^[0.]+(?:e[+-]\d+)?%?$/i.test(body)) negative = false;
+  const sign = negative ? "-" : spec.sign === "-" ? "" : spec.sign;
+  return finish(body, sign, spec, type);
 }
 
-/** The format types that print an int's digits (and `c`, its character). */
-const INT_TYPES = new Set(["d", "b", "o", "x", "X", "c"]);
-
-const RADIX: Record<string, number> = { b: 2, o: 8, x: 16, X: 16 };
-
-function integerFor(n: number | bigint, type: string): number | bigint {
-  if (typeof n === "number" && !Number.isInteger(n)) {
-    throw new ExprRuntimeError(`Format code '${type}' needs an int, not a float`);
+/** Grouping, then padding (a zero padding is grouped too, as CPython groups it). */
+function finish(body: string, prefix: string, spec: FormatSpec, type: string): string {
+  if (spec.grouping && (INT_TYPES.has(type) || /^\d/.test(body))) {
+    const every = type === "b" || type === "o" || type === "x" || type === "X" ? 4 : 3;
+    // An int's digits are the whole body (`5_6bc7` in hex); a float's end at its point.
+    const match = INT_TYPES.has(type) ? [body, body, ""] : /^(\d+)(.*)$/s.exec(body)!;
+    let digits = match[1];
+    const rest = match[2];
+    if (spec.align === "=" && spec.fill === "0") {
+      // Zeros fill the width, and are grouped like the digits: `f"{1234:010,}"` is `00,001,234`.
+      const room = spec.width - prefix.length - [...rest].length;
+      while (groupedLength(digits.length, every) < room) digits = "0" + digits;
+    }
+    return align(group(digits, spec.grouping, every) + rest, prefix, spec, ">");
   }
-  return n;
+  return align(body, prefix, spec, ">");
 }
 
-/** Format code `c`: the character of a code point. */
-function codePointText(code: number | bigint): string {
-  if (code < 0 || code > 0x10ffff) {
-    throw new ExprRuntimeError(`Format code 'c' needs a code point from 0 to 0x10ffff`);
-  }
-  return String.fromCodePoint(Number(code));
+function groupedLength(digits: number, every: number): number {
+  return digits + Math.floor((digits - 1) / every);
 }
 
-function toFixed(n: number, precision: number, alternate: boolean): string {
-  // JS rounds exact ties up (2.25 -> "2.3"); Python rounds them to even ("2.2").
-  const rounded = precision <= 15 && n < 1e15 ? pyRound(n, precision) : n;
-  const text = n < 1e21
-    ? rounded.toFixed(Math.min(precision, 100))
-    : BigInt(n).toString() + (precision ? "." + "0".repeat(precision) : "");
-  return alternate && precision === 0 ? text + "." : text;
-}
-
-function toExponent(n: number, precision: number, alternate: boolean): string {
-  const text = n.toExponential(Math.min(precision, 100)).replace(/e([+-])(\d)$/, "e$10$2");
-  return alternate && precision === 0 ? text.replace("e", ".e") : text;
-}
-
-function toGeneral(n: number, precision: number, alternate: boolean): string {
-  const p = precision === 0 ? 1 : precision;
-  if (n === 0) return alternate ? "0." + "0".repeat(p - 1) : "0";
-  const exponent = Number(n.toExponential(p - 1).split("e")[1]);
-  const text = exponent >= -4 && exponent < p
-    ? n.toFixed(p - 1 - exponent)
-    : toExponent(n, p - 1, false);
-  if (alternate) return text;
-  // Trailing zeros go from the mantissa only, never from the exponent.
-  const [mantissa, exponentPart] = text.split("e");
-  const stripped = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
-  return exponentPart === undefined ? stripped : stripped + "e" + exponentPart;
-}
-
-function group(body: string, separator: string, type: string): string {
-  const every = type === "b" || type === "o" || type === "x" || type === "X" ? 4 : 3;
-  const match = /^(\d+)(.*)$/s.exec(body);
-  if (!match) return body;
-  const [, digits, rest] = match;
+function group(digits: string, separator: string, every: number): string {
   let out = "";
   for (let i = 0; i < digits.length; i++) {
     if (i > 0 && (digits.length - i) % every === 0) out += separator;
     out += digits[i];
   }
-  return out + rest;
+  return out;
+}
+
+/** Format code `c`: the character of a code point. */
+function codePointText(code: number | bigint): string {
+  if (code < 0 || code > 0x10ffff) {
+    throw new ExprRuntimeError("%c arg not in range(0x110000)", "OverflowError");
+  }
+  return String.fromCodePoint(Number(code));
+}
+
+/** `|x|` with `precision` digits after the point, rounded exactly, ties to even. */
+function fixedText(x: number, precision: number, alternate: boolean): string {
+  let text: string;
+  if (precision <= 15 && x < 1e15) {
+    // Rounded exactly first, the float is the nearest to a short decimal: toFixed prints it.
+    text = pyRound(x, precision).toFixed(precision);
+  } else {
+    const digits = scaledDigits(x, precision);
+    text = precision === 0
+      ? digits
+      : digits.padStart(precision + 1, "0").replace(new RegExp(`(\\d{${precision}})$`), ".$1");
+  }
+  return alternate && precision === 0 ? text + "." : text;
+}
+
+/** `|x|` in exponent notation with `precision` digits after the point, exactly rounded. */
+function exponentText(x: number, precision: number, alternate: boolean): string {
+  const [digits, exponent] = significant(x, precision + 1);
+  const mantissa = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
+  const abs = Math.abs(exponent);
+  const point = alternate && precision === 0 ? "." : "";
+  return `${mantissa}${point}e${exponent < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
+}
+
+/** `g`: `precision` significant digits, positional from 1e-4 to 10^precision, trailing zeros cut. */
+function generalText(x: number, precision: number, alternate: boolean, dotZero = false): string {
+  const p = precision === 0 ? 1 : precision;
+  // Zero is the digit 0 at exponent 0, under the same rule as other values.
+  const [digits, exponent] = x === 0 ? ["0".repeat(p), 0] : significant(x, p);
+  let text: string;
+  if (exponent >= -4 && exponent < (dotZero ? p - 1 : p)) {
+    if (exponent >= 0) {
+      const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+      const fraction = digits.slice(exponent + 1);
+      text = fraction || alternate ? `${whole}.${fraction}` : whole;
+    } else {
+      text = `0.${"0".repeat(-exponent - 1)}${digits}`;
+    }
+    if (!alternate && text.includes(".")) text = text.replace(/\.?0+$/, "");
+    return text;
+  }
+  let mantissa = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
+  if (!alternate) mantissa = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
+  else if (!mantissa.includes(".")) mantissa += ".";
+  const abs = Math.abs(exponent);
+  return `${mantissa}e${exponent < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
+}
+
+/** A positive finite float as an integer mantissa and a power-of-two exponent, exactly. */
+function decompose(x: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & 0xfffffffffffffn;
+  if (biased === 0) return [fraction, -1074];
+  return [fraction | (1n << 52n), biased - 1075];
+}
+
+/** The digits of `round(x × 10^scale)` (x ≥ 0), exactly, ties to even. */
+function scaledDigits(x: number, scale: number): string {
+  if (x === 0) return "0";
+  const [mantissa, exponent] = decompose(x);
+  let numerator = mantissa;
+  let denominator = 1n;
+  if (exponent >= 0) numerator <<= BigInt(exponent);
+  else denominator <<= BigInt(-exponent);
+  if (scale >= 0) numerator *= 10n ** BigInt(scale);
+  else denominator *= 10n ** BigInt(-scale);
+  let k = numerator / denominator;
+  const twice = 2n * (numerator - k * denominator);
+  if (twice > denominator || (twice === denominator && (k & 1n) === 1n)) k += 1n;
+  return k.toString();
+}
+
+/** `count` significant digits of `x > 0`, exactly rounded (ties to even), and the exponent of the first. */
+function significant(x: number, count: number): [string, number] {
+  if (x === 0) return ["0".repeat(count), 0];
+  // The exponent of the first digit, floor(log10 x): the shortest digits' exponent, one less
+  // when those round up to a power of ten (9.9999e-321 is shortest as 1e-320).
+  let exponent = shortestDigits(x)[1];
+  if (belowPowerOfTen(x, exponent)) exponent -= 1;
+  const digits = scaledDigits(x, count - 1 - exponent);
+  // Rounded up to the next power of ten: one digit more, its exponent one higher.
+  return digits.length > count ? [digits.slice(0, count), exponent + 1] : [digits, exponent];
+}
+
+/** Whether `x < 10^e`, exactly. */
+function belowPowerOfTen(x: number, e: number): boolean {
+  const [mantissa, exponent] = decompose(x);
+  // mantissa × 2^exponent < 10^e
+  let left = mantissa, right = 1n;
+  if (exponent >= 0) left <<= BigInt(exponent);
+  else right <<= BigInt(-exponent);
+  if (e >= 0) right *= 10n ** BigInt(e);
+  else left *= 10n ** BigInt(-e);
+  return left < right;
 }
 
 function align(body: string, prefix: string, spec: FormatSpec, defaultAlign: "<" | ">"): string {
@@ -230,9 +416,76 @@ function align(body: string, prefix: string, spec: FormatSpec, defaultAlign: "<"
   }
 }
 
+/** Python's `ascii(x)`: `repr(x)` with every non-ASCII character escaped. */
+export function asciiRepr(value: Value): string {
+  return pyRepr(value).replace(/[\u0080-\u{10ffff}]/gu, (ch) => {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x100) return "\\x" + code.toString(16).padStart(2, "0");
+    if (code < 0x10000) return "\\u" + code.toString(16).padStart(4, "0");
+    return "\\U" + code.toString(16).padStart(8, "0");
+  });
+}
+
+/** A replacement field's `[key]` parts after the argument name (`{0[1]}`, `{d[name]}`). */
+function lookup(value: Value, path: string, field: string): Value {
+  let current = value;
+  const re = /\[([^\]]*)\]/gy;
+  let at = 0;
+  for (;;) {
+    if (at === path.length) return current;
+    if (path[at] === ".") {
+      const name = /^\.(\w+)/.exec(path.slice(at))?.[1];
+      if (name === undefined) throw valueError(`Invalid format field {${field}}`);
+      const kind = kindOf(current);
+      const attribute = kind && ATTRIBUTES[kind]?.[name];
+      if (!attribute || !Object.hasOwn(ATTRIBUTES[kind!]!, name)) {
+        throw new ExprRuntimeError(
+          `A ${
+            typeNameOf(current)
+          } value has no attribute \`${name}\` (in the format field {${field}})`,
+          "AttributeError",
+        );
+      }
+      current = attribute.get(current);
+      at += name.length + 1;
+      continue;
+    }
+    re.lastIndex = at;
+    const m = re.exec(path);
+    if (!m) throw valueError(`Invalid format field {${field}}`);
+    const key: Value = /^\d+$/.test(m[1]) ? Number(m[1]) : m[1];
+    if (current instanceof PyDict) {
+      const item = current.get(key);
+      if (item === undefined) {
+        throw new ExprRuntimeError(`Key ${pyRepr(key)} is not in the dict`, "KeyError");
+      }
+      current = item;
+    } else if (
+      Array.isArray(current) && !(current instanceof PyDictView) && typeof key === "number"
+    ) {
+      if (key >= current.length) {
+        throw new ExprRuntimeError(`Index ${key} is out of range`, "IndexError");
+      }
+      current = current[key];
+    } else if (typeof current === "string" && typeof key === "number") {
+      const chars = [...current];
+      if (key >= chars.length) {
+        throw new ExprRuntimeError(`Index ${key} is out of range`, "IndexError");
+      }
+      current = chars[key];
+    } else {
+      throw new ExprRuntimeError(
+        `A ${typeNameOf(current)} cannot be indexed with ${pyRepr(key)} in a format field`,
+        "TypeError",
+      );
+    }
+    at = re.lastIndex;
+  }
+}
+
 /**
- * Python's `template.format(*positional, **keywords)`: `{}`, `{0}`, `{name}`, each with an
- * optional `!r` / `!s` and `:spec`.
+ * Python's `template.format(*positional, **keywords)`: `{}`, `{0}`, `{name}`, `{0[1]}`, each
+ * with an optional `!r`, `!s` or `!a` and `:spec`.
  */
 export function formatString(
   template: string,
@@ -250,31 +503,42 @@ export function formatString(
       i += 2;
       continue;
     }
-    if (ch === "}") throw new ExprRuntimeError("Single '}' in a format string; write '}}'");
+    if (ch === "}") throw valueError("Single '}' encountered in format string; write '}}'");
     if (ch !== "{") {
       out += ch;
       i++;
       continue;
     }
-    const close = template.indexOf("}", i);
-    if (close < 0) throw new ExprRuntimeError("Single '{' in a format string; write '{{'");
+    // The field ends at its matching `}`: a spec may hold nested fields (`{:{width}}`).
+    let close = i + 1;
+    for (let depth = 1; close < template.length; close++) {
+      if (template[close] === "{") depth++;
+      else if (template[close] === "}" && --depth === 0) break;
+    }
+    if (close >= template.length) {
+      throw valueError("Single '{' encountered in format string; write '{{'");
+    }
     const field = template.slice(i + 1, close);
-    const m = /^([^!:]*)(?:!([rs]))?(?::(.*))?$/s.exec(field);
-    if (!m) throw new ExprRuntimeError(`Invalid format field {${field}}`);
-    const [, name, conversion, spec = ""] = m;
+    const m = /^([^!:.[]*)([^!:]*)(?:!([^:]*))?(?::(.*))?$/s.exec(field)!;
+    const [, name, path, conversion] = m;
+    let spec = m[4] ?? "";
+    if (conversion !== undefined && !/^[rsa]$/.test(conversion)) {
+      throw valueError(`Unknown conversion specifier ${conversion}`);
+    }
     let value: Value;
     if (name === "" || /^\d+$/.test(name)) {
       const mode = name === "" ? "auto" : "manual";
       if (numbering && numbering !== mode) {
-        throw new ExprRuntimeError(
-          "Cannot mix automatic `{}` and numbered `{0}` fields in one format string",
+        throw valueError(
+          "Cannot switch between automatic field numbering `{}` and numbered fields `{0}`",
         );
       }
       numbering = mode;
       const index = name === "" ? auto++ : Number(name);
       if (index >= positional.length) {
         throw new ExprRuntimeError(
-          `Format string needs argument ${index}, but only ${positional.length} were given`,
+          `Replacement index ${index} out of range for positional args tuple`,
+          "IndexError",
         );
       }
       value = positional[index];
@@ -282,100 +546,274 @@ export function formatString(
       if (!Object.hasOwn(keywords, name)) {
         throw new ExprRuntimeError(
           `Format string needs the keyword argument ${JSON.stringify(name)}`,
+          "KeyError",
         );
       }
       value = keywords[name];
     }
-    out += convertAndFormat(value, conversion, spec);
+    if (spec.includes("{")) {
+      // Nested fields take the next numbers: `'{:{}}'.format(1, 5)` is `'    1'`.
+      const nested = { positional, keywords, auto, numbering };
+      spec = formatNested(spec, nested);
+      auto = nested.auto;
+      numbering = nested.numbering;
+    }
+    out += convertAndFormat(lookup(value, path, field), conversion, spec);
     i = close + 1;
   }
   return out;
 }
 
-/** Applies an f-string / str.format conversion (`!r`, `!s`) and then the spec. */
+/** The fields of a format spec within a `str.format` field, numbered on from the outer ones. */
+function formatNested(
+  spec: string,
+  state: {
+    positional: readonly Value[];
+    keywords: Readonly<Record<string, Value>>;
+    auto: number;
+    numbering: "auto" | "manual" | undefined;
+  },
+): string {
+  return spec.replace(/\{([^{}]*)\}/g, (_, inner: string) => {
+    const m = /^([^!:.[]*)([^!:]*)(?:!([^:]*))?(?::(.*))?$/s.exec(inner)!;
+    const [, name, path, conversion, innerSpec = ""] = m;
+    let value: Value;
+    if (name === "" || /^\d+$/.test(name)) {
+      const mode = name === "" ? "auto" : "manual";
+      if (state.numbering && state.numbering !== mode) {
+        throw valueError(
+          "Cannot switch between automatic field numbering `{}` and numbered fields `{0}`",
+        );
+      }
+      state.numbering = mode;
+      const index = name === "" ? state.auto++ : Number(name);
+      if (index >= state.positional.length) {
+        throw new ExprRuntimeError(
+          `Replacement index ${index} out of range for positional args tuple`,
+          "IndexError",
+        );
+      }
+      value = state.positional[index];
+    } else {
+      if (!Object.hasOwn(state.keywords, name)) {
+        throw new ExprRuntimeError(
+          `Format string needs the keyword argument ${JSON.stringify(name)}`,
+          "KeyError",
+        );
+      }
+      value = state.keywords[name];
+    }
+    return convertAndFormat(lookup(value, path, inner), conversion, innerSpec);
+  });
+}
+
+/** Applies an f-string / str.format conversion (`!r`, `!s`, `!a`) and then the spec. */
 export function convertAndFormat(
   value: Value,
   conversion: string | undefined,
   spec: string,
-  asFloat = false,
 ): string {
   if (conversion === "r") return formatValue(pyRepr(value), spec);
-  if (conversion === "s") return formatValue(pyStr(value, asFloat), spec);
-  return formatValue(value, spec, asFloat);
+  if (conversion === "s") return formatValue(pyStr(value), spec);
+  if (conversion === "a") return formatValue(asciiRepr(value), spec);
+  return formatValue(value, spec);
 }
 
-const PERCENT = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g;
-
-function percentNumber(type: string, value: Value): ExprRuntimeError {
+function percentNeeds(type: string, what: string, value: Value): ExprRuntimeError {
   return new ExprRuntimeError(
-    `%${type} format needs a number, not ${value === null ? "None" : typeof value}`,
+    `%${type} format: ${what} is required, not ${typeNameOf(value)}`,
+    "TypeError",
   );
 }
 
-/** printf-style `template % args`: `args` is one value, a tuple/list, or a dict for `%(name)s`. */
+/** Whether `%` reads its arguments by key: a value with `__getitem__` that is not a tuple or str. */
+function isMapping(value: Value): boolean {
+  return isDict(value) || (Array.isArray(value) && !(value instanceof PyTuple) &&
+    !(value instanceof PyDictView));
+}
+
+/**
+ * printf-style `template % args`: `args` is a tuple of values, one other value, or a dict for
+ * `%(name)s`, read as CPython reads them (a list is one value).
+ */
 export function formatPercent(template: string, args: Value): string {
-  const byName = isDict(args) ? args : undefined;
-  const list = Array.isArray(args) ? args : [args];
-  let next = 0;
-  let usedMapping = false;
+  const list = args instanceof PyTuple ? args : undefined;
+  const mapping = isMapping(args) ? args : undefined;
+  let next = list ? 0 : -2;
+  const length = list ? list.length : -1;
+  let current: Value = args;
   const take = (): Value => {
-    if (next >= list.length) {
-      throw new ExprRuntimeError("Not enough arguments for the % format string");
+    if (next < length) {
+      const index = next++;
+      return list ? list[index] : current;
     }
-    return list[next++];
+    throw new ExprRuntimeError("Not enough arguments for the format string", "TypeError");
   };
-  const out = template.replace(
-    PERCENT,
-    (_, name: string | undefined, flags: string, width = "", precision, type) => {
-      if (type === "%") return "%";
-      let value: Value;
-      if (name !== undefined) {
-        if (!byName) throw new ExprRuntimeError("`%(name)s` fields need a dict on the right of %");
-        if (!Object.hasOwn(byName, name)) {
-          throw new ExprRuntimeError(
-            `Missing key ${JSON.stringify(name)} for the % format`,
-          );
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    const percent = template.indexOf("%", i);
+    if (percent < 0) {
+      out += template.slice(i);
+      break;
+    }
+    out += template.slice(i, percent);
+    i = percent + 1;
+    if (template[i] === "(") {
+      if (!mapping) throw new ExprRuntimeError("Format requires a mapping", "TypeError");
+      let depth = 1;
+      let end = i + 1;
+      while (end < template.length && depth > 0) {
+        if (template[end] === "(") depth++;
+        else if (template[end] === ")") depth--;
+        end++;
+      }
+      if (depth > 0) throw valueError("Incomplete format key");
+      const key = template.slice(i + 1, end - 1);
+      const value = mapping instanceof PyDict ? mapping.get(key) : undefined;
+      if (value === undefined) {
+        throw mapping instanceof PyDict
+          ? new ExprRuntimeError(`Key ${pyRepr(key)} is not in the dict`, "KeyError")
+          : new ExprRuntimeError("List indices must be integers, not str", "TypeError");
+      }
+      current = value;
+      next = -2;
+      i = end;
+    }
+    const flagsMatch = /^[-+ #0]*/.exec(template.slice(i))![0];
+    i += flagsMatch.length;
+    let width = 0;
+    if (template[i] === "*") {
+      const w = take();
+      if (typeof w !== "number" || !Number.isInteger(w)) {
+        throw new ExprRuntimeError("* wants int", "TypeError");
+      }
+      width = w;
+      i++;
+    } else {
+      const digits = /^\d*/.exec(template.slice(i))![0];
+      width = digits ? Number(digits) : 0;
+      i += digits.length;
+    }
+    let precision: number | undefined;
+    if (template[i] === ".") {
+      i++;
+      if (template[i] === "*") {
+        const p = take();
+        if (typeof p !== "number" || !Number.isInteger(p)) {
+          throw new ExprRuntimeError("* wants int", "TypeError");
         }
-        value = byName[name];
-        usedMapping = true;
+        precision = Math.max(0, p);
+        i++;
       } else {
-        value = take();
+        const digits = /^\d*/.exec(template.slice(i))![0];
+        precision = digits ? Number(digits) : 0;
+        i += digits.length;
       }
-      const w = width === "*" ? Number(take()) : Number(width || 0);
-      checkLength(w, "str", `The % format width ${w}`);
-      if (precision) checkLength(Number(precision), "str", `The % format precision .${precision}`);
-      const spec: FormatSpec = {
-        fill: flags.includes("0") && !flags.includes("-") && !"sr".includes(type) ? "0" : " ",
-        align: flags.includes("-") ? "<" : flags.includes("0") && !"sr".includes(type) ? "=" : ">",
-        sign: flags.includes("+") ? "+" : flags.includes(" ") ? " " : "-",
-        alternate: flags.includes("#"),
-        zero: false,
-        width: w,
-        precision: precision !== undefined ? Number(precision) : undefined,
-        type: "",
-      };
-      if (type === "s" || type === "r" || type === "a") {
-        return formatText(type === "s" ? pyStr(value) : pyRepr(value), {
-          ...spec,
-          sign: "-",
-          alternate: false,
-        });
-      }
-      const n = typeof value === "boolean" ? Number(value) : value;
-      if (type === "c") {
-        if (typeof n === "string") return formatText(n, spec);
-        if (typeof n !== "number" && typeof n !== "bigint") throw percentNumber(type, value);
-        return formatText(codePointText(n), spec);
-      }
-      if (typeof n !== "number" && typeof n !== "bigint") throw percentNumber(type, value);
-      const numberType = type === "i" || type === "u" ? "d" : type;
-      // `%d` of a float is of its int: exact, `%d` % 1e22 has all 23 digits.
-      const whole = "doxX".includes(numberType) && typeof n === "number" ? floatToInt(n) : n;
-      return formatNumberWith(whole, { ...spec, type: numberType }, false);
-    },
-  );
-  if (!usedMapping && !byName && next < list.length) {
-    throw new ExprRuntimeError("Not all arguments were used by the % format string");
+    }
+    while ("hlL".includes(template[i] ?? "x")) i++;
+    const type = template[i];
+    if (type === undefined) throw valueError("Incomplete format");
+    i++;
+    if (type === "%") {
+      out += "%";
+      continue;
+    }
+    let flags = flagsMatch;
+    if (width < 0) {
+      flags += "-";
+      width = -width;
+    }
+    checkLength(width, "str", `The % format width ${width}`);
+    if (precision !== undefined) {
+      checkLength(precision, "str", `The % format precision .${precision}`);
+    }
+    out += percentField(type, flags, width, precision, take());
+  }
+  if (next < length && !mapping) {
+    throw new ExprRuntimeError(
+      "Not all arguments converted during string formatting",
+      "TypeError",
+    );
   }
   return out;
+}
+
+/** One `%` field: `type` with its flags, width and precision, of one value. */
+function percentField(
+  type: string,
+  flags: string,
+  width: number,
+  precision: number | undefined,
+  value: Value,
+): string {
+  const left = flags.includes("-");
+  const spec: FormatSpec = {
+    fill: " ",
+    align: left ? "<" : ">",
+    alignGiven: true,
+    sign: flags.includes("+") ? "+" : flags.includes(" ") ? " " : "-",
+    signGiven: false,
+    coerceZero: false,
+    alternate: flags.includes("#"),
+    zero: false,
+    width,
+    type: "",
+  };
+  const zeroPad = flags.includes("0") && !left;
+  if (type === "s" || type === "r" || type === "a") {
+    const text = type === "s" ? pyStr(value) : type === "r" ? pyRepr(value) : asciiRepr(value);
+    const cut = precision !== undefined ? [...text].slice(0, precision).join("") : text;
+    return align(cut, "", spec, ">");
+  }
+  if (type === "c") {
+    if (typeof value === "string") {
+      if ([...value].length !== 1) {
+        throw new ExprRuntimeError("%c requires an int or a unicode character", "TypeError");
+      }
+      return align(value, "", spec, ">");
+    }
+    const code = typeof value === "boolean" ? Number(value) : value;
+    if (typeof code !== "bigint" && !(typeof code === "number" && Number.isInteger(code))) {
+      throw new ExprRuntimeError("%c requires an int or a unicode character", "TypeError");
+    }
+    return align(codePointText(code), "", spec, ">");
+  }
+  const numberSpec: FormatSpec = zeroPad ? { ...spec, fill: "0", align: "=" } : spec;
+  if ("diuxXo".includes(type)) {
+    let n: number | bigint;
+    if (typeof value === "boolean") n = value ? 1 : 0;
+    else if (typeof value === "number" || typeof value === "bigint") {
+      if (typeof value === "number" && !Number.isInteger(value)) {
+        if (!"diu".includes(type)) throw percentNeeds(type, "an integer", value);
+        n = floatToInt(value);
+      } else n = value;
+    } else if (value instanceof PyFloat) {
+      if (!"diu".includes(type)) throw percentNeeds(type, "an integer", value);
+      n = floatToInt(value.value);
+    } else {
+      throw percentNeeds(type, "diu".includes(type) ? "a real number" : "an integer", value);
+    }
+    const radixType = type === "i" || type === "u" ? "d" : type;
+    const negative = n < 0;
+    const magnitude = typeof n === "bigint" ? (negative ? -n : n) : Math.abs(n);
+    let body = magnitude.toString(RADIX[radixType] ?? 10);
+    if (radixType === "X") body = body.toUpperCase();
+    if (precision !== undefined) body = body.padStart(precision, "0");
+    const prefix = spec.alternate && radixType !== "d"
+      ? (radixType === "X" ? "0X" : "0" + radixType)
+      : "";
+    const sign = negative ? "-" : spec.sign === "-" ? "" : spec.sign;
+    return align(body, sign + prefix, numberSpec, ">");
+  }
+  if ("eEfFgG".includes(type)) {
+    let x: number;
+    if (typeof value === "number") x = value;
+    else if (value instanceof PyFloat) x = value.value;
+    else if (typeof value === "boolean") x = Number(value);
+    else if (typeof value === "bigint") x = intToFloat(value);
+    else throw percentNeeds(type, "a real number", value);
+    return formatFloat(x, { ...numberSpec, precision: precision ?? 6, type });
+  }
+  throw valueError(`Unsupported format character '${type}'`);
 }

@@ -8,19 +8,12 @@
  */
 import { foldErrorCode } from "./limits.ts";
 import type { Argument } from "./ast.ts";
-import {
-  brokenNode,
-  constantNode,
-  type Evaluator,
-  joinTypes,
-  type Node,
-  UNKNOWN_ENV,
-} from "./compiled_node.ts";
+import { brokenNode, constantNode, type Evaluator, joinTypes, type Node } from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CellContext, Span, TypeEnvironment } from "./types.ts";
-import { pyRepr, type StaticType, type Value } from "./values.ts";
+import { pyRepr, type StaticType, tupleOf, type Value } from "./values.ts";
 
 /** A function's implementation: the cell context, then one value per parameter. */
 export type Impl = (ctx: CellContext, ...args: Value[]) => Value;
@@ -41,6 +34,8 @@ export interface FunctionSpec {
   readonly variadic?: boolean;
   /** The result's static type, fixed or computed from the arguments. */
   readonly returns: StaticType | ((args: readonly Node[], env: TypeEnvironment) => StaticType);
+  /** For results that are lists or tuples: the static type of their items. */
+  readonly items?: (args: readonly Node[], env: TypeEnvironment) => StaticType;
   /** No randomness, time or context: calls with constant arguments are folded. */
   readonly pure?: boolean;
   /** Computes the result. */
@@ -228,6 +223,16 @@ export function listOf(items: readonly Node[], span: Span): Node {
   };
 }
 
+/** A node building a tuple from nodes (`(a, b)`): constant when they all are. */
+export function tupleNode(items: readonly Node[], span: Span): Node {
+  const list = listOf(items, span);
+  if (list.constant) {
+    return { ...constantNode(tupleOf(list.constant.value as Value[]), span), items };
+  }
+  const build = list.evaluate;
+  return { ...list, evaluate: (ctx) => tupleOf(build(ctx) as Value[]), type: () => "tuple" };
+}
+
 /** Compiles a call of `spec` on bound arguments into one node. */
 export function callNode(
   scope: Scope,
@@ -253,13 +258,20 @@ export function callNode(
         undefined as unknown as CellContext,
         ...args.map((arg) => arg.constant!.value),
       );
-      return { ...constantNode(value, span, type(UNKNOWN_ENV)), type };
+      // The value's own type: values know whether they are ints or floats.
+      return constantNode(value, span);
     } catch (error) {
       scope.error(foldErrorCode(error), `\`${name}()\` fails: ${(error as Error).message}`, span);
       return brokenNode(span);
     }
   }
-  return { span, evaluate: applyEvaluator(impl, args.map((arg) => arg.evaluate)), type };
+  const items = spec.items;
+  return {
+    span,
+    evaluate: applyEvaluator(impl, args.map((arg) => arg.evaluate)),
+    type,
+    ...(items ? { itemType: (env: TypeEnvironment) => items(args, env) } : {}),
+  };
 }
 
 /** A closure calling `impl` on evaluated arguments, without allocating for up to 4. */

@@ -73,16 +73,12 @@ export function collectImports(
     }
     for (const imported of statement.names) {
       const target = importedMember(module, imported.name);
-      if (
-        !target && module === "datetime" && (imported.name === "time" || imported.name === "tzinfo")
-      ) {
+      if (!target && module === "datetime" && imported.name === "tzinfo") {
         report(
           "unsupported-syntax",
-          `\`datetime.${imported.name}\` is not supported`,
+          "`datetime.tzinfo` is not supported",
           imported.span,
-          imported.name === "time"
-            ? 'Use a datetime and `.strftime("%H:%M")`, or a string such as "09:30".'
-            : "Use `timezone.utc` or `timezone(timedelta(hours=2))` for a time zone.",
+          "Use `timezone.utc` or `timezone(timedelta(hours=2))` for a time zone.",
         );
         failed.add(imported.alias ?? imported.name);
         continue;

@@ -110,8 +110,8 @@ export function intToFloat(n: bigint): number {
   const x = Number(n);
   if (!Number.isFinite(x)) {
     throw new ExprRuntimeError(
-      `The int ${shortText(n)} is too large to convert to a float (OverflowError in Python); ` +
-        "floats reach about 1.8e308",
+      `The int ${shortText(n)} is too large to convert to a float; floats reach about 1.8e308`,
+      "OverflowError",
     );
   }
   return x;
@@ -125,9 +125,12 @@ export function floatToInt(x: number): Int {
   const whole = Math.trunc(x);
   if (Number.isSafeInteger(whole)) return whole + 0; // + 0 turns -0 into 0
   if (!Number.isFinite(x)) {
-    throw new ExprRuntimeError(
-      `Cannot convert ${Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf"} to an int`,
-    );
+    throw Number.isNaN(x)
+      ? new ExprRuntimeError("Cannot convert float nan to an int", "ValueError")
+      : new ExprRuntimeError(
+        `Cannot convert float ${x > 0 ? "inf" : "-inf"} to an int`,
+        "OverflowError",
+      );
   }
   return BigInt(whole);
 }
@@ -139,7 +142,7 @@ export function floatToInt(x: number): Int {
  */
 export function intTrueDivide(a: Int, b: Int): number {
   let x = BigInt(a), y = BigInt(b);
-  if (x === 0n) return 0;
+  if (x === 0n) return y < 0n ? -0 : 0; // 0 / -5 is -0.0
   const negative = (x < 0n) !== (y < 0n);
   if (x < 0n) x = -x;
   if (y < 0n) y = -y;
@@ -168,7 +171,8 @@ function scaleByPowerOfTwo(m: number, k: number): number {
 
 function quotientOverflow(): ExprRuntimeError {
   return new ExprRuntimeError(
-    "The quotient is too large for a float (OverflowError in Python); use // for an exact int",
+    "The quotient is too large for a float; use // for an exact int",
+    "OverflowError",
   );
 }
 

@@ -10,6 +10,7 @@ import {
   parseIntDigits,
 } from "./integers.ts";
 import { MAX_INT_DIGITS, TooLargeError } from "./limits.ts";
+import { PyFloat, pyRepr } from "./values.ts";
 
 /**
  * Expressions and what CPython 3.11 gives for them, computed by hand with `python3`
@@ -119,8 +120,7 @@ Deno.test("ints beyond 2^53 compute exactly what CPython computes", () => {
       );
       assertEquals(String(value), expected, source);
     } else {
-      assertEquals(typeof value, "number", source);
-      assertEquals(value, Number(expected), source);
+      assertEquals(pyRepr(value), expected, source);
     }
   }
 });
@@ -137,13 +137,13 @@ Deno.test("an int is a number while safe and a bigint beyond, in either directio
   assertEquals(exactInt(2n ** 53n, "t"), 2n ** 53n);
   assertEquals(floatToInt(-0.5), 0);
   assertEquals(floatToInt(1e20), 10n ** 20n);
-  assertThrows(() => floatToInt(Infinity), Error, "Cannot convert inf to an int");
+  assertThrows(() => floatToInt(Infinity), Error, "Cannot convert float inf to an int");
 });
 
 Deno.test("an int with a float gives a float, and one too large for a float fails as Python's OverflowError", () => {
-  assertEquals(run("2**64 * 1.5"), 2 ** 64 * 1.5);
-  assertEquals(run("x * 1.5", { values: { x: 2n ** 64n } }), 2 ** 64 * 1.5);
-  assertEquals(run("x + y", { values: { x: 2n ** 64n, y: 0.5 } }), 2 ** 64);
+  assertEquals(run("2**64 * 1.5"), new PyFloat(2 ** 64 * 1.5));
+  assertEquals(run("x * 1.5", { values: { x: 2n ** 64n } }), new PyFloat(2 ** 64 * 1.5));
+  assertEquals(run("x + y", { values: { x: 2n ** 64n, y: 0.5 } }), new PyFloat(2 ** 64));
   assertEquals(run("x * y", { values: { x: 2n ** 64n, y: 2n } }), 2n ** 65n);
   assertThrows(() => run("x * 1.5", { values: { x: 10n ** 400n } }), Error, "OverflowError");
   assertThrows(() => run("float(x)", { values: { x: 10n ** 400n } }), Error, "OverflowError");
@@ -161,9 +161,9 @@ Deno.test("int / int is the exact quotient rounded once", () => {
   assertEquals(intTrueDivide(1, 10n ** 400n), 0);
   assertEquals(intTrueDivide(2n ** 1075n + 1n, 2n ** 2150n), Number.MIN_VALUE);
   assertThrows(() => intTrueDivide(2n ** 1024n, 1), Error, "OverflowError");
-  assertThrows(() => run("x / 0", { values: { x: 2n ** 64n } }), Error, "Division by zero");
-  assertThrows(() => run("x // 0", { values: { x: 2n ** 64n } }), Error, "Division by zero");
-  assertThrows(() => run("x % 0", { values: { x: 2n ** 64n } }), Error, "Modulo by zero");
+  assertThrows(() => run("x / 0", { values: { x: 2n ** 64n } }), Error, "ZeroDivisionError");
+  assertThrows(() => run("x // 0", { values: { x: 2n ** 64n } }), Error, "ZeroDivisionError");
+  assertThrows(() => run("x % 0", { values: { x: 2n ** 64n } }), Error, "modulo by zero");
 });
 
 Deno.test("comparisons, equality and containers see exact values", () => {

@@ -22,6 +22,12 @@ export type TypeFn = (env: TypeEnvironment) => StaticType;
 export interface Binding {
   /** Join of the types of the assignments that may have run. */
   readonly type: TypeFn;
+  /** For lists, tuples and dicts: the join of their items' (values') types. */
+  readonly itemType?: TypeFn;
+  /** For dicts: the join of their keys' types. */
+  readonly keyType?: TypeFn;
+  /** For list and tuple displays (`[a, b]`): the item nodes, each with its own type. */
+  readonly items?: readonly Node[];
   /** Every path to this point assigned it. */
   readonly definitely: boolean;
 }
@@ -76,12 +82,32 @@ export class Locals {
       }
       return value;
     };
-    return { span, evaluate, type: binding.type };
+    return {
+      span,
+      evaluate,
+      type: binding.type,
+      ...(binding.itemType ? { itemType: binding.itemType } : {}),
+      ...(binding.keyType ? { keyType: binding.keyType } : {}),
+      ...(binding.items ? { items: binding.items } : {}),
+    };
   }
 
-  /** Records an assignment at the current point; returns the slot to store into. */
-  assign(name: string, type: TypeFn): number {
-    this.flow.set(name, { type: memoized(type), definitely: true });
+  /**
+   * Records an assignment at the current point of a value of `type` (with the item and key
+   * types of a container); returns the slot to store into.
+   */
+  assign(
+    name: string,
+    type: TypeFn,
+    items: { itemType?: TypeFn; keyType?: TypeFn; items?: readonly Node[] } = {},
+  ): number {
+    this.flow.set(name, {
+      type: memoized(type),
+      definitely: true,
+      ...(items.itemType ? { itemType: memoized(items.itemType) } : {}),
+      ...(items.keyType ? { keyType: memoized(items.keyType) } : {}),
+      ...(items.items ? { items: items.items } : {}),
+    });
     return this.#slots.get(name)!;
   }
 
@@ -124,14 +150,21 @@ export function joinFlows(
     const left = a.get(name), right = b.get(name);
     if (left && right) {
       out.set(name, {
-        type: left.type === right.type
-          ? left.type
-          : (env) => joinTypes(left.type(env), right.type(env)),
+        type: joinFns(left.type, right.type)!,
         definitely: left.definitely && right.definitely,
+        ...(left.itemType && right.itemType
+          ? { itemType: joinFns(left.itemType, right.itemType) }
+          : {}),
+        ...(left.keyType && right.keyType ? { keyType: joinFns(left.keyType, right.keyType) } : {}),
+        ...(left.items && left.items === right.items ? { items: left.items } : {}),
       });
     } else {
       out.set(name, { type: (left ?? right)!.type, definitely: false });
     }
   }
   return out;
+}
+
+function joinFns(a: TypeFn, b: TypeFn): TypeFn {
+  return a === b ? a : (env) => joinTypes(a(env), b(env));
 }

@@ -17,52 +17,78 @@ import {
   shortText,
 } from "./integers.ts";
 import { checkIntBits } from "./limits.ts";
-import { multiply, typeName } from "./operators.ts";
+import { iterate } from "./builtins.ts";
+import * as libm from "./libm.ts";
+import { intOf, multiply, typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
-import type { StaticType, Value } from "./values.ts";
+import { floatValue, PyFloat, pyStr, type StaticType, type Value } from "./values.ts";
 
 /** A float argument: an int converts as Python converts it (OverflowError past 1.8e308). */
 function real(fn: string, value: Value): number {
-  if (typeof value === "number") return value;
+  if (typeof value === "number") return value + 0;
+  if (value instanceof PyFloat) return value.value;
   if (typeof value === "boolean") return Number(value);
   if (typeof value === "bigint") return intToFloat(value);
-  throw new ExprRuntimeError(`math.${fn}() needs a number, not ${typeName(value)}`);
+  throw new ExprRuntimeError(`math.${fn}() needs a number, not ${typeName(value)}`, "TypeError");
 }
 
-/** An int argument, exact at any size. */
+/** An int argument (bools count), exact at any size; a float is a TypeError, as in Python. */
 function integer(fn: string, value: Value): Int {
-  if (typeof value === "bigint") return value;
-  const n = real(fn, value);
-  if (!Number.isInteger(n)) throw new ExprRuntimeError(`math.${fn}() needs an int, not ${n}`);
-  return floatToInt(n);
+  const n = intOf(value);
+  if (n === undefined) {
+    throw new ExprRuntimeError(
+      `math.${fn}() needs an int: '${typeName(value)}' object cannot be interpreted as an integer`,
+      "TypeError",
+    );
+  }
+  return n;
 }
 
 /** A non-negative int argument. */
 function natural(fn: string, value: Value, what = "numbers"): Int {
   const n = integer(fn, value);
-  if (n < 0) throw new ExprRuntimeError(`math.${fn}() is not defined for negative ${what}`);
+  if (n < 0) {
+    throw new ExprRuntimeError(`math.${fn}() is not defined for negative ${what}`, "ValueError");
+  }
   return n;
 }
 
-/** A result that Python would refuse: `math domain error` and friends. */
-function checked(fn: string, result: number, args: readonly number[]): number {
-  if (Number.isNaN(result) && !args.some(Number.isNaN)) {
-    throw new ExprRuntimeError(
-      `math.${fn}() is undefined for ${args.join(", ")} (math domain error)`,
-    );
-  }
-  return result;
+function domainError(fn: string, args: readonly number[]): ExprRuntimeError {
+  return new ExprRuntimeError(
+    `math.${fn}() is undefined for ${args.map((x) => pyStr(x)).join(", ")} (math domain error)`,
+    "ValueError",
+  );
 }
 
 /**
- * A function of one number: a float (with Python's domain errors), or for `floor`, `ceil` and
- * `trunc` an int, as in Python 3.
+ * A float function's result with CPython's checks (`math_1`): NaN from a number is a domain
+ * error; infinity from a finite number is an overflow where the function can overflow
+ * (`exp`), else a domain error (`log1p(-1)`).
+ */
+function checked(fn: string, result: number, args: readonly number[], canOverflow = false): Value {
+  if (Number.isNaN(result) && !args.some(Number.isNaN)) throw domainError(fn, args);
+  if (!Number.isFinite(result) && !Number.isNaN(result) && args.every(Number.isFinite)) {
+    if (canOverflow) {
+      throw new ExprRuntimeError(
+        `math.${fn}() is too large for a float (math range error)`,
+        "OverflowError",
+      );
+    }
+    throw domainError(fn, args);
+  }
+  return floatValue(result);
+}
+
+/**
+ * A function of one number: a float (with Python's domain and range errors), or for
+ * `floor`, `ceil` and `trunc` an int, as in Python 3.
  */
 function ofNumber(
   summary: string,
   op: (x: number) => number,
   returns: "float" | "int" = "float",
+  errors: "domain" | "overflow" | "none" = "domain",
 ): (name: string) => FunctionSpec {
   return (name) => ({
     summary,
@@ -70,13 +96,14 @@ function ofNumber(
     pure: true,
     returns,
     impl(_: CellContext, x: Value) {
-      if (returns === "int" && typeof x === "bigint") return x; // already an int
-      const n = real(name, x);
-      if (returns === "float") return checked(name, op(n), [n]);
-      if (!Number.isFinite(n)) {
-        throw new ExprRuntimeError(`math.${name}() cannot convert ${n} to an int`);
+      if (returns === "int") {
+        const n = intOf(x);
+        if (n !== undefined) return n; // already an int
       }
-      return floatToInt(op(n)); // exact: math.floor(1e20) is 100000000000000000000
+      const v = real(name, x);
+      if (errors === "none") return floatValue(op(v));
+      if (returns === "float") return checked(name, op(v), [v], errors === "overflow");
+      return floatToInt(op(v)); // exact: math.floor(1e20) is 100000000000000000000
     },
   });
 }
@@ -150,12 +177,24 @@ function isqrt(n: Int): Int {
 }
 
 /**
- * `log(x)` of an int too large for a float, as Python computes it: `x = m × 2^e` with a
- * float `m`, so `math.log(10**400)` is about 921.03 rather than an OverflowError.
+ * `log(n)` of a large int, as Python computes it: of its nearest float while it has one,
+ * else `log(m) + log(2) × e` for `n ≈ m × 2^e`, 0.5 <= m < 1 (`_PyLong_Frexp`), so
+ * `math.log(10**400)` is about 921.03 rather than an OverflowError.
  */
 function logOfInt(n: bigint, log: (x: number) => number): number {
-  const shift = Math.max(0, bitLength(n) - 64);
-  return log(Number(n >> BigInt(shift))) + shift * log(2);
+  const x = Number(n);
+  if (Number.isFinite(x)) return log(x);
+  let e = bitLength(n);
+  const shift = BigInt(e - 55);
+  // 55 bits and a sticky bit: Number() then rounds to 53 bits exactly as a division would.
+  let top = n >> shift;
+  if ((n & ((1n << shift) - 1n)) !== 0n) top |= 1n;
+  let m = Number(top) / 2 ** 55;
+  if (m === 1) {
+    m = 0.5;
+    e += 1;
+  }
+  return log(m) + log(2) * e;
 }
 
 /** A logarithm's argument: positive, and an int of any size. */
@@ -164,34 +203,221 @@ function logarithm(fn: string, x: Value, log: (x: number) => number): number {
     if (x < 0n) {
       throw new ExprRuntimeError(
         `math.${fn}() is undefined for ${shortText(x)} (math domain error)`,
+        "ValueError",
       );
     }
     return logOfInt(x, log);
   }
   const n = real(fn, x);
-  if (n <= 0) {
-    throw new ExprRuntimeError(`math.${fn}() is undefined for ${n} (math domain error)`);
-  }
-  return log(n);
+  if (n <= 0) throw domainError(fn, [n]);
+  return Number.isFinite(n) ? log(n) : n; // log(inf) is inf, log(nan) nan
 }
+
+/**
+ * A function of `libm.ts` where the argument is finite and the result is in range; JavaScript's
+ * for the special values (infinities, NaN, overflow), which it gets right.
+ */
+function finiteOnly(
+  f: (x: number) => number,
+  special: (x: number) => number,
+): (x: number) => number {
+  return (x) => {
+    if (!Number.isFinite(x)) return special(x);
+    const value = f(x);
+    return Number.isNaN(value) ? special(x) : value;
+  };
+}
+
+/** A function of `libm.ts` on its domain; JavaScript's elsewhere (NaN, infinities, the edges). */
+function inDomain(
+  f: (x: number) => number,
+  domain: (x: number) => boolean,
+  special: (x: number) => number,
+): (x: number) => number {
+  return (x) => Number.isFinite(x) && domain(x) ? f(x) : special(x);
+}
+
+/** CPython's `radians` and `degrees` multiply by these, once. */
+const DEG_TO_RAD = Math.PI / 180;
+const RAD_TO_DEG = 180 / Math.PI;
 
 const FLOAT_FUNCTIONS: Record<string, (name: string) => FunctionSpec> = {
   sqrt: ofNumber("The square root.", Math.sqrt),
-  exp: ofNumber("e raised to `x`.", Math.exp),
-  log1p: ofNumber("`log(1 + x)`, accurate near 0.", Math.log1p),
+  exp: ofNumber("e raised to `x`.", finiteOnly(libm.exp, Math.exp), "float", "overflow"),
+  log1p: ofNumber(
+    "`log(1 + x)`, accurate near 0.",
+    inDomain(libm.log1p, (x) => x > -1, Math.log1p),
+  ),
   fabs: ofNumber("The absolute value, as a float.", Math.abs),
-  sin: ofNumber("The sine of `x` radians.", Math.sin),
-  cos: ofNumber("The cosine of `x` radians.", Math.cos),
-  tan: ofNumber("The tangent of `x` radians.", Math.tan),
-  asin: ofNumber("The arc sine, in radians.", Math.asin),
-  acos: ofNumber("The arc cosine, in radians.", Math.acos),
-  atan: ofNumber("The arc tangent, in radians.", Math.atan),
-  degrees: ofNumber("Radians to degrees.", (x) => (x * 180) / Math.PI),
-  radians: ofNumber("Degrees to radians.", (x) => (x * Math.PI) / 180),
+  sin: ofNumber("The sine of `x` radians.", finiteOnly(libm.sin, Math.sin)),
+  cos: ofNumber("The cosine of `x` radians.", finiteOnly(libm.cos, Math.cos)),
+  tan: ofNumber("The tangent of `x` radians.", finiteOnly(libm.tan, Math.tan)),
+  asin: ofNumber(
+    "The arc sine, in radians.",
+    inDomain(libm.asin, (x) => Math.abs(x) <= 1, Math.asin),
+  ),
+  acos: ofNumber(
+    "The arc cosine, in radians.",
+    inDomain(libm.acos, (x) => Math.abs(x) <= 1, Math.acos),
+  ),
+  atan: ofNumber("The arc tangent, in radians.", libm.atan),
+  degrees: ofNumber("Radians to degrees.", (x) => x * RAD_TO_DEG, "float", "none"),
+  radians: ofNumber("Degrees to radians.", (x) => x * DEG_TO_RAD, "float", "none"),
   floor: ofNumber("The largest int not above `x`.", Math.floor, "int"),
   ceil: ofNumber("The smallest int not below `x`.", Math.ceil, "int"),
   trunc: ofNumber("`x` without its fraction, toward zero.", Math.trunc, "int"),
 };
+
+/** CPython's `math.pow`: IEEE's special cases, ValueError and OverflowError as `math_pow` gives them. */
+function mathPow(x: number, y: number): Value {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) {
+    let r: number;
+    if (Number.isNaN(x)) r = y === 0 ? 1 : x;
+    else if (Number.isNaN(y)) r = x === 1 ? 1 : y;
+    else if (!Number.isFinite(x)) {
+      const odd = Number.isFinite(y) && Math.abs(y) % 2 === 1;
+      if (y > 0) r = odd ? x : Math.abs(x);
+      else if (y === 0) r = 1;
+      else r = odd ? (x < 0 ? -0 : 0) : 0;
+    } else {
+      if (Math.abs(x) === 1) r = 1;
+      else if (y > 0 && Math.abs(x) > 1) r = y;
+      else if (y < 0 && Math.abs(x) < 1) r = -y;
+      else r = 0;
+    }
+    return floatValue(r);
+  }
+  if (x === 1 || y === 0) return floatValue(1);
+  const r = x ** y;
+  if (Number.isNaN(r) || (!Number.isFinite(r) && x === 0)) throw domainError("pow", [x, y]);
+  if (!Number.isFinite(r)) {
+    throw new ExprRuntimeError(
+      "math.pow() is too large for a float (math range error)",
+      "OverflowError",
+    );
+  }
+  return floatValue(r);
+}
+
+/** CPython's `math.fsum`: the exactly rounded sum (Shewchuk's partials), with its errors. */
+function fsum(values: readonly Value[]): Value {
+  const partials: number[] = [];
+  let special = 0;
+  let infinities = 0;
+  for (const item of values) {
+    let x = real("fsum", item);
+    const saved = x;
+    let i = 0;
+    for (let j = 0; j < partials.length; j++) {
+      let y = partials[j];
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    if (x !== 0) {
+      if (!Number.isFinite(x)) {
+        if (Number.isFinite(saved)) {
+          throw new ExprRuntimeError("Intermediate overflow in math.fsum()", "OverflowError");
+        }
+        if (!Number.isNaN(saved)) infinities += saved;
+        special += saved;
+        partials.length = 0;
+      } else {
+        partials.push(x);
+      }
+    }
+  }
+  if (special !== 0) {
+    if (Number.isNaN(infinities)) {
+      throw new ExprRuntimeError("-inf + inf in math.fsum()", "ValueError");
+    }
+    return floatValue(special);
+  }
+  let hi = 0;
+  let lo = 0;
+  let n = partials.length;
+  if (n > 0) {
+    hi = partials[--n];
+    while (n > 0) {
+      const x = hi;
+      const y = partials[--n];
+      hi = x + y;
+      lo = y - (hi - x);
+      if (lo !== 0) break;
+    }
+    // Half-even rounding across partials, as CPython does it.
+    if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      if (y === x - hi) hi = x;
+    }
+  }
+  return floatValue(hi);
+}
+
+/** The exponent `e` of `x = m × 2^e`, 0.5 <= m < 1 (C's `frexp`), for a finite positive `x`. */
+function frexpExponent(x: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const biased = (view.getUint16(0) >> 4) & 0x7ff;
+  if (biased !== 0) return biased - 1022;
+  const mantissa = view.getBigUint64(0) & 0xfffffffffffffn;
+  return mantissa.toString(2).length - 1074;
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/** CPython 3.11's `vector_norm`: the length of a vector, correctly rounded in nearly all cases. */
+function vectorNorm(vec: number[], max: number, foundNaN: boolean): number {
+  const T27 = 134217729.0;
+  if (!Number.isFinite(max) && !Number.isNaN(max)) return max;
+  if (foundNaN) return NaN;
+  if (max === 0 || vec.length <= 1) return max;
+  const maxE = frexpExponent(max);
+  if (maxE < -1023) {
+    return MIN_NORMAL * vectorNorm(vec.map((x) => x / MIN_NORMAL), max / MIN_NORMAL, foundNaN);
+  }
+  const scale = 2 ** -maxE;
+  let csum = 1, frac1 = 0, frac2 = 0, frac3 = 0;
+  let x: number, t: number, hi: number, lo: number, old: number;
+  for (const value of vec) {
+    x = value * scale;
+    t = x * T27;
+    hi = t - (t - x);
+    lo = x - hi;
+    x = hi * hi;
+    old = csum;
+    csum += x;
+    frac1 += (old - csum) + x;
+    x = 2.0 * hi * lo;
+    old = csum;
+    csum += x;
+    frac2 += (old - csum) + x;
+    frac3 += lo * lo;
+  }
+  const h = Math.sqrt(csum - 1.0 + (frac1 + frac2 + frac3));
+  x = h;
+  t = x * T27;
+  hi = t - (t - x);
+  lo = x - hi;
+  x = -hi * hi;
+  old = csum;
+  csum += x;
+  frac1 += (old - csum) + x;
+  x = -2.0 * hi * lo;
+  old = csum;
+  csum += x;
+  frac2 += (old - csum) + x;
+  x = -lo * lo;
+  old = csum;
+  csum += x;
+  frac3 += (old - csum) + x;
+  x = csum - 1.0 + (frac1 + frac2 + frac3);
+  return (h + x / (2.0 * h)) / scale;
+}
 
 /** `math.<name>(...)`. */
 export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
@@ -202,8 +428,16 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "float",
     impl(_: CellContext, x: Value, base: Value) {
-      const ln = logarithm("log", x, Math.log);
-      return base === null ? ln : ln / logarithm("log", base, Math.log);
+      const ln = logarithm("log", x, libm.log);
+      if (base === null) return floatValue(ln);
+      const denominator = logarithm("log", base, libm.log);
+      if (denominator === 0) {
+        throw new ExprRuntimeError(
+          "math.log() base 1: float division by zero",
+          "ZeroDivisionError",
+        );
+      }
+      return floatValue(ln / denominator);
     },
   },
   log10: {
@@ -211,29 +445,29 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: ["x"],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, x: Value) => logarithm("log10", x, Math.log10),
+    impl: (_: CellContext, x: Value) => floatValue(logarithm("log10", x, libm.log10)),
   },
   log2: {
     summary: "The base-2 logarithm.",
     params: ["x"],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, x: Value) => logarithm("log2", x, Math.log2),
+    impl: (_: CellContext, x: Value) => floatValue(logarithm("log2", x, libm.log2)),
   },
   pow: {
     summary: "`x ** y` as a float.",
     params: ["x", "y"],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, x: Value, y: Value) =>
-      checked("pow", real("pow", x) ** real("pow", y), [real("pow", x), real("pow", y)]),
+    impl: (_: CellContext, x: Value, y: Value) => mathPow(real("pow", x), real("pow", y)),
   },
   atan2: {
     summary: "The angle of the point (`x`, `y`), in radians.",
     params: ["y", "x"],
     pure: true,
     returns: "float",
-    impl: (_: CellContext, y: Value, x: Value) => Math.atan2(real("atan2", y), real("atan2", x)),
+    impl: (_: CellContext, y: Value, x: Value) =>
+      floatValue(libm.atan2(real("atan2", y), real("atan2", x))),
   },
   hypot: {
     summary: "The length of the vector of the arguments.",
@@ -241,8 +475,16 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     variadic: true,
     pure: true,
     returns: "float",
-    impl: (_: CellContext, values: Value) =>
-      Math.hypot(...(values as Value[]).map((v) => real("hypot", v))),
+    impl(_: CellContext, values: Value) {
+      const vec = (values as Value[]).map((v) => Math.abs(real("hypot", v)));
+      let max = 0;
+      let foundNaN = false;
+      for (const x of vec) {
+        foundNaN ||= Number.isNaN(x);
+        if (x > max) max = x;
+      }
+      return floatValue(vectorNorm(vec, max, foundNaN));
+    },
   },
   copysign: {
     summary: "`x` with the sign of `y`.",
@@ -250,8 +492,10 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "float",
     impl: (_: CellContext, x: Value, y: Value) => {
-      const sign = Object.is(real("copysign", y), -0) || real("copysign", y) < 0 ? -1 : 1;
-      return Math.abs(real("copysign", x)) * sign;
+      const to = real("copysign", y);
+      const negative = Object.is(to, -0) || to < 0 || (Number.isNaN(to) && signBit(to));
+      const magnitude = Math.abs(real("copysign", x));
+      return floatValue(negative ? -magnitude : magnitude);
     },
   },
   fmod: {
@@ -260,10 +504,9 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     pure: true,
     returns: "float",
     impl(_: CellContext, x: Value, y: Value) {
-      if (real("fmod", y) === 0) {
-        throw new ExprRuntimeError("math.fmod() by zero (math domain error)");
-      }
-      return real("fmod", x) % real("fmod", y);
+      const [a, b] = [real("fmod", x), real("fmod", y)];
+      if (!Number.isFinite(b) && !Number.isNaN(b) && Number.isFinite(a)) return floatValue(a);
+      return checked("fmod", a % b, [a, b]);
     },
   },
   isclose: {
@@ -273,10 +516,14 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "bool",
     impl(_: CellContext, a: Value, b: Value, rel: Value, abs: Value) {
       const [x, y] = [real("isclose", a), real("isclose", b)];
+      const [relTol, absTol] = [real("isclose", rel), real("isclose", abs)];
+      if (relTol < 0 || absTol < 0) {
+        throw new ExprRuntimeError("math.isclose() tolerances must be non-negative", "ValueError");
+      }
       if (x === y) return true;
-      const diff = Math.abs(x - y);
-      return diff <=
-        Math.max(real("isclose", rel) * Math.max(Math.abs(x), Math.abs(y)), real("isclose", abs));
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+      const diff = Math.abs(y - x);
+      return diff <= Math.abs(relTol * y) || diff <= Math.abs(relTol * x) || diff <= absTol;
     },
   },
   isfinite: predicate("Whether `x` is neither infinite nor NaN.", Number.isFinite),
@@ -337,10 +584,7 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: ["iterable"],
     pure: true,
     returns: "float",
-    impl(_: CellContext, iterable: Value) {
-      if (!Array.isArray(iterable)) throw new ExprRuntimeError("math.fsum() needs a list");
-      return iterable.reduce((sum: number, v) => sum + real("fsum", v), 0);
-    },
+    impl: (_: CellContext, iterable: Value) => fsum(iterate("math.fsum", iterable)),
   },
   prod: {
     summary: "The product of a list of numbers.",
@@ -354,14 +598,18 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
         ? "int"
         : "any";
     },
-    impl(_: CellContext, iterable: Value, start: Value) {
-      if (!Array.isArray(iterable)) throw new ExprRuntimeError("math.prod() needs a list");
-      // Ints multiply exactly, as with `*`.
-      const number = (v: Value) => (typeof v === "bigint" ? v : real("prod", v));
-      return iterable.reduce((product: Value, v) => multiply(product, number(v)), number(start));
-    },
+    impl: (_: CellContext, iterable: Value, start: Value) =>
+      // `*` from left to right, as CPython multiplies (ints exactly).
+      iterate("math.prod", iterable).reduce((product: Value, v) => multiply(product, v), start),
   },
 };
+
+/** Whether a NaN carries a sign (`-nan`); JavaScript's NaNs mostly do not. */
+function signBit(x: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getUint8(0) >= 0x80;
+}
 
 function predicate(summary: string, test: (x: number) => boolean): FunctionSpec {
   return {
@@ -379,5 +627,5 @@ export const MATH_CONSTANTS: Readonly<Record<string, { value: Value; type: Stati
   e: { value: Math.E, type: "float" },
   tau: { value: 2 * Math.PI, type: "float" },
   inf: { value: Infinity, type: "float" },
-  nan: { value: NaN, type: "float" },
+  nan: { value: new PyFloat(NaN), type: "float" },
 };

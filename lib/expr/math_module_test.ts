@@ -1,19 +1,21 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { compileOk, diagnose, run } from "./_test_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
+import { PyFloat } from "./values.ts";
 
 Deno.test("math functions follow Python: floor/ceil/trunc give ints", () => {
+  const f = (x: number) => new PyFloat(x);
   const cases: [string, unknown][] = [
     ["math.floor(-2.5)", -3],
     ["math.ceil(2.1)", 3],
     ["math.trunc(-2.7)", -2],
-    ["math.sqrt(16)", 4],
-    ["math.log(math.e)", 1],
-    ["math.log(8, 2)", 3],
-    ["math.log10(1000)", 3],
-    ["math.pow(2, 10)", 1024],
+    ["math.sqrt(16)", f(4)],
+    ["math.log(math.e)", f(1)],
+    ["math.log(8, 2)", f(3)],
+    ["math.log10(1000)", f(3)],
+    ["math.pow(2, 10)", f(1024)],
     ["math.fabs(-1.5)", 1.5],
-    ["math.hypot(3, 4)", 5],
+    ["math.hypot(3, 4)", f(5)],
     ["math.gcd(12, 18, 27)", 3],
     ["math.factorial(5)", 120],
     ["math.comb(5, 2)", 10],
@@ -23,8 +25,8 @@ Deno.test("math functions follow Python: floor/ceil/trunc give ints", () => {
     ["math.fsum([0.5, 0.25])", 0.75],
     ["math.prod([2, 3, 4])", 24],
     ["round(math.degrees(math.pi))", 180],
-    ["math.copysign(3, -0.0)", -3],
-    ["math.fmod(-7, 3)", -1],
+    ["math.copysign(3, -0.0)", f(-3)],
+    ["math.fmod(-7, 3)", f(-1)],
     ["round(math.tau, 4)", 6.2832],
   ];
   for (const [source, expected] of cases) assertEquals(run(source), expected, source);

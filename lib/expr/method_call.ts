@@ -8,14 +8,7 @@
  */
 import { foldErrorCode } from "./limits.ts";
 import type { AttributeNode, CallNode } from "./ast.ts";
-import {
-  brokenNode,
-  constantNode,
-  hintType,
-  joinTypes,
-  type Node,
-  UNKNOWN_ENV,
-} from "./compiled_node.ts";
+import { brokenNode, constantNode, hintType, joinTypes, type Node } from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
 import { formatString } from "./format.ts";
 import {
@@ -73,8 +66,11 @@ export function compileMethodCall(scope: Scope, call: CallNode, attr: AttributeN
   const folded = foldConstant(scope, receiver, bound, name, call);
   if (folded) return folded;
   const type_ = (env: TypeEnvironment) => {
+    // When the receiver's type is known here, only its method can run.
+    const known = bound.get(receiver.type(env) as ReceiverKind);
+    const candidates = known ? [known] : bound.values();
     let result: StaticType | undefined;
-    for (const { spec, args: nodes } of bound.values()) {
+    for (const { spec, args: nodes } of candidates) {
       const t = typeof spec.returns === "string"
         ? spec.returns
         : spec.returns([receiver, ...nodes], env);
@@ -82,7 +78,21 @@ export function compileMethodCall(scope: Scope, call: CallNode, attr: AttributeN
     }
     return result ?? "any";
   };
-  return { span: call.span, evaluate: dispatch(receiver, bound, name), type: type_ };
+  const itemTypes = [...bound.values()].filter(({ spec }) => spec.items);
+  const itemType = itemTypes.length
+    ? (env: TypeEnvironment) => {
+      const known = bound.get(receiver.type(env) as ReceiverKind);
+      if (known) return known.spec.items?.([receiver, ...known.args], env) ?? "any";
+      return itemTypes.map(({ spec, args: nodes }) => spec.items!([receiver, ...nodes], env))
+        .reduce(joinTypes);
+    }
+    : undefined;
+  return {
+    span: call.span,
+    evaluate: dispatch(receiver, bound, name),
+    type: type_,
+    ...(itemType ? { itemType } : {}),
+  };
 }
 
 function reportUnknownMethod(scope: Scope, attr: AttributeNode, type: StaticType): void {
@@ -125,12 +135,7 @@ function foldConstant(
       self,
       ...entry.args.map((a) => a.constant!.value),
     );
-    // The declared type, not the value's: `td.total_seconds()` of 7200.0 is a float.
-    const returns = entry.spec.returns;
-    const declared = typeof returns === "string"
-      ? returns
-      : returns([receiver, ...entry.args], UNKNOWN_ENV);
-    return constantNode(value, call.span, declared === "any" ? undefined : declared);
+    return constantNode(value, call.span);
   } catch (error) {
     scope.error(
       foldErrorCode(error),

@@ -13,55 +13,99 @@ import {
   DATE_METHODS,
   DATETIME_ATTRIBUTES,
   DATETIME_METHODS,
+  TIME_ATTRIBUTES,
+  TIME_METHODS,
   TIMEDELTA_ATTRIBUTES,
   TIMEDELTA_METHODS,
   TIMEZONE_METHODS,
 } from "./datetime_module.ts";
 import type { FunctionSpec } from "./function_spec.ts";
-import { contains, dictKey, equals, typeName } from "./operators.ts";
+import { joinTypes } from "./compiled_node.ts";
+import { sameItem, typeName } from "./operators.ts";
 import { toIndex } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellContext } from "./types.ts";
-import { PyDate, pyStr, PyTimedelta, PyTimezone, type Value } from "./values.ts";
+import {
+  dictViewOf,
+  isDict,
+  PyDate,
+  type PyDict,
+  PyDictView,
+  pyRepr,
+  PyTime,
+  PyTimedelta,
+  PyTimezone,
+  PyTuple,
+  tupleOf,
+  type Value,
+} from "./values.ts";
 
 /** The receiver kinds that have methods. */
-export type ReceiverKind = "str" | "list" | "dict" | "date" | "datetime" | "timedelta" | "timezone";
+export type ReceiverKind =
+  | "str"
+  | "list"
+  | "tuple"
+  | "dict"
+  | "date"
+  | "datetime"
+  | "timedelta"
+  | "timezone"
+  | "time";
 
 /** The kind of a run-time value, or undefined for values without methods. */
 export function kindOf(value: Value): ReceiverKind | undefined {
   if (typeof value === "string") return "str";
   if (value === null || typeof value !== "object") return undefined;
-  if (Array.isArray(value)) return "list";
+  if (Array.isArray(value)) {
+    if (value instanceof PyDictView) return undefined;
+    return value instanceof PyTuple ? "tuple" : "list"; // a range has a list's methods
+  }
   if (value instanceof Date) return "datetime";
   if (value instanceof PyDate) return "date";
   if (value instanceof PyTimedelta) return "timedelta";
   if (value instanceof PyTimezone) return "timezone";
-  return "dict";
+  if (value instanceof PyTime) return "time";
+  return isDict(value) ? "dict" : undefined;
 }
 
 function text(fn: string, value: Value): string {
   if (typeof value !== "string") {
-    throw new ExprRuntimeError(`str.${fn}() needs a string argument, not ${typeName(value)}`);
+    throw new ExprRuntimeError(
+      `str.${fn}() needs a string argument, not ${typeName(value)}`,
+      "TypeError",
+    );
   }
   return value;
 }
 
+/** Python's whitespace (`str.isspace()`), which `split()` and `strip()` use. */
+const SPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const IS_SPACE = new RegExp(`^[${SPACE}]$`);
+const ALL_SPACE = new RegExp(`^[${SPACE}]+$`);
+const SPACE_RUN = new RegExp(`[${SPACE}]+`);
+const LEADING_SPACE = new RegExp(`^[${SPACE}]+`);
+
 function stripSet(chars: Value): (ch: string) => boolean {
-  if (chars === null) return (ch) => /\s/.test(ch);
-  const set = text("strip", chars);
-  return (ch) => set.includes(ch);
+  if (chars === null) return (ch) => IS_SPACE.test(ch);
+  const set = new Set(text("strip", chars));
+  return (ch) => set.has(ch);
 }
 
 function stripStart(s: string, strip: (ch: string) => boolean): string {
   let i = 0;
-  while (i < s.length && strip(s[i])) i++;
+  for (const ch of s) {
+    if (!strip(ch)) break;
+    i += ch.length;
+  }
   return s.slice(i);
 }
 
 function stripEnd(s: string, strip: (ch: string) => boolean): string {
-  let i = s.length;
-  while (i > 0 && strip(s[i - 1])) i--;
-  return s.slice(0, i);
+  const chars = [...s];
+  let i = chars.length;
+  while (i > 0 && strip(chars[i - 1])) i--;
+  return chars.slice(0, i).join("");
 }
 
 /** Python's `str.split(sep, maxsplit)`: no `sep` splits on runs of whitespace. */
@@ -69,13 +113,13 @@ export function pySplit(s: string, sep: Value, maxsplit: Value): string[] {
   const limit = maxsplit === null ? -1 : toIndex(maxsplit);
   if (sep === null) {
     const out: string[] = [];
-    let rest = s.replace(/^\s+/, "");
+    let rest = s.replace(LEADING_SPACE, "");
     while (rest !== "") {
       if (limit >= 0 && out.length === limit) {
-        out.push(rest);
+        out.push(rest); // the rest keeps its trailing whitespace, as in Python
         break;
       }
-      const m = /\s+/.exec(rest);
+      const m = SPACE_RUN.exec(rest);
       if (!m) {
         out.push(rest);
         break;
@@ -86,22 +130,147 @@ export function pySplit(s: string, sep: Value, maxsplit: Value): string[] {
     return out;
   }
   const separator = text("split", sep);
-  if (separator === "") throw new ExprRuntimeError("str.split() separator must not be empty");
+  if (separator === "") throw new ExprRuntimeError("Empty separator", "ValueError");
   const parts = s.split(separator);
   if (limit < 0 || parts.length <= limit + 1) return parts;
   return [...parts.slice(0, limit), parts.slice(limit).join(separator)];
 }
 
-/** Python's `str.title()`: a letter after a non-letter is upper case, others lower. */
+/** Characters whose title case is neither their upper case nor themselves (`ß` is `Ss`). */
+const TITLE_CASE = new Map<string, string>([
+  ["\u00df", "Ss"],
+  ["\u01c4", "\u01c5"],
+  ["\u01c6", "\u01c5"],
+  ["\u01c7", "\u01c8"],
+  ["\u01c9", "\u01c8"],
+  ["\u01ca", "\u01cb"],
+  ["\u01cc", "\u01cb"],
+  ["\u01f1", "\u01f2"],
+  ["\u01f3", "\u01f2"],
+  ["\u0587", "\u0535\u0582"],
+  ["\u1f80", "\u1f88"],
+  ["\u1f81", "\u1f89"],
+  ["\u1f82", "\u1f8a"],
+  ["\u1f83", "\u1f8b"],
+  ["\u1f84", "\u1f8c"],
+  ["\u1f85", "\u1f8d"],
+  ["\u1f86", "\u1f8e"],
+  ["\u1f87", "\u1f8f"],
+  ["\u1f90", "\u1f98"],
+  ["\u1f91", "\u1f99"],
+  ["\u1f92", "\u1f9a"],
+  ["\u1f93", "\u1f9b"],
+  ["\u1f94", "\u1f9c"],
+  ["\u1f95", "\u1f9d"],
+  ["\u1f96", "\u1f9e"],
+  ["\u1f97", "\u1f9f"],
+  ["\u1fa0", "\u1fa8"],
+  ["\u1fa1", "\u1fa9"],
+  ["\u1fa2", "\u1faa"],
+  ["\u1fa3", "\u1fab"],
+  ["\u1fa4", "\u1fac"],
+  ["\u1fa5", "\u1fad"],
+  ["\u1fa6", "\u1fae"],
+  ["\u1fa7", "\u1faf"],
+  ["\u1fb2", "\u1fba\u0345"],
+  ["\u1fb3", "\u1fbc"],
+  ["\u1fb4", "\u0386\u0345"],
+  ["\u1fb7", "\u0391\u0342\u0345"],
+  ["\u1fc2", "\u1fca\u0345"],
+  ["\u1fc3", "\u1fcc"],
+  ["\u1fc4", "\u0389\u0345"],
+  ["\u1fc7", "\u0397\u0342\u0345"],
+  ["\u1ff2", "\u1ffa\u0345"],
+  ["\u1ff3", "\u1ffc"],
+  ["\u1ff4", "\u038f\u0345"],
+  ["\u1ff7", "\u03a9\u0342\u0345"],
+  ["\ufb00", "Ff"],
+  ["\ufb01", "Fi"],
+  ["\ufb02", "Fl"],
+  ["\ufb03", "Ffi"],
+  ["\ufb04", "Ffl"],
+  ["\ufb05", "St"],
+  ["\ufb06", "St"],
+  ["\ufb13", "\u0544\u0576"],
+  ["\ufb14", "\u0544\u0565"],
+  ["\ufb15", "\u0544\u056b"],
+  ["\ufb16", "\u054e\u0576"],
+  ["\ufb17", "\u0544\u056d"],
+]);
+
+/** Characters that are their own title case, though their upper case differs. */
+const TITLE_SELF =
+  /[\u01c5\u01c8\u01cb\u01f2\u10d0-\u10fa\u10fd-\u10ff\u1f88-\u1f8f\u1f98-\u1f9f\u1fa8-\u1faf\u1fbc\u1fcc\u1ffc]/;
+
+/** Python's title case of one character (`'ß'` is `'Ss'`, `'ǆ'` is `'ǅ'`). */
+function titleCase(ch: string): string {
+  return TITLE_CASE.get(ch) ?? (TITLE_SELF.test(ch) ? ch : ch.toUpperCase());
+}
+
+const CASED = /\p{Cased}/u;
+const UPPER = /\p{Uppercase}/u;
+const LOWER = /\p{Lowercase}/u;
+const TITLE = /\p{Lt}/u;
+
+const CASE_IGNORABLE = /\p{Case_Ignorable}/u;
+
+/**
+ * The lower case of `chars[i]` in its context: a capital sigma is a final sigma (`ς`) after a
+ * cased letter that is not followed by one, as Python (and Unicode) lower it.
+ */
+function lowerAt(chars: readonly string[], i: number): string {
+  const ch = chars[i];
+  if (ch !== "\u03a3") return ch.toLowerCase();
+  let j = i - 1;
+  while (j >= 0 && CASE_IGNORABLE.test(chars[j])) j--;
+  let final = j >= 0 && CASED.test(chars[j]);
+  if (final) {
+    j = i + 1;
+    while (j < chars.length && CASE_IGNORABLE.test(chars[j])) j++;
+    final = j === chars.length || !CASED.test(chars[j]);
+  }
+  return final ? "\u03c2" : "\u03c3";
+}
+
+/** Python's `str.title()`: a cased character after an uncased one is title case, others lower. */
 export function pyTitle(s: string): string {
+  const chars = [...s];
   let out = "";
   let previousCased = false;
-  for (const ch of s) {
-    const cased = ch.toLowerCase() !== ch.toUpperCase();
-    out += cased ? (previousCased ? ch.toLowerCase() : ch.toUpperCase()) : ch;
-    previousCased = cased;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    out += previousCased ? lowerAt(chars, i) : titleCase(ch);
+    previousCased = CASED.test(ch);
   }
   return out;
+}
+
+/** Python's `str.isupper()` (`islower()` with `lower`): no character of the other case, one of this. */
+function isCase(s: string, lower: boolean): boolean {
+  const [want, other] = lower ? [LOWER, UPPER] : [UPPER, LOWER];
+  let found = false;
+  for (const ch of s) {
+    if (other.test(ch) || TITLE.test(ch)) return false;
+    if (!found && want.test(ch)) found = true;
+  }
+  return found;
+}
+
+/** Characters `str.isdigit()` accepts besides the decimal digits: superscripts, circled digits... */
+const OTHER_DIGITS =
+  "\\u00b2\\u00b3\\u00b9\\u1369-\\u1371\\u19da\\u2070\\u2074-\\u2079\\u2080-\\u2089\\u2460-\\u2468" +
+  "\\u2474-\\u247c\\u2488-\\u2490\\u24ea\\u24f5-\\u24fd\\u24ff\\u2776-\\u277e\\u2780-\\u2788" +
+  "\\u278a-\\u2792\\u{10a40}-\\u{10a43}\\u{10e60}-\\u{10e68}\\u{11052}-\\u{1105a}\\u{1f100}-\\u{1f10a}";
+const ALL_DIGITS = new RegExp(`^[\\p{Nd}${OTHER_DIGITS}]+$`, "u");
+
+/** A string's code points, as Python indexes it. */
+function codePoints(s: string): string[] {
+  return [...s];
+}
+
+/** The code point index of a UTF-16 index into `s`. */
+function pointIndex(s: string, unit: number): number {
+  return unit < 0 || !/[\uD800-\uDFFF]/.test(s) ? unit : [...s.slice(0, unit)].length;
 }
 
 function pad(
@@ -137,8 +306,15 @@ function emptySplit(s: string): string[] {
 }
 
 function prefixes(fn: string, value: Value): string[] {
-  if (Array.isArray(value)) return value.map((v) => text(fn, v));
-  return [text(fn, value)];
+  if (value instanceof PyTuple) return value.map((v) => text(fn, v));
+  if (typeof value !== "string") {
+    throw new ExprRuntimeError(
+      `str.${fn}() takes a str or a tuple of them, not ${typeName(value)}` +
+        (Array.isArray(value) ? ": write the list as a tuple, `(...)`" : ""),
+      "TypeError",
+    );
+  }
+  return [value];
 }
 
 type StrImpl = (ctx: CellContext, self: Value, ...args: Value[]) => Value;
@@ -159,17 +335,19 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
   upper: method("Upper case.", [], "str", (_, self) => s(self).toUpperCase()),
   lower: method("Lower case.", [], "str", (_, self) => s(self).toLowerCase()),
   title: method("Each word capitalised.", [], "str", (_, self) => pyTitle(s(self))),
-  capitalize: method("First character upper case, the rest lower case.", [], "str", (_, self) => {
-    const [first = "", ...rest] = s(self);
-    return first.toUpperCase() + rest.join("").toLowerCase();
+  capitalize: method("First character title case, the rest lower case.", [], "str", (_, self) => {
+    const [first = ""] = s(self);
+    // The rest lowered in the context of the whole string (a final sigma).
+    return titleCase(first) + s(self).toLowerCase().slice(first.toLowerCase().length);
   }),
   swapcase: method(
     "Upper case to lower and back.",
     [],
     "str",
     (_, self) =>
-      [...s(self)].map((ch) => (ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase()))
-        .join(""),
+      codePoints(s(self)).map((ch, i, chars) =>
+        UPPER.test(ch) ? lowerAt(chars, i) : LOWER.test(ch) ? ch.toUpperCase() : ch
+      ).join(""),
   ),
   strip: method(
     "Without leading and trailing whitespace (or `chars`).",
@@ -284,7 +462,7 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     "Index of the first `sub`, or -1.",
     ["sub"],
     "int",
-    (_, self, sub) => s(self).indexOf(text("find", sub)),
+    (_, self, sub) => pointIndex(s(self), s(self).indexOf(text("find", sub))),
   ),
   count: method(
     "Number of non-overlapping occurrences of `sub`.",
@@ -299,7 +477,7 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     "Whether all characters are digits.",
     [],
     "bool",
-    (_, self) => /^\p{Nd}+$/u.test(s(self)),
+    (_, self) => ALL_DIGITS.test(s(self)),
   ),
   isalpha: method(
     "Whether all characters are letters.",
@@ -317,68 +495,92 @@ export const STR_METHODS: Readonly<Record<string, FunctionSpec>> = {
     "Whether all characters are whitespace.",
     [],
     "bool",
-    (_, self) => /^\s+$/.test(s(self)),
+    (_, self) => ALL_SPACE.test(s(self)),
   ),
   isupper: method(
     "Whether all cased characters are upper case (and there is one).",
     [],
     "bool",
-    (_, self) => s(self) !== s(self).toLowerCase() && s(self) === s(self).toUpperCase(),
+    (_, self) => isCase(s(self), false),
   ),
   islower: method(
     "Whether all cased characters are lower case (and there is one).",
     [],
     "bool",
-    (_, self) => s(self) !== s(self).toUpperCase() && s(self) === s(self).toLowerCase(),
+    (_, self) => isCase(s(self), true),
   ),
 };
 
 const list = (self: Value) => self as Value[];
 
-/** Methods of lists. */
+/** Methods of lists (and of ranges, which have the same two). */
 export const LIST_METHODS: Readonly<Record<string, FunctionSpec>> = {
   count: method(
     "Number of items equal to `value`.",
     ["value"],
     "int",
-    (_, self, value) => list(self).filter((item) => equals(item, value)).length,
+    (_, self, value) => list(self).filter((item) => sameItem(item, value)).length,
   ),
   index: method("Index of the first item equal to `value`.", ["value"], "int", (_, self, value) => {
-    const i = list(self).findIndex((item) => equals(item, value));
-    if (i < 0) throw new ExprRuntimeError(`${pyStr(value)} is not in the list`);
+    const i = list(self).findIndex((item) => sameItem(item, value));
+    if (i < 0) throw new ExprRuntimeError(`${pyRepr(value)} is not in the list`, "ValueError");
     return i;
   }),
 };
 
-const dict = (self: Value) => self as Record<string, Value>;
+/** Methods of tuples. */
+export const TUPLE_METHODS: Readonly<Record<string, FunctionSpec>> = LIST_METHODS;
+
+const dict = (self: Value) => self as PyDict;
 
 /** Methods of dicts. */
 export const DICT_METHODS: Readonly<Record<string, FunctionSpec>> = {
   get: method(
     "The value of `key`, or `default` when absent.",
     ["key", ["default", null]],
-    (args, env) => args[0].itemType?.(env) ?? "any",
-    (_, self, key, fallback) => contains(self, key) ? dict(self)[dictKey(key)] : fallback,
+    (args, env) => joinTypes(args[0].itemType?.(env) ?? "any", args[2].type(env)),
+    (_, self, key, fallback) => dict(self).get(key) ?? fallback,
   ),
-  keys: method("A list of the keys.", [], "list", (_, self) => Object.keys(dict(self))),
-  values: method("A list of the values.", [], "list", (_, self) => Object.values(dict(self))),
-  items: method(
-    "A list of `[key, value]` pairs.",
-    [],
-    "list",
-    (_, self) => Object.entries(dict(self)),
-  ),
+  keys: {
+    ...method(
+      "A view of the keys.",
+      [],
+      "list",
+      (_, self) => dictViewOf("keys", dict(self).keys()),
+    ),
+    items: (args, env) => args[0].keyType?.(env) ?? "any",
+  },
+  values: {
+    ...method(
+      "A view of the values.",
+      [],
+      "list",
+      (_, self) => dictViewOf("values", dict(self).values()),
+    ),
+    items: (args, env) => args[0].itemType?.(env) ?? "any",
+  },
+  items: {
+    ...method(
+      "A view of the `(key, value)` pairs.",
+      [],
+      "list",
+      (_, self) => dictViewOf("items", dict(self).entries().map((pair) => tupleOf(pair))),
+    ),
+    items: () => "tuple",
+  },
 };
 
 /** Method tables by receiver kind. */
 export const METHODS: Readonly<Record<ReceiverKind, Readonly<Record<string, FunctionSpec>>>> = {
   str: STR_METHODS,
   list: LIST_METHODS,
+  tuple: TUPLE_METHODS,
   dict: DICT_METHODS,
   date: DATE_METHODS,
   datetime: DATETIME_METHODS,
   timedelta: TIMEDELTA_METHODS,
   timezone: TIMEZONE_METHODS,
+  time: TIME_METHODS,
 };
 
 /** Attribute tables by receiver kind (dates and durations have attributes). */
@@ -388,4 +590,5 @@ export const ATTRIBUTES: Readonly<
   date: DATE_ATTRIBUTES,
   datetime: DATETIME_ATTRIBUTES,
   timedelta: TIMEDELTA_ATTRIBUTES,
+  time: TIME_ATTRIBUTES,
 };

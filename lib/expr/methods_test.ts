@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { run } from "./_test_context.ts";
+import { PyDict, pyRepr } from "./values.ts";
 import { pySplit, pyTitle } from "./methods.ts";
 
 Deno.test("string methods behave like Python's", () => {
@@ -35,13 +36,14 @@ Deno.test("list and dict methods", () => {
   assertEquals(run('["a", "b"].index("b")'), 1);
   assertEquals(run('{"a": 1}.get("a")'), 1);
   assertEquals(run('{"a": 1}.get("z", 0)'), 0);
-  assertEquals(run('{"a": 1, "b": 2}.keys()'), ["a", "b"]);
-  assertEquals(run('{"a": 1}.items()'), [["a", 1]]);
+  assertEquals(pyRepr(run('{"a": 1, "b": 2}.keys()')), "dict_keys(['a', 'b'])");
+  assertEquals(pyRepr(run('{"a": 1}.items()')), "dict_items([('a', 1)])");
+  assertEquals(run('list({"a": 1, 2: "b"})'), ["a", 2]);
 });
 
 Deno.test("methods dispatch on the run-time value when its type is unknown", () => {
   assertEquals(run("name.upper()", { values: { name: "ann" } }), "ANN");
-  assertEquals(run("d.get('x', 5)", { values: { d: {} } }), 5);
+  assertEquals(run("d.get('x', 5)", { values: { d: new PyDict() } }), 5);
   assertEquals(run("items.count(2)", { values: { items: [2, 2] } }), 2);
   assertThrows(
     () => run("n.upper()", { values: { n: 5 } }),

@@ -35,7 +35,6 @@ export type {
 } from "./types.ts";
 export {
   formatDateTime,
-  formatNumber,
   PyDate,
   pyRepr,
   pyStr,
@@ -102,6 +101,8 @@ function expressionOf(source: string, compiled: CompiledProgram): CompiledExpres
     isForeignKey: compiled.isForeignKey && compiled.foreignKeys.length === 1,
     isRowId: compiled.isRowId,
     inferType: root.type,
+    ...(root.itemType ? { inferItemType: root.itemType } : {}),
+    ...(root.keyType ? { inferKeyType: root.keyType } : {}),
     warnings: compiled.warnings,
   };
 }

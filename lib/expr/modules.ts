@@ -12,6 +12,7 @@ import {
   DATETIME_CONSTANTS,
   DATETIME_CONSTRUCTOR,
   DATETIME_FUNCTIONS,
+  TIME_CONSTRUCTOR,
   TIMEDELTA_CONSTRUCTOR,
   TIMEZONE_CONSTRUCTOR,
 } from "./datetime_module.ts";
@@ -92,6 +93,7 @@ export const CONSTRUCTORS: Readonly<Record<string, FunctionSpec>> = {
   date: DATE_CONSTRUCTOR,
   timedelta: TIMEDELTA_CONSTRUCTOR,
   timezone: TIMEZONE_CONSTRUCTOR,
+  time: TIME_CONSTRUCTOR,
 };
 
 /** What `module.member` is, when `member` belongs to the module: a function, a constant or (for `datetime`) a class. */

@@ -15,7 +15,7 @@ import {
 } from "./integers.ts";
 import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { Value } from "./values.ts";
+import { PyFloat, pyRepr, type Value } from "./values.ts";
 
 /** `round(x)`: the nearest integer, ties to the even one (`round(2.5) == 2`). */
 export function roundHalfEven(x: number): number {
@@ -38,10 +38,21 @@ export function roundHalfEven(x: number): number {
  * ```
  */
 export function pyRound(x: number, ndigits: number | null): number {
-  if (ndigits === null) {
-    if (!Number.isFinite(x)) throw new ExprRuntimeError(`Cannot round ${x} to an integer`);
-    return roundHalfEven(x);
+  if (ndigits === null) return roundToInt(x);
+  const rounded = roundTo(x, ndigits);
+  // A result of zero keeps the sign of `x`, as Python's does: round(-0.4, 0) is -0.0.
+  return rounded === 0 && (x < 0 || Object.is(x, -0)) ? -0 : rounded;
+}
+
+function roundToInt(x: number): number {
+  if (Number.isNaN(x)) throw new ExprRuntimeError("Cannot round nan to an int", "ValueError");
+  if (!Number.isFinite(x)) {
+    throw new ExprRuntimeError(`Cannot round ${x > 0 ? "inf" : "-inf"} to an int`, "OverflowError");
   }
+  return roundHalfEven(x);
+}
+
+function roundTo(x: number, ndigits: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
   if (ndigits === 0) return roundHalfEven(x);
   // Past these, the result is `x` itself, or a zero: no need for 10^ndigits.
@@ -107,45 +118,90 @@ function decompose(x: number): [bigint, number] {
   return [fraction | (1n << 52n), biased - 1075];
 }
 
-const INT_TEXT = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*)$/;
-const FLOAT_TEXT =
-  /^[+-]?(?:(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|\d[\d_]*\.|inf|infinity|nan)$/i;
+/**
+ * The text `int()` and `float()` read: without surrounding whitespace (ASCII whitespace and
+ * Unicode spaces, as CPython strips them), every Unicode decimal digit (`٣`) as its ASCII one.
+ */
+function numberText(value: string): string {
+  const trimmed = value.replace(NUMBER_SPACE_START, "").replace(NUMBER_SPACE_END, "");
+  return /[\u0080-\uffff]/.test(trimmed) ? trimmed.replace(/\p{Nd}/gu, asciiDigit) : trimmed;
+}
+
+const NUMBER_SPACES =
+  "\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const NUMBER_SPACE_START = new RegExp(`^[${NUMBER_SPACES}]+`);
+const NUMBER_SPACE_END = new RegExp(`[${NUMBER_SPACES}]+$`);
+
+/** The ASCII digit of a Unicode decimal digit: its place in its run of ten digits. */
+function asciiDigit(ch: string): string {
+  let code = ch.codePointAt(0)!;
+  let place = 0;
+  while (/\p{Nd}/u.test(String.fromCodePoint(code - 1))) {
+    code--;
+    place++;
+  }
+  return String(place % 10);
+}
+
+const DIGITS = "\\d(?:_?\\d)*";
+const INT_TEXT = new RegExp(
+  `^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|${DIGITS})$`,
+);
+const FLOAT_TEXT = new RegExp(
+  `^[+-]?(?:(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)$`,
+  "i",
+);
+
+function intError(value: string, base: number): ExprRuntimeError {
+  return new ExprRuntimeError(
+    `Cannot convert ${pyRepr(value)} to int: invalid literal for int() with base ${base}`,
+    "ValueError",
+  );
+}
 
 /** Python's `int(value, base)`: truncates numbers, parses strings, exactly at any size. */
 export function toInt(value: Value, base: number | null = null): Int {
-  if (typeof value === "number" && base === null) return floatToInt(value);
-  if (typeof value === "bigint" && base === null) return value;
-  if (typeof value === "boolean" && base === null) return value ? 1 : 0;
+  if (base === null) {
+    if (typeof value === "number") return floatToInt(value);
+    if (value instanceof PyFloat) return floatToInt(value.value);
+    if (typeof value === "bigint") return value;
+    if (typeof value === "boolean") return value ? 1 : 0;
+  }
   if (typeof value !== "string") {
     throw new ExprRuntimeError(
       base === null
         ? `int() needs a number or a string, not ${typeName(value)}`
         : `int() with a base needs a string, not ${typeName(value)}`,
+      "TypeError",
     );
   }
-  const text = value.trim();
   const radix = base ?? 10;
-  const parsed = parseIntText(text, radix);
-  if (parsed === undefined) {
-    throw new ExprRuntimeError(`Cannot convert ${JSON.stringify(value)} to int (base ${radix})`);
+  if (radix !== 0 && (radix < 2 || radix > 36)) {
+    throw new ExprRuntimeError("int() base must be 0 or between 2 and 36", "ValueError");
   }
+  const parsed = parseIntText(numberText(value), radix);
+  if (parsed === undefined) throw intError(value, radix);
   return parsed;
 }
 
 /**
- * An `int()` argument as a JS number, for counts, widths and positions: a `bigint` becomes
+ * An int argument where Python needs an integer (`__index__`): counts, widths, positions,
+ * `round`'s digits. Bools count; a float is a TypeError, as in Python. A `bigint` becomes
  * its nearest number, which the caller's own bounds then refuse.
  */
 export function toIndex(value: Value): number {
-  const n = toInt(value);
-  return typeof n === "bigint" ? Number(n) : n;
+  if (typeof value === "number" && Number.isInteger(value)) return value + 0;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "bigint") return Number(value);
+  throw new ExprRuntimeError(
+    `'${typeName(value)}' object cannot be interpreted as an integer`,
+    "TypeError",
+  );
 }
 
 function parseIntText(text: string, base: number): Int | undefined {
   if (base === 10) {
-    if (!/^[+-]?\d[\d_]*$/.test(text) || text.includes("__") || text.endsWith("_")) {
-      return undefined;
-    }
+    if (!/^[+-]?\d(?:_?\d)*$/.test(text)) return undefined;
     return signed(text, parseIntDigits(text.replace(/^[+-]/, "").replaceAll("_", ""), 10));
   }
   if (base === 0) {
@@ -155,12 +211,13 @@ function parseIntText(text: string, base: number): Int | undefined {
     const radix = { x: 16, o: 8, b: 2 }[body[1]] ?? 10;
     return signed(text, parseIntDigits(radix === 10 ? body : body.slice(2), radix));
   }
-  if (base < 2 || base > 36) throw new ExprRuntimeError("int() base must be 0 or between 2 and 36");
-  let body = text.replace(/^[+-]/, "").replaceAll("_", "").toLowerCase();
+  let body = text.replace(/^[+-]/, "").toLowerCase();
   const prefix = { 16: "0x", 8: "0o", 2: "0b" }[base];
-  if (prefix && body.startsWith(prefix)) body = body.slice(2);
+  if (prefix && body.startsWith(prefix)) body = body.slice(2).replace(/^_/, "");
   const digits = "0123456789abcdefghijklmnopqrstuvwxyz".slice(0, base);
-  if (body === "" || [...body].some((ch) => !digits.includes(ch))) return undefined;
+  if (!/^[0-9a-z](?:_?[0-9a-z])*$/.test(body)) return undefined;
+  body = body.replaceAll("_", "");
+  if ([...body].some((ch) => !digits.includes(ch))) return undefined;
   return signed(text, parseIntDigits(body, base));
 }
 
@@ -170,17 +227,27 @@ function signed(text: string, n: Int): Int {
   return typeof n === "bigint" ? -n : 0 - n;
 }
 
-/** Python's `float(value)`: numbers, and strings such as `"1.5"`, `"1e3"`, `"inf"`, `"nan"`. */
+/**
+ * Python's `float(value)` as a JS number: numbers, and strings such as `"1.5"`, `"1e3"`,
+ * `"inf"`, `"nan"` (the caller boxes a whole result, see `floatValue`).
+ */
 export function toFloat(value: Value): number {
-  if (typeof value === "number") return value;
+  if (typeof value === "number") return value + 0;
+  if (value instanceof PyFloat) return value.value;
   if (typeof value === "bigint") return intToFloat(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "string") {
-    throw new ExprRuntimeError(`float() needs a number or a string, not ${typeName(value)}`);
+    throw new ExprRuntimeError(
+      `float() needs a number or a string, not ${typeName(value)}`,
+      "TypeError",
+    );
   }
-  const text = value.trim();
+  const text = numberText(value);
   if (!FLOAT_TEXT.test(text)) {
-    throw new ExprRuntimeError(`Cannot convert ${JSON.stringify(value)} to float`);
+    throw new ExprRuntimeError(
+      `Cannot convert ${pyRepr(value)} to float: could not convert string to float`,
+      "ValueError",
+    );
   }
   const sign = text.startsWith("-") ? -1 : 1;
   const body = text.replace(/^[+-]/, "").toLowerCase();

@@ -42,7 +42,7 @@ Deno.test("int() truncates numbers and parses strings", () => {
   assertEquals(toInt("-1_000"), -1000);
   assertEquals(toInt("ff", 16), 255);
   assertEquals(toInt("0x1f", 0), 31);
-  assertThrows(() => toInt("1.5"), Error, 'Cannot convert "1.5" to int');
+  assertThrows(() => toInt("1.5"), Error, "Cannot convert '1.5' to int");
   assertThrows(() => toInt(null), Error, "needs a number or a string");
 });
 

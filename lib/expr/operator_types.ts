@@ -22,17 +22,22 @@ export function arithmeticType(
   if (isTime(left) || isTime(right)) return timeType(op, left, right);
   switch (op) {
     case "+":
-      if (left === right && (left === "str" || left === "list")) return left;
+      if (left === right && isSequence(left)) return left;
       return undefined;
     case "*":
-      if ((left === "str" || left === "list") && isInt(right)) return left;
-      if ((right === "str" || right === "list") && isInt(left)) return right;
+      if (isSequence(left) && isInt(right)) return left;
+      if (isSequence(right) && isInt(left)) return right;
       return undefined;
     case "%":
       return left === "str" ? "str" : undefined;
     default:
       return undefined;
   }
+}
+
+/** Strings, lists and tuples: what `+` joins and `*` repeats. */
+function isSequence(type: StaticType): boolean {
+  return type === "str" || type === "list" || type === "tuple";
 }
 
 function isTime(type: StaticType): boolean {
@@ -82,21 +87,24 @@ function withUnknown(
   known: StaticType,
   unknownIsLeft: boolean,
 ): StaticType | undefined {
-  if (known === "any") return op === "/" ? "float" : "any";
+  if (known === "any") return "any";
   if (known === "none" || known === "timezone") return undefined;
   if (isTime(known)) return "any";
   switch (op) {
     case "+":
-      return known === "str" || known === "list" || known === "float" ? known : "any";
+      return isSequence(known) || known === "float" ? known : "any";
     case "*":
-      return known === "float" ? "float" : known === "str" || known === "list" ? known : "any";
+      // A float times an unknown value may be a timedelta times a float: a timedelta.
+      return isSequence(known) ? known : "any";
     case "/":
-      return isNumeric(known) ? "float" : undefined;
+      // An unknown value divided by a number may be a timedelta divided: a timedelta.
+      if (!isNumeric(known)) return undefined;
+      return unknownIsLeft ? "any" : "float";
     case "%":
       if (!unknownIsLeft && known === "str") return "str";
       return known === "float" && unknownIsLeft ? "any" : known === "float" ? "float" : "any";
     default:
-      if (known === "str" || known === "list" || known === "dict") return undefined;
+      if (isSequence(known) || known === "dict") return undefined;
       return known === "float" ? "float" : "any";
   }
 }

@@ -1,15 +1,15 @@
 /**
  * Python's operator semantics over run-time values: arithmetic (`//` floors, `%` takes the
- * sign of the divisor, `/` always divides as floats), comparison, membership and
- * truthiness. Each function has a fast path for plain numbers; the general case and the
- * error messages live in separate functions so the fast path stays small.
+ * sign of the divisor, `/` always divides as floats, `**` of floats with CPython's special
+ * cases and OverflowError), comparison, membership and truthiness.
  *
- * Ints are exact at any size, as in Python: an int is a number while it is a safe integer,
- * and a `bigint` beyond (see `integers.ts`). The fast path of `+ - * **` checks that its
- * float result is still a safe integer ({@link isSafe}, free on small ints); only a result
- * past 2^53 of two ints, or a `bigint` operand, takes the exact path. What the value does not say at run time (is a
- * whole number an int or a float?) the checker's types say where it knows them: an operation
- * with a float operand is compiled to its `...Float` variant, which converts as Python does.
+ * Every value knows its Python type (see `values.ts`): a plain number is an int when it is a
+ * whole number and a float otherwise, a whole float is a `PyFloat`, an int beyond 2^53 a
+ * `bigint`. Each operator has a fast path for two plain numbers that costs nothing on the
+ * common cases: two small ints (the int32 test, which the compiler proves for free on them),
+ * and floats whose result is not a whole number. Everything else (a whole float result, ints
+ * past 2^53, bools, boxed floats, strings, sequences, dates) takes a slow path kept out of
+ * line, so the fast path stays small.
  *
  * @module
  */
@@ -23,9 +23,11 @@ import {
   negateTime,
   orderTimes,
   subtractTimes,
+  timeOfDayMicros,
 } from "./datetime_arith.ts";
 import { formatPercent } from "./format.ts";
 import {
+  exactInt,
   type Int,
   intAdd,
   intFloorDivide,
@@ -35,54 +37,75 @@ import {
   intSubtract,
   intToFloat,
   intTrueDivide,
-  isExactInt,
 } from "./integers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { AwareDatetime, isDict, PyDate, PyTimedelta, PyTimezone, type Value } from "./values.ts";
+import {
+  AwareDatetime,
+  compareInstants,
+  floatValue,
+  keyIdentity,
+  PyDate,
+  PyDict,
+  PyDictView,
+  PyFloat,
+  PyRange,
+  PyTime,
+  PyTimedelta,
+  PyTimezone,
+  PyTuple,
+  tupleOf,
+  typeNameOf,
+  type Value,
+} from "./values.ts";
 
 /** Python's name of a value's type, for messages: `int`, `str`, `NoneType`... */
 export function typeName(value: Value): string {
-  if (value === null) return "NoneType";
-  switch (typeof value) {
-    case "boolean":
-      return "bool";
-    case "number":
-      return Number.isInteger(value) ? "int" : "float";
-    case "bigint":
-      return "int";
-    case "string":
-      return "str";
-  }
-  if (value instanceof Date) return "datetime";
-  if (value instanceof PyDate) return "date";
-  if (value instanceof PyTimedelta) return "timedelta";
-  if (value instanceof PyTimezone) return "timezone";
-  return Array.isArray(value) ? "list" : "dict";
+  return typeNameOf(value);
 }
 
-/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false. */
+/** Python truthiness: `None`, `False`, `0`, `0.0`, `""`, empty containers are false. */
 export function truthy(value: Value): boolean {
   if (value === null || value === false || value === 0 || value === "") return false;
   if (typeof value !== "object") return true; // NaN included, as in Python
   if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof PyTimedelta) return value.totalMicros() !== 0;
-  if (!isDict(value)) return true;
-  for (const _ in value) return true;
-  return false;
+  if (value instanceof PyFloat) return value.value !== 0;
+  if (value instanceof PyTimedelta) return !value.isZero();
+  if (value instanceof PyDict) return value.size > 0;
+  return true;
 }
 
-/** Numbers, big ints and booleans (Python's bool is an int); other values are not numeric. */
-function asNumber(value: Value): number | bigint | undefined {
-  if (typeof value === "number" || typeof value === "bigint") return value;
+/** An int operand's exact value (bools count, as Python's bool is an int); undefined otherwise. */
+export function intOf(value: Value): Int | undefined {
+  if (typeof value === "number") return Number.isInteger(value) ? value + 0 : undefined;
+  if (typeof value === "bigint") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   return undefined;
 }
 
-/** Whether a value can stand where Python needs an int (bools and whole numbers). */
-function asInt(value: Value): number | undefined {
-  if (typeof value === "bigint") return Number(value);
-  const n = asNumber(value);
-  return typeof n === "number" && Number.isInteger(n) ? n : undefined;
+/** Whether a value is a number: an int, a float or a bool. */
+export function isNumber(value: Value): value is number | bigint | boolean | PyFloat {
+  return typeof value === "number" || typeof value === "bigint" || typeof value === "boolean" ||
+    value instanceof PyFloat;
+}
+
+/**
+ * A numeric operand as a float, as Python converts an int next to a float (OverflowError for
+ * an int beyond 1.8e308); undefined for values that are not numbers.
+ */
+export function floatOf(value: Value): number | undefined {
+  if (typeof value === "number") return value + 0; // an int's -0 is 0
+  if (value instanceof PyFloat) return value.value;
+  if (typeof value === "bigint") return intToFloat(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return undefined;
+}
+
+/** A number's exact value for comparisons: ints and floats as they are, bools 0 and 1. */
+function comparable(value: Value): number | bigint | undefined {
+  if (typeof value === "number" || typeof value === "bigint") return value;
+  if (value instanceof PyFloat) return value.value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return undefined;
 }
 
 /** Whether two numbers are equal, an int and a float included (`2**60 == 2.0**60`). */
@@ -94,62 +117,81 @@ function numbersEqual(x: number | bigint, y: number | bigint): boolean {
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-/**
- * Whether a result is within ±(2^53 - 1), where floats hold ints exactly. The int32 test
- * comes first: on small ints the compiler proves it and it costs nothing, where the range
- * comparison alone costs a tenth of a small `a + b`.
- */
-function isSafe(n: number): boolean {
-  return (n | 0) === n || Math.abs(n) <= MAX_SAFE;
-}
-
-/**
- * Two numbers of an operation whose float result left the safe range: when both are ints,
- * the exact result; otherwise a float is involved and its float result stands.
- */
-function beyondSafe(
-  x: number,
-  y: number,
-  floatResult: number,
-  exact: (a: Int, b: Int) => Int,
-): Value {
-  return Number.isSafeInteger(x) && Number.isSafeInteger(y) ? exact(x, y) : floatResult;
-}
-
-/**
- * Two numeric operands where at least one is a `bigint`, as Python combines them: two ints
- * exactly, an int and a float as floats (the int converted, OverflowError if it cannot be).
- */
-function mixed(
-  x: number | bigint,
-  y: number | bigint,
-  exact: (a: Int, b: Int) => Value,
-  float: (a: number, b: number) => Value,
-): Value {
-  if (isExactInt(x) && isExactInt(y)) return exact(x, y);
-  return float(toFloatNumber(x), toFloatNumber(y));
-}
-
-/** A number or an int as a float, as Python converts an int operand next to a float. */
-function toFloatNumber(n: number | bigint): number {
-  return typeof n === "bigint" ? intToFloat(n) : n;
-}
-
-/** An operand of an operation the checker knows is on floats: a `bigint` becomes a float. */
-function floatOperand(value: Value): Value {
-  return typeof value === "bigint" ? intToFloat(value) : value;
-}
-
 function operandError(verb: string, a: Value, b: Value, hint = ""): ExprRuntimeError {
-  return new ExprRuntimeError(`Cannot ${verb} ${typeName(a)} and ${typeName(b)}${hint}`);
+  return new ExprRuntimeError(
+    `Cannot ${verb} ${typeName(a)} and ${typeName(b)}${hint}`,
+    "TypeError",
+  );
 }
 
-/** `a + b`: numbers, string and list concatenation. */
+/**
+ * Two numeric operands as Python combines them: two ints (bools count) with `ints`, exactly;
+ * otherwise both as floats with `floats`. Undefined when either is not a number.
+ */
+function numeric(
+  a: Value,
+  b: Value,
+  ints: (x: Int, y: Int) => Value,
+  floats: (x: number, y: number) => Value,
+): Value | undefined {
+  if (!isNumber(a) || !isNumber(b)) return undefined;
+  const x = intOf(a), y = intOf(b);
+  if (x !== undefined && y !== undefined) return ints(x, y);
+  return floats(floatOf(a)!, floatOf(b)!);
+}
+
+/** `x + y` of two ints, exact at any size. */
+function sumOfInts(x: Int, y: Int): Int {
+  if (typeof x === "number" && typeof y === "number") {
+    const sum = x + y;
+    if (Math.abs(sum) <= MAX_SAFE) return sum;
+  }
+  return intAdd(x, y);
+}
+
+/**
+ * `a + b` where the checker proved both operands ints (`row_id * 3 + 7`): no float can be
+ * among them, so no check for one. A `bigint` operand or a sum past 2^53 takes the exact path.
+ */
+export function addInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const sum = a + b;
+    if ((sum | 0) === sum || Math.abs(sum) <= MAX_SAFE) return sum;
+  }
+  return add(a, b);
+}
+
+/** `a - b` of two proven ints (see {@link addInts}). */
+export function subtractInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const difference = a - b;
+    if ((difference | 0) === difference || Math.abs(difference) <= MAX_SAFE) return difference;
+  }
+  return subtract(a, b);
+}
+
+/** `a * b` of two proven ints (see {@link addInts}); `0 * -3` is 0, not -0. */
+export function multiplyInts(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") {
+    const product = a * b;
+    if ((product | 0) === product) return product | 0;
+    if (Math.abs(product) <= MAX_SAFE) return product;
+  }
+  return multiply(a, b);
+}
+
+/** `a + b`: numbers, string, list and tuple concatenation. */
 export function add(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number") {
     const sum = a + b;
-    // Past 2^53 (or NaN) the slow path tells two ints' exact sum from a float sum.
-    if (isSafe(sum)) return sum;
+    if ((sum | 0) === sum) {
+      if ((a | 0) === a && (b | 0) === b) return sum; // two small ints
+      if (!Number.isInteger(a) || !Number.isInteger(b)) return new PyFloat(sum); // 0.5 + 0.5
+    } else if (!Number.isInteger(sum)) {
+      if (sum === sum) return sum; // a float that is not whole (a NaN is boxed) // a float that is not whole
+    } else if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(sum) <= MAX_SAFE) {
+      return sum;
+    }
   } else if (
     typeof a === "string" && typeof b === "string" && a.length + b.length <= MAX_SEQUENCE_LENGTH
   ) {
@@ -158,306 +200,448 @@ export function add(a: Value, b: Value): Value {
   return addSlow(a, b);
 }
 
+/** A whole float (boxed) and a number, for `+ - *`: their float result; undefined otherwise. */
+function boxedOperands(
+  a: Value,
+  b: Value,
+  op: (x: number, y: number) => number,
+): Value | undefined {
+  // A boxed float keeps its sign (-0.0); a plain number is an int or a float that is not zero.
+  const x = a instanceof PyFloat ? a.value : a;
+  const y = b instanceof PyFloat ? b.value : b;
+  if (typeof x !== "number" || typeof y !== "number") return undefined;
+  return floatValue(op(x, y));
+}
+
 function addSlow(a: Value, b: Value): Value {
+  if (a instanceof PyFloat || b instanceof PyFloat) {
+    const boxed = boxedOperands(a, b, (x, y) => x + y);
+    if (boxed !== undefined) return boxed;
+  }
   if (typeof a === "string" && typeof b === "string") {
     checkLength(a.length + b.length, "str", "str + str");
     return a + b;
   }
-  const x = asNumber(a), y = asNumber(b);
-  if (x !== undefined && y !== undefined) {
-    if (typeof x === "number" && typeof y === "number") return beyondSafe(x, y, x + y, intAdd);
-    return mixed(x, y, intAdd, (p, q) => p + q);
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    checkLength(a.length + b.length, "list", "list + list");
-    return a.concat(b);
+  const number = numeric(a, b, sumOfInts, (x, y) => floatValue(x + y));
+  if (number !== undefined) return number;
+  if (Array.isArray(a) && Array.isArray(b) && a.constructor === b.constructor) {
+    if (a instanceof PyTuple) {
+      checkLength(a.length + b.length, "list", "tuple + tuple");
+      return tupleOf([...a, ...b]);
+    }
+    if (!(a instanceof PyRange || a instanceof PyDictView)) {
+      checkLength(a.length + b.length, "list", "list + list");
+      return a.concat(b);
+    }
   }
   const time = addTimes(a, b);
   if (time !== undefined) return time;
   const hint = typeof a === "string" || typeof b === "string"
     ? ": convert the other value with str(...) first"
+    : Array.isArray(a) && Array.isArray(b)
+    ? ": only a list joins a list, and a tuple a tuple"
     : "";
   throw operandError("add", a, b, hint);
+}
+
+/** `x - y` of two ints, exact at any size. */
+function differenceOfInts(x: Int, y: Int): Int {
+  if (typeof x === "number" && typeof y === "number") {
+    const difference = x - y;
+    if (Math.abs(difference) <= MAX_SAFE) return difference;
+  }
+  return intSubtract(x, y);
 }
 
 /** `a - b`. */
 export function subtract(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number") {
     const difference = a - b;
-    if (isSafe(difference)) return difference;
+    if ((difference | 0) === difference) {
+      if ((a | 0) === a && (b | 0) === b) return difference;
+      if (!Number.isInteger(a) || !Number.isInteger(b)) return new PyFloat(difference);
+    } else if (!Number.isInteger(difference)) {
+      if (difference === difference) return difference; // a float that is not whole (a NaN is boxed)
+    } else if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(difference) <= MAX_SAFE) {
+      return difference;
+    }
   }
   return subtractSlow(a, b);
 }
 
 function subtractSlow(a: Value, b: Value): Value {
-  const x = asNumber(a), y = asNumber(b);
-  if (x !== undefined && y !== undefined) {
-    if (typeof x === "number" && typeof y === "number") {
-      return beyondSafe(x, y, x - y, intSubtract);
-    }
-    return mixed(x, y, intSubtract, (p, q) => p - q);
+  if (a instanceof PyFloat || b instanceof PyFloat) {
+    const boxed = boxedOperands(a, b, (x, y) => x - y);
+    if (boxed !== undefined) return boxed;
   }
+  const number = numeric(a, b, differenceOfInts, (x, y) => floatValue(x - y));
+  if (number !== undefined) return number;
   const time = subtractTimes(a, b);
   if (time !== undefined) return time;
   throw operandError("subtract", a, b);
 }
 
-/** `a * b`: numbers, and repetition of strings and lists by an int. */
+/** `x * y` of two ints, exact at any size. */
+function productOfInts(x: Int, y: Int): Int {
+  if (typeof x === "number" && typeof y === "number") {
+    const product = x * y;
+    if (Math.abs(product) <= MAX_SAFE) return product + 0; // 0 * -3 is 0, not -0
+  }
+  return intMultiply(x, y);
+}
+
+/** `a * b`: numbers, and repetition of strings, lists and tuples by an int. */
 export function multiply(a: Value, b: Value): Value {
   if (typeof a === "number" && typeof b === "number") {
     const product = a * b;
-    if (isSafe(product)) return product;
+    if ((product | 0) === product) {
+      if ((a | 0) === a && (b | 0) === b) return product | 0; // two small ints (`| 0`: -0 is 0)
+      if (!Number.isInteger(a) || !Number.isInteger(b)) return new PyFloat(product); // 1.5 * 2
+    } else if (!Number.isInteger(product)) {
+      if (product === product) return product; // a float that is not whole (a NaN is boxed)
+    } else if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(product) <= MAX_SAFE) {
+      return product;
+    }
   }
   return multiplySlow(a, b);
 }
 
 function multiplySlow(a: Value, b: Value): Value {
-  const x = asNumber(a), y = asNumber(b);
-  if (x !== undefined && y !== undefined) {
-    if (typeof x === "number" && typeof y === "number") {
-      return beyondSafe(x, y, x * y, intMultiply);
+  if (a instanceof PyFloat || b instanceof PyFloat) {
+    const boxed = boxedOperands(a, b, (x, y) => x * y);
+    if (boxed !== undefined) return boxed;
+  }
+  const number = numeric(a, b, productOfInts, (x, y) => floatValue(x * y));
+  if (number !== undefined) return number;
+  const [sequence, times] = typeof a === "string" || Array.isArray(a) ? [a, b] : [b, a];
+  const count = intOf(times);
+  if (count !== undefined) {
+    const n = Math.max(0, Number(count));
+    if (typeof sequence === "string") {
+      checkLength(sequence.length * n, "str", "str * int");
+      return sequence.repeat(n);
     }
-    return mixed(x, y, intMultiply, (p, q) => p * q);
-  }
-  const count = asInt(b) ?? asInt(a);
-  const sequence = asInt(b) !== undefined ? a : b;
-  if (count !== undefined && typeof sequence === "string") {
-    checkLength(sequence.length * Math.max(0, count), "str", "str * int");
-    return sequence.repeat(Math.max(0, count));
-  }
-  if (count !== undefined && Array.isArray(sequence)) {
-    checkLength(sequence.length * Math.max(0, count), "list", "list * int");
-    const out: Value[] = [];
-    for (let i = 0; i < count; i++) out.push(...sequence);
-    return out;
+    if (
+      Array.isArray(sequence) && !(sequence instanceof PyRange || sequence instanceof PyDictView)
+    ) {
+      checkLength(sequence.length * n, "list", `${typeName(sequence)} * int`);
+      const out: Value[] = [];
+      for (let i = 0; i < n; i++) for (const item of sequence) out.push(item);
+      return sequence instanceof PyTuple ? tupleOf(out) : out;
+    }
   }
   const time = multiplyTimes(a, b);
   if (time !== undefined) return time;
+  if ((typeof sequence === "string" || Array.isArray(sequence)) && isNumber(times)) {
+    throw new ExprRuntimeError(
+      `Cannot multiply a sequence by a ${typeName(times)}: the count must be an int`,
+      "TypeError",
+    );
+  }
   throw operandError("multiply", a, b);
 }
 
-function numbersFor(
-  verb: string,
-  a: Value,
-  b: Value,
-  zero: string,
-): [number | bigint, number | bigint] {
-  const x = asNumber(a), y = asNumber(b);
-  if (x === undefined || y === undefined) throw operandError(verb, a, b);
-  if (y === 0) throw new ExprRuntimeError(zero);
-  return [x, y];
+/** Python's ZeroDivisionError, with its message (`float division by zero`...). */
+function divisionByZero(what = "division by zero"): ExprRuntimeError {
+  return new ExprRuntimeError(what[0].toUpperCase() + what.slice(1), "ZeroDivisionError");
 }
 
-const DIVISION_BY_ZERO = "Division by zero";
-
-/** `a / b`: always a float division; of two ints, their exact quotient rounded once. */
+/** `a / b`: always a float; of two ints, their exact quotient rounded once. */
 export function trueDivide(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number" && b !== 0) return a / b;
+  if (typeof a === "number" && typeof b === "number" && b !== 0) {
+    // Of two safe ints, the float quotient is their exact quotient rounded once.
+    return floatValue(a / b);
+  }
   const time = divideTimes(a, b);
   if (time !== undefined) return time;
-  const [x, y] = numbersFor("divide", a, b, DIVISION_BY_ZERO);
-  return mixed(x, y, intTrueDivide, (p, q) => p / q);
+  const number = numeric(a, b, (x, y) => {
+    if (y === 0) throw divisionByZero();
+    return floatValue(intTrueDivide(x, y));
+  }, (x, y) => {
+    if (y === 0) throw divisionByZero("float division by zero");
+    return floatValue(x / y);
+  });
+  if (number !== undefined) return number;
+  throw operandError("divide", a, b);
 }
 
-/** `a // b`: floor division (`7 // -2 == -4`), Python's float algorithm. */
+/** `a // b`: floor division (`7 // -2 == -4`), Python's float algorithm for floats. */
 export function floorDivide(a: Value, b: Value): Value {
-  const time = a instanceof PyTimedelta ? floorDivideTimes(a, b) : undefined;
-  if (time !== undefined) return time;
-  const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
-    ? [a, b]
-    : numbersFor("divide", a, b, DIVISION_BY_ZERO);
-  if (typeof x === "bigint" || typeof y === "bigint") {
-    return mixed(x, y, intFloorDivide, numberFloorDivide);
+  if (typeof a === "number" && typeof b === "number" && b !== 0) {
+    if (Number.isInteger(a) && Number.isInteger(b)) return intFloorDivideNumbers(a, b);
+    return floatValue(floatFloorDivide(a + 0, b + 0));
   }
-  return numberFloorDivide(x, y);
+  if (a instanceof PyTimedelta) {
+    const time = floorDivideTimes(a, b);
+    if (time !== undefined) return time;
+  }
+  const number = numeric(a, b, (x, y) => {
+    if (y === 0) throw divisionByZero("integer division or modulo by zero");
+    return typeof x === "number" && typeof y === "number"
+      ? intFloorDivideNumbers(x, y)
+      : intFloorDivide(x, y);
+  }, (x, y) => {
+    if (y === 0) throw divisionByZero("float floor division by zero");
+    return floatValue(floatFloorDivide(x, y));
+  });
+  if (number !== undefined) return number;
+  throw operandError("floor-divide", a, b);
 }
 
-/** `x // y` of two numbers (`y` is not zero): exact for safe ints, else Python's float algorithm. */
-function numberFloorDivide(x: number, y: number): number {
-  if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) {
-    const q = Math.floor(x / y);
-    // The float quotient can round up to the next integer; step back when it overshoots.
-    const overshoots = y > 0 ? q * y > x : q * y < x;
-    return overshoots ? q - 1 : q;
-  }
-  let mod = x % y;
+/** `x // y` of two safe ints (`y` is not zero): exact. */
+function intFloorDivideNumbers(x: number, y: number): number {
+  const q = Math.floor(x / y);
+  // The float quotient can round up to the next integer; step back when it overshoots.
+  const overshoots = y > 0 ? q * y > x : q * y < x;
+  return (overshoots ? q - 1 : q) + 0;
+}
+
+/** CPython's `x // y` of floats (`y` is not zero), signed zeros included. */
+function floatFloorDivide(x: number, y: number): number {
+  // C's `if (mod)` and `if (div)` hold for NaN too: JavaScript's do not, so `!== 0`.
+  let mod = x % y; // C's fmod, exactly
   let div = (x - mod) / y;
-  if (mod !== 0 && (y < 0) !== (mod < 0)) {
-    mod += y;
-    div -= 1;
+  if (mod !== 0) {
+    if ((y < 0) !== (mod < 0)) {
+      mod += y;
+      div -= 1;
+    }
   }
-  if (div === 0) return 0;
-  let floor = Math.floor(div);
-  if (div - floor > 0.5) floor += 1;
-  return floor;
+  if (div !== 0) {
+    let floor = Math.floor(div);
+    if (div - floor > 0.5) floor += 1;
+    return floor;
+  }
+  return Math.sign(x / y) === -1 || Object.is(x / y, -0) ? -0 : 0;
+}
+
+/** CPython's `x % y` of floats (`y` is not zero): the sign of `y`, signed zeros included. */
+function floatModulo(x: number, y: number): number {
+  const mod = x % y;
+  if (mod !== 0) return (y < 0) !== (mod < 0) ? mod + y : mod;
+  return y < 0 || Object.is(y, -0) ? -0 : 0;
 }
 
 /** `a % b`: the result takes the sign of the divisor (`-7 % 3 == 2`); `str % args` formats. */
 export function modulo(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number" && b !== 0) {
+    if (Number.isInteger(a) && Number.isInteger(b)) {
+      const mod = a % b;
+      return mod !== 0 && (b < 0) !== (mod < 0) ? mod + b : mod + 0;
+    }
+    return floatValue(floatModulo(a + 0, b + 0));
+  }
   if (typeof a === "string") return formatPercent(a, b);
-  const time = a instanceof PyTimedelta ? moduloTimes(a, b) : undefined;
-  if (time !== undefined) return time;
-  const [x, y] = typeof a === "number" && typeof b === "number" && b !== 0
-    ? [a, b]
-    : numbersFor("take the remainder of", a, b, "Modulo by zero");
-  if (typeof x === "bigint" || typeof y === "bigint") return mixed(x, y, intModulo, numberModulo);
-  return numberModulo(x, y);
-}
-
-/** `x % y` of two numbers (`y` is not zero), with the sign of `y`. */
-function numberModulo(x: number, y: number): number {
-  const mod = x % y;
-  if (mod !== 0 && (y < 0) !== (mod < 0)) return mod + y;
-  return mod === 0 ? 0 : mod;
+  if (a instanceof PyTimedelta) {
+    const time = moduloTimes(a, b);
+    if (time !== undefined) return time;
+  }
+  const number = numeric(a, b, (x, y) => {
+    if (y === 0) throw divisionByZero("integer division or modulo by zero");
+    return typeof x === "number" && typeof y === "number" ? modulo(x, y) : intModulo(x, y);
+  }, (x, y) => {
+    if (y === 0) throw divisionByZero("float modulo");
+    return floatValue(floatModulo(x, y));
+  });
+  if (number !== undefined) return number;
+  throw operandError("take the remainder of", a, b);
 }
 
 /** `a ** b`: of two ints with `b >= 0`, an exact int; with a negative `b` or a float, a float. */
 export function power(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number") {
-    if (b >= 0 && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
-      // A power that is a safe integer is exact in floats; beyond, only a bigint is.
-      const result = a ** b;
-      if (isSafe(result)) return result;
-      return intPower(a, b);
+  if (
+    typeof a === "number" && typeof b === "number" && b >= 0 && Number.isSafeInteger(a) &&
+    Number.isSafeInteger(b)
+  ) {
+    // A power that is a safe integer is exact in floats; beyond, only a bigint is.
+    const result = a ** b;
+    if (Math.abs(result) <= MAX_SAFE) return result + 0;
+    return intPower(a, b);
+  }
+  const number = numeric(
+    a,
+    b,
+    (x, y) => (y >= 0 ? intPower(x, y) : floatValue(floatPower(toFloat(x), toFloat(y)))),
+    (x, y) => floatValue(floatPower(x, y)),
+  );
+  if (number !== undefined) return number;
+  throw operandError("raise", a, b);
+}
+
+function toFloat(n: Int): number {
+  return typeof n === "bigint" ? intToFloat(n) : n;
+}
+
+/** Whether a float is an odd integer. */
+function isOddInteger(x: number): boolean {
+  return Number.isInteger(x) && Math.abs(x % 2) === 1;
+}
+
+/**
+ * CPython's `x ** y` of floats (`float_pow`): its special cases of zeros, ones, infinities
+ * and NaNs, ZeroDivisionError for `0.0 ** -1`, OverflowError where a finite power overflows,
+ * and a refusal where Python's result is a complex number.
+ */
+export function floatPower(x: number, y: number): number {
+  if (y === 0) return 1;
+  if (Number.isNaN(x)) return x;
+  if (Number.isNaN(y)) return x === 1 ? 1 : y;
+  if (!Number.isFinite(y)) {
+    const abs = Math.abs(x);
+    if (abs === 1) return 1;
+    return (y > 0) === (abs > 1) ? Infinity : 0;
+  }
+  if (!Number.isFinite(x)) {
+    const odd = isOddInteger(y);
+    if (y > 0) return odd ? x : Math.abs(x);
+    return odd ? (x < 0 ? -0 : 0) : 0;
+  }
+  if (x === 0) {
+    if (y < 0) {
+      throw new ExprRuntimeError("0.0 cannot be raised to a negative power", "ZeroDivisionError");
     }
-    return floatPower(a, b);
+    return isOddInteger(y) ? x : 0;
   }
-  const x = asNumber(a), y = asNumber(b);
-  if (x === undefined || y === undefined) throw operandError("raise", a, b);
-  if (typeof x === "number" && typeof y === "number") return power(x, y);
-  if (isExactInt(x) && isExactInt(y) && y >= 0) return intPower(x, y);
-  return floatPower(toFloatNumber(x), toFloatNumber(y));
-}
-
-/** `x ** y` on floats, or of an int to a negative power, with Python's errors. */
-function floatPower(x: number, y: number): number {
-  if (x === 0 && y < 0) {
-    throw new ExprRuntimeError("Division by zero (0 raised to a negative power)");
+  let negate = false;
+  if (x < 0) {
+    if (!Number.isInteger(y)) {
+      throw new ExprRuntimeError(
+        "A negative number raised to a fractional power is a complex number, which is not " +
+          "supported",
+      );
+    }
+    x = -x;
+    negate = isOddInteger(y);
   }
-  if (x < 0 && !Number.isInteger(y)) {
-    throw new ExprRuntimeError("Cannot raise a negative number to a fractional power");
+  if (x === 1) return negate ? -1 : 1;
+  const result = x ** y;
+  if (!Number.isFinite(result)) {
+    throw new ExprRuntimeError(
+      "The power is too large for a float: numerical result out of range",
+      "OverflowError",
+    );
   }
-  return x ** y;
-}
-
-/** `a + b` where the checker knows one operand is a float: an int operand becomes a float. */
-export function addFloat(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number") return a + b;
-  return add(floatOperand(a), floatOperand(b));
-}
-
-/** `a - b` where the checker knows one operand is a float. */
-export function subtractFloat(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return subtract(floatOperand(a), floatOperand(b));
-}
-
-/** `a * b` where the checker knows one operand is a float. */
-export function multiplyFloat(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number") return a * b;
-  return multiply(floatOperand(a), floatOperand(b));
-}
-
-/** `a / b` where the checker knows one operand is a float. */
-export function trueDivideFloat(a: Value, b: Value): Value {
-  return trueDivide(floatOperand(a), floatOperand(b));
-}
-
-/** `a // b` where the checker knows one operand is a float. */
-export function floorDivideFloat(a: Value, b: Value): Value {
-  return floorDivide(floatOperand(a), floatOperand(b));
-}
-
-/** `a % b` where the checker knows one operand is a float (a string on the left formats). */
-export function moduloFloat(a: Value, b: Value): Value {
-  return typeof a === "string" ? modulo(a, b) : modulo(floatOperand(a), floatOperand(b));
-}
-
-/** `a ** b` where the checker knows one operand is a float. */
-export function powerFloat(a: Value, b: Value): Value {
-  const x = asNumber(floatOperand(a)), y = asNumber(floatOperand(b));
-  if (typeof x === "number" && typeof y === "number") return floatPower(x, y);
-  return power(a, b);
+  return negate ? -result : result;
 }
 
 /** `-a`. */
 export function negate(a: Value): Value {
-  if (typeof a === "number") return -a;
-  if (typeof a === "bigint") return -a;
+  if (typeof a === "number") return 0 - a; // an int's negation is never -0
+  if (a instanceof PyFloat) return new PyFloat(-a.value);
+  if (typeof a === "bigint") return exactInt(-a, "-int");
   if (typeof a === "boolean") return a ? -1 : 0;
   const time = negateTime(a);
   if (time !== undefined) return time;
-  throw new ExprRuntimeError(`Cannot negate ${typeName(a)}`);
+  throw new ExprRuntimeError(`Cannot negate ${typeName(a)}`, "TypeError");
 }
 
 /** `+a`. */
 export function unaryPlus(a: Value): Value {
-  if (typeof a === "number" || typeof a === "bigint") return a;
+  if (typeof a === "number" || typeof a === "bigint" || a instanceof PyFloat) return a;
   if (typeof a === "boolean") return a ? 1 : 0;
   if (a instanceof PyTimedelta) return a;
-  throw new ExprRuntimeError(`Cannot apply unary + to ${typeName(a)}`);
+  throw new ExprRuntimeError(`Cannot apply unary + to ${typeName(a)}`, "TypeError");
 }
 
-/** `a == b`: `1 == 1.0 == True`, lists and dicts by content, dates by value. */
+/** `a == b`: `1 == 1.0 == True`, containers by content (a list never equals a tuple), dates by value. */
 export function equals(a: Value, b: Value): boolean {
-  if (a === b) return true;
+  if (a === b) return !(a instanceof PyFloat) || a.value === a.value; // NaN != NaN
   if (a === null || b === null || typeof a === "string" || typeof b === "string") return false;
-  const x = asNumber(a), y = asNumber(b);
+  const x = comparable(a), y = comparable(b);
   if (x !== undefined || y !== undefined) {
     return x !== undefined && y !== undefined && numbersEqual(x, y);
   }
   if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime() &&
+    return a instanceof Date && b instanceof Date && compareInstants(a, b) === 0 &&
       (a instanceof AwareDatetime) === (b instanceof AwareDatetime);
   }
   if (a instanceof PyDate || b instanceof PyDate) {
     return a instanceof PyDate && b instanceof PyDate && a.days === b.days;
   }
   if (a instanceof PyTimedelta || b instanceof PyTimedelta) {
-    return a instanceof PyTimedelta && b instanceof PyTimedelta &&
-      a.totalMicros() === b.totalMicros();
+    return a instanceof PyTimedelta && b instanceof PyTimedelta && a.compare(b) === 0;
   }
   if (a instanceof PyTimezone || b instanceof PyTimezone) {
     return a instanceof PyTimezone && b instanceof PyTimezone &&
-      a.offsetMinutes === b.offsetMinutes;
+      a.offsetSeconds === b.offsetSeconds;
+  }
+  if (a instanceof PyTime || b instanceof PyTime) {
+    // An aware time and a naive one are unequal; aware ones are equal at the same UTC time.
+    return a instanceof PyTime && b instanceof PyTime &&
+      (a.tz === undefined) === (b.tz === undefined) &&
+      timeOfDayMicros(a) === timeOfDayMicros(b);
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, i) => equals(item, b[i]));
+    if (!Array.isArray(a) || !Array.isArray(b) || a.constructor !== b.constructor) return false;
+    if (a instanceof PyDictView) return viewsEqual(a, b as PyDictView);
+    return a.length === b.length && a.every((item, i) => sameItem(item, b[i]));
   }
-  if (typeof a !== "object" || typeof b !== "object") return false;
-  const left = a as Record<string, Value>, right = b as Record<string, Value>;
-  const keys = Object.keys(left);
-  return keys.length === Object.keys(right).length &&
-    keys.every((k) => Object.hasOwn(right, k) && equals(left[k], right[k]));
+  if (a instanceof PyDict && b instanceof PyDict) {
+    if (a.size !== b.size) return false;
+    for (const [key, value] of a.entries()) {
+      const other = b.get(key);
+      if (other === undefined || !sameItem(value, other)) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether two items of containers are equal as Python compares them there: the same object,
+ * or `==` (so a NaN finds itself in a list: `x in [x]`).
+ */
+export function sameItem(a: Value, b: Value): boolean {
+  return a === b || equals(a, b);
+}
+
+/** Dict views: keys and items compare as sets; a values view only equals itself. */
+function viewsEqual(a: PyDictView, b: PyDictView): boolean {
+  if (a.kind === "values" || b.kind === "values" || a.length !== b.length) return false;
+  return a.every((item) => b.some((other) => sameItem(item, other)));
 }
 
 /** `a < b`. */
 export function lessThan(a: Value, b: Value): boolean {
   if (typeof a === "number" && typeof b === "number") return a < b;
-  if (typeof a === "string" && typeof b === "string") return a < b;
   return order(a, b, "<") < 0;
 }
 
 /** `a <= b`. */
 export function lessEqual(a: Value, b: Value): boolean {
   if (typeof a === "number" && typeof b === "number") return a <= b;
-  if (typeof a === "string" && typeof b === "string") return a <= b;
   return order(a, b, "<=") <= 0;
 }
 
 /** `a > b`. */
 export function greaterThan(a: Value, b: Value): boolean {
   if (typeof a === "number" && typeof b === "number") return a > b;
-  if (typeof a === "string" && typeof b === "string") return a > b;
   return order(a, b, ">") > 0;
 }
 
 /** `a >= b`. */
 export function greaterEqual(a: Value, b: Value): boolean {
   if (typeof a === "number" && typeof b === "number") return a >= b;
-  if (typeof a === "string" && typeof b === "string") return a >= b;
   return order(a, b, ">=") >= 0;
+}
+
+/**
+ * Strings in Python's order, by code point. JavaScript compares UTF-16 units, which puts a
+ * character beyond U+FFFF (a surrogate pair) before U+E000 to U+FFFF; only that is fixed.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  return codeOrder(a.charCodeAt(i)) - codeOrder(b.charCodeAt(i));
+}
+
+/** A UTF-16 unit's rank in code point order: surrogates after U+E000 to U+FFFF. */
+function codeOrder(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
 /**
@@ -465,55 +649,57 @@ export function greaterEqual(a: Value, b: Value): boolean {
  * unordered (every comparison false), as in Python.
  */
 export function order(a: Value, b: Value, op = "<"): number {
-  const x = asNumber(a), y = asNumber(b);
+  const x = comparable(a), y = comparable(b);
   // `<` and `>` compare a bigint and a number by their exact values.
   if (x !== undefined && y !== undefined) {
     return x < y ? -1 : x > y ? 1 : numbersEqual(x, y) ? 0 : NaN;
   }
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "string" && typeof b === "string") return compareText(a, b);
   const time = orderTimes(a, b);
   if (time !== undefined) return time;
-  if (Array.isArray(a) && Array.isArray(b)) {
+  if (
+    Array.isArray(a) && Array.isArray(b) && a.constructor === b.constructor &&
+    (a instanceof PyTuple || a.constructor === Array)
+  ) {
     for (let i = 0; i < a.length && i < b.length; i++) {
-      if (!equals(a[i], b[i])) return order(a[i], b[i], op);
+      if (!sameItem(a[i], b[i])) return order(a[i], b[i], op);
     }
     return a.length - b.length;
   }
-  throw new ExprRuntimeError(`Cannot compare ${typeName(a)} and ${typeName(b)} with \`${op}\``);
+  throw new ExprRuntimeError(
+    `Cannot compare ${typeName(a)} and ${typeName(b)} with \`${op}\``,
+    "TypeError",
+  );
 }
 
-/** `item in container`: substring, list membership or dict key. */
+/** `item in container`: substring, sequence membership or dict key. */
 export function contains(container: Value, item: Value): boolean {
   if (typeof container === "string") {
     if (typeof item !== "string") {
-      throw new ExprRuntimeError(`\`in <str>\` needs a string on the left, not ${typeName(item)}`);
+      throw new ExprRuntimeError(
+        `\`in <str>\` needs a string on the left, not ${typeName(item)}`,
+        "TypeError",
+      );
     }
     return container.includes(item);
   }
   if (Array.isArray(container)) {
-    for (const element of container) if (equals(element, item)) return true;
+    for (const element of container) if (sameItem(element, item)) return true;
     return false;
   }
-  if (isDict(container)) {
-    return typeof item === "string"
-      ? Object.hasOwn(container, item)
-      : Object.hasOwn(container, dictKey(item));
-  }
+  if (container instanceof PyDict) return container.has(item);
   throw new ExprRuntimeError(
-    `\`in\` needs a string, list or dict on the right, not ${typeName(container)}`,
+    `\`in\` needs a string, list, tuple or dict on the right, not ${typeName(container)}`,
+    "TypeError",
   );
 }
 
-/** `a is b`: identity, which for our values is strict equality. */
+/** `a is b`: identity, which for our values is strict equality (and one None). */
 export function identical(a: Value, b: Value): boolean {
   return a === b;
 }
 
-/** The key a value has in a dict: dict keys are strings, other keys are their `str()`. */
-export function dictKey(key: Value): string {
-  if (typeof key === "string") return key;
-  if (key === null) return "None";
-  if (typeof key === "boolean") return key ? "True" : "False";
-  if (typeof key === "number" || typeof key === "bigint") return String(key);
-  throw new ExprRuntimeError(`A ${typeName(key)} cannot be a dict key; use a string or a number`);
+/** Whether a value can be a dict key; throws Python's TypeError for lists and dicts. */
+export function checkHashable(key: Value): void {
+  keyIdentity(key);
 }

@@ -1068,34 +1068,44 @@ export class Parser {
     if (isOp(token, "!")) {
       sub.#advance();
       const conversion = sub.#advance();
-      if (conversion.kind !== "name" || (conversion.text !== "r" && conversion.text !== "s")) {
+      if (conversion.kind !== "name" || !["r", "s", "a"].includes(conversion.text)) {
         throw new ExprSyntaxError(
           errorAt(
             "bad-expression",
             `Unknown f-string conversion ${describe(conversion)}`,
             tokenSpan(conversion),
-            "Use `!r` or `!s`.",
+            "Use `!r`, `!s` or `!a`.",
           ),
         );
       }
-      field.conversion = conversion.text;
+      field.conversion = conversion.text as FormattedValue["conversion"];
       token = sub.#peek();
     }
-    if (isOp(token, ":")) {
-      let end = token.end;
+    // `{x:=^8}`: the lexer reads `:=`, but in a field `:` starts the spec, as in Python.
+    if (isOp(token, ":") || isOp(token, ":=")) {
+      let end = token.start + 1;
+      let specText = "";
+      const nested: (string | FormattedValue)[] = [];
       while (end < contentEnd && src[end] !== "}") {
         if (src[end] === "{") {
-          throw new ExprSyntaxError(
-            errorAt("unsupported-syntax", "Nested fields in a format spec are not supported", {
-              start: end,
-              end: end + 1,
-            }),
-          );
+          // A nested field (`{x:>{width}}`): its value is part of the spec.
+          if (specText) nested.push(specText);
+          specText = "";
+          const inner = this.#parseField(end, contentEnd);
+          nested.push(inner);
+          end = inner.span.end;
+          continue;
         }
+        specText += src[end];
         end++;
       }
-      field.spec = src.slice(token.end, end);
       if (end >= contentEnd) throw this.#unclosedField(open, { start: end, end });
+      if (nested.length) {
+        if (specText) nested.push(specText);
+        field.specFields = nested;
+      } else {
+        field.spec = specText;
+      }
       field.span = { start: open, end: end + 1 };
       return field;
     }

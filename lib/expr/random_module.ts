@@ -12,12 +12,16 @@ import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { CellRandom } from "../engine/rng.ts";
 import type { CellContext, TypeEnvironment } from "./types.ts";
-import type { StaticType, Value } from "./values.ts";
+import { floatValue, PyDictView, PyFloat, type StaticType, type Value } from "./values.ts";
 
 /** A whole number argument (an int of any size), or a clear error naming the function. */
 function needInt(fn: string, value: Value): Int {
   if (typeof value === "bigint") return value;
-  const n = typeof value === "boolean" ? Number(value) : value;
+  const n = typeof value === "boolean"
+    ? Number(value)
+    : value instanceof PyFloat
+    ? value.value
+    : value;
   if (typeof n !== "number" || !Number.isInteger(n)) {
     throw new ExprRuntimeError(`random.${fn}() needs whole numbers, got ${describe(value)}`);
   }
@@ -82,13 +86,14 @@ function uniformInt(random: CellRandom, lo: Int, hi: Int): Int {
 /** A numeric argument, or a clear error naming the function. */
 function needNumber(fn: string, value: Value): number {
   if (typeof value === "number") return value;
+  if (value instanceof PyFloat) return value.value;
   if (typeof value === "boolean") return Number(value);
   throw new ExprRuntimeError(`random.${fn}() needs numbers, got ${describe(value)}`);
 }
 
 /** A list (or a string, as a list of characters) to draw from. */
 function needSequence(fn: string, value: Value): readonly Value[] {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value) && !(value instanceof PyDictView)) return value;
   if (typeof value === "string") return [...value];
   throw new ExprRuntimeError(`random.${fn}() needs a list, got ${typeName(value)}`);
 }
@@ -176,7 +181,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     summary: "A float in [0, 1).",
     params: [],
     returns: "float",
-    impl: (ctx) => ctx.random.next(),
+    impl: (ctx) => floatValue(ctx.random.next()),
   },
   randint: {
     summary: "An int between `a` and `b`, both included.",
@@ -230,7 +235,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "float",
     impl(ctx: CellContext, a: Value, b: Value) {
       const lo = needNumber("uniform", a), hi = needNumber("uniform", b);
-      return lo + (hi - lo) * ctx.random.next();
+      return floatValue(lo + (hi - lo) * ctx.random.next());
     },
   },
   choice: {
@@ -300,25 +305,27 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: [["mu", 0], ["sigma", 1]],
     returns: "float",
     impl: (ctx: CellContext, mu: Value, sigma: Value) =>
-      needNumber("gauss", mu) + needNumber("gauss", sigma) * standardNormal(ctx.random),
+      floatValue(needNumber("gauss", mu) + needNumber("gauss", sigma) * standardNormal(ctx.random)),
   },
   normalvariate: {
     summary: "The same as `random.gauss(mu, sigma)`.",
     params: [["mu", 0], ["sigma", 1]],
     returns: "float",
     impl: (ctx: CellContext, mu: Value, sigma: Value) =>
-      needNumber("normalvariate", mu) +
-      needNumber("normalvariate", sigma) * standardNormal(ctx.random),
+      floatValue(
+        needNumber("normalvariate", mu) +
+          needNumber("normalvariate", sigma) * standardNormal(ctx.random),
+      ),
   },
   lognormvariate: {
     summary: "A float whose logarithm is normal with mean `mu` and standard deviation `sigma`.",
     params: ["mu", "sigma"],
     returns: "float",
     impl: (ctx: CellContext, mu: Value, sigma: Value) =>
-      Math.exp(
+      floatValue(Math.exp(
         needNumber("lognormvariate", mu) +
           needNumber("lognormvariate", sigma) * standardNormal(ctx.random),
-      ),
+      )),
   },
   expovariate: {
     summary: "An exponentially distributed float with rate `lambd` (mean 1/lambd).",
@@ -327,7 +334,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     impl(ctx: CellContext, lambd: Value) {
       const rate = needNumber("expovariate", lambd);
       if (rate === 0) throw new ExprRuntimeError("random.expovariate() needs a non-zero rate");
-      return -Math.log(1 - ctx.random.next()) / rate;
+      return floatValue(-Math.log(1 - ctx.random.next()) / rate);
     },
   },
   triangular: {
@@ -336,7 +343,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     returns: "float",
     impl(ctx: CellContext, low: Value, high: Value, mode: Value) {
       let lo = needNumber("triangular", low), hi = needNumber("triangular", high);
-      if (hi === lo) return lo;
+      if (hi === lo) return low; // Python returns `low` itself
       let u = ctx.random.next();
       let c = mode === null ? 0.5 : (needNumber("triangular", mode) - lo) / (hi - lo);
       if (u > c) {
@@ -344,7 +351,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
         c = 1 - c;
         [lo, hi] = [hi, lo];
       }
-      return lo + (hi - lo) * Math.sqrt(u * c);
+      return floatValue(lo + (hi - lo) * Math.sqrt(u * c));
     },
   },
   paretovariate: {
@@ -352,15 +359,17 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: ["alpha"],
     returns: "float",
     impl: (ctx: CellContext, alpha: Value) =>
-      1 / (1 - ctx.random.next()) ** (1 / needNumber("paretovariate", alpha)),
+      floatValue(1 / (1 - ctx.random.next()) ** (1 / needNumber("paretovariate", alpha))),
   },
   weibullvariate: {
     summary: "A Weibull-distributed float with scale `alpha` and shape `beta`.",
     params: ["alpha", "beta"],
     returns: "float",
     impl: (ctx: CellContext, alpha: Value, beta: Value) =>
-      needNumber("weibullvariate", alpha) *
-      (-Math.log(1 - ctx.random.next())) ** (1 / needNumber("weibullvariate", beta)),
+      floatValue(
+        needNumber("weibullvariate", alpha) *
+          (-Math.log(1 - ctx.random.next())) ** (1 / needNumber("weibullvariate", beta)),
+      ),
   },
   getrandbits: {
     summary: "An int of `k` random bits, exact at any size.",

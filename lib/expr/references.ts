@@ -19,7 +19,7 @@ import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { ForeignKeyCall, Span } from "./types.ts";
 import { resolveDistributionOptions } from "../plugin/distribution_options.ts";
-import { isDict, type Value } from "./values.ts";
+import { isDict, numberOf, plainValue, type Value } from "./values.ts";
 
 /** `foreign_key`'s parameters; the implementation is never called. */
 export const FOREIGN_KEY_SPEC: FunctionSpec = {
@@ -103,7 +103,7 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
   if (typeof distribution !== "string") {
     fail(2, "`distribution` must be a string", 'E.g. `distribution="zipf"`.');
   }
-  if (param !== null && typeof param !== "number") {
+  if (param !== null && numberOf(param) === undefined) {
     fail(3, "`param` must be a number", "E.g. `param=1.2`.");
   }
   if (parentAttr !== null && typeof parentAttr !== "string") {
@@ -111,7 +111,7 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
   }
   if (
     weights !== null &&
-    !(isDict(weights) && Object.values(weights).every((w) => typeof w === "number"))
+    !(isDict(weights) && weights.values().every((w) => numberOf(w) !== undefined))
   ) {
     fail(5, "`weights` must be a dict of numbers", 'E.g. `weights={"gold": 3, "silver": 1}`.');
   }
@@ -124,9 +124,9 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
     isUnique: isUnique as boolean,
     span: { start: call.span.start, end: call.span.end },
   };
-  if (param !== null) fk.param = param as number;
+  if (param !== null) fk.param = numberOf(param);
   if (parentAttr !== null) fk.parentAttr = parentAttr as string;
-  if (weights !== null) fk.weights = weights as Record<string, number>;
+  if (weights !== null) fk.weights = plainValue(weights) as Record<string, number>;
   if (extras.length) {
     const extraValues = literals(
       scope,
@@ -135,7 +135,7 @@ export function compileForeignKey(scope: Scope, call: CallNode): Node {
       extras.map((a) => a.node),
     );
     if (!extraValues) return brokenNode(call.span);
-    fk.options = Object.fromEntries(extras.map((a, i) => [a.name!, extraValues[i]]));
+    fk.options = Object.fromEntries(extras.map((a, i) => [a.name!, plainValue(extraValues[i])]));
   }
   if (!checkDistribution(scope, fk, nodes, extras, call.span)) return brokenNode(call.span);
   const index = scope.addForeignKey(fk);

@@ -56,7 +56,10 @@ export class TimeArgumentError extends Error {
 export function timeArgument(value: Value, now: Date, name: string): number {
   if (value instanceof Date) return value.getTime();
   if (value instanceof PyDate) return value.days * DAY_MS;
-  if (value instanceof PyTimedelta) return now.getTime() + Math.floor(value.totalMicros() / 1000);
+  if (value instanceof PyTimedelta) {
+    return now.getTime() + value.days * 86_400_000 + value.seconds * 1000 +
+      Math.floor(value.microseconds / 1000);
+  }
   if (typeof value === "number") return value * 1000;
   if (typeof value === "string") {
     if (value === "now") return now.getTime();

@@ -8,8 +8,15 @@
 
 /** A failure while evaluating an expression, with a message a user can act on. */
 export class ExprRuntimeError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The exception Python raises in this case (`OverflowError`), when the message names it. */
+  readonly python?: string;
+  /**
+   * `python` names the exception CPython raises for the same computation; the message then
+   * ends with `(OverflowError in Python)`.
+   */
+  constructor(message: string, python?: string) {
+    super(python ? `${message} (${python} in Python)` : message);
     this.name = "ExprRuntimeError";
+    if (python) this.python = python;
   }
 }

@@ -1,15 +1,16 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { sliceOf, subscriptOf } from "./subscript.ts";
+import { PyDict } from "./values.ts";
 
 Deno.test("indexing lists, strings and dicts", () => {
   assertEquals(subscriptOf([1, 2, 3], 0), 1);
   assertEquals(subscriptOf([1, 2, 3], -1), 3);
   assertEquals(subscriptOf("héllo", 1), "é");
   assertEquals(subscriptOf("a😀b", 2), "b");
-  assertEquals(subscriptOf({ k: 5 }, "k"), 5);
-  assertEquals(subscriptOf({ "1": "one" }, 1), "one");
+  assertEquals(subscriptOf(PyDict.of([["k", 5]]), "k"), 5);
+  assertEquals(subscriptOf(PyDict.of([[1, "one"]]), 1.0), "one");
   assertThrows(() => subscriptOf([1], 1), Error, "List index 1 is out of range (length 1)");
-  assertThrows(() => subscriptOf({}, "x"), Error, "Key 'x' is not in the dict");
+  assertThrows(() => subscriptOf(new PyDict(), "x"), Error, "Key 'x' is not in the dict");
   assertThrows(() => subscriptOf(5, 0), Error, "cannot be indexed");
 });
 

@@ -89,6 +89,10 @@ export interface CellContext {
 export interface TypeEnvironment {
   /** Type of another column of this table. */
   column(name: string): StaticType;
+  /** When another column holds lists, tuples or dicts: the type of their items (values). */
+  columnItems?(name: string): StaticType;
+  /** When another column holds dicts: the type of their keys. */
+  columnKeys?(name: string): StaticType;
   /** Type of the parent key column of the i-th foreign_key call. */
   foreignKey(index: number): StaticType;
   /** Type of the parent column of the i-th copy_from_fk call. */
@@ -121,6 +125,10 @@ export interface CompiledExpression {
   readonly isRowId?: boolean;
   /** The static type of the result, given the types of what it reads. */
   inferType(env: TypeEnvironment): StaticType;
+  /** For results that are lists, tuples or dicts: the static type of their items (values). */
+  inferItemType?(env: TypeEnvironment): StaticType;
+  /** For results that are dicts: the static type of their keys. */
+  inferKeyType?(env: TypeEnvironment): StaticType;
   /** Non-fatal findings (e.g. an argument that is accepted but ignored). */
   readonly warnings: readonly ExprDiagnostic[];
 }

@@ -283,6 +283,16 @@ export class StreamingServer {
     }
     const engine = newEngine(plans);
     for (const plan of plans) engine.setParentSource(plan.name, streamParentSource(plan, engine));
+    for (const plan of plans.filter((p) => p.role === "run")) {
+      for (const column of engine.table(plan.name).untypedColumns()) {
+        this.#log.warn(
+          `Table "${plan.name}": column \`${column}\`'s values are of a type only known when ` +
+            "each row runs: it is a text column, where numbers, bools and dates are stored as " +
+            "their `str()`; declare its `type:`",
+          { table: plan.name, column, code: "untyped-column" },
+        );
+      }
+    }
     const configPath = typeof options.config === "string" ? options.config : undefined;
     const recipe = (): EngineRecipe => ({
       configPath: configPath!,

@@ -209,3 +209,36 @@ Deno.test("fast-forward: same rows whatever the commit size; stop conditions", a
   assertEquals(until.rows("orders").numRows, 10 + 30 * 20);
   assertEquals(plainRows(until.rows("customers")), plainRows(small.rows("customers")).slice(0, 33));
 });
+
+Deno.test("run warns of a column whose values' type is only known per row (untyped-column)", async () => {
+  const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+  const store = new MemoryStore();
+  const server = memoryServer(store, {
+    config: config(`
+version: 1
+config: { seed: 1, tick_interval: 10s }
+tables:
+  - table_name: mixed
+    row_count: 3
+    cadence: { rows_per_minute: 6 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: typed, data: "[1, 2.5][row_id % 2]" }
+      - { column_name: text, data: "[1, 'a'][row_id % 2]" }
+`),
+    fastForward: true,
+    ticks: 2,
+    log: {
+      info() {},
+      error() {},
+      warn: (message, fields) => warnings.push({ message, fields }),
+    },
+  });
+  assertEquals((await server.start()).failed, []);
+  assertEquals(warnings.map((w) => w.fields), [{
+    table: "mixed",
+    column: "text",
+    code: "untyped-column",
+  }]);
+  assertEquals(plainRows(store.rows("mixed")).map((r) => r.text), ["a", "1", "a", "1", "a"]);
+});

@@ -7,6 +7,8 @@
 import { assertEquals } from "../_assert.ts";
 import { run } from "../../lib/expr/_test_context.ts";
 import { interopTest } from "./_peer.ts";
+import { floatRepr } from "../../lib/expr/float_repr.ts";
+import { PyFloat } from "../../lib/expr/values.ts";
 
 /** Written by hand: the cases that broke before ints were exact, and their neighbours. */
 const CORPUS = [
@@ -142,17 +144,17 @@ function ours(source: string): Tagged {
   }
   if (typeof value === "boolean") return ["b", value ? "True" : "False"];
   if (typeof value === "bigint") return ["i", String(value)];
-  if (typeof value === "number") return [Number.isSafeInteger(value) ? "i" : "f", String(value)];
+  if (value instanceof PyFloat) return ["f", floatRepr(value.value)];
+  if (typeof value === "number") {
+    return Number.isInteger(value) ? ["i", String(value)] : ["f", floatRepr(value)];
+  }
   if (typeof value === "string") return ["s", value];
   return ["v", JSON.stringify(value, (_, v) => typeof v === "bigint" ? String(v) : v)];
 }
 
-/** Whether our value is CPython's: a whole float may be a safe number on our side. */
+/** Whether our value is CPython's: of the same kind, with the same text (a float's repr). */
 function same(python: Tagged, us: Tagged): boolean {
   if (python[0] === "E" || us[0] === "E") return python[0] === us[0];
-  if (python[0] === "f") {
-    return (us[0] === "f" || us[0] === "i") && Number(python[1]) === Number(us[1]);
-  }
   if (python[0] === "v") return true; // lists: their ints are compared through other cases
   return python[0] === us[0] && python[1] === us[1];
 }
