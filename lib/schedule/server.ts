@@ -230,7 +230,8 @@ export class StreamingServer {
         throw new Error(`--tables names "${name}", which is not a table of the config`);
       }
     }
-    const startMs = options.startTime?.getTime() ??
+    // `let`: a shard whose tables another shard claimed first takes that shard's start time.
+    let startMs = options.startTime?.getTime() ??
       Math.floor(this.#clock.now() / tickIntervalMs) * tickIntervalMs;
     const sinks = options.sink ? undefined : sinkPlan(config, { output: options.output });
     const sinkFor = options.sink ?? sinks!.sinkFor;
@@ -266,7 +267,18 @@ export class StreamingServer {
     const plans = await this.#whileSinksHeal(retry, async () => {
       // Shards claim the state of tables that have none; whichever claims first, all follow.
       for (let round = 1;; round++) {
-        const planned = await planTables(config, planOptions);
+        const planned = await planTables(config, { ...planOptions, startMs });
+        // New tables of a shard take the start time of the first table (in the plans' order,
+        // the same in every shard, and the order claims are made in) whose state is recorded:
+        // all tables of the run then share the start time of whichever shard claimed first,
+        // as in one process.
+        const anchor = options.shard && planned.some((p) => p.recordState)
+          ? planned.find((p) => !p.recordState && p.stored?.properties[STATE_PROPERTY])
+          : undefined;
+        if (anchor?.state && anchor.state.startMs !== startMs) {
+          startMs = anchor.state.startMs;
+          continue;
+        }
         if (!options.shard || !planned.some((p) => p.recordState)) return planned;
         if (round > MAX_CLAIM_ROUNDS) {
           throw new Error(
@@ -561,6 +573,8 @@ export class StreamingServer {
     sinkFor: (table: string) => Sink,
     shard: Shard,
   ): Promise<void> {
+    // In the plans' order, up to the first claim lost (the next round plans again from what
+    // the winner recorded, and takes its start time).
     for (const plan of plans.filter((p) => p.recordState)) {
       if (this.#blocked(plan, engine.table(plan.name))) continue;
       const generator = engine.table(plan.name);
@@ -588,6 +602,7 @@ export class StreamingServer {
         await sink.abort?.().catch(() => {});
         // Another shard claimed it first (or changed the table meanwhile): plan again.
         if (!(error instanceof PropertyConflict) && !isConcurrentChange(error)) throw error;
+        return;
       }
     }
   }
