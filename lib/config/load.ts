@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { loadLocale } from "../engine/faker.ts";
 import {
   type Document,
   isCollection,
@@ -85,7 +86,10 @@ export async function loadConfig(path: string): Promise<LoadResult> {
   const read = readStage(text, path);
   const registry = builtinRegistry();
   if (read.config) read.diagnostics.push(...await loadPluginFiles(read.config, registry));
-  return checkStage(read, registry);
+  const result = checkStage(read, registry);
+  // The faker data of the config's locale (a known one: checked above), for the engine.
+  if (result.config) await loadLocale(result.config.locale);
+  return result;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { createFaker } from "./faker.ts";
+import { createFaker, loadLocale } from "./faker.ts";
 import { compilePatterns } from "./faker_speed.ts";
 import { CellRandom } from "./rng.ts";
 
@@ -78,6 +78,7 @@ const LOCALE_CHAINS: [string, string[]][] = [
   ["ru", ["ru", "en", "base"]],
   ["el", ["el", "en", "base"]],
 ];
+for (const [locale] of LOCALE_CHAINS) await loadLocale(locale);
 
 Deno.test("the faster paths give every value faker-js gives, in several locales", () => {
   const warn = console.warn;

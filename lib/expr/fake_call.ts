@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { base, en, Faker } from "@faker-js/faker";
+import type { Faker } from "@faker-js/faker";
+// Not the package's main module, which would load every locale.
+import { faker as english } from "@faker-js/faker/locale/en";
 import type { CallNode } from "./ast.ts";
 import { brokenNode, type Node } from "./compiled_node.ts";
 import { didYouMean, joinSpans } from "./diagnostic.ts";
@@ -149,7 +151,9 @@ let validationFaker: Faker | undefined;
 
 /** A faker-js instance used only to check `faker.<module>.<method>` names at compile time. */
 function fakerForChecks(): Faker {
-  validationFaker ??= new Faker({ locale: [en, base] });
+  validationFaker ??= new (english.constructor as typeof Faker)({
+    locale: english.rawDefinitions,
+  });
   return validationFaker;
 }
 

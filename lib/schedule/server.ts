@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { loadLocale } from "../engine/faker.ts";
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
@@ -258,6 +259,7 @@ export class StreamingServer {
       where: options.output ?? "the sink",
       ...(options.shard ? { shard: options.shard } : {}),
     };
+    await loadLocale(config.locale); // a config given as an object was not loaded from a file
     const newEngine = (plans: TablePlan[]) =>
       new Engine(
         plans.map((p) => p.spec),
