@@ -7,7 +7,14 @@
  * @module
  */
 import type { BenchCase } from "./case.ts";
-import { copyFk, fakerOverhead, workers, writeOverhead, zipfScale } from "./generate_cases.ts";
+import {
+  copyFk,
+  defaultVsOneThread,
+  fakerOverhead,
+  workers,
+  writeOverhead,
+  zipfScale,
+} from "./generate_cases.ts";
 import { cadenceIdle, resumeLog, resumeParent, steadyMemory } from "./run_cases.ts";
 import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
 import { shards } from "./shard_cases.ts";
@@ -21,6 +28,7 @@ export const CASES: readonly BenchCase[] = [
   zipfScale,
   copyFk,
   workers,
+  defaultVsOneThread,
   cadenceIdle,
   resumeLog,
   resumeParent,

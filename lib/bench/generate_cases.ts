@@ -9,7 +9,16 @@ import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
 import { encodeParquet } from "../parquet/mod.ts";
 import { machineParallelism, timed } from "./measure.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
-import { type BenchCase, benchEngine, generateDelta, rateRatio } from "./case.ts";
+import {
+  type BenchCase,
+  benchEngine,
+  CONFIGS,
+  generateDelta,
+  rateRatio,
+  REFERENCE_TIME,
+} from "./case.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 export const writeOverhead: BenchCase = {
   name: "write_overhead",
@@ -127,5 +136,67 @@ export const workers: BenchCase = {
     // What the machine gave two threads at the time: the ceiling of this ratio.
     const machine = await machineParallelism(2);
     return { ...two, baseline: one, ratio: rateRatio(two, one), extra: { machine_2x: machine } };
+  },
+};
+
+/** `generate --format csv` of the shop config scaled to `total` rows: wall seconds. */
+async function generateShop(total: number, workers: string[]): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-bench-" });
+  try {
+    const text = await Deno.readTextFile(`${CONFIGS}shop.yaml`);
+    const customers = Math.max(1, Math.round(total / 11));
+    const config = text.replace("row_count: 10000", `row_count: ${customers}`)
+      .replace("row_count: 100000", `row_count: ${total - customers}`);
+    await Deno.writeTextFile(`${dir}/shop.yaml`, config);
+    const started = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", MAIN, "generate", "-c", `${dir}/shop.yaml`, "-o", `${dir}/out`],
+        ...["--format", "csv", "--reference-time", REFERENCE_TIME.toISOString(), ...workers],
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    return (performance.now() - started) / 1000;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * `default_workers`: the default `--workers` against `--workers 1` at every size a new user
+ * tries, whole processes timed as a user sees them (start-up included). The result is the
+ * worst size's ratio: the default must never lose.
+ */
+export const defaultVsOneThread: BenchCase = {
+  name: "default_workers",
+  summary: "generate --format csv of customers and 10x orders (FK, copy_from_fk) at 11k, 110k " +
+    "and 1.1M rows: the default --workers vs --workers 1, worst size",
+  target: { op: ">=", value: 0.95, unit: "x" },
+  runs: { full: 3, quick: 1 },
+  async run(quick) {
+    const sizes = quick ? [11_000, 110_000] : [11_000, 110_000, 1_100_000];
+    await generateShop(1_000, []); // compiles the modules once
+    const extra: Record<string, number> = {};
+    let worst = Number.POSITIVE_INFINITY;
+    let worstSize = sizes[0];
+    for (const size of sizes) {
+      // Alternating, so that a noisy moment of a shared host hits both sides.
+      const one = await generateShop(size, ["--workers", "1"]);
+      const byDefault = await generateShop(size, []);
+      const ratio = one / byDefault;
+      extra[`rows_${size}_default_s`] = byDefault;
+      extra[`rows_${size}_one_s`] = one;
+      if (ratio < worst) [worst, worstSize] = [ratio, size];
+    }
+    const one = extra[`rows_${worstSize}_one_s`];
+    return {
+      rows: worstSize,
+      seconds: extra[`rows_${worstSize}_default_s`],
+      baseline: { rows: worstSize, seconds: one },
+      ratio: worst,
+      extra,
+    };
   },
 };
