@@ -10,7 +10,12 @@ import type { EngineOptions } from "../engine/generator.ts";
 
 /** The engine's plugins from a checked config: its distributions. */
 export function engineOptions(config: Config): EngineOptions {
-  return { distributions: (config.plugins ?? builtinRegistry()).distributions() };
+  return {
+    distributions: (config.plugins ?? builtinRegistry()).distributions(),
+    ...(config.parentCacheMb !== undefined
+      ? { parentCacheBytes: config.parentCacheMb * 1024 * 1024 }
+      : {}),
+  };
 }
 
 /** The seed used when neither the config nor the command line gives one. */

@@ -141,6 +141,12 @@ export interface Config {
    * heal before it stops the table, ms. Absent: without limit.
    */
   maxRetryTimeMs?: number;
+  /**
+   * Memory, MiB, that parent columns a child reads (`copy_from_fk`, a parent's columns in an
+   * expression) may keep, each computed once per parent row; `config.parent_cache_mb`.
+   * Default 256; 0 keeps only the few values looked up last.
+   */
+  parentCacheMb?: number;
   /** tablefaker's `python_import`: kept to explain failures, never imported. */
   pythonImports: string[];
   /** tablefaker's `community_providers`: kept to explain failures, never loaded. */

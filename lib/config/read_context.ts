@@ -32,6 +32,7 @@ export const SETTINGS_KEYS = [
   "tick_interval",
   "commit_interval",
   "max_retry_time",
+  "parent_cache_mb",
   "python_import",
   "community_providers",
   "infer_entity_attrs_by_name",

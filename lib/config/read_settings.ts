@@ -1,6 +1,6 @@
 /**
  * `version:` and `config:` of a config: locale, seed, reference time, tick and commit intervals,
- * retry bound, Python imports and attribute inference.
+ * retry bound, parent cache, Python imports and attribute inference.
  *
  * @module
  */
@@ -68,6 +68,15 @@ export function readSettings(r: ReadContext, node: Node | null, config: Config):
       "max_retry_time",
     );
     if (ms !== undefined) config.maxRetryTimeMs = ms;
+  }
+  if (fields.has("parent_cache_mb")) {
+    const mb = r.integer(
+      fields.get("parent_cache_mb")!,
+      at("parent_cache_mb"),
+      "parent_cache_mb",
+      0,
+    );
+    if (mb !== undefined) config.parentCacheMb = mb;
   }
   if (fields.has("python_import")) {
     const imports = r.stringList(

@@ -15,6 +15,7 @@ import type {
   TypeEnvironment,
 } from "../expr/types.ts";
 import type { StaticType, Value } from "../expr/values.ts";
+import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
 import {
@@ -108,6 +109,8 @@ interface PlannedColumn {
   copies: CopyBinding[];
   /** Values children looked up lately (made at the first lookup). */
   recent?: RecentValues;
+  /** All of the column's initial rows, when the engine's budget keeps it (null: it does not). */
+  whole?: ColumnValues | null;
 }
 
 /** Entries of a column's {@link RecentValues}: a power of two. */
@@ -206,6 +209,11 @@ export interface EngineOptions {
    * own, as it sits below the plugins).
    */
   distributions: ReadonlyMap<string, AnyDistribution>;
+  /**
+   * Memory for parent columns kept whole (see column_cache.ts); default
+   * 256 MiB (`DEFAULT_PARENT_CACHE_BYTES`), 0 to keep none.
+   */
+  parentCacheBytes?: number;
 }
 
 /**
@@ -222,10 +230,13 @@ export class Engine {
   #depth = 0;
   /** Separate stream for foreign-key picks and null draws. */
   readonly pickRandom: CellRandom = new CellRandom();
+  /** What parent columns may keep in memory (see column_cache.ts). */
+  readonly columnBudget: ColumnBudget;
 
   constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions) {
     this.inputs = inputs;
     this.#distributions = options.distributions;
+    this.columnBudget = new ColumnBudget(options.parentCacheBytes);
     this.faker = createFaker(inputs.locale, {
       next: () => this.#randoms[this.#depth].next(),
       mark: () => this.#randoms[this.#depth].mark(),
@@ -488,14 +499,36 @@ export class TableGenerator {
       // A parent's key, the commonest lookup: no row to set up.
       return this.#normalized(planned, rowId, rowId);
     }
+    const whole = epoch === 0 ? this.#wholeColumn(planned) : null;
+    const ordinal = rowId - this.spec.startRowId;
+    if (whole && ordinal >= 0 && ordinal < whole.rows) {
+      const known = whole.get(ordinal);
+      if (known !== undefined) return known;
+      const computed = this.#computeValue(planned, index, rowId, epoch);
+      whole.set(ordinal, computed);
+      return computed;
+    }
     const recent = planned.recent ??= new RecentValues();
     const kept = recent.get(rowId, epoch);
     if (kept !== undefined) return kept;
-    const state = this.#lookupRow ??= this.#newRowState();
-    if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
-    const value = this.#normalized(planned, this.cell(state, index), rowId);
+    const value = this.#computeValue(planned, index, rowId, epoch);
     recent.set(rowId, epoch, value);
     return value;
+  }
+
+  /** A column's stored value in a row, computed on a row state of its own. */
+  #computeValue(planned: PlannedColumn, index: number, rowId: number, epoch: number): Value {
+    const state = this.#lookupRow ??= this.#newRowState();
+    if (state.rowId !== rowId || state.epoch !== epoch) state.reset(rowId, epoch);
+    return this.#normalized(planned, this.cell(state, index), rowId);
+  }
+
+  /** The column's kept initial rows, reserved from the engine's budget on first use. */
+  #wholeColumn(planned: PlannedColumn): ColumnValues | null {
+    if (planned.whole === undefined) {
+      planned.whole = this.#engine.columnBudget.reserve(this.spec.rowCount) ?? null;
+    }
+    return planned.whole;
   }
 
   #normalized(planned: PlannedColumn, raw: Value, rowId: number): Value {
