@@ -17,6 +17,7 @@ import {
 } from "./generate_cases.ts";
 import { cadenceIdle, resumeLog, resumeParent, steadyMemory } from "./run_cases.ts";
 import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
+import { deltaRs } from "./delta_rs_cases.ts";
 import { shards } from "./shard_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
@@ -36,4 +37,5 @@ export const CASES: readonly BenchCase[] = [
   shards,
   tablefakerFaker,
   tablefakerFk,
+  deltaRs,
 ];

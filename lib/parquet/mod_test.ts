@@ -1,8 +1,9 @@
 import * as arrow from "apache-arrow";
-import { assertEquals } from "../../tests/_assert.ts";
+import * as pq from "parquet-wasm";
+import { assert, assertEquals } from "../../tests/_assert.ts";
 import { SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
 import { readParquetFooter } from "../../tests/_read.ts";
-import { encodeParquet, ParquetStream, readParquetColumns } from "./mod.ts";
+import { encodeParquet, mostlyDistinct, ParquetStream, readParquetColumns } from "./mod.ts";
 
 Deno.test("a streamed Parquet file is the file encodeParquet makes of the same rows", async () => {
   const batches = [sampleBatch(700, 0), sampleBatch(1, 700), sampleBatch(2000, 701)];
@@ -43,3 +44,42 @@ async function streamed(table: arrow.Table): Promise<Uint8Array> {
   for (const batch of table.batches) await stream.write(batch);
   return await stream.finish();
 }
+
+/** The encodings arrow-rs used for each column of a file's first row group. */
+async function encodingsOf(bytes: Uint8Array): Promise<Record<string, string[]>> {
+  const file = await pq.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  try {
+    const group = file.metadata().rowGroup(0);
+    const out: Record<string, string[]> = {};
+    for (let i = 0; i < group.numColumns(); i++) {
+      const column = group.column(i);
+      out[column.columnPath().join(".")] = column.encodings().map((e) => pq.Encoding[e]);
+    }
+    return out;
+  } finally {
+    file.free();
+  }
+}
+
+Deno.test("columns of mostly distinct values are written without a dictionary, columns of few values with one", async () => {
+  const n = 10_000;
+  const table = new arrow.Table({
+    id: arrow.makeVector(BigInt64Array.from({ length: n }, (_, i) => BigInt(i))),
+    status: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => ["paid", "open", "sent"][i % 3]),
+      new arrow.Utf8(),
+    ),
+  });
+  assert(mostlyDistinct(table.getChild("id")!));
+  assert(!mostlyDistinct(table.getChild("status")!));
+  const encodings = await encodingsOf(encodeParquet(table));
+  assert(!encodings.id.some((e) => e.includes("DICTIONARY")), encodings.id.join());
+  assert(encodings.status.some((e) => e.includes("DICTIONARY")), encodings.status.join());
+  // The streaming encoder decides on its first batch the same way.
+  const stream = new ParquetStream("snappy", table.schema);
+  for (const batch of table.batches) await stream.write(batch);
+  assertEquals(await encodingsOf(await stream.finish()), encodings);
+  // The values are the same either way.
+  const back = await readParquetColumns(encodeParquet(table));
+  assertEquals([...back.table.getChild("status")!].slice(0, 4), ["paid", "open", "sent", "paid"]);
+});
