@@ -8,12 +8,9 @@
  */
 import * as arrow from "apache-arrow";
 import type { Faker } from "@faker-js/faker";
-import type {
-  CellContext,
-  CompiledExpression,
-  ForeignKeyCall,
-  TypeEnvironment,
-} from "../expr/types.ts";
+import type { CellContext, TypeEnvironment } from "../expr/host.ts";
+import type { CompiledExpression } from "../expr/compiled_expression.ts";
+import type { ForeignKeyCall } from "../expr/types.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";

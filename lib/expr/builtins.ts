@@ -13,7 +13,7 @@ import { add, floatOf, intOf, isNumber, order, power, truthy, typeName } from ".
 import { exactInt, floatToInt, type Int } from "./integers.ts";
 import { pyRound, roundInt, toFloat, toIndex, toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext, TypeEnvironment } from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
 import {
   floatValue,
   isDict,

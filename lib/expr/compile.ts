@@ -39,14 +39,8 @@ import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { convertAndFormat, parseSpec } from "./format.ts";
-import {
-  bindArguments,
-  callNode,
-  compileArguments,
-  type FunctionSpec,
-  listOf,
-  tupleNode,
-} from "./function_spec.ts";
+import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
+import type { FunctionSpec } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
 import { Locals } from "./locals.ts";
 import { compileAttribute, compileMethodCall } from "./method_call.ts";
@@ -89,15 +83,9 @@ import { compileCopyFromFk, compileForeignKey } from "./references.ts";
 import type { Scope } from "./scope.ts";
 import { sliceOf, subscriptOf } from "./subscript.ts";
 import { closestString } from "./suggest.ts";
-import type {
-  CellContext,
-  CompileOptions,
-  CopyFromFkCall,
-  ExprDiagnostic,
-  ForeignKeyCall,
-  Span,
-  TypeEnvironment,
-} from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
+import type { CompileOptions } from "./compiled_expression.ts";
+import type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
 import { floatValue, PyDict, type StaticType, type Value } from "./values.ts";
 
 /** Functions called by bare name, besides the builtins and constructors. */

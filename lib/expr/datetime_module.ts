@@ -12,7 +12,7 @@ import { typeName } from "./operators.ts";
 import { roundHalfEven, toIndex } from "./numbers.ts";
 import { floatToInt, intTrueDivide } from "./integers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext } from "./types.ts";
+import type { CellContext } from "./host.ts";
 import {
   AwareDatetime,
   datetimeAt,

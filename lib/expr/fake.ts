@@ -10,7 +10,7 @@
  * @module
  */
 import type { Faker } from "@faker-js/faker";
-import type { CellRandom } from "../engine/rng.ts";
+import type { RandomSource } from "./host.ts";
 import { strftime } from "./datetime_text.ts";
 import { exactInt, type Int } from "./integers.ts";
 import { checkIntBits } from "./limits.ts";
@@ -30,7 +30,7 @@ import {
 /** What a fake method may read besides its faker. */
 export interface FakeContext {
   now: Date;
-  random: CellRandom;
+  random: RandomSource;
 }
 
 /** One Python Faker method. */
@@ -70,7 +70,7 @@ function int(args: Args, name: string, fallback: number): Int {
  * `randrange(min, max + 1, step)`): on numbers as it always was while the range is exact in
  * them, else exactly.
  */
-function steppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
+function steppedInt(random: RandomSource, min: Int, max: Int, step: Int, fn: string): Int {
   if (typeof min === "number" && typeof max === "number" && typeof step === "number") {
     const width = max - min;
     if (width <= Number.MAX_SAFE_INTEGER) {
@@ -80,7 +80,7 @@ function steppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: strin
   return exactSteppedInt(random, min, max, step, fn);
 }
 
-function exactSteppedInt(random: CellRandom, min: Int, max: Int, step: Int, fn: string): Int {
+function exactSteppedInt(random: RandomSource, min: Int, max: Int, step: Int, fn: string): Int {
   const [first, by] = [BigInt(min), BigInt(step)];
   if (by <= 0n) throw new RangeError(`${fn}: step must be positive`);
   const count = (BigInt(max) - first) / by + 1n;
@@ -108,7 +108,7 @@ function plain(returns: StaticType, call: (faker: Faker, ctx: FakeContext) => Va
 }
 
 /** Python's bothify/lexify/numerify placeholders, drawn from the cell's stream. */
-function fillPattern(pattern: string, letters: string, random: CellRandom): string {
+function fillPattern(pattern: string, letters: string, random: RandomSource): string {
   let out = "";
   for (const ch of pattern) {
     switch (ch) {
@@ -141,7 +141,7 @@ const HEX = "0123456789abcdef";
  * faker also reads: the 30 `x` digits in order, then the variant digit (8 to b), each drawn as
  * faker-js's `number.hex` draws it, without its 31 option objects and calls.
  */
-function uuid4(random: CellRandom): string {
+function uuid4(random: RandomSource): string {
   let digits = "";
   for (let i = 0; i < 30; i++) digits += HEX[Math.floor(random.next() * 16)];
   const variant = HEX[Math.floor(random.next() * 4 + 8)];
@@ -149,24 +149,24 @@ function uuid4(random: CellRandom): string {
     `${digits.slice(15, 18)}-${digits.slice(18)}`;
 }
 
-function numerifyOnly(pattern: string, random: CellRandom): string {
+function numerifyOnly(pattern: string, random: RandomSource): string {
   return fillPattern(pattern.replaceAll("?", "\u0000"), "", random).replaceAll("\u0000", "?");
 }
 
-function lexifyOnly(pattern: string, letters: string, random: CellRandom): string {
+function lexifyOnly(pattern: string, letters: string, random: RandomSource): string {
   let out = "";
   for (const ch of pattern) out += ch === "?" ? letters[random.int(0, letters.length - 1)] : ch;
   return out;
 }
 
 /** Uniform datetime in [start, end] (ms), as Python's `date_time_between`. */
-function timeBetween(start: number, end: number, random: CellRandom): Date {
+function timeBetween(start: number, end: number, random: RandomSource): Date {
   if (end < start) throw new RangeError("end_date is before start_date");
   return new Date(start + Math.floor(random.next() * (end - start + 1)));
 }
 
 /** Uniform date in [start, end] (days), as Python's `date_between`. */
-function dateBetween(start: number, end: number, random: CellRandom): PyDate {
+function dateBetween(start: number, end: number, random: RandomSource): PyDate {
   if (end < start) throw new RangeError("end_date is before start_date");
   return new PyDate(random.int(start, end));
 }
@@ -225,7 +225,7 @@ function thisPeriod(period: "year" | "month" | "decade" | "century", asDate: boo
 const FLOAT_DIGITS = 15;
 
 /** Python Faker's `random_number(digits)`: 0 to 10^digits - 1, not padded. */
-function randomNumber(digits: number, random: CellRandom): number {
+function randomNumber(digits: number, random: RandomSource): number {
   return random.int(0, 10 ** digits - 1);
 }
 
@@ -234,7 +234,7 @@ function safeRandomInt(
   min: number | undefined,
   max: number | undefined,
   positive: boolean,
-  random: CellRandom,
+  random: RandomSource,
 ): number {
   let lo = min ?? max! - random.int(0, 9999);
   const hi = max ?? lo + random.int(0, 9999);
@@ -250,7 +250,7 @@ function safeRandomInt(
  * `right_digits=2` gives `.5` for 5 and `.05` never, as in Faker), bounded by `min_value` and
  * `max_value` when given. The digits left unset are chosen as Faker chooses them.
  */
-function pyfloat(args: Args, random: CellRandom): number {
+function pyfloat(args: Args, random: RandomSource): number {
   let left = optNum(args, "left_digits");
   let right = optNum(args, "right_digits");
   const positive = flag(args, "positive", false);
@@ -362,7 +362,12 @@ function timeRange(from: string, fromDefault: string, to: string, toDefault: str
 }
 
 /** Words from `ext_word_list` when given (Python Faker's argument), else faker's lorem words. */
-function pickWords(f: Faker, count: number, list: Value | undefined, random: CellRandom): string[] {
+function pickWords(
+  f: Faker,
+  count: number,
+  list: Value | undefined,
+  random: RandomSource,
+): string[] {
   if (list === undefined || list === null) return f.lorem.words(count).split(" ");
   const words = Array.isArray(list) ? list.map((w) => pyStr(w)) : [];
   if (words.length === 0) throw new TypeError("ext_word_list must be a non-empty list of words");
@@ -370,12 +375,12 @@ function pickWords(f: Faker, count: number, list: Value | undefined, random: Cel
 }
 
 /** Python Faker's `randomize_nb_elements`: `n` scaled by 60..140 %, at least 1. */
-function aroundCount(n: number, random: CellRandom): number {
+function aroundCount(n: number, random: RandomSource): number {
   return Math.max(1, Math.floor((n * random.int(60, 140)) / 100));
 }
 
 /** `random_elements` and friends: `length` picks, with or without repeats. */
-function elementsOf(a: Args, random: CellRandom, unique: boolean): Value[] {
+function elementsOf(a: Args, random: RandomSource, unique: boolean): Value[] {
   const e = a.elements ?? ["a", "b", "c"];
   const items = Array.isArray(e) ? e : isDict(e) ? e.keys() : typeof e === "string" ? [...e] : null;
   if (!items || items.length === 0) throw new TypeError("elements must be a non-empty list");
@@ -878,7 +883,7 @@ function isbn(variant: 10 | 13): FakeMethod {
   };
 }
 
-function ean13(random: CellRandom): string {
+function ean13(random: RandomSource): string {
   let digits = "";
   let sum = 0;
   for (let i = 0; i < 12; i++) {

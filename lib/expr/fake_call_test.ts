@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import { compileOk, diagnose, testContext } from "./_test_context.ts";
+import { compileOk, diagnose, testContext } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV as ANY_ENV } from "./compiled_node.ts";
 import { FAKE_METHODS } from "./fake.ts";
 import { compileExpression } from "./mod.ts";

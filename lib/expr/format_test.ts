@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { formatPercent, formatString, formatValue, parseSpec } from "./format.ts";
 import { PyDate, PyDict, PyFloat, tupleOf } from "./values.ts";
-import { run } from "./_test_context.ts";
+import { run } from "../../tests/_expr_context.ts";
 
 Deno.test("format specs format numbers like Python", () => {
   const cases: [number, string, string][] = [

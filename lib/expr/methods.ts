@@ -24,7 +24,7 @@ import { joinTypes } from "./compiled_node.ts";
 import { sameItem, typeName } from "./operators.ts";
 import { toIndex } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext } from "./types.ts";
+import type { CellContext } from "./host.ts";
 import {
   dictViewOf,
   isDict,

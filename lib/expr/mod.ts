@@ -19,20 +19,12 @@
 import { type CompiledProgram, compileProgram } from "./compile.ts";
 import { constantNode } from "./compiled_node.ts";
 import { parse } from "./parser.ts";
-import type { CompiledExpression, CompileOptions, CompileResult } from "./types.ts";
+import type { CompiledExpression, CompileOptions, CompileResult } from "./compiled_expression.ts";
 import { typeOfValue, type Value } from "./values.ts";
 
-export type {
-  CellContext,
-  CompiledExpression,
-  CompileOptions,
-  CompileResult,
-  CopyFromFkCall,
-  ExprDiagnostic,
-  ForeignKeyCall,
-  Span,
-  TypeEnvironment,
-} from "./types.ts";
+export type { CellContext, TypeEnvironment } from "./host.ts";
+export type { CompiledExpression, CompileOptions, CompileResult } from "./compiled_expression.ts";
+export type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
 export {
   formatDateTime,
   PyDate,

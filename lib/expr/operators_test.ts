@@ -16,7 +16,7 @@ import {
   typeName,
 } from "./operators.ts";
 import { PyDate, PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
-import { compileOk, run } from "./_test_context.ts";
+import { compileOk, run } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
 
 Deno.test("floor division and modulo follow Python's signs", () => {

@@ -7,7 +7,8 @@
  */
 import type { Expr } from "./ast.ts";
 import type { Node } from "./compiled_node.ts";
-import type { CompileOptions, CopyFromFkCall, ForeignKeyCall, Span } from "./types.ts";
+import type { CompileOptions } from "./compiled_expression.ts";
+import type { CopyFromFkCall, ForeignKeyCall, Span } from "./types.ts";
 
 /** The compiler, as seen by the handlers of particular calls. */
 export interface Scope {
