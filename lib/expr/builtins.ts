@@ -7,7 +7,7 @@
  */
 import { isNumeric, joinTypes, type Node } from "./compiled_node.ts";
 import { absoluteTime } from "./datetime_arith.ts";
-import { asciiRepr, formatValue } from "./format.ts";
+import { asciiRepr, formatValue } from "./format_spec.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { add, floatOf, intOf, isNumber, order, power, truthy, typeName } from "./operators.ts";
 import { exactInt, floatToInt, type Int } from "./integers.ts";

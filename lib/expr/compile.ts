@@ -38,7 +38,8 @@ import {
 import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
-import { convertAndFormat, parseSpec } from "./format.ts";
+import { convertAndFormat } from "./str_format.ts";
+import { parseSpec } from "./format_spec.ts";
 import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";

@@ -8,7 +8,6 @@
  */
 import { dateFromIso, datetimeFromIso, isoformat, strftime, strptime } from "./datetime_text.ts";
 import type { FunctionSpec } from "./function_spec.ts";
-import { typeName } from "./operators.ts";
 import { roundHalfEven, toIndex } from "./numbers.ts";
 import { floatToInt, intTrueDivide } from "./integers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
@@ -25,6 +24,7 @@ import {
   PyTimedelta,
   PyTimezone,
   type StaticType,
+  typeNameOf,
   UTC_ZONE,
   type Value,
   wallClock,
@@ -90,7 +90,7 @@ function timestampParts(kind: string, timestamp: Value): [seconds: number, micro
   const ts = numberOf(timestamp);
   if (ts === undefined) {
     throw new ExprRuntimeError(
-      `${kind}.fromtimestamp() needs a number, not ${typeName(timestamp)}`,
+      `${kind}.fromtimestamp() needs a number, not ${typeNameOf(timestamp)}`,
       "TypeError",
     );
   }
@@ -124,7 +124,7 @@ function timestampParts(kind: string, timestamp: Value): [seconds: number, micro
 function needZone(name: string, value: Value): PyTimezone {
   if (value instanceof PyTimezone) return value;
   throw new ExprRuntimeError(
-    `${name} must be a time zone such as timezone.utc or UTC, not ${typeName(value)}`,
+    `${name} must be a time zone such as timezone.utc or UTC, not ${typeNameOf(value)}`,
   );
 }
 
@@ -147,7 +147,7 @@ function fieldsOf(value: Date | PyDate | PyTime): number[] {
 
 function needText(fn: string, value: Value): string {
   if (typeof value !== "string") {
-    throw new ExprRuntimeError(`${fn}() needs a string, not ${typeName(value)}`);
+    throw new ExprRuntimeError(`${fn}() needs a string, not ${typeNameOf(value)}`);
   }
   return value;
 }
@@ -215,13 +215,13 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     impl(_: CellContext, date: Value, time: Value, tz: Value) {
       if (!(date instanceof PyDate || date instanceof Date)) {
         throw new ExprRuntimeError(
-          `datetime.combine() argument 1 must be a date, not ${typeName(date)}`,
+          `datetime.combine() argument 1 must be a date, not ${typeNameOf(date)}`,
           "TypeError",
         );
       }
       if (!(time instanceof PyTime)) {
         throw new ExprRuntimeError(
-          `datetime.combine() argument 2 must be a time, not ${typeName(time)}` +
+          `datetime.combine() argument 2 must be a time, not ${typeNameOf(time)}` +
             (time instanceof Date ? ": take it with `.time()`" : ""),
           "TypeError",
         );
@@ -331,7 +331,7 @@ export const TIMEDELTA_CONSTRUCTOR: FunctionSpec = {
       const x = numberOf(amount);
       if (x === undefined) {
         throw new ExprRuntimeError(
-          `timedelta() ${name} must be a number, not ${typeName(amount)}`,
+          `timedelta() ${name} must be a number, not ${typeNameOf(amount)}`,
           "TypeError",
         );
       }
@@ -364,7 +364,7 @@ export const TIMEZONE_CONSTRUCTOR: FunctionSpec = {
   impl(_: CellContext, offset: Value, name: Value) {
     if (!(offset instanceof PyTimedelta)) {
       throw new ExprRuntimeError(
-        `timezone() needs a timedelta offset, not ${typeName(offset)}`,
+        `timezone() needs a timedelta offset, not ${typeNameOf(offset)}`,
         "TypeError",
       );
     }

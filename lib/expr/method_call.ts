@@ -10,7 +10,7 @@ import { foldErrorCode } from "./limits.ts";
 import type { AttributeNode, CallNode } from "./ast.ts";
 import { brokenNode, constantNode, hintType, joinTypes, type Node } from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
-import { formatString } from "./format.ts";
+import { formatString } from "./str_format.ts";
 import { bindArguments, compileArguments, type CompiledArgument } from "./call_arguments.ts";
 import type { FunctionSpec, Impl } from "./function_spec.ts";
 import { ATTRIBUTES, kindOf, METHODS, type ReceiverKind } from "./methods.ts";

@@ -25,7 +25,7 @@ import {
   subtractTimes,
   timeOfDayMicros,
 } from "./datetime_arith.ts";
-import { formatPercent } from "./format.ts";
+import { formatPercent } from "./percent_format.ts";
 import {
   exactInt,
   type Int,
