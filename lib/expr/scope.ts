@@ -18,6 +18,8 @@ export interface Scope {
   readonly options: CompileOptions;
   /** Compiles a sub-expression. */
   compile(expr: Expr): Node;
+  /** Compiles code that never runs (the branch not taken): its errors and warnings are dropped. */
+  unchecked(expr: Expr): Node;
   /** Records an error; compilation goes on to find more. */
   error(code: string, message: string, span: Span, hint?: string): void;
   /** Records a warning. */
