@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { RandomSource } from "./host.ts";
-import { ExprRuntimeError } from "./runtime_error.ts";
-import type { Value } from "./values.ts";
+import type { RandomSource } from "../host.ts";
+import { ExprRuntimeError } from "../runtime_error.ts";
+import type { Value } from "../values.ts";
 
 /** One of Python Faker's card types. */
 interface CardType {

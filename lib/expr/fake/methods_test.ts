@@ -1,10 +1,11 @@
-import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { externalTest, tablefakerCorpus } from "../../tests/_external.ts";
-import { createFaker } from "../engine/faker.ts";
-import { CellRandom } from "../engine/rng.ts";
-import { directFakerCall, FAKE_METHODS } from "./fake.ts";
-import { luhnValid } from "./fake_cards.ts";
-import { parseOffset, timeArgument, TimeArgumentError } from "./relative_time.ts";
+import { assert, assertEquals, assertThrows } from "../../../tests/_assert.ts";
+import { externalTest, tablefakerCorpus } from "../../../tests/_external.ts";
+import { createFaker } from "../../engine/faker.ts";
+import { CellRandom } from "../../engine/rng.ts";
+import { directFakerCall } from "./direct.ts";
+import { FAKE_METHODS } from "./methods.ts";
+import { luhnValid } from "./cards.ts";
+import { parseOffset, timeArgument, TimeArgumentError } from "../relative_time.ts";
 import {
   AwareDatetime,
   PyDate,
@@ -12,7 +13,7 @@ import {
   PyTimezone,
   typeOfValue,
   type Value,
-} from "./values.ts";
+} from "../values.ts";
 
 const NOW = new Date("2026-03-15T10:30:00Z");
 const DAY = 86_400_000;
