@@ -33,14 +33,7 @@ import { parseSpec } from "./format_spec.ts";
 import {
   add,
   addInts,
-  contains,
-  equals,
   floorDivide,
-  greaterEqual,
-  greaterThan,
-  identical,
-  lessEqual,
-  lessThan,
   modulo,
   multiply,
   multiplyInts,
@@ -52,6 +45,15 @@ import {
   truthy,
   unaryPlus,
 } from "./operators.ts";
+import {
+  contains,
+  equals,
+  greaterEqual,
+  greaterThan,
+  identical,
+  lessEqual,
+  lessThan,
+} from "./comparison.ts";
 import { arithmeticType, OPERATOR_VERBS } from "./operator_types.ts";
 import type { Scope } from "./scope.ts";
 import { sliceOf, subscriptOf } from "./subscript.ts";

@@ -1,20 +1,17 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import {
   add,
-  contains,
-  equals,
   floorDivide,
-  lessThan,
   modulo,
   multiply,
   negate,
-  order,
   power,
   subtract,
   trueDivide,
   truthy,
   typeName,
 } from "./operators.ts";
+import { contains, equals, lessThan, order } from "./comparison.ts";
 import { PyDate, PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
 import { compileOk, run } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
