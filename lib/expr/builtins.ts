@@ -22,12 +22,12 @@ import {
   type PyRange,
   pyRepr,
   pyStr,
-  PyTimedelta,
   rangeOf,
   type StaticType,
   tupleOf,
   type Value,
 } from "./values.ts";
+import { PyTimedelta } from "./datetime_values.ts";
 
 /** The items of a list, tuple, range or dict view, the characters of a string or the keys of a dict. */
 export function iterate(fn: string, value: Value): readonly Value[] {

@@ -10,17 +10,12 @@ import { ExprRuntimeError } from "./runtime_error.ts";
 import {
   AwareDatetime,
   compareInstants,
-  keyIdentity,
   PyDate,
-  PyDict,
-  PyDictView,
-  PyFloat,
   PyTime,
   PyTimedelta,
   PyTimezone,
-  PyTuple,
-  type Value,
-} from "./values.ts";
+} from "./datetime_values.ts";
+import { keyIdentity, PyDict, PyDictView, PyFloat, PyTuple, type Value } from "./values.ts";
 import { comparable, numbersEqual, typeName } from "./operators.ts";
 
 /** `a == b`: `1 == 1.0 == True`, containers by content (a list never equals a tuple), dates by value. */

@@ -12,18 +12,15 @@ import type { CellContext } from "./host.ts";
 import {
   AwareDatetime,
   datetimeAt,
-  floatValue,
   microsOf,
   PyDate,
-  pyStr,
   PyTime,
   PyTimedelta,
   type PyTimezone,
-  type StaticType,
   UTC_ZONE,
-  type Value,
   wallClock,
-} from "./values.ts";
+} from "./datetime_values.ts";
+import { floatValue, pyStr, type StaticType, type Value } from "./values.ts";
 import {
   fieldsOf,
   KEEP_ZONE,

@@ -16,16 +16,14 @@ import type { CellContext } from "./host.ts";
 import {
   datetimeAt,
   microsOf,
-  numberOf,
   PyDate,
   PyTime,
   PyTimedelta,
   PyTimezone,
-  typeNameOf,
   UTC_ZONE,
-  type Value,
   wallClock,
-} from "./values.ts";
+} from "./datetime_values.ts";
+import { numberOf, typeNameOf, type Value } from "./values.ts";
 
 /** `replace(tzinfo=...)` (or combine's `tzinfo`) left out: keep the value's own time zone. */
 export const KEEP_ZONE = "\u0000keep";

@@ -15,16 +15,9 @@ import { floatRepr, shortestDigits } from "./float_repr.ts";
 import { intToFloat } from "./integers.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import {
-  PyDate,
-  PyFloat,
-  PyObject,
-  pyRepr,
-  pyStr,
-  PyTime,
-  typeNameOf,
-  type Value,
-} from "./values.ts";
+import { PyDate, PyTime } from "./datetime_values.ts";
+import { PyFloat, pyRepr, pyStr, typeNameOf, type Value } from "./values.ts";
+import { PyObject } from "./py_object.ts";
 
 /** A parsed format spec: `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`. */
 export interface FormatSpec {

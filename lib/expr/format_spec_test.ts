@@ -1,6 +1,7 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { formatValue, parseSpec } from "./format_spec.ts";
-import { PyDate, PyFloat } from "./values.ts";
+import { PyDate } from "./datetime_values.ts";
+import { PyFloat } from "./values.ts";
 import { run } from "../../tests/_expr_context.ts";
 
 Deno.test("format specs format numbers like Python", () => {

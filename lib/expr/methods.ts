@@ -29,17 +29,14 @@ import type { CellContext } from "./host.ts";
 import {
   dictViewOf,
   isDict,
-  PyDate,
   type PyDict,
   PyDictView,
   pyRepr,
-  PyTime,
-  PyTimedelta,
-  PyTimezone,
   PyTuple,
   tupleOf,
   type Value,
 } from "./values.ts";
+import { PyDate, PyTime, PyTimedelta, PyTimezone } from "./datetime_values.ts";
 
 /** The receiver kinds that have methods. */
 export type ReceiverKind =

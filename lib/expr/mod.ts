@@ -27,13 +27,13 @@ export type { CompiledExpression, CompileOptions, CompileResult } from "./compil
 export type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
 export {
   formatDateTime,
-  PyDate,
   pyRepr,
   pyStr,
   type StaticType,
   typeOfValue,
   type Value,
 } from "./values.ts";
+export { PyDate } from "./datetime_values.ts";
 export { closestString } from "./suggest.ts";
 export { ExprRuntimeError } from "./runtime_error.ts";
 

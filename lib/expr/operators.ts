@@ -43,12 +43,12 @@ import {
   PyDictView,
   PyFloat,
   PyRange,
-  PyTimedelta,
   PyTuple,
   tupleOf,
   typeNameOf,
   type Value,
 } from "./values.ts";
+import { PyTimedelta } from "./datetime_values.ts";
 
 /** Python's name of a value's type, for messages: `int`, `str`, `NoneType`... */
 export function typeName(value: Value): string {

@@ -12,7 +12,8 @@ import {
   typeName,
 } from "./operators.ts";
 import { contains, equals, lessThan, order } from "./comparison.ts";
-import { PyDate, PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
+import { PyDate } from "./datetime_values.ts";
+import { PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
 import { compileOk, run } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
 

@@ -9,7 +9,8 @@
 import type { RandomSource } from "../host.ts";
 import { strftime } from "../datetime_text.ts";
 import { dateArgument, timeArgument } from "../relative_time.ts";
-import { AwareDatetime, PyDate, PyTimezone, type Value } from "../values.ts";
+import { AwareDatetime, PyDate, PyTimezone } from "../datetime_values.ts";
+import type { Value } from "../values.ts";
 import { type Args, DAY_MS, type FakeContext, type FakeMethod, flag, num, text } from "./method.ts";
 
 /** Uniform datetime in [start, end] (ms), as Python's `date_time_between`. */

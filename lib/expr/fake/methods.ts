@@ -14,7 +14,8 @@ import type { RandomSource } from "../host.ts";
 import { strftime } from "../datetime_text.ts";
 import { cardNumber, cardType, securityCode } from "./cards.ts";
 import { timeArgument } from "../relative_time.ts";
-import { type PyDate, pyStr } from "../values.ts";
+import type { PyDate } from "../datetime_values.ts";
+import { pyStr } from "../values.ts";
 import {
   aroundCount,
   ASCII_LETTERS,

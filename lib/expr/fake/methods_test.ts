@@ -6,14 +6,8 @@ import { directFakerCall } from "./direct.ts";
 import { FAKE_METHODS } from "./methods.ts";
 import { luhnValid } from "./cards.ts";
 import { parseOffset, timeArgument, TimeArgumentError } from "../relative_time.ts";
-import {
-  AwareDatetime,
-  PyDate,
-  PyTimedelta,
-  PyTimezone,
-  typeOfValue,
-  type Value,
-} from "../values.ts";
+import { AwareDatetime, PyDate, PyTimedelta, PyTimezone } from "../datetime_values.ts";
+import { typeOfValue, type Value } from "../values.ts";
 
 const NOW = new Date("2026-03-15T10:30:00Z");
 const DAY = 86_400_000;
