@@ -32,7 +32,8 @@ export {
   loadConfig,
   parseConfig,
 } from "./config/mod.ts";
-export { Engine, GenerationError, type ParentSource } from "./engine/generator.ts";
+export { Engine, type ParentSource } from "./engine/generator.ts";
+export { GenerationError } from "./engine/generation_error.ts";
 export { generateToSink } from "./parallel/generate.ts";
 export { defineColumnFunction, defineDistribution, defineSink } from "./plugin/define.ts";
 export { type PluginApi } from "./plugin/load.ts";

@@ -11,7 +11,8 @@
 import type * as arrow from "apache-arrow";
 import type { Config, Diagnostic } from "../config/mod.ts";
 import { diagnosticAt } from "../config/mod.ts";
-import { type Engine, GenerationError } from "../engine/generator.ts";
+import type { Engine } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generation_error.ts";
 
 /** Rows generated per table to measure it. */
 const SAMPLE_ROWS = 500;

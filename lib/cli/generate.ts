@@ -37,7 +37,7 @@ import {
   selectTables,
   untypedColumnWarnings,
 } from "./_setup.ts";
-import { GenerationError } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generation_error.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
 import { tableSpecs } from "../config/engine_specs.ts";

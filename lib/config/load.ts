@@ -34,6 +34,7 @@ import {
 } from "./yaml_nodes.ts";
 import { validateConfig } from "./validate.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
+import { distributionCatalog } from "../plugin/distribution_options.ts";
 import { builtinRegistry, checkSinks, columnFunctions, loadPluginFiles } from "./plugins.ts";
 
 /** Options of {@link parseConfig}. */
@@ -264,7 +265,7 @@ function checkStage(read: ReadStage, plugins: PluginRegistry): LoadResult {
       ...validateConfig(config, {
         incomplete: read.incomplete,
         functions,
-        distributions: plugins.distributions(),
+        distributions: distributionCatalog(plugins.distributions()),
       }),
       ...checkSinks(config, plugins),
     );

@@ -5,7 +5,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { PyDate, PyFloat, pyStr, type StaticType, type Value } from "../expr/values.ts";
+import { PyDate } from "../expr/datetime_values.ts";
+import { PyFloat, pyStr, type StaticType, type Value } from "../expr/values.ts";
 import {
   arrowType,
   checkInferred,

@@ -7,11 +7,9 @@
 import * as arrow from "apache-arrow";
 import { pyRound } from "../expr/numbers.ts";
 import { truthy } from "../expr/operators.ts";
+import { datetimeAt, microsOf, PyDate } from "../expr/datetime_values.ts";
 import {
-  datetimeAt,
   floatValue,
-  microsOf,
-  PyDate,
   PyFloat,
   pyStr,
   type StaticType,

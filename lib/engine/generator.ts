@@ -8,12 +8,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Faker } from "@faker-js/faker";
-import type {
-  CellContext,
-  CompiledExpression,
-  ForeignKeyCall,
-  TypeEnvironment,
-} from "../expr/types.ts";
+import type { TypeEnvironment } from "../expr/host.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
@@ -31,33 +26,15 @@ import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { distributionOptions } from "../plugin/distribution_options.ts";
 import { closestString } from "../expr/suggest.ts";
-
-/** A failure while generating a cell, naming where. */
-export class GenerationError extends Error {
-  /** Table being generated. */
-  readonly table: string;
-  /** Column being generated. */
-  readonly column: string;
-  /** Row being generated. */
-  readonly rowId: number;
-  /** What went wrong, without the place. */
-  readonly reason: string;
-  /** The diagnostic code of the failure: `too-large` for a value past the language's bounds. */
-  readonly code: string;
-  constructor(table: string, column: string, rowId: number, cause: unknown, code?: string) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot generate table "${table}", column "${column}", row ${rowId}: ${reason}`, {
-      cause,
-    });
-    this.name = "GenerationError";
-    this.table = table;
-    this.column = column;
-    this.rowId = rowId;
-    this.reason = reason;
-    const own = (cause as { code?: unknown } | undefined)?.code;
-    this.code = code ?? (typeof own === "string" ? own : "runtime-error");
-  }
-}
+import { GenerationError } from "./generation_error.ts";
+import { RecentValues } from "./recent_values.ts";
+import {
+  type CopyBinding,
+  type ForeignKeyBinding,
+  type PlannedColumn,
+  RowState,
+  type RowTable,
+} from "./row_state.ts";
 
 /**
  * Rows of a parent table as a child sees them at a logical time `at` (ms): how many exist,
@@ -72,134 +49,6 @@ export interface ParentSource {
   value(column: string, index: number, at: number): Value;
   /** Storage type of a parent column. */
   columnType(column: string): ColumnType;
-}
-
-interface ForeignKeyBinding {
-  call: ForeignKeyCall;
-  /** The distribution and its checked options, resolved at first use. */
-  distribution?: { plugin: AnyDistribution; options: Record<string, unknown>; reads: boolean };
-  pickKey: number;
-  uniqueKey: number;
-  sampler?: IndexSampler;
-  samplerCount: number;
-  /** For weighted_parent: the time the weights were read at (a replace parent changes). */
-  samplerAt: number;
-  permutation?: Permutation;
-}
-
-interface CopyBinding {
-  fkColumn: number;
-  parentTable: string;
-  column: string;
-}
-
-interface PlannedColumn {
-  index: number;
-  name: string;
-  expr: CompiledExpression;
-  declared?: ColumnType;
-  type?: ColumnType;
-  staticType?: StaticType;
-  /** What its expression reads, for type inference (made once). */
-  env?: TypeEnvironment;
-  nullFraction: number;
-  cellKey: number;
-  nullKey: number;
-  fks: ForeignKeyBinding[];
-  copies: CopyBinding[];
-  /** Values children looked up lately (made at the first lookup). */
-  recent?: RecentValues;
-  /** All of the column's initial rows, when the engine's budget keeps it (null: it does not). */
-  whole?: ColumnValues | null;
-}
-
-/** Entries of a column's {@link RecentValues}: a power of two. */
-const RECENT_SIZE = 4096;
-
-/**
- * The last values children looked up in a parent column, by row id, in a table of fixed
- * size: skewed foreign keys (zipf, weights) pick the same parent rows again and again, and
- * recomputing a faker value each time is most of what a `copy_from_fk` costs. Every value
- * is a pure function of (column, row id, epoch), so a hit returns what recomputing would;
- * the fixed size keeps memory flat however large the parent.
- */
-class RecentValues {
-  readonly #rowIds = new Float64Array(RECENT_SIZE).fill(Number.NaN);
-  readonly #epochs = new Float64Array(RECENT_SIZE);
-  readonly #values: Value[] = new Array(RECENT_SIZE).fill(null);
-
-  #slot(rowId: number): number {
-    return fmix32(mix2(rowId | 0, Math.floor(rowId / 4294967296) | 0)) & (RECENT_SIZE - 1);
-  }
-
-  /** The value kept for the row, or undefined. */
-  get(rowId: number, epoch: number): Value | undefined {
-    const slot = this.#slot(rowId);
-    return this.#rowIds[slot] === rowId && this.#epochs[slot] === epoch
-      ? this.#values[slot]
-      : undefined;
-  }
-
-  set(rowId: number, epoch: number, value: Value): void {
-    const slot = this.#slot(rowId);
-    this.#rowIds[slot] = rowId;
-    this.#epochs[slot] = epoch;
-    this.#values[slot] = value;
-  }
-}
-
-/** The values of one row being computed, lazily, column by column. */
-class RowState implements CellContext {
-  rowId = 0;
-  /** The `replace` regeneration this row belongs to; 0 for other tables. */
-  epoch = 0;
-  /** Logical time (ms) at which this row's foreign keys look at their parents. */
-  at = 0;
-  /** The row's logical "now". */
-  now: Date;
-  readonly values: Value[];
-  /** 0 = not computed, 1 = computing (cycle guard), 2 = done. */
-  readonly status: Uint8Array;
-  /** For foreign-key columns: the parent row index picked in this row. */
-  readonly picked: Float64Array;
-  current!: PlannedColumn;
-  random: CellRandom;
-  readonly faker: Faker;
-  readonly #table: TableGenerator;
-
-  constructor(table: TableGenerator, width: number, faker: Faker, now: Date, random: CellRandom) {
-    this.#table = table;
-    this.values = new Array(width).fill(null);
-    this.status = new Uint8Array(width);
-    this.picked = new Float64Array(width).fill(-1);
-    this.faker = faker;
-    this.now = now;
-    this.random = random;
-  }
-
-  reset(rowId: number, epoch: number): void {
-    this.rowId = rowId;
-    this.epoch = epoch;
-    // Once per row and per parent lookup: a plain loop beats fill() on a few slots.
-    const status = this.status, picked = this.picked;
-    for (let i = 0; i < status.length; i++) {
-      status[i] = 0;
-      picked[i] = -1;
-    }
-    this.#table.placeInTime(this);
-  }
-
-  column(name: string): Value {
-    return this.#table.cell(this, this.#table.columnIndex(name));
-  }
-
-  foreignKey(index: number): Value {
-    return this.#table.foreignKeyValue(this, this.current, index);
-  }
-
-  copyFromFk(index: number): Value {
-    return this.#table.copyValue(this, this.current.copies[index]);
-  }
 }
 
 /** Options of {@link Engine}. */
@@ -316,7 +165,7 @@ function unitHash(key: number, rowId: number): number {
 }
 
 /** Generates the rows of one table. */
-export class TableGenerator {
+export class TableGenerator implements RowTable {
   readonly spec: TableSpec;
   readonly #engine: Engine;
   readonly #columns: PlannedColumn[];

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CompiledExpression } from "../expr/types.ts";
+import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { ColumnType } from "./column_types.ts";
 
 /** One column to generate. */

@@ -16,7 +16,8 @@ import { joinFlows, type Locals, type TypeFn } from "./locals.ts";
 import { truthy } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Scope } from "./scope.ts";
-import type { CellContext, Span } from "./types.ts";
+import type { CellContext } from "./host.ts";
+import type { Span } from "./types.ts";
 import { isDict, pyRepr, type StaticType, typeNameOf, type Value } from "./values.ts";
 
 /** What a statement's closure returns when the block goes on to the next statement. */

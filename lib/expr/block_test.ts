@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../tests/_assert.ts";
-import { compileOk, diagnose, run, testContext } from "./_test_context.ts";
+import { compileOk, diagnose, run, testContext } from "../../tests/_expr_context.ts";
 import { compileExpression, type TypeEnvironment } from "./mod.ts";
 import { PyFloat, type StaticType } from "./values.ts";
 

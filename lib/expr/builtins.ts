@@ -7,13 +7,14 @@
  */
 import { isNumeric, joinTypes, type Node } from "./compiled_node.ts";
 import { absoluteTime } from "./datetime_arith.ts";
-import { asciiRepr, formatValue } from "./format.ts";
+import { asciiRepr, formatValue } from "./format_spec.ts";
 import type { FunctionSpec } from "./function_spec.ts";
-import { add, floatOf, intOf, isNumber, order, power, truthy, typeName } from "./operators.ts";
+import { add, floatOf, intOf, isNumber, power, truthy, typeName } from "./operators.ts";
+import { order } from "./comparison.ts";
 import { exactInt, floatToInt, type Int } from "./integers.ts";
 import { pyRound, roundInt, toFloat, toIndex, toInt } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext, TypeEnvironment } from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
 import {
   floatValue,
   isDict,
@@ -21,12 +22,12 @@ import {
   type PyRange,
   pyRepr,
   pyStr,
-  PyTimedelta,
   rangeOf,
   type StaticType,
   tupleOf,
   type Value,
 } from "./values.ts";
+import { PyTimedelta } from "./datetime_values.ts";
 
 /** The items of a list, tuple, range or dict view, the characters of a string or the keys of a dict. */
 export function iterate(fn: string, value: Value): readonly Value[] {

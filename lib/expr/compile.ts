@@ -1,53 +1,33 @@
 /**
  * The checker and compiler: walks the syntax tree once, resolving names, checking calls
  * and types that are known statically, and building a tree of closures. Evaluation never
- * looks at the syntax tree again; constant sub-expressions are computed here, once. Blocks
- * of statements are compiled by `block.ts`, with their local names resolved here.
+ * looks at the syntax tree again; constant sub-expressions are computed here, once. This file
+ * resolves names (columns, locals, builtins, modules) and compiles calls and attributes;
+ * operators, displays, f-strings and subscripts are compiled by `compile_operators.ts`,
+ * blocks of statements by `block.ts`, with their local names resolved here.
  *
  * @module
  */
-import { foldErrorCode, TooLargeError } from "./limits.ts";
-import type {
-  AttributeNode,
-  BinaryNode,
-  CallNode,
-  CompareNode,
-  ConditionalNode,
-  DictNode,
-  Expr,
-  FormattedValue,
-  FStringNode,
-  LogicalNode,
-  NameNode,
-  Program,
-  SliceNode,
-  SubscriptNode,
-  UnaryNode,
-} from "./ast.ts";
+import type { AttributeNode, CallNode, Expr, NameNode, Program } from "./ast.ts";
 import { assignedNames, compileBlock } from "./block.ts";
 import { BUILTIN_ALTERNATIVES, BUILTINS } from "./builtins.ts";
-import {
-  brokenNode,
-  constantNode,
-  type Evaluator,
-  hintType,
-  isNumeric,
-  joinTypes,
-  type Node,
-} from "./compiled_node.ts";
+import { brokenNode, constantNode, type Node } from "./compiled_node.ts";
 import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
-import { convertAndFormat, parseSpec } from "./format.ts";
-import {
-  bindArguments,
-  callNode,
-  compileArguments,
-  type FunctionSpec,
-  listOf,
-  tupleNode,
-} from "./function_spec.ts";
+import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
+import type { FunctionSpec } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
+import {
+  compileBinary,
+  compileCompare,
+  compileConditional,
+  compileDict,
+  compileFString,
+  compileLogical,
+  compileSubscript,
+  compileUnary,
+} from "./compile_operators.ts";
 import { Locals } from "./locals.ts";
 import { compileAttribute, compileMethodCall } from "./method_call.ts";
 import {
@@ -61,44 +41,13 @@ import {
   type ModuleName,
   MODULES,
 } from "./modules.ts";
-import {
-  add,
-  addInts,
-  contains,
-  equals,
-  floorDivide,
-  greaterEqual,
-  greaterThan,
-  identical,
-  lessEqual,
-  lessThan,
-  modulo,
-  multiply,
-  multiplyInts,
-  negate,
-  power,
-  subtract,
-  subtractInts,
-  trueDivide,
-  truthy,
-  unaryPlus,
-} from "./operators.ts";
-import { arithmeticType, OPERATOR_VERBS } from "./operator_types.ts";
 import { RANDOM_ALTERNATIVES } from "./random_module.ts";
 import { compileCopyFromFk, compileForeignKey } from "./references.ts";
 import type { Scope } from "./scope.ts";
-import { sliceOf, subscriptOf } from "./subscript.ts";
 import { closestString } from "./suggest.ts";
-import type {
-  CellContext,
-  CompileOptions,
-  CopyFromFkCall,
-  ExprDiagnostic,
-  ForeignKeyCall,
-  Span,
-  TypeEnvironment,
-} from "./types.ts";
-import { floatValue, PyDict, type StaticType, type Value } from "./values.ts";
+import type { CompileOptions } from "./compiled_expression.ts";
+import type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
+import { floatValue } from "./values.ts";
 
 /** Functions called by bare name, besides the builtins and constructors. */
 const SPECIAL_FUNCTIONS = ["foreign_key", "copy_from_fk"];
@@ -234,7 +183,7 @@ class Compiler implements Scope {
           expr.span,
         );
       case "fstring":
-        return this.#fstring(expr);
+        return compileFString(this, expr);
       case "name":
         return this.#name(expr);
       case "list": {
@@ -242,24 +191,24 @@ class Compiler implements Scope {
         return expr.tuple ? tupleNode(items, expr.span) : listOf(items, expr.span);
       }
       case "dict":
-        return this.#dict(expr);
+        return compileDict(this, expr);
       case "unary":
-        return this.#unary(expr);
+        return compileUnary(this, expr);
       case "binary":
-        return this.#binary(expr);
+        return compileBinary(this, expr);
       case "logical":
-        return this.#logical(expr);
+        return compileLogical(this, expr);
       case "compare":
-        return this.#compare(expr);
+        return compileCompare(this, expr);
       case "conditional":
-        return this.#conditional(expr);
+        return compileConditional(this, expr);
       case "call":
         return this.#call(expr);
       case "attribute":
         this.#noteReceiver(expr.object);
         return this.#attribute(expr);
       case "subscript":
-        return this.#subscript(expr);
+        return compileSubscript(this, expr);
     }
   }
 
@@ -413,326 +362,14 @@ class Compiler implements Scope {
     );
   }
 
-  // --- literals and containers ---------------------------------------------------------
-
-  #dict(expr: DictNode): Node {
-    const keys = expr.entries.map((entry) => this.compile(entry.key));
-    const values = expr.entries.map((entry) => this.compile(entry.value));
-    for (const key of keys) {
-      const type = hintType(key);
-      if (type === "list" || type === "dict") {
-        this.error(
-          "bad-expression",
-          `A ${type} cannot be a dict key (unhashable type: '${type}')`,
-          key.span,
-          "Use a string, a number or a tuple.",
-        );
-      }
-    }
-    const itemType = (env: TypeEnvironment) =>
-      values.map((v) => v.type(env)).reduce(joinTypes, "none");
-    const keyType = (env: TypeEnvironment) =>
-      keys.map((k) => k.type(env)).reduce(joinTypes, "none");
-    const keyEvals = keys.map((k) => k.evaluate);
-    const valueEvals = values.map((v) => v.evaluate);
-    const evaluate = (ctx: CellContext) => {
-      const out = new PyDict();
-      for (let i = 0; i < keyEvals.length; i++) out.set(keyEvals[i](ctx), valueEvals[i](ctx));
-      return out;
-    };
-    const node: Node = { span: expr.span, evaluate, type: () => "dict", itemType, keyType };
-    return this.#fold(node, [...keys, ...values], () => evaluate(undefined!));
-  }
-
-  #fstring(expr: FStringNode): Node {
-    const pieces: Node[] = expr.parts.map((part) =>
-      typeof part === "string" ? constantNode(part, expr.span) : this.#field(part)
-    );
-    return concatenation(pieces, expr.span);
-  }
-
-  /** One `{expr!conversion:spec}` field of an f-string, formatted. */
-  #field(part: FormattedValue): Node {
-    const node = this.compile(part.expr);
-    const { conversion } = part;
-    if (part.specFields) {
-      // `{x:>{width}}`: the spec is computed after the value, as Python computes it.
-      const spec = concatenation(
-        part.specFields.map((p) =>
-          typeof p === "string" ? constantNode(p, part.span) : this.#field(p)
-        ),
-        part.span,
-      );
-      const [value, specText] = [node.evaluate, spec.evaluate];
-      return this.#fold(
-        {
-          span: part.span,
-          evaluate: (ctx) => convertAndFormat(value(ctx), conversion, specText(ctx) as string),
-          type: () => "str",
-        },
-        [node, spec],
-        (v, text) => convertAndFormat(v, conversion, text as string),
-      );
-    }
-    const spec = part.spec ?? "";
-    if (!this.#checkSpec(node, spec, part.span)) return brokenNode(part.span);
-    const format = (value: Value) => convertAndFormat(value, conversion, spec);
-    const inner = node.evaluate;
-    return this.#fold(
-      { span: part.span, evaluate: (ctx) => format(inner(ctx)), type: () => "str" },
-      [node],
-      format,
-    );
-  }
-
-  /**
-   * A malformed spec is certain to fail on every row when the value is a number or string:
-   * reported here (false), once.
-   */
-  #checkSpec(node: Node, spec: string, span: Span): boolean {
-    const type = hintType(node);
-    if (spec === "" || !(isNumeric(type) || type === "str")) return true;
-    try {
-      parseSpec(spec);
-      return true;
-    } catch (error) {
-      const tooLarge = error instanceof TooLargeError;
-      this.error(
-        tooLarge ? error.code : "bad-expression",
-        (error as Error).message,
-        span,
-        tooLarge ? undefined : "E.g. `{price:.2f}`, `{n:05d}` or `{name:>10}`.",
-      );
-      return false;
-    }
-  }
-
-  // --- operators ---------------------------------------------------------------------
-
-  #unary(expr: UnaryNode): Node {
-    const operand = this.compile(expr.operand);
-    if (expr.op === "not") {
-      const inner = operand.evaluate;
-      return this.#fold(
-        { span: expr.span, evaluate: (ctx) => !truthy(inner(ctx)), type: () => "bool" },
-        [operand],
-        (v) => !truthy(v),
-      );
-    }
-    const type = hintType(operand);
-    if (type !== "any" && !isNumeric(type) && type !== "timedelta") {
-      this.error(
-        "bad-operand",
-        `Cannot apply unary \`${expr.op}\` to a ${type}`,
-        expr.span,
-        type === "str" ? "Convert it with `int(...)` or `float(...)` first." : undefined,
-      );
-      return brokenNode(expr.span);
-    }
-    const op = expr.op === "-" ? negate : unaryPlus;
-    const inner = operand.evaluate;
-    const resultType = (env: TypeEnvironment): StaticType => {
-      const t = operand.type(env);
-      return t === "bool" ? "int" : t;
-    };
-    return this.#fold({ span: expr.span, evaluate: (ctx) => op(inner(ctx)), type: resultType }, [
-      operand,
-    ], op);
-  }
-
-  #binary(expr: BinaryNode): Node {
-    const left = this.compile(expr.left);
-    const right = this.compile(expr.right);
-    const [lt, rt] = [hintType(left), hintType(right)];
-    if (arithmeticType(expr.op, lt, rt) === undefined) {
-      const hint = (lt === "str" && isNumeric(rt)) || (rt === "str" && isNumeric(lt))
-        ? 'Convert the number with `str(...)` first, or use an f-string: `f"{a}{b}"`.'
-        : undefined;
-      this.error(
-        "bad-operand",
-        `Cannot ${OPERATOR_VERBS[expr.op]} ${lt} and ${rt} with \`${expr.op}\``,
-        expr.span,
-        hint,
-      );
-      return brokenNode(expr.span);
-    }
-    // Of two proven ints, the operators that cannot meet a float (and give an int).
-    const ints = left.alwaysInt && right.alwaysInt && expr.op !== "/" && expr.op !== "**";
-    const op = (ints ? INT_BINARY : BINARY)[expr.op];
-    const [l, r] = [left.evaluate, right.evaluate];
-    const exponent = right.constant?.value;
-    const negativeExponent = expr.op === "**" &&
-      (typeof exponent === "number" || typeof exponent === "bigint") && exponent < 0;
-    const type = (env: TypeEnvironment): StaticType => {
-      if (negativeExponent) return "float";
-      return arithmeticType(expr.op, left.type(env), right.type(env)) ?? "any";
-    };
-    // `a + b` and `a * n` of lists and tuples hold the items of both.
-    const itemType = expr.op === "+"
-      ? (env: TypeEnvironment) =>
-        joinTypes(left.itemType?.(env) ?? "any", right.itemType?.(env) ?? "any")
-      : expr.op === "*"
-      ? (env: TypeEnvironment) => {
-        const t = left.type(env);
-        return (t === "list" || t === "tuple" ? left : right).itemType?.(env) ?? "any";
-      }
-      : undefined;
-    const node: Node = {
-      span: expr.span,
-      evaluate: (ctx) => op(l(ctx), r(ctx)),
-      type,
-      ...(itemType ? { itemType } : {}),
-      ...(ints ? { alwaysInt: true as const } : {}),
-    };
-    return this.#fold(node, [
-      left,
-      right,
-    ], op);
-  }
-
-  #logical(expr: LogicalNode): Node {
-    const left = this.compile(expr.left);
-    // Python decides from the left operand alone: when it is constant and decides, the right
-    // one never runs, so what would fail in it is not an error.
-    const rightRuns = !left.constant || truthy(left.constant.value) !== (expr.op === "or");
-    const right = rightRuns ? this.compile(expr.right) : this.#unchecked(expr.right);
-    const [l, r] = [left.evaluate, right.evaluate];
-    const type = (env: TypeEnvironment) => joinTypes(left.type(env), right.type(env));
-    if (left.constant) {
-      const pickLeft = truthy(left.constant.value) === (expr.op === "or");
-      return { ...(pickLeft ? left : right), span: expr.span };
-    }
-    const evaluate: Evaluator = expr.op === "and"
-      ? (ctx) => {
-        const v = l(ctx);
-        return truthy(v) ? r(ctx) : v;
-      }
-      : (ctx) => {
-        const v = l(ctx);
-        return truthy(v) ? v : r(ctx);
-      };
-    return { span: expr.span, evaluate, type };
-  }
-
-  #compare(expr: CompareNode): Node {
-    const operands = [
-      this.compile(expr.first),
-      ...expr.rest.map((part) => this.compile(part.right)),
-    ];
-    const ops = expr.rest.map((part) => COMPARE[part.op]);
-    const evaluators = operands.map((node) => node.evaluate);
-    let evaluate: Evaluator;
-    if (ops.length === 1) {
-      const [op] = ops;
-      const [a, b] = evaluators;
-      evaluate = (ctx) => op(a(ctx), b(ctx));
-    } else {
-      evaluate = (ctx) => {
-        let left = evaluators[0](ctx);
-        for (let i = 0; i < ops.length; i++) {
-          const right = evaluators[i + 1](ctx);
-          if (!ops[i](left, right)) return false;
-          left = right;
-        }
-        return true;
-      };
-    }
-    return this.#fold(
-      { span: expr.span, evaluate, type: () => "bool" },
-      operands,
-      () => evaluate(undefined!),
-    );
-  }
-
-  #conditional(expr: ConditionalNode): Node {
-    const test = this.compile(expr.test);
-    // With a constant test one branch never runs: what would fail in it is not an error.
-    const taken = test.constant ? truthy(test.constant.value) : undefined;
-    const then = taken === false ? this.#unchecked(expr.then) : this.compile(expr.then);
-    const otherwise = taken === true
-      ? this.#unchecked(expr.otherwise)
-      : this.compile(expr.otherwise);
-    const type = (env: TypeEnvironment) => joinTypes(then.type(env), otherwise.type(env));
-    if (test.constant) {
-      const chosen = truthy(test.constant.value) ? then : otherwise;
-      return { ...chosen, span: expr.span };
-    }
-    const [t, a, b] = [test.evaluate, then.evaluate, otherwise.evaluate];
-    return { span: expr.span, evaluate: (ctx) => (truthy(t(ctx)) ? a(ctx) : b(ctx)), type };
-  }
-
   /** Compiles code that never runs: its errors and warnings are dropped. */
-  #unchecked(expr: Expr): Node {
+  unchecked(expr: Expr): Node {
     const [errors, warnings] = [this.errors.length, this.warnings.length];
     const node = this.compile(expr);
     this.errors.length = errors;
     this.warnings.length = warnings;
     return node;
   }
-
-  /** Computes a node now when all its operands are constant; a failure is reported, not thrown later. */
-  #fold(node: Node, operands: readonly Node[], compute: (...values: Value[]) => Value): Node {
-    if (!operands.every((operand) => operand.constant)) return node;
-    try {
-      const value = compute(...operands.map((operand) => operand.constant!.value));
-      return constantNode(value, node.span);
-    } catch (error) {
-      this.error(foldErrorCode(error), (error as Error).message, node.span);
-      return brokenNode(node.span);
-    }
-  }
-
-  // --- subscripts and attributes -----------------------------------------------------
-
-  #subscript(expr: SubscriptNode): Node {
-    const object = this.compile(expr.object);
-    const type = hintType(object);
-    if (
-      type !== "any" && type !== "str" && type !== "list" && type !== "tuple" && type !== "dict"
-    ) {
-      this.error("bad-operand", `A ${type} value cannot be indexed with [...]`, expr.span);
-      return brokenNode(expr.span);
-    }
-    if (expr.index.kind === "slice") return this.#slice(expr, object, expr.index);
-    const index = this.compile(expr.index);
-    const [o, i] = [object.evaluate, index.evaluate];
-    // `[a, b][0]`: the item written at that place, with its own type.
-    const at = index.constant?.value;
-    const item = typeof at === "number" && Number.isInteger(at) ? object.items?.at(at) : undefined;
-    const resultType = (env: TypeEnvironment): StaticType => {
-      if (item) return item.type(env);
-      const t = object.type(env);
-      return t === "str" ? "str" : object.itemType?.(env) ?? "any";
-    };
-    const node: Node = {
-      span: expr.span,
-      evaluate: (ctx) => subscriptOf(o(ctx), i(ctx)),
-      type: resultType,
-      ...(item?.itemType ? { itemType: item.itemType } : {}),
-      ...(item?.keyType ? { keyType: item.keyType } : {}),
-      ...(item?.items ? { items: item.items } : {}),
-    };
-    return this.#fold(node, [object, index], subscriptOf);
-  }
-
-  #slice(expr: SubscriptNode, object: Node, slice: SliceNode): Node {
-    const parts = [slice.lower, slice.upper, slice.step].map((part) =>
-      part ? this.compile(part) : constantNode(null, slice.span)
-    );
-    const [o, lo, hi, step] = [object, ...parts].map((node) => node.evaluate);
-    const type = (env: TypeEnvironment): StaticType => {
-      const t = object.type(env);
-      return t === "str" || t === "tuple" ? t : t === "any" ? "any" : "list";
-    };
-    const node: Node = {
-      span: expr.span,
-      evaluate: (ctx) => sliceOf(o(ctx), lo(ctx), hi(ctx), step(ctx)),
-      type,
-      ...(object.itemType ? { itemType: object.itemType } : {}),
-    };
-    return this.#fold(node, [object, ...parts], sliceOf);
-  }
-
   /** `module.name` without a call, or an attribute of a value. */
   #attribute(expr: AttributeNode): Node {
     const module = this.#moduleOf(expr.object, expr.name) ?? this.#datetimeClass(expr.object);
@@ -972,41 +609,6 @@ class Compiler implements Scope {
   }
 }
 
-/** The operators on two proven ints: `+ - *` without the checks for float operands. */
-const INT_BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
-  "+": addInts,
-  "-": subtractInts,
-  "*": multiplyInts,
-  "/": trueDivide,
-  "//": floorDivide,
-  "%": modulo,
-  "**": power,
-};
-
-const BINARY: Record<BinaryNode["op"], (a: Value, b: Value) => Value> = {
-  "+": add,
-  "-": subtract,
-  "*": multiply,
-  "/": trueDivide,
-  "//": floorDivide,
-  "%": modulo,
-  "**": power,
-};
-
-/** A node joining the text of `pieces` (f-strings): constant when they all are. */
-function concatenation(pieces: readonly Node[], span: Span): Node {
-  if (pieces.every((p) => p.constant)) {
-    return constantNode(pieces.map((p) => p.constant!.value as string).join(""), span);
-  }
-  const evaluators = pieces.map((p) => p.evaluate);
-  const evaluate = (ctx: CellContext) => {
-    let out = "";
-    for (let i = 0; i < evaluators.length; i++) out += evaluators[i](ctx) as string;
-    return out;
-  };
-  return { span, evaluate, type: () => "str" };
-}
-
 /** The source line around `offset`, trimmed: the statement a message points to. */
 function lineAt(source: string, offset: number): string {
   const start = source.lastIndexOf("\n", offset - 1) + 1;
@@ -1017,16 +619,3 @@ function lineAt(source: string, offset: number): string {
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
-
-const COMPARE: Record<CompareNode["rest"][number]["op"], (a: Value, b: Value) => boolean> = {
-  "==": equals,
-  "!=": (a, b) => !equals(a, b),
-  "<": lessThan,
-  "<=": lessEqual,
-  ">": greaterThan,
-  ">=": greaterEqual,
-  "in": (a, b) => contains(b, a),
-  "not in": (a, b) => !contains(b, a),
-  "is": identical,
-  "is not": (a, b) => !identical(a, b),
-};

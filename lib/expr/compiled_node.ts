@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { CellContext, Span, TypeEnvironment } from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
+import type { Span } from "./types.ts";
 import { isDict, type StaticType, typeOfValue, type Value } from "./values.ts";
 
 /** Computes a sub-expression's value for one cell. */

@@ -16,14 +16,12 @@ import {
   AwareDatetime,
   compareInstants,
   datetimeAt,
-  floatValue,
   microsOf,
   PyDate,
-  PyFloat,
   PyTime,
   PyTimedelta,
-  type Value,
-} from "./values.ts";
+} from "./datetime_values.ts";
+import { floatValue, PyFloat, type Value } from "./values.ts";
 
 /** The earliest and latest instants Python's datetime can hold: 0001-01-01 to 9999-12-31. */
 const MIN_TIME = -62_135_596_800_000;

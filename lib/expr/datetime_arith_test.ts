@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { run } from "./_test_context.ts";
+import { run } from "../../tests/_expr_context.ts";
 import { pyRepr, pyStr } from "./values.ts";
 
 /** `str(source)`, evaluated: what Python's `str()` prints. */

@@ -15,7 +15,7 @@ import {
   PyTimezone,
   UTC_ZONE,
   wallClock,
-} from "./values.ts";
+} from "./datetime_values.ts";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [

@@ -7,7 +7,7 @@ import {
   strptime,
   unknownDirectives,
 } from "./datetime_text.ts";
-import { AwareDatetime, PyDate, PyTimezone } from "./values.ts";
+import { AwareDatetime, PyDate, PyTimezone } from "./datetime_values.ts";
 
 const MOMENT = new Date("2024-03-05T14:07:09.250Z"); // a Tuesday
 

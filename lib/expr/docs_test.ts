@@ -4,7 +4,7 @@ import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { MATH_CONSTANTS, MATH_FUNCTIONS } from "./math_module.ts";
 import { CONSTRUCTORS } from "./modules.ts";
 import { STRING_CONSTANTS, STRING_FUNCTIONS } from "./string_module.ts";
-import { FAKE_METHODS } from "./fake.ts";
+import { FAKE_METHODS } from "./fake/methods.ts";
 import { METHODS } from "./methods.ts";
 import { RANDOM_FUNCTIONS } from "./random_module.ts";
 

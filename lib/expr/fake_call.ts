@@ -10,11 +10,14 @@ import { faker as english } from "@faker-js/faker/locale/en";
 import type { CallNode } from "./ast.ts";
 import { brokenNode, type Node } from "./compiled_node.ts";
 import { didYouMean, joinSpans } from "./diagnostic.ts";
-import { directFakerCall, FAKE_METHODS, type FakeMethod } from "./fake.ts";
-import { compileArguments, type CompiledArgument } from "./function_spec.ts";
+import { directFakerCall } from "./fake/direct.ts";
+import type { FakeMethod } from "./fake/method.ts";
+import { FAKE_METHODS } from "./fake/methods.ts";
+import { compileArguments, type CompiledArgument } from "./call_arguments.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
-import type { CellContext, Span } from "./types.ts";
+import type { CellContext } from "./host.ts";
+import type { Span } from "./types.ts";
 import { floatValue, plainValue, type Value } from "./values.ts";
 
 /** Where a `fake.` call names its method. */

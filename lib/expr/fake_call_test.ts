@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
-import { compileOk, diagnose, testContext } from "./_test_context.ts";
+import { compileOk, diagnose, testContext } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV as ANY_ENV } from "./compiled_node.ts";
-import { FAKE_METHODS } from "./fake.ts";
+import { FAKE_METHODS } from "./fake/methods.ts";
 import { compileExpression } from "./mod.ts";
 
 Deno.test("fake.<method>() calls the registry with the cell's faker and context", () => {

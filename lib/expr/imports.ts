@@ -14,7 +14,8 @@ import type { Expr, ImportStatement, Statement } from "./ast.ts";
 import { didYouMean } from "./diagnostic.ts";
 import { IMPORTABLE_MODULES, importableMembers, importedMember } from "./modules.ts";
 import { closestString } from "./suggest.ts";
-import type { CompileOptions, Span } from "./types.ts";
+import type { CompileOptions } from "./compiled_expression.ts";
+import type { Span } from "./types.ts";
 
 /** What an alias stands for, built at each use (so spans point at the use). */
 export type Aliases = ReadonlyMap<string, (span: Span) => Expr>;

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { diagnose, run } from "./_test_context.ts";
+import { diagnose, run } from "../../tests/_expr_context.ts";
 import {
   bitLength,
   exactInt,

@@ -509,3 +509,37 @@ export function tokenize(source: string): Token[] {
     if (token.kind === "eof") return tokens;
   }
 }
+
+/** Whether the token is the operator or punctuation `text`. */
+export function isOp(token: Token, text: string): boolean {
+  return token.kind === "op" && token.text === text;
+}
+
+/** Whether the token is the name `name` (keywords are names to the lexer). */
+export function isKeyword(token: Token, name: string): boolean {
+  return token.kind === "name" && token.text === name;
+}
+
+/** The token's span alone. */
+export function tokenSpan(token: Token): Span {
+  return { start: token.start, end: token.end };
+}
+
+/** How a message names the token: `` `)` ``, "a string", "the end of the expression"... */
+export function describeToken(token: Token): string {
+  switch (token.kind) {
+    case "eof":
+      return "the end of the expression";
+    case "newline":
+      // The lexer ends the last statement with a newline of no text at the very end.
+      return token.text === "" ? "the end of the expression" : "a line break";
+    case "indent":
+      return "an indented line";
+    case "dedent":
+      return "the end of the indented block";
+    case "string":
+      return "a string";
+    default:
+      return `\`${token.text}\``;
+  }
+}

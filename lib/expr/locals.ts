@@ -12,7 +12,8 @@
 import type { Node } from "./compiled_node.ts";
 import { joinTypes } from "./compiled_node.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext, Span, TypeEnvironment } from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
+import type { Span } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
 /** A static type as a function of what the expression reads. */

@@ -21,7 +21,7 @@ import { iterate } from "./builtins.ts";
 import * as libm from "./libm.ts";
 import { intOf, multiply, typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext } from "./types.ts";
+import type { CellContext } from "./host.ts";
 import { floatValue, PyFloat, pyStr, type StaticType, type Value } from "./values.ts";
 
 /** A float argument: an int converts as Python converts it (OverflowError past 1.8e308). */

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { compileOk, diagnose, run } from "./_test_context.ts";
+import { compileOk, diagnose, run } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
 import { PyFloat } from "./values.ts";
 

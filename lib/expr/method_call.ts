@@ -10,20 +10,15 @@ import { foldErrorCode } from "./limits.ts";
 import type { AttributeNode, CallNode } from "./ast.ts";
 import { brokenNode, constantNode, hintType, joinTypes, type Node } from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
-import { formatString } from "./format.ts";
-import {
-  bindArguments,
-  compileArguments,
-  type CompiledArgument,
-  type FunctionSpec,
-  type Impl,
-} from "./function_spec.ts";
+import { formatString } from "./str_format.ts";
+import { bindArguments, compileArguments, type CompiledArgument } from "./call_arguments.ts";
+import type { FunctionSpec, Impl } from "./function_spec.ts";
 import { ATTRIBUTES, kindOf, METHODS, type ReceiverKind } from "./methods.ts";
 import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
-import type { CellContext, TypeEnvironment } from "./types.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
 import type { StaticType, Value } from "./values.ts";
 
 type Bound = (ctx: CellContext, self: Value) => Value;

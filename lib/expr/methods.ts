@@ -18,27 +18,25 @@ import {
   TIMEDELTA_ATTRIBUTES,
   TIMEDELTA_METHODS,
   TIMEZONE_METHODS,
-} from "./datetime_module.ts";
+} from "./datetime_methods.ts";
 import type { FunctionSpec } from "./function_spec.ts";
 import { joinTypes } from "./compiled_node.ts";
-import { sameItem, typeName } from "./operators.ts";
+import { sameItem } from "./comparison.ts";
+import { typeName } from "./operators.ts";
 import { toIndex } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext } from "./types.ts";
+import type { CellContext } from "./host.ts";
 import {
   dictViewOf,
   isDict,
-  PyDate,
   type PyDict,
   PyDictView,
   pyRepr,
-  PyTime,
-  PyTimedelta,
-  PyTimezone,
   PyTuple,
   tupleOf,
   type Value,
 } from "./values.ts";
+import { PyDate, PyTime, PyTimedelta, PyTimezone } from "./datetime_values.ts";
 
 /** The receiver kinds that have methods. */
 export type ReceiverKind =

@@ -19,29 +19,21 @@
 import { type CompiledProgram, compileProgram } from "./compile.ts";
 import { constantNode } from "./compiled_node.ts";
 import { parse } from "./parser.ts";
-import type { CompiledExpression, CompileOptions, CompileResult } from "./types.ts";
+import type { CompiledExpression, CompileOptions, CompileResult } from "./compiled_expression.ts";
 import { typeOfValue, type Value } from "./values.ts";
 
-export type {
-  CellContext,
-  CompiledExpression,
-  CompileOptions,
-  CompileResult,
-  CopyFromFkCall,
-  ExprDiagnostic,
-  ForeignKeyCall,
-  Span,
-  TypeEnvironment,
-} from "./types.ts";
+export type { CellContext, TypeEnvironment } from "./host.ts";
+export type { CompiledExpression, CompileOptions, CompileResult } from "./compiled_expression.ts";
+export type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
 export {
   formatDateTime,
-  PyDate,
   pyRepr,
   pyStr,
   type StaticType,
   typeOfValue,
   type Value,
 } from "./values.ts";
+export { PyDate } from "./datetime_values.ts";
 export { closestString } from "./suggest.ts";
 export { ExprRuntimeError } from "./runtime_error.ts";
 

@@ -5,7 +5,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "../../tests/_assert.ts";
-import { compileOk, diagnose, run, TEST_NOW, testContext } from "./_test_context.ts";
+import { compileOk, diagnose, run, TEST_NOW, testContext } from "../../tests/_expr_context.ts";
 import { closestString, compileExpression, type PyDate, type TypeEnvironment } from "./mod.ts";
 import { PyFloat, type StaticType, tupleOf } from "./values.ts";
 

@@ -20,7 +20,8 @@ import type { FunctionSpec } from "./function_spec.ts";
 import { MATH_CONSTANTS, MATH_FUNCTIONS } from "./math_module.ts";
 import { RANDOM_FUNCTIONS } from "./random_module.ts";
 import { STRING_CONSTANTS, STRING_FUNCTIONS } from "./string_module.ts";
-import { type StaticType, typeOfValue, UTC_ZONE, type Value } from "./values.ts";
+import { type StaticType, typeOfValue, type Value } from "./values.ts";
+import { UTC_ZONE } from "./datetime_values.ts";
 
 /** Names written as `name.member`. */
 export const MODULES = [

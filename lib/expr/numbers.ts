@@ -13,9 +13,8 @@ import {
   intToFloat,
   parseIntDigits,
 } from "./integers.ts";
-import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { PyFloat, pyRepr, type Value } from "./values.ts";
+import { PyFloat, pyRepr, typeNameOf, type Value } from "./values.ts";
 
 /** `round(x)`: the nearest integer, ties to the even one (`round(2.5) == 2`). */
 export function roundHalfEven(x: number): number {
@@ -170,8 +169,8 @@ export function toInt(value: Value, base: number | null = null): Int {
   if (typeof value !== "string") {
     throw new ExprRuntimeError(
       base === null
-        ? `int() needs a number or a string, not ${typeName(value)}`
-        : `int() with a base needs a string, not ${typeName(value)}`,
+        ? `int() needs a number or a string, not ${typeNameOf(value)}`
+        : `int() with a base needs a string, not ${typeNameOf(value)}`,
       "TypeError",
     );
   }
@@ -194,7 +193,7 @@ export function toIndex(value: Value): number {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "bigint") return Number(value);
   throw new ExprRuntimeError(
-    `'${typeName(value)}' object cannot be interpreted as an integer`,
+    `'${typeNameOf(value)}' object cannot be interpreted as an integer`,
     "TypeError",
   );
 }
@@ -238,7 +237,7 @@ export function toFloat(value: Value): number {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "string") {
     throw new ExprRuntimeError(
-      `float() needs a number or a string, not ${typeName(value)}`,
+      `float() needs a number or a string, not ${typeNameOf(value)}`,
       "TypeError",
     );
   }

@@ -1,13 +1,13 @@
 /**
  * Micro-benchmarks of the integer fast path (`deno bench lib/expr/operators_bench.ts`):
- * compiled expressions over 10,000 cells each, where every int stays a safe JS number, and
- * the int64 column builder. Exact big-int arithmetic must cost nothing here.
+ * compiled expressions over 10,000 cells each, where every int stays a safe JS number. Exact
+ * big-int arithmetic must cost nothing here. (The int64 column builder's bench is
+ * `lib/engine/column_builder_bench.ts`.)
  *
  * @module
  */
-import { ColumnBuilder } from "../engine/column_builder.ts";
-import { compileOk, testContext } from "./_test_context.ts";
-import type { CellContext } from "./types.ts";
+import { compileOk, testContext } from "../../tests/_expr_context.ts";
+import type { CellContext } from "./host.ts";
 
 const CELLS = 10_000;
 
@@ -43,9 +43,3 @@ benchExpression("randrange with a step", "random.randrange(0, 1000, 5)");
 benchExpression("fake.random_int", "fake.random_int(18, 90)");
 benchExpression("round to cents", "round(x * 1.07, 2)", ["x"]);
 benchExpression("int of a float", "int(x * 3.5)", ["x"]);
-
-Deno.bench("int64 column of safe ints", { group: "storage" }, () => {
-  const builder = new ColumnBuilder("int64", CELLS);
-  for (let i = 0; i < CELLS; i++) builder.append(i * 1_000_003 - 5_000_000);
-  builder.finish();
-});

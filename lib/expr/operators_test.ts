@@ -1,22 +1,20 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import {
   add,
-  contains,
-  equals,
   floorDivide,
-  lessThan,
   modulo,
   multiply,
   negate,
-  order,
   power,
   subtract,
   trueDivide,
   truthy,
   typeName,
 } from "./operators.ts";
-import { PyDate, PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
-import { compileOk, run } from "./_test_context.ts";
+import { contains, equals, lessThan, order } from "./comparison.ts";
+import { PyDate } from "./datetime_values.ts";
+import { PyDict, PyFloat, tupleOf, type Value } from "./values.ts";
+import { compileOk, run } from "../../tests/_expr_context.ts";
 import { UNKNOWN_ENV } from "./compiled_node.ts";
 
 Deno.test("floor division and modulo follow Python's signs", () => {

@@ -10,8 +10,8 @@ import { exactInt, floatToInt, type Int, shortText } from "./integers.ts";
 import { checkIntBits, checkLength } from "./limits.ts";
 import { typeName } from "./operators.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellRandom } from "../engine/rng.ts";
-import type { CellContext, TypeEnvironment } from "./types.ts";
+import type { RandomSource } from "./host.ts";
+import type { CellContext, TypeEnvironment } from "./host.ts";
 import { floatValue, PyDictView, PyFloat, type StaticType, type Value } from "./values.ts";
 
 /** A whole number argument (an int of any size), or a clear error naming the function. */
@@ -34,7 +34,7 @@ function needCount(fn: string, value: Value): number {
 }
 
 /** `random.randint(a, b)` of any ints: exact, or a clear error. */
-function randint(random: CellRandom, a: Value, b: Value): Int {
+function randint(random: RandomSource, a: Value, b: Value): Int {
   const lo = needInt("randint", a), hi = needInt("randint", b);
   if (lo > hi) {
     throw new ExprRuntimeError(
@@ -45,7 +45,7 @@ function randint(random: CellRandom, a: Value, b: Value): Int {
 }
 
 /** `random.randrange(lo, hi, step)` of any ints: exact, or a clear error. */
-function randrange(random: CellRandom, start: Value, stop: Value, step: Value): Int {
+function randrange(random: RandomSource, start: Value, stop: Value, step: Value): Int {
   const [lo, hi, by] = [
     needInt("randrange", start),
     needInt("randrange", stop),
@@ -75,7 +75,7 @@ const MAX_NUMBER_SPAN = 2 ** 53;
  * draws are what they always were), else exact over ranges of any size (Python's
  * `_randbelow`: whole words of bits, rejected past the range, never a float's rounding).
  */
-function uniformInt(random: CellRandom, lo: Int, hi: Int): Int {
+function uniformInt(random: RandomSource, lo: Int, hi: Int): Int {
   if (typeof lo === "number" && typeof hi === "number" && hi - lo < MAX_NUMBER_SPAN) {
     return random.int(lo, hi);
   }
@@ -104,7 +104,7 @@ function describe(value: Value): string {
 }
 
 /** A standard normal draw by the Box–Muller transform (one of the pair; no caching, so cells stay independent). */
-function standardNormal(random: CellRandom): number {
+function standardNormal(random: RandomSource): number {
   const u1 = 1 - random.next(); // (0, 1]: log(0) is never taken
   const u2 = random.next();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

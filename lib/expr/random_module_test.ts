@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { compileOk, diagnose, run, testContext } from "./_test_context.ts";
+import { compileOk, diagnose, run, testContext } from "../../tests/_expr_context.ts";
 import { RANDOM_FUNCTIONS } from "./random_module.ts";
 import type { Value } from "./values.ts";
 

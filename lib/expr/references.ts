@@ -8,17 +8,11 @@
 import type { CallNode } from "./ast.ts";
 import { brokenNode, type Node } from "./compiled_node.ts";
 import { didYouMean } from "./diagnostic.ts";
-import {
-  bindArguments,
-  compileArguments,
-  type CompiledArgument,
-  type FunctionSpec,
-  paramName,
-} from "./function_spec.ts";
+import { bindArguments, compileArguments, type CompiledArgument } from "./call_arguments.ts";
+import { type FunctionSpec, paramName } from "./function_spec.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { ForeignKeyCall, Span } from "./types.ts";
-import { resolveDistributionOptions } from "../plugin/distribution_options.ts";
 import { isDict, numberOf, plainValue, type Value } from "./values.ts";
 
 /** `foreign_key`'s parameters; the implementation is never called. */
@@ -163,9 +157,9 @@ function checkDistribution(
 ): boolean {
   const distributions = scope.options.distributions;
   if (!distributions) return true;
-  const plugin = distributions.get(fk.distribution);
-  if (!plugin) {
-    const names = [...distributions.keys()];
+  const options = distributions.optionNames(fk.distribution);
+  if (!options) {
+    const names = distributions.names();
     scope.error(
       "unknown-distribution",
       `Unknown distribution \`${fk.distribution}\``,
@@ -174,26 +168,27 @@ function checkDistribution(
     );
     return false;
   }
-  const { problems, ignored } = resolveDistributionOptions(plugin, fk);
-  for (const name of ignored) {
+  const name = fk.distribution;
+  const { problems, ignored } = distributions.check(fk);
+  for (const argument of ignored) {
     scope.warn(
       "ignored-argument",
-      `\`${name}\` is ignored by the ${plugin.name} distribution`,
-      nodes[LEGACY_INDEX[name]].span,
+      `\`${argument}\` is ignored by the ${name} distribution`,
+      nodes[LEGACY_INDEX[argument]].span,
       "Remove it, or choose a distribution that reads it" +
-        (name === "param"
+        (argument === "param"
           ? ', e.g. `distribution="zipf"`.'
           : ', e.g. `distribution="weighted_parent"`.'),
     );
   }
-  const known = [...FOREIGN_KEY_SPEC.params.map(paramName), ...Object.keys(plugin.options)];
+  const known = [...FOREIGN_KEY_SPEC.params.map(paramName), ...options];
   for (const problem of problems) {
     const extra = extras.find((a) => a.name === problem.option);
     if (problem.code === "unknown-option") {
       problem.hint = didYouMean(closestString(problem.option, known)) ??
-        (Object.keys(plugin.options).length
-          ? `The ${plugin.name} distribution takes: ${Object.keys(plugin.options).join(", ")}.`
-          : `The ${plugin.name} distribution takes no options.`);
+        (options.length
+          ? `The ${name} distribution takes: ${options.join(", ")}.`
+          : `The ${name} distribution takes no options.`);
     }
     const span = problem.code === "missing-option"
       ? callSpan
@@ -202,7 +197,7 @@ function checkDistribution(
       : nodes[LEGACY_INDEX[problem.option] ?? 2].span;
     scope.error(
       problem.code === "unknown-option" ? "unknown-argument" : "bad-argument",
-      `distribution="${plugin.name}": ${problem.message}`,
+      `distribution="${name}": ${problem.message}`,
       span,
       // Options are keyword arguments here: `alpha=1.16`, not YAML's `alpha: 1.16`.
       problem.hint?.replace(/`([a-z_][a-z0-9_]*): ([^`]*)`/g, "`$1=$2`"),

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { PyDate, PyTimedelta, type Value } from "./values.ts";
+import { PyDate, PyTimedelta } from "./datetime_values.ts";
+import type { Value } from "./values.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -7,7 +7,8 @@
  */
 import type { Expr } from "./ast.ts";
 import type { Node } from "./compiled_node.ts";
-import type { CompileOptions, CopyFromFkCall, ForeignKeyCall, Span } from "./types.ts";
+import type { CompileOptions } from "./compiled_expression.ts";
+import type { CopyFromFkCall, ForeignKeyCall, Span } from "./types.ts";
 
 /** The compiler, as seen by the handlers of particular calls. */
 export interface Scope {
@@ -17,6 +18,8 @@ export interface Scope {
   readonly options: CompileOptions;
   /** Compiles a sub-expression. */
   compile(expr: Expr): Node;
+  /** Compiles code that never runs (the branch not taken): its errors and warnings are dropped. */
+  unchecked(expr: Expr): Node;
   /** Records an error; compilation goes on to find more. */
   error(code: string, message: string, span: Span, hint?: string): void;
   /** Records a warning. */

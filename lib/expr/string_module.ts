@@ -7,7 +7,7 @@
 import type { FunctionSpec } from "./function_spec.ts";
 import { pySplit } from "./methods.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import type { CellContext } from "./types.ts";
+import type { CellContext } from "./host.ts";
 import type { StaticType, Value } from "./values.ts";
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";

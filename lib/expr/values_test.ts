@@ -1,14 +1,11 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { datetimeAt, PyDate, PyTime, PyTimedelta } from "./datetime_values.ts";
 import {
-  datetimeAt,
   floatValue,
-  PyDate,
   PyDict,
   PyFloat,
   pyRepr,
   pyStr,
-  PyTime,
-  PyTimedelta,
   rangeOf,
   strRepr,
   tupleOf,

@@ -8,7 +8,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { type Engine, GenerationError } from "../engine/generator.ts";
+import type { Engine } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generation_error.ts";
 import type { EngineRecipe } from "./recipe.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 

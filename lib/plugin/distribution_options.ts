@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DistributionCatalog } from "../expr/host.ts";
 import type { ForeignKeyCall } from "../expr/types.ts";
 import { type OptionProblem, resolveOptions } from "./options.ts";
 import type { AnyDistribution } from "./types.ts";
@@ -44,5 +45,28 @@ export function distributionOptions(
     problems: problems.map((p) =>
       `distribution "${plugin.name}": ${p.message}${p.hint ? ` (${p.hint})` : ""}`
     ),
+  };
+}
+
+/**
+ * The distributions as the expression compiler checks `foreign_key(distribution=...)` calls
+ * against them (the language's {@link DistributionCatalog}).
+ */
+export function distributionCatalog(
+  distributions: ReadonlyMap<string, AnyDistribution>,
+): DistributionCatalog {
+  return {
+    names: () => [...distributions.keys()],
+    optionNames: (name) => {
+      const plugin = distributions.get(name);
+      return plugin ? Object.keys(plugin.options) : undefined;
+    },
+    check: (call) => {
+      const { problems, ignored } = resolveDistributionOptions(
+        distributions.get(call.distribution)!,
+        call,
+      );
+      return { problems, ignored };
+    },
   };
 }

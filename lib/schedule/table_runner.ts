@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { GenerationError } from "../engine/generator.ts";
+import { GenerationError } from "../engine/generation_error.ts";
 import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";

@@ -10,7 +10,8 @@
  */
 import * as arrow from "apache-arrow";
 import { type ColumnType, decimalValue } from "../engine/column_types.ts";
-import { PyDate, type Value } from "../expr/values.ts";
+import { PyDate } from "../expr/datetime_values.ts";
+import type { Value } from "../expr/values.ts";
 
 /** The column type an Arrow column of a stored table reads as. */
 export function columnTypeOfArrow(type: arrow.DataType): ColumnType {

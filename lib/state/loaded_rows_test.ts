@@ -1,6 +1,6 @@
 import * as arrow from "apache-arrow";
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { PyDate } from "../expr/values.ts";
+import { PyDate } from "../expr/datetime_values.ts";
 import { columnTypeOfArrow, LoadedColumn, LoadedRows } from "./loaded_rows.ts";
 
 Deno.test("loaded rows are ordered by key and read as engine values", () => {

@@ -25,7 +25,7 @@ import {
   type TypeEnvironment,
 } from "../../lib/expr/mod.ts";
 import { UNKNOWN_ENV } from "../../lib/expr/compiled_node.ts";
-import { testContext } from "../../lib/expr/_test_context.ts";
+import { testContext } from "../_expr_context.ts";
 import { ExprRuntimeError } from "../../lib/expr/runtime_error.ts";
 import { pyRepr, pyStr, typeNameOf, typeOfValue, type Value } from "../../lib/expr/values.ts";
 import {

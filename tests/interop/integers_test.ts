@@ -5,7 +5,7 @@
  * floats equal as floats, and where Python raises we must fail too.
  */
 import { assertEquals } from "../_assert.ts";
-import { run } from "../../lib/expr/_test_context.ts";
+import { run } from "../_expr_context.ts";
 import { interopTest } from "./_peer.ts";
 import { floatRepr } from "../../lib/expr/float_repr.ts";
 import { PyFloat } from "../../lib/expr/values.ts";

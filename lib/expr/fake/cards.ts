@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { CellRandom } from "../engine/rng.ts";
-import { ExprRuntimeError } from "./runtime_error.ts";
-import type { Value } from "./values.ts";
+import type { RandomSource } from "../host.ts";
+import { ExprRuntimeError } from "../runtime_error.ts";
+import type { Value } from "../values.ts";
 
 /** One of Python Faker's card types. */
 interface CardType {
@@ -74,7 +74,7 @@ export const CARD_TYPES: Readonly<Record<string, CardType>> = {
 const TYPES = Object.values(CARD_TYPES);
 
 /** The card type of a `card_type` argument: a name, or `None` for a random one. */
-export function cardType(cardTypeArg: Value | undefined, random: CellRandom): CardType {
+export function cardType(cardTypeArg: Value | undefined, random: RandomSource): CardType {
   if (cardTypeArg === undefined || cardTypeArg === null) {
     return TYPES[random.int(0, TYPES.length - 1)];
   }
@@ -90,7 +90,7 @@ export function cardType(cardTypeArg: Value | undefined, random: CellRandom): Ca
 }
 
 /** A card number: a prefix, random digits, and the Luhn check digit. */
-export function cardNumber(type: CardType, random: CellRandom): string {
+export function cardNumber(type: CardType, random: RandomSource): string {
   const prefix = type.prefixes[random.int(0, type.prefixes.length - 1)];
   let digits = "";
   for (const ch of prefix) {
@@ -121,7 +121,7 @@ export function luhnValid(number: string): boolean {
 }
 
 /** A security code of the card type's length. */
-export function securityCode(type: CardType, random: CellRandom): string {
+export function securityCode(type: CardType, random: RandomSource): string {
   let code = "";
   for (let i = 0; i < type.securityCodeLength; i++) code += String(random.int(0, 9));
   return code;

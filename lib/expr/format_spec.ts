@@ -1,8 +1,8 @@
 /**
- * Python's three ways of formatting values into text: the format-spec mini-language
- * (`format(x, ".2f")`, f-string fields), `str.format` and printf-style `%`, with CPython's
- * rules for each type (`int.__format__`, `float.__format__`, `str.__format__`...) and its
- * errors where a spec does not fit the value.
+ * The format-spec mini-language (`format(x, ".2f")`, f-string fields, `str.format` fields),
+ * with CPython's rules for each type (`int.__format__`, `float.__format__`,
+ * `str.__format__`...) and its errors where a spec does not fit the value; and `ascii()`.
+ * (`str.format` is in `str_format.ts`, printf-style `%` in `percent_format.ts`.)
  *
  * Floats are rounded exactly, ties to even, as CPython's dtoa does (`f"{0.125:.2f}"` is
  * `0.12`, `f"{0.125:.1e}"` is `1.2e-01`), not with JavaScript's half-up ties.
@@ -12,24 +12,12 @@
 import { checkLength } from "./limits.ts";
 import { strftime } from "./datetime_text.ts";
 import { floatRepr, shortestDigits } from "./float_repr.ts";
-import { floatToInt, intToFloat } from "./integers.ts";
+import { intToFloat } from "./integers.ts";
 import { pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
-import { ATTRIBUTES, kindOf } from "./methods.ts";
-import {
-  isDict,
-  PyDate,
-  PyDict,
-  PyDictView,
-  PyFloat,
-  PyObject,
-  pyRepr,
-  pyStr,
-  PyTime,
-  PyTuple,
-  typeNameOf,
-  type Value,
-} from "./values.ts";
+import { PyDate, PyTime } from "./datetime_values.ts";
+import { PyFloat, pyRepr, pyStr, typeNameOf, type Value } from "./values.ts";
+import { PyObject } from "./py_object.ts";
 
 /** A parsed format spec: `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`. */
 export interface FormatSpec {
@@ -53,7 +41,8 @@ export interface FormatSpec {
 const SPEC =
   /^(?:(.)?([<>^=]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/su;
 
-function valueError(message: string): ExprRuntimeError {
+/** Python's `ValueError` with `message`. */
+export function valueError(message: string): ExprRuntimeError {
   return new ExprRuntimeError(message, "ValueError");
 }
 
@@ -147,7 +136,8 @@ function formatText(text: string, spec: FormatSpec): string {
 /** The format types that print an int's digits (and `c`, its character). */
 const INT_TYPES = new Set(["d", "b", "o", "x", "X", "c", "n"]);
 
-const RADIX: Record<string, number> = { b: 2, o: 8, x: 16, X: 16 };
+/** The radix of each int format type that has one. */
+export const RADIX: Record<string, number> = { b: 2, o: 8, x: 16, X: 16 };
 
 /**
  * Formats a number with a parsed spec: an int (`int.__format__`; a bool's `owner` is
@@ -207,7 +197,7 @@ function formatInt(n: number | bigint, spec: FormatSpec): string {
 }
 
 /** `float.__format__`, with CPython's types: `e f g %`, `n` (as `g`) and none (`repr`-like). */
-function formatFloat(x: number, spec: FormatSpec): string {
+export function formatFloat(x: number, spec: FormatSpec): string {
   let type = spec.type === "n" ? "g" : spec.type;
   if (spec.type === "n" && spec.grouping) {
     throw valueError(`Cannot specify '${spec.grouping}' with 'n'.`);
@@ -291,7 +281,7 @@ function group(digits: string, separator: string, every: number): string {
 }
 
 /** Format code `c`: the character of a code point. */
-function codePointText(code: number | bigint): string {
+export function codePointText(code: number | bigint): string {
   if (code < 0 || code > 0x10ffff) {
     throw new ExprRuntimeError("%c arg not in range(0x110000)", "OverflowError");
   }
@@ -397,7 +387,13 @@ function belowPowerOfTen(x: number, e: number): boolean {
   return left < right;
 }
 
-function align(body: string, prefix: string, spec: FormatSpec, defaultAlign: "<" | ">"): string {
+/** Pads `prefix + body` to the spec's width, by its alignment (or `defaultAlign`) and fill. */
+export function align(
+  body: string,
+  prefix: string,
+  spec: FormatSpec,
+  defaultAlign: "<" | ">",
+): string {
   const length = [...body].length + prefix.length;
   const padding = Math.max(0, spec.width - length);
   if (padding === 0) return prefix + body;
@@ -424,396 +420,4 @@ export function asciiRepr(value: Value): string {
     if (code < 0x10000) return "\\u" + code.toString(16).padStart(4, "0");
     return "\\U" + code.toString(16).padStart(8, "0");
   });
-}
-
-/** A replacement field's `[key]` parts after the argument name (`{0[1]}`, `{d[name]}`). */
-function lookup(value: Value, path: string, field: string): Value {
-  let current = value;
-  const re = /\[([^\]]*)\]/gy;
-  let at = 0;
-  for (;;) {
-    if (at === path.length) return current;
-    if (path[at] === ".") {
-      const name = /^\.(\w+)/.exec(path.slice(at))?.[1];
-      if (name === undefined) throw valueError(`Invalid format field {${field}}`);
-      const kind = kindOf(current);
-      const attribute = kind && ATTRIBUTES[kind]?.[name];
-      if (!attribute || !Object.hasOwn(ATTRIBUTES[kind!]!, name)) {
-        throw new ExprRuntimeError(
-          `A ${
-            typeNameOf(current)
-          } value has no attribute \`${name}\` (in the format field {${field}})`,
-          "AttributeError",
-        );
-      }
-      current = attribute.get(current);
-      at += name.length + 1;
-      continue;
-    }
-    re.lastIndex = at;
-    const m = re.exec(path);
-    if (!m) throw valueError(`Invalid format field {${field}}`);
-    const key: Value = /^\d+$/.test(m[1]) ? Number(m[1]) : m[1];
-    if (current instanceof PyDict) {
-      const item = current.get(key);
-      if (item === undefined) {
-        throw new ExprRuntimeError(`Key ${pyRepr(key)} is not in the dict`, "KeyError");
-      }
-      current = item;
-    } else if (
-      Array.isArray(current) && !(current instanceof PyDictView) && typeof key === "number"
-    ) {
-      if (key >= current.length) {
-        throw new ExprRuntimeError(`Index ${key} is out of range`, "IndexError");
-      }
-      current = current[key];
-    } else if (typeof current === "string" && typeof key === "number") {
-      const chars = [...current];
-      if (key >= chars.length) {
-        throw new ExprRuntimeError(`Index ${key} is out of range`, "IndexError");
-      }
-      current = chars[key];
-    } else {
-      throw new ExprRuntimeError(
-        `A ${typeNameOf(current)} cannot be indexed with ${pyRepr(key)} in a format field`,
-        "TypeError",
-      );
-    }
-    at = re.lastIndex;
-  }
-}
-
-/**
- * Python's `template.format(*positional, **keywords)`: `{}`, `{0}`, `{name}`, `{0[1]}`, each
- * with an optional `!r`, `!s` or `!a` and `:spec`.
- */
-export function formatString(
-  template: string,
-  positional: readonly Value[],
-  keywords: Readonly<Record<string, Value>>,
-): string {
-  let out = "";
-  let auto = 0;
-  let numbering: "auto" | "manual" | undefined;
-  let i = 0;
-  while (i < template.length) {
-    const ch = template[i];
-    if ((ch === "{" || ch === "}") && template[i + 1] === ch) {
-      out += ch;
-      i += 2;
-      continue;
-    }
-    if (ch === "}") throw valueError("Single '}' encountered in format string; write '}}'");
-    if (ch !== "{") {
-      out += ch;
-      i++;
-      continue;
-    }
-    // The field ends at its matching `}`: a spec may hold nested fields (`{:{width}}`).
-    let close = i + 1;
-    for (let depth = 1; close < template.length; close++) {
-      if (template[close] === "{") depth++;
-      else if (template[close] === "}" && --depth === 0) break;
-    }
-    if (close >= template.length) {
-      throw valueError("Single '{' encountered in format string; write '{{'");
-    }
-    const field = template.slice(i + 1, close);
-    const m = /^([^!:.[]*)([^!:]*)(?:!([^:]*))?(?::(.*))?$/s.exec(field)!;
-    const [, name, path, conversion] = m;
-    let spec = m[4] ?? "";
-    if (conversion !== undefined && !/^[rsa]$/.test(conversion)) {
-      throw valueError(`Unknown conversion specifier ${conversion}`);
-    }
-    let value: Value;
-    if (name === "" || /^\d+$/.test(name)) {
-      const mode = name === "" ? "auto" : "manual";
-      if (numbering && numbering !== mode) {
-        throw valueError(
-          "Cannot switch between automatic field numbering `{}` and numbered fields `{0}`",
-        );
-      }
-      numbering = mode;
-      const index = name === "" ? auto++ : Number(name);
-      if (index >= positional.length) {
-        throw new ExprRuntimeError(
-          `Replacement index ${index} out of range for positional args tuple`,
-          "IndexError",
-        );
-      }
-      value = positional[index];
-    } else {
-      if (!Object.hasOwn(keywords, name)) {
-        throw new ExprRuntimeError(
-          `Format string needs the keyword argument ${JSON.stringify(name)}`,
-          "KeyError",
-        );
-      }
-      value = keywords[name];
-    }
-    if (spec.includes("{")) {
-      // Nested fields take the next numbers: `'{:{}}'.format(1, 5)` is `'    1'`.
-      const nested = { positional, keywords, auto, numbering };
-      spec = formatNested(spec, nested);
-      auto = nested.auto;
-      numbering = nested.numbering;
-    }
-    out += convertAndFormat(lookup(value, path, field), conversion, spec);
-    i = close + 1;
-  }
-  return out;
-}
-
-/** The fields of a format spec within a `str.format` field, numbered on from the outer ones. */
-function formatNested(
-  spec: string,
-  state: {
-    positional: readonly Value[];
-    keywords: Readonly<Record<string, Value>>;
-    auto: number;
-    numbering: "auto" | "manual" | undefined;
-  },
-): string {
-  return spec.replace(/\{([^{}]*)\}/g, (_, inner: string) => {
-    const m = /^([^!:.[]*)([^!:]*)(?:!([^:]*))?(?::(.*))?$/s.exec(inner)!;
-    const [, name, path, conversion, innerSpec = ""] = m;
-    let value: Value;
-    if (name === "" || /^\d+$/.test(name)) {
-      const mode = name === "" ? "auto" : "manual";
-      if (state.numbering && state.numbering !== mode) {
-        throw valueError(
-          "Cannot switch between automatic field numbering `{}` and numbered fields `{0}`",
-        );
-      }
-      state.numbering = mode;
-      const index = name === "" ? state.auto++ : Number(name);
-      if (index >= state.positional.length) {
-        throw new ExprRuntimeError(
-          `Replacement index ${index} out of range for positional args tuple`,
-          "IndexError",
-        );
-      }
-      value = state.positional[index];
-    } else {
-      if (!Object.hasOwn(state.keywords, name)) {
-        throw new ExprRuntimeError(
-          `Format string needs the keyword argument ${JSON.stringify(name)}`,
-          "KeyError",
-        );
-      }
-      value = state.keywords[name];
-    }
-    return convertAndFormat(lookup(value, path, inner), conversion, innerSpec);
-  });
-}
-
-/** Applies an f-string / str.format conversion (`!r`, `!s`, `!a`) and then the spec. */
-export function convertAndFormat(
-  value: Value,
-  conversion: string | undefined,
-  spec: string,
-): string {
-  if (conversion === "r") return formatValue(pyRepr(value), spec);
-  if (conversion === "s") return formatValue(pyStr(value), spec);
-  if (conversion === "a") return formatValue(asciiRepr(value), spec);
-  return formatValue(value, spec);
-}
-
-function percentNeeds(type: string, what: string, value: Value): ExprRuntimeError {
-  return new ExprRuntimeError(
-    `%${type} format: ${what} is required, not ${typeNameOf(value)}`,
-    "TypeError",
-  );
-}
-
-/** Whether `%` reads its arguments by key: a value with `__getitem__` that is not a tuple or str. */
-function isMapping(value: Value): boolean {
-  return isDict(value) || (Array.isArray(value) && !(value instanceof PyTuple) &&
-    !(value instanceof PyDictView));
-}
-
-/**
- * printf-style `template % args`: `args` is a tuple of values, one other value, or a dict for
- * `%(name)s`, read as CPython reads them (a list is one value).
- */
-export function formatPercent(template: string, args: Value): string {
-  const list = args instanceof PyTuple ? args : undefined;
-  const mapping = isMapping(args) ? args : undefined;
-  let next = list ? 0 : -2;
-  const length = list ? list.length : -1;
-  let current: Value = args;
-  const take = (): Value => {
-    if (next < length) {
-      const index = next++;
-      return list ? list[index] : current;
-    }
-    throw new ExprRuntimeError("Not enough arguments for the format string", "TypeError");
-  };
-  let out = "";
-  let i = 0;
-  while (i < template.length) {
-    const percent = template.indexOf("%", i);
-    if (percent < 0) {
-      out += template.slice(i);
-      break;
-    }
-    out += template.slice(i, percent);
-    i = percent + 1;
-    if (template[i] === "(") {
-      if (!mapping) throw new ExprRuntimeError("Format requires a mapping", "TypeError");
-      let depth = 1;
-      let end = i + 1;
-      while (end < template.length && depth > 0) {
-        if (template[end] === "(") depth++;
-        else if (template[end] === ")") depth--;
-        end++;
-      }
-      if (depth > 0) throw valueError("Incomplete format key");
-      const key = template.slice(i + 1, end - 1);
-      const value = mapping instanceof PyDict ? mapping.get(key) : undefined;
-      if (value === undefined) {
-        throw mapping instanceof PyDict
-          ? new ExprRuntimeError(`Key ${pyRepr(key)} is not in the dict`, "KeyError")
-          : new ExprRuntimeError("List indices must be integers, not str", "TypeError");
-      }
-      current = value;
-      next = -2;
-      i = end;
-    }
-    const flagsMatch = /^[-+ #0]*/.exec(template.slice(i))![0];
-    i += flagsMatch.length;
-    let width = 0;
-    if (template[i] === "*") {
-      const w = take();
-      if (typeof w !== "number" || !Number.isInteger(w)) {
-        throw new ExprRuntimeError("* wants int", "TypeError");
-      }
-      width = w;
-      i++;
-    } else {
-      const digits = /^\d*/.exec(template.slice(i))![0];
-      width = digits ? Number(digits) : 0;
-      i += digits.length;
-    }
-    let precision: number | undefined;
-    if (template[i] === ".") {
-      i++;
-      if (template[i] === "*") {
-        const p = take();
-        if (typeof p !== "number" || !Number.isInteger(p)) {
-          throw new ExprRuntimeError("* wants int", "TypeError");
-        }
-        precision = Math.max(0, p);
-        i++;
-      } else {
-        const digits = /^\d*/.exec(template.slice(i))![0];
-        precision = digits ? Number(digits) : 0;
-        i += digits.length;
-      }
-    }
-    while ("hlL".includes(template[i] ?? "x")) i++;
-    const type = template[i];
-    if (type === undefined) throw valueError("Incomplete format");
-    i++;
-    if (type === "%") {
-      out += "%";
-      continue;
-    }
-    let flags = flagsMatch;
-    if (width < 0) {
-      flags += "-";
-      width = -width;
-    }
-    checkLength(width, "str", `The % format width ${width}`);
-    if (precision !== undefined) {
-      checkLength(precision, "str", `The % format precision .${precision}`);
-    }
-    out += percentField(type, flags, width, precision, take());
-  }
-  if (next < length && !mapping) {
-    throw new ExprRuntimeError(
-      "Not all arguments converted during string formatting",
-      "TypeError",
-    );
-  }
-  return out;
-}
-
-/** One `%` field: `type` with its flags, width and precision, of one value. */
-function percentField(
-  type: string,
-  flags: string,
-  width: number,
-  precision: number | undefined,
-  value: Value,
-): string {
-  const left = flags.includes("-");
-  const spec: FormatSpec = {
-    fill: " ",
-    align: left ? "<" : ">",
-    alignGiven: true,
-    sign: flags.includes("+") ? "+" : flags.includes(" ") ? " " : "-",
-    signGiven: false,
-    coerceZero: false,
-    alternate: flags.includes("#"),
-    zero: false,
-    width,
-    type: "",
-  };
-  const zeroPad = flags.includes("0") && !left;
-  if (type === "s" || type === "r" || type === "a") {
-    const text = type === "s" ? pyStr(value) : type === "r" ? pyRepr(value) : asciiRepr(value);
-    const cut = precision !== undefined ? [...text].slice(0, precision).join("") : text;
-    return align(cut, "", spec, ">");
-  }
-  if (type === "c") {
-    if (typeof value === "string") {
-      if ([...value].length !== 1) {
-        throw new ExprRuntimeError("%c requires an int or a unicode character", "TypeError");
-      }
-      return align(value, "", spec, ">");
-    }
-    const code = typeof value === "boolean" ? Number(value) : value;
-    if (typeof code !== "bigint" && !(typeof code === "number" && Number.isInteger(code))) {
-      throw new ExprRuntimeError("%c requires an int or a unicode character", "TypeError");
-    }
-    return align(codePointText(code), "", spec, ">");
-  }
-  const numberSpec: FormatSpec = zeroPad ? { ...spec, fill: "0", align: "=" } : spec;
-  if ("diuxXo".includes(type)) {
-    let n: number | bigint;
-    if (typeof value === "boolean") n = value ? 1 : 0;
-    else if (typeof value === "number" || typeof value === "bigint") {
-      if (typeof value === "number" && !Number.isInteger(value)) {
-        if (!"diu".includes(type)) throw percentNeeds(type, "an integer", value);
-        n = floatToInt(value);
-      } else n = value;
-    } else if (value instanceof PyFloat) {
-      if (!"diu".includes(type)) throw percentNeeds(type, "an integer", value);
-      n = floatToInt(value.value);
-    } else {
-      throw percentNeeds(type, "diu".includes(type) ? "a real number" : "an integer", value);
-    }
-    const radixType = type === "i" || type === "u" ? "d" : type;
-    const negative = n < 0;
-    const magnitude = typeof n === "bigint" ? (negative ? -n : n) : Math.abs(n);
-    let body = magnitude.toString(RADIX[radixType] ?? 10);
-    if (radixType === "X") body = body.toUpperCase();
-    if (precision !== undefined) body = body.padStart(precision, "0");
-    const prefix = spec.alternate && radixType !== "d"
-      ? (radixType === "X" ? "0X" : "0" + radixType)
-      : "";
-    const sign = negative ? "-" : spec.sign === "-" ? "" : spec.sign;
-    return align(body, sign + prefix, numberSpec, ">");
-  }
-  if ("eEfFgG".includes(type)) {
-    let x: number;
-    if (typeof value === "number") x = value;
-    else if (value instanceof PyFloat) x = value.value;
-    else if (typeof value === "boolean") x = Number(value);
-    else if (typeof value === "bigint") x = intToFloat(value);
-    else throw percentNeeds(type, "a real number", value);
-    return formatFloat(x, { ...numberSpec, precision: precision ?? 6, type });
-  }
-  throw valueError(`Unsupported format character '${type}'`);
 }

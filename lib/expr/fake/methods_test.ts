@@ -1,18 +1,13 @@
-import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { externalTest, tablefakerCorpus } from "../../tests/_external.ts";
-import { createFaker } from "../engine/faker.ts";
-import { CellRandom } from "../engine/rng.ts";
-import { directFakerCall, FAKE_METHODS } from "./fake.ts";
-import { luhnValid } from "./fake_cards.ts";
-import { parseOffset, timeArgument, TimeArgumentError } from "./relative_time.ts";
-import {
-  AwareDatetime,
-  PyDate,
-  PyTimedelta,
-  PyTimezone,
-  typeOfValue,
-  type Value,
-} from "./values.ts";
+import { assert, assertEquals, assertThrows } from "../../../tests/_assert.ts";
+import { externalTest, tablefakerCorpus } from "../../../tests/_external.ts";
+import { createFaker } from "../../engine/faker.ts";
+import { CellRandom } from "../../engine/rng.ts";
+import { directFakerCall } from "./direct.ts";
+import { FAKE_METHODS } from "./methods.ts";
+import { luhnValid } from "./cards.ts";
+import { parseOffset, timeArgument, TimeArgumentError } from "../relative_time.ts";
+import { AwareDatetime, PyDate, PyTimedelta, PyTimezone } from "../datetime_values.ts";
+import { typeOfValue, type Value } from "../values.ts";
 
 const NOW = new Date("2026-03-15T10:30:00Z");
 const DAY = 86_400_000;

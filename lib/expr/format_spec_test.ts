@@ -1,7 +1,8 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { formatPercent, formatString, formatValue, parseSpec } from "./format.ts";
-import { PyDate, PyDict, PyFloat, tupleOf } from "./values.ts";
-import { run } from "./_test_context.ts";
+import { formatValue, parseSpec } from "./format_spec.ts";
+import { PyDate } from "./datetime_values.ts";
+import { PyFloat } from "./values.ts";
+import { run } from "../../tests/_expr_context.ts";
 
 Deno.test("format specs format numbers like Python", () => {
   const cases: [number, string, string][] = [
@@ -59,28 +60,6 @@ Deno.test("format specs pad and cut strings; dates use strftime", () => {
     "Unknown format code 'd' for object of type 'float'",
   );
   assertThrows(() => parseSpec("abc"), Error, "Invalid format spec");
-});
-
-Deno.test("str.format fills automatic, numbered and named fields", () => {
-  assertEquals(formatString("{} and {}", ["a", 1], {}), "a and 1");
-  assertEquals(formatString("{1}{0}{1}", ["a", "b"], {}), "bab");
-  assertEquals(formatString("{name!r:>6} {{x}}", [], { name: "Al" }), "  'Al' {x}");
-  assertEquals(formatString("{:.1f}", [2.25], {}), "2.2");
-  assertThrows(() => formatString("{} {0}", [1], {}), Error, "Cannot switch");
-  assertThrows(() => formatString("{}", [], {}), Error, "Replacement index 0 out of range");
-  assertThrows(() => formatString("{x}", [], {}), Error, "keyword argument");
-});
-
-Deno.test("printf-style % formatting", () => {
-  assertEquals(formatPercent("%s-%05d", tupleOf(["A", 42])), "A-00042");
-  assertEquals(formatPercent("%s", ["A", 42]), "['A', 42]");
-  assertEquals(formatPercent("%.2f%%", 12.345), "12.35%");
-  assertEquals(formatPercent("%-5s|", "ab"), "ab   |");
-  assertEquals(formatPercent("%(n)s=%(v)d", PyDict.of([["n", "x"], ["v", 3.9]])), "x=3");
-  assertEquals(formatPercent("%r", "a"), "'a'");
-  assertEquals(formatPercent("%x", 255), "ff");
-  assertThrows(() => formatPercent("%s %s", tupleOf(["a"])), Error, "Not enough arguments");
-  assertThrows(() => formatPercent("%s", tupleOf(["a", "b"])), Error, "Not all arguments");
 });
 
 Deno.test("ints beyond 2^53 print every digit, in every way of formatting", () => {

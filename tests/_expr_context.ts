@@ -1,18 +1,23 @@
 /**
- * Test helpers: a hand-built cell context (a real `CellRandom`, a real faker drawing from
+ * Test helpers of the expression language: a hand-built cell context (a real `CellRandom`, a real faker drawing from
  * it) and shortcuts to compile and evaluate an expression.
  *
  * @module
  */
 import { base, en, Faker } from "@faker-js/faker";
-import { CellRandom } from "../engine/rng.ts";
-import { compileExpression } from "./mod.ts";
-import { BUILTIN_DISTRIBUTIONS } from "../../plugins/distributions/mod.ts";
+import { CellRandom } from "../lib/engine/rng.ts";
+import { compileExpression } from "../lib/expr/mod.ts";
+import { distributionCatalog } from "../lib/plugin/distribution_options.ts";
+import { BUILTIN_DISTRIBUTIONS } from "../plugins/distributions/mod.ts";
 
 /** The built-in distributions, as a config's checker gives them to the compiler. */
-const distributions = new Map(BUILTIN_DISTRIBUTIONS.map((d) => [d.name, d]));
-import type { CellContext, CompiledExpression, ExprDiagnostic } from "./types.ts";
-import type { Value } from "./values.ts";
+const distributions = distributionCatalog(
+  new Map(BUILTIN_DISTRIBUTIONS.map((d) => [d.name, d])),
+);
+import type { CellContext } from "../lib/expr/host.ts";
+import type { CompiledExpression } from "../lib/expr/compiled_expression.ts";
+import type { ExprDiagnostic } from "../lib/expr/types.ts";
+import type { Value } from "../lib/expr/values.ts";
 
 const random = new CellRandom();
 const faker = new Faker({
