@@ -23,7 +23,7 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 export const writeOverhead: BenchCase = {
   name: "write_overhead",
   summary: "generate -> Delta (no faker) vs parquet-wasm writing the same Arrow data",
-  target: { op: ">=", value: 0.5, unit: "x" },
+  target: { op: ">=", value: 0.6, unit: "x" },
   runs: { full: 5, quick: 3 },
   async run(quick) {
     const rows = quick ? 200_000 : 1_000_000;
@@ -79,7 +79,7 @@ function bareFakerLoop(rows: number): number {
 export const fakerOverhead: BenchCase = {
   name: "faker_overhead",
   summary: "the 5-column people table -> Delta (--workers 1) vs a bare faker-js loop",
-  target: { op: ">=", value: 0.8, unit: "x" },
+  target: { op: ">=", value: 0.9, unit: "x" },
   runs: { full: 5, quick: 3 },
   async run(quick) {
     const rows = quick ? 50_000 : 200_000;

@@ -48,7 +48,7 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 export const cadenceIdle: BenchCase = {
   name: "cadence_idle",
   summary: "run: 200 tables at 60 rows/min, 1 s ticks; CPU of the process / wall time",
-  target: { op: "<=", value: 3, unit: "% core" },
+  target: { op: "<=", value: 2, unit: "% core" },
   runs: { full: 3, quick: 1 },
   async run(quick) {
     const warmupMs = quick ? 8_000 : 15_000;
