@@ -329,6 +329,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       ...base(),
       clientId: `tablestream-${state.table.name}`,
       idempotent: true,
+      // A new producer: -1/-1 (the client's default 0/0 claims producer 0's epoch 0, which the
+      // broker answers PRODUCER_FENCED once that transactional id has a producer).
+      producerId: -1n,
+      producerEpoch: -1,
       acks: ProduceAcks.ALL,
       ...(state.transactional ? { transactionalId: transactionalId(state) } : {}),
       ...(options.compression && options.compression !== "none"
@@ -494,6 +498,18 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       } catch (error) {
         state.counters.errors++;
         if (error instanceof CommitConflict || error instanceof PropertyConflict) throw error;
+        if (
+          point?.after !== undefined &&
+          /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))
+        ) {
+          // Another producer of this transactional id started: nothing of this transaction
+          // commits. When it committed ticks meanwhile, say where the table is now.
+          const stored = (await readProgress(state.table.name).catch(() => undefined))
+            ?.get(state.appId)?.tick ?? -1;
+          if (stored !== point.after) {
+            throw new CommitConflict(state.table.name, state.appId, stored, point.after);
+          }
+        }
         const what = point ? `tick ${point.tick}` : "rows";
         throw kafkaError(`Cannot commit ${what} to ${named(state.table.name)}`, where, error);
       }

@@ -12,7 +12,7 @@
  * @module
  */
 import {
-  Consumer,
+  type Consumer,
   FetchIsolationLevels,
   IS_CONTROL,
   IS_TRANSACTIONAL,
