@@ -11,6 +11,7 @@ import { copyFk, fakerOverhead, workers, writeOverhead, zipfScale } from "./gene
 import { cadenceIdle, resumeLog, resumeParent, steadyMemory } from "./run_cases.ts";
 import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
 import { shards } from "./shard_cases.ts";
+import { kafka } from "./kafka_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -28,4 +29,5 @@ export const CASES: readonly BenchCase[] = [
   shards,
   tablefakerFaker,
   tablefakerFk,
+  kafka,
 ];
