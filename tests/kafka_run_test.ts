@@ -166,7 +166,7 @@ kafkaTest(
   async (kafka) => {
     assert(kafka.control, "the test broker can be stopped");
     await withTempDir(async (dir) => {
-      const until = "2024-01-02T00:00:00Z"; // a day of 10 s ticks: longer than the outage
+      const until = "2024-01-01T06:00:00Z"; // 2,160 ticks: about 35 s whole, past the outage
       const prefix = `o${crypto.randomUUID().slice(0, 6)}.`;
       const wholePrefix = `ow${crypto.randomUUID().slice(0, 6)}.`;
       await Deno.writeTextFile(`${dir}/whole.yaml`, configYaml(kafka.brokers, wholePrefix));

@@ -19,6 +19,7 @@ import type {
   CommitPoint,
   FlushResult,
   Sink,
+  SinkMetric,
   SinkOpenOptions,
   SinkReadOptions,
   SinkTable,
@@ -237,9 +238,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       } catch (error) {
         if (!describeError(error).includes("TOPIC_ALREADY_EXISTS")) throw error;
       }
-      for (let i = 0; i < 50 && !layout; i++) {
+      for (let i = 0; i < 250 && !layout; i++) {
         layout = await topicLayout(consumer, topic);
-        if (!layout) await new Promise((r) => setTimeout(r, 100));
+        if (!layout) await new Promise((r) => setTimeout(r, 20));
       }
       if (!layout) throw new Error(`topic "${topic}" was created but does not show yet`);
     }
@@ -674,8 +675,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   });
   return Object.assign(sink, {
     counters: (table: string) => states.get(table)?.counters,
-    metrics: () => {
-      const out: { name: string; help: string; type: "counter" | "gauge"; value: number }[] = [];
+    metrics: (): SinkMetric[] => {
+      const out: SinkMetric[] = [];
       let records = 0, bytes = 0, errors = 0, inFlight = 0;
       for (const s of states.values()) {
         records += s.counters.records;

@@ -111,6 +111,10 @@ kafkaTest(need, "kafka: every column type through JSON, as Java's consumer reads
   await sink.open(TABLES, { mode: "error" });
   await sink.write("items", sampleBatch(12));
   await sink.flush({ tick: 4 });
+  const figures = new Map(sink.metrics!().map((m) => [m.name, m.value]));
+  assertEquals(figures.get("kafka_records_total"), 12);
+  assert(figures.get("kafka_bytes_total")! > 12 * 50, "bytes counted");
+  assertEquals(figures.get("kafka_in_flight_records"), 0);
   await sink.close();
   const records = await javaRead(k, `${p}items`);
   assertEquals(records.length, 12);
