@@ -20,6 +20,7 @@ import { cadenceIdle, resumeLog, resumeParent, steadyMemory } from "./run_cases.
 import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
 import { deltaRs } from "./delta_rs_cases.ts";
 import { shards } from "./shard_cases.ts";
+import { kafka } from "./kafka_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -40,4 +41,5 @@ export const CASES: readonly BenchCase[] = [
   tablefakerFaker,
   tablefakerFk,
   deltaRs,
+  kafka,
 ];

@@ -159,6 +159,20 @@ export interface Sink {
     columns: string[],
     options?: SinkReadOptions,
   ): Promise<{ schema: arrow.Schema; batches: AsyncIterable<arrow.RecordBatch> }>;
+  /**
+   * The sink's own figures for `/metrics` (optional; cheap, read at every scrape): exposed as
+   * `tablestream_sink_<name>{table, sink}`. Counters count from the sink's creation.
+   */
+  metrics?(): readonly SinkMetric[];
+}
+
+/** One figure of {@link Sink.metrics}. */
+export interface SinkMetric {
+  /** snake_case, e.g. `kafka_records_total`. */
+  name: string;
+  help: string;
+  type: "counter" | "gauge";
+  value: number;
 }
 
 /** Where randomness comes from in a plugin: the cell's own seeded stream. */

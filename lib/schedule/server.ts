@@ -205,6 +205,8 @@ export class StreamingServer {
             ? 0
             : Math.max(0, now - r.status.sinkWaitSince),
         };
+        const sinkMetrics = r.sinkMetrics();
+        if (sinkMetrics) status.sinkMetrics = sinkMetrics;
         status.activity = describeActivity(status);
         return status;
       }),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SinkMetric } from "../plugin/types.ts";
 
 /** Where a table's loop is. */
 export type TableStage =
@@ -21,6 +22,8 @@ export type TableStage =
 /** One table's live numbers. */
 export interface TableStatus {
   table: string;
+  /** The sink's own figures (`Sink.metrics`), when it has some. */
+  sinkMetrics?: readonly SinkMetric[];
   /** The sink writing it (`delta`, `postgres`...; `custom` for a sink given as a function). */
   sink: string;
   stage: TableStage;
@@ -295,6 +298,22 @@ export function prometheusText(status: ServerStatus): string {
       const sink = metric.sinkLabel ? `,sink="${label(table.sink)}"` : "";
       lines.push(`${metric.name}{table="${label(table.table)}"${sink}} ${value}`);
     }
+  }
+  // The sinks' own figures (Kafka's records, bytes, errors, in flight), by name.
+  const own = new Map<string, { help: string; type: string; lines: string[] }>();
+  for (const table of status.tables) {
+    for (const m of table.sinkMetrics ?? []) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(m.name) || !Number.isFinite(m.value)) continue;
+      const name = `tablestream_sink_${m.name}`;
+      const entry = own.get(name) ?? own.set(name, { help: m.help, type: m.type, lines: [] })
+        .get(name)!;
+      entry.lines.push(
+        `${name}{table="${label(table.table)}",sink="${label(table.sink)}"} ${m.value}`,
+      );
+    }
+  }
+  for (const [name, entry] of own) {
+    lines.push(`# HELP ${name} ${entry.help}`, `# TYPE ${name} ${entry.type}`, ...entry.lines);
   }
   return lines.join("\n") + "\n";
 }

@@ -75,3 +75,21 @@ Deno.test("a table's activity says what it waits for, since when and why", () =>
     "waiting for customers tick 12",
   );
 });
+
+Deno.test("Prometheus text: a sink's own figures, by table and sink", () => {
+  const s = status();
+  s.tables[2].sinkMetrics = [
+    { name: "kafka_records_total", help: "Records produced.", type: "counter", value: 1200 },
+    { name: "kafka_in_flight_records", help: "In flight.", type: "gauge", value: 3 },
+  ];
+  const text = prometheusText(s);
+  assertStringIncludes(text, "# TYPE tablestream_sink_kafka_records_total counter\n");
+  assertStringIncludes(
+    text,
+    'tablestream_sink_kafka_records_total{table="pg",sink="postgres"} 1200\n',
+  );
+  assertStringIncludes(
+    text,
+    'tablestream_sink_kafka_in_flight_records{table="pg",sink="postgres"} 3\n',
+  );
+});

@@ -12,7 +12,7 @@ import { GenerationError } from "../engine/generation_error.ts";
 import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
-import type { FlushResult, Sink, StoredTable } from "../plugin/types.ts";
+import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
 import { classifyError, type CommitConflict, findCommitConflict } from "../plugin/sink_errors.ts";
 import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
 import type { Clock } from "./clock.ts";
@@ -575,6 +575,14 @@ export class TableRunner {
       return false;
     }
   }
+
+  /** The open sink's own figures (the last ones read while none is open). */
+  sinkMetrics(): readonly SinkMetric[] | undefined {
+    const now = this.#sink?.metrics?.();
+    if (now) this.#lastSinkMetrics = now;
+    return this.#lastSinkMetrics;
+  }
+  #lastSinkMetrics?: readonly SinkMetric[];
 
   async #abortSink(): Promise<void> {
     const sink = this.#sink;

@@ -15,6 +15,7 @@ import { SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
 import { withTempDir } from "../../tests/_cli.ts";
 import { externalTest, found, type Need } from "../../tests/_external.ts";
 import { type TestPostgres, testPostgres, withSchema } from "../../tests/_postgres.ts";
+import { type TestKafka, testKafka } from "../../tests/_kafka.ts";
 import { parseCsv, partFiles, readSqlFiles } from "../../tests/_read.ts";
 import type { Sink } from "../../lib/plugin/types.ts";
 import { createCsvSink } from "./csv.ts";
@@ -24,6 +25,7 @@ import { createJsonSink } from "./json.ts";
 import { createMemorySink, MemoryStore } from "./memory.ts";
 import { createParquetSink } from "./parquet.ts";
 import { createPostgresSink } from "./postgres/mod.ts";
+import { createKafkaSink } from "./kafka/mod.ts";
 import { createSqlSink } from "./sql.ts";
 import { createStdoutSink } from "./stdout.ts";
 
@@ -34,6 +36,8 @@ interface Destination {
   /** The stdout sink's bytes. */
   printed: Uint8Array[];
   postgres?: { server: TestPostgres; schema: string };
+  /** A broker and a prefix of this test's topics. */
+  kafka?: { server: TestKafka; prefix: string };
 }
 
 /** A sink the suite runs on, and what it promises. */
@@ -103,6 +107,14 @@ const SINKS: SinkUnderTest[] = [
     resumable: true,
     appends: true,
     need: testPostgres,
+  },
+  {
+    name: "kafka",
+    make: (d) => kafkaSink(d),
+    ids: (d, t) => readBackIds(kafkaSink(d), t),
+    resumable: true,
+    appends: true,
+    need: testKafka,
   },
   {
     name: "parquet",
@@ -188,17 +200,30 @@ function postgresSink(d: Destination): Sink {
   return createPostgresSink({ ...server.connection, schema });
 }
 
+function kafkaSink(d: Destination): Sink {
+  const { server, prefix } = d.kafka!;
+  return createKafkaSink({
+    brokers: server.brokers,
+    topic: (table) => `${prefix}${table}`,
+    progressTopic: `${prefix}progress`,
+  });
+}
+
 const TABLE = "items";
 const TABLES = [{ name: TABLE, schema: SAMPLE_SCHEMA, appId: "suite", primaryKey: "id" }];
 
 /** Runs `fn` on a fresh destination of the sink. */
 async function withDestination(
+  sink: string,
   server: unknown,
   fn: (dest: Destination) => Promise<void>,
 ): Promise<void> {
   await withTempDir(async (dir) => {
     const dest: Destination = { dir, store: new MemoryStore(), printed: [] };
-    if (server) {
+    if (sink === "kafka") {
+      dest.kafka = { server: server as TestKafka, prefix: `t${crypto.randomUUID().slice(0, 8)}.` };
+      await fn(dest);
+    } else if (server) {
       await withSchema(server as TestPostgres, async (schema) => {
         dest.postgres = { server: server as TestPostgres, schema };
         await fn(dest);
@@ -218,7 +243,8 @@ for (const s of SINKS) {
     externalTest({
       name: `sink ${s.name}: ${name}`,
       need,
-      fn: (server) => withDestination(server, fn),
+      fn: (server) => withDestination(s.name, server, fn),
+      ...(s.name === "kafka" ? { sanitizeResources: false, sanitizeOps: false } : {}),
     });
 
   test("batches of every column type are committed whole, every row once", async (d) => {

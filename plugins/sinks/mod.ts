@@ -13,6 +13,7 @@ import { sqlSink } from "./sql.ts";
 import { memorySink, namedMemoryStore } from "./memory.ts";
 import { parquetSink } from "./parquet.ts";
 import { postgresSink } from "./postgres/mod.ts";
+import { kafkaSink } from "./kafka/mod.ts";
 import { stdoutSink } from "./stdout.ts";
 
 export {
@@ -20,6 +21,7 @@ export {
   deltaSink,
   jsonlSink,
   jsonSink,
+  kafkaSink,
   memorySink,
   namedMemoryStore,
   parquetSink,
@@ -40,4 +42,5 @@ export const BUILTIN_SINKS: readonly AnySink[] = [
   stdoutSink,
   memorySink,
   postgresSink,
+  kafkaSink,
 ];

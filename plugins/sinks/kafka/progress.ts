@@ -1,0 +1,152 @@
+/**
+ * The progress topic: one small record per (topic, table, application id), written in the same
+ * Kafka transaction as the rows of each commit, so a commit's rows and its commit point are
+ * visible together or not at all. The topic is compacted: the latest record of each key is all
+ * a restart reads.
+ *
+ * Why a topic of its own rather than a header on the last record of each partition: a commit
+ * may have no rows (a quiet tick, a partition a tick did not reach) yet must record its tick
+ * and the stream state (`properties`); a compacted topic keeps one record per table however
+ * long the data topic is, and is read whole in milliseconds; and it holds the table's schema
+ * and where each partition's committed rows end, which `read` needs.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+
+/** The default name of the progress topic. */
+export const DEFAULT_PROGRESS_TOPIC = "tablestream_progress";
+
+/** The configs the progress topic is created with. */
+export const PROGRESS_TOPIC_CONFIGS = [
+  { name: "cleanup.policy", value: "compact" },
+  { name: "segment.ms", value: "600000" },
+  { name: "min.cleanable.dirty.ratio", value: "0.1" },
+];
+
+/** What one application id recorded of a table with its last commit. */
+export interface ProgressRecord {
+  /** The last commit point's tick, null for commits without one (`generate`). */
+  tick: number | null;
+  /** Properties recorded with the table (merged over commits). */
+  properties: Record<string, string>;
+  /** Commits this application id made to the table. */
+  commits: number;
+  /** Rows this application id committed to the table. */
+  rows: number;
+  /** The table's columns. */
+  schema: { name: string; type: string }[];
+  /** Per partition of the data topic, the offset after the last record of this commit or earlier. */
+  ends: Record<string, string>;
+}
+
+/** The key of a table's progress record. */
+export function progressKey(topic: string, table: string, appId: string): string {
+  return JSON.stringify(["tablestream/1", topic, table, appId]);
+}
+
+/** The topic, table and application id of a progress key; undefined for other keys. */
+export function parseProgressKey(
+  key: string,
+): { topic: string; table: string; appId: string } | undefined {
+  try {
+    const parsed = JSON.parse(key);
+    if (!Array.isArray(parsed) || parsed[0] !== "tablestream/1" || parsed.length !== 4) {
+      return undefined;
+    }
+    return { topic: parsed[1], table: parsed[2], appId: parsed[3] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A column type as the progress record spells it. */
+export function typeText(type: arrow.DataType): string {
+  if (arrow.DataType.isInt(type)) return `int${type.bitWidth}`;
+  if (arrow.DataType.isFloat(type)) {
+    return type.precision === arrow.Precision.SINGLE ? "float32" : "float64";
+  }
+  if (arrow.DataType.isUtf8(type)) return "utf8";
+  if (arrow.DataType.isBool(type)) return "bool";
+  if (arrow.DataType.isDate(type)) return "date32";
+  if (arrow.DataType.isTimestamp(type)) return type.timezone ? "timestamp_us_utc" : "timestamp_us";
+  if (arrow.DataType.isDecimal(type)) return `decimal(${type.precision},${type.scale})`;
+  throw new Error(`Kafka cannot carry columns of type ${type}`);
+}
+
+/** The Arrow type of a {@link typeText}. */
+export function typeOfText(text: string): arrow.DataType {
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(text);
+  if (decimal) return new arrow.Decimal(Number(decimal[2]), Number(decimal[1]), 128);
+  switch (text) {
+    case "int8":
+      return new arrow.Int8();
+    case "int16":
+      return new arrow.Int16();
+    case "int32":
+      return new arrow.Int32();
+    case "int64":
+      return new arrow.Int64();
+    case "float32":
+      return new arrow.Float32();
+    case "float64":
+      return new arrow.Float64();
+    case "utf8":
+      return new arrow.Utf8();
+    case "bool":
+      return new arrow.Bool();
+    case "date32":
+      return new arrow.DateDay();
+    case "timestamp_us_utc":
+      return new arrow.TimestampMicrosecond("UTC");
+    case "timestamp_us":
+      return new arrow.TimestampMicrosecond();
+  }
+  throw new Error(`Unknown column type "${text}" in a progress record`);
+}
+
+/** A schema as the progress record keeps it. */
+export function schemaText(schema: arrow.Schema): { name: string; type: string }[] {
+  return schema.fields.map((f) => ({ name: f.name, type: typeText(f.type) }));
+}
+
+/** The Arrow schema of a progress record. */
+export function schemaOfText(columns: readonly { name: string; type: string }[]): arrow.Schema {
+  return new arrow.Schema(columns.map((c) => new arrow.Field(c.name, typeOfText(c.type), true)));
+}
+
+/** How two schemas differ, for messages; undefined when they are the same. */
+export function schemaDifference(
+  stored: readonly { name: string; type: string }[],
+  wanted: arrow.Schema,
+): string | undefined {
+  const mine = schemaText(wanted);
+  const spell = (cols: readonly { name: string; type: string }[]) =>
+    cols.map((c) => `${c.name} ${c.type}`).join(", ");
+  if (JSON.stringify(stored) === JSON.stringify(mine)) return undefined;
+  return `it holds (${spell(stored)}), the rows to write have (${spell(mine)})`;
+}
+
+/** Decodes a progress value (null for a tombstone or a foreign value). */
+export function decodeProgress(value: Uint8Array | null): ProgressRecord | null {
+  if (!value || value.length === 0) return null;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(value));
+    if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.schema)) return null;
+    return {
+      tick: typeof parsed.tick === "number" ? parsed.tick : null,
+      properties: parsed.properties ?? {},
+      commits: Number(parsed.commits ?? 0),
+      rows: Number(parsed.rows ?? 0),
+      schema: parsed.schema,
+      ends: parsed.ends ?? {},
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Encodes a progress value. */
+export function encodeProgress(record: ProgressRecord): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(record));
+}

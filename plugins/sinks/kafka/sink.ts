@@ -1,0 +1,716 @@
+/**
+ * The Kafka sink: each table a topic, each commit one Kafka transaction holding the commit's
+ * rows and the table's progress record (the commit point), so a `read_committed` consumer sees
+ * a commit's rows all at once or not at all, and a restart resumes exactly after the last
+ * committed tick. One transactional producer per table, its `transactional.id` made of the
+ * table's application id (a shard's includes the shard), so a new process fences the killed
+ * one's producer and aborts its open transaction before it reads where the table is.
+ *
+ * Without transactions (`delivery: at_least_once`, or a broker that refuses them under
+ * `delivery: auto`) rows go through an idempotent producer and the progress record follows
+ * them: a crash between the two sends the rows again on restart (at least once).
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import { Buffer } from "node:buffer";
+import { Admin, Consumer, type MessageToProduce, ProduceAcks, Producer } from "@platformatic/kafka";
+import type {
+  CommitPoint,
+  FlushResult,
+  Sink,
+  SinkMetric,
+  SinkOpenOptions,
+  SinkReadOptions,
+  SinkTable,
+  StoredTable,
+} from "../../../lib/plugin/types.ts";
+import { CommitConflict, PropertyConflict, SinkError } from "../../../lib/plugin/sink_errors.ts";
+import { guardSink } from "../_guard.ts";
+import {
+  clientOptions,
+  describeBrokers,
+  describeError,
+  type KafkaConnection,
+  kafkaError,
+} from "./client.ts";
+import {
+  decodeProgress,
+  DEFAULT_PROGRESS_TOPIC,
+  encodeProgress,
+  parseProgressKey,
+  PROGRESS_TOPIC_CONFIGS,
+  progressKey,
+  type ProgressRecord,
+  schemaDifference,
+  schemaOfText,
+  schemaText,
+} from "./progress.ts";
+import { batchRecords, decodeValues, type RecordShape, type RowRecord } from "./records.ts";
+import { avroSchema, confluentPrefix } from "./avro.ts";
+import { partitionEnds, readPartition, type TopicLayout, topicLayout } from "./topic_reader.ts";
+import { registerSchema } from "./registry.ts";
+
+/** Compression codecs the client writes. */
+export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
+
+/** Delivery guarantees. */
+export const DELIVERIES = ["auto", "exactly_once", "at_least_once"] as const;
+
+/** Options of {@link createKafkaSink}. */
+export interface KafkaSinkOptions extends KafkaConnection {
+  /** Topic per table (default: the table's name). */
+  topic?: (table: string) => string;
+  /** Key columns per table; undefined: the primary key; empty: no key. */
+  key?: (table: string) => readonly string[] | undefined;
+  /** Value format. */
+  format?: "json" | "avro";
+  /** Schema Registry URL (Avro): values in Confluent's wire format. */
+  schemaRegistry?: string;
+  /** Static headers of every record. */
+  headers?: Record<string, string>;
+  /** Add a `tablestream.table` header. */
+  headerTable?: boolean;
+  /** Add a `tablestream.tick` header: the tick of the commit that carried the row. */
+  headerTick?: boolean;
+  compression?: typeof COMPRESSIONS[number];
+  delivery?: typeof DELIVERIES[number];
+  /** Create missing topics (with `partitions` and `replication_factor`). */
+  createTopics?: boolean;
+  /** Partitions of a created topic (-1: the broker's default). */
+  partitions?: number;
+  /** Replication factor of a created topic (-1: the broker's default). */
+  replicationFactor?: number;
+  /** The compacted topic of commit points. */
+  progressTopic?: string;
+  /** Warnings (a broker refusing transactions). */
+  warn?: (message: string) => void;
+}
+
+/** Rows sent into the open transaction at a time (bounded memory, records under the size limit). */
+export const SEND_ROWS = 2_000;
+/** Bytes sent in one produce call at most (brokers refuse batches over ~1 MB by default). */
+export const SEND_BYTES = 768 * 1024;
+
+/** Counters of a table's records, for /metrics. */
+export interface KafkaCounters {
+  records: number;
+  bytes: number;
+  errors: number;
+  inFlight: number;
+}
+
+type Transaction<K, V, HK, HV> = Awaited<ReturnType<Producer<K, V, HK, HV>["beginTransaction"]>>;
+
+interface TableState {
+  table: SinkTable;
+  topic: string;
+  appId: string;
+  producer?: Producer<Buffer, Buffer, string, string>;
+  transaction?: Transaction<Buffer, Buffer, string, string>;
+  transactional: boolean;
+  shape: RecordShape;
+  partitions: number;
+  /** The round-robin partition of the next keyless row. */
+  next: number;
+  /** Rows not sent yet. */
+  buffered: RowRecord[];
+  bufferedBytes: number;
+  /** Rows sent into the open transaction (or, without one, since the last commit point). */
+  sentRows: number;
+  /** Per partition, the offset after the last row sent. */
+  ends: Map<number, bigint>;
+  /** This application id's committed progress record. */
+  committed: ProgressRecord | null;
+  counters: KafkaCounters;
+}
+
+/**
+ * Creates a sink writing each table into a Kafka topic, exactly once with transactions.
+ *
+ * @example
+ * ```ts
+ * const sink = createKafkaSink({ brokers: ["localhost:9092"] });
+ * await sink.open([{ name: "users", schema, primaryKey: "id", appId: "app" }], { mode: "append" });
+ * await sink.write("users", batch);
+ * await sink.flush({ tick: 1 }); // the rows and the commit point, one transaction
+ * await sink.close();
+ * ```
+ */
+export function createKafkaSink(options: KafkaSinkOptions): Sink & {
+  counters(table: string): KafkaCounters | undefined;
+} {
+  const where = describeBrokers(options);
+  const progressTopic = options.progressTopic ?? DEFAULT_PROGRESS_TOPIC;
+  const topicOf = options.topic ?? ((table: string) => table);
+  const format = options.format ?? "json";
+  const delivery = options.delivery ?? "auto";
+  const states = new Map<string, TableState>();
+  const named = (table: string) =>
+    `Table "${table}" (kafka sink, topic "${topicOf(table)}", ${where})`;
+
+  let admin: Admin | undefined;
+  let reader: Consumer | undefined;
+  const base = () => clientOptions(options, "tablestream");
+  const getAdmin = () => admin ??= new Admin(base());
+  const getReader = () =>
+    reader ??= new Consumer({ ...base(), groupId: "tablestream-reader", autocommit: false });
+
+  async function closeClients(): Promise<void> {
+    const clients = [admin, reader];
+    admin = undefined;
+    reader = undefined;
+    await Promise.all(clients.map((c) => c?.close().catch(() => {})));
+  }
+
+  /** Every progress record of a table's topic, by application id, as committed. */
+  async function readProgress(table: string): Promise<Map<string, ProgressRecord> | undefined> {
+    const consumer = getReader();
+    const layout = await topicLayout(consumer, progressTopic);
+    if (!layout) return undefined;
+    const ends = await partitionEnds(consumer, progressTopic, layout);
+    const topic = topicOf(table);
+    const latest = new Map<string, { offset: bigint; record: ProgressRecord | null }>();
+    for (const { partition } of layout.partitions) {
+      const { start, end } = ends.get(partition)!;
+      await readPartition(consumer, layout, partition, start, end, (records) => {
+        for (const r of records) {
+          if (!r.key) continue;
+          const key = parseProgressKey(new TextDecoder().decode(r.key));
+          if (!key || key.topic !== topic || key.table !== table) continue;
+          const seen = latest.get(key.appId);
+          if (seen && seen.offset > r.offset) continue;
+          latest.set(key.appId, { offset: r.offset, record: decodeProgress(r.value) });
+        }
+      }, "drop");
+    }
+    const found = new Map<string, ProgressRecord>();
+    for (const [appId, { record }] of latest) if (record) found.set(appId, record);
+    return found;
+  }
+
+  /** A table's progress records merged into what `inspect` answers. */
+  async function inspectTable(table: string): Promise<StoredTable | null> {
+    const records = await readProgress(table);
+    if (!records || records.size === 0) return null;
+    const commits = new Map<string, number>();
+    const properties: Record<string, string> = {};
+    let version = 0;
+    let rows = 0;
+    let schema: ProgressRecord["schema"] = [];
+    for (const [appId, record] of records) {
+      if (record.tick !== null) commits.set(appId, record.tick);
+      Object.assign(properties, record.properties);
+      version += record.commits;
+      rows += record.rows;
+      schema = record.schema;
+    }
+    return { version, properties, commits, rows, schema: schemaOfText(schema) };
+  }
+
+  /** Creates a topic when missing (and allowed); returns its partition count. */
+  async function ensureTopic(
+    topic: string,
+    table: string,
+    configs: { name: string; value: string }[] = [],
+    partitions = options.partitions ?? -1,
+  ): Promise<number> {
+    const consumer = getReader();
+    let layout = await topicLayout(consumer, topic);
+    if (!layout) {
+      if (options.createTopics === false) {
+        throw new SinkError(
+          `${named(table)}: topic "${topic}" does not exist and create_topics is off; create it ` +
+            `(kafka-topics.sh --create --topic ${topic} --bootstrap-server ${
+              options.brokers[0]
+            }) ` +
+            "or set create_topics: true",
+          { healable: false },
+        );
+      }
+      try {
+        await getAdmin().createTopics({
+          topics: [topic],
+          partitions,
+          replicas: options.replicationFactor ?? -1,
+          configs,
+        });
+      } catch (error) {
+        if (!describeError(error).includes("TOPIC_ALREADY_EXISTS")) throw error;
+      }
+      for (let i = 0; i < 250 && !layout; i++) {
+        layout = await topicLayout(consumer, topic);
+        if (!layout) await new Promise((r) => setTimeout(r, 20));
+      }
+      if (!layout) throw new Error(`topic "${topic}" was created but does not show yet`);
+    }
+    return layout.partitions.length;
+  }
+
+  async function openTable(table: SinkTable, mode: SinkOpenOptions["mode"]): Promise<TableState> {
+    const topic = topicOf(table.name);
+    const appId = table.appId ?? `tablestream:${table.name}`;
+    const keyColumns = options.key?.(table.name) ??
+      (table.primaryKey ? [table.primaryKey] : []);
+    for (const column of keyColumns) {
+      if (!table.schema.fields.some((f) => f.name === column)) {
+        throw new SinkError(
+          `${named(table.name)} has no column "${column}" for its key (its columns: ${
+            table.schema.fields.map((f) => f.name).join(", ")
+          })`,
+          { healable: false },
+        );
+      }
+    }
+    let avroPrefix: Uint8Array = new Uint8Array(0);
+    if (format === "avro") {
+      let schema;
+      try {
+        schema = avroSchema(table.name, table.schema);
+      } catch (error) {
+        throw new SinkError((error as Error).message, { healable: false });
+      }
+      if (options.schemaRegistry) {
+        avroPrefix = confluentPrefix(
+          await registerSchema(options.schemaRegistry, `${topic}-value`, schema),
+        );
+      }
+    }
+    await ensureTopic(progressTopic, table.name, PROGRESS_TOPIC_CONFIGS, 1);
+    const partitions = await ensureTopic(topic, table.name);
+    const all = await readProgress(table.name) ?? new Map<string, ProgressRecord>();
+    const any = [...all.values()][0];
+    if (any) {
+      const difference = schemaDifference(any.schema, table.schema);
+      if (difference) {
+        throw new SinkError(
+          `${named(table.name)} does not match the rows to write: ${difference}; write to ` +
+            "another topic (the topic option), or delete the topic",
+          { healable: false },
+        );
+      }
+      if (mode === "error" && [...all.values()].some((r) => r.rows > 0)) {
+        throw new SinkError(
+          `${named(table.name)} already has rows; use --mode append to add rows to it, or write ` +
+            "to another topic",
+          { healable: false },
+        );
+      }
+    }
+    if (mode === "overwrite") {
+      throw new SinkError(
+        `${named(table.name)}: Kafka topics are append-only, so --mode overwrite cannot replace ` +
+          "their rows; delete the topic (kafka-topics.sh --delete) or write to another topic",
+        { healable: false },
+      );
+    }
+    const state: TableState = {
+      table,
+      topic,
+      appId,
+      transactional: delivery !== "at_least_once",
+      shape: { format, key: keyColumns, avroPrefix },
+      partitions,
+      next: 0,
+      buffered: [],
+      bufferedBytes: 0,
+      sentRows: 0,
+      ends: new Map(),
+      committed: null,
+      counters: { records: 0, bytes: 0, errors: 0, inFlight: 0 },
+    };
+    await startProducer(state);
+    // Read after the producer fenced any earlier one of this id: what it committed is final.
+    state.committed = (await readProgress(table.name))?.get(appId) ?? null;
+    return state;
+  }
+
+  function newProducer(state: TableState): Producer<Buffer, Buffer, string, string> {
+    return new Producer<Buffer, Buffer, string, string>({
+      ...base(),
+      clientId: `tablestream-${state.table.name}`,
+      idempotent: true,
+      // A new producer: -1/-1 (the client's default 0/0 claims producer 0's epoch 0, which the
+      // broker answers PRODUCER_FENCED once that transactional id has a producer).
+      producerId: -1n,
+      producerEpoch: -1,
+      acks: ProduceAcks.ALL,
+      ...(state.transactional ? { transactionalId: transactionalId(state) } : {}),
+      ...(options.compression && options.compression !== "none"
+        ? { compression: options.compression }
+        : {}),
+      serializers: {
+        key: (k?: Buffer) => k,
+        value: (v?: Buffer) => v,
+        headerKey: (k?: string) => (k === undefined ? undefined : Buffer.from(k)),
+        headerValue: (v?: string) => (v === undefined ? undefined : Buffer.from(v)),
+      },
+      autocreateTopics: false,
+    });
+  }
+
+  /**
+   * Starts the table's producer: with transactions, begins one (which fences any earlier
+   * producer of the same transactional id and aborts its open transaction). A broker that
+   * refuses transactions under `delivery: auto` leaves the table at least once, said in a
+   * warning.
+   */
+  async function startProducer(state: TableState): Promise<void> {
+    state.producer = newProducer(state);
+    if (!state.transactional) return;
+    try {
+      state.transaction = await state.producer.beginTransaction();
+    } catch (error) {
+      const refused = /TRANSACTIONAL_ID_AUTHORIZATION_FAILED|UNSUPPORTED_VERSION|SECURITY_DISABLED/
+        .test(describeError(error));
+      if (delivery === "auto" && refused) {
+        options.warn?.(
+          `${named(state.table.name)}: the brokers refuse transactions ` +
+            `(${describeError(error)}); writing at least once: a crash may send a commit's ` +
+            "rows again (delivery: exactly_once makes this an error)",
+        );
+        await state.producer.close().catch(() => {});
+        state.transactional = false;
+        state.producer = newProducer(state);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  function transactionalId(state: TableState): string {
+    return `tablestream:${state.topic}:${state.appId}`;
+  }
+
+  /** Sends a table's buffered rows (into its open transaction, when it has one). */
+  async function sendBuffered(state: TableState, tick?: number): Promise<number> {
+    let bytes = 0;
+    while (state.buffered.length > 0) {
+      let size = 0;
+      let count = 0;
+      while (count < state.buffered.length && count < SEND_ROWS && size < SEND_BYTES) {
+        const r = state.buffered[count++];
+        size += r.value.length + (r.key?.length ?? 0);
+      }
+      const chunk = state.buffered.splice(0, count);
+      state.bufferedBytes -= size;
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.headerTable) headers["tablestream.table"] = state.table.name;
+      if (options.headerTick && tick !== undefined) headers["tablestream.tick"] = String(tick);
+      const hasHeaders = Object.keys(headers).length > 0;
+      const messages: MessageToProduce<Buffer, Buffer, string, string>[] = chunk.map((r) => ({
+        topic: state.topic,
+        partition: r.partition,
+        ...(r.key ? { key: r.key } : {}),
+        value: r.value,
+        ...(hasHeaders ? { headers } : {}),
+      }));
+      state.counters.inFlight = messages.length;
+      const result = state.transaction
+        ? await state.transaction.send({ messages })
+        : await state.producer!.send({ messages });
+      state.counters.inFlight = 0;
+      const perPartition = new Map<number, number>();
+      for (const r of chunk) {
+        perPartition.set(r.partition, (perPartition.get(r.partition) ?? 0) + 1);
+      }
+      for (const o of result.offsets ?? []) {
+        if (o.topic !== state.topic) continue;
+        const end = o.offset + BigInt(perPartition.get(o.partition) ?? 0);
+        if ((state.ends.get(o.partition) ?? -1n) < end) state.ends.set(o.partition, end);
+      }
+      state.sentRows += chunk.length;
+      state.counters.records += chunk.length;
+      state.counters.bytes += size;
+      bytes += size;
+    }
+    return bytes;
+  }
+
+  /** Commits one table: its rows and its progress record, in one transaction when it can. */
+  async function commitTable(state: TableState, point: CommitPoint | undefined): Promise<number> {
+    const name = state.table.name;
+    if (point?.replace) {
+      throw new SinkError(
+        `${named(name)}: update_policy replace cannot be written to Kafka, whose topics are ` +
+          "append-only; give the table another sink, or update_policy append",
+        { healable: false },
+      );
+    }
+    const committedTick = state.committed?.tick ?? -1;
+    if (point?.after !== undefined && committedTick !== point.after) {
+      throw new CommitConflict(name, state.appId, committedTick, point.after);
+    }
+    if (point?.expect) {
+      // Shards claim a table's state this way. Checked against what is committed now; the
+      // claim is not atomic across processes with different transactional ids (see the note).
+      const records = await readProgress(name) ?? new Map();
+      const merged: Record<string, string> = {};
+      for (const r of records.values()) Object.assign(merged, r.properties);
+      for (const [property, wanted] of Object.entries(point.expect)) {
+        if ((merged[property] ?? null) !== wanted) {
+          throw new PropertyConflict(name, property, merged[property] ?? null);
+        }
+      }
+    }
+    if (!state.transaction && state.transactional) {
+      state.transaction = await state.producer!.beginTransaction();
+    }
+    const bytes = await sendBuffered(state, point?.tick);
+    const previous = state.committed;
+    const ends: Record<string, string> = { ...previous?.ends };
+    for (const [partition, end] of state.ends) ends[partition] = String(end);
+    const record: ProgressRecord = {
+      tick: point ? point.tick : previous?.tick ?? null,
+      properties: { ...previous?.properties, ...point?.properties },
+      commits: (previous?.commits ?? 0) + 1,
+      rows: (previous?.rows ?? 0) + state.sentRows,
+      schema: schemaText(state.table.schema),
+      ends,
+    };
+    const message: MessageToProduce<Buffer, Buffer, string, string> = {
+      topic: progressTopic,
+      partition: 0,
+      key: Buffer.from(progressKey(state.topic, name, state.appId)),
+      value: Buffer.from(encodeProgress(record)),
+    };
+    if (state.transaction) {
+      await state.transaction.send({ messages: [message] });
+      await state.transaction.commit();
+      state.transaction = undefined;
+    } else {
+      await state.producer!.send({ messages: [message] });
+    }
+    state.committed = record;
+    state.sentRows = 0;
+    return bytes;
+  }
+
+  async function commit(point: CommitPoint | undefined): Promise<FlushResult> {
+    let bytes = 0;
+    let version: number | undefined;
+    for (const state of states.values()) {
+      if (!point && state.buffered.length === 0 && state.sentRows === 0 && state.committed) {
+        continue;
+      }
+      try {
+        bytes += await commitTable(state, point);
+        version = state.committed?.commits;
+      } catch (error) {
+        state.counters.errors++;
+        if (error instanceof CommitConflict || error instanceof PropertyConflict) throw error;
+        if (
+          point?.after !== undefined &&
+          /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))
+        ) {
+          // Another producer of this transactional id started: nothing of this transaction
+          // commits. When it committed ticks meanwhile, say where the table is now.
+          const stored = (await readProgress(state.table.name).catch(() => undefined))
+            ?.get(state.appId)?.tick ?? -1;
+          if (stored !== point.after) {
+            throw new CommitConflict(state.table.name, state.appId, stored, point.after);
+          }
+        }
+        const what = point ? `tick ${point.tick}` : "rows";
+        throw kafkaError(`Cannot commit ${what} to ${named(state.table.name)}`, where, error);
+      }
+    }
+    return { bytes, ...(version !== undefined ? { version } : {}) };
+  }
+
+  async function closeProducers(abort: boolean): Promise<void> {
+    for (const state of states.values()) {
+      const producer = state.producer;
+      state.producer = undefined;
+      const transaction = state.transaction;
+      state.transaction = undefined;
+      state.buffered = [];
+      state.bufferedBytes = 0;
+      if (abort && transaction) await transaction.abort().catch(() => {});
+      await producer?.close().catch(() => {});
+    }
+  }
+
+  /** Reads what a table's topic holds up to its committed ends, as batches of `columns`. */
+  async function* readTable(
+    table: string,
+    columns: string[],
+  ): AsyncGenerator<{ schema: arrow.Schema; batch?: arrow.RecordBatch }> {
+    const records = await readProgress(table);
+    if (!records || records.size === 0) throw new Error(`${named(table)} does not exist`);
+    const any = [...records.values()][0];
+    const schema = schemaOfText(any.schema);
+    for (const name of columns) {
+      if (!schema.fields.some((f) => f.name === name)) {
+        throw new Error(
+          `${named(table)} has no column "${name}" (its columns: ${
+            schema.fields.map((f) => f.name).join(", ")
+          })`,
+        );
+      }
+    }
+    const target = new arrow.Schema(columns.map((c) => schema.fields.find((f) => f.name === c)!));
+    yield { schema: target };
+    const ends = new Map<number, bigint>();
+    for (const record of records.values()) {
+      for (const [p, end] of Object.entries(record.ends)) {
+        if ((ends.get(Number(p)) ?? -1n) < BigInt(end)) ends.set(Number(p), BigInt(end));
+      }
+    }
+    const consumer = getReader();
+    const topic = topicOf(table);
+    const layout: TopicLayout | undefined = await topicLayout(consumer, topic);
+    if (!layout) throw new Error(`${named(table)}: its topic does not exist`);
+    const offsets = await partitionEnds(consumer, topic, layout);
+    const shape = { format, avroPrefix: new Uint8Array(options.schemaRegistry ? 5 : 0) };
+    for (const { partition } of layout.partitions) {
+      const end = ends.get(partition);
+      if (end === undefined) continue;
+      const values: (Uint8Array | null)[] = [];
+      await readPartition(consumer, layout, partition, offsets.get(partition)!.start, end, (rs) => {
+        for (const r of rs) values.push(r.value);
+      }, "keep");
+      for (let i = 0; i < values.length; i += 10_000) {
+        yield {
+          schema: target,
+          batch: decodeValues(values.slice(i, i + 10_000), schema, columns, shape),
+        };
+      }
+    }
+  }
+
+  const sink = guardSink("kafka", {
+    async open(tables, openOptions) {
+      try {
+        for (const table of tables) {
+          openOptions.signal?.throwIfAborted();
+          const state = await openTable(table, openOptions.mode);
+          states.set(table.name, state);
+        }
+      } catch (error) {
+        await closeProducers(true);
+        if (error instanceof SinkError) throw error;
+        throw kafkaError(
+          `Cannot open ${tables.map((t) => named(t.name)).join(", ")}`,
+          where,
+          error,
+        );
+      }
+    },
+    async write(table, batch) {
+      if (batch.numRows === 0) return;
+      const state = states.get(table.name)!;
+      const made = batchRecords(batch, state.shape, state.partitions, state.next);
+      state.next = made.next;
+      for (const r of made.records) {
+        state.buffered.push(r);
+        state.bufferedBytes += r.value.length + (r.key?.length ?? 0);
+      }
+      // Without the tick header, rows need not wait for the commit point: send them into the
+      // open transaction when enough are buffered, so memory stays bounded.
+      if (!options.headerTick && state.buffered.length >= SEND_ROWS * 5) {
+        try {
+          if (!state.transaction && state.transactional) {
+            state.transaction = await state.producer!.beginTransaction();
+          }
+          await sendBuffered(state);
+        } catch (error) {
+          state.counters.errors++;
+          throw kafkaError(`Cannot send rows to ${named(table.name)}`, where, error);
+        }
+      }
+    },
+    flush: (point) => commit(point),
+    async close() {
+      await commit(undefined);
+      await closeProducers(false);
+      await closeClients();
+    },
+    async discard() {
+      await closeProducers(true);
+      await closeClients();
+    },
+    async inspect(table) {
+      try {
+        return await inspectTable(table);
+      } catch (error) {
+        throw kafkaError(`Cannot inspect ${named(table)}`, where, error);
+      } finally {
+        if (states.size === 0) await closeClients();
+      }
+    },
+    async commitPoints(table) {
+      try {
+        return (await inspectTable(table))?.commits ?? null;
+      } catch (error) {
+        throw kafkaError(`Cannot read the commit points of ${named(table)}`, where, error);
+      } finally {
+        if (states.size === 0) await closeClients();
+      }
+    },
+    async read(table, columns, readOptions?: SinkReadOptions) {
+      try {
+        if (readOptions?.version !== undefined) {
+          const stored = await inspectTable(table);
+          if (readOptions.version !== stored?.version) {
+            throw new Error(
+              `Cannot read version ${readOptions.version} of ${named(table)}: a topic is read ` +
+                `as it is now (version ${stored?.version})`,
+            );
+          }
+        }
+        let schema: arrow.Schema | undefined;
+        const batches: arrow.RecordBatch[] = [];
+        for await (const part of readTable(table, columns)) {
+          schema = part.schema;
+          if (part.batch) batches.push(part.batch);
+        }
+        return new arrow.Table(schema!, batches);
+      } catch (error) {
+        throw kafkaError(`Cannot read ${named(table)}`, where, error);
+      } finally {
+        if (states.size === 0) await closeClients();
+      }
+    },
+  });
+  return Object.assign(sink, {
+    counters: (table: string) => states.get(table)?.counters,
+    metrics: (): SinkMetric[] => {
+      const out: SinkMetric[] = [];
+      let records = 0, bytes = 0, errors = 0, inFlight = 0;
+      for (const s of states.values()) {
+        records += s.counters.records;
+        bytes += s.counters.bytes;
+        errors += s.counters.errors;
+        inFlight += s.counters.inFlight + s.buffered.length;
+      }
+      out.push(
+        {
+          name: "kafka_records_total",
+          help: "Records produced to Kafka.",
+          type: "counter",
+          value: records,
+        },
+        {
+          name: "kafka_bytes_total",
+          help: "Key and value bytes produced to Kafka.",
+          type: "counter",
+          value: bytes,
+        },
+        {
+          name: "kafka_errors_total",
+          help: "Failed Kafka sends and commits.",
+          type: "counter",
+          value: errors,
+        },
+        {
+          name: "kafka_in_flight_records",
+          help: "Records buffered or sent and not yet committed.",
+          type: "gauge",
+          value: inFlight,
+        },
+      );
+      return out;
+    },
+  });
+}

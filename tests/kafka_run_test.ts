@@ -1,0 +1,219 @@
+/**
+ * `tablestream run` into Kafka on a real broker (tests/_kafka.ts): killed with SIGKILL at 20
+ * random moments and restarted, or with the broker stopped for 10 s mid-run, a read_committed
+ * consumer (Kafka's own Java consumer) sees every row of an uninterrupted run exactly once, in
+ * tick order per partition; wrong credentials end `run` with a clear error and exit code.
+ */
+import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
+import { killAfter, killSeed, seededRandom } from "./_kill.ts";
+import { kafkaJava, kafkaTest, SASL_USER, type TestKafka, testKafka } from "./_kafka.ts";
+import { withTempDir } from "./_cli.ts";
+
+const need = await testKafka();
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const JAVA_READER = new URL("./fixtures/kafka/ReadCommitted.java", import.meta.url).pathname;
+
+/** A config of two tables (a child copying from its parent) into Kafka topics of `prefix`. */
+function configYaml(brokers: string[], prefix: string, extra = ""): string {
+  return `
+version: 1
+config:
+  seed: 5
+  tick_interval: 10s
+sinks:
+  default:
+    type: kafka
+    options:
+      brokers: [${brokers.map((b) => `"${b}"`).join(", ")}]
+      topic: "${prefix}{table}"
+      progress_topic: "${prefix}progress"
+      partitions: 3
+      header_tick: true
+${extra}
+tables:
+  - table_name: customers
+    row_count: 20
+    cadence: { rows_per_minute: 60 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email() }
+  - table_name: orders
+    row_count: 30
+    cadence: { rows_per_minute: 300 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "id")
+      - column_name: email
+        data: copy_from_fk("customer_id", "customers", "email")
+      - { column_name: total, data: "round(random.uniform(1, 500), 2)" }
+`;
+}
+
+const START = "2024-01-01T00:00:00Z";
+
+function runArgs(config: string, until: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    "-A",
+    MAIN,
+    "run",
+    "--config",
+    config,
+    "--fast-forward",
+    "--start-time",
+    START,
+    "--until",
+    until,
+    "--commit-rows",
+    "25",
+    ...extra,
+  ];
+}
+
+async function runToEnd(config: string, until: string, env: Record<string, string> = {}) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: runArgs(config, until),
+    stdout: "piped",
+    stderr: "piped",
+    env: { TZ: "UTC", ...env },
+  }).output();
+  return {
+    code: output.code,
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+interface Row {
+  partition: number;
+  offset: number;
+  key: string;
+  tick: number;
+  value: string;
+}
+
+async function topicRows(kafka: TestKafka, topic: string): Promise<Row[]> {
+  const text = await kafkaJava(kafka, JAVA_READER, [kafka.brokers.join(","), topic]);
+  return text.split("\n").filter(Boolean).map((line) => {
+    const [partition, offset, _java, key, headers, value] = line.split("\t");
+    return {
+      partition: Number(partition),
+      offset: Number(offset),
+      key,
+      tick: Number(JSON.parse(headers)["tablestream.tick"]),
+      value: atob(value),
+    };
+  });
+}
+
+/** The rows of `got` are those of `whole`, each once; per partition, ticks never go back. */
+function assertExactlyOnce(got: Row[], whole: Row[], what: string): void {
+  const keys = got.map((r) => r.key);
+  assertEquals(new Set(keys).size, keys.length, `${what}: no row twice`);
+  const values = (rows: Row[]) => rows.map((r) => `${r.key} ${r.value}`).sort();
+  assertEquals(values(got), values(whole), `${what}: the rows of the uninterrupted run`);
+  for (const partition of new Set(got.map((r) => r.partition))) {
+    const rows = got.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < rows.length; i++) {
+      assert(rows[i].tick >= rows[i - 1].tick, `${what}: partition ${partition} in tick order`);
+    }
+  }
+}
+
+kafkaTest(need, "kafka run: 20 kill -9s, then every row exactly once", async (kafka) => {
+  await withTempDir(async (dir) => {
+    // 2,160 ticks of 10 s: about half a minute whole, so 20 kills a second or three into
+    // each run land mid-run.
+    const until = "2024-01-01T06:00:00Z";
+    const wholePrefix = `w${crypto.randomUUID().slice(0, 6)}.`;
+    const killedPrefix = `k${crypto.randomUUID().slice(0, 6)}.`;
+    await Deno.writeTextFile(`${dir}/whole.yaml`, configYaml(kafka.brokers, wholePrefix));
+    await Deno.writeTextFile(`${dir}/killed.yaml`, configYaml(kafka.brokers, killedPrefix));
+    const whole = await runToEnd(`${dir}/whole.yaml`, until);
+    assertEquals(whole.code, 0, whole.stderr);
+
+    const seed = killSeed(1616);
+    const random = seededRandom(seed);
+    const replay = `(TABLESTREAM_KILL_SEED=${seed} replays the kill moments)`;
+    let kills = 0;
+    for (let i = 0; i < 20; i++) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: runArgs(`${dir}/killed.yaml`, until),
+        stdout: "null",
+        stderr: "piped",
+        env: { TZ: "UTC" },
+      }).spawn();
+      if (await killAfter(child, 1000 + random() * 2000)) kills++;
+    }
+    const last = await runToEnd(`${dir}/killed.yaml`, until);
+    assertEquals(last.code, 0, last.stderr);
+    assert(kills >= 15, `most runs were killed (${kills}) ${replay}`);
+    for (const table of ["customers", "orders"]) {
+      const expected = await topicRows(kafka, `${wholePrefix}${table}`);
+      assert(expected.length > 300, `${table} has rows (${expected.length})`);
+      assertExactlyOnce(
+        await topicRows(kafka, `${killedPrefix}${table}`),
+        expected,
+        `${table} after ${kills} kills ${replay}`,
+      );
+    }
+  });
+});
+
+kafkaTest(
+  need,
+  "kafka run: the broker down for 10 s mid-run: nothing lost, nothing twice",
+  async (kafka) => {
+    assert(kafka.control, "the test broker can be stopped");
+    await withTempDir(async (dir) => {
+      const until = "2024-01-01T06:00:00Z"; // 2,160 ticks: about 35 s whole, past the outage
+      const prefix = `o${crypto.randomUUID().slice(0, 6)}.`;
+      const wholePrefix = `ow${crypto.randomUUID().slice(0, 6)}.`;
+      await Deno.writeTextFile(`${dir}/whole.yaml`, configYaml(kafka.brokers, wholePrefix));
+      await Deno.writeTextFile(`${dir}/outage.yaml`, configYaml(kafka.brokers, prefix));
+      const child = new Deno.Command(Deno.execPath(), {
+        args: runArgs(`${dir}/outage.yaml`, until),
+        stdout: "null",
+        stderr: "piped",
+        env: { TZ: "UTC" },
+      }).spawn();
+      await new Promise((r) => setTimeout(r, 4_000));
+      await kafka.control!.stop();
+      await new Promise((r) => setTimeout(r, 10_000));
+      await kafka.control!.start();
+      const status = await child.output();
+      const stderr = new TextDecoder().decode(status.stderr);
+      assertEquals(status.code, 0, stderr);
+      assertStringIncludes(stderr, "waiting", "the tables waited for the broker");
+      const whole = await runToEnd(`${dir}/whole.yaml`, until);
+      assertEquals(whole.code, 0, whole.stderr);
+      for (const table of ["customers", "orders"]) {
+        assertExactlyOnce(
+          await topicRows(kafka, `${prefix}${table}`),
+          await topicRows(kafka, `${wholePrefix}${table}`),
+          `${table} after the outage`,
+        );
+      }
+    });
+  },
+);
+
+kafkaTest(need, "kafka run: wrong credentials end run with a clear error", async (kafka) => {
+  assert(kafka.saslBrokers);
+  await withTempDir(async (dir) => {
+    const sasl = `      sasl_mechanism: scram-sha-256
+      sasl_username: ${SASL_USER}
+      sasl_password_env: TABLESTREAM_TEST_KAFKA_WRONG`;
+    await Deno.writeTextFile(
+      `${dir}/c.yaml`,
+      configYaml(kafka.saslBrokers!, `c${crypto.randomUUID().slice(0, 6)}.`, sasl),
+    );
+    const result = await runToEnd(`${dir}/c.yaml`, "2024-01-01T00:10:00Z", {
+      TABLESTREAM_TEST_KAFKA_WRONG: "wrong",
+    });
+    assert(result.code !== 0, "run fails");
+    assertStringIncludes(result.stderr, "kafka sink");
+    assertStringIncludes(result.stderr, kafka.saslBrokers![0]);
+    assertStringIncludes(result.stderr, "sasl_password_env");
+  });
+});
