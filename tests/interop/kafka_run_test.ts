@@ -4,14 +4,14 @@
  * consumer (Kafka's own Java consumer) sees every row of an uninterrupted run exactly once, in
  * tick order per partition; wrong credentials end `run` with a clear error and exit code.
  */
-import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
-import { killAfter, killSeed, seededRandom } from "./_kill.ts";
-import { kafkaJava, kafkaTest, SASL_USER, type TestKafka, testKafka } from "./_kafka.ts";
-import { withTempDir } from "./_cli.ts";
+import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import { killAfter, killSeed, seededRandom } from "../_kill.ts";
+import { kafkaJava, kafkaTest, SASL_USER, type TestKafka, testKafka } from "../_kafka.ts";
+import { withTempDir } from "../_cli.ts";
 
 const need = await testKafka();
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const JAVA_READER = new URL("./fixtures/kafka/ReadCommitted.java", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const JAVA_READER = new URL("../fixtures/kafka/ReadCommitted.java", import.meta.url).pathname;
 
 /** A config of two tables (a child copying from its parent) into Kafka topics of `prefix`. */
 function configYaml(brokers: string[], prefix: string, extra = ""): string {
@@ -122,9 +122,9 @@ function assertExactlyOnce(got: Row[], whole: Row[], what: string): void {
 
 kafkaTest(need, "kafka run: 20 kill -9s, then every row exactly once", async (kafka) => {
   await withTempDir(async (dir) => {
-    // 2,160 ticks of 10 s: about half a minute whole, so 20 kills a second or three into
-    // each run land mid-run.
-    const until = "2024-01-01T06:00:00Z";
+    // 4,320 ticks of 10 s: about a minute whole, so 20 kills a second or three into each run
+    // land mid-run (with half of it, a fast machine finished the run before the 15th kill).
+    const until = "2024-01-01T12:00:00Z";
     const wholePrefix = `w${crypto.randomUUID().slice(0, 6)}.`;
     const killedPrefix = `k${crypto.randomUUID().slice(0, 6)}.`;
     await Deno.writeTextFile(`${dir}/whole.yaml`, configYaml(kafka.brokers, wholePrefix));
