@@ -6,9 +6,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-
-/** Milliseconds in a day: dates are whole days since the epoch. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "./time.ts";
 
 /** Whether row `i` of `data` holds a value (not null). */
 export function isValid(data: arrow.Data, i: number): boolean {

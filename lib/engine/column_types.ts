@@ -5,6 +5,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { DAY_MS } from "../arrow/time.ts";
 import { pyRound } from "../expr/numbers.ts";
 import { truthy } from "../expr/operators.ts";
 import { datetimeAt, microsOf, PyDate } from "../expr/datetime_values.ts";
@@ -286,10 +287,10 @@ const INTEGER_RANGES: Partial<Record<ColumnType, [number, number]>> = {
 /** Days since the epoch of a date-like value. */
 export function toEpochDays(value: Exclude<Value, null>, type: ColumnType): number {
   if (value instanceof PyDate) return value.days;
-  if (value instanceof Date) return Math.floor(value.getTime() / 86400000);
+  if (value instanceof Date) return Math.floor(value.getTime() / DAY_MS);
   if (typeof value === "string") {
     const t = Date.parse(value.length === 10 ? value + "T00:00:00Z" : value);
-    if (!Number.isNaN(t)) return Math.floor(t / 86400000);
+    if (!Number.isNaN(t)) return Math.floor(t / DAY_MS);
   }
   throw new ConversionError(value, type);
 }
@@ -302,7 +303,7 @@ export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): nu
 /** Milliseconds since the epoch of a datetime-like value (naive datetimes are UTC). */
 function toEpochMillis(value: Exclude<Value, null>, type: ColumnType): number {
   if (value instanceof Date) return value.getTime();
-  if (value instanceof PyDate) return value.days * 86_400_000;
+  if (value instanceof PyDate) return value.days * DAY_MS;
   if (typeof value === "string") {
     const iso = value.includes("T") || value.length === 10 ? value : value.replace(" ", "T");
     const withZone = /Z|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + (iso.length === 10 ? "" : "Z");

@@ -11,6 +11,7 @@
 import * as arrow from "apache-arrow";
 import { type ColumnType, decimalValue } from "../engine/column_types.ts";
 import { PyDate } from "../expr/datetime_values.ts";
+import { DAY_MS } from "../arrow/time.ts";
 import type { Value } from "../expr/values.ts";
 
 /** The column type an Arrow column of a stored table reads as. */
@@ -35,7 +36,6 @@ export function columnTypeOfArrow(type: arrow.DataType): ColumnType {
   }
 }
 
-const DAY_MS = 86_400_000;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** What {@link engineValue} reads: an Arrow vector, or a {@link LoadedColumn}. */
