@@ -1,14 +1,12 @@
 /**
- * Reading single cells of Arrow data, exactly: validity, decimals as their unscaled integers and
- * text, dates as milliseconds. Statistics, partition values, text formats and PostgreSQL's COPY
+ * Reading single cells of Arrow data, exactly: validity, decimals as their unscaled integers,
+ * text and floats, dates as milliseconds. Statistics, partition values, text formats and PostgreSQL's COPY
  * all read cells this way.
  *
  * @module
  */
 import * as arrow from "apache-arrow";
-
-/** Milliseconds in a day: dates are whole days since the epoch. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "./time.ts";
 
 /** Whether row `i` of `data` holds a value (not null). */
 export function isValid(data: arrow.Data, i: number): boolean {
@@ -44,4 +42,9 @@ export function dateMs(data: arrow.Data, index: number): number {
   return unit === arrow.DateUnit.DAY
     ? (data.values as Int32Array)[index] * DAY_MS
     : Number((data.values as BigInt64Array)[index]);
+}
+
+/** The value of an unscaled decimal, as a float. */
+export function decimalValue(unscaled: bigint, scale: number): number {
+  return Number(unscaled) / 10 ** scale;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ColumnType } from "../engine/column_types.ts";
+import type { ColumnType } from "../arrow/types.ts";
 import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
 import type { SourceMap, SourcePos } from "./positions.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type ColumnType, decimalType, MAX_DECIMAL_PRECISION } from "../engine/column_types.ts";
+import { type ColumnType, decimalType, MAX_DECIMAL_PRECISION } from "../arrow/types.ts";
 
 /** pandas dtype names (and a few Python ones) and their storage types. */
 export const TYPE_NAMES: Readonly<Record<string, ColumnType>> = {

@@ -7,6 +7,7 @@
  */
 import * as arrow from "apache-arrow";
 import { dateMs, decimalAt, decimalText, isValid } from "../arrow/cells.ts";
+import { TICKS_PER_SECOND } from "../arrow/time.ts";
 
 /** The folder name Spark and Hive give a null partition value. */
 export const HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
@@ -109,7 +110,7 @@ export function isPartitionable(type: arrow.DataType): boolean {
 }
 
 function isoMicros(value: bigint, unit: arrow.TimeUnit): string {
-  const perSecond = [1n, 1000n, 1000000n, 1000000000n][unit];
+  const perSecond = TICKS_PER_SECOND[unit];
   let seconds = value / perSecond;
   let fraction = value % perSecond;
   if (fraction < 0n) {

@@ -18,6 +18,7 @@ import {
 } from "./deletion_vector.ts";
 import { readParquetColumns } from "../parquet/mod.ts";
 import { parquetRowCount } from "../parquet/footer.ts";
+import { DAY_MS, floorDiv, tickConverter } from "../arrow/time.ts";
 
 /** Options of {@link readTable}. */
 export interface ReadTableOptions {
@@ -329,7 +330,7 @@ function castData(
     const vector = arrow.makeVector(data);
     for (let i = 0; i < data.length; i++) {
       const ms = vector.get(i) as number | null;
-      if (ms !== null) days[i] = Math.floor(ms / 86_400_000);
+      if (ms !== null) days[i] = Math.floor(ms / DAY_MS);
     }
     return arrow.makeData({ ...dataProps(data), type: target, data: days });
   }
@@ -365,13 +366,6 @@ function sliceValues(data: arrow.Data, stride: number) {
   return values.subarray(data.offset * stride, (data.offset + data.length) * stride);
 }
 
-const PER_UNIT: Record<number, bigint> = {
-  [arrow.TimeUnit.SECOND]: 1n,
-  [arrow.TimeUnit.MILLISECOND]: 1_000n,
-  [arrow.TimeUnit.MICROSECOND]: 1_000_000n,
-  [arrow.TimeUnit.NANOSECOND]: 1_000_000_000n,
-};
-
 /**
  * Converts a timestamp column to microseconds. INT96 timestamps arrive as nanoseconds that
  * wrapped around 64 bits beyond 1677..2262 (the Parquet reader multiplies with wrapping);
@@ -384,7 +378,7 @@ function castTimestamp(
   stats: FileStats | undefined,
 ): arrow.Data {
   const unit = data.type.unit;
-  const perSecond = PER_UNIT[unit];
+  const toMicros = tickConverter(unit, arrow.TimeUnit.MICROSECOND);
   const raw = sliceValues(data, 1) as unknown as BigInt64Array;
   const out = new BigInt64Array(data.length);
   let window: [bigint, bigint] | undefined;
@@ -403,18 +397,9 @@ function castTimestamp(
       const k = roundDiv(center - value, TWO_64);
       value += k * TWO_64;
     }
-    out[i] = perSecond === 1_000_000n
-      ? value
-      : perSecond > 1_000_000n
-      ? floorDiv(value, perSecond / 1_000_000n)
-      : value * (1_000_000n / perSecond);
+    out[i] = toMicros(value);
   }
   return arrow.makeData({ ...dataProps(data), type: target, data: out });
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
 
 function roundDiv(a: bigint, b: bigint): bigint {
@@ -446,7 +431,7 @@ function partitionData(
   if (arrow.DataType.isDate(type)) {
     const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
     if (!m) throw bad();
-    const days = Math.floor(epochMs(+m[1], +m[2], +m[3], 0, 0, 0) / 86_400_000);
+    const days = Math.floor(epochMs(+m[1], +m[2], +m[3], 0, 0, 0) / DAY_MS);
     return arrow.makeData({
       type: new arrow.DateDay(),
       length,

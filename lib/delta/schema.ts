@@ -1,14 +1,45 @@
 /**
  * Conversion between Arrow schemas and Delta's `schemaString` (Spark's JSON schema).
  *
- * Primitive types map one to one; `timestamp` is an instant (Arrow microseconds, UTC) and
- * `timestamp_ntz` a wall-clock time (Arrow microseconds, no time zone). Structs, arrays and
- * maps are converted on a best-effort basis.
+ * Primitive types map one to one, through our column types (`lib/arrow/types.ts`): Delta only
+ * names them. Its own rules: `timestamp` is an instant (Arrow microseconds, UTC) and
+ * `timestamp_ntz` a wall-clock time (Arrow microseconds, no time zone); no unsigned integers
+ * or half floats; a bare `decimal` is Spark's `decimal(10,0)`. Structs, arrays and maps are
+ * converted on a best-effort basis.
  *
  * @module
  */
 import * as arrow from "apache-arrow";
+import {
+  arrowDecimal,
+  arrowTimestamp,
+  arrowType,
+  type ColumnType,
+  columnTypeOf,
+  type DecimalType,
+  isDecimalType,
+  MAX_DECIMAL_PRECISION,
+} from "../arrow/types.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
+
+/** Delta's name of each column type but decimals, which Delta spells as we do. */
+const DELTA_NAMES: Readonly<Record<Exclude<ColumnType, DecimalType>, string>> = {
+  int8: "byte",
+  int16: "short",
+  int32: "integer",
+  int64: "long",
+  float32: "float",
+  float64: "double",
+  string: "string",
+  bool: "boolean",
+  date: "date",
+  timestamp: "timestamp",
+};
+
+/** The column type of each of Delta's {@link DELTA_NAMES}. */
+const COLUMN_TYPES_BY_DELTA_NAME: ReadonlyMap<string, ColumnType> = new Map(
+  Object.entries(DELTA_NAMES).map(([column, delta]) => [delta, column as ColumnType]),
+);
 
 /** A Spark JSON data type: a primitive name or a nested type object. */
 type DeltaType =
@@ -49,28 +80,19 @@ function toDeltaField(field: arrow.Field): DeltaField {
 }
 
 function toDeltaType(type: arrow.DataType, name: string): DeltaType {
-  if (arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)) return "string";
-  if (arrow.DataType.isInt(type)) {
-    if (!type.isSigned) {
-      throw new Error(`Column "${name}": Delta has no unsigned integers; use a signed type`);
-    }
-    return ({ 8: "byte", 16: "short", 32: "integer", 64: "long" } as const)[type.bitWidth];
+  if (arrow.DataType.isInt(type) && !type.isSigned) {
+    throw new Error(`Column "${name}": Delta has no unsigned integers; use a signed type`);
   }
-  if (arrow.DataType.isFloat(type)) {
-    if (type.precision === arrow.Precision.DOUBLE) return "double";
-    if (type.precision === arrow.Precision.SINGLE) return "float";
+  if (arrow.DataType.isFloat(type) && type.precision === arrow.Precision.HALF) {
     throw new Error(`Column "${name}": Delta has no half-precision float; use float or double`);
   }
-  if (arrow.DataType.isBool(type)) return "boolean";
-  if (arrow.DataType.isBinary(type) || arrow.DataType.isLargeBinary(type)) return "binary";
-  if (arrow.DataType.isDate(type)) return "date";
-  if (arrow.DataType.isTimestamp(type)) return type.timezone ? "timestamp" : "timestamp_ntz";
-  if (arrow.DataType.isDecimal(type)) {
-    if (type.precision > 38) {
-      throw new Error(`Column "${name}": Delta decimals have at most 38 digits of precision`);
-    }
-    return `decimal(${type.precision},${type.scale})`;
+  if (arrow.DataType.isDecimal(type) && type.precision > MAX_DECIMAL_PRECISION) {
+    throw new Error(`Column "${name}": Delta decimals have at most 38 digits of precision`);
   }
+  if (arrow.DataType.isTimestamp(type) && !type.timezone) return "timestamp_ntz";
+  const column = columnTypeOf(type);
+  if (column !== undefined) return isDecimalType(column) ? column : DELTA_NAMES[column];
+  if (arrow.DataType.isBinary(type) || arrow.DataType.isLargeBinary(type)) return "binary";
   if (arrow.DataType.isStruct(type)) {
     return { type: "struct", fields: type.children.map(toDeltaField) };
   }
@@ -130,35 +152,13 @@ function toArrowField(field: DeltaField): arrow.Field {
 
 function toArrowType(type: DeltaType, name: string): arrow.DataType {
   if (typeof type === "string") {
-    switch (type) {
-      case "string":
-        return new arrow.Utf8();
-      case "long":
-        return new arrow.Int64();
-      case "integer":
-        return new arrow.Int32();
-      case "short":
-        return new arrow.Int16();
-      case "byte":
-        return new arrow.Int8();
-      case "double":
-        return new arrow.Float64();
-      case "float":
-        return new arrow.Float32();
-      case "boolean":
-        return new arrow.Bool();
-      case "binary":
-        return new arrow.Binary();
-      case "date":
-        return new arrow.DateDay();
-      case "timestamp":
-        return new arrow.TimestampMicrosecond("UTC");
-      case "timestamp_ntz":
-        return new arrow.TimestampMicrosecond();
-    }
+    const column = COLUMN_TYPES_BY_DELTA_NAME.get(type);
+    if (column !== undefined) return arrowType(column);
+    if (type === "timestamp_ntz") return arrowTimestamp(true);
+    if (type === "binary") return new arrow.Binary();
     const decimal = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(type);
-    if (decimal) return new arrow.Decimal(Number(decimal[2]), Number(decimal[1]), 128);
-    if (type === "decimal") return new arrow.Decimal(0, 10, 128); // Spark's default precision
+    if (decimal) return arrowDecimal(Number(decimal[1]), Number(decimal[2]));
+    if (type === "decimal") return arrowDecimal(10, 0); // Spark's default precision
     throw new UnknownType(`column "${name}" has the unknown type "${type}"`);
   }
   switch (type.type) {

@@ -10,6 +10,7 @@
  * @module
  */
 import { dateMs, decimalAt, decimalText, isValid } from "../arrow/cells.ts";
+import { tickConverter } from "../arrow/time.ts";
 import * as arrow from "apache-arrow";
 
 /** The statistics of one data file. */
@@ -133,11 +134,10 @@ function columnBounds(
     return b && { min: isoDate(b.min), max: isoDate(b.max) };
   }
   if (arrow.DataType.isTimestamp(type)) {
-    const perMs = [1000n, 1n, 1000n, 1000000n][type.unit];
     const b = int64Bounds(chunks) ?? numericBounds(chunks, (d, i) => BigInt(d.values[i]));
     if (!b) return undefined;
     // Truncated down to milliseconds, as the protocol says (readers widen the max by 1 ms).
-    const ms = (v: bigint) => type.unit === arrow.TimeUnit.SECOND ? v * perMs : floorDiv(v, perMs);
+    const ms = tickConverter(type.unit, arrow.TimeUnit.MILLISECOND);
     return { min: isoTimestamp(ms(b.min)), max: isoTimestamp(ms(b.max)) };
   }
   if (arrow.DataType.isInt(type)) {
@@ -308,9 +308,4 @@ function isoDate(ms: number): string {
 
 function isoTimestamp(ms: bigint): string {
   return new Date(Number(ms)).toISOString();
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }

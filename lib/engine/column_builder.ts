@@ -7,11 +7,9 @@
 import * as arrow from "apache-arrow";
 import { PyDate } from "../expr/datetime_values.ts";
 import { PyFloat, pyStr, type StaticType, type Value } from "../expr/values.ts";
+import { arrowType, type ColumnType, decimalParts } from "../arrow/types.ts";
 import {
-  arrowType,
   checkInferred,
-  type ColumnType,
-  decimalParts,
   toEpochDays,
   toEpochMicros,
   toInt64,

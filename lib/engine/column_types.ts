@@ -1,10 +1,13 @@
 /**
- * Column types: the names a config may declare, their Arrow types, the default for an
- * expression's static type, and the conversion of a value into a column's storage.
+ * Column types and the expression language: the default for an expression's static type, the
+ * static type a column reads as, and the conversion of a value into a column's storage. The
+ * types themselves and their Arrow types are `lib/arrow/types.ts`.
  *
  * @module
  */
-import * as arrow from "apache-arrow";
+import { decimalValue } from "../arrow/cells.ts";
+import { DAY_MS } from "../arrow/time.ts";
+import { type ColumnType, decimalParts } from "../arrow/types.ts";
 import { pyRound } from "../expr/numbers.ts";
 import { truthy } from "../expr/operators.ts";
 import { datetimeAt, microsOf, PyDate } from "../expr/datetime_values.ts";
@@ -17,89 +20,6 @@ import {
   typeOfValue,
   type Value,
 } from "../expr/values.ts";
-
-/** A fixed-point decimal with `p` digits, `s` of them after the point (1 <= p <= 38). */
-export type DecimalType = `decimal(${number},${number})`;
-
-/** The storage types tablestream writes. */
-export type ColumnType =
-  | "int8"
-  | "int16"
-  | "int32"
-  | "int64"
-  | "float32"
-  | "float64"
-  | "string"
-  | "bool"
-  | "date"
-  | "timestamp"
-  | DecimalType;
-
-/** Most digits a decimal may have: Arrow's decimal128 and Delta Lake's limit. */
-export const MAX_DECIMAL_PRECISION = 38;
-
-/** The decimal type of precision `p` and scale `s`; throws when they are out of range. */
-export function decimalType(precision: number, scale: number): DecimalType {
-  if (
-    !Number.isInteger(precision) || !Number.isInteger(scale) || precision < 1 ||
-    precision > MAX_DECIMAL_PRECISION || scale < 0 || scale > precision
-  ) {
-    throw new RangeError(
-      `A decimal needs 1 to ${MAX_DECIMAL_PRECISION} digits and a scale from 0 to its digits, got (${precision}, ${scale})`,
-    );
-  }
-  return `decimal(${precision},${scale})`;
-}
-
-/** Precision and scale of a decimal type, or undefined for other types. */
-export function decimalParts(type: ColumnType): { precision: number; scale: number } | undefined {
-  const match = /^decimal\((\d+),(\d+)\)$/.exec(type);
-  return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined;
-}
-
-/** Every {@link ColumnType}, for messages and suggestions. */
-export const COLUMN_TYPES: readonly ColumnType[] = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "float32",
-  "float64",
-  "string",
-  "bool",
-  "date",
-  "timestamp",
-];
-
-/** The Arrow type of a column type; timestamps are microseconds in UTC. */
-export function arrowType(type: ColumnType): arrow.DataType {
-  const decimal = decimalParts(type);
-  if (decimal) return new arrow.Decimal(decimal.scale, decimal.precision, 128);
-  switch (type) {
-    case "int8":
-      return new arrow.Int8();
-    case "int16":
-      return new arrow.Int16();
-    case "int32":
-      return new arrow.Int32();
-    case "int64":
-      return new arrow.Int64();
-    case "float32":
-      return new arrow.Float32();
-    case "float64":
-      return new arrow.Float64();
-    case "string":
-      return new arrow.Utf8();
-    case "bool":
-      return new arrow.Bool();
-    case "date":
-      return new arrow.DateDay();
-    case "timestamp":
-      return new arrow.TimestampMicrosecond("UTC");
-    default:
-      throw new Error(`Unknown column type ${type}`);
-  }
-}
 
 /** The column type used when a config declares none: from the expression's static type. */
 export function defaultColumnType(type: StaticType): ColumnType {
@@ -286,10 +206,10 @@ const INTEGER_RANGES: Partial<Record<ColumnType, [number, number]>> = {
 /** Days since the epoch of a date-like value. */
 export function toEpochDays(value: Exclude<Value, null>, type: ColumnType): number {
   if (value instanceof PyDate) return value.days;
-  if (value instanceof Date) return Math.floor(value.getTime() / 86400000);
+  if (value instanceof Date) return Math.floor(value.getTime() / DAY_MS);
   if (typeof value === "string") {
     const t = Date.parse(value.length === 10 ? value + "T00:00:00Z" : value);
-    if (!Number.isNaN(t)) return Math.floor(t / 86400000);
+    if (!Number.isNaN(t)) return Math.floor(t / DAY_MS);
   }
   throw new ConversionError(value, type);
 }
@@ -302,7 +222,7 @@ export function toEpochMicros(value: Exclude<Value, null>, type: ColumnType): nu
 /** Milliseconds since the epoch of a datetime-like value (naive datetimes are UTC). */
 function toEpochMillis(value: Exclude<Value, null>, type: ColumnType): number {
   if (value instanceof Date) return value.getTime();
-  if (value instanceof PyDate) return value.days * 86_400_000;
+  if (value instanceof PyDate) return value.days * DAY_MS;
   if (typeof value === "string") {
     const iso = value.includes("T") || value.length === 10 ? value : value.replace(" ", "T");
     const withZone = /Z|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + (iso.length === 10 ? "" : "Z");
@@ -365,11 +285,6 @@ function roundDecimalText(text: string, scale: number): string {
   const digits = (up ? kept + 1n : kept).toString().padStart(scale + 1, "0");
   const out = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
   return negative && /[1-9]/.test(out) ? "-" + out : out;
-}
-
-/** The value of an unscaled decimal, as a float. */
-export function decimalValue(unscaled: bigint, scale: number): number {
-  return Number(unscaled) / 10 ** scale;
 }
 
 export { truthy };

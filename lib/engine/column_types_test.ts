@@ -1,12 +1,10 @@
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { PyFloat } from "../expr/values.ts";
 import { ColumnBuilder } from "./column_builder.ts";
+import { arrowType, decimalParts, decimalType } from "../arrow/types.ts";
 import {
-  arrowType,
   checkInferred,
   ConversionError,
-  decimalParts,
-  decimalType,
   InferredTypeError,
   normalizeValue,
   staticTypeOf,

@@ -13,13 +13,8 @@ import type { StaticType, Value } from "../expr/values.ts";
 import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
-import {
-  arrowType,
-  type ColumnType,
-  defaultColumnType,
-  normalizeValue,
-  staticTypeOf,
-} from "./column_types.ts";
+import { arrowType, type ColumnType } from "../arrow/types.ts";
+import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { type IndexSampler, Permutation } from "./distributions.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";

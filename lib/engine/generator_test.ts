@@ -2,7 +2,7 @@ import { BUILTINS } from "../../tests/_engine.ts";
 import * as arrow from "apache-arrow";
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../../tests/_assert.ts";
 import { compileExpression } from "../expr/mod.ts";
-import type { ColumnType } from "./column_types.ts";
+import type { ColumnType } from "../arrow/types.ts";
 import { Engine } from "./generator.ts";
 import { GenerationError } from "./generation_error.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";

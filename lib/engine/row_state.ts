@@ -11,7 +11,7 @@ import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { ForeignKeyCall } from "../expr/types.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import type { CellRandom } from "./rng.ts";
-import type { ColumnType } from "./column_types.ts";
+import type { ColumnType } from "../arrow/types.ts";
 import type { IndexSampler, Permutation } from "./distributions.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import type { RecentValues } from "./recent_values.ts";

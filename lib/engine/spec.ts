@@ -5,7 +5,7 @@
  * @module
  */
 import type { CompiledExpression } from "../expr/compiled_expression.ts";
-import type { ColumnType } from "./column_types.ts";
+import type { ColumnType } from "../arrow/types.ts";
 
 /** One column to generate. */
 export interface ColumnSpec {

@@ -22,6 +22,7 @@ import {
   PyTimedelta,
 } from "./datetime_values.ts";
 import { floatValue, PyFloat, type Value } from "./values.ts";
+import { DAY_MS } from "../arrow/time.ts";
 
 /** The earliest and latest instants Python's datetime can hold: 0001-01-01 to 9999-12-31. */
 const MIN_TIME = -62_135_596_800_000;
@@ -42,7 +43,7 @@ function shifted(moment: Date, td: PyTimedelta, sign: 1 | -1): Date {
   // sum could grow past exact numbers.
   if (Math.abs(td.days) > LAST_DAY - FIRST_DAY + 1) throw outOfRange();
   const ms = moment.getTime() +
-    sign * (td.days * 86_400_000 + td.seconds * 1000 + Math.floor(td.microseconds / 1000));
+    sign * (td.days * DAY_MS + td.seconds * 1000 + Math.floor(td.microseconds / 1000));
   const us = microsOf(moment) + sign * (td.microseconds % 1000);
   const result = datetimeAt(ms, us, moment instanceof AwareDatetime ? moment.tz : undefined);
   const time = result.getTime();
@@ -93,11 +94,11 @@ export function subtractTimes(a: Value, b: Value): Value | undefined {
       );
     }
     const ms = a.getTime() - b.getTime();
-    const days = Math.floor(ms / 86_400_000);
+    const days = Math.floor(ms / DAY_MS);
     return PyTimedelta.fromParts(
       days,
       0,
-      (ms - days * 86_400_000) * 1000 + microsOf(a) - microsOf(b),
+      (ms - days * DAY_MS) * 1000 + microsOf(a) - microsOf(b),
     );
   }
   if (a instanceof PyDate && b instanceof PyDate) {

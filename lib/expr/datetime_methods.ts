@@ -21,6 +21,7 @@ import {
   wallClock,
 } from "./datetime_values.ts";
 import { floatValue, pyStr, type StaticType, type Value } from "./values.ts";
+import { DAY_MS } from "../arrow/time.ts";
 import {
   fieldsOf,
   KEEP_ZONE,
@@ -73,7 +74,7 @@ export const TIMEDELTA_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
 function weekday(self: Value): number {
   const days = self instanceof PyDate
     ? self.days
-    : Math.floor(wallClock(self as Date).getTime() / 86_400_000);
+    : Math.floor(wallClock(self as Date).getTime() / DAY_MS);
   return (((days + 3) % 7) + 7) % 7;
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { ExprRuntimeError } from "./runtime_error.ts";
+import { DAY_MS } from "../arrow/time.ts";
 import {
   AwareDatetime,
   datetimeAt,
@@ -82,7 +83,7 @@ function fieldsOf(value: Date | PyDate | PyTime): Fields {
     second: d.getUTCSeconds(),
     microsecond: d.getUTCMilliseconds() * 1000 + (value instanceof Date ? microsOf(value) : 0),
     weekday: d.getUTCDay(),
-    yearDay: Math.floor((d.getTime() - utcDate(year, 1, 1).getTime()) / 86400000) + 1,
+    yearDay: Math.floor((d.getTime() - utcDate(year, 1, 1).getTime()) / DAY_MS) + 1,
     time,
     tz: value instanceof AwareDatetime ? value.tz : undefined,
   };
@@ -106,7 +107,7 @@ function isoWeek(f: Fields): { year: number; week: number } {
   // The Thursday of this week decides the ISO year.
   const thursday = utcDate(f.year, f.month, f.day + 4 - isoWeekday);
   const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - utcDate(year, 1, 1).getTime()) / 86400000 / 7) +
+  const week = Math.floor((thursday.getTime() - utcDate(year, 1, 1).getTime()) / DAY_MS / 7) +
     1;
   return { year, week };
 }

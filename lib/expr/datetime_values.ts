@@ -8,6 +8,7 @@
  */
 import { PyObject } from "./py_object.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
+import { DAY_MS } from "../arrow/time.ts";
 
 /** A calendar date without time (Python's `datetime.date`), as days since 1970-01-01. */
 export class PyDate extends PyObject {
@@ -21,15 +22,15 @@ export class PyDate extends PyObject {
   static of(year: number, month: number, day: number): PyDate {
     const d = new Date(Date.UTC(2000, month - 1, day));
     d.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
-    return new PyDate(Math.floor(d.getTime() / 86400000));
+    return new PyDate(Math.floor(d.getTime() / DAY_MS));
   }
   /** The UTC calendar date of a JS Date. */
   static fromDate(d: Date): PyDate {
-    return new PyDate(Math.floor(d.getTime() / 86400000));
+    return new PyDate(Math.floor(d.getTime() / DAY_MS));
   }
   /** Midnight UTC of this date. */
   toDate(): Date {
-    return new Date(this.days * 86400000);
+    return new Date(this.days * DAY_MS);
   }
   /** ISO form `YYYY-MM-DD`, as Python's `str(date)`. */
   override toString(): string {

@@ -7,8 +7,7 @@
  */
 import { PyDate, PyTimedelta } from "./datetime_values.ts";
 import type { Value } from "./values.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../arrow/time.ts";
 
 /** Milliseconds per unit, with Faker's year (365.25 days) and month (30.42 days). */
 const UNIT_MS: Record<string, number> = {
@@ -58,7 +57,7 @@ export function timeArgument(value: Value, now: Date, name: string): number {
   if (value instanceof Date) return value.getTime();
   if (value instanceof PyDate) return value.days * DAY_MS;
   if (value instanceof PyTimedelta) {
-    return now.getTime() + value.days * 86_400_000 + value.seconds * 1000 +
+    return now.getTime() + value.days * DAY_MS + value.seconds * 1000 +
       Math.floor(value.microseconds / 1000);
   }
   if (typeof value === "number") return value * 1000;

@@ -6,6 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import { decimalAt, decimalText } from "../arrow/cells.ts";
+import { DAY_MS, SECONDS_PER_DAY, tickConverter } from "../arrow/time.ts";
 
 /**
  * A cell read out of a column, ready to be spelled: dates and timestamps are already ISO
@@ -37,8 +38,6 @@ export interface ColumnCells {
 }
 
 const MICROS_PER_SECOND = 1_000_000n;
-const SECONDS_PER_DAY = 86_400;
-const MS_PER_DAY = 86_400_000;
 
 /**
  * Spells a timestamp given in microseconds since the epoch as ISO 8601 with six fraction
@@ -88,7 +87,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * ```
  */
 export function dateText(ms: number): string {
-  return dayText(Math.floor(ms / MS_PER_DAY));
+  return dayText(Math.floor(ms / DAY_MS));
 }
 
 /** `YYYY-MM-DD` of a day count since 1970-01-01, by Hinnant's civil-from-days algorithm. */
@@ -177,7 +176,7 @@ function cellsOf(name: string, data: arrow.Data): ColumnCells {
   if (arrow.DataType.isUtf8(type)) return column("string", utf8Reader(data, vector));
   if (arrow.DataType.isDate(type)) return column("date", (i) => dateText(Number(vector.get(i))));
   if (arrow.DataType.isTimestamp(type)) {
-    const toMicros = microsFactor(type.unit);
+    const toMicros = tickConverter(type.unit, arrow.TimeUnit.MICROSECOND);
     const utc = type.timezone !== null && type.timezone !== "";
     return column("timestamp", (i) => timestampText(toMicros(BigInt(values[i])), utc));
   }
@@ -202,21 +201,6 @@ function utf8Reader(data: arrow.Data, vector: arrow.Vector): (i: number) => stri
   // or more bytes leaves the text shorter than its bytes.
   if (text.length !== chunk.length) return (i) => String(vector.get(i));
   return (i) => text.slice(offsets[i] - start, offsets[i + 1] - start);
-}
-
-function microsFactor(unit: arrow.TimeUnit): (raw: bigint) => bigint {
-  switch (unit) {
-    case arrow.TimeUnit.SECOND:
-      return (raw) => raw * 1_000_000n;
-    case arrow.TimeUnit.MILLISECOND:
-      return (raw) => raw * 1_000n;
-    case arrow.TimeUnit.MICROSECOND:
-      return (raw) => raw;
-    case arrow.TimeUnit.NANOSECOND: {
-      // Floor, not truncate, so instants before 1970 keep their order.
-      return (raw) => raw >= 0n ? raw / 1_000n : -((-raw + 999n) / 1_000n);
-    }
-  }
 }
 
 function genericCell(value: unknown): Cell {

@@ -9,33 +9,23 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { type ColumnType, decimalValue } from "../engine/column_types.ts";
+import { decimalValue } from "../arrow/cells.ts";
+import { type ColumnType, columnTypeOf, decimalParts } from "../arrow/types.ts";
 import { PyDate } from "../expr/datetime_values.ts";
+import { DAY_MS } from "../arrow/time.ts";
 import type { Value } from "../expr/values.ts";
 
-/** The column type an Arrow column of a stored table reads as. */
+/**
+ * The column type an Arrow column of a stored table reads as: its own ({@link columnTypeOf}),
+ * except that decimals read as floats (as {@link engineValue} gives them) and what no column
+ * type holds reads as text.
+ */
 export function columnTypeOfArrow(type: arrow.DataType): ColumnType {
-  switch (type.typeId) {
-    case arrow.Type.Int:
-      return (["int8", "int16", "int32", "int64"] as const)[
-        Math.log2((type as arrow.Int).bitWidth / 8)
-      ];
-    case arrow.Type.Float:
-      return (type as arrow.Float).precision === arrow.Precision.DOUBLE ? "float64" : "float32";
-    case arrow.Type.Bool:
-      return "bool";
-    case arrow.Type.Date:
-      return "date";
-    case arrow.Type.Timestamp:
-      return "timestamp";
-    case arrow.Type.Decimal:
-      return "float64";
-    default:
-      return "string";
-  }
+  const column = columnTypeOf(type);
+  if (column === undefined) return "string";
+  return decimalParts(column) ? "float64" : column;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** What {@link engineValue} reads: an Arrow vector, or a {@link LoadedColumn}. */

@@ -11,7 +11,8 @@ import { strftime } from "../datetime_text.ts";
 import { dateArgument, timeArgument } from "../relative_time.ts";
 import { AwareDatetime, PyDate, PyTimezone } from "../datetime_values.ts";
 import type { Value } from "../values.ts";
-import { type Args, DAY_MS, type FakeContext, type FakeMethod, flag, num, text } from "./method.ts";
+import { type Args, type FakeContext, type FakeMethod, flag, num, text } from "./method.ts";
+import { DAY_MS } from "../../arrow/time.ts";
 
 /** Uniform datetime in [start, end] (ms), as Python's `date_time_between`. */
 export function timeBetween(start: number, end: number, random: RandomSource): Date {

@@ -29,8 +29,6 @@ export interface FakeMethod {
 /** The arguments a call gave, by Python name. */
 export type Args = Record<string, Value>;
 
-/** Milliseconds in a day. */
-export const DAY_MS = 86_400_000;
 /** Python's `string.ascii_letters`. */
 export const ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 

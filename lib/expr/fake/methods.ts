@@ -5,7 +5,7 @@
  * and keyword arguments onto them and rejects unknown ones), its result type, and how to
  * produce the value from the faker it is handed (whose randomizer reads the cell's stream)
  * and from `ctx` (the cell's stream and the logical now). Values have Python Faker's kinds:
- * dates are {@link PyDate}, datetimes JS Dates in UTC. The shared readers and draws are in
+ * dates are `PyDate`s, datetimes JS Dates in UTC. The shared readers and draws are in
  * `method.ts`; numbers, and dates and times, have files of their own.
  *
  * @module
@@ -14,7 +14,6 @@ import type { RandomSource } from "../host.ts";
 import { strftime } from "../datetime_text.ts";
 import { cardNumber, cardType, securityCode } from "./cards.ts";
 import { timeArgument } from "../relative_time.ts";
-import type { PyDate } from "../datetime_values.ts";
 import { pyStr } from "../values.ts";
 import {
   aroundCount,

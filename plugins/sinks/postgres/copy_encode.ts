@@ -8,6 +8,7 @@ import { encoder, pgType, quoteIdent } from "./types.ts";
 import type { Connection } from "./connection.ts";
 import * as arrow from "apache-arrow";
 import { decimalAt, decimalText } from "../../../lib/arrow/cells.ts";
+import { DAY_MS, MICROS_PER_TICK, SECONDS_PER_DAY } from "../../../lib/arrow/time.ts";
 import { dateText, timestampText } from "../../../lib/output/cell_text.ts";
 
 // @ts-types="@types/pg-copy-streams"
@@ -155,7 +156,6 @@ export type CopyCell = (i: number, out: CopyBuffer) => void;
 
 /** COPY's text format spells null as `\N`. */
 export const NULL_TEXT = "\\N";
-export const DAY_MS = 86_400_000;
 /** Days since 1970 of 0001-01-01 and 9999-12-31: years that need no special spelling. */
 export const FIRST_PLAIN_DAY = -719_162;
 export const LAST_PLAIN_DAY = 2_932_896;
@@ -184,26 +184,20 @@ export class DayNames {
   }
 }
 
-export const MICROS_PER_UNIT: Record<number, number> = {
-  [arrow.TimeUnit.SECOND]: 1_000_000,
-  [arrow.TimeUnit.MILLISECOND]: 1_000,
-  [arrow.TimeUnit.MICROSECOND]: 1,
-};
-
 /** A timestamp cell: plain-year instants spelled fast, the rest through {@link pgYears}. */
 export function timestampCell(values: BigInt64Array, unit: arrow.TimeUnit, utc: boolean): CopyCell {
-  const factor = MICROS_PER_UNIT[unit];
+  const factor = MICROS_PER_TICK[unit]!; // PostgreSQL refuses nanoseconds (pgType)
   const days = new DayNames();
   const read = int64Reader(values);
   return (i, out) => {
     const micros = read(i) * factor;
     const seconds = Math.floor(micros / 1_000_000);
-    const day = Math.floor(seconds / 86_400);
+    const day = Math.floor(seconds / SECONDS_PER_DAY);
     if (!Number.isSafeInteger(micros) || day < FIRST_PLAIN_DAY || day > LAST_PLAIN_DAY) {
       out.ascii(pgYears(timestampText(BigInt(values[i]) * BigInt(factor), utc)));
       return;
     }
-    const time = seconds - day * 86_400;
+    const time = seconds - day * SECONDS_PER_DAY;
     out.ascii(days.get(day));
     out.byte(0x54); // T
     out.padded(Math.floor(time / 3600), 2);

@@ -1,10 +1,24 @@
 /**
  * Arrow and PostgreSQL column types, both ways: the column type created for an Arrow field, the
- * Arrow type of a stored column, and identifiers quoted. Pure functions.
+ * Arrow type of a stored column, and identifiers quoted. PostgreSQL names our column types
+ * (`lib/arrow/types.ts`), with rules of its own: `smallint` for int8 too (marked by a comment),
+ * `numeric` for decimals, `bytea`, and no unsigned ints, half floats or nanoseconds. Pure
+ * functions.
  *
  * @module
  */
 import * as arrow from "apache-arrow";
+import {
+  arrowDecimal,
+  arrowTimestamp,
+  arrowType,
+  type ColumnType,
+  columnTypeOf,
+  decimalParts,
+  type DecimalType,
+  isDecimalType,
+  MAX_DECIMAL_PRECISION,
+} from "../../../lib/arrow/types.ts";
 
 /** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are cut silently. */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -48,12 +62,46 @@ export interface StoredColumn {
 /** The comment that marks a `smallint` column as an Arrow int8 one. */
 export const INT8_COMMENT = "tablestream: int8";
 
-/** Widest decimal an Arrow Decimal128 holds. */
-export const MAX_DECIMAL_PRECISION = 38;
-
 /** The types this sink stores, for messages. */
 export const SUPPORTED =
   "int8/16/32/64, float32/64, utf8, bool, date32, timestamp (s, ms or us), decimal128, binary";
+
+/**
+ * PostgreSQL's name of each column type but decimals (`numeric(p,s)`), as information_schema
+ * spells it.
+ */
+const PG_NAMES: Readonly<Record<Exclude<ColumnType, DecimalType>, string>> = {
+  int8: "smallint",
+  int16: "smallint",
+  int32: "integer",
+  int64: "bigint",
+  float32: "real",
+  float64: "double precision",
+  string: "text",
+  bool: "boolean",
+  date: "date",
+  timestamp: "timestamp with time zone",
+};
+
+/** The column type a stored column of each of {@link PG_NAMES} reads as (`smallint`: int16). */
+const COLUMN_TYPES_BY_PG_NAME: ReadonlyMap<string, ColumnType> = new Map(
+  Object.entries(PG_NAMES)
+    .filter(([column]) => column !== "int8")
+    .map(([column, pg]) => [pg, column as ColumnType]),
+);
+
+/**
+ * Whether PostgreSQL keeps the values of an Arrow type exactly, as its column type: not
+ * unsigned integers, half floats, dates in milliseconds, or decimals of another width than
+ * 128 bits.
+ */
+function keepsExactly(type: arrow.DataType): boolean {
+  if (arrow.DataType.isInt(type)) return type.isSigned;
+  if (arrow.DataType.isFloat(type)) return type.precision !== arrow.Precision.HALF;
+  if (arrow.DataType.isDate(type)) return type.unit === arrow.DateUnit.DAY;
+  if (arrow.DataType.isDecimal(type)) return type.bitWidth === 128;
+  return true;
+}
 
 /**
  * The PostgreSQL type of the column created for an Arrow field (as information_schema spells
@@ -61,49 +109,26 @@ export const SUPPORTED =
  */
 export function pgType(field: arrow.Field): string {
   const type = field.type as arrow.DataType;
-  switch (type.typeId) {
-    case arrow.Type.Int: {
-      const int = type as arrow.Int;
-      if (!int.isSigned) break; // PostgreSQL has no unsigned integers
-      return int.bitWidth <= 16 ? "smallint" : int.bitWidth === 32 ? "integer" : "bigint";
-    }
-    case arrow.Type.Float: {
-      const precision = (type as arrow.Float).precision;
-      if (precision === arrow.Precision.SINGLE) return "real";
-      if (precision === arrow.Precision.DOUBLE) return "double precision";
-      break;
-    }
-    case arrow.Type.Utf8:
-    case arrow.Type.LargeUtf8:
-      return "text";
-    case arrow.Type.Bool:
-      return "boolean";
-    case arrow.Type.Date:
-      if ((type as arrow.Date_).unit === arrow.DateUnit.DAY) return "date";
-      break;
-    case arrow.Type.Timestamp: {
-      const ts = type as arrow.Timestamp;
-      if (ts.unit === arrow.TimeUnit.NANOSECOND) {
-        throw new Error(
-          `Column "${field.name}" holds nanosecond timestamps; PostgreSQL keeps microseconds, ` +
-            "so declare it with microseconds (as tablestream's timestamp type is)",
-        );
-      }
-      return ts.timezone ? "timestamp with time zone" : "timestamp without time zone";
-    }
-    case arrow.Type.Decimal: {
-      const decimal = type as arrow.Decimal;
-      if (decimal.bitWidth === 128) return `numeric(${decimal.precision},${decimal.scale})`;
-      break;
-    }
-    case arrow.Type.Binary:
-    case arrow.Type.LargeBinary:
-      return "bytea";
+  if (arrow.DataType.isTimestamp(type) && type.unit === arrow.TimeUnit.NANOSECOND) {
+    throw new Error(
+      `Column "${field.name}" holds nanosecond timestamps; PostgreSQL keeps microseconds, ` +
+        "so declare it with microseconds (as tablestream's timestamp type is)",
+    );
   }
-  throw new Error(
-    `Column "${field.name}" has Arrow type ${type}, which the PostgreSQL sink cannot store ` +
-      `(it stores ${SUPPORTED})`,
-  );
+  if (arrow.DataType.isBinary(type) || arrow.DataType.isLargeBinary(type)) return "bytea";
+  const column = keepsExactly(type) ? columnTypeOf(type) : undefined;
+  if (column === undefined) {
+    throw new Error(
+      `Column "${field.name}" has Arrow type ${type}, which the PostgreSQL sink cannot store ` +
+        `(it stores ${SUPPORTED})`,
+    );
+  }
+  if (isDecimalType(column)) {
+    const { precision, scale } = decimalParts(column)!;
+    return `numeric(${precision},${scale})`;
+  }
+  if (arrow.DataType.isTimestamp(type) && !type.timezone) return "timestamp without time zone";
+  return PG_NAMES[column];
 }
 
 /** A stored column's type spelled like {@link pgType}, to compare the two. */
@@ -125,33 +150,18 @@ export function columnDefinition(field: arrow.Field): string {
 export function arrowTypeOf(column: StoredColumn): arrow.DataType {
   switch (column.dataType) {
     case "smallint":
-      return column.comment === INT8_COMMENT ? new arrow.Int8() : new arrow.Int16();
-    case "integer":
-      return new arrow.Int32();
-    case "bigint":
-      return new arrow.Int64();
-    case "real":
-      return new arrow.Float32();
-    case "double precision":
-      return new arrow.Float64();
-    case "boolean":
-      return new arrow.Bool();
-    case "date":
-      return new arrow.DateDay();
-    case "timestamp with time zone":
-      return new arrow.TimestampMicrosecond("UTC");
+      return arrowType(column.comment === INT8_COMMENT ? "int8" : "int16");
     case "timestamp without time zone":
-      return new arrow.TimestampMicrosecond();
+      return arrowTimestamp(true);
     case "numeric":
       if (column.precision !== null && column.precision <= MAX_DECIMAL_PRECISION) {
-        return new arrow.Decimal(column.scale ?? 0, column.precision, 128);
+        return arrowDecimal(column.precision, column.scale ?? 0);
       }
       return new arrow.Utf8();
     case "bytea":
       return new arrow.Binary();
-    default:
-      return new arrow.Utf8();
   }
+  return arrowType(COLUMN_TYPES_BY_PG_NAME.get(column.dataType) ?? "string");
 }
 
 /** The Arrow field of a stored column. */
