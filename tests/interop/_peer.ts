@@ -58,6 +58,21 @@ export class Peer {
     );
   }
 
+  /**
+   * A table on an S3 API (`s3://bucket/key`) as Spark reads it through Hadoop's S3A connector
+   * (`s3a://bucket/key`), pointed at `endpoint` (moto's) for that bucket.
+   */
+  readS3(
+    path: string,
+    endpoint: string,
+    options: { version?: number; columns?: string[] } = {},
+  ): Promise<Described> {
+    return this.py<Described>(
+      "result = read_s3(args['path'], args['endpoint'], args.get('version'), args.get('columns'))",
+      { path, endpoint, ...options },
+    );
+  }
+
   /** An Arrow table of ours, in the same canonical rows (sent as an Arrow IPC stream). */
   async describe(table: arrow.Table): Promise<Described> {
     const path = await Deno.makeTempFile({ prefix: "tablestream-interop-", suffix: ".arrows" });

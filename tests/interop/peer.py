@@ -9,7 +9,8 @@ and points the tests at it (TABLESTREAM_PEER). It serves loopback HTTP:
   as JSON, or status 500 with the traceback.
 
 One Spark session (local[2], Delta's jars from Maven Central through ivy) serves every Spark
-case; the first case that calls `spark()` starts it.
+case; the first case that calls `spark()` starts it. It has Hadoop's S3A connector too (see
+`S3A_PACKAGES`), so that it reads tables on an S3 API (`read_s3`, the S3 tests' moto).
 Tables are compared as canonical rows (`canonical_rows`): one JSON object per row, keys sorted,
 integers and decimals as exact text, floats as Python's repr, dates as ISO text, timestamps as
 microseconds since the epoch, binary as hex; the rows sorted, so that a digest of their lines is
@@ -34,6 +35,43 @@ from deltalake import DeltaTable, write_deltalake
 _spark = None
 _spark_lock = threading.Lock()
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Hadoop's S3 connector, S3A, for the Hadoop client that pyspark bundles (hadoop-aws must be its
+# exact version), with the AWS SDK v2 modules it loads instead of the SDK's whole bundle, which
+# hadoop-aws depends on and which is 558 MB: s3 (with what it pulls in: the SDK's core, auth,
+# regions, its Apache and Netty HTTP clients) and s3-transfer-manager, about 9 MB in all.
+# Hadoop 3.4.1 is built against SDK 2.24.6, whose s3-transfer-manager Maven Central lacks;
+# 2.24.8 is the nearest release with every module.
+HADOOP_VERSION = "3.4.1"
+S3A_PACKAGES = [
+    f"org.apache.hadoop:hadoop-aws:{HADOOP_VERSION}",
+    "software.amazon.awssdk:s3:2.24.8",
+    "software.amazon.awssdk:s3-transfer-manager:2.24.8",
+]
+# Not fetched: the bundle; OpenSSL bindings S3A uses only when told to; and what Spark's own
+# jars already hold (HttpClient, Commons Logging and Codec, Netty, SLF4J), of other versions.
+S3A_EXCLUDES = [
+    "software.amazon.awssdk:bundle",
+    "org.wildfly.openssl:wildfly-openssl",
+    "org.apache.httpcomponents:*",
+    "commons-logging:commons-logging",
+    "commons-codec:commons-codec",
+    "io.netty:*",
+    "org.slf4j:*",
+]
+
+
+def _bundled_hadoop():
+    """The version of the Hadoop client in pyspark's jars."""
+    import pyspark
+
+    jars = os.path.join(os.path.dirname(pyspark.__file__), "jars")
+    for name in os.listdir(jars):
+        if name.startswith("hadoop-client-api-") and name.endswith(".jar"):
+            return name[len("hadoop-client-api-") : -len(".jar")]
+    return None
+
 
 def _start_spark():
     """A Spark session with Delta, for the whole suite."""
@@ -41,6 +79,12 @@ def _start_spark():
     from pyspark.sql import SparkSession
 
     cache = os.environ["TABLESTREAM_INTEROP_CACHE"]
+    bundled = _bundled_hadoop()
+    if bundled != HADOOP_VERSION:
+        raise RuntimeError(
+            f"pyspark bundles Hadoop {bundled}, S3A_PACKAGES are for {HADOOP_VERSION}: "
+            "update hadoop-aws and the AWS SDK modules to the ones that Hadoop is built with"
+        )
     builder = (
         SparkSession.builder.master("local[2]")
         .appName("tablestream-interop")
@@ -50,6 +94,9 @@ def _start_spark():
             "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         )
         .config("spark.jars.ivy", os.path.join(cache, "ivy"))
+        # Maven Central alone, not ~/.m2 first (see the file).
+        .config("spark.jars.ivySettings", os.path.join(HERE, "ivysettings.xml"))
+        .config("spark.jars.excludes", ",".join(S3A_EXCLUDES))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "2")
@@ -60,7 +107,7 @@ def _start_spark():
         .config("spark.driver.memory", "2g")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
     )
-    session = configure_spark_with_delta_pip(builder).getOrCreate()
+    session = configure_spark_with_delta_pip(builder, extra_packages=S3A_PACKAGES).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -152,6 +199,38 @@ def read(engine, path, version=None, columns=None):
     return described(read_arrow(engine, path, version, columns))
 
 
+def s3a_settings(endpoint):
+    """
+    What S3A needs to reach an S3 API at `endpoint` (`http://127.0.0.1:PORT`, moto, which takes
+    any keys): the settings a user gives Spark as `spark.hadoop.fs.s3a.*`.
+    """
+    return {
+        "fs.s3a.endpoint": endpoint,
+        "fs.s3a.endpoint.region": "us-east-1",
+        "fs.s3a.path.style.access": "true",
+        "fs.s3a.connection.ssl.enabled": "false",
+        "fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "fs.s3a.access.key": "test",
+        "fs.s3a.secret.key": "test",
+    }
+
+
+def read_s3(path, endpoint, version=None, columns=None):
+    """
+    `described` of a table on an S3 API (`s3://bucket/key`) as Spark reads it through S3A
+    (`s3a://bucket/key`). The settings are S3A's per-bucket ones (`fs.s3a.bucket.NAME.*`), set
+    in the session's Hadoop configuration: each test process has its own moto, on its own
+    port, and its own buckets.
+    """
+    if not path.startswith("s3://"):
+        raise ValueError(f"not an s3:// path: {path!r}")
+    bucket = path[len("s3://") :].split("/", 1)[0]
+    hadoop = spark().sparkContext._jsc.hadoopConfiguration()
+    for key, value in s3a_settings(endpoint).items():
+        hadoop.set(key.replace("fs.s3a.", f"fs.s3a.bucket.{bucket}.", 1), value)
+    return read("spark", "s3a://" + path[len("s3://") :], version, columns)
+
+
 def _namespace(args):
     return {
         "args": args,
@@ -166,6 +245,7 @@ def _namespace(args):
         "described": described,
         "read": read,
         "read_arrow": read_arrow,
+        "read_s3": read_s3,
         "json": json,
         "os": os,
         "base64": base64,

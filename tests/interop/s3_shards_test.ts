@@ -2,7 +2,8 @@
  * Shards on a real S3 API (moto on loopback): three `generate --shard i/3` processes write
  * one set of tables in a bucket at once, one of them killed with SIGKILL after its first
  * commits and started again; two `run --shard i/2` processes stream into the same bucket.
- * delta-rs reads each table from the endpoint, and it equals the single local process's.
+ * delta-rs reads each table from the endpoint, and Spark through S3A (`s3a://`), and each
+ * equals the single local process's.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
@@ -77,7 +78,7 @@ tables:
 `;
 
 interopTest(
-  "moto: three generate shards at once, one killed -9 and restarted, write the single process's rows; delta-rs reads them",
+  "moto: three generate shards at once, one killed -9 and restarted, write the single process's rows; delta-rs and Spark read them",
   (peer) =>
     withMoto(async (s3) => {
       const bucket = `shards-${Date.now().toString(36)}`;
@@ -125,13 +126,18 @@ interopTest(
             expected,
             `delta-rs, ${table}`,
           );
+          assertSameRows(
+            await peer.readS3(`${out}/${table}`, s3.endpoint),
+            expected,
+            `Spark, ${table}`,
+          );
         }
       });
     }),
 );
 
 interopTest(
-  "moto: two run shards stream into one bucket; delta-rs reads the single process's stream",
+  "moto: two run shards stream into one bucket; delta-rs and Spark read the single process's stream",
   (peer) =>
     withMoto(async (s3) => {
       const bucket = `live-shards-${Date.now().toString(36)}`;
@@ -148,6 +154,11 @@ interopTest(
             await deltaRs(peer, s3, `${out}/${table}`),
             expected,
             `delta-rs, ${table}`,
+          );
+          assertSameRows(
+            await peer.readS3(`${out}/${table}`, s3.endpoint),
+            expected,
+            `Spark, ${table}`,
           );
         }
       });

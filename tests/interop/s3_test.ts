@@ -3,7 +3,8 @@
  * tests/_moto.ts): `generate`, `--mode append`, `inspect` and `optimize` on `s3://`, `run`
  * resumed from an S3 table, two writer processes racing for the same versions, and a writer
  * killed with SIGKILL in the middle of a multipart upload and restarted. delta-rs reads each
- * table from the same endpoint (`storage_options`), and must see what our reader sees.
+ * table from the same endpoint (`storage_options`), and Spark the first test's through S3A
+ * (`s3a://`), and they must see what our reader sees.
  */
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
@@ -94,7 +95,7 @@ tables:
 `;
 
 interopTest(
-  "moto: generate, append, inspect and optimize on s3://; delta-rs reads every version from the same endpoint",
+  "moto: generate, append, inspect and optimize on s3://; delta-rs and Spark read every version from the same endpoint",
   (peer) =>
     withMoto(async (s3) => {
       const name = await bucket(s3);
@@ -115,16 +116,24 @@ interopTest(
         for (const table of ["customers", "orders"]) {
           const path = `${out}/${table}`;
           const theirs = await deltaRs(peer, s3, path);
-          assertSameRows(theirs, await ours(peer, s3, path), `delta-rs, ${path}`);
+          const expected = await ours(peer, s3, path);
+          assertSameRows(theirs, expected, `delta-rs, ${path}`);
+          assertSameRows(await peer.readS3(path, s3.endpoint), expected, `Spark, ${path}`);
           assertEquals(theirs.version, table === "orders" ? 3 : 2);
           assertEquals(theirs.count, table === "orders" ? 6000 : 900);
         }
         // Time travel, before the compaction and before the appends.
         for (const version of [0, 2]) {
+          const expected = await ours(peer, s3, `${out}/orders`, version);
           assertSameRows(
             await deltaRs(peer, s3, `${out}/orders`, version),
-            await ours(peer, s3, `${out}/orders`, version),
+            expected,
             `delta-rs, orders at version ${version}`,
+          );
+          assertSameRows(
+            await peer.readS3(`${out}/orders`, s3.endpoint, { version }),
+            expected,
+            `Spark, orders at version ${version}`,
           );
         }
       });
