@@ -9,6 +9,7 @@
  */
 import * as arrow from "apache-arrow";
 import { decimalAt } from "../../../lib/arrow/cells.ts";
+import { DAY_MS } from "../../../lib/arrow/time.ts";
 
 /** An Avro schema, as JSON. */
 export type AvroSchema = Record<string, unknown>;
@@ -180,7 +181,7 @@ function valueWriter(
   }
   if (arrow.DataType.isDate(type)) {
     // DateDay holds days; DateMillisecond milliseconds.
-    const unit = (type as arrow.Date_).unit === arrow.DateUnit.DAY ? 1 : 86_400_000;
+    const unit = (type as arrow.Date_).unit === arrow.DateUnit.DAY ? 1 : DAY_MS;
     return (out, row) => out.long(Math.floor(Number(values[row]) / unit));
   }
   if (arrow.DataType.isTimestamp(type)) {

@@ -13,6 +13,7 @@ import { type Cell, columnCells, jsonObjects } from "../../../lib/output/cell_te
 import { decimalText } from "../../../lib/arrow/cells.ts";
 import { TextColumn } from "../postgres/decode.ts";
 import { avroRows, decodeAvroRow } from "./avro.ts";
+import { DAY_MS } from "../../../lib/arrow/time.ts";
 
 /** How values are spelled. */
 export type ValueFormat = "json" | "avro";
@@ -101,7 +102,7 @@ const utf8 = new TextDecoder();
 function jsonCellText(value: unknown, type: arrow.DataType): string | null {
   if (value === null || value === undefined) return null;
   if (arrow.DataType.isDate(type)) {
-    return String(Math.round(Date.parse(`${value}T00:00:00Z`) / 86_400_000));
+    return String(Math.round(Date.parse(`${value}T00:00:00Z`) / DAY_MS));
   }
   if (arrow.DataType.isTimestamp(type)) return isoMicros(String(value));
   if (arrow.DataType.isBool(type)) return value ? "true" : "false";
