@@ -1,0 +1,113 @@
+/**
+ * What a writer checks before it writes to a Delta table: that the table's protocol asks for
+ * nothing the writer does not do, that partition columns can partition, and how the table's
+ * columns differ from the data's; and the errors that say no retry helps.
+ *
+ * @module
+ */
+import type * as arrow from "apache-arrow";
+import type { Metadata, Protocol } from "./actions.ts";
+import { isPartitionable } from "./partition.ts";
+import { UnsupportedTableFeature } from "./snapshot.ts";
+import { writeRefusal } from "./features.ts";
+
+/**
+ * The writer will not write this to the table as it is (an append-only table overwritten,
+ * files the log names missing): no retry helps until someone changes the table.
+ */
+export class WriteRefused extends Error {
+  /** Read by the streaming server: it stops the table rather than retrying. */
+  readonly healable = false;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "WriteRefused";
+  }
+}
+
+/** The table's schema or partitioning differs from the data's. */
+export class SchemaMismatchError extends Error {
+  /** Read by the streaming server: it stops the table rather than retrying. */
+  readonly healable = false;
+
+  constructor(table: string, difference: string) {
+    super(
+      `Delta table "${table}" does not match the data: ${difference}. ` +
+        "Overwrite the table to change its schema, or write to another folder",
+    );
+    this.name = "SchemaMismatchError";
+  }
+}
+
+/** How the table's columns or partitioning differ from the writer's, or undefined. */
+export function difference(
+  metadata: Metadata,
+  schemaString: string,
+  partitionBy: readonly string[],
+): string | undefined {
+  const table = columnsOf(metadata.schemaString);
+  const ours = columnsOf(schemaString);
+  for (const [name, type] of ours) {
+    const theirs = table.get(name);
+    if (theirs === undefined) return `column "${name}" is not in the table`;
+    if (theirs !== type) {
+      return `column "${name}" is ${theirs} in the table, ${type} in the data` +
+        (theirs === '"timestamp_ntz"'
+          ? " (a timestamp without time zone: tablestream generates timestamps in UTC only)"
+          : "");
+    }
+  }
+  for (const name of table.keys()) {
+    if (!ours.has(name)) return `the table has column "${name}", which the data lacks`;
+  }
+  const existing = metadata.partitionColumns ?? [];
+  if (existing.join("\u0000") !== partitionBy.join("\u0000")) {
+    return `the table is partitioned by [${existing.join(", ")}], the data by [${
+      partitionBy.join(", ")
+    }]`;
+  }
+  return undefined;
+}
+
+/** Column name -> its Delta type as JSON text (nullability ignored). */
+function columnsOf(schemaString: string): Map<string, string> {
+  const schema = JSON.parse(schemaString) as { fields: { name: string; type: unknown }[] };
+  return new Map(schema.fields.map((f) => [f.name, JSON.stringify(f.type)]));
+}
+
+export function checkPartitionColumns(
+  table: string,
+  schema: arrow.Schema,
+  columns: readonly string[],
+) {
+  for (const name of columns) {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field) {
+      throw new Error(`Delta table "${table}": partition column "${name}" is not a column`);
+    }
+    if (!isPartitionable(field.type)) {
+      throw new Error(
+        `Delta table "${table}": cannot partition by "${name}" of type ${field.type}`,
+      );
+    }
+  }
+  if (columns.length > 0 && columns.length === schema.fields.length) {
+    throw new Error(`Delta table "${table}": at least one column must not be a partition column`);
+  }
+}
+
+/**
+ * Refuses a table whose protocol asks for something this writer does not do, naming the
+ * table feature (the decisions are in features.ts). Nothing is written to such a table.
+ */
+export function checkWritable(table: string, protocol: Protocol, metadata: Metadata): void {
+  const refusal = writeRefusal(protocol, metadata);
+  if (refusal) {
+    throw new UnsupportedTableFeature(
+      table,
+      `${refusal}. tablestream does not write to it; it can still read it as a parent ` +
+        "when its reader features allow",
+      "write to",
+    );
+  }
+}
