@@ -17,6 +17,7 @@ import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
 import { type Clock, sleep as realSleep, systemClock } from "./clock.ts";
 import { planTables, schemaDifference, type TablePlan } from "./plan.ts";
+import { planStart } from "./shard_startup.ts";
 import { Progress } from "./progress.ts";
 import {
   describeActivity,
@@ -26,15 +27,13 @@ import {
 } from "./status.ts";
 import { DEFAULT_RETRY, nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { formatDuration } from "../config/duration.ts";
-import { classifyError, PropertyConflict } from "../plugin/sink_errors.ts";
+import { classifyError } from "../plugin/sink_errors.ts";
 import {
-  formatShard,
   type Shard,
   shardAppId,
   shardCompleteThrough,
   shardsCompleteThrough,
 } from "../stream/shard.ts";
-import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
 import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
 
 /** Options of {@link StreamingServer}. */
@@ -262,37 +261,24 @@ export class StreamingServer {
       ...(options.shard ? { shard: options.shard } : {}),
     };
     await loadLocale(config.locale); // a config given as an object was not loaded from a file
-    const newEngine = (plans: TablePlan[]) =>
+    const newEngine = (plans: TablePlan[], at = startMs) =>
       new Engine(
         plans.map((p) => p.spec),
-        { seed, locale: config.locale, now: new Date(startMs) },
+        { seed, locale: config.locale, now: new Date(at) },
         engineOptions(config),
       );
-    const plans = await this.#whileSinksHeal(retry, async () => {
-      // Shards claim the state of tables that have none; whichever claims first, all follow.
-      for (let round = 1;; round++) {
-        const planned = await planTables(config, { ...planOptions, startMs });
-        // New tables of a shard take the start time of the first table (in the plans' order,
-        // the same in every shard, and the order claims are made in) whose state is recorded:
-        // all tables of the run then share the start time of whichever shard claimed first,
-        // as in one process.
-        const anchor = options.shard && planned.some((p) => p.recordState)
-          ? planned.find((p) => !p.recordState && p.stored?.properties[STATE_PROPERTY])
-          : undefined;
-        if (anchor?.state && anchor.state.startMs !== startMs) {
-          startMs = anchor.state.startMs;
-          continue;
-        }
-        if (!options.shard || !planned.some((p) => p.recordState)) return planned;
-        if (round > MAX_CLAIM_ROUNDS) {
-          throw new Error(
-            `The shards' stream states kept changing under this one for ${MAX_CLAIM_ROUNDS} ` +
-              "rounds at start; is another run writing these tables?",
-          );
-        }
-        await this.#claimStates(planned, newEngine(planned), sinkFor, options.shard);
-      }
-    });
+    const planned = await this.#whileSinksHeal(retry, () =>
+      planStart(startMs, {
+        ...(options.shard ? { shard: options.shard } : {}),
+        plan: (at) => planTables(config, { ...planOptions, startMs: at }),
+        newEngine: (plans, at) => newEngine(plans, at),
+        sinkFor,
+        blocked: (plan, generator) => this.#blocked(plan, generator),
+        signal: this.#controller.signal,
+        log: this.#log,
+      }));
+    if (planned) startMs = planned.startMs;
+    const plans = planned?.plans;
     if (!plans) {
       this.#readyResolve(); // stopped while waiting for the sinks: nothing to start
       return { tables: [], failed: [] };
@@ -565,52 +551,6 @@ export class StreamingServer {
     if (through >= ownThrough) throw stopped;
   }
 
-  /**
-   * Records the stream state of every table this shard writes (or follows as shard 0's) that
-   * has none, each in a commit of no rows that expects the property unset (or as found): the
-   * first shard's state wins, the others find it when they plan again. Tables the sink will
-   * not take are left to fail at start as unsharded ones do.
-   */
-  async #claimStates(
-    plans: TablePlan[],
-    engine: Engine,
-    sinkFor: (table: string) => Sink,
-    shard: Shard,
-  ): Promise<void> {
-    // In the plans' order, up to the first claim lost (the next round plans again from what
-    // the winner recorded, and takes its start time).
-    for (const plan of plans.filter((p) => p.recordState)) {
-      if (this.#blocked(plan, engine.table(plan.name))) continue;
-      const generator = engine.table(plan.name);
-      const sink = sinkFor(plan.name);
-      try {
-        await sink.open([{
-          name: plan.name,
-          schema: generator.schema(),
-          primaryKey: plan.spec.primaryKey,
-          partitionBy: plan.spec.partitionBy,
-          appId: shardAppId(plan.baseAppId, shard),
-        }], { mode: "append", signal: this.#controller.signal });
-        await sink.flush({
-          tick: -1,
-          after: -1,
-          properties: { [STATE_PROPERTY]: encodeState(plan.state!) },
-          expect: { [STATE_PROPERTY]: plan.stored?.properties[STATE_PROPERTY] ?? null },
-        });
-        await sink.close();
-        this.#log.info(`Table "${plan.name}": this shard recorded its stream state`, {
-          table: plan.name,
-          shard: formatShard(shard),
-        });
-      } catch (error) {
-        await sink.abort?.().catch(() => {});
-        // Another shard claimed it first (or changed the table meanwhile): plan again.
-        if (!(error instanceof PropertyConflict) && !isConcurrentChange(error)) throw error;
-        return;
-      }
-    }
-  }
-
   #logPlans(plans: TablePlan[]): void {
     for (const plan of plans) {
       const fields = { table: plan.name, role: plan.role, policy: plan.policy };
@@ -637,9 +577,6 @@ export class StreamingServer {
   }
 }
 
-/** Rounds of planning and claiming a sharded start-up may take before it gives up. */
-const MAX_CLAIM_ROUNDS = 5;
-
 /** The last tick per application id: cheaply when the sink can, else from `inspect`. */
 async function commitPointsOf(
   sink: Sink,
@@ -647,14 +584,6 @@ async function commitPointsOf(
 ): Promise<ReadonlyMap<string, number> | undefined> {
   if (sink.commitPoints) return (await sink.commitPoints(table)) ?? undefined;
   return (await sink.inspect!(table))?.commits;
-}
-
-/** A commit that lost to another writer changing the table (a healable concurrent change). */
-function isConcurrentChange(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (e.name === "ConcurrentModificationError") return true;
-  }
-  return false;
 }
 
 /** The tick a table is at when the run starts (Infinity: its rows never change). */
