@@ -23,7 +23,6 @@ import type {
   SinkOpenOptions,
   SinkReadOptions,
   SinkTable,
-  StoredTable,
 } from "../../../lib/plugin/types.ts";
 import { CommitConflict, PropertyConflict, SinkError } from "../../../lib/plugin/sink_errors.ts";
 import { guardSink } from "../_guard.ts";
@@ -35,21 +34,19 @@ import {
   kafkaError,
 } from "./client.ts";
 import {
-  decodeProgress,
   DEFAULT_PROGRESS_TOPIC,
   encodeProgress,
-  parseProgressKey,
   PROGRESS_TOPIC_CONFIGS,
   progressKey,
   type ProgressRecord,
   schemaDifference,
-  schemaOfText,
   schemaText,
 } from "./progress.ts";
-import { batchRecords, decodeValues, type RecordShape, type RowRecord } from "./records.ts";
+import { batchRecords, type RecordShape, type RowRecord } from "./records.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
-import { partitionEnds, readPartition, type TopicLayout, topicLayout } from "./topic_reader.ts";
 import { registerSchema } from "./registry.ts";
+import { KafkaReadBack } from "./read_back.ts";
+import { ensureTopic as makeTopic } from "./topics.ts";
 
 /** Compression codecs the client writes. */
 export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
@@ -163,89 +160,23 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     await Promise.all(clients.map((c) => c?.close().catch(() => {})));
   }
 
-  /** Every progress record of a table's topic, by application id, as committed. */
-  async function readProgress(table: string): Promise<Map<string, ProgressRecord> | undefined> {
-    const consumer = getReader();
-    const layout = await topicLayout(consumer, progressTopic);
-    if (!layout) return undefined;
-    const ends = await partitionEnds(consumer, progressTopic, layout);
-    const topic = topicOf(table);
-    const latest = new Map<string, { offset: bigint; record: ProgressRecord | null }>();
-    for (const { partition } of layout.partitions) {
-      const { start, end } = ends.get(partition)!;
-      await readPartition(consumer, layout, partition, start, end, (records) => {
-        for (const r of records) {
-          if (!r.key) continue;
-          const key = parseProgressKey(new TextDecoder().decode(r.key));
-          if (!key || key.topic !== topic || key.table !== table) continue;
-          const seen = latest.get(key.appId);
-          if (seen && seen.offset > r.offset) continue;
-          latest.set(key.appId, { offset: r.offset, record: decodeProgress(r.value) });
-        }
-      }, "drop");
-    }
-    const found = new Map<string, ProgressRecord>();
-    for (const [appId, { record }] of latest) if (record) found.set(appId, record);
-    return found;
-  }
+  const readBack = new KafkaReadBack({
+    consumer: getReader,
+    progressTopic,
+    topicOf,
+    named,
+    shape: { format, avroPrefix: new Uint8Array(options.schemaRegistry ? 5 : 0) },
+  });
+  const readProgress = (table: string) => readBack.progress(table);
+  const inspectTable = (table: string) => readBack.inspect(table);
 
-  /** A table's progress records merged into what `inspect` answers. */
-  async function inspectTable(table: string): Promise<StoredTable | null> {
-    const records = await readProgress(table);
-    if (!records || records.size === 0) return null;
-    const commits = new Map<string, number>();
-    const properties: Record<string, string> = {};
-    let version = 0;
-    let rows = 0;
-    let schema: ProgressRecord["schema"] = [];
-    for (const [appId, record] of records) {
-      if (record.tick !== null) commits.set(appId, record.tick);
-      Object.assign(properties, record.properties);
-      version += record.commits;
-      rows += record.rows;
-      schema = record.schema;
-    }
-    return { version, properties, commits, rows, schema: schemaOfText(schema) };
-  }
-
-  /** Creates a topic when missing (and allowed); returns its partition count. */
-  async function ensureTopic(
+  const topics = { admin: getAdmin, consumer: getReader, named, settings: options };
+  const ensureTopic = (
     topic: string,
     table: string,
-    configs: { name: string; value: string }[] = [],
-    partitions = options.partitions ?? -1,
-  ): Promise<number> {
-    const consumer = getReader();
-    let layout = await topicLayout(consumer, topic);
-    if (!layout) {
-      if (options.createTopics === false) {
-        throw new SinkError(
-          `${named(table)}: topic "${topic}" does not exist and create_topics is off; create it ` +
-            `(kafka-topics.sh --create --topic ${topic} --bootstrap-server ${
-              options.brokers[0]
-            }) ` +
-            "or set create_topics: true",
-          { healable: false },
-        );
-      }
-      try {
-        await getAdmin().createTopics({
-          topics: [topic],
-          partitions,
-          replicas: options.replicationFactor ?? -1,
-          configs,
-        });
-      } catch (error) {
-        if (!describeError(error).includes("TOPIC_ALREADY_EXISTS")) throw error;
-      }
-      for (let i = 0; i < 250 && !layout; i++) {
-        layout = await topicLayout(consumer, topic);
-        if (!layout) await new Promise((r) => setTimeout(r, 20));
-      }
-      if (!layout) throw new Error(`topic "${topic}" was created but does not show yet`);
-    }
-    return layout.partitions.length;
-  }
+    configs?: { name: string; value: string }[],
+    partitions?: number,
+  ) => makeTopic(topics, topic, table, configs, partitions);
 
   async function openTable(table: SinkTable, mode: SinkOpenOptions["mode"]): Promise<TableState> {
     const topic = topicOf(table.name);
@@ -532,53 +463,6 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   }
 
   /** Reads what a table's topic holds up to its committed ends, as batches of `columns`. */
-  async function* readTable(
-    table: string,
-    columns: string[],
-  ): AsyncGenerator<{ schema: arrow.Schema; batch?: arrow.RecordBatch }> {
-    const records = await readProgress(table);
-    if (!records || records.size === 0) throw new Error(`${named(table)} does not exist`);
-    const any = [...records.values()][0];
-    const schema = schemaOfText(any.schema);
-    for (const name of columns) {
-      if (!schema.fields.some((f) => f.name === name)) {
-        throw new Error(
-          `${named(table)} has no column "${name}" (its columns: ${
-            schema.fields.map((f) => f.name).join(", ")
-          })`,
-        );
-      }
-    }
-    const target = new arrow.Schema(columns.map((c) => schema.fields.find((f) => f.name === c)!));
-    yield { schema: target };
-    const ends = new Map<number, bigint>();
-    for (const record of records.values()) {
-      for (const [p, end] of Object.entries(record.ends)) {
-        if ((ends.get(Number(p)) ?? -1n) < BigInt(end)) ends.set(Number(p), BigInt(end));
-      }
-    }
-    const consumer = getReader();
-    const topic = topicOf(table);
-    const layout: TopicLayout | undefined = await topicLayout(consumer, topic);
-    if (!layout) throw new Error(`${named(table)}: its topic does not exist`);
-    const offsets = await partitionEnds(consumer, topic, layout);
-    const shape = { format, avroPrefix: new Uint8Array(options.schemaRegistry ? 5 : 0) };
-    for (const { partition } of layout.partitions) {
-      const end = ends.get(partition);
-      if (end === undefined) continue;
-      const values: (Uint8Array | null)[] = [];
-      await readPartition(consumer, layout, partition, offsets.get(partition)!.start, end, (rs) => {
-        for (const r of rs) values.push(r.value);
-      }, "keep");
-      for (let i = 0; i < values.length; i += 10_000) {
-        yield {
-          schema: target,
-          batch: decodeValues(values.slice(i, i + 10_000), schema, columns, shape),
-        };
-      }
-    }
-  }
-
   const sink = guardSink("kafka", {
     async open(tables, openOptions) {
       try {
@@ -661,7 +545,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
         }
         let schema: arrow.Schema | undefined;
         const batches: arrow.RecordBatch[] = [];
-        for await (const part of readTable(table, columns)) {
+        for await (const part of readBack.rows(table, columns)) {
           schema = part.schema;
           if (part.batch) batches.push(part.batch);
         }
