@@ -13,6 +13,12 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import {
+  arrowTimestamp,
+  arrowType,
+  type ColumnType,
+  columnTypeOf,
+} from "../../../lib/arrow/types.ts";
 
 /** The default name of the progress topic. */
 export const DEFAULT_PROGRESS_TOPIC = "tablestream_progress";
@@ -60,49 +66,29 @@ export function parseProgressKey(
   }
 }
 
-/** A column type as the progress record spells it. */
+/**
+ * A column type as the progress record spells it: the column type's name (lib/arrow/types.ts),
+ * and `timestamp_ntz` for a timestamp without a time zone, which Kafka carries as it is.
+ */
 export function typeText(type: arrow.DataType): string {
-  if (arrow.DataType.isInt(type)) return `int${type.bitWidth}`;
-  if (arrow.DataType.isFloat(type)) {
-    return type.precision === arrow.Precision.SINGLE ? "float32" : "float64";
+  const column = columnTypeOf(type);
+  if (column === undefined) {
+    throw new Error(`Kafka cannot carry columns of type ${type}`);
   }
-  if (arrow.DataType.isUtf8(type)) return "utf8";
-  if (arrow.DataType.isBool(type)) return "bool";
-  if (arrow.DataType.isDate(type)) return "date32";
-  if (arrow.DataType.isTimestamp(type)) return type.timezone ? "timestamp_us_utc" : "timestamp_us";
-  if (arrow.DataType.isDecimal(type)) return `decimal(${type.precision},${type.scale})`;
-  throw new Error(`Kafka cannot carry columns of type ${type}`);
+  return column === "timestamp" && !(type as arrow.Timestamp).timezone ? WALL_CLOCK : column;
 }
+
+/** A timestamp without a time zone, in a progress record. */
+const WALL_CLOCK = "timestamp_ntz";
 
 /** The Arrow type of a {@link typeText}. */
 export function typeOfText(text: string): arrow.DataType {
-  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(text);
-  if (decimal) return new arrow.Decimal(Number(decimal[2]), Number(decimal[1]), 128);
-  switch (text) {
-    case "int8":
-      return new arrow.Int8();
-    case "int16":
-      return new arrow.Int16();
-    case "int32":
-      return new arrow.Int32();
-    case "int64":
-      return new arrow.Int64();
-    case "float32":
-      return new arrow.Float32();
-    case "float64":
-      return new arrow.Float64();
-    case "utf8":
-      return new arrow.Utf8();
-    case "bool":
-      return new arrow.Bool();
-    case "date32":
-      return new arrow.DateDay();
-    case "timestamp_us_utc":
-      return new arrow.TimestampMicrosecond("UTC");
-    case "timestamp_us":
-      return new arrow.TimestampMicrosecond();
+  if (text === WALL_CLOCK) return arrowTimestamp(true);
+  try {
+    return arrowType(text as ColumnType);
+  } catch {
+    throw new Error(`Unknown column type "${text}" in a progress record`);
   }
-  throw new Error(`Unknown column type "${text}" in a progress record`);
 }
 
 /** A schema as the progress record keeps it. */
