@@ -109,3 +109,27 @@ export function rateRatio(
 ) {
   return (a.rows / a.seconds) / (b.rows / b.seconds);
 }
+
+/** `main.ts`, which the benchmarks that time whole processes run. */
+export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/**
+ * Runs `tablestream ...args` as its own process (`deno run -A main.ts`, in UTC), as a user
+ * would: its wall seconds (start-up included) and what it wrote to stderr; fails with that
+ * text when it exits non-zero.
+ */
+export async function tablestreamProcess(
+  args: string[],
+): Promise<{ seconds: number; stderr: string }> {
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { TZ: "UTC" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`tablestream ${args.join(" ")} failed:\n${stderr}`);
+  return { seconds, stderr };
+}

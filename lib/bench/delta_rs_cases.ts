@@ -9,7 +9,7 @@ import * as arrow from "apache-arrow";
 import { DeltaWriter } from "../delta/writer.ts";
 import { existingVirtualEnv } from "../../tests/interop/main.ts";
 import { type BenchCase, benchEngine, rateRatio } from "./case.ts";
-import { cpuSeconds, timed } from "./measure.ts";
+import { ownCpuSeconds, timed } from "./measure.ts";
 
 const PEER = new URL("./delta_rs_peer.py", import.meta.url).pathname;
 
@@ -26,16 +26,12 @@ async function numericRows(rows: number): Promise<arrow.Table> {
 
 /** Our writer's append of `data` to a new table in `dir`: wall and CPU seconds. */
 async function ours(data: arrow.Table, dir: string) {
-  const cpu = () => {
-    const { user, system } = cpuSeconds(Deno.pid);
-    return user + system;
-  };
-  const before = cpu();
+  const before = ownCpuSeconds();
   const { seconds } = await timed(async () => {
     const writer = await DeltaWriter.open(dir, { schema: data.schema, appId: "bench" });
     await writer.append(data);
   });
-  return { seconds, cpuSeconds: cpu() - before };
+  return { seconds, cpuSeconds: ownCpuSeconds() - before };
 }
 
 export const deltaRs: BenchCase = {

@@ -16,9 +16,8 @@ import {
   generateDelta,
   rateRatio,
   REFERENCE_TIME,
+  tablestreamProcess,
 } from "./case.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 export const writeOverhead: BenchCase = {
   name: "write_overhead",
@@ -148,17 +147,11 @@ async function generateShop(total: number, workers: string[]): Promise<number> {
     const config = text.replace("row_count: 10000", `row_count: ${customers}`)
       .replace("row_count: 100000", `row_count: ${total - customers}`);
     await Deno.writeTextFile(`${dir}/shop.yaml`, config);
-    const started = performance.now();
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        ...["run", "-A", MAIN, "generate", "-c", `${dir}/shop.yaml`, "-o", `${dir}/out`],
-        ...["--format", "csv", "--reference-time", REFERENCE_TIME.toISOString(), ...workers],
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-    return (performance.now() - started) / 1000;
+    const { seconds } = await tablestreamProcess([
+      ...["generate", "-c", `${dir}/shop.yaml`, "-o", `${dir}/out`, "--format", "csv"],
+      ...["--reference-time", REFERENCE_TIME.toISOString(), ...workers],
+    ]);
+    return seconds;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -219,19 +212,11 @@ export const startup: BenchCase = {
           "      - { column_name: id, data: row_id, is_primary_key: true }\n" +
           "      - { column_name: name, data: fake.name() }\n",
       );
-      const once = async (i: number) => {
-        const started = performance.now();
-        const out = await new Deno.Command(Deno.execPath(), {
-          args: [
-            ...["run", "-A", MAIN, "generate", "-c", `${dir}/tiny.yaml`, "-o", `${dir}/out${i}`],
-            ...["--format", "csv", "--reference-time", REFERENCE_TIME.toISOString()],
-          ],
-          stdout: "null",
-          stderr: "piped",
-        }).output();
-        if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-        return (performance.now() - started) / 1000;
-      };
+      const once = async (i: number) =>
+        (await tablestreamProcess([
+          ...["generate", "-c", `${dir}/tiny.yaml`, "-o", `${dir}/out${i}`, "--format", "csv"],
+          ...["--reference-time", REFERENCE_TIME.toISOString()],
+        ])).seconds;
       await once(0); // the module cache filled
       const times: number[] = [];
       for (let i = 1; i <= 5; i++) times.push(await once(i));

@@ -33,6 +33,12 @@ export function cpuSeconds(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
 }
 
+/** The CPU seconds (user and system, all threads) this process has used so far. */
+export function ownCpuSeconds(): number {
+  const { user, system } = cpuSeconds(Deno.pid);
+  return user + system;
+}
+
 /** The median of some numbers (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

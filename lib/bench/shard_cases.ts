@@ -18,9 +18,7 @@
  * @module
  */
 import type { BenchCase } from "./case.ts";
-import { CONFIGS, rateRatio, REFERENCE_TIME } from "./case.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { CONFIGS, rateRatio, REFERENCE_TIME, tablestreamProcess } from "./case.ts";
 
 /** Where a run's tables go: a fresh local folder, or a folder under the hook's root. */
 async function outputRoot(): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -30,19 +28,6 @@ async function outputRoot(): Promise<{ path: string; remove: () => Promise<void>
   }
   const path = await Deno.makeTempDir({ prefix: "tablestream-bench-shards-" });
   return { path, remove: () => Deno.remove(path, { recursive: true }) };
-}
-
-/** Spawns `tablestream ...args`; resolves with its stderr, failing on a non-zero exit. */
-async function tablestream(args: string[]): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { TZ: "UTC" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(`tablestream ${args.join(" ")} failed:\n${stderr}`);
-  return stderr;
 }
 
 /** A fixed CPU-bound loop, about a second of one core: what a process alone can do. */
@@ -82,7 +67,7 @@ async function generateShards(config: string, rows: number, n: number) {
   try {
     const started = performance.now();
     await Promise.all(Array.from({ length: n }, (_, i) =>
-      tablestream([
+      tablestreamProcess([
         ...["generate", "--config", config, "--output", `${root.path}/out`],
         ...["--shard", `${i}/${n}`, "--workers", "1"],
         ...["--reference-time", REFERENCE_TIME.toISOString()],
@@ -116,13 +101,13 @@ async function liveContention(seconds: number, n = 8) {
     const config = `${await Deno.makeTempDir({ prefix: "tablestream-bench-shards-" })}/c.yaml`;
     await Deno.writeTextFile(config, LIVE_CONFIG);
     const logs = await Promise.all(Array.from({ length: n }, (_, i) =>
-      tablestream([
+      tablestreamProcess([
         ...["run", "--config", config, "--output", `${root.path}/live`],
         ...["--shard", `${i}/${n}`, "--duration", `${seconds}s`, "--log-format", "json"],
       ])));
     let commits = 0, conflicts = 0, retries = 0;
     for (const log of logs) {
-      for (const line of log.split("\n")) {
+      for (const line of log.stderr.split("\n")) {
         if (!line.startsWith("{")) continue;
         const entry = JSON.parse(line);
         if (entry.table !== "events" || entry.rows_written === undefined) continue;

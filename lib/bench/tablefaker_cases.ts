@@ -6,7 +6,7 @@
  */
 import { parseDocument } from "yaml";
 import { main as cliMain } from "../cli/main.ts";
-import { cpuSeconds, timed } from "./measure.ts";
+import { ownCpuSeconds, timed } from "./measure.ts";
 import { existingVirtualEnv } from "../../tests/interop/main.ts";
 import { type BenchCase, CONFIGS, rateRatio, REFERENCE_TIME } from "./case.ts";
 
@@ -39,19 +39,13 @@ interface Spent {
   cpuSeconds: number;
 }
 
-/** The CPU seconds (user and system, all threads) this process has used so far. */
-function ownCpu(): number {
-  const { user, system } = cpuSeconds(Deno.pid);
-  return user + system;
-}
-
 /**
  * `tablestream generate` of a config into CSV, in this process and one thread: its wall and
  * CPU seconds.
  */
 async function tablestreamCsv(config: string, out: string): Promise<Spent> {
   let errors = "";
-  const cpu = ownCpu();
+  const cpu = ownCpuSeconds();
   const { seconds, value: code } = await timed(() =>
     cliMain([
       "generate",
@@ -68,7 +62,7 @@ async function tablestreamCsv(config: string, out: string): Promise<Spent> {
     ], { stdout: () => {}, stderr: (text) => void (errors += text) })
   );
   if (code !== 0) throw new Error(`tablestream generate ${config} failed: ${errors}`);
-  return { seconds, cpuSeconds: ownCpu() - cpu };
+  return { seconds, cpuSeconds: ownCpuSeconds() - cpu };
 }
 
 const TABLEFAKER_PEER = new URL("./tablefaker_peer.py", import.meta.url).pathname;
