@@ -8,7 +8,7 @@
  */
 import * as arrow from "apache-arrow";
 import { Buffer } from "node:buffer";
-import { murmur2 } from "@platformatic/kafka";
+import { kafkaClient } from "./client_module.ts";
 import { type Cell, columnCells, jsonObjects } from "../../../lib/output/cell_text.ts";
 import { decimalText } from "../../../lib/arrow/cells.ts";
 import { TextColumn } from "../postgres/decode.ts";
@@ -48,7 +48,8 @@ function keyText(cell: Cell): string {
  * partitions`): a Java consumer or Kafka Streams sees the same partition for a key.
  */
 export function javaPartition(key: Uint8Array, partitions: number): number {
-  return (murmur2(Buffer.from(key.buffer, key.byteOffset, key.byteLength)) & 0x7fffffff) %
+  return (kafkaClient().murmur2(Buffer.from(key.buffer, key.byteOffset, key.byteLength)) &
+    0x7fffffff) %
     partitions;
 }
 

@@ -14,7 +14,8 @@
  */
 import * as arrow from "apache-arrow";
 import { Buffer } from "node:buffer";
-import { Admin, Consumer, type MessageToProduce, ProduceAcks, Producer } from "@platformatic/kafka";
+import type { Admin, Consumer, MessageToProduce, Producer } from "@platformatic/kafka";
+import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import type {
   CommitPoint,
   FlushResult,
@@ -149,9 +150,13 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   let admin: Admin | undefined;
   let reader: Consumer | undefined;
   const base = () => clientOptions(options, "tablestream");
-  const getAdmin = () => admin ??= new Admin(base());
+  const getAdmin = () => admin ??= new (kafkaClient().Admin)(base());
   const getReader = () =>
-    reader ??= new Consumer({ ...base(), groupId: "tablestream-reader", autocommit: false });
+    reader ??= new (kafkaClient().Consumer)({
+      ...base(),
+      groupId: "tablestream-reader",
+      autocommit: false,
+    });
 
   async function closeClients(): Promise<void> {
     const clients = [admin, reader];
@@ -257,7 +262,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   }
 
   function newProducer(state: TableState): Producer<Buffer, Buffer, string, string> {
-    return new Producer<Buffer, Buffer, string, string>({
+    return new (kafkaClient().Producer)<Buffer, Buffer, string, string>({
       ...base(),
       clientId: `tablestream-${state.table.name}`,
       idempotent: true,
@@ -265,7 +270,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       // broker answers PRODUCER_FENCED once that transactional id has a producer).
       producerId: -1n,
       producerEpoch: -1,
-      acks: ProduceAcks.ALL,
+      acks: kafkaClient().ProduceAcks.ALL,
       ...(state.transactional ? { transactionalId: transactionalId(state) } : {}),
       ...(options.compression && options.compression !== "none"
         ? { compression: options.compression }
@@ -465,6 +470,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   /** Reads what a table's topic holds up to its committed ends, as batches of `columns`. */
   const sink = guardSink("kafka", {
     async open(tables, openOptions) {
+      await loadKafkaClient();
       try {
         for (const table of tables) {
           openOptions.signal?.throwIfAborted();
@@ -515,6 +521,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       await closeClients();
     },
     async inspect(table) {
+      await loadKafkaClient();
       try {
         return await inspectTable(table);
       } catch (error) {
@@ -524,6 +531,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       }
     },
     async commitPoints(table) {
+      await loadKafkaClient();
       try {
         return (await inspectTable(table))?.commits ?? null;
       } catch (error) {
@@ -533,6 +541,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       }
     },
     async read(table, columns, readOptions?: SinkReadOptions) {
+      await loadKafkaClient();
       try {
         if (readOptions?.version !== undefined) {
           const stored = await inspectTable(table);

@@ -11,13 +11,8 @@
  *
  * @module
  */
-import {
-  type Consumer,
-  FetchIsolationLevels,
-  IS_CONTROL,
-  IS_TRANSACTIONAL,
-  type KafkaRecord,
-} from "@platformatic/kafka";
+import type { Consumer, KafkaRecord } from "@platformatic/kafka";
+import { kafkaClient } from "./client_module.ts";
 
 /** One committed record, as read back. */
 export interface ReadRecord {
@@ -95,13 +90,13 @@ export async function partitionEnds(
       topics: [topic],
       partitions,
       timestamp: -2n,
-      isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      isolationLevel: kafkaClient().FetchIsolationLevels.READ_UNCOMMITTED,
     }),
     consumer.listOffsets({
       topics: [topic],
       partitions,
       timestamp: -1n,
-      isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      isolationLevel: kafkaClient().FetchIsolationLevels.READ_UNCOMMITTED,
     }),
   ]);
   const ends = new Map<number, PartitionEnds>();
@@ -144,7 +139,7 @@ export async function readPartition(
   while (offset < to) {
     const response = await consumer.fetch({
       node: leader,
-      isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      isolationLevel: kafkaClient().FetchIsolationLevels.READ_UNCOMMITTED,
       maxWaitTime: 0,
       minBytes: 1,
       maxBytes: 16 * 1024 * 1024,
@@ -175,14 +170,14 @@ export async function readPartition(
       const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
       if (last < offset) continue;
       next = last + 1n;
-      if (batch.attributes & IS_CONTROL) {
+      if (batch.attributes & kafkaClient().IS_CONTROL) {
         const type = batch.records[0]?.key?.readInt16BE(2);
         const records = pending.get(batch.producerId) ?? [];
         pending.delete(batch.producerId);
         if (type !== ABORT) ready.push(...records);
         continue;
       }
-      const transactional = (batch.attributes & IS_TRANSACTIONAL) !== 0;
+      const transactional = (batch.attributes & kafkaClient().IS_TRANSACTIONAL) !== 0;
       const into = transactional
         ? (pending.get(batch.producerId) ??
           pending.set(batch.producerId, []).get(batch.producerId)!)
