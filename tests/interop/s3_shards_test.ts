@@ -5,55 +5,14 @@
  * delta-rs reads each table from the endpoint, and Spark through S3A (`s3a://`), and each
  * equals the single local process's.
  */
-import { assert, assertEquals } from "../_assert.ts";
+import { assert } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
 import { withAwsEnv } from "../_fake_s3.ts";
-import { type TestS3, testS3 } from "../_moto.ts";
-import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
+import { child, deltaRs, finished, withMoto } from "./_s3.ts";
+import { assertSameRows, interopTest } from "./_peer.ts";
 import { ok, RUN_TABLES, runArgs } from "./_ours.ts";
 import { readSnapshot } from "../../lib/delta/log_reader.ts";
 import { fsFor } from "../../lib/delta/storage.ts";
-import type { Need } from "../_external.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const need: Need<TestS3> = await testS3();
-
-function withMoto(fn: (s3: TestS3) => Promise<void>): Promise<void> {
-  if (!need.found) throw new Error(`This test needs ${need.what}: ${need.why}. ${need.get}`);
-  return fn(need.value);
-}
-
-/** delta-rs's view of an S3 table, with the storage options a user would give it. */
-function deltaRs(peer: Peer, s3: TestS3, path: string): Promise<Described> {
-  return peer.py(
-    `
-options = {
-    "AWS_ENDPOINT_URL": args["endpoint"],
-    "AWS_ACCESS_KEY_ID": "test",
-    "AWS_SECRET_ACCESS_KEY": "test",
-    "AWS_REGION": "us-east-1",
-    "AWS_ALLOW_HTTP": "true",
-}
-result = described(DeltaTable(args["path"], storage_options=options).to_pyarrow_table())
-`,
-    { endpoint: s3.endpoint, path },
-  );
-}
-
-/** `tablestream args` as a child process pointed at moto. */
-function child(s3: TestS3, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { ...s3.env, TZ: "UTC" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finished(process: Deno.ChildProcess, what: string): Promise<void> {
-  const result = await process.output();
-  assertEquals(result.code, 0, `${what} failed:\n${new TextDecoder().decode(result.stderr)}`);
-}
 
 const SHOP = `
 version: 1

@@ -8,36 +8,12 @@
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { withAwsEnv } from "../_fake_s3.ts";
-import { type TestS3, testS3 } from "../_moto.ts";
+import type { TestS3 } from "../_moto.ts";
+import { bucket, ours, withMoto } from "./_s3.ts";
 import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
 import { FIXTURES, ok, RUN_TABLES, RUN_TICKS, runArgs } from "./_ours.ts";
 import { readSnapshot } from "../../lib/delta/log_reader.ts";
-import { readTable } from "../../lib/delta/read_data.ts";
 import { fsFor } from "../../lib/delta/storage.ts";
-import type { Need } from "../_external.ts";
-
-const need: Need<TestS3> = await testS3();
-
-function withMoto(fn: (s3: TestS3) => Promise<void>): Promise<void> {
-  if (!need.found) throw new Error(`This test needs ${need.what}: ${need.why}. ${need.get}`);
-  return fn(need.value);
-}
-
-let buckets = 0;
-/** A fresh bucket for a test (S3A's settings in the peer are per bucket). */
-async function bucket(s3: TestS3, what: string): Promise<string> {
-  const name = `spark-${what}-${Date.now().toString(36)}-${++buckets}`;
-  await s3.createBucket(name);
-  return name;
-}
-
-/** A table on moto as our reader reads it (a version of it). */
-async function ours(peer: Peer, s3: TestS3, path: string, version?: number): Promise<Described> {
-  return await withAwsEnv(s3.endpoint, async () => {
-    const fs = fsFor(path);
-    return await peer.describe(await readTable(fs, await readSnapshot(fs, path, { version })));
-  });
-}
 
 /** Spark's rows of an S3 table (a version of it) equal our reader's. */
 async function assertSparkReads(

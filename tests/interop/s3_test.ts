@@ -10,66 +10,17 @@ import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
 import { APPENDER_SCHEMA, appenderBatch } from "../_delta_appender.ts";
 import { withAwsEnv } from "../_fake_s3.ts";
-import { s3Test, type TestS3, testS3 } from "../_moto.ts";
-import { assertSameRows, type Described, interopTest, type Peer } from "./_peer.ts";
+import { s3Test } from "../_moto.ts";
+import { bucket, child, deltaRs, finished, motoNeed, ours, withMoto } from "./_s3.ts";
+import { assertSameRows, interopTest } from "./_peer.ts";
 import { ok, runArgs } from "./_ours.ts";
 import { readCommit, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { readTable } from "../../lib/delta/read_data.ts";
 import { fsFor } from "../../lib/delta/storage.ts";
 import { DeltaWriter } from "../../lib/delta/writer.ts";
-import type { Need } from "../_external.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const APPENDER = new URL("../_delta_appender.ts", import.meta.url).pathname;
-const need: Need<TestS3> = await testS3();
-
-let buckets = 0;
-/** A fresh bucket for a test. */
-async function bucket(s3: TestS3): Promise<string> {
-  const name = `lake-${Date.now().toString(36)}-${++buckets}`;
-  await s3.createBucket(name);
-  return name;
-}
-
-/** A table as our reader reads it (the AWS variables pointing at moto). */
-async function ours(peer: Peer, s3: TestS3, path: string, version?: number) {
-  return await withAwsEnv(s3.endpoint, async () => {
-    const fs = fsFor(path);
-    return await peer.describe(await readTable(fs, await readSnapshot(fs, path, { version })));
-  });
-}
-
-/** A table as delta-rs reads it from moto, with the storage options a user would give it. */
-function deltaRs(
-  peer: Peer,
-  s3: TestS3,
-  path: string,
-  version?: number,
-): Promise<Described & { version: number }> {
-  return peer.py(
-    `
-options = {
-    "AWS_ENDPOINT_URL": args["endpoint"],
-    "AWS_ACCESS_KEY_ID": "test",
-    "AWS_SECRET_ACCESS_KEY": "test",
-    "AWS_REGION": "us-east-1",
-    "AWS_ALLOW_HTTP": "true",
-}
-table = DeltaTable(args["path"], storage_options=options)
-if args.get("version") is not None:
-    table.load_as_version(args["version"])
-result = described(table.to_pyarrow_table())
-result["version"] = table.version()
-`,
-    { endpoint: s3.endpoint, path, version },
-  );
-}
-
-/** Runs `fn` with moto found (the interop peer's tests need both). */
-function withMoto(fn: (s3: TestS3) => Promise<void>): Promise<void> {
-  if (!need.found) throw new Error(`This test needs ${need.what}: ${need.why}. ${need.get}`);
-  return fn(need.value);
-}
+const need = motoNeed;
 
 const SHOP = `
 version: 1
@@ -165,22 +116,6 @@ interopTest(
     }),
 );
 
-/** `args` of tablestream (or the appender) as a child process pointed at moto. */
-function child(s3: TestS3, script: string, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    env: { ...s3.env, TZ: "UTC" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function finished(process: Deno.ChildProcess, what: string): Promise<void> {
-  const result = await process.output();
-  const stderr = new TextDecoder().decode(result.stderr);
-  assertEquals(result.code, 0, `${what} failed:\n${stderr}`);
-}
-
 s3Test(
   need,
   "moto: two writer processes racing for the same versions both land, every commit once",
@@ -191,7 +126,7 @@ s3Test(
     const rows = 7;
     await Promise.all([1, 2].map((w) =>
       finished(
-        child(s3, APPENDER, [table, `writer-${w}`, String(commits), String(rows)]),
+        child(s3, [table, `writer-${w}`, String(commits), String(rows)], APPENDER),
         `writer ${w}`,
       )
     ));
@@ -290,7 +225,7 @@ s3Test(
         "json",
       ];
       // The first commit's data file (400,000 rows, about 20 MB) goes up in parts of 8 MiB.
-      const killed = child(s3, MAIN, args(out));
+      const killed = child(s3, args(out));
       const deadline = Date.now() + 120_000;
       let uploading: string[] = [];
       while (uploading.length === 0 && Date.now() < deadline) {
@@ -304,8 +239,8 @@ s3Test(
 
       // Killed mid-upload: the upload is still open (a lifecycle rule's to abort), not complete.
       assertEquals(await s3.uploadsInProgress(name), uploading);
-      await finished(child(s3, MAIN, args(out)), "the restarted run");
-      const whole = child(s3, MAIN, args(`${dir}/whole`));
+      await finished(child(s3, args(out)), "the restarted run");
+      const whole = child(s3, args(`${dir}/whole`));
       await finished(whole, "the uninterrupted run");
 
       await withAwsEnv(s3.endpoint, async () => {
