@@ -44,6 +44,12 @@ export interface ParentSource {
   value(column: string, index: number, at: number): Value;
   /** Storage type of a parent column. */
   columnType(column: string): ColumnType;
+  /**
+   * Whether parent row `index` may be referenced at time `at`: false once a delete of the
+   * parent's `changes:` is visible then, and a child's pick lands elsewhere (absent: every
+   * row always may).
+   */
+  alive?(index: number, at: number): boolean;
 }
 
 /** Options of {@link Engine}. */
@@ -151,6 +157,21 @@ export class Engine {
 function epochKey(key: number, epoch: number): number {
   return epoch === 0 ? key : mix2(key, epoch);
 }
+
+/**
+ * The key of a cell's stream in a row's epoch and version: version 0 (the insert) keeps the
+ * epoch's key, so rows without changes are what they always were; each update draws anew.
+ */
+function rowKey(key: number, state: RowState): number {
+  const k = epochKey(key, state.epoch);
+  return state.version === 0 ? k : mix2(k ^ VERSION_SALT, state.version);
+}
+
+/** Keeps version keys apart from epoch keys (`mix2(key, n)`) of the same number. */
+const VERSION_SALT = 0x2545f491;
+
+/** Draws of a parent row before a deleted one gives way to the nearest live row. */
+const LIVE_PICK_TRIES = 16;
 
 /** Uniform float in [0, 1) from a key and a row id, without a generator. */
 function unitHash(key: number, rowId: number): number {
@@ -265,6 +286,13 @@ export class TableGenerator implements RowTable {
       column: (name) => this.valueType(name),
       columnItems: (name) => this.#containerType(name, "items"),
       columnKeys: (name) => this.#containerType(name, "keys"),
+      // The column's value before an update: of its own type, which is being inferred when
+      // this is asked (the expression reads it), so of its value at insert, None, until then.
+      previous: (name) => {
+        const own = this.#columns[this.columnIndex(name)];
+        if (own.declared) return staticTypeOf(own.declared);
+        return this.#resolving.has(name) ? "none" : this.valueType(name);
+      },
       foreignKey: (i) => {
         const fk = column.fks[i];
         return staticTypeOf(engine.parent(fk.call.table).columnType(fk.call.column));
@@ -411,6 +439,14 @@ export class TableGenerator implements RowTable {
       this.#engine.inputs.now.getTime();
   }
 
+  /**
+   * A row state of this table of its own, for computing rows outside batches (a row's
+   * versions under `changes:`, lib/engine/row_versions.ts).
+   */
+  newRowState(): RowState {
+    return this.#newRowState();
+  }
+
   #newRowState(): RowState {
     const state = new RowState(
       this,
@@ -442,14 +478,14 @@ export class TableGenerator implements RowTable {
       value = state.rowId;
     } else if (
       column.nullFraction === 0 ||
-      unitHash(epochKey(column.nullKey, state.epoch), state.rowId) >= column.nullFraction
+      unitHash(rowKey(column.nullKey, state), state.rowId) >= column.nullFraction
     ) {
       state.status[index] = 1;
       const engine = this.#engine;
       const savedColumn = state.current;
       const savedRandom = state.random;
       state.current = column;
-      state.random = engine.enterCell(epochKey(column.cellKey, state.epoch), state.rowId);
+      state.random = engine.enterCell(rowKey(column.cellKey, state), state.rowId);
       try {
         value = column.expr.evaluate(state);
       } catch (error) {
@@ -506,8 +542,10 @@ export class TableGenerator implements RowTable {
       fk.samplerAt = state.at;
     }
     const random = this.#engine.pickRandom;
-    random.reset(epochKey(fk.pickKey, state.epoch), state.rowId);
-    return fk.sampler!.sample(random);
+    random.reset(rowKey(fk.pickKey, state), state.rowId);
+    const index = fk.sampler!.sample(random);
+    if (!parent.alive || parent.alive(index, state.at)) return index;
+    return livePick(fk.sampler!, random, parent, count, state.at, fk.call.table);
   }
 
   #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
@@ -549,6 +587,31 @@ export class TableGenerator implements RowTable {
     }
     return checkedSampler(sampler, count, plugin.name);
   }
+}
+
+/**
+ * A pick that landed on a parent row deleted by the time the child looks: drawn again from
+ * the same stream (so the distribution's shape holds), and after a few tries the live row
+ * nearest the last draw, so a child never points at a deleted row.
+ */
+function livePick(
+  sampler: IndexSampler,
+  random: CellRandom,
+  parent: ParentSource,
+  count: number,
+  at: number,
+  table: string,
+): number {
+  let index = 0;
+  for (let i = 0; i < LIVE_PICK_TRIES; i++) {
+    index = sampler.sample(random);
+    if (parent.alive!(index, at)) return index;
+  }
+  for (let d = 1; d < count; d++) {
+    if (index + d < count && parent.alive!(index + d, at)) return index + d;
+    if (index - d >= 0 && parent.alive!(index - d, at)) return index - d;
+  }
+  throw new Error(`every row of parent table "${table}" is deleted: there is none to reference`);
 }
 
 /** A sampler whose every pick is checked to be a parent index: a plugin's bug names it. */

@@ -44,6 +44,16 @@ export interface CellContext {
   readonly faker: Faker;
   /** Logical "now": reference time for `datetime.now()`, "today", "-30d"... */
   readonly now: Date;
+  /**
+   * The row's version: 0 when the row is inserted, n when a table's `changes:` update it for
+   * the n-th time (`version` in an expression).
+   */
+  readonly version: number;
+  /**
+   * The stored value of `column` in this row before the update being computed (`previous` in
+   * that column's expression): null at insert (version 0).
+   */
+  previous(column: string): Value;
   /** Value of the i-th `foreign_key` call of this expression ({@link CompiledExpression.foreignKeys}). */
   foreignKey(index: number): Value;
   /** Value of the i-th `copy_from_fk` call of this expression ({@link CompiledExpression.copies}). */
@@ -58,6 +68,11 @@ export interface TypeEnvironment {
   columnItems?(name: string): StaticType;
   /** When another column holds dicts: the type of their keys. */
   columnKeys?(name: string): StaticType;
+  /**
+   * Type of `previous` in the expression of `column`: the column's own type, or `none` while
+   * that type is being inferred (its value at insert). Absent: unknown (`any`).
+   */
+  previous?(column: string): StaticType;
   /** Type of the parent key column of the i-th foreign_key call. */
   foreignKey(index: number): StaticType;
   /** Type of the parent column of the i-th copy_from_fk call. */
