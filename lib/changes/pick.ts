@@ -1,21 +1,18 @@
 /**
  * Which live rows a tick changes: a draw over the rows that exist before the tick (ordinals
  * 0, the oldest, to n - 1, the newest) by the table's `pick` distribution, then again when
- * the draw lands on a row that is deleted or already changed in this tick, and after a few
+ * the draw lands on a row that is deleted or already changed in this tick, and after 16
  * tries the nearest row that is neither. Every draw comes from the random stream it is
  * handed, so the picks are a pure function of that stream and of the rows excluded.
  *
  * @module
  */
-import { zipfSampler } from "../engine/distributions.ts";
+import { livePick, zipfSampler } from "../engine/distributions.ts";
 import type { CellRandom } from "../engine/rng.ts";
 import type { PickSpec } from "./spec.ts";
 
 /** Draws an ordinal in [0, n) from a random stream. */
 export type OrdinalDraw = (random: CellRandom) => number;
-
-/** Draws of a row before a taken one gives way to the nearest free row. */
-export const PICK_TRIES = 16;
 
 /** The draw of a pick distribution over `n` rows (n >= 1), newest last. */
 export function ordinalDraw(pick: PickSpec, n: number): OrdinalDraw {
@@ -43,6 +40,7 @@ export function ordinalDraw(pick: PickSpec, n: number): OrdinalDraw {
 /**
  * One row among [0, n) that `taken` does not exclude, or undefined when every row is taken.
  * `free` is how many rows are not taken, known to the caller (so a full table costs nothing).
+ * Drawn as a child's foreign key is when its parent row is deleted (`livePick`).
  */
 export function pickFree(
   draw: OrdinalDraw,
@@ -52,15 +50,5 @@ export function pickFree(
   taken: (ordinal: number) => boolean,
 ): number | undefined {
   if (free <= 0) return undefined;
-  let ordinal = 0;
-  for (let i = 0; i < PICK_TRIES; i++) {
-    ordinal = draw(random);
-    if (!taken(ordinal)) return ordinal;
-  }
-  // Nearest first, newer before older at equal distance: a skewed pick stays near its peak.
-  for (let d = 1; d < n; d++) {
-    if (ordinal + d < n && !taken(ordinal + d)) return ordinal + d;
-    if (ordinal - d >= 0 && !taken(ordinal - d)) return ordinal - d;
-  }
-  return undefined;
+  return livePick({ sample: draw }, random, n, (o) => !taken(o));
 }

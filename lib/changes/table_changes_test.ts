@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { START_MS, streamOf } from "../../tests/_changes.ts";
+import { parse, summary } from "../../tests/_config.ts";
 import type { ChangeState, TableChanges, TickChanges } from "./table_changes.ts";
 
 /** The orders of docs/changes.md: a status state machine and the time of the last change. */
@@ -160,4 +161,20 @@ Deno.test("inserts are what they are without changes: version 0, previous None",
   // The state machine's type is its strings', `previous` being None while it is inferred.
   assertEquals(withChanges.columnType("status"), "string");
   assertEquals(withChanges.columnType("updated_at"), "timestamp");
+});
+
+Deno.test("docs/changes.md's config is valid, without a warning, and its orders only move on", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/changes.md", import.meta.url));
+  const yaml = /## A config\n\n```yaml\n([\s\S]*?)```/.exec(doc)![1];
+  assertEquals(summary(parse(yaml).diagnostics), []);
+  const changes = streamOf(yaml).changes("orders");
+  const status = new Map<number, number>();
+  for (const t of run(changes, 100)) {
+    assertEquals(t.updates.length, 5);
+    for (const u of t.updates) {
+      const step = STEPS.indexOf(u.columnsAfter[0] as string);
+      assertEquals(step, Math.min((status.get(u.rowId) ?? 0) + 1, 3));
+      status.set(u.rowId, step);
+    }
+  }
 });

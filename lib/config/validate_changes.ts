@@ -82,7 +82,12 @@ function checkTable(config: Config, table: TableConfig, at: ReportAt, out: Diagn
         },
       );
     }
-    const stale = (column.expr?.columnRefs ?? []).filter((name) => updated.has(name));
+    // `copy_from_fk` reads its key column too: a re-picked key would copy from another parent.
+    const reads = [
+      ...column.expr?.columnRefs ?? [],
+      ...(column.expr?.copies ?? []).map((c) => c.fkColumn),
+    ];
+    const stale = [...new Set(reads)].filter((name) => updated.has(name));
     if (stale.length) {
       const names = stale.map((n) => `\`${n}\``).join(", ");
       out.push(config.sourceMap.diagnostic(

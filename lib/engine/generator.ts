@@ -12,11 +12,11 @@ import type { TypeEnvironment } from "../expr/host.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
-import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
+import { CellRandom, epochKey, streamKey, unitHash, versionKey } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import { type IndexSampler, Permutation } from "./distributions.ts";
+import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { distributionOptions } from "../plugin/distribution_options.ts";
@@ -153,31 +153,12 @@ export class Engine {
   }
 }
 
-/** The key of a stream in a `replace` epoch: epoch 0 keeps the key, so tick 0 = a batch run. */
-function epochKey(key: number, epoch: number): number {
-  return epoch === 0 ? key : mix2(key, epoch);
-}
-
 /**
- * The key of a cell's stream in a row's epoch and version: version 0 (the insert) keeps the
- * epoch's key, so rows without changes are what they always were; each update draws anew.
+ * The key of a cell's stream in its row's epoch and version: epoch 0 and version 0 keep the
+ * key, so tick 0 is a batch run and rows without changes are what they always were.
  */
 function rowKey(key: number, state: RowState): number {
-  const k = epochKey(key, state.epoch);
-  return state.version === 0 ? k : mix2(k ^ VERSION_SALT, state.version);
-}
-
-/** Keeps version keys apart from epoch keys (`mix2(key, n)`) of the same number. */
-const VERSION_SALT = 0x2545f491;
-
-/** Draws of a parent row before a deleted one gives way to the nearest live row. */
-const LIVE_PICK_TRIES = 16;
-
-/** Uniform float in [0, 1) from a key and a row id, without a generator. */
-function unitHash(key: number, rowId: number): number {
-  const lo = rowId | 0;
-  const hi = Math.floor(rowId / 4294967296) | 0;
-  return fmix32(mix2(mix2(key, lo), hi)) / 4294967296;
+  return versionKey(epochKey(key, state.epoch), state.version);
 }
 
 /** Generates the rows of one table. */
@@ -544,8 +525,15 @@ export class TableGenerator implements RowTable {
     const random = this.#engine.pickRandom;
     random.reset(rowKey(fk.pickKey, state), state.rowId);
     const index = fk.sampler!.sample(random);
-    if (!parent.alive || parent.alive(index, state.at)) return index;
-    return livePick(fk.sampler!, random, parent, count, state.at, fk.call.table);
+    const alive = parent.alive;
+    if (!alive || alive(index, state.at)) return index;
+    const live = livePick(fk.sampler!, random, count, (i) => alive(i, state.at));
+    if (live === undefined) {
+      throw new Error(
+        `every row of parent table "${fk.call.table}" is deleted: there is none to reference`,
+      );
+    }
+    return live;
   }
 
   #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
@@ -587,31 +575,6 @@ export class TableGenerator implements RowTable {
     }
     return checkedSampler(sampler, count, plugin.name);
   }
-}
-
-/**
- * A pick that landed on a parent row deleted by the time the child looks: drawn again from
- * the same stream (so the distribution's shape holds), and after a few tries the live row
- * nearest the last draw, so a child never points at a deleted row.
- */
-function livePick(
-  sampler: IndexSampler,
-  random: CellRandom,
-  parent: ParentSource,
-  count: number,
-  at: number,
-  table: string,
-): number {
-  let index = 0;
-  for (let i = 0; i < LIVE_PICK_TRIES; i++) {
-    index = sampler.sample(random);
-    if (parent.alive!(index, at)) return index;
-  }
-  for (let d = 1; d < count; d++) {
-    if (index + d < count && parent.alive!(index + d, at)) return index + d;
-    if (index - d >= 0 && parent.alive!(index - d, at)) return index - d;
-  }
-  throw new Error(`every row of parent table "${table}" is deleted: there is none to reference`);
 }
 
 /** A sampler whose every pick is checked to be a parent index: a plugin's bug names it. */
