@@ -178,3 +178,47 @@ Deno.test("docs/changes.md's config is valid, without a warning, and its orders 
     }
   }
 });
+
+Deno.test("an update re-draws its foreign keys; copies follow the row's own key", () => {
+  const yaml = `
+tables:
+  - table_name: customers
+    row_count: 30
+    cadence: { rows_per_minute: 6 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email() }
+  - table_name: orders
+    row_count: 40
+    cadence: { rows_per_minute: 12 }
+    changes:
+      updates_per_minute: 60
+      update_columns: [agent_id, email, note]
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "id")
+      - column_name: agent_id
+        data: foreign_key("customers", "id")
+      - column_name: email
+        data: copy_from_fk("customers", "customer_id", "email")
+      - column_name: note
+        data: 'f"{version}:{random.randint(1, 10**9)}"'
+`;
+  const { engine, changes } = streamOf(yaml);
+  const orders = changes("orders");
+  const customers = engine.table("customers");
+  let moved = 0;
+  for (const t of run(orders, 30)) {
+    for (const u of t.updates) {
+      const [agent, email, note] = u.columnsAfter;
+      const customer = u.rowAfter![1] as number;
+      assertEquals(u.rowBefore![1], customer);
+      assertEquals(email, customers.value("email", customer));
+      assertEquals((note as string).split(":")[0], String(u.version));
+      assert((note as string) !== u.columnsBefore[2]);
+      if (agent !== u.columnsBefore[0]) moved++;
+    }
+  }
+  assert(moved > 100, `agents moved ${moved} times`);
+});

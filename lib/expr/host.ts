@@ -1,11 +1,12 @@
 /**
  * What the expression language asks of its host, declared here and implemented above it:
- * the engine gives every cell a {@link CellContext} (its row id, the row's other columns,
- * a random stream, a faker, the logical now, the parent keys and copied parent values of its
- * `foreign_key` and `copy_from_fk` calls); the config checker gives the compiler a
- * {@link TypeEnvironment} and a {@link DistributionCatalog}; plugin column functions come as
- * `FunctionSpec`s (`function_spec.ts`). The language imports nothing of the engine or the
- * plugins, so it is tested, fuzzed and compared with CPython without them.
+ * the engine gives every cell a {@link CellContext} (its row id and version, its value before
+ * an update, the row's other columns, a random stream, a faker, the logical now, the parent
+ * keys and copied parent values of its `foreign_key` and `copy_from_fk` calls); the config
+ * checker gives the compiler a {@link TypeEnvironment} and a {@link DistributionCatalog};
+ * plugin column functions come as `FunctionSpec`s (`function_spec.ts`). The language imports
+ * nothing of the engine or the plugins, so it is tested, fuzzed and compared with CPython
+ * without them.
  *
  * These are type-only: a call through them is the same call on the engine's own objects.
  *
