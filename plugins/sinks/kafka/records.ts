@@ -11,7 +11,7 @@ import { Buffer } from "node:buffer";
 import { kafkaClient } from "./client_module.ts";
 import { type Cell, columnCells, jsonObjects } from "../../../lib/output/cell_text.ts";
 import { decimalText } from "../../../lib/arrow/cells.ts";
-import { TextColumn } from "../postgres/decode.ts";
+import { TextColumn } from "../_text_column.ts";
 import { avroRows, decodeAvroRow } from "./avro.ts";
 import { DAY_MS } from "../../../lib/arrow/time.ts";
 
