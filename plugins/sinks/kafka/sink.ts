@@ -4,7 +4,9 @@
  * a commit's rows all at once or not at all, and a restart resumes exactly after the last
  * committed tick. One transactional producer per table, its `transactional.id` made of the
  * table's application id (a shard's includes the shard), so a new process fences the killed
- * one's producer and aborts its open transaction before it reads where the table is.
+ * one's producer and aborts its open transaction before it reads where the table is. A shard's
+ * claim of a table's state goes through a transactional id of the topic's, shared by all shards,
+ * so that two claims fence each other rather than both pass their check (claimWith).
  *
  * Without transactions (`delivery: at_least_once`, or a broker that refuses them under
  * `delivery: auto`) rows go through an idempotent producer and the progress record follows
