@@ -129,7 +129,7 @@ export async function* parquetBatches(
  * uses only a blob's `size` and `slice(start, end).arrayBuffer()` (one call per range it
  * reads); a real `Blob` would hold a copy of the whole file, and reading it first (all of it,
  * for one column) left buffers of the file's size to the collector for every file.
- * `parquet_range_test.ts` pins which ranges are read.
+ * `ffi_test.ts` ("one column of a file") pins that only the chosen column is read through it.
  */
 function blobOf(source: ParquetSource): Blob {
   return {
