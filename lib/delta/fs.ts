@@ -25,6 +25,11 @@ export interface DeltaFs {
    * the rest (Parquet footers). Optional: {@link readTail} falls back to `readFile`.
    */
   readTail?(path: string, length: number): Promise<{ bytes: Uint8Array; size: number }>;
+  /**
+   * `length` bytes of a file from `offset`, without reading the rest (the column chunks a
+   * reader decodes). Optional: readers then read the whole file.
+   */
+  readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** Entries of a folder; an empty list when the folder is missing. */
   list(dir: string): Promise<FsEntry[]>;
   /** Size in bytes and modification time (ms), or null when missing. */
@@ -85,6 +90,17 @@ export const localFs: DeltaFs = {
       done += n;
     }
     return { bytes, size };
+  },
+  async readRange(path, offset, length) {
+    using file = await Deno.open(path, { read: true });
+    const bytes = new Uint8Array(length);
+    await file.seek(offset, Deno.SeekMode.Start);
+    for (let done = 0; done < bytes.length;) {
+      const n = await file.read(bytes.subarray(done));
+      if (n === null) throw new Error(`${path} ended before byte ${offset + length}`);
+      done += n;
+    }
+    return bytes;
   },
   async list(dir) {
     const entries: FsEntry[] = [];
