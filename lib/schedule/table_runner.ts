@@ -9,7 +9,7 @@
  * @module
  */
 import { GenerationError } from "../engine/generation_error.ts";
-import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
+import { orderedBatches, orderedParts, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
@@ -494,9 +494,21 @@ export class TableRunner {
     const { ranges, count, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
     const source = await sources.forRows(count);
+    // With workers, a sink that takes finished files gets them encoded there; they are
+    // committed by the flush below like the batches it would have encoded itself.
+    const spec = source.parallelism > 1 && source.part
+      ? sink.parquetPartSpec?.(this.plan.name)
+      : undefined;
     for (const { first, count } of ranges) {
       const firstRowId = this.#timeline.spec.baseRowId + first;
       const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
+      if (spec) {
+        for await (const part of orderedParts(source, range, spec)) {
+          await sink.writeParquetPart!(this.plan.name, part);
+          await yieldToEventLoop();
+        }
+        continue;
+      }
       for await (const batch of orderedBatches(source, range)) {
         await sink.write(this.plan.name, batch);
         // Generation is synchronous: between batches, let signals, HTTP and other tables run.
