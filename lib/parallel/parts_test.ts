@@ -16,6 +16,7 @@ import { generateToSink } from "./generate.ts";
 import { localSource, orderedParts, WorkerPool } from "./pool.ts";
 import { MIN_PART_ROWS } from "./parts.ts";
 import { recipeOf } from "./recipe.ts";
+import { handoffSource } from "./handoff.ts";
 
 const ROWS = 2 * MIN_PART_ROWS + 5_000;
 
@@ -118,5 +119,42 @@ Deno.test("parts: a sink without the capability, or one thread, gets batches", a
     const { part: _, ...batchesOnly } = two;
     await generateToSink(engine, sink, { tables: ["facts"], source: batchesOnly, batchSize: ROWS });
     assert(calls.every((c) => c.startsWith("batch")), calls.join());
+  });
+});
+
+Deno.test("parts: a pool that joins in the middle of a table makes the rest of it, rows in order", async () => {
+  await withEngine(async (engine, path, dir) => {
+    const source = handoffSource(engine, {
+      workers: 2,
+      recipe: () => recipeOf(engine, path),
+      rows: 10_000_000, // as if much remained: the pool is started at the first batch
+      worthMs: 0,
+    });
+    const delta = createDeltaSink({ dir: `${dir}/handoff` });
+    // The first batch is written only once the pool is ready, so it joins after it.
+    const sink: Sink = {
+      ...delta,
+      async write(table, batch) {
+        await delta.write(table, batch);
+        while (source.parallelism < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      },
+    };
+    try {
+      await generateToSink(engine, sink, { tables: ["facts"], source, batchSize: 5_000 });
+    } finally {
+      source.close();
+    }
+    await generateToSink(engine, createDeltaSink({ dir: `${dir}/one` }), { tables: ["facts"] });
+    const handoff = await readSnapshot(localFs, `${dir}/handoff/facts`);
+    // The batch made here, in the sink's own file, then the pool's two files.
+    assertEquals(
+      handoff.files.map((add) => JSON.parse(add.stats!).numRecords),
+      [5_000, (ROWS - 5_000) / 2, (ROWS - 5_000) / 2],
+    );
+    const one = await readSnapshot(localFs, `${dir}/one/facts`);
+    assertEquals(
+      await digestRows(await readTable(localFs, handoff)),
+      await digestRows(await readTable(localFs, one)),
+    );
   });
 });
