@@ -10,7 +10,7 @@
 import * as arrow from "apache-arrow";
 import type { TableGenerator } from "../engine/generator.ts";
 import type { ParquetPart, ParquetPartSpec } from "../plugin/types.ts";
-import { encodeParquet } from "../parquet/mod.ts";
+import { ParquetStream } from "../parquet/mod.ts";
 import { statsJson } from "../delta/stats.ts";
 
 /** One file to make: rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
@@ -33,18 +33,29 @@ export const MIN_PART_ROWS = 50_000;
 
 /**
  * Generates a job's rows (in batches of `batchSize`, which do not change them) and encodes
- * them as one Parquet file, with the statistics its spec asks for.
+ * them as one Parquet file, with the statistics its spec asks for. Each batch is encoded as it
+ * is made: a worker then holds the file's rows once (for the statistics) and its bytes, as the
+ * writing thread did, not also a copy of all its rows for the encoder.
  */
-export function encodePart(generator: TableGenerator, job: PartJob): ParquetPart {
+export async function encodePart(generator: TableGenerator, job: PartJob): Promise<ParquetPart> {
+  const schema = generator.schema();
+  const file = new ParquetStream(job.spec.compression, schema);
   const batches: arrow.RecordBatch[] = [];
-  for (let done = 0; done < job.count; done += job.batchSize) {
-    const n = Math.min(job.batchSize, job.count - done);
-    batches.push(generator.batch(job.firstRowId + done, n, job.epoch));
+  try {
+    for (let done = 0; done < job.count; done += job.batchSize) {
+      const n = Math.min(job.batchSize, job.count - done);
+      const batch = generator.batch(job.firstRowId + done, n, job.epoch);
+      batches.push(batch);
+      await file.write(batch);
+    }
+  } catch (error) {
+    file.abort();
+    throw error;
   }
-  const table = new arrow.Table(generator.schema(), batches);
+  const bytes = await file.finish();
   return {
-    bytes: encodeParquet(table, job.spec.compression),
-    rows: table.numRows,
-    ...(job.spec.stats === "delta" ? { stats: statsJson(table) } : {}),
+    bytes,
+    rows: job.count,
+    ...(job.spec.stats === "delta" ? { stats: statsJson(new arrow.Table(schema, batches)) } : {}),
   };
 }

@@ -44,7 +44,7 @@ export function localSource(engine: Engine): BatchSource {
     ahead: 1,
     batch: (table, firstRowId, count, epoch) =>
       Promise.resolve(engine.table(table).batch(firstRowId, count, epoch)),
-    part: (job) => Promise.resolve(encodePart(engine.table(job.table), job)),
+    part: (job) => encodePart(engine.table(job.table), job),
     close() {},
   };
 }

@@ -21,6 +21,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 let engine: Promise<Engine> | undefined;
+/** The jobs answered so far (`answer` reports its own failures, so the chain never rejects). */
+let jobs: Promise<void> = Promise.resolve();
 
 /**
  * One job's reply: the batch as IPC, or the finished Parquet file, or why it failed (a
@@ -29,7 +31,7 @@ let engine: Promise<Engine> | undefined;
 async function answer(request: Exclude<WorkerRequest, { kind: "init" }>): Promise<void> {
   try {
     if (request.kind === "part") {
-      const part = encodePart((await engine!).table(request.job.table), request.job);
+      const part = await encodePart((await engine!).table(request.job.table), request.job);
       // A buffer of the file alone can be handed over; a view into a larger one is copied.
       const whole = part.bytes.byteOffset === 0 &&
         part.bytes.byteLength === part.bytes.buffer.byteLength;
@@ -72,5 +74,7 @@ scope.onmessage = (event) => {
     );
     return;
   }
-  answer(request);
+  // One job at a time, in the order sent: a file's encoding awaits, and two interleaved would
+  // each hold their rows for longer and both finish late.
+  jobs = jobs.then(() => answer(request));
 };
