@@ -39,6 +39,10 @@ export interface TestCell {
   copies?: Value[];
   /** Stream key of the cell's random numbers. */
   key?: number;
+  /** The row's version (`version`); 0 when absent. */
+  version?: number;
+  /** Values before the update, by column (`previous`); None when absent. */
+  previous?: Record<string, Value>;
 }
 
 /** A cell context whose random stream is reset to (key, rowId). */
@@ -55,6 +59,8 @@ export function testContext(cell: TestCell = {}): CellContext {
     random,
     faker,
     now: TEST_NOW,
+    version: cell.version ?? 0,
+    previous: (name) => cell.previous?.[name] ?? null,
     foreignKey: (i) => cell.foreignKeys?.[i] ?? null,
     copyFromFk: (i) => cell.copies?.[i] ?? null,
   };

@@ -22,6 +22,11 @@ export const KAFKA_VERSION = "4.1.0";
 export const SASL_PASSWORD = "tablestream-secret";
 /** The SASL user of the test broker. */
 export const SASL_USER = "tablestream";
+/**
+ * A SASL user (password {@link SASL_PASSWORD}) allowed to read, write and create topics but
+ * holding no ACL on any transactional id: the broker refuses it transactions.
+ */
+export const NO_TRANSACTIONS_USER = "no-transactions";
 
 /** A broker the tests can use. */
 export interface TestKafka {
@@ -31,6 +36,13 @@ export interface TestKafka {
   saslBrokers?: string[];
   /** How it was found, for messages. */
   origin: string;
+  /**
+   * The SSL listener (only on the throwaway cluster, with openssl): `host:port`, the PEM file of
+   * the CA that signed the broker's certificate, and of another CA that did not.
+   */
+  tls?: { brokers: string[]; caFile: string; otherCaFile: string };
+  /** The broker's log folder (only the throwaway cluster), for Kafka's log dump tool. */
+  logDir?: string;
   /** The jars' folder: Kafka's own Java tools and clients, for cross-checks. */
   classpath?: string;
   /** Stopping and starting the broker, for outage tests (only the throwaway cluster). */
@@ -200,19 +212,32 @@ async function portOpen(port: number): Promise<boolean> {
 async function startBroker(jars: string): Promise<TestKafka> {
   const dir = await Deno.makeTempDir({ prefix: PREFIX });
   await Deno.writeTextFile(`${dir}/owner`, String(Deno.pid));
-  const [port, controller, saslPort] = [freePort(), freePort(), freePort()];
+  const [port, controller, saslPort, sslPort] = [freePort(), freePort(), freePort(), freePort()];
   const jaas = (module: string, extra = "") =>
     `${module} required username="${SASL_USER}" password="${SASL_PASSWORD}"${extra};`;
+  const tls = await makeCertificates(dir);
   const properties = [
     "process.roles=broker,controller",
     "node.id=1",
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller},` +
-    `SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
+    `SASL_PLAINTEXT://127.0.0.1:${saslPort}` + (tls ? `,SSL://127.0.0.1:${sslPort}` : ""),
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}` +
+    (tls ? `,SSL://127.0.0.1:${sslPort}` : ""),
     "controller.listener.names=CONTROLLER",
     "inter.broker.listener.name=PLAINTEXT",
     "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT," +
-    "SASL_PLAINTEXT:SASL_PLAINTEXT",
+    "SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL",
+    ...(tls
+      ? [
+        "listener.name.ssl.ssl.keystore.type=PEM",
+        `listener.name.ssl.ssl.keystore.location=${tls.keystore}`,
+        "listener.name.ssl.ssl.client.auth=none",
+      ]
+      : []),
+    // ACLs: everyone but NO_TRANSACTIONS_USER is a super user; that user may use topics and
+    // groups but no transactional id, so the broker refuses it transactions.
+    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    `super.users=User:ANONYMOUS;User:${SASL_USER}`,
     `controller.quorum.bootstrap.servers=127.0.0.1:${controller}`,
     `log.dirs=${dir}/data`,
     "num.partitions=1",
@@ -228,7 +253,7 @@ async function startBroker(jars: string): Promise<TestKafka> {
     "listener.name.sasl_plaintext.plain.sasl.jaas.config=" +
     jaas(
       "org.apache.kafka.common.security.plain.PlainLoginModule",
-      ` user_${SASL_USER}="${SASL_PASSWORD}"`,
+      ` user_${SASL_USER}="${SASL_PASSWORD}" user_${NO_TRANSACTIONS_USER}="${SASL_PASSWORD}"`,
     ),
     "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=" +
     "org.apache.kafka.common.security.scram.ScramLoginModule required;",
@@ -253,6 +278,8 @@ async function startBroker(jars: string): Promise<TestKafka> {
     `SCRAM-SHA-256=[name=${SASL_USER},password=${SASL_PASSWORD}]`,
     "--add-scram",
     `SCRAM-SHA-512=[name=${SASL_USER},password=${SASL_PASSWORD}]`,
+    "--add-scram",
+    `SCRAM-SHA-256=[name=${NO_TRANSACTIONS_USER},password=${SASL_PASSWORD}]`,
   ]).output();
   if (!format.success) {
     throw new Error(
@@ -311,13 +338,151 @@ async function startBroker(jars: string): Promise<TestKafka> {
     }
   });
   await start();
+  await allowWithoutTransactions(jars, `127.0.0.1:${port}`);
   return {
     brokers: [`127.0.0.1:${port}`],
     saslBrokers: [`127.0.0.1:${saslPort}`],
+    logDir: `${dir}/data`,
+    ...(tls
+      ? {
+        tls: {
+          brokers: [`127.0.0.1:${sslPort}`],
+          caFile: tls.caFile,
+          otherCaFile: tls.otherCaFile,
+        },
+      }
+      : {}),
     origin: `a throwaway Kafka ${KAFKA_VERSION} broker on port ${port}`,
     classpath: `${jars}/*`,
     control: { stop, start },
   };
+}
+
+/**
+ * A CA, the broker's certificate for 127.0.0.1 signed by it (with its key, in one PEM file, the
+ * broker's key store), and a second CA that signed nothing; undefined without openssl.
+ */
+async function makeCertificates(
+  dir: string,
+): Promise<{ keystore: string; caFile: string; otherCaFile: string } | undefined> {
+  if (!has("openssl", "version")) return undefined;
+  const openssl = async (...args: string[]) => {
+    const output = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
+    if (!output.success) {
+      throw new Error(
+        `openssl ${args[0]} failed: ${new TextDecoder().decode(output.stderr)}`,
+      );
+    }
+  };
+  const subject = (name: string) => `/CN=${name}`;
+  for (const ca of ["ca", "other-ca"]) {
+    await openssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      subject(`tablestream test ${ca}`),
+      "-keyout",
+      `${ca}.key`,
+      "-out",
+      `${ca}.pem`,
+    );
+  }
+  await openssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    subject("127.0.0.1"),
+    "-keyout",
+    "broker.key",
+    "-out",
+    "broker.csr",
+  );
+  await Deno.writeTextFile(`${dir}/broker.ext`, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "broker.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "broker.ext",
+    "-out",
+    "broker.pem",
+  );
+  // Kafka's PEM key store: the key (PKCS#8, unencrypted) and the certificate chain.
+  await openssl("pkcs8", "-topk8", "-nocrypt", "-in", "broker.key", "-out", "broker.p8");
+  const keystore = `${dir}/broker-keystore.pem`;
+  await Deno.writeTextFile(
+    keystore,
+    (await Deno.readTextFile(`${dir}/broker.p8`)) + (await Deno.readTextFile(`${dir}/broker.pem`)) +
+      (await Deno.readTextFile(`${dir}/ca.pem`)),
+  );
+  return { keystore, caFile: `${dir}/ca.pem`, otherCaFile: `${dir}/other-ca.pem` };
+}
+
+/** Gives {@link NO_TRANSACTIONS_USER} every right on topics and groups, none on transactions. */
+async function allowWithoutTransactions(jars: string, broker: string): Promise<void> {
+  for (const resource of [["--topic", "*"], ["--group", "*"]]) {
+    const output = await new Deno.Command("java", {
+      args: [
+        "-cp",
+        `${jars}/*`,
+        "org.apache.kafka.tools.AclCommand",
+        "--bootstrap-server",
+        broker,
+        "--add",
+        "--allow-principal",
+        `User:${NO_TRANSACTIONS_USER}`,
+        "--operation",
+        "All",
+        ...resource,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      throw new Error(
+        `Cannot add the test broker's ACLs:\n${new TextDecoder().decode(output.stderr)}`,
+      );
+    }
+  }
+  const cluster = await new Deno.Command("java", {
+    args: [
+      "-cp",
+      `${jars}/*`,
+      "org.apache.kafka.tools.AclCommand",
+      "--bootstrap-server",
+      broker,
+      "--add",
+      "--allow-principal",
+      `User:${NO_TRANSACTIONS_USER}`,
+      "--operation",
+      "Create",
+      "--operation",
+      "IdempotentWrite",
+      "--cluster",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!cluster.success) {
+    throw new Error(
+      `Cannot add the test broker's ACLs:\n${new TextDecoder().decode(cluster.stderr)}`,
+    );
+  }
 }
 
 /** Runs a Java class of Kafka's jars (its tools and clients) and returns its output. */
@@ -338,6 +503,56 @@ export async function kafkaJava(
     throw new Error(`java ${main} failed:\n${text}\n${new TextDecoder().decode(output.stderr)}`);
   }
   return text;
+}
+
+/** A record as Kafka's Java consumer read it (tests/fixtures/kafka/ReadCommitted.java). */
+export interface JavaRecord {
+  partition: number;
+  offset: number;
+  /** The partition Java's default partitioner gives the key (-1 without a key). */
+  javaPartition: number;
+  key: string;
+  headers: Record<string, string>;
+  value: Uint8Array;
+}
+
+const JAVA_READER = new URL("./fixtures/kafka/ReadCommitted.java", import.meta.url).pathname;
+
+/**
+ * A topic's committed records, read by Kafka's own Java consumer (read_committed), through
+ * `brokers` (default: the PLAINTEXT listener) with extra client `properties` (TLS, SASL).
+ */
+export async function javaRead(
+  kafka: TestKafka,
+  topic: string,
+  options: { brokers?: string[]; properties?: Record<string, string> } = {},
+): Promise<JavaRecord[]> {
+  const args = [(options.brokers ?? kafka.brokers).join(","), topic];
+  let file: string | undefined;
+  if (options.properties) {
+    file = await Deno.makeTempFile({ suffix: ".properties" });
+    await Deno.writeTextFile(
+      file,
+      Object.entries(options.properties).map(([k, v]) => `${k}=${v}`).join("\n") + "\n",
+    );
+    args.push(file);
+  }
+  try {
+    const text = await kafkaJava(kafka, JAVA_READER, args);
+    return text.split("\n").filter(Boolean).map((line) => {
+      const [partition, offset, javaPartition, key, headers, value] = line.split("\t");
+      return {
+        partition: Number(partition),
+        offset: Number(offset),
+        javaPartition: Number(javaPartition),
+        key,
+        headers: JSON.parse(headers),
+        value: Uint8Array.from(atob(value), (c) => c.charCodeAt(0)),
+      };
+    });
+  } finally {
+    if (file) await Deno.remove(file).catch(() => {});
+  }
 }
 
 if (import.meta.main) {

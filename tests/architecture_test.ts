@@ -22,6 +22,7 @@ const LAYERS = [
   "output",
   "state",
   "stream",
+  "changes",
   "plugins",
   "config",
   "parallel",

@@ -12,6 +12,7 @@ import { assert, assertEquals } from "./_assert.ts";
 import { compileArgs, moduleGraph, WORKER_ENTRY } from "../lib/build/compile.ts";
 import { COMMANDS } from "../lib/cli/main.ts";
 import { parseCommandArgs } from "../lib/cli/command.ts";
+import { V8_FLAGS, v8FlagsArgument } from "../lib/cli/v8_flags.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -30,7 +31,9 @@ async function productFiles(): Promise<string[]> {
         // The library surface for embedding: the binary does not need it.
         path !== "lib/mod.ts" &&
         // Started by `new Worker(url)`: embedded with --include (checked below).
-        path !== WORKER_ENTRY
+        path !== WORKER_ENTRY &&
+        // V8's settings are given to `deno compile` (checked below), not read at run time.
+        path !== "lib/cli/v8_flags.ts"
       ) files.push(path);
     }
   };
@@ -67,6 +70,21 @@ Deno.test("the generation worker is embedded, and everything it imports is reach
   for (const [, path] of worker.matchAll(/from "\.\/([^"]+)"/g)) {
     assert(local.has(`lib/parallel/${path}`), `${path} is reached from main.ts`);
   }
+});
+
+Deno.test("the binary and the tasks that run tablestream have the same V8 settings", async () => {
+  assert(compileArgs().includes(v8FlagsArgument()), "deno compile builds them in");
+  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+  for (const name of ["start", "cli"]) {
+    assert(tasks[name].includes(`--v8-flags=${V8_FLAGS.join(",")} main.ts`), `task ${name}`);
+  }
+  // V8 takes them (an unknown flag would be reported on stderr).
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", v8FlagsArgument(), "console.log(1)"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals([out.success, new TextDecoder().decode(out.stderr)], [true, ""]);
 });
 
 Deno.test("no computed import() of project files; assets are not read from disk", async () => {

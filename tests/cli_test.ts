@@ -481,3 +481,35 @@ tables:
     assertStringIncludes(shard.stderr, "config.yaml:9:");
   });
 });
+
+Deno.test("validate computes a sample of each table's changes: an update that fails is an error at its column", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(
+      dir,
+      `
+config: { seed: 1 }
+tables:
+  - table_name: orders
+    row_count: 20
+    changes:
+      updates_per_minute: 30
+      update_columns: [status]
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - column_name: status
+        data: '"placed" if version == 0 else previous + 1'
+`,
+    );
+    const r = await cli("validate", "-c", config);
+    assertEquals(r.code, 2, r.stderr);
+    assertStringIncludes(r.stderr, "config.yaml:12:15: error[runtime-error]");
+    assertStringIncludes(r.stderr, 'column "status"');
+    const fixed = config.replace("config.yaml", "fixed.yaml");
+    await Deno.writeTextFile(
+      fixed,
+      (await Deno.readTextFile(config)).replace("previous + 1", 'previous + "!"'),
+    );
+    const ok = await cli("validate", "-c", fixed);
+    assertEquals(ok.code, 0, ok.stderr);
+  });
+});

@@ -10,6 +10,7 @@ import { generateToSink } from "../parallel/generate.ts";
 import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import { timed } from "./measure.ts";
+import { v8FlagsArgument } from "../cli/v8_flags.ts";
 import { openBatchSource } from "../parallel/handoff.ts";
 import { recipeOf } from "../parallel/recipe.ts";
 
@@ -114,8 +115,8 @@ export function rateRatio(
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /**
- * Runs `tablestream ...args` as its own process (`deno run -A main.ts`, in UTC), as a user
- * would: its wall seconds (start-up included) and what it wrote to stderr; fails with that
+ * Runs `tablestream ...args` as its own process (`deno run -A main.ts` with the binary's V8
+ * settings, in UTC), as a user would: its wall seconds (start-up included) and what it wrote to stderr; fails with that
  * text when it exits non-zero.
  */
 export async function tablestreamProcess(
@@ -123,7 +124,7 @@ export async function tablestreamProcess(
 ): Promise<{ seconds: number; stderr: string }> {
   const started = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", "-A", v8FlagsArgument(), MAIN, ...args],
     env: { TZ: "UTC" },
     stdout: "null",
     stderr: "piped",

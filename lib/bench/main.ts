@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { type BenchCase, CASES, type Measured } from "./cases.ts";
 import { median, peakRssMb } from "./measure.ts";
+import { v8FlagsArgument } from "../cli/v8_flags.ts";
 
 const RESULT_PREFIX = "BENCH_RESULT ";
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -45,8 +46,9 @@ async function runInChild(name: string, quick: boolean): Promise<RunResult> {
     args: [
       "run",
       "-A",
-      // Lets a benchmark tell retained memory from garbage not collected yet.
-      "--v8-flags=--expose-gc",
+      // The product's V8 settings (as the binary has them), and gc() for a benchmark to tell
+      // retained memory from garbage not collected yet.
+      v8FlagsArgument("--expose-gc"),
       import.meta.filename!,
       "--case",
       name,

@@ -12,6 +12,7 @@ import { defaultWorkers } from "../parallel/pool.ts";
 import { openBatchSource } from "../parallel/handoff.ts";
 import { recipeOf } from "../parallel/recipe.ts";
 import { cpuSeconds, peakRssMb, rssMb, timed } from "./measure.ts";
+import { v8FlagsArgument } from "../cli/v8_flags.ts";
 import {
   type BenchCase,
   benchEngine,
@@ -65,6 +66,7 @@ export const cadenceIdle: BenchCase = {
         args: [
           "run",
           "-A",
+          v8FlagsArgument(),
           MAIN,
           "run",
           "-c",

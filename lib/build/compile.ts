@@ -12,6 +12,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { v8FlagsArgument } from "../cli/v8_flags.ts";
 
 /** The platforms `deno compile --target` supports. */
 export const TARGETS = [
@@ -54,6 +55,8 @@ export function compileArgs(target?: string, output = "dist"): string[] {
   return [
     "compile",
     ...PERMISSIONS,
+    // The heap settings the process runs with (lib/cli/v8_flags.ts), built in.
+    v8FlagsArgument(),
     // Embed only the npm packages main.ts reaches: not DuckDB and the tests' type packages.
     "--node-modules-dir=none",
     "--exclude-unused-npm",

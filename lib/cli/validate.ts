@@ -1,7 +1,8 @@
 /**
  * `validate`: every problem of a config, positioned, and nothing written; then a sample of
- * each table's rows is generated (nothing written): a cell failing there is an error, and what
- * running it would cost is a warning where it is more than a day of work or the free disk.
+ * each table's rows is generated (nothing written), and of its changes: a cell failing there is
+ * an error, and what running it would cost is a warning where it is more than a day of work or
+ * the free disk.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import {
   untypedColumnWarnings,
 } from "./_setup.ts";
 import { estimateTables, estimateWarnings, freeBytes } from "./estimate.ts";
+import { sampleChanges } from "./sample_changes.ts";
 
 /** The `validate` command. */
 export const validateCommand: Command = {
@@ -40,7 +42,14 @@ export const validateCommand: Command = {
     const output = optionalString(values, "output") ?? ".";
     const disk = { path: output, free: await freeBytes(await nearestExisting(output)) };
     const tables = selectTables(specs, undefined);
-    const { estimates, failures } = estimateTables(engine, tables);
+    const estimated = estimateTables(engine, tables);
+    const { estimates } = estimated;
+    // A table whose inserts fail is not sampled further: its changes would fail the same way.
+    const failed = new Set(estimated.failures.map((f) => f.table));
+    const failures = [
+      ...estimated.failures,
+      ...sampleChanges(config, engine, tables.filter((t) => !failed.has(t))),
+    ];
     const warnings = [
       ...untypedColumnWarnings(config, engine, tables),
       ...estimateWarnings(config, estimates, disk),

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Config } from "./model.ts";
+import type { Config, TableConfig } from "./model.ts";
+import type { ChangeSpec, PickSpec } from "../changes/spec.ts";
 import { builtinRegistry } from "./plugins.ts";
 import type { RunInputs, TableSpec } from "../engine/spec.ts";
 import type { EngineOptions } from "../engine/generator.ts";
@@ -41,6 +42,34 @@ export function tableSpecs(config: Config): TableSpec[] {
       };
     }),
   }));
+}
+
+/**
+ * The change model's view of a table's `changes:` (undefined without them). A `half_life` in
+ * time becomes rows at the table's insert rate: rows arrive evenly, so that many rows are
+ * that much younger.
+ */
+export function changeSpec(table: TableConfig): ChangeSpec | undefined {
+  const changes = table.changes;
+  if (!changes) return undefined;
+  const { distribution, param, halfLife } = changes.pick;
+  let pick: PickSpec = { distribution: "uniform" };
+  if (distribution === "zipf") pick = { distribution, param: param! };
+  if (distribution === "recent") {
+    if (halfLife === undefined) {
+      throw new Error(`The changes of table "${table.name}" pick \`recent\` without a half-life`);
+    }
+    const rows = "rows" in halfLife
+      ? halfLife.rows
+      : halfLife.ms * table.cadence.rowsPerMinute / 60_000;
+    pick = { distribution, halfLifeRows: Math.max(rows, Number.MIN_VALUE) };
+  }
+  return {
+    updatesPerMinute: changes.updatesPerMinute,
+    deletesPerMinute: changes.deletesPerMinute,
+    updateColumns: changes.updateColumns,
+    pick,
+  };
 }
 
 /** Overrides of a run's inputs from the command line. */

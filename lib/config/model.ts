@@ -29,6 +29,29 @@ export interface Cadence {
   enabled: boolean;
 }
 
+/** How `changes:` picks the rows it changes (`pick:`). */
+export interface ChangePick {
+  /** `uniform` (default), `zipf` (over recency rank) or `recent` (exponential over age). */
+  distribution: "uniform" | "zipf" | "recent";
+  /** zipf's exponent (`param`). */
+  param?: number;
+  /** recent's half-life (`half_life`): in rows, or a logical duration. */
+  halfLife?: { rows: number } | { ms: number };
+}
+
+/** `changes:` of a table: updates and deletes of rows that already exist. */
+export interface ChangesConfig {
+  /** Rows updated per minute of logical time. Default 0. */
+  updatesPerMinute: number;
+  /** Rows deleted per minute of logical time. Default 0. */
+  deletesPerMinute: number;
+  /** The columns an update recomputes (`update_columns`). */
+  updateColumns: string[];
+  pick: ChangePick;
+  /** Where the `changes:` mapping starts. */
+  pos: SourcePos;
+}
+
 /** One column of a table. */
 export interface ColumnConfig {
   name: string;
@@ -80,6 +103,8 @@ export interface TableConfig {
   exportFileName?: string;
   /** `partition_by`: columns to partition output by. */
   partitionBy?: string[];
+  /** `changes:`: updates and deletes of its existing rows (docs/changes.md). */
+  changes?: ChangesConfig;
   description?: string;
   /** Where the table's mapping starts. */
   pos: SourcePos;

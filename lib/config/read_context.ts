@@ -48,9 +48,17 @@ export const TABLE_KEYS = [
   "export_file_row_count",
   "export_file_name",
   "partition_by",
+  "changes",
   "description",
 ];
 export const CADENCE_KEYS = ["rows_per_minute", "enabled"];
+export const CHANGES_KEYS = [
+  "updates_per_minute",
+  "update_columns",
+  "deletes_per_minute",
+  "pick",
+];
+export const PICK_KEYS = ["distribution", "param", "half_life"];
 export const COLUMN_KEYS = [
   "column_name",
   "data",

@@ -18,6 +18,7 @@ import {
   TABLE_KEYS,
 } from "./read_context.ts";
 import { readColumns } from "./read_columns.ts";
+import { readChanges } from "./read_changes.ts";
 
 export function readTables(r: ReadContext, node: Node | null): TableConfig[] {
   const path = ["tables"];
@@ -216,6 +217,11 @@ export function readTable(
           "others. Mark one column `is_primary_key: true`.",
       },
     );
+  }
+
+  if (fields.has("changes")) {
+    const changes = readChanges(r, fields.get("changes")!, at("changes"), table);
+    if (changes) table.changes = changes;
   }
 
   if (postprocess) {

@@ -17,6 +17,7 @@ import {
 } from "../expr/mod.ts";
 import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
 import type { ColumnConfig, Config, TableConfig } from "./model.ts";
+import { checkChanges } from "./validate_changes.ts";
 
 /** Options of {@link validateConfig}. */
 export interface ValidateOptions {
@@ -116,6 +117,11 @@ class Validator {
       this.#checkColumnCycles(table);
     }
     this.#checkTableCycles();
+    checkChanges(
+      this.#config,
+      (column, offset, code, message, options) => this.#at(column, offset, code, message, options),
+      this.#diagnostics,
+    );
     return this.#diagnostics;
   }
 

@@ -15,6 +15,9 @@ import { readCommit } from "./log_reader.ts";
 import { ReplayState } from "./snapshot.ts";
 import { fileKey } from "./snapshot.ts";
 
+/** One encoder for every commit (a live run makes thousands). */
+const UTF8 = new TextEncoder();
+
 /** Written into every commitInfo as `engineInfo`. */
 export const ENGINE_INFO = "tablestream/0.1.0";
 
@@ -149,7 +152,7 @@ export async function commit(
     };
     // commitInfo first: required with in-commit timestamps, harmless otherwise.
     const all: Action[] = [{ commitInfo: info }, ...actions];
-    const bytes = new TextEncoder().encode(serializeCommit(all));
+    const bytes = UTF8.encode(serializeCommit(all));
     if (await fs.putIfAbsent(joinPath(logDir, commitFileName(version)), bytes)) {
       for (const action of actions) state.apply(action);
       state.version = version;

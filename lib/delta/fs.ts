@@ -25,6 +25,11 @@ export interface DeltaFs {
    * the rest (Parquet footers). Optional: {@link readTail} falls back to `readFile`.
    */
   readTail?(path: string, length: number): Promise<{ bytes: Uint8Array; size: number }>;
+  /**
+   * `length` bytes of a file from `offset`, without reading the rest (the column chunks a
+   * reader decodes). Optional: readers then read the whole file.
+   */
+  readRange?(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** Entries of a folder; an empty list when the folder is missing. */
   list(dir: string): Promise<FsEntry[]>;
   /** Size in bytes and modification time (ms), or null when missing. */
@@ -86,6 +91,17 @@ export const localFs: DeltaFs = {
     }
     return { bytes, size };
   },
+  async readRange(path, offset, length) {
+    using file = await Deno.open(path, { read: true });
+    const bytes = new Uint8Array(length);
+    await file.seek(offset, Deno.SeekMode.Start);
+    for (let done = 0; done < bytes.length;) {
+      const n = await file.read(bytes.subarray(done));
+      if (n === null) throw new Error(`${path} ended before byte ${offset + length}`);
+      done += n;
+    }
+    return bytes;
+  },
   async list(dir) {
     const entries: FsEntry[] = [];
     try {
@@ -108,27 +124,35 @@ export const localFs: DeltaFs = {
   },
   mkdir: (dir) => Deno.mkdir(dir, { recursive: true }),
   async writeNew(path, data) {
-    using file = await Deno.open(path, { write: true, createNew: true });
+    if (data.length > SMALL_WRITE_BYTES) return await writeNewFile(path, data);
+    // A small file (a live tick's data file, a commit): creating, writing and closing it are
+    // done in this thread, where each async call would cost a hop to a blocking thread and
+    // back, a duplicated descriptor and a wake-up; only the fsync, which waits for the
+    // disk, goes to a blocking thread.
+    const file = Deno.openSync(path, { write: true, createNew: true });
     try {
-      for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
+      for (let done = 0; done < data.length;) done += file.writeSync(data.subarray(done));
       await file.syncData();
     } catch (error) {
+      file.close();
       // A partial data file (the disk filled up) must not stay where a reader listing the
       // folder would find it; the write is retried under a new name.
-      await Deno.remove(path).catch(() => {});
+      removeQuietly(path);
       throw error;
     }
+    file.close();
   },
   async putIfAbsent(path, data) {
     const temp = await writeTemp(path, data);
     try {
-      await Deno.link(temp, path);
+      // A metadata operation that waits for no disk: done in this thread (see writeNew).
+      Deno.linkSync(temp, path);
       return true;
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) return false;
       throw error;
     } finally {
-      await Deno.remove(temp).catch(() => {});
+      removeQuietly(temp);
     }
   },
   async overwrite(path, data) {
@@ -155,6 +179,36 @@ export const localFs: DeltaFs = {
 };
 
 /**
+ * Files up to this size are created and written in this thread (a live tick's data file, a
+ * commit, a checkpoint of a small table); larger ones in a blocking thread, so that writing
+ * a large data file does not hold up the event loop.
+ */
+const SMALL_WRITE_BYTES = 256 * 1024;
+
+/** Writes a new file in a blocking thread: the path of large files. */
+async function writeNewFile(path: string, data: Uint8Array): Promise<void> {
+  using file = await Deno.open(path, { write: true, createNew: true });
+  try {
+    for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
+    await file.syncData();
+  } catch (error) {
+    // A partial data file (the disk filled up) must not stay where a reader listing the
+    // folder would find it; the write is retried under a new name.
+    await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+}
+
+/** Removes a file, ignoring a failure (it may be gone already). */
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // Nothing to do: a stray temporary file is ignored by readers.
+  }
+}
+
+/**
  * Writes `data` durably to a fresh temporary file in the `.tmp/` folder beside `path` (made
  * when missing; readers of the log ignore it), whence it is published by a link or a rename.
  */
@@ -166,7 +220,7 @@ async function writeTemp(path: string, data: Uint8Array): Promise<string> {
     await localFs.writeNew(temp, data);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await Deno.mkdir(dir, { recursive: true });
+    Deno.mkdirSync(dir, { recursive: true });
     await localFs.writeNew(temp, data);
   }
   return temp;

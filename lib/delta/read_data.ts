@@ -16,7 +16,7 @@ import {
   keptRanges,
   readDeletionVector,
 } from "./deletion_vector.ts";
-import { readParquetColumns } from "../parquet/mod.ts";
+import { parquetBatches, type ParquetSource } from "../parquet/mod.ts";
 import { parquetRowCount } from "../parquet/footer.ts";
 import { DAY_MS, floorDiv, tickConverter } from "../arrow/time.ts";
 
@@ -24,6 +24,15 @@ import { DAY_MS, floorDiv, tickConverter } from "../arrow/time.ts";
 export interface ReadTableOptions {
   /** Only these columns (all when omitted); the result keeps the table schema's order. */
   columns?: string[];
+}
+
+/** Options of {@link readTableBatches}. */
+export interface ReadBatchesOptions extends ReadTableOptions {
+  /**
+   * A batch's buffers may be reused by the next batch: for a reader that keeps nothing of a
+   * batch once it asks for the next, or copies what it keeps (see `parquetBatches`).
+   */
+  reuse?: boolean;
 }
 
 const TWO_64 = 1n << 64n;
@@ -52,14 +61,14 @@ export async function readTable(
 }
 
 /**
- * {@link readTable} one data file at a time: the schema, and the batches as each file is
- * decoded, so a reader that keeps a compact form of the rows never holds all of them as
- * Arrow data at once.
+ * {@link readTable} a batch at a time: the schema, and the batches as each data file's row
+ * groups are decoded, so a reader that keeps a compact form of the rows never holds all of
+ * them as Arrow data at once. Only the chosen columns' bytes are read where `fs` reads ranges.
  */
 export function readTableBatches(
   fs: DeltaFs,
   snapshot: Snapshot,
-  options: ReadTableOptions = {},
+  options: ReadBatchesOptions = {},
 ): { schema: arrow.Schema; batches: AsyncGenerator<arrow.RecordBatch> } {
   const tableSchema = deltaToArrowSchema(snapshot.metadata.schemaString, snapshot.table);
   let fields = tableSchema.fields;
@@ -84,7 +93,11 @@ export function readTableBatches(
 
   return {
     schema,
-    batches: fileBatches(fs, snapshot, schema, partitionColumns, { fileColumns, physical }),
+    batches: fileBatches(fs, snapshot, schema, partitionColumns, {
+      fileColumns,
+      physical,
+      reuse: options.reuse ?? false,
+    }),
   };
 }
 
@@ -124,6 +137,17 @@ function physicalNames(snapshot: Snapshot, fields: arrow.Field[]): Map<string, s
 interface FileLayout {
   fileColumns: string[];
   physical: ReadonlyMap<string, string>;
+  /** See {@link ReadBatchesOptions.reuse}. */
+  reuse: boolean;
+}
+
+/** A data file for the Parquet reader: read range by range where `fs` can, else whole. */
+async function parquetSource(fs: DeltaFs, path: string): Promise<ParquetSource | Uint8Array> {
+  const readRange = fs.readRange;
+  if (!readRange) return await fs.readFile(path);
+  const stat = await fs.stat(path);
+  if (!stat) throw new Deno.errors.NotFound(`${path} does not exist`);
+  return { size: stat.size, read: (offset, length) => readRange(path, offset, length) };
 }
 
 async function* fileBatches(
@@ -134,34 +158,42 @@ async function* fileBatches(
   layout: FileLayout,
 ): AsyncGenerator<arrow.RecordBatch> {
   const fields = schema.fields;
-  const { fileColumns, physical } = layout;
+  const { fileColumns, physical, reuse } = layout;
   for (const add of snapshot.files) {
     const path = joinPath(snapshot.table, decodePath(add.path));
-    let read;
-    try {
-      read = await readParquetColumns(await fs.readFile(path), fileColumns);
-    } catch (error) {
-      throw new Error(
+    const failed = (error: unknown) =>
+      new Error(
         `Cannot read data file ${path} of Delta table "${snapshot.table}": ${
           (error as Error).message
         }`,
         { cause: error },
       );
-    }
     const deleted = await deletedRows(fs, snapshot.table, add, path);
     const stats = parseStats(add);
-    const chunks = read.table.batches.length > 0
-      ? read.table.batches.map((b) => ({ batch: b as arrow.RecordBatch | null, length: b.numRows }))
-      : [{ batch: null, length: read.numRows }];
-    let first = 0; // the chunk's first row in the file (deletion vectors count by position)
-    for (const { batch, length } of chunks) {
+    let batches: AsyncGenerator<arrow.RecordBatch>;
+    try {
+      batches = parquetBatches(await parquetSource(fs, path), fileColumns, { reuse });
+    } catch (error) {
+      throw failed(error);
+    }
+    let first = 0; // the batch's first row in the file (deletion vectors count by position)
+    for (;;) {
+      let next: IteratorResult<arrow.RecordBatch>;
+      try {
+        next = await batches.next();
+      } catch (error) {
+        throw failed(error);
+      }
+      if (next.done) break;
+      const batch = next.value;
+      const length = batch.numRows;
       if (length === 0) continue;
       const children = fields.map((field) => {
         const name = physical.get(field.name)!;
         if (partitionColumns.has(field.name)) {
           return partitionData(field, add.partitionValues?.[name] ?? null, length, snapshot.table);
         }
-        const column = batch?.getChild(name);
+        const column = batch.getChild(name);
         // A column missing from an older file (schema evolution) reads as nulls.
         if (!column) return nullData(field.type, length);
         return castData(column.data[0], field, name, stats, path);

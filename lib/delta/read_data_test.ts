@@ -1,10 +1,10 @@
 import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
-import { assertEquals, assertRejects } from "../../tests/_assert.ts";
+import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { deltaFixtureTest } from "../../tests/_external.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
-import { countRows, parseTimestampMicros, readTable } from "./read_data.ts";
+import { countRows, parseTimestampMicros, readTable, readTableBatches } from "./read_data.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { commitFileName } from "./actions.ts";
@@ -500,3 +500,61 @@ Deno.test('a logged partition value is a string, __HIVE_DEFAULT_PARTITION__ too;
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("batches read range by range into reused buffers hold what whole files hold", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "read_data_test_" });
+  try {
+    // Three files of 100,000 rows (two batches each); keys out of order, a text, nulls.
+    const n = 300_000;
+    const table = new arrow.Table({
+      id: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => BigInt((i * 7919) % n)),
+        new arrow.Int64(),
+      ),
+      name: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : `n${i}`)),
+        new arrow.Utf8(),
+      ),
+      other: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => i / 2), new arrow.Float64()),
+    });
+    const writer = await DeltaWriter.open(dir, {
+      schema: table.schema,
+      appId: "ranges",
+      targetFileRows: 100_000,
+    });
+    await writer.append(table);
+    const snapshot = await readSnapshot(localFs, dir);
+    assertEquals(snapshot.files.length, 3);
+    const columns = ["id", "name"];
+    const whole = { ...localFs, readRange: undefined };
+    const expected = cells(await readTable(whole, snapshot, { columns }));
+    let ranges = 0;
+    const counting = {
+      ...localFs,
+      readRange: (path: string, offset: number, length: number) => {
+        ranges++;
+        return localFs.readRange!(path, offset, length);
+      },
+    };
+    const { batches } = readTableBatches(counting, snapshot, { columns, reuse: true });
+    const seen: Record<string, unknown[]> = { id: [], name: [] };
+    let count = 0;
+    for await (const batch of batches) {
+      count++;
+      // Read now: the next batch overwrites this one's buffers.
+      for (const c of columns) seen[c].push(...batch.getChild(c)!.toArray());
+    }
+    assertEquals(count, 6);
+    assert(ranges >= 3, `${ranges} ranges read`);
+    assertEquals({ id: seen.id.map(String), name: seen.name.map(String) }, expected);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function cells(table: arrow.Table) {
+  return {
+    id: Array.from(table.getChild("id")!, String),
+    name: Array.from(table.getChild("name")!, String),
+  };
+}

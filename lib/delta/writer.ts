@@ -235,7 +235,11 @@ export class DeltaWriter {
     for (const group of groupByPartition(table, partitionBy)) {
       for (let start = 0; start < group.table.numRows; start += limit) {
         // Partition values live in the log, not in the files (as Spark and delta-rs write).
-        const part = group.table.slice(start, start + limit).select(dataColumns);
+        // A table that is one whole file as it is (a live tick's rows) is not copied.
+        const whole = partitionBy.length === 0 && group.table.numRows <= limit;
+        const part = whole
+          ? group.table
+          : group.table.slice(start, start + limit).select(dataColumns);
         adds.push(
           await this.#storeFile(
             encodeParquet(part, compression),
@@ -500,6 +504,9 @@ export class DeltaWriter {
   /** The data on this writer's schema (same names and types, in the schema's order). */
   #conform(data: arrow.Table): arrow.Table {
     const schema = this.#options.schema;
+    // The sink hands batches on this very schema (a live tick's few rows each commit): then
+    // there is nothing to check or rebuild, and no garbage to make.
+    if (data.schema === schema && data.batches.every((b) => b.schema === schema)) return data;
     const names = schema.fields.map((f) => f.name);
     for (const field of schema.fields) {
       const given = data.schema.fields.find((f) => f.name === field.name);

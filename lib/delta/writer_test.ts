@@ -281,6 +281,26 @@ Deno.test("a float partition value of negative zero keeps its sign", async () =>
   assert(Object.is(byId.get(1), -0) && Object.is(byId.get(2), 0), "signs of zero");
 });
 
+Deno.test("rows on the writer's own schema and rows to conform to it are written alike", async () => {
+  const path = await tempTable();
+  const own = allTypesTable(0, 4);
+  const writer = await DeltaWriter.open(path, {
+    schema: own.schema,
+    appId: "a",
+    targetFileRows: 3,
+  });
+  // A tick's rows on the writer's very schema are taken as they are; the same rows with their
+  // columns reversed (another schema object) are conformed first; both cut at 3 rows a file.
+  await writer.append(own);
+  const names = own.schema.fields.map((f) => f.name).reverse();
+  await writer.append(allTypesTable(4, 4).select(names));
+  const snapshot = await readSnapshot(localFs, path);
+  assertEquals(snapshot.files.length, 4);
+  const read = await readTable(localFs, snapshot);
+  assertEquals(read.schema.fields.map((f) => f.name), own.schema.fields.map((f) => f.name));
+  assertEquals(cells(read), cells(allTypesTable(0, 8)));
+});
+
 Deno.test("overwrite removes every active file in the same commit", async () => {
   const path = await tempTable();
   const writer = await DeltaWriter.open(path, { schema: allTypesTable(0, 1).schema, appId: "a" });

@@ -14,6 +14,33 @@ export interface IndexSampler {
   sample(random: CellRandom): number;
 }
 
+/** Draws of a parent row before a deleted one gives way to the nearest live row. */
+export const LIVE_PICK_TRIES = 16;
+
+/**
+ * A pick in place of one that landed on a parent row deleted by the time the child looks
+ * (`alive` false): drawn again from the same stream, so the distribution's shape holds, and
+ * after a few tries the live row nearest the last draw (newer first). Undefined when no row
+ * of [0, count) is alive.
+ */
+export function livePick(
+  sampler: IndexSampler,
+  random: CellRandom,
+  count: number,
+  alive: (index: number) => boolean,
+): number | undefined {
+  let index = 0;
+  for (let i = 0; i < LIVE_PICK_TRIES; i++) {
+    index = sampler.sample(random);
+    if (alive(index)) return index;
+  }
+  for (let d = 1; d < count; d++) {
+    if (index + d < count && alive(index + d)) return index + d;
+    if (index - d >= 0 && alive(index - d)) return index - d;
+  }
+  return undefined;
+}
+
 /** Every parent equally likely. */
 export function uniformSampler(n: number): IndexSampler {
   return { sample: (random) => random.int(0, n - 1) };

@@ -12,11 +12,11 @@ import type { TypeEnvironment } from "../expr/host.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
-import { CellRandom, fmix32, mix2, streamKey } from "./rng.ts";
+import { CellRandom, epochKey, streamKey, unitHash, versionKey } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import { type IndexSampler, Permutation } from "./distributions.ts";
+import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { distributionOptions } from "../plugin/distribution_options.ts";
@@ -44,6 +44,12 @@ export interface ParentSource {
   value(column: string, index: number, at: number): Value;
   /** Storage type of a parent column. */
   columnType(column: string): ColumnType;
+  /**
+   * Whether parent row `index` may be referenced at time `at`: false once a delete of the
+   * parent's `changes:` is visible then, and a child's pick lands elsewhere (absent: every
+   * row always may).
+   */
+  alive?(index: number, at: number): boolean;
 }
 
 /** Options of {@link Engine}. */
@@ -147,16 +153,12 @@ export class Engine {
   }
 }
 
-/** The key of a stream in a `replace` epoch: epoch 0 keeps the key, so tick 0 = a batch run. */
-function epochKey(key: number, epoch: number): number {
-  return epoch === 0 ? key : mix2(key, epoch);
-}
-
-/** Uniform float in [0, 1) from a key and a row id, without a generator. */
-function unitHash(key: number, rowId: number): number {
-  const lo = rowId | 0;
-  const hi = Math.floor(rowId / 4294967296) | 0;
-  return fmix32(mix2(mix2(key, lo), hi)) / 4294967296;
+/**
+ * The key of a cell's stream in its row's epoch and version: epoch 0 and version 0 keep the
+ * key, so tick 0 is a batch run and rows without changes are what they always were.
+ */
+function rowKey(key: number, state: RowState): number {
+  return versionKey(epochKey(key, state.epoch), state.version);
 }
 
 /** Generates the rows of one table. */
@@ -265,6 +267,13 @@ export class TableGenerator implements RowTable {
       column: (name) => this.valueType(name),
       columnItems: (name) => this.#containerType(name, "items"),
       columnKeys: (name) => this.#containerType(name, "keys"),
+      // The column's value before an update: of its own type, which is being inferred when
+      // this is asked (the expression reads it), so of its value at insert, None, until then.
+      previous: (name) => {
+        const own = this.#columns[this.columnIndex(name)];
+        if (own.declared) return staticTypeOf(own.declared);
+        return this.#resolving.has(name) ? "none" : this.valueType(name);
+      },
       foreignKey: (i) => {
         const fk = column.fks[i];
         return staticTypeOf(engine.parent(fk.call.table).columnType(fk.call.column));
@@ -411,6 +420,14 @@ export class TableGenerator implements RowTable {
       this.#engine.inputs.now.getTime();
   }
 
+  /**
+   * A row state of this table of its own, for computing rows outside batches (a row's
+   * versions under `changes:`, lib/engine/row_versions.ts).
+   */
+  newRowState(): RowState {
+    return this.#newRowState();
+  }
+
   #newRowState(): RowState {
     const state = new RowState(
       this,
@@ -442,14 +459,14 @@ export class TableGenerator implements RowTable {
       value = state.rowId;
     } else if (
       column.nullFraction === 0 ||
-      unitHash(epochKey(column.nullKey, state.epoch), state.rowId) >= column.nullFraction
+      unitHash(rowKey(column.nullKey, state), state.rowId) >= column.nullFraction
     ) {
       state.status[index] = 1;
       const engine = this.#engine;
       const savedColumn = state.current;
       const savedRandom = state.random;
       state.current = column;
-      state.random = engine.enterCell(epochKey(column.cellKey, state.epoch), state.rowId);
+      state.random = engine.enterCell(rowKey(column.cellKey, state), state.rowId);
       try {
         value = column.expr.evaluate(state);
       } catch (error) {
@@ -506,8 +523,17 @@ export class TableGenerator implements RowTable {
       fk.samplerAt = state.at;
     }
     const random = this.#engine.pickRandom;
-    random.reset(epochKey(fk.pickKey, state.epoch), state.rowId);
-    return fk.sampler!.sample(random);
+    random.reset(rowKey(fk.pickKey, state), state.rowId);
+    const index = fk.sampler!.sample(random);
+    const alive = parent.alive;
+    if (!alive || alive(index, state.at)) return index;
+    const live = livePick(fk.sampler!, random, count, (i) => alive(i, state.at));
+    if (live === undefined) {
+      throw new Error(
+        `every row of parent table "${fk.call.table}" is deleted: there is none to reference`,
+      );
+    }
+    return live;
   }
 
   #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {

@@ -44,6 +44,26 @@ export function streamKey(seed: number, ...names: string[]): number {
   return h;
 }
 
+/** The key of a stream in a `replace` epoch: epoch 0 keeps the key, so tick 0 = a batch run. */
+export function epochKey(key: number, epoch: number): number {
+  return epoch === 0 ? key : mix2(key, epoch);
+}
+
+/**
+ * The key of a stream at a row's version under a table's `changes:`: version 0 (the insert)
+ * keeps the key; each update draws anew. Salted apart from {@link epochKey}'s of the same n.
+ */
+export function versionKey(key: number, version: number): number {
+  return version === 0 ? key : mix2(key ^ 0x2545f491, version);
+}
+
+/** Uniform float in [0, 1) from a key and a row id, without a generator. */
+export function unitHash(key: number, rowId: number): number {
+  const lo = rowId | 0;
+  const hi = Math.floor(rowId / 4294967296) | 0;
+  return fmix32(mix2(mix2(key, lo), hi)) / 4294967296;
+}
+
 /** A position of a {@link CellRandom}'s stream. */
 export type StreamMark = readonly [number, number, number, number, number, number, boolean];
 

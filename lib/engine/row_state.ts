@@ -78,6 +78,13 @@ export class RowState implements CellContext {
   rowId = 0;
   /** The `replace` regeneration this row belongs to; 0 for other tables. */
   epoch = 0;
+  /**
+   * The row's version: 0 at insert; n while a table's `changes:` compute its n-th update,
+   * whose columns then draw from streams of their own (lib/engine/row_versions.ts).
+   */
+  version = 0;
+  /** At an update: the stored values before it, by column index (`previous`). */
+  previousValues?: readonly Value[];
   /** Logical time (ms) at which this row's foreign keys look at their parents. */
   at = 0;
   /** The row's logical "now". */
@@ -105,6 +112,8 @@ export class RowState implements CellContext {
   reset(rowId: number, epoch: number): void {
     this.rowId = rowId;
     this.epoch = epoch;
+    this.version = 0;
+    this.previousValues = undefined;
     // Once per row and per parent lookup: a plain loop beats fill() on a few slots.
     const status = this.status, picked = this.picked;
     for (let i = 0; i < status.length; i++) {
@@ -116,6 +125,11 @@ export class RowState implements CellContext {
 
   column(name: string): Value {
     return this.#table.cell(this, this.#table.columnIndex(name));
+  }
+
+  previous(column: string): Value {
+    const before = this.previousValues;
+    return before === undefined ? null : before[this.#table.columnIndex(column)] ?? null;
   }
 
   foreignKey(index: number): Value {

@@ -46,7 +46,14 @@ import { compileCopyFromFk, compileForeignKey } from "./references.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CompileOptions } from "./compiled_expression.ts";
-import type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
+import type {
+  ChangeName,
+  ChangeNameRead,
+  CopyFromFkCall,
+  ExprDiagnostic,
+  ForeignKeyCall,
+  Span,
+} from "./types.ts";
 import { floatValue } from "./values.ts";
 
 /** Functions called by bare name, besides the builtins and constructors. */
@@ -64,6 +71,8 @@ export interface CompiledProgram {
   warnings: ExprDiagnostic[];
   columnRefs: string[];
   usesRowId: boolean;
+  /** Reads of `previous` and `version`. */
+  changeNames: ChangeNameRead[];
   foreignKeys: ForeignKeyCall[];
   copies: CopyFromFkCall[];
   /** The root is a single `foreign_key(...)` call. */
@@ -86,6 +95,7 @@ export function compileProgram(
     warnings: compiler.warnings,
     columnRefs: [...compiler.columnRefs],
     usesRowId: compiler.usesRowId,
+    changeNames: compiler.changeNames,
     foreignKeys: compiler.foreignKeys,
     copies: compiler.copies,
     isForeignKey: compiler.foreignKeyNodes.has(root),
@@ -105,6 +115,7 @@ class Compiler implements Scope {
   /** Nodes that read `row_id`, to tell an expression that is nothing else. */
   readonly rowIdNodes = new Set<Node>();
   usesRowId = false;
+  readonly changeNames: ChangeNameRead[] = [];
   /** The local names, when compiling a block. */
   locals?: Locals;
   readonly #columns: Set<string>;
@@ -249,6 +260,10 @@ class Compiler implements Scope {
         keyType: (env) => env.columnKeys?.(name) ?? "any",
       };
     }
+    // After columns and locals: a column named `version` keeps meaning the column.
+    if ((name === "version" || name === "previous") && !this.#columns.has(name)) {
+      return this.#changeName(node, name);
+    }
     if (Object.hasOwn(GLOBAL_CONSTANTS, name)) {
       const constant = GLOBAL_CONSTANTS[name];
       return constantNode(constant.value, node.span);
@@ -278,6 +293,28 @@ class Compiler implements Scope {
       this.#unknownName(node);
     }
     return brokenNode(node.span);
+  }
+
+  /**
+   * `version` and `previous`: what a table's `changes:` make of the row (0 and None in a row
+   * never updated). `previous` is the value of the column being compiled.
+   */
+  #changeName(node: NameNode, name: ChangeName): Node {
+    this.changeNames.push({ name, span: node.span });
+    if (name === "version") {
+      return {
+        span: node.span,
+        evaluate: (ctx) => ctx.version,
+        type: () => "int",
+        alwaysInt: true,
+      };
+    }
+    const self = this.options.self ?? "";
+    return {
+      span: node.span,
+      evaluate: (ctx) => ctx.previous(self),
+      type: (env) => env.previous?.(self) ?? "any",
+    };
   }
 
   /** A read of a block's local, which must follow an assignment to it. */
@@ -338,7 +375,17 @@ class Compiler implements Scope {
     }
     const columns = this.options.columns.filter((c) => c !== this.options.self);
     const locals = [...this.locals?.assigned.keys() ?? []];
-    const candidates = [...columns, ...locals, "row_id", ...MODULES, "True", "False", "None"];
+    const candidates = [
+      ...columns,
+      ...locals,
+      "row_id",
+      "version",
+      "previous",
+      ...MODULES,
+      "True",
+      "False",
+      "None",
+    ];
     const suggestion = closestString(node.name, candidates);
     if (this.#receivers.has(node) && suggestion === undefined) {
       // `dateutil.easter(...)`, `my_utils.f(...)`: a module the config imported in tablefaker.

@@ -9,7 +9,7 @@
  */
 import type { FunctionSpec } from "./function_spec.ts";
 import type { CellContext, DistributionCatalog, TypeEnvironment } from "./host.ts";
-import type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall } from "./types.ts";
+import type { ChangeNameRead, CopyFromFkCall, ExprDiagnostic, ForeignKeyCall } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
 /** A compiled `data:` expression. */
@@ -22,6 +22,11 @@ export interface CompiledExpression {
   readonly columnRefs: readonly string[];
   /** Whether it reads `row_id`. */
   readonly usesRowId: boolean;
+  /**
+   * Where it reads `previous` or `version` (names a table's `changes:` give; absent when it
+   * reads neither), for the checks of a table's changes.
+   */
+  readonly changeNames?: readonly ChangeNameRead[];
   /** Every `foreign_key` call, in order; `CellContext.foreignKey(i)` answers call i. */
   readonly foreignKeys: readonly ForeignKeyCall[];
   /** Every `copy_from_fk` call, in order; `CellContext.copyFromFk(i)` answers call i. */

@@ -1,11 +1,12 @@
 /**
  * What the expression language asks of its host, declared here and implemented above it:
- * the engine gives every cell a {@link CellContext} (its row id, the row's other columns,
- * a random stream, a faker, the logical now, the parent keys and copied parent values of its
- * `foreign_key` and `copy_from_fk` calls); the config checker gives the compiler a
- * {@link TypeEnvironment} and a {@link DistributionCatalog}; plugin column functions come as
- * `FunctionSpec`s (`function_spec.ts`). The language imports nothing of the engine or the
- * plugins, so it is tested, fuzzed and compared with CPython without them.
+ * the engine gives every cell a {@link CellContext} (its row id and version, its value before
+ * an update, the row's other columns, a random stream, a faker, the logical now, the parent
+ * keys and copied parent values of its `foreign_key` and `copy_from_fk` calls); the config
+ * checker gives the compiler a {@link TypeEnvironment} and a {@link DistributionCatalog};
+ * plugin column functions come as `FunctionSpec`s (`function_spec.ts`). The language imports
+ * nothing of the engine or the plugins, so it is tested, fuzzed and compared with CPython
+ * without them.
  *
  * These are type-only: a call through them is the same call on the engine's own objects.
  *
@@ -44,6 +45,16 @@ export interface CellContext {
   readonly faker: Faker;
   /** Logical "now": reference time for `datetime.now()`, "today", "-30d"... */
   readonly now: Date;
+  /**
+   * The row's version: 0 when the row is inserted, n when a table's `changes:` update it for
+   * the n-th time (`version` in an expression).
+   */
+  readonly version: number;
+  /**
+   * The stored value of `column` in this row before the update being computed (`previous` in
+   * that column's expression): null at insert (version 0).
+   */
+  previous(column: string): Value;
   /** Value of the i-th `foreign_key` call of this expression ({@link CompiledExpression.foreignKeys}). */
   foreignKey(index: number): Value;
   /** Value of the i-th `copy_from_fk` call of this expression ({@link CompiledExpression.copies}). */
@@ -58,6 +69,11 @@ export interface TypeEnvironment {
   columnItems?(name: string): StaticType;
   /** When another column holds dicts: the type of their keys. */
   columnKeys?(name: string): StaticType;
+  /**
+   * Type of `previous` in the expression of `column`: the column's own type, or `none` while
+   * that type is being inferred (its value at insert). Absent: unknown (`any`).
+   */
+  previous?(column: string): StaticType;
   /** Type of the parent key column of the i-th foreign_key call. */
   foreignKey(index: number): StaticType;
   /** Type of the parent column of the i-th copy_from_fk call. */

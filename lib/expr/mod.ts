@@ -24,7 +24,15 @@ import { typeOfValue, type Value } from "./values.ts";
 
 export type { CellContext, TypeEnvironment } from "./host.ts";
 export type { CompiledExpression, CompileOptions, CompileResult } from "./compiled_expression.ts";
-export type { CopyFromFkCall, ExprDiagnostic, ForeignKeyCall, Span } from "./types.ts";
+export type {
+  ChangeName,
+  ChangeNameRead,
+  CopyFromFkCall,
+  ExprDiagnostic,
+  ForeignKeyCall,
+  Span,
+} from "./types.ts";
+export { CHANGE_NAMES } from "./types.ts";
 export {
   formatDateTime,
   pyRepr,
@@ -88,6 +96,7 @@ function expressionOf(source: string, compiled: CompiledProgram): CompiledExpres
     evaluate: root.evaluate,
     columnRefs: compiled.columnRefs,
     usesRowId: compiled.usesRowId,
+    ...(compiled.changeNames.length ? { changeNames: compiled.changeNames } : {}),
     foreignKeys: compiled.foreignKeys,
     copies: compiled.copies,
     isForeignKey: compiled.isForeignKey && compiled.foreignKeys.length === 1,

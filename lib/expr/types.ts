@@ -27,6 +27,21 @@ export interface ExprDiagnostic {
   severity?: "error" | "warning";
 }
 
+/**
+ * The names a table with `changes:` gives its expressions: `version` (0 at insert, n at the
+ * row's n-th update) and `previous` (the column's value before the update, `None` at insert).
+ */
+export type ChangeName = "previous" | "version";
+
+/** Every {@link ChangeName}. */
+export const CHANGE_NAMES: readonly ChangeName[] = ["previous", "version"];
+
+/** Where an expression reads one of the {@link ChangeName}s. */
+export interface ChangeNameRead {
+  name: ChangeName;
+  span: Span;
+}
+
 /** A `foreign_key(table, column, ...)` call. Its arguments must be literals. */
 export interface ForeignKeyCall {
   table: string;

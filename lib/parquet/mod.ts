@@ -6,6 +6,7 @@
 import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
 import { isValid } from "../arrow/cells.ts";
+import { Scratch, wasmBatch } from "./ffi.ts";
 
 /** A Parquet file's chosen top-level columns as Arrow, and its row count. */
 export interface ParquetRead {
@@ -15,17 +16,76 @@ export interface ParquetRead {
 }
 
 /**
+ * Where a Parquet file's bytes come from: its size and any range of it, read when the
+ * decoder asks (the footer, then the column chunks of the chosen columns), so that a reader
+ * of one column of a wide file reads that column's bytes only.
+ */
+export interface ParquetSource {
+  readonly size: number;
+  /** `length` bytes from `offset`. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A file already in memory as a {@link ParquetSource}. */
+export function bytesSource(bytes: Uint8Array): ParquetSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+  };
+}
+
+/**
  * Decodes only `columns` (top-level names; all when omitted) of a Parquet file. Names the
  * file lacks are skipped. The synchronous `pq.readParquet` ignores its `columns` option in
  * parquet-wasm 0.8.0, so this goes through `ParquetFile`, which projects.
  */
 export async function readParquetColumns(
-  bytes: Uint8Array,
+  file: Uint8Array | ParquetSource,
   columns?: readonly string[],
 ): Promise<ParquetRead> {
-  const file = await pq.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  const batches: arrow.RecordBatch[] = [];
+  let numRows = 0;
+  let empty: arrow.RecordBatch | undefined;
+  for await (const batch of parquetBatches(file, columns)) {
+    numRows += batch.numRows;
+    if (batch.numCols === 0) empty = batch;
+    else batches.push(batch);
+  }
+  return { table: empty ? new arrow.Table() : new arrow.Table(batches), numRows };
+}
+
+/** Options of {@link parquetBatches}. */
+export interface ParquetBatchOptions {
+  /**
+   * Batches are read into one buffer that the next batch overwrites (see `ffi.ts`), so that
+   * reading makes no garbage: for a reader that keeps nothing of a batch once it asks for the
+   * next, or copies what it keeps. Otherwise each batch owns its buffers.
+   */
+  reuse?: boolean;
+}
+
+/**
+ * The chosen `columns` (top-level names; all when omitted) of a Parquet file, batch by batch,
+ * read and decoded one row group at a time: the decoder's memory (Wasm memory, which never
+ * shrinks) then holds a column chunk and a batch, not a file. When none of the chosen columns
+ * is in the file, one batch without columns carries the file's row count.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of parquetBatches(bytesSource(bytes), ["id"])) {
+ *   console.log(batch.numRows);
+ * }
+ * ```
+ */
+export async function* parquetBatches(
+  source: Uint8Array | ParquetSource,
+  columns?: readonly string[],
+  options: ParquetBatchOptions = {},
+): AsyncGenerator<arrow.RecordBatch> {
+  const scratch = options.reuse ? new Scratch() : undefined;
+  const input = source instanceof Uint8Array ? bytesSource(source) : source;
+  const file = await pq.ParquetFile.fromFile(blobOf(input));
   try {
-    const numRows = file.metadata().fileMetadata().numRows();
     let chosen: string[] | undefined;
     if (columns) {
       const schema = file.schema();
@@ -34,20 +94,60 @@ export async function readParquetColumns(
       } finally {
         schema.free();
       }
-      if (chosen.length === 0) return { table: new arrow.Table(), numRows };
+      if (chosen.length === 0) {
+        const numRows = file.metadata().fileMetadata().numRows();
+        yield new arrow.RecordBatch(
+          new arrow.Schema([]),
+          arrow.makeData({
+            type: new arrow.Struct([]),
+            length: numRows,
+            nullCount: 0,
+            children: [],
+          }),
+        );
+        return;
+      }
     }
-    // Streamed in batches of READ_BATCH_ROWS: Wasm memory (which never shrinks) then holds
-    // one batch, not a decoded file; and far fewer batches than parquet-wasm's 1,024 rows.
-    const options = { batchSize: READ_BATCH_ROWS, ...(chosen ? { columns: chosen } : {}) };
-    const stream = await file.stream(options) as unknown as AsyncIterable<pq.RecordBatch>;
-    const batches: arrow.RecordBatch[] = [];
+    // Batches of READ_BATCH_ROWS: far fewer than parquet-wasm's 1,024 rows.
+    const streamOptions = { batchSize: READ_BATCH_ROWS, ...(chosen ? { columns: chosen } : {}) };
+    const stream = await file.stream(streamOptions) as unknown as AsyncIterable<pq.RecordBatch>;
     for await (const batch of stream) {
-      batches.push(...arrow.tableFromIPC(batch.intoIPCStream()).batches);
+      const read = wasmBatch(batch, scratch);
+      if (read) {
+        batch.free();
+        yield read;
+      } else {
+        yield* arrow.tableFromIPC(batch.intoIPCStream()).batches;
+      }
     }
-    return { table: new arrow.Table(batches), numRows };
   } finally {
     file.free();
   }
+}
+
+/**
+ * A {@link ParquetSource} as the `Blob` that `ParquetFile.fromFile` takes. parquet-wasm 0.8.0
+ * uses only a blob's `size` and `slice(start, end).arrayBuffer()` (one call per range it
+ * reads); a real `Blob` would hold a copy of the whole file, and reading it first (all of it,
+ * for one column) left buffers of the file's size to the collector for every file.
+ * `ffi_test.ts` ("one column of a file") pins that only the chosen column is read through it.
+ */
+function blobOf(source: ParquetSource): Blob {
+  return {
+    size: source.size,
+    slice(start = 0, end = source.size) {
+      const to = Math.min(end, source.size);
+      return {
+        async arrayBuffer() {
+          const bytes = await source.read(start, Math.max(0, to - start));
+          // parquet-wasm copies the whole ArrayBuffer: one of exactly these bytes.
+          return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+            ? bytes.buffer
+            : bytes.slice().buffer;
+        },
+      };
+    },
+  } as unknown as Blob;
 }
 
 /** Rows per batch when reading Parquet. */

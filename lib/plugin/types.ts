@@ -184,7 +184,9 @@ export interface Sink {
   read?(table: string, columns: string[], options?: SinkReadOptions): Promise<arrow.Table>;
   /**
    * Like `read`, as batches while they are read (optional): start-up then keeps a compact
-   * form of a large parent's keys without ever holding all of its rows.
+   * form of a large parent's keys without ever holding all of its rows. A batch is valid until
+   * the next one is asked for: a sink may read every batch into the same buffers (the Delta
+   * sink does), and a reader copies what it keeps.
    */
   readBatches?(
     table: string,

@@ -47,13 +47,56 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Timers longer than this are cut in steps, so a changed system clock is noticed. */
 const MAX_TIMER_MS = 60_000;
 
+/** A timer that wakes every sleeper of one time. */
+interface Wakeup {
+  id: ReturnType<typeof setTimeout>;
+  sleepers: Set<() => void>;
+}
+
+/**
+ * The pending timers of {@link systemClock}, by the time they wake at. Tables whose commits
+ * fall due together (every table of a config at the same cadence, on ticks aligned to the
+ * commit interval) sleep until the same time: they share one timer, and wake in one turn of
+ * the event loop, in the order they went to sleep, instead of one timer each.
+ */
+const wakeups = new Map<number, Wakeup>();
+
+/** How many shared timers of {@link systemClock} are pending (one per wake-up time). */
+export function pendingWakeups(): number {
+  return wakeups.size;
+}
+
+/** Calls `wake` at `time` (`ms` from now) on the timer shared by that time; how to cancel. */
+function wakeAt(time: number, ms: number, wake: () => void): () => void {
+  let shared = wakeups.get(time);
+  if (!shared) {
+    const sleepers = new Set<() => void>();
+    const id = setTimeout(() => {
+      wakeups.delete(time);
+      for (const sleeper of sleepers) sleeper();
+    }, ms);
+    shared = { id, sleepers };
+    wakeups.set(time, shared);
+  }
+  const wakeup = shared;
+  wakeup.sleepers.add(wake);
+  return () => {
+    wakeup.sleepers.delete(wake);
+    if (wakeup.sleepers.size > 0) return;
+    // The last sleeper stopped waiting: no timer is left behind to keep the process alive.
+    clearTimeout(wakeup.id);
+    if (wakeups.get(time) === wakeup) wakeups.delete(time);
+  };
+}
+
 /** The system clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   async sleepUntil(time, signal) {
     for (let left = time - Date.now(); left > 0; left = time - Date.now()) {
       await abortable(signal, (done) => {
-        const id = setTimeout(done, Math.min(left, MAX_TIMER_MS));
+        if (left <= MAX_TIMER_MS) return wakeAt(time, left, done);
+        const id = setTimeout(done, MAX_TIMER_MS);
         return () => clearTimeout(id);
       });
     }

@@ -95,6 +95,26 @@ function evenRun(data: arrow.Data): { first: number; step: number } | undefined 
   return { first, step };
 }
 
+/** `data` with buffers of its own (a dictionary stays shared: readers build it anew). */
+function ownData(data: arrow.Data): arrow.Data {
+  const own = <T extends { slice(): T } | undefined>(b: T) => b?.slice() as T;
+  const { OFFSET, DATA, VALIDITY, TYPE } = arrow.BufferType;
+  const buffers = {
+    [OFFSET]: own(data.buffers[OFFSET]),
+    [DATA]: own(data.buffers[DATA]),
+    [VALIDITY]: own(data.buffers[VALIDITY]),
+    [TYPE]: own(data.buffers[TYPE]),
+  };
+  return data.clone(
+    data.type,
+    data.offset,
+    data.length,
+    data.nullCount,
+    buffers,
+    data.children.map(ownData),
+  );
+}
+
 /** Extends the even run `last` by a chunk `run` of `length` values when they continue it. */
 function extendRun(
   last: { length: number; first: number; step: number },
@@ -133,7 +153,9 @@ export class LoadedColumn implements ValueSource {
     } else if (run) {
       this.#segments.push({ start, length: data.length, ...run });
     } else {
-      this.#segments.push({ start, length: data.length, vector: arrow.makeVector(data) });
+      // A copy: `data` may be a reader's reused buffer (Sink.readBatches), or a view of a
+      // buffer holding far more than this column.
+      this.#segments.push({ start, length: data.length, vector: arrow.makeVector(ownData(data)) });
     }
     this.length += data.length;
   }

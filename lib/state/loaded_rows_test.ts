@@ -111,3 +111,27 @@ Deno.test("rows load batch by batch as they load from a table", async () => {
     assertEquals(streamed.value("id", i), whole.value("id", i));
   }
 });
+
+Deno.test("rows loaded from batches that reuse one buffer keep their own copy", async () => {
+  // Keys no even run describes, so the chunks are kept as vectors.
+  const shared = new BigInt64Array(3);
+  const schema = new arrow.Schema([new arrow.Field("id", new arrow.Int64(), false)]);
+  async function* reused() {
+    for (const keys of [[5n, 1n, 9n], [4n, 8n, 2n]]) {
+      shared.set(keys);
+      const data = arrow.makeData({ type: new arrow.Int64(), length: 3, data: shared });
+      yield new arrow.RecordBatch(
+        schema,
+        arrow.makeData({
+          type: new arrow.Struct(schema.fields),
+          length: 3,
+          nullCount: 0,
+          children: [data],
+        }),
+      );
+    }
+    shared.fill(0n); // what a reader would find if it had kept views
+  }
+  const rows = await LoadedRows.fromBatches("t", schema, reused(), "id");
+  assertEquals([0, 1, 2, 3, 4, 5].map((i) => rows.value("id", i)), [1, 2, 4, 5, 8, 9]);
+});

@@ -277,7 +277,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     async readBatches(table, columns, readOptions) {
       const path = tablePath(table);
       const snapshot = await readSnapshot(fs, path, { version: readOptions?.version });
-      return readTableBatches(fs, snapshot, { columns });
+      // Into reused buffers: no garbage per batch (see Sink.readBatches).
+      return readTableBatches(fs, snapshot, { columns, reuse: true });
     },
   });
 

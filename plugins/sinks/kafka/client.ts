@@ -120,8 +120,14 @@ const PERMANENT = new Set([
   "CORRUPT_MESSAGE",
 ]);
 
+/** A TLS handshake refused because the brokers' certificate is not trusted (or not theirs). */
+const UNTRUSTED =
+  /certificate|UnknownIssuer|unable to verify|self[- ]signed|CERT_|NotValidForName|invalid peer/i;
+
 /** What a client error is: Kafka's error names found in it, and whether it is about auth. */
-function inspectError(error: unknown): { apis: string[]; auth: boolean; messages: string[] } {
+function inspectError(
+  error: unknown,
+): { apis: string[]; auth: boolean; untrusted: boolean; messages: string[] } {
   const apis: string[] = [];
   const messages: string[] = [];
   let auth = false;
@@ -145,7 +151,8 @@ function inspectError(error: unknown): { apis: string[]; auth: boolean; messages
     if (Array.isArray(e.errors)) stack.push(...e.errors);
     if (e.cause) stack.push(e.cause);
   }
-  return { apis, auth, messages };
+  const untrusted = messages.some((m) => UNTRUSTED.test(m));
+  return { apis, auth, untrusted, messages };
 }
 
 /** The one-line cause of a client error: Kafka's error names, else its messages. */
@@ -158,15 +165,19 @@ export function describeError(error: unknown): string {
 
 /** Whether a client error can heal by itself (a broker restarting) or not (credentials). */
 export function isHealable(error: unknown): boolean {
-  const { apis, auth } = inspectError(error);
-  if (auth) return false;
+  const { apis, auth, untrusted } = inspectError(error);
+  if (auth || untrusted) return false;
   if (apis.some((api) => PERMANENT.has(api))) return false;
   return true;
 }
 
 /** What a user can do about an error, when we know. */
 function hint(error: unknown): string {
-  const { apis, auth } = inspectError(error);
+  const { apis, auth, untrusted } = inspectError(error);
+  if (untrusted) {
+    return "the brokers' TLS certificate is not trusted: give tls_ca_file the PEM file of the " +
+      "CA that signed it (and connect by the name or address the certificate is for)";
+  }
   if (auth || apis.includes("SASL_AUTHENTICATION_FAILED")) {
     return "check sasl_mechanism, sasl_username and the password variable (sasl_password_env)";
   }

@@ -4,7 +4,9 @@
  * a commit's rows all at once or not at all, and a restart resumes exactly after the last
  * committed tick. One transactional producer per table, its `transactional.id` made of the
  * table's application id (a shard's includes the shard), so a new process fences the killed
- * one's producer and aborts its open transaction before it reads where the table is.
+ * one's producer and aborts its open transaction before it reads where the table is. A shard's
+ * claim of a table's state goes through a transactional id of the topic's, shared by all shards,
+ * so that two claims fence each other rather than both pass their check (claimWith).
  *
  * Without transactions (`delivery: at_least_once`, or a broker that refuses them under
  * `delivery: auto`) rows go through an idempotent producer and the progress record follows
@@ -43,7 +45,16 @@ import {
   schemaDifference,
   schemaText,
 } from "./progress.ts";
-import { batchRecords, type RecordShape, type RowRecord } from "./records.ts";
+import { batchRecords, type RecordShape } from "./records.ts";
+import {
+  clearOutbox,
+  type KafkaCounters,
+  newOutbox,
+  type Outbox,
+  outboxMetrics,
+  SEND_ROWS,
+  sendRows,
+} from "./sender.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
@@ -85,24 +96,12 @@ export interface KafkaSinkOptions extends KafkaConnection {
   warn?: (message: string) => void;
 }
 
-/** Rows sent into the open transaction at a time (bounded memory, records under the size limit). */
-export const SEND_ROWS = 2_000;
-/** Bytes sent in one produce call at most (brokers refuse batches over ~1 MB by default). */
-export const SEND_BYTES = 768 * 1024;
-
-/** Counters of a table's records, for /metrics. */
-export interface KafkaCounters {
-  records: number;
-  bytes: number;
-  errors: number;
-  inFlight: number;
-}
+export type { KafkaCounters };
 
 type Transaction<K, V, HK, HV> = Awaited<ReturnType<Producer<K, V, HK, HV>["beginTransaction"]>>;
 
-interface TableState {
+interface TableState extends Outbox {
   table: SinkTable;
-  topic: string;
   appId: string;
   producer?: Producer<Buffer, Buffer, string, string>;
   transaction?: Transaction<Buffer, Buffer, string, string>;
@@ -111,16 +110,8 @@ interface TableState {
   partitions: number;
   /** The round-robin partition of the next keyless row. */
   next: number;
-  /** Rows not sent yet. */
-  buffered: RowRecord[];
-  bufferedBytes: number;
-  /** Rows sent into the open transaction (or, without one, since the last commit point). */
-  sentRows: number;
-  /** Per partition, the offset after the last row sent. */
-  ends: Map<number, bigint>;
   /** This application id's committed progress record. */
   committed: ProgressRecord | null;
-  counters: KafkaCounters;
 }
 
 /**
@@ -241,19 +232,14 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       );
     }
     const state: TableState = {
+      ...newOutbox(topic),
       table,
-      topic,
       appId,
       transactional: delivery !== "at_least_once",
       shape: { format, key: keyColumns, avroPrefix },
       partitions,
       next: 0,
-      buffered: [],
-      bufferedBytes: 0,
-      sentRows: 0,
-      ends: new Map(),
       committed: null,
-      counters: { records: 0, bytes: 0, errors: 0, inFlight: 0 },
     };
     await startProducer(state);
     // Read after the producer fenced any earlier one of this id: what it committed is final.
@@ -261,7 +247,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     return state;
   }
 
-  function newProducer(state: TableState): Producer<Buffer, Buffer, string, string> {
+  function newProducer(
+    state: TableState,
+    id = state.transactional ? transactionalId(state) : undefined,
+  ): Producer<Buffer, Buffer, string, string> {
     return new (kafkaClient().Producer)<Buffer, Buffer, string, string>({
       ...base(),
       clientId: `tablestream-${state.table.name}`,
@@ -271,7 +260,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       producerId: -1n,
       producerEpoch: -1,
       acks: kafkaClient().ProduceAcks.ALL,
-      ...(state.transactional ? { transactionalId: transactionalId(state) } : {}),
+      ...(id ? { transactionalId: id } : {}),
       ...(options.compression && options.compression !== "none"
         ? { compression: options.compression }
         : {}),
@@ -295,7 +284,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     state.producer = newProducer(state);
     if (!state.transactional) return;
     try {
-      state.transaction = await state.producer.beginTransaction();
+      await beginTransaction(state);
     } catch (error) {
       const refused = /TRANSACTIONAL_ID_AUTHORIZATION_FAILED|UNSUPPORTED_VERSION|SECURITY_DISABLED/
         .test(describeError(error));
@@ -318,49 +307,26 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     return `tablestream:${state.topic}:${state.appId}`;
   }
 
+  /** Begins a transaction of the table's producer (when it has none open). */
+  async function beginTransaction(state: TableState): Promise<void> {
+    if (state.transaction) return;
+    state.transaction = await state.producer!.beginTransaction();
+    state.transactionPartitions = new Set();
+  }
+
+  /** Ends the table's transaction (committed or aborted): the next rows begin another. */
+  function endTransaction(state: TableState): void {
+    state.transaction = undefined;
+    state.transactionPartitions = undefined;
+  }
+
   /** Sends a table's buffered rows (into its open transaction, when it has one). */
-  async function sendBuffered(state: TableState, tick?: number): Promise<number> {
-    let bytes = 0;
-    while (state.buffered.length > 0) {
-      let size = 0;
-      let count = 0;
-      while (count < state.buffered.length && count < SEND_ROWS && size < SEND_BYTES) {
-        const r = state.buffered[count++];
-        size += r.value.length + (r.key?.length ?? 0);
-      }
-      const chunk = state.buffered.splice(0, count);
-      state.bufferedBytes -= size;
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.headerTable) headers["tablestream.table"] = state.table.name;
-      if (options.headerTick && tick !== undefined) headers["tablestream.tick"] = String(tick);
-      const hasHeaders = Object.keys(headers).length > 0;
-      const messages: MessageToProduce<Buffer, Buffer, string, string>[] = chunk.map((r) => ({
-        topic: state.topic,
-        partition: r.partition,
-        ...(r.key ? { key: r.key } : {}),
-        value: r.value,
-        ...(hasHeaders ? { headers } : {}),
-      }));
-      state.counters.inFlight = messages.length;
-      const result = state.transaction
-        ? await state.transaction.send({ messages })
-        : await state.producer!.send({ messages });
-      state.counters.inFlight = 0;
-      const perPartition = new Map<number, number>();
-      for (const r of chunk) {
-        perPartition.set(r.partition, (perPartition.get(r.partition) ?? 0) + 1);
-      }
-      for (const o of result.offsets ?? []) {
-        if (o.topic !== state.topic) continue;
-        const end = o.offset + BigInt(perPartition.get(o.partition) ?? 0);
-        if ((state.ends.get(o.partition) ?? -1n) < end) state.ends.set(o.partition, end);
-      }
-      state.sentRows += chunk.length;
-      state.counters.records += chunk.length;
-      state.counters.bytes += size;
-      bytes += size;
-    }
-    return bytes;
+  async function sendBuffered(state: TableState, all: boolean, tick?: number): Promise<number> {
+    if (state.transactional) await beginTransaction(state);
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.headerTable) headers["tablestream.table"] = state.table.name;
+    if (options.headerTick && tick !== undefined) headers["tablestream.tick"] = String(tick);
+    return await sendRows(state, state.transaction ?? state.producer!, { all, headers });
   }
 
   /** Commits one table: its rows and its progress record, in one transaction when it can. */
@@ -377,22 +343,12 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     if (point?.after !== undefined && committedTick !== point.after) {
       throw new CommitConflict(name, state.appId, committedTick, point.after);
     }
-    if (point?.expect) {
-      // Shards claim a table's state this way. Checked against what is committed now; the
-      // claim is not atomic across processes with different transactional ids (see the note).
-      const records = await readProgress(name) ?? new Map();
-      const merged: Record<string, string> = {};
-      for (const r of records.values()) Object.assign(merged, r.properties);
-      for (const [property, wanted] of Object.entries(point.expect)) {
-        if ((merged[property] ?? null) !== wanted) {
-          throw new PropertyConflict(name, property, merged[property] ?? null);
-        }
-      }
-    }
-    if (!state.transaction && state.transactional) {
-      state.transaction = await state.producer!.beginTransaction();
-    }
-    const bytes = await sendBuffered(state, point?.tick);
+    // Shards claim a table's state with a commit of no rows that expects properties: with
+    // transactions, atomically (claimWith); without, checked just before (not atomic).
+    const claim = point?.expect !== undefined && state.transactional &&
+      state.buffered.length === 0 && state.sentRows === 0;
+    if (point?.expect && !claim) await checkExpected(name, point.expect);
+    const bytes = await sendBuffered(state, true, point?.tick);
     const previous = state.committed;
     const ends: Record<string, string> = { ...previous?.ends };
     for (const [partition, end] of state.ends) ends[partition] = String(end);
@@ -410,16 +366,59 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       key: Buffer.from(progressKey(state.topic, name, state.appId)),
       value: Buffer.from(encodeProgress(record)),
     };
-    if (state.transaction) {
+    if (claim) {
+      await claimWith(state, point!.expect!, message);
+    } else if (state.transaction) {
       await state.transaction.send({ messages: [message] });
       await state.transaction.commit();
-      state.transaction = undefined;
+      endTransaction(state);
     } else {
       await state.producer!.send({ messages: [message] });
     }
     state.committed = record;
     state.sentRows = 0;
     return bytes;
+  }
+
+  /** Throws a {@link PropertyConflict} unless the table's committed properties are `expect`. */
+  async function checkExpected(name: string, expect: Record<string, string | null>) {
+    const records = await readProgress(name) ?? new Map();
+    const merged: Record<string, string> = {};
+    for (const r of records.values()) Object.assign(merged, r.properties);
+    for (const [property, wanted] of Object.entries(expect)) {
+      if ((merged[property] ?? null) !== wanted) {
+        throw new PropertyConflict(name, property, merged[property] ?? null);
+      }
+    }
+  }
+
+  /**
+   * Commits a claim's progress record atomically with its check: through a producer whose
+   * transactional id belongs to the table's topic, shared by every shard and process. Starting
+   * it fences any other claim of the table in progress (the broker aborts that transaction, and
+   * waits for one being committed), so what the progress topic holds is final until this
+   * transaction ends; a claim fenced in turn commits nothing and is a conflict.
+   */
+  async function claimWith(
+    state: TableState,
+    expect: Record<string, string | null>,
+    message: MessageToProduce<Buffer, Buffer, string, string>,
+  ): Promise<void> {
+    const producer = newProducer(state, `tablestream:${state.topic}:claim`);
+    try {
+      const transaction = await producer.beginTransaction();
+      await checkExpected(state.table.name, expect);
+      await transaction.send({ messages: [message] });
+      await transaction.commit();
+    } catch (error) {
+      if (!/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))) throw error;
+      // Another claim started meanwhile: say what the table holds now.
+      await checkExpected(state.table.name, expect);
+      const [property] = Object.keys(expect);
+      throw new PropertyConflict(state.table.name, property, expect[property]);
+    } finally {
+      await producer.close().catch(() => {});
+    }
   }
 
   async function commit(point: CommitPoint | undefined): Promise<FlushResult> {
@@ -459,9 +458,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       const producer = state.producer;
       state.producer = undefined;
       const transaction = state.transaction;
-      state.transaction = undefined;
-      state.buffered = [];
-      state.bufferedBytes = 0;
+      endTransaction(state);
+      clearOutbox(state);
       if (abort && transaction) await transaction.abort().catch(() => {});
       await producer?.close().catch(() => {});
     }
@@ -498,12 +496,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       }
       // Without the tick header, rows need not wait for the commit point: send them into the
       // open transaction when enough are buffered, so memory stays bounded.
-      if (!options.headerTick && state.buffered.length >= SEND_ROWS * 5) {
+      if (!options.headerTick && state.buffered.length >= SEND_ROWS) {
         try {
-          if (!state.transaction && state.transactional) {
-            state.transaction = await state.producer!.beginTransaction();
-          }
-          await sendBuffered(state);
+          await sendBuffered(state, false);
         } catch (error) {
           state.counters.errors++;
           throw kafkaError(`Cannot send rows to ${named(table.name)}`, where, error);
@@ -568,42 +563,6 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   });
   return Object.assign(sink, {
     counters: (table: string) => states.get(table)?.counters,
-    metrics: (): SinkMetric[] => {
-      const out: SinkMetric[] = [];
-      let records = 0, bytes = 0, errors = 0, inFlight = 0;
-      for (const s of states.values()) {
-        records += s.counters.records;
-        bytes += s.counters.bytes;
-        errors += s.counters.errors;
-        inFlight += s.counters.inFlight + s.buffered.length;
-      }
-      out.push(
-        {
-          name: "kafka_records_total",
-          help: "Records produced to Kafka.",
-          type: "counter",
-          value: records,
-        },
-        {
-          name: "kafka_bytes_total",
-          help: "Key and value bytes produced to Kafka.",
-          type: "counter",
-          value: bytes,
-        },
-        {
-          name: "kafka_errors_total",
-          help: "Failed Kafka sends and commits.",
-          type: "counter",
-          value: errors,
-        },
-        {
-          name: "kafka_in_flight_records",
-          help: "Records buffered or sent and not yet committed.",
-          type: "gauge",
-          value: inFlight,
-        },
-      );
-      return out;
-    },
+    metrics: (): SinkMetric[] => outboxMetrics(states.values()),
   });
 }

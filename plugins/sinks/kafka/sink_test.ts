@@ -16,46 +16,18 @@ import {
 import { SAMPLE_MICROS, SAMPLE_SCHEMA, sampleBatch } from "../../../tests/_batches.ts";
 import { assertCommitPointChecked } from "../../../tests/_sink_contract.ts";
 import {
-  kafkaJava,
+  javaRead,
   kafkaTest,
   SASL_PASSWORD,
   SASL_USER,
   type TestKafka,
   testKafka,
 } from "../../../tests/_kafka.ts";
-import { classifyError } from "../../../lib/plugin/sink_errors.ts";
+import { classifyError, PropertyConflict } from "../../../lib/plugin/sink_errors.ts";
 import { createKafkaSink, type KafkaSinkOptions } from "./sink.ts";
 import { avroSchema } from "./avro.ts";
 
 const need = await testKafka();
-const JAVA_READER = new URL("../../../tests/fixtures/kafka/ReadCommitted.java", import.meta.url)
-  .pathname;
-
-/** A record as Kafka's Java consumer read it. */
-interface JavaRecord {
-  partition: number;
-  offset: number;
-  javaPartition: number;
-  key: string;
-  headers: Record<string, string>;
-  value: Uint8Array;
-}
-
-async function javaRead(kafka: TestKafka, topic: string): Promise<JavaRecord[]> {
-  const text = await kafkaJava(kafka, JAVA_READER, [kafka.brokers.join(","), topic]);
-  return text.split("\n").filter(Boolean).map((line) => {
-    const [partition, offset, javaPartition, key, headers, value] = line.split("\t");
-    return {
-      partition: Number(partition),
-      offset: Number(offset),
-      javaPartition: Number(javaPartition),
-      key,
-      headers: JSON.parse(headers),
-      value: Uint8Array.from(atob(value), (c) => c.charCodeAt(0)),
-    };
-  });
-}
-
 const prefix = () => `t${crypto.randomUUID().slice(0, 8)}.`;
 
 function sinkOn(kafka: TestKafka, p: string, extra: Partial<KafkaSinkOptions> = {}) {
@@ -248,3 +220,57 @@ for (const mechanism of ["plain", "scram-sha-256", "scram-sha-512"] as const) {
     Deno.env.delete(variable);
   });
 }
+
+kafkaTest(need, "kafka: of shards claiming a table's state at once, one wins", async (k) => {
+  // Each shard has its own transactional id; the claim goes through the table's own, so a
+  // second claim fences the first instead of both checking "unset" and both committing.
+  for (let round = 0; round < 4; round++) {
+    const p = prefix();
+    const shards = [0, 1, 2].map((shard) => {
+      const sink = sinkOn(k, p);
+      const open = sink.open([{ ...TABLES[0], appId: `app/shard-${shard}` }], { mode: "append" });
+      return { sink, open };
+    });
+    await Promise.all(shards.map((s) => s.open));
+    const claims = await Promise.allSettled(shards.map(({ sink }, shard) =>
+      sink.flush({
+        tick: -1,
+        after: -1,
+        properties: { "tablestream.stream": `state of shard ${shard}` },
+        expect: { "tablestream.stream": null },
+      })
+    ));
+    const won = claims.filter((c) => c.status === "fulfilled").length;
+    for (const c of claims) {
+      if (c.status === "rejected") assert(c.reason instanceof PropertyConflict, String(c.reason));
+    }
+    assertEquals(won, 1, `round ${round}: one claim commits`);
+    await Promise.all(shards.map(({ sink }) => sink.abort?.()));
+    const winner = claims.findIndex((c) => c.status === "fulfilled");
+    const stored = await sinkOn(k, p).inspect!("items");
+    assertEquals([...stored!.commits.keys()], [`app/shard-${winner}`], "only the winner's commit");
+    assertEquals(stored!.properties["tablestream.stream"], `state of shard ${winner}`);
+  }
+});
+
+kafkaTest(need, "kafka: many requests in flight keep each partition's order", async (k) => {
+  const p = prefix();
+  const sink = sinkOn(k, p, { partitions: 3 });
+  await sink.open(TABLES, { mode: "error" });
+  // 40,000 rows in batches of 10,000: several produce requests in flight in one transaction.
+  const rows = 40_000;
+  for (let first = 0; first < rows; first += 10_000) {
+    await sink.write("items", sampleBatch(10_000, first));
+  }
+  await sink.flush({ tick: 0 });
+  await sink.close();
+  const records = await javaRead(k, `${p}items`);
+  assertEquals(records.length, rows);
+  const last = new Map<number, number>();
+  for (const r of records) {
+    const id = Number(r.key);
+    assert((last.get(r.partition) ?? -1) < id, `partition ${r.partition}: ${id} after a later id`);
+    last.set(r.partition, id);
+  }
+  assertEquals(new Set(records.map((r) => Number(r.key))).size, rows);
+});

@@ -44,9 +44,14 @@ type AnyConsumer = Consumer<any, any, any, any>;
 export async function topicLayout(
   consumer: AnyConsumer,
   topic: string,
+  options: { retries?: number } = {},
 ): Promise<TopicLayout | undefined> {
   try {
-    const metadata = await consumer.metadata({ topics: [topic], forceUpdate: true });
+    const metadata = await consumer.metadata({
+      topics: [topic],
+      forceUpdate: true,
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
     const found = metadata.topics.get(topic);
     if (!found) return undefined;
     return {

@@ -32,7 +32,10 @@ export async function ensureTopic(
   partitions = deps.settings.partitions ?? -1,
 ): Promise<number> {
   const consumer = deps.consumer();
-  let layout = await topicLayout(consumer, topic);
+  // The client retries a missing topic's metadata 3 times, 250 ms apart: an answer that it is
+  // missing is final here (the sink's own retries with back-off cover a broker that is down).
+  const once = { retries: 0 };
+  let layout = await topicLayout(consumer, topic, once);
   if (!layout) {
     if (deps.settings.createTopics === false) {
       throw new SinkError(
@@ -54,7 +57,7 @@ export async function ensureTopic(
       if (!describeError(error).includes("TOPIC_ALREADY_EXISTS")) throw error;
     }
     for (let i = 0; i < 250 && !layout; i++) {
-      layout = await topicLayout(consumer, topic);
+      layout = await topicLayout(consumer, topic, once);
       if (!layout) await new Promise((r) => setTimeout(r, 20));
     }
     if (!layout) throw new Error(`topic "${topic}" was created but does not show yet`);

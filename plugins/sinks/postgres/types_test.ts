@@ -10,7 +10,7 @@ import {
   storedTypeText,
 } from "./types.ts";
 import { CopyBuffer, copyCells, copyRows, copyText, CopyValueError } from "./copy_encode.ts";
-import { TextColumn } from "./decode.ts";
+import { TextColumn } from "../_text_column.ts";
 
 const field = (name: string, type: arrow.DataType) => new arrow.Field(name, type, true);
 
