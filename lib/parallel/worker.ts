@@ -1,8 +1,8 @@
 /**
  * A generation worker (a Web Worker): rebuilds the engine from a recipe, then answers jobs
  * ("rows a..b of table t, epoch e") with the record batch as Arrow IPC, or with those rows
- * as a finished Parquet file (parts.ts), its buffer transferred, not copied. Loaded by `WorkerPool` from a literal URL, so `deno compile`
- * embeds it with `--include`.
+ * as a finished Parquet file (parts.ts), its buffer transferred, not copied. Loaded by
+ * `WorkerPool` from a literal URL, so `deno compile` embeds it with `--include`.
  *
  * @module
  */
