@@ -116,8 +116,8 @@ export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /**
  * Runs `tablestream ...args` as its own process (`deno run -A main.ts` with the binary's V8
- * settings, in UTC), as a user would: its wall seconds (start-up included) and what it wrote to stderr; fails with that
- * text when it exits non-zero.
+ * settings, in UTC), as a user would: its wall seconds (start-up included) and what it wrote
+ * to stderr; fails with that text when it exits non-zero.
  */
 export async function tablestreamProcess(
   args: string[],

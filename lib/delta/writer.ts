@@ -241,7 +241,12 @@ export class DeltaWriter {
           ? group.table
           : group.table.slice(start, start + limit).select(dataColumns);
         adds.push(
-          await this.#storeFile(encodeParquet(part, compression), part, group.values, adds.length),
+          await this.#storeFile(
+            encodeParquet(part, compression),
+            statsJson(part),
+            group.values,
+            adds.length,
+          ),
         );
       }
     }
@@ -259,18 +264,31 @@ export class DeltaWriter {
     return new DataFileWriter(
       new ParquetStream(this.#compression(), this.#options.schema),
       (batch) => this.#conform(new arrow.Table([batch])).batches,
-      (bytes, part) => this.#storeFile(bytes, part, {}, index),
+      (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
+  }
+
+  /**
+   * Writes a Parquet file encoded elsewhere (a generation worker) under a unique name, and
+   * returns its `add` action (not committed). `bytes` must hold rows of this writer's schema
+   * (unpartitioned tables), `stats` their {@link statsJson}. `index` numbers it among the
+   * files of its commit.
+   */
+  async storeEncodedFile(bytes: Uint8Array, stats: string, index: number): Promise<Add> {
+    if (this.#partitionBy().length > 0) {
+      throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
+    }
+    return await this.#storeFile(bytes, stats, {}, index);
   }
 
   #compression(): ParquetCompression {
     return this.#options.compression ?? "snappy";
   }
 
-  /** Writes an encoded file of `part`'s rows under a unique name; its `add` action. */
+  /** Writes an encoded file under a unique name; its `add` action with `stats`. */
   async #storeFile(
     bytes: Uint8Array,
-    part: arrow.Table,
+    stats: string,
     values: Record<string, string | null>,
     index: number,
   ): Promise<Add> {
@@ -289,7 +307,7 @@ export class DeltaWriter {
       size: bytes.length,
       modificationTime: this.#now(),
       dataChange: true,
-      stats: statsJson(part),
+      stats,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Sink } from "../plugin/types.ts";
 import type { Engine } from "../engine/generator.ts";
-import { type BatchSource, localSource, orderedBatches } from "./pool.ts";
+import { type BatchSource, localSource, orderedBatches, orderedParts } from "./pool.ts";
 
 /** Options of {@link generateToSink}. */
 export interface GenerateOptions {
@@ -34,7 +34,8 @@ export const DEFAULT_BATCH_SIZE = 10_000;
 /**
  * Writes `row_count` rows of each table through `sink`. The sink is opened with every
  * schema first, so a bad destination fails before any row is generated; after the last batch
- * it is flushed (the one commit point of a batch run), then closed.
+ * it is flushed (the one commit point of a batch run), then closed. A sink that takes
+ * finished Parquet files (`parquetPartSpec`) gets them from the workers, when there are.
  */
 export async function generateToSink(
   engine: Engine,
@@ -59,13 +60,15 @@ export async function generateToSink(
   try {
     for (const generator of generators) {
       const { rowCount, startRowId } = generator.spec;
+      const spec = sink.parquetPartSpec?.(generator.name);
+      // Files encoded in the workers when there are workers (they were started because the
+      // rows are many); in one thread, batches go to the sink, which encodes as they come.
+      const inParts = () => !!spec && source.parallelism > 1 && !!source.part;
       let done = 0;
-      const range = { table: generator.name, firstRowId: startRowId, count: rowCount, epoch: 0 };
-      for await (const batch of orderedBatches(source, { ...range, batchSize })) {
+      const written = async (count: number, write: () => Promise<void>) => {
         options.signal?.throwIfAborted();
-        const count = batch.numRows;
         try {
-          await sink.write(generator.name, batch);
+          await write();
         } catch (error) {
           throw new Error(
             `Cannot write rows ${startRowId + done}..${startRowId + done + count - 1} ` +
@@ -75,6 +78,26 @@ export async function generateToSink(
         }
         done += count;
         options.onBatch?.(generator.name, done, rowCount);
+      };
+      while (done < rowCount) {
+        const range = {
+          table: generator.name,
+          firstRowId: startRowId + done,
+          count: rowCount - done,
+          epoch: 0,
+          batchSize,
+        };
+        if (inParts()) {
+          for await (const part of orderedParts(source, range, spec!)) {
+            await written(part.rows, () => sink.writeParquetPart!(generator.name, part));
+          }
+          continue;
+        }
+        for await (const batch of orderedBatches(source, range)) {
+          await written(batch.numRows, () => sink.write(generator.name, batch));
+          // A pool that joined meanwhile (handoff.ts) makes the rest of the table's files.
+          if (inParts()) break;
+        }
       }
       summary.push({ table: generator.name, rows: rowCount });
     }

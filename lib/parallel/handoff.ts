@@ -80,6 +80,16 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
       maybeStart();
       return batch;
     },
+    part(job) {
+      if (startError) return Promise.reject(startError);
+      if (pool) return pool.part(job);
+      const started = performance.now();
+      const part = local.part!(job);
+      localMs += performance.now() - started;
+      localRows += job.count;
+      maybeStart();
+      return part;
+    },
     close() {
       closed = true;
       pool?.close();

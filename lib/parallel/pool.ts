@@ -10,8 +10,10 @@
 import * as arrow from "apache-arrow";
 import type { Engine } from "../engine/generator.ts";
 import { GenerationError } from "../engine/generation_error.ts";
+import type { ParquetPart, ParquetPartSpec } from "../plugin/types.ts";
 import type { EngineRecipe } from "./recipe.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
+import { encodePart, MIN_PART_ROWS, type PartJob } from "./parts.ts";
 
 /** A producer of record batches of a table's rows. */
 export interface BatchSource {
@@ -26,6 +28,11 @@ export interface BatchSource {
     count: number,
     epoch: number,
   ): Promise<arrow.RecordBatch>;
+  /**
+   * The job's rows as a finished Parquet file (optional): made where they are generated, so
+   * a pool's workers encode and the consumer only stores the file.
+   */
+  part?(job: PartJob): Promise<ParquetPart>;
   /** Stops its workers, if any. */
   close(): void;
 }
@@ -37,6 +44,7 @@ export function localSource(engine: Engine): BatchSource {
     ahead: 1,
     batch: (table, firstRowId, count, epoch) =>
       Promise.resolve(engine.table(table).batch(firstRowId, count, epoch)),
+    part: (job) => encodePart(engine.table(job.table), job),
     close() {},
   };
 }
@@ -50,7 +58,8 @@ export function defaultWorkers(): number {
 export const MIN_PIECE_ROWS = 1_000;
 
 interface Pending {
-  resolve(batch: arrow.RecordBatch): void;
+  /** Called with a `batch` job's batch, or a `part` job's file. */
+  resolve(result: arrow.RecordBatch | ParquetPart): void;
   reject(error: unknown): void;
   schema: arrow.Schema;
 }
@@ -125,19 +134,31 @@ export class WorkerPool implements BatchSource {
     count: number,
     epoch: number,
   ): Promise<arrow.RecordBatch> {
+    return this.#send(
+      table,
+      (id) => ({ kind: "batch", id, table, firstRowId, count, epoch }),
+    ) as Promise<arrow.RecordBatch>;
+  }
+
+  part(job: PartJob): Promise<ParquetPart> {
+    return this.#send(job.table, (id) => ({ kind: "part", id, job })) as Promise<ParquetPart>;
+  }
+
+  /** Sends a job to the least loaded worker: jobs of one size take about the same time. */
+  #send(
+    table: string,
+    request: (id: number) => WorkerRequest,
+  ): Promise<arrow.RecordBatch | ParquetPart> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
-    // The least loaded worker: jobs of one size take about the same time.
     let chosen = 0;
     for (let i = 1; i < this.#load.length; i++) if (this.#load[i] < this.#load[chosen]) chosen = i;
     this.#load[chosen]++;
     const schema = this.#engine.table(table).schema();
-    const done = new Promise<arrow.RecordBatch>((resolve, reject) => {
+    const done = new Promise<arrow.RecordBatch | ParquetPart>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, schema });
     });
-    this.#workers[chosen].postMessage(
-      { kind: "batch", id, table, firstRowId, count, epoch } satisfies WorkerRequest,
-    );
+    this.#workers[chosen].postMessage(request(id));
     return done;
   }
 
@@ -151,6 +172,10 @@ export class WorkerPool implements BatchSource {
       const [batch] = arrow.tableFromIPC(reply.ipc).batches;
       // This thread's schema: the batch is then the one a local engine would have made.
       pending.resolve(new arrow.RecordBatch(pending.schema, batch.data));
+      return;
+    }
+    if (reply.kind === "part") {
+      pending.resolve(reply.part);
       return;
     }
     const g = reply.generation;
@@ -213,6 +238,44 @@ export async function* orderedBatches(
     while (next < count || queue.length) {
       // Read each time: a source may gain workers during the range (handoff.ts).
       while (next < count && queue.length < source.ahead) submit();
+      yield await queue.shift()!;
+    }
+  } finally {
+    queue.length = 0;
+  }
+}
+
+/**
+ * The rows of a range as Parquet files made by `source`, in row order, several ahead of the
+ * one being consumed. Files hold `spec.fileRows` rows, as a writer cutting the range itself
+ * would; a range smaller than a file per worker is shared evenly among the workers instead
+ * (files of at least {@link MIN_PART_ROWS} rows), as a parallel writer (Spark's tasks,
+ * delta-rs) writes a file per task: the rows are the same, in more files.
+ */
+export async function* orderedParts(
+  source: BatchSource,
+  range: RowRange,
+  spec: ParquetPartSpec,
+): AsyncGenerator<ParquetPart> {
+  const { count } = range;
+  if (count <= 0) return;
+  if (!source.part) throw new Error("This batch source cannot make Parquet files");
+  const spread = Math.max(1, Math.min(source.parallelism, Math.floor(count / MIN_PART_ROWS)));
+  const fileRows = count >= spec.fileRows * spread ? spec.fileRows : Math.ceil(count / spread);
+  // One file being made per worker and one more ready: a file is large, unlike a batch.
+  const ahead = source.parallelism + 1;
+  const queue: Promise<ParquetPart>[] = [];
+  let next = 0;
+  try {
+    while (next < count || queue.length) {
+      while (next < count && queue.length < ahead) {
+        const n = Math.min(fileRows, count - next);
+        const job = source.part!({ ...range, firstRowId: range.firstRowId + next, count: n, spec });
+        // Rejections are reported when the file's turn comes, not as unhandled ones.
+        job.catch(() => {});
+        queue.push(job);
+        next += n;
+      }
       yield await queue.shift()!;
     }
   } finally {

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { ParquetPart } from "../plugin/types.ts";
+import type { PartJob } from "./parts.ts";
 import type { EngineRecipe } from "./recipe.ts";
 
 /** What the pool asks a worker. */
@@ -10,13 +12,17 @@ export type WorkerRequest =
   /** Build the engine; answered by `ready` (or an `error` with id -1). */
   | { kind: "init"; recipe: EngineRecipe }
   /** Generate rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
-  | { kind: "batch"; id: number; table: string; firstRowId: number; count: number; epoch: number };
+  | { kind: "batch"; id: number; table: string; firstRowId: number; count: number; epoch: number }
+  /** Make the job's rows into a Parquet file (parts.ts). */
+  | { kind: "part"; id: number; job: PartJob };
 
 /** What a worker answers. */
 export type WorkerReply =
   | { kind: "ready" }
   /** The record batch of job `id` as an Arrow IPC stream. */
   | { kind: "batch"; id: number; ipc: Uint8Array }
+  /** The file of job `id`, its bytes transferred. */
+  | { kind: "part"; id: number; part: ParquetPart }
   /** Job `id` failed; `generation` is set when a cell could not be generated. */
   | {
     kind: "error";

@@ -1,8 +1,8 @@
 /**
  * A generation worker (a Web Worker): rebuilds the engine from a recipe, then answers jobs
- * ("rows a..b of table t, epoch e") with the record batch as Arrow IPC, its buffer
- * transferred, not copied. Loaded by `WorkerPool` from a literal URL, so `deno compile`
- * embeds it with `--include`.
+ * ("rows a..b of table t, epoch e") with the record batch as Arrow IPC, or with those rows
+ * as a finished Parquet file (parts.ts), its buffer transferred, not copied. Loaded by
+ * `WorkerPool` from a literal URL, so `deno compile` embeds it with `--include`.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import * as arrow from "apache-arrow";
 import type { Engine } from "../engine/generator.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import { engineFromRecipe } from "./recipe.ts";
+import { encodePart } from "./parts.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 /** The worker's global scope, as far as it is used here. */
@@ -20,10 +21,26 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 let engine: Promise<Engine> | undefined;
+/** The jobs answered so far (`answer` reports its own failures, so the chain never rejects). */
+let jobs: Promise<void> = Promise.resolve();
 
-/** One job's reply: the batch as IPC, or why it failed (a generation error keeps its place). */
-async function answer(request: Extract<WorkerRequest, { kind: "batch" }>): Promise<void> {
+/**
+ * One job's reply: the batch as IPC, or the finished Parquet file, or why it failed (a
+ * generation error keeps its place).
+ */
+async function answer(request: Exclude<WorkerRequest, { kind: "init" }>): Promise<void> {
   try {
+    if (request.kind === "part") {
+      const part = await encodePart((await engine!).table(request.job.table), request.job);
+      // A buffer of the file alone can be handed over; a view into a larger one is copied.
+      const whole = part.bytes.byteOffset === 0 &&
+        part.bytes.byteLength === part.bytes.buffer.byteLength;
+      if (!whole) part.bytes = part.bytes.slice();
+      scope.postMessage({ kind: "part", id: request.id, part }, [
+        part.bytes.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
     const generator = (await engine!).table(request.table);
     const batch = generator.batch(request.firstRowId, request.count, request.epoch);
     const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
@@ -57,5 +74,7 @@ scope.onmessage = (event) => {
     );
     return;
   }
-  answer(request);
+  // One job at a time, in the order sent: a file's encoding awaits, and two interleaved would
+  // each hold their rows for longer and both finish late.
+  jobs = jobs.then(() => answer(request));
 };

@@ -3,7 +3,13 @@ import * as pq from "parquet-wasm";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
 import { readParquetFooter } from "../../tests/_read.ts";
-import { encodeParquet, mostlyDistinct, ParquetStream, readParquetColumns } from "./mod.ts";
+import {
+  deltaPacks,
+  encodeParquet,
+  mostlyDistinct,
+  ParquetStream,
+  readParquetColumns,
+} from "./mod.ts";
 
 Deno.test("a streamed Parquet file is the file encodeParquet makes of the same rows", async () => {
   const batches = [sampleBatch(700, 0), sampleBatch(1, 700), sampleBatch(2000, 701)];
@@ -82,4 +88,37 @@ Deno.test("columns of mostly distinct values are written without a dictionary, c
   // The values are the same either way.
   const back = await readParquetColumns(encodeParquet(table));
   assertEquals([...back.table.getChild("status")!].slice(0, 4), ["paid", "open", "sent", "paid"]);
+});
+
+Deno.test("integer columns are delta encoded unless a dictionary is much narrower, and read back", async () => {
+  const n = 10_000;
+  const table = new arrow.Table({
+    id: arrow.makeVector(BigInt64Array.from({ length: n }, (_, i) => BigInt(i + 1))),
+    amount: arrow.makeVector(Int32Array.from({ length: n }, (_, i) => (i * 7919) % 1001)),
+    code: arrow.makeVector(Int32Array.from({ length: n }, (_, i) => [200, 404, 500, 301][i % 4])),
+    day: arrow.vectorFromArray(
+      Array.from(
+        { length: n },
+        (_, i) => (i % 5 ? new Date(Date.UTC(2026, 0, 1 + (i % 300))) : null),
+      ),
+      new arrow.DateDay(),
+    ),
+  });
+  assert(deltaPacks(table.getChild("id")!));
+  // 1001 values over a spread of 1001: a delta is as narrow as a dictionary index.
+  assert(deltaPacks(table.getChild("amount")!));
+  // Four codes 300 apart: two bits of index against nine of delta.
+  assert(!deltaPacks(table.getChild("code")!));
+  assert(deltaPacks(table.getChild("day")!));
+  const bytes = encodeParquet(table);
+  const encodings = await encodingsOf(bytes);
+  for (const column of ["id", "amount", "day"] as const) {
+    assert(encodings[column].includes("DELTA_BINARY_PACKED"), encodings[column].join());
+    assert(!encodings[column].some((e) => e.includes("DICTIONARY")), encodings[column].join());
+  }
+  assert(encodings.code.some((e) => e.includes("DICTIONARY")), encodings.code.join());
+  const back = (await readParquetColumns(bytes)).table;
+  for (const column of ["id", "amount", "code", "day"] as const) {
+    assertEquals([...back.getChild(column)!], [...table.getChild(column)!], column);
+  }
 });

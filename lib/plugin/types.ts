@@ -94,6 +94,26 @@ export interface StoredTable {
   schema: arrow.Schema;
 }
 
+/** How a sink wants a table's Parquet files encoded (see {@link Sink.parquetPartSpec}). */
+export interface ParquetPartSpec {
+  /** Column compression. */
+  compression: "snappy" | "zstd" | "none";
+  /** Most rows per file. */
+  fileRows: number;
+  /** Statistics to compute beside the bytes: `delta` for a Delta `add.stats` JSON. */
+  stats?: "delta";
+}
+
+/** A complete Parquet file of consecutive rows of a table, with what its spec asked. */
+export interface ParquetPart {
+  /** The whole file. */
+  bytes: Uint8Array;
+  /** Rows in the file. */
+  rows: number;
+  /** The statistics the spec asked for (a Delta `add.stats` JSON string). */
+  stats?: string;
+}
+
 /** Options of {@link Sink.read}. */
 export interface SinkReadOptions {
   /** Read the table as it was at this version (time travel); the latest by default. */
@@ -125,6 +145,18 @@ export interface Sink {
   open(tables: readonly SinkTable[], options: SinkOpenOptions): Promise<void>;
   /** Accepts one batch of a table; it may be buffered until `flush`. */
   write(table: string, batch: arrow.RecordBatch): Promise<void>;
+  /**
+   * Whether the sink takes a table's rows as finished Parquet files instead of batches
+   * (optional): how to encode them, or undefined when the table takes batches only. Rows are
+   * then encoded where they are generated (in generation workers), so the sink only stores
+   * files; callers that cannot encode keep calling `write`.
+   */
+  parquetPartSpec?(table: string): ParquetPartSpec | undefined;
+  /**
+   * Stores a complete Parquet file of a table's next rows, made as `parquetPartSpec` asked:
+   * what `write` of the same rows would have stored, visible at the next `flush`.
+   */
+  writeParquetPart?(table: string, part: ParquetPart): Promise<void>;
   /**
    * Makes everything written so far durable and visible. With a commit point, every table of
    * the sink gets one commit recording it, even a commit without rows.

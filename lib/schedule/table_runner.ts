@@ -9,7 +9,7 @@
  * @module
  */
 import { GenerationError } from "../engine/generation_error.ts";
-import { orderedBatches, type SourceChooser } from "../parallel/pool.ts";
+import { orderedBatches, orderedParts, type SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
@@ -22,6 +22,7 @@ import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
 import type { Timeline } from "../stream/timeline.ts";
 import type { OrdinalRange } from "../stream/shard.ts";
+import { RateMeter } from "./rate_meter.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {
@@ -92,9 +93,6 @@ export class TableFailed extends Error {
   }
 }
 
-/** The window of the measured rate, ms. */
-const RATE_WINDOW_MS = 60_000;
-
 /** A run of ticks committed together: ticks `first..last`. */
 interface Window {
   first: number;
@@ -127,6 +125,8 @@ export class TableRunner {
   #warnedShared = false;
   /** A flush is under way: a failure now may come after its commit landed. */
   #flushing = false;
+  /** Streamed rows per minute, as committed. */
+  readonly #rate: RateMeter;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -134,7 +134,7 @@ export class TableRunner {
     this.#timeline = deps.plan.timeline!;
     this.#recordState = deps.plan.recordState;
     this.#lastCommitted = deps.plan.lastTick;
-    this.#startedAt = deps.clock.now();
+    this.#rate = new RateMeter(deps.clock.now());
     this.status = newTableStatus(
       deps.plan.name,
       deps.plan.policy,
@@ -494,10 +494,22 @@ export class TableRunner {
     const { ranges, count: total, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
     const source = await sources.forRows(total);
+    // With workers, a sink that takes finished files gets them encoded there; they are
+    // committed by the flush below like the batches it would have encoded itself.
+    const spec = source.parallelism > 1 && source.part
+      ? sink.parquetPartSpec?.(this.plan.name)
+      : undefined;
     let generated = 0;
     for (const { first, count } of ranges) {
       const firstRowId = this.#timeline.spec.baseRowId + first;
       const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
+      if (spec) {
+        for await (const part of orderedParts(source, range, spec)) {
+          await sink.writeParquetPart!(this.plan.name, part);
+          await yieldToEventLoop();
+        }
+        continue;
+      }
       for await (const batch of orderedBatches(source, range)) {
         await sink.write(this.plan.name, batch);
         generated += batch.numRows;
@@ -521,31 +533,9 @@ export class TableRunner {
     return { rows: total, result };
   }
 
-  /** Wall-clock times and running streamed-row totals of recent commits (the measured rate). */
-  #recent: { at: number; rows: number }[] = [];
-  /** The streamed-row total before the oldest of `#recent`. */
-  #baseline = 0;
-  /** When this runner began (wall clock), the rate's earliest start. */
-  readonly #startedAt: number;
-
   /** Streamed rows per minute committed over the last minute of wall-clock time. */
   measuredRate(now: number): number {
-    const recent = this.#prune(now);
-    // Over the last minute, or since the run began when it is younger: a rate meter, not the
-    // difference of two commits (the first commit of a window may hold a catch-up burst).
-    const since = Math.max(now - RATE_WINDOW_MS, this.#startedAt);
-    const before = this.#baseline;
-    const last = recent.at(-1)?.rows ?? before;
-    return (last - before) * 60_000 / Math.max(now - since, 1);
-  }
-
-  /** Drops commits older than the rate's window; the rest. */
-  #prune(now: number): { at: number; rows: number }[] {
-    const cutoff = now - RATE_WINDOW_MS;
-    while (this.#recent.length > 0 && this.#recent[0].at <= cutoff) {
-      this.#baseline = this.#recent.shift()!.rows;
-    }
-    return this.#recent;
+    return this.#rate.rate(now);
   }
 
   #committed(window: Window, rows: number, result: FlushResult): void {
@@ -565,9 +555,7 @@ export class TableRunner {
     if (result.version !== undefined) s.version = result.version;
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
-    const now = this.#deps.clock.now();
-    this.#recent.push({ at: now, rows: s.streamedRows });
-    this.#prune(now); // bounded without status calls
+    this.#rate.record(this.#deps.clock.now(), s.streamedRows);
   }
 
   /** Whether `tick` is committed, as the sink reads it back (false when that fails too). */

@@ -8,6 +8,8 @@ import * as arrow from "apache-arrow";
 import type {
   CommitPoint,
   FlushResult,
+  ParquetPart,
+  ParquetPartSpec,
   Sink,
   SinkOpenOptions,
   SinkReadOptions,
@@ -21,6 +23,10 @@ export interface SinkBody {
   open(tables: readonly SinkTable[], options: SinkOpenOptions): Promise<void>;
   /** Accepts a batch of a known table whose schema matches the one given to `open`. */
   write(table: SinkTable, batch: arrow.RecordBatch): Promise<void>;
+  /** How a known table takes finished Parquet files (see {@link Sink.parquetPartSpec}). */
+  parquetPartSpec?(table: SinkTable): ParquetPartSpec | undefined;
+  /** Stores a finished Parquet file of a known table that takes them. */
+  writeParquetPart?(table: SinkTable, part: ParquetPart): Promise<void>;
   /** Commits what was written so far (recording the commit point, when given). */
   flush(point?: CommitPoint): Promise<FlushResult | void>;
   /** Commits the rest and publishes everything. */
@@ -71,6 +77,16 @@ export function guardSink(kind: string, body: SinkBody): Sink {
     }
   }
 
+  /** A table given to `open`. */
+  function known(name: string): SinkTable {
+    const table = tables!.get(name);
+    if (!table) {
+      const names = [...tables!.keys()].map((n) => `"${n}"`).join(", ");
+      throw new Error(`Cannot write to table "${name}": it was not opened (open: ${names})`);
+    }
+    return table;
+  }
+
   return {
     open(list, options) {
       return step("open", async () => {
@@ -85,15 +101,28 @@ export function guardSink(kind: string, body: SinkBody): Sink {
     },
     write(name, batch) {
       return step("write", async () => {
-        const table = tables!.get(name);
-        if (!table) {
-          const known = [...tables!.keys()].map((n) => `"${n}"`).join(", ");
-          throw new Error(`Cannot write to table "${name}": it was not opened (open: ${known})`);
-        }
+        const table = known(name);
         checkSchema(table, batch.schema);
         await body.write(table, batch);
       }, name);
     },
+    ...(body.parquetPartSpec && body.writeParquetPart
+      ? {
+        parquetPartSpec(name: string) {
+          usable("write", name);
+          return body.parquetPartSpec!(known(name));
+        },
+        writeParquetPart(name: string, part: ParquetPart) {
+          return step("write", async () => {
+            const table = known(name);
+            if (!body.parquetPartSpec!(table)) {
+              throw new Error(`Table "${name}" takes batches, not Parquet files`);
+            }
+            await body.writeParquetPart!(table, part);
+          }, name);
+        },
+      }
+      : {}),
     flush(point) {
       // Tick -1 records a point before any tick (a shard's claim of a table's state).
       if (point && !(Number.isSafeInteger(point.tick) && point.tick >= -1)) {

@@ -41,6 +41,12 @@ export function createRoutingSink(routes: readonly Route[]): Sink {
       for (const table of tables) sinkOf(table.name);
     },
     write: (table, batch) => sinkOf(table).write(table, batch),
+    parquetPartSpec: (table) => sinkOf(table).parquetPartSpec?.(table),
+    writeParquetPart(table, part) {
+      const sink = sinkOf(table);
+      if (!sink.writeParquetPart) throw new Error(`The sink of table "${table}" takes batches`);
+      return sink.writeParquetPart(table, part);
+    },
     async flush(point) {
       const result: FlushResult = {};
       await each(async (sink) => {

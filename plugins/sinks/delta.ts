@@ -200,6 +200,24 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       if (!state.table.partitionBy?.length) await streamBuffered(state);
       else if (state.rows >= targetFileRows) await writeBuffered(state);
     },
+    // Unpartitioned tables take files encoded where their rows are generated; a partitioned
+    // one needs its rows grouped by partition here first.
+    parquetPartSpec: (table) =>
+      table.partitionBy?.length
+        ? undefined
+        : { compression, fileRows: targetFileRows, stats: "delta" },
+    async writeParquetPart(table, part) {
+      if (part.rows === 0) return;
+      if (part.stats === undefined) {
+        throw new Error(`A Parquet file for Delta table "${table.name}" came without its stats`);
+      }
+      const state = states.get(table.name)!;
+      // Rows written as batches before it come first, in their own file: row order is kept.
+      await writeBuffered(state);
+      state.pending.push(
+        await state.writer.storeEncodedFile(part.bytes, part.stats, state.pending.length),
+      );
+    },
     flush,
     async close() {
       await flush();

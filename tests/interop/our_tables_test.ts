@@ -18,6 +18,30 @@ async function ok(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
+interopTest(
+  "files our workers encoded read the same in delta-rs, Polars and Spark",
+  async (peer) => {
+    await withTempDir(async (dir) => {
+      // Enough rows for a pool, and for each of its two workers to encode a file of its own.
+      const text = await Deno.readTextFile(`${FIXTURES}all_types.yaml`);
+      await Deno.writeTextFile(
+        `${dir}/config.yaml`,
+        text.replace("row_count: 500", "row_count: 120000"),
+      );
+      const common = ["--config", `${dir}/config.yaml`];
+      await ok("generate", ...common, "--output", `${dir}/workers`, "--workers", "2");
+      await ok("generate", ...common, "--output", `${dir}/one`, "--workers", "1");
+      const table = `${dir}/workers/all_types`;
+      const files = [...Deno.readDirSync(table)].filter((e) => e.name.endsWith(".parquet"));
+      assertEquals(files.length, 2);
+      const ours = await peer.ours(`${dir}/one/all_types`);
+      assertEquals(ours.count, 120000);
+      assertSameRows(await peer.ours(table), ours, "our reader");
+      for (const engine of ENGINES) assertSameRows(await peer.read(engine, table), ours, engine);
+    });
+  },
+);
+
 /** The Delta schema of a table, as our log declares it: name, type, nullable. */
 async function declaredFields(peer: Peer, path: string): Promise<unknown[]> {
   return await peer.py(

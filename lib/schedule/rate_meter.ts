@@ -1,0 +1,45 @@
+/**
+ * A table's measured rate: rows per minute committed over the last minute of wall-clock
+ * time, from the running totals of its recent commits.
+ *
+ * @module
+ */
+
+/** The window of the measured rate, ms. */
+const RATE_WINDOW_MS = 60_000;
+
+export class RateMeter {
+  /** Wall-clock times and running row totals of recent commits. */
+  #recent: { at: number; rows: number }[] = [];
+  /** The row total before the oldest of `#recent`. */
+  #baseline = 0;
+
+  /** @param startedAt When the table began (wall clock, ms): the rate's earliest start. */
+  constructor(readonly startedAt: number) {}
+
+  /** A commit at `at` brought the running total to `rows`. */
+  record(at: number, rows: number): void {
+    this.#recent.push({ at, rows });
+    this.#prune(at); // bounded without anyone asking for the rate
+  }
+
+  /** Rows per minute committed over the last minute before `now`. */
+  rate(now: number): number {
+    const recent = this.#prune(now);
+    // Over the last minute, or since the run began when it is younger: a rate meter, not the
+    // difference of two commits (the first commit of a window may hold a catch-up burst).
+    const since = Math.max(now - RATE_WINDOW_MS, this.startedAt);
+    const before = this.#baseline;
+    const last = recent.at(-1)?.rows ?? before;
+    return (last - before) * 60_000 / Math.max(now - since, 1);
+  }
+
+  /** Drops commits older than the window; the rest. */
+  #prune(now: number): { at: number; rows: number }[] {
+    const cutoff = now - RATE_WINDOW_MS;
+    while (this.#recent.length > 0 && this.#recent[0].at <= cutoff) {
+      this.#baseline = this.#recent.shift()!.rows;
+    }
+    return this.#recent;
+  }
+}
