@@ -284,13 +284,21 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
 
   async function openTable(table: SinkTable, openMode: SinkOpenOptions["mode"]) {
     const path = tablePath(table.name);
-    const version = await latestVersion(fs, path);
     const created = await fs.stat(path) === null;
-    if (version === null && !created && await hasEntriesBesideLog(fs, path)) {
+    // The folder's entries before its log: a writer (a shard) that creates the table and
+    // writes its first files between the two reads is then found as the table it made, not
+    // taken for a stranger's files.
+    const entries = created ? [] : await entriesBesideLog(fs, path);
+    const version = await latestVersion(fs, path);
+    const strangers = version === null ? entries : [];
+    if (strangers.length > 0) {
       // Not refused for good: another writer may be creating the table right now (its first
       // data files come before its log), and a retry then finds the table.
+      const shown = strangers.slice(0, 3).map((name) => `"${name}"`).join(", ");
+      const more = strangers.length > 3 ? ` and ${strangers.length - 3} more` : "";
       throw new Error(
-        `Folder "${path}" is not empty and is not a Delta table; remove it or choose another --output`,
+        `Folder "${path}" is not empty (it holds ${shown}${more}) and is not a Delta table; ` +
+          "remove it or choose another --output",
       );
     }
     if (version !== null && openMode === "error") {
@@ -320,12 +328,13 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
 }
 
 /**
- * Whether a folder without a commit holds something besides `_delta_log/`: a log folder
+ * What a folder without a commit holds besides `_delta_log/`: a log folder
  * alone is another writer (a shard) creating the table this moment, its first commit being
  * written; data files would be somebody's rows.
  */
-async function hasEntriesBesideLog(fs: DeltaFs, path: string): Promise<boolean> {
-  return (await fs.list(path)).some((entry) => entry.name !== "_delta_log");
+async function entriesBesideLog(fs: DeltaFs, path: string): Promise<string[]> {
+  return (await fs.list(path)).map((entry) => entry.name).filter((name) => name !== "_delta_log")
+    .sort();
 }
 
 /**

@@ -220,3 +220,23 @@ Deno.test("delta sink: a folder holding only _delta_log is a table being created
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("delta sink: a folder of someone else's files is refused, naming what it holds", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/users`);
+    for (const name of ["a.csv", "b.csv", "c.csv", "d.csv"]) {
+      await Deno.writeTextFile(`${dir}/users/${name}`, "");
+    }
+    const sink = createDeltaSink({ dir });
+    const error = await assertRejects(() => sink.open(USERS, { mode: "append" }), Error);
+    assertStringIncludes(
+      error.message,
+      `is not empty (it holds "a.csv", "b.csv", "c.csv" and 1 more)`,
+    );
+    // Nothing of ours was written beside them.
+    assertEquals((await Array.fromAsync(Deno.readDir(`${dir}/users`))).length, 4);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
