@@ -1,9 +1,11 @@
 /**
  * Workers only when they pay: generation starts in this thread at once, and a worker pool is
  * started beside it only when the rows still to make would take this thread longer than the
- * pool takes to start (each worker loads the config and faker anew, about a second); pieces go
- * to the pool from the moment it is ready. So the default `--workers` never loses to one
- * thread: a small run ends before a pool would have started, a large one gains from it.
+ * pool takes to start (each worker loads its modules and the config anew); pieces go to the
+ * pool from the moment it is ready. So the default `--workers` never loses to one thread: a
+ * small run ends before a pool would have started, a large one gains from it. Workers asked
+ * for (`--workers N`) start at once, and this thread generates while they start instead of
+ * waiting idle.
  *
  * @module
  */
@@ -37,6 +39,12 @@ export interface HandoffOptions {
   onStart?: (workers: number) => void;
   /** This thread's time the remaining rows must need for a pool (default {@link POOL_WORTH_MS}). */
   worthMs?: number;
+  /**
+   * Start the pool at once, whatever the rows (workers asked for): this thread generates
+   * while the workers load their modules and rebuild the engine, instead of waiting, but at
+   * most half the rows; the rest waits for the pool.
+   */
+  eager?: boolean;
 }
 
 /** A source that generates here until a pool, started only when worth it, is ready. */
@@ -49,10 +57,7 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
   let localMs = 0;
   let closed = false;
 
-  const maybeStart = () => {
-    if (starting || closed || localRows === 0) return;
-    const remaining = options.rows - localRows;
-    if (remaining * (localMs / localRows) < (options.worthMs ?? POOL_WORTH_MS)) return;
+  const start = () => {
     starting = WorkerPool.start(options.recipe(), options.workers, engine).then((p) => {
       if (closed) return p.close();
       pool = p;
@@ -61,8 +66,20 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
       startError = error;
     });
   };
+  const maybeStart = () => {
+    if (starting || closed || localRows === 0) return;
+    const remaining = options.rows - localRows;
+    if (remaining * (localMs / localRows) < (options.worthMs ?? POOL_WORTH_MS)) return;
+    start();
+  };
+  if (options.eager) start();
+  // Asked-for workers make at least half the rows: this thread only bridges their start-up,
+  // so a run that says it used N workers did (and a small one waits for them, as it did
+  // when a pool was awaited before the first row).
+  const mustWait = (count: number) =>
+    options.eager === true && !closed && localRows + count > options.rows / 2;
 
-  return {
+  const source: BatchSource = {
     // This thread until the pool is ready; the consumer reads both before each request.
     get parallelism() {
       return pool?.parallelism ?? 1;
@@ -73,6 +90,9 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
     batch(table, firstRowId, count, epoch): Promise<arrow.RecordBatch> {
       if (startError) return Promise.reject(startError);
       if (pool) return pool.batch(table, firstRowId, count, epoch);
+      if (mustWait(count)) {
+        return starting!.then(() => source.batch(table, firstRowId, count, epoch));
+      }
       const started = performance.now();
       const batch = local.batch(table, firstRowId, count, epoch);
       localMs += performance.now() - started;
@@ -83,6 +103,7 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
     part(job) {
       if (startError) return Promise.reject(startError);
       if (pool) return pool.part(job);
+      if (mustWait(job.count)) return starting!.then(() => source.part!(job));
       const started = performance.now();
       const part = local.part!(job);
       localMs += performance.now() - started;
@@ -95,12 +116,14 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
       pool?.close();
     },
   };
+  return source;
 }
 
 /**
- * A worker pool when it is worth one, else this thread's engine. With the workers defaulted
- * and the number of rows known, generation starts here and a pool joins only when the rest
- * would take longer than starting it.
+ * A worker pool when it is worth one, else this thread's engine. With the number of rows
+ * known, generation starts here and a pool joins once ready: started at once when workers
+ * were asked for, and with the workers defaulted only when the rest would take longer than
+ * starting it.
  */
 export async function openBatchSource(
   engine: Engine,
@@ -108,8 +131,15 @@ export async function openBatchSource(
 ): Promise<BatchSource> {
   const small = options.rows !== undefined && options.rows < PARALLEL_MIN_ROWS;
   if (options.workers <= 1 || !options.recipe || small) return localSource(engine);
-  if (options.adaptive && options.rows !== undefined) {
-    return handoffSource(engine, { ...options, recipe: options.recipe, rows: options.rows });
+  if (options.rows !== undefined) {
+    // Asked-for workers start at once; either way this thread generates until they are ready
+    // (a worker takes about 0.15-0.3 s to load its modules and rebuild the engine).
+    return handoffSource(engine, {
+      ...options,
+      recipe: options.recipe,
+      rows: options.rows,
+      eager: !options.adaptive,
+    });
   }
   const pool = await WorkerPool.start(options.recipe(), options.workers, engine);
   options.onStart?.(pool.parallelism);

@@ -79,3 +79,25 @@ Deno.test("handoff: a run worth a pool starts one and hands it the rest, same ro
     }
   });
 });
+
+Deno.test("handoff: asked-for workers start at once, this thread makes at most half the rows", async () => {
+  await withEngine(async (engine, path) => {
+    let started = 0;
+    const source = handoffSource(engine, {
+      workers: 2,
+      recipe: () => recipeOf(engine, path),
+      rows: 40000,
+      onStart: () => started++,
+      worthMs: 60_000, // not worth one by the measure of defaulted workers: eager wins
+      eager: true,
+    });
+    try {
+      const local = await rowsThrough(localSource(engine));
+      // However fast this thread is, the second half waits for the pool: it was really used.
+      assertEquals(await rowsThrough(source), local);
+      assertEquals([started, source.parallelism], [1, 2]);
+    } finally {
+      source.close();
+    }
+  });
+});

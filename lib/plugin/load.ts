@@ -11,7 +11,6 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { transform } from "sucrase";
 import { defineColumnFunction, defineDistribution, defineSink } from "./define.ts";
 import { PluginError, pluginProblems } from "./registry.ts";
 import type { Plugin } from "./types.ts";
@@ -72,9 +71,16 @@ function fileUrl(path: string): string {
   return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`).href;
 }
 
-/** The JavaScript of a plugin file, types stripped; syntax errors name file, line, column. */
-export function transpilePlugin(path: string, source: string): string {
+/**
+ * The JavaScript of a plugin file, types stripped; syntax errors name file, line, column.
+ * sucrase is loaded on the first call, not with the program: every generation worker loads
+ * this module with the config, and importing sucrase cost each about 30 ms though few configs
+ * have plugin files to transpile. The specifier is a string literal, so `deno compile` embeds
+ * it all the same.
+ */
+export async function transpilePlugin(path: string, source: string): Promise<string> {
   const typed = /\.(ts|mts|cts)$/.test(path);
+  const { transform } = await import("sucrase");
   try {
     return transform(source, {
       transforms: typed ? ["typescript"] : [],
@@ -103,7 +109,7 @@ async function importTranspiled(
   } catch (error) {
     throw new PluginError(path, `cannot read the plugin file: ${(error as Error).message}`);
   }
-  const code = transpilePlugin(path, source);
+  const code = await transpilePlugin(path, source);
   const relative = /^\s*(?:import|export)\s[^;]*?from\s*["'](\.{1,2}\/[^"']+)["']/m.exec(code);
   if (relative) {
     throw new PluginError(

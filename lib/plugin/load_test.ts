@@ -165,8 +165,8 @@ Deno.test("a plugin name is taken once per kind; built-ins cannot be replaced si
   assertEquals(registry.get("distribution", "pareto"), pareto as AnyDistribution);
 });
 
-Deno.test("type annotations are stripped, imports of types erased", () => {
-  const code = transpilePlugin(
+Deno.test("type annotations are stripped, imports of types erased", async () => {
+  const code = await transpilePlugin(
     "p.ts",
     'import type { PluginApi } from "tablestream";\nexport default (api: PluginApi): number => 1 as number;\n',
   );

@@ -5,7 +5,20 @@
  * @module
  */
 // @ts-types="@types/pg"
-import pg from "pg";
+import type pg from "pg";
+
+/**
+ * The driver, loaded at the first connection rather than with the program: every generation
+ * worker loads the sinks' modules with the config, and importing `pg` cost each about 13 ms
+ * though a worker never connects. The specifier is a string literal, so `deno compile` embeds
+ * the driver all the same.
+ */
+let driver: typeof pg | undefined;
+
+async function loadDriver(): Promise<typeof pg> {
+  driver ??= ((await import("pg")) as unknown as { default: typeof pg }).default;
+  return driver;
+}
 
 // ---------------------------------------------------------------------------------------
 // Connections.
@@ -64,7 +77,7 @@ export function describeServer(options: PostgresSinkOptions): string {
 }
 
 export async function connect(options: PostgresSinkOptions, where: string): Promise<Connection> {
-  const client = new pg.Client(clientConfig(options));
+  const client = new (await loadDriver()).Client(clientConfig(options));
   let failure: Error | undefined;
   // A connection that dies while idle reports here; without a listener it would crash us.
   client.on("error", (error: Error) => void (failure ??= error));
@@ -113,7 +126,8 @@ export async function withConnection<T>(
     return await fn(db);
   } catch (error) {
     // The server's and the driver's errors get context; the sink's own messages have it.
-    const foreign = error instanceof pg.DatabaseError ||
+    // connect() loaded the driver.
+    const foreign = error instanceof driver!.DatabaseError ||
       (error instanceof Error && "code" in error);
     if (!foreign) throw error;
     throw new Error(`Cannot ${what}: ${describeError(error)}`, { cause: error });
