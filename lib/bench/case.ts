@@ -73,6 +73,8 @@ export interface GenerateRun {
   /** Row counts of other tables (parents). */
   rowCounts?: Record<string, number>;
   workers?: number;
+  /** The workers were not asked for but defaulted, as `generate` without `--workers` has it. */
+  adaptive?: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function generateDelta(run: GenerateRun): Promise<{ rows: number; s
       // Starting the workers is part of the run, as it is for `generate`.
       const source = await openBatchSource(engine, {
         workers: run.workers ?? 1,
+        adaptive: run.adaptive,
         recipe: () => recipeOf(engine, configPath),
         rows: run.rows,
       });

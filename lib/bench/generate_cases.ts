@@ -45,8 +45,10 @@ export const writeOverhead: BenchCase = {
     // not move when our encoder's choices make the baseline above faster.
     const plain = await timed(() => Deno.writeFile(file, defaultParquet(data)));
     await Deno.remove(file);
-    // End to end as `generate` runs by default (one worker per CPU), and in one thread.
-    const end = await generateDelta({ ...common, workers: defaultWorkers() });
+    // End to end as `generate` runs by default (workers started only when they pay), with
+    // the workers asked for (`--workers` one per CPU), and in one thread.
+    const end = await generateDelta({ ...common, workers: defaultWorkers(), adaptive: true });
+    const asked = await generateDelta({ ...common, workers: defaultWorkers() });
     const oneThread = await generateDelta({ ...common, workers: 1 });
     const baseline = { rows, seconds: write.seconds };
     return {
@@ -54,6 +56,7 @@ export const writeOverhead: BenchCase = {
       baseline,
       ratio: rateRatio(end, baseline),
       extra: {
+        asked_workers_x: rateRatio(asked, baseline),
         one_thread_x: rateRatio(oneThread, baseline),
         parquet_wasm_defaults_x: rateRatio(end, { rows, seconds: plain.seconds }),
         workers: defaultWorkers(),
