@@ -7,6 +7,7 @@ import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
 import { isValid } from "../arrow/cells.ts";
 import { Scratch, wasmBatch } from "./ffi.ts";
+import { tableToIPCStream } from "./_ipc.ts";
 
 /** A Parquet file's chosen top-level columns as Arrow, and its row count. */
 export interface ParquetRead {
@@ -218,7 +219,7 @@ export function encodeParquet(
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
   const properties = writerProperties(compression, table.schema, table.batches[0]);
-  return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
+  return pq.writeParquet(pq.Table.fromIPCStream(tableToIPCStream(table)), properties);
 }
 
 /**
@@ -368,7 +369,7 @@ export class ParquetStream {
   async write(batch: arrow.RecordBatch): Promise<void> {
     if (this.#failure) throw this.#failure;
     if (!this.#started) this.#start(batch);
-    const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
+    const ipc = tableToIPCStream(new arrow.Table([batch]));
     for (const wasmBatch of pq.Table.fromIPCStream(ipc).recordBatches()) {
       this.#controller.enqueue(wasmBatch);
     }
