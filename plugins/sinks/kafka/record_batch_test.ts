@@ -1,0 +1,71 @@
+import { assertEquals } from "../../../tests/_assert.ts";
+import { Buffer } from "node:buffer";
+import { kafkaClient, loadKafkaClient } from "./client_module.ts";
+import { type ProduceMessage, recordBatch } from "./record_batch.ts";
+
+const bytes = (text: string) => Buffer.from(text);
+const text = (b: Uint8Array | null | undefined) => (b == null ? null : Buffer.from(b).toString());
+
+Deno.test("recordBatch: the client's reader decodes it, its CRC-32C and varints included", async () => {
+  await loadKafkaClient();
+  const client = kafkaClient();
+  const long = "é".repeat(200); // a value past one varint byte, not ASCII
+  const messages: ProduceMessage[] = [
+    { topic: "t", partition: 0, key: bytes("1"), value: bytes('{"id":1}') },
+    { topic: "t", partition: 0, key: null, value: bytes(long) },
+    {
+      topic: "t",
+      partition: 0,
+      key: bytes("k"),
+      value: new Uint8Array(0),
+      headers: new Map([[bytes("tablestream.tick"), bytes("4")]]),
+    },
+  ];
+  // Enough records that offset deltas and record lengths take several varint bytes.
+  for (let i = 0; i < 300; i++) {
+    messages.push({ topic: "t", partition: 0, key: bytes(String(i)), value: bytes("v".repeat(i)) });
+  }
+  const batch = recordBatch(messages, {
+    timestamp: 1_700_000_000_123,
+    producerId: 4242n,
+    producerEpoch: 7,
+    firstSequence: 16_000,
+    transactional: true,
+  });
+  const read = client.readRecordsBatch(client.Reader.from(Buffer.from(batch)));
+  assertEquals(read.magic, 2);
+  assertEquals(read.length, batch.length - 12);
+  assertEquals(read.crc, client.crc32c(Buffer.from(batch.subarray(21))));
+  assertEquals(read.attributes, 1 << 4);
+  assertEquals(read.lastOffsetDelta, messages.length - 1);
+  assertEquals([read.firstTimestamp, read.maxTimestamp], [1_700_000_000_123n, 1_700_000_000_123n]);
+  assertEquals([read.producerId, read.producerEpoch, read.firstSequence], [4242n, 7, 16_000]);
+  assertEquals(read.records.length, messages.length);
+  read.records.forEach((r, i) => {
+    const m = messages[i];
+    assertEquals(r.offsetDelta, i);
+    assertEquals(r.timestampDelta, 0n);
+    assertEquals(text(r.key), text(m.key));
+    assertEquals(text(r.value), text(m.value));
+    assertEquals(
+      r.headers.map(([k, v]) => [text(k), text(v)]),
+      [...(m.headers ?? [])].map(([k, v]) => [text(k), text(v)]),
+    );
+  });
+});
+
+Deno.test("recordBatch: not transactional, and the CRC-32C of Kafka's own test vector", async () => {
+  await loadKafkaClient();
+  const client = kafkaClient();
+  // CRC-32C("123456789") is 0xe3069283 (RFC 3720, B.4): the checksum is the Castagnoli one.
+  assertEquals(client.crc32c(Buffer.from("123456789")), 0xe3069283);
+  const batch = recordBatch([{ topic: "t", partition: 1, key: null, value: bytes("x") }], {
+    timestamp: 1,
+    producerId: -1n,
+    producerEpoch: 0,
+    firstSequence: 0,
+    transactional: false,
+  });
+  const read = client.readRecordsBatch(client.Reader.from(Buffer.from(batch)));
+  assertEquals([read.attributes, read.partitionLeaderEpoch, read.records.length], [0, -1, 1]);
+});
