@@ -190,7 +190,7 @@ config:
   tick_interval: 10s
 tables:
   - table_name: events
-    row_count: 400000
+    row_count: 1000000
     cadence: { rows_per_minute: 600 }
     columns:
       - column_name: id
@@ -224,7 +224,8 @@ s3Test(
         "--log-format",
         "json",
       ];
-      // The first commit's data file (400,000 rows, about 20 MB) goes up in parts of 8 MiB.
+      // The first commit's data file (1,000,000 rows; with integers delta encoded, 400,000 made
+      // one below the multipart threshold) goes up in parts of 8 MiB.
       const killed = child(s3, args(out));
       const deadline = Date.now() + 120_000;
       let uploading: string[] = [];
