@@ -435,20 +435,12 @@ async function makeCertificates(
 
 /** Gives {@link NO_TRANSACTIONS_USER} every right on topics and groups, none on transactions. */
 async function allowWithoutTransactions(jars: string, broker: string): Promise<void> {
-  for (const resource of [["--topic", "*"], ["--group", "*"]]) {
+  const allow = async (rights: string[]) => {
     const output = await new Deno.Command("java", {
       args: [
-        "-cp",
-        `${jars}/*`,
-        "org.apache.kafka.tools.AclCommand",
-        "--bootstrap-server",
-        broker,
-        "--add",
-        "--allow-principal",
-        `User:${NO_TRANSACTIONS_USER}`,
-        "--operation",
-        "All",
-        ...resource,
+        ...["-cp", `${jars}/*`, "org.apache.kafka.tools.AclCommand"],
+        ...["--bootstrap-server", broker, "--add"],
+        ...["--allow-principal", `User:${NO_TRANSACTIONS_USER}`, ...rights],
       ],
       stdout: "piped",
       stderr: "piped",
@@ -458,31 +450,10 @@ async function allowWithoutTransactions(jars: string, broker: string): Promise<v
         `Cannot add the test broker's ACLs:\n${new TextDecoder().decode(output.stderr)}`,
       );
     }
-  }
-  const cluster = await new Deno.Command("java", {
-    args: [
-      "-cp",
-      `${jars}/*`,
-      "org.apache.kafka.tools.AclCommand",
-      "--bootstrap-server",
-      broker,
-      "--add",
-      "--allow-principal",
-      `User:${NO_TRANSACTIONS_USER}`,
-      "--operation",
-      "Create",
-      "--operation",
-      "IdempotentWrite",
-      "--cluster",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!cluster.success) {
-    throw new Error(
-      `Cannot add the test broker's ACLs:\n${new TextDecoder().decode(cluster.stderr)}`,
-    );
-  }
+  };
+  await allow(["--operation", "All", "--topic", "*"]);
+  await allow(["--operation", "All", "--group", "*"]);
+  await allow(["--operation", "Create", "--operation", "IdempotentWrite", "--cluster"]);
 }
 
 /** Runs a Java class of Kafka's jars (its tools and clients) and returns its output. */

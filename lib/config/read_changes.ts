@@ -48,7 +48,12 @@ export function readChanges(
   };
   for (const key of ["updates_per_minute", "deletes_per_minute"] as const) {
     if (!fields.has(key)) continue;
-    const rate = readRate(r, fields.get(key)!, at(key), key);
+    const rate = r.rate(
+      fields.get(key)!,
+      at(key),
+      key,
+      `Use \`${key}: 0\` (or leave it out) for none.`,
+    );
     if (rate === undefined) continue;
     if (key === "updates_per_minute") changes.updatesPerMinute = rate;
     else changes.deletesPerMinute = rate;
@@ -98,29 +103,6 @@ export function readChanges(
     });
   }
   return changes;
-}
-
-/** A rate per minute: a number, not negative. */
-function readRate(
-  r: ReadContext,
-  node: Node | null,
-  path: YamlPath,
-  key: string,
-): number | undefined {
-  const v = r.scalar(node);
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    r.report(path, "wrong-type", `\`${key}\` must be a number, got ${describe(node)}`, {
-      hint: `E.g. \`${key}: 30\`, or \`0.5\` for one every two minutes.`,
-    });
-    return undefined;
-  }
-  if (v < 0) {
-    r.report(path, "out-of-range", `\`${key}\` must not be negative, got ${v}`, {
-      hint: `Use \`${key}: 0\` (or leave it out) for none.`,
-    });
-    return undefined;
-  }
-  return v;
 }
 
 /** `update_columns`: columns of the table, not its primary key, each once. */

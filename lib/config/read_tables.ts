@@ -317,30 +317,13 @@ export function readCadence(r: ReadContext, node: Node | null, path: YamlPath): 
   if (!map) return cadence;
   const fields = r.fields(map, path, CADENCE_KEYS, "`cadence`");
   if (fields.has("rows_per_minute")) {
-    const rpmPath = [...path, "rows_per_minute"];
-    const rpmNode = fields.get("rows_per_minute")!;
-    const v = r.scalar(rpmNode);
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      r.report(
-        rpmPath,
-        "wrong-type",
-        `\`rows_per_minute\` must be a number, got ${describe(rpmNode)}`,
-        {
-          hint: "E.g. `rows_per_minute: 60`, or `0.5` for one row every two minutes.",
-        },
-      );
-    } else if (v < 0) {
-      r.report(
-        rpmPath,
-        "out-of-range",
-        `\`rows_per_minute\` must not be negative, got ${v}`,
-        {
-          hint: "Use `enabled: false` (or `update_policy: disabled`) to stop a table.",
-        },
-      );
-    } else {
-      cadence.rowsPerMinute = v;
-    }
+    const rate = r.rate(
+      fields.get("rows_per_minute")!,
+      [...path, "rows_per_minute"],
+      "rows_per_minute",
+      "Use `enabled: false` (or `update_policy: disabled`) to stop a table.",
+    );
+    if (rate !== undefined) cadence.rowsPerMinute = rate;
   }
   if (fields.has("enabled")) {
     const enabled = r.bool(fields.get("enabled")!, [...path, "enabled"], "enabled");

@@ -153,6 +153,27 @@ export class YamlFields {
     return undefined;
   }
 
+  /**
+   * A rate per minute (`rows_per_minute`, `updates_per_minute`...): a finite number, not
+   * negative; fractions are allowed. `noneHint` says how to have none instead.
+   */
+  rate(node: Node | null, path: YamlPath, key: string, noneHint: string): number | undefined {
+    const v = this.scalar(node);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      this.report(path, "wrong-type", `\`${key}\` must be a number, got ${describe(node)}`, {
+        hint: `E.g. \`${key}: 60\`, or \`0.5\` for one every two minutes.`,
+      });
+      return undefined;
+    }
+    if (v < 0) {
+      this.report(path, "out-of-range", `\`${key}\` must not be negative, got ${v}`, {
+        hint: noneHint,
+      });
+      return undefined;
+    }
+    return v;
+  }
+
   /** An integer, at least `min` when given. */
   integer(
     node: Node | null,

@@ -79,6 +79,27 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
   const mustWait = (count: number) =>
     options.eager === true && !closed && localRows + count > options.rows / 2;
 
+  /**
+   * One piece of `count` rows: by the pool once it is ready; else, when asked-for workers must
+   * make the rest, `again` once they are; else here, timed for {@link maybeStart}.
+   */
+  const route = <T>(
+    count: number,
+    again: () => Promise<T>,
+    pooled: (pool: WorkerPool) => Promise<T>,
+    here: () => T | Promise<T>,
+  ): Promise<T> => {
+    if (startError) return Promise.reject(startError);
+    if (pool) return pooled(pool);
+    if (mustWait(count)) return starting!.then(again);
+    const started = performance.now();
+    const made = here();
+    localMs += performance.now() - started;
+    localRows += count;
+    maybeStart();
+    return Promise.resolve(made);
+  };
+
   const source: BatchSource = {
     // This thread until the pool is ready; the consumer reads both before each request.
     get parallelism() {
@@ -88,28 +109,15 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
       return pool?.ahead ?? 1;
     },
     batch(table, firstRowId, count, epoch): Promise<arrow.RecordBatch> {
-      if (startError) return Promise.reject(startError);
-      if (pool) return pool.batch(table, firstRowId, count, epoch);
-      if (mustWait(count)) {
-        return starting!.then(() => source.batch(table, firstRowId, count, epoch));
-      }
-      const started = performance.now();
-      const batch = local.batch(table, firstRowId, count, epoch);
-      localMs += performance.now() - started;
-      localRows += count;
-      maybeStart();
-      return batch;
+      return route(
+        count,
+        () => source.batch(table, firstRowId, count, epoch),
+        (p) => p.batch(table, firstRowId, count, epoch),
+        () => local.batch(table, firstRowId, count, epoch),
+      );
     },
     part(job) {
-      if (startError) return Promise.reject(startError);
-      if (pool) return pool.part(job);
-      if (mustWait(job.count)) return starting!.then(() => source.part!(job));
-      const started = performance.now();
-      const part = local.part!(job);
-      localMs += performance.now() - started;
-      localRows += job.count;
-      maybeStart();
-      return part;
+      return route(job.count, () => source.part!(job), (p) => p.part(job), () => local.part!(job));
     },
     close() {
       closed = true;
