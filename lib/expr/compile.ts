@@ -43,11 +43,11 @@ import {
 } from "./modules.ts";
 import { RANDOM_ALTERNATIVES } from "./random_module.ts";
 import { compileCopyFromFk, compileForeignKey } from "./references.ts";
+import { changeNameNode } from "./change_names.ts";
 import type { Scope } from "./scope.ts";
 import { closestString } from "./suggest.ts";
 import type { CompileOptions } from "./compiled_expression.ts";
 import type {
-  ChangeName,
   ChangeNameRead,
   CopyFromFkCall,
   ExprDiagnostic,
@@ -262,7 +262,8 @@ class Compiler implements Scope {
     }
     // After columns and locals: a column named `version` keeps meaning the column.
     if ((name === "version" || name === "previous") && !this.#columns.has(name)) {
-      return this.#changeName(node, name);
+      this.changeNames.push({ name, span: node.span });
+      return changeNameNode(name, node.span, this.options.self ?? "");
     }
     if (Object.hasOwn(GLOBAL_CONSTANTS, name)) {
       const constant = GLOBAL_CONSTANTS[name];
@@ -293,28 +294,6 @@ class Compiler implements Scope {
       this.#unknownName(node);
     }
     return brokenNode(node.span);
-  }
-
-  /**
-   * `version` and `previous`: what a table's `changes:` make of the row (0 and None in a row
-   * never updated). `previous` is the value of the column being compiled.
-   */
-  #changeName(node: NameNode, name: ChangeName): Node {
-    this.changeNames.push({ name, span: node.span });
-    if (name === "version") {
-      return {
-        span: node.span,
-        evaluate: (ctx) => ctx.version,
-        type: () => "int",
-        alwaysInt: true,
-      };
-    }
-    const self = this.options.self ?? "";
-    return {
-      span: node.span,
-      evaluate: (ctx) => ctx.previous(self),
-      type: (env) => env.previous?.(self) ?? "any",
-    };
   }
 
   /** A read of a block's local, which must follow an assignment to it. */
