@@ -52,7 +52,7 @@ export function readChanges(
       fields.get(key)!,
       at(key),
       key,
-      `Use \`${key}: 0\` (or leave it out) for none.`,
+      { example: 30, each: "one", none: `Use \`${key}: 0\` (or leave it out) for none.` },
     );
     if (rate === undefined) continue;
     if (key === "updates_per_minute") changes.updatesPerMinute = rate;

@@ -321,7 +321,11 @@ export function readCadence(r: ReadContext, node: Node | null, path: YamlPath): 
       fields.get("rows_per_minute")!,
       [...path, "rows_per_minute"],
       "rows_per_minute",
-      "Use `enabled: false` (or `update_policy: disabled`) to stop a table.",
+      {
+        example: 60,
+        each: "one row",
+        none: "Use `enabled: false` (or `update_policy: disabled`) to stop a table.",
+      },
     );
     if (rate !== undefined) cadence.rowsPerMinute = rate;
   }

@@ -155,19 +155,26 @@ export class YamlFields {
 
   /**
    * A rate per minute (`rows_per_minute`, `updates_per_minute`...): a finite number, not
-   * negative; fractions are allowed. `noneHint` says how to have none instead.
+   * negative; fractions are allowed. `hints` give an example rate, what one is (`one row`)
+   * and, in `none`,
+   * how to have none instead.
    */
-  rate(node: Node | null, path: YamlPath, key: string, noneHint: string): number | undefined {
+  rate(
+    node: Node | null,
+    path: YamlPath,
+    key: string,
+    hints: { example: number; each: string; none: string },
+  ): number | undefined {
     const v = this.scalar(node);
     if (typeof v !== "number" || !Number.isFinite(v)) {
       this.report(path, "wrong-type", `\`${key}\` must be a number, got ${describe(node)}`, {
-        hint: `E.g. \`${key}: 60\`, or \`0.5\` for one every two minutes.`,
+        hint: `E.g. \`${key}: ${hints.example}\`, or \`0.5\` for ${hints.each} every two minutes.`,
       });
       return undefined;
     }
     if (v < 0) {
       this.report(path, "out-of-range", `\`${key}\` must not be negative, got ${v}`, {
-        hint: noneHint,
+        hint: hints.none,
       });
       return undefined;
     }
