@@ -14,6 +14,7 @@
  * @module
  */
 import { externalTest, found, missing, type Need } from "./_external.ts";
+import { freePorts } from "./_ports.ts";
 
 /** Kafka's version the tests run. */
 export const KAFKA_VERSION = "4.1.0";
@@ -172,13 +173,6 @@ async function find(): Promise<Need<TestKafka>> {
 
 const PREFIX = "tablestream-kafka-";
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 /** Kills brokers whose test process died before it could (killed, crashed). */
 async function removeOrphans(): Promise<void> {
   const parent = Deno.env.get("TMPDIR") ?? "/tmp";
@@ -212,7 +206,7 @@ async function portOpen(port: number): Promise<boolean> {
 async function startBroker(jars: string): Promise<TestKafka> {
   const dir = await Deno.makeTempDir({ prefix: PREFIX });
   await Deno.writeTextFile(`${dir}/owner`, String(Deno.pid));
-  const [port, controller, saslPort, sslPort] = [freePort(), freePort(), freePort(), freePort()];
+  const [port, controller, saslPort, sslPort] = freePorts(4);
   const jaas = (module: string, extra = "") =>
     `${module} required username="${SASL_USER}" password="${SASL_PASSWORD}"${extra};`;
   const tls = await makeCertificates(dir);

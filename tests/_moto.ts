@@ -13,6 +13,7 @@
  * @module
  */
 import { externalTest, found, interopCache, missing, type Need } from "./_external.ts";
+import { freePort } from "./_ports.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const REQUIREMENTS = `${HERE}interop/moto_requirements.txt`;
@@ -103,13 +104,6 @@ async function find(): Promise<Need<TestS3>> {
     );
   }
   return found(await startMoto(venv));
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function startMoto(venv: string): Promise<TestS3> {

@@ -15,6 +15,7 @@
 import pg from "pg";
 import type { PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 import { externalTest, found, missing, type Need } from "./_external.ts";
+import { freePort } from "./_ports.ts";
 
 /** A server the tests can use. */
 export interface TestPostgres {
@@ -147,13 +148,6 @@ async function run(args: string[]): Promise<string> {
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
   if (!output.success) throw new Error(`${args.join(" ")} failed (${output.code}):\n${text}`);
   return text;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function startCluster(bin: string): Promise<TestPostgres> {
