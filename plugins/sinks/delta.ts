@@ -288,9 +288,9 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     // The folder's entries before its log: a writer (a shard) that creates the table and
     // writes its first files between the two reads is then found as the table it made, not
     // taken for a stranger's files.
-    const entries = created ? [] : await entriesBesideLog(fs, path);
+    const entries = created ? [] : (await fs.list(path)).map((entry) => entry.name).sort();
     const version = await latestVersion(fs, path);
-    const strangers = version === null ? entries : [];
+    const strangers = version === null && !entries.includes(LOG_FOLDER) ? entries : [];
     if (strangers.length > 0) {
       // Not refused for good: another writer may be creating the table right now (its first
       // data files come before its log), and a retry then finds the table.
@@ -301,6 +301,10 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
           "remove it or choose another --output",
       );
     }
+    // A table being made has its log folder before its first data file: a run stopped before
+    // its first commit (killed, a second Ctrl-C) leaves files a restart knows as its own
+    // (uncommitted, so never read; VACUUM removes them), not a folder it must refuse.
+    if (version === null) await fs.mkdir(joinPath(path, LOG_FOLDER));
     if (version !== null && openMode === "error") {
       throw new WriteRefused(
         `Delta table "${path}" already exists (version ${version}); use --mode append to add ` +
@@ -327,15 +331,9 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   }
 }
 
-/**
- * What a folder without a commit holds besides `_delta_log/`: a log folder
- * alone is another writer (a shard) creating the table this moment, its first commit being
- * written; data files would be somebody's rows.
- */
-async function entriesBesideLog(fs: DeltaFs, path: string): Promise<string[]> {
-  return (await fs.list(path)).map((entry) => entry.name).filter((name) => name !== "_delta_log")
-    .sort();
-}
+/** A Delta table's log folder: in a folder without a commit, another writer (a shard) is
+ * creating the table this moment, or one stopped before its first commit. */
+const LOG_FOLDER = "_delta_log";
 
 /**
  * Per column, the largest `maxValues` of the files' stats: only columns every active file

@@ -221,6 +221,25 @@ Deno.test("delta sink: a folder holding only _delta_log is a table being created
   }
 });
 
+Deno.test("delta sink: data files of a writer stopped before its first commit are not a stranger's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tablestream-delta-sink-" });
+  try {
+    // A process killed after writing a data file, before the table's first commit (no
+    // discard runs): the folder holds that file and the log folder, without a commit.
+    const killed = createDeltaSink({ dir, targetFileRows: 20_000 });
+    await killed.open(USERS, { mode: "error" });
+    await killed.write("users", sampleBatch(60_000, 0));
+    assertEquals(await latestVersion(localFs, `${dir}/users`), null);
+    const names = (await Array.fromAsync(Deno.readDir(`${dir}/users`))).map((e) => e.name);
+    assert(names.some((name) => name.endsWith(".parquet")), `a data file: ${names}`);
+    // The restart takes the folder as its own: only its rows are in the table.
+    await writeUsers(dir, "error", 100);
+    assertEquals((await ids(`${dir}/users`)).sort(), ["100", "101", "102", "103", "104"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("delta sink: a folder of someone else's files is refused, naming what it holds", async () => {
   const dir = await Deno.makeTempDir();
   try {
