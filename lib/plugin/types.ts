@@ -114,6 +114,30 @@ export interface ParquetPart {
   stats?: string;
 }
 
+/** What one change of an existing row did: `u` updated it, `d` deleted it. */
+export type ChangeOp = "u" | "d";
+
+/**
+ * Changes of rows a table already holds, in the order they happened (by logical time; a row
+ * changes at most once per tick, but may change in several ticks of one commit). Change i is
+ * `ops[i]` at `ticks[i]` and `timesMs[i]`, on the row `before.get(i)` (whole, as it was), which
+ * becomes `after.get(i)` (whole) for an update; for a delete `after`'s row i is all nulls. The
+ * row is found by the table's primary key ({@link SinkTable.primaryKey}), which never changes.
+ */
+export interface ChangeBatch {
+  ops: readonly ChangeOp[];
+  /** Each change's tick. */
+  ticks: readonly number[];
+  /** Each change's logical time, ms since the epoch (Debezium's `ts_ms`). */
+  timesMs: readonly number[];
+  /** The row's version after the change: n at its n-th update; for a delete, its last. */
+  versions: readonly number[];
+  /** The rows before each change, in the table's schema. */
+  before: arrow.RecordBatch;
+  /** The rows after each update, in the table's schema (a delete's: nulls). */
+  after: arrow.RecordBatch;
+}
+
 /** Options of {@link Sink.read}. */
 export interface SinkReadOptions {
   /** Read the table as it was at this version (time travel); the latest by default. */
@@ -157,6 +181,14 @@ export interface Sink {
    * what `write` of the same rows would have stored, visible at the next `flush`.
    */
   writeParquetPart?(table: string, part: ParquetPart): Promise<void>;
+  /**
+   * Applies updates and deletes to rows of a table already written (optional: a table with
+   * `changes:` needs a sink that has it). Calls come in tick order between `write`s: the
+   * changes of tick k after the rows of ticks before k (which may not be flushed yet: they
+   * are in the same commit) and before the rows of tick k. Visible at the next `flush`,
+   * atomically with the rows written since the last one, exactly once as rows are.
+   */
+  writeChanges?(table: string, changes: ChangeBatch): Promise<void>;
   /**
    * Makes everything written so far durable and visible. With a commit point, every table of
    * the sink gets one commit recording it, even a commit without rows.

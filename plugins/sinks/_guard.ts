@@ -6,6 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import type {
+  ChangeBatch,
   CommitPoint,
   FlushResult,
   ParquetPart,
@@ -27,6 +28,11 @@ export interface SinkBody {
   parquetPartSpec?(table: SinkTable): ParquetPartSpec | undefined;
   /** Stores a finished Parquet file of a known table that takes them. */
   writeParquetPart?(table: SinkTable, part: ParquetPart): Promise<void>;
+  /**
+   * Takes changes of a known table whose `before` and `after` match its schema (see
+   * {@link Sink.writeChanges}); the table has a primary key.
+   */
+  writeChanges?(table: SinkTable, changes: ChangeBatch): Promise<void>;
   /** Commits what was written so far (recording the commit point, when given). */
   flush(point?: CommitPoint): Promise<FlushResult | void>;
   /** Commits the rest and publishes everything. */
@@ -123,6 +129,17 @@ export function guardSink(kind: string, body: SinkBody): Sink {
         },
       }
       : {}),
+    ...(body.writeChanges
+      ? {
+        writeChanges(name: string, changes: ChangeBatch) {
+          return step("write changes", async () => {
+            const table = known(name);
+            checkChanges(table, changes);
+            if (changes.ops.length > 0) await body.writeChanges!(table, changes);
+          }, name);
+        },
+      }
+      : {}),
     flush(point) {
       // Tick -1 records a point before any tick (a shard's claim of a table's state).
       if (point && !(Number.isSafeInteger(point.tick) && point.tick >= -1)) {
@@ -181,6 +198,31 @@ function checkSchema(table: SinkTable, schema: arrow.Schema): void {
       `Batch for table "${table.name}" does not match its schema: expected (${spell(want)}), got (${
         spell(got)
       })`,
+    );
+  }
+}
+
+/** A change batch's parts agree with each other and with the table. */
+function checkChanges(table: SinkTable, changes: ChangeBatch): void {
+  if (!table.primaryKey) {
+    throw new Error(
+      `Table "${table.name}" has changes but no primary key to find its rows by; mark a column ` +
+        "with is_primary_key: true",
+    );
+  }
+  checkSchema(table, changes.before.schema);
+  checkSchema(table, changes.after.schema);
+  const n = changes.ops.length;
+  const lengths = [
+    changes.ticks.length,
+    changes.timesMs.length,
+    changes.versions.length,
+    changes.before.numRows,
+    changes.after.numRows,
+  ];
+  if (lengths.some((length) => length !== n)) {
+    throw new RangeError(
+      `A change batch of table "${table.name}" has ${n} changes but parts of lengths ${lengths}`,
     );
   }
 }
