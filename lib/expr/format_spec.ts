@@ -13,7 +13,7 @@ import { checkLength } from "./limits.ts";
 import { strftime } from "./datetime_text.ts";
 import { floatRepr, shortestDigits } from "./float_repr.ts";
 import { intToFloat } from "./integers.ts";
-import { pyRound } from "./numbers.ts";
+import { decompose, pyRound } from "./numbers.ts";
 import { ExprRuntimeError } from "./runtime_error.ts";
 import { PyDate, PyTime } from "./datetime_values.ts";
 import { PyFloat, pyRepr, pyStr, typeNameOf, type Value } from "./values.ts";
@@ -334,17 +334,6 @@ function generalText(x: number, precision: number, alternate: boolean, dotZero =
   else if (!mantissa.includes(".")) mantissa += ".";
   const abs = Math.abs(exponent);
   return `${mantissa}e${exponent < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
-}
-
-/** A positive finite float as an integer mantissa and a power-of-two exponent, exactly. */
-function decompose(x: number): [bigint, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  const fraction = bits & 0xfffffffffffffn;
-  if (biased === 0) return [fraction, -1074];
-  return [fraction | (1n << 52n), biased - 1075];
 }
 
 /** The digits of `round(x × 10^scale)` (x ≥ 0), exactly, ties to even. */

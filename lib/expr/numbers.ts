@@ -106,8 +106,8 @@ function exactRound(x: number, ndigits: number): number {
   return negative ? -result : result;
 }
 
-/** A positive finite double as an integer mantissa and a power-of-two exponent. */
-function decompose(x: number): [bigint, number] {
+/** A positive finite double as an integer mantissa and a power-of-two exponent, exactly. */
+export function decompose(x: number): [bigint, number] {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
