@@ -299,6 +299,11 @@ export class DeltaWriter {
       String(index).padStart(5, "0")
     }-${crypto.randomUUID()}-c000${suffix}.parquet`;
     const relative = folder ? `${folder}/${name}` : name;
+    // A table being made has its log folder before its first data file: a writer stopped
+    // before its first commit leaves files that a restart knows for a table's, not a stranger's.
+    if (this.#state.version < 0) {
+      await ensureFolder(this.#fs, this.#state, joinPath(this.path, "_delta_log"));
+    }
     await ensureFolder(this.#fs, this.#state, folder ? joinPath(this.path, folder) : this.path);
     await this.#fs.writeNew(joinPath(this.path, relative), bytes);
     return {

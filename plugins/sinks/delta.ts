@@ -301,10 +301,6 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
           "remove it or choose another --output",
       );
     }
-    // A table being made has its log folder before its first data file: a run stopped before
-    // its first commit (killed, a second Ctrl-C) leaves files a restart knows as its own
-    // (uncommitted, so never read; VACUUM removes them), not a folder it must refuse.
-    if (version === null) await fs.mkdir(joinPath(path, LOG_FOLDER));
     if (version !== null && openMode === "error") {
       throw new WriteRefused(
         `Delta table "${path}" already exists (version ${version}); use --mode append to add ` +
@@ -331,8 +327,12 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
   }
 }
 
-/** A Delta table's log folder: in a folder without a commit, another writer (a shard) is
- * creating the table this moment, or one stopped before its first commit. */
+/**
+ * A Delta table's log folder. In a folder without a commit, another writer (a shard) is creating
+ * the table this moment, or one stopped before its first commit (killed, a second Ctrl-C): the
+ * writer makes it before its first data file (lib/delta/writer.ts), so a restart takes such a
+ * folder's files as uncommitted ones (never read; VACUUM removes them), not a stranger's.
+ */
 const LOG_FOLDER = "_delta_log";
 
 /**
