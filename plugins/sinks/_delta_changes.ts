@@ -1,0 +1,115 @@
+/**
+ * The Delta sink's changes of existing rows: kept in order with the rows inserted beside them
+ * until the flush, then applied by copy-on-write (lib/delta/copy_on_write.ts) and recorded as
+ * change data files (lib/delta/change_feed.ts), all in the flush's one commit.
+ *
+ * @module
+ */
+import type * as arrow from "apache-arrow";
+import type { Add, Cdc } from "../../lib/delta/actions.ts";
+import { type DeltaFs, joinPath } from "../../lib/delta/fs.ts";
+import type { DeltaWriter } from "../../lib/delta/writer.ts";
+import { finalRows, rewriteChangedFiles } from "../../lib/delta/copy_on_write.ts";
+import { changeRows, type FeedPart, writeChangeFiles } from "../../lib/delta/change_feed.ts";
+import type { ChangeBatch, SinkTable } from "../../lib/plugin/types.ts";
+import type { ParquetCompression } from "../../lib/parquet/mod.ts";
+
+/** A table's changes since its last commit, and what they were staged as. */
+export class PendingChanges {
+  /** The commit's changes, in order. */
+  readonly changes: ChangeBatch[] = [];
+  /** The commit's inserts and changes, in order: the change data feed's rows. */
+  readonly feed: FeedPart[] = [];
+  /** Files made for the commit that discard must remove (change data files). */
+  readonly made: string[] = [];
+
+  /** Notes rows inserted (kept only while there are changes to write beside them). */
+  inserted(batch: arrow.RecordBatch): void {
+    this.feed.push({ rows: batch });
+  }
+
+  /** Notes changes. */
+  changed(changes: ChangeBatch): void {
+    this.changes.push(changes);
+    this.feed.push({ changes });
+  }
+
+  /** Forgets the commit's changes once committed (or discarded). */
+  clear(): void {
+    this.changes.length = 0;
+    this.feed.length = 0;
+    this.made.length = 0;
+  }
+}
+
+/** What a commit carries for its changes. */
+export interface StagedChanges {
+  /** Committed files replaced by rewritten ones. */
+  removes: Add[];
+  /** The change data files. */
+  changeFiles: Cdc[];
+  /** Uncommitted files of this commit replaced by rewritten ones: gone once it commits. */
+  replaced: Add[];
+}
+
+/** How {@link stageChanges} writes. */
+export interface StageOptions {
+  table: SinkTable;
+  writer: DeltaWriter;
+  compression: ParquetCompression;
+  targetFileRows: number;
+  /** The commit replaces every row (an overwrite): only its own files hold rows. */
+  replacing: boolean;
+}
+
+/**
+ * Applies the commit's changes to its files: rewrites the files (committed or `pending`)
+ * holding changed rows, replacing them in `pending`, and writes the change data files (the
+ * commit's inserts too: readers then take the commit's changes from them alone).
+ */
+export async function stageChanges(
+  fs: DeltaFs,
+  pending: Add[],
+  changes: PendingChanges,
+  options: StageOptions,
+): Promise<StagedChanges> {
+  const { table, writer } = options;
+  const committed = options.replacing || writer.version < 0 ? [] : writer.snapshot().files;
+  const rewrite = await rewriteChangedFiles(fs, finalRows(changes.changes, table.primaryKey!), {
+    files: [...committed, ...pending],
+    view: (files) => writer.view(files),
+    key: table.primaryKey!,
+    write: async (rows) => {
+      const adds = await writer.writeFiles(rows);
+      pending.push(...adds);
+      return adds;
+    },
+    chunkRows: options.targetFileRows,
+  });
+  const ours = new Set(pending);
+  const replaced = rewrite.replaced.filter((file) => ours.has(file));
+  // Replaced, they stay on disk until the commit lands; discard removes them if it does not.
+  for (const file of replaced) changes.made.push(decodeURIComponent(file.path));
+  const dropped = new Set(replaced);
+  pending.splice(0, pending.length, ...pending.filter((file) => !dropped.has(file)));
+  const changeFiles = await writeChangeFiles(fs, changeRows(table.schema, changes.feed), {
+    table: writer.path,
+    partitionBy: table.partitionBy ?? [],
+    compression: options.compression,
+    written: (path) => changes.made.push(path),
+  });
+  return {
+    removes: rewrite.replaced.filter((file) => !ours.has(file)),
+    changeFiles,
+    replaced,
+  };
+}
+
+/** Removes data files no commit references (nobody can see them). */
+export async function removeUncommitted(
+  fs: DeltaFs,
+  table: string,
+  paths: readonly string[],
+): Promise<void> {
+  for (const path of paths) await fs.remove(joinPath(table, path));
+}
