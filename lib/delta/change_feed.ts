@@ -86,14 +86,15 @@ function withChangeType(
   return new arrow.RecordBatch(schema, data);
 }
 
-/** Arrow UTF-8 data of non-null strings. */
+/** Arrow UTF-8 data of non-null strings (a few distinct ones: each is encoded once). */
 function utf8Data(values: readonly string[]): arrow.Data<arrow.Utf8> {
+  const encoded = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();
-  const parts = values.map((v) => encoder.encode(v));
+  const bytesOf = (v: string) => encoded.get(v) ?? encoded.set(v, encoder.encode(v)).get(v)!;
   const valueOffsets = new Int32Array(values.length + 1);
-  parts.forEach((part, i) => valueOffsets[i + 1] = valueOffsets[i] + part.length);
+  values.forEach((v, i) => valueOffsets[i + 1] = valueOffsets[i] + bytesOf(v).length);
   const data = new Uint8Array(valueOffsets[values.length]);
-  parts.forEach((part, i) => data.set(part, valueOffsets[i]));
+  values.forEach((v, i) => data.set(bytesOf(v), valueOffsets[i]));
   return arrow.makeData({ type: new arrow.Utf8(), length: values.length, valueOffsets, data });
 }
 

@@ -13,6 +13,7 @@ import type { DeltaFs } from "./fs.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { readTable } from "./read_data.ts";
 import { takeBatch } from "./partition.ts";
+import { isValid } from "../arrow/cells.ts";
 
 /** What one change of an existing row did: `u` updated it, `d` deleted it. */
 export type RowChangeOp = "u" | "d";
@@ -30,8 +31,35 @@ export interface RowChanges {
   after: arrow.RecordBatch;
 }
 
-/** A primary key's value as Arrow gives it (bigint for int64, number, string...). */
+/**
+ * A primary key's value as {@link keyReader} reads it: a number for integer keys (an int64
+ * too, while it is a safe integer), a string for text, else what Arrow gives.
+ */
 export type KeyValue = unknown;
+
+/**
+ * Reads a key column's cells as {@link KeyValue}s without allocating per row where it can:
+ * the rows of a whole file pass through it. Equal values always read the same.
+ */
+export function keyReader(vector: arrow.Vector): (row: number) => KeyValue {
+  if (vector.data.length !== 1) return (row) => vector.get(row);
+  const data = vector.data[0];
+  const type = data.type;
+  if (arrow.DataType.isInt(type) && type.bitWidth === 64) {
+    const words = new Int32Array(data.values.buffer, data.values.byteOffset, data.length * 2);
+    return (row) => {
+      if (!isValid(data, row)) return null;
+      const high = words[2 * row + 1];
+      // |value| < 2^52: exact as a number; beyond, the bigint itself.
+      if (high >= -0x100000 && high < 0x100000) return high * 0x100000000 + (words[2 * row] >>> 0);
+      return data.values[row];
+    };
+  }
+  if (arrow.DataType.isInt(type)) {
+    return (row) => isValid(data, row) ? data.values[row] : null;
+  }
+  return (row) => vector.get(row);
+}
 
 /** Where a row's last version is: the row `row` of `batch`, or null once it is deleted. */
 export type FinalRow = { batch: arrow.RecordBatch; row: number } | null;
@@ -43,10 +71,11 @@ export type FinalRow = { batch: arrow.RecordBatch; row: number } | null;
 export function finalRows(changes: readonly RowChanges[], key: string): Map<KeyValue, FinalRow> {
   const finals = new Map<KeyValue, FinalRow>();
   for (const change of changes) {
-    const keys = change.before.getChild(key);
-    if (!keys) throw new Error(`Changes lack the primary-key column "${key}"`);
+    const column = change.before.getChild(key);
+    if (!column) throw new Error(`Changes lack the primary-key column "${key}"`);
+    const keys = keyReader(column);
     for (let i = 0; i < change.ops.length; i++) {
-      const value = keys.get(i);
+      const value = keys(i);
       finals.set(value, change.ops[i] === "d" ? null : { batch: change.after, row: i });
     }
   }
@@ -94,10 +123,14 @@ export async function rewriteChangedFiles(
   for (const file of candidateFiles(options.files, key, finals)) {
     const keys = await readTable(fs, view([file]), { columns: [key] });
     let holds = false;
-    for (const value of keys.getChild(key)!) {
-      if (!finals.has(value)) continue;
-      holds = true;
-      found.add(value);
+    for (const batch of keys.batches) {
+      const read = keyReader(batch.getChild(key)!);
+      for (let row = 0; row < batch.numRows; row++) {
+        const value = read(row);
+        if (!finals.has(value)) continue;
+        holds = true;
+        found.add(value);
+      }
     }
     if (holds) replaced.push(file);
   }
@@ -179,11 +212,10 @@ function keyBounds(file: Add, key: string): { min: number; max: number } | undef
 /** Rows of a batch whose key is not changed. */
 function keptRows(keys: arrow.Vector, finals: ReadonlyMap<KeyValue, FinalRow>): Int32Array {
   const kept = new Int32Array(keys.length);
+  const read = keyReader(keys);
   let n = 0;
-  let i = 0;
-  for (const value of keys) {
-    if (!finals.has(value)) kept[n++] = i;
-    i++;
+  for (let row = 0; row < keys.length; row++) {
+    if (!finals.has(read(row))) kept[n++] = row;
   }
   return kept.subarray(0, n);
 }
