@@ -94,6 +94,12 @@ export class Replay {
     }
   }
 
+  /** Notes that the next commit replaces every row (an overwrite): each is deleted. */
+  replaceAll(): void {
+    for (const r of this.state.values()) this.#commit.push({ type: "delete", row: r });
+    this.state.clear();
+  }
+
   /** Flushes `sink` (one commit) and records the commit's feed rows. */
   async flush(sink: Sink, tick?: number): Promise<void> {
     await sink.flush(tick === undefined ? undefined : { tick });

@@ -26,8 +26,14 @@ export const CHANGE_DATA_FOLDER = "_change_data";
 /** The kinds of change rows. */
 export type ChangeType = "insert" | "update_preimage" | "update_postimage" | "delete";
 
-/** What happened in a commit, in order: rows inserted, or changes of existing rows. */
-export type FeedPart = { rows: arrow.RecordBatch } | { changes: RowChanges };
+/**
+ * What happened in a commit, in order: rows inserted, changes of existing rows, or rows
+ * removed whole (by an overwrite).
+ */
+export type FeedPart =
+  | { rows: arrow.RecordBatch }
+  | { changes: RowChanges }
+  | { deleted: arrow.RecordBatch };
 
 /**
  * The change rows of a commit's parts, in the table's schema plus {@link CHANGE_TYPE}: each
@@ -42,6 +48,10 @@ export function changeRows(schema: arrow.Schema, parts: readonly FeedPart[]): ar
   for (const part of parts) {
     if ("rows" in part) {
       add(part.rows, new Array(part.rows.numRows).fill("insert"));
+      continue;
+    }
+    if ("deleted" in part) {
+      add(part.deleted, new Array(part.deleted.numRows).fill("delete"));
       continue;
     }
     for (const rows of tickRuns(part.changes.ticks)) {

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import type * as arrow from "apache-arrow";
+import * as arrow from "apache-arrow";
 import type { Add, Cdc } from "../../lib/delta/actions.ts";
 import { type DeltaFs, joinPath } from "../../lib/delta/fs.ts";
 import type { DeltaWriter } from "../../lib/delta/writer.ts";
+import { readTable } from "../../lib/delta/read_data.ts";
 import { finalRows, rewriteChangedFiles } from "../../lib/delta/copy_on_write.ts";
 import { changeRows, type FeedPart, writeChangeFiles } from "../../lib/delta/change_feed.ts";
 import type { ChangeBatch, SinkTable } from "../../lib/plugin/types.ts";
@@ -92,7 +93,13 @@ export async function stageChanges(
   for (const file of replaced) changes.made.push(decodeURIComponent(file.path));
   const dropped = new Set(replaced);
   pending.splice(0, pending.length, ...pending.filter((file) => !dropped.has(file)));
-  const changeFiles = await writeChangeFiles(fs, changeRows(table.schema, changes.feed), {
+  // An overwrite removes every row the table had: deletes of the feed (its cdc files are all
+  // readers take of the commit).
+  const removedRows = options.replacing && writer.version >= 0
+    ? await overwrittenRows(fs, writer, table)
+    : [];
+  const feed = [...removedRows, ...changes.feed];
+  const changeFiles = await writeChangeFiles(fs, changeRows(table.schema, feed), {
     table: writer.path,
     partitionBy: table.partitionBy ?? [],
     compression: options.compression,
@@ -103,6 +110,26 @@ export async function stageChanges(
     changeFiles,
     replaced,
   };
+}
+
+/** The rows an overwrite removes, in the table's schema. */
+async function overwrittenRows(
+  fs: DeltaFs,
+  writer: DeltaWriter,
+  table: SinkTable,
+): Promise<FeedPart[]> {
+  if (writer.schemaDifference()) {
+    throw new Error(
+      `Cannot record the changes of table "${table.name}" in a commit that replaces its rows ` +
+        "with other columns: a change data feed cannot span a schema change; write the table " +
+        "to another folder",
+    );
+  }
+  const old = await readTable(fs, writer.snapshot());
+  const names = table.schema.fields.map((f) => f.name);
+  return old.select(names).batches.map((batch) => ({
+    deleted: new arrow.RecordBatch(table.schema, batch.data),
+  }));
 }
 
 /** Removes data files no commit references (nobody can see them). */

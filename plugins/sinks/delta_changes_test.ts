@@ -243,3 +243,30 @@ Deno.test("delta changes: a table opened without changes refuses them with a hin
   assertStringIncludes(error.message, "open it with changes: true");
   await s.abort!();
 });
+
+Deno.test("delta changes: an overwrite's commit with changes records the rows it removes as deletes", async () => {
+  const dir = await tempDir();
+  const path = `${dir}/${T}`;
+  const replay = new Replay();
+  const first = createDeltaSink({ dir });
+  await first.open([TABLE], { mode: "error" });
+  await replay.insert(first, T, [row(1), row(2), row(3)]);
+  await replay.flush(first, 0);
+  await replay.change(first, T, 1, [next(row(2))]);
+  await replay.flush(first, 1);
+  await first.close();
+
+  const again = createDeltaSink({ dir });
+  await again.open([TABLE], { mode: "overwrite" });
+  replay.replaceAll();
+  await replay.insert(again, T, [row(1), row(2)]);
+  await replay.change(again, T, 1, [next(row(1)), { before: row(2) }]);
+  await replay.flush(again, 2);
+  await again.close();
+  assertEquals(await stateRows(path), replay.rows());
+  assertEquals(await feedRows(path), replay.feedRows());
+  assertEquals(
+    (await feedRows(path)).filter(([v, kind]) => v === 2 && kind === "delete").length,
+    4,
+  );
+});
