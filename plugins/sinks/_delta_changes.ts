@@ -15,18 +15,37 @@ import { changeRows, type FeedPart, writeChangeFiles } from "../../lib/delta/cha
 import type { ChangeBatch, SinkTable } from "../../lib/plugin/types.ts";
 import type { ParquetCompression } from "../../lib/parquet/mod.ts";
 
+/** Inserted rows a commit keeps in memory for its change data feed, at most. */
+export const FEED_ROWS_KEPT = 100_000;
+
 /** A table's changes since its last commit, and what they were staged as. */
 export class PendingChanges {
   /** The commit's changes, in order. */
   readonly changes: ChangeBatch[] = [];
-  /** The commit's inserts and changes, in order: the change data feed's rows. */
-  readonly feed: FeedPart[] = [];
+  /**
+   * The commit's inserts and changes, in order: the change data feed's rows. Without its
+   * inserts once they are more than {@link FEED_ROWS_KEPT} (`overflowed`).
+   */
+  feed: FeedPart[] = [];
+  /** The inserts were too many to keep: the feed reads them back from the commit's files. */
+  overflowed = false;
   /** Files made for the commit that discard must remove (change data files). */
   readonly made: string[] = [];
+  #kept = 0;
 
-  /** Notes rows inserted (kept only while there are changes to write beside them). */
+  /**
+   * Notes rows inserted, kept while they are few (a live tick's); a large commit (a backfill)
+   * mostly has no changes, and one that has reads its inserts back from its files.
+   */
   inserted(batch: arrow.RecordBatch): void {
-    this.feed.push({ rows: batch });
+    if (this.overflowed) return;
+    this.#kept += batch.numRows;
+    if (this.#kept <= FEED_ROWS_KEPT) {
+      this.feed.push({ rows: batch });
+      return;
+    }
+    this.overflowed = true;
+    this.feed = this.feed.filter((part) => !("rows" in part));
   }
 
   /** Notes changes. */
@@ -38,7 +57,9 @@ export class PendingChanges {
   /** Forgets the commit's changes once committed (or discarded). */
   clear(): void {
     this.changes.length = 0;
-    this.feed.length = 0;
+    this.feed = [];
+    this.overflowed = false;
+    this.#kept = 0;
     this.made.length = 0;
   }
 }
@@ -75,6 +96,8 @@ export async function stageChanges(
   options: StageOptions,
 ): Promise<StagedChanges> {
   const { table, writer } = options;
+  // Before the rewrite replaces them: the commit's files hold exactly its inserts.
+  const inserts = changes.overflowed ? await rowsIn(fs, writer, table, [...pending]) : [];
   const committed = options.replacing || writer.version < 0 ? [] : writer.snapshot().files;
   const rewrite = await rewriteChangedFiles(fs, finalRows(changes.changes, table.primaryKey!), {
     files: [...committed, ...pending],
@@ -95,10 +118,14 @@ export async function stageChanges(
   pending.splice(0, pending.length, ...pending.filter((file) => !dropped.has(file)));
   // An overwrite removes every row the table had: deletes of the feed (its cdc files are all
   // readers take of the commit).
-  const removedRows = options.replacing && writer.version >= 0
+  const removed = options.replacing && writer.version >= 0
     ? await overwrittenRows(fs, writer, table)
     : [];
-  const feed = [...removedRows, ...changes.feed];
+  const feed: FeedPart[] = [
+    ...removed.map((batch) => ({ deleted: batch })),
+    ...inserts.map((batch) => ({ rows: batch })),
+    ...changes.feed,
+  ];
   const changeFiles = await writeChangeFiles(fs, changeRows(table.schema, feed), {
     table: writer.path,
     partitionBy: table.partitionBy ?? [],
@@ -117,7 +144,7 @@ async function overwrittenRows(
   fs: DeltaFs,
   writer: DeltaWriter,
   table: SinkTable,
-): Promise<FeedPart[]> {
+): Promise<arrow.RecordBatch[]> {
   if (writer.schemaDifference()) {
     throw new Error(
       `Cannot record the changes of table "${table.name}" in a commit that replaces its rows ` +
@@ -125,11 +152,19 @@ async function overwrittenRows(
         "to another folder",
     );
   }
-  const old = await readTable(fs, writer.snapshot());
+  return await rowsIn(fs, writer, table, writer.snapshot().files);
+}
+
+/** The rows of some files of the table (committed or not), in the table's schema. */
+async function rowsIn(
+  fs: DeltaFs,
+  writer: DeltaWriter,
+  table: SinkTable,
+  files: Add[],
+): Promise<arrow.RecordBatch[]> {
+  const rows = await readTable(fs, writer.view(files));
   const names = table.schema.fields.map((f) => f.name);
-  return old.select(names).batches.map((batch) => ({
-    deleted: new arrow.RecordBatch(table.schema, batch.data),
-  }));
+  return rows.select(names).batches.map((batch) => new arrow.RecordBatch(table.schema, batch.data));
 }
 
 /** Removes data files no commit references (nobody can see them). */

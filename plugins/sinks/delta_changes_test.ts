@@ -19,6 +19,7 @@ import { readChangeFeed } from "../../lib/delta/change_reader.ts";
 import type { Action } from "../../lib/delta/actions.ts";
 import type { SinkTable } from "../../lib/plugin/types.ts";
 import { createDeltaSink } from "./delta.ts";
+import { FEED_ROWS_KEPT } from "./_delta_changes.ts";
 
 const T = "t";
 const TABLE: SinkTable = { name: T, schema: CHANGE_SCHEMA, primaryKey: "id", changes: true };
@@ -269,4 +270,23 @@ Deno.test("delta changes: an overwrite's commit with changes records the rows it
     (await feedRows(path)).filter(([v, kind]) => v === 2 && kind === "delete").length,
     4,
   );
+});
+
+Deno.test("delta changes: a commit of more inserts than are kept reads them back for its feed", async () => {
+  const dir = await tempDir();
+  const path = `${dir}/${T}`;
+  const s = createDeltaSink({ dir });
+  const replay = new Replay();
+  await s.open([TABLE], { mode: "error" });
+  await replay.insert(s, T, [row(0), row(1)]);
+  await replay.flush(s, 0);
+  const rows = Array.from({ length: FEED_ROWS_KEPT + 1 }, (_, i) => row(i + 2));
+  for (let start = 0; start < rows.length; start += 40_000) {
+    await replay.insert(s, T, rows.slice(start, start + 40_000));
+  }
+  await replay.change(s, T, 2, [next(row(1)), next(row(5)), { before: row(0) }]);
+  await replay.flush(s, 2);
+  await s.close();
+  assertEquals(await stateRows(path), replay.rows());
+  assertEquals(await feedRows(path), replay.feedRows());
 });
