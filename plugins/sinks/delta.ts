@@ -184,13 +184,16 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     });
   }
 
-  /** After a commit with changes: the uncommitted files it replaced are nobody's. */
+  /**
+   * After a commit with changes: the uncommitted files it replaced are nobody's. The commit
+   * landed, so failing to remove them fails nothing (VACUUM removes what is left).
+   */
   async function afterChanges(state: TableState, staged: StagedChanges): Promise<void> {
     await removeUncommitted(
       fs,
       state.writer.path,
       staged.replaced.map((add) => decodeURIComponent(add.path)),
-    );
+    ).catch(() => {});
   }
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {

@@ -15,7 +15,7 @@ import {
 import { localFs } from "../../lib/delta/fs.ts";
 import { readCommit, readSnapshot } from "../../lib/delta/log_reader.ts";
 import { readTable } from "../../lib/delta/read_data.ts";
-import { readChangeFeed } from "../../lib/delta/change_reader.ts";
+import { readChangeFeed } from "../../lib/delta/change_feed.ts";
 import type { Action } from "../../lib/delta/actions.ts";
 import type { SinkTable } from "../../lib/plugin/types.ts";
 import { createDeltaSink } from "./delta.ts";

@@ -3,7 +3,7 @@ import { assertEquals, assertRejects, assertStringIncludes } from "../../tests/_
 import { joinPath, localFs } from "./fs.ts";
 import { optimize } from "./optimize.ts";
 import { DeltaWriter } from "./writer.ts";
-import { readChangeFeed } from "./change_reader.ts";
+import { readChangeFeed } from "./change_feed.ts";
 
 function ids(start: number, rows: number): arrow.Table {
   return new arrow.Table({
