@@ -103,17 +103,11 @@ export interface WriteOptions {
    * commit fails with {@link PropertyChanged} and nothing is written.
    */
   expectProperties?: Record<string, string | null>;
-  /**
-   * Active files this commit removes (files rewritten by copy-on-write): each must still be
-   * in the table, or the commit fails with {@link ConcurrentModificationError}.
-   */
+  /** Active files to remove (rewritten by copy-on-write); gone meanwhile: a conflict. */
   removes?: readonly Add[];
   /** Change data files of this commit (see change_feed.ts). */
   changeFiles?: readonly Cdc[];
-  /**
-   * Turn the change data feed on (`delta.enableChangeDataFeed`, and the changeDataFeed
-   * writer feature) unless the table has it: a new table gets it at creation.
-   */
+  /** Turn the change data feed (property and writer feature) on unless the table has it. */
   changeDataFeed?: boolean;
 }
 
