@@ -21,6 +21,7 @@ import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
 import { deltaRs } from "./delta_rs_cases.ts";
 import { shards } from "./shard_cases.ts";
 import { kafka } from "./kafka_cases.ts";
+import { changes } from "./change_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -42,4 +43,5 @@ export const CASES: readonly BenchCase[] = [
   tablefakerFk,
   deltaRs,
   kafka,
+  changes,
 ];

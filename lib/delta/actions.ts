@@ -62,6 +62,22 @@ export interface Txn {
   lastUpdated?: number | null;
 }
 
+/**
+ * `cdc`: a change data file of the commit (PROTOCOL.md, "Add CDC File"): the table's columns
+ * (partition columns excepted) plus `_change_type`, under `_change_data/`. Readers of the
+ * change data feed take a commit's changes only from these files when it has any.
+ */
+export interface Cdc {
+  /** Relative URI of the file, percent-encoded; decode exactly once. */
+  path: string;
+  /** Partition column -> value as a string (null for a null value). */
+  partitionValues: Record<string, string | null>;
+  size: number;
+  /** Always false: change data files add no rows to the table. */
+  dataChange: false;
+  tags?: Record<string, string> | null;
+}
+
 /** `commitInfo`: free-form provenance of a commit. */
 export type CommitInfo = Record<string, unknown>;
 
@@ -72,6 +88,7 @@ export interface Action {
   add?: Add;
   remove?: Remove;
   txn?: Txn;
+  cdc?: Cdc;
   commitInfo?: CommitInfo;
   /** Any action this code does not know; ignored. */
   [other: string]: unknown;

@@ -26,8 +26,10 @@
  * - `invariants`, `checkConstraints`, `generatedColumns`, `identityColumns`: allowed while no
  *   column or property uses them (we cannot evaluate their SQL expressions, nor keep an
  *   identity high-water mark); refused, naming the column or constraint, once one does.
- * - `changeDataFeed`: allowed: appends and whole-file removes need no change data files
- *   (PROTOCOL.md, "Change Data Files").
+ * - `changeDataFeed`: honoured: appends and whole-file removes need no change data files
+ *   (PROTOCOL.md, "Change Data Files"); a commit that updates or deletes rows (copy-on-write)
+ *   writes `cdc` files holding every change and the commit's inserts (change_feed.ts). A
+ *   table that gets changes is given the feature ({@link withChangeDataFeed}).
  * - `deletionVectors`: allowed: we add files without deletion vectors and with exact
  *   `numRecords`; removes and checkpoints carry the deletion vector of the file they name.
  * - `timestampNtz`: allowed: an append must match the table's schema, so a `timestamp_ntz`
@@ -76,6 +78,22 @@ const WRITER_FEATURES = new Set([
   "columnMapping",
   "inCommitTimestamp",
 ]);
+
+/** The table property that turns the change data feed on. */
+export const CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
+
+/**
+ * `protocol` with the changeDataFeed writer feature: writer version 4 (which implies it) for a
+ * legacy protocol, the feature listed for writer version 7; unchanged when it has it.
+ */
+export function withChangeDataFeed(protocol: Protocol): Protocol {
+  if (writerFeatures(protocol).includes("changeDataFeed")) return protocol;
+  if (protocol.minWriterVersion >= 7) {
+    return { ...protocol, writerFeatures: [...protocol.writerFeatures ?? [], "changeDataFeed"] };
+  }
+  // Versions 3 and 4 also imply checkConstraints and generatedColumns, which stay unused.
+  return { ...protocol, minWriterVersion: 4 };
+}
 
 /** Writer features each legacy writer version adds to the one below it. */
 const LEGACY_WRITER_FEATURES: Record<number, string[]> = {

@@ -1,8 +1,8 @@
 import * as arrow from "apache-arrow";
-import { assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
 import type { Metadata, Protocol } from "./actions.ts";
 import { commitFileName, serializeCommit } from "./actions.ts";
-import { readRefusal, writeRefusal, writerFeatures } from "./features.ts";
+import { readRefusal, withChangeDataFeed, writeRefusal, writerFeatures } from "./features.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
@@ -188,5 +188,31 @@ Deno.test("the writer refuses a column-mapping table before writing anything", a
     assertEquals((await localFs.list(path)).map((e) => e.name), ["_delta_log"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withChangeDataFeed: writer 4 for a legacy protocol, the feature listed for 7, else unchanged", () => {
+  assertEquals(withChangeDataFeed({ minReaderVersion: 1, minWriterVersion: 2 }), {
+    minReaderVersion: 1,
+    minWriterVersion: 4,
+  });
+  const has = { minReaderVersion: 1, minWriterVersion: 5 };
+  assertEquals(withChangeDataFeed(has), has);
+  assertEquals(
+    withChangeDataFeed({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["timestampNtz"],
+      writerFeatures: ["timestampNtz"],
+    }),
+    {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["timestampNtz"],
+      writerFeatures: ["timestampNtz", "changeDataFeed"],
+    },
+  );
+  for (const protocol of [{ minReaderVersion: 1, minWriterVersion: 2 }, has]) {
+    assert(writerFeatures(withChangeDataFeed(protocol)).includes("changeDataFeed"));
   }
 });

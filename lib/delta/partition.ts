@@ -123,7 +123,7 @@ function isoMicros(value: bigint, unit: arrow.TimeUnit): string {
 }
 
 /** The rows `indices` of a batch, in that order. */
-function takeBatch(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
+export function takeBatch(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
   const children = batch.schema.fields.map((_, c) =>
     takeData(batch.getChildAt(c)!.data[0], indices)
   );

@@ -6,7 +6,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Action, Add, Metadata, Protocol, Remove } from "./actions.ts";
+import type { Action, Add, Cdc, Metadata, Protocol, Remove } from "./actions.ts";
 import { encodePath } from "./actions.ts";
 import {
   commit,
@@ -24,7 +24,7 @@ import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot } from "./snapshot.ts";
-import { readerFeatures } from "./features.ts";
+import { CHANGE_DATA_FEED, readerFeatures, withChangeDataFeed } from "./features.ts";
 import {
   checkPartitionColumns,
   checkWritable,
@@ -37,6 +37,9 @@ export { checkWritable, SchemaMismatchError, WriteRefused } from "./write_checks
 import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
+import { DataFileWriter } from "./data_file.ts";
+
+export { DataFileWriter } from "./data_file.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
 export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
@@ -100,6 +103,12 @@ export interface WriteOptions {
    * commit fails with {@link PropertyChanged} and nothing is written.
    */
   expectProperties?: Record<string, string | null>;
+  /** Active files to remove (rewritten by copy-on-write); gone meanwhile: a conflict. */
+  removes?: readonly Add[];
+  /** Change data files of this commit (see change_feed.ts). */
+  changeFiles?: readonly Cdc[];
+  /** Turn the change data feed (property and writer feature) on unless the table has it. */
+  changeDataFeed?: boolean;
 }
 
 /** A property was not what the commit expected: another writer set it first. */
@@ -197,6 +206,24 @@ export class DeltaWriter {
       files: [...s.files.values()],
       tombstones: [...s.tombstones.values()],
       txns: new Map(s.txns),
+      history: [],
+    };
+  }
+
+  /**
+   * The table with only `files` in it, for reading those files (some may be this writer's
+   * uncommitted ones): its metadata, or before the table exists the metadata it will get.
+   */
+  view(files: Add[]): Snapshot {
+    const s = this.#state;
+    return {
+      table: s.table,
+      version: s.version,
+      protocol: s.protocol ?? NEW_TABLE_PROTOCOL,
+      metadata: s.metadata ?? this.#newMetadata(0),
+      files,
+      tombstones: [],
+      txns: new Map(),
       history: [],
     };
   }
@@ -335,8 +362,11 @@ export class DeltaWriter {
     }
     const rows = adds.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}").numRecords ?? 0), 0);
     const bytes = adds.reduce((n, a) => n + a.size, 0);
+    const removes = options.removes ?? [];
+    const changed = removes.length > 0 || (options.changeFiles?.length ?? 0) > 0;
     const result = await commit(this.#fs, this.#state, {
-      operation: this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
+      // Rows changed in place read the table, as Spark's MERGE does.
+      operation: changed ? "MERGE" : this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
       operationParameters: {
         mode: mode === "append" ? "Append" : "Overwrite",
         partitionBy: JSON.stringify(this.#partitionBy()),
@@ -345,8 +375,9 @@ export class DeltaWriter {
         numFiles: String(adds.length),
         numOutputRows: String(rows),
         numOutputBytes: String(bytes),
+        ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
       },
-      isBlindAppend: mode === "append",
+      isBlindAppend: mode === "append" && !changed,
       prepare: (state) => this.#prepare(state, adds, mode, options),
     }, this.#options.commitOptions);
     return await this.#checkpointIfDue({ ...result, added: adds });
@@ -444,17 +475,22 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
-    const properties = options.properties ?? {};
+    const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;
       if (found !== expected) throw new PropertyChanged(this.path, state.version, key, found);
     }
+    const feed = options.changeDataFeed === true;
+    if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
-      actions.push({ protocol: ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL }, {
+      const protocol = ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL;
+      actions.push({ protocol: feed ? withChangeDataFeed(protocol) : protocol }, {
         metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
       });
     } else {
+      const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
+      if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
       const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
       if (diff && mode === "append") {
         // Only reachable when another writer created the table first with other columns.
@@ -482,7 +518,18 @@ export class DeltaWriter {
     if (mode === "overwrite") {
       for (const file of state.files.values()) actions.push({ remove: removeOf(file, now) });
     }
+    for (const file of options.removes ?? []) {
+      if (!state.files.has(fileKey(file))) {
+        throw new ConcurrentModificationError(
+          this.path,
+          state.version,
+          `no longer has ${file.path}: another writer removed it; its rows' changes were not committed`,
+        );
+      }
+      actions.push({ remove: removeOf(file, now) });
+    }
     for (const add of adds) actions.push({ add });
+    for (const cdc of options.changeFiles ?? []) actions.push({ cdc });
     return actions;
   }
 
@@ -527,52 +574,6 @@ export class DeltaWriter {
       schema,
       selected.batches.map((b) => new arrow.RecordBatch(schema, b.data)),
     );
-  }
-}
-
-/**
- * A data file being written batch by batch: each batch is encoded as it comes, and kept
- * until the file is finished only for its statistics.
- */
-export class DataFileWriter {
-  /** Rows written to the file so far. */
-  rows = 0;
-  readonly #stream: ParquetStream;
-  readonly #conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[];
-  readonly #store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>;
-  readonly #batches: arrow.RecordBatch[] = [];
-
-  constructor(
-    stream: ParquetStream,
-    conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[],
-    store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>,
-  ) {
-    this.#stream = stream;
-    this.#conform = conform;
-    this.#store = store;
-  }
-
-  /** Adds rows to the file. */
-  async append(batch: arrow.RecordBatch): Promise<void> {
-    for (const conformed of this.#conform(batch)) {
-      this.#batches.push(conformed);
-      this.rows += conformed.numRows;
-      await this.#stream.write(conformed);
-    }
-  }
-
-  /** Ends the file and writes it under a unique name; its `add` action (not committed). */
-  async finish(): Promise<Add> {
-    const bytes = await this.#stream.finish();
-    const part = new arrow.Table(this.#batches[0].schema, this.#batches);
-    this.#batches.length = 0;
-    return await this.#store(bytes, part);
-  }
-
-  /** Drops the file: nothing was written to storage. */
-  abort(): void {
-    this.#stream.abort();
-    this.#batches.length = 0;
   }
 }
 

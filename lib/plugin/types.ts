@@ -24,6 +24,12 @@ export interface SinkTable {
    * server's id for the table's config); sinks that record progress use it.
    */
   appId?: string;
+  /**
+   * The table gets changes of existing rows (`writeChanges`; its config has `changes:`).
+   * Sinks that record them somewhere of their own prepare for it at open: the Delta sink
+   * creates the table with its change data feed on (`delta.enableChangeDataFeed`).
+   */
+  changes?: boolean;
 }
 
 /**

@@ -37,6 +37,12 @@ import { checkTableName } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import { PARQUET, PATH, sinkFolder } from "./_options.ts";
+import {
+  PendingChanges,
+  removeUncommitted,
+  stageChanges,
+  type StagedChanges,
+} from "./_delta_changes.ts";
 
 /** Options of {@link createDeltaSink}. */
 export interface DeltaSinkOptions extends ParquetFileOptions {
@@ -65,6 +71,8 @@ interface TableState {
   commits: number;
   /** The table folder did not exist before this sink. */
   created: boolean;
+  /** Changes since the last commit, for a table that gets them (`SinkTable.changes`). */
+  changes?: PendingChanges;
 }
 
 /**
@@ -132,11 +140,14 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     state: TableState,
     point?: CommitPoint,
   ): Promise<{ bytes: number; retries: number }> {
-    const adds = state.pending;
     const replace = point?.replace || (mode === "overwrite" && state.commits === 0);
+    const staged = await stage(state, replace);
+    const adds = state.pending;
     let retries: number;
     try {
       ({ retries } = await state.writer.commitFiles(adds, replace ? "overwrite" : "append", {
+        changeDataFeed: state.table.changes,
+        ...(staged ? { removes: staged.removes, changeFiles: staged.changeFiles } : {}),
         ...(point
           ? {
             txnVersion: point.tick,
@@ -156,7 +167,33 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     }
     state.pending = [];
     state.commits++;
+    if (staged) await afterChanges(state, staged);
+    state.changes?.clear(); // the inserted rows kept for a feed the commit did not need
     return { bytes: adds.reduce((n, add) => n + add.size, 0), retries };
+  }
+
+  /** The commit's changes applied to its files, when it has changes. */
+  async function stage(state: TableState, replacing: boolean): Promise<StagedChanges | undefined> {
+    if (!state.changes?.changes.length) return undefined;
+    return await stageChanges(fs, state.pending, state.changes, {
+      table: state.table,
+      writer: state.writer,
+      compression,
+      targetFileRows,
+      replacing,
+    });
+  }
+
+  /**
+   * After a commit with changes: the uncommitted files it replaced are nobody's. The commit
+   * landed, so failing to remove them fails nothing (VACUUM removes what is left).
+   */
+  async function afterChanges(state: TableState, staged: StagedChanges): Promise<void> {
+    await removeUncommitted(
+      fs,
+      state.writer.path,
+      staged.replaced.map((add) => decodeURIComponent(add.path)),
+    ).catch(() => {});
   }
 
   async function flush(point?: CommitPoint): Promise<FlushResult> {
@@ -166,7 +203,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     for (const state of states.values()) {
       await writeBuffered(state);
       // A commit point is recorded even without rows: the tick happened.
-      if (state.pending.length > 0 || point) {
+      if (state.pending.length > 0 || point || state.changes?.changes.length) {
         const done = await commit(state, point);
         bytes += done.bytes;
         retries += done.retries;
@@ -195,15 +232,18 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      state.buffered.push(new arrow.RecordBatch(table.schema, batch.data));
+      const rows = new arrow.RecordBatch(table.schema, batch.data);
+      state.changes?.inserted(rows);
+      state.buffered.push(rows);
       state.rows += batch.numRows;
       if (!state.table.partitionBy?.length) await streamBuffered(state);
       else if (state.rows >= targetFileRows) await writeBuffered(state);
     },
     // Unpartitioned tables take files encoded where their rows are generated; a partitioned
     // one needs its rows grouped by partition here first.
+    // A table with changes keeps its rows for the change data feed: it takes batches.
     parquetPartSpec: (table) =>
-      table.partitionBy?.length
+      table.partitionBy?.length || table.changes
         ? undefined
         : { compression, fileRows: targetFileRows, stats: "delta" },
     async writeParquetPart(table, part) {
@@ -217,6 +257,17 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       state.pending.push(
         await state.writer.storeEncodedFile(part.bytes, part.stats, state.pending.length),
       );
+    },
+    writeChanges(table, changes) {
+      const state = states.get(table.name)!;
+      if (!state.changes) {
+        throw new Error(
+          `Table "${table.name}" was opened without changes (SinkTable.changes), so its Delta ` +
+            "table has no change data feed to record them in; open it with changes: true",
+        );
+      }
+      state.changes.changed(changes);
+      return Promise.resolve();
     },
     flush,
     async close() {
@@ -239,6 +290,9 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
           await fs.remove(joinPath(state.writer.path, decodeURIComponent(add.path)));
         }
         state.pending = [];
+        // Change data files and rewritten files of the commit that did not happen.
+        await removeUncommitted(fs, state.writer.path, state.changes?.made ?? []);
+        state.changes?.clear();
         if (
           state.created && fs.removeFolder &&
           await latestVersion(fs, state.writer.path) === null
@@ -323,7 +377,16 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       error.message += " (--mode overwrite replaces the table's rows and schema)";
       throw error;
     }
-    return { table, writer, buffered: [], rows: 0, pending: [], commits: 0, created };
+    return {
+      table,
+      writer,
+      buffered: [],
+      rows: 0,
+      pending: [],
+      commits: 0,
+      created,
+      ...(table.changes ? { changes: new PendingChanges() } : {}),
+    };
   }
 }
 
