@@ -7,7 +7,7 @@
  */
 import * as arrow from "apache-arrow";
 import { commitFileName } from "./actions.ts";
-import { type DeltaFs, joinPath } from "./fs.ts";
+import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import type { TableState } from "./commit.ts";
 import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
@@ -121,7 +121,7 @@ export async function writeCheckpoint(
   const now = options.now ?? Date.now();
   const rows = checkpointRows(state, now);
   const bytes = encodeParquet(checkpointTable(rows));
-  const logDir = joinPath(state.table, "_delta_log");
+  const logDir = logFolder(state.table);
   const name = `${commitFileName(state.version).slice(0, 20)}.checkpoint.parquet`;
   await fs.putIfAbsent(joinPath(logDir, name), bytes);
   const previous = await readLastCheckpointVersion(fs, logDir);

@@ -10,7 +10,7 @@
  */
 import type { Action, CommitInfo } from "./actions.ts";
 import { commitFileName, serializeCommit } from "./actions.ts";
-import { type DeltaFs, joinPath } from "./fs.ts";
+import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import { readCommit } from "./log_reader.ts";
 import { ReplayState } from "./snapshot.ts";
 import { fileKey } from "./snapshot.ts";
@@ -131,7 +131,7 @@ export async function commit(
   const maxAttempts = options.maxAttempts ?? 200;
   const now = options.now ?? Date.now;
   const existed = state.metadata !== undefined;
-  const logDir = joinPath(state.table, "_delta_log");
+  const logDir = logFolder(state.table);
   const txnId = crypto.randomUUID();
   if (state.shared && existed) {
     await catchUp(fs, state, request.prepare(state), existed, { toEnd: true });

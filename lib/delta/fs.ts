@@ -65,6 +65,11 @@ export interface DeltaFs {
 /** Joins path parts with `/`, without doubling separators, keeping a leading `scheme://`. */
 export const joinPath = joinLocation;
 
+/** A table's `_delta_log` folder. */
+export function logFolder(table: string): string {
+  return joinLocation(table, "_delta_log");
+}
+
 /** The last `length` bytes of a file and its size, through `fs.readTail` when it has one. */
 export async function readTail(
   fs: DeltaFs,

@@ -7,7 +7,7 @@
 import type { Action } from "./actions.ts";
 import { commitFileName, commitVersion, parseCommit } from "./actions.ts";
 import { readRefusal } from "./features.ts";
-import { type DeltaFs, joinPath } from "./fs.ts";
+import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import {
   type HistoryEntry,
   NotADeltaTable,
@@ -67,7 +67,7 @@ export async function readSnapshot(
   table: string,
   options: ReadSnapshotOptions = {},
 ): Promise<Snapshot> {
-  const logDir = joinPath(table, "_delta_log");
+  const logDir = logFolder(table);
   const listing = await listLog(fs, logDir);
   const latest = latestOf(listing);
   if (latest === null) throw new NotADeltaTable(table);
@@ -166,7 +166,7 @@ export async function readSnapshot(
  * ```
  */
 export async function latestVersion(fs: DeltaFs, table: string): Promise<number | null> {
-  return latestOf(await listLog(fs, joinPath(table, "_delta_log")));
+  return latestOf(await listLog(fs, logFolder(table)));
 }
 
 /**
@@ -180,7 +180,7 @@ export async function latestVersion(fs: DeltaFs, table: string): Promise<number 
  * ```
  */
 export async function readCommit(fs: DeltaFs, table: string, version: number): Promise<Action[]> {
-  const path = joinPath(table, "_delta_log", commitFileName(version));
+  const path = joinPath(logFolder(table), commitFileName(version));
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(path);

@@ -18,7 +18,7 @@ import {
   TxnConflictError,
 } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
-import { type DeltaFs, joinPath } from "./fs.ts";
+import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import { fsFor } from "./storage.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, partitionFolder } from "./partition.ts";
@@ -326,11 +326,9 @@ export class DeltaWriter {
       String(index).padStart(5, "0")
     }-${crypto.randomUUID()}-c000${suffix}.parquet`;
     const relative = folder ? `${folder}/${name}` : name;
-    // A table being made has its log folder before its first data file: a writer stopped
-    // before its first commit leaves files that a restart knows for a table's, not a stranger's.
-    if (this.#state.version < 0) {
-      await ensureFolder(this.#fs, this.#state, joinPath(this.path, "_delta_log"));
-    }
+    // A table being made has its log folder first: a writer stopped before its first commit
+    // leaves files a restart knows for a table's, not a stranger's.
+    if (this.#state.version < 0) await ensureFolder(this.#fs, this.#state, logFolder(this.path));
     await ensureFolder(this.#fs, this.#state, folder ? joinPath(this.path, folder) : this.path);
     await this.#fs.writeNew(joinPath(this.path, relative), bytes);
     return {
