@@ -24,6 +24,12 @@ export interface SinkTable {
    * server's id for the table's config); sinks that record progress use it.
    */
   appId?: string;
+  /**
+   * The table has changes: its sink gets writeChanges calls (updates and deletes of rows it
+   * already holds). Sinks that write change streams (Debezium events) decide from it at `open`
+   * how the table's inserts are written too.
+   */
+  changes?: boolean;
 }
 
 /**
