@@ -149,3 +149,16 @@ test("a failure before commit leaves the table as it was; a restart applies the 
     assertEquals(await tick(db, schema), 2);
   });
 });
+
+test("a table with changes needs a primary key, refused at open", async (server) => {
+  await withSchema(server, async (schema) => {
+    const sink = createPostgresSink({ ...server.connection, schema });
+    const { primaryKey: _, ...keyless } = HISTORY_TABLE;
+    await assertRejects(
+      () => sink.open([keyless], { mode: "error" }),
+      Error,
+      'Table "orders" has changes but no primary key',
+    );
+    await sink.abort!();
+  });
+});

@@ -312,6 +312,13 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         healable: false,
       });
     }
+    if (table.changes && pk === undefined) {
+      throw new SinkError(
+        `Table "${table.name}" has changes but no primary key to update and delete its rows ` +
+          "by; mark a column with is_primary_key: true",
+        { healable: false },
+      );
+    }
     const stored = await storedColumns(db, schema, table.name);
     let setup: Setup = "create";
     if (stored.length > 0) {
