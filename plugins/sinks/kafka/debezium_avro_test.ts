@@ -1,10 +1,10 @@
 /**
  * Debezium events as the Kafka sink encodes them, without a broker: Avro envelopes decoded by
  * avsc (an independent decoder) against the envelope schema, and a topic's records replayed into
- * the rows `read` gives back, tombstones and all.
+ * the rows `read` gives back, tombstones and all; and the keys a table with changes may have.
  */
 import avro from "avsc";
-import { assertEquals } from "../../../tests/_assert.ts";
+import { assertEquals, assertRejects } from "../../../tests/_assert.ts";
 import { SAMPLE_SCHEMA, sampleRows } from "../../../tests/_batches.ts";
 import {
   changeBatchOf,
@@ -17,6 +17,7 @@ import { envelopeAvroSchema } from "./debezium_avro.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { changeRecords, insertRecords, replayedRows } from "./events.ts";
 import { decodeValues, type RecordShape } from "./records.ts";
+import { createKafkaSink } from "./sink.ts";
 
 const TABLE = { ...HISTORY_TABLE, appId: "app" };
 const shape = (
@@ -99,4 +100,19 @@ Deno.test("a topic's events replay into the rows they leave, json and avro with 
     (envelopeAvroSchema(TABLE).fields as { type: unknown[] }[])[0].type[1],
     avroSchema("orders", SAMPLE_SCHEMA),
   );
+});
+
+Deno.test("a table with changes is keyed by its primary key alone, refused before connecting", async () => {
+  for (
+    const [table, key, message] of [
+      [TABLE, ["name"], 'keyed by its primary key "id", not by "name"'],
+      [TABLE, [], 'keyed by its primary key "id", not by no key'],
+      [{ ...TABLE, primaryKey: undefined }, undefined, "has changes but no primary key"],
+    ] as const
+  ) {
+    // No broker listens on port 1: the refusal comes before any connection.
+    const sink = createKafkaSink({ brokers: ["127.0.0.1:1"], key: () => key });
+    await assertRejects(() => sink.open([table], { mode: "error" }), Error, message);
+    await sink.abort!();
+  }
 });

@@ -44,12 +44,19 @@ export interface EventState {
  */
 export function checkEventKey(table: SinkTable, key: readonly string[], named: string): void {
   if (!table.changes) return;
-  if (key.length !== 1 || key[0] !== table.primaryKey) {
+  if (table.primaryKey === undefined) {
     throw new SinkError(
-      `${named} has changes, so its events are keyed by its primary key` +
-        `${table.primaryKey ? ` "${table.primaryKey}"` : ""}, not by ${
-          key.length > 0 ? key.map((k) => `"${k}"`).join(", ") : "no key"
-        }; drop the key option for this table, or write it to another sink`,
+      `${named} has changes but no primary key to key its events by; mark a column with ` +
+        "is_primary_key: true",
+      { healable: false },
+    );
+  }
+  if (key.length !== 1 || key[0] !== table.primaryKey) {
+    const keys = key.length > 0 ? key.map((k) => `"${k}"`).join(", ") : "no key";
+    throw new SinkError(
+      `${named} has changes, so its events are keyed by its primary key ` +
+        `"${table.primaryKey}", not by ${keys}; drop the key option for this table, or write ` +
+        "it to another sink",
       { healable: false },
     );
   }
