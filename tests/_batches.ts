@@ -110,19 +110,35 @@ export const SAMPLE_MICROS = 1_704_164_645_123_456n;
  * divisible by 5) is null in every column but `id`.
  */
 export function sampleBatch(rows: number, start = 0): arrow.RecordBatch {
-  const ids = Array.from({ length: rows }, (_, i) => start + i);
-  const cell = <T extends PlainValue>(make: (id: number) => T) =>
-    ids.map((id) => id % 5 === 0 ? null : make(id));
+  return sampleRows(Array.from({ length: rows }, (_, i) => ({ id: start + i })));
+}
+
+/**
+ * The rows of {@link sampleBatch} with the given ids, each at a version: a row at version v > 0
+ * has ` v<v>` after its name (as an update would change it) and `n` plus v; a null entry is a
+ * row of nulls in every column (a delete's `after`).
+ */
+export function sampleRows(
+  rows: readonly ({ id: number; version?: number } | null)[],
+): arrow.RecordBatch {
+  const cell = <T extends PlainValue>(make: (id: number, version: number) => T) =>
+    rows.map((row) => row === null || row.id % 5 === 0 ? null : make(row.id, row.version ?? 0));
   return batchOf({
-    id: column(SAMPLE_TYPES.id, ids.map(BigInt)),
+    id: column(SAMPLE_TYPES.id, rows.map((row) => row === null ? null : BigInt(row.id))),
     tiny: column(SAMPLE_TYPES.tiny, cell((id) => (id % 200) - 100)),
     small: column(SAMPLE_TYPES.small, cell((id) => -id)),
-    n: column(SAMPLE_TYPES.n, cell((id) => id * 1000)),
+    n: column(SAMPLE_TYPES.n, cell((id, v) => id * 1000 + v)),
     ratio: column(SAMPLE_TYPES.ratio, cell((id) => id + 0.1)),
     score: column(SAMPLE_TYPES.score, cell((id) => id / 3)),
-    name: column(SAMPLE_TYPES.name, cell((id) => `name ${id}, "quoted"`)),
+    name: column(SAMPLE_TYPES.name, cell((id, v) => sampleName(id, v)!)),
     active: column(SAMPLE_TYPES.active, cell((id) => id % 2 === 0)),
     day: column(SAMPLE_TYPES.day, cell((id) => 19_724 + id)),
     at: column(SAMPLE_TYPES.at, cell((id) => SAMPLE_MICROS + BigInt(id))),
   });
+}
+
+/** The `name` of a {@link sampleRows} row at a version (null for ids divisible by 5). */
+export function sampleName(id: number, version = 0): string | null {
+  if (id % 5 === 0) return null;
+  return `name ${id}, "quoted"` + (version > 0 ? ` v${version}` : "");
 }

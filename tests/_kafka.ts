@@ -478,7 +478,10 @@ export interface JavaRecord {
   javaPartition: number;
   key: string;
   headers: Record<string, string>;
+  /** The value's bytes (empty for a tombstone). */
   value: Uint8Array;
+  /** The value is null: a tombstone. */
+  tombstone: boolean;
 }
 
 const JAVA_READER = new URL("./fixtures/kafka/ReadCommitted.java", import.meta.url).pathname;
@@ -512,7 +515,10 @@ export async function javaRead(
         javaPartition: Number(javaPartition),
         key,
         headers: JSON.parse(headers),
-        value: Uint8Array.from(atob(value), (c) => c.charCodeAt(0)),
+        value: value === "~"
+          ? new Uint8Array(0)
+          : Uint8Array.from(atob(value), (c) => c.charCodeAt(0)),
+        tombstone: value === "~",
       };
     });
   } finally {

@@ -25,9 +25,10 @@ export interface SinkTable {
    */
   appId?: string;
   /**
-   * The table gets changes of existing rows (`writeChanges`; its config has `changes:`).
-   * Sinks that record them somewhere of their own prepare for it at open: the Delta sink
-   * creates the table with its change data feed on (`delta.enableChangeDataFeed`).
+   * The table gets changes of existing rows: its sink gets `writeChanges` calls (its config has
+   * `changes:`). Sinks decide from it at `open`: the Delta sink creates the table with its change
+   * data feed on (`delta.enableChangeDataFeed`); sinks that write change streams (Debezium
+   * events) write the table's inserts as events too.
    */
   changes?: boolean;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type * as arrow from "apache-arrow";
-import type { Sink, SinkTable } from "../../lib/plugin/types.ts";
+import type { ChangeBatch, Sink, SinkTable } from "../../lib/plugin/types.ts";
 import { type FileLayout, layoutFileName } from "./_file_layout.ts";
 import { guardSink } from "./_guard.ts";
 import { openTableDirs, type TableDir, writeAll, writeDurably } from "./_table_dir.ts";
@@ -31,6 +31,11 @@ export interface TextFormat {
   header?(table: SinkTable): string;
   /** The rows of a batch as text that goes on the file. */
   lines(batch: arrow.RecordBatch, context: LinesContext): string;
+  /**
+   * Changes of a table's rows as lines of text, one per change (optional: a format without it
+   * refuses tables with changes). Lines end with a newline.
+   */
+  changeLines?(table: SinkTable, changes: ChangeBatch): string[];
   /** The text each file ends with (`]`); `empty` when it got no rows. */
   footer?(table: SinkTable, empty: boolean): string;
 }
@@ -90,24 +95,42 @@ export function createTextFileSink(
     }
   }
 
-  /** Writes rows into the open part, starting a new one whenever a part is full. */
-  async function append(state: TableState, batch: arrow.RecordBatch): Promise<void> {
+  /**
+   * Writes `count` lines into the open part, starting a new one whenever a part is full;
+   * `text` spells lines `offset` to `offset + take`.
+   */
+  async function appendLines(
+    state: TableState,
+    count: number,
+    text: (offset: number, take: number, first: boolean) => string,
+  ): Promise<void> {
     const limit = state.layout?.rowsPerFile;
-    for (let offset = 0; offset < batch.numRows;) {
+    for (let offset = 0; offset < count;) {
       if (state.part && limit !== undefined && state.part.rows >= limit) {
         await finishPart(state, state.part);
       }
       const part = state.part ?? await startPart(state);
-      const take = Math.min(
-        batch.numRows - offset,
-        limit === undefined ? Infinity : limit - part.rows,
-      );
-      const rows = take === batch.numRows ? batch : batch.slice(offset, offset + take);
-      const text = format.lines(rows, { table: state.table, first: part.rows === 0 });
-      await writeAll(part.file, encoder.encode(text));
+      const take = Math.min(count - offset, limit === undefined ? Infinity : limit - part.rows);
+      await writeAll(part.file, encoder.encode(text(offset, take, part.rows === 0)));
       part.rows += take;
       offset += take;
     }
+  }
+
+  /** Writes rows into the open part, starting a new one whenever a part is full. */
+  function append(state: TableState, batch: arrow.RecordBatch): Promise<void> {
+    return appendLines(state, batch.numRows, (offset, take, first) => {
+      const rows = take === batch.numRows ? batch : batch.slice(offset, offset + take);
+      return format.lines(rows, { table: state.table, first });
+    });
+  }
+
+  /** Writes a table's changes as lines, in order, between its rows. */
+  function appendChanges(state: TableState, changes: ChangeBatch): Promise<void> {
+    const lines = format.changeLines!(state.table, changes);
+    return appendLines(state, lines.length, (offset, take) => {
+      return lines.slice(offset, offset + take).join("");
+    });
   }
 
   return guardSink(format.kind, {
@@ -126,6 +149,12 @@ export function createTextFileSink(
       if (batch.numRows === 0) return;
       await append(states.get(table.name)!, batch);
     },
+    ...(format.changeLines
+      ? {
+        writeChanges: (table: SinkTable, changes: ChangeBatch) =>
+          appendChanges(states.get(table.name)!, changes),
+      }
+      : {}),
     flush,
     async close() {
       await flush();

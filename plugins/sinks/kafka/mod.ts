@@ -9,6 +9,7 @@ import { DEFAULT_PASSWORD_ENV, SASL_MECHANISMS } from "./client.ts";
 import { DEFAULT_PROGRESS_TOPIC } from "./progress.ts";
 import { defineSink } from "../../../lib/plugin/define.ts";
 import { SinkError } from "../../../lib/plugin/sink_errors.ts";
+import { type Envelope, ENVELOPE_OPTION } from "../_debezium.ts";
 
 /** Kafka topics, one transaction per commit: exactly once for read_committed consumers. */
 export const kafkaSink = defineSink({
@@ -39,6 +40,7 @@ export const kafkaSink = defineSink({
       choices: ["json", "avro"],
       description: "Values: JSON objects as the jsonl sink writes them, or Avro",
     },
+    envelope: ENVELOPE_OPTION,
     schema_registry: {
       type: "string",
       optional: true,
@@ -142,6 +144,7 @@ export const kafkaSink = defineSink({
       topic: (table) => o.topic.replaceAll("{table}", table),
       key: () => o.key,
       format: o.format as "json" | "avro",
+      envelope: o.envelope as Envelope,
       ...(o.schema_registry !== undefined ? { schemaRegistry: o.schema_registry } : {}),
       ...(headers !== undefined ? { headers: headers as Record<string, string> } : {}),
       headerTable: o.header_table,

@@ -44,6 +44,11 @@ export interface ProgressRecord {
   schema: { name: string; type: string }[];
   /** Per partition of the data topic, the offset after the last record of this commit or earlier. */
   ends: Record<string, string>;
+  /**
+   * `debezium` when the topic holds Debezium events (plugins/sinks/_debezium.ts) rather than
+   * plain rows: reading the table back replays them.
+   */
+  envelope?: "debezium";
 }
 
 /** The key of a table's progress record. */
@@ -126,6 +131,7 @@ export function decodeProgress(value: Uint8Array | null): ProgressRecord | null 
       rows: Number(parsed.rows ?? 0),
       schema: parsed.schema,
       ends: parsed.ends ?? {},
+      ...(parsed.envelope === "debezium" ? { envelope: "debezium" as const } : {}),
     };
   } catch {
     return null;

@@ -12,7 +12,14 @@ import type { Consumer } from "@platformatic/kafka";
 import type { StoredTable } from "../../../lib/plugin/types.ts";
 import { decodeProgress, parseProgressKey, type ProgressRecord, schemaOfText } from "./progress.ts";
 import { decodeValues, type RecordShape } from "./records.ts";
-import { partitionEnds, readPartition, type TopicLayout, topicLayout } from "./topic_reader.ts";
+import {
+  partitionEnds,
+  readPartition,
+  type ReadRecord,
+  type TopicLayout,
+  topicLayout,
+} from "./topic_reader.ts";
+import { replayedRows } from "./events.ts";
 
 /** What reading a sink's tables back needs of the sink. */
 export interface ReadBackOptions {
@@ -80,7 +87,10 @@ export class KafkaReadBack {
     return { version, properties, commits, rows, schema: schemaOfText(schema) };
   }
 
-  /** The schema of `columns`, then the committed rows of a table in batches. */
+  /**
+   * The schema of `columns`, then the committed rows of a table in batches. A topic of Debezium
+   * events is replayed: the rows its events leave (each key's last `after`, deleted keys none).
+   */
   async *rows(
     table: string,
     columns: string[],
@@ -112,13 +122,15 @@ export class KafkaReadBack {
     const layout: TopicLayout | undefined = await topicLayout(consumer, topic);
     if (!layout) throw new Error(`${named(table)}: its topic does not exist`);
     const offsets = await partitionEnds(consumer, topic, layout);
+    const events = [...records.values()].some((r) => r.envelope === "debezium");
     for (const { partition } of layout.partitions) {
       const end = ends.get(partition);
       if (end === undefined) continue;
-      const values: (Uint8Array | null)[] = [];
+      const read: ReadRecord[] = [];
       await readPartition(consumer, layout, partition, offsets.get(partition)!.start, end, (rs) => {
-        for (const r of rs) values.push(r.value);
+        for (const r of rs) read.push(r);
       }, "keep");
+      const values = events ? replayedRows(read, this.#o.shape) : read.map((r) => r.value);
       for (let i = 0; i < values.length; i += 10_000) {
         yield {
           schema: target,

@@ -60,6 +60,16 @@ import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
 import { ensureTopic as makeTopic } from "./topics.ts";
+import { type Envelope, writesEvents } from "../_debezium.ts";
+import { envelopeAvroSchema } from "./debezium_avro.ts";
+import {
+  bufferChanges,
+  checkEnvelope,
+  checkEventKey,
+  type EventState,
+  insertRecords,
+  sendTombstones,
+} from "./events.ts";
 
 /** Compression codecs the client writes. */
 export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
@@ -93,6 +103,8 @@ export interface KafkaSinkOptions extends KafkaConnection {
   replicationFactor?: number;
   /** The compacted topic of commit points. */
   progressTopic?: string;
+  /** Which tables are written as Debezium events (default `auto`: tables with changes). */
+  envelope?: Envelope;
   /** Warnings (a broker refusing transactions). */
   warn?: (message: string) => void;
 }
@@ -101,7 +113,7 @@ export type { KafkaCounters };
 
 type Transaction<K, V, HK, HV> = Awaited<ReturnType<Producer<K, V, HK, HV>["beginTransaction"]>>;
 
-interface TableState extends Outbox {
+interface TableState extends Outbox, EventState {
   table: SinkTable;
   appId: string;
   producer?: Producer<Buffer, Buffer, string, string>;
@@ -190,11 +202,13 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
         );
       }
     }
+    const events = writesEvents(table, options.envelope ?? "auto");
+    checkEventKey(table, keyColumns, named(table.name));
     let avroPrefix: Uint8Array = new Uint8Array(0);
     if (format === "avro") {
       let schema;
       try {
-        schema = avroSchema(table.name, table.schema);
+        schema = events ? envelopeAvroSchema(table) : avroSchema(table.name, table.schema);
       } catch (error) {
         throw new SinkError((error as Error).message, { healable: false });
       }
@@ -217,6 +231,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
           { healable: false },
         );
       }
+      checkEnvelope(any, events, named(table.name));
       if (mode === "error" && [...all.values()].some((r) => r.rows > 0)) {
         throw new SinkError(
           `${named(table.name)} already has rows; use --mode append to add rows to it, or write ` +
@@ -241,6 +256,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       partitions,
       next: 0,
       committed: null,
+      events,
+      tombstones: [],
+      changed: { events: 0, deletes: 0 },
     };
     await startProducer(state);
     // Read after the producer fenced any earlier one of this id: what it committed is final.
@@ -323,13 +341,33 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     state.transactionPartitions = undefined;
   }
 
-  /** Sends a table's buffered rows (into its open transaction, when it has one). */
-  async function sendBuffered(state: TableState, all: boolean, tick?: number): Promise<number> {
-    if (state.transactional) await beginTransaction(state);
+  /** The headers of a table's records. */
+  function recordHeaders(state: TableState, tick?: number): Record<string, string> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.headerTable) headers["tablestream.table"] = state.table.name;
     if (options.headerTick && tick !== undefined) headers["tablestream.tick"] = String(tick);
+    return headers;
+  }
+
+  /** Sends a table's buffered rows (into its open transaction, when it has one). */
+  async function sendBuffered(state: TableState, all: boolean, tick?: number): Promise<number> {
+    if (state.transactional) await beginTransaction(state);
+    const headers = recordHeaders(state, tick);
     return await sendRows(state, state.transaction ?? state.producer!, { all, headers });
+  }
+
+  /**
+   * Without the tick header, rows need not wait for the commit point: sends them into the open
+   * transaction when enough are buffered, so memory stays bounded.
+   */
+  async function sendWhenFull(state: TableState, what: string): Promise<void> {
+    if (options.headerTick || state.buffered.length < SEND_ROWS) return;
+    try {
+      await sendBuffered(state, false);
+    } catch (error) {
+      state.counters.errors++;
+      throw kafkaError(`Cannot send ${what} to ${named(state.table.name)}`, where, error);
+    }
   }
 
   /** Commits one table: its rows and its progress record, in one transaction when it can. */
@@ -352,6 +390,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       state.buffered.length === 0 && state.sentRows === 0;
     if (point?.expect && !claim) await checkExpected(name, point.expect);
     const bytes = await sendBuffered(state, true, point?.tick);
+    const via = state.transaction ?? state.producer!;
+    await sendTombstones(state, via, recordHeaders(state, point?.tick));
     const previous = state.committed;
     const ends: Record<string, string> = { ...previous?.ends };
     for (const [partition, end] of state.ends) ends[partition] = String(end);
@@ -359,9 +399,11 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       tick: point ? point.tick : previous?.tick ?? null,
       properties: { ...previous?.properties, ...point?.properties },
       commits: (previous?.commits ?? 0) + 1,
-      rows: (previous?.rows ?? 0) + state.sentRows,
+      // Records sent are rows, or events: of inserts (rows), of changes (not), less deletes.
+      rows: (previous?.rows ?? 0) + state.sentRows - state.changed.events - state.changed.deletes,
       schema: schemaText(state.table.schema),
       ends,
+      ...(state.events ? { envelope: "debezium" as const } : {}),
     };
     const message: MessageToProduce<Buffer, Buffer, string, string> = {
       topic: progressTopic,
@@ -380,6 +422,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     }
     state.committed = record;
     state.sentRows = 0;
+    state.changed = { events: 0, deletes: 0 };
     return bytes;
   }
 
@@ -463,6 +506,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       const transaction = state.transaction;
       endTransaction(state);
       clearOutbox(state);
+      state.tombstones = [];
+      state.changed = { events: 0, deletes: 0 };
       if (abort && transaction) await transaction.abort().catch(() => {});
       await producer?.close().catch(() => {});
     }
@@ -491,22 +536,20 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      const made = batchRecords(batch, state.shape, state.partitions, state.next);
+      const made = state.events
+        ? insertRecords(state.table, batch, state.shape, state.partitions, state.next)
+        : batchRecords(batch, state.shape, state.partitions, state.next);
       state.next = made.next;
       for (const r of made.records) {
         state.buffered.push(r);
         state.bufferedBytes += r.value.length + (r.key?.length ?? 0);
       }
-      // Without the tick header, rows need not wait for the commit point: send them into the
-      // open transaction when enough are buffered, so memory stays bounded.
-      if (!options.headerTick && state.buffered.length >= SEND_ROWS) {
-        try {
-          await sendBuffered(state, false);
-        } catch (error) {
-          state.counters.errors++;
-          throw kafkaError(`Cannot send rows to ${named(table.name)}`, where, error);
-        }
-      }
+      await sendWhenFull(state, "rows");
+    },
+    async writeChanges(table, changes) {
+      const state = states.get(table.name)!;
+      bufferChanges(state, changes, named(table.name));
+      await sendWhenFull(state, "changes");
     },
     flush: (point) => commit(point),
     async close() {

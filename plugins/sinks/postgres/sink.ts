@@ -22,8 +22,10 @@ import {
 } from "./connection.ts";
 import { columnDifference, storedColumns } from "./catalog.ts";
 import { progressRows } from "./progress.ts";
+import { applyChanges } from "./changes.ts";
 import * as arrow from "apache-arrow";
 import type {
+  ChangeBatch,
   CommitPoint,
   FlushResult,
   Sink,
@@ -59,6 +61,8 @@ export interface TableState {
   emptied: boolean;
   /** The temporary table holding rows copied early in the open transaction, if any. */
   stage?: string;
+  /** The open transaction updated or deleted rows of the table. */
+  changed: boolean;
   /** Commits this sink made to the table. */
   commits: number;
 }
@@ -172,6 +176,36 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
     return bytes;
   }
 
+  /** Moves a table's staged rows into it; later rows are copied straight into the table. */
+  async function unstage(state: TableState): Promise<void> {
+    if (state.stage) {
+      const columns = state.table.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
+      await client!.query(
+        `INSERT INTO ${state.target} (${columns}) SELECT ${columns} FROM pg_temp.${state.stage}`,
+      );
+      await client!.query(`DROP TABLE pg_temp.${state.stage}`);
+      state.stage = undefined;
+    }
+    state.emptied = true;
+  }
+
+  /**
+   * Applies changes in the open transaction, after every row written before them: those rows
+   * go into the table first (out of any stage), so the changes find them.
+   */
+  async function change(state: TableState, changes: ChangeBatch): Promise<void> {
+    await prepare(state);
+    state.changed = true;
+    await unstage(state);
+    await spill(state);
+    await applyChanges(client!, {
+      target: state.target,
+      stage: quoteIdent(`tablestream_changes_${++stages}`),
+      table: state.table,
+      changes,
+    });
+  }
+
   /** The statement that records a commit and returns the table's new version. */
   const RECORD = `
     INSERT INTO ${progress} AS p (table_name, app_id, tick, version, properties, committed_at)
@@ -202,18 +236,17 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         current = state;
         await prepare(state); // holds the table's lock: the check below stays true to COMMIT
         if (point?.after !== undefined) await checkCommitPoint(state, point.after);
+        if (point?.replace && state.changed) {
+          throw new SinkError(
+            `${named(state.table.name)}: a replace point cannot follow changes of rows in ` +
+              "one commit; a table with changes needs update_policy append",
+            { healable: false },
+          );
+        }
         if (point?.replace && !state.emptied) {
           await client!.query(`DELETE FROM ${state.target}`);
         }
-        if (state.stage) {
-          const columns = state.table.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
-          await client!.query(
-            `INSERT INTO ${state.target} (${columns}) SELECT ${columns} FROM pg_temp.${state.stage}`,
-          );
-          await client!.query(`DROP TABLE pg_temp.${state.stage}`);
-          state.stage = undefined;
-        }
-        state.emptied = true; // what remains to copy goes straight into the table
+        await unstage(state); // what remains to copy goes straight into the table
         bytes += await spill(state);
         const [[recorded]] = await rows(client!, RECORD, [
           state.table.name,
@@ -240,6 +273,7 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
       state.setup = "none";
       state.prepared = false;
       state.emptied = false;
+      state.changed = false;
     }
     return { bytes, ...(version !== undefined ? { version } : {}) };
   }
@@ -278,6 +312,13 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         healable: false,
       });
     }
+    if (table.changes && pk === undefined) {
+      throw new SinkError(
+        `Table "${table.name}" has changes but no primary key to update and delete its rows ` +
+          "by; mark a column with is_primary_key: true",
+        { healable: false },
+      );
+    }
     const stored = await storedColumns(db, schema, table.name);
     let setup: Setup = "create";
     if (stored.length > 0) {
@@ -310,6 +351,7 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
       bufferedRows: 0,
       prepared: false,
       emptied: false,
+      changed: false,
       commits: 0,
     } satisfies TableState;
   }
@@ -377,6 +419,19 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         );
       }
     },
+    async writeChanges(table, changes) {
+      try {
+        await change(states.get(table.name)!, changes);
+      } catch (error) {
+        if (error instanceof SinkError) throw error;
+        throw new Error(
+          `Cannot apply ${changes.ops.length} changes to ${named(table.name)}: ${
+            describeError(error)
+          }`,
+          { cause: error },
+        );
+      }
+    },
     flush: (point) => commit(point, false),
     async close() {
       await commit(undefined, true);
@@ -389,6 +444,7 @@ export function createPostgresSink(options: PostgresSinkOptions): Sink {
         state.buffered = [];
         state.bufferedRows = 0;
         state.prepared = false;
+        state.changed = false;
         state.stage = undefined;
       }
       const db = client;
