@@ -94,3 +94,37 @@ export async function killWhileWorking(
   await drained;
   return { killed, working, stderr };
 }
+
+/** What {@link timeWork} saw of a child that ran to its end. */
+export interface TimedWork {
+  code: number;
+  stderr: string;
+  /** From `marker` on its stderr (its work beginning) to its exit, ms. */
+  workMs: number;
+}
+
+/**
+ * Runs `child` to its end, timing its work from `marker` on stderr to its exit: how fast
+ * the machine runs it now, to scale kill moments with ({@link paced}).
+ */
+export async function timeWork(child: Deno.ChildProcess, marker: string): Promise<TimedWork> {
+  let stderr = "";
+  let begun: number | undefined;
+  await child.stdout.cancel();
+  for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+    stderr += text;
+    if (begun === undefined && stderr.includes(marker)) begun = performance.now();
+  }
+  const { code } = await child.status;
+  return { code, stderr, workMs: performance.now() - (begun ?? performance.now()) };
+}
+
+/**
+ * A window of kill moments that covers the same share of a child's work on a busy machine
+ * as `quietWindowMs` does on a quiet one, where the work takes `quietWorkMs`: a loaded CI
+ * machine (the suite beside other jobs) runs the work several times slower, and fixed
+ * moments would then all land before the first commit.
+ */
+export function paced(quietWindowMs: number, quietWorkMs: number, workMs: number): number {
+  return quietWindowMs * Math.max(1, workMs / quietWorkMs);
+}
