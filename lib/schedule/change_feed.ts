@@ -120,8 +120,11 @@ export class ChangeFeed {
     return false;
   }
 
-  /** Ticks through `tick` are committed (by this writer or another): forgets what they made. */
-  committed(tick: number): void {
+  /**
+   * Ticks through `tick` need no writing any more (committed by this writer or another, or
+   * with nothing to commit): forgets what they made.
+   */
+  settled(tick: number): void {
     for (const k of this.#pending.keys()) if (k <= tick) this.#pending.delete(k);
   }
 

@@ -11,7 +11,7 @@ import { withTempDir } from "../../tests/_cli.ts";
 import { createMemorySink } from "../../plugins/sinks/memory.ts";
 import { config, memoryServer, MemoryStore, plainRows, runLive } from "../../tests/_server.ts";
 import { streamParentSource } from "../stream/parent_source.ts";
-import type { ChangeBatch } from "../plugin/types.ts";
+import type { ChangeBatch, CommitPoint } from "../plugin/types.ts";
 import { StreamingServer, type StreamingServerOptions } from "./server.ts";
 
 const SEED = 11;
@@ -332,4 +332,54 @@ Deno.test("run with changes: a restart with other changes: is another stream, ad
   await run(same, { until: new Date(START_MS + 10 * TICK) });
   await run(same, { ticks: 2 });
   assertEquals(same.inspect("customers")!.commits.size, 1);
+});
+
+Deno.test("run with changes: commits retried after a failure that heals, or lost to another writer, write each change once", async () => {
+  const whole = new MemoryStore();
+  await run(whole, { commitRows: 40 });
+  const expected = stored(whole);
+
+  // Every third flush fails once, after the window's rows and changes were handed over.
+  const flaky = new MemoryStore();
+  let flushes = 0;
+  const failures: number[] = [];
+  const summary = await new StreamingServer({
+    config: config(YAML),
+    startTime: new Date(START_MS),
+    sleep: () => Promise.resolve(),
+    fastForward: true,
+    until: new Date(START_MS + LAST * TICK),
+    commitRows: 20,
+    retry: { random: () => 0 },
+    sink: () => {
+      const sink = createMemorySink({ store: flaky });
+      return {
+        ...sink,
+        flush(point?: CommitPoint) {
+          if (++flushes % 3 === 0) {
+            failures.push(point?.tick ?? -1);
+            const refused = Object.assign(new Error("connect ECONNREFUSED"), {
+              code: "ECONNREFUSED",
+            });
+            return Promise.reject(refused);
+          }
+          return sink.flush(point);
+        },
+      };
+    },
+  }).start();
+  assertEquals(summary.failed, []);
+  assert(failures.length >= 5, `flushes failed: ${failures}`);
+  assertSameContent(stored(flaky), expected);
+
+  // Two writers of one store, with commits that overlap without lining up.
+  const shared = new MemoryStore();
+  const [a, b] = await Promise.all([
+    run(shared, { commitRows: 40 }),
+    run(shared, { commitRows: 7 }),
+  ]);
+  assertEquals([...a.failed, ...b.failed], []);
+  const skipped = [...a.tables, ...b.tables].reduce((n, t) => n + t.skippedTicks, 0);
+  assert(skipped > 0, "each skipped ticks the other committed");
+  assertSameContent(stored(shared), expected);
 });

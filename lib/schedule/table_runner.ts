@@ -210,7 +210,8 @@ export class TableRunner {
       ) {
         // (A shard whose blocks are elsewhere in these ticks writes nothing either: children
         // know from the split that it has nothing to add there.)
-        // Nothing arrived: no commit. Children wait for rows, not ticks (completedBy).
+        // Nothing arrived or changed: no commit. Children wait for rows, not ticks.
+        this.#deps.changes?.settled(window.last);
         this.#deps.progress.advance(window.last);
         this.status.tick = window.last;
         this.status.tickTime = this.#timeline.tickTime(window.last);
@@ -439,7 +440,7 @@ export class TableRunner {
     s.tickTime = this.#timeline.tickTime(s.tick);
     this.#lastCommitted = stored;
     this.#recordState = false;
-    this.#deps.changes?.committed(stored);
+    this.#deps.changes?.settled(stored);
     this.#deps.progress.advance(stored);
     if (!this.#warnedShared) {
       this.#warnedShared = true;
@@ -532,7 +533,7 @@ export class TableRunner {
 
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
-    this.#deps.changes?.committed(window.last);
+    this.#deps.changes?.settled(window.last);
     this.#lastCommitted = window.last;
     const s = this.status;
 
