@@ -116,8 +116,10 @@ export async function generateUntil(
   const seconds = (performance.now() - started) / 1000;
   for (const t of summary.tables) {
     const at = t.tickTime === undefined ? "" : ` (${new Date(t.tickTime).toISOString()})`;
+    const changes = t.changesWritten ? `, ${t.changesWritten} changes` : "";
     io.stdout(
-      `  ${t.table}: ${t.rows} rows inserted through tick ${t.tick}${at}, ${t.commits} commits\n`,
+      `  ${t.table}: ${t.rows} rows inserted${changes} through tick ${t.tick}${at}, ` +
+        `${t.commits} commits\n`,
     );
   }
   for (const f of summary.failed) io.stderr(`${f.error}\n`);

@@ -69,7 +69,10 @@ Deno.test("generate --until writes what run --fast-forward --until writes: rows 
     const times = ["--start-time", "2026-01-01T00:00:00Z", "--until", "2026-01-01T00:20:00Z"];
     const generated = await cli("generate", "--config", gen, ...times);
     assertEquals(generated.code, 0, generated.stderr);
-    assertStringIncludes(generated.stdout, "customers: 270 rows inserted through tick 120");
+    assertStringIncludes(
+      generated.stdout,
+      "customers: 270 rows inserted, 360 changes through tick 120",
+    );
     const ran = await cli("run", "--config", run, "--fast-forward", ...times);
     assertEquals(ran.code, 0, ran.stderr);
     const expected = contentOf("until-run");

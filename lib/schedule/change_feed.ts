@@ -120,6 +120,16 @@ export class ChangeFeed {
     return false;
   }
 
+  /** How many changes ticks `first..last` make, of those computed and not settled yet. */
+  countIn(first: number, last: number): number {
+    let n = 0;
+    for (let k = first; k <= last; k++) {
+      const t = this.#pending.get(k);
+      n += t ? t.deletes.length + t.updates.length : 0;
+    }
+    return n;
+  }
+
   /**
    * Ticks through `tick` need no writing any more (committed by this writer or another, or
    * with nothing to commit): forgets what they made.

@@ -183,10 +183,13 @@ function run(store: MemoryStore, options: Partial<StreamingServerOptions> = {}) 
 
 Deno.test("run with changes: the memory sink holds the inserts with the model's changes replayed", async () => {
   const store = new MemoryStore();
-  assertEquals((await run(store, { commitRows: 100 })).failed, []);
+  const summary = await run(store, { commitRows: 100 });
+  assertEquals(summary.failed, []);
   const actual = stored(store);
   const expected = replayed(LAST);
   assertSameContent(actual, expected);
+  const written = summary.tables.map((t) => [t.table, t.changesWritten]);
+  assertEquals(written, TABLES.map((t) => [t, expected.get(t)!.events.length]));
   const customers = actual.get("customers")!.events;
   assert(customers.some((e) => e[0] === "d") && customers.some((e) => e[0] === "u" && e[2] > 1));
   // In each batch, by tick, then by time within a tick.

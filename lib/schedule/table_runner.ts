@@ -533,6 +533,7 @@ export class TableRunner {
 
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
+    this.status.changesWritten += this.#deps.changes?.countIn(window.first, window.last) ?? 0;
     this.#deps.changes?.settled(window.last);
     this.#lastCommitted = window.last;
     const s = this.status;
