@@ -35,8 +35,10 @@ import {
   loadChecked,
   prepareEngine,
   selectTables,
+  timeOption,
   untypedColumnWarnings,
 } from "./_setup.ts";
+import { generateUntil } from "./_generate_until.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import { progressReporter } from "./progress.ts";
 import { formatDiagnostics } from "../config/mod.ts";
@@ -48,9 +50,10 @@ import { LoadedRows } from "../state/loaded_rows.ts";
 /** The `generate` command. */
 export const generateCommand: Command = {
   name: "generate",
-  summary: "Write row_count rows of every table (parents first), then exit.",
+  summary:
+    "Write row_count rows of every table (parents first), or each one's history --until a time, then exit.",
   usage:
-    "generate --config F [--output DIR] [--format delta|parquet|csv|jsonl|json|sql] [--table T] [options]",
+    "generate --config F [--output DIR] [--format delta|parquet|csv|jsonl|json|sql] [--table T] [--until ISO] [options]",
   options: {
     config: CONFIG_OPTION,
     output: {
@@ -88,12 +91,25 @@ export const generateCommand: Command = {
       description: "error (refuse tables that exist), overwrite, or append (delta only)",
       default: "error",
     },
+    until: {
+      type: "string",
+      placeholder: "iso",
+      description: "Each table's history up to this logical time instead: the rows of every " +
+        "tick until then and every change (changes:), written as `run --fast-forward " +
+        "--until` writes them",
+    },
+    "start-time": {
+      type: "string",
+      placeholder: "iso",
+      description: "With --until: when the history starts, tick 0 (default: --reference-time, " +
+        "else config.reference_time)",
+    },
     ...SHARD_OPTIONS,
     "commit-rows": {
       type: "string",
       placeholder: "n",
       description: "With shards: most rows per commit; a restarted shard goes on after its " +
-        `last commit (default ${DEFAULT_SHARD_COMMIT_ROWS})`,
+        `last commit (default ${DEFAULT_SHARD_COMMIT_ROWS}); with --until: as run's (10000)`,
     },
   },
   async run(values, io) {
@@ -110,15 +126,38 @@ export const generateCommand: Command = {
     const asked = intOption(values, "workers", { min: 1 });
     const workers = asked ?? defaultWorkers();
     const shard = shardOf(values, io);
-    if (shard) checkShardUsage(mode, format, output);
-    else if (values["commit-rows"] !== undefined) {
+    const until = timeOption(values, "until");
+    if (until && shard) {
       throw new UsageError(
-        "--commit-rows is for shards (--shard i/N): an unsharded run " +
+        "--until with --shard is refused: a table's history is written by one process; " +
+          "drop --shard",
+      );
+    }
+    if (!until && values["start-time"] !== undefined) {
+      throw new UsageError("--start-time is for --until (when the history starts)");
+    }
+    if (shard) checkShardUsage(mode, format, output);
+    else if (values["commit-rows"] !== undefined && !until) {
+      throw new UsageError(
+        "--commit-rows is for shards (--shard i/N) and --until: an unsharded run " +
           "commits each table once",
       );
     }
     const config = await loadChecked(configPath, io);
     const tables = selectTables(tableSpecs(config), values.table as string | undefined);
+    if (until) {
+      return await generateUntil(values, io, {
+        configPath,
+        config,
+        until,
+        tables,
+        output,
+        format,
+        mode,
+        batchSize,
+        workers: asked,
+      });
+    }
     const plan = sinkPlan(config, { output, outputType: format });
     if (shard) {
       if (values["reference-time"] === undefined && config.referenceTime === undefined) {

@@ -313,10 +313,7 @@ export class TableGenerator implements RowTable {
    * numbers the regenerations of a `replace` table (tick k regenerates with epoch k).
    */
   batch(firstRowId: number, count: number, epoch = 0): arrow.RecordBatch {
-    const schema = this.schema();
-    const builders = this.#columns.map((c) =>
-      new ColumnBuilder(c.type!, count, c.declared ? {} : { inferred: c.staticType! })
-    );
+    const builders = this.#builders(count);
     const state = this.#batchRow ??= this.#newRowState();
     const width = builders.length;
     for (let r = 0; r < count; r++) {
@@ -330,12 +327,42 @@ export class TableGenerator implements RowTable {
         }
       }
     }
-    const children = builders.map((b) => b.finish());
+    return this.#finish(builders, count);
+  }
+
+  /**
+   * Rows given whole as stored values in column order (a change's rows before and after, ids
+   * `rowIds`) as one record batch of this table's schema, each column of its own type.
+   */
+  rowsBatch(rows: readonly (readonly Value[])[], rowIds: readonly number[]): arrow.RecordBatch {
+    const builders = this.#builders(rows.length);
+    rows.forEach((row, r) =>
+      builders.forEach((builder, j) => {
+        try {
+          builder.append(row[j]);
+        } catch (error) {
+          throw new GenerationError(this.name, this.#columns[j].name, rowIds[r], error);
+        }
+      })
+    );
+    return this.#finish(builders, rows.length);
+  }
+
+  /** A builder per column for `count` values, of the column's type. */
+  #builders(count: number): ColumnBuilder[] {
+    this.schema(); // resolves every column's type
+    return this.#columns.map((c) =>
+      new ColumnBuilder(c.type!, count, c.declared ? {} : { inferred: c.staticType! })
+    );
+  }
+
+  #finish(builders: ColumnBuilder[], count: number): arrow.RecordBatch {
+    const schema = this.schema();
     const data = arrow.makeData({
       type: new arrow.Struct(schema.fields),
       length: count,
       nullCount: 0,
-      children,
+      children: builders.map((b) => b.finish()),
     });
     return new arrow.RecordBatch(schema, data);
   }

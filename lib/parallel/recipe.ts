@@ -8,9 +8,10 @@
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
-import { engineOptions, tableSpecs } from "../config/engine_specs.ts";
+import { changeSpec, engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { LoadedRows, type TransferredRows } from "../state/loaded_rows.ts";
-import { type ParentFacts, streamParentSource, type TableRole } from "../stream/parent_source.ts";
+import type { ParentFacts, TableRole } from "../stream/parent_source.ts";
+import { changingParentSource } from "../changes/stream_parent.ts";
 import { Timeline, type TimelineSpec } from "../stream/timeline.ts";
 
 /** One table of an {@link EngineRecipe}. */
@@ -99,7 +100,11 @@ export async function engineFromRecipe(recipe: EngineRecipe): Promise<Engine> {
       ...(prefix ? { prefix } : {}),
       ...(timelines.has(t.name) ? { timeline: timelines.get(t.name)! } : {}),
     };
-    engine.setParentSource(t.name, streamParentSource(facts, engine));
+    const table = config.tables.find((c) => c.name === t.name);
+    engine.setParentSource(
+      t.name,
+      changingParentSource(facts, engine, table ? changeSpec(table) : undefined),
+    );
   }
   return engine;
 }

@@ -15,7 +15,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Config, TableConfig } from "../config/mod.ts";
-import { parentsOf, tableSpecs } from "../config/engine_specs.ts";
+import { changeSpec, parentsOf, tableSpecs } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
@@ -121,6 +121,8 @@ export function tableFingerprint(
         type: c.type,
         nullFraction: c.nullFraction,
       })),
+      // Only when set: the fingerprints of tables without changes stay what they were.
+      ...(table.changes ? { changes: changeSpec(table) } : {}),
     },
   });
 }

@@ -7,10 +7,10 @@
 import { loadLocale } from "../engine/faker.ts";
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
-import { DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
+import { changeSpec, DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
 import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
-import { streamParentSource } from "../stream/parent_source.ts";
+import { changingParentSource } from "../changes/stream_parent.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
@@ -35,6 +35,7 @@ import {
   shardsCompleteThrough,
 } from "../stream/shard.ts";
 import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
+import { changeFeedOf, checkChangeSinks } from "./change_feed.ts";
 
 /** Options of {@link StreamingServer}. */
 export interface StreamingServerOptions {
@@ -238,6 +239,11 @@ export class StreamingServer {
     const sinks = options.sink ? undefined : sinkPlan(config, { output: options.output });
     const sinkFor = options.sink ?? sinks!.sinkFor;
     const sinkName = (table: string) => sinks?.typeOf(table) ?? "custom";
+    checkChangeSinks(config.tables.filter((t) => tables.includes(t.name)), {
+      sinkFor,
+      sinkName,
+      ...(options.shard ? { shard: options.shard } : {}),
+    });
     const retry: RetryOptions = {
       ...DEFAULT_RETRY,
       ...options.retry,
@@ -284,7 +290,10 @@ export class StreamingServer {
       return { tables: [], failed: [] };
     }
     const engine = newEngine(plans);
-    for (const plan of plans) engine.setParentSource(plan.name, streamParentSource(plan, engine));
+    for (const plan of plans) {
+      const changes = changeSpec(plan.config);
+      engine.setParentSource(plan.name, changingParentSource(plan, engine, changes));
+    }
     for (const plan of plans.filter((p) => p.role === "run")) {
       for (const column of engine.table(plan.name).untypedColumns()) {
         this.#log.warn(
@@ -386,6 +395,7 @@ export class StreamingServer {
           sleep,
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
           log: this.#log,
+          changes: changeFeedOf(plan, generator, seed),
         }),
       );
     }

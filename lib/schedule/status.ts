@@ -53,6 +53,8 @@ export interface TableStatus {
   rowsWritten: number;
   /** Rows this process committed past the initial fill (tick 0), the cadence's rows. */
   streamedRows: number;
+  /** Updates and deletes of existing rows this process committed (`changes:`). */
+  changesWritten: number;
   /** Commits this process made. */
   commits: number;
   /**
@@ -126,6 +128,7 @@ export function newTableStatus(
     rows: 0,
     rowsWritten: 0,
     streamedRows: 0,
+    changesWritten: 0,
     commits: 0,
     commitRetries: 0,
     commitConflicts: 0,
@@ -202,6 +205,12 @@ const METRICS: MetricSpec[] = [
     type: "counter",
     help: "Rows committed by this process (not those another writer committed).",
     value: (t) => t.rowsWritten,
+  },
+  {
+    name: "tablestream_changes_total",
+    type: "counter",
+    help: "Updates and deletes of existing rows committed by this process (changes:).",
+    value: (t) => t.changesWritten,
   },
   {
     name: "tablestream_skipped_rows_total",

@@ -9,7 +9,7 @@
  * @module
  */
 import { GenerationError } from "../engine/generation_error.ts";
-import { orderedBatches, orderedParts, type SourceChooser } from "../parallel/pool.ts";
+import type { SourceChooser } from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
@@ -23,6 +23,8 @@ import { newTableStatus, type TableStatus } from "./status.ts";
 import type { Timeline } from "../stream/timeline.ts";
 import type { OrdinalRange } from "../stream/shard.ts";
 import { RateMeter } from "./rate_meter.ts";
+import type { ChangeFeed } from "./change_feed.ts";
+import { rowWriter } from "./write_rows.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {
@@ -83,6 +85,8 @@ export interface RunnerDeps {
   /** How often to look at a parent another process writes, ms. */
   pollMs: number;
   log: Logger;
+  /** The table's change stream, when it has `changes:` (unsharded tables only). */
+  changes?: ChangeFeed;
 }
 
 /** The table could not be written; the others go on. */
@@ -200,10 +204,14 @@ export class TableRunner {
         await clock.sleepUntil(due, signal);
       }
       const window = this.#window(k, beyond);
-      if (this.#rowsOf(window).count === 0 && this.plan.policy === "append") {
+      if (
+        this.#rowsOf(window).count === 0 && this.plan.policy === "append" &&
+        !this.#deps.changes?.changesIn(window.first, window.last)
+      ) {
         // (A shard whose blocks are elsewhere in these ticks writes nothing either: children
         // know from the split that it has nothing to add there.)
-        // Nothing arrived: no commit. Children wait for rows, not ticks (completedBy).
+        // Nothing arrived or changed: no commit. Children wait for rows, not ticks.
+        this.#deps.changes?.settled(window.last);
         this.#deps.progress.advance(window.last);
         this.status.tick = window.last;
         this.status.tickTime = this.#timeline.tickTime(window.last);
@@ -432,6 +440,7 @@ export class TableRunner {
     s.tickTime = this.#timeline.tickTime(s.tick);
     this.#lastCommitted = stored;
     this.#recordState = false;
+    this.#deps.changes?.settled(stored);
     this.#deps.progress.advance(stored);
     if (!this.#warnedShared) {
       this.#warnedShared = true;
@@ -494,29 +503,15 @@ export class TableRunner {
     const { ranges, count: total, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
     const source = await sources.forRows(total);
-    // With workers, a sink that takes finished files gets them encoded there; they are
-    // committed by the flush below like the batches it would have encoded itself.
-    const spec = source.parallelism > 1 && source.part
-      ? sink.parquetPartSpec?.(this.plan.name)
-      : undefined;
-    for (const { first, count } of ranges) {
-      const firstRowId = this.#timeline.spec.baseRowId + first;
-      const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
-      if (spec) {
-        for await (const part of orderedParts(source, range, spec)) {
-          await sink.writeParquetPart!(this.plan.name, part);
-          await yieldToEventLoop();
-        }
-        continue;
-      }
-      for await (const batch of orderedBatches(source, range)) {
-        await sink.write(this.plan.name, batch);
-        // Generation is synchronous: between batches, and before the flush, let signals, HTTP,
-        // other tables and the sink's own I/O run. Skipping the turn after the last batch made
-        // `run --fast-forward` into Kafka four times slower (the client's requests wait for it).
-        await yieldToEventLoop();
-      }
-    }
+    const writeRows = rowWriter(sink, source, {
+      table: this.plan.name,
+      baseRowId: this.#timeline.spec.baseRowId,
+      epoch,
+      batchSize,
+    });
+    // A table with changes writes each tick's changes before its rows (change_feed.ts).
+    if (this.#deps.changes) await this.#deps.changes.write(window, sink, writeRows);
+    else for (const { first, count } of ranges) await writeRows(first, count);
     const properties = this.#recordState
       ? { [STATE_PROPERTY]: encodeState(this.plan.state!) }
       : undefined;
@@ -538,6 +533,8 @@ export class TableRunner {
 
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
+    this.status.changesWritten += this.#deps.changes?.countIn(window.first, window.last) ?? 0;
+    this.#deps.changes?.settled(window.last);
     this.#lastCommitted = window.last;
     const s = this.status;
 
@@ -593,11 +590,6 @@ export class TableRunner {
       });
     }
   }
-}
-
-/** Waits one turn of the event loop (a macrotask), not just the microtask queue. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function message(error: unknown): string {

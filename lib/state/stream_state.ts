@@ -54,6 +54,8 @@ export interface FingerprintInputs {
     policy: string;
     rowsPerMinute: number;
     columns: { name: string; data: unknown; type?: string; nullFraction: number }[];
+    /** The table's `changes:` (rates, update columns, pick), when it has them. */
+    changes?: unknown;
   };
 }
 
