@@ -41,7 +41,8 @@ export function checkChangeSinks(
       throw new Error(
         `Table "${table.name}" has \`changes:\` but its sink (${
           options.sinkName(table.name)
-        }) does not write updates and deletes; give the table a sink that does (memory), ` +
+        }) does not write updates and deletes; give the table a sink that does (delta, jsonl, ` +
+          "kafka, postgres, memory), " +
           "or remove its `changes:` to stream inserts only",
       );
     }

@@ -346,6 +346,7 @@ export class StreamingServer {
       );
     for (const plan of plans.filter((p) => p.role === "run")) {
       const generator = engine.table(plan.name);
+      const changes = changeFeedOf(plan, generator, seed);
       const parents: ParentLink[] = [...parentsOf(plan.spec)].map((name) => {
         const parent = byName.get(name)!;
         const shards = allShards.get(name);
@@ -378,6 +379,7 @@ export class StreamingServer {
               primaryKey: plan.spec.primaryKey,
               partitionBy: plan.spec.partitionBy,
               appId: plan.appId,
+              ...(changes ? { changes: true } : {}),
             }], { mode: "append", signal: this.#controller.signal });
             return sink;
           },
@@ -395,7 +397,7 @@ export class StreamingServer {
           sleep,
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
           log: this.#log,
-          changes: changeFeedOf(plan, generator, seed),
+          changes,
         }),
       );
     }
