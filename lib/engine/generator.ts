@@ -12,45 +12,25 @@ import type { TypeEnvironment } from "../expr/host.ts";
 import type { StaticType, Value } from "../expr/values.ts";
 import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
-import { CellRandom, epochKey, streamKey, unitHash, versionKey } from "./rng.ts";
+import { CellRandom, streamKey, unitHash } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
+import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
-import { distributionOptions } from "../plugin/distribution_options.ts";
 import { closestString } from "../expr/suggest.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
 import {
   type CopyBinding,
-  type ForeignKeyBinding,
   type PlannedColumn,
+  rowKey,
   RowState,
   type RowTable,
 } from "./row_state.ts";
 
-/**
- * Rows of a parent table as a child sees them at a logical time `at` (ms): how many exist,
- * and the stored value of a column at a row index (0 = the first row). Generated parents
- * recompute values; tables read from disk answer from loaded columns. In batch runs `at` is
- * the reference time and parents have all their `row_count` rows.
- */
-export interface ParentSource {
-  /** Number of parent rows a child may reference at time `at`. */
-  count(at: number): number;
-  /** The stored (normalised) value of `column` in parent row `index`, as it is at time `at`. */
-  value(column: string, index: number, at: number): Value;
-  /** Storage type of a parent column. */
-  columnType(column: string): ColumnType;
-  /**
-   * Whether parent row `index` may be referenced at time `at`: false once a delete of the
-   * parent's `changes:` is visible then, and a child's pick lands elsewhere (absent: every
-   * row always may).
-   */
-  alive?(index: number, at: number): boolean;
-}
+export type { ParentSource } from "./foreign_keys.ts";
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {
@@ -153,14 +133,6 @@ export class Engine {
   }
 }
 
-/**
- * The key of a cell's stream in its row's epoch and version: epoch 0 and version 0 keep the
- * key, so tick 0 is a batch run and rows without changes are what they always were.
- */
-function rowKey(key: number, state: RowState): number {
-  return versionKey(epochKey(key, state.epoch), state.version);
-}
-
 /** Generates the rows of one table. */
 export class TableGenerator implements RowTable {
   readonly spec: TableSpec;
@@ -174,10 +146,21 @@ export class TableGenerator implements RowTable {
   /** The last row time turned into a Date, reused by the rows of a tick that share it. */
   #nowMs = Number.NaN;
   #nowDate = new Date(0);
+  readonly #foreignKeys: ForeignKeyPicker;
 
   constructor(engine: Engine, spec: TableSpec) {
     this.#engine = engine;
     this.spec = spec;
+    this.#foreignKeys = new ForeignKeyPicker({
+      name: spec.name,
+      // Read when picked: the spec is placed on its timeline after the engine is made.
+      get startRowId() {
+        return spec.startRowId;
+      },
+      firstVisible: () => this.#firstVisible(),
+      distribution: (name) => engine.distribution(name),
+      random: engine.pickRandom,
+    });
     const seed = engine.inputs.seed;
     this.#columns = spec.columns.map((c, index) => {
       this.#byName.set(c.name, index);
@@ -515,7 +498,7 @@ export class TableGenerator implements RowTable {
   foreignKeyValue(state: RowState, column: PlannedColumn, i: number): Value {
     const fk = column.fks[i];
     const parent = this.#engine.parent(fk.call.table);
-    const index = this.#pick(fk, parent, state);
+    const index = this.#foreignKeys.pick(fk, parent, state);
     if (column.expr.isForeignKey) state.picked[column.index] = index;
     return parent.value(fk.call.column, index, state.at);
   }
@@ -534,85 +517,4 @@ export class TableGenerator implements RowTable {
     }
     return this.#engine.parent(copy.parentTable).value(copy.column, index, state.at);
   }
-
-  #pick(fk: ForeignKeyBinding, parent: ParentSource, state: RowState): number {
-    // Unique keys are drawn from the parent rows there were when this table began, so a
-    // growing parent cannot make two children share one.
-    const count = parent.count(fk.call.isUnique ? this.#firstVisible() : state.at);
-    if (count <= 0) {
-      throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
-    }
-    if (fk.call.isUnique) return this.#pickUnique(fk, count, state.rowId);
-    const reads = this.#distribution(fk).reads;
-    if (fk.samplerCount !== count || (reads && fk.samplerAt !== state.at)) {
-      fk.sampler = this.#sampler(fk, parent, count, state.at);
-      fk.samplerCount = count;
-      fk.samplerAt = state.at;
-    }
-    const random = this.#engine.pickRandom;
-    random.reset(rowKey(fk.pickKey, state), state.rowId);
-    const index = fk.sampler!.sample(random);
-    const alive = parent.alive;
-    if (!alive || alive(index, state.at)) return index;
-    const live = livePick(fk.sampler!, random, count, (i) => alive(i, state.at));
-    if (live === undefined) {
-      throw new Error(
-        `every row of parent table "${fk.call.table}" is deleted: there is none to reference`,
-      );
-    }
-    return live;
-  }
-
-  #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
-    const ordinal = rowId - this.spec.startRowId;
-    if (ordinal < 0 || ordinal >= count) {
-      const { table, column } = fk.call;
-      throw new Error(
-        `foreign_key("${table}", "${column}", is_unique=True) ran out of parent keys: ` +
-          `parent "${table}" has ${count} rows, so at most ${count} child rows can have a unique key`,
-      );
-    }
-    if (!fk.permutation || fk.samplerCount !== count) {
-      fk.permutation = new Permutation(count, fk.uniqueKey);
-      fk.samplerCount = count;
-    }
-    return fk.permutation.permute(ordinal);
-  }
-
-  /** The binding's distribution with checked options (once). */
-  #distribution(fk: ForeignKeyBinding): NonNullable<ForeignKeyBinding["distribution"]> {
-    if (fk.distribution) return fk.distribution;
-    const plugin = this.#engine.distribution(fk.call.distribution);
-    const { options, problems } = distributionOptions(plugin, fk.call);
-    if (problems.length) throw new Error(problems.join("; "));
-    const reads = (plugin.parentColumns?.(options) ?? []).length > 0;
-    return fk.distribution = { plugin, options, reads };
-  }
-
-  #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number, at: number): IndexSampler {
-    const { plugin, options } = this.#distribution(fk);
-    const where = `${this.name}.${fk.call.column}`;
-    const sampler = plugin.create(options, {
-      count,
-      parentValue: (column, index) => parent.value(column, index, at),
-      where,
-    });
-    if (!sampler || typeof sampler.sample !== "function") {
-      throw new Error(`Distribution "${plugin.name}" did not return an object with sample()`);
-    }
-    return checkedSampler(sampler, count, plugin.name);
-  }
-}
-
-/** A sampler whose every pick is checked to be a parent index: a plugin's bug names it. */
-function checkedSampler(sampler: IndexSampler, count: number, name: string): IndexSampler {
-  return {
-    sample(random) {
-      const index = sampler.sample(random);
-      if (Number.isInteger(index) && index >= 0 && index < count) return index;
-      throw new Error(
-        `Distribution "${name}" picked ${index}, which is not a row index in [0, ${count})`,
-      );
-    },
-  };
 }

@@ -10,7 +10,7 @@ import type { CellContext, TypeEnvironment } from "../expr/host.ts";
 import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { ForeignKeyCall } from "../expr/types.ts";
 import type { StaticType, Value } from "../expr/values.ts";
-import type { CellRandom } from "./rng.ts";
+import { type CellRandom, epochKey, versionKey } from "./rng.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type { IndexSampler, Permutation } from "./distributions.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
@@ -139,4 +139,12 @@ export class RowState implements CellContext {
   copyFromFk(index: number): Value {
     return this.#table.copyValue(this, this.current.copies[index]);
   }
+}
+
+/**
+ * The key of a cell's stream in its row's epoch and version: epoch 0 and version 0 keep the
+ * key, so tick 0 is a batch run and rows without changes are what they always were.
+ */
+export function rowKey(key: number, state: RowState): number {
+  return versionKey(epochKey(key, state.epoch), state.version);
 }

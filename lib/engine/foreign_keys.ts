@@ -1,0 +1,140 @@
+/**
+ * Foreign keys: which parent row a `foreign_key(...)` cell points at, by its distribution
+ * (a plugin's sampler over the parent's rows, made again when the parent grows), unique keys
+ * (a permutation of the parent's rows), and never a row the parent has deleted by then.
+ *
+ * @module
+ */
+import type { Value } from "../expr/values.ts";
+import type { ColumnType } from "../arrow/types.ts";
+import type { AnyDistribution } from "../plugin/types.ts";
+import { distributionOptions } from "../plugin/distribution_options.ts";
+import type { CellRandom } from "./rng.ts";
+import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
+import { type ForeignKeyBinding, rowKey, type RowState } from "./row_state.ts";
+
+/**
+ * Rows of a parent table as a child sees them at a logical time `at` (ms): how many exist,
+ * and the stored value of a column at a row index (0 = the first row). Generated parents
+ * recompute values; tables read from disk answer from loaded columns. In batch runs `at` is
+ * the reference time and parents have all their `row_count` rows.
+ */
+export interface ParentSource {
+  /** Number of parent rows a child may reference at time `at`. */
+  count(at: number): number;
+  /** The stored (normalised) value of `column` in parent row `index`, as it is at time `at`. */
+  value(column: string, index: number, at: number): Value;
+  /** Storage type of a parent column. */
+  columnType(column: string): ColumnType;
+  /**
+   * Whether parent row `index` may be referenced at time `at`: false once a delete of the
+   * parent's `changes:` is visible then, and a child's pick lands elsewhere (absent: every
+   * row always may).
+   */
+  alive?(index: number, at: number): boolean;
+}
+
+/** What a {@link ForeignKeyPicker} needs of its child table. */
+export interface PickingTable {
+  /** The child table's name, for messages. */
+  name: string;
+  /** Its first row id: unique keys permute the parent's rows by the child's ordinal. */
+  readonly startRowId: number;
+  /** When its first row looks at its parents: what `is_unique` keys are drawn from. */
+  firstVisible(): number;
+  /** A distribution plugin by name. */
+  distribution(name: string): AnyDistribution;
+  /** The random stream of picks (reset per cell). */
+  random: CellRandom;
+}
+
+/** Picks parent rows for the `foreign_key` calls of one child table. */
+export class ForeignKeyPicker {
+  readonly #table: PickingTable;
+
+  constructor(table: PickingTable) {
+    this.#table = table;
+  }
+
+  /** The parent row index the binding's call picks in `state`'s row. */
+  pick(fk: ForeignKeyBinding, parent: ParentSource, state: RowState): number {
+    // Unique keys are drawn from the parent rows there were when this table began, so a
+    // growing parent cannot make two children share one.
+    const count = parent.count(fk.call.isUnique ? this.#table.firstVisible() : state.at);
+    if (count <= 0) {
+      throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
+    }
+    if (fk.call.isUnique) return this.#pickUnique(fk, count, state.rowId);
+    const reads = this.#distribution(fk).reads;
+    if (fk.samplerCount !== count || (reads && fk.samplerAt !== state.at)) {
+      fk.sampler = this.#sampler(fk, parent, count, state.at);
+      fk.samplerCount = count;
+      fk.samplerAt = state.at;
+    }
+    const random = this.#table.random;
+    random.reset(rowKey(fk.pickKey, state), state.rowId);
+    const index = fk.sampler!.sample(random);
+    const alive = parent.alive;
+    if (!alive || alive(index, state.at)) return index;
+    const live = livePick(fk.sampler!, random, count, (i) => alive(i, state.at));
+    if (live === undefined) {
+      throw new Error(
+        `every row of parent table "${fk.call.table}" is deleted: there is none to reference`,
+      );
+    }
+    return live;
+  }
+
+  #pickUnique(fk: ForeignKeyBinding, count: number, rowId: number): number {
+    const ordinal = rowId - this.#table.startRowId;
+    if (ordinal < 0 || ordinal >= count) {
+      const { table, column } = fk.call;
+      throw new Error(
+        `foreign_key("${table}", "${column}", is_unique=True) ran out of parent keys: ` +
+          `parent "${table}" has ${count} rows, so at most ${count} child rows can have a unique key`,
+      );
+    }
+    if (!fk.permutation || fk.samplerCount !== count) {
+      fk.permutation = new Permutation(count, fk.uniqueKey);
+      fk.samplerCount = count;
+    }
+    return fk.permutation.permute(ordinal);
+  }
+
+  /** The binding's distribution with checked options (once). */
+  #distribution(fk: ForeignKeyBinding): NonNullable<ForeignKeyBinding["distribution"]> {
+    if (fk.distribution) return fk.distribution;
+    const plugin = this.#table.distribution(fk.call.distribution);
+    const { options, problems } = distributionOptions(plugin, fk.call);
+    if (problems.length) throw new Error(problems.join("; "));
+    const reads = (plugin.parentColumns?.(options) ?? []).length > 0;
+    return fk.distribution = { plugin, options, reads };
+  }
+
+  #sampler(fk: ForeignKeyBinding, parent: ParentSource, count: number, at: number): IndexSampler {
+    const { plugin, options } = this.#distribution(fk);
+    const where = `${this.#table.name}.${fk.call.column}`;
+    const sampler = plugin.create(options, {
+      count,
+      parentValue: (column, index) => parent.value(column, index, at),
+      where,
+    });
+    if (!sampler || typeof sampler.sample !== "function") {
+      throw new Error(`Distribution "${plugin.name}" did not return an object with sample()`);
+    }
+    return checkedSampler(sampler, count, plugin.name);
+  }
+}
+
+/** A sampler whose every pick is checked to be a parent index: a plugin's bug names it. */
+function checkedSampler(sampler: IndexSampler, count: number, name: string): IndexSampler {
+  return {
+    sample(random) {
+      const index = sampler.sample(random);
+      if (Number.isInteger(index) && index >= 0 && index < count) return index;
+      throw new Error(
+        `Distribution "${name}" picked ${index}, which is not a row index in [0, ${count})`,
+      );
+    },
+  };
+}
