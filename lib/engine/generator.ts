@@ -14,6 +14,7 @@ import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, epochKey, streamKey, unitHash, versionKey } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
+import { recordBatchOn } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
@@ -337,7 +338,7 @@ export class TableGenerator implements RowTable {
       nullCount: 0,
       children,
     });
-    return new arrow.RecordBatch(schema, data);
+    return recordBatchOn(schema, data);
   }
 
   /**

@@ -6,6 +6,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { recordBatchOn } from "../../lib/arrow/batch.ts";
 import type {
   CommitPoint,
   FlushResult,
@@ -195,7 +196,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      state.buffered.push(new arrow.RecordBatch(table.schema, batch.data));
+      // On the table's own schema object: the writer then takes the batches as they are.
+      state.buffered.push(recordBatchOn(table.schema, batch.data));
       state.rows += batch.numRows;
       if (!state.table.partitionBy?.length) await streamBuffered(state);
       else if (state.rows >= targetFileRows) await writeBuffered(state);
