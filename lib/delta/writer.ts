@@ -204,7 +204,25 @@ export class DeltaWriter {
   /** Why the existing table cannot take appends of this writer's data, or undefined. */
   schemaDifference(): string | undefined {
     const metadata = this.#state.metadata;
-    return metadata ? difference(metadata, this.#deltaSchema, this.#partitionBy()) : undefined;
+    return metadata ? this.#differenceFrom(metadata) : undefined;
+  }
+
+  /** The metadata last compared with this writer's schema, and how they differ. */
+  #compared?: { metadata: Metadata; difference: string | undefined };
+
+  /**
+   * How `metadata` differs from this writer's schema and partitioning. The metadata object
+   * of a table stays the same from commit to commit while nobody changes it, and comparing
+   * parses both schemas: it is compared once, not at every commit of a live run.
+   */
+  #differenceFrom(metadata: Metadata): string | undefined {
+    if (this.#compared?.metadata !== metadata) {
+      this.#compared = {
+        metadata,
+        difference: difference(metadata, this.#deltaSchema, this.#partitionBy()),
+      };
+    }
+    return this.#compared.difference;
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -450,7 +468,7 @@ export class DeltaWriter {
         metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
       });
     } else {
-      const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
+      const diff = this.#differenceFrom(state.metadata);
       if (diff && mode === "append") {
         // Only reachable when another writer created the table first with other columns.
         throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`, false);
