@@ -136,7 +136,11 @@ export function serializeCommit(actions: readonly Action[]): string {
 }
 
 /** ASCII characters a path keeps unquoted in Java's `URI`: unreserved, punctuation, `/`, `@`. */
-const URI_PATH_ASCII = /^[A-Za-z0-9\-_.!~*'(),;:$&+=@/]$/;
+const URI_PATH_ASCII_CLASS = "[A-Za-z0-9\\-_.!~*'(),;:$&+=@/]";
+/** One character of {@link URI_PATH_ASCII_CLASS}. */
+const URI_PATH_ASCII = new RegExp(`^${URI_PATH_ASCII_CLASS}$`);
+/** A path of {@link URI_PATH_ASCII_CLASS} characters only. */
+const URI_PATH_ASCII_ONLY = new RegExp(`^${URI_PATH_ASCII_CLASS}*$`);
 /** Characters beyond ASCII that Java's `URI` still quotes: controls and space separators. */
 const QUOTED_BEYOND_ASCII = /^[\p{Cc}\p{Zs}\p{Zl}\p{Zp}]$/u;
 
@@ -155,6 +159,9 @@ const QUOTED_BEYOND_ASCII = /^[\p{Cc}\p{Zs}\p{Zl}\p{Zp}]$/u;
  * ```
  */
 export function encodePath(path: string): string {
+  // The usual path (`part-00000-<uuid>-c000.snappy.parquet`, a commit's every file) needs no
+  // quoting: returned as it is, without building it anew a character at a time.
+  if (URI_PATH_ASCII_ONLY.test(path)) return path;
   let encoded = "";
   for (const char of path) {
     const kept = char.charCodeAt(0) < 0x80

@@ -11,6 +11,7 @@ import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import type { TableState } from "./commit.ts";
 import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
+import { recordBatchOn } from "../arrow/batch.ts";
 
 /** Commits between checkpoints, as Spark's default `delta.checkpointInterval`. */
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
@@ -205,12 +206,25 @@ function checkpointRows(state: TableState, now: number): Row[] {
 }
 
 function checkpointTable(rows: Row[]): arrow.Table {
-  return new arrow.Table(Object.fromEntries(
-    CHECKPOINT_SCHEMA.fields.map((f) => [
-      f.name,
-      arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type),
-    ]),
-  ));
+  const columns = CHECKPOINT_SCHEMA.fields.map((f) =>
+    arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type)
+  );
+  if (columns.some((column) => column.data.length !== 1)) {
+    // Columns in several chunks (a large table): Arrow cuts them into batches.
+    return new arrow.Table(
+      Object.fromEntries(CHECKPOINT_SCHEMA.fields.map((f, i) => [f.name, columns[i]])),
+    );
+  }
+  // One batch on CHECKPOINT_SCHEMA itself: its IPC schema message, the larger part of the
+  // bytes handed to the Parquet encoder for a small table, is then encoded once per process
+  // (see lib/parquet/_ipc.ts), not at every checkpoint.
+  const data = arrow.makeData({
+    type: new arrow.Struct(CHECKPOINT_SCHEMA.fields),
+    length: rows.length,
+    nullCount: 0,
+    children: columns.map((c) => c.data[0]),
+  });
+  return new arrow.Table(CHECKPOINT_SCHEMA, [recordBatchOn(CHECKPOINT_SCHEMA, data)]);
 }
 
 function dvRow(dv: unknown): Row | null {

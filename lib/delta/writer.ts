@@ -6,12 +6,10 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Action, Add, Cdc, Metadata, Protocol, Remove } from "./actions.ts";
+import type { Action, Add, Metadata, Protocol, Remove } from "./actions.ts";
 import { encodePath } from "./actions.ts";
 import {
   commit,
-  type CommitOptions,
-  type CommitResult,
   ConcurrentModificationError,
   ensureFolder,
   TableState,
@@ -55,61 +53,8 @@ export const NTZ_TABLE_PROTOCOL: Protocol = {
   writerFeatures: ["timestampNtz"],
 };
 
-/** Options of {@link DeltaWriter.open}. */
-export interface DeltaWriterOptions {
-  /** The schema of the data; a new table gets it, an existing one must match it to append. */
-  schema: arrow.Schema;
-  /** The `txn` application id of this writer: stable per table and writer. */
-  appId: string;
-  /** Partition columns (hive-style folders), for a new table or an overwrite. */
-  partitionBy?: readonly string[];
-  /** Parquet compression of data files; snappy by default. */
-  compression?: ParquetCompression;
-  /** Most rows per data file (per partition); 1,000,000 by default. */
-  targetFileRows?: number;
-  /** A checkpoint every this many commits; 10 by default, 0 for never. */
-  checkpointInterval?: number;
-  /** `metaData.name` of a new table. */
-  tableName?: string;
-  /** Storage; by default the one of the path (the local disk, or S3 for `s3://`). */
-  fs?: DeltaFs;
-  /** Retry and clock settings of commits. */
-  commitOptions?: CommitOptions;
-  /**
-   * Open a table whose active files are not all on disk (only to replace its rows): by
-   * default such a table is refused, naming the files.
-   */
-  replacing?: boolean;
-}
-
-/** Options of one write. */
-export interface WriteOptions {
-  /** The `txn` version of this commit; the application's last version + 1 by default. */
-  txnVersion?: number;
-  /**
-   * Table properties (`metaData.configuration`) to set in this commit, merged into the
-   * existing ones; a metaData action is added only when one of them changes.
-   */
-  properties?: Record<string, string>;
-  /**
-   * The `txn` version of the application id this commit follows (-1: none yet). When the
-   * table holds another one, another writer of that id committed in between, and the commit
-   * fails with {@link TxnConflictError} instead of adding its rows a second time.
-   */
-  txnAfter?: number;
-  /**
-   * Table properties this commit expects (null: not set, or no table yet), checked against
-   * the table it commits on top of: when one differs (another writer set it first), the
-   * commit fails with {@link PropertyChanged} and nothing is written.
-   */
-  expectProperties?: Record<string, string | null>;
-  /** Active files to remove (rewritten by copy-on-write); gone meanwhile: a conflict. */
-  removes?: readonly Add[];
-  /** Change data files of this commit (see change_feed.ts). */
-  changeFiles?: readonly Cdc[];
-  /** Turn the change data feed (property and writer feature) on unless the table has it. */
-  changeDataFeed?: boolean;
-}
+import type { DeltaWriterOptions, WriteOptions, WriteResult } from "./writer_options.ts";
+export type { DeltaWriterOptions, WriteOptions, WriteResult } from "./writer_options.ts";
 
 /** A property was not what the commit expected: another writer set it first. */
 export class PropertyChanged extends ConcurrentModificationError {
@@ -127,14 +72,6 @@ export class PropertyChanged extends ConcurrentModificationError {
     );
     this.name = "PropertyChanged";
   }
-}
-
-/** What a commit did. */
-export interface WriteResult extends CommitResult {
-  /** The data files the commit added. */
-  added: Add[];
-  /** Set when the commit landed but writing its checkpoint failed (the table is fine). */
-  checkpointError?: Error;
 }
 
 /**
@@ -231,7 +168,25 @@ export class DeltaWriter {
   /** Why the existing table cannot take appends of this writer's data, or undefined. */
   schemaDifference(): string | undefined {
     const metadata = this.#state.metadata;
-    return metadata ? difference(metadata, this.#deltaSchema, this.#partitionBy()) : undefined;
+    return metadata ? this.#differenceFrom(metadata) : undefined;
+  }
+
+  /** The metadata last compared with this writer's schema, and how they differ. */
+  #compared?: { metadata: Metadata; difference: string | undefined };
+
+  /**
+   * How `metadata` differs from this writer's schema and partitioning. The metadata object
+   * of a table stays the same from commit to commit while nobody changes it, and comparing
+   * parses both schemas: it is compared once, not at every commit of a live run.
+   */
+  #differenceFrom(metadata: Metadata): string | undefined {
+    if (this.#compared?.metadata !== metadata) {
+      this.#compared = {
+        metadata,
+        difference: difference(metadata, this.#deltaSchema, this.#partitionBy()),
+      };
+    }
+    return this.#compared.difference;
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -489,7 +444,7 @@ export class DeltaWriter {
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
-      const diff = difference(state.metadata, this.#deltaSchema, this.#partitionBy());
+      const diff = this.#differenceFrom(state.metadata);
       if (diff && mode === "append") {
         // Only reachable when another writer created the table first with other columns.
         throw new ConcurrentModificationError(this.path, state.version, `created: ${diff}`, false);

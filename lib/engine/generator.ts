@@ -14,6 +14,7 @@ import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, streamKey, unitHash } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
+import { recordBatchOn } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
@@ -347,7 +348,7 @@ export class TableGenerator implements RowTable {
       nullCount: 0,
       children: builders.map((b) => b.finish()),
     });
-    return new arrow.RecordBatch(schema, data);
+    return recordBatchOn(schema, data);
   }
 
   /**

@@ -88,10 +88,19 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
     again: () => Promise<T>,
     pooled: (pool: WorkerPool) => Promise<T>,
     here: () => T | Promise<T>,
+    waited = false,
   ): Promise<T> => {
     if (startError) return Promise.reject(startError);
     if (pool) return pooled(pool);
     if (mustWait(count)) return starting!.then(again);
+    if (starting && !waited) {
+      // The workers say they are ready in messages, which this thread reads only between
+      // tasks: generating piece after piece (each resolved at once) never ended the task, so
+      // the pool was found ready only once this thread had made half the rows, and two
+      // workers then made the other half alone (workers 1.31x). One turn of the event loop
+      // before each piece made here lets the pool take over as soon as it is up.
+      return nextTurn().then(() => route(count, again, pooled, here, true));
+    }
     const started = performance.now();
     const made = here();
     localMs += performance.now() - started;
@@ -152,4 +161,9 @@ export async function openBatchSource(
   const pool = await WorkerPool.start(options.recipe(), options.workers, engine);
   options.onStart?.(pool.parallelism);
   return pool;
+}
+
+/** Resolves after one turn of the event loop (a task), so that pending messages are read. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -1,5 +1,5 @@
 import { BUILTINS } from "../../tests/_engine.ts";
-import { assertEquals } from "../../tests/_assert.ts";
+import { assert, assertEquals } from "../../tests/_assert.ts";
 import { withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { digestRows } from "../../tests/_digest.ts";
 import * as arrow from "apache-arrow";
@@ -96,6 +96,32 @@ Deno.test("handoff: asked-for workers start at once, this thread makes at most h
       // However fast this thread is, the second half waits for the pool: it was really used.
       assertEquals(await rowsThrough(source), local);
       assertEquals([started, source.parallelism], [1, 2]);
+    } finally {
+      source.close();
+    }
+  });
+});
+
+Deno.test("handoff: a pool that is up takes over from a consumer that never waits", async () => {
+  await withEngine(async (engine, path) => {
+    const rows = 10_000_000;
+    const source = handoffSource(engine, {
+      workers: 2,
+      recipe: () => recipeOf(engine, path),
+      rows,
+      eager: true,
+    });
+    try {
+      // Pieces made here resolve at once: without a turn of the event loop between them, the
+      // workers' "ready" was read only once this thread had made half the rows (5,000,000).
+      let madeHere = 0;
+      const range = { table: "people", firstRowId: 1, count: rows, epoch: 0, batchSize: 10_000 };
+      for await (const batch of orderedBatches(source, range)) {
+        if (source.parallelism > 1) break;
+        madeHere += batch.numRows;
+      }
+      assertEquals(source.parallelism, 2);
+      assert(madeHere < rows / 10, `this thread made ${madeHere} rows before the pool took over`);
     } finally {
       source.close();
     }

@@ -9,6 +9,7 @@
  */
 import * as arrow from "apache-arrow";
 import type { Engine } from "../engine/generator.ts";
+import { recordBatchOn } from "../arrow/batch.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import type { ParquetPart, ParquetPartSpec } from "../plugin/types.ts";
 import type { EngineRecipe } from "./recipe.ts";
@@ -171,7 +172,7 @@ export class WorkerPool implements BatchSource {
     if (reply.kind === "batch") {
       const [batch] = arrow.tableFromIPC(reply.ipc).batches;
       // This thread's schema: the batch is then the one a local engine would have made.
-      pending.resolve(new arrow.RecordBatch(pending.schema, batch.data));
+      pending.resolve(recordBatchOn(pending.schema, batch.data));
       return;
     }
     if (reply.kind === "part") {

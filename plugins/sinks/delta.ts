@@ -6,6 +6,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { recordBatchOn } from "../../lib/arrow/batch.ts";
 import type {
   CommitPoint,
   FlushResult,
@@ -232,7 +233,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      const rows = new arrow.RecordBatch(table.schema, batch.data);
+      // On the table's own schema object: the writer then takes the batches as they are.
+      const rows = recordBatchOn(table.schema, batch.data);
       state.changes?.inserted(rows);
       state.buffered.push(rows);
       state.rows += batch.numRows;

@@ -4,6 +4,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { recordBatchOn } from "../../lib/arrow/batch.ts";
 import type { Sink } from "../../lib/plugin/types.ts";
 import {
   encodeParquet,
@@ -109,7 +110,7 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
       const state = states.get(table.name)!;
       // Rebased on the table's own schema: the IPC writer starts a new stream on any schema
       // difference, even in field metadata or nullability.
-      state.buffered.push(new arrow.RecordBatch(state.schema, batch.data));
+      state.buffered.push(recordBatchOn(state.schema, batch.data));
       state.rows += batch.numRows;
       while (state.rows >= state.fileRows) {
         await writeFile(state, take(state, state.fileRows));
