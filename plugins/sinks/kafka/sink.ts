@@ -46,8 +46,9 @@ import {
   schemaDifference,
   schemaText,
 } from "./progress.ts";
-import { batchRecords, type RecordShape } from "./records.ts";
+import { encodeBlock, type RecordShape } from "./records.ts";
 import {
+  bufferBlock,
   clearOutbox,
   type KafkaCounters,
   newOutbox,
@@ -349,7 +350,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     // Shards claim a table's state with a commit of no rows that expects properties: with
     // transactions, atomically (claimWith); without, checked just before (not atomic).
     const claim = point?.expect !== undefined && state.transactional &&
-      state.buffered.length === 0 && state.sentRows === 0;
+      state.bufferedRows === 0 && state.sentRows === 0;
     if (point?.expect && !claim) await checkExpected(name, point.expect);
     const bytes = await sendBuffered(state, true, point?.tick);
     const previous = state.committed;
@@ -428,7 +429,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     let bytes = 0;
     let version: number | undefined;
     for (const state of states.values()) {
-      if (!point && state.buffered.length === 0 && state.sentRows === 0 && state.committed) {
+      if (!point && state.bufferedRows === 0 && state.sentRows === 0 && state.committed) {
         continue;
       }
       try {
@@ -491,15 +492,12 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      const made = batchRecords(batch, state.shape, state.partitions, state.next);
+      const made = encodeBlock(batch, state.shape, state.partitions, state.next);
       state.next = made.next;
-      for (const r of made.records) {
-        state.buffered.push(r);
-        state.bufferedBytes += r.value.length + (r.key?.length ?? 0);
-      }
+      bufferBlock(state, made.block);
       // Without the tick header, rows need not wait for the commit point: send them into the
       // open transaction when enough are buffered, so memory stays bounded.
-      if (!options.headerTick && state.buffered.length >= SEND_ROWS) {
+      if (!options.headerTick && state.bufferedRows >= SEND_ROWS) {
         try {
           await sendBuffered(state, false);
         } catch (error) {
