@@ -55,8 +55,10 @@ import {
   type Outbox,
   outboxMetrics,
   SEND_ROWS,
+  type SendResult,
   sendRows,
 } from "./sender.ts";
+import { awaitStable } from "./topic_reader.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
@@ -373,15 +375,27 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     if (claim) {
       await claimWith(state, point!.expect!, message);
     } else if (state.transaction) {
-      await state.transaction.send({ messages: [message] });
+      const sent = await state.transaction.send({ messages: [message] });
       await state.transaction.commit();
       endTransaction(state);
+      await progressVisible(sent);
     } else {
       await state.producer!.send({ messages: [message] });
     }
     state.committed = record;
     state.sentRows = 0;
     return bytes;
+  }
+
+  /**
+   * Returns once a committed progress record is visible to `read_committed` readers (this
+   * sink's read-back included): a flush then means the commit can be read, by the next process
+   * or by a test right after it.
+   */
+  async function progressVisible(sent: { offsets?: SendResult["offsets"] }): Promise<void> {
+    const where = sent.offsets?.find((o) => o.topic === progressTopic);
+    // Only a wait: the commit stands whether or not it can tell.
+    if (where) await awaitStable(getReader(), where).catch(() => false);
   }
 
   /** Throws a {@link PropertyConflict} unless the table's committed properties are `expect`. */
@@ -412,8 +426,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     try {
       const transaction = await producer.beginTransaction();
       await checkExpected(state.table.name, expect);
-      await transaction.send({ messages: [message] });
+      const sent = await transaction.send({ messages: [message] });
       await transaction.commit();
+      await progressVisible(sent);
     } catch (error) {
       if (!/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))) throw error;
       // Another claim started meanwhile: say what the table holds now.
