@@ -9,7 +9,12 @@
  * @module
  */
 import { GenerationError } from "../engine/generation_error.ts";
-import { orderedBatches, orderedParts, type SourceChooser } from "../parallel/pool.ts";
+import {
+  orderedBatches,
+  orderedParts,
+  orderedRecords,
+  type SourceChooser,
+} from "../parallel/pool.ts";
 import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
 import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
@@ -499,12 +504,23 @@ export class TableRunner {
     const spec = source.parallelism > 1 && source.part
       ? sink.parquetPartSpec?.(this.plan.name)
       : undefined;
+    // Likewise keyed records (a message broker's), sent as they come.
+    const recordSpec = source.parallelism > 1 && source.records
+      ? sink.recordSpec?.(this.plan.name)
+      : undefined;
     for (const { first, count } of ranges) {
       const firstRowId = this.#timeline.spec.baseRowId + first;
       const range = { table: this.plan.name, firstRowId, count, epoch, batchSize };
       if (spec) {
         for await (const part of orderedParts(source, range, spec)) {
           await sink.writeParquetPart!(this.plan.name, part);
+          await yieldToEventLoop();
+        }
+        continue;
+      }
+      if (recordSpec) {
+        for await (const records of orderedRecords(source, range, recordSpec)) {
+          await sink.writeRecords!(this.plan.name, records);
           await yieldToEventLoop();
         }
         continue;

@@ -10,6 +10,7 @@ import * as arrow from "apache-arrow";
 import { type Cell, type ColumnCells, columnCells } from "../../../lib/output/cell_text.ts";
 import { decimalText } from "../../../lib/arrow/cells.ts";
 import { TextColumn } from "../_text_column.ts";
+import type { EncodedRecords, RecordSpec } from "../../../lib/plugin/types.ts";
 import { avroWriter, decodeAvroRow } from "./avro.ts";
 import { ByteOut, int64Reader } from "./byte_out.ts";
 import { jsonObjectWriter, type RowWriter } from "./json_values.ts";
@@ -33,13 +34,7 @@ export interface RecordShape {
  * per batch, not per row: per-row strings, buffers and objects were most of the garbage the
  * main thread collected.
  */
-export interface RecordBlock {
-  rows: number;
-  values: Uint8Array;
-  valueOffsets: Int32Array;
-  /** Without key columns, none: records without keys. */
-  keys?: Uint8Array;
-  keyOffsets?: Int32Array;
+export interface RecordBlock extends EncodedRecords {
   partitions: Int32Array;
 }
 
@@ -146,42 +141,51 @@ function writeRows(rows: number, write: RowWriter): { bytes: Uint8Array; offsets
 }
 
 /**
- * The records of a batch. Keys: one column's text (`42`, `alice@example.com`), or for several
- * columns a JSON object of them; without key columns, no key, and rows go round the partitions
- * from `next` (returned updated), as Java's partitioner spreads keyless records.
+ * The records of a batch, as `spec` asks ({@link RecordSpec}: made here by `write`, or in a
+ * generation worker). Keys: one column's text (`42`, `alice@example.com`), or for several
+ * columns a JSON object of them, partitioned as Java's partitioner does; without key
+ * columns, no key and no partitions ({@link spreadKeyless} gives them theirs).
  */
-export function encodeBlock(
-  batch: arrow.RecordBatch,
-  shape: RecordShape,
-  partitions: number,
-  next: number,
-): { block: RecordBlock; next: number } {
+export function encodeRecords(batch: arrow.RecordBatch, spec: RecordSpec): EncodedRecords {
   const rows = batch.numRows;
   const values = writeRows(
     rows,
-    shape.format === "avro" ? avroWriter(batch, shape.avroPrefix) : jsonObjectWriter(batch),
+    spec.format === "avro" ? avroWriter(batch, spec.avroPrefix) : jsonObjectWriter(batch),
   );
-  const partitionOf = new Int32Array(rows);
-  const block: RecordBlock = {
+  if (spec.key.length === 0) return { rows, values: values.bytes, valueOffsets: values.offsets };
+  const keys = writeRows(rows, keyWriter(batch, spec.key));
+  const offsets = keys.offsets;
+  const partitions = new Int32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    partitions[row] = (murmur2(keys.bytes, offsets[row], offsets[row + 1]) & 0x7fffffff) %
+      spec.partitions;
+  }
+  return {
     rows,
     values: values.bytes,
     valueOffsets: values.offsets,
-    partitions: partitionOf,
+    keys: keys.bytes,
+    keyOffsets: offsets,
+    partitions,
   };
-  if (shape.key.length === 0) {
-    for (let row = 0; row < rows; row++) {
-      partitionOf[row] = next;
-      next = (next + 1) % partitions;
-    }
-    return { block, next };
+}
+
+/**
+ * Records with their partitions: keyless ones go round the partitions from `next` (returned
+ * updated), as Java's partitioner spreads records without keys.
+ */
+export function spreadKeyless(
+  records: EncodedRecords,
+  partitions: number,
+  next: number,
+): { block: RecordBlock; next: number } {
+  if (records.partitions) return { block: { ...records, partitions: records.partitions }, next };
+  const spread = new Int32Array(records.rows);
+  for (let row = 0; row < records.rows; row++) {
+    spread[row] = next;
+    next = (next + 1) % partitions;
   }
-  const keys = writeRows(rows, keyWriter(batch, shape.key));
-  const offsets = keys.offsets;
-  for (let row = 0; row < rows; row++) {
-    partitionOf[row] = (murmur2(keys.bytes, offsets[row], offsets[row + 1]) & 0x7fffffff) %
-      partitions;
-  }
-  return { block: { ...block, keys: keys.bytes, keyOffsets: offsets }, next };
+  return { block: { ...records, partitions: spread }, next };
 }
 
 const utf8 = new TextDecoder();

@@ -5,7 +5,22 @@ import { batchOf, column, sampleBatch } from "../../../tests/_batches.ts";
 import { columnCells, jsonObjects } from "../../../lib/output/cell_text.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import { decodeAvroRow } from "./avro.ts";
-import { encodeBlock, javaPartition, murmur2 } from "./records.ts";
+import {
+  encodeRecords,
+  javaPartition,
+  murmur2,
+  type RecordShape,
+  spreadKeyless,
+} from "./records.ts";
+
+function encodeBlock(
+  batch: arrow.RecordBatch,
+  shape: RecordShape,
+  partitions: number,
+  next: number,
+) {
+  return spreadKeyless(encodeRecords(batch, { ...shape, partitions }), partitions, next);
+}
 
 const utf8 = new TextDecoder();
 const texts = (bytes: Uint8Array, offsets: Int32Array) =>

@@ -21,7 +21,9 @@ import { useOwnRecordBatches } from "./record_batch.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import type {
   CommitPoint,
+  EncodedRecords,
   FlushResult,
+  RecordSpec,
   Sink,
   SinkMetric,
   SinkOpenOptions,
@@ -46,7 +48,7 @@ import {
   schemaDifference,
   schemaText,
 } from "./progress.ts";
-import { encodeBlock, type RecordShape } from "./records.ts";
+import { encodeRecords, type RecordShape, spreadKeyless } from "./records.ts";
 import {
   bufferBlock,
   clearOutbox,
@@ -484,6 +486,32 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     }
   }
 
+  /** How a table's rows are made into records (here, or in generation workers). */
+  function recordSpecOf(table: string): RecordSpec {
+    const state = states.get(table)!;
+    return { ...state.shape, partitions: state.partitions };
+  }
+
+  /**
+   * Buffers a table's records. Without the tick header, rows need not wait for the commit
+   * point: they are sent into the open transaction when enough are buffered, so memory stays
+   * bounded.
+   */
+  async function bufferRecords(table: string, records: EncodedRecords): Promise<void> {
+    const state = states.get(table)!;
+    const spread = spreadKeyless(records, state.partitions, state.next);
+    state.next = spread.next;
+    bufferBlock(state, spread.block);
+    if (!options.headerTick && state.bufferedRows >= SEND_ROWS) {
+      try {
+        await sendBuffered(state, false);
+      } catch (error) {
+        state.counters.errors++;
+        throw kafkaError(`Cannot send rows to ${named(table)}`, where, error);
+      }
+    }
+  }
+
   /** Reads what a table's topic holds up to its committed ends, as batches of `columns`. */
   const sink = guardSink("kafka", {
     async open(tables, openOptions) {
@@ -506,21 +534,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     },
     async write(table, batch) {
       if (batch.numRows === 0) return;
-      const state = states.get(table.name)!;
-      const made = encodeBlock(batch, state.shape, state.partitions, state.next);
-      state.next = made.next;
-      bufferBlock(state, made.block);
-      // Without the tick header, rows need not wait for the commit point: send them into the
-      // open transaction when enough are buffered, so memory stays bounded.
-      if (!options.headerTick && state.bufferedRows >= SEND_ROWS) {
-        try {
-          await sendBuffered(state, false);
-        } catch (error) {
-          state.counters.errors++;
-          throw kafkaError(`Cannot send rows to ${named(table.name)}`, where, error);
-        }
-      }
+      await bufferRecords(table.name, encodeRecords(batch, recordSpecOf(table.name)));
     },
+    recordSpec: (table) => recordSpecOf(table.name),
+    writeRecords: (table, records) => bufferRecords(table.name, records),
     flush: (point) => commit(point),
     async close() {
       await commit(undefined);
