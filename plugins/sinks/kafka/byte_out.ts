@@ -99,6 +99,16 @@ export class ByteOut {
   /** Zigzag varint of a safe integer (Avro's int and long). */
   long(value: number): void {
     this.reserve(10);
+    if (value >= -0x40000000 && value < 0x40000000) {
+      // Zigzag fits 31 bits: 32-bit operators, several times faster than division.
+      let u = ((value << 1) ^ (value >> 31)) >>> 0;
+      while (u >= 0x80) {
+        this.bytes[this.length++] = (u & 0x7f) | 0x80;
+        u >>>= 7;
+      }
+      this.bytes[this.length++] = u;
+      return;
+    }
     // Zigzag without 32-bit operators, which would wrap beyond 2^31.
     let n = value >= 0 ? value * 2 : -value * 2 - 1;
     while (n >= 0x80) {

@@ -65,3 +65,28 @@ Deno.test("int64Reader: safe 64-bit integers as numbers, the rest undefined", ()
     ],
   );
 });
+
+Deno.test("ByteOut.long: Avro's zigzag varint of small and large safe integers alike", () => {
+  const out = new ByteOut(2);
+  const decode = (from: number) => {
+    let n = 0, scale = 1, at = from;
+    for (;;) {
+      const b = out.bytes[at++];
+      n += (b & 0x7f) * scale;
+      scale *= 128;
+      if (!(b & 0x80)) break;
+    }
+    return { value: n % 2 === 0 ? n / 2 : -(n + 1) / 2, at };
+  };
+  const cases = [0, -1, 1, 63, -64, 64, 2 ** 30 - 1, -(2 ** 30), 2 ** 30, -(2 ** 30) - 1, 2 ** 31];
+  cases.push(2 ** 50, 2 ** 40 + 3, -(2 ** 45), 4_294_967_295);
+  for (const n of cases) out.long(n);
+  let at = 0;
+  for (const n of cases) {
+    const read = decode(at);
+    assertEquals(read.value, n);
+    at = read.at;
+  }
+  assertEquals(at, out.length);
+  assertEquals([...out.bytes.subarray(0, 4)], [0, 1, 2, 126]); // 0, -1, 1, 63
+});
