@@ -1,6 +1,6 @@
 import { BUILTINS } from "../../tests/_engine.ts";
 import { assertEquals } from "../../tests/_assert.ts";
-import { withTempDir, writeConfig } from "../../tests/_cli.ts";
+import { cli, withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/generator.ts";
 import { runInputs, tableSpecs } from "../config/engine_specs.ts";
@@ -120,6 +120,69 @@ kafkaTest(
       };
       const [workers, one] = [await read("workers"), await read("one")];
       assertEquals(workers.length, 30_000);
+      assertEquals(workers.sort(), one.sort());
+    });
+  },
+);
+
+kafkaTest(
+  await testKafka(),
+  "records: run --fast-forward into Kafka with workers commits what one thread commits",
+  async (k) => {
+    await withTempDir(async (dir) => {
+      const prefix = `t${crypto.randomUUID().slice(0, 8)}.`;
+      const config = (run: string) =>
+        writeConfig(
+          `${dir}/${run}`,
+          `version: 1
+config: { seed: 5, tick_interval: 10s }
+sinks:
+  default:
+    type: kafka
+    options:
+      brokers: [${k.brokers.map((b) => `"${b}"`).join(", ")}]
+      topic: "${prefix}${run}.{table}"
+      progress_topic: "${prefix}${run}.progress"
+      partitions: 3
+tables:
+  - table_name: facts
+    row_count: 20000
+    cadence: { rows_per_minute: 60000 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: amount, data: "random.randint(0, 1000)" }
+`,
+        );
+      for (const [run, workers] of [["workers", "2"], ["one", "1"]]) {
+        await Deno.mkdir(`${dir}/${run}`, { recursive: true });
+        const done = await cli(
+          "run",
+          "-c",
+          await config(run),
+          "--fast-forward",
+          "--start-time",
+          "2024-01-01T00:00:00Z",
+          "--until",
+          "2024-01-01T00:03:00Z",
+          "--commit-rows",
+          "10000",
+          "--workers",
+          workers,
+        );
+        assertEquals(done.code, 0, done.stderr);
+        assertEquals(done.stderr.includes("Generating in 2 workers"), workers === "2", done.stderr);
+      }
+      const read = async (run: string) => {
+        const sink = createKafkaSink({
+          brokers: k.brokers,
+          topic: (t) => `${prefix}${run}.${t}`,
+          progressTopic: `${prefix}${run}.progress`,
+        });
+        const table = await sink.read!("facts", ["id", "amount"]);
+        return table.toArray().map((row) => `${row.id} ${row.amount}`);
+      };
+      const [workers, one] = [await read("workers"), await read("one")];
+      assertEquals(workers.length, 200_000); // 20,000 at the start, 60,000 a minute for 3 minutes
       assertEquals(workers.sort(), one.sort());
     });
   },
