@@ -5,7 +5,13 @@
  */
 import type { Sink } from "../plugin/types.ts";
 import type { Engine } from "../engine/generator.ts";
-import { type BatchSource, localSource, orderedBatches, orderedParts } from "./pool.ts";
+import {
+  type BatchSource,
+  localSource,
+  orderedBatches,
+  orderedParts,
+  orderedRecords,
+} from "./pool.ts";
 
 /** Options of {@link generateToSink}. */
 export interface GenerateOptions {
@@ -35,7 +41,8 @@ export const DEFAULT_BATCH_SIZE = 10_000;
  * Writes `row_count` rows of each table through `sink`. The sink is opened with every
  * schema first, so a bad destination fails before any row is generated; after the last batch
  * it is flushed (the one commit point of a batch run), then closed. A sink that takes
- * finished Parquet files (`parquetPartSpec`) gets them from the workers, when there are.
+ * finished Parquet files (`parquetPartSpec`) or keyed records (`recordSpec`) gets them from the
+ * workers, when there are.
  */
 export async function generateToSink(
   engine: Engine,
@@ -61,9 +68,12 @@ export async function generateToSink(
     for (const generator of generators) {
       const { rowCount, startRowId } = generator.spec;
       const spec = sink.parquetPartSpec?.(generator.name);
-      // Files encoded in the workers when there are workers (they were started because the
-      // rows are many); in one thread, batches go to the sink, which encodes as they come.
+      const recordSpec = sink.recordSpec?.(generator.name);
+      // Files (or records) encoded in the workers when there are workers (they were started
+      // because the rows are many); in one thread, batches go to the sink, which encodes as
+      // they come.
       const inParts = () => !!spec && source.parallelism > 1 && !!source.part;
+      const inRecords = () => !!recordSpec && source.parallelism > 1 && !!source.records;
       let done = 0;
       const written = async (count: number, write: () => Promise<void>) => {
         options.signal?.throwIfAborted();
@@ -93,10 +103,16 @@ export async function generateToSink(
           }
           continue;
         }
+        if (inRecords()) {
+          for await (const records of orderedRecords(source, range, recordSpec!)) {
+            await written(records.rows, () => sink.writeRecords!(generator.name, records));
+          }
+          continue;
+        }
         for await (const batch of orderedBatches(source, range)) {
           await written(batch.numRows, () => sink.write(generator.name, batch));
           // A pool that joined meanwhile (handoff.ts) makes the rest of the table's files.
-          if (inParts()) break;
+          if (inParts() || inRecords()) break;
         }
       }
       summary.push({ table: generator.name, rows: rowCount });

@@ -128,6 +128,14 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
     part(job) {
       return route(job.count, () => source.part!(job), (p) => p.part(job), () => local.part!(job));
     },
+    records(job) {
+      return route(
+        job.count,
+        () => source.records!(job),
+        (p) => p.records(job),
+        () => local.records!(job),
+      );
+    },
     close() {
       closed = true;
       pool?.close();

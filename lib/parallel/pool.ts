@@ -11,10 +11,11 @@ import * as arrow from "apache-arrow";
 import type { Engine } from "../engine/generator.ts";
 import { recordBatchOn } from "../arrow/batch.ts";
 import { GenerationError } from "../engine/generation_error.ts";
-import type { ParquetPart, ParquetPartSpec } from "../plugin/types.ts";
+import type { EncodedRecords, ParquetPart, ParquetPartSpec, RecordSpec } from "../plugin/types.ts";
 import type { EngineRecipe } from "./recipe.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 import { encodePart, MIN_PART_ROWS, type PartJob } from "./parts.ts";
+import { makeRecords, type RecordJob } from "./records.ts";
 
 /** A producer of record batches of a table's rows. */
 export interface BatchSource {
@@ -34,6 +35,11 @@ export interface BatchSource {
    * a pool's workers encode and the consumer only stores the file.
    */
   part?(job: PartJob): Promise<ParquetPart>;
+  /**
+   * The job's rows as keyed records (optional): made where they are generated, so a pool's
+   * workers encode and the consumer only sends them.
+   */
+  records?(job: RecordJob): Promise<EncodedRecords>;
   /** Stops its workers, if any. */
   close(): void;
 }
@@ -46,6 +52,7 @@ export function localSource(engine: Engine): BatchSource {
     batch: (table, firstRowId, count, epoch) =>
       Promise.resolve(engine.table(table).batch(firstRowId, count, epoch)),
     part: (job) => encodePart(engine.table(job.table), job),
+    records: (job) => Promise.resolve(makeRecords(engine.table(job.table), job)),
     close() {},
   };
 }
@@ -58,9 +65,12 @@ export function defaultWorkers(): number {
 /** Fewest rows worth a job of their own: below it, messaging costs more than it saves. */
 export const MIN_PIECE_ROWS = 1_000;
 
+/** What a job answers: a batch, a Parquet file or records. */
+type JobResult = arrow.RecordBatch | ParquetPart | EncodedRecords;
+
 interface Pending {
-  /** Called with a `batch` job's batch, or a `part` job's file. */
-  resolve(result: arrow.RecordBatch | ParquetPart): void;
+  /** Called with a `batch` job's batch, a `part` job's file, or a `records` job's records. */
+  resolve(result: JobResult): void;
   reject(error: unknown): void;
   schema: arrow.Schema;
 }
@@ -145,18 +155,24 @@ export class WorkerPool implements BatchSource {
     return this.#send(job.table, (id) => ({ kind: "part", id, job })) as Promise<ParquetPart>;
   }
 
+  records(job: RecordJob): Promise<EncodedRecords> {
+    return this.#send(job.table, (id) => ({ kind: "records", id, job })) as Promise<
+      EncodedRecords
+    >;
+  }
+
   /** Sends a job to the least loaded worker: jobs of one size take about the same time. */
   #send(
     table: string,
     request: (id: number) => WorkerRequest,
-  ): Promise<arrow.RecordBatch | ParquetPart> {
+  ): Promise<JobResult> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     let chosen = 0;
     for (let i = 1; i < this.#load.length; i++) if (this.#load[i] < this.#load[chosen]) chosen = i;
     this.#load[chosen]++;
     const schema = this.#engine.table(table).schema();
-    const done = new Promise<arrow.RecordBatch | ParquetPart>((resolve, reject) => {
+    const done = new Promise<JobResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, schema });
     });
     this.#workers[chosen].postMessage(request(id));
@@ -177,6 +193,10 @@ export class WorkerPool implements BatchSource {
     }
     if (reply.kind === "part") {
       pending.resolve(reply.part);
+      return;
+    }
+    if (reply.kind === "records") {
+      pending.resolve(reply.records);
       return;
     }
     const g = reply.generation;
@@ -214,22 +234,50 @@ export interface RowRange {
  * least one piece per worker (when it is large enough) and several pieces are generated
  * ahead of the one being consumed.
  */
-export async function* orderedBatches(
+export function orderedBatches(
   source: BatchSource,
   range: RowRange,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const { table, firstRowId, count, epoch, batchSize } = range;
+  const { table, epoch } = range;
+  return orderedPieces(range, source, (first, n) => source.batch(table, first, n, epoch));
+}
+
+/**
+ * The rows of a range as keyed records made by `source` (see {@link BatchSource.records}), in
+ * row order, cut and generated ahead as {@link orderedBatches} cuts them.
+ */
+export function orderedRecords(
+  source: BatchSource,
+  range: RowRange,
+  spec: RecordSpec,
+): AsyncGenerator<EncodedRecords> {
+  if (!source.records) throw new Error("This batch source cannot make records");
+  const { table, epoch } = range;
+  return orderedPieces(
+    range,
+    source,
+    (firstRowId, count) => source.records!({ table, firstRowId, count, epoch, spec }),
+  );
+}
+
+/** The pieces `make` makes of a range, in row order, several ahead of the one consumed. */
+async function* orderedPieces<T>(
+  range: RowRange,
+  source: BatchSource,
+  make: (firstRowId: number, count: number) => Promise<T>,
+): AsyncGenerator<T> {
+  const { firstRowId, count, batchSize } = range;
   if (count <= 0) return;
   const pieces = Math.max(
     Math.ceil(count / batchSize),
     Math.min(source.parallelism, Math.floor(count / MIN_PIECE_ROWS)),
   );
   const pieceRows = Math.ceil(count / pieces);
-  const queue: Promise<arrow.RecordBatch>[] = [];
+  const queue: Promise<T>[] = [];
   let next = 0;
   const submit = () => {
     const n = Math.min(pieceRows, count - next);
-    const job = source.batch(table, firstRowId + next, n, epoch);
+    const job = make(firstRowId + next, n);
     // Rejections are reported when the piece's turn comes, not as unhandled ones.
     job.catch(() => {});
     queue.push(job);

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { ParquetPart } from "../plugin/types.ts";
+import type { EncodedRecords, ParquetPart } from "../plugin/types.ts";
 import type { PartJob } from "./parts.ts";
+import type { RecordJob } from "./records.ts";
 import type { EngineRecipe } from "./recipe.ts";
 
 /** What the pool asks a worker. */
@@ -14,7 +15,9 @@ export type WorkerRequest =
   /** Generate rows `firstRowId .. firstRowId + count - 1` of `table` in `epoch`. */
   | { kind: "batch"; id: number; table: string; firstRowId: number; count: number; epoch: number }
   /** Make the job's rows into a Parquet file (parts.ts). */
-  | { kind: "part"; id: number; job: PartJob };
+  | { kind: "part"; id: number; job: PartJob }
+  /** Make the job's rows into keyed records (records.ts). */
+  | { kind: "records"; id: number; job: RecordJob };
 
 /** What a worker answers. */
 export type WorkerReply =
@@ -23,6 +26,8 @@ export type WorkerReply =
   | { kind: "batch"; id: number; ipc: Uint8Array }
   /** The file of job `id`, its bytes transferred. */
   | { kind: "part"; id: number; part: ParquetPart }
+  /** The records of job `id`, their buffers transferred. */
+  | { kind: "records"; id: number; records: EncodedRecords }
   /** Job `id` failed; `generation` is set when a cell could not be generated. */
   | {
     kind: "error";

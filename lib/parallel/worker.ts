@@ -1,8 +1,9 @@
 /**
  * A generation worker (a Web Worker): rebuilds the engine from a recipe, then answers jobs
  * ("rows a..b of table t, epoch e") with the record batch as Arrow IPC, or with those rows
- * as a finished Parquet file (parts.ts), its buffer transferred, not copied. Loaded by
- * `WorkerPool` from a literal URL, so `deno compile` embeds it with `--include`.
+ * as a finished Parquet file (parts.ts) or keyed records (records.ts), their buffers
+ * transferred, not copied. Loaded by `WorkerPool` from a literal URL, so `deno compile` embeds
+ * it with `--include`.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { Engine } from "../engine/generator.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import { engineFromRecipe } from "./recipe.ts";
 import { encodePart } from "./parts.ts";
+import { makeRecords, recordBuffers } from "./records.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 /** The worker's global scope, as far as it is used here. */
@@ -39,6 +41,11 @@ async function answer(request: Exclude<WorkerRequest, { kind: "init" }>): Promis
       scope.postMessage({ kind: "part", id: request.id, part }, [
         part.bytes.buffer as ArrayBuffer,
       ]);
+      return;
+    }
+    if (request.kind === "records") {
+      const records = makeRecords((await engine!).table(request.job.table), request.job);
+      scope.postMessage({ kind: "records", id: request.id, records }, recordBuffers(records));
       return;
     }
     const generator = (await engine!).table(request.table);

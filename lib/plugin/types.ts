@@ -121,6 +121,38 @@ export interface ParquetPart {
   stats?: string;
 }
 
+/**
+ * How a message-broker sink wants a table's rows made into keyed records (see
+ * {@link Sink.recordSpec}): each row's value (a JSON object, or Avro binary after a prefix),
+ * its key (one key column's text, or a JSON object of several) and its partition (Java's
+ * default partitioner: murmur2 of the key bytes).
+ */
+export interface RecordSpec {
+  format: "json" | "avro";
+  /** Key columns; empty: records without keys, which the sink spreads over its partitions. */
+  key: readonly string[];
+  /** Bytes before each Avro value (Confluent's magic byte and schema id), or none. */
+  avroPrefix: Uint8Array;
+  /** Partitions keys are hashed over. */
+  partitions: number;
+}
+
+/**
+ * Consecutive rows of a table as keyed records, made as a {@link RecordSpec} asked: every
+ * value one after another in `values` (row i's from `valueOffsets[i]` to
+ * `valueOffsets[i + 1]`), the keys likewise, and each row's partition.
+ */
+export interface EncodedRecords {
+  rows: number;
+  values: Uint8Array;
+  valueOffsets: Int32Array;
+  /** Without key columns, none. */
+  keys?: Uint8Array;
+  keyOffsets?: Int32Array;
+  /** Each row's partition; none for records without keys (the sink spreads them). */
+  partitions?: Int32Array;
+}
+
 /** What one change of an existing row did: `u` updated it, `d` deleted it. */
 export type ChangeOp = "u" | "d";
 
@@ -188,6 +220,19 @@ export interface Sink {
    * what `write` of the same rows would have stored, visible at the next `flush`.
    */
   writeParquetPart?(table: string, part: ParquetPart): Promise<void>;
+  /**
+   * Whether the sink takes a table's rows as keyed records instead of batches (optional; a
+   * message broker's): how to encode them, or undefined when the table takes batches only. As
+   * with `parquetPartSpec`, rows are then encoded where they are generated (in generation
+   * workers), so the sink only sends bytes; callers that cannot encode keep calling `write`.
+   */
+  recordSpec?(table: string): RecordSpec | undefined;
+  /**
+   * Takes a table's next rows as records made as `recordSpec` asked: what `write` of the same
+   * rows would have sent (the same keys, values and partitions, in the same order), visible at
+   * the next `flush`, exactly once as rows are.
+   */
+  writeRecords?(table: string, records: EncodedRecords): Promise<void>;
   /**
    * Applies updates and deletes to rows of a table already written (optional: a table with
    * `changes:` needs a sink that has it). Calls come in tick order between `write`s: the

@@ -1,11 +1,17 @@
 /**
  * How a commit of `run` hands a table's generated rows to its sink: ranges of timeline
  * ordinals as batches, or, with workers and a sink that takes them, as finished Parquet files
- * encoded in the workers; either way in row order, letting the event loop turn in between.
+ * or keyed records encoded in the workers; either way in row order, letting the event loop
+ * turn in between.
  *
  * @module
  */
-import { type BatchSource, orderedBatches, orderedParts } from "../parallel/pool.ts";
+import {
+  type BatchSource,
+  orderedBatches,
+  orderedParts,
+  orderedRecords,
+} from "../parallel/pool.ts";
 import type { Sink } from "../plugin/types.ts";
 
 /** Writes the rows of `count` ordinals from `first` (timeline ordinals) to the sink. */
@@ -27,11 +33,22 @@ export function rowWriter(sink: Sink, source: BatchSource, options: RowWriterOpt
   // With workers, a sink that takes finished files gets them encoded there; they are
   // committed by the flush like the batches it would have encoded itself.
   const spec = source.parallelism > 1 && source.part ? sink.parquetPartSpec?.(table) : undefined;
+  // Likewise keyed records (a message broker's), sent as they come.
+  const recordSpec = source.parallelism > 1 && source.records
+    ? sink.recordSpec?.(table)
+    : undefined;
   return async (first, count) => {
     const range = { table, firstRowId: baseRowId + first, count, epoch, batchSize };
     if (spec) {
       for await (const part of orderedParts(source, range, spec)) {
         await sink.writeParquetPart!(table, part);
+        await yieldToEventLoop();
+      }
+      return;
+    }
+    if (recordSpec) {
+      for await (const records of orderedRecords(source, range, recordSpec)) {
+        await sink.writeRecords!(table, records);
         await yieldToEventLoop();
       }
       return;

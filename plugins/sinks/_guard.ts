@@ -8,9 +8,11 @@ import * as arrow from "apache-arrow";
 import type {
   ChangeBatch,
   CommitPoint,
+  EncodedRecords,
   FlushResult,
   ParquetPart,
   ParquetPartSpec,
+  RecordSpec,
   Sink,
   SinkOpenOptions,
   SinkReadOptions,
@@ -28,6 +30,10 @@ export interface SinkBody {
   parquetPartSpec?(table: SinkTable): ParquetPartSpec | undefined;
   /** Stores a finished Parquet file of a known table that takes them. */
   writeParquetPart?(table: SinkTable, part: ParquetPart): Promise<void>;
+  /** How a known table takes keyed records (see {@link Sink.recordSpec}). */
+  recordSpec?(table: SinkTable): RecordSpec | undefined;
+  /** Takes encoded records of a known table that takes them. */
+  writeRecords?(table: SinkTable, records: EncodedRecords): Promise<void>;
   /**
    * Takes changes of a known table whose `before` and `after` match its schema (see
    * {@link Sink.writeChanges}); the table has a primary key.
@@ -125,6 +131,23 @@ export function guardSink(kind: string, body: SinkBody): Sink {
               throw new Error(`Table "${name}" takes batches, not Parquet files`);
             }
             await body.writeParquetPart!(table, part);
+          }, name);
+        },
+      }
+      : {}),
+    ...(body.recordSpec && body.writeRecords
+      ? {
+        recordSpec(name: string) {
+          usable("write", name);
+          return body.recordSpec!(known(name));
+        },
+        writeRecords(name: string, records: EncodedRecords) {
+          return step("write", async () => {
+            const table = known(name);
+            if (!body.recordSpec!(table)) {
+              throw new Error(`Table "${name}" takes batches, not records`);
+            }
+            if (records.rows > 0) await body.writeRecords!(table, records);
           }, name);
         },
       }

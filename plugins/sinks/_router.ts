@@ -47,6 +47,12 @@ export function createRoutingSink(routes: readonly Route[]): Sink {
       if (!sink.writeParquetPart) throw new Error(`The sink of table "${table}" takes batches`);
       return sink.writeParquetPart(table, part);
     },
+    recordSpec: (table) => sinkOf(table).recordSpec?.(table),
+    writeRecords(table, records) {
+      const sink = sinkOf(table);
+      if (!sink.writeRecords) throw new Error(`The sink of table "${table}" takes batches`);
+      return sink.writeRecords(table, records);
+    },
     async flush(point) {
       const result: FlushResult = {};
       await each(async (sink) => {

@@ -10,6 +10,8 @@
 import * as arrow from "apache-arrow";
 import { decimalAt } from "../../../lib/arrow/cells.ts";
 import { DAY_MS } from "../../../lib/arrow/time.ts";
+import { ByteOut, int64Reader } from "./byte_out.ts";
+import type { RowWriter } from "./json_values.ts";
 
 /** An Avro schema, as JSON. */
 export type AvroSchema = Record<string, unknown>;
@@ -65,59 +67,8 @@ export function avroSchema(table: string, schema: arrow.Schema): AvroSchema {
   };
 }
 
-/** A growable byte buffer for encoding. */
-class Out {
-  bytes = new Uint8Array(1 << 16);
-  view = new DataView(this.bytes.buffer);
-  length = 0;
-
-  reserve(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  /** Zigzag varint of a safe integer. */
-  long(value: number): void {
-    this.reserve(10);
-    // Zigzag without 32-bit operators, which would wrap beyond 2^31.
-    let n = value >= 0 ? value * 2 : -value * 2 - 1;
-    while (n >= 0x80) {
-      this.bytes[this.length++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    this.bytes[this.length++] = n;
-  }
-
-  /** Zigzag varint of a 64-bit integer. */
-  bigLong(value: bigint): void {
-    if (value >= -0x1fffffffffffffn && value <= 0x1fffffffffffffn) {
-      this.long(Number(value));
-      return;
-    }
-    this.reserve(10);
-    let n = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
-    while (n >= 0x80n) {
-      this.bytes[this.length++] = Number(n & 0x7fn) | 0x80;
-      n >>= 7n;
-    }
-    this.bytes[this.length++] = Number(n);
-  }
-
-  raw(part: Uint8Array): void {
-    this.long(part.length);
-    this.reserve(part.length);
-    this.bytes.set(part, this.length);
-    this.length += part.length;
-  }
-}
-
 /** Writes one column's cell of a row; the union branch included. */
-type CellWriter = (out: Out, row: number) => void;
+type CellWriter = RowWriter;
 
 function cellWriter(data: arrow.Data): CellWriter {
   const type = data.type as arrow.DataType;
@@ -149,7 +100,9 @@ function valueWriter(
 ): CellWriter {
   if (arrow.DataType.isInt(type)) {
     if (type.bitWidth === 64) {
-      return (out, row) => out.bigLong(BigInt(values[row]));
+      return type.isSigned
+        ? int64Writer(values as BigInt64Array)
+        : (out, row) => out.bigLong(BigInt(values[row]));
     }
     return (out, row) => out.long(values[row] as number);
   }
@@ -170,7 +123,7 @@ function valueWriter(
   if (arrow.DataType.isUtf8(type)) {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
-    return (out, row) => out.raw(bytes.subarray(offsets[row], offsets[row + 1]));
+    return (out, row) => out.raw(bytes, offsets[row], offsets[row + 1]);
   }
   if (arrow.DataType.isBool(type)) {
     const vector = arrow.makeVector(data);
@@ -186,6 +139,7 @@ function valueWriter(
   }
   if (arrow.DataType.isTimestamp(type)) {
     const factor = { 0: 1_000_000n, 1: 1_000n, 2: 1n, 3: 0n }[type.unit];
+    if (factor === 1n) return int64Writer(values as BigInt64Array);
     return (out, row) => {
       const raw = BigInt(values[row]);
       out.bigLong(factor === 0n ? raw / 1_000n : raw * factor);
@@ -210,23 +164,39 @@ export function twosComplement(value: bigint): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** Longs of a 64-bit column, read without a `bigint` per value while they are safe integers. */
+function int64Writer(values: BigInt64Array): CellWriter {
+  const read = int64Reader(values);
+  return (out, row) => {
+    const value = read(row);
+    if (value === undefined) out.bigLong(values[row]);
+    else out.long(value);
+  };
+}
+
 /**
- * The Avro binary of every row of a batch, each prefixed by `prefix` (Confluent's magic byte and
- * schema id, or nothing).
+ * A writer of each row of a batch as Avro binary, prefixed by `prefix` (Confluent's magic byte
+ * and schema id, or nothing).
  */
-export function avroRows(batch: arrow.RecordBatch, prefix: Uint8Array): Uint8Array[] {
+export function avroWriter(batch: arrow.RecordBatch, prefix: Uint8Array): RowWriter {
   const writers = batch.data.children.map((child) => cellWriter(child as arrow.Data));
-  const out = new Out();
-  const rows: Uint8Array[] = new Array(batch.numRows);
-  for (let row = 0; row < batch.numRows; row++) {
-    out.length = 0;
-    out.reserve(prefix.length);
-    out.bytes.set(prefix, 0);
-    out.length = prefix.length;
+  return (out: ByteOut, row: number) => {
+    out.copy(prefix);
     for (const write of writers) write(out, row);
-    rows[row] = out.bytes.slice(0, out.length);
+  };
+}
+
+/** Each row of a batch as its own Avro binary, prefixed by `prefix` (the fields of an envelope). */
+export function avroRows(batch: arrow.RecordBatch, prefix: Uint8Array): Uint8Array[] {
+  const write = avroWriter(batch, prefix);
+  const out = new ByteOut();
+  const ends: number[] = [];
+  for (let row = 0; row < batch.numRows; row++) {
+    write(out, row);
+    ends.push(out.length);
   }
-  return rows;
+  const bytes = out.finish();
+  return ends.map((end, row) => bytes.subarray(row === 0 ? 0 : ends[row - 1], end));
 }
 
 /** Confluent's wire-format prefix for a schema id. */
@@ -267,7 +237,7 @@ export type AvroCell = number | bigint | string | boolean | null;
 
 const utf8 = new TextDecoder();
 
-/** Decodes rows encoded by {@link avroRows} (after any prefix) into cells, column by column. */
+/** Decodes rows encoded by {@link avroWriter} (after any prefix) into cells, column by column. */
 export function decodeAvroRow(schema: arrow.Schema, bytes: Uint8Array): AvroCell[] {
   const input = new In(bytes);
   return schema.fields.map((field) => {

@@ -18,6 +18,8 @@ import { avroSchema, confluentPrefix } from "./avro.ts";
 import { changeRecords, insertRecords, replayedRows } from "./events.ts";
 import { decodeValues, type RecordShape } from "./records.ts";
 import { createKafkaSink } from "./sink.ts";
+import type { EncodedRecords } from "../../../lib/plugin/types.ts";
+import { Buffer } from "node:buffer";
 
 const TABLE = { ...HISTORY_TABLE, appId: "app" };
 const shape = (
@@ -29,12 +31,22 @@ const shape = (
   avroPrefix,
 });
 
+/** Each record of encoded records: its key and value bytes. */
+function recordsOf(records: EncodedRecords): { key: Uint8Array | null; value: Uint8Array }[] {
+  return Array.from({ length: records.rows }, (_, i) => ({
+    key: records.keys?.subarray(records.keyOffsets![i], records.keyOffsets![i + 1]) ?? null,
+    value: records.values.subarray(records.valueOffsets[i], records.valueOffsets[i + 1]),
+  }));
+}
+
 Deno.test("avro events decode with avsc: rows, op, source, time; inserts without before", async () => {
   await loadKafkaClient();
   const type = avro.Type.forSchema(envelopeAvroSchema(TABLE) as avro.Schema);
   const changes = changeBatchOf(2, HISTORY[2].changes);
   const { records, tombstones } = changeRecords(TABLE, changes, shape("avro"), 3);
-  const decoded = records.map((r) => type.fromBuffer(r.value) as Record<string, unknown>);
+  const decoded = recordsOf(records).map((r) =>
+    type.fromBuffer(Buffer.from(r.value)) as Record<string, unknown>
+  );
   assertEquals(decoded.map((e) => e.op), ["u", "u", "d", "d"]);
   assertEquals(decoded.map((e) => (e.before as { id: number }).id), [2, 9, 0, 6]);
   const after = decoded[0].after as Record<string, unknown>;
@@ -49,10 +61,13 @@ Deno.test("avro events decode with avsc: rows, op, source, time; inserts without
     ts_ms: changeTime(2, 1),
   });
   assertEquals(tombstones.map((t) => new TextDecoder().decode(t.key)), ["0", "6"]);
-  assertEquals(tombstones.map((t) => t.partition), [records[2].partition, records[3].partition]);
+  assertEquals(tombstones.map((t) => t.partition), [
+    records.partitions![2],
+    records.partitions![3],
+  ]);
 
-  const inserts = insertRecords(TABLE, sampleRows([{ id: 7 }]), shape("avro"), 3, 0).records;
-  const insert = type.fromBuffer(inserts[0].value) as Record<string, unknown>;
+  const inserts = recordsOf(insertRecords(TABLE, sampleRows([{ id: 7 }]), shape("avro"), 3));
+  const insert = type.fromBuffer(Buffer.from(inserts[0].value)) as Record<string, unknown>;
   assertEquals([insert.op, insert.before, insert.ts_ms], ["c", null, null]);
   assertEquals((insert.after as { id: number }).id, 7);
 });
@@ -65,17 +80,12 @@ Deno.test("a topic's events replay into the rows they leave, json and avro with 
       if (tick.changes.length > 0) {
         const made = changeRecords(TABLE, changeBatchOf(tick.tick, tick.changes), s, 1);
         records.push(
-          ...made.records.map((r) => ({ key: r.key!, value: r.value })),
+          ...recordsOf(made.records),
           ...made.tombstones.map((t) => ({ key: t.key, value: null })),
         );
       }
       const rows = sampleRows(tick.inserts.map((id) => ({ id })));
-      records.push(
-        ...insertRecords(TABLE, rows, s, 1, 0).records.map((r) => ({
-          key: r.key!,
-          value: r.value,
-        })),
-      );
+      records.push(...recordsOf(insertRecords(TABLE, rows, s, 1)));
     }
     const rows = decodeValues(replayedRows(records, s), SAMPLE_SCHEMA, ["id", "n"], s);
     const got = rows.toArray().map((r) => [Number(r.id), r.n]);

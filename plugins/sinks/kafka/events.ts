@@ -9,10 +9,10 @@
  */
 import type * as arrow from "apache-arrow";
 import { Buffer } from "node:buffer";
-import type { ChangeBatch, SinkTable } from "../../../lib/plugin/types.ts";
+import type { ChangeBatch, EncodedRecords, SinkTable } from "../../../lib/plugin/types.ts";
 import { SinkError } from "../../../lib/plugin/sink_errors.ts";
 import { changeEventsJson, insertEventsJson } from "../_debezium.ts";
-import { batchRecords, type RecordShape, type RowRecord, utf8Views } from "./records.ts";
+import { encodeRecords, type RecordShape } from "./records.ts";
 import { avroEventRow, avroEvents } from "./debezium_avro.ts";
 import type { ReadRecord } from "./topic_reader.ts";
 import type { Outbox, SendVia } from "./sender.ts";
@@ -77,37 +77,39 @@ export function checkEnvelope(stored: ProgressRecord, events: boolean, named: st
   );
 }
 
-/** Keys and partitions of rows, as records.ts makes them for the rows themselves. */
+/**
+ * Records of `values` (one per row) keyed and partitioned as records.ts keys the rows
+ * themselves (their key columns in `rows`): records without key columns get no partitions
+ * (the sink spreads them).
+ */
 function keyed(
   rows: arrow.RecordBatch,
+  values: readonly Uint8Array[],
   shape: RecordShape,
   partitions: number,
-  next: number,
-): { records: RowRecord[]; next: number } {
-  return batchRecords(rows.select([...shape.key]), { ...shape, format: "json" }, partitions, next);
+): EncodedRecords {
+  const keys = encodeRecords(rows.select([...shape.key]), { ...shape, format: "json", partitions });
+  const valueOffsets = new Int32Array(values.length + 1);
+  values.forEach((value, i) => valueOffsets[i + 1] = valueOffsets[i] + value.length);
+  const bytes = new Uint8Array(valueOffsets[values.length]);
+  values.forEach((value, i) => bytes.set(value, valueOffsets[i]));
+  return { ...keys, values: bytes, valueOffsets };
 }
 
-/** The insert events of new rows (`op: "c"`), keyed as rows are; `next` as batchRecords. */
+/** The insert events of new rows (`op: "c"`), keyed as rows are. */
 export function insertRecords(
   table: SinkTable,
   batch: arrow.RecordBatch,
   shape: RecordShape,
   partitions: number,
-  next: number,
-): { records: RowRecord[]; next: number } {
-  const made = keyed(batch, shape, partitions, next);
+): EncodedRecords {
   const values = shape.format === "avro"
-    ? avroEvents(table, { after: batch }, () => INSERT, shape.avroPrefix).map(asBuffer)
-    : utf8Views(insertEventsJson(table, batch));
-  made.records.forEach((r, i) => r.value = values[i]);
-  return made;
+    ? avroEvents(table, { after: batch }, () => INSERT, shape.avroPrefix)
+    : insertEventsJson(table, batch).map((text) => encoder.encode(text));
+  return keyed(batch, values, shape, partitions);
 }
 
 const INSERT = { op: "c", tick: null, version: 0, ms: null } as const;
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
 
 /**
  * The events of a change batch, keyed by the rows' primary key, and the tombstones that must
@@ -118,20 +120,25 @@ export function changeRecords(
   changes: ChangeBatch,
   shape: RecordShape,
   partitions: number,
-): { records: RowRecord[]; tombstones: Tombstone[] } {
-  const { records } = keyed(changes.before, shape, partitions, 0);
+): { records: EncodedRecords; tombstones: Tombstone[] } {
   const values = shape.format === "avro"
     ? avroEvents(table, changes, (i) => ({
       op: changes.ops[i],
       tick: changes.ticks[i],
       version: changes.versions[i],
       ms: changes.timesMs[i],
-    }), shape.avroPrefix).map(asBuffer)
-    : utf8Views(changeEventsJson(table, changes));
-  records.forEach((r, i) => r.value = values[i]);
-  const tombstones = records
-    .filter((_, i) => changes.ops[i] === "d")
-    .map((r) => ({ key: r.key!, partition: r.partition }));
+    }), shape.avroPrefix)
+    : changeEventsJson(table, changes).map((text) => encoder.encode(text));
+  const records = keyed(changes.before, values, shape, partitions);
+  const tombstones: Tombstone[] = [];
+  changes.ops.forEach((op, i) => {
+    if (op !== "d") return;
+    const { keys, keyOffsets, partitions: parts } = records;
+    tombstones.push({
+      key: Buffer.from(keys!.slice(keyOffsets![i], keyOffsets![i + 1])),
+      partition: parts![i],
+    });
+  });
   return { records, tombstones };
 }
 
@@ -165,12 +172,15 @@ function eventRow(
   return after === null ? null : encoder.encode(JSON.stringify(after));
 }
 
-/** Buffers a table's change events after the rows written before them; keeps their tombstones. */
-export function bufferChanges(
-  state: EventState & Outbox,
+/**
+ * A table's change events, to buffer after the rows written before them; keeps their
+ * tombstones for the commit.
+ */
+export function changeEvents(
+  state: EventState,
   changes: ChangeBatch,
   named: string,
-): void {
+): EncodedRecords {
   if (!state.events) {
     throw new SinkError(
       `${named} was opened without changes, so its rows are plain records that change events ` +
@@ -179,13 +189,10 @@ export function bufferChanges(
     );
   }
   const made = changeRecords(state.table, changes, state.shape, state.partitions);
-  for (const r of made.records) {
-    state.buffered.push(r);
-    state.bufferedBytes += r.value.length + (r.key?.length ?? 0);
-  }
   state.tombstones.push(...made.tombstones);
-  state.changed.events += made.records.length;
+  state.changed.events += made.records.rows;
   state.changed.deletes += made.tombstones.length;
+  return made.records;
 }
 
 /**

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import { kafkaClient } from "./client_module.ts";
 
 /** A record as the producer hands it to the produce API (key and value already serialized). */
@@ -67,15 +67,112 @@ function writeVarint(out: Uint8Array, at: number, n: number): number {
   return at;
 }
 
-function bytesSize(b: Uint8Array | null | undefined): number {
-  return b == null ? 1 : varintSize(b.length) + b.length;
+/** The bytes a record's key or value field takes: its length, then its bytes (-1: null). */
+export function fieldSize(length: number | undefined): number {
+  return length === undefined ? 1 : varintSize(length) + length;
 }
 
-function writeBytes(out: Uint8Array, at: number, b: Uint8Array | null | undefined): number {
-  if (b == null) return writeVarint(out, at, -1);
-  at = writeVarint(out, at, b.length);
-  out.set(b, at);
-  return at + b.length;
+/**
+ * The bytes of a record after its length prefix: offset delta `delta`, a key and a value field
+ * of these lengths (undefined: null), and `headers` (their count, then the pairs).
+ */
+function recordBodySize(
+  delta: number,
+  key: number | undefined,
+  value: number | undefined,
+  headers: Uint8Array,
+): number {
+  // attributes (1 byte), timestamp delta 0 (1 byte), offset delta, key, value, headers.
+  return 2 + varintSize(delta) + fieldSize(key) + fieldSize(value) + headers.length;
+}
+
+/** The bytes of a record, its length prefix included (see {@link recordBodySize}). */
+export function recordSize(
+  delta: number,
+  key: number | undefined,
+  value: number | undefined,
+  headers: Uint8Array,
+): number {
+  const body = recordBodySize(delta, key, value, headers);
+  return varintSize(body) + body;
+}
+
+/**
+ * Writes a record at `at` (see {@link recordSize}): key and value are bytes `from .. to` of
+ * their arrays, or null. Returns where it ends.
+ */
+export function writeRecord(
+  out: Uint8Array,
+  at: number,
+  record: {
+    delta: number;
+    key?: Uint8Array | null;
+    keyFrom?: number;
+    keyTo?: number;
+    value?: Uint8Array | null;
+    valueFrom?: number;
+    valueTo?: number;
+    headers: Uint8Array;
+  },
+): number {
+  const { key, value } = record;
+  const keyFrom = record.keyFrom ?? 0, keyTo = record.keyTo ?? key?.length ?? 0;
+  const valueFrom = record.valueFrom ?? 0, valueTo = record.valueTo ?? value?.length ?? 0;
+  const body = recordBodySize(
+    record.delta,
+    key == null ? undefined : keyTo - keyFrom,
+    value == null ? undefined : valueTo - valueFrom,
+    record.headers,
+  );
+  at = writeVarint(out, at, body);
+  out[at++] = 0; // attributes
+  out[at++] = 0; // timestamp delta: every record has the batch's timestamp
+  at = writeVarint(out, at, record.delta);
+  at = writeField(out, at, key, keyFrom, keyTo);
+  at = writeField(out, at, value, valueFrom, valueTo);
+  out.set(record.headers, at);
+  return at + record.headers.length;
+}
+
+function writeField(
+  out: Uint8Array,
+  at: number,
+  bytes: Uint8Array | null | undefined,
+  from: number,
+  to: number,
+): number {
+  if (bytes == null) return writeVarint(out, at, -1);
+  at = writeVarint(out, at, to - from);
+  if (to - from < 32) {
+    // Short fields: a loop beats making a subarray for `set`.
+    for (let i = from; i < to; i++) out[at++] = bytes[i];
+    return at;
+  }
+  out.set(bytes.subarray(from, to), at);
+  return at + to - from;
+}
+
+/** Record headers as a record spells them: their count, then each key and value. */
+export function headerBytes(headers: Iterable<[Uint8Array, Uint8Array]> | undefined): Uint8Array {
+  const pairs = [...(headers ?? [])];
+  let size = varintSize(pairs.length);
+  for (const [k, v] of pairs) size += fieldSize(k.length) + fieldSize(v.length);
+  const out = new Uint8Array(size);
+  let at = writeVarint(out, 0, pairs.length);
+  for (const [k, v] of pairs) {
+    at = writeField(out, at, k, 0, k.length);
+    at = writeField(out, at, v, 0, v.length);
+  }
+  return out;
+}
+
+/** What a record batch's header says besides its records. */
+export interface BatchOptions {
+  timestamp: number;
+  producerId: bigint;
+  producerEpoch: number;
+  firstSequence: number;
+  transactional: boolean;
 }
 
 /**
@@ -84,59 +181,43 @@ function writeBytes(out: Uint8Array, at: number, b: Uint8Array | null | undefine
  */
 export function recordBatch(
   messages: readonly ProduceMessage[],
-  options: {
-    timestamp: number;
-    producerId: bigint;
-    producerEpoch: number;
-    firstSequence: number;
-    transactional: boolean;
-  },
+  options: BatchOptions,
 ): Uint8Array {
-  // Sizes first, so the batch is written once into an array of its exact length.
-  const bodies = new Int32Array(messages.length);
-  let size = BATCH_HEADER;
+  const headers = messages.map((m) => headerBytes(m.headers));
+  // Sizes first, so the records are written once into an array of their exact length.
+  let size = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    // attributes (1 byte), timestamp delta 0 (1 byte), offset delta, key, value, headers.
-    let body = 2 + varintSize(i) + bytesSize(m.key) + bytesSize(m.value);
-    const headers = m.headers;
-    body += varintSize(headers?.size ?? 0);
-    if (headers) { for (const [k, v] of headers) body += bytesSize(k) + bytesSize(v); }
-    bodies[i] = body;
-    size += varintSize(body) + body;
+    size += recordSize(i, m.key?.length, m.value?.length, headers[i]);
   }
+  const records = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    at = writeRecord(records, at, { delta: i, key: m.key, value: m.value, headers: headers[i] });
+  }
+  return batchOf(records, messages.length, options);
+}
+
+/** A record batch of `count` records written one after another in `records`. */
+export function batchOf(records: Uint8Array, count: number, options: BatchOptions): Uint8Array {
+  const size = BATCH_HEADER + records.length;
   const out = new Uint8Array(size);
+  out.set(records, BATCH_HEADER);
   const view = new DataView(out.buffer);
-  let at = BATCH_HEADER;
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i];
-    at = writeVarint(out, at, bodies[i]);
-    out[at++] = 0; // attributes
-    out[at++] = 0; // timestamp delta: every record has the batch's timestamp
-    at = writeVarint(out, at, i);
-    at = writeBytes(out, at, m.key);
-    at = writeBytes(out, at, m.value);
-    at = writeVarint(out, at, m.headers?.size ?? 0);
-    if (m.headers) {
-      for (const [k, v] of m.headers) {
-        at = writeBytes(out, at, k);
-        at = writeBytes(out, at, v);
-      }
-    }
-  }
   const timestamp = BigInt(options.timestamp);
   view.setBigInt64(0, 0n); // base offset: the broker assigns it
   view.setInt32(8, size - 12); // length: what follows the base offset and itself
   view.setInt32(12, -1); // partition leader epoch: unknown to a producer
   out[16] = MAGIC;
   view.setInt16(21, options.transactional ? TRANSACTIONAL : 0);
-  view.setInt32(23, messages.length - 1); // last offset delta
+  view.setInt32(23, count - 1); // last offset delta
   view.setBigInt64(27, timestamp);
   view.setBigInt64(35, timestamp);
   view.setBigInt64(43, options.producerId);
   view.setInt16(51, options.producerEpoch);
   view.setInt32(53, options.firstSequence);
-  view.setInt32(57, messages.length);
+  view.setInt32(57, count);
   view.setUint32(17, kafkaClient().crc32c(out.subarray(CRC_FROM)));
   return out;
 }
@@ -168,13 +249,17 @@ function produceRequest(
     .appendInt32(timeout);
   writer.appendArray([...topics], (w, [topic, partitions]) => {
     w.appendString(topic).appendArray([...partitions], (w, [partition, records]) => {
-      const batch = recordBatch(records, {
+      const batchOptions = {
         timestamp,
         producerId: options.producerId ?? -1n,
         producerEpoch: options.producerEpoch ?? 0,
         firstSequence: options.sequences?.getWithDefault(`${topic}:${partition}`, 0) ?? 0,
         transactional: options.transactionalId !== undefined,
-      });
+      };
+      const written = carriedCount(records);
+      const batch = written
+        ? batchOf(written, records.length, batchOptions)
+        : recordBatch(records, batchOptions);
       w.appendInt32(partition).appendUnsignedVarInt(batch.length + 1)
         .append(batch as Buffer);
     });
@@ -199,15 +284,31 @@ function produceApi(theirs: Api): Api {
     const options = (args[3] ?? {}) as ProduceOptions;
     const plain = (options.compression ?? "none") === "none" &&
       messages.every((m) => m.timestamp === undefined);
-    (plain ? ours : theirs)(connection, ...args);
+    if (plain) ours(connection, ...args);
+    else theirs(connection, ...withCarriedRecords(args));
   };
   return Object.assign(api, { version: theirs.version });
 }
 
+/** The client's own Produce (another version), given every record as a message of its own. */
+function theirProduceApi(theirs: Api): Api {
+  const api = (connection: unknown, ...args: unknown[]) =>
+    theirs(connection, ...withCarriedRecords(args));
+  return Object.assign(api, { version: theirs.version });
+}
+
+/** A Produce API's arguments with the carried records of its messages as messages. */
+function withCarriedRecords(args: unknown[]): unknown[] {
+  const copy = [...args];
+  copy[2] = expandCarried(args[2] as ProduceMessage[]);
+  return copy;
+}
+
 /**
- * Makes a producer send its records in batches built by {@link recordBatch}: the producer's
- * `Produce` API (the one it picks for the broker's versions) is swapped for ours when it is
- * version 11; everything else about the producer is its own.
+ * Makes a producer send its records in batches built by {@link recordBatch} (or written ahead,
+ * {@link carrierMessages}): the producer's `Produce` API (the one it picks for the broker's
+ * versions) is swapped for ours when it is version 11, and otherwise given carried records as
+ * messages of their own; everything else about the producer is its own.
  */
 export function useOwnRecordBatches<P extends object>(producer: P): P {
   const kGetApi = kafkaClient().kGetApi;
@@ -218,8 +319,108 @@ export function useOwnRecordBatches<P extends object>(producer: P): P {
   const getApi = target[kGetApi].bind(producer);
   target[kGetApi] = (name, callback) =>
     getApi(name, (error, api) => {
-      if (error || name !== "Produce" || !api || api.version !== 11) callback(error, api);
-      else callback(null, produceApi(api));
+      if (error || name !== "Produce" || !api) callback(error, api);
+      else callback(null, api.version === 11 ? produceApi(api) : theirProduceApi(api));
     });
   return producer;
+}
+
+/**
+ * Records written ahead of their batch (by the sender, straight from a table's encoded rows),
+ * by the bytes that carry them: how many records they are.
+ */
+const carried = new WeakMap<Uint8Array, number>();
+
+/**
+ * The messages that hand the producer `count` records of one partition written ahead into
+ * `records` ({@link writeRecord}, offset deltas 0 to `count - 1`): the first message carries
+ * the bytes, the others are empty placeholders. The producer still numbers `count` records
+ * (its idempotent sequences) and adds the partition to its transaction, but serializes no
+ * record and builds no object per record besides its own; the Produce API writes the carried
+ * bytes as the partition's batch. Only a producer given {@link useOwnRecordBatches} can send
+ * them.
+ */
+export function carrierMessages(
+  topic: string,
+  partition: number,
+  records: Uint8Array,
+  count: number,
+): { topic: string; partition: number; value?: Uint8Array }[] {
+  carried.set(records, count);
+  const placeholder = { topic, partition };
+  const messages: { topic: string; partition: number; value?: Uint8Array }[] = new Array(count);
+  messages[0] = { topic, partition, value: records };
+  for (let i = 1; i < count; i++) messages[i] = placeholder;
+  return messages;
+}
+
+/**
+ * The records a partition's messages carry, when its first one carries them; undefined for
+ * messages of their own. The messages must be that carrier and its placeholders, all of them.
+ */
+function carriedCount(messages: readonly ProduceMessage[]): Uint8Array | undefined {
+  const first = messages[0].value;
+  const count = first ? carried.get(first) : undefined;
+  if (count === undefined) return undefined;
+  if (count !== messages.length || messages.some((m, i) => i > 0 && m.value != null)) {
+    throw new Error(
+      `A produce request holds ${messages.length} messages of a partition whose carrier has ` +
+        `${count} records: the sender's messages were split or mixed`,
+    );
+  }
+  return first!;
+}
+
+/** Messages with each carrier and its placeholders replaced by the records it carries. */
+export function expandCarried(messages: readonly ProduceMessage[]): ProduceMessage[] {
+  const out: ProduceMessage[] = [];
+  for (let i = 0; i < messages.length;) {
+    const m = messages[i];
+    const count = m.value ? carried.get(m.value) : undefined;
+    if (count === undefined) {
+      out.push(m);
+      i++;
+      continue;
+    }
+    out.push(...readRecords(m.topic, m.partition, m.value!, count));
+    i += count;
+  }
+  return out;
+}
+
+/** Reads `count` records written by {@link writeRecord} back into messages. */
+function readRecords(
+  topic: string,
+  partition: number,
+  bytes: Uint8Array,
+  count: number,
+): ProduceMessage[] {
+  const messages: ProduceMessage[] = [];
+  let at = 0;
+  const varint = () => {
+    let u = 0, shift = 0, b;
+    do {
+      b = bytes[at++];
+      u |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return (u >>> 1) ^ -(u & 1);
+  };
+  const field = () => {
+    const length = varint();
+    if (length < 0) return null;
+    at += length;
+    return Buffer.from(bytes.buffer, bytes.byteOffset + at - length, length);
+  };
+  for (let i = 0; i < count; i++) {
+    varint(); // length
+    at += 2; // attributes, timestamp delta 0
+    varint(); // offset delta
+    const key = field();
+    const value = field();
+    const headers = new Map<Uint8Array, Uint8Array>();
+    for (let h = varint(); h > 0; h--) headers.set(field()!, field()!);
+    messages.push({ topic, partition, key: key ?? undefined, value, headers });
+  }
+  return messages;
 }

@@ -1,7 +1,16 @@
 import { assertEquals } from "../../../tests/_assert.ts";
 import { Buffer } from "node:buffer";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
-import { type ProduceMessage, recordBatch } from "./record_batch.ts";
+import {
+  batchOf,
+  carrierMessages,
+  expandCarried,
+  headerBytes,
+  type ProduceMessage,
+  recordBatch,
+  recordSize,
+  writeRecord,
+} from "./record_batch.ts";
 
 const bytes = (text: string) => Buffer.from(text);
 const text = (b: Uint8Array | null | undefined) => (b == null ? null : Buffer.from(b).toString());
@@ -68,4 +77,67 @@ Deno.test("recordBatch: not transactional, and the CRC-32C of Kafka's own test v
   });
   const read = client.readRecordsBatch(client.Reader.from(Buffer.from(batch)));
   assertEquals([read.attributes, read.partitionLeaderEpoch, read.records.length], [0, -1, 1]);
+});
+
+Deno.test("carried records: written ahead, read as a batch and back as messages alike", async () => {
+  await loadKafkaClient();
+  const client = kafkaClient();
+  const keys = ["1", "22", "", "k".repeat(300)];
+  const values = ['{"a":1}', "", "é".repeat(100), "v"];
+  const keyBytes = new TextEncoder().encode(keys.join(""));
+  const valueBytes = new TextEncoder().encode(values.join(""));
+  const headers = headerBytes([[bytes("h"), bytes("x")]]);
+  const spans = (parts: string[]) => {
+    let at = 0;
+    return parts.map((p) => [at, at += new TextEncoder().encode(p).length]);
+  };
+  const k = spans(keys), v = spans(values);
+  let size = 0;
+  keys.forEach((_, i) => size += recordSize(i, k[i][1] - k[i][0], v[i][1] - v[i][0], headers));
+  const records = new Uint8Array(size);
+  let at = 0;
+  keys.forEach((_, i) => {
+    at = writeRecord(records, at, {
+      delta: i,
+      key: keyBytes,
+      keyFrom: k[i][0],
+      keyTo: k[i][1],
+      value: valueBytes,
+      valueFrom: v[i][0],
+      valueTo: v[i][1],
+      headers,
+    });
+  });
+  assertEquals(at, size);
+  const options = {
+    timestamp: 5,
+    producerId: 1n,
+    producerEpoch: 0,
+    firstSequence: 3,
+    transactional: true,
+  };
+  const read = client.readRecordsBatch(
+    client.Reader.from(Buffer.from(batchOf(records, 4, options))),
+  );
+  assertEquals(
+    read.records.map((r) => [text(r.key), text(r.value)]),
+    keys.map((x, i) => [x, values[i]]),
+  );
+  assertEquals(read.records.map((r) => r.offsetDelta), [0, 1, 2, 3]);
+  // The client's own Produce API gets them as messages (a codec, another version).
+  const messages = carrierMessages("t", 2, records, 4) as ProduceMessage[];
+  assertEquals(messages.length, 4);
+  const expanded = expandCarried(messages);
+  assertEquals(
+    expanded.map((m) => [m.partition, text(m.key), text(m.value)]),
+    keys.map((x, i) => [2, x, values[i]]),
+  );
+  assertEquals(expanded.map((m) => [...m.headers!].map(([a, b]) => `${text(a)}${text(b)}`)), [
+    ["hx"],
+    ["hx"],
+    ["hx"],
+    ["hx"],
+  ]);
+  // Written the same as the batch of those messages.
+  assertEquals(recordBatch(expanded, options), batchOf(records, 4, options));
 });

@@ -7,12 +7,13 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { Buffer } from "node:buffer";
-import { kafkaClient } from "./client_module.ts";
-import { type Cell, columnCells, jsonObjects } from "../../../lib/output/cell_text.ts";
+import { type Cell, type ColumnCells, columnCells } from "../../../lib/output/cell_text.ts";
 import { decimalText } from "../../../lib/arrow/cells.ts";
 import { TextColumn } from "../_text_column.ts";
-import { avroRows, decodeAvroRow } from "./avro.ts";
+import type { EncodedRecords, RecordSpec } from "../../../lib/plugin/types.ts";
+import { avroWriter, decodeAvroRow } from "./avro.ts";
+import { ByteOut, int64Reader } from "./byte_out.ts";
+import { jsonObjectWriter, type RowWriter } from "./json_values.ts";
 import { DAY_MS } from "../../../lib/arrow/time.ts";
 
 /** How values are spelled. */
@@ -27,41 +28,49 @@ export interface RecordShape {
   avroPrefix: Uint8Array;
 }
 
-/** One row as a record: key and value bytes, and its partition. */
-export interface RowRecord {
-  key: Buffer | undefined;
-  value: Buffer;
-  partition: number;
+/**
+ * A batch's records: every value (and key) written one after another into one buffer, row
+ * `i`'s from `valueOffsets[i]` to `valueOffsets[i + 1]`, and each row's partition. One object
+ * per batch, not per row: per-row strings, buffers and objects were most of the garbage the
+ * main thread collected.
+ */
+export interface RecordBlock extends EncodedRecords {
+  partitions: Int32Array;
 }
 
-const encoder = new TextEncoder();
+/**
+ * Java's `Utils.murmur2` of bytes `from .. to` (the default partitioner's hash), with 32-bit
+ * integer arithmetic as Java's `int` has it.
+ */
+export function murmur2(bytes: Uint8Array, from: number, to: number): number {
+  const m = 0x5bd1e995;
+  const length = to - from;
+  let h = (0x9747b28c ^ length) | 0;
+  const whole = from + (length & ~3);
+  for (let i = from; i < whole; i += 4) {
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  // The last 1 to 3 bytes, as Java's switch falls through them.
+  const tail = length & 3;
+  if (tail === 3) h ^= bytes[whole + 2] << 16;
+  if (tail >= 2) h ^= bytes[whole + 1] << 8;
+  if (tail >= 1) h = Math.imul(h ^ bytes[whole], m);
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
 
 /**
- * The UTF-8 bytes of each text, as views of one buffer: one encoding call per batch rather than
- * one per row (with a copy and a buffer each), which was most of a row's cost.
+ * Java's default partitioner for a keyed record (`Utils.toPositive(Utils.murmur2(key)) %
+ * partitions`): a Java consumer or Kafka Streams sees the same partition for a key.
  */
-export function utf8Views(texts: readonly string[]): Buffer[] {
-  const joined = texts.join("");
-  const bytes = encoder.encode(joined);
-  const views: Buffer[] = new Array(texts.length);
-  if (bytes.length === joined.length) {
-    // All ASCII (one byte per UTF-16 unit): offsets are the texts' lengths.
-    let at = 0;
-    for (let i = 0; i < texts.length; i++) {
-      const length = texts[i].length;
-      views[i] = Buffer.from(bytes.buffer, bytes.byteOffset + at, length);
-      at += length;
-    }
-    return views;
-  }
-  let at = 0;
-  const into = new Uint8Array(joined.length * 3);
-  for (let i = 0; i < texts.length; i++) {
-    const { written } = encoder.encodeInto(texts[i], into.subarray(at));
-    views[i] = Buffer.from(into.buffer, at, written);
-    at += written;
-  }
-  return views;
+export function javaPartition(key: Uint8Array, partitions: number): number {
+  return (murmur2(key, 0, key.length) & 0x7fffffff) % partitions;
 }
 
 /** The text of a key cell: strings as they are, numbers and the rest as JSON spells them. */
@@ -71,61 +80,112 @@ function keyText(cell: Cell): string {
   return String(cell);
 }
 
-/**
- * Java's default partitioner for a keyed record (`Utils.toPositive(Utils.murmur2(key)) %
- * partitions`): a Java consumer or Kafka Streams sees the same partition for a key.
- */
-export function javaPartition(key: Uint8Array, partitions: number): number {
-  return (kafkaClient().murmur2(Buffer.from(key.buffer, key.byteOffset, key.byteLength)) &
-    0x7fffffff) %
-    partitions;
+/** A key of several columns: a JSON object of them. */
+function keyObject(columns: readonly ColumnCells[], row: number): string {
+  return "{" + columns.map((c) => {
+    const cell = c.cell(row);
+    const json = typeof cell === "bigint"
+      ? (cell <= BigInt(Number.MAX_SAFE_INTEGER) && cell >= -BigInt(Number.MAX_SAFE_INTEGER)
+        ? String(cell)
+        : `"${cell}"`)
+      : JSON.stringify(cell);
+    return `${JSON.stringify(c.name)}:${json}`;
+  }).join(",") + "}";
 }
 
 /**
- * The records of a batch. Keys: one column's text (`42`, `alice@example.com`), or for several
- * columns a JSON object of them; without key columns, no key, and rows go round the partitions
- * from `next` (returned updated), as Java's partitioner spreads keyless records.
+ * A writer of each row's key. One column: its text ({@link keyText}), written without a string
+ * for integers and text; several: a JSON object of them.
  */
-export function batchRecords(
-  batch: arrow.RecordBatch,
-  shape: RecordShape,
+function keyWriter(batch: arrow.RecordBatch, key: readonly string[]): RowWriter {
+  const cells = columnCells(batch);
+  const columns = key.map((name) => cells.find((c) => c.name === name)!);
+  if (columns.length > 1) return (out, row) => out.text(keyObject(columns, row));
+  const column = columns[0];
+  const data = batch.data.children[cells.indexOf(column)] as arrow.Data;
+  const generic: RowWriter = (out, row) => out.text(keyText(column.cell(row)));
+  const type = data.type as arrow.DataType;
+  let fast: RowWriter | undefined;
+  if (arrow.DataType.isInt(type) && type.bitWidth < 64) {
+    const values = data.values as Int32Array;
+    fast = (out, row) => out.digits(values[row]);
+  } else if (arrow.DataType.isInt(type) && type.isSigned) {
+    const read = int64Reader(data.values as BigInt64Array);
+    fast = (out, row) => {
+      const value = read(row);
+      if (value === undefined) generic(out, row);
+      else out.digits(value);
+    };
+  } else if (arrow.DataType.isUtf8(type)) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    fast = (out, row) => out.copy(bytes, offsets[row], offsets[row + 1]);
+  }
+  if (!fast) return generic;
+  const known = fast;
+  // A null key cell is the empty text, as keyText spells it.
+  return data.nullCount === 0 ? known : (out, row) => {
+    if (data.getValid(row)) known(out, row);
+  };
+}
+
+/** Writes every row with `write`: the bytes, and where each row starts and ends. */
+function writeRows(rows: number, write: RowWriter): { bytes: Uint8Array; offsets: Int32Array } {
+  const out = new ByteOut();
+  const offsets = new Int32Array(rows + 1);
+  for (let row = 0; row < rows; row++) {
+    write(out, row);
+    offsets[row + 1] = out.length;
+  }
+  return { bytes: out.finish(), offsets };
+}
+
+/**
+ * The records of a batch, as `spec` asks ({@link RecordSpec}: made here by `write`, or in a
+ * generation worker). Keys: one column's text (`42`, `alice@example.com`), or for several
+ * columns a JSON object of them, partitioned as Java's partitioner does; without key
+ * columns, no key and no partitions ({@link spreadKeyless} gives them theirs).
+ */
+export function encodeRecords(batch: arrow.RecordBatch, spec: RecordSpec): EncodedRecords {
+  const rows = batch.numRows;
+  const values = writeRows(
+    rows,
+    spec.format === "avro" ? avroWriter(batch, spec.avroPrefix) : jsonObjectWriter(batch),
+  );
+  if (spec.key.length === 0) return { rows, values: values.bytes, valueOffsets: values.offsets };
+  const keys = writeRows(rows, keyWriter(batch, spec.key));
+  const offsets = keys.offsets;
+  const partitions = new Int32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    partitions[row] = (murmur2(keys.bytes, offsets[row], offsets[row + 1]) & 0x7fffffff) %
+      spec.partitions;
+  }
+  return {
+    rows,
+    values: values.bytes,
+    valueOffsets: values.offsets,
+    keys: keys.bytes,
+    keyOffsets: offsets,
+    partitions,
+  };
+}
+
+/**
+ * Records with their partitions: keyless ones go round the partitions from `next` (returned
+ * updated), as Java's partitioner spreads records without keys.
+ */
+export function spreadKeyless(
+  records: EncodedRecords,
   partitions: number,
   next: number,
-): { records: RowRecord[]; next: number } {
-  const values = shape.format === "avro"
-    ? avroRows(batch, shape.avroPrefix).map((v) => Buffer.from(v.buffer, v.byteOffset, v.length))
-    : utf8Views(jsonObjects(batch));
-  const keyColumns = columnCells(batch).filter((c) => shape.key.includes(c.name));
-  keyColumns.sort((a, b) => shape.key.indexOf(a.name) - shape.key.indexOf(b.name));
-  const records: RowRecord[] = new Array(batch.numRows);
-  if (keyColumns.length === 0) {
-    for (let row = 0; row < batch.numRows; row++) {
-      records[row] = { key: undefined, value: values[row], partition: next };
-      next = (next + 1) % partitions;
-    }
-    return { records, next };
+): { block: RecordBlock; next: number } {
+  if (records.partitions) return { block: { ...records, partitions: records.partitions }, next };
+  const spread = new Int32Array(records.rows);
+  for (let row = 0; row < records.rows; row++) {
+    spread[row] = next;
+    next = (next + 1) % partitions;
   }
-  const texts: string[] = new Array(batch.numRows);
-  for (let row = 0; row < batch.numRows; row++) {
-    texts[row] = keyColumns.length === 1
-      ? keyText(keyColumns[0].cell(row))
-      : "{" + keyColumns.map((c) => {
-        const cell = c.cell(row);
-        const json = typeof cell === "bigint"
-          ? (cell <= BigInt(Number.MAX_SAFE_INTEGER) && cell >= -BigInt(Number.MAX_SAFE_INTEGER)
-            ? String(cell)
-            : `"${cell}"`)
-          : JSON.stringify(cell);
-        return `${JSON.stringify(c.name)}:${json}`;
-      }).join(",") + "}";
-  }
-  const keys = utf8Views(texts);
-  const murmur2 = kafkaClient().murmur2;
-  for (let row = 0; row < batch.numRows; row++) {
-    const key = keys[row];
-    records[row] = { key, value: values[row], partition: (murmur2(key) & 0x7fffffff) % partitions };
-  }
-  return { records, next };
+  return { block: { ...records, partitions: spread }, next };
 }
 
 const utf8 = new TextDecoder();

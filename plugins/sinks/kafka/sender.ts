@@ -16,8 +16,9 @@
  */
 import type { Buffer } from "node:buffer";
 import type { MessageToProduce } from "@platformatic/kafka";
-import type { RowRecord } from "./records.ts";
+import type { RecordBlock } from "./records.ts";
 import type { SinkMetric } from "../../../lib/plugin/types.ts";
+import { carrierMessages, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
 
 /** Rows of one produce request at most. */
 export const SEND_ROWS = 8_000;
@@ -49,8 +50,11 @@ export interface SendVia {
 /** A table's rows not sent yet, and its requests in flight. */
 export interface Outbox {
   topic: string;
-  /** Rows not sent yet. */
-  buffered: RowRecord[];
+  /** Encoded rows not sent yet: the first block's from `firstUnsent` on, the others whole. */
+  buffered: RecordBlock[];
+  firstUnsent: number;
+  /** Rows not sent yet, and their key and value bytes. */
+  bufferedRows: number;
   bufferedBytes: number;
   /** Rows sent into the open transaction (or, without one, since the last commit point). */
   sentRows: number;
@@ -70,6 +74,8 @@ export function newOutbox(topic: string): Outbox {
   return {
     topic,
     buffered: [],
+    firstUnsent: 0,
+    bufferedRows: 0,
     bufferedBytes: 0,
     sentRows: 0,
     ends: new Map(),
@@ -81,10 +87,20 @@ export function newOutbox(topic: string): Outbox {
 /** Drops what an outbox holds and forgets its requests (after an abort). */
 export function clearOutbox(box: Outbox): void {
   box.buffered = [];
+  box.firstUnsent = 0;
+  box.bufferedRows = 0;
   box.bufferedBytes = 0;
   box.inFlight = [];
   box.failure = undefined;
   box.counters.inFlight = 0;
+}
+
+/** Adds a batch's encoded rows to those not sent yet. */
+export function bufferBlock(box: Outbox, block: RecordBlock): void {
+  if (block.rows === 0) return;
+  box.buffered.push(block);
+  box.bufferedRows += block.rows;
+  box.bufferedBytes += block.values.length + (block.keys?.length ?? 0);
 }
 
 /**
@@ -97,23 +113,15 @@ export async function sendRows(
   via: SendVia,
   options: { all: boolean; headers?: Record<string, string> },
 ): Promise<number> {
-  const headers = options.headers && Object.keys(options.headers).length > 0
-    ? options.headers
-    : undefined;
+  const headers = headerBytes(
+    Object.entries(options.headers ?? {}).map(([k, v]) => [encoder.encode(k), encoder.encode(v)]),
+  );
   let bytes = 0;
   throwFailure(box);
-  while (box.buffered.length >= (options.all ? 1 : SEND_ROWS)) {
-    const { chunk, size, partitions } = nextRequest(box.buffered);
-    box.buffered.splice(0, chunk.length);
+  while (box.bufferedRows >= (options.all ? 1 : SEND_ROWS)) {
+    const { rows, messages, size, partitions } = nextRequest(box, headers);
+    box.bufferedRows -= rows;
     box.bufferedBytes -= size;
-    // One object shape for every message (no spreads): the client reads each field once.
-    const messages = chunk.map((r): MessageToProduce<Buffer, Buffer, string, string> => ({
-      topic: box.topic,
-      partition: r.partition,
-      key: r.key,
-      value: r.value,
-      headers,
-    }));
     const held = box.transactionPartitions;
     const reachesNew = held !== undefined && [...partitions.keys()].some((p) => !held.has(p));
     if (reachesNew) await settle(box);
@@ -126,7 +134,7 @@ export async function sendRows(
       if (box.inFlight.length >= MAX_IN_FLIGHT) await box.inFlight.shift();
     }
     throwFailure(box);
-    box.sentRows += chunk.length;
+    box.sentRows += rows;
     bytes += size;
   }
   if (options.all) await settle(box);
@@ -149,26 +157,115 @@ function throwFailure(box: Outbox): void {
   }
 }
 
-/** One request: the rows it sends, their bytes, and how many go to each partition. */
-function nextRequest(
-  buffered: readonly RowRecord[],
-): { chunk: RowRecord[]; size: number; partitions: Map<number, number> } {
-  const partitions = new Map<number, number>();
-  const partitionBytes = new Map<number, number>();
-  let size = 0;
-  let count = 0;
-  while (count < buffered.length && count < SEND_ROWS) {
-    const r = buffered[count];
-    const bytes = r.value.length + (r.key?.length ?? 0);
-    const before = partitionBytes.get(r.partition) ?? 0;
-    if (count > 0 && before + bytes > PARTITION_BYTES) break;
-    partitionBytes.set(r.partition, before + bytes);
-    partitions.set(r.partition, (partitions.get(r.partition) ?? 0) + 1);
-    size += bytes;
-    count++;
-  }
-  return { chunk: buffered.slice(0, count), size, partitions };
+/** One partition's records of a request: how many, their bytes, and the records written. */
+interface PartitionRun {
+  partition: number;
+  count: number;
+  /** Key and value bytes. */
+  data: number;
+  /** Bytes of the records as written. */
+  size: number;
+  records?: Uint8Array;
+  /** Records written, and where the next one goes. */
+  written: number;
+  at: number;
 }
+
+/**
+ * The next request: its rows (taken off the outbox), their key and value bytes, how many go to
+ * each partition, and the messages that carry them ({@link carrierMessages}): each partition's
+ * records written straight from the encoded rows, in their order.
+ */
+function nextRequest(box: Outbox, headers: Uint8Array): {
+  rows: number;
+  size: number;
+  partitions: Map<number, number>;
+  messages: MessageToProduce<Buffer, Buffer, string, string>[];
+} {
+  const runs: PartitionRun[] = [];
+  const byPartition: (PartitionRun | undefined)[] = [];
+  let size = 0;
+  let rows = 0;
+  // First the sizes: where the request ends, and each partition's records' bytes.
+  const end = { block: 0, row: box.firstUnsent };
+  scan: while (end.block < box.buffered.length) {
+    const block = box.buffered[end.block];
+    const { keyOffsets, valueOffsets } = block;
+    for (; end.row < block.rows; end.row++) {
+      if (rows >= SEND_ROWS) break scan;
+      const partition = block.partitions[end.row];
+      const key = keyOffsets ? keyOffsets[end.row + 1] - keyOffsets[end.row] : undefined;
+      const value = valueOffsets[end.row + 1] - valueOffsets[end.row];
+      const bytes = value + (key ?? 0);
+      if (rows > 0 && (byPartition[partition]?.data ?? 0) + bytes > PARTITION_BYTES) break scan;
+      let run = byPartition[partition];
+      if (!run) {
+        run = byPartition[partition] = {
+          partition,
+          count: 0,
+          data: 0,
+          size: 0,
+          written: 0,
+          at: 0,
+        };
+        runs.push(run);
+      }
+      run.size += recordSize(run.count, key, value, headers);
+      run.data += bytes;
+      run.count++;
+      size += bytes;
+      rows++;
+    }
+    end.block++;
+    end.row = 0;
+  }
+  // Then the records, each into its partition's bytes.
+  for (const run of runs) run.records = new Uint8Array(run.size);
+  let left = rows;
+  let blocks = 0;
+  let row = box.firstUnsent;
+  for (; left > 0; blocks++, row = 0) {
+    const block = box.buffered[blocks];
+    const { keyOffsets, valueOffsets, partitions } = block;
+    // One record object per block, its fields set per row: no object per row.
+    const record = {
+      delta: 0,
+      key: block.keys,
+      keyFrom: 0,
+      keyTo: 0,
+      value: block.values,
+      valueFrom: 0,
+      valueTo: 0,
+      headers,
+    };
+    for (; row < block.rows && left > 0; row++, left--) {
+      const run = byPartition[partitions[row]]!;
+      record.delta = run.written++;
+      if (keyOffsets) {
+        record.keyFrom = keyOffsets[row];
+        record.keyTo = keyOffsets[row + 1];
+      }
+      record.valueFrom = valueOffsets[row];
+      record.valueTo = valueOffsets[row + 1];
+      run.at = writeRecord(run.records!, run.at, record);
+    }
+    if (left === 0) break;
+  }
+  // Blocks sent whole leave the outbox; the last one stays if rows of it are left.
+  const whole = row >= box.buffered[blocks].rows;
+  box.buffered.splice(0, whole ? blocks + 1 : blocks);
+  box.firstUnsent = whole ? 0 : row;
+  const partitions = new Map<number, number>();
+  const messages: MessageToProduce<Buffer, Buffer, string, string>[] = [];
+  for (const run of runs) {
+    partitions.set(run.partition, run.count);
+    const carried = carrierMessages(box.topic, run.partition, run.records!, run.count);
+    for (const m of carried) messages.push(m as MessageToProduce<Buffer, Buffer, string, string>);
+  }
+  return { rows, size, partitions, messages };
+}
+
+const encoder = new TextEncoder();
 
 /** Sends one request; its failure is kept in the outbox (never an unhandled rejection). */
 function send(
@@ -201,7 +298,7 @@ export function outboxMetrics(boxes: Iterable<Outbox>): SinkMetric[] {
     records += box.counters.records;
     bytes += box.counters.bytes;
     errors += box.counters.errors;
-    inFlight += box.counters.inFlight + box.buffered.length;
+    inFlight += box.counters.inFlight + box.bufferedRows;
   }
   return [
     {

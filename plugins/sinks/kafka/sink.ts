@@ -21,7 +21,9 @@ import { useOwnRecordBatches } from "./record_batch.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import type {
   CommitPoint,
+  EncodedRecords,
   FlushResult,
+  RecordSpec,
   Sink,
   SinkMetric,
   SinkOpenOptions,
@@ -46,16 +48,19 @@ import {
   schemaDifference,
   schemaText,
 } from "./progress.ts";
-import { batchRecords, type RecordShape } from "./records.ts";
+import { encodeRecords, type RecordShape, spreadKeyless } from "./records.ts";
 import {
+  bufferBlock,
   clearOutbox,
   type KafkaCounters,
   newOutbox,
   type Outbox,
   outboxMetrics,
   SEND_ROWS,
+  type SendResult,
   sendRows,
 } from "./sender.ts";
+import { awaitStable } from "./topic_reader.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
@@ -63,7 +68,7 @@ import { ensureTopic as makeTopic } from "./topics.ts";
 import { type Envelope, writesEvents } from "../_debezium.ts";
 import { envelopeAvroSchema } from "./debezium_avro.ts";
 import {
-  bufferChanges,
+  changeEvents,
   checkEnvelope,
   checkEventKey,
   type EventState,
@@ -356,20 +361,6 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     return await sendRows(state, state.transaction ?? state.producer!, { all, headers });
   }
 
-  /**
-   * Without the tick header, rows need not wait for the commit point: sends them into the open
-   * transaction when enough are buffered, so memory stays bounded.
-   */
-  async function sendWhenFull(state: TableState, what: string): Promise<void> {
-    if (options.headerTick || state.buffered.length < SEND_ROWS) return;
-    try {
-      await sendBuffered(state, false);
-    } catch (error) {
-      state.counters.errors++;
-      throw kafkaError(`Cannot send ${what} to ${named(state.table.name)}`, where, error);
-    }
-  }
-
   /** Commits one table: its rows and its progress record, in one transaction when it can. */
   async function commitTable(state: TableState, point: CommitPoint | undefined): Promise<number> {
     const name = state.table.name;
@@ -387,7 +378,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     // Shards claim a table's state with a commit of no rows that expects properties: with
     // transactions, atomically (claimWith); without, checked just before (not atomic).
     const claim = point?.expect !== undefined && state.transactional &&
-      state.buffered.length === 0 && state.sentRows === 0;
+      state.bufferedRows === 0 && state.sentRows === 0;
     if (point?.expect && !claim) await checkExpected(name, point.expect);
     const bytes = await sendBuffered(state, true, point?.tick);
     const via = state.transaction ?? state.producer!;
@@ -414,9 +405,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     if (claim) {
       await claimWith(state, point!.expect!, message);
     } else if (state.transaction) {
-      await state.transaction.send({ messages: [message] });
+      const sent = await state.transaction.send({ messages: [message] });
       await state.transaction.commit();
       endTransaction(state);
+      await progressVisible(sent);
     } else {
       await state.producer!.send({ messages: [message] });
     }
@@ -424,6 +416,17 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     state.sentRows = 0;
     state.changed = { events: 0, deletes: 0 };
     return bytes;
+  }
+
+  /**
+   * Returns once a committed progress record is visible to `read_committed` readers (this
+   * sink's read-back included): a flush then means the commit can be read, by the next process
+   * or by a test right after it.
+   */
+  async function progressVisible(sent: { offsets?: SendResult["offsets"] }): Promise<void> {
+    const where = sent.offsets?.find((o) => o.topic === progressTopic);
+    // Only a wait: the commit stands whether or not it can tell.
+    if (where) await awaitStable(getReader(), where).catch(() => false);
   }
 
   /** Throws a {@link PropertyConflict} unless the table's committed properties are `expect`. */
@@ -454,8 +457,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     try {
       const transaction = await producer.beginTransaction();
       await checkExpected(state.table.name, expect);
-      await transaction.send({ messages: [message] });
+      const sent = await transaction.send({ messages: [message] });
       await transaction.commit();
+      await progressVisible(sent);
     } catch (error) {
       if (!/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))) throw error;
       // Another claim started meanwhile: say what the table holds now.
@@ -471,7 +475,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     let bytes = 0;
     let version: number | undefined;
     for (const state of states.values()) {
-      if (!point && state.buffered.length === 0 && state.sentRows === 0 && state.committed) {
+      if (!point && state.bufferedRows === 0 && state.sentRows === 0 && state.committed) {
         continue;
       }
       try {
@@ -513,6 +517,36 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     }
   }
 
+  /** How a table's rows are made into records (here, or in generation workers). */
+  function recordSpecOf(table: string): RecordSpec {
+    const state = states.get(table)!;
+    return { ...state.shape, partitions: state.partitions };
+  }
+
+  /**
+   * Buffers a table's records. Without the tick header, rows need not wait for the commit
+   * point: they are sent into the open transaction when enough are buffered, so memory stays
+   * bounded.
+   */
+  async function bufferRecords(
+    table: string,
+    records: EncodedRecords,
+    what = "rows",
+  ): Promise<void> {
+    const state = states.get(table)!;
+    const spread = spreadKeyless(records, state.partitions, state.next);
+    state.next = spread.next;
+    bufferBlock(state, spread.block);
+    if (!options.headerTick && state.bufferedRows >= SEND_ROWS) {
+      try {
+        await sendBuffered(state, false);
+      } catch (error) {
+        state.counters.errors++;
+        throw kafkaError(`Cannot send ${what} to ${named(table)}`, where, error);
+      }
+    }
+  }
+
   /** Reads what a table's topic holds up to its committed ends, as batches of `columns`. */
   const sink = guardSink("kafka", {
     async open(tables, openOptions) {
@@ -536,21 +570,20 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     async write(table, batch) {
       if (batch.numRows === 0) return;
       const state = states.get(table.name)!;
-      const made = state.events
-        ? insertRecords(state.table, batch, state.shape, state.partitions, state.next)
-        : batchRecords(batch, state.shape, state.partitions, state.next);
-      state.next = made.next;
-      for (const r of made.records) {
-        state.buffered.push(r);
-        state.bufferedBytes += r.value.length + (r.key?.length ?? 0);
-      }
-      await sendWhenFull(state, "rows");
+      await bufferRecords(
+        table.name,
+        state.events
+          ? insertRecords(state.table, batch, state.shape, state.partitions)
+          : encodeRecords(batch, recordSpecOf(table.name)),
+      );
     },
     async writeChanges(table, changes) {
       const state = states.get(table.name)!;
-      bufferChanges(state, changes, named(table.name));
-      await sendWhenFull(state, "changes");
+      await bufferRecords(table.name, changeEvents(state, changes, named(table.name)), "changes");
     },
+    // A table of events is made into events here; only plain rows are encoded elsewhere.
+    recordSpec: (table) => states.get(table.name)!.events ? undefined : recordSpecOf(table.name),
+    writeRecords: (table, records) => bufferRecords(table.name, records),
     flush: (point) => commit(point),
     async close() {
       await commit(undefined);

@@ -26,6 +26,7 @@ import {
 import { classifyError, PropertyConflict } from "../../../lib/plugin/sink_errors.ts";
 import { createKafkaSink, type KafkaSinkOptions } from "./sink.ts";
 import { avroSchema } from "./avro.ts";
+import { loadKafkaClient } from "./client_module.ts";
 
 const need = await testKafka();
 const prefix = () => `t${crypto.randomUUID().slice(0, 8)}.`;
@@ -167,6 +168,37 @@ kafkaTest(need, "kafka: keys land where Java's partitioner puts them", async (k)
 kafkaTest(need, "kafka: a stale writer's commit point is refused", async (k) => {
   const p = prefix();
   await assertCommitPointChecked(() => sinkOn(k, p), "t");
+});
+
+kafkaTest(need, "kafka: a flushed commit is visible to another reader at once", async (k) => {
+  // A commit returns before its COMMIT markers are written; flush waits for them, so a reader
+  // right after it (a restart, a shard's claim check, the compliance suite) sees the commit.
+  const p = prefix();
+  const sink = sinkOn(k, p, { partitions: 2 });
+  await sink.open(TABLES, { mode: "error" });
+  const reader = sinkOn(k, p);
+  const client = await loadKafkaClient();
+  const offsets = new client.Consumer({
+    bootstrapBrokers: k.brokers,
+    clientId: "visibility-test",
+    groupId: `visibility-${p}`,
+  });
+  const progress = { topics: [`${p}progress`], partitions: { [`${p}progress`]: [0] } };
+  const offsetOf = async (isolationLevel: number) =>
+    (await offsets.listOffsets({ ...progress, timestamp: -1n, isolationLevel }))
+      .get(`${p}progress`)?.[0];
+  for (let tick = 0; tick < 15; tick++) {
+    await sink.write("items", sampleBatch(3, tick * 3));
+    await sink.flush({ tick, ...(tick > 0 ? { after: tick - 1 } : {}) });
+    // The last stable offset is the end: no transaction of this progress topic is undecided.
+    const [stable, end] = [await offsetOf(1), await offsetOf(0)];
+    assertEquals(stable, end, `tick ${tick}: the progress topic's stable offset after flush`);
+    const stored = await reader.inspect!("items");
+    assertEquals(stored?.commits.get("app"), tick, `tick ${tick} read right after its flush`);
+    assertEquals(stored?.rows, (tick + 1) * 3);
+  }
+  await sink.close();
+  await offsets.close();
 });
 
 kafkaTest(need, "kafka: a topic that does not exist, created or refused", async (k) => {

@@ -114,6 +114,36 @@ export async function partitionEnds(
   return ends;
 }
 
+/**
+ * Waits until a transactional record at `offset` of a partition is visible to `read_committed`
+ * readers: until the partition's last stable offset (ListOffsets, isolation level 1) passes it.
+ * A transaction's commit returns once the coordinator has decided it, before the COMMIT markers
+ * are written into its partitions, and a reader judging records by those markers (as
+ * {@link readPartition} and every `read_committed` consumer do) would not see the record yet.
+ * Another producer's open transaction on the partition holds that offset back too; after
+ * `timeoutMs` this returns `false` rather than wait for it (the record is committed all the
+ * same).
+ */
+export async function awaitStable(
+  consumer: AnyConsumer,
+  where: { topic: string; partition: number; offset: bigint },
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const { topic, partition, offset } = where;
+  const deadline = performance.now() + timeoutMs;
+  for (let pause = 1;; pause = Math.min(pause * 2, 50)) {
+    const stable = await consumer.listOffsets({
+      topics: [topic],
+      partitions: { [topic]: [partition] },
+      timestamp: -1n,
+      isolationLevel: kafkaClient().FetchIsolationLevels.READ_COMMITTED,
+    });
+    if ((stable.get(topic)?.[partition] ?? -1n) > offset) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
 const ABORT = 0;
 const decoder = new TextDecoder();
 
