@@ -16,8 +16,8 @@
  */
 import * as arrow from "apache-arrow";
 import { Buffer } from "node:buffer";
-import type { Admin, Consumer, MessageToProduce, Producer } from "@platformatic/kafka";
-import { useOwnRecordBatches } from "./record_batch.ts";
+import type { Admin, Consumer, MessageToProduce } from "@platformatic/kafka";
+import { Producers, type ProducerState } from "./producers.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import type {
   CommitPoint,
@@ -116,14 +116,9 @@ export interface KafkaSinkOptions extends KafkaConnection {
 
 export type { KafkaCounters };
 
-type Transaction<K, V, HK, HV> = Awaited<ReturnType<Producer<K, V, HK, HV>["beginTransaction"]>>;
-
-interface TableState extends Outbox, EventState {
+interface TableState extends Outbox, EventState, ProducerState {
   table: SinkTable;
   appId: string;
-  producer?: Producer<Buffer, Buffer, string, string>;
-  transaction?: Transaction<Buffer, Buffer, string, string>;
-  transactional: boolean;
   shape: RecordShape;
   partitions: number;
   /** The round-robin partition of the next keyless row. */
@@ -166,6 +161,15 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       groupId: "tablestream-reader",
       autocommit: false,
     });
+
+  const producers = new Producers({
+    client: base,
+    compression: options.compression,
+    delivery,
+    warn: options.warn,
+    named,
+  });
+  const { newProducer, startProducer, beginTransaction, endTransaction } = producers;
 
   async function closeClients(): Promise<void> {
     const clients = [admin, reader];
@@ -269,81 +273,6 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     // Read after the producer fenced any earlier one of this id: what it committed is final.
     state.committed = (await readProgress(table.name))?.get(appId) ?? null;
     return state;
-  }
-
-  function newProducer(
-    state: TableState,
-    id = state.transactional ? transactionalId(state) : undefined,
-  ): Producer<Buffer, Buffer, string, string> {
-    const producer = new (kafkaClient().Producer)<Buffer, Buffer, string, string>({
-      ...base(),
-      clientId: `tablestream-${state.table.name}`,
-      idempotent: true,
-      // A new producer: -1/-1 (the client's default 0/0 claims producer 0's epoch 0, which the
-      // broker answers PRODUCER_FENCED once that transactional id has a producer).
-      producerId: -1n,
-      producerEpoch: -1,
-      acks: kafkaClient().ProduceAcks.ALL,
-      ...(id ? { transactionalId: id } : {}),
-      ...(options.compression && options.compression !== "none"
-        ? { compression: options.compression }
-        : {}),
-      serializers: {
-        key: (k?: Buffer) => k,
-        value: (v?: Buffer) => v,
-        headerKey: (k?: string) => (k === undefined ? undefined : Buffer.from(k)),
-        headerValue: (v?: string) => (v === undefined ? undefined : Buffer.from(v)),
-      },
-      autocreateTopics: false,
-    });
-    // Our record batches: the client's own encoding was most of the main thread's time.
-    return useOwnRecordBatches(producer);
-  }
-
-  /**
-   * Starts the table's producer: with transactions, begins one (which fences any earlier
-   * producer of the same transactional id and aborts its open transaction). A broker that
-   * refuses transactions under `delivery: auto` leaves the table at least once, said in a
-   * warning.
-   */
-  async function startProducer(state: TableState): Promise<void> {
-    state.producer = newProducer(state);
-    if (!state.transactional) return;
-    try {
-      await beginTransaction(state);
-    } catch (error) {
-      const refused = /TRANSACTIONAL_ID_AUTHORIZATION_FAILED|UNSUPPORTED_VERSION|SECURITY_DISABLED/
-        .test(describeError(error));
-      if (delivery === "auto" && refused) {
-        options.warn?.(
-          `${named(state.table.name)}: the brokers refuse transactions ` +
-            `(${describeError(error)}); writing at least once: a crash may send a commit's ` +
-            "rows again (delivery: exactly_once makes this an error)",
-        );
-        await state.producer.close().catch(() => {});
-        state.transactional = false;
-        state.producer = newProducer(state);
-        return;
-      }
-      throw error;
-    }
-  }
-
-  function transactionalId(state: TableState): string {
-    return `tablestream:${state.topic}:${state.appId}`;
-  }
-
-  /** Begins a transaction of the table's producer (when it has none open). */
-  async function beginTransaction(state: TableState): Promise<void> {
-    if (state.transaction) return;
-    state.transaction = await state.producer!.beginTransaction();
-    state.transactionPartitions = new Set();
-  }
-
-  /** Ends the table's transaction (committed or aborted): the next rows begin another. */
-  function endTransaction(state: TableState): void {
-    state.transaction = undefined;
-    state.transactionPartitions = undefined;
   }
 
   /** The headers of a table's records. */
