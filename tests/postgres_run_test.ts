@@ -392,9 +392,10 @@ const CHANGE_TABLES = ["orders", "items"];
 const CHANGES_LOOPS_BEGIN = 'Table "items" ';
 /** 1,440 ticks of 10 s from the change model's test start (tests/_changes.ts). */
 const CHANGES_UNTIL = 1440;
-/** How long the uninterrupted run's commit loops take on a quiet machine (measured: 14.5 s at
- * load 3-4 on a 2-core EPYC; 720 ticks took 7.3 s). */
-const QUIET_CHANGES_MS = 12000;
+/** How long the uninterrupted run's commit loops take on a quiet machine: a guess on the short
+ * side (720 ticks took 7.3 s at load about 10 on a 2-core EPYC), so that {@link paced} scales
+ * the kill moments up on a quiet machine that is slower than it. */
+const QUIET_CHANGES_MS = 4000;
 
 /**
  * The tables replayed apart from `run`: each table's inserts of ticks 0..last from the
@@ -481,9 +482,9 @@ test("kill -9 at random moments of a run with updates and deletes: the tables of
           }).spawn();
         const wholeRun = await timeWork(run(await configFile(whole)), CHANGES_LOOPS_BEGIN);
         assertEquals(wholeRun.code, 0, wholeRun.stderr);
-        // Moments up to 1.2 s into the loops on a quiet machine: 8 lives of 0.6 s on average
-        // (each resuming where the last stopped) end before the run does.
-        const window = paced(1200, QUIET_CHANGES_MS, wholeRun.workMs);
+        // Moments up to a tenth of the loops: 8 lives of a twentieth on average (each resuming
+        // where the last stopped) end before the run does.
+        const window = paced(QUIET_CHANGES_MS / 10, QUIET_CHANGES_MS, wholeRun.workMs);
         const killedConfig = await configFile(killed);
         const seed = killSeed(4242);
         const replay = `(kill moments of seed ${seed}, within ${
