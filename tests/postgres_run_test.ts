@@ -2,7 +2,9 @@
  * The streaming server writing into PostgreSQL: stopped and restarted, with commits killed
  * mid-transaction, and as a process killed with SIGKILL at random moments, it ends with the
  * tables of an uninterrupted run, checked in SQL: same rows, no duplicate keys, every
- * child's key in its parent, every copied value equal to the parent's.
+ * child's key in its parent, every copied value equal to the parent's. A run with updates and
+ * deletes (`changes:`) killed at random moments ends with the tables of an uninterrupted run and
+ * of the change model's replay.
  */
 // @ts-types="@types/pg"
 import type pg from "pg";

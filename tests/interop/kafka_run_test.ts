@@ -2,7 +2,9 @@
  * `tablestream run` into Kafka on a real broker (tests/_kafka.ts): killed with SIGKILL at 20
  * random moments and restarted, or with the broker stopped for 10 s mid-run, a read_committed
  * consumer (Kafka's own Java consumer) sees every row of an uninterrupted run exactly once, in
- * tick order per partition; wrong credentials end `run` with a clear error and exit code.
+ * tick order per partition; a table with changes killed 10 times gives the Debezium events of an
+ * uninterrupted run, each once, in order per key; wrong credentials end `run` with a clear error
+ * and exit code.
  */
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { killAfter, killSeed, killWhileWorking, paced, seededRandom, timeWork } from "../_kill.ts";
