@@ -2,13 +2,17 @@
  * The streaming server writing into PostgreSQL: stopped and restarted, with commits killed
  * mid-transaction, and as a process killed with SIGKILL at random moments, it ends with the
  * tables of an uninterrupted run, checked in SQL: same rows, no duplicate keys, every
- * child's key in its parent, every copied value equal to the parent's.
+ * child's key in its parent, every copied value equal to the parent's. A run with updates and
+ * deletes (`changes:`) killed at random moments ends with the tables of an uninterrupted run and
+ * of the change model's replay.
  */
 // @ts-types="@types/pg"
 import type pg from "pg";
 import { assert, assertEquals } from "./_assert.ts";
 import { cells } from "./_delta.ts";
-import { killAfter, killSeed, seededRandom } from "./_kill.ts";
+import * as arrow from "apache-arrow";
+import { START_MS, streamOf } from "./_changes.ts";
+import { killAfter, killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_kill.ts";
 import { waitFor } from "./_wait.ts";
 import {
   postgresTest,
@@ -18,12 +22,14 @@ import {
   testPostgres,
   withSchema,
 } from "./_postgres.ts";
-import { config, memoryServer, MemoryStore, START } from "./_server.ts";
+import { config, memoryServer, MemoryStore, plainRows, START } from "./_server.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
 import { Timeline } from "../lib/stream/timeline.ts";
+import { streamParentSource } from "../lib/stream/parent_source.ts";
 import type { Sink } from "../lib/plugin/types.ts";
 import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres/mod.ts";
 
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
   postgresTest(found, `postgres run: ${name}`, fn);
@@ -111,8 +117,13 @@ async function scalar(db: pg.Client, sql: string): Promise<string> {
 }
 
 /** The two schemas hold the same rows in every table, and the same last ticks. */
-async function assertSameTables(db: pg.Client, a: string, b: string): Promise<void> {
-  for (const table of TABLES) {
+async function assertSameTables(
+  db: pg.Client,
+  a: string,
+  b: string,
+  tables = TABLES,
+): Promise<void> {
+  for (const table of tables) {
     const left = `"${a}"."${table}"`;
     const right = `"${b}"."${table}"`;
     assertEquals(
@@ -342,6 +353,208 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
       assertEquals(last.code, 0, new TextDecoder().decode(last.stderr));
       await assertSameTables(db, whole, killed);
       await assertConsistent(db, killed);
+    });
+  });
+});
+
+/** Orders that change (zipf picks, a status that only moves forward) and their items. */
+const CHANGES_YAML = `
+version: 1
+config:
+  seed: 31
+  tick_interval: 10s
+tables:
+  - table_name: orders
+    row_count: 100
+    cadence: { rows_per_minute: 120 }
+    changes:
+      updates_per_minute: 60
+      update_columns: [status, updated_at]
+      deletes_per_minute: 12
+      pick: { distribution: zipf, param: 1.1 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: amount, data: "round(random.uniform(5, 500), 2)" }
+      - column_name: status
+        data: |
+          if version == 0:
+              return "placed"
+          return {"placed": "paid", "paid": "shipped", "shipped": "delivered"}.get(previous, previous)
+      - { column_name: updated_at, data: datetime.now() }
+  - table_name: items
+    row_count: 50
+    cadence: { rows_per_minute: 240 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: order_id, data: 'foreign_key("orders", "id")' }
+      - { column_name: quantity, data: "random.randint(1, 9)" }
+`;
+const CHANGE_TABLES = ["orders", "items"];
+/** Logged once every table is planned, right before the commit loops begin. */
+const CHANGES_LOOPS_BEGIN = 'Table "items" ';
+/** 1,440 ticks of 10 s from the change model's test start (tests/_changes.ts). */
+const CHANGES_UNTIL = 1440;
+/** How long the uninterrupted run's commit loops take on a quiet machine: a guess on the short
+ * side (720 ticks took 7.3 s at load about 10 on a 2-core EPYC), so that {@link paced} scales
+ * the kill moments up on a quiet machine that is slower than it. */
+const QUIET_CHANGES_MS = 4000;
+
+/**
+ * The tables replayed apart from `run`: each table's inserts of ticks 0..last from the
+ * engine (items picking orders through the model's parent view), then the change model's
+ * ticks 1..last applied to the orders by id; and each item's tick.
+ */
+function replayedShop(last: number) {
+  const { engine, timelines, changes } = streamOf(CHANGES_YAML, { seed: 31, intervalMs: TICK });
+  const model = changes("orders");
+  const parent = streamParentSource(
+    { name: "orders", role: "run", timeline: timelines.get("orders")! },
+    engine,
+  );
+  engine.setParentSource("orders", model.parentView(parent, model.newState()));
+  const inserted = (name: string) => {
+    const timeline = timelines.get(name)!;
+    const batch = engine.table(name).batch(timeline.spec.baseRowId, timeline.rowsThrough(last));
+    return plainRows(new arrow.Table(batch));
+  };
+  const orders = new Map(inserted("orders").map((row) => [Number(row.id), row]));
+  const state = model.newState();
+  const table = engine.table("orders");
+  const plain = (values: unknown[], id: number) =>
+    plainRows(new arrow.Table(table.rowsBatch([values] as never, [id])))[0];
+  let updates = 0;
+  for (let k = 1; k <= last; k++) {
+    const tick = model.advance(state, { rows: true });
+    for (const d of tick.deletes) {
+      assertEquals(plain(d.rowBefore!, d.rowId), orders.get(d.rowId), `delete ${d.rowId}`);
+      orders.delete(d.rowId);
+    }
+    for (const u of tick.updates) orders.set(u.rowId, plain(u.rowAfter!, u.rowId));
+    updates += tick.updates.length;
+  }
+  const items = timelines.get("items")!;
+  return {
+    orders: [...orders.values()],
+    items: inserted("items"),
+    updates,
+    /** The tick that inserted item `id`. */
+    itemTick: (id: number) => items.tickOf(id - items.spec.baseRowId),
+    /** Whether order `id` is deleted by tick `k`. */
+    deletedBy: (id: number, k: number) => model.isDeleted(state, id, k),
+  };
+}
+
+const byId = (rows: Record<string, unknown>[]) =>
+  [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+
+test("kill -9 at random moments of a run with updates and deletes: the tables of an uninterrupted run and of the replayed changes", async (server) => {
+  await withSchema(server, async (whole, db) => {
+    await withSchema(server, async (killed) => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const configFile = async (schema: string) => {
+          const path = `${dir}/${schema}.yaml`;
+          const options = JSON.stringify({ ...server.connection, schema });
+          await Deno.writeTextFile(
+            path,
+            `${CHANGES_YAML}sinks:\n  default:\n    type: postgres\n    options: ${options}\n`,
+          );
+          return path;
+        };
+        const run = (config: string) =>
+          new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-A",
+              MAIN,
+              "run",
+              "--config",
+              config,
+              "--fast-forward",
+              "--start-time",
+              new Date(START_MS).toISOString(),
+              "--until",
+              new Date(START_MS + CHANGES_UNTIL * TICK).toISOString(),
+              "--commit-rows",
+              "40",
+            ],
+            stdout: "piped",
+            stderr: "piped",
+            env: { TZ: "UTC" },
+          }).spawn();
+        const wholeRun = await timeWork(run(await configFile(whole)), CHANGES_LOOPS_BEGIN);
+        assertEquals(wholeRun.code, 0, wholeRun.stderr);
+        // Moments up to a tenth of the loops: 8 lives of a twentieth on average (each resuming
+        // where the last stopped) end before the run does.
+        const window = paced(QUIET_CHANGES_MS / 10, QUIET_CHANGES_MS, wholeRun.workMs);
+        const killedConfig = await configFile(killed);
+        const seed = killSeed(4242);
+        const replay = `(kill moments of seed ${seed}, within ${
+          Math.round(window)
+        } ms of the loops beginning; TABLESTREAM_KILL_SEED=${seed} replays them)`;
+        const random = seededRandom(seed);
+        const progress = `"${killed}".${DEFAULT_PROGRESS_TABLE}`;
+        const ordersTick = async () => {
+          const [{ exists }] = await query(db, "SELECT to_regclass($1) IS NOT NULL AS exists", [
+            progress,
+          ]);
+          if (!exists) return -1;
+          const [state] = await query<{ tick: string }>(
+            db,
+            `SELECT tick FROM ${progress} WHERE table_name = 'orders'`,
+          );
+          return state ? Number(state.tick) : -1;
+        };
+        let onWork = 0;
+        let advanced = 0;
+        let before = -1;
+        for (let i = 0; i < 8; i++) {
+          const kill = await killWhileWorking(
+            run(killedConfig),
+            CHANGES_LOOPS_BEGIN,
+            random() * window,
+          );
+          if (kill.killed && kill.working) onWork++;
+          const after = await ordersTick();
+          assert(after >= before, `orders went back from tick ${before} to ${after} ${replay}`);
+          if (after > before) advanced++;
+          before = after;
+        }
+        assert(onWork >= 7, `most kills landed on the commit loops (${onWork} of 8) ${replay}`);
+        assert(advanced >= 4, `lives committed before their kill (${advanced} of 8) ${replay}`);
+        assert(before < CHANGES_UNTIL, `the kills ended before the run did (${before}) ${replay}`);
+        const last = await run(killedConfig).output();
+        assertEquals(last.code, 0, new TextDecoder().decode(last.stderr));
+        await assertSameTables(db, whole, killed, CHANGE_TABLES);
+
+        // Equal to the inserts with the change model's updates and deletes applied.
+        const expected = replayedShop(CHANGES_UNTIL);
+        assert(expected.updates > 500, `updates were made (${expected.updates})`);
+        const reader = createPostgresSink({ ...server.connection, schema: killed });
+        const stored = async (table: string) => {
+          const columns = table === "orders"
+            ? ["id", "amount", "status", "updated_at"]
+            : ["id", "order_id", "quantity"];
+          return byId(plainRows(await reader.read!(table, columns)));
+        };
+        assertEquals(await stored("orders"), byId(expected.orders), `orders ${replay}`);
+        const items = await stored("items");
+        assertEquals(items, byId(expected.items), `items ${replay}`);
+
+        // Foreign keys as docs/changes.md promises: an item never points at an order deleted
+        // by its own tick; it may point at one deleted later (deletes do not cascade).
+        const live = new Set(expected.orders.map((o) => Number(o.id)));
+        let dangling = 0;
+        for (const item of items) {
+          const [id, order] = [Number(item.id), Number(item.order_id)];
+          const tick = expected.itemTick(id);
+          assert(!expected.deletedBy(order, tick), `item ${id} of tick ${tick}: order ${order}`);
+          if (!live.has(order)) dangling++;
+        }
+        assert(dangling > 0, "some items point at orders deleted after them");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     });
   });
 });

@@ -2,12 +2,15 @@
  * `tablestream run` into Kafka on a real broker (tests/_kafka.ts): killed with SIGKILL at 20
  * random moments and restarted, or with the broker stopped for 10 s mid-run, a read_committed
  * consumer (Kafka's own Java consumer) sees every row of an uninterrupted run exactly once, in
- * tick order per partition; wrong credentials end `run` with a clear error and exit code.
+ * tick order per partition; a table with changes killed 10 times gives the Debezium events of an
+ * uninterrupted run, each once, in order per key; wrong credentials end `run` with a clear error
+ * and exit code.
  */
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
-import { killAfter, killSeed, seededRandom } from "../_kill.ts";
+import { killAfter, killSeed, killWhileWorking, paced, seededRandom, timeWork } from "../_kill.ts";
 import { kafkaJava, kafkaTest, SASL_USER, type TestKafka, testKafka } from "../_kafka.ts";
 import { withTempDir } from "../_cli.ts";
+import { START_MS, streamOf } from "../_changes.ts";
 
 const need = await testKafka();
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -52,7 +55,7 @@ tables:
 
 const START = "2024-01-01T00:00:00Z";
 
-function runArgs(config: string, until: string, extra: string[] = []): string[] {
+function runArgs(config: string, until: string, extra: string[] = [], start = START): string[] {
   return [
     "run",
     "-A",
@@ -62,7 +65,7 @@ function runArgs(config: string, until: string, extra: string[] = []): string[] 
     config,
     "--fast-forward",
     "--start-time",
-    START,
+    start,
     "--until",
     until,
     "--commit-rows",
@@ -71,9 +74,14 @@ function runArgs(config: string, until: string, extra: string[] = []): string[] 
   ];
 }
 
-async function runToEnd(config: string, until: string, env: Record<string, string> = {}) {
+async function runToEnd(
+  config: string,
+  until: string,
+  env: Record<string, string> = {},
+  start = START,
+) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: runArgs(config, until),
+    args: runArgs(config, until, [], start),
     stdout: "piped",
     stderr: "piped",
     env: { TZ: "UTC", ...env },
@@ -89,7 +97,8 @@ interface Row {
   offset: number;
   key: string;
   tick: number;
-  value: string;
+  /** The record's value; null for a tombstone. */
+  value: string | null;
 }
 
 async function topicRows(kafka: TestKafka, topic: string): Promise<Row[]> {
@@ -101,7 +110,7 @@ async function topicRows(kafka: TestKafka, topic: string): Promise<Row[]> {
       offset: Number(offset),
       key,
       tick: Number(JSON.parse(headers)["tablestream.tick"]),
-      value: atob(value),
+      value: value === "~" ? null : atob(value),
     };
   });
 }
@@ -217,3 +226,165 @@ kafkaTest(need, "kafka run: wrong credentials end run with a clear error", async
     assertStringIncludes(result.stderr, "sasl_password_env");
   });
 });
+
+/** Orders that change (zipf picks, a status that only moves forward), as Debezium events. */
+const CHANGES_TABLES = `
+tables:
+  - table_name: orders
+    row_count: 50
+    cadence: { rows_per_minute: 120 }
+    changes:
+      updates_per_minute: 60
+      update_columns: [status, updated_at]
+      deletes_per_minute: 12
+      pick: { distribution: zipf, param: 1.1 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: amount, data: "round(random.uniform(5, 500), 2)" }
+      - column_name: status
+        data: |
+          if version == 0:
+              return "placed"
+          return {"placed": "paid", "paid": "shipped", "shipped": "delivered"}.get(previous, previous)
+      - { column_name: updated_at, data: datetime.now() }
+`;
+/** The events' run: 1,440 ticks of 10 s from the change model's test start (46,000 events). */
+const CHANGES_TICKS = 1440;
+/** Logged once the table is planned, right before its commit loop begins. */
+const CHANGES_LOOP_BEGINS = 'Table "orders" ';
+/** How long the uninterrupted run's commit loop takes on a quiet machine (a guess on the
+ * short side: 2,160 ticks of twice the rates took 58 s at load 10 on a 2-core EPYC). */
+const QUIET_CHANGES_MS = 5000;
+
+/** The records of a topic by key, each key's in offset order (one partition holds a key). */
+function byKey(rows: Row[]): Map<string, Row[]> {
+  const keys = new Map<string, Row[]>();
+  for (const row of [...rows].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+    keys.set(row.key, [...(keys.get(row.key) ?? []), row]);
+  }
+  return keys;
+}
+
+/** An event as compared: its JSON without `source.name`, the writer (each run's own). */
+function comparable(row: Row): string {
+  if (row.value === null) return "tombstone";
+  const event = JSON.parse(row.value);
+  delete event.source.name;
+  return JSON.stringify(event);
+}
+
+/**
+ * Replays a topic's events by key (`c` and `u` set the row, `d` and tombstones remove it),
+ * checking that each update's and delete's `before` is the row held; the rows left, by key.
+ */
+function replayEvents(rows: Row[], what: string): Map<string, unknown> {
+  const state = new Map<string, unknown>();
+  for (const [key, events] of byKey(rows)) {
+    for (const row of events) {
+      if (row.value === null) {
+        assert(!state.has(key), `${what}: the tombstone of ${key} follows its delete`);
+        continue;
+      }
+      const event = JSON.parse(row.value);
+      if (event.op !== "c") {
+        assertEquals(event.before, state.get(key), `${what}: before of ${key} ${event.op}`);
+      }
+      if (event.op === "d") state.delete(key);
+      else state.set(key, event.after);
+    }
+  }
+  return state;
+}
+
+kafkaTest(
+  need,
+  "kafka run: 10 kill -9s of a table with changes, then every Debezium event exactly once",
+  async (kafka) => {
+    await withTempDir(async (dir) => {
+      const until = new Date(START_MS + CHANGES_TICKS * 10_000).toISOString();
+      const start = new Date(START_MS).toISOString();
+      const config = async (name: string, prefix: string) => {
+        const yaml = configYaml(kafka.brokers, prefix).replace(/\ntables:[\s\S]*$/, CHANGES_TABLES);
+        await Deno.writeTextFile(`${dir}/${name}.yaml`, yaml);
+        return `${dir}/${name}.yaml`;
+      };
+      const spawn = (file: string) =>
+        new Deno.Command(Deno.execPath(), {
+          args: runArgs(file, until, [], start),
+          stdout: "piped",
+          stderr: "piped",
+          env: { TZ: "UTC" },
+        }).spawn();
+      const wholePrefix = `cw${crypto.randomUUID().slice(0, 6)}.`;
+      const killedPrefix = `ck${crypto.randomUUID().slice(0, 6)}.`;
+      const whole = await timeWork(spawn(await config("whole", wholePrefix)), CHANGES_LOOP_BEGINS);
+      assertEquals(whole.code, 0, whole.stderr);
+      // Moments up to a tenth of the loop: 10 lives of a twentieth on average (each resuming
+      // where the last stopped) end before the run does.
+      const window = paced(QUIET_CHANGES_MS / 10, QUIET_CHANGES_MS, whole.workMs);
+      const killedConfig = await config("killed", killedPrefix);
+
+      const seed = killSeed(2718);
+      const random = seededRandom(seed);
+      const replay = `(kill moments of seed ${seed}, within ${
+        Math.round(window)
+      } ms of the loop beginning; TABLESTREAM_KILL_SEED=${seed} replays them)`;
+      let onWork = 0;
+      for (let i = 0; i < 10; i++) {
+        const kill = await killWhileWorking(
+          spawn(killedConfig),
+          CHANGES_LOOP_BEGINS,
+          random() * window,
+        );
+        if (kill.killed && kill.working) onWork++;
+      }
+      const last = await runToEnd(killedConfig, until, {}, start);
+      assertEquals(last.code, 0, last.stderr);
+      assert(onWork >= 9, `most kills landed on the running loop (${onWork} of 10) ${replay}`);
+
+      const expected = await topicRows(kafka, `${wholePrefix}orders`);
+      const got = await topicRows(kafka, `${killedPrefix}orders`);
+      const ops = (rows: Row[], op: string) =>
+        rows.filter((r) => r.value !== null && JSON.parse(r.value).op === op).length;
+      assert(ops(expected, "u") > 2000 && ops(expected, "d") > 200, "updates and deletes made");
+      // Every event once: no (key, op, version) twice, in the whole run and the killed one.
+      for (const [what, rows] of [["uninterrupted", expected], ["killed", got]] as const) {
+        const ids = rows.map((r) => {
+          const event = r.value === null ? null : JSON.parse(r.value);
+          return `${r.key} ${event?.op ?? "tombstone"} ${event?.source.row_version ?? ""}`;
+        });
+        assertEquals(new Set(ids).size, ids.length, `${what}: no event twice ${replay}`);
+      }
+      // The same keys, each with the same events in the same order.
+      const wholeKeys = byKey(expected);
+      const gotKeys = byKey(got);
+      assertEquals([...gotKeys.keys()].sort(), [...wholeKeys.keys()].sort(), `keys ${replay}`);
+      for (const [key, rows] of wholeKeys) {
+        assertEquals(
+          gotKeys.get(key)!.map(comparable),
+          rows.map(comparable),
+          `events of ${key} ${replay}`,
+        );
+      }
+      // Both replay to one state: the rows the change model leaves alive.
+      const state = replayEvents(got, "killed");
+      assertEquals(state, replayEvents(expected, "uninterrupted"), `replayed state ${replay}`);
+      const { changes, timelines } = streamOf(
+        `version: 1\nconfig: { seed: 5 }\n${CHANGES_TABLES}`,
+        {
+          seed: 5,
+        },
+      );
+      const model = changes("orders");
+      const modelState = model.stateAt(CHANGES_TICKS);
+      const inserted = timelines.get("orders")!.rowsThrough(CHANGES_TICKS);
+      const alive = Array.from({ length: inserted }, (_, i) => i + 1)
+        .filter((id) => !model.isDeleted(modelState, id, CHANGES_TICKS));
+      assertEquals(
+        [...state.keys()].map(Number).sort((a, b) => a - b),
+        alive,
+        `the live rows of the change model ${replay}`,
+      );
+    });
+  },
+);
