@@ -150,3 +150,27 @@ Deno.test("previous and version: warned where they can only be their insert valu
   );
   assertEquals(summary(parse(notUpdated).diagnostics), ["!not-updated@12:28"]);
 });
+
+Deno.test("a unique foreign key to a table with deletes is refused where it is written", () => {
+  const child = `
+  - table_name: managers
+    row_count: 3
+    columns:
+      - column_name: order_id
+        data: foreign_key("orders", "id", is_unique=True)
+`;
+  const deleting = orders("      deletes_per_minute: 1") + child;
+  assertEquals(summary(parse(deleting).diagnostics), ["unique-key-deletes@19:15"]);
+  assertEquals(
+    only(parse(deleting).diagnostics, "unique-key-deletes").hint,
+    "Drop `is_unique=True` (other keys never pick a deleted row), or the parent's " +
+      "`deletes_per_minute`.",
+  );
+  // Updates alone keep every parent row: the unique key stays.
+  const updating = orders("      updates_per_minute: 1\n      update_columns: [status]") + child;
+  assertEquals(summary(parse(updating).diagnostics), []);
+  assertEquals(
+    summary(parse(deleting.replace("is_unique=True", "is_unique=False")).diagnostics),
+    [],
+  );
+});

@@ -17,11 +17,41 @@ export type ReportAt = (
   options: { hint?: string; severity?: Severity },
 ) => void;
 
-/** Checks every table's changes and its expressions' use of `previous` and `version`. */
+/**
+ * Checks every table's changes, its expressions' use of `previous` and `version`, and unique
+ * foreign keys to tables with deletes.
+ */
 export function checkChanges(config: Config, at: ReportAt, out: Diagnostic[]): void {
   for (const table of config.tables) {
     if (table.changes) checkTable(config, table, at, out);
     else checkWithoutChanges(table, at);
+    checkUniqueKeys(config, table, at);
+  }
+}
+
+/**
+ * A unique foreign key gives each child row a parent row of its own, by a permutation of the
+ * parent's rows drawn once: it cannot step around the rows the parent's changes delete, as
+ * every other foreign key does, so a child could point at a deleted parent. Refused.
+ */
+function checkUniqueKeys(config: Config, table: TableConfig, at: ReportAt): void {
+  for (const column of table.columns) {
+    for (const call of column.expr?.foreignKeys ?? []) {
+      if (!call.isUnique) continue;
+      const parent = config.tables.find((t) => t.name === call.table);
+      if (!parent?.changes?.deletesPerMinute) continue;
+      at(
+        column,
+        call.span.start,
+        "unique-key-deletes",
+        `A unique foreign key to \`${call.table}\`, whose changes delete rows: a child could ` +
+          "point at a deleted parent row",
+        {
+          hint: "Drop `is_unique=True` (other keys never pick a deleted row), or the parent's " +
+            "`deletes_per_minute`.",
+        },
+      );
+    }
   }
 }
 
