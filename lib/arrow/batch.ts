@@ -35,20 +35,31 @@ export function recordBatchOn(
   schema: arrow.Schema,
   data: arrow.Data<arrow.Struct>,
 ): arrow.RecordBatch {
-  const children = data.children;
-  if (
-    children.length !== schema.fields.length || children.some((c) => c.length !== data.length)
-  ) {
+  return columnsBatch(schema, data.children, data.length);
+}
+
+/**
+ * A record batch of `columns` (one per field, each `length` long) on `schema` itself: what
+ * {@link recordBatchOn} makes, for columns not yet in a struct.
+ */
+export function columnsBatch(
+  schema: arrow.Schema,
+  columns: readonly arrow.Data[],
+  length = columns[0]?.length ?? 0,
+): arrow.RecordBatch {
+  // What Arrow's constructor stores: a struct of the schema's own fields over the columns.
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length,
+    nullCount: 0,
+    children: [...columns],
+  });
+  if (columns.length !== schema.fields.length || columns.some((c) => c.length !== length)) {
     return new arrow.RecordBatch(schema, data);
   }
   const batch = Object.create(arrow.RecordBatch.prototype) as arrow.RecordBatch & BatchFields;
   batch.schema = schema;
-  // What Arrow's constructor stores: a struct of the schema's own fields over the columns.
-  batch.data = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
-    length: data.length,
-    children,
-  });
+  batch.data = data;
   batch._metadata = new Map();
   return batch;
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { columnsBatch } from "../arrow/batch.ts";
 import type { BenchCase } from "./case.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";
 import type { ChangeBatch, Sink } from "../plugin/types.ts";
@@ -42,13 +43,7 @@ function rowsOf(ids: readonly number[], versions: readonly number[]): arrow.Reco
     arrow.vectorFromArray(versions.map((v) => STATUSES[v % 4]), new arrow.Utf8()).data[0],
     arrow.makeData({ type: new arrow.Int32(), length: n, data: Int32Array.from(versions) }),
   ];
-  const data = arrow.makeData({
-    type: new arrow.Struct(SCHEMA.fields),
-    length: n,
-    nullCount: 0,
-    children,
-  });
-  return new arrow.RecordBatch(SCHEMA, data);
+  return columnsBatch(SCHEMA, children, n);
 }
 
 /** A small deterministic generator (mulberry32): the same picks every run. */

@@ -18,6 +18,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { columnsBatch } from "../arrow/batch.ts";
 import { type Action, type Add, type Cdc, encodePath } from "./actions.ts";
 import { type DeltaFs, joinPath } from "./fs.ts";
 import { groupByPartition, partitionFolder, takeBatch } from "./partition.ts";
@@ -95,14 +96,7 @@ function withChangeType(
   batch: arrow.RecordBatch,
   types: readonly ChangeType[],
 ): arrow.RecordBatch {
-  const children = [...batch.data.children, utf8Data(types)];
-  const data = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
-    length: batch.numRows,
-    nullCount: 0,
-    children,
-  });
-  return new arrow.RecordBatch(schema, data);
+  return columnsBatch(schema, [...batch.data.children, utf8Data(types)], batch.numRows);
 }
 
 /** Arrow UTF-8 data of non-null strings (a few distinct ones: each is encoded once). */
@@ -314,11 +308,5 @@ function feedBatch(
       data: new BigInt64Array(n).fill(micros),
     }),
   ];
-  const data = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
-    length: n,
-    nullCount: 0,
-    children,
-  });
-  return new arrow.RecordBatch(schema, data);
+  return columnsBatch(schema, children, n);
 }

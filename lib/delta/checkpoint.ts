@@ -11,7 +11,7 @@ import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import type { TableState } from "./commit.ts";
 import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
-import { recordBatchOn } from "../arrow/batch.ts";
+import { columnsBatch } from "../arrow/batch.ts";
 
 /** Commits between checkpoints, as Spark's default `delta.checkpointInterval`. */
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
@@ -218,13 +218,8 @@ function checkpointTable(rows: Row[]): arrow.Table {
   // One batch on CHECKPOINT_SCHEMA itself: its IPC schema message, the larger part of the
   // bytes handed to the Parquet encoder for a small table, is then encoded once per process
   // (see lib/parquet/_ipc.ts), not at every checkpoint.
-  const data = arrow.makeData({
-    type: new arrow.Struct(CHECKPOINT_SCHEMA.fields),
-    length: rows.length,
-    nullCount: 0,
-    children: columns.map((c) => c.data[0]),
-  });
-  return new arrow.Table(CHECKPOINT_SCHEMA, [recordBatchOn(CHECKPOINT_SCHEMA, data)]);
+  const batch = columnsBatch(CHECKPOINT_SCHEMA, columns.map((c) => c.data[0]), rows.length);
+  return new arrow.Table(CHECKPOINT_SCHEMA, [batch]);
 }
 
 function dvRow(dv: unknown): Row | null {

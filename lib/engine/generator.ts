@@ -14,7 +14,7 @@ import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
 import { createFaker } from "./faker.ts";
 import { CellRandom, streamKey, unitHash } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
-import { recordBatchOn } from "../arrow/batch.ts";
+import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
@@ -341,14 +341,7 @@ export class TableGenerator implements RowTable {
   }
 
   #finish(builders: ColumnBuilder[], count: number): arrow.RecordBatch {
-    const schema = this.schema();
-    const data = arrow.makeData({
-      type: new arrow.Struct(schema.fields),
-      length: count,
-      nullCount: 0,
-      children: builders.map((b) => b.finish()),
-    });
-    return recordBatchOn(schema, data);
+    return columnsBatch(this.schema(), builders.map((b) => b.finish()), count);
   }
 
   /**

@@ -9,6 +9,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { columnsBatch } from "../../../lib/arrow/batch.ts";
 import type { ChangeBatch, SinkTable } from "../../../lib/plugin/types.ts";
 import { copyInto } from "./copy_encode.ts";
 import { type Connection, rows } from "./connection.ts";
@@ -40,15 +41,7 @@ export function stagedChanges(table: SinkTable, changes: ChangeBatch): arrow.Rec
     new arrow.Field(OP, new arrow.Utf8(), false),
     new arrow.Field(SEQ, new arrow.Int32(), false),
   ];
-  return new arrow.RecordBatch(
-    new arrow.Schema(fields),
-    arrow.makeData({
-      type: new arrow.Struct(fields),
-      length: n,
-      nullCount: 0,
-      children: [...children, op, seq],
-    }),
-  );
+  return columnsBatch(new arrow.Schema(fields), [...children, op, seq], n);
 }
 
 /**
