@@ -9,6 +9,32 @@ import { plainRows } from "./_server.ts";
 import { localFs } from "../lib/delta/fs.ts";
 import { readChangeFeed } from "../lib/delta/change_feed.ts";
 
+/**
+ * The YAML of an `orders` table whose rows change, as the kill tests stream it: 120 inserts,
+ * 60 updates (a status that only moves forward, `placed -> paid -> shipped -> delivered`, and
+ * its time) and 12 deletes a minute, zipf picks.
+ */
+export function changingOrders(rowCount: number): string {
+  return `  - table_name: orders
+    row_count: ${rowCount}
+    cadence: { rows_per_minute: 120 }
+    changes:
+      updates_per_minute: 60
+      update_columns: [status, updated_at]
+      deletes_per_minute: 12
+      pick: { distribution: zipf, param: 1.1 }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: amount, data: "round(random.uniform(5, 500), 2)" }
+      - column_name: status
+        data: |
+          if version == 0:
+              return "placed"
+          return {"placed": "paid", "paid": "shipped", "shipped": "delivered"}.get(previous, previous)
+      - { column_name: updated_at, data: datetime.now() }
+`;
+}
+
 /** A row of a feed or a table, of plain values. */
 export type Row = Record<string, unknown>;
 

@@ -5,6 +5,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { localFs } from "../lib/delta/fs.ts";
+import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
 
 /** One column of every primitive type the writer maps, with nulls in every column. */
 export function allTypesTable(start: number, rows: number): arrow.Table {
@@ -85,4 +87,11 @@ export function cells(table: arrow.Table, sortBy = "id"): string[] {
     .sort((a, b) => Number(raw(sortBy, a)) - Number(raw(sortBy, b)));
   for (const i of order) rows.push(JSON.stringify(names.map((n) => [n, raw(n, i)]), exactJson));
   return rows;
+}
+
+/** The last tick a Delta table's commit points record (-1 before the table exists). */
+export async function committedTick(table: string): Promise<number> {
+  if (await latestVersion(localFs, table) === null) return -1;
+  const txns = [...(await readSnapshot(localFs, table)).txns.values()];
+  return Math.max(-1, ...txns.map((t) => t.version));
 }

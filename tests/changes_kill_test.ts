@@ -8,8 +8,7 @@ import { withTempDir } from "./_cli.ts";
 import { killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_kill.ts";
 import { tableRows } from "./_server.ts";
 import { ourFeed, replayFeed, spelledRow, withoutCommits } from "./_change_feed.ts";
-import { localFs } from "../lib/delta/fs.ts";
-import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
+import { committedTick } from "./_delta.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -30,13 +29,6 @@ const FAST_FORWARD = [
 const LOOPS_BEGIN = 'Table "items" ';
 /** How long the uninterrupted run's loops take on a quiet machine (2-core EPYC, load 2). */
 const QUIET_LOOPS_MS = 6000;
-
-/** The last tick of orders the table holds (-1 before it exists). */
-async function ordersTick(dir: string): Promise<number> {
-  if (await latestVersion(localFs, `${dir}/orders`) === null) return -1;
-  const txns = [...(await readSnapshot(localFs, `${dir}/orders`)).txns.values()];
-  return Math.max(-1, ...txns.map((t) => t.version));
-}
 
 function run(config: string, output: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -69,7 +61,7 @@ Deno.test("run with changes into Delta, killed -9 at random moments and restarte
         random() * window,
       );
       if (kill.killed && kill.working) killed++;
-      const after = await ordersTick(`${dir}/killed`);
+      const after = await committedTick(`${dir}/killed/orders`);
       assert(after >= before, `orders went back from tick ${before} to ${after} ${replayHint}`);
       if (after > before) advanced++;
       before = after;

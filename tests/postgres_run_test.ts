@@ -28,6 +28,7 @@ import { Timeline } from "../lib/stream/timeline.ts";
 import { streamParentSource } from "../lib/stream/parent_source.ts";
 import type { Sink } from "../lib/plugin/types.ts";
 import { createPostgresSink, DEFAULT_PROGRESS_TABLE } from "../plugins/sinks/postgres/mod.ts";
+import { changingOrders } from "./_change_feed.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const found = await testPostgres();
@@ -364,24 +365,7 @@ config:
   seed: 31
   tick_interval: 10s
 tables:
-  - table_name: orders
-    row_count: 100
-    cadence: { rows_per_minute: 120 }
-    changes:
-      updates_per_minute: 60
-      update_columns: [status, updated_at]
-      deletes_per_minute: 12
-      pick: { distribution: zipf, param: 1.1 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: amount, data: "round(random.uniform(5, 500), 2)" }
-      - column_name: status
-        data: |
-          if version == 0:
-              return "placed"
-          return {"placed": "paid", "paid": "shipped", "shipped": "delivered"}.get(previous, previous)
-      - { column_name: updated_at, data: datetime.now() }
-  - table_name: items
+${changingOrders(100)}  - table_name: items
     row_count: 50
     cadence: { rows_per_minute: 240 }
     columns:

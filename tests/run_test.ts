@@ -9,7 +9,8 @@ import { killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_ki
 import { within } from "./_wait.ts";
 import { tableRows } from "./_server.ts";
 import { localFs } from "../lib/delta/fs.ts";
-import { latestVersion, readSnapshot } from "../lib/delta/log_reader.ts";
+import { committedTick } from "./_delta.ts";
+import { readSnapshot } from "../lib/delta/log_reader.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -85,13 +86,6 @@ function runProcess(config: string, output: string, extra: string[] = []) {
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** The last tick of orders the table holds (-1 before it exists). */
-async function ordersTick(dir: string): Promise<number> {
-  if (await latestVersion(localFs, `${dir}/orders`) === null) return -1;
-  const txns = [...(await readSnapshot(localFs, `${dir}/orders`)).txns.values()];
-  return Math.max(-1, ...txns.map((t) => t.version));
-}
-
 /** Logged once every table is planned, right before the commit loops begin. */
 const LOOPS_BEGIN = 'Table "statuses" ';
 /** How long the kill test's uninterrupted run spends in its commit loops on a quiet machine
@@ -121,7 +115,7 @@ Deno.test("kill -9 at 20 random moments of the commit loops, restart: the tables
       // commits, not the process starting up.
       const kill = await killWhileWorking(child, LOOPS_BEGIN, random() * window);
       if (kill.killed && kill.working) onWork++;
-      const after = await ordersTick(`${dir}/killed`);
+      const after = await committedTick(`${dir}/killed/orders`);
       assert(after >= before, `orders went back from tick ${before} to ${after} ${replay}`);
       if (after > before) advanced++;
       before = after;

@@ -11,6 +11,7 @@ import { killAfter, killSeed, killWhileWorking, paced, seededRandom, timeWork } 
 import { kafkaJava, kafkaTest, SASL_USER, type TestKafka, testKafka } from "../_kafka.ts";
 import { withTempDir } from "../_cli.ts";
 import { START_MS, streamOf } from "../_changes.ts";
+import { changingOrders } from "../_change_feed.ts";
 
 const need = await testKafka();
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -230,24 +231,7 @@ kafkaTest(need, "kafka run: wrong credentials end run with a clear error", async
 /** Orders that change (zipf picks, a status that only moves forward), as Debezium events. */
 const CHANGES_TABLES = `
 tables:
-  - table_name: orders
-    row_count: 50
-    cadence: { rows_per_minute: 120 }
-    changes:
-      updates_per_minute: 60
-      update_columns: [status, updated_at]
-      deletes_per_minute: 12
-      pick: { distribution: zipf, param: 1.1 }
-    columns:
-      - { column_name: id, data: row_id, is_primary_key: true }
-      - { column_name: amount, data: "round(random.uniform(5, 500), 2)" }
-      - column_name: status
-        data: |
-          if version == 0:
-              return "placed"
-          return {"placed": "paid", "paid": "shipped", "shipped": "delivered"}.get(previous, previous)
-      - { column_name: updated_at, data: datetime.now() }
-`;
+${changingOrders(50)}`;
 /** The events' run: 1,440 ticks of 10 s from the change model's test start (46,000 events). */
 const CHANGES_TICKS = 1440;
 /** Logged once the table is planned, right before its commit loop begins. */
