@@ -12,7 +12,7 @@ import { Buffer } from "node:buffer";
 import type { ChangeBatch, EncodedRecords, SinkTable } from "../../../lib/plugin/types.ts";
 import { SinkError } from "../../../lib/plugin/sink_errors.ts";
 import { changeEventsJson, insertEventsJson } from "../_debezium.ts";
-import { encodeRecords, type RecordShape } from "./records.ts";
+import { encodeKeys, type RecordShape } from "./records.ts";
 import { avroEventRow, avroEvents } from "./debezium_avro.ts";
 import type { ReadRecord } from "./topic_reader.ts";
 import type { Outbox, SendVia } from "./sender.ts";
@@ -88,12 +88,12 @@ function keyed(
   shape: RecordShape,
   partitions: number,
 ): EncodedRecords {
-  const keys = encodeRecords(rows.select([...shape.key]), { ...shape, format: "json", partitions });
+  const keys = shape.key.length === 0 ? {} : encodeKeys(rows, { key: shape.key, partitions });
   const valueOffsets = new Int32Array(values.length + 1);
   values.forEach((value, i) => valueOffsets[i + 1] = valueOffsets[i] + value.length);
   const bytes = new Uint8Array(valueOffsets[values.length]);
   values.forEach((value, i) => bytes.set(value, valueOffsets[i]));
-  return { ...keys, values: bytes, valueOffsets };
+  return { rows: values.length, ...keys, values: bytes, valueOffsets };
 }
 
 /** The insert events of new rows (`op: "c"`), keyed as rows are. */

@@ -152,7 +152,16 @@ export function encodeRecords(batch: arrow.RecordBatch, spec: RecordSpec): Encod
     rows,
     spec.format === "avro" ? avroWriter(batch, spec.avroPrefix) : jsonObjectWriter(batch),
   );
-  if (spec.key.length === 0) return { rows, values: values.bytes, valueOffsets: values.offsets };
+  const records = { rows, values: values.bytes, valueOffsets: values.offsets };
+  return spec.key.length === 0 ? records : { ...records, ...encodeKeys(batch, spec) };
+}
+
+/** The keys of a batch's rows (`spec.key`'s columns) and each key's partition, as Java's. */
+export function encodeKeys(
+  batch: arrow.RecordBatch,
+  spec: Pick<RecordSpec, "key" | "partitions">,
+): Required<Pick<EncodedRecords, "keys" | "keyOffsets" | "partitions">> {
+  const rows = batch.numRows;
   const keys = writeRows(rows, keyWriter(batch, spec.key));
   const offsets = keys.offsets;
   const partitions = new Int32Array(rows);
@@ -160,14 +169,7 @@ export function encodeRecords(batch: arrow.RecordBatch, spec: RecordSpec): Encod
     partitions[row] = (murmur2(keys.bytes, offsets[row], offsets[row + 1]) & 0x7fffffff) %
       spec.partitions;
   }
-  return {
-    rows,
-    values: values.bytes,
-    valueOffsets: values.offsets,
-    keys: keys.bytes,
-    keyOffsets: offsets,
-    partitions,
-  };
+  return { keys: keys.bytes, keyOffsets: offsets, partitions };
 }
 
 /**
