@@ -237,3 +237,30 @@ export function interopCache(): string {
   const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
   return `${base}/tablestream-interop`;
 }
+
+/**
+ * A Chromium to drive headless (the live page's and the diagram's browser tests): `CHROMIUM`,
+ * else Debian's `chromium` or `chromium-browser`/`google-chrome` on the PATH.
+ */
+export function chromium(): Need<string> {
+  const candidates = [
+    Deno.env.get("CHROMIUM"),
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+  ].filter((c): c is string => !!c);
+  for (const command of candidates) {
+    try {
+      const result = new Deno.Command(command, { args: ["--version"], stderr: "null" })
+        .outputSync();
+      if (result.success) return found(command);
+    } catch {
+      // not this one
+    }
+  }
+  return missing(
+    "a Chromium browser",
+    `none of ${candidates.join(", ")} runs`,
+    "install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM",
+  );
+}
