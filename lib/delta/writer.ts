@@ -36,6 +36,7 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
+import { addActions, assignsRowIds, ROW_TRACKING_PRESERVED } from "./row_tracking.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -143,6 +144,7 @@ export class DeltaWriter {
       files: [...s.files.values()],
       tombstones: [...s.tombstones.values()],
       txns: new Map(s.txns),
+      domains: [...s.domains.values()],
       history: [],
     };
   }
@@ -331,6 +333,7 @@ export class DeltaWriter {
         ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
       },
       isBlindAppend: mode === "append" && !changed,
+      ...this.#rowTrackingTags(changed),
       prepare: (state) => this.#prepare(state, adds, mode, options),
     }, this.#options.commitOptions);
     return await this.#checkpointIfDue({ ...result, added: adds });
@@ -373,6 +376,7 @@ export class DeltaWriter {
         numOutputRows: String(rows),
       },
       isBlindAppend: false,
+      ...this.#rowTrackingTags(true),
       prepare: (state) => {
         const now = this.#now();
         for (const input of inputs) {
@@ -387,7 +391,10 @@ export class DeltaWriter {
         return [
           this.#txn(state, {}, now),
           ...inputs.map((file) => ({ remove: { ...removeOf(file, now), dataChange: false } })),
-          ...outputs.map((add) => ({ add: { ...add, dataChange: false } })),
+          ...addActions(outputs.map((add) => ({ ...add, dataChange: false })), {
+            ...state,
+            version: state.version + 1,
+          }),
         ];
       },
     }, this.#options.commitOptions);
@@ -481,7 +488,16 @@ export class DeltaWriter {
       }
       actions.push({ remove: removeOf(file, now) });
     }
-    for (const add of adds) actions.push({ add });
+    const protocol = actions.find((a) => a.protocol)?.protocol ?? state.protocol;
+    const metadata = actions.find((a) => a.metaData)?.metaData ?? state.metadata;
+    actions.push(
+      ...addActions(adds, {
+        protocol,
+        metadata,
+        domains: state.domains,
+        version: state.version + 1,
+      }),
+    );
     for (const cdc of options.changeFiles ?? []) actions.push({ cdc });
     return actions;
   }
@@ -496,6 +512,15 @@ export class DeltaWriter {
       configuration: {},
       createdTime: now,
     };
+  }
+
+  /**
+   * On a table that tracks rows, the commitInfo tag saying whether rows a commit copies kept
+   * their stable row ids: never when it rewrites files (see row_tracking.ts).
+   */
+  #rowTrackingTags(rewrites: boolean): { tags?: Record<string, string> } {
+    if (!assignsRowIds(this.#state.protocol, this.#state.metadata)) return {};
+    return { tags: { [ROW_TRACKING_PRESERVED]: String(!rewrites) } };
   }
 
   #partitionBy(): readonly string[] {
@@ -540,6 +565,11 @@ function removeOf(file: Add, now: number): Remove {
     size: file.size,
     // A remove reconciles with the add of the same (path, deletion vector) only.
     ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
+    // Row tracking: a remove carries the row ids of the add it removes.
+    ...(typeof file.baseRowId === "number" ? { baseRowId: file.baseRowId } : {}),
+    ...(typeof file.defaultRowCommitVersion === "number"
+      ? { defaultRowCommitVersion: file.defaultRowCommitVersion }
+      : {}),
   };
 }
 
@@ -549,6 +579,7 @@ function snapshotActions(snapshot: Snapshot): Action[] {
     { protocol: snapshot.protocol },
     { metaData: snapshot.metadata },
     ...[...snapshot.txns.values()].map((txn) => ({ txn })),
+    ...(snapshot.domains ?? []).map((domainMetadata) => ({ domainMetadata })),
     ...snapshot.tombstones.map((remove) => ({ remove })),
     ...snapshot.files.map((add) => ({ add })),
   ];
