@@ -51,6 +51,29 @@ export function clusteringDomain(columns: readonly string[]): Action {
   });
 }
 
+/** The writer features a clustered table needs. */
+export const CLUSTERING_FEATURES: readonly string[] = ["clustering", "domainMetadata"];
+
+/**
+ * Refuses clustering a table that is partitioned (the protocol forbids both at once), and
+ * clustering by a column twice.
+ */
+export function checkClusterBy(
+  table: string,
+  partitionBy: readonly string[],
+  clusterBy: readonly string[],
+): void {
+  if (clusterBy.length === 0) return;
+  if (partitionBy.length > 0) {
+    throw new Error(
+      `Delta table "${table}" cannot be both partitioned (${partitionBy.join(", ")}) and ` +
+        `clustered (${clusterBy.join(", ")}): keep partition_by or cluster_by`,
+    );
+  }
+  const twice = clusterBy.find((c, i) => clusterBy.indexOf(c) !== i);
+  if (twice) throw new Error(`Delta table "${table}" is clustered by "${twice}" twice`);
+}
+
 /**
  * A clustered table's clustering columns (physical names, dotted paths), from its
  * `delta.clustering` domain: Spark writes each as a list of path parts, the protocol's

@@ -82,12 +82,20 @@ export function addActions(adds: readonly Add[], target: RowTrackingTarget): Act
   return [...assigned.adds.map((add) => ({ add })), ...assigned.domain ? [assigned.domain] : []];
 }
 
-/** Materialized row id and commit version column names of a new table, as Spark names them. */
-export function materializedColumnProperties(): Record<string, string> {
+/**
+ * A new table's properties, with the materialized row id and commit version column names
+ * (named as Spark 4.0 names them) when they turn row tracking on: the protocol requires them
+ * before `delta.enableRowTracking` may be true.
+ */
+export function withRowTrackingColumns(
+  properties: Record<string, string>,
+): Record<string, string> {
+  if (properties[ENABLE_ROW_TRACKING] !== "true") return properties;
   return {
     "delta.rowTracking.materializedRowIdColumnName": `_row-id-col-${crypto.randomUUID()}`,
     "delta.rowTracking.materializedRowCommitVersionColumnName":
       `_row-commit-version-col-${crypto.randomUUID()}`,
+    ...properties,
   };
 }
 

@@ -42,7 +42,13 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import { addActions, assignsRowIds, ROW_TRACKING_PRESERVED } from "./row_tracking.ts";
+import {
+  addActions,
+  assignsRowIds,
+  ROW_TRACKING_PRESERVED,
+  withRowTrackingColumns,
+} from "./row_tracking.ts";
+import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -97,11 +103,7 @@ export class DeltaWriter {
   static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
     const fs = options.fs ?? fsFor(path);
     checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
-    if (options.clusterBy?.length) {
-      throw new WriteRefused(
-        `Delta table "${path}": liquid clustering (cluster_by) is not implemented yet`,
-      );
-    }
+    checkClusterBy(path, options.partitionBy ?? [], options.clusterBy ?? []);
     const state = new TableState(path);
     if (await latestVersion(fs, path) !== null) {
       const snapshot = await readSnapshot(fs, path);
@@ -466,10 +468,13 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const configuration = { ...this.#options.properties, ...properties };
-      actions.push({ protocol: newTableProtocol(this.#deltaSchema, configuration) }, {
-        metaData: { ...this.#newMetadata(now), configuration },
+      const configuration = withRowTrackingColumns({ ...this.#options.properties, ...properties });
+      const clusterBy = this.#options.clusterBy ?? [];
+      const protocol = newTableProtocol(this.#deltaSchema, configuration, {
+        writer: clusterBy.length > 0 ? [...CLUSTERING_FEATURES] : [],
       });
+      actions.push({ protocol }, { metaData: { ...this.#newMetadata(now), configuration } });
+      if (clusterBy.length > 0) actions.push(clusteringDomain(clusterBy));
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
