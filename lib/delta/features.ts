@@ -57,8 +57,11 @@
  *   column (clustering columns need them).
  * - `v2Checkpoint`: honoured: our checkpoints of such tables are UUID-named V2 spec ones
  *   (checkpoint_v2.ts), never multi-part.
- * - `icebergCompatV1`/`V2`: refused: a writer must materialize partition values in data
- *   files, write column mapping's field ids (and V2 nested ids), which we do not.
+ * - `icebergCompatV1`/`V2`: allowed while `delta.enableIcebergCompatV1`/`V2` is not true;
+ *   refused when it is: a writer must then write data files with column mapping's field ids
+ *   (V2: nested ids too) and partition values materialized in them, which we do not
+ *   (PROTOCOL.md, "Writer Requirements for IcebergCompatV2"; the rest we already do: numRecords
+ *   stats, int64 timestamps).
  * - refused outright: `typeWidening`, `variantType`, `catalogManaged`, and any feature this
  *   list does not know.
  *
@@ -95,6 +98,8 @@ const WRITER_FEATURES = new Set([
   "identityColumns",
   "columnMapping",
   "inCommitTimestamp",
+  "icebergCompatV1",
+  "icebergCompatV2",
   "domainMetadata",
   "rowTracking",
   "clustering",
@@ -220,6 +225,14 @@ export function writeRefusal(protocol: Protocol, metadata: Metadata): string | u
   if (mode !== "none") {
     return `it uses column mapping mode "${mode}" (table feature columnMapping); tablestream ` +
       "reads such tables but does not write data files with physical column names and field ids";
+  }
+  const iceberg = ["icebergCompatV1", "icebergCompatV2"].find((f) =>
+    has(f) && configuration[`delta.enable${f[0].toUpperCase()}${f.slice(1)}`] === "true"
+  );
+  if (iceberg) {
+    return `it has Iceberg compatibility enabled (writer feature ${iceberg}), whose data files ` +
+      "must hold column mapping's field ids and the partition values, which tablestream does " +
+      "not write; it reads the table as a plain one";
   }
   if (has("inCommitTimestamp") && configuration["delta.enableInCommitTimestamps"] === "true") {
     return "it has in-commit timestamps enabled (writer feature inCommitTimestamp), which " +

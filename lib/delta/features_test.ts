@@ -109,8 +109,16 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
       metadata({ "delta.columnMapping.mode": "name" }),
       'column mapping mode "name" (table feature columnMapping)',
     ],
-    [v7(["icebergCompatV1"]), metadata(), "writer feature icebergCompatV1"],
-    [v7(["icebergCompatV2", "clustering"]), metadata(), "writer feature icebergCompatV2"],
+    [
+      v7(["icebergCompatV1"]),
+      metadata({ "delta.enableIcebergCompatV1": "true" }),
+      "writer feature icebergCompatV1",
+    ],
+    [
+      v7(["icebergCompatV2", "clustering"]),
+      metadata({ "delta.enableIcebergCompatV2": "true" }),
+      "Iceberg compatibility enabled (writer feature icebergCompatV2)",
+    ],
     [
       v7(["inCommitTimestamp"]),
       metadata({ "delta.enableInCommitTimestamps": "true" }),
@@ -140,10 +148,12 @@ Deno.test("the log's features are read and written: v2 checkpoints, domains, row
     assertEquals(readRefusal(protocol, meta), undefined, JSON.stringify(protocol));
     assertEquals(writeRefusal(protocol, meta), undefined, JSON.stringify(protocol));
   }
-  // Iceberg compatibility is read as a plain table; writing it is refused.
+  // Iceberg compatibility is read as a plain table; writing it is refused once enabled.
   const iceberg = v7(["icebergCompatV2", "columnMapping"], ["columnMapping"]);
-  assertEquals(readRefusal(iceberg, metadata()), undefined);
-  assertStringIncludes(writeRefusal(iceberg, metadata()) ?? "", "icebergCompatV2");
+  const enabled = metadata({ "delta.enableIcebergCompatV2": "true" });
+  assertEquals(readRefusal(iceberg, enabled), undefined);
+  assertStringIncludes(writeRefusal(iceberg, enabled) ?? "", "icebergCompatV2");
+  assertEquals(writeRefusal(iceberg, metadata()), undefined);
 });
 
 /** A table of one commit with `protocol` and `meta` and no files. */

@@ -1,6 +1,7 @@
 /**
  * The Delta log's features on tables Spark made and on ours: V2 checkpoints (with sidecars,
- * and a Parquet top-level one), row tracking, liquid clustering and deletion vectors. Spark's
+ * and a Parquet top-level one), row tracking, liquid clustering, deletion vectors and
+ * vacuumProtocolCheck (Iceberg compatibility V2: read alike, appends refused). Spark's
  * tables are read alike by us and the engines, are parents of a run, and are appended to by
  * `run` (long enough for our own checkpoints) and `generate --mode append`; then Spark and
  * delta-rs read them with the rows, row ids, domains and protocol right, and Spark can still
@@ -10,7 +11,15 @@
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
 import { interopTest, type Peer } from "./_peer.ts";
-import { assertEnginesAgree, assertIntact, checkChild, ok, START, tableFacts } from "./_theirs.ts";
+import {
+  assertEnginesAgree,
+  assertIntact,
+  checkChild,
+  fails,
+  ok,
+  START,
+  tableFacts,
+} from "./_theirs.ts";
 import { localFs } from "../../lib/delta/fs.ts";
 import { readSnapshot } from "../../lib/delta/log_reader.ts";
 
@@ -56,7 +65,17 @@ p = table('sl_dv', "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')")
 inserts(p, 2, 50)
 s.sql(f'DELETE FROM delta.\`{p}\` WHERE id % 7 = 0')
 
-result = {'sl_v2': 24, 'sl_v2p': 24, 'sl_rt': 30, 'sl_cl': 30, 'sl_dv': 86}
+# vacuumProtocolCheck, a reader-writer feature that binds VACUUM only.
+p = table('sl_vpc', "TBLPROPERTIES ('delta.feature.vacuumProtocolCheck' = 'supported')")
+inserts(p, 2, 10)
+
+# Iceberg compatibility V2 (column mapping by name): read as a plain table, not written.
+p = table('sl_ice', "TBLPROPERTIES ('delta.columnMapping.mode' = 'name', " +
+          "'delta.enableIcebergCompatV2' = 'true')")
+inserts(p, 2, 10)
+
+result = {'sl_v2': 24, 'sl_v2p': 24, 'sl_rt': 30, 'sl_cl': 30, 'sl_dv': 86, 'sl_vpc': 20,
+          'sl_ice': 20}
 `,
     { dir },
   );
@@ -83,7 +102,7 @@ function child(parent: string): string {
       - { column_name: ${parent}_name, data: 'copy_from_fk("${parent}_id", "${parent}", "name")' }`;
 }
 
-const SPARK_TABLES = ["sl_v2", "sl_rt", "sl_cl", "sl_dv"];
+const SPARK_TABLES = ["sl_v2", "sl_rt", "sl_cl", "sl_dv", "sl_vpc"];
 const OURS = `
     table_properties: { delta.enableRowTracking: true, delta.checkpointPolicy: v2 }
     cluster_by: [id]`;
@@ -93,14 +112,15 @@ version: 1
 config:
   seed: 5
   tick_interval: 10s
-tables:${SPARK_TABLES.map((t) => table(t)).join("")}${table("ours_log", OURS)}${
+tables:${[...SPARK_TABLES, "sl_ice"].map((t) => table(t)).join("")}${table("ours_log", OURS)}${
   SPARK_TABLES.map(child).join("")
 }
 `;
 
-/** Polars 2.1.0 refuses the v2Checkpoint reader feature: checked, not compared. */
+/** Polars 2.1.0 refuses v2Checkpoint and column mapping: checked, not compared. */
 function options(path: string) {
-  return /sl_v2|ours_log/.test(path) ? { refusedBy: { polars: "v2Checkpoint" } } : {};
+  if (/sl_v2|ours_log/.test(path)) return { refusedBy: { polars: "v2Checkpoint" } };
+  return /sl_ice/.test(path) ? { refusedBy: { polars: "column mapping" } } : {};
 }
 
 /** What Spark says of a table: rows, distinct row ids, clustering columns, features. */
@@ -151,7 +171,7 @@ interopTest(
       const config = await writeConfig(dir, CONFIG);
 
       // Read alike: sidecars, V2 checkpoints, row ids, domains and vectors.
-      for (const name of [...SPARK_TABLES, "sl_v2p"]) {
+      for (const name of [...SPARK_TABLES, "sl_v2p", "sl_ice"]) {
         const path = `${dir}/${name}`;
         const ours = await assertEnginesAgree(peer, path, name, options(path));
         assertEquals(ours.count, counts[name], name);
@@ -179,6 +199,23 @@ interopTest(
         });
         assert(result.parents > 5, `${name}_child spreads over its parent (${result.parents})`);
       }
+
+      // Iceberg compatibility: appends refused, naming why, and nothing written.
+      const ice = `${dir}/sl_ice`;
+      const iceFacts = await tableFacts(peer, ice);
+      const refused = await fails(
+        "generate",
+        "-c",
+        config,
+        "-o",
+        dir,
+        "--table",
+        "sl_ice",
+        "--mode",
+        "append",
+      );
+      assert(/icebergCompatV2|columnMapping/.test(refused), refused);
+      assertEquals((await tableFacts(peer, ice)).version, iceFacts.version, "sl_ice unchanged");
 
       // Appended to: run (8 small commits: our V2 checkpoint at 10 on sl_v2), then generate.
       await ok(
