@@ -62,6 +62,28 @@ export function assignRowIds(
   };
 }
 
+/**
+ * On a table that tracks rows, the commitInfo tag saying whether the rows a commit copies kept
+ * their stable row ids: never when it rewrites files (`rewrites`), trivially otherwise.
+ */
+export function rowTrackingTags(
+  table: { protocol?: Protocol; metadata?: Metadata },
+  rewrites: boolean,
+): { tags?: Record<string, string> } {
+  if (!assignsRowIds(table.protocol, table.metadata)) return {};
+  return { tags: { [ROW_TRACKING_PRESERVED]: String(!rewrites) } };
+}
+
+/** A file's row tracking fields, for the `remove` of it: those of its last add. */
+export function rowIdsOf(file: Add): Pick<Add, "baseRowId" | "defaultRowCommitVersion"> {
+  return {
+    ...(typeof file.baseRowId === "number" ? { baseRowId: file.baseRowId } : {}),
+    ...(typeof file.defaultRowCommitVersion === "number"
+      ? { defaultRowCommitVersion: file.defaultRowCommitVersion }
+      : {}),
+  };
+}
+
 /** The table a commit lands on, as far as row tracking goes. */
 export interface RowTrackingTarget {
   /** The protocol after the commit (a new table's is in the commit itself). */

@@ -140,3 +140,27 @@ Deno.test("a row-tracking table made by us: row ids unique across commits, races
   );
   assertEquals(removes, [0, 4, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
 });
+
+Deno.test("rows changed in place: removes carry the old row ids, the new file gets fresh ones", async () => {
+  const path = await tempTable();
+  const writer = await DeltaWriter.open(path, {
+    schema: rows(0, 1).schema,
+    appId: "app",
+    properties: { "delta.enableRowTracking": "true" },
+  });
+  const first = await writer.append(rows(0, 3));
+  await writer.append(rows(3, 2));
+  // Rewrite the first file (as copy-on-write does), handing the add as the write returned it.
+  const rewritten = await writer.writeFiles(rows(0, 2));
+  const result = await writer.commitFiles(rewritten, "append", { removes: first.added });
+  const actions = await readCommit(localFs, path, result.version);
+  const remove = actions.find((a) => a.remove)!.remove!;
+  assertEquals([remove.baseRowId, remove.defaultRowCommitVersion], [0, 0]);
+  const added = actions.find((a) => a.add)!.add!;
+  assertEquals([added.baseRowId, added.defaultRowCommitVersion], [5, 2]);
+  assertEquals(actions[0].commitInfo!.tags, { "delta.rowTracking.preserved": "false" });
+  // A plain append copies no rows: its stable ids are all fresh, so preserved.
+  const plain = await writer.append(rows(10, 1));
+  const info = (await readCommit(localFs, path, plain.version))[0].commitInfo!;
+  assertEquals(info.tags, { "delta.rowTracking.preserved": "true" });
+});

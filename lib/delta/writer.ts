@@ -42,12 +42,7 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import {
-  addActions,
-  assignsRowIds,
-  ROW_TRACKING_PRESERVED,
-  withRowTrackingColumns,
-} from "./row_tracking.ts";
+import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
 import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
 
 export { DataFileWriter } from "./data_file.ts";
@@ -328,7 +323,7 @@ export class DeltaWriter {
         ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
       },
       isBlindAppend: mode === "append" && !changed,
-      ...this.#rowTrackingTags(changed),
+      ...rowTrackingTags(this.#state, changed),
       prepare: (state) => this.#prepare(state, adds, mode, options),
     }, this.#options.commitOptions);
     return await this.#checkpointIfDue({ ...result, added: adds });
@@ -400,7 +395,7 @@ export class DeltaWriter {
         numOutputRows: String(rows),
       },
       isBlindAppend: false,
-      ...this.#rowTrackingTags(true),
+      ...rowTrackingTags(this.#state, true),
       prepare: (state) => {
         const now = this.#now();
         for (const input of inputs) {
@@ -414,7 +409,9 @@ export class DeltaWriter {
         }
         return [
           this.#txn(state, {}, now),
-          ...inputs.map((file) => ({ remove: { ...removeOf(file, now), dataChange: false } })),
+          ...inputs.map((file) => ({
+            remove: { ...removeOf(state.files.get(fileKey(file))!, now), dataChange: false },
+          })),
           ...addActions(outputs.map((add) => ({ ...add, dataChange: false })), {
             ...state,
             version: state.version + 1,
@@ -513,7 +510,8 @@ export class DeltaWriter {
           `no longer has ${file.path}: another writer removed it; its rows' changes were not committed`,
         );
       }
-      actions.push({ remove: removeOf(file, now) });
+      // The table's own add: it has the row ids a remove must carry (row tracking).
+      actions.push({ remove: removeOf(state.files.get(fileKey(file))!, now) });
     }
     const protocol = actions.find((a) => a.protocol)?.protocol ?? state.protocol;
     const metadata = actions.find((a) => a.metaData)?.metaData ?? state.metadata;
@@ -539,15 +537,6 @@ export class DeltaWriter {
       configuration: {},
       createdTime: now,
     };
-  }
-
-  /**
-   * On a table that tracks rows, the commitInfo tag saying whether rows a commit copies kept
-   * their stable row ids: never when it rewrites files (see row_tracking.ts).
-   */
-  #rowTrackingTags(rewrites: boolean): { tags?: Record<string, string> } {
-    if (!assignsRowIds(this.#state.protocol, this.#state.metadata)) return {};
-    return { tags: { [ROW_TRACKING_PRESERVED]: String(!rewrites) } };
   }
 
   #partitionBy(): readonly string[] {
@@ -592,11 +581,7 @@ function removeOf(file: Add, now: number): Remove {
     size: file.size,
     // A remove reconciles with the add of the same (path, deletion vector) only.
     ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
-    // Row tracking: a remove carries the row ids of the add it removes.
-    ...(typeof file.baseRowId === "number" ? { baseRowId: file.baseRowId } : {}),
-    ...(typeof file.defaultRowCommitVersion === "number"
-      ? { defaultRowCommitVersion: file.defaultRowCommitVersion }
-      : {}),
+    ...rowIdsOf(file),
   };
 }
 
