@@ -5,7 +5,11 @@ import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
 import { countRows } from "./read_data.ts";
 import { DeltaWriter } from "./writer.ts";
+import { clusteringColumns } from "./domains.ts";
+import { rowIdHighWaterMark } from "./row_tracking.ts";
+import { deltaToArrowSchema } from "./schema.ts";
 import { readParquetColumns } from "../parquet/mod.ts";
+import { copyDir } from "../../tests/_delta.ts";
 import { checkTableProperties, newTableProtocol } from "./table_properties.ts";
 
 function rows(start: number, n: number): arrow.Table {
@@ -155,4 +159,48 @@ Deno.test("table properties: delta.checkpointPolicy and delta.enableRowTracking,
       writerFeatures: ["domainMetadata", "rowTracking", "v2Checkpoint"],
     },
   );
+});
+
+/** Spark's table: V2 JSON checkpoint at 3 with sidecars, row tracking, clustering by id. */
+const SPARK_V2_LOG = new URL("../../tests/fixtures/delta/spark_v2_log", import.meta.url).pathname;
+
+Deno.test("Spark's V2 checkpoint with sidecars, row tracking and clustering: read, appended to, checkpointed", async () => {
+  const log = joinPath(SPARK_V2_LOG, "_delta_log");
+  const names = logNames(SPARK_V2_LOG);
+  assert(names.some((n) => /^0{19}3\.checkpoint\.[0-9a-f-]{36}\.json$/.test(n)), names.join(" "));
+  assert([...Deno.readDirSync(joinPath(log, "_sidecars"))].length >= 2, "sidecars");
+  const spark = await readSnapshot(localFs, SPARK_V2_LOG);
+  assertEquals([spark.version, spark.checkpointVersion], [4, 3]);
+  assertEquals(countRows(spark), 8);
+  const domains = new Map(spark.domains!.map((d) => [d.domain, d]));
+  assertEquals(clusteringColumns(domains), ["id"]);
+  const ids = spark.files.map((f) => f.baseRowId!);
+  assertEquals(new Set(ids).size, spark.files.length, "files' row ids from the sidecars");
+  assertEquals(rowIdHighWaterMark(domains), 7);
+
+  // Appended to by us until our own V2 checkpoint at 6, which keeps Spark's domains.
+  const path = joinPath(await Deno.makeTempDir({ prefix: "tablestream-v2cp-" }), "t");
+  await copyDir(SPARK_V2_LOG, path);
+  const writer = await DeltaWriter.open(path, {
+    schema: deltaToArrowSchema(spark.metadata.schemaString),
+    appId: "app",
+  });
+  const more = new arrow.Table({
+    id: arrow.makeVector(BigInt64Array.of(9n, 10n)),
+    name: arrow.vectorFromArray(["x", "y"], new arrow.Utf8()),
+  });
+  await writer.append(more);
+  await writer.append(more);
+  await dropCommitsBefore(path, 6);
+  const ours = await readSnapshot(localFs, path);
+  assertEquals([ours.version, ours.checkpointVersion], [6, 6]);
+  assertEquals(countRows(ours), 12);
+  const after = new Map(ours.domains!.map((d) => [d.domain, d]));
+  assertEquals(clusteringColumns(after), ["id"]);
+  assertEquals(rowIdHighWaterMark(after), 11);
+  assertEquals(ours.files.slice(-2).map((f) => [f.baseRowId, f.defaultRowCommitVersion]), [
+    [8, 5],
+    [10, 6],
+  ]);
+  assertEquals(ours.protocol, spark.protocol);
 });

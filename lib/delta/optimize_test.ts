@@ -5,7 +5,7 @@ import { readCommit, readSnapshot } from "./log_reader.ts";
 import { readTable } from "./read_data.ts";
 import { optimize } from "./optimize.ts";
 import { DeltaWriter } from "./writer.ts";
-import { cells } from "../../tests/_delta.ts";
+import { cells, copyDir } from "../../tests/_delta.ts";
 import { deltaFixtureTest } from "../../tests/_external.ts";
 
 function batch(start: number, rows: number): arrow.Table {
@@ -113,7 +113,7 @@ deltaFixtureTest(
   "optimize rewrites a file with a deletion vector without its deleted rows, and drops the vector",
   async (fixture) => {
     const path = joinPath(await Deno.makeTempDir({ prefix: "tablestream-optimize-dv-" }), "t");
-    await copyFolder(fixture("rs-table-with-dv-small"), path);
+    await copyDir(fixture("rs-table-with-dv-small"), path);
     const before = await readSnapshot(localFs, path);
     assertEquals(before.files.length, 1, "one file, with a vector");
     assert(before.files[0].deletionVector);
@@ -131,11 +131,3 @@ deltaFixtureTest(
     assertEquals((await optimize(path)).version, null);
   },
 );
-
-async function copyFolder(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.isDirectory) await copyFolder(joinPath(from, entry.name), joinPath(to, entry.name));
-    else await Deno.copyFile(joinPath(from, entry.name), joinPath(to, entry.name));
-  }
-}
