@@ -77,6 +77,16 @@ Deno.test("a v2Checkpoint table gets UUID-named V2 spec checkpoints, named by _l
   assertEquals(after.checkpointVersion, 10);
   assertEquals(after.files, before.files);
   assertEquals(countRows(after), 22);
+
+  // A V2 spec checkpoint may also be classic-named (the protocol allows both namings).
+  await Deno.remove(joinPath(path, "_delta_log/_last_checkpoint"));
+  await Deno.rename(
+    joinPath(path, `_delta_log/${name}`),
+    joinPath(path, `_delta_log/${commitFileName(10).slice(0, 20)}.checkpoint.parquet`),
+  );
+  const classic = await readSnapshot(localFs, path);
+  assertEquals(classic.checkpointVersion, 10);
+  assertEquals(classic.files, before.files);
 });
 
 Deno.test("a JSON V2 checkpoint's file actions are read from its sidecars; a missing one fails", async () => {
