@@ -25,7 +25,7 @@ const CHECKPOINT_COLUMNS = [
 /** Sidecar files hold file actions only (PROTOCOL.md, "Sidecar Files"). */
 const SIDECAR_COLUMNS = ["add", "remove"];
 /** The folder of sidecar files, in `_delta_log`. */
-export const SIDECARS = "_sidecars";
+const SIDECARS = "_sidecars";
 
 /** A `sidecar` action: a file of the checkpoint's file actions. */
 interface Sidecar {

@@ -113,7 +113,7 @@ export async function optimize(
  * two, and every file with a deletion vector (rewritten without its deleted rows, so the
  * vector goes: Spark's OPTIMIZE purges them the same way).
  */
-export function smallFileGroups(files: readonly Add[], targetFileRows: number): Add[][] {
+function smallFileGroups(files: readonly Add[], targetFileRows: number): Add[][] {
   const byPartition = new Map<string, Add[]>();
   for (const file of files) {
     const rows = numRecords(file);
