@@ -57,3 +57,12 @@ Deno.test("an append-only table cannot have changes", () => {
   assertEquals(d.line, 7);
   assertStringIncludes(d.message, "refuses updates and deletes");
 });
+
+Deno.test("a table is partitioned or clustered, not both", () => {
+  const { diagnostics } = parse(`${TABLE}    partition_by: [region]
+    cluster_by: [id]
+`);
+  const d = only(diagnostics, "partitioned-and-clustered");
+  assertEquals(d.line, 7);
+  assertStringIncludes(d.message, "either partitioned or clustered");
+});
