@@ -322,6 +322,7 @@ export class DeltaWriter {
         numOutputRows: String(rows),
         numOutputBytes: String(bytes),
         ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
+        ...options.operationMetrics,
       },
       isBlindAppend: mode === "append" && !changed,
       prepare: (state) => this.#prepare(state, adds, mode, options),

@@ -11,6 +11,7 @@ import { changeSpec, DEFAULT_SEED, engineOptions, parentsOf } from "../config/en
 import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
 import { sinkTableOf } from "../engine/spec.ts";
+import { injectedFields, injectionOf } from "./injected.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
@@ -397,6 +398,7 @@ export class StreamingServer {
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
           log: this.#log,
           changes,
+          injection: injectionOf(plan, generator, seed),
         }),
       );
     }
@@ -449,6 +451,8 @@ export class StreamingServer {
         commit_retries: t.commitRetries || undefined,
         tick: t.tick,
         version: t.version,
+        // Imperfections injected on purpose (duplicates:, event_time:, bad_values:, orphans:).
+        ...injectedFields(t.injected),
       });
     }
     return summary;

@@ -1,0 +1,208 @@
+/**
+ * Deliberate imperfections end to end (docs/traffic_faults.md): `run --fast-forward` of a
+ * sensor-and-orders config into Delta, read back. What the rows show (late event times,
+ * duplicated keys, nulls in a never-null column, keys with no parent) equals what every
+ * commit's `commitInfo.operationMetrics`, the status and `/metrics` say was injected; the
+ * same rows come with workers and with shards.
+ */
+import type * as arrow from "apache-arrow";
+import { assert, assertEquals } from "./_assert.ts";
+import { withTempDir, writeConfig } from "./_cli.ts";
+import { localFs } from "../lib/delta/fs.ts";
+import { latestVersion, readCommit, readSnapshot } from "../lib/delta/log_reader.ts";
+import { readTable } from "../lib/delta/read_data.ts";
+import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
+import { prometheusText } from "../lib/schedule/status.ts";
+import { FAULT_KINDS, type FaultCounts, noFaults } from "../lib/engine/faults.ts";
+import { exactJson } from "./_delta.ts";
+
+/** 2026-01-01T00:00:00Z. */
+const START = Date.UTC(2026, 0, 1);
+/** 120 ticks of 10 s at 5,000 rows a minute: 100,000 orders. */
+const TICKS = 120;
+const ROWS_PER_MINUTE = 5000;
+const ORDERS = TICKS * 10 * ROWS_PER_MINUTE / 60;
+
+export const FAULTS_CONFIG = `version: 1
+config:
+  seed: 11
+  tick_interval: 10s
+tables:
+  - table_name: customers
+    row_count: 500
+    cadence: { enabled: false }
+    columns:
+      - { column_name: customer_id, data: row_id, is_primary_key: true }
+  - table_name: orders
+    row_count: 0
+    cadence: { rows_per_minute: ${ROWS_PER_MINUTE} }
+    duplicates: { fraction: 0.04, max_delay: 1m, change: status }
+    columns:
+      - { column_name: order_id, data: row_id, is_primary_key: true }
+      - column_name: customer_id
+        data: foreign_key("customers", "customer_id")
+        orphans: 0.02
+      - column_name: status
+        data: random.choice(["new", "paid", "shipped", "returned"])
+      - column_name: note
+        data: fake.word()
+        bad_values: { fraction: 0.03, kinds: [null] }
+      - column_name: arrived_at
+        data: datetime.now()
+      - column_name: event_at
+        event_time: { late_fraction: 0.1, max_delay: 2m }
+`;
+
+/** A fast-forward run of {@link TICKS} ticks into `out`; its server, after it ended. */
+async function run(
+  config: string,
+  out: string,
+  extra: Partial<StreamingServerOptions> = {},
+): Promise<StreamingServer> {
+  const server = new StreamingServer({
+    config,
+    output: out,
+    startTime: new Date(START),
+    fastForward: true,
+    ticks: TICKS,
+    workers: 1,
+    commitRows: 20_000,
+    pollMs: 5,
+    ...extra,
+  });
+  const summary = await server.start();
+  assertEquals(summary.failed, []);
+  return server;
+}
+
+async function rowsOf(path: string): Promise<Record<string, unknown>[]> {
+  const table: arrow.Table = await readTable(localFs, await readSnapshot(localFs, path));
+  return table.toArray().map((r) => r.toJSON());
+}
+
+/** The sum of every commit's injected counts, from `commitInfo.operationMetrics`. */
+async function committedCounts(path: string): Promise<FaultCounts> {
+  const sum = noFaults();
+  const last = (await latestVersion(localFs, path))!;
+  const names: Record<string, keyof FaultCounts> = {
+    numInjectedLate: "late",
+    numInjectedDuplicate: "duplicate",
+    numInjectedBadValue: "bad_value",
+    numInjectedOrphan: "orphan",
+  };
+  for (let v = 0; v <= last; v++) {
+    const info = (await readCommit(localFs, path, v)).find((a) => a.commitInfo)?.commitInfo;
+    const metrics = (info?.operationMetrics ?? {}) as Record<string, string>;
+    for (const [name, kind] of Object.entries(names)) sum[kind] += Number(metrics[name] ?? 0);
+  }
+  return sum;
+}
+
+/** The injected counts `/metrics` shows for a table. */
+function metricCounts(text: string, table: string): FaultCounts {
+  const counts = noFaults();
+  for (const kind of FAULT_KINDS) {
+    const line = text.split("\n").find((l) =>
+      l.startsWith(`tablestream_injected_total{table="${table}",kind="${kind}"} `)
+    );
+    assert(line, `no ${kind} line in /metrics`);
+    counts[kind] = Number(line.split(" ").at(-1));
+  }
+  return counts;
+}
+
+/** Whether `seen` out of `n` fits a fraction `p` (6 standard deviations: fails < 1e-8). */
+function near(seen: number, n: number, p: number): boolean {
+  return Math.abs(seen - n * p) <= 6 * Math.sqrt(n * p * (1 - p));
+}
+
+/** The rows as sorted text: equal for equal multisets of rows. */
+function rowsText(rows: Record<string, unknown>[]): string {
+  return rows.map((r) =>
+    JSON.stringify(r, (k, v) => typeof v === "bigint" ? `${v}n` : exactJson(k, v))
+  )
+    .sort().join("\n");
+}
+
+Deno.test("run injects late events, duplicates, bad values and orphans, and counts exactly what the rows show", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, FAULTS_CONFIG);
+    const server = await run(config, `${dir}/out`);
+    const orders = await rowsOf(`${dir}/out/orders`);
+    const parents = new Set((await rowsOf(`${dir}/out/customers`)).map((r) => r.customer_id));
+
+    // What the rows show.
+    const byId = new Map<unknown, Record<string, unknown>[]>();
+    for (const row of orders) byId.set(row.order_id, [...(byId.get(row.order_id) ?? []), row]);
+    assertEquals(byId.size, ORDERS, "every order once, besides its duplicates");
+    const seen = noFaults();
+    for (const copies of byId.values()) {
+      assert(copies.length <= 2, `order ${copies[0].order_id} delivered ${copies.length} times`);
+      if (copies.length === 2) {
+        seen.duplicate++;
+        // Equal but for the changed column.
+        const [a, b] = copies.map((r) => ({ ...r, status: undefined }));
+        assertEquals(a, b);
+      }
+    }
+    let outOfOrder = 0;
+    const inArrival = [...orders].sort((a, b) =>
+      Number(a.arrived_at) - Number(b.arrived_at) || Number(a.order_id) - Number(b.order_id)
+    );
+    inArrival.forEach((row, i) => {
+      const lag = Number(row.arrived_at) - Number(row.event_at);
+      assert(lag >= 0 && lag <= 120_000, `order ${row.order_id} lags ${lag} ms`);
+      if (lag > 0) seen.late++;
+      if (i > 0 && Number(row.event_at) < Number(inArrival[i - 1].event_at)) outOfOrder++;
+      if (row.note === null) seen.bad_value++;
+      if (!parents.has(row.customer_id)) seen.orphan++;
+    });
+    assert(outOfOrder > 0, "event times in arrival order are out of order");
+
+    // Fractions within bounds (over the 100,000 orders; duplicates of the last minute's
+    // orders may come after the run's end).
+    assert(near(seen.late, orders.length, 0.1), `${seen.late} late of ${orders.length}`);
+    assert(near(seen.bad_value, orders.length, 0.03), `${seen.bad_value} bad notes`);
+    assert(near(seen.orphan, orders.length, 0.02), `${seen.orphan} orphans`);
+    const settled = ORDERS - ROWS_PER_MINUTE; // orders whose redelivery falls in the run
+    const sigma = 6 * Math.sqrt(ORDERS * 0.04 * 0.96);
+    assert(
+      seen.duplicate >= settled * 0.04 - sigma && seen.duplicate <= ORDERS * 0.04 + sigma,
+      `${seen.duplicate} duplicates`,
+    );
+
+    // What was counted: per commit in Delta, in the status, in /metrics.
+    assertEquals(await committedCounts(`${dir}/out/orders`), seen);
+    const status = server.status().tables.find((t) => t.table === "orders")!;
+    assertEquals(status.injected, seen);
+    assertEquals(status.rowsWritten, orders.length);
+    assertEquals(metricCounts(prometheusText(server.status()), "orders"), seen);
+    // A table without imperfections has no counts.
+    assertEquals(server.status().tables.find((t) => t.table === "customers")!.injected, undefined);
+  });
+});
+
+Deno.test("imperfections are the same with workers and with shards", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, FAULTS_CONFIG);
+    const one = await run(config, `${dir}/one`);
+    const expected = rowsText(await rowsOf(`${dir}/one/orders`));
+    const counts = one.status().tables.find((t) => t.table === "orders")!.injected;
+
+    await run(config, `${dir}/workers`, { workers: 2, commitRows: 40_000 });
+    assertEquals(rowsText(await rowsOf(`${dir}/workers/orders`)), expected, "2 workers");
+    assertEquals(await committedCounts(`${dir}/workers/orders`), counts);
+
+    const shards = await Promise.all(
+      [0, 1].map((index) => run(config, `${dir}/shards`, { shard: { index, count: 2 } })),
+    );
+    assertEquals(rowsText(await rowsOf(`${dir}/shards/orders`)), expected, "2 shards");
+    assertEquals(await committedCounts(`${dir}/shards/orders`), counts);
+    const sum = noFaults();
+    for (const s of shards) {
+      const t = s.status().tables.find((t) => t.table === "orders")!;
+      for (const kind of FAULT_KINDS) sum[kind] += t.injected![kind];
+    }
+    assertEquals(sum, counts);
+  });
+});
