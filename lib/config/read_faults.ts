@@ -181,7 +181,7 @@ function readKinds(
         `Bad-value kind \`${kind}\` needs ${KIND_NEEDS[kind]}, but \`${column.name}\` is ` +
           `\`${column.type}\`: the column's type is kept`,
         {
-          hint: `Kinds a ${column.type} column holds: ${
+          hint: `Kinds a column of type ${column.type} holds: ${
             BAD_VALUE_KINDS.filter((k) => kindFits(k, column.type!)).join(", ")
           }.`,
         },
