@@ -8,7 +8,7 @@
 import { assert, assertEquals } from "./_assert.ts";
 import { withTempDir, writeConfig } from "./_cli.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
-import { prometheusText } from "../lib/schedule/status.ts";
+import { monitoringResponse } from "../lib/schedule/http.ts";
 import { FAULT_KINDS, type FaultCounts, noFaults } from "../lib/engine/faults.ts";
 import {
   committedCounts,
@@ -113,7 +113,11 @@ Deno.test("run injects late events, duplicates, bad values and orphans, and coun
     const status = server.status().tables.find((t) => t.table === "orders")!;
     assertEquals(status.injected, seen);
     assertEquals(status.rowsWritten, orders.length);
-    assertEquals(metricCounts(prometheusText(server.status()), "orders"), seen);
+    const get = (path: string) =>
+      monitoringResponse(server, new Request(`http://localhost${path}`));
+    assertEquals(metricCounts(await get("/metrics").text(), "orders"), seen);
+    const json = await get("/status").json();
+    assertEquals(json.tables.find((t: { table: string }) => t.table === "orders").injected, seen);
     // A table without imperfections has no counts.
     assertEquals(server.status().tables.find((t) => t.table === "customers")!.injected, undefined);
   });
