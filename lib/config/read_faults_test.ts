@@ -114,3 +114,21 @@ Deno.test("duplicates refuse changes and a key as the changed column; bad values
     described(diagnostics).join("\n"),
   );
 });
+
+Deno.test("a foreign key may not point at a column with bad values", () => {
+  const { diagnostics } = parse(`tables:
+  - table_name: customers
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: email, data: fake.email(), bad_values: 0.1 }
+  - table_name: orders
+    columns:
+      - column_name: email
+        data: foreign_key("customers", "email")
+`);
+  assertEquals(
+    summary(diagnostics),
+    ["referenced-bad-values@9:15", "!not-primary-key@9:40"],
+    described(diagnostics).join("\n"),
+  );
+});

@@ -218,9 +218,36 @@ export class TableFaults {
   }
 }
 
-/** The value of a late event time: `value` moved `delayMs` earlier (None stays None). */
+/**
+ * The kinds of bad values a column of `type` draws from (none: orphans only); throws naming
+ * a kind the type cannot hold.
+ */
+export function columnKinds(spec: BadValuesSpec | undefined, type: ColumnType): BadValueKind[] {
+  if (!spec) return [];
+  const kinds = spec.kinds ?? BAD_VALUE_KINDS.filter((k) => kindFits(k, type));
+  const unfit = kinds.find((k) => !kindFits(k, type));
+  if (unfit) {
+    throw new Error(
+      `bad_values kind "${unfit}" needs ${KIND_NEEDS[unfit]}, and this column is ${type}; ` +
+        "remove it from `kinds`, or declare the column's `type:`",
+    );
+  }
+  return kinds;
+}
+
+/**
+ * The value of an `event_time` column: `value` moved `delayMs` earlier (0: on time); throws
+ * for a value that is no datetime.
+ */
 export function lateValue(value: Value, delayMs: number): Value {
-  if (!(value instanceof Date)) return value;
+  if (!(value instanceof Date)) {
+    throw new Error(
+      `an \`event_time\` column needs a datetime value, got ${
+        value === null ? "None" : typeof value
+      }; leave out \`data:\` for the row's arrival time, or make it a datetime`,
+    );
+  }
+  if (delayMs === 0) return value;
   const tz = value instanceof AwareDatetime ? value.tz : undefined;
   return datetimeAt(value.getTime() - delayMs, microsOf(value), tz);
 }

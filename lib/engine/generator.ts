@@ -23,15 +23,7 @@ import type { AnyDistribution } from "../plugin/types.ts";
 import { closestString } from "../expr/suggest.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
-import {
-  BAD_VALUE_KINDS,
-  badValue,
-  type BadValueKind,
-  KIND_NEEDS,
-  kindFits,
-  lateValue,
-  TableFaults,
-} from "./faults.ts";
+import { badValue, type BadValueKind, columnKinds, lateValue, TableFaults } from "./faults.ts";
 import {
   type CopyBinding,
   type PlannedColumn,
@@ -404,20 +396,11 @@ export class TableGenerator implements RowTable {
     if (!this.faults.any) return;
     const plan = this.#columns.map((c) => {
       if (!this.faults.changesOutput(c.index)) return undefined;
-      const spec = this.spec.columns[c.index].badValues;
-      if (!spec) return [] as BadValueKind[]; // orphans only
-      const kinds = spec.kinds ?? BAD_VALUE_KINDS.filter((k) => kindFits(k, c.type!));
-      const unfit = kinds.find((k) => !kindFits(k, c.type!));
-      if (unfit) {
-        throw new GenerationError(
-          this.name,
-          c.name,
-          this.spec.startRowId,
-          `bad_values kind "${unfit}" needs ${KIND_NEEDS[unfit]}, and this column is ` +
-            `${c.type}; remove it from \`kinds\`, or declare the column's \`type:\``,
-        );
+      try {
+        return columnKinds(this.spec.columns[c.index].badValues, c.type!);
+      } catch (error) {
+        throw new GenerationError(this.name, c.name, this.spec.startRowId, error);
       }
-      return kinds;
     });
     if (plan.some((p) => p !== undefined)) this.#outputFaults = plan;
   }
@@ -581,6 +564,9 @@ export class TableGenerator implements RowTable {
       state.random = engine.enterCell(rowKey(column.cellKey, state), state.rowId);
       try {
         value = column.expr.evaluate(state);
+        if (column.late) {
+          value = lateValue(value, this.faults.delay(index, state.rowId, state.epoch));
+        }
       } catch (error) {
         state.status[index] = 0;
         if (error instanceof GenerationError) throw error;
@@ -590,27 +576,10 @@ export class TableGenerator implements RowTable {
         state.current = savedColumn;
         state.random = savedRandom;
       }
-      if (column.late) value = this.#eventTime(state, column, value);
     }
     state.values[index] = value;
     state.status[index] = 2;
     return value;
-  }
-
-  /** An `event_time` column's value: late by the row's delay, if it has one. */
-  #eventTime(state: RowState, column: PlannedColumn, value: Value): Value {
-    if (!(value instanceof Date)) {
-      throw new GenerationError(
-        this.name,
-        column.name,
-        state.rowId,
-        `an \`event_time\` column needs a datetime value, got ${
-          value === null ? "None" : typeof value
-        }; leave out \`data:\` for the row's arrival time, or make it a datetime`,
-      );
-    }
-    const delay = this.faults.delay(column.index, state.rowId, state.epoch);
-    return delay > 0 ? lateValue(value, delay) : value;
   }
 
   /** The value of the i-th `foreign_key` call of `column` in this row. */

@@ -281,7 +281,7 @@ export class StreamingServer {
         plan: (at) => planTables(config, { ...planOptions, startMs: at }),
         newEngine: (plans, at) => newEngine(plans, at),
         sinkFor,
-        blocked: (plan, generator) => this.#blocked(plan, generator),
+        blocked: (plan, generator) => this.#blocked(plan, generator, sinkName(plan.name)),
         signal: this.#controller.signal,
         log: this.#log,
       }));
@@ -410,7 +410,7 @@ export class StreamingServer {
     }
     const signal = this.#controller.signal;
     const loops = this.#runners.map(async (runner) => {
-      const why = this.#blocked(runner.plan, engine.table(runner.plan.name));
+      const why = this.#blocked(runner.plan, engine.table(runner.plan.name), runner.status.sink);
       if (why) {
         runner.status.stage = "failed";
         runner.status.lastError = why;
@@ -520,7 +520,11 @@ export class StreamingServer {
    * to it (a table feature it does not implement: retrying would not help), or an adopted
    * table's columns differ.
    */
-  #blocked(plan: TablePlan, generator: TableGenerator): string | undefined {
+  #blocked(plan: TablePlan, generator: TableGenerator, sink: string): string | undefined {
+    if (plan.spec.duplicates && plan.spec.primaryKey && sink === "postgres") {
+      return `its \`duplicates:\` repeat keys of primary key "${plan.spec.primaryKey}", which ` +
+        "PostgreSQL enforces; write the table to another sink, or remove `duplicates:`";
+    }
     if (plan.stored?.writeRefusal) {
       return `${this.#options.output ?? "the sink"}/${plan.name} exists but tablestream does ` +
         `not write to it: ${plan.stored.writeRefusal}; write to another --output`;
