@@ -6,7 +6,7 @@
  * same rows come with workers and with shards.
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { withTempDir, writeConfig } from "./_cli.ts";
+import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { StreamingServer, type StreamingServerOptions } from "../lib/schedule/server.ts";
 import { monitoringResponse } from "../lib/schedule/http.ts";
 import { FAULT_KINDS, type FaultCounts, noFaults } from "../lib/engine/faults.ts";
@@ -149,5 +149,36 @@ Deno.test("imperfections are the same with workers and with shards", async () =>
       for (const kind of FAULT_KINDS) sum[kind] += t.injected![kind];
     }
     assertEquals(sum, counts);
+  });
+});
+
+Deno.test("orphans of a parent read as stored point past its largest key", async () => {
+  await withTempDir(async (dir) => {
+    // Keys that are no run of consecutive ids: none to extrapolate.
+    const config = await writeConfig(
+      dir,
+      FAULTS_CONFIG.replace(
+        "{ column_name: customer_id, data: row_id, is_primary_key: true }",
+        '{ column_name: customer_id, data: "row_id * 7 + random.randint(0, 3)", is_primary_key: true }',
+      ),
+    );
+    // customers written by `generate`: this run reads it as stored (its role is "fixed").
+    const generated = await cli(
+      // Under another seed: not this run's stream state, so read as it is stored.
+      ..."generate --table customers --seed 5 --reference-time 2026-01-01 -c".split(" "),
+      config,
+      "-o",
+      `${dir}/out`,
+    );
+    assertEquals(generated.code, 0, generated.stderr);
+    const server = await run(config, `${dir}/out`, { tables: ["orders"] });
+    const orders = await rowsOf(`${dir}/out/orders`);
+    const parents = (await rowsOf(`${dir}/out/customers`)).map((r) => Number(r.customer_id));
+    const largest = Math.max(...parents);
+    const orphans = orders.filter((r) => Number(r.customer_id) > largest);
+    assertEquals(orders.filter((r) => !parents.includes(Number(r.customer_id))), orphans);
+    const counts = server.status().tables.find((t) => t.table === "orders")!.injected!;
+    assertEquals(orphans.length, counts.orphan);
+    assert(near(orphans.length, orders.length, 0.02), `${orphans.length} orphans`);
   });
 });
