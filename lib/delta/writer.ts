@@ -321,6 +321,7 @@ export class DeltaWriter {
         numOutputRows: String(rows),
         numOutputBytes: String(bytes),
         ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
+        ...options.operationMetrics,
       },
       isBlindAppend: mode === "append" && !changed,
       ...rowTrackingTags(this.#state, changed),

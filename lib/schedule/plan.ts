@@ -120,9 +120,14 @@ export function tableFingerprint(
         data: c.data,
         type: c.type,
         nullFraction: c.nullFraction,
+        // Only when set, as `changes` below.
+        ...(c.eventTime ? { eventTime: c.eventTime } : {}),
+        ...(c.badValues ? { badValues: c.badValues } : {}),
+        ...(c.orphans ? { orphans: c.orphans } : {}),
       })),
       // Only when set: the fingerprints of tables without changes stay what they were.
       ...(table.changes ? { changes: changeSpec(table) } : {}),
+      ...(table.duplicates ? { duplicates: table.duplicates } : {}),
     },
   });
 }

@@ -155,6 +155,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
             txnAfter: point.after,
             properties: point.properties,
             expectProperties: point.expect,
+            ...(point.injected ? { operationMetrics: injectedMetrics(point.injected) } : {}),
           }
           : {}),
       }));
@@ -449,3 +450,18 @@ export const deltaSink = defineSink({
       targetFileRows: target_file_rows,
     }),
 });
+
+/**
+ * A commit point's injected imperfections as `operationMetrics` (text values, as Spark's):
+ * `late` as `numInjectedLate`, `bad_value` as `numInjectedBadValue`...
+ */
+export function injectedMetrics(
+  injected: Readonly<Record<string, number>>,
+): Record<string, string> {
+  const metrics: Record<string, string> = {};
+  for (const [kind, n] of Object.entries(injected)) {
+    const name = kind.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+    metrics[`numInjected${name}`] = String(n);
+  }
+  return metrics;
+}
