@@ -14,12 +14,13 @@
  * Reading:
  * - `timestampNtz`: read, as Arrow timestamps without a time zone.
  * - `deletionVectors`: read; the rows a deletion vector marks are skipped (deletion_vector.ts).
- * - `columnMapping`: mode `name` is read (columns, partition values and stats by physical
- *   name); mode `id` needs Parquet field ids, which our Parquet reader does not expose:
- *   refused.
+ * - `columnMapping`: modes `name` and `id` are read, nested fields too: columns by physical
+ *   name or Parquet field id, partition values and stats by physical name; users see logical
+ *   names only (column_mapping.ts).
+ * - `typeWidening` (and Spark's `typeWidening-preview`): read; a file written before a
+ *   column was widened is read as the column's current type (type_widening.ts).
  * - `vacuumProtocolCheck`: nothing to do for a reader (it only binds VACUUM).
- * - anything else (`v2Checkpoint`, `typeWidening`, `variantType`, `catalogManaged`, ...):
- *   refused by name.
+ * - anything else (`v2Checkpoint`, `variantType`, `catalogManaged`, ...): refused by name.
  *
  * Writing (tablestream only ever appends whole files, or overwrites by removing whole files):
  * - `appendOnly`: honoured: with `delta.appendOnly = true` an overwrite is refused.
@@ -32,17 +33,21 @@
  *   table that gets changes is given the feature ({@link withChangeDataFeed}).
  * - `deletionVectors`: allowed: we add files without deletion vectors and with exact
  *   `numRecords`; removes and checkpoints carry the deletion vector of the file they name.
- * - `timestampNtz`: allowed: an append must match the table's schema, so a `timestamp_ntz`
- *   column is written only as what the schema says (our configs never make one, so such a
- *   table is refused by the schema check, which names the column).
+ * - `timestampNtz`: allowed: a config's timestamp column appends to a `timestamp_ntz` column
+ *   as its UTC wall-clock time (write_checks.ts accepts the pair; column_mapping.ts
+ *   `toFileData` writes the table's type).
  * - `allowColumnDefaults`: allowed: we always write every column, so defaults never apply.
  * - `vacuumProtocolCheck`: allowed (binds VACUUM only).
  * - `inCommitTimestamp`: allowed while `delta.enableInCommitTimestamps` is not true;
  *   refused when it is (every commit would need a monotonic `inCommitTimestamp`).
- * - `columnMapping` with a mode other than `none`: refused (data files would need physical
- *   names and Parquet field ids).
+ * - `columnMapping`, modes `name` and `id`: honoured: data files are written with physical
+ *   names and Parquet field ids, stats and partition values by physical name; the config's
+ *   columns are matched by logical name, so renamed and dropped columns are fine; appends
+ *   leave the schema and `delta.columnMapping.maxColumnId` as they are (column_mapping.ts).
+ * - `typeWidening`, `typeWidening-preview`: allowed: appends write the current (widened)
+ *   type, which the schema check asks the data to have; files keep their types.
  * - refused outright: `domainMetadata` (our checkpoints would drop its actions), `rowTracking`
- *   (row ids to assign), `clustering`, `icebergCompatV1`/`V2`, `v2Checkpoint`, `typeWidening`,
+ *   (row ids to assign), `clustering`, `icebergCompatV1`/`V2`, `v2Checkpoint`,
  *   `variantType`, `catalogManaged`, and any feature this list does not know.
  *
  * @module
@@ -55,6 +60,8 @@ export const READER_FEATURES = new Set([
   "deletionVectors",
   "columnMapping",
   "vacuumProtocolCheck",
+  "typeWidening",
+  "typeWidening-preview",
 ]);
 
 /** The highest reader version our reader implements. */
@@ -77,6 +84,8 @@ const WRITER_FEATURES = new Set([
   "identityColumns",
   "columnMapping",
   "inCommitTimestamp",
+  "typeWidening",
+  "typeWidening-preview",
 ]);
 
 /** The table property that turns the change data feed on. */
@@ -139,9 +148,9 @@ export function readRefusal(protocol: Protocol, metadata: Metadata): string | un
     }, which tablestream does not implement (it reads ${[...READER_FEATURES].join(", ")})`;
   }
   const mode = columnMappingMode(protocol, metadata);
-  if (mode !== "none" && mode !== "name") {
-    return `it uses column mapping mode "${mode}" (reader feature columnMapping); tablestream ` +
-      `reads mode "name" only`;
+  if (mode !== "none" && mode !== "name" && mode !== "id") {
+    return `it uses the unknown column mapping mode "${mode}" (reader feature columnMapping); ` +
+      'tablestream reads modes "name" and "id"';
   }
   return undefined;
 }
@@ -193,11 +202,6 @@ export function writeRefusal(protocol: Protocol, metadata: Metadata): string | u
   if (identity) {
     return `column "${identity.path}" is an identity column (writer feature identityColumns), ` +
       "whose values and high-water mark tablestream does not maintain";
-  }
-  const mode = has("columnMapping") ? configuration["delta.columnMapping.mode"] ?? "none" : "none";
-  if (mode !== "none") {
-    return `it uses column mapping mode "${mode}" (table feature columnMapping); tablestream ` +
-      "reads such tables but does not write data files with physical column names and field ids";
   }
   if (has("inCommitTimestamp") && configuration["delta.enableInCommitTimestamps"] === "true") {
     return "it has in-commit timestamps enabled (writer feature inCommitTimestamp), which " +

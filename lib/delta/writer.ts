@@ -36,6 +36,7 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
+import { FileLayout, mappingMode } from "./column_mapping.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -189,6 +190,63 @@ export class DeltaWriter {
     return this.#compared.difference;
   }
 
+  /** The layout files were last written with, and the metadata it was made for. */
+  #layout?: { metadata: Metadata; layout: FileLayout | undefined };
+
+  /**
+   * How this writer's data becomes data files of the table (column mapping, the table's own
+   * types): undefined while the data is written as it is (a new table of ours, say).
+   */
+  #fileLayout(): FileLayout | undefined {
+    const { metadata, protocol } = this.#state;
+    if (!metadata || !protocol) return undefined;
+    if (this.#layout?.metadata !== metadata) {
+      const mode = mappingMode(protocol, metadata);
+      const layout = this.#differenceFrom(metadata)
+        ? undefined // an overwrite with a new schema writes ours (see #prepare)
+        : FileLayout.of(metadata.schemaString, mode, this.#options.schema, this.path);
+      this.#layout = { metadata, layout };
+    }
+    return this.#layout.layout;
+  }
+
+  /**
+   * Whether files encoded elsewhere from this writer's schema ({@link storeEncodedFile}) are
+   * the table's data files as they are: not with column mapping or a `timestamp_ntz` column.
+   */
+  get takesEncodedFiles(): boolean {
+    return this.#fileLayout() === undefined;
+  }
+
+  /** The table's metadata when data files were last made (undefined: a new table). */
+  #filesFor?: Metadata;
+
+  /** `table` as the rows of a data file (physical names, the table's types). */
+  #toFile(table: arrow.Table): arrow.Table {
+    this.#filesFor = this.#state.metadata;
+    return this.#fileLayout()?.toFile(table) ?? table;
+  }
+
+  /**
+   * Refuses to commit files made for another physical layout: another writer created or
+   * changed the column-mapped table meanwhile, and the files name columns it does not have.
+   */
+  #checkLayout(state: TableState, adds: Add[]): void {
+    if (adds.length === 0 || state.metadata === this.#filesFor) return;
+    const key = (m: Metadata | undefined) => {
+      const mode = m && state.protocol ? mappingMode(state.protocol, m) : "none";
+      return mode === "none" ? "none" : `${mode}:${m!.schemaString}`;
+    };
+    if (key(state.metadata) !== key(this.#filesFor)) {
+      throw new ConcurrentModificationError(
+        this.path,
+        state.version,
+        "changed the table's column mapping after this commit's files were written for it",
+        false,
+      );
+    }
+  }
+
   /** Writes `data` as data files and commits them in one append. */
   async append(data: arrow.Table, options: WriteOptions = {}): Promise<WriteResult> {
     const difference = this.schemaDifference();
@@ -222,10 +280,11 @@ export class DeltaWriter {
         const part = whole
           ? group.table
           : group.table.slice(start, start + limit).select(dataColumns);
+        const file = this.#toFile(part);
         adds.push(
           await this.#storeFile(
-            encodeParquet(part, compression),
-            statsJson(part),
+            encodeParquet(file, compression),
+            statsJson(file),
             group.values,
             adds.length,
           ),
@@ -243,9 +302,10 @@ export class DeltaWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
+    const schema = this.#fileLayout()?.schemaFor(this.#options.schema.names as string[]);
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), this.#options.schema),
-      (batch) => this.#conform(new arrow.Table([batch])).batches,
+      new ParquetStream(this.#compression(), schema ?? this.#options.schema),
+      (batch) => this.#toFile(this.#conform(new arrow.Table([batch]))).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
   }
@@ -259,6 +319,11 @@ export class DeltaWriter {
   async storeEncodedFile(bytes: Uint8Array, stats: string, index: number): Promise<Add> {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
+    }
+    if (!this.takesEncodedFiles) {
+      throw new Error(
+        `Delta table "${this.path}" has column mapping or timestamp_ntz columns: use writeFiles`,
+      );
     }
     return await this.#storeFile(bytes, stats, {}, index);
   }
@@ -275,7 +340,12 @@ export class DeltaWriter {
     index: number,
   ): Promise<Add> {
     const compression = this.#compression();
-    const folder = partitionFolder(this.#partitionBy(), values);
+    // With column mapping, folders and values go by physical name, as Spark writes them.
+    const layout = this.#fileLayout();
+    const stored = layout ? layout.partitionValues(values) : values;
+    const folder = layout
+      ? partitionFolder(this.#partitionBy().map((c) => layout.physicalName(c)), stored)
+      : partitionFolder(this.#partitionBy(), values);
     const suffix = compression === "none" ? "" : `.${compression}`;
     const name = `part-${
       String(index).padStart(5, "0")
@@ -288,7 +358,7 @@ export class DeltaWriter {
     await this.#fs.writeNew(joinPath(this.path, relative), bytes);
     return {
       path: encodePath(relative),
-      partitionValues: values,
+      partitionValues: stored,
       size: bytes.length,
       modificationTime: this.#now(),
       dataChange: true,
@@ -428,6 +498,7 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
+    this.#checkLayout(state, adds);
     const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;
@@ -452,6 +523,13 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
+        if (mappingMode(state.protocol!, state.metadata) !== "none") {
+          // Its columns' physical names and ids would have to be assigned anew.
+          throw new WriteRefused(
+            `Cannot overwrite Delta table "${this.path}" with another schema: it uses column ` +
+              "mapping; write to another folder",
+          );
+        }
         const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
         if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
           // Adding the feature would change the protocol of a table others may read.

@@ -1,0 +1,371 @@
+/**
+ * Column mapping (PROTOCOL.md, "Column Mapping"): a table whose columns have a logical name
+ * (what users see and rename) and a physical name and id (what data files, partition values
+ * and stats use). Mode `name` finds a column in a file by its physical name, mode `id` by its
+ * Parquet field id; both hold for nested fields too (struct fields, and the fields of structs
+ * inside arrays and maps).
+ *
+ * Reading: {@link ColumnMapping} resolves each of the table's columns to its file column and
+ * turns the file's nested data (physical field names) into the table's logical types.
+ * Writing: {@link fileSchema} is the Arrow schema data files are written with: physical names,
+ * each field's id as the Arrow metadata `PARQUET:field_id` (which arrow-rs, under
+ * parquet-wasm, writes as the Parquet field id), and the table's own types (a `timestamp_ntz`
+ * column stays one); {@link toFileData} relabels data to it without copying. New tables get
+ * physical names and ids from {@link assignColumnMapping}.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Metadata, Protocol } from "./actions.ts";
+import { columnMappingMode } from "./features.ts";
+import { type DeltaField, deltaToArrowSchema, type DeltaType, parseDeltaSchema } from "./schema.ts";
+
+/** A table's column mapping mode. */
+export type MappingMode = "none" | "name" | "id";
+
+/** The field metadata key holding a column's physical name. */
+export const PHYSICAL_NAME = "delta.columnMapping.physicalName";
+/** The field metadata key holding a column's id. */
+export const COLUMN_ID = "delta.columnMapping.id";
+/** The table property holding the largest column id assigned so far. */
+export const MAX_COLUMN_ID = "delta.columnMapping.maxColumnId";
+/** The table property naming the mode. */
+export const MAPPING_MODE = "delta.columnMapping.mode";
+/** The Arrow field metadata key arrow-rs reads and writes Parquet field ids as. */
+export const PARQUET_FIELD_ID = "PARQUET:field_id";
+
+/** The mode of a table: `none` unless its protocol has column mapping and a mode is set. */
+export function mappingMode(protocol: Protocol, metadata: Metadata): MappingMode {
+  const mode = columnMappingMode(protocol, metadata);
+  return mode === "name" || mode === "id" ? mode : "none";
+}
+
+/** A field's physical name: its own name without column mapping. */
+function physicalName(field: DeltaField, mode: MappingMode, table: string): string {
+  if (mode === "none") return field.name;
+  const name = field.metadata?.[PHYSICAL_NAME];
+  if (typeof name !== "string" || name === "") {
+    throw new Error(
+      `Delta table "${table}" uses column mapping but its column "${field.name}" has no ` +
+        `${PHYSICAL_NAME}`,
+    );
+  }
+  return name;
+}
+
+/** A field's column mapping id, if it has one. */
+function columnId(field: DeltaField): number | undefined {
+  const id = field.metadata?.[COLUMN_ID];
+  return typeof id === "number" && Number.isInteger(id) ? id : undefined;
+}
+
+/** The Parquet field id an Arrow field read from (or written to) a file carries. */
+function fieldIdOf(field: arrow.Field): number | undefined {
+  const text = field.metadata?.get(PARQUET_FIELD_ID);
+  return text === undefined || !/^-?\d+$/.test(text) ? undefined : Number(text);
+}
+
+/**
+ * How one table's columns are found in its data files, and turned into its logical columns.
+ *
+ * @example
+ * ```ts
+ * const mapping = new ColumnMapping(snapshot.protocol, snapshot.metadata, snapshot.table);
+ * mapping.physicalName("label"); // "col-5f1c..." with column mapping, "label" without
+ * ```
+ */
+export class ColumnMapping {
+  readonly mode: MappingMode;
+  readonly #table: string;
+  readonly #fields: Map<string, DeltaField>;
+
+  constructor(protocol: Protocol, metadata: Metadata, table: string) {
+    this.mode = mappingMode(protocol, metadata);
+    this.#table = table;
+    this.#fields = new Map(parseDeltaSchema(metadata.schemaString).map((f) => [f.name, f]));
+  }
+
+  /** The physical name of the top-level column `logical` (stats and partition values). */
+  physicalName(logical: string): string {
+    const field = this.#fields.get(logical);
+    return field ? physicalName(field, this.mode, this.#table) : logical;
+  }
+
+  /** Whether files must be looked up by field id, which needs each file's schema. */
+  get byId(): boolean {
+    return this.mode === "id";
+  }
+
+  /**
+   * The name of the column holding `logical` in a file whose schema is `file` (mode `id`:
+   * the field with the column's id, else its physical name, as Spark also writes it).
+   */
+  fileColumn(logical: string, file?: arrow.Schema): string {
+    const field = this.#fields.get(logical);
+    const name = this.physicalName(logical);
+    if (!field || !this.byId || !file) return name;
+    const id = columnId(field);
+    return file.fields.find((f) => id !== undefined && fieldIdOf(f) === id)?.name ?? name;
+  }
+
+  /**
+   * A file column's data with the table's logical type `type` (of column `logical`): nested
+   * fields found by physical name or id and renamed, missing ones null. Flat columns come
+   * back as they are, for the caller to cast.
+   */
+  toLogical(data: arrow.Data, logical: string, type: arrow.DataType): arrow.Data {
+    const field = this.#fields.get(logical);
+    if (this.mode === "none" || !field || !type.children?.length) return data;
+    return this.#nested(data, field.type, type);
+  }
+
+  #nested(data: arrow.Data, delta: DeltaType, type: arrow.DataType): arrow.Data {
+    if (typeof delta === "string" || !type.children?.length) return data;
+    if (delta.type === "struct" && arrow.DataType.isStruct(data.type)) {
+      const fileFields = data.type.children;
+      const children = delta.fields.map((child, i) => {
+        const want = type.children[i].type;
+        const j = this.#fileIndex(fileFields, child);
+        return j < 0
+          ? nullData(want, data.length)
+          : this.#nested(data.children[j], child.type, want);
+      });
+      return data.clone(type, undefined, undefined, undefined, undefined, children);
+    }
+    if (delta.type === "array" && data.children.length === 1) {
+      const element = this.#nested(data.children[0], delta.elementType, type.children[0].type);
+      return data.clone(type, undefined, undefined, undefined, undefined, [element]);
+    }
+    if (delta.type === "map" && data.children.length === 1) {
+      const entries = data.children[0];
+      const entryType = type.children[0].type;
+      const key = this.#nested(entries.children[0], delta.keyType, entryType.children[0].type);
+      const value = this.#nested(entries.children[1], delta.valueType, entryType.children[1].type);
+      const mapped = entries.clone(entryType, undefined, undefined, undefined, undefined, [
+        key,
+        value,
+      ]);
+      return data.clone(type, undefined, undefined, undefined, undefined, [mapped]);
+    }
+    return data;
+  }
+
+  /** Where a struct's field `child` is among a file struct's fields, or -1. */
+  #fileIndex(fileFields: arrow.Field[], child: DeltaField): number {
+    const id = this.byId ? columnId(child) : undefined;
+    if (id !== undefined) {
+      const j = fileFields.findIndex((f) => fieldIdOf(f) === id);
+      if (j >= 0) return j;
+    }
+    const name = physicalName(child, this.mode, this.#table);
+    return fileFields.findIndex((f) => f.name === name);
+  }
+}
+
+/** A column of `length` nulls. */
+export function nullData(type: arrow.DataType, length: number): arrow.Data {
+  return arrow.vectorFromArray(new Array(length).fill(null), type).data[0];
+}
+
+/**
+ * The Arrow schema a table's data files are written with: physical names, and with column
+ * mapping each field's id as `PARQUET:field_id`; the types are the table's.
+ *
+ * @example
+ * ```ts
+ * fileSchema(metadata.schemaString, "id").fields[0].metadata.get("PARQUET:field_id"); // "1"
+ * ```
+ */
+export function fileSchema(
+  schemaString: string,
+  mode: MappingMode,
+  table = "(table)",
+): arrow.Schema {
+  const logical = deltaToArrowSchema(schemaString, table);
+  const fields = parseDeltaSchema(schemaString);
+  return new arrow.Schema(
+    fields.map((f, i) => physicalField(logical.fields[i], f, mode, table)),
+  );
+}
+
+function physicalField(
+  field: arrow.Field,
+  delta: DeltaField,
+  mode: MappingMode,
+  table: string,
+): arrow.Field {
+  const id = mode === "none" ? undefined : columnId(delta);
+  const metadata = id === undefined ? null : new Map([[PARQUET_FIELD_ID, String(id)]]);
+  return new arrow.Field(
+    physicalName(delta, mode, table),
+    physicalType(field.type, delta.type, mode, table),
+    field.nullable,
+    metadata,
+  );
+}
+
+function physicalType(
+  type: arrow.DataType,
+  delta: DeltaType,
+  mode: MappingMode,
+  table: string,
+): arrow.DataType {
+  if (typeof delta === "string") return type;
+  if (delta.type === "struct") {
+    return new arrow.Struct(
+      delta.fields.map((f, i) => physicalField(type.children[i], f, mode, table)),
+    );
+  }
+  if (delta.type === "array") {
+    const element = type.children[0];
+    return new arrow.List(
+      element.clone({ type: physicalType(element.type, delta.elementType, mode, table) }),
+    );
+  }
+  const entries = type.children[0];
+  const [key, value] = entries.type.children as arrow.Field[];
+  return new arrow.Map_(
+    entries.clone({
+      type: new arrow.Struct<{ key: arrow.DataType; value: arrow.DataType }>([
+        key.clone({ type: physicalType(key.type, delta.keyType, mode, table) }),
+        value.clone({ type: physicalType(value.type, delta.valueType, mode, table) }),
+      ]),
+    }),
+    (type as arrow.Map_).keysSorted,
+  );
+}
+
+/**
+ * `data` (of the writer's logical schema) labelled with the file schema's `type`: the same
+ * buffers under physical names, and a UTC timestamp as the table's `timestamp_ntz` (its
+ * microseconds since the epoch are the UTC wall-clock time, as Spark's
+ * `CAST(ts AS TIMESTAMP_NTZ)` gives in a UTC session).
+ */
+export function toFileData(data: arrow.Data, type: arrow.DataType): arrow.Data {
+  if (!type.children?.length) return data.type === type ? data : data.clone(type);
+  const children = type.children.map((child: arrow.Field, i: number) =>
+    toFileData(data.children[i], child.type)
+  );
+  return data.clone(type, undefined, undefined, undefined, undefined, children);
+}
+
+/** A batch of the writer's logical schema as a batch of `schema` (see {@link toFileData}). */
+export function toFileBatch(batch: arrow.RecordBatch, schema: arrow.Schema): arrow.RecordBatch {
+  const struct = toFileData(batch.data, new arrow.Struct(schema.fields));
+  return new arrow.RecordBatch(schema, struct as arrow.Data<arrow.Struct>);
+}
+
+/** A table as a table of `schema` (see {@link toFileData}). */
+export function toFileTable(table: arrow.Table, schema: arrow.Schema): arrow.Table {
+  if (table.batches.length === 0) return new arrow.Table(schema);
+  return new arrow.Table(schema, table.batches.map((b) => toFileBatch(b, schema)));
+}
+
+/**
+ * A new table's schemaString with column mapping: every field, nested ones included, gets the
+ * physical name `col-<uuid>` and the next id from 1 (PROTOCOL.md, "Writer Requirements for
+ * Column Mapping"); and the `delta.columnMapping.maxColumnId` to record.
+ *
+ * @example
+ * ```ts
+ * const { schemaString, maxColumnId } = assignColumnMapping(arrowToDeltaSchema(schema));
+ * ```
+ */
+export function assignColumnMapping(
+  schemaString: string,
+): { schemaString: string; maxColumnId: number } {
+  let next = 0;
+  const assignType = (type: DeltaType): DeltaType => {
+    if (typeof type === "string") return type;
+    if (type.type === "struct") return { ...type, fields: type.fields.map(assignField) };
+    if (type.type === "array") return { ...type, elementType: assignType(type.elementType) };
+    return { ...type, keyType: assignType(type.keyType), valueType: assignType(type.valueType) };
+  };
+  const assignField = (field: DeltaField): DeltaField => {
+    const metadata = {
+      ...field.metadata,
+      [COLUMN_ID]: ++next,
+      [PHYSICAL_NAME]: `col-${crypto.randomUUID()}`,
+    };
+    return { ...field, type: assignType(field.type), metadata };
+  };
+  const fields = parseDeltaSchema(schemaString).map(assignField);
+  return { schemaString: JSON.stringify({ type: "struct", fields }), maxColumnId: next };
+}
+
+/**
+ * How a writer's data becomes a table's data files: the file schema for the writer's columns
+ * (by logical name, in the writer's order) and partition values by physical name. Undefined
+ * when the files are the data as it is (no column mapping, the same types).
+ */
+export class FileLayout {
+  readonly #schemaString: string;
+  readonly #mode: MappingMode;
+  readonly #table: string;
+  readonly #fields: Map<string, { index: number; field: DeltaField }>;
+  readonly #schemas = new Map<string, arrow.Schema>();
+  #all?: arrow.Schema;
+
+  private constructor(schemaString: string, mode: MappingMode, table: string) {
+    this.#schemaString = schemaString;
+    this.#mode = mode;
+    this.#table = table;
+    this.#fields = new Map(
+      parseDeltaSchema(schemaString).map((field, index) => [field.name, { index, field }]),
+    );
+  }
+
+  /**
+   * The layout of files of `schemaString` (a table's, with mode `mode`) for data of
+   * `schema`, or undefined when the data can be written as it is.
+   */
+  static of(
+    schemaString: string,
+    mode: MappingMode,
+    schema: arrow.Schema,
+    table: string,
+  ): FileLayout | undefined {
+    const layout = new FileLayout(schemaString, mode, table);
+    if (mode !== "none") return layout;
+    const file = layout.schemaFor(schema.fields.map((f) => f.name));
+    const same = file.fields.every((f, i) =>
+      f.name === schema.fields[i].name && arrow.util.compareTypes(f.type, schema.fields[i].type)
+    );
+    return same ? undefined : layout;
+  }
+
+  /** The file schema of the columns `names` (logical), in that order. */
+  schemaFor(names: readonly string[]): arrow.Schema {
+    const key = names.join("\u0000");
+    let schema = this.#schemas.get(key);
+    if (!schema) {
+      this.#all ??= fileSchema(this.#schemaString, this.#mode, this.#table);
+      schema = new arrow.Schema(names.map((name) => {
+        const found = this.#fields.get(name);
+        if (!found) throw new Error(`Delta table "${this.#table}" has no column "${name}"`);
+        return this.#all!.fields[found.index];
+      }));
+      this.#schemas.set(key, schema);
+    }
+    return schema;
+  }
+
+  /** `table` (of logical columns) as the rows of a data file. */
+  toFile(table: arrow.Table): arrow.Table {
+    return toFileTable(table, this.schemaFor(table.schema.fields.map((f) => f.name)));
+  }
+
+  /** The physical name of the column `logical` (partition folders, as Spark names them). */
+  physicalName(logical: string): string {
+    const found = this.#fields.get(logical);
+    return found ? physicalName(found.field, this.#mode, this.#table) : logical;
+  }
+
+  /** Partition values (by logical column) by physical name, as `add.partitionValues` holds. */
+  partitionValues(values: Record<string, string | null>): Record<string, string | null> {
+    if (this.#mode === "none") return values;
+    return Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [this.physicalName(name), value]),
+    );
+  }
+}
