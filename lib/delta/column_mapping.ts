@@ -111,41 +111,65 @@ export class ColumnMapping {
   /**
    * A file column's data with the table's logical type `type` (of column `logical`): nested
    * fields found by physical name or id and renamed, missing ones null. Flat columns come
-   * back as they are, for the caller to cast.
+   * back as they are, for the caller to cast. `file` is the column's type in the file's
+   * footer schema, whose fields carry their ids (decoded batches may not).
    */
-  toLogical(data: arrow.Data, logical: string, type: arrow.DataType): arrow.Data {
+  toLogical(
+    data: arrow.Data,
+    logical: string,
+    type: arrow.DataType,
+    file?: arrow.DataType,
+  ): arrow.Data {
     const field = this.#fields.get(logical);
     if (this.mode === "none" || !field || !type.children?.length) return data;
-    return this.#nested(data, field.type, type);
+    return this.#nested(data, field.type, type, file ?? data.type);
   }
 
-  #nested(data: arrow.Data, delta: DeltaType, type: arrow.DataType): arrow.Data {
+  #nested(
+    data: arrow.Data,
+    delta: DeltaType,
+    type: arrow.DataType,
+    file: arrow.DataType | undefined,
+  ): arrow.Data {
     if (typeof delta === "string" || !type.children?.length) return data;
+    // The file's fields, in the data's order: the footer's (with ids) when they match it.
+    const fileFields: arrow.Field[] = file?.children?.length === data.type.children?.length
+      ? file!.children
+      : data.type.children ?? [];
+    const clone = (children: arrow.Data[]) =>
+      data.clone(type, undefined, undefined, undefined, undefined, children);
     if (delta.type === "struct" && arrow.DataType.isStruct(data.type)) {
-      const fileFields = data.type.children;
-      const children = delta.fields.map((child, i) => {
+      return clone(delta.fields.map((child, i) => {
         const want = type.children[i].type;
         const j = this.#fileIndex(fileFields, child);
         return j < 0
           ? nullData(want, data.length)
-          : this.#nested(data.children[j], child.type, want);
-      });
-      return data.clone(type, undefined, undefined, undefined, undefined, children);
+          : this.#nested(data.children[j], child.type, want, fileFields[j].type);
+      }));
     }
     if (delta.type === "array" && data.children.length === 1) {
-      const element = this.#nested(data.children[0], delta.elementType, type.children[0].type);
-      return data.clone(type, undefined, undefined, undefined, undefined, [element]);
+      const element = type.children[0].type;
+      return clone([
+        this.#nested(data.children[0], delta.elementType, element, fileFields[0]?.type),
+      ]);
     }
     if (delta.type === "map" && data.children.length === 1) {
       const entries = data.children[0];
       const entryType = type.children[0].type;
-      const key = this.#nested(entries.children[0], delta.keyType, entryType.children[0].type);
-      const value = this.#nested(entries.children[1], delta.valueType, entryType.children[1].type);
+      const fileEntries: arrow.Field[] = fileFields[0]?.type.children ?? [];
+      const [key, value] = [delta.keyType, delta.valueType].map((childType, i) =>
+        this.#nested(
+          entries.children[i],
+          childType,
+          entryType.children[i].type,
+          fileEntries[i]?.type,
+        )
+      );
       const mapped = entries.clone(entryType, undefined, undefined, undefined, undefined, [
         key,
         value,
       ]);
-      return data.clone(type, undefined, undefined, undefined, undefined, [mapped]);
+      return clone([mapped]);
     }
     return data;
   }
@@ -368,4 +392,32 @@ export class FileLayout {
       Object.entries(values).map(([name, value]) => [this.physicalName(name), value]),
     );
   }
+}
+
+/**
+ * The schemaString a new table of `schemaString` is created with, and the properties column
+ * mapping adds: with `delta.columnMapping.mode` name or id among `properties`, physical names
+ * and ids ({@link assignColumnMapping}) and `delta.columnMapping.maxColumnId`; else as it is.
+ */
+export function createdSchema(
+  schemaString: string,
+  properties: Record<string, string>,
+): { schemaString: string; properties: Record<string, string> } {
+  const mode = properties[MAPPING_MODE];
+  if (mode !== "name" && mode !== "id") return { schemaString, properties: {} };
+  const mapped = assignColumnMapping(schemaString);
+  return {
+    schemaString: mapped.schemaString,
+    properties: { [MAX_COLUMN_ID]: String(mapped.maxColumnId) },
+  };
+}
+
+/**
+ * What data files written for a table of `metadata` depend on: its mapping mode, and with
+ * column mapping its schema (physical names and ids). Files made for one key are wrong for a
+ * table with another.
+ */
+export function layoutKey(metadata: Metadata): string {
+  const mode = metadata.configuration?.[MAPPING_MODE] ?? "none";
+  return mode === "none" ? "none" : `${mode}:${metadata.schemaString}`;
 }

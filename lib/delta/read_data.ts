@@ -110,13 +110,19 @@ interface FileLayout {
   reuse: boolean;
 }
 
-/** Logical name -> the file column holding it, for one file (mode `id` reads its schema). */
+/**
+ * Logical name -> the file column holding it, for one file; and in mode `id`, the file's
+ * footer schema, whose fields carry the ids.
+ */
 async function fileColumns(
   layout: FileLayout,
   source: ParquetSource | Uint8Array,
-): Promise<Map<string, string>> {
-  const file = layout.mapping.byId ? await parquetSchema(source) : undefined;
-  return new Map(layout.dataFields.map((name) => [name, layout.mapping.fileColumn(name, file)]));
+): Promise<{ columns: Map<string, string>; schema?: arrow.Schema }> {
+  const schema = layout.mapping.byId ? await parquetSchema(source) : undefined;
+  const columns = new Map(
+    layout.dataFields.map((name) => [name, layout.mapping.fileColumn(name, schema)]),
+  );
+  return { columns, schema };
 }
 
 /** A data file for the Parquet reader: read range by range where `fs` can, else whole. */
@@ -150,9 +156,10 @@ async function* fileBatches(
     const stats = parseStats(add);
     let batches: AsyncGenerator<arrow.RecordBatch>;
     let columns: Map<string, string>;
+    let fileSchema: arrow.Schema | undefined;
     try {
       const source = await parquetSource(fs, path);
-      columns = await fileColumns(layout, source);
+      ({ columns, schema: fileSchema } = await fileColumns(layout, source));
       batches = parquetBatches(source, [...columns.values()], { reuse });
     } catch (error) {
       throw failed(error);
@@ -178,7 +185,8 @@ async function* fileBatches(
         const column = batch.getChild(name);
         // A column missing from an older file (schema evolution) reads as nulls.
         if (!column) return nullData(field.type, length);
-        const data = mapping.toLogical(column.data[0], field.name, field.type);
+        const fileType = fileSchema?.fields.find((f) => f.name === name)?.type;
+        const data = mapping.toLogical(column.data[0], field.name, field.type, fileType);
         return castData(data, field, mapping.physicalName(field.name), stats, path);
       });
       const struct = arrow.makeData({

@@ -42,7 +42,7 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import { FileLayout, mappingMode } from "./column_mapping.ts";
+import { createdSchema, FileLayout, layoutKey, mappingMode } from "./column_mapping.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -85,12 +85,17 @@ export class DeltaWriter {
   readonly #state: TableState;
   readonly #options: DeltaWriterOptions;
   readonly #deltaSchema: string;
+  /** A new table's schemaString, and properties column mapping adds (column_mapping.ts). */
+  readonly #created: { schemaString: string; properties: Record<string, string> };
+  /** The protocol and metadata a new table is to get, for writing files before it exists. */
+  #planned?: { protocol: Protocol; metadata: Metadata };
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
+    this.#created = createdSchema(this.#deltaSchema, options.properties ?? {});
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -156,8 +161,8 @@ export class DeltaWriter {
     return {
       table: s.table,
       version: s.version,
-      protocol: s.protocol ?? NEW_TABLE_PROTOCOL,
-      metadata: s.metadata ?? this.#newMetadata(0),
+      protocol: s.protocol ?? this.#plan().protocol,
+      metadata: s.metadata ?? this.#plan().metadata,
       files,
       tombstones: [],
       txns: new Map(),
@@ -197,8 +202,9 @@ export class DeltaWriter {
    * types): undefined while the data is written as it is (a new table of ours, say).
    */
   #fileLayout(): FileLayout | undefined {
-    const { metadata, protocol } = this.#state;
-    if (!metadata || !protocol) return undefined;
+    const { metadata, protocol } = this.#state.metadata
+      ? this.#state as Required<TableState>
+      : this.#plan();
     if (this.#layout?.metadata !== metadata) {
       const mode = mappingMode(protocol, metadata);
       const layout = this.#differenceFrom(metadata)
@@ -217,13 +223,25 @@ export class DeltaWriter {
     return this.#fileLayout() === undefined;
   }
 
-  /** The table's metadata when data files were last made (undefined: a new table). */
+  /** The metadata data files were last made for (a new table's: the planned one). */
   #filesFor?: Metadata;
 
   /** `table` as the rows of a data file (physical names, the table's types). */
   #toFile(table: arrow.Table): arrow.Table {
-    this.#filesFor = this.#state.metadata;
+    this.#filesFor = this.#state.metadata ?? this.#plan().metadata;
     return this.#fileLayout()?.toFile(table) ?? table;
+  }
+
+  /** The protocol and metadata of the table this writer creates (see {@link #prepare}). */
+  #plan(): { protocol: Protocol; metadata: Metadata } {
+    if (!this.#planned) {
+      const configuration = { ...this.#options.properties, ...this.#created.properties };
+      this.#planned = {
+        protocol: newTableProtocol(this.#deltaSchema, configuration),
+        metadata: { ...this.#newMetadata(0), configuration },
+      };
+    }
+    return this.#planned;
   }
 
   /**
@@ -231,12 +249,9 @@ export class DeltaWriter {
    * changed the column-mapped table meanwhile, and the files name columns it does not have.
    */
   #checkLayout(state: TableState, adds: Add[]): void {
-    if (adds.length === 0 || state.metadata === this.#filesFor) return;
-    const key = (m: Metadata | undefined) => {
-      const mode = m && state.protocol ? mappingMode(state.protocol, m) : "none";
-      return mode === "none" ? "none" : `${mode}:${m!.schemaString}`;
-    };
-    if (key(state.metadata) !== key(this.#filesFor)) {
+    const current = state.metadata ?? this.#plan().metadata;
+    if (adds.length === 0 || !this.#filesFor || current === this.#filesFor) return;
+    if (layoutKey(current) !== layoutKey(this.#filesFor)) {
       throw new ConcurrentModificationError(
         this.path,
         state.version,
@@ -530,9 +545,10 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const configuration = { ...this.#options.properties, ...properties };
+      const planned = this.#plan();
+      const configuration = { ...planned.metadata.configuration, ...properties };
       actions.push({ protocol: newTableProtocol(this.#deltaSchema, configuration) }, {
-        metaData: { ...this.#newMetadata(now), configuration },
+        metaData: { ...planned.metadata, createdTime: now, configuration },
       });
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
@@ -561,7 +577,12 @@ export class DeltaWriter {
           );
         }
         actions.push({
-          metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
+          metaData: {
+            ...this.#newMetadata(now),
+            id: state.metadata.id,
+            schemaString: this.#deltaSchema,
+            configuration,
+          },
         });
       } else if (Object.entries(properties).some(([k, v]) => existing[k] !== v)) {
         actions.push({ metaData: { ...state.metadata, configuration } });
@@ -591,7 +612,7 @@ export class DeltaWriter {
       id: crypto.randomUUID(),
       ...(this.#options.tableName ? { name: this.#options.tableName } : {}),
       format: { provider: "parquet", options: {} },
-      schemaString: this.#deltaSchema,
+      schemaString: this.#created.schemaString,
       partitionColumns: [...this.#partitionBy()],
       configuration: {},
       createdTime: now,
