@@ -14,6 +14,7 @@ import {
   PHYSICAL_NAME,
 } from "./column_mapping.ts";
 import { decodePath } from "./actions.ts";
+import { optimize } from "./optimize.ts";
 
 /** Rows with a nested struct, a list and a partition column, as a config never makes them. */
 function nestedRows(start: number): arrow.Table {
@@ -233,4 +234,30 @@ Deno.test("assignColumnMapping: ids depth first from 1, physical names col-<uuid
     ["m.value.v", 3],
   ]);
   assertEquals(columns[0].metadata.comment, "x");
+});
+
+Deno.test("optimize rewrites a mapped table's small files under physical names, rows unchanged", async () => {
+  await withDir(async (dir) => {
+    const path = joinPath(dir, "t");
+    for (const start of [1, 11, 21]) {
+      await (await DeltaWriter.open(path, {
+        schema: nestedRows(start).schema,
+        appId: "cm",
+        properties: { "delta.columnMapping.mode": "id" },
+      })).append(nestedRows(start));
+    }
+    const before = await readSnapshot(localFs, path);
+    const result = await optimize(path);
+    assertEquals(result.filesRemoved, before.files.length);
+    const after = await readSnapshot(localFs, path);
+    assertEquals(after.metadata.schemaString, before.metadata.schemaString);
+    assertEquals(rowsOf(await readTable(localFs, after)), rowsOf(await readTable(localFs, before)));
+    const physical = columnMetadata(after.metadata.schemaString).find((c) => c.path === "id")!
+      .metadata[PHYSICAL_NAME];
+    for (const add of after.files) {
+      const file = await parquetSchema(await Deno.readFile(joinPath(path, decodePath(add.path))));
+      assertEquals(file.fields[0].name, physical);
+      assertEquals(file.fields[0].metadata.get(PARQUET_FIELD_ID), "1");
+    }
+  });
 });

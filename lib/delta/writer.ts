@@ -536,6 +536,16 @@ export class DeltaWriter {
     const now = this.#now();
     const actions: Action[] = [];
     this.#checkLayout(state, adds);
+    if (
+      (options.changeFiles?.length ?? 0) > 0 && state.metadata &&
+      layoutKey(state.metadata) !== "none"
+    ) {
+      // Change data files would need physical names too: not written yet.
+      throw new WriteRefused(
+        `Delta table "${this.path}" uses column mapping: tablestream does not write its ` +
+          "change data files yet; remove `changes:` from the table",
+      );
+    }
     const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;

@@ -156,7 +156,7 @@ ${
   )
 }${mapped("own_id", "\n    table_properties: { delta.columnMapping.mode: id }")}
 ${child("cm_name", "label")}${child("cm_id", "label")}${child("cmf_id", "label")}${
-  child("ntz", "local")
+  child("ntz", "name")
 }${child("tw", "price")}
 `;
 
@@ -211,7 +211,7 @@ interopTest(
       for (const mode of ["name", "id"]) {
         const cm = JSON.parse(await ok("inspect", path(`cm_${mode}`), "--json"));
         assertEquals(cm.columnMapping, mode);
-        assertEquals(cm.tablestream.writeRefusal, undefined);
+        assertEquals(cm.tablestream.writeRefusal, null);
         assertEquals(cm.schema.map((f: { name: string }) => f.name), [
           "id",
           "label",
@@ -249,7 +249,7 @@ interopTest(
         cm_name: "label",
         cm_id: "label",
         cmf_id: "label",
-        ntz: "local",
+        ntz: "name",
         tw: "price",
       };
       for (const table of children.filter((t) => t !== "tw")) {
