@@ -40,8 +40,8 @@ export function mappingMode(protocol: Protocol, metadata: Metadata): MappingMode
   return mode === "name" || mode === "id" ? mode : "none";
 }
 
-/** A field's physical name: its own name without column mapping. */
-function physicalName(field: DeltaField, mode: MappingMode, table: string): string {
+/** A field's physical name (throws when a mapped table lacks it): its own name without mapping. */
+export function physicalName(field: DeltaField, mode: MappingMode, table: string): string {
   if (mode === "none") return field.name;
   const name = field.metadata?.[PHYSICAL_NAME];
   if (typeof name !== "string" || name === "") {
@@ -318,83 +318,6 @@ export function assignColumnMapping(
 }
 
 /**
- * How a writer's data becomes a table's data files: the file schema for the writer's columns
- * (by logical name, in the writer's order) and partition values by physical name. Undefined
- * when the files are the data as it is (no column mapping, the same types).
- */
-export class FileLayout {
-  readonly #schemaString: string;
-  readonly #mode: MappingMode;
-  readonly #table: string;
-  readonly #fields: Map<string, { index: number; field: DeltaField }>;
-  readonly #schemas = new Map<string, arrow.Schema>();
-  #all?: arrow.Schema;
-
-  private constructor(schemaString: string, mode: MappingMode, table: string) {
-    this.#schemaString = schemaString;
-    this.#mode = mode;
-    this.#table = table;
-    this.#fields = new Map(
-      parseDeltaSchema(schemaString).map((field, index) => [field.name, { index, field }]),
-    );
-  }
-
-  /**
-   * The layout of files of `schemaString` (a table's, with mode `mode`) for data of
-   * `schema`, or undefined when the data can be written as it is.
-   */
-  static of(
-    schemaString: string,
-    mode: MappingMode,
-    schema: arrow.Schema,
-    table: string,
-  ): FileLayout | undefined {
-    const layout = new FileLayout(schemaString, mode, table);
-    if (mode !== "none") return layout;
-    const file = layout.schemaFor(schema.fields.map((f) => f.name));
-    const same = file.fields.every((f, i) =>
-      f.name === schema.fields[i].name && arrow.util.compareTypes(f.type, schema.fields[i].type)
-    );
-    return same ? undefined : layout;
-  }
-
-  /** The file schema of the columns `names` (logical), in that order. */
-  schemaFor(names: readonly string[]): arrow.Schema {
-    const key = names.join("\u0000");
-    let schema = this.#schemas.get(key);
-    if (!schema) {
-      this.#all ??= fileSchema(this.#schemaString, this.#mode, this.#table);
-      schema = new arrow.Schema(names.map((name) => {
-        const found = this.#fields.get(name);
-        if (!found) throw new Error(`Delta table "${this.#table}" has no column "${name}"`);
-        return this.#all!.fields[found.index];
-      }));
-      this.#schemas.set(key, schema);
-    }
-    return schema;
-  }
-
-  /** `table` (of logical columns) as the rows of a data file. */
-  toFile(table: arrow.Table): arrow.Table {
-    return toFileTable(table, this.schemaFor(table.schema.fields.map((f) => f.name)));
-  }
-
-  /** The physical name of the column `logical` (partition folders, as Spark names them). */
-  physicalName(logical: string): string {
-    const found = this.#fields.get(logical);
-    return found ? physicalName(found.field, this.#mode, this.#table) : logical;
-  }
-
-  /** Partition values (by logical column) by physical name, as `add.partitionValues` holds. */
-  partitionValues(values: Record<string, string | null>): Record<string, string | null> {
-    if (this.#mode === "none") return values;
-    return Object.fromEntries(
-      Object.entries(values).map(([name, value]) => [this.physicalName(name), value]),
-    );
-  }
-}
-
-/**
  * The schemaString a new table of `schemaString` is created with, and the properties column
  * mapping adds: with `delta.columnMapping.mode` name or id among `properties`, physical names
  * and ids ({@link assignColumnMapping}) and `delta.columnMapping.maxColumnId`; else as it is.
@@ -410,14 +333,4 @@ export function createdSchema(
     schemaString: mapped.schemaString,
     properties: { [MAX_COLUMN_ID]: String(mapped.maxColumnId) },
   };
-}
-
-/**
- * What data files written for a table of `metadata` depend on: its mapping mode, and with
- * column mapping its schema (physical names and ids). Files made for one key are wrong for a
- * table with another.
- */
-export function layoutKey(metadata: Metadata): string {
-  const mode = metadata.configuration?.[MAPPING_MODE] ?? "none";
-  return mode === "none" ? "none" : `${mode}:${metadata.schemaString}`;
 }

@@ -42,7 +42,8 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import { createdSchema, FileLayout, layoutKey, mappingMode } from "./column_mapping.ts";
+import { createdSchema, mappingMode } from "./column_mapping.ts";
+import { type FileLayout, WriterLayouts } from "./file_layout.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -89,6 +90,8 @@ export class DeltaWriter {
   readonly #created: { schemaString: string; properties: Record<string, string> };
   /** The protocol and metadata a new table is to get, for writing files before it exists. */
   #planned?: { protocol: Protocol; metadata: Metadata };
+  /** How rows become data files (column mapping, the table's types: file_layout.ts). */
+  readonly #layouts: WriterLayouts;
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
@@ -96,6 +99,11 @@ export class DeltaWriter {
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
     this.#created = createdSchema(this.#deltaSchema, options.properties ?? {});
+    this.#layouts = new WriterLayouts(
+      options.schema,
+      state.table,
+      (metadata) => this.#differenceFrom(metadata) !== undefined,
+    );
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -194,25 +202,19 @@ export class DeltaWriter {
     return this.#compared.difference;
   }
 
-  /** The layout files were last written with, and the metadata it was made for. */
-  #layout?: { metadata: Metadata; layout: FileLayout | undefined };
+  /** The table's protocol and metadata, or before it exists the ones it is to get. */
+  #target(): { protocol: Protocol; metadata: Metadata } {
+    const { protocol, metadata } = this.#state;
+    return protocol && metadata ? { protocol, metadata } : this.#plan();
+  }
 
   /**
    * How this writer's data becomes data files of the table (column mapping, the table's own
    * types): undefined while the data is written as it is (a new table of ours, say).
    */
   #fileLayout(): FileLayout | undefined {
-    const { metadata, protocol } = this.#state.metadata
-      ? this.#state as Required<TableState>
-      : this.#plan();
-    if (this.#layout?.metadata !== metadata) {
-      const mode = mappingMode(protocol, metadata);
-      const layout = this.#differenceFrom(metadata)
-        ? undefined // an overwrite with a new schema writes ours (see #prepare)
-        : FileLayout.of(metadata.schemaString, mode, this.#options.schema, this.path);
-      this.#layout = { metadata, layout };
-    }
-    return this.#layout.layout;
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.of(protocol, metadata);
   }
 
   /**
@@ -223,13 +225,10 @@ export class DeltaWriter {
     return this.#fileLayout() === undefined;
   }
 
-  /** The metadata data files were last made for (a new table's: the planned one). */
-  #filesFor?: Metadata;
-
   /** `table` as the rows of a data file (physical names, the table's types). */
   #toFile(table: arrow.Table): arrow.Table {
-    this.#filesFor = this.#state.metadata ?? this.#plan().metadata;
-    return this.#fileLayout()?.toFile(table) ?? table;
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.toFile(table, protocol, metadata);
   }
 
   /** The protocol and metadata of the table this writer creates (see {@link #prepare}). */
@@ -242,23 +241,6 @@ export class DeltaWriter {
       };
     }
     return this.#planned;
-  }
-
-  /**
-   * Refuses to commit files made for another physical layout: another writer created or
-   * changed the column-mapped table meanwhile, and the files name columns it does not have.
-   */
-  #checkLayout(state: TableState, adds: Add[]): void {
-    const current = state.metadata ?? this.#plan().metadata;
-    if (adds.length === 0 || !this.#filesFor || current === this.#filesFor) return;
-    if (layoutKey(current) !== layoutKey(this.#filesFor)) {
-      throw new ConcurrentModificationError(
-        this.path,
-        state.version,
-        "changed the table's column mapping after this commit's files were written for it",
-        false,
-      );
-    }
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -535,17 +517,13 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
-    this.#checkLayout(state, adds);
-    if (
-      (options.changeFiles?.length ?? 0) > 0 && state.metadata &&
-      layoutKey(state.metadata) !== "none"
-    ) {
-      // Change data files would need physical names too: not written yet.
-      throw new WriteRefused(
-        `Delta table "${this.path}" uses column mapping: tablestream does not write its ` +
-          "change data files yet; remove `changes:` from the table",
-      );
-    }
+    const current = state.metadata ?? this.#plan().metadata;
+    this.#layouts.checkCommit(
+      current,
+      state.version,
+      adds.length,
+      options.changeFiles?.length ?? 0,
+    );
     const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;
