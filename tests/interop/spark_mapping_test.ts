@@ -168,7 +168,7 @@ const SPARK_TABLES = ["cm_name", "cm_id", "cmf_name", "cmf_id", "tw", "ntz"];
  */
 function refusals(table: string): { refusedBy?: Record<string, string> } {
   if (table === "tw") {
-    return { refusedBy: { polars: "typeWidening", "delta-rs": "TypeWidening" } };
+    return { refusedBy: { polars: "typeWidening", "delta-rs": "typeWidening" } };
   }
   return table.startsWith("cm") || table.startsWith("own")
     ? { refusedBy: { polars: "column mapping" } }
