@@ -4,8 +4,8 @@
  * nested column and a dropped one; rows before and after; columns widened int -> bigint,
  * short -> int, float -> double, decimal(5,2) -> decimal(10,2), date -> timestamp_ntz) are read
  * by us as the engines read them, are parents of a run, and are appended to by `generate` and
- * `run`; Spark and delta-rs then read them, their protocol and properties intact, and Spark
- * still inserts. Our own new tables with column mapping are read by Spark and delta-rs alike.
+ * `run`, optimized and overwritten; Spark and delta-rs then read them, their protocol and
+ * properties intact, and Spark still inserts. Our own new tables with column mapping are read by Spark and delta-rs alike.
  */
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
@@ -368,6 +368,29 @@ result = {f.field(i).name: (f.field(i).metadata or {}).get(b'PARQUET:field_id', 
           `${table} after Spark's insert`,
           refusals(table),
         );
+      }
+
+      // Optimized (files rewritten in the current types, under physical names) and
+      // overwritten (same columns): the engines read the same rows, the protocol intact.
+      for (const table of ["cmf_id", "tw"]) {
+        const before = await sparkCount(peer, path(table));
+        await ok("optimize", path(table));
+        assertEquals((await sparkCount(peer, path(table))).count, before.count, table);
+        await assertEnginesAgree(peer, path(table), `${table} optimized`, refusals(table));
+      }
+      for (const table of ["cmf_name", "ntz"]) {
+        const before = await tableFacts(peer, path(table));
+        await ok("generate", "-c", config, "-o", dir, "--table", table, "--mode", "overwrite");
+        const ours = await assertEnginesAgree(
+          peer,
+          path(table),
+          `${table} overwritten`,
+          refusals(table),
+        );
+        assertEquals(ours.count, 10, table);
+        const after = await tableFacts(peer, path(table));
+        assertEquals(after.sparkCount, 10, `${table}: Spark's count`);
+        assertIntact(before, after, `${table} overwritten`);
       }
 
       // Our own tables with column mapping: made by generate, read alike by Spark and delta-rs.
