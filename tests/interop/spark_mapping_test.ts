@@ -155,6 +155,12 @@ ${
     "partition_by: [label]",
   )
 }${mapped("own_id", "\n    table_properties: { delta.columnMapping.mode: id }")}
+  - table_name: own_tw
+    row_count: 10
+    table_properties: { delta.enableTypeWidening: true }
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: small, data: "random.randint(0, 30000)", type: int32 }
 ${child("cm_name", "label")}${child("cm_id", "label")}${child("cmf_id", "label")}${
   child("ntz", "name")
 }${child("tw", "price")}
@@ -426,6 +432,34 @@ result = {f.field(i).name: (f.field(i).metadata or {}).get(b'PARQUET:field_id', 
         assertEquals(after.count, 10 + 2 + 10);
         assertEquals((await sparkCount(peer, path(table))).count, 22);
       }
+
+      // Our own table with type widening: Spark widens its int column to bigint; we read our
+      // int files as bigint and append bigints, which Spark reads.
+      await ok("generate", "-c", config, "-o", dir, "--table", "own_tw");
+      const detail = await describeDetail(peer, path("own_tw"));
+      assertEquals([detail.reader, detail.writer], [3, 7], "own_tw: protocol");
+      assert((detail.features as string[]).includes("typeWidening"), JSON.stringify(detail));
+      await peer.py(
+        "spark().sql(f\"ALTER TABLE delta.`{args['path']}` CHANGE COLUMN small TYPE BIGINT\")",
+        { path: path("own_tw") },
+      );
+      const widened = JSON.parse(await ok("inspect", path("own_tw"), "--json"));
+      assertEquals(widened.schema[1].type, "long");
+      await assertEnginesAgree(peer, path("own_tw"), "own_tw widened", refusals("tw"));
+      const wide = CONFIG.replace(
+        'data: "random.randint(0, 30000)", type: int32',
+        'data: "random.randint(0, 30000)", type: int64',
+      );
+      const wideConfig = await writeConfig(dir, wide, "wide.yaml");
+      await ok("generate", "-c", wideConfig, "-o", dir, "--table", "own_tw", "--mode", "append");
+      const ownTw = await assertEnginesAgree(
+        peer,
+        path("own_tw"),
+        "own_tw appended",
+        refusals("tw"),
+      );
+      assertEquals(ownTw.count, 20);
+      assertEquals((await sparkCount(peer, path("own_tw"))).count, 20);
     });
   },
 );
