@@ -10,8 +10,9 @@
  * Writing: {@link fileSchema} is the Arrow schema data files are written with: physical names,
  * each field's id as the Arrow metadata `PARQUET:field_id` (which arrow-rs, under
  * parquet-wasm, writes as the Parquet field id), and the table's own types (a `timestamp_ntz`
- * column stays one); {@link toFileData} relabels data to it without copying. New tables get
- * physical names and ids from {@link assignColumnMapping}.
+ * column stays one); {@link toFileData} relabels data to it without copying (file_layout.ts
+ * applies both for the writer). New tables get physical names and ids from
+ * {@link assignColumnMapping}.
  *
  * @module
  */
