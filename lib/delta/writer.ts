@@ -44,6 +44,8 @@ import { encodeParquet, type ParquetCompression, ParquetStream } from "../parque
 import { DataFileWriter } from "./data_file.ts";
 import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
 import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
+import { createdSchema, mappingMode } from "./column_mapping.ts";
+import { type FileLayout, WriterLayouts } from "./file_layout.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -86,12 +88,24 @@ export class DeltaWriter {
   readonly #state: TableState;
   readonly #options: DeltaWriterOptions;
   readonly #deltaSchema: string;
+  /** A new table's schemaString, and properties column mapping adds (column_mapping.ts). */
+  readonly #created: { schemaString: string; properties: Record<string, string> };
+  /** The protocol and metadata a new table is to get, for writing files before it exists. */
+  #planned?: { protocol: Protocol; metadata: Metadata };
+  /** How rows become data files (column mapping, the table's types: file_layout.ts). */
+  readonly #layouts: WriterLayouts;
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
+    this.#created = createdSchema(this.#deltaSchema, options.properties ?? {});
+    this.#layouts = new WriterLayouts(
+      options.schema,
+      state.table,
+      (metadata) => this.#differenceFrom(metadata) !== undefined,
+    );
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -154,8 +168,8 @@ export class DeltaWriter {
     return {
       table: s.table,
       version: s.version,
-      protocol: s.protocol ?? NEW_TABLE_PROTOCOL,
-      metadata: s.metadata ?? this.#newMetadata(0),
+      protocol: s.protocol ?? this.#plan().protocol,
+      metadata: s.metadata ?? this.#plan().metadata,
       files,
       tombstones: [],
       txns: new Map(),
@@ -185,6 +199,71 @@ export class DeltaWriter {
       };
     }
     return this.#compared.difference;
+  }
+
+  /** The table's protocol and metadata, or before it exists the ones it is to get. */
+  #target(): { protocol: Protocol; metadata: Metadata } {
+    const { protocol, metadata } = this.#state;
+    return protocol && metadata ? { protocol, metadata } : this.#plan();
+  }
+
+  /**
+   * How this writer's data becomes data files of the table (column mapping, the table's own
+   * types): undefined while the data is written as it is (a new table of ours, say).
+   */
+  #fileLayout(): FileLayout | undefined {
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.of(protocol, metadata);
+  }
+
+  /**
+   * Whether files encoded elsewhere from this writer's schema ({@link storeEncodedFile}) are
+   * the table's data files as they are: not with column mapping or a `timestamp_ntz` column.
+   */
+  get takesEncodedFiles(): boolean {
+    return this.#fileLayout() === undefined;
+  }
+
+  /** `table` as the rows of a data file (physical names, the table's types). */
+  #toFile(table: arrow.Table): arrow.Table {
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.toFile(table, protocol, metadata);
+  }
+
+  /** The protocol of a new table with these properties (clustering's features when clustered). */
+  #newProtocol(configuration: Record<string, string>): Protocol {
+    const clustered = (this.#options.clusterBy?.length ?? 0) > 0;
+    return newTableProtocol(this.#deltaSchema, configuration, {
+      writer: clustered ? [...CLUSTERING_FEATURES] : [],
+    });
+  }
+
+  /** The physical names of top-level columns of a new table (the same without column mapping). */
+  #physicalNames(columns: readonly string[]): string[] {
+    const fields = (JSON.parse(this.#created.schemaString) as {
+      fields: { name: string; metadata?: Record<string, unknown> }[];
+    }).fields;
+    return columns.map((name) => {
+      const physical = fields.find((f) => f.name === name)?.metadata?.[
+        "delta.columnMapping.physicalName"
+      ];
+      return typeof physical === "string" ? physical : name;
+    });
+  }
+
+  /** The protocol and metadata of the table this writer creates (see {@link #prepare}). */
+  #plan(): { protocol: Protocol; metadata: Metadata } {
+    if (!this.#planned) {
+      const configuration = withRowTrackingColumns({
+        ...this.#options.properties,
+        ...this.#created.properties,
+      });
+      this.#planned = {
+        protocol: this.#newProtocol(configuration),
+        metadata: { ...this.#newMetadata(0), configuration },
+      };
+    }
+    return this.#planned;
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -220,10 +299,11 @@ export class DeltaWriter {
         const part = whole
           ? group.table
           : group.table.slice(start, start + limit).select(dataColumns);
+        const file = this.#toFile(part);
         adds.push(
           await this.#storeFile(
-            encodeParquet(part, compression),
-            statsJson(part),
+            encodeParquet(file, compression),
+            statsJson(file),
             group.values,
             adds.length,
           ),
@@ -241,9 +321,10 @@ export class DeltaWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
+    const schema = this.#fileLayout()?.schemaFor(this.#options.schema.names as string[]);
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), this.#options.schema),
-      (batch) => this.#conform(new arrow.Table([batch])).batches,
+      new ParquetStream(this.#compression(), schema ?? this.#options.schema),
+      (batch) => this.#toFile(this.#conform(new arrow.Table([batch]))).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
   }
@@ -257,6 +338,11 @@ export class DeltaWriter {
   async storeEncodedFile(bytes: Uint8Array, stats: string, index: number): Promise<Add> {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
+    }
+    if (!this.takesEncodedFiles) {
+      throw new Error(
+        `Delta table "${this.path}" has column mapping or timestamp_ntz columns: use writeFiles`,
+      );
     }
     return await this.#storeFile(bytes, stats, {}, index);
   }
@@ -273,7 +359,12 @@ export class DeltaWriter {
     index: number,
   ): Promise<Add> {
     const compression = this.#compression();
-    const folder = partitionFolder(this.#partitionBy(), values);
+    // With column mapping, folders and values go by physical name, as Spark writes them.
+    const layout = this.#fileLayout();
+    const stored = layout ? layout.partitionValues(values) : values;
+    const folder = layout
+      ? partitionFolder(this.#partitionBy().map((c) => layout.physicalName(c)), stored)
+      : partitionFolder(this.#partitionBy(), values);
     const suffix = compression === "none" ? "" : `.${compression}`;
     const name = `part-${
       String(index).padStart(5, "0")
@@ -286,7 +377,7 @@ export class DeltaWriter {
     await this.#fs.writeNew(joinPath(this.path, relative), bytes);
     return {
       path: encodePath(relative),
-      partitionValues: values,
+      partitionValues: stored,
       size: bytes.length,
       modificationTime: this.#now(),
       dataChange: true,
@@ -457,6 +548,13 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
+    const current = state.metadata ?? this.#plan().metadata;
+    this.#layouts.checkCommit(
+      current,
+      state.version,
+      adds.length,
+      options.changeFiles?.length ?? 0,
+    );
     const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;
@@ -466,13 +564,13 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const configuration = withRowTrackingColumns({ ...this.#options.properties, ...properties });
-      const clusterBy = this.#options.clusterBy ?? [];
-      const protocol = newTableProtocol(this.#deltaSchema, configuration, {
-        writer: clusterBy.length > 0 ? [...CLUSTERING_FEATURES] : [],
+      const planned = this.#plan();
+      const configuration = { ...planned.metadata.configuration, ...properties };
+      actions.push({ protocol: this.#newProtocol(configuration) }, {
+        metaData: { ...planned.metadata, createdTime: now, configuration },
       });
-      actions.push({ protocol }, { metaData: { ...this.#newMetadata(now), configuration } });
-      if (clusterBy.length > 0) actions.push(clusteringDomain(clusterBy));
+      const clusterBy = this.#options.clusterBy ?? [];
+      if (clusterBy.length > 0) actions.push(clusteringDomain(this.#physicalNames(clusterBy)));
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
@@ -484,6 +582,13 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
+        if (mappingMode(state.protocol!, state.metadata) !== "none") {
+          // Its columns' physical names and ids would have to be assigned anew.
+          throw new WriteRefused(
+            `Cannot overwrite Delta table "${this.path}" with another schema: it uses column ` +
+              "mapping; write to another folder",
+          );
+        }
         const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
         if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
           // Adding the feature would change the protocol of a table others may read.
@@ -493,7 +598,12 @@ export class DeltaWriter {
           );
         }
         actions.push({
-          metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
+          metaData: {
+            ...this.#newMetadata(now),
+            id: state.metadata.id,
+            schemaString: this.#deltaSchema,
+            configuration,
+          },
         });
       } else if (Object.entries(properties).some(([k, v]) => existing[k] !== v)) {
         actions.push({ metaData: { ...state.metadata, configuration } });
@@ -533,7 +643,7 @@ export class DeltaWriter {
       id: crypto.randomUUID(),
       ...(this.#options.tableName ? { name: this.#options.tableName } : {}),
       format: { provider: "parquet", options: {} },
-      schemaString: this.#deltaSchema,
+      schemaString: this.#created.schemaString,
       partitionColumns: [...this.#partitionBy()],
       configuration: {},
       createdTime: now,

@@ -244,9 +244,11 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     },
     // Unpartitioned tables take files encoded where their rows are generated; a partitioned
     // one needs its rows grouped by partition here first.
-    // A table with changes keeps its rows for the change data feed: it takes batches.
+    // A table with changes keeps its rows for the change data feed: it takes batches, and so
+    // does one whose files are not our rows as they are (column mapping, timestamp_ntz).
     parquetPartSpec: (table) =>
-      table.partitionBy?.length || table.changes
+      table.partitionBy?.length || table.changes ||
+        states.get(table.name)?.writer.takesEncodedFiles === false
         ? undefined
         : { compression, fileRows: targetFileRows, stats: "delta" },
     async writeParquetPart(table, part) {
