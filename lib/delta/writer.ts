@@ -36,6 +36,9 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
+import { WriteRules } from "./write_rules.ts";
+import type { TableRules } from "./table_rules.ts";
+import { readTable } from "./read_data.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -90,12 +93,36 @@ export class DeltaWriter {
   readonly #state: TableState;
   readonly #options: DeltaWriterOptions;
   readonly #deltaSchema: string;
+  /** The table's row rules: constraints, generated and identity columns (table_rules.ts). */
+  readonly #rules: WriteRules;
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
+    this.#rules = new WriteRules(state.table);
+  }
+
+  /**
+   * Whether the table's rules need every row this writer writes (constraints, generated or
+   * identity columns): then files encoded elsewhere ({@link storeEncodedFile}) are refused.
+   */
+  get checksRows(): boolean {
+    return this.#tableRules() !== undefined;
+  }
+
+  /**
+   * The table's row rules, unless this writer's data replaces the table's columns (an
+   * overwrite with another schema: the new table has none of the old one's rules).
+   */
+  #tableRules(): TableRules | undefined {
+    return this.schemaDifference() ? undefined : this.#rules.rules(this.#state);
+  }
+
+  /** The schema data files are written in: the table's columns when it fills some itself. */
+  #fileSchema(): arrow.Schema {
+    return this.#tableRules()?.outputSchema(this.#options.schema) ?? this.#options.schema;
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -205,8 +232,8 @@ export class DeltaWriter {
    * Writes `data` as complete Parquet files under unique names, and returns their `add`
    * actions. Nothing is visible until {@link commitFiles} commits them.
    */
-  async writeFiles(data: arrow.Table): Promise<Add[]> {
-    const table = this.#conform(data);
+  async writeFiles(data: arrow.Table, options: { rewrite?: boolean } = {}): Promise<Add[]> {
+    const table = this.#conform(data, options.rewrite ?? false);
     const partitionBy = this.#partitionBy();
     const dataColumns = table.schema.fields
       .map((f) => f.name)
@@ -244,8 +271,8 @@ export class DeltaWriter {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), this.#options.schema),
-      (batch) => this.#conform(new arrow.Table([batch])).batches,
+      new ParquetStream(this.#compression(), this.#fileSchema()),
+      (batch) => this.#conform(new arrow.Table([batch]), false).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
   }
@@ -259,6 +286,9 @@ export class DeltaWriter {
   async storeEncodedFile(bytes: Uint8Array, stats: string, index: number): Promise<Add> {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
+    }
+    if (this.checksRows) {
+      throw new Error(`Delta table "${this.path}" checks every row it is given: use writeFiles`);
     }
     return await this.#storeFile(bytes, stats, {}, index);
   }
@@ -317,23 +347,81 @@ export class DeltaWriter {
     const bytes = adds.reduce((n, a) => n + a.size, 0);
     const removes = options.removes ?? [];
     const changed = removes.length > 0 || (options.changeFiles?.length ?? 0) > 0;
-    const result = await commit(this.#fs, this.#state, {
-      // Rows changed in place read the table, as Spark's MERGE does.
-      operation: changed ? "MERGE" : this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
-      operationParameters: {
-        mode: mode === "append" ? "Append" : "Overwrite",
-        partitionBy: JSON.stringify(this.#partitionBy()),
-      },
-      operationMetrics: {
-        numFiles: String(adds.length),
-        numOutputRows: String(rows),
-        numOutputBytes: String(bytes),
-        ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
-      },
-      isBlindAppend: mode === "append" && !changed,
-      prepare: (state) => this.#prepare(state, adds, mode, options),
-    }, this.#options.commitOptions);
+    const result = await this.#numberedCommit(adds, () =>
+      commit(this.#fs, this.#state, {
+        // Rows changed in place read the table, as Spark's MERGE does.
+        operation: changed ? "MERGE" : this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
+        operationParameters: {
+          mode: mode === "append" ? "Append" : "Overwrite",
+          partitionBy: JSON.stringify(this.#partitionBy()),
+        },
+        operationMetrics: {
+          numFiles: String(adds.length),
+          numOutputRows: String(rows),
+          numOutputBytes: String(bytes),
+          ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
+        },
+        isBlindAppend: mode === "append" && !changed,
+        prepare: (state) => this.#prepare(state, adds, mode, options),
+      }, this.#options.commitOptions));
     return await this.#checkpointIfDue({ ...result, added: adds });
+  }
+
+  /**
+   * Runs a commit of `adds`; when they hold identity values and another writer changed the
+   * table's metadata first (it may have given out the same values), reads the table again,
+   * numbers the rows again above its high-water marks (`adds` is updated in place to the new
+   * files) and commits again.
+   */
+  async #numberedCommit<T>(adds: Add[], run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        const result = await run();
+        this.#rules.reset();
+        return result;
+      } catch (error) {
+        const retry = this.#rules.numbering && error instanceof ConcurrentModificationError &&
+          error.healable && !(error instanceof TxnConflictError) && attempt < 10;
+        if (!retry) throw error;
+        await this.#reload();
+        await this.#renumber(adds);
+      }
+    }
+  }
+
+  /** Reads the table's state again from its log (after another writer changed it). */
+  async #reload(): Promise<void> {
+    const snapshot = await readSnapshot(this.#fs, this.path);
+    const state = this.#state;
+    state.txns.clear();
+    state.files.clear();
+    state.tombstones.clear();
+    for (const action of snapshotActions(snapshot)) state.apply(action);
+    state.version = snapshot.version;
+    state.shared = true;
+    checkWritable(this.path, state.protocol!, state.metadata!);
+  }
+
+  /** Rewrites uncommitted files with identity values above the table's marks, in place. */
+  async #renumber(adds: Add[]): Promise<void> {
+    const dataColumns = this.#fileSchema().fields.map((f) => f.name)
+      .filter((name) => !this.#partitionBy().includes(name));
+    const rows = await readTable(this.#fs, this.view(adds));
+    const renumbered = this.#rules.renumber(this.#state, rows);
+    let offset = 0;
+    for (let i = 0; i < adds.length; i++) {
+      const count = JSON.parse(adds[i].stats ?? "{}").numRecords ?? 0;
+      const part = renumbered.slice(offset, offset + count).select(dataColumns);
+      offset += count;
+      const old = adds[i];
+      adds[i] = await this.#storeFile(
+        encodeParquet(part, this.#compression()),
+        statsJson(part),
+        old.partitionValues,
+        i,
+      );
+      await this.#fs.remove(joinPath(this.path, decodeURIComponent(old.path)));
+    }
   }
 
   /** Writes the checkpoint of a version that is a multiple of the interval. */
@@ -483,6 +571,7 @@ export class DeltaWriter {
     }
     for (const add of adds) actions.push({ add });
     for (const cdc of options.changeFiles ?? []) actions.push({ cdc });
+    this.#rules.prepare(state, actions);
     return actions;
   }
 
@@ -506,9 +595,21 @@ export class DeltaWriter {
     return (this.#options.commitOptions?.now ?? Date.now)();
   }
 
-  /** The data on this writer's schema (same names and types, in the schema's order). */
-  #conform(data: arrow.Table): arrow.Table {
-    const schema = this.#options.schema;
+  /**
+   * The data on this writer's schema (same names and types, in the schema's order), with the
+   * table's row rules applied: rows read back from the table (`rewrite`) keep the columns
+   * the table fills itself.
+   */
+  #conform(data: arrow.Table, rewrite: boolean): arrow.Table {
+    const rules = this.#tableRules();
+    const schema = rewrite && rules ? this.#fileSchema() : this.#options.schema;
+    const conformed = this.#conformTo(data, schema);
+    if (!rules) return conformed;
+    const batches = conformed.batches.map((b) => this.#rules.apply(this.#state, b, rewrite));
+    return new arrow.Table(this.#fileSchema(), batches);
+  }
+
+  #conformTo(data: arrow.Table, schema: arrow.Schema): arrow.Table {
     // The sink hands batches on this very schema (a live tick's few rows each commit): then
     // there is nothing to check or rebuild, and no garbage to make.
     if (data.schema === schema && data.batches.every((b) => b.schema === schema)) return data;

@@ -74,7 +74,7 @@ export function compileSql(text: string, schema: arrow.Schema): SqlExpression {
   return {
     text,
     type: bound.type,
-    columns: slots.map((s) => s.path.join(".")),
+    columns: [...new Set(slots.map((s) => s.path.join(".")))],
     bind(batch) {
       for (const slot of slots) slot.get = columnGetter(batch, slot.path, slot.type);
       return bound.eval;

@@ -1,0 +1,129 @@
+/**
+ * A writer's side of a table's row rules (table_rules.ts): the rules of the table as the
+ * writer knows it (read again when its metadata changes), the identity values given out to
+ * rows not yet committed, and the `metaData` action that advances the identity high-water
+ * marks in the same commit as those rows.
+ *
+ * Two writers that number rows at once would give out the same identity values: each commit
+ * that numbers rows writes a `metaData` action, so the second to commit loses the race on a
+ * changed metadata (commit.ts), and its writer numbers its rows again above the winner's
+ * high-water mark ({@link WriteRules.renumber}) before it retries.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Action, Metadata, Protocol } from "./actions.ts";
+import { columnsBatch } from "../arrow/batch.ts";
+import { writerFeatures } from "./features.ts";
+import { arrowColumn } from "./sql/to_arrow.ts";
+import { type IdentityColumn, TableRules, withHighWaterMarks } from "./table_rules.ts";
+
+/** What a writer knows of its table: its protocol and metadata (none before it exists). */
+export interface RulesState {
+  protocol?: Protocol;
+  metadata?: Metadata;
+}
+
+/** The row rules of one writer's table and the identity values it has given out. */
+export class WriteRules {
+  readonly #table: string;
+  #cached?: { metadata: Metadata; rules: TableRules | undefined };
+  /** Per identity column: the next value to give out, while rows are not committed. */
+  readonly #next = new Map<string, number>();
+  /** Per identity column: the last value given out to rows not yet committed. */
+  readonly #last = new Map<string, number>();
+
+  constructor(table: string) {
+    this.#table = table;
+  }
+
+  /** The table's rules, or undefined when none applies (or there is no table yet). */
+  rules(state: RulesState): TableRules | undefined {
+    const metadata = state.metadata;
+    if (!metadata || !state.protocol) return undefined;
+    if (this.#cached?.metadata !== metadata) {
+      const rules = new TableRules(metadata, writerFeatures(state.protocol));
+      this.#cached = { metadata, rules: rules.active ? rules : undefined };
+    }
+    return this.#cached.rules;
+  }
+
+  /** Whether rows not yet committed hold identity values this writer gave out. */
+  get numbering(): boolean {
+    return this.#last.size > 0;
+  }
+
+  /** `batch` as written: filled and checked (see {@link TableRules.apply}). */
+  apply(state: RulesState, batch: arrow.RecordBatch, rewrite: boolean): arrow.RecordBatch {
+    const rules = this.rules(state);
+    if (!rules) return batch;
+    return rules.apply(this.#table, batch, {
+      rewrite,
+      identity: (column, count) => this.#take(column, count),
+    });
+  }
+
+  /** The first of `count` identity values of `column`, beyond every value given out. */
+  #take(column: IdentityColumn, count: number): number {
+    const mark = column.highWaterMark;
+    const first = this.#next.get(column.name) ??
+      (mark === undefined ? column.start : mark + column.step);
+    this.#next.set(column.name, first + count * column.step);
+    this.#last.set(column.name, first + (count - 1) * column.step);
+    return first;
+  }
+
+  /**
+   * Adds the new high-water marks to a commit's actions: into its `metaData` action, or as
+   * one of `state`'s metadata when it has none.
+   */
+  prepare(state: RulesState, actions: Action[]): void {
+    const rules = this.rules(state);
+    if (!rules || this.#last.size === 0) return;
+    const marks = new Map<string, number>();
+    for (const column of rules.identity) {
+      const last = this.#last.get(column.name);
+      if (last === undefined) continue;
+      const mark = column.highWaterMark;
+      const beyond = mark === undefined || (column.step > 0 ? last > mark : last < mark);
+      marks.set(column.name, beyond ? last : mark);
+    }
+    const index = actions.findIndex((a) => a.metaData);
+    const metadata = index >= 0 ? actions[index].metaData! : state.metadata!;
+    const updated = {
+      metaData: { ...metadata, schemaString: withHighWaterMarks(metadata.schemaString, marks) },
+    };
+    if (index >= 0) actions[index] = updated;
+    else actions.unshift(updated);
+  }
+
+  /** After a commit (or a failed one whose rows are gone): nothing is numbered any more. */
+  reset(): void {
+    this.#next.clear();
+    this.#last.clear();
+  }
+
+  /**
+   * Rows numbered before another writer committed, numbered again above the table's
+   * high-water marks now (`state` read again), and checked again.
+   */
+  renumber(state: RulesState, rows: arrow.Table): arrow.Table {
+    const rules = this.rules(state);
+    const numbered = new Set(this.#last.keys());
+    this.reset();
+    if (!rules) return rows;
+    const batches = rows.batches.map((batch) => {
+      const children = batch.schema.fields.map((field, i) => {
+        const column = rules.identity.find((c) => c.name === field.name);
+        if (!column || !numbered.has(column.name)) return batch.data.children[i];
+        const first = this.#take(column, batch.numRows);
+        const values = Array.from({ length: batch.numRows }, (_, r) => first + r * column.step);
+        return arrowColumn(field.type, values);
+      });
+      const renumbered = columnsBatch(batch.schema, children, batch.numRows);
+      rules.check(this.#table, renumbered);
+      return renumbered;
+    });
+    return new arrow.Table(rows.schema, batches);
+  }
+}
