@@ -169,14 +169,26 @@ s.sql(f'ALTER TABLE delta.\`{p}\` ADD CONSTRAINT positive CHECK (amount > 0 AND 
 s.sql(f"ALTER TABLE delta.\`{p}\` ADD CONSTRAINT named CHECK (name IS NULL OR length(name) > 1)")
 s.sql(f'INSERT INTO delta.\`{p}\` VALUES {values(1, 10)}')
 
+# Generated and identity columns: Spark 4's SQL makes them only in catalog tables, the
+# builder at a path.
+from delta.tables import DeltaTable, IdentityGenerator
+def build(path, first=None, last=None):
+    b = DeltaTable.create(s).location(path)
+    if first:
+        b = b.addColumn(*first[:2], **first[2])
+    b = (b.addColumn('id', 'BIGINT', nullable=False).addColumn('amount', 'DOUBLE')
+         .addColumn('name', 'STRING').addColumn('at', 'TIMESTAMP'))
+    for column in last or []:
+        b = b.addColumn(*column[:2], **column[2])
+    b.execute()
+
 p = f'{base}/sc_gen'
-s.sql(f'CREATE TABLE delta.\`{p}\` ({cols}, yr INT GENERATED ALWAYS AS (year(at)), '
-      f'day DATE GENERATED ALWAYS AS (CAST(at AS DATE))) USING delta')
+build(p, last=[('yr', 'INT', {'generatedAlwaysAs': 'year(at)'}),
+               ('day', 'DATE', {'generatedAlwaysAs': 'CAST(at AS DATE)'})])
 s.sql(f'INSERT INTO delta.\`{p}\` (id, amount, name, at) VALUES {values(1, 10)}')
 
 p = f'{base}/sc_ident'
-s.sql(f'CREATE TABLE delta.\`{p}\` (key BIGINT GENERATED ALWAYS AS IDENTITY '
-      f'(START WITH 100 INCREMENT BY 10), {cols}) USING delta')
+build(p, first=('key', 'BIGINT', {'generatedAlwaysAs': IdentityGenerator(start=100, step=10)}))
 s.sql(f'INSERT INTO delta.\`{p}\` (id, amount, name, at) VALUES {values(1, 10)}')
 
 # An invariant in a field's metadata, as older Delta wrote NOT NULL and users wrote checks.
