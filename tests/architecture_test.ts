@@ -25,6 +25,7 @@ const LAYERS = [
   "changes",
   "plugins",
   "config",
+  "diagram",
   "parallel",
   "schedule",
   "cli",

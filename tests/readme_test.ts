@@ -2,6 +2,7 @@
 import { assertEquals, assertStringIncludes } from "./_assert.ts";
 import { formatDiagnostics, parseConfig } from "../lib/config/mod.ts";
 import { FILE_FORMATS } from "../plugins/mod.ts";
+import { cli } from "./_cli.ts";
 
 const README = await Deno.readTextFile(new URL("../README.md", import.meta.url));
 
@@ -20,4 +21,16 @@ Deno.test("the README's config example is valid, with no warning", () => {
 Deno.test("the README lists every output format", () => {
   assertStringIncludes(README, `[--format ${FILE_FORMATS.join("\\|")}]`);
   for (const format of FILE_FORMATS) assertStringIncludes(README, `\`${format}\``);
+});
+
+Deno.test("the README's diagram is what `diagram` draws of the bundled example", async () => {
+  const drawn = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
+  if (!drawn) throw new Error("README.md has no mermaid diagram");
+  const result = await cli("diagram", "--config", "examples/streaming_config.yaml");
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(
+    drawn,
+    result.stdout,
+    "regenerate it with `deno task cli diagram -c examples/streaming_config.yaml`",
+  );
 });

@@ -12,6 +12,7 @@ import {
   parseCommandArgs,
   UsageError,
 } from "./command.ts";
+import { diagramCommand } from "./diagram.ts";
 import { generateCommand } from "./generate.ts";
 import { inspectCommand } from "./inspect.ts";
 import { optimizeCommand } from "./optimize.ts";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   previewCommand,
   validateCommand,
+  diagramCommand,
   inspectCommand,
   optimizeCommand,
   pluginsCommand,

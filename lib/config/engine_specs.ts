@@ -30,6 +30,8 @@ export function tableSpecs(config: Config): TableSpec[] {
     rowCount: table.rowCount,
     primaryKey: table.primaryKey,
     ...(table.partitionBy ? { partitionBy: table.partitionBy } : {}),
+    ...(table.clusterBy ? { clusterBy: table.clusterBy } : {}),
+    ...(table.tableProperties ? { properties: table.tableProperties } : {}),
     columns: table.columns.map((column) => {
       if (!column.expr) {
         throw new Error(`Column "${column.name}" of table "${table.name}" was not compiled`);

@@ -103,6 +103,10 @@ export interface TableConfig {
   exportFileName?: string;
   /** `partition_by`: columns to partition output by. */
   partitionBy?: string[];
+  /** `cluster_by`: liquid clustering columns of a new Delta table. */
+  clusterBy?: string[];
+  /** `table_properties`: Delta table properties of a new table (as text, by name). */
+  tableProperties?: Record<string, string>;
   /** `changes:`: updates and deletes of its existing rows (docs/changes.md). */
   changes?: ChangesConfig;
   description?: string;

@@ -48,6 +48,8 @@ export const TABLE_KEYS = [
   "export_file_row_count",
   "export_file_name",
   "partition_by",
+  "cluster_by",
+  "table_properties",
   "changes",
   "description",
 ];

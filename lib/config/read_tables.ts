@@ -19,6 +19,7 @@ import {
 } from "./read_context.ts";
 import { readColumns } from "./read_columns.ts";
 import { readChanges } from "./read_changes.ts";
+import { readTableProperties } from "./read_table_properties.ts";
 
 export function readTables(r: ReadContext, node: Node | null): TableConfig[] {
   const path = ["tables"];
@@ -170,31 +171,17 @@ export function readTable(
   } else {
     table.columns = readColumns(r, fields.get("columns")!, at("columns"), label);
   }
-  if (fields.has("partition_by")) {
-    const columns = r.stringList(
-      fields.get("partition_by")!,
-      at("partition_by"),
-      "partition_by",
+  const partitionBy = readColumnNames(r, fields, path, "partition_by", table, label);
+  if (partitionBy) table.partitionBy = partitionBy;
+  const clusterBy = readColumnNames(r, fields, path, "cluster_by", table, label);
+  if (clusterBy) table.clusterBy = clusterBy;
+  if (fields.has("table_properties")) {
+    const properties = readTableProperties(
+      r,
+      fields.get("table_properties")!,
+      at("table_properties"),
     );
-    if (columns !== undefined) {
-      const names = table.columns.map((c) => c.name);
-      const known = columns.filter((c, i) => {
-        if (names.includes(c)) return true;
-        const itemPath = isSeq(fields.get("partition_by"))
-          ? at("partition_by").concat(i)
-          : at("partition_by");
-        r.report(
-          itemPath,
-          "unknown-column",
-          `\`partition_by\` names \`${c}\`, which is not a column of ${label}`,
-          {
-            hint: didYouMean(closestString(c, names)) ?? `Columns: ${names.join(", ")}.`,
-          },
-        );
-        return false;
-      });
-      table.partitionBy = known;
-    }
+    if (properties) table.tableProperties = properties;
   }
 
   const keys = table.columns.filter((c) => c.isPrimaryKey);
@@ -222,6 +209,15 @@ export function readTable(
   if (fields.has("changes")) {
     const changes = readChanges(r, fields.get("changes")!, at("changes"), table);
     if (changes) table.changes = changes;
+  }
+  if (table.changes && table.tableProperties?.["delta.appendOnly"] === "true") {
+    r.report(
+      at("table_properties").concat("delta.appendOnly"),
+      "append-only-changes",
+      `${capitalise(label)} has \`changes:\` and \`delta.appendOnly: true\`: an append-only ` +
+        "Delta table refuses updates and deletes",
+      { at: "key", hint: "Remove `changes:`, or the `delta.appendOnly` property." },
+    );
   }
 
   if (postprocess) {
@@ -362,3 +358,32 @@ export function unsafeName(name: string): string | undefined {
  * case; the superscript digits are reserved as well.
  */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/**
+ * A field naming columns of the table (`partition_by`, `cluster_by`): the names that are its
+ * columns; the others are reported with the closest column. Undefined when absent.
+ */
+function readColumnNames(
+  r: ReadContext,
+  fields: Map<string, Node | null>,
+  path: YamlPath,
+  key: string,
+  table: TableConfig,
+  label: string,
+): string[] | undefined {
+  if (!fields.has(key)) return undefined;
+  const node = fields.get(key)!;
+  const columns = r.stringList(node, [...path, key], key);
+  if (columns === undefined) return undefined;
+  const names = table.columns.map((c) => c.name);
+  return columns.filter((c, i) => {
+    if (names.includes(c)) return true;
+    r.report(
+      isSeq(node) ? [...path, key, i] : [...path, key],
+      "unknown-column",
+      `\`${key}\` names \`${c}\`, which is not a column of ${label}`,
+      { hint: didYouMean(closestString(c, names)) ?? `Columns: ${names.join(", ")}.` },
+    );
+    return false;
+  });
+}

@@ -22,7 +22,13 @@ import { latestVersion, readSnapshot } from "./log_reader.ts";
 import { groupByPartition, partitionFolder } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot } from "./snapshot.ts";
-import { CHANGE_DATA_FEED, readerFeatures, withChangeDataFeed } from "./features.ts";
+import {
+  CHANGE_DATA_FEED,
+  readerFeatures,
+  withChangeDataFeed,
+  writerFeatures,
+} from "./features.ts";
+import { newTableProtocol } from "./table_properties.ts";
 import {
   checkPartitionColumns,
   checkWritable,
@@ -44,18 +50,6 @@ export { DataFileWriter } from "./data_file.ts";
 
 /** The protocol new tables get: readable by every Delta engine. */
 export const NEW_TABLE_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
-/**
- * The protocol of a new table with a `timestamp_ntz` column, which needs the timestampNtz
- * feature (PROTOCOL.md, "Timestamp without timezone"); configs never make one, the library
- * may.
- */
-export const NTZ_TABLE_PROTOCOL: Protocol = {
-  minReaderVersion: 3,
-  minWriterVersion: 7,
-  readerFeatures: ["timestampNtz"],
-  writerFeatures: ["timestampNtz"],
-};
-
 import type { DeltaWriterOptions, WriteOptions, WriteResult } from "./writer_options.ts";
 export type { DeltaWriterOptions, WriteOptions, WriteResult } from "./writer_options.ts";
 
@@ -129,6 +123,11 @@ export class DeltaWriter {
   static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
     const fs = options.fs ?? fsFor(path);
     checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
+    if (options.clusterBy?.length) {
+      throw new WriteRefused(
+        `Delta table "${path}": liquid clustering (cluster_by) is not implemented yet`,
+      );
+    }
     const state = new TableState(path);
     if (await latestVersion(fs, path) !== null) {
       const snapshot = await readSnapshot(fs, path);
@@ -336,13 +335,7 @@ export class DeltaWriter {
     mode: "append" | "overwrite",
     options: WriteOptions = {},
   ): Promise<WriteResult> {
-    if (
-      mode === "overwrite" && this.#state.metadata?.configuration?.["delta.appendOnly"] === "true"
-    ) {
-      throw new WriteRefused(
-        `Delta table "${this.path}" is append-only (delta.appendOnly = true): it cannot be overwritten`,
-      );
-    }
+    this.#refuseUnlessAppend(mode, options);
     const rows = adds.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}").numRecords ?? 0), 0);
     const bytes = adds.reduce((n, a) => n + a.size, 0);
     const removes = options.removes ?? [];
@@ -424,9 +417,38 @@ export class DeltaWriter {
     }
   }
 
-  /** Writes the checkpoint of a version that is a multiple of the interval. */
+  /**
+   * Refuses what an append-only table (writer feature appendOnly, `delta.appendOnly = true`)
+   * forbids: an overwrite, and removes of rows that change data (updates and deletes).
+   */
+  #refuseUnlessAppend(mode: "append" | "overwrite", options: WriteOptions): void {
+    const { protocol, metadata } = this.#state;
+    const appendOnly = metadata?.configuration?.["delta.appendOnly"] === "true" &&
+      writerFeatures(protocol!).includes("appendOnly");
+    if (!appendOnly) return;
+    if (mode === "overwrite") {
+      throw new WriteRefused(
+        `Delta table "${this.path}" is append-only (delta.appendOnly = true): it cannot be ` +
+          "overwritten; write to another folder, or append (--mode append)",
+      );
+    }
+    if ((options.removes?.length ?? 0) > 0) {
+      throw new WriteRefused(
+        `Delta table "${this.path}" is append-only (delta.appendOnly = true): the updates and ` +
+          "deletes of its `changes:` cannot be applied; remove `changes:` from the table, or " +
+          "write to a table without delta.appendOnly",
+      );
+    }
+  }
+
+  /**
+   * Writes the checkpoint of a version that is a multiple of the interval: the writer's
+   * option, else the table's `delta.checkpointInterval`, else Spark's default of 10.
+   */
   async #checkpointIfDue(result: WriteResult): Promise<WriteResult> {
-    const interval = this.#options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    const property = Number(this.#state.metadata?.configuration?.["delta.checkpointInterval"]);
+    const interval = this.#options.checkpointInterval ??
+      (Number.isInteger(property) && property > 0 ? property : DEFAULT_CHECKPOINT_INTERVAL);
     if (interval > 0 && result.version > 0 && result.version % interval === 0) {
       try {
         await writeCheckpoint(this.#fs, this.#state);
@@ -524,10 +546,10 @@ export class DeltaWriter {
     const feed = options.changeDataFeed === true;
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
-      const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
-      const protocol = ntz ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL;
-      actions.push({ protocol: feed ? withChangeDataFeed(protocol) : protocol }, {
-        metaData: { ...this.#newMetadata(now), configuration: { ...properties } },
+      // A new table: the properties it is created with, then this commit's.
+      const configuration = { ...this.#options.properties, ...properties };
+      actions.push({ protocol: newTableProtocol(this.#deltaSchema, configuration) }, {
+        metaData: { ...this.#newMetadata(now), configuration },
       });
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;

@@ -21,8 +21,22 @@ export interface DeltaWriterOptions {
   compression?: ParquetCompression;
   /** Most rows per data file (per partition); 1,000,000 by default. */
   targetFileRows?: number;
-  /** A checkpoint every this many commits; 10 by default, 0 for never. */
+  /**
+   * A checkpoint every this many commits, 0 for never; by default the table's
+   * `delta.checkpointInterval`, else 10.
+   */
   checkpointInterval?: number;
+  /**
+   * Table properties of a new table (`metaData.configuration`), from a config's
+   * `table_properties:`; its protocol holds the features they need (`newTableProtocol` in
+   * table_properties.ts). An existing table keeps its own.
+   */
+  properties?: Record<string, string>;
+  /**
+   * Liquid clustering columns of a new table (a config's `cluster_by:`): the `clustering`
+   * feature and the `delta.clustering` domain.
+   */
+  clusterBy?: readonly string[];
   /** `metaData.name` of a new table. */
   tableName?: string;
   /** Storage; by default the one of the path (the local disk, or S3 for `s3://`). */

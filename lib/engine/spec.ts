@@ -6,6 +6,8 @@
  */
 import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { ColumnType } from "../arrow/types.ts";
+import type * as arrow from "apache-arrow";
+import type { SinkTable } from "../plugin/types.ts";
 
 /** One column to generate. */
 export interface ColumnSpec {
@@ -28,6 +30,10 @@ export interface TableSpec {
   primaryKey?: string;
   /** Columns the output is partitioned by (`partition_by`). */
   partitionBy?: string[];
+  /** Liquid clustering columns of a new Delta table (`cluster_by`). */
+  clusterBy?: string[];
+  /** Table properties of a new Delta table (`table_properties`). */
+  properties?: Record<string, string>;
   /**
    * When each row happens (its `datetime.now()`) and when its foreign keys look at their
    * parents; absent in batch runs, where every row happens at the run's reference time.
@@ -54,4 +60,24 @@ export interface RunInputs {
   locale: string;
   /** Logical "now" for relative dates and `datetime.now()`. */
   now: Date;
+}
+
+/**
+ * What a sink is told of a table at open: its name, schema and key, and how a new table is
+ * laid out (partitions, clustering, properties).
+ */
+export function sinkTableOf(
+  spec: TableSpec,
+  schema: arrow.Schema,
+  extra: Pick<SinkTable, "appId" | "changes"> = {},
+): SinkTable {
+  return {
+    name: spec.name,
+    schema,
+    primaryKey: spec.primaryKey,
+    ...(spec.partitionBy ? { partitionBy: spec.partitionBy } : {}),
+    ...(spec.clusterBy ? { clusterBy: spec.clusterBy } : {}),
+    ...(spec.properties ? { properties: spec.properties } : {}),
+    ...extra,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { Sink } from "../plugin/types.ts";
 import type { Engine } from "../engine/generator.ts";
+import { sinkTableOf } from "../engine/spec.ts";
 import {
   type BatchSource,
   localSource,
@@ -54,12 +55,7 @@ export async function generateToSink(
   const generators = options.tables.map((name) => engine.table(name));
   const source = options.source ?? localSource(engine);
   await sink.open(
-    generators.map((g) => ({
-      name: g.name,
-      schema: g.schema(),
-      primaryKey: g.spec.primaryKey,
-      partitionBy: g.spec.partitionBy,
-    })),
+    generators.map((g) => sinkTableOf(g.spec, g.schema())),
     { mode: options.mode ?? "error", signal: options.signal },
   );
   const summary: GenerateSummary = [];

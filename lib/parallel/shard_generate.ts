@@ -25,7 +25,7 @@ import {
 import { GENERATOR_VERSION } from "../state/stream_state.ts";
 import type { Config } from "../config/model.ts";
 import { withAncestors } from "../config/engine_specs.ts";
-import type { TableSpec } from "../engine/spec.ts";
+import { sinkTableOf, type TableSpec } from "../engine/spec.ts";
 import { type BatchSource, localSource, orderedBatches } from "./pool.ts";
 
 /** Default most rows of one commit of a shard: large files, a restart redoes little. */
@@ -115,13 +115,10 @@ async function generateTableShard(
   let written = 0;
   for (;;) {
     const sink = options.sinkFor(table);
-    await sink.open([{
-      name: table,
-      schema: generator.schema(),
-      primaryKey: generator.spec.primaryKey,
-      partitionBy: generator.spec.partitionBy,
-      appId,
-    }], { mode: "append", signal: options.signal });
+    await sink.open([sinkTableOf(generator.spec, generator.schema(), { appId })], {
+      mode: "append",
+      signal: options.signal,
+    });
     let closed = false;
     try {
       // A table that does not exist is created by an empty commit before any data file is

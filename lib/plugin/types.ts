@@ -20,6 +20,16 @@ export interface SinkTable {
   /** `partition_by` columns, for sinks that partition (Delta); others ignore them. */
   partitionBy?: string[];
   /**
+   * `cluster_by` columns: liquid clustering of a new Delta table (the Delta sink; others
+   * ignore them).
+   */
+  clusterBy?: string[];
+  /**
+   * `table_properties`: properties a new table is created with (the Delta sink's table
+   * properties, checked by `validate`; others ignore them). An existing table keeps its own.
+   */
+  properties?: Record<string, string>;
+  /**
    * The application id this table's commit points are recorded under (the streaming
    * server's id for the table's config); sinks that record progress use it.
    */

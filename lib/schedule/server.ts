@@ -10,6 +10,7 @@ import type { Config } from "../config/mod.ts";
 import { changeSpec, DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
 import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
+import { sinkTableOf } from "../engine/spec.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
@@ -373,14 +374,12 @@ export class StreamingServer {
           parents,
           openSink: async () => {
             const sink = sinkFor(plan.name);
-            await sink.open([{
-              name: plan.name,
-              schema: generator.schema(),
-              primaryKey: plan.spec.primaryKey,
-              partitionBy: plan.spec.partitionBy,
-              appId: plan.appId,
-              ...(changes ? { changes: true } : {}),
-            }], { mode: "append", signal: this.#controller.signal });
+            await sink.open([
+              sinkTableOf(plan.spec, generator.schema(), {
+                appId: plan.appId,
+                ...(changes ? { changes: true } : {}),
+              }),
+            ], { mode: "append", signal: this.#controller.signal });
             return sink;
           },
           inspect: () => inspector(plan.name).inspect!(plan.name),

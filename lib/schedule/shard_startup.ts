@@ -8,6 +8,7 @@
  * @module
  */
 import type { Engine, TableGenerator } from "../engine/generator.ts";
+import { sinkTableOf } from "../engine/spec.ts";
 import type { Logger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
 import { PropertyConflict } from "../plugin/sink_errors.ts";
@@ -80,13 +81,9 @@ async function claimStates(
     if (deps.blocked(plan, generator)) continue;
     const sink = deps.sinkFor(plan.name);
     try {
-      await sink.open([{
-        name: plan.name,
-        schema: generator.schema(),
-        primaryKey: plan.spec.primaryKey,
-        partitionBy: plan.spec.partitionBy,
-        appId: shardAppId(plan.baseAppId, shard),
-      }], { mode: "append", signal: deps.signal });
+      await sink.open([
+        sinkTableOf(plan.spec, generator.schema(), { appId: shardAppId(plan.baseAppId, shard) }),
+      ], { mode: "append", signal: deps.signal });
       await sink.flush({
         tick: -1,
         after: -1,

@@ -370,6 +370,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
       schema: table.schema,
       appId: table.appId ?? appId(table.name),
       partitionBy: table.partitionBy,
+      ...(table.clusterBy ? { clusterBy: table.clusterBy } : {}),
+      ...(table.properties ? { properties: table.properties } : {}),
       compression,
       targetFileRows,
       tableName: table.name,
