@@ -22,7 +22,14 @@ import * as arrow from "apache-arrow";
 import type { Metadata } from "./actions.ts";
 import { deltaToArrowSchema } from "./schema.ts";
 import { columnsBatch } from "../arrow/batch.ts";
-import { compileSql, SqlError, SqlEvalError, type SqlExpression } from "./sql/mod.ts";
+import {
+  columnReferences,
+  compileSql,
+  parseSql,
+  SqlError,
+  SqlEvalError,
+  type SqlExpression,
+} from "./sql/mod.ts";
 import { castValue, type SqlType, sqlTypeOf, textOf } from "./sql/types.ts";
 import { arrowColumn } from "./sql/to_arrow.ts";
 
@@ -303,6 +310,42 @@ export function rulesRefusal(metadata: Metadata, features: readonly string[]): s
     if (error instanceof RuleRefused) return error.reason;
     throw error;
   }
+}
+
+/** What `validate` says of a CHECK constraint of a new table: why it cannot be checked. */
+export interface ConstraintProblem {
+  message: string;
+  /** Offset (0-based) in the expression. */
+  offset: number;
+  /** A column named wrong, for a "did you mean". */
+  unknownColumn?: string;
+}
+
+/**
+ * Why a CHECK constraint's SQL cannot be checked on a table with `columns` (outside the
+ * subset, or naming a column the table lacks), or undefined. Types are checked when the
+ * writer opens the table, which knows them.
+ */
+export function constraintProblem(
+  text: string,
+  columns: readonly string[],
+): ConstraintProblem | undefined {
+  let node;
+  try {
+    node = parseSql(text);
+  } catch (error) {
+    if (!(error instanceof SqlError)) throw error;
+    return { message: error.message, offset: error.offset };
+  }
+  const known = new Set(columns.map((c) => c.toLowerCase()));
+  const unknown = columnReferences(node).find((c) => !known.has(c.path[0].toLowerCase()));
+  if (!unknown) return undefined;
+  return {
+    message: `the table has no column "${unknown.path[0]}" (at column ${unknown.offset + 1} of ` +
+      `"${text}")`,
+    offset: unknown.offset,
+    unknownColumn: unknown.path[0],
+  };
 }
 
 /** The columns a table fills itself (generated and identity), for schema comparisons. */

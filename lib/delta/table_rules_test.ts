@@ -2,7 +2,7 @@ import * as arrow from "apache-arrow";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../tests/_assert.ts";
 import { batchOf, column } from "../../tests/_batches.ts";
 import { joinPath, localFs } from "./fs.ts";
-import { readCommit, readSnapshot } from "./log_reader.ts";
+import { latestVersion, readCommit, readSnapshot } from "./log_reader.ts";
 import { readTable } from "./read_data.ts";
 import { DeltaWriter } from "./writer.ts";
 import { ConstraintViolation } from "./table_rules.ts";
@@ -237,4 +237,27 @@ Deno.test("the Delta sink appends to a table with generated and identity columns
   const read = await readTable(localFs, await readSnapshot(localFs, path));
   assertEquals([...read.getChild("key")!], [100n, 110n, 120n]);
   assertEquals(read.getChild("day")!.get(0), DAY * 86_400_000 + 400 * 86_400_000);
+});
+
+Deno.test("a new table with a CHECK constraint property: protocol with checkConstraints, rows checked", async () => {
+  const path = joinPath(await Deno.makeTempDir({ prefix: "tablestream-rules-" }), "t");
+  const data = orders([1, 2], [5, -1]);
+  const properties = { "delta.constraints.positive": "amount > 0" };
+  const writer = await DeltaWriter.open(path, { schema: data.schema, appId: "a", properties });
+  await assertRejects(() => writer.append(data), ConstraintViolation, '"positive"');
+  assertEquals(await latestVersion(localFs, path), null, "no table was made");
+  await writer.append(orders([1, 2], [5, 6]));
+  const snapshot = await readSnapshot(localFs, path);
+  assertEquals(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 3 });
+  assertEquals(snapshot.metadata.configuration, properties);
+  await assertRejects(
+    () =>
+      DeltaWriter.open(`${path}2`, {
+        schema: data.schema,
+        appId: "a",
+        properties: { "delta.constraints.odd": "id % 2 = 1 OR rand() > 0" },
+      }),
+    Error,
+    "Cannot create Delta table",
+  );
 });

@@ -42,8 +42,8 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import { WriteRules } from "./write_rules.ts";
-import type { TableRules } from "./table_rules.ts";
+import { type RulesState, WriteRules } from "./write_rules.ts";
+import { RuleRefused, type TableRules } from "./table_rules.ts";
 import { readTable } from "./read_data.ts";
 
 export { DataFileWriter } from "./data_file.ts";
@@ -111,7 +111,20 @@ export class DeltaWriter {
    * overwrite with another schema: the new table has none of the old one's rules).
    */
   #tableRules(): TableRules | undefined {
-    return this.schemaDifference() ? undefined : this.#rules.rules(this.#state);
+    return this.schemaDifference() ? undefined : this.#rules.rules(this.#rulesState());
+  }
+
+  /** A table not made yet is checked with the metadata it will get (its constraints). */
+  #newTable?: RulesState;
+
+  /** The table the rules are of: this writer's, or the one its first commit creates. */
+  #rulesState(): RulesState {
+    if (this.#state.metadata) return this.#state;
+    const configuration = { ...this.#options.properties };
+    return this.#newTable ??= {
+      protocol: newTableProtocol(this.#deltaSchema, configuration),
+      metadata: { ...this.#newMetadata(0), configuration },
+    };
   }
 
   /** The schema data files are written in: the table's columns when it fills some itself. */
@@ -139,7 +152,15 @@ export class DeltaWriter {
         if (missing.length > 0) throw new WriteRefused(missingFilesMessage(path, missing));
       }
     }
-    return new DeltaWriter(state, options);
+    const writer = new DeltaWriter(state, options);
+    try {
+      writer.#tableRules();
+    } catch (error) {
+      // Only a new table's rules get here: an existing table's are checked by checkWritable.
+      if (!(error instanceof RuleRefused)) throw error;
+      throw new WriteRefused(`Cannot create Delta table "${path}": ${error.reason}`);
+    }
+    return writer;
   }
 
   /** The table's folder. */
@@ -627,7 +648,7 @@ export class DeltaWriter {
     const schema = rewrite && rules ? this.#fileSchema() : this.#options.schema;
     const conformed = this.#conformTo(data, schema);
     if (!rules) return conformed;
-    const batches = conformed.batches.map((b) => this.#rules.apply(this.#state, b, rewrite));
+    const batches = conformed.batches.map((b) => this.#rules.apply(this.#rulesState(), b, rewrite));
     return new arrow.Table(this.#fileSchema(), batches);
   }
 

@@ -5,6 +5,6 @@
  *
  * @module
  */
-export { parseSql, SqlError, type SqlNode } from "./parse.ts";
+export { columnReferences, parseSql, SqlError, type SqlNode } from "./parse.ts";
 export { compileSql, type SqlExpression } from "./compile.ts";
 export { SqlEvalError, type SqlType, sqlTypeOf, textOf } from "./types.ts";

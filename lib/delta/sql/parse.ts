@@ -425,3 +425,17 @@ function numberLiteral(token: Token, text: string): SqlNode {
   if (!Number.isFinite(value)) throw new SqlError(`${token.text} is out of range`, text, offset);
   return { kind: "literal", type, value, offset };
 }
+
+/** The column references of an expression, each with its offset. */
+export function columnReferences(node: SqlNode): { path: string[]; offset: number }[] {
+  const found: { path: string[]; offset: number }[] = [];
+  const visit = (n: SqlNode) => {
+    if (n.kind === "column") found.push({ path: n.path, offset: n.offset });
+    for (const value of Object.values(n)) {
+      if (Array.isArray(value)) value.forEach((v) => typeof v === "object" && visit(v));
+      else if (value && typeof value === "object" && "kind" in value) visit(value as SqlNode);
+    }
+  };
+  visit(node);
+  return found;
+}
