@@ -12,7 +12,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Action, Metadata, Protocol } from "./actions.ts";
+import type { Action, Add, Metadata, Protocol } from "./actions.ts";
+import { ConcurrentModificationError, TxnConflictError } from "./commit.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { writerFeatures } from "./features.ts";
 import { arrowColumn } from "./sql/to_arrow.ts";
@@ -22,6 +23,22 @@ import { type IdentityColumn, TableRules, withHighWaterMarks } from "./table_rul
 export interface RulesState {
   protocol?: Protocol;
   metadata?: Metadata;
+}
+
+/** What {@link WriteRules.commitNumbered} needs of the writer. */
+export interface NumberingIo<T> {
+  /** Commits the files. */
+  run(): Promise<T>;
+  /** Reads the table's state again from its log. */
+  reload(): Promise<void>;
+  /** The rows of (uncommitted) files, in order. */
+  read(files: Add[]): Promise<arrow.Table>;
+  /** The columns a data file holds (partition columns are in the log). */
+  dataColumns(): string[];
+  /** Writes rows as a new file with the partition values of `like`; its add. */
+  store(part: arrow.Table, like: Add, index: number): Promise<Add>;
+  /** Removes an uncommitted file. */
+  remove(file: Add): Promise<void>;
 }
 
 /** The row rules of one writer's table and the identity values it has given out. */
@@ -101,6 +118,38 @@ export class WriteRules {
   reset(): void {
     this.#next.clear();
     this.#last.clear();
+  }
+
+  /**
+   * Runs a commit (`io.run`) of files whose rows this writer numbered; when another writer
+   * changed the table's metadata first (it may have given out the same values), reads the
+   * table again (`io.reload`), rewrites the files with values above its marks now (`adds`
+   * updated in place; the old files removed), and runs it again.
+   */
+  async commitNumbered<T>(state: RulesState, adds: Add[], io: NumberingIo<T>): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        const result = await io.run();
+        this.reset();
+        return result;
+      } catch (error) {
+        const retry = this.numbering && error instanceof ConcurrentModificationError &&
+          error.healable && !(error instanceof TxnConflictError) && attempt < 10;
+        if (!retry) throw error;
+        await io.reload();
+        const renumbered = this.renumber(state, await io.read(adds));
+        const columns = io.dataColumns();
+        let offset = 0;
+        for (let i = 0; i < adds.length; i++) {
+          const count = JSON.parse(adds[i].stats ?? "{}").numRecords ?? 0;
+          const part = renumbered.slice(offset, offset + count).select(columns);
+          offset += count;
+          const old = adds[i];
+          adds[i] = await io.store(part, old, i);
+          await io.remove(old);
+        }
+      }
+    }
   }
 
   /**

@@ -383,59 +383,37 @@ export class DeltaWriter {
 
   /**
    * Runs a commit of `adds`; when they hold identity values and another writer changed the
-   * table's metadata first (it may have given out the same values), reads the table again,
-   * numbers the rows again above its high-water marks (`adds` is updated in place to the new
-   * files) and commits again.
+   * table's metadata first, numbers them again on the table as it is now and retries
+   * ({@link WriteRules.commitNumbered}; `adds` is updated in place to the new files).
    */
-  async #numberedCommit<T>(adds: Add[], run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1;; attempt++) {
-      try {
-        const result = await run();
-        this.#rules.reset();
-        return result;
-      } catch (error) {
-        const retry = this.#rules.numbering && error instanceof ConcurrentModificationError &&
-          error.healable && !(error instanceof TxnConflictError) && attempt < 10;
-        if (!retry) throw error;
-        await this.#reload();
-        await this.#renumber(adds);
-      }
-    }
-  }
-
-  /** Reads the table's state again from its log (after another writer changed it). */
-  async #reload(): Promise<void> {
-    const snapshot = await readSnapshot(this.#fs, this.path);
-    const state = this.#state;
-    state.txns.clear();
-    state.files.clear();
-    state.tombstones.clear();
-    for (const action of snapshotActions(snapshot)) state.apply(action);
-    state.version = snapshot.version;
-    state.shared = true;
-    checkWritable(this.path, state.protocol!, state.metadata!);
-  }
-
-  /** Rewrites uncommitted files with identity values above the table's marks, in place. */
-  async #renumber(adds: Add[]): Promise<void> {
-    const dataColumns = this.#fileSchema().fields.map((f) => f.name)
-      .filter((name) => !this.#partitionBy().includes(name));
-    const rows = await readTable(this.#fs, this.view(adds));
-    const renumbered = this.#rules.renumber(this.#state, rows);
-    let offset = 0;
-    for (let i = 0; i < adds.length; i++) {
-      const count = JSON.parse(adds[i].stats ?? "{}").numRecords ?? 0;
-      const part = renumbered.slice(offset, offset + count).select(dataColumns);
-      offset += count;
-      const old = adds[i];
-      adds[i] = await this.#storeFile(
-        encodeParquet(part, this.#compression()),
-        statsJson(part),
-        old.partitionValues,
-        i,
-      );
-      await this.#fs.remove(joinPath(this.path, decodeURIComponent(old.path)));
-    }
+  #numberedCommit<T>(adds: Add[], run: () => Promise<T>): Promise<T> {
+    return this.#rules.commitNumbered(this.#state, adds, {
+      run,
+      reload: async () => {
+        const snapshot = await readSnapshot(this.#fs, this.path);
+        const state = this.#state;
+        state.txns.clear();
+        state.files.clear();
+        state.tombstones.clear();
+        for (const action of snapshotActions(snapshot)) state.apply(action);
+        state.version = snapshot.version;
+        state.shared = true;
+        checkWritable(this.path, state.protocol!, state.metadata!);
+      },
+      read: (files) => readTable(this.#fs, this.view(files)),
+      dataColumns: () =>
+        this.#fileSchema().fields.map((f) => f.name).filter((n) =>
+          !this.#partitionBy().includes(n)
+        ),
+      store: (part, like, index) =>
+        this.#storeFile(
+          encodeParquet(part, this.#compression()),
+          statsJson(part),
+          like.partitionValues,
+          index,
+        ),
+      remove: (file) => this.#fs.remove(joinPath(this.path, decodeURIComponent(file.path))),
+    });
   }
 
   /**
