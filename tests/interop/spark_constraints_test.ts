@@ -240,6 +240,41 @@ config:
 tables:${TABLES.map((t) => configTable(t, "-1.5")).join("")}
 `;
 
+/** A table of ours made with a CHECK constraint (`table_properties:`). */
+const OWN_CONFIG = `
+version: 1
+config:
+  seed: 23
+tables:${configTable("ours_check")}
+    table_properties:
+      delta.constraints.positive: amount > 0 AND name IS NOT NULL
+`;
+
+/** What Spark says of our constrained table, and whether it refuses a row breaking it. */
+async function sparkOnOurs(peer: Peer, path: string): Promise<Record<string, unknown>> {
+  return await peer.py(
+    `
+s = spark()
+p = args['path']
+props = {r['key']: r['value'] for r in s.sql(f"SHOW TBLPROPERTIES delta.\`{p}\`").collect()}
+detail = s.sql(f"DESCRIBE DETAIL delta.\`{p}\`").collect()[0]
+s.sql(f"INSERT INTO delta.\`{p}\` VALUES (1000, 5.0, 'spark', TIMESTAMP'2026-06-01 00:00:00')")
+try:
+    s.sql(f"INSERT INTO delta.\`{p}\` VALUES (1001, -5.0, 'spark', TIMESTAMP'2026-06-01 00:00:00')")
+    refused = False
+except Exception as error:
+    refused = 'positive' in str(error)
+result = {
+    'constraint': props.get('delta.constraints.positive'),
+    'writer': detail['minWriterVersion'],
+    'count': s.read.format('delta').load(p).count(),
+    'refused': refused,
+}
+`,
+    { path },
+  );
+}
+
 /** What Spark finds in a table after our commits. */
 async function sparkChecks(peer: Peer, dir: string): Promise<Record<string, number>> {
   return await peer.py<Record<string, number>>(
@@ -365,6 +400,16 @@ interopTest(
       });
       const markAfter = await identityMark(`${dir}/sc_ident`);
       assertEquals(markAfter, checks.ident_hi, "our commits advanced the high-water mark");
+
+      // A table of ours made with a constraint: Spark reads it and enforces the constraint.
+      const own = await writeConfig(dir, OWN_CONFIG, "own.yaml");
+      await ok("generate", "-c", own, "-o", dir);
+      assertEquals(await sparkOnOurs(peer, `${dir}/ours_check`), {
+        constraint: "amount > 0 AND name IS NOT NULL",
+        writer: 3,
+        count: 11,
+        refused: true,
+      });
 
       const after = await sparkInsertsAfter(peer, dir);
       assertEquals(after.refused, { sc_check: true, sc_inv: true }, "Spark still enforces them");
