@@ -92,7 +92,8 @@ const IDENTITY = "delta.identity.";
 
 /** The rules of one table's metadata, for the writer features its protocol has. */
 export class TableRules {
-  readonly schema: arrow.Schema;
+  readonly #schemaString: string;
+  #schema?: arrow.Schema;
   readonly checks: Check[] = [];
   readonly generated: GeneratedColumn[] = [];
   readonly identity: IdentityColumn[] = [];
@@ -104,7 +105,7 @@ export class TableRules {
    * expression is outside the subset.
    */
   constructor(metadata: Metadata, features: readonly string[]) {
-    this.schema = deltaToArrowSchema(metadata.schemaString);
+    this.#schemaString = metadata.schemaString;
     const fields = (JSON.parse(metadata.schemaString).fields ?? []) as {
       name: string;
       nullable?: boolean;
@@ -142,6 +143,14 @@ export class TableRules {
         });
       }
     }
+  }
+
+  /**
+   * The table's columns as Arrow fields: read when a rule needs them, so a table without
+   * rules is never refused for a column type the rules would not meet.
+   */
+  get schema(): arrow.Schema {
+    return this.#schema ??= deltaToArrowSchema(this.#schemaString);
   }
 
   /** Whether any rule applies: otherwise rows pass as they are. */
