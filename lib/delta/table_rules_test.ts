@@ -261,3 +261,25 @@ Deno.test("a new table with a CHECK constraint property: protocol with checkCons
     "Cannot create Delta table",
   );
 });
+
+Deno.test("an overwrite with other columns keeps the table's constraints: checked, or refused when they cannot hold", async () => {
+  const path = await sparkTable(
+    [field("id", "long"), field("amount", "double"), field("at", "timestamp")],
+    { "delta.constraints.positive": "amount > 0" },
+  );
+  const noAmount = new arrow.Table([batchOf({ id: column(new arrow.Int64(), [1n]) })]);
+  const writer = await DeltaWriter.open(path, { schema: noAmount.schema, appId: "a" });
+  await assertRejects(
+    () => writer.overwrite(noAmount),
+    Error,
+    'Cannot overwrite Delta table "' + path +
+      '" with other columns: the CHECK constraint "positive"',
+  );
+  const other = new arrow.Table([
+    batchOf({ id: column(new arrow.Int64(), [1n]), amount: column(new arrow.Float64(), [-1]) }),
+  ]);
+  const writer2 = await DeltaWriter.open(path, { schema: other.schema, appId: "a" });
+  await assertRejects(() => writer2.overwrite(other), ConstraintViolation, '"positive"');
+  assertEquals(await dataFiles(path), []);
+  assertEquals((await readSnapshot(localFs, path)).version, 0);
+});

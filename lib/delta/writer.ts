@@ -107,24 +107,40 @@ export class DeltaWriter {
   }
 
   /**
-   * The table's row rules, unless this writer's data replaces the table's columns (an
-   * overwrite with another schema: the new table has none of the old one's rules).
+   * The row rules of the table this writer's rows go to: its own, or those of the table it
+   * creates, or makes anew with other columns (an overwrite keeps the table's properties,
+   * its constraints among them). A constraint the new columns cannot meet is refused.
    */
   #tableRules(): TableRules | undefined {
-    return this.schemaDifference() ? undefined : this.#rules.rules(this.#rulesState());
+    try {
+      return this.#rules.rules(this.#rulesState());
+    } catch (error) {
+      if (!(error instanceof RuleRefused)) throw error;
+      const what = this.#state.metadata
+        ? `Cannot overwrite Delta table "${this.path}" with other columns`
+        : `Cannot create Delta table "${this.path}"`;
+      throw new WriteRefused(`${what}: ${error.reason}`);
+    }
   }
 
-  /** A table not made yet is checked with the metadata it will get (its constraints). */
-  #newTable?: RulesState;
+  /** The table a new or replaced table's rows are checked against, and what it is of. */
+  #newTable?: { of: Metadata | undefined; state: RulesState };
 
-  /** The table the rules are of: this writer's, or the one its first commit creates. */
+  /** The table the rules are of: this writer's, or the one its next commit makes. */
   #rulesState(): RulesState {
-    if (this.#state.metadata) return this.#state;
-    const configuration = { ...this.#options.properties };
-    return this.#newTable ??= {
-      protocol: newTableProtocol(this.#deltaSchema, configuration),
-      metadata: { ...this.#newMetadata(0), configuration },
-    };
+    const s = this.#state;
+    if (s.metadata && !this.schemaDifference()) return s;
+    if (!this.#newTable || this.#newTable.of !== s.metadata) {
+      const configuration = { ...(s.metadata?.configuration ?? this.#options.properties) };
+      this.#newTable = {
+        of: s.metadata,
+        state: {
+          protocol: s.protocol ?? newTableProtocol(this.#deltaSchema, configuration),
+          metadata: { ...this.#newMetadata(0), configuration },
+        },
+      };
+    }
+    return this.#newTable.state;
   }
 
   /** The schema data files are written in: the table's columns when it fills some itself. */
@@ -153,13 +169,9 @@ export class DeltaWriter {
       }
     }
     const writer = new DeltaWriter(state, options);
-    try {
-      writer.#tableRules();
-    } catch (error) {
-      // Only a new table's rules get here: an existing table's are checked by checkWritable.
-      if (!(error instanceof RuleRefused)) throw error;
-      throw new WriteRefused(`Cannot create Delta table "${path}": ${error.reason}`);
-    }
+    // A new table's constraints, refused before anything is written (an existing table's
+    // are checked by checkWritable).
+    if (!state.metadata) writer.#tableRules();
     return writer;
   }
 
