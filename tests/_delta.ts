@@ -95,3 +95,12 @@ export async function committedTick(table: string): Promise<number> {
   const txns = [...(await readSnapshot(localFs, table)).txns.values()];
   return Math.max(-1, ...txns.map((t) => t.version));
 }
+
+/** Copies a folder (a table, an output) with `cp -R`. */
+export async function copyDir(from: string, to: string): Promise<void> {
+  const result = await new Deno.Command("cp", { args: ["-R", from, to], stderr: "piped" })
+    .output();
+  if (!result.success) {
+    throw new Error(`cp -R ${from} ${to} failed: ${new TextDecoder().decode(result.stderr)}`);
+  }
+}

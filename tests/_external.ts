@@ -237,3 +237,57 @@ export function interopCache(): string {
   const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
   return `${base}/tablestream-interop`;
 }
+
+/**
+ * A Chromium to drive headless (the live page's and the diagram's browser tests): `CHROMIUM`,
+ * else Debian's `chromium` or `chromium-browser`/`google-chrome` on the PATH.
+ */
+export function chromium(): Need<string> {
+  const candidates = [
+    Deno.env.get("CHROMIUM"),
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+  ].filter((c): c is string => !!c);
+  for (const command of candidates) {
+    try {
+      const result = new Deno.Command(command, { args: ["--version"], stderr: "null" })
+        .outputSync();
+      if (result.success) return found(command);
+    } catch {
+      // not this one
+    }
+  }
+  return missing(
+    "a Chromium browser",
+    `none of ${candidates.join(", ")} runs`,
+    "install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM",
+  );
+}
+
+/** The Mermaid version the diagram's Mermaid text is rendered with in the browser test. */
+export const MERMAID_VERSION = "11.12.2";
+
+/**
+ * Mermaid's browser bundle (`mermaid.min.js`), installed from npm into a cache folder outside
+ * the repository (`.ci/run` does it; so does the command in the hint): its path.
+ */
+export function mermaidBundle(): Need<string> {
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
+  const folder = `${base}/tablestream-mermaid`;
+  const path = `${folder}/node_modules/mermaid/dist/mermaid.min.js`;
+  try {
+    const installed = JSON.parse(
+      Deno.readTextFileSync(`${folder}/node_modules/mermaid/package.json`),
+    ).version;
+    Deno.statSync(path);
+    if (installed === MERMAID_VERSION) return found(path);
+  } catch {
+    // not installed
+  }
+  return missing(
+    `Mermaid ${MERMAID_VERSION}'s browser bundle`,
+    `${path} is missing or not version ${MERMAID_VERSION}`,
+    `run: mkdir -p ${folder} && cd ${folder} && npm install mermaid@${MERMAID_VERSION}`,
+  );
+}

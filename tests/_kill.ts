@@ -19,22 +19,6 @@ export function killSeed(fallback: number): number {
   return given === undefined ? fallback : Number(given);
 }
 
-/**
- * Waits `ms`, kills `child` with SIGKILL and waits for it to end; false when it had
- * finished by itself before.
- */
-export async function killAfter(child: Deno.ChildProcess, ms: number): Promise<boolean> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  let killed = true;
-  try {
-    child.kill("SIGKILL");
-  } catch {
-    killed = false; // it had finished already
-  }
-  await child.output();
-  return killed;
-}
-
 /** How a kill of {@link killWhileWorking} went. */
 export interface Kill {
   /** The child was killed (false: it had ended by itself first). */
@@ -94,6 +78,9 @@ export async function killWhileWorking(
   await drained;
   return { killed, working, stderr };
 }
+
+/** What a child run of the kill tests writes to stderr once its commit loops begin. */
+export const LOOPS_BEGIN = "commit loops begin";
 
 /** What {@link timeWork} saw of a child that ran to its end. */
 export interface TimedWork {

@@ -6,6 +6,7 @@
  * @module
  */
 import { config } from "./_server.ts";
+import { LOOPS_BEGIN } from "./_kill.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { createPostgresSink, type PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
 
@@ -18,14 +19,18 @@ interface ChildArgs {
 }
 
 const args: ChildArgs = JSON.parse(Deno.args[0]);
-const summary = await new StreamingServer({
+const server = new StreamingServer({
   config: config(args.yaml),
   sink: () => createPostgresSink(args.sink),
   startTime: new Date(args.start),
   until: new Date(args.until),
   fastForward: true,
   commitRows: args.commitRows,
-}).start();
+});
+const started = server.start();
+// The kill test kills it after this, not during start-up, whatever start-up costs.
+server.ready.then(() => console.error(LOOPS_BEGIN), () => {});
+const summary = await started;
 if (summary.failed.length > 0) {
   console.error(JSON.stringify(summary.failed));
   Deno.exit(1);

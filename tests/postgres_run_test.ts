@@ -12,7 +12,7 @@ import { assert, assertEquals } from "./_assert.ts";
 import { cells } from "./_delta.ts";
 import * as arrow from "apache-arrow";
 import { START_MS, streamOf } from "./_changes.ts";
-import { killAfter, killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_kill.ts";
+import { killSeed, killWhileWorking, LOOPS_BEGIN, paced, seededRandom, timeWork } from "./_kill.ts";
 import { waitFor } from "./_wait.ts";
 import {
   postgresTest,
@@ -318,8 +318,9 @@ test("kill -9 at random moments, restart: exactly once, no partial commit in bet
       let kills = 0;
       let midRun = 0;
       for (let i = 0; i < 6; i++) {
-        // From start-up (about 0.8 s here) into the first commits or well after.
-        if (await killAfter(child(), 500 + random() * 1500)) kills++;
+        // Within the first second of its commit loops, whatever start-up costs on the machine now.
+        const kill = await killWhileWorking(child(), LOOPS_BEGIN, random() * 1000);
+        if (kill.killed) kills++;
         // Whatever the moment, the tables hold whole commits: as many orders as the ticks
         // the progress row says, all of them rows of the uninterrupted run.
         const progress = `"${killed}".${DEFAULT_PROGRESS_TABLE}`;

@@ -21,6 +21,7 @@ import { tablefakerFaker, tablefakerFk } from "./tablefaker_cases.ts";
 import { deltaRs } from "./delta_rs_cases.ts";
 import { shards } from "./shard_cases.ts";
 import { kafka } from "./kafka_cases.ts";
+import { livePage } from "./page_cases.ts";
 import { changes } from "./change_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
@@ -43,5 +44,6 @@ export const CASES: readonly BenchCase[] = [
   tablefakerFk,
   deltaRs,
   kafka,
+  livePage,
   changes,
 ];

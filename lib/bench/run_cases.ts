@@ -23,7 +23,7 @@ import {
 } from "./case.ts";
 
 /** A config of `count` small streaming tables at 60 rows/min. */
-function manyTablesConfig(count: number): string {
+export function manyTablesConfig(count: number): string {
   const lines = ["version: 1", "config:", "  locale: en_US", "  seed: 1", "tables:"];
   for (let i = 0; i < count; i++) {
     lines.push(

@@ -20,6 +20,7 @@ import {
 } from "../delta/features.ts";
 import { countRowsFromFiles, type RowCount } from "../delta/read_data.ts";
 import type { HistoryEntry, Snapshot } from "../delta/snapshot.ts";
+import { clusteringColumns } from "../delta/domains.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { parseShardAppId } from "../stream/shard.ts";
 
@@ -52,6 +53,10 @@ export interface TableSummary {
   columnMapping: string;
   schema: { name: string; type: string; nullable: boolean }[];
   partitionColumns: string[];
+  /** Liquid clustering columns (the `delta.clustering` domain; physical names). */
+  clusteringColumns: string[];
+  /** The table's metadata domains (row tracking's high-water mark, clustering, others'). */
+  domains: { domain: string; configuration: string }[];
   files: number;
   /** Rows of the active files (stats' `numRecords`, else the Parquet footers), less deleted. */
   rows: number;
@@ -110,6 +115,13 @@ export function summarize(
       nullable: f.nullable,
     })),
     partitionColumns: snapshot.metadata.partitionColumns,
+    clusteringColumns: clusteringColumns(
+      new Map((snapshot.domains ?? []).map((d) => [d.domain, d])),
+    ),
+    domains: (snapshot.domains ?? []).map(({ domain, configuration }) => ({
+      domain,
+      configuration,
+    })),
     files: snapshot.files.length,
     rows: count.rows,
     filesWithoutStats: count.fromFooters,
@@ -207,12 +219,15 @@ export function formatSummary(s: TableSummary): string {
       ? [`Columns:     mapped by ${s.columnMapping} (column mapping)`]
       : []),
     `Partitioned: ${s.partitionColumns.length ? s.partitionColumns.join(", ") : "no"}`,
+    ...(s.clusteringColumns.length ? [`Clustered:   by ${s.clusteringColumns.join(", ")}`] : []),
     `Files:       ${rows.join(", ")}`,
     "Properties:",
     ...(Object.keys(s.properties).length === 0 ? ["  none"] : []),
     ...Object.entries(s.properties).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) =>
       `  ${k} = ${v}`
     ),
+    ...(s.domains.length ? ["Domains:"] : []),
+    ...s.domains.map((d) => `  ${d.domain} = ${d.configuration}`),
     "Schema:",
   ];
   const width = Math.max(...s.schema.map((f) => f.name.length), 4);

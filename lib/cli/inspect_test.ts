@@ -92,8 +92,8 @@ Deno.test("inspect describes a table it cannot read: protocol, features, why not
           protocol: {
             minReaderVersion: 3,
             minWriterVersion: 7,
-            readerFeatures: ["v2Checkpoint"],
-            writerFeatures: ["v2Checkpoint", "appendOnly"],
+            readerFeatures: ["variantType"],
+            writerFeatures: ["variantType", "appendOnly"],
           },
         },
         {
@@ -112,26 +112,26 @@ Deno.test("inspect describes a table it cannot read: protocol, features, why not
     for (
       const part of [
         "Protocol:    reader 3, writer 7",
-        "Features:    reader: v2Checkpoint",
-        "             writer: v2Checkpoint, appendOnly",
-        "tablestream: cannot read it: it needs the reader feature v2Checkpoint",
+        "Features:    reader: variantType",
+        "             writer: variantType, appendOnly",
+        "tablestream: cannot read it: it needs the reader feature variantType",
         "  delta.appendOnly = true",
         "  delta.checkpointPolicy = v2",
         "0 active, 0 rows",
       ]
     ) assertStringIncludes(text.stdout, part);
     const json = JSON.parse((await cli("inspect", table, "--json")).stdout);
-    assertStringIncludes(json.tablestream.readRefusal, "v2Checkpoint");
+    assertStringIncludes(json.tablestream.readRefusal, "variantType");
     assertEquals(json.features, {
-      reader: ["v2Checkpoint"],
-      writer: ["v2Checkpoint", "appendOnly"],
+      reader: ["variantType"],
+      writer: ["variantType", "appendOnly"],
     });
     assertEquals(json.properties["delta.appendOnly"], "true");
     // Reading its rows is still refused.
     await assertRejects(
       () => readSnapshot(localFs, table),
       UnsupportedTableFeature,
-      "v2Checkpoint",
+      "variantType",
     );
   });
 });

@@ -17,6 +17,7 @@ import { InvalidConfig, timeOption } from "./_setup.ts";
 import {
   choiceOption,
   type Command,
+  type CommandIO,
   EXIT,
   intOption,
   listOption,
@@ -110,8 +111,13 @@ export const runCommand: Command = {
     http: {
       type: "string",
       placeholder: "host:port",
-      description: "Serve /metrics, /status, /health (liveness) and /ready (every table " +
-        "flowing), e.g. 127.0.0.1:9464",
+      description: "Serve the live page at / and /metrics, /status, /health (liveness) and " +
+        "/ready (every table flowing), e.g. 127.0.0.1:9464 (loopback unless a host is given)",
+    },
+    "http-control": {
+      type: "boolean",
+      description: "Let the live page pause and resume tables: each request must carry the " +
+        "bearer token in TABLESTREAM_HTTP_TOKEN",
     },
     "log-format": {
       type: "string",
@@ -167,8 +173,9 @@ export const runCommand: Command = {
       server.stop();
     };
     io.signal?.addEventListener("abort", onAbort, { once: true });
+    const controlToken = httpControlToken(values, io);
     const monitoring = typeof values.http === "string"
-      ? await startMonitoring(server, values.http, log)
+      ? await startMonitoring(server, values.http, log, controlToken)
       : undefined;
     const timer = setInterval(() => {
       if (block) block.redraw();
@@ -201,19 +208,47 @@ export const runCommand: Command = {
   },
 };
 
-async function startMonitoring(server: StreamingServer, address: string, log: Logger) {
+/**
+ * The bearer token of `--http-control` (from TABLESTREAM_HTTP_TOKEN), or undefined without the
+ * flag; the flag without `--http` or without a token is a usage error.
+ */
+function httpControlToken(
+  values: Record<string, string | boolean | undefined>,
+  io: CommandIO,
+): string | undefined {
+  if (values["http-control"] !== true) return undefined;
+  if (typeof values.http !== "string") {
+    throw new UsageError("--http-control needs --http host:port (the page it controls)");
+  }
+  const token = io.env?.("TABLESTREAM_HTTP_TOKEN");
+  if (!token || token.length < 16) {
+    throw new UsageError(
+      "--http-control needs TABLESTREAM_HTTP_TOKEN set to a secret of at least 16 characters " +
+        "(e.g. `export TABLESTREAM_HTTP_TOKEN=$(openssl rand -hex 24)`)",
+    );
+  }
+  return token;
+}
+
+async function startMonitoring(
+  server: StreamingServer,
+  address: string,
+  log: Logger,
+  controlToken: string | undefined,
+) {
   let monitoring;
   try {
-    monitoring = serveMonitoring(server, address);
+    monitoring = serveMonitoring(server, address, controlToken ? { controlToken } : {});
   } catch (error) {
     throw new UsageError(`--http ${address}: ${(error as Error).message}`);
   }
   await Promise.resolve();
+  const host = monitoring.hostname.includes(":") ? `[${monitoring.hostname}]` : monitoring.hostname;
+  const url = `http://${host}:${monitoring.port}/`;
   log.info(
-    `Serving /metrics, /status, /health and /ready on ${monitoring.hostname}:${monitoring.port}`,
-    {
-      http: `${monitoring.hostname}:${monitoring.port}`,
-    },
+    `Live page at ${url} (${controlToken ? "with control" : "read-only"}); /metrics, /status, ` +
+      "/health and /ready beside it",
+    { http: `${monitoring.hostname}:${monitoring.port}`, url },
   );
   return monitoring;
 }

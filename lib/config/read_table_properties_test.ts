@@ -73,3 +73,12 @@ Deno.test("CHECK constraints outside the SQL subset or naming unknown columns ar
   assertStringIncludes(unknown.message, 'no column "regoin"');
   assertStringIncludes(unknown.hint ?? "", "`region`");
 });
+
+Deno.test("a table is partitioned or clustered, not both", () => {
+  const { diagnostics } = parse(`${TABLE}    partition_by: [region]
+    cluster_by: [id]
+`);
+  const d = only(diagnostics, "partitioned-and-clustered");
+  assertEquals(d.line, 7);
+  assertStringIncludes(d.message, "either partitioned or clustered");
+});

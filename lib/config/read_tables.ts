@@ -175,6 +175,16 @@ export function readTable(
   if (partitionBy) table.partitionBy = partitionBy;
   const clusterBy = readColumnNames(r, fields, path, "cluster_by", table, label);
   if (clusterBy) table.clusterBy = clusterBy;
+  if (partitionBy?.length && clusterBy?.length) {
+    // The Delta protocol forbids both ("Clustered Table"); the writer refuses too.
+    r.report(
+      at("cluster_by"),
+      "partitioned-and-clustered",
+      `${capitalise(label)} has both \`partition_by\` and \`cluster_by\`: a Delta table is ` +
+        "either partitioned or clustered",
+      { at: "key", hint: "Keep one of them: clustering needs no partition folders." },
+    );
+  }
   if (fields.has("table_properties")) {
     const properties = readTableProperties(
       r,

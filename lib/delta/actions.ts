@@ -40,8 +40,12 @@ export interface Add {
   stats?: string | null;
   tags?: Record<string, string> | null;
   deletionVector?: unknown;
+  /** Row tracking (PROTOCOL.md, "Row IDs"): the first fresh row id of the file. */
   baseRowId?: number | null;
+  /** Row tracking: the version that committed the file's rows. */
   defaultRowCommitVersion?: number | null;
+  /** Clustered tables: the implementation that clustered the file (unset: not clustered). */
+  clusteringProvider?: string | null;
 }
 
 /** `remove`: a data file that stops being part of the table. */
@@ -53,6 +57,10 @@ export interface Remove {
   partitionValues?: Record<string, string | null> | null;
   size?: number | null;
   deletionVector?: unknown;
+  /** Row tracking: the `baseRowId` of the file's last add. */
+  baseRowId?: number | null;
+  /** Row tracking: the `defaultRowCommitVersion` of the file's last add. */
+  defaultRowCommitVersion?: number | null;
 }
 
 /** `txn`: the last version an application committed (idempotent writes). */
@@ -78,6 +86,16 @@ export interface Cdc {
   tags?: Record<string, string> | null;
 }
 
+/**
+ * `domainMetadata` (PROTOCOL.md, "Domain Metadata"): a named domain's configuration (a
+ * string, JSON for the `delta.*` domains), or its tombstone when `removed`.
+ */
+export interface DomainMetadata {
+  domain: string;
+  configuration: string;
+  removed: boolean;
+}
+
 /** `commitInfo`: free-form provenance of a commit. */
 export type CommitInfo = Record<string, unknown>;
 
@@ -89,6 +107,7 @@ export interface Action {
   remove?: Remove;
   txn?: Txn;
   cdc?: Cdc;
+  domainMetadata?: DomainMetadata;
   commitInfo?: CommitInfo;
   /** Any action this code does not know; ignored. */
   [other: string]: unknown;

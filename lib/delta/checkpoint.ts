@@ -1,7 +1,8 @@
 /**
- * Classic checkpoints (PROTOCOL.md, "Checkpoints"): the reconciled state of a version as one
- * Parquet file in the schema Spark writes, plus `_last_checkpoint`, so a reader of a
- * long-lived stream replays one file and a few commits instead of the whole log.
+ * Checkpoints (PROTOCOL.md, "Checkpoints"): the reconciled state of a version as one Parquet
+ * file in the schema Spark writes, plus `_last_checkpoint`, so a reader of a long-lived
+ * stream replays one file and a few commits instead of the whole log. Classic (V1 spec) ones,
+ * or on a table with the v2Checkpoint feature UUID-named V2 spec ones (checkpoint_v2.ts).
  *
  * @module
  */
@@ -12,6 +13,13 @@ import type { TableState } from "./commit.ts";
 import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { columnsBatch } from "../arrow/batch.ts";
+import { writerFeatures } from "./features.ts";
+import {
+  checkpointMetadataRow,
+  usesV2Checkpoints,
+  v2CheckpointHint,
+  v2CheckpointName,
+} from "./checkpoint_v2.ts";
 
 /** Commits between checkpoints, as Spark's default `delta.checkpointInterval`. */
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
@@ -44,64 +52,114 @@ const deletionVector = () =>
     field("cardinality", long()),
   ]);
 
-/** The checkpoint schema Spark writes (the columns this writer fills). */
-export const CHECKPOINT_SCHEMA = new arrow.Schema([
-  field(
-    "txn",
-    new arrow.Struct([
-      field("appId", str()),
-      field("version", long()),
-      field("lastUpdated", long()),
-    ]),
-  ),
-  field(
-    "add",
-    new arrow.Struct([
-      field("path", str()),
-      field("partitionValues", stringMap()),
-      field("size", long()),
-      field("modificationTime", long()),
-      field("dataChange", new arrow.Bool()),
-      field("tags", stringMap()),
-      field("deletionVector", deletionVector()),
-      field("stats", str()),
-    ]),
-  ),
-  field(
-    "remove",
-    new arrow.Struct([
-      field("path", str()),
-      field("deletionTimestamp", long()),
-      field("dataChange", new arrow.Bool()),
-      field("extendedFileMetadata", new arrow.Bool()),
-      field("partitionValues", stringMap()),
-      field("size", long()),
-      field("deletionVector", deletionVector()),
-    ]),
-  ),
-  field(
-    "metaData",
-    new arrow.Struct([
-      field("id", str()),
-      field("name", str()),
-      field("description", str()),
-      field("format", new arrow.Struct([field("provider", str()), field("options", stringMap())])),
-      field("schemaString", str()),
-      field("partitionColumns", stringList()),
-      field("configuration", stringMap()),
-      field("createdTime", long()),
-    ]),
-  ),
-  field(
-    "protocol",
-    new arrow.Struct([
-      field("minReaderVersion", new arrow.Int32()),
-      field("minWriterVersion", new arrow.Int32()),
-      field("readerFeatures", stringList()),
-      field("writerFeatures", stringList()),
-    ]),
-  ),
-]);
+/**
+ * The checkpoint schema Spark writes (the columns this writer fills). `extended` adds the
+ * columns of row tracking (row ids on adds and removes), clustering (`clusteringProvider`),
+ * metadata domains and V2 spec checkpoints (PROTOCOL.md, "Checkpoint Schema"): only tables
+ * with those features pay for them.
+ */
+function checkpointSchema(extended: boolean): arrow.Schema {
+  const rowIds = extended
+    ? [field("baseRowId", long()), field("defaultRowCommitVersion", long())]
+    : [];
+  const extra = extended
+    ? [
+      field(
+        "domainMetadata",
+        new arrow.Struct([
+          field("domain", str()),
+          field("configuration", str()),
+          field("removed", new arrow.Bool()),
+        ]),
+      ),
+      field(
+        "checkpointMetadata",
+        new arrow.Struct([field("version", long()), field("tags", stringMap())]),
+      ),
+      field(
+        "sidecar",
+        new arrow.Struct([
+          field("path", str()),
+          field("sizeInBytes", long()),
+          field("modificationTime", long()),
+          field("tags", stringMap()),
+        ]),
+      ),
+    ]
+    : [];
+  return new arrow.Schema([
+    field(
+      "txn",
+      new arrow.Struct([
+        field("appId", str()),
+        field("version", long()),
+        field("lastUpdated", long()),
+      ]),
+    ),
+    field(
+      "add",
+      new arrow.Struct([
+        field("path", str()),
+        field("partitionValues", stringMap()),
+        field("size", long()),
+        field("modificationTime", long()),
+        field("dataChange", new arrow.Bool()),
+        field("tags", stringMap()),
+        field("deletionVector", deletionVector()),
+        field("stats", str()),
+        ...rowIds,
+        ...(extended ? [field("clusteringProvider", str())] : []),
+      ]),
+    ),
+    field(
+      "remove",
+      new arrow.Struct([
+        field("path", str()),
+        field("deletionTimestamp", long()),
+        field("dataChange", new arrow.Bool()),
+        field("extendedFileMetadata", new arrow.Bool()),
+        field("partitionValues", stringMap()),
+        field("size", long()),
+        field("deletionVector", deletionVector()),
+        ...rowIds,
+      ]),
+    ),
+    field(
+      "metaData",
+      new arrow.Struct([
+        field("id", str()),
+        field("name", str()),
+        field("description", str()),
+        field(
+          "format",
+          new arrow.Struct([field("provider", str()), field("options", stringMap())]),
+        ),
+        field("schemaString", str()),
+        field("partitionColumns", stringList()),
+        field("configuration", stringMap()),
+        field("createdTime", long()),
+      ]),
+    ),
+    field(
+      "protocol",
+      new arrow.Struct([
+        field("minReaderVersion", new arrow.Int32()),
+        field("minWriterVersion", new arrow.Int32()),
+        field("readerFeatures", stringList()),
+        field("writerFeatures", stringList()),
+      ]),
+    ),
+    ...extra,
+  ]);
+}
+
+/** The checkpoint schema of tables without row tracking, domains or V2 checkpoints. */
+export const CHECKPOINT_SCHEMA = checkpointSchema(false);
+/** The checkpoint schema of tables with them. */
+export const EXTENDED_CHECKPOINT_SCHEMA = checkpointSchema(true);
+
+/** Writer features whose actions need {@link EXTENDED_CHECKPOINT_SCHEMA}'s columns. */
+const EXTENDED_FEATURES = ["rowTracking", "domainMetadata", "clustering", "v2Checkpoint"];
 
 /** Options of {@link writeCheckpoint}. */
 export interface CheckpointOptions {
@@ -120,10 +178,18 @@ export async function writeCheckpoint(
   options: CheckpointOptions = {},
 ): Promise<void> {
   const now = options.now ?? Date.now();
-  const rows = checkpointRows(state, now);
-  const bytes = encodeParquet(checkpointTable(rows));
+  const v2 = state.protocol !== undefined && usesV2Checkpoints(state.protocol);
+  const extended = v2 || state.domains.size > 0 ||
+    (state.protocol !== undefined &&
+      EXTENDED_FEATURES.some((f) => writerFeatures(state.protocol!).includes(f)));
+  const rows = checkpointRows(state, now, extended);
+  // A V2 spec checkpoint starts with its checkpointMetadata; its file actions stay in it.
+  if (v2) rows.unshift(checkpointMetadataRow(state.version));
+  const schema = extended ? EXTENDED_CHECKPOINT_SCHEMA : CHECKPOINT_SCHEMA;
+  const bytes = encodeParquet(checkpointTable(rows, schema));
   const logDir = logFolder(state.table);
-  const name = `${commitFileName(state.version).slice(0, 20)}.checkpoint.parquet`;
+  const prefix = commitFileName(state.version).slice(0, 20);
+  const name = v2 ? v2CheckpointName(state.version) : `${prefix}.checkpoint.parquet`;
   await fs.putIfAbsent(joinPath(logDir, name), bytes);
   const previous = await readLastCheckpointVersion(fs, logDir);
   if (previous !== undefined && previous >= state.version) return;
@@ -132,6 +198,7 @@ export async function writeCheckpoint(
     size: rows.length,
     sizeInBytes: bytes.length,
     numOfAddFiles: state.files.size,
+    ...(v2 ? { v2Checkpoint: v2CheckpointHint(name, bytes.length, now) } : {}),
   });
   await fs.overwrite(joinPath(logDir, "_last_checkpoint"), new TextEncoder().encode(hint));
 }
@@ -139,7 +206,7 @@ export async function writeCheckpoint(
 type Row = Record<string, unknown>;
 
 /** One row per action: protocol, metaData, each txn, each active file, recent tombstones. */
-function checkpointRows(state: TableState, now: number): Row[] {
+function checkpointRows(state: TableState, now: number, extended: boolean): Row[] {
   if (!state.protocol || !state.metadata) {
     throw new Error(`Cannot checkpoint Delta table "${state.table}" before it exists`);
   }
@@ -172,6 +239,13 @@ function checkpointRows(state: TableState, now: number): Row[] {
       txn: { appId: t.appId, version: BigInt(t.version), lastUpdated: big(t.lastUpdated) },
     });
   }
+  if (extended) {
+    for (const d of state.domains.values()) {
+      rows.push({
+        domainMetadata: { domain: d.domain, configuration: d.configuration, removed: false },
+      });
+    }
+  }
   for (const a of state.files.values()) {
     rows.push({
       add: {
@@ -185,6 +259,9 @@ function checkpointRows(state: TableState, now: number): Row[] {
         // Dropping it would bring deleted rows back (and break the (path, dv) key).
         deletionVector: dvRow(a.deletionVector),
         stats: a.stats ?? null,
+        ...(extended
+          ? { ...rowIdFields(a), clusteringProvider: a.clusteringProvider ?? null }
+          : {}),
       },
     });
   }
@@ -199,27 +276,28 @@ function checkpointRows(state: TableState, now: number): Row[] {
         partitionValues: r.partitionValues ? toMap(r.partitionValues) : null,
         size: big(r.size),
         deletionVector: dvRow(r.deletionVector),
+        ...(extended ? rowIdFields(r) : {}),
       },
     });
   }
   return rows;
 }
 
-function checkpointTable(rows: Row[]): arrow.Table {
-  const columns = CHECKPOINT_SCHEMA.fields.map((f) =>
+function checkpointTable(rows: Row[], schema: arrow.Schema): arrow.Table {
+  const columns = schema.fields.map((f) =>
     arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type)
   );
   if (columns.some((column) => column.data.length !== 1)) {
     // Columns in several chunks (a large table): Arrow cuts them into batches.
     return new arrow.Table(
-      Object.fromEntries(CHECKPOINT_SCHEMA.fields.map((f, i) => [f.name, columns[i]])),
+      Object.fromEntries(schema.fields.map((f, i) => [f.name, columns[i]])),
     );
   }
-  // One batch on CHECKPOINT_SCHEMA itself: its IPC schema message, the larger part of the
-  // bytes handed to the Parquet encoder for a small table, is then encoded once per process
-  // (see lib/parquet/_ipc.ts), not at every checkpoint.
-  const batch = columnsBatch(CHECKPOINT_SCHEMA, columns.map((c) => c.data[0]), rows.length);
-  return new arrow.Table(CHECKPOINT_SCHEMA, [batch]);
+  // One batch on the schema itself: its IPC schema message, the larger part of the bytes
+  // handed to the Parquet encoder for a small table, is then encoded once per process (see
+  // lib/parquet/_ipc.ts), not at every checkpoint.
+  const batch = columnsBatch(schema, columns.map((c) => c.data[0]), rows.length);
+  return new arrow.Table(schema, [batch]);
 }
 
 function dvRow(dv: unknown): Row | null {
@@ -231,6 +309,14 @@ function dvRow(dv: unknown): Row | null {
     offset: d.offset ?? null,
     sizeInBytes: d.sizeInBytes,
     cardinality: BigInt(d.cardinality),
+  };
+}
+
+/** Row tracking's fields of a file action (null when it has none). */
+function rowIdFields(file: { baseRowId?: number | null; defaultRowCommitVersion?: number | null }) {
+  return {
+    baseRowId: big(file.baseRowId),
+    defaultRowCommitVersion: big(file.defaultRowCommitVersion),
   };
 }
 

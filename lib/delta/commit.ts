@@ -14,6 +14,14 @@ import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import { readCommit } from "./log_reader.ts";
 import { ReplayState } from "./snapshot.ts";
 import { fileKey } from "./snapshot.ts";
+import { conflictingDomain } from "./domains.ts";
+import { ROW_TRACKING_DOMAIN } from "./row_tracking.ts";
+
+/**
+ * Domains a commit derives anew from the table it lands on when it is retried, so a winner's
+ * change to them is no conflict: the row id high-water mark (see row_tracking.ts).
+ */
+const RECOMPUTED_DOMAINS: ReadonlySet<string> = new Set([ROW_TRACKING_DOMAIN]);
 
 /** One encoder for every commit (a live run makes thousands). */
 const UTF8 = new TextEncoder();
@@ -96,6 +104,8 @@ export interface CommitRequest {
   operationMetrics?: Record<string, unknown>;
   /** Whether the commit only adds files without reading the table (`isBlindAppend`). */
   isBlindAppend: boolean;
+  /** commitInfo `tags`. */
+  tags?: Record<string, string>;
 }
 
 /** Tuning of the retry loop. */
@@ -149,6 +159,7 @@ export async function commit(
       ...(request.operationMetrics ? { operationMetrics: request.operationMetrics } : {}),
       engineInfo: ENGINE_INFO,
       txnId,
+      ...(request.tags ? { tags: request.tags } : {}),
     };
     // commitInfo first: required with in-commit timestamps, harmless otherwise.
     const all: Action[] = [{ commitInfo: info }, ...actions];
@@ -209,6 +220,14 @@ async function catchUp(
           state.table,
           version,
           `changed the table's ${action.metaData ? "metadata" : "protocol"}; retry the write`,
+        );
+      }
+      const domain = conflictingDomain(ours, [action], RECOMPUTED_DOMAINS);
+      if (domain !== undefined) {
+        throw new ConcurrentModificationError(
+          state.table,
+          version,
+          `changed the metadata domain "${domain}", which this commit changes too`,
         );
       }
       if (action.remove && ourRemoves.has(fileKey(action.remove))) {

@@ -18,8 +18,13 @@
  *   name); mode `id` needs Parquet field ids, which our Parquet reader does not expose:
  *   refused.
  * - `vacuumProtocolCheck`: nothing to do for a reader (it only binds VACUUM).
- * - anything else (`v2Checkpoint`, `typeWidening`, `variantType`, `catalogManaged`, ...):
- *   refused by name.
+ * - `v2Checkpoint`: read: UUID-named and classic V2 spec checkpoints, in Parquet or JSON,
+ *   with their sidecar files (checkpoint_read.ts). Log compaction files are not needed (the
+ *   commits they summarize are read instead).
+ * - writer-only features need nothing of a reader: `domainMetadata` (the snapshot keeps the
+ *   latest of each domain), `rowTracking` (`baseRowId`/`defaultRowCommitVersion` kept on
+ *   files), `clustering`, `icebergCompatV1`/`V2` (read as plain tables).
+ * - anything else (`typeWidening`, `variantType`, `catalogManaged`, ...): refused by name.
  *
  * Writing (tablestream only ever appends whole files, or overwrites by removing whole files):
  * - `appendOnly`: honoured: with `delta.appendOnly = true` an overwrite is refused.
@@ -47,9 +52,24 @@
  *   refused when it is (every commit would need a monotonic `inCommitTimestamp`).
  * - `columnMapping` with a mode other than `none`: refused (data files would need physical
  *   names and Parquet field ids).
- * - refused outright: `domainMetadata` (our checkpoints would drop its actions), `rowTracking`
- *   (row ids to assign), `clustering`, `icebergCompatV1`/`V2`, `v2Checkpoint`, `typeWidening`,
- *   `variantType`, `catalogManaged`, and any feature this list does not know.
+ * - `domainMetadata`: honoured: every domain is kept through our commits and checkpoints; a
+ *   concurrent commit that wrote a domain ours writes is a conflict (domains.ts).
+ * - `rowTracking`: honoured: every add we commit gets `baseRowId` above the high-water mark
+ *   (advanced in the same commit) and `defaultRowCommitVersion` (row_tracking.ts); files we
+ *   rewrite get fresh ids (no materialized row id columns), tagged
+ *   `delta.rowTracking.preserved: false`.
+ * - `clustering`: honoured: the `delta.clustering` domain is kept; our files are not
+ *   clustered (no `clusteringProvider`), which the protocol allows, and carry stats of every
+ *   column (clustering columns need them).
+ * - `v2Checkpoint`: honoured: our checkpoints of such tables are UUID-named V2 spec ones
+ *   (checkpoint_v2.ts), never multi-part.
+ * - `icebergCompatV1`/`V2`: allowed while `delta.enableIcebergCompatV1`/`V2` is not true;
+ *   refused when it is: a writer must then write data files with column mapping's field ids
+ *   (V2: nested ids too) and partition values materialized in them, which we do not
+ *   (PROTOCOL.md, "Writer Requirements for IcebergCompatV2"; the rest we already do: numRecords
+ *   stats, int64 timestamps).
+ * - refused outright: `typeWidening`, `variantType`, `catalogManaged`, and any feature this
+ *   list does not know.
  *
  * @module
  */
@@ -62,6 +82,7 @@ export const READER_FEATURES = new Set([
   "deletionVectors",
   "columnMapping",
   "vacuumProtocolCheck",
+  "v2Checkpoint",
 ]);
 
 /** The highest reader version our reader implements. */
@@ -84,6 +105,12 @@ const WRITER_FEATURES = new Set([
   "identityColumns",
   "columnMapping",
   "inCommitTimestamp",
+  "icebergCompatV1",
+  "icebergCompatV2",
+  "domainMetadata",
+  "rowTracking",
+  "clustering",
+  "v2Checkpoint",
 ]);
 
 /** The table property that turns the change data feed on. */
@@ -182,6 +209,14 @@ export function writeRefusal(protocol: Protocol, metadata: Metadata): string | u
   if (mode !== "none") {
     return `it uses column mapping mode "${mode}" (table feature columnMapping); tablestream ` +
       "reads such tables but does not write data files with physical column names and field ids";
+  }
+  const iceberg = ["icebergCompatV1", "icebergCompatV2"].find((f) =>
+    has(f) && configuration[`delta.enable${f[0].toUpperCase()}${f.slice(1)}`] === "true"
+  );
+  if (iceberg) {
+    return `it has Iceberg compatibility enabled (writer feature ${iceberg}), whose data files ` +
+      "must hold column mapping's field ids and the partition values, which tablestream does " +
+      "not write; it reads the table as a plain one";
   }
   if (has("inCommitTimestamp") && configuration["delta.enableInCommitTimestamps"] === "true") {
     return "it has in-commit timestamps enabled (writer feature inCommitTimestamp), which " +

@@ -126,15 +126,23 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
       metadata({ "delta.columnMapping.mode": "name" }),
       'column mapping mode "name" (table feature columnMapping)',
     ],
-    [v7(["domainMetadata"]), metadata(), "writer feature domainMetadata"],
-    [v7(["rowTracking", "domainMetadata"]), metadata(), "rowTracking, domainMetadata"],
+    [
+      v7(["icebergCompatV1"]),
+      metadata({ "delta.enableIcebergCompatV1": "true" }),
+      "writer feature icebergCompatV1",
+    ],
+    [
+      v7(["icebergCompatV2", "clustering"]),
+      metadata({ "delta.enableIcebergCompatV2": "true" }),
+      "Iceberg compatibility enabled (writer feature icebergCompatV2)",
+    ],
     [
       v7(["inCommitTimestamp"]),
       metadata({ "delta.enableInCommitTimestamps": "true" }),
       "writer feature inCommitTimestamp",
     ],
     [{ minReaderVersion: 1, minWriterVersion: 8 }, metadata(), "writer version 8"],
-    [v7(["v2Checkpoint"], ["v2Checkpoint"]), metadata(), "reader feature v2Checkpoint"],
+    [v7(["variantType"], ["variantType"]), metadata(), "reader feature variantType"],
   ];
   for (const [protocol, meta, message] of refused) {
     assertStringIncludes(writeRefusal(protocol, meta) ?? "(allowed)", message);
@@ -143,6 +151,26 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
     readRefusal(v7(["typeWidening"], ["typeWidening"]), metadata()) ?? "",
     "typeWidening",
   );
+});
+
+Deno.test("the log's features are read and written: v2 checkpoints, domains, row tracking, clustering", () => {
+  const allowed: Protocol[] = [
+    v7(["v2Checkpoint", "appendOnly", "invariants"], ["v2Checkpoint"]),
+    v7(["domainMetadata", "rowTracking", "appendOnly", "invariants"]),
+    v7(["domainMetadata", "clustering", "appendOnly", "invariants"]),
+    v7(["vacuumProtocolCheck", "deletionVectors"], ["vacuumProtocolCheck", "deletionVectors"]),
+  ];
+  for (const protocol of allowed) {
+    const meta = metadata({ "delta.enableRowTracking": "true" });
+    assertEquals(readRefusal(protocol, meta), undefined, JSON.stringify(protocol));
+    assertEquals(writeRefusal(protocol, meta), undefined, JSON.stringify(protocol));
+  }
+  // Iceberg compatibility is read as a plain table; writing it is refused once enabled.
+  const iceberg = v7(["icebergCompatV2", "columnMapping"], ["columnMapping"]);
+  const enabled = metadata({ "delta.enableIcebergCompatV2": "true" });
+  assertEquals(readRefusal(iceberg, enabled), undefined);
+  assertStringIncludes(writeRefusal(iceberg, enabled) ?? "", "icebergCompatV2");
+  assertEquals(writeRefusal(iceberg, metadata()), undefined);
 });
 
 /** A table of one commit with `protocol` and `meta` and no files. */

@@ -15,7 +15,7 @@ import {
   type Snapshot,
   UnsupportedTableFeature,
 } from "./snapshot.ts";
-import { readParquetColumns } from "../parquet/mod.ts";
+import { readCheckpoint } from "./checkpoint_read.ts";
 
 /** Options of {@link readSnapshot}. */
 export interface ReadSnapshotOptions {
@@ -27,8 +27,6 @@ export interface ReadSnapshotOptions {
    */
   checkFeatures?: boolean;
 }
-/** The action columns of a classic checkpoint that replay needs. */
-const CHECKPOINT_COLUMNS = ["txn", "add", "remove", "metaData", "protocol"];
 /** How many commit files are fetched at once. */
 const READ_CONCURRENCY = 16;
 
@@ -42,11 +40,15 @@ interface Checkpoint {
   files: string[];
 }
 
-/** What a listing of `_delta_log` holds, by kind; other names are ignored. */
+/**
+ * What a listing of `_delta_log` holds, by kind; other names are ignored. Log compaction
+ * files (`<x>.<y>.compacted.json`) are among them: optional for readers (PROTOCOL.md, "Log
+ * Compaction Files"), and the commits they stand for are still there and give each version's
+ * commitInfo, which the history needs.
+ */
 interface LogListing {
   commits: Set<number>;
   checkpoints: Checkpoint[];
-  v2Checkpoints: number[];
 }
 
 /**
@@ -87,18 +89,10 @@ export async function readSnapshot(
   let first = 0;
   if (checkpoint) {
     for (const file of checkpoint.files) {
-      const path = joinPath(logDir, file);
-      for (const action of await readCheckpointActions(fs, path)) state.apply(action);
+      for (const action of await readCheckpoint(fs, logDir, file)) state.apply(action);
     }
     first = checkpoint.version + 1;
   } else if (!listing.commits.has(0)) {
-    const v2 = listing.v2Checkpoints.some((v) => v <= target);
-    if (v2) {
-      throw new UnsupportedTableFeature(
-        table,
-        "its log starts at a V2 checkpoint (reader feature v2Checkpoint), which is not supported",
-      );
-    }
     throw new Error(
       `Cannot read version ${target} of Delta table "${table}": ${logDir}/${
         commitFileName(0)
@@ -151,6 +145,7 @@ export async function readSnapshot(
     files: [...state.files.values()],
     tombstones: [...state.tombstones.values()],
     txns: state.txns,
+    domains: [...state.domains.values()],
     checkpointVersion: checkpoint?.version,
     history,
   };
@@ -199,7 +194,6 @@ async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {
   const commits = new Set<number>();
   const classic: Checkpoint[] = [];
   const parts = new Map<string, { version: number; total: number; files: Map<number, string> }>();
-  const v2Checkpoints: number[] = [];
   for (const entry of await fs.list(logDir)) {
     if (!entry.isFile) continue;
     const commit = commitVersion(entry.name);
@@ -223,7 +217,8 @@ async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {
       continue;
     }
     match = V2_CHECKPOINT.exec(entry.name);
-    if (match) v2Checkpoints.push(Number(match[1]));
+    // A UUID-named checkpoint is written whole, in one put: complete once listed.
+    if (match) classic.push({ version: Number(match[1]), files: [entry.name] });
   }
   const checkpoints = [...classic];
   for (const group of parts.values()) {
@@ -235,7 +230,7 @@ async function listLog(fs: DeltaFs, logDir: string): Promise<LogListing> {
     }
     if (files.length === group.total) checkpoints.push({ version: group.version, files });
   }
-  return { commits, checkpoints, v2Checkpoints };
+  return { commits, checkpoints };
 }
 
 function latestOf(listing: LogListing): number | null {
@@ -253,7 +248,7 @@ function latestOf(listing: LogListing): number | null {
  * listing is the truth.
  */
 async function addLastCheckpoint(fs: DeltaFs, logDir: string, listing: LogListing): Promise<void> {
-  let hint: { version?: unknown; parts?: unknown };
+  let hint: { version?: unknown; parts?: unknown; v2Checkpoint?: { path?: unknown } };
   try {
     hint = JSON.parse(
       new TextDecoder().decode(await fs.readFile(joinPath(logDir, "_last_checkpoint"))),
@@ -265,7 +260,10 @@ async function addLastCheckpoint(fs: DeltaFs, logDir: string, listing: LogListin
   if (typeof version !== "number" || !Number.isInteger(version) || version < 0) return;
   if (listing.checkpoints.some((c) => c.version === version)) return;
   const prefix = commitFileName(version).slice(0, 20);
-  const files = typeof hint.parts === "number" && hint.parts > 1
+  const v2 = hint.v2Checkpoint?.path;
+  const files = typeof v2 === "string" && V2_CHECKPOINT.exec(v2)?.[1] === prefix
+    ? [v2]
+    : typeof hint.parts === "number" && hint.parts > 1
     ? Array.from(
       { length: hint.parts },
       (_, i) =>
@@ -278,49 +276,4 @@ async function addLastCheckpoint(fs: DeltaFs, logDir: string, listing: LogListin
     if (await fs.stat(joinPath(logDir, file)) === null) return;
   }
   listing.checkpoints.push({ version, files });
-}
-
-/** The actions of one checkpoint Parquet file, shaped like JSON commit actions. */
-async function readCheckpointActions(fs: DeltaFs, path: string): Promise<Action[]> {
-  let table;
-  try {
-    ({ table } = await readParquetColumns(await fs.readFile(path), CHECKPOINT_COLUMNS));
-  } catch (error) {
-    throw new Error(`Cannot read Delta checkpoint ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const columns = table.schema.fields.map((f) => f.name);
-  const vectors = columns.map((name) => table.getChild(name)!);
-  const actions: Action[] = [];
-  for (let row = 0; row < table.numRows; row++) {
-    const action: Action = {};
-    columns.forEach((name, i) => {
-      const value = vectors[i].get(row);
-      if (value !== null && value !== undefined) action[name] = dropNulls(toPlain(value));
-    });
-    actions.push(action);
-  }
-  return actions;
-}
-
-/** Arrow values (struct rows, map rows, vectors, bigints) as plain JSON-like values. */
-function toPlain(value: unknown): unknown {
-  if (typeof value === "bigint") return Number(value);
-  if (value === null || typeof value !== "object") return value;
-  if (value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(toPlain);
-  // Vectors (lists) turn into arrays, struct and map rows into objects.
-  const v = value as { toJSON?: () => unknown };
-  const json = typeof v.toJSON === "function" ? v.toJSON() : value;
-  if (Array.isArray(json)) return json.map(toPlain);
-  const out: Record<string, unknown> = {};
-  for (const [k, item] of Object.entries(json as Record<string, unknown>)) out[k] = toPlain(item);
-  return out;
-}
-
-/** Drops the null fields of a checkpoint action (absent optional fields read as nulls). */
-function dropNulls(value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }

@@ -259,12 +259,12 @@ Deno.test("replay: unsupported protocols are refused naming the feature", async 
         protocol: {
           minReaderVersion: 3,
           minWriterVersion: 7,
-          readerFeatures: ["timestampNtz", "v2Checkpoint"],
-          writerFeatures: ["timestampNtz", "v2Checkpoint"],
+          readerFeatures: ["timestampNtz", "variantType"],
+          writerFeatures: ["timestampNtz", "variantType"],
         },
       },
       metaData(),
-      "v2Checkpoint",
+      "variantType",
     ],
     [
       { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },

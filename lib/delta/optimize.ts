@@ -1,6 +1,8 @@
 /**
  * Compaction (`OPTIMIZE`): the small files a streaming writer leaves behind, rewritten as
- * fewer large ones per partition in one commit with `dataChange: false`. Safe beside a
+ * fewer large ones per partition in one commit with `dataChange: false`; files with deletion
+ * vectors are rewritten without the rows they delete, and the new files have none (the
+ * table keeps its protocol). Safe beside a
  * running writer: its appends land in between and are kept; if it removed a file being
  * compacted, the compaction fails and changes nothing.
  *
@@ -106,19 +108,24 @@ export async function optimize(
   return result;
 }
 
-/** Per partition, the files below the target size, when there are at least two. */
+/**
+ * Per partition, the files to rewrite: those below the target size, when there are at least
+ * two, and every file with a deletion vector (rewritten without its deleted rows, so the
+ * vector goes: Spark's OPTIMIZE purges them the same way).
+ */
 function smallFileGroups(files: readonly Add[], targetFileRows: number): Add[][] {
   const byPartition = new Map<string, Add[]>();
   for (const file of files) {
-    if (file.deletionVector) continue; // Never produced here; rewriting it would need the DV.
     const rows = numRecords(file);
-    if (rows !== undefined && rows >= targetFileRows) continue;
+    if (!file.deletionVector && rows !== undefined && rows >= targetFileRows) continue;
     const key = JSON.stringify(Object.entries(file.partitionValues).sort());
     const group = byPartition.get(key) ?? [];
     group.push(file);
     byPartition.set(key, group);
   }
-  return [...byPartition.values()].filter((group) => group.length >= 2);
+  return [...byPartition.values()].filter((group) =>
+    group.length >= 2 || group.some((file) => file.deletionVector)
+  );
 }
 
 function numRecords(file: Add): number | undefined {

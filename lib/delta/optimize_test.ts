@@ -5,7 +5,8 @@ import { readCommit, readSnapshot } from "./log_reader.ts";
 import { readTable } from "./read_data.ts";
 import { optimize } from "./optimize.ts";
 import { DeltaWriter } from "./writer.ts";
-import { cells } from "../../tests/_delta.ts";
+import { cells, copyDir } from "../../tests/_delta.ts";
+import { deltaFixtureTest } from "../../tests/_external.ts";
 
 function batch(start: number, rows: number): arrow.Table {
   return new arrow.Table({
@@ -107,3 +108,26 @@ Deno.test("optimize fails cleanly when a writer removed its files meanwhile", as
   // The compaction's own new files were deleted: only the overwrite's two files are new.
   assertEquals(parquetFiles(path), filesBefore + 2);
 });
+
+deltaFixtureTest(
+  "optimize rewrites a file with a deletion vector without its deleted rows, and drops the vector",
+  async (fixture) => {
+    const path = joinPath(await Deno.makeTempDir({ prefix: "tablestream-optimize-dv-" }), "t");
+    await copyDir(fixture("rs-table-with-dv-small"), path);
+    const before = await readSnapshot(localFs, path);
+    assertEquals(before.files.length, 1, "one file, with a vector");
+    assert(before.files[0].deletionVector);
+    const result = await optimize(path);
+    assertEquals([result.filesRemoved, result.filesAdded, result.rows], [1, 1, 8]);
+    const after = await readSnapshot(localFs, path);
+    assertEquals(after.files.filter((f) => f.deletionVector), []);
+    assertEquals(after.protocol, before.protocol, "the table keeps its protocol");
+    const values = Array.from((await readTable(localFs, after)).getChild("value")!, Number);
+    assertEquals(values.sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+    // The remove names the file with its vector: the (path, vector) pair that was active.
+    const remove = (await readCommit(localFs, path, result.version!)).find((a) => a.remove)!;
+    assertEquals(remove.remove!.deletionVector, before.files[0].deletionVector);
+    // Nothing left to purge: a second optimize does nothing.
+    assertEquals((await optimize(path)).version, null);
+  },
+);

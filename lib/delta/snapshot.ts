@@ -3,7 +3,16 @@
  *
  * @module
  */
-import type { Action, Add, CommitInfo, Metadata, Protocol, Remove, Txn } from "./actions.ts";
+import type {
+  Action,
+  Add,
+  CommitInfo,
+  DomainMetadata,
+  Metadata,
+  Protocol,
+  Remove,
+  Txn,
+} from "./actions.ts";
 import { decodePath } from "./actions.ts";
 
 /** One entry of the table's history (like DESCRIBE HISTORY). */
@@ -29,6 +38,11 @@ export interface Snapshot {
   tombstones: Remove[];
   /** Latest txn per appId. */
   txns: Map<string, Txn>;
+  /**
+   * The table's metadata domains (PROTOCOL.md, "Domain Metadata"): the latest of each, removed
+   * ones dropped. Writers keep every one, understood or not.
+   */
+  domains?: DomainMetadata[];
   /** Version of the checkpoint replay started from, if any. */
   checkpointVersion?: number;
   /**
@@ -64,11 +78,18 @@ export class ReplayState {
   readonly txns = new Map<string, Txn>();
   readonly files = new Map<string, Add>();
   readonly tombstones = new Map<string, Remove>();
+  /** Latest `domainMetadata` per domain; a removed domain is gone. */
+  readonly domains = new Map<string, DomainMetadata>();
 
   apply(action: Action): void {
     if (action.protocol) this.protocol = action.protocol;
     if (action.metaData) this.metadata = action.metaData;
     if (action.txn) this.txns.set(action.txn.appId, action.txn);
+    const domain = action.domainMetadata;
+    if (domain) {
+      if (domain.removed) this.domains.delete(domain.domain);
+      else this.domains.set(domain.domain, domain);
+    }
     if (action.add) {
       const key = fileKey(action.add);
       // A re-added file moves to the end: files stay in the order they were (last) added.

@@ -53,6 +53,19 @@ export const TABLE_PROPERTIES: Record<string, TableProperty> = {
     values: "boolean",
     needs: ifTrue({ writer: ["appendOnly"] }),
   },
+  "delta.enableRowTracking": {
+    description: "gives every row a row id and commit version readers can rely on (each " +
+      "file's baseRowId and defaultRowCommitVersion, the row id high-water mark in the " +
+      "delta.rowTracking domain)",
+    values: "boolean",
+    needs: ifTrue({ writer: ["rowTracking", "domainMetadata"] }),
+  },
+  "delta.checkpointPolicy": {
+    description: 'makes checkpoints V2 spec ones ("v2": UUID-named with checkpoint metadata, ' +
+      'which older readers cannot read) or classic ones ("classic", the default)',
+    values: ["classic", "v2"],
+    needs: (value) => value === "v2" ? { reader: ["v2Checkpoint"] } : {},
+  },
   "delta.checkpointInterval": {
     description: "commits between checkpoints (10 by default)",
     values: "positive-integer",
@@ -163,9 +176,10 @@ const LEGACY_WRITER_VERSION: Record<string, number> = {
 export function neededFeatures(
   deltaSchemaString: string,
   properties: Record<string, string>,
+  extra: NeededFeatures = {},
 ): { reader: Set<string>; writer: Set<string> } {
-  const reader = new Set<string>();
-  const writer = new Set<string>();
+  const reader = new Set<string>(extra.reader);
+  const writer = new Set<string>(extra.writer);
   if (deltaSchemaString.includes('"timestamp_ntz"')) reader.add("timestampNtz");
   for (const [name, value] of Object.entries(properties)) {
     const needs = tableProperty(name)?.needs?.(value) ?? {};
@@ -179,15 +193,17 @@ export function neededFeatures(
 
 /**
  * The smallest protocol of a new table with these columns and properties: 1/2 (every engine
- * reads it) unless something needs more; a legacy version when it implies every needed
+ * reads it) unless something needs more (the properties, or `extra` features: clustering
+ * columns need clustering and domainMetadata); a legacy version when it implies every needed
  * feature and nothing needs reader features beyond column mapping, as Spark does; else reader
  * 3 (1 when no reader feature is needed) and writer 7, listing the features.
  */
 export function newTableProtocol(
   deltaSchemaString: string,
   properties: Record<string, string> = {},
+  extra: NeededFeatures = {},
 ): Protocol {
-  const { reader, writer } = neededFeatures(deltaSchemaString, properties);
+  const { reader, writer } = neededFeatures(deltaSchemaString, properties, extra);
   const legacy = [...writer].every((f) => Object.hasOwn(LEGACY_WRITER_VERSION, f)) &&
     [...reader].every((f) => f === "columnMapping");
   if (legacy) {

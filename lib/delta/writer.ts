@@ -45,6 +45,8 @@ import { DataFileWriter } from "./data_file.ts";
 import { type RulesState, WriteRules } from "./write_rules.ts";
 import { RuleRefused, type TableRules } from "./table_rules.ts";
 import { readTable } from "./read_data.ts";
+import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
+import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -152,11 +154,7 @@ export class DeltaWriter {
   static async open(path: string, options: DeltaWriterOptions): Promise<DeltaWriter> {
     const fs = options.fs ?? fsFor(path);
     checkPartitionColumns(path, options.schema, options.partitionBy ?? []);
-    if (options.clusterBy?.length) {
-      throw new WriteRefused(
-        `Delta table "${path}": liquid clustering (cluster_by) is not implemented yet`,
-      );
-    }
+    checkClusterBy(path, options.partitionBy ?? [], options.clusterBy ?? []);
     const state = new TableState(path);
     if (await latestVersion(fs, path) !== null) {
       const snapshot = await readSnapshot(fs, path);
@@ -202,6 +200,7 @@ export class DeltaWriter {
       files: [...s.files.values()],
       tombstones: [...s.tombstones.values()],
       txns: new Map(s.txns),
+      domains: [...s.domains.values()],
       history: [],
     };
   }
@@ -388,6 +387,7 @@ export class DeltaWriter {
           ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
         },
         isBlindAppend: mode === "append" && !changed,
+        ...rowTrackingTags(this.#state, changed),
         prepare: (state) => this.#prepare(state, adds, mode, options),
       }, this.#options.commitOptions));
     return await this.#checkpointIfDue({ ...result, added: adds });
@@ -494,6 +494,7 @@ export class DeltaWriter {
         numOutputRows: String(rows),
       },
       isBlindAppend: false,
+      ...rowTrackingTags(this.#state, true),
       prepare: (state) => {
         const now = this.#now();
         for (const input of inputs) {
@@ -507,8 +508,13 @@ export class DeltaWriter {
         }
         return [
           this.#txn(state, {}, now),
-          ...inputs.map((file) => ({ remove: { ...removeOf(file, now), dataChange: false } })),
-          ...outputs.map((add) => ({ add: { ...add, dataChange: false } })),
+          ...inputs.map((file) => ({
+            remove: { ...removeOf(state.files.get(fileKey(file))!, now), dataChange: false },
+          })),
+          ...addActions(outputs.map((add) => ({ ...add, dataChange: false })), {
+            ...state,
+            version: state.version + 1,
+          }),
         ];
       },
     }, this.#options.commitOptions);
@@ -558,10 +564,13 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const configuration = { ...this.#options.properties, ...properties };
-      actions.push({ protocol: newTableProtocol(this.#deltaSchema, configuration) }, {
-        metaData: { ...this.#newMetadata(now), configuration },
+      const configuration = withRowTrackingColumns({ ...this.#options.properties, ...properties });
+      const clusterBy = this.#options.clusterBy ?? [];
+      const protocol = newTableProtocol(this.#deltaSchema, configuration, {
+        writer: clusterBy.length > 0 ? [...CLUSTERING_FEATURES] : [],
       });
+      actions.push({ protocol }, { metaData: { ...this.#newMetadata(now), configuration } });
+      if (clusterBy.length > 0) actions.push(clusteringDomain(clusterBy));
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
@@ -600,9 +609,19 @@ export class DeltaWriter {
           `no longer has ${file.path}: another writer removed it; its rows' changes were not committed`,
         );
       }
-      actions.push({ remove: removeOf(file, now) });
+      // The table's own add: it has the row ids a remove must carry (row tracking).
+      actions.push({ remove: removeOf(state.files.get(fileKey(file))!, now) });
     }
-    for (const add of adds) actions.push({ add });
+    const protocol = actions.find((a) => a.protocol)?.protocol ?? state.protocol;
+    const metadata = actions.find((a) => a.metaData)?.metaData ?? state.metadata;
+    actions.push(
+      ...addActions(adds, {
+        protocol,
+        metadata,
+        domains: state.domains,
+        version: state.version + 1,
+      }),
+    );
     for (const cdc of options.changeFiles ?? []) actions.push({ cdc });
     this.#rules.prepare(state, actions);
     return actions;
@@ -674,6 +693,7 @@ function removeOf(file: Add, now: number): Remove {
     size: file.size,
     // A remove reconciles with the add of the same (path, deletion vector) only.
     ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
+    ...rowIdsOf(file),
   };
 }
 
@@ -683,6 +703,7 @@ function snapshotActions(snapshot: Snapshot): Action[] {
     { protocol: snapshot.protocol },
     { metaData: snapshot.metadata },
     ...[...snapshot.txns.values()].map((txn) => ({ txn })),
+    ...(snapshot.domains ?? []).map((domainMetadata) => ({ domainMetadata })),
     ...snapshot.tombstones.map((remove) => ({ remove })),
     ...snapshot.files.map((add) => ({ add })),
   ];

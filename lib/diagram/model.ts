@@ -50,15 +50,19 @@ export interface Diagram {
 
 /**
  * The diagram of a validated config (its expressions compiled); `schemaOf` gives each
- * table's column types as generated.
+ * table's column types as generated (undefined for a table it does not know: its columns
+ * then show their declared types, or `?`).
  */
-export function diagramOf(config: Config, schemaOf: (table: string) => arrow.Schema): Diagram {
+export function diagramOf(
+  config: Config,
+  schemaOf: (table: string) => arrow.Schema | undefined,
+): Diagram {
   const tables: DiagramTable[] = [];
   const edges: DiagramEdge[] = [];
   for (const table of config.tables) {
     const schema = schemaOf(table.name);
     const columns = table.columns.map((column): DiagramColumn => {
-      const field = schema.fields.find((f) => f.name === column.name);
+      const field = schema?.fields.find((f) => f.name === column.name);
       const expr = column.expr;
       const copy = expr?.copies[0];
       for (const fk of expr?.foreignKeys ?? []) {
@@ -73,7 +77,7 @@ export function diagramOf(config: Config, schemaOf: (table: string) => arrow.Sch
       }
       return {
         name: column.name,
-        type: (field && columnTypeOf(field.type)) ?? String(field?.type ?? "?"),
+        type: field ? columnTypeOf(field.type) ?? String(field.type) : column.type ?? "?",
         primaryKey: column.isPrimaryKey,
         foreignKey: (expr?.foreignKeys.length ?? 0) > 0,
         ...(copy ? { copiedFrom: `${copy.table}.${copy.column}` } : {}),

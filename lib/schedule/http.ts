@@ -1,6 +1,7 @@
 /**
  * The monitoring endpoints of `run --http`: `/metrics` (Prometheus text format), `/status`
- * (JSON), `/health` (liveness) and `/ready` (readiness).
+ * (JSON), `/health` (liveness) and `/ready` (readiness); and the live page at `/` with what it
+ * reads (page/routes.ts).
  *
  * Liveness and readiness answer different questions, as Kubernetes' probes ask them.
  * `/health` says the process works: it answers 200 while it can answer at all, whatever
@@ -13,9 +14,10 @@
  * @module
  */
 import { notReady, prometheusText, type ServerStatus } from "./status.ts";
+import { type PageOptions, pageResponse, type PageSource } from "./page/routes.ts";
 
-/** What the endpoints read. */
-export interface Monitored {
+/** What the endpoints read (the page's parts are optional: a server without them has none). */
+export interface Monitored extends Partial<PageSource> {
   status(): ServerStatus;
 }
 
@@ -31,8 +33,14 @@ export function parseAddress(text: string): { hostname: string; port: number } {
 }
 
 /** Answers one monitoring request. */
-export function monitoringResponse(server: Monitored, request: Request): Response {
+export function monitoringResponse(
+  server: Monitored,
+  request: Request,
+  options: PageOptions = {},
+): Response {
   const { pathname } = new URL(request.url);
+  const page = pageResponse(server, request, options);
+  if (page) return page;
   if (request.method !== "GET" && request.method !== "HEAD") {
     return new Response("Method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
   }
@@ -62,7 +70,7 @@ export function monitoringResponse(server: Monitored, request: Request): Respons
       );
     }
     default:
-      return new Response("Not found: try /metrics, /status, /health or /ready\n", {
+      return new Response("Not found: try /, /metrics, /status, /health or /ready\n", {
         status: 404,
       });
   }
@@ -78,11 +86,15 @@ export interface MonitoringServer {
 }
 
 /** Serves the endpoints on `address` until closed. */
-export function serveMonitoring(server: Monitored, address: string): MonitoringServer {
+export function serveMonitoring(
+  server: Monitored,
+  address: string,
+  options: PageOptions = {},
+): MonitoringServer {
   const { hostname, port } = parseAddress(address);
   const http = Deno.serve(
     { hostname, port, onListen: () => {} },
-    (request) => monitoringResponse(server, request),
+    (request) => monitoringResponse(server, request, options),
   );
   const addr = http.addr as Deno.NetAddr;
   return { port: addr.port, hostname: addr.hostname, close: () => http.shutdown() };

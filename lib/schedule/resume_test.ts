@@ -298,7 +298,10 @@ Deno.test("a stored table with a feature our writer lacks stops at start, unretr
     const before = await readSnapshot(localFs, table);
     const metaData = {
       ...before.metadata,
-      configuration: { ...before.metadata.configuration, "delta.constraints.positive": "id > rand() - 1" },
+      configuration: {
+        ...before.metadata.configuration,
+        "delta.constraints.positive": "id > rand() - 1",
+      },
     };
     await Deno.writeTextFile(
       joinPath(table, "_delta_log", `${String(before.version + 1).padStart(20, "0")}.json`),

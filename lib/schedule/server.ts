@@ -11,6 +11,8 @@ import { changeSpec, DEFAULT_SEED, engineOptions, parentsOf } from "../config/en
 import { sinkPlan } from "../config/sink_plan.ts";
 import { Engine, type TableGenerator } from "../engine/generator.ts";
 import { sinkTableOf } from "../engine/spec.ts";
+import { diagramOf, toSvg } from "../diagram/mod.ts";
+import { cellText, columnCells } from "../output/cell_text.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
@@ -29,107 +31,22 @@ import {
 import { DEFAULT_RETRY, nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
 import { formatDuration } from "../config/duration.ts";
 import { classifyError } from "../plugin/sink_errors.ts";
-import {
-  type Shard,
-  shardAppId,
-  shardCompleteThrough,
-  shardsCompleteThrough,
-} from "../stream/shard.ts";
+import { shardAppId, shardCompleteThrough, shardsCompleteThrough } from "../stream/shard.ts";
 import { type ParentLink, type StopConditions, TableFailed, TableRunner } from "./table_runner.ts";
 import { changeFeedOf, checkChangeSinks } from "./change_feed.ts";
 
-/** Options of {@link StreamingServer}. */
-export interface StreamingServerOptions {
-  /** The config: a file path, or a config loaded with `loadConfig`. */
-  config: string | Config;
-  /**
-   * Output folder: each table is the Delta table `output/<table>/`, unless the config's
-   * `sinks.tables` gives it another sink. Without it, the config's `sinks.default`.
-   */
-  output?: string;
-  /** The sink of a table, instead of Delta tables under `output` (it must be resumable). */
-  sink?: (table: string) => Sink;
-  /** Only these tables; the tables they read from are read from storage. */
-  tables?: readonly string[];
-  /** Seed; overrides `config.seed`. */
-  seed?: number;
-  /** Logical time between ticks, ms; overrides `config.tick_interval`. */
-  tickIntervalMs?: number;
-  /** Start time of tables created by this run; default: now, rounded down to a tick. */
-  startTime?: Date;
-  /** Run ticks back to back without waiting for their time. */
-  fastForward?: boolean;
-  /** Stop each table after this many ticks past where it was. */
-  ticks?: number;
-  /** Stop after the last tick at or before this logical time. */
-  until?: Date;
-  /**
-   * Stop after this long, ms: wall-clock time when live; in fast-forward, logical time past
-   * where each table was.
-   */
-  durationMs?: number;
-  /** Most rows one commit gathers when ticks are due together (catching up). Default 10,000. */
-  commitRows?: number;
-  /**
-   * Live runs: least logical time between two commits of a table, ms; overrides
-   * `config.commit_interval`. Default {@link DEFAULT_COMMIT_INTERVAL_MS}, never less than a
-   * tick. Rows do not depend on it; rows become visible up to this much later.
-   */
-  commitIntervalMs?: number;
-  /** Rows per generated batch. Default 10,000. */
-  batchSize?: number;
-  /**
-   * Generation workers in fast-forward (default: one per CPU; 1 generates in this thread).
-   * Needs `config` as a file path; live runs generate in this thread.
-   */
-  workers?: number;
-  /**
-   * How long a table may wait for a sink that fails for a reason that can heal before it
-   * stops, ms; overrides `config.max_retry_time`. Default: without limit.
-   */
-  maxRetryTimeMs?: number;
-  /** Back-off of failed commits (tests shorten it); `maxRetryTimeMs` is the usual knob. */
-  retry?: Partial<RetryOptions>;
-  clock?: Clock;
-  log?: Logger;
-  /** How often to look at a parent another process writes, ms. Default 1,000 (50 fast-forward). */
-  pollMs?: number;
-  /** Real-time waits (back-off, polling); replaceable in tests. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /**
-   * This process's shard: it writes shard `index`'s part of every table (`replace` tables:
-   * shard 0 writes them whole), under its own application id, into the same tables as the
-   * other shards; a child's tick waits until every shard of its parents committed what it
-   * may reference.
-   */
-  shard?: Shard;
-}
-
-/**
- * The default commit interval of live runs: each commit costs a data file, a log entry and
- * (every 10th) a checkpoint, so committing every tick of hundreds of tables with short
- * ticks would keep a core busy; 10 s keeps that cost small and the data fresh.
- */
-export const DEFAULT_COMMIT_INTERVAL_MS = 10_000;
-
-/** How a run ended. */
-export interface RunSummary {
-  /**
-   * Every table's numbers: rows and commits this process made (`rowsWritten`, `commits`),
-   * and apart from them what another writer of the same table committed (`skippedRows`).
-   */
-  tables: TableStatus[];
-  /** Tables that stopped after failures, with why. */
-  failed: { table: string; error: string }[];
-}
-
-/** The config has errors; `message` holds the formatted diagnostics. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+export {
+  ConfigError,
+  DEFAULT_COMMIT_INTERVAL_MS,
+  type RunSummary,
+  type StreamingServerOptions,
+} from "./server_options.ts";
+import {
+  ConfigError,
+  DEFAULT_COMMIT_INTERVAL_MS,
+  type RunSummary,
+  type StreamingServerOptions,
+} from "./server_options.ts";
 
 /**
  * Runs the tables of a config continuously.
@@ -148,6 +65,8 @@ export class StreamingServer {
   readonly #clock: Clock;
   readonly #log: Logger;
   #runners: TableRunner[] = [];
+  /** What the live page draws and previews, once the tables are planned. */
+  #page?: { engine: Engine; diagramSvg: string };
   #phase: ServerPhase = "starting";
   /** While starting: since when (ms) the sinks fail for a reason that can heal, and how. */
   #startWait?: { since: number; error: string };
@@ -197,6 +116,8 @@ export class StreamingServer {
       tables: this.#runners.map((r) => {
         const status: TableStatus = {
           ...r.status,
+          // Paused while it sleeps until its next tick: it will commit nothing when it wakes.
+          ...(r.pause.paused && r.status.stage === "idle" ? { stage: "paused" as const } : {}),
           measuredRowsPerMinute: r.measuredRate(now),
           // Behind the wall clock by more than a tick: fast-forward is never "late".
           lagMs: this.#options.fastForward || r.status.tickTime === undefined
@@ -205,6 +126,7 @@ export class StreamingServer {
           sinkWaitMs: r.status.sinkWaitSince === undefined
             ? 0
             : Math.max(0, now - r.status.sinkWaitSince),
+          rateHistory: r.rateHistory(now),
         };
         const sinkMetrics = r.sinkMetrics();
         if (sinkMetrics) status.sinkMetrics = sinkMetrics;
@@ -212,6 +134,40 @@ export class StreamingServer {
         return status;
       }),
     };
+  }
+
+  /**
+   * The last `n` rows committed to a table, generated again (every row is a pure function of
+   * its id and tick, so they are the committed ones), as text cells; undefined before its
+   * first commit, for a shard, or for a table this process does not write.
+   */
+  latestRows(table: string, n = 5): { columns: string[]; rows: string[][] } | undefined {
+    const runner = this.#runners.find((r) => r.plan.name === table);
+    const range = runner?.latestRows(n);
+    if (!range || !this.#page) return undefined;
+    const batch = this.#page.engine.table(table).batch(range.firstRowId, range.count, range.epoch);
+    const columns = columnCells(batch);
+    return {
+      columns: columns.map((c) => c.name),
+      rows: Array.from(
+        { length: batch.numRows },
+        (_, i) => columns.map((c) => cellText(c.cell(i))),
+      ),
+    };
+  }
+
+  /** The config's tables and foreign keys as an SVG drawing, once the tables are planned. */
+  diagramSvg(): string | undefined {
+    return this.#page?.diagramSvg;
+  }
+
+  /** Pauses or resumes a table's loop; false when this process does not write the table. */
+  setPaused(table: string, paused: boolean): boolean {
+    const runner = this.#runners.find((r) => r.plan.name === table);
+    if (!runner) return false;
+    if (paused) runner.pause.pause();
+    else runner.pause.resume();
+    return true;
   }
 
   async #run(): Promise<RunSummary> {
@@ -295,6 +251,16 @@ export class StreamingServer {
       const changes = changeSpec(plan.config);
       engine.setParentSource(plan.name, changingParentSource(plan, engine, changes));
     }
+    this.#page = {
+      engine,
+      // Tables outside --tables and their parents are drawn with their declared types.
+      diagramSvg: toSvg(
+        diagramOf(
+          config,
+          (table) => plans.some((p) => p.name === table) ? engine.table(table).schema() : undefined,
+        ),
+      ),
+    };
     for (const plan of plans.filter((p) => p.role === "run")) {
       for (const column of engine.table(plan.name).untypedColumns()) {
         this.#log.warn(

@@ -15,6 +15,8 @@ export type TableStage =
   /** Its sink failed for a reason that can heal: retrying with back-off until it works. */
   | "waiting-for-sink"
   | "idle"
+  /** Paused from the live page (`run --http-control`): commits nothing until resumed. */
+  | "paused"
   | "done"
   | "failed"
   | "stopped";
@@ -73,6 +75,13 @@ export interface TableStatus {
   skippedTicks: number;
   /** Table version after the last commit (Delta), if known. */
   version?: number;
+  /** When this process last committed to the table (wall clock, ms). */
+  lastCommitAt?: number;
+  /**
+   * Streamed rows committed in each of the last 60 wall-clock minutes, oldest first, the
+   * current minute so far last (the live page's sparkline).
+   */
+  rateHistory?: number[];
   /** Last committed tick. */
   tick: number;
   /** Logical time of the last committed tick, ms. */

@@ -9,93 +9,26 @@
  * @module
  */
 import { GenerationError } from "../engine/generation_error.ts";
-import type { SourceChooser } from "../parallel/pool.ts";
-import type { Logger } from "../output/log.ts";
 import { formatDuration } from "../config/duration.ts";
-import type { FlushResult, Sink, SinkMetric, StoredTable } from "../plugin/types.ts";
+import type { FlushResult, Sink, SinkMetric } from "../plugin/types.ts";
 import { classifyError, type CommitConflict, findCommitConflict } from "../plugin/sink_errors.ts";
 import { encodeState, STATE_PROPERTY } from "../state/stream_state.ts";
-import type { Clock } from "./clock.ts";
 import type { TablePlan } from "./plan.ts";
-import type { Progress } from "./progress.ts";
-import { nextRetryWait, type RetryOptions, waitedFor } from "./retry.ts";
+import { nextRetryWait, waitedFor } from "./retry.ts";
 import { newTableStatus, type TableStatus } from "./status.ts";
 import type { Timeline } from "../stream/timeline.ts";
 import type { OrdinalRange } from "../stream/shard.ts";
 import { RateMeter } from "./rate_meter.ts";
-import type { ChangeFeed } from "./change_feed.ts";
+import { PauseGate } from "./pause.ts";
 import { rowWriter } from "./write_rows.ts";
 
-/** When a table's loop stops by itself. */
-export interface StopConditions {
-  /** Stop after this many ticks past the table's last tick at start. */
-  ticks?: number;
-  /** Stop after the last tick at or before this logical time, ms. */
-  untilMs?: number;
-  /** Fast-forward only: stop after this much logical time past the table's last tick, ms. */
-  durationMs?: number;
-}
-
-/** A parent the loop may wait for. */
-export interface ParentLink {
-  plan: TablePlan;
-  progress: Progress;
-  /**
-   * Brings `progress` up to date from storage (parents written by another process, or by
-   * shards), called while a child waits for tick `needed`; rejects when it never will be.
-   */
-  poll?: (needed: number) => Promise<void>;
-}
-
-/** What a runner needs. */
-export interface RunnerDeps {
-  plan: TablePlan;
-  progress: Progress;
-  parents: ParentLink[];
-  /** A new sink for the table, opened (a fresh one after a failure). */
-  openSink: () => Promise<Sink>;
-  /** What storage holds for the table now. */
-  inspect: () => Promise<StoredTable | null>;
-  clock: Clock;
-  fastForward: boolean;
-  stop: StopConditions;
-  /** Most rows one commit gathers from due ticks. */
-  commitRows: number;
-  /**
-   * Live: ticks per commit. The loop sleeps until the last tick of each run of this many
-   * (aligned to tick numbers) and commits the rows of all of them at once.
-   */
-  commitTicks: number;
-  /**
-   * Live: how long after its commit tick the loop commits, ms (0 by default). Shards of one
-   * table spread their commits over the commit interval by it, so that they do not all race
-   * for the same log version at the same moment.
-   */
-  commitOffsetMs?: number;
-  /** Rows per generated batch. */
-  batchSize: number;
-  /** Where batches are generated (this thread, or workers for large windows). */
-  sources: SourceChooser;
-  /** How a commit that fails for a reason that can heal is retried. */
-  retry: RetryOptions;
-  /** The sink's name, for status and metrics (`delta`, `postgres`...). */
-  sinkName?: string;
-  /** Waits `ms` of real time (back-off, polling); rejects when `signal` aborts. */
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** How often to look at a parent another process writes, ms. */
-  pollMs: number;
-  log: Logger;
-  /** The table's change stream, when it has `changes:` (unsharded tables only). */
-  changes?: ChangeFeed;
-}
-
-/** The table could not be written; the others go on. */
-export class TableFailed extends Error {
-  constructor(table: string, reason: string, cause?: unknown) {
-    super(`Table "${table}" stopped: ${reason}`, { cause });
-    this.name = "TableFailed";
-  }
-}
+export {
+  type ParentLink,
+  type RunnerDeps,
+  type StopConditions,
+  TableFailed,
+} from "./runner_deps.ts";
+import { type RunnerDeps, TableFailed } from "./runner_deps.ts";
 
 /** A run of ticks committed together: ticks `first..last`. */
 interface Window {
@@ -131,6 +64,8 @@ export class TableRunner {
   #flushing = false;
   /** Streamed rows per minute, as committed. */
   readonly #rate: RateMeter;
+  /** Paused from the live page: the loop waits on it between commits. */
+  readonly pause = new PauseGate();
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -202,6 +137,11 @@ export class TableRunner {
       if (!fastForward && clock.now() < due) {
         this.status.stage = "idle";
         await clock.sleepUntil(due, signal);
+      }
+      if (this.pause.paused) {
+        this.status.stage = "paused";
+        await this.pause.wait(signal);
+        this.status.stage = "running";
       }
       const window = this.#window(k, beyond);
       if (
@@ -531,6 +471,31 @@ export class TableRunner {
     return this.#rate.rate(now);
   }
 
+  /** Streamed rows committed in each of the last 60 wall-clock minutes, oldest first. */
+  rateHistory(now: number): number[] {
+    return this.#rate.history(now);
+  }
+
+  /**
+   * The last `n` rows committed to the table (by anyone, up to the last tick known committed):
+   * their first row id, count and epoch, or undefined before any. A shard's rows are spread
+   * over the table among the other shards': none are given for it.
+   */
+  latestRows(n: number): { firstRowId: number; count: number; epoch: number } | undefined {
+    const tick = this.#lastCommitted;
+    if (tick < 0 || this.plan.shards) return undefined;
+    const timeline = this.#timeline;
+    const replace = this.plan.policy === "replace";
+    const total = replace ? timeline.tickRows(tick).count : timeline.rowsThrough(tick);
+    const count = Math.min(n, total);
+    if (count === 0) return undefined;
+    return {
+      firstRowId: timeline.spec.baseRowId + total - count,
+      count,
+      epoch: replace ? tick : 0,
+    };
+  }
+
   #committed(window: Window, rows: number, result: FlushResult): void {
     this.#recordState = false;
     this.status.changesWritten += this.#deps.changes?.countIn(window.first, window.last) ?? 0;
@@ -548,6 +513,7 @@ export class TableRunner {
     s.tick = window.last;
     s.tickTime = this.#timeline.tickTime(window.last);
     if (result.version !== undefined) s.version = result.version;
+    s.lastCommitAt = this.#deps.clock.now();
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
     this.#rate.record(this.#deps.clock.now(), s.streamedRows);

@@ -118,14 +118,7 @@ export async function activeFiles(table: string, version?: number): Promise<Add[
   return (await readSnapshot(localFs, table, { version })).files;
 }
 
-/** Copies a folder (a table, an output) with `cp -R`. */
-export async function copyDir(from: string, to: string): Promise<void> {
-  const result = await new Deno.Command("cp", { args: ["-R", from, to], stderr: "piped" })
-    .output();
-  if (!result.success) {
-    throw new Error(`cp -R ${from} ${to} failed: ${new TextDecoder().decode(result.stderr)}`);
-  }
-}
+export { copyDir } from "../_delta.ts";
 
 /**
  * The rows of a read that satisfy `keep` (given the row's canonical values), with their
