@@ -17,7 +17,8 @@ import { ConcurrentModificationError, TxnConflictError } from "./commit.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { writerFeatures } from "./features.ts";
 import { arrowColumn } from "./sql/to_arrow.ts";
-import { type IdentityColumn, TableRules, withHighWaterMarks } from "./table_rules.ts";
+import { type IdentityColumn, RuleRefused, TableRules, withHighWaterMarks } from "./table_rules.ts";
+import { WriteRefused } from "./write_checks.ts";
 
 /** What a writer knows of its table: its protocol and metadata (none before it exists). */
 export interface RulesState {
@@ -41,17 +42,88 @@ export interface NumberingIo<T> {
   remove(file: Add): Promise<void>;
 }
 
+/** What {@link WriteRules} needs to know of its writer. */
+export interface RulesWriter {
+  /** The table's path, for errors. */
+  table: string;
+  /** The writer's state of the table (its latest protocol and metadata). */
+  state: RulesState;
+  /** Whether the writer's columns replace the table's (an overwrite with other columns). */
+  replaced(): boolean;
+  /** The metadata a table made by the writer gets (its schema), before its properties. */
+  newMetadata(): Metadata;
+  /** The protocol a table made by the writer gets with these properties. */
+  newProtocol(configuration: Record<string, string>): Protocol;
+  /** The properties a new table is created with. */
+  properties?: Record<string, string>;
+}
+
 /** The row rules of one writer's table and the identity values it has given out. */
 export class WriteRules {
+  readonly #writer: RulesWriter;
   readonly #table: string;
   #cached?: { metadata: Metadata; rules: TableRules | undefined };
+  /** The table a new or replaced table's rows are checked against, and what it is of. */
+  #newTable?: { of: Metadata | undefined; state: RulesState };
   /** Per identity column: the next value to give out, while rows are not committed. */
   readonly #next = new Map<string, number>();
   /** Per identity column: the last value given out to rows not yet committed. */
   readonly #last = new Map<string, number>();
 
-  constructor(table: string) {
-    this.#table = table;
+  constructor(writer: RulesWriter) {
+    this.#writer = writer;
+    this.#table = writer.table;
+  }
+
+  /**
+   * The row rules of the table the writer's rows go to: its own, or those of the table it
+   * creates, or makes anew with other columns (an overwrite keeps the table's properties,
+   * its constraints among them). A constraint the new columns cannot meet is refused.
+   */
+  current(): TableRules | undefined {
+    try {
+      return this.rules(this.#target());
+    } catch (error) {
+      if (!(error instanceof RuleRefused)) throw error;
+      const what = this.#writer.state.metadata
+        ? `Cannot overwrite Delta table "${this.#table}" with other columns`
+        : `Cannot create Delta table "${this.#table}"`;
+      throw new WriteRefused(`${what}: ${error.reason}`);
+    }
+  }
+
+  /** The table the rules are of: the writer's, or the one its next commit makes. */
+  #target(): RulesState {
+    const { state } = this.#writer;
+    if (state.metadata && !this.#writer.replaced()) return state;
+    if (!this.#newTable || this.#newTable.of !== state.metadata) {
+      const configuration = { ...(state.metadata?.configuration ?? this.#writer.properties) };
+      this.#newTable = {
+        of: state.metadata,
+        state: {
+          protocol: state.protocol ?? this.#writer.newProtocol(configuration),
+          metadata: { ...this.#writer.newMetadata(), configuration },
+        },
+      };
+    }
+    return this.#newTable.state;
+  }
+
+  /** The schema data files of `data`'s schema are written in (the table's columns). */
+  fileSchema(data: arrow.Schema): arrow.Schema {
+    return this.current()?.outputSchema(data) ?? data;
+  }
+
+  /**
+   * Rows on the writer's schema (`data`), or read back from the table (`rewrite`), as
+   * written: filled and checked.
+   */
+  conform(rows: arrow.Table, data: arrow.Schema, rewrite: boolean): arrow.Table {
+    const rules = this.current();
+    if (!rules) return rows;
+    const target = this.#target();
+    const batches = rows.batches.map((batch) => this.apply(target, batch, rewrite));
+    return new arrow.Table(rules.outputSchema(data), batches);
   }
 
   /** The table's rules, or undefined when none applies (or there is no table yet). */
@@ -126,7 +198,8 @@ export class WriteRules {
    * table again (`io.reload`), rewrites the files with values above its marks now (`adds`
    * updated in place; the old files removed), and runs it again.
    */
-  async commitNumbered<T>(state: RulesState, adds: Add[], io: NumberingIo<T>): Promise<T> {
+  async commitNumbered<T>(adds: Add[], io: NumberingIo<T>): Promise<T> {
+    const state = this.#writer.state;
     for (let attempt = 1;; attempt++) {
       try {
         const result = await io.run();

@@ -42,8 +42,7 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
-import { type RulesState, WriteRules } from "./write_rules.ts";
-import { RuleRefused, type TableRules } from "./table_rules.ts";
+import { WriteRules } from "./write_rules.ts";
 import { readTable } from "./read_data.ts";
 import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
 import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
@@ -97,7 +96,14 @@ export class DeltaWriter {
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
-    this.#rules = new WriteRules(state.table);
+    this.#rules = new WriteRules({
+      table: state.table,
+      state,
+      replaced: () => this.schemaDifference() !== undefined,
+      newMetadata: () => this.#newMetadata(0),
+      newProtocol: (configuration) => newTableProtocol(this.#deltaSchema, configuration),
+      properties: options.properties,
+    });
   }
 
   /**
@@ -105,49 +111,12 @@ export class DeltaWriter {
    * identity columns): then files encoded elsewhere ({@link storeEncodedFile}) are refused.
    */
   get checksRows(): boolean {
-    return this.#tableRules() !== undefined;
-  }
-
-  /**
-   * The row rules of the table this writer's rows go to: its own, or those of the table it
-   * creates, or makes anew with other columns (an overwrite keeps the table's properties,
-   * its constraints among them). A constraint the new columns cannot meet is refused.
-   */
-  #tableRules(): TableRules | undefined {
-    try {
-      return this.#rules.rules(this.#rulesState());
-    } catch (error) {
-      if (!(error instanceof RuleRefused)) throw error;
-      const what = this.#state.metadata
-        ? `Cannot overwrite Delta table "${this.path}" with other columns`
-        : `Cannot create Delta table "${this.path}"`;
-      throw new WriteRefused(`${what}: ${error.reason}`);
-    }
-  }
-
-  /** The table a new or replaced table's rows are checked against, and what it is of. */
-  #newTable?: { of: Metadata | undefined; state: RulesState };
-
-  /** The table the rules are of: this writer's, or the one its next commit makes. */
-  #rulesState(): RulesState {
-    const s = this.#state;
-    if (s.metadata && !this.schemaDifference()) return s;
-    if (!this.#newTable || this.#newTable.of !== s.metadata) {
-      const configuration = { ...(s.metadata?.configuration ?? this.#options.properties) };
-      this.#newTable = {
-        of: s.metadata,
-        state: {
-          protocol: s.protocol ?? newTableProtocol(this.#deltaSchema, configuration),
-          metadata: { ...this.#newMetadata(0), configuration },
-        },
-      };
-    }
-    return this.#newTable.state;
+    return this.#rules.current() !== undefined;
   }
 
   /** The schema data files are written in: the table's columns when it fills some itself. */
   #fileSchema(): arrow.Schema {
-    return this.#tableRules()?.outputSchema(this.#options.schema) ?? this.#options.schema;
+    return this.#rules.fileSchema(this.#options.schema);
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -169,7 +138,7 @@ export class DeltaWriter {
     const writer = new DeltaWriter(state, options);
     // A new table's constraints, refused before anything is written (an existing table's
     // are checked by checkWritable).
-    if (!state.metadata) writer.#tableRules();
+    if (!state.metadata) writer.#rules.current();
     return writer;
   }
 
@@ -399,7 +368,7 @@ export class DeltaWriter {
    * ({@link WriteRules.commitNumbered}; `adds` is updated in place to the new files).
    */
   #numberedCommit<T>(adds: Add[], run: () => Promise<T>): Promise<T> {
-    return this.#rules.commitNumbered(this.#state, adds, {
+    return this.#rules.commitNumbered(adds, {
       run,
       reload: async () => {
         const snapshot = await readSnapshot(this.#fs, this.path);
@@ -653,12 +622,9 @@ export class DeltaWriter {
    * the table fills itself.
    */
   #conform(data: arrow.Table, rewrite: boolean): arrow.Table {
-    const rules = this.#tableRules();
+    const rules = this.#rules.current();
     const schema = rewrite && rules ? this.#fileSchema() : this.#options.schema;
-    const conformed = this.#conformTo(data, schema);
-    if (!rules) return conformed;
-    const batches = conformed.batches.map((b) => this.#rules.apply(this.#rulesState(), b, rewrite));
-    return new arrow.Table(this.#fileSchema(), batches);
+    return this.#rules.conform(this.#conformTo(data, schema), this.#options.schema, rewrite);
   }
 
   #conformTo(data: arrow.Table, schema: arrow.Schema): arrow.Table {
