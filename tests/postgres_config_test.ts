@@ -103,3 +103,30 @@ postgresTest(
       })
     ),
 );
+
+postgresTest(
+  found,
+  "postgres refuses duplicates of a table with a primary key at start, naming why",
+  (server) =>
+    withTempDir((dir) =>
+      withSchema(server, async (schema) => {
+        const text = configText(server, schema).replace(
+          "  - table_name: payments\n",
+          "  - table_name: payments\n    duplicates: 0.1\n",
+        );
+        const config = await writeConfig(dir, text);
+        const result = await cli(
+          ..."run --fast-forward --ticks 3 --start-time 2026-01-01 --config".split(" "),
+          config,
+        );
+        assertEquals(result.code, 1, result.stderr);
+        assert(
+          result.stderr.includes(
+            'Table "payments" stopped: its `duplicates:` repeat keys of primary key "id", which ' +
+              "PostgreSQL enforces",
+          ),
+          result.stderr,
+        );
+      })
+    ),
+);

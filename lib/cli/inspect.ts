@@ -111,7 +111,10 @@ export function summarize(
     columnMapping: columnMappingMode(protocol, metadata),
     schema: schema.fields.map((f) => ({
       name: f.name,
-      type: typeof f.type === "string" ? f.type : JSON.stringify(f.type),
+      // Nested fields by logical name, without column mapping's physical names and ids.
+      type: typeof f.type === "string"
+        ? f.type
+        : JSON.stringify(f.type, (key, value) => key === "metadata" ? undefined : value),
       nullable: f.nullable,
     })),
     partitionColumns: snapshot.metadata.partitionColumns,

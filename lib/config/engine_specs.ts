@@ -32,6 +32,7 @@ export function tableSpecs(config: Config): TableSpec[] {
     ...(table.partitionBy ? { partitionBy: table.partitionBy } : {}),
     ...(table.clusterBy ? { clusterBy: table.clusterBy } : {}),
     ...(table.tableProperties ? { properties: table.tableProperties } : {}),
+    ...(table.duplicates ? { duplicates: table.duplicates } : {}),
     columns: table.columns.map((column) => {
       if (!column.expr) {
         throw new Error(`Column "${column.name}" of table "${table.name}" was not compiled`);
@@ -41,6 +42,9 @@ export function tableSpecs(config: Config): TableSpec[] {
         expr: column.expr,
         type: column.type,
         nullFraction: column.nullFraction,
+        ...(column.eventTime ? { eventTime: column.eventTime } : {}),
+        ...(column.badValues ? { badValues: column.badValues } : {}),
+        ...(column.orphans ? { orphans: column.orphans } : {}),
       };
     }),
   }));

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { BadValuesSpec, EventTimeSpec } from "../engine/faults.ts";
+import type { DuplicatesSpec } from "../engine/spec.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
@@ -72,6 +74,12 @@ export interface ColumnConfig {
   inferred?: string;
   /** Fraction (0..1) of rows that are null. */
   nullFraction: number;
+  /** `event_time:`: the value lags the row's arrival in a fraction of rows. */
+  eventTime?: EventTimeSpec;
+  /** `bad_values:`: a fraction of the values replaced by bad ones. */
+  badValues?: BadValuesSpec;
+  /** `orphans:`: a fraction of a foreign key's values pointing at no parent row. */
+  orphans?: number;
   description?: string;
   /** Where the column's mapping starts. */
   pos: SourcePos;
@@ -109,6 +117,8 @@ export interface TableConfig {
   tableProperties?: Record<string, string>;
   /** `changes:`: updates and deletes of its existing rows (docs/changes.md). */
   changes?: ChangesConfig;
+  /** `duplicates:`: rows delivered again in later ticks (docs/traffic_faults.md). */
+  duplicates?: DuplicatesSpec;
   description?: string;
   /** Where the table's mapping starts. */
   pos: SourcePos;

@@ -12,6 +12,7 @@ import { PARQUET_TYPE_EXAMPLES, parquetType, TYPE_NAMES } from "./type_names.ts"
 
 import { describe, didYouMean, type Value } from "./yaml_fields.ts";
 import { capitalise, COLUMN_KEYS, type ReadContext } from "./read_context.ts";
+import { EVENT_TIME_DATA, readColumnFaults } from "./read_faults.ts";
 
 export function readColumns(
   r: ReadContext,
@@ -103,7 +104,9 @@ export function readColumn(
   let data: Value | undefined;
   // With name inference on, a column without `data:` is inferred, as in tablefaker.
   const inferred = r.inferAttrs && !fields.has("data");
-  if (!fields.has("data")) {
+  if (!fields.has("data") && fields.has("event_time")) {
+    data = EVENT_TIME_DATA; // the row's arrival time, made late in some rows
+  } else if (!fields.has("data")) {
     if (!inferred && !r.isTypoOf(map, "data", COLUMN_KEYS)) {
       r.report(path, "missing-field", `${capitalise(label)} has no \`data\``, {
         hint: "Add `data: <expression>`, e.g. `data: fake.name()` or `data: row_id`.",
@@ -194,6 +197,7 @@ export function readColumn(
     const s = r.string(fields.get("description")!, at("description"), "description");
     if (s !== undefined) column.description = s;
   }
+  readColumnFaults(r, fields, path, column);
   return column;
 }
 

@@ -51,6 +51,7 @@ export const TABLE_KEYS = [
   "cluster_by",
   "table_properties",
   "changes",
+  "duplicates",
   "description",
 ];
 export const CADENCE_KEYS = ["rows_per_minute", "enabled"];
@@ -69,6 +70,9 @@ export const COLUMN_KEYS = [
   "parquet_type",
   "null_percentage",
   "description",
+  "event_time",
+  "bad_values",
+  "orphans",
 ];
 
 /** The hint for what needs a Python module of the user's own. */

@@ -19,6 +19,7 @@ import {
 } from "./read_context.ts";
 import { readColumns } from "./read_columns.ts";
 import { readChanges } from "./read_changes.ts";
+import { readDuplicates } from "./read_faults.ts";
 import { checkConstraintSql, readTableProperties } from "./read_table_properties.ts";
 
 export function readTables(r: ReadContext, node: Node | null): TableConfig[] {
@@ -223,6 +224,10 @@ export function readTable(
   if (fields.has("changes")) {
     const changes = readChanges(r, fields.get("changes")!, at("changes"), table);
     if (changes) table.changes = changes;
+  }
+  if (fields.has("duplicates")) {
+    const duplicates = readDuplicates(r, fields.get("duplicates")!, at("duplicates"), table);
+    if (duplicates) table.duplicates = duplicates;
   }
   if (table.changes && table.tableProperties?.["delta.appendOnly"] === "true") {
     r.report(

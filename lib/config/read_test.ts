@@ -158,7 +158,7 @@ tables:
       [
         "unknown-field",
         "tables[0].columns[1].xyzzy",
-        "Known fields: column_name, data, is_primary_key, type, parquet_type, null_percentage, description.",
+        "Known fields: column_name, data, is_primary_key, type, parquet_type, null_percentage, description, event_time, bad_values, orphans.",
       ],
     ],
   );

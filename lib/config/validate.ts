@@ -18,6 +18,7 @@ import {
 import type { Diagnostic, Severity, YamlPath } from "./diagnostics.ts";
 import type { ColumnConfig, Config, TableConfig } from "./model.ts";
 import { checkChanges } from "./validate_changes.ts";
+import { checkFaults } from "./validate_faults.ts";
 
 /** Options of {@link validateConfig}. */
 export interface ValidateOptions {
@@ -121,6 +122,10 @@ class Validator {
       this.#config,
       (column, offset, code, message, options) => this.#at(column, offset, code, message, options),
       this.#diagnostics,
+    );
+    checkFaults(
+      this.#config,
+      (column, offset, code, message, options) => this.#at(column, offset, code, message, options),
     );
     return this.#diagnostics;
   }

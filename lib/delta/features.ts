@@ -14,9 +14,11 @@
  * Reading:
  * - `timestampNtz`: read, as Arrow timestamps without a time zone.
  * - `deletionVectors`: read; the rows a deletion vector marks are skipped (deletion_vector.ts).
- * - `columnMapping`: mode `name` is read (columns, partition values and stats by physical
- *   name); mode `id` needs Parquet field ids, which our Parquet reader does not expose:
- *   refused.
+ * - `columnMapping`: modes `name` and `id` are read, nested fields too: columns by physical
+ *   name or Parquet field id, partition values and stats by physical name; users see logical
+ *   names only (column_mapping.ts).
+ * - `typeWidening` (and Spark's `typeWidening-preview`): read; a file written before a
+ *   column was widened is read as the column's current type (type_widening.ts).
  * - `vacuumProtocolCheck`: nothing to do for a reader (it only binds VACUUM).
  * - `v2Checkpoint`: read: UUID-named and classic V2 spec checkpoints, in Parquet or JSON,
  *   with their sidecar files (checkpoint_read.ts). Log compaction files are not needed (the
@@ -24,7 +26,7 @@
  * - writer-only features need nothing of a reader: `domainMetadata` (the snapshot keeps the
  *   latest of each domain), `rowTracking` (`baseRowId`/`defaultRowCommitVersion` kept on
  *   files), `clustering`, `icebergCompatV1`/`V2` (read as plain tables).
- * - anything else (`typeWidening`, `variantType`, `catalogManaged`, ...): refused by name.
+ * - anything else (`variantType`, `catalogManaged`, ...): refused by name.
  *
  * Writing (tablestream only ever appends whole files, or overwrites by removing whole files):
  * - `appendOnly`: honoured: with `delta.appendOnly = true` an overwrite is refused.
@@ -43,15 +45,19 @@
  *   table that gets changes is given the feature ({@link withChangeDataFeed}).
  * - `deletionVectors`: allowed: we add files without deletion vectors and with exact
  *   `numRecords`; removes and checkpoints carry the deletion vector of the file they name.
- * - `timestampNtz`: allowed: an append must match the table's schema, so a `timestamp_ntz`
- *   column is written only as what the schema says (our configs never make one, so such a
- *   table is refused by the schema check, which names the column).
+ * - `timestampNtz`: allowed: a config's timestamp column appends to a `timestamp_ntz` column
+ *   as its UTC wall-clock time (write_checks.ts accepts the pair; column_mapping.ts
+ *   `toFileData` writes the table's type).
  * - `allowColumnDefaults`: allowed: we always write every column, so defaults never apply.
  * - `vacuumProtocolCheck`: allowed (binds VACUUM only).
  * - `inCommitTimestamp`: allowed while `delta.enableInCommitTimestamps` is not true;
  *   refused when it is (every commit would need a monotonic `inCommitTimestamp`).
- * - `columnMapping` with a mode other than `none`: refused (data files would need physical
- *   names and Parquet field ids).
+ * - `columnMapping`, modes `name` and `id`: honoured: data files are written with physical
+ *   names and Parquet field ids, stats and partition values by physical name; the config's
+ *   columns are matched by logical name, so renamed and dropped columns are fine; appends
+ *   leave the schema and `delta.columnMapping.maxColumnId` as they are (column_mapping.ts).
+ * - `typeWidening`, `typeWidening-preview`: allowed: appends write the current (widened)
+ *   type, which the schema check asks the data to have; files keep their types.
  * - `domainMetadata`: honoured: every domain is kept through our commits and checkpoints; a
  *   concurrent commit that wrote a domain ours writes is a conflict (domains.ts).
  * - `rowTracking`: honoured: every add we commit gets `baseRowId` above the high-water mark
@@ -68,8 +74,8 @@
  *   (V2: nested ids too) and partition values materialized in them, which we do not
  *   (PROTOCOL.md, "Writer Requirements for IcebergCompatV2"; the rest we already do: numRecords
  *   stats, int64 timestamps).
- * - refused outright: `typeWidening`, `variantType`, `catalogManaged`, and any feature this
- *   list does not know.
+ * - refused outright: `variantType`, `catalogManaged`, and any feature this list does not
+ *   know.
  *
  * @module
  */
@@ -83,6 +89,8 @@ export const READER_FEATURES = new Set([
   "columnMapping",
   "vacuumProtocolCheck",
   "v2Checkpoint",
+  "typeWidening",
+  "typeWidening-preview",
 ]);
 
 /** The highest reader version our reader implements. */
@@ -111,6 +119,8 @@ const WRITER_FEATURES = new Set([
   "rowTracking",
   "clustering",
   "v2Checkpoint",
+  "typeWidening",
+  "typeWidening-preview",
 ]);
 
 /** The table property that turns the change data feed on. */
@@ -173,9 +183,9 @@ export function readRefusal(protocol: Protocol, metadata: Metadata): string | un
     }, which tablestream does not implement (it reads ${[...READER_FEATURES].join(", ")})`;
   }
   const mode = columnMappingMode(protocol, metadata);
-  if (mode !== "none" && mode !== "name") {
-    return `it uses column mapping mode "${mode}" (reader feature columnMapping); tablestream ` +
-      `reads mode "name" only`;
+  if (mode !== "none" && mode !== "name" && mode !== "id") {
+    return `it uses the unknown column mapping mode "${mode}" (reader feature columnMapping); ` +
+      'tablestream reads modes "name" and "id"';
   }
   return undefined;
 }
@@ -204,11 +214,6 @@ export function writeRefusal(protocol: Protocol, metadata: Metadata): string | u
   if (rules) {
     return `${rules}. tablestream evaluates constraints, invariants and generation ` +
       "expressions of a subset of Spark SQL (docs/delta.md)";
-  }
-  const mode = has("columnMapping") ? configuration["delta.columnMapping.mode"] ?? "none" : "none";
-  if (mode !== "none") {
-    return `it uses column mapping mode "${mode}" (table feature columnMapping); tablestream ` +
-      "reads such tables but does not write data files with physical column names and field ids";
   }
   const iceberg = ["icebergCompatV1", "icebergCompatV2"].find((f) =>
     has(f) && configuration[`delta.enable${f[0].toUpperCase()}${f.slice(1)}`] === "true"

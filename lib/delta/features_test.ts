@@ -88,6 +88,16 @@ Deno.test("writing is allowed where only appends and whole-file removes are need
       { minReaderVersion: 1, minWriterVersion: 6 },
       metadata({}, { "delta.identity.start": 1, "delta.identity.step": 1 }),
     ],
+    // Column mapping: files by physical name and field id (column_mapping.ts).
+    [
+      { minReaderVersion: 2, minWriterVersion: 5 },
+      metadata({ "delta.columnMapping.mode": "name" }),
+    ],
+    [
+      v7(["columnMapping", "typeWidening"], ["columnMapping", "typeWidening"]),
+      metadata({ "delta.columnMapping.mode": "id", "delta.enableTypeWidening": "true" }),
+    ],
+    [v7(["typeWidening-preview"], ["typeWidening-preview"]), metadata()],
   ];
   for (const [protocol, meta] of allowed) {
     assertEquals(writeRefusal(protocol, meta), undefined, JSON.stringify(protocol));
@@ -123,8 +133,8 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
     ],
     [
       { minReaderVersion: 2, minWriterVersion: 5 },
-      metadata({ "delta.columnMapping.mode": "name" }),
-      'column mapping mode "name" (table feature columnMapping)',
+      metadata({ "delta.columnMapping.mode": "bogus" }),
+      'unknown column mapping mode "bogus"',
     ],
     [
       v7(["icebergCompatV1"]),
@@ -148,8 +158,8 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
     assertStringIncludes(writeRefusal(protocol, meta) ?? "(allowed)", message);
   }
   assertStringIncludes(
-    readRefusal(v7(["typeWidening"], ["typeWidening"]), metadata()) ?? "",
-    "typeWidening",
+    readRefusal(v7(["variantType"], ["variantType"]), metadata()) ?? "",
+    "variantType",
   );
 });
 
@@ -215,18 +225,14 @@ Deno.test("the writer appends to a change-data-feed table and keeps its protocol
   }
 });
 
-Deno.test("the writer refuses a column-mapping table before writing anything", async () => {
+Deno.test("the writer refuses a table of a feature it lacks before writing anything", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tablestream-features-" });
   try {
-    const path = await logOnly(
-      dir,
-      v7(["columnMapping"], ["columnMapping"]),
-      metadata({ "delta.columnMapping.mode": "name" }),
-    );
+    const path = await logOnly(dir, v7(["variantType"]), metadata());
     const error = await assertRejects(
       () => DeltaWriter.open(path, { schema: SCHEMA, appId: "t" }),
       UnsupportedTableFeature,
-      "columnMapping",
+      "variantType",
     );
     assertStringIncludes(error.message, `Cannot write to Delta table "${path}"`);
     assertEquals((await readSnapshot(localFs, path)).version, 0);

@@ -268,8 +268,8 @@ Deno.test("replay: unsupported protocols are refused naming the feature", async 
     ],
     [
       { protocol: { minReaderVersion: 2, minWriterVersion: 5 } },
-      metaData({ "delta.columnMapping.mode": "id" }),
-      'column mapping mode "id"',
+      metaData({ "delta.columnMapping.mode": "bogus" }),
+      'column mapping mode "bogus"',
     ],
   ];
   for (const [protocol, meta, message] of cases) {

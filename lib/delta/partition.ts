@@ -178,8 +178,24 @@ function takeData(data: arrow.Data, indices: Int32Array): arrow.Data {
   }
   // Nested columns: through Arrow's own getters and builders.
   const vector = arrow.makeVector(data);
-  const values = Array.from(indices, (i) => vector.get(i));
+  const values = Array.from(indices, (i) => plainValue(vector.get(i)));
   return arrow.vectorFromArray(values, type).data[0];
+}
+
+/**
+ * A nested value as the builders take it: a list's Vector as an array (the builders read a
+ * Vector of strings as empty strings), a struct row as an object, recursively.
+ */
+function plainValue(value: unknown): unknown {
+  if (value instanceof arrow.Vector) return Array.from(value, plainValue);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, plainValue(v)]));
+  if (
+    value !== null && typeof value === "object" && "toJSON" in value && !(value instanceof Date)
+  ) {
+    const row = (value as { toJSON(): Record<string, unknown> }).toJSON();
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)]));
+  }
+  return value;
 }
 
 function takeValidity(

@@ -8,15 +8,16 @@ import * as arrow from "apache-arrow";
 import { type Add, decodePath } from "./actions.ts";
 import { joinPath, readTail } from "./fs.ts";
 import type { DeltaFs } from "./fs.ts";
-import { type Snapshot, UnsupportedTableFeature } from "./snapshot.ts";
+import type { Snapshot } from "./snapshot.ts";
 import { deltaToArrowSchema } from "./schema.ts";
-import { columnMappingMode, columnMetadata } from "./features.ts";
+import { ColumnMapping, nullData } from "./column_mapping.ts";
+import { widenData } from "./type_widening.ts";
 import {
   type DeletionVectorDescriptor,
   keptRanges,
   readDeletionVector,
 } from "./deletion_vector.ts";
-import { parquetBatches, type ParquetSource } from "../parquet/mod.ts";
+import { parquetBatches, parquetSchema, type ParquetSource } from "../parquet/mod.ts";
 import { parquetRowCount } from "../parquet/footer.ts";
 import { DAY_MS, floorDiv, tickConverter } from "../arrow/time.ts";
 
@@ -86,59 +87,42 @@ export function readTableBatches(
   }
   const schema = new arrow.Schema(fields);
   const partitionColumns = new Set(snapshot.metadata.partitionColumns);
-  const physical = physicalNames(snapshot, fields);
-  const fileColumns = fields.filter((f) => !partitionColumns.has(f.name)).map((f) =>
-    physical.get(f.name)!
-  );
-
+  const mapping = new ColumnMapping(snapshot.protocol, snapshot.metadata, snapshot.table);
   return {
     schema,
     batches: fileBatches(fs, snapshot, schema, partitionColumns, {
-      fileColumns,
-      physical,
+      dataFields: fields.filter((f) => !partitionColumns.has(f.name)).map((f) => f.name),
+      mapping,
       reuse: options.reuse ?? false,
     }),
   };
 }
 
 /**
- * Each column's name in the data files, the partition values and the stats: its own name,
- * or with column mapping mode `name` its `delta.columnMapping.physicalName` (PROTOCOL.md,
- * "Reader Requirements for Column Mapping").
+ * Where each column is in the files: the logical names of the columns to decode, and how
+ * they are found there (physical names or field ids: PROTOCOL.md, "Reader Requirements for
+ * Column Mapping").
  */
-function physicalNames(snapshot: Snapshot, fields: arrow.Field[]): Map<string, string> {
-  const names = new Map(fields.map((f) => [f.name, f.name]));
-  if (columnMappingMode(snapshot.protocol, snapshot.metadata) !== "name") return names;
-  const metadata = new Map(
-    columnMetadata(snapshot.metadata.schemaString).map((c) => [c.path, c.metadata]),
-  );
-  for (const field of fields) {
-    const name = metadata.get(field.name)?.["delta.columnMapping.physicalName"];
-    if (typeof name !== "string") {
-      throw new Error(
-        `Delta table "${snapshot.table}" uses column mapping but its column "${field.name}" ` +
-          "has no delta.columnMapping.physicalName",
-      );
-    }
-    if (field.type.children?.length) {
-      // Nested fields have physical names of their own inside the files.
-      throw new UnsupportedTableFeature(
-        snapshot.table,
-        `its column "${field.name}" is nested and the table uses column mapping, which ` +
-          "tablestream reads for top-level columns only",
-      );
-    }
-    names.set(field.name, name);
-  }
-  return names;
-}
-
-/** Where each column is in the files: the columns to decode, and logical -> physical name. */
 interface FileLayout {
-  fileColumns: string[];
-  physical: ReadonlyMap<string, string>;
+  dataFields: string[];
+  mapping: ColumnMapping;
   /** See {@link ReadBatchesOptions.reuse}. */
   reuse: boolean;
+}
+
+/**
+ * Logical name -> the file column holding it, for one file; and in mode `id`, the file's
+ * footer schema, whose fields carry the ids.
+ */
+async function fileColumns(
+  layout: FileLayout,
+  source: ParquetSource | Uint8Array,
+): Promise<{ columns: Map<string, string>; schema?: arrow.Schema }> {
+  const schema = layout.mapping.byId ? await parquetSchema(source) : undefined;
+  const columns = new Map(
+    layout.dataFields.map((name) => [name, layout.mapping.fileColumn(name, schema)]),
+  );
+  return { columns, schema };
 }
 
 /** A data file for the Parquet reader: read range by range where `fs` can, else whole. */
@@ -158,7 +142,7 @@ async function* fileBatches(
   layout: FileLayout,
 ): AsyncGenerator<arrow.RecordBatch> {
   const fields = schema.fields;
-  const { fileColumns, physical, reuse } = layout;
+  const { mapping, reuse } = layout;
   for (const add of snapshot.files) {
     const path = joinPath(snapshot.table, decodePath(add.path));
     const failed = (error: unknown) =>
@@ -171,8 +155,12 @@ async function* fileBatches(
     const deleted = await deletedRows(fs, snapshot.table, add, path);
     const stats = parseStats(add);
     let batches: AsyncGenerator<arrow.RecordBatch>;
+    let columns: Map<string, string>;
+    let fileSchema: arrow.Schema | undefined;
     try {
-      batches = parquetBatches(await parquetSource(fs, path), fileColumns, { reuse });
+      const source = await parquetSource(fs, path);
+      ({ columns, schema: fileSchema } = await fileColumns(layout, source));
+      batches = parquetBatches(source, [...columns.values()], { reuse });
     } catch (error) {
       throw failed(error);
     }
@@ -189,14 +177,17 @@ async function* fileBatches(
       const length = batch.numRows;
       if (length === 0) continue;
       const children = fields.map((field) => {
-        const name = physical.get(field.name)!;
         if (partitionColumns.has(field.name)) {
+          const name = mapping.physicalName(field.name);
           return partitionData(field, add.partitionValues?.[name] ?? null, length, snapshot.table);
         }
+        const name = columns.get(field.name)!;
         const column = batch.getChild(name);
         // A column missing from an older file (schema evolution) reads as nulls.
         if (!column) return nullData(field.type, length);
-        return castData(column.data[0], field, name, stats, path);
+        const fileType = fileSchema?.fields.find((f) => f.name === name)?.type;
+        const data = mapping.toLogical(column.data[0], field.name, field.type, fileType);
+        return castData(data, field, mapping.physicalName(field.name), stats, path);
       });
       const struct = arrow.makeData({
         type: new arrow.Struct(fields),
@@ -331,11 +322,6 @@ function parseStats(add: Add): FileStats | undefined {
   }
 }
 
-/** A column of `length` nulls. */
-function nullData(type: arrow.DataType, length: number): arrow.Data {
-  return arrow.vectorFromArray(new Array(length).fill(null), type).data[0];
-}
-
 /** Casts one chunk of a file column to the table schema's type. */
 function castData(
   data: arrow.Data,
@@ -349,6 +335,9 @@ function castData(
   if (arrow.DataType.isTimestamp(target) && arrow.DataType.isTimestamp(data.type)) {
     return castTimestamp(data as arrow.Data<arrow.Timestamp>, target, physicalName, stats);
   }
+  // A file written before the column's type was widened (type_widening.ts).
+  const widened = widenData(data, target);
+  if (widened) return widened;
   if (arrow.DataType.isDecimal(target) && arrow.DataType.isDecimal(data.type)) {
     if (data.type.scale !== target.scale || data.type.bitWidth !== 128) {
       throw new Error(

@@ -5,7 +5,6 @@ import { deltaFixtureTest } from "../../tests/_external.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
 import { countRows, parseTimestampMicros, readTable, readTableBatches } from "./read_data.ts";
-import { UnsupportedTableFeature } from "./snapshot.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { commitFileName } from "./actions.ts";
 import { DeltaWriter } from "./writer.ts";
@@ -433,17 +432,17 @@ Deno.test("column mapping mode name: files, partition values and stats by physic
       { id: 2n, label: "b", part: "x" },
       { id: 3n, label: null, part: "y" },
     ]);
-    // Mode id resolves by Parquet field ids, which are not read: refused, naming the mode.
+    // Mode id resolves by Parquet field ids; files without them, by physical name.
     const idMode = { ...renamed, configuration: { "delta.columnMapping.mode": "id" } };
     await Deno.writeTextFile(
       joinPath(dir, "_delta_log", commitFileName(2)),
       JSON.stringify({ metaData: idMode }) + "\n",
     );
-    await assertRejects(
-      () => readSnapshot(localFs, dir),
-      UnsupportedTableFeature,
-      'column mapping mode "id"',
-    );
+    assertEquals(await rowsOf(2, ["name", "part"]), [
+      { name: "a", part: "x" },
+      { name: "b", part: "x" },
+      { name: null, part: "y" },
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

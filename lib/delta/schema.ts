@@ -42,14 +42,14 @@ const COLUMN_TYPES_BY_DELTA_NAME: ReadonlyMap<string, ColumnType> = new Map(
 );
 
 /** A Spark JSON data type: a primitive name or a nested type object. */
-type DeltaType =
+export type DeltaType =
   | string
   | { type: "struct"; fields: DeltaField[] }
   | { type: "array"; elementType: DeltaType; containsNull: boolean }
   | { type: "map"; keyType: DeltaType; valueType: DeltaType; valueContainsNull: boolean };
 
 /** A field of a Spark JSON struct. */
-interface DeltaField {
+export interface DeltaField {
   name: string;
   type: DeltaType;
   nullable: boolean;
@@ -127,6 +127,17 @@ function toDeltaType(type: arrow.DataType, name: string): DeltaType {
  * ```
  */
 export function deltaToArrowSchema(schemaString: string, table = "(table)"): arrow.Schema {
+  const fields = parseDeltaSchema(schemaString);
+  try {
+    return new arrow.Schema(fields.map(toArrowField));
+  } catch (error) {
+    if (error instanceof UnknownType) throw new UnsupportedTableFeature(table, error.message);
+    throw error;
+  }
+}
+
+/** The top-level fields of a Delta `schemaString`; throws a clear error when it is malformed. */
+export function parseDeltaSchema(schemaString: string): DeltaField[] {
   let parsed: { type?: string; fields?: DeltaField[] };
   try {
     parsed = JSON.parse(schemaString);
@@ -136,12 +147,7 @@ export function deltaToArrowSchema(schemaString: string, table = "(table)"): arr
   if (parsed?.type !== "struct" || !Array.isArray(parsed.fields)) {
     throw new Error(`Malformed Delta schemaString: the top level must be a struct with fields`);
   }
-  try {
-    return new arrow.Schema(parsed.fields.map(toArrowField));
-  } catch (error) {
-    if (error instanceof UnknownType) throw new UnsupportedTableFeature(table, error.message);
-    throw error;
-  }
+  return parsed.fields;
 }
 
 class UnknownType extends Error {}

@@ -138,7 +138,8 @@ function columnBounds(
     if (!b) return undefined;
     // Truncated down to milliseconds, as the protocol says (readers widen the max by 1 ms).
     const ms = tickConverter(type.unit, arrow.TimeUnit.MILLISECOND);
-    return { min: isoTimestamp(ms(b.min)), max: isoTimestamp(ms(b.max)) };
+    const local = !type.timezone; // timestamp_ntz: a wall-clock time, without the "Z" (as Spark)
+    return { min: isoTimestamp(ms(b.min), local), max: isoTimestamp(ms(b.max), local) };
   }
   if (arrow.DataType.isInt(type)) {
     const b = type.bitWidth === 64
@@ -306,6 +307,7 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function isoTimestamp(ms: bigint): string {
-  return new Date(Number(ms)).toISOString();
+function isoTimestamp(ms: bigint, local: boolean): string {
+  const text = new Date(Number(ms)).toISOString();
+  return local ? text.slice(0, -1) : text;
 }

@@ -66,6 +66,18 @@ export const TABLE_PROPERTIES: Record<string, TableProperty> = {
     values: ["classic", "v2"],
     needs: (value) => value === "v2" ? { reader: ["v2Checkpoint"] } : {},
   },
+  "delta.columnMapping.mode": {
+    description: "stores columns under physical names (`col-<uuid>`) and Parquet field ids, " +
+      "so engines can rename and drop columns: `name` or `id` (`none`: off)",
+    values: ["none", "name", "id"],
+    needs: (value) => value === "none" ? {} : { reader: ["columnMapping"] },
+  },
+  "delta.enableTypeWidening": {
+    description: "lets engines widen column types (int to bigint, float to double, wider " +
+      "decimals, date to timestamp_ntz) without rewriting files",
+    values: "boolean",
+    needs: ifTrue({ reader: ["typeWidening"] }),
+  },
   "delta.checkpointInterval": {
     description: "commits between checkpoints (10 by default)",
     values: "positive-integer",

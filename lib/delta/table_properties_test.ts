@@ -140,3 +140,42 @@ Deno.test("an append-only table refuses an overwrite and removes of rows, naming
   await writer.append(allTypesTable(6, 1));
   assertEquals((await readSnapshot(localFs, path)).version, 1);
 });
+
+Deno.test("delta.columnMapping.mode: reader 2 / writer 5 alone, the feature listed with others; type widening", () => {
+  for (const mode of ["name", "id"]) {
+    assertEquals(newTableProtocol(PLAIN, { "delta.columnMapping.mode": mode }), {
+      minReaderVersion: 2,
+      minWriterVersion: 5,
+    });
+  }
+  assertEquals(newTableProtocol(PLAIN, { "delta.columnMapping.mode": "none" }), {
+    minReaderVersion: 1,
+    minWriterVersion: 2,
+  });
+  assertEquals(
+    newTableProtocol(PLAIN, {
+      "delta.columnMapping.mode": "id",
+      "delta.enableDeletionVectors": "true",
+    }),
+    {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["columnMapping", "deletionVectors"],
+      writerFeatures: ["columnMapping", "deletionVectors"],
+    },
+  );
+  assertEquals(newTableProtocol(PLAIN, { "delta.enableTypeWidening": "true" }), {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["typeWidening"],
+    writerFeatures: ["typeWidening"],
+  });
+  const [problem] = checkTableProperties({ "delta.columnMapping.mode": "names" });
+  assertEquals(problem.unknown, false);
+  assertStringIncludes(problem.message, 'takes "none", "name", "id", got "names"');
+  // maxColumnId is the writer's to keep, never a config's.
+  assertEquals(
+    checkTableProperties({ "delta.columnMapping.maxColumnId": "3" }).map((p) => p.unknown),
+    [true],
+  );
+});

@@ -51,11 +51,9 @@ export function difference(
   for (const [name, type] of ours) {
     const theirs = table.get(name);
     if (theirs === undefined) return `column "${name}" is not in the table`;
-    if (theirs !== type) {
-      return `column "${name}" is ${theirs} in the table, ${type} in the data` +
-        (theirs === '"timestamp_ntz"'
-          ? " (a timestamp without time zone: tablestream generates timestamps in UTC only)"
-          : "");
+    // A UTC timestamp appends to a timestamp_ntz column as its UTC wall-clock time.
+    if (theirs !== type && !(theirs === '"timestamp_ntz"' && type === '"timestamp"')) {
+      return `column "${name}" is ${theirs} in the table, ${type} in the data`;
     }
   }
   // Generated and identity columns the data leaves out are filled by the writer.
@@ -74,10 +72,14 @@ export function difference(
   return undefined;
 }
 
-/** Column name -> its Delta type as JSON text (nullability ignored). */
+/**
+ * Column name -> its Delta type as JSON text (nullability ignored), without the metadata of
+ * nested fields (column mapping's physical names and ids, type changes), which data lacks.
+ */
 function columnsOf(schemaString: string): Map<string, string> {
   const schema = JSON.parse(schemaString) as { fields: { name: string; type: unknown }[] };
-  return new Map(schema.fields.map((f) => [f.name, JSON.stringify(f.type)]));
+  const withoutMetadata = (key: string, value: unknown) => key === "metadata" ? undefined : value;
+  return new Map(schema.fields.map((f) => [f.name, JSON.stringify(f.type, withoutMetadata)]));
 }
 
 export function checkPartitionColumns(

@@ -50,12 +50,8 @@ export interface RulesWriter {
   state: RulesState;
   /** Whether the writer's columns replace the table's (an overwrite with other columns). */
   replaced(): boolean;
-  /** The metadata a table made by the writer gets (its schema), before its properties. */
-  newMetadata(): Metadata;
-  /** The protocol a table made by the writer gets with these properties. */
-  newProtocol(configuration: Record<string, string>): Protocol;
-  /** The properties a new table is created with. */
-  properties?: Record<string, string>;
+  /** The protocol and metadata of the table the writer creates (before it exists). */
+  planned(): { protocol: Protocol; metadata: Metadata };
 }
 
 /** The row rules of one writer's table and the identity values it has given out. */
@@ -64,7 +60,7 @@ export class WriteRules {
   readonly #table: string;
   #cached?: { metadata: Metadata; rules: TableRules | undefined };
   /** The table a new or replaced table's rows are checked against, and what it is of. */
-  #newTable?: { of: Metadata | undefined; state: RulesState };
+  #newTable?: { of: Metadata; state: RulesState };
   /** Per identity column: the next value to give out, while rows are not committed. */
   readonly #next = new Map<string, number>();
   /** Per identity column: the last value given out to rows not yet committed. */
@@ -96,13 +92,15 @@ export class WriteRules {
   #target(): RulesState {
     const { state } = this.#writer;
     if (state.metadata && !this.#writer.replaced()) return state;
-    if (!this.#newTable || this.#newTable.of !== state.metadata) {
-      const configuration = { ...(state.metadata?.configuration ?? this.#writer.properties) };
+    if (!state.metadata) return this.#writer.planned();
+    if (this.#newTable?.of !== state.metadata) {
+      // An overwrite with other columns: the new columns, the table's properties.
+      const configuration = { ...state.metadata.configuration };
       this.#newTable = {
         of: state.metadata,
         state: {
-          protocol: state.protocol ?? this.#writer.newProtocol(configuration),
-          metadata: { ...this.#writer.newMetadata(), configuration },
+          protocol: state.protocol,
+          metadata: { ...this.#writer.planned().metadata, configuration },
         },
       };
     }

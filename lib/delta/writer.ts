@@ -46,6 +46,8 @@ import { WriteRules } from "./write_rules.ts";
 import { readTable } from "./read_data.ts";
 import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
 import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
+import { createdSchema, mappingMode } from "./column_mapping.ts";
+import { type FileLayout, WriterLayouts } from "./file_layout.ts";
 
 export { DataFileWriter } from "./data_file.ts";
 
@@ -88,7 +90,13 @@ export class DeltaWriter {
   readonly #state: TableState;
   readonly #options: DeltaWriterOptions;
   readonly #deltaSchema: string;
-  /** The table's row rules: constraints, generated and identity columns (table_rules.ts). */
+  /** A new table's schemaString, and properties column mapping adds (column_mapping.ts). */
+  readonly #created: { schemaString: string; properties: Record<string, string> };
+  /** The protocol and metadata a new table is to get, for writing files before it exists. */
+  #planned?: { protocol: Protocol; metadata: Metadata };
+  /** How rows become data files (column mapping, the table's types: file_layout.ts). */
+  readonly #layouts: WriterLayouts;
+  /** The table's row rules: constraints, generated and identity columns (write_rules.ts). */
   readonly #rules: WriteRules;
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
@@ -96,27 +104,18 @@ export class DeltaWriter {
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
+    this.#created = createdSchema(this.#deltaSchema, options.properties ?? {});
+    this.#layouts = new WriterLayouts(
+      options.schema,
+      state.table,
+      (metadata) => this.#differenceFrom(metadata) !== undefined,
+    );
     this.#rules = new WriteRules({
       table: state.table,
       state,
       replaced: () => this.schemaDifference() !== undefined,
-      newMetadata: () => this.#newMetadata(0),
-      newProtocol: (configuration) => newTableProtocol(this.#deltaSchema, configuration),
-      properties: options.properties,
+      planned: () => this.#plan(),
     });
-  }
-
-  /**
-   * Whether the table's rules need every row this writer writes (constraints, generated or
-   * identity columns): then files encoded elsewhere ({@link storeEncodedFile}) are refused.
-   */
-  get checksRows(): boolean {
-    return this.#rules.current() !== undefined;
-  }
-
-  /** The schema data files are written in: the table's columns when it fills some itself. */
-  #fileSchema(): arrow.Schema {
-    return this.#rules.fileSchema(this.#options.schema);
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -183,8 +182,8 @@ export class DeltaWriter {
     return {
       table: s.table,
       version: s.version,
-      protocol: s.protocol ?? NEW_TABLE_PROTOCOL,
-      metadata: s.metadata ?? this.#newMetadata(0),
+      protocol: s.protocol ?? this.#plan().protocol,
+      metadata: s.metadata ?? this.#plan().metadata,
       files,
       tombstones: [],
       txns: new Map(),
@@ -214,6 +213,77 @@ export class DeltaWriter {
       };
     }
     return this.#compared.difference;
+  }
+
+  /** The table's protocol and metadata, or before it exists the ones it is to get. */
+  #target(): { protocol: Protocol; metadata: Metadata } {
+    const { protocol, metadata } = this.#state;
+    return protocol && metadata ? { protocol, metadata } : this.#plan();
+  }
+
+  /**
+   * How this writer's data becomes data files of the table (column mapping, the table's own
+   * types): undefined while the data is written as it is (a new table of ours, say).
+   */
+  #fileLayout(): FileLayout | undefined {
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.of(protocol, metadata);
+  }
+
+  /**
+   * Whether files encoded elsewhere from this writer's schema ({@link storeEncodedFile}) are
+   * the table's data files as they are: not with column mapping or a `timestamp_ntz` column,
+   * nor when the table's rules (constraints, generated or identity columns) need every row.
+   */
+  get takesEncodedFiles(): boolean {
+    return this.#fileLayout() === undefined && this.#rules.current() === undefined;
+  }
+
+  /** The logical columns data files are written with: the table's when it fills some itself. */
+  #fileSchema(): arrow.Schema {
+    return this.#rules.fileSchema(this.#options.schema);
+  }
+
+  /** `table` as the rows of a data file (physical names, the table's types). */
+  #toFile(table: arrow.Table): arrow.Table {
+    const { protocol, metadata } = this.#target();
+    return this.#layouts.toFile(table, protocol, metadata);
+  }
+
+  /** The protocol of a new table with these properties (clustering's features when clustered). */
+  #newProtocol(configuration: Record<string, string>): Protocol {
+    const clustered = (this.#options.clusterBy?.length ?? 0) > 0;
+    return newTableProtocol(this.#deltaSchema, configuration, {
+      writer: clustered ? [...CLUSTERING_FEATURES] : [],
+    });
+  }
+
+  /** The physical names of top-level columns of a new table (the same without column mapping). */
+  #physicalNames(columns: readonly string[]): string[] {
+    const fields = (JSON.parse(this.#created.schemaString) as {
+      fields: { name: string; metadata?: Record<string, unknown> }[];
+    }).fields;
+    return columns.map((name) => {
+      const physical = fields.find((f) => f.name === name)?.metadata?.[
+        "delta.columnMapping.physicalName"
+      ];
+      return typeof physical === "string" ? physical : name;
+    });
+  }
+
+  /** The protocol and metadata of the table this writer creates (see {@link #prepare}). */
+  #plan(): { protocol: Protocol; metadata: Metadata } {
+    if (!this.#planned) {
+      const configuration = withRowTrackingColumns({
+        ...this.#options.properties,
+        ...this.#created.properties,
+      });
+      this.#planned = {
+        protocol: this.#newProtocol(configuration),
+        metadata: { ...this.#newMetadata(0), configuration },
+      };
+    }
+    return this.#planned;
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -249,10 +319,11 @@ export class DeltaWriter {
         const part = whole
           ? group.table
           : group.table.slice(start, start + limit).select(dataColumns);
+        const file = this.#toFile(part);
         adds.push(
           await this.#storeFile(
-            encodeParquet(part, compression),
-            statsJson(part),
+            encodeParquet(file, compression),
+            statsJson(file),
             group.values,
             adds.length,
           ),
@@ -270,9 +341,11 @@ export class DeltaWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
+    const logical = this.#fileSchema();
+    const schema = this.#fileLayout()?.schemaFor(logical.names as string[]);
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), this.#fileSchema()),
-      (batch) => this.#conform(new arrow.Table([batch]), false).batches,
+      new ParquetStream(this.#compression(), schema ?? logical),
+      (batch) => this.#toFile(this.#conform(new arrow.Table([batch]), false)).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
   }
@@ -287,8 +360,11 @@ export class DeltaWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
-    if (this.checksRows) {
-      throw new Error(`Delta table "${this.path}" checks every row it is given: use writeFiles`);
+    if (!this.takesEncodedFiles) {
+      throw new Error(
+        `Delta table "${this.path}" has column mapping, timestamp_ntz columns or rules its ` +
+          "rows must meet: use writeFiles",
+      );
     }
     return await this.#storeFile(bytes, stats, {}, index);
   }
@@ -305,7 +381,12 @@ export class DeltaWriter {
     index: number,
   ): Promise<Add> {
     const compression = this.#compression();
-    const folder = partitionFolder(this.#partitionBy(), values);
+    // With column mapping, folders and values go by physical name, as Spark writes them.
+    const layout = this.#fileLayout();
+    const stored = layout ? layout.partitionValues(values) : values;
+    const folder = layout
+      ? partitionFolder(this.#partitionBy().map((c) => layout.physicalName(c)), stored)
+      : partitionFolder(this.#partitionBy(), values);
     const suffix = compression === "none" ? "" : `.${compression}`;
     const name = `part-${
       String(index).padStart(5, "0")
@@ -318,7 +399,7 @@ export class DeltaWriter {
     await this.#fs.writeNew(joinPath(this.path, relative), bytes);
     return {
       path: encodePath(relative),
-      partitionValues: values,
+      partitionValues: stored,
       size: bytes.length,
       modificationTime: this.#now(),
       dataChange: true,
@@ -354,6 +435,7 @@ export class DeltaWriter {
           numOutputRows: String(rows),
           numOutputBytes: String(bytes),
           ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
+          ...options.operationMetrics,
         },
         isBlindAppend: mode === "append" && !changed,
         ...rowTrackingTags(this.#state, changed),
@@ -373,9 +455,7 @@ export class DeltaWriter {
       reload: async () => {
         const snapshot = await readSnapshot(this.#fs, this.path);
         const state = this.#state;
-        state.txns.clear();
-        state.files.clear();
-        state.tombstones.clear();
+        for (const map of [state.txns, state.files, state.tombstones]) map.clear();
         for (const action of snapshotActions(snapshot)) state.apply(action);
         state.version = snapshot.version;
         state.shared = true;
@@ -383,16 +463,12 @@ export class DeltaWriter {
       },
       read: (files) => readTable(this.#fs, this.view(files)),
       dataColumns: () =>
-        this.#fileSchema().fields.map((f) => f.name).filter((n) =>
-          !this.#partitionBy().includes(n)
-        ),
-      store: (part, like, index) =>
-        this.#storeFile(
-          encodeParquet(part, this.#compression()),
-          statsJson(part),
-          like.partitionValues,
-          index,
-        ),
+        (this.#fileSchema().names as string[]).filter((n) => !this.#partitionBy().includes(n)),
+      store: (part, like, index) => {
+        const file = this.#toFile(part);
+        const bytes = encodeParquet(file, this.#compression());
+        return this.#storeFile(bytes, statsJson(file), like.partitionValues, index);
+      },
       remove: (file) => this.#fs.remove(joinPath(this.path, decodeURIComponent(file.path))),
     });
   }
@@ -524,6 +600,13 @@ export class DeltaWriter {
   ): Action[] {
     const now = this.#now();
     const actions: Action[] = [];
+    const current = state.metadata ?? this.#plan().metadata;
+    this.#layouts.checkCommit(
+      current,
+      state.version,
+      adds.length,
+      options.changeFiles?.length ?? 0,
+    );
     const properties = { ...options.properties };
     for (const [key, expected] of Object.entries(options.expectProperties ?? {})) {
       const found = state.metadata?.configuration?.[key] ?? null;
@@ -533,13 +616,13 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const configuration = withRowTrackingColumns({ ...this.#options.properties, ...properties });
-      const clusterBy = this.#options.clusterBy ?? [];
-      const protocol = newTableProtocol(this.#deltaSchema, configuration, {
-        writer: clusterBy.length > 0 ? [...CLUSTERING_FEATURES] : [],
+      const planned = this.#plan();
+      const configuration = { ...planned.metadata.configuration, ...properties };
+      actions.push({ protocol: this.#newProtocol(configuration) }, {
+        metaData: { ...planned.metadata, createdTime: now, configuration },
       });
-      actions.push({ protocol }, { metaData: { ...this.#newMetadata(now), configuration } });
-      if (clusterBy.length > 0) actions.push(clusteringDomain(clusterBy));
+      const clusterBy = this.#options.clusterBy ?? [];
+      if (clusterBy.length > 0) actions.push(clusteringDomain(this.#physicalNames(clusterBy)));
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
@@ -551,6 +634,13 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
+        if (mappingMode(state.protocol!, state.metadata) !== "none") {
+          // Its columns' physical names and ids would have to be assigned anew.
+          throw new WriteRefused(
+            `Cannot overwrite Delta table "${this.path}" with another schema: it uses column ` +
+              "mapping; write to another folder",
+          );
+        }
         const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
         if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
           // Adding the feature would change the protocol of a table others may read.
@@ -560,7 +650,12 @@ export class DeltaWriter {
           );
         }
         actions.push({
-          metaData: { ...this.#newMetadata(now), id: state.metadata.id, configuration },
+          metaData: {
+            ...this.#newMetadata(now),
+            id: state.metadata.id,
+            schemaString: this.#deltaSchema,
+            configuration,
+          },
         });
       } else if (Object.entries(properties).some(([k, v]) => existing[k] !== v)) {
         actions.push({ metaData: { ...state.metadata, configuration } });
@@ -601,7 +696,7 @@ export class DeltaWriter {
       id: crypto.randomUUID(),
       ...(this.#options.tableName ? { name: this.#options.tableName } : {}),
       format: { provider: "parquet", options: {} },
-      schemaString: this.#deltaSchema,
+      schemaString: this.#created.schemaString,
       partitionColumns: [...this.#partitionBy()],
       configuration: {},
       createdTime: now,

@@ -55,6 +55,11 @@ export interface WriteOptions {
   /** The `txn` version of this commit; the application's last version + 1 by default. */
   txnVersion?: number;
   /**
+   * More `operationMetrics` of the commit's `commitInfo`, beside the writer's own (files,
+   * rows, bytes): e.g. what the rows hold on purpose. Values are text, as Spark writes them.
+   */
+  operationMetrics?: Record<string, string>;
+  /**
    * Table properties (`metaData.configuration`) to set in this commit, merged into the
    * existing ones; a metaData action is added only when one of them changes.
    */

@@ -23,6 +23,7 @@ import type { AnyDistribution } from "../plugin/types.ts";
 import { closestString } from "../expr/suggest.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
+import { badValue, type BadValueKind, columnKinds, lateValue, TableFaults } from "./faults.ts";
 import {
   type CopyBinding,
   type PlannedColumn,
@@ -32,6 +33,9 @@ import {
 } from "./row_state.ts";
 
 export type { ParentSource } from "./foreign_keys.ts";
+
+/** The epoch a duplicate's changed column is drawn in: no `replace` tick's (those are >= 0). */
+const DUPLICATE_EPOCH = -1;
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {
@@ -148,6 +152,15 @@ export class TableGenerator implements RowTable {
   #nowMs = Number.NaN;
   #nowDate = new Date(0);
   readonly #foreignKeys: ForeignKeyPicker;
+  /** The table's deliberate imperfections (faults.ts). */
+  readonly faults: TableFaults;
+  /**
+   * Per column, the bad-value kinds it draws from, when its values are changed as they are
+   * output (bad values, orphan keys); undefined when no column's are. Made with the schema.
+   */
+  #outputFaults?: (readonly BadValueKind[] | undefined)[];
+  /** A row state for the changed column of a duplicate (`duplicates.change`). */
+  #changedRow?: RowState;
 
   constructor(engine: Engine, spec: TableSpec) {
     this.#engine = engine;
@@ -163,6 +176,7 @@ export class TableGenerator implements RowTable {
       random: engine.pickRandom,
     });
     const seed = engine.inputs.seed;
+    this.faults = new TableFaults(seed, spec.name, spec.columns);
     this.#columns = spec.columns.map((c, index) => {
       this.#byName.set(c.name, index);
       return {
@@ -171,6 +185,7 @@ export class TableGenerator implements RowTable {
         expr: c.expr,
         declared: c.type,
         nullFraction: c.nullFraction,
+        late: c.eventTime !== undefined,
         cellKey: streamKey(seed, spec.name, c.name),
         nullKey: streamKey(seed, spec.name, c.name, "null"),
         fks: c.expr.foreignKeys.map((call, i) => ({
@@ -288,6 +303,7 @@ export class TableGenerator implements RowTable {
         return new arrow.Field(c.name, arrowType(c.type!), true);
       });
       this.#schema = new arrow.Schema(fields);
+      this.#planOutputFaults();
     }
     return this.#schema;
   }
@@ -299,19 +315,94 @@ export class TableGenerator implements RowTable {
   batch(firstRowId: number, count: number, epoch = 0): arrow.RecordBatch {
     const builders = this.#builders(count);
     const state = this.#batchRow ??= this.#newRowState();
-    const width = builders.length;
     for (let r = 0; r < count; r++) {
       state.reset(firstRowId + r, epoch);
-      for (let j = 0; j < width; j++) {
-        const value = this.cell(state, j);
-        try {
-          builders[j].append(value);
-        } catch (error) {
-          throw new GenerationError(this.name, this.#columns[j].name, state.rowId, error);
-        }
-      }
+      this.#appendRow(builders, state, -1);
     }
     return this.#finish(builders, count);
+  }
+
+  /**
+   * The rows with these ids delivered again (`duplicates:`): the same values as when first
+   * written, bad values and orphans included, but for column `changed` (absent: none), whose
+   * value is drawn anew. Append tables only (epoch 0).
+   */
+  duplicateBatch(rowIds: readonly number[], changed?: string): arrow.RecordBatch {
+    const builders = this.#builders(rowIds.length);
+    const state = this.#batchRow ??= this.#newRowState();
+    const index = changed === undefined ? -1 : this.columnIndex(changed);
+    for (const rowId of rowIds) {
+      state.reset(rowId, 0);
+      this.#appendRow(builders, state, index);
+    }
+    return this.#finish(builders, rowIds.length);
+  }
+
+  /** Appends `state`'s row to the builders, column `changed` (-1: none) drawn anew. */
+  #appendRow(builders: ColumnBuilder[], state: RowState, changed: number): void {
+    const faults = this.#outputFaults;
+    for (let j = 0; j < builders.length; j++) {
+      let value = j === changed ? this.#changedValue(state.rowId, j) : this.cell(state, j);
+      if (faults !== undefined && faults[j] !== undefined) value = this.#faulty(state, j, value);
+      try {
+        builders[j].append(value);
+      } catch (error) {
+        throw new GenerationError(this.name, this.#columns[j].name, state.rowId, error);
+      }
+    }
+  }
+
+  /**
+   * A duplicate's changed value: the column computed in another epoch of the row (its own
+   * streams, so a new draw), keeping the row's time.
+   */
+  #changedValue(rowId: number, index: number): Value {
+    const state = this.#changedRow ??= this.#newRowState();
+    state.reset(rowId, DUPLICATE_EPOCH);
+    return this.cell(state, index);
+  }
+
+  /**
+   * A value as output: an orphan key, a bad value, or `value` itself, as the table's faults
+   * decide for the row (the row's other columns read the good value).
+   */
+  #faulty(state: RowState, index: number, value: Value): Value {
+    const { rowId, epoch } = state;
+    const faults = this.faults;
+    const column = this.#columns[index];
+    if (faults.isOrphan(index, rowId, epoch)) return this.#orphanKey(state, column);
+    const kind = faults.badKind(index, rowId, epoch, this.#outputFaults![index]!);
+    if (kind === undefined) return value;
+    return badValue(kind, column.type!, value, faults.variant(index, rowId, epoch));
+  }
+
+  /**
+   * A key that points at no parent row the child can see: the key of a parent row past the
+   * last one there is at the row's time (one that comes later for a growing parent, never
+   * for one that does not grow).
+   */
+  #orphanKey(state: RowState, column: PlannedColumn): Value {
+    const fk = column.fks[0];
+    const parent = this.#engine.parent(fk.call.table);
+    const count = parent.count(state.at);
+    const ahead = Math.floor(
+      this.faults.variant(column.index, state.rowId, state.epoch) * Math.max(count, 1),
+    );
+    return parent.value(fk.call.column, count + ahead, state.at);
+  }
+
+  /** The kinds of bad values of each column, checked against its type (once). */
+  #planOutputFaults(): void {
+    if (!this.faults.any) return;
+    const plan = this.#columns.map((c) => {
+      if (!this.faults.changesOutput(c.index)) return undefined;
+      try {
+        return columnKinds(this.spec.columns[c.index].badValues, c.type!);
+      } catch (error) {
+        throw new GenerationError(this.name, c.name, this.spec.startRowId, error);
+      }
+    });
+    if (plan.some((p) => p !== undefined)) this.#outputFaults = plan;
   }
 
   /**
@@ -473,6 +564,9 @@ export class TableGenerator implements RowTable {
       state.random = engine.enterCell(rowKey(column.cellKey, state), state.rowId);
       try {
         value = column.expr.evaluate(state);
+        if (column.late) {
+          value = lateValue(value, this.faults.delay(index, state.rowId, state.epoch));
+        }
       } catch (error) {
         state.status[index] = 0;
         if (error instanceof GenerationError) throw error;

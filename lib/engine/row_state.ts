@@ -49,6 +49,8 @@ export interface PlannedColumn {
   /** What its expression reads, for type inference (made once). */
   env?: TypeEnvironment;
   nullFraction: number;
+  /** Whether its value lags the row's arrival in some rows (`event_time:`). */
+  late: boolean;
   cellKey: number;
   nullKey: number;
   fks: ForeignKeyBinding[];

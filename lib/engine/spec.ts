@@ -8,6 +8,7 @@ import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type * as arrow from "apache-arrow";
 import type { SinkTable } from "../plugin/types.ts";
+import type { BadValuesSpec, EventTimeSpec } from "./faults.ts";
 
 /** One column to generate. */
 export interface ColumnSpec {
@@ -17,6 +18,22 @@ export interface ColumnSpec {
   type?: ColumnType;
   /** Fraction of rows (0..1) that are null, decided per cell from the seed. */
   nullFraction: number;
+  /** `event_time:`: the value lags the row's arrival in a fraction of rows (faults.ts). */
+  eventTime?: EventTimeSpec;
+  /** `bad_values:`: a fraction of the values, as written, replaced by bad ones. */
+  badValues?: BadValuesSpec;
+  /** `orphans:`: a fraction of a foreign key's values, as written, pointing at no parent row. */
+  orphans?: number;
+}
+
+/** `duplicates:` of a table: rows delivered again in a later tick (lib/stream/duplicates.ts). */
+export interface DuplicatesSpec {
+  /** Fraction (0..1) of rows delivered twice. */
+  fraction: number;
+  /** The longest time after its tick a row is delivered again, ms. */
+  maxDelayMs: number;
+  /** A column whose value differs in the second delivery (absent: the rows are equal). */
+  change?: string;
 }
 
 /** One table to generate. */
@@ -34,6 +51,8 @@ export interface TableSpec {
   clusterBy?: string[];
   /** Table properties of a new Delta table (`table_properties`). */
   properties?: Record<string, string>;
+  /** Rows delivered again in later ticks of `run` (`duplicates:`). */
+  duplicates?: DuplicatesSpec;
   /**
    * When each row happens (its `datetime.now()`) and when its foreign keys look at their
    * parents; absent in batch runs, where every row happens at the run's reference time.

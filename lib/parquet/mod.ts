@@ -151,6 +151,20 @@ function blobOf(source: ParquetSource): Blob {
   } as unknown as Blob;
 }
 
+/**
+ * The Arrow schema of a Parquet file as arrow-rs reads it from the footer, field metadata
+ * included (a Parquet field id as `PARQUET:field_id`).
+ */
+export async function parquetSchema(source: Uint8Array | ParquetSource): Promise<arrow.Schema> {
+  const input = source instanceof Uint8Array ? bytesSource(source) : source;
+  const file = await pq.ParquetFile.fromFile(blobOf(input));
+  try {
+    return arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+  } finally {
+    file.free();
+  }
+}
+
 /** Rows per batch when reading Parquet. */
 const READ_BATCH_ROWS = 65_536;
 

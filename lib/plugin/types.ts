@@ -72,6 +72,14 @@ export interface CommitPoint {
    * the first shard's state wins and the others follow it. Absent: no check.
    */
   expect?: Record<string, string | null>;
+  /**
+   * What the flush's rows hold on purpose (`duplicates:`, `event_time:`, `bad_values:`,
+   * `orphans:`), by kind: `late` and `duplicate` count rows, `bad_value` and `orphan` cells.
+   * A sink that records commit metadata records them with the commit (Delta: its
+   * `commitInfo.operationMetrics`), so a reader can check what a pipeline caught against
+   * what was injected. Absent for tables without imperfections.
+   */
+  injected?: Readonly<Record<string, number>>;
 }
 
 /** What a flush committed, for status and metrics; sinks fill in what they know. */

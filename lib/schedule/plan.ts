@@ -120,9 +120,14 @@ export function tableFingerprint(
         data: c.data,
         type: c.type,
         nullFraction: c.nullFraction,
+        // Only when set, as `changes` below.
+        ...(c.eventTime ? { eventTime: c.eventTime } : {}),
+        ...(c.badValues ? { badValues: c.badValues } : {}),
+        ...(c.orphans ? { orphans: c.orphans } : {}),
       })),
       // Only when set: the fingerprints of tables without changes stay what they were.
       ...(table.changes ? { changes: changeSpec(table) } : {}),
+      ...(table.duplicates ? { duplicates: table.duplicates } : {}),
     },
   });
 }
@@ -172,10 +177,10 @@ export function schemaDifference(
   for (const field of ours.fields) {
     const theirs = stored.fields.find((f) => f.name === field.name);
     if (!theirs) return `it has no column "${field.name}"`;
-    if (!arrow.util.compareTypes(theirs.type, field.type)) {
+    if (!arrow.util.compareTypes(theirs.type, field.type) && !utcToWallClock(theirs, field)) {
       return `its column "${field.name}" is ${typeName(theirs.type)}, the config makes ${
         typeName(field.type)
-      }` + (isNaiveTimestamp(theirs.type) ? NAIVE_TIMESTAMP_HINT : "");
+      }`;
     }
   }
   const extra = stored.fields.find((f) =>
@@ -184,12 +189,14 @@ export function schemaDifference(
   return extra ? `it has column "${extra.name}", which the config does not make` : undefined;
 }
 
-/** Why a `timestamp_ntz` column cannot take generated rows. */
-const NAIVE_TIMESTAMP_HINT = " (a timestamp without time zone, Delta's timestamp_ntz: " +
-  "tablestream generates timestamps in UTC only, so it does not write such a column)";
-
-function isNaiveTimestamp(type: arrow.DataType): boolean {
-  return arrow.DataType.isTimestamp(type) && !type.timezone;
+/**
+ * Whether a stored `timestamp_ntz` column takes the config's UTC timestamps: as their UTC
+ * wall-clock time, the same ticks (the Delta writer writes them so: column_mapping.ts).
+ */
+function utcToWallClock(stored: arrow.Field, ours: arrow.Field): boolean {
+  const [a, b] = [stored.type, ours.type];
+  return arrow.DataType.isTimestamp(a) && !a.timezone && arrow.DataType.isTimestamp(b) &&
+    b.timezone === "UTC" && a.unit === b.unit;
 }
 
 /** A column type as users know it: its Spark SQL name (as Delta writes it), else Arrow's. */

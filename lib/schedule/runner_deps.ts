@@ -12,6 +12,7 @@ import type { TablePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { RetryOptions } from "./retry.ts";
 import type { ChangeFeed } from "./change_feed.ts";
+import type { Injection } from "./injected.ts";
 
 /** When a table's loop stops by itself. */
 export interface StopConditions {
@@ -74,6 +75,8 @@ export interface RunnerDeps {
   log: Logger;
   /** The table's change stream, when it has `changes:` (unsharded tables only). */
   changes?: ChangeFeed;
+  /** What its commits inject on purpose, when it has imperfections (duplicates, bad values...). */
+  injection?: Injection;
 }
 
 /** The table could not be written; the others go on. */

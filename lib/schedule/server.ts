@@ -13,6 +13,7 @@ import { Engine, type TableGenerator } from "../engine/generator.ts";
 import { sinkTableOf } from "../engine/spec.ts";
 import { diagramOf, toSvg } from "../diagram/mod.ts";
 import { cellText, columnCells } from "../output/cell_text.ts";
+import { injectedFields, injectionOf } from "./injected.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
 import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
@@ -236,7 +237,7 @@ export class StreamingServer {
         plan: (at) => planTables(config, { ...planOptions, startMs: at }),
         newEngine: (plans, at) => newEngine(plans, at),
         sinkFor,
-        blocked: (plan, generator) => this.#blocked(plan, generator),
+        blocked: (plan, generator) => this.#blocked(plan, generator, sinkName(plan.name)),
         signal: this.#controller.signal,
         log: this.#log,
       }));
@@ -363,6 +364,7 @@ export class StreamingServer {
           pollMs: options.pollMs ?? (fastForward ? 50 : 1_000),
           log: this.#log,
           changes,
+          injection: injectionOf(plan, generator, seed),
         }),
       );
     }
@@ -374,7 +376,7 @@ export class StreamingServer {
     }
     const signal = this.#controller.signal;
     const loops = this.#runners.map(async (runner) => {
-      const why = this.#blocked(runner.plan, engine.table(runner.plan.name));
+      const why = this.#blocked(runner.plan, engine.table(runner.plan.name), runner.status.sink);
       if (why) {
         runner.status.stage = "failed";
         runner.status.lastError = why;
@@ -415,6 +417,8 @@ export class StreamingServer {
         commit_retries: t.commitRetries || undefined,
         tick: t.tick,
         version: t.version,
+        // Imperfections injected on purpose (duplicates:, event_time:, bad_values:, orphans:).
+        ...injectedFields(t.injected),
       });
     }
     return summary;
@@ -482,7 +486,11 @@ export class StreamingServer {
    * to it (a table feature it does not implement: retrying would not help), or an adopted
    * table's columns differ.
    */
-  #blocked(plan: TablePlan, generator: TableGenerator): string | undefined {
+  #blocked(plan: TablePlan, generator: TableGenerator, sink: string): string | undefined {
+    if (plan.spec.duplicates && plan.spec.primaryKey && sink === "postgres") {
+      return `its \`duplicates:\` repeat keys of primary key "${plan.spec.primaryKey}", which ` +
+        "PostgreSQL enforces; write the table to another sink, or remove `duplicates:`";
+    }
     if (plan.stored?.writeRefusal) {
       return `${this.#options.output ?? "the sink"}/${plan.name} exists but tablestream does ` +
         `not write to it: ${plan.stored.writeRefusal}; write to another --output`;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { FAULT_KINDS, type FaultCounts } from "../engine/faults.ts";
 import type { SinkMetric } from "../plugin/types.ts";
 
 /** Where a table's loop is. */
@@ -95,6 +96,11 @@ export interface TableStatus {
   /** Retries of failed commits this run (each after a back-off). */
   retries: number;
   lastError?: string;
+  /**
+   * What this process's commits injected on purpose, by kind (tables with `duplicates:`,
+   * `event_time:`, `bad_values:` or `orphans:` only).
+   */
+  injected?: FaultCounts;
 }
 
 /** Where the server as a whole is. */
@@ -192,6 +198,23 @@ export function notReady(status: ServerStatus): {
     ? `waiting for the sinks since ${isoSeconds(status.startWaitSince ?? 0)}: ${status.startError}`
     : "reading the tables back";
   return { ...(starting ? { starting } : {}), waiting, failed };
+}
+
+/** `tablestream_injected_total` by table and kind, for the tables that inject any. */
+function injectedLines(status: ServerStatus): string[] {
+  const tables = status.tables.filter((t) => t.injected);
+  if (tables.length === 0) return [];
+  const name = "tablestream_injected_total";
+  return [
+    `# HELP ${name} Imperfections committed on purpose by this process, by kind: late event ` +
+    "times (rows), duplicates (rows), bad values and orphan keys (cells).",
+    `# TYPE ${name} counter`,
+    ...tables.flatMap((t) =>
+      FAULT_KINDS.map((kind) =>
+        `${name}{table="${label(t.table)}",kind="${kind}"} ${t.injected![kind]}`
+      )
+    ),
+  ];
 }
 
 /** Prometheus label value escaping (backslash, quote, newline). */
@@ -317,6 +340,7 @@ export function prometheusText(status: ServerStatus): string {
       lines.push(`${metric.name}{table="${label(table.table)}"${sink}} ${value}`);
     }
   }
+  lines.push(...injectedLines(status));
   // The sinks' own figures (Kafka's records, bytes, errors, in flight), by name.
   const own = new Map<string, { help: string; type: string; lines: string[] }>();
   for (const table of status.tables) {

@@ -21,6 +21,7 @@ import type { OrdinalRange } from "../stream/shard.ts";
 import { RateMeter } from "./rate_meter.ts";
 import { PauseGate } from "./pause.ts";
 import { rowWriter } from "./write_rows.ts";
+import { addFaults, type FaultCounts, noFaults } from "../engine/faults.ts";
 
 export {
   type ParentLink,
@@ -83,6 +84,7 @@ export class TableRunner {
     this.status.rows = deps.plan.stored?.rows ?? deps.plan.prefix?.count ?? 0;
     this.status.tick = deps.plan.lastTick;
     this.status.version = deps.plan.stored?.version;
+    if (deps.injection) this.status.injected = noFaults();
     if (deps.plan.lastTick >= 0) this.status.tickTime = this.#timeline.tickTime(deps.plan.lastTick);
   }
 
@@ -241,8 +243,8 @@ export class TableRunner {
     let wait: SinkWait | undefined;
     for (;;) {
       try {
-        const { rows, result } = await this.#commitOnce(window);
-        this.#committed(window, rows, result);
+        const { rows, result, injected } = await this.#commitOnce(window);
+        this.#committed(window, rows, result, injected);
         this.#sinkBack(wait, window);
         return window.last;
       } catch (error) {
@@ -267,7 +269,13 @@ export class TableRunner {
         this.status.lastError = message(error);
         if (flushed && await this.#landed(window.last)) {
           // The commit made it before the failure (e.g. closing the sink failed after it).
-          this.#committed(window, this.#rowsOf(window).count, {});
+          const injected = this.#deps.injection?.count({ ...window, ...this.#rowsOf(window) });
+          this.#committed(
+            window,
+            this.#rowsOf(window).count + (injected?.duplicate ?? 0),
+            {},
+            injected,
+          );
           this.#sinkBack(wait, window);
           return window.last;
         }
@@ -438,7 +446,9 @@ export class TableRunner {
     return { ranges, count, initial, epoch: 0 };
   }
 
-  async #commitOnce(window: Window): Promise<{ rows: number; result: FlushResult }> {
+  async #commitOnce(
+    window: Window,
+  ): Promise<{ rows: number; result: FlushResult; injected?: FaultCounts }> {
     const { batchSize, sources } = this.#deps;
     const { ranges, count: total, epoch } = this.#rowsOf(window);
     const sink = this.#sink ??= await this.#deps.openSink();
@@ -452,6 +462,12 @@ export class TableRunner {
     // A table with changes writes each tick's changes before its rows (change_feed.ts).
     if (this.#deps.changes) await this.#deps.changes.write(window, sink, writeRows);
     else for (const { first, count } of ranges) await writeRows(first, count);
+    // Duplicates follow the rows; the counts of what the commit holds go with it.
+    const injected = await this.#deps.injection?.write(
+      sink,
+      { ...window, ranges, epoch },
+      batchSize,
+    );
     const properties = this.#recordState
       ? { [STATE_PROPERTY]: encodeState(this.plan.state!) }
       : undefined;
@@ -461,9 +477,10 @@ export class TableRunner {
       after: this.#lastCommitted,
       ...(this.plan.policy === "replace" ? { replace: true } : {}),
       ...(properties ? { properties } : {}),
+      ...(injected ? { injected } : {}),
     }) ?? {};
     this.#flushing = false;
-    return { rows: total, result };
+    return { rows: total + (injected?.duplicate ?? 0), result, injected };
   }
 
   /** Streamed rows per minute committed over the last minute of wall-clock time. */
@@ -496,7 +513,8 @@ export class TableRunner {
     };
   }
 
-  #committed(window: Window, rows: number, result: FlushResult): void {
+  #committed(window: Window, rows: number, result: FlushResult, injected?: FaultCounts): void {
+    if (injected) addFaults(this.status.injected ??= noFaults(), injected);
     this.#recordState = false;
     this.status.changesWritten += this.#deps.changes?.countIn(window.first, window.last) ?? 0;
     this.#deps.changes?.settled(window.last);

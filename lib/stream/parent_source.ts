@@ -28,14 +28,36 @@ export interface ParentFacts {
   timeline?: Timeline;
 }
 
+/**
+ * The key of row `index` past the rows of a table read as stored, which has no more: the
+ * orphan keys of `orphans:` (lib/engine/faults.ts) point there. For whole-number keys, the
+ * largest stored one plus the distance; other keys cannot be made up.
+ */
+function pastStored(table: string, rows: LoadedRows): (column: string, index: number) => number {
+  const largest = new Map<string, number | undefined>();
+  return (column, index) => {
+    if (!largest.has(column)) largest.set(column, rows.maxInteger(column));
+    const max = largest.get(column);
+    if (max === undefined) {
+      throw new Error(
+        `orphan keys of "${table}.${column}" cannot be made: "${table}" is read as stored, and ` +
+          "only whole-number keys are made up past its rows; generate it in this run, or drop " +
+          "`orphans:`",
+      );
+    }
+    return max + 1 + index - rows.count;
+  };
+}
+
 /** The parent source of a planned table, its rows recomputed by `engine`. */
 export function streamParentSource(facts: ParentFacts, engine: Engine): ParentSource {
   const prefix = facts.prefix;
   const kept = prefix?.count ?? 0;
   if (facts.role === "fixed") {
+    const past = pastStored(facts.name, prefix!);
     return {
       count: () => kept,
-      value: (column, index) => prefix!.value(column, index),
+      value: (column, index) => index < kept ? prefix!.value(column, index) : past(column, index),
       columnType: (column) => prefix!.columnType(column),
     };
   }

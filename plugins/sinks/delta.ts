@@ -156,6 +156,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
             txnAfter: point.after,
             properties: point.properties,
             expectProperties: point.expect,
+            ...(point.injected ? { operationMetrics: injectedMetrics(point.injected) } : {}),
           }
           : {}),
       }));
@@ -244,10 +245,12 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     },
     // Unpartitioned tables take files encoded where their rows are generated; a partitioned
     // one needs its rows grouped by partition here first.
-    // A table with changes keeps its rows for the change data feed, and one with row rules
-    // (constraints, generated or identity columns) checks them: they take batches.
+    // A table with changes keeps its rows for the change data feed: it takes batches, and so
+    // does one whose files are not our rows as they are (column mapping, timestamp_ntz, or
+    // rows the table's constraints check and its generated and identity columns fill).
     parquetPartSpec: (table) =>
-      table.partitionBy?.length || table.changes || states.get(table.name)?.writer.checksRows
+      table.partitionBy?.length || table.changes ||
+        states.get(table.name)?.writer.takesEncodedFiles === false
         ? undefined
         : { compression, fileRows: targetFileRows, stats: "delta" },
     async writeParquetPart(table, part) {
@@ -452,3 +455,18 @@ export const deltaSink = defineSink({
       targetFileRows: target_file_rows,
     }),
 });
+
+/**
+ * A commit point's injected imperfections as `operationMetrics` (text values, as Spark's):
+ * `late` as `numInjectedLate`, `bad_value` as `numInjectedBadValue`...
+ */
+export function injectedMetrics(
+  injected: Readonly<Record<string, number>>,
+): Record<string, string> {
+  const metrics: Record<string, string> = {};
+  for (const [kind, n] of Object.entries(injected)) {
+    const name = kind.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+    metrics[`numInjected${name}`] = String(n);
+  }
+  return metrics;
+}
