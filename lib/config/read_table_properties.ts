@@ -12,7 +12,12 @@ import { closestString } from "../expr/mod.ts";
 import type { YamlPath } from "./diagnostics.ts";
 import type { ReadContext } from "./read_context.ts";
 import { describe, didYouMean } from "./yaml_fields.ts";
-import { checkTableProperties, TABLE_PROPERTIES } from "../delta/table_properties.ts";
+import {
+  checkTableProperties,
+  CONSTRAINT_PREFIX,
+  TABLE_PROPERTIES,
+} from "../delta/table_properties.ts";
+import { constraintProblem } from "../delta/table_rules.ts";
 
 /**
  * Reads `table_properties:`: a mapping of property names to scalar values, written as
@@ -68,4 +73,42 @@ export function readTableProperties(
     );
   }
   return properties;
+}
+
+/** The SQL tablestream checks constraints in, for hints. */
+const SUBSET = "comparisons, IS [NOT] NULL, [NOT] IN, [NOT] BETWEEN, [NOT] LIKE, AND/OR/NOT, " +
+  "arithmetic, ||, CAST, and the functions year, month, day, hour, minute, second, to_date, " +
+  "date_format, coalesce, length, lower, upper, abs, concat, substring";
+
+/**
+ * Reports the CHECK constraints (`delta.constraints.<name>`) the writer could not check: SQL
+ * outside the subset tablestream evaluates, or naming a column the table does not have.
+ */
+export function checkConstraintSql(
+  r: ReadContext,
+  properties: Record<string, string>,
+  columns: readonly string[],
+  path: YamlPath,
+): void {
+  for (const [name, text] of Object.entries(properties)) {
+    if (!name.startsWith(CONSTRAINT_PREFIX)) continue;
+    const problem = constraintProblem(text, columns);
+    if (!problem) continue;
+    const constraint = name.slice(CONSTRAINT_PREFIX.length);
+    const suggestion = problem.unknownColumn !== undefined
+      ? closestString(problem.unknownColumn, [...columns])
+      : undefined;
+    r.report(
+      [...path, name],
+      problem.unknownColumn !== undefined ? "unknown-column" : "bad-expression",
+      `CHECK constraint \`${constraint}\`: ${problem.message}`,
+      {
+        at: "value",
+        hint: didYouMean(suggestion) ??
+          (problem.unknownColumn !== undefined
+            ? `The table's columns are ${columns.map((c) => `\`${c}\``).join(", ")}.`
+            : `tablestream checks constraints written in a subset of Spark SQL: ${SUBSET}.`),
+      },
+    );
+  }
 }

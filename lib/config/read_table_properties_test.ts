@@ -58,6 +58,22 @@ Deno.test("an append-only table cannot have changes", () => {
   assertStringIncludes(d.message, "refuses updates and deletes");
 });
 
+Deno.test("CHECK constraints outside the SQL subset or naming unknown columns are named at their value", () => {
+  const { diagnostics } = parse(`${TABLE}    table_properties:
+      delta.constraints.ok: id > 0 AND region IN ('eu', 'us')
+      delta.constraints.regex: region RLIKE '^e'
+      delta.constraints.typo: regoin IS NOT NULL
+`);
+  assertEquals(summary(diagnostics).sort(), ["bad-expression@8:32", "unknown-column@9:31"]);
+  const outside = only(diagnostics, "bad-expression");
+  assertStringIncludes(outside.message, "CHECK constraint `regex`: RLIKE is outside");
+  assertStringIncludes(outside.message, "at column 8");
+  assertStringIncludes(outside.hint ?? "", "subset of Spark SQL");
+  const unknown = only(diagnostics, "unknown-column");
+  assertStringIncludes(unknown.message, 'no column "regoin"');
+  assertStringIncludes(unknown.hint ?? "", "`region`");
+});
+
 Deno.test("a table is partitioned or clustered, not both", () => {
   const { diagnostics } = parse(`${TABLE}    partition_by: [region]
     cluster_by: [id]

@@ -20,7 +20,7 @@ import {
 import { readColumns } from "./read_columns.ts";
 import { readChanges } from "./read_changes.ts";
 import { readDuplicates } from "./read_faults.ts";
-import { readTableProperties } from "./read_table_properties.ts";
+import { checkConstraintSql, readTableProperties } from "./read_table_properties.ts";
 
 export function readTables(r: ReadContext, node: Node | null): TableConfig[] {
   const path = ["tables"];
@@ -193,6 +193,10 @@ export function readTable(
       at("table_properties"),
     );
     if (properties) table.tableProperties = properties;
+    if (properties) {
+      const names = table.columns.map((c) => c.name);
+      checkConstraintSql(r, properties, names, at("table_properties"));
+    }
   }
 
   const keys = table.columns.filter((c) => c.isPrimaryKey);

@@ -30,9 +30,15 @@
  *
  * Writing (tablestream only ever appends whole files, or overwrites by removing whole files):
  * - `appendOnly`: honoured: with `delta.appendOnly = true` an overwrite is refused.
- * - `invariants`, `checkConstraints`, `generatedColumns`, `identityColumns`: allowed while no
- *   column or property uses them (we cannot evaluate their SQL expressions, nor keep an
- *   identity high-water mark); refused, naming the column or constraint, once one does.
+ * - `invariants`, `checkConstraints`: honoured: every row written (appends and copy-on-write
+ *   rewrites) is checked against the table's CHECK constraints and column invariants before
+ *   the commit, as are NOT NULL columns (table_rules.ts). Their SQL is evaluated when it is in
+ *   our Spark SQL subset (sql/); a table with one outside it is refused, naming it.
+ * - `generatedColumns`: honoured: a generated column is computed from the row (the data may
+ *   leave it out), or, when the data has it, must equal its expression (Spark's rule).
+ * - `identityColumns`: honoured: identity values are given out beyond the high-water mark,
+ *   which the same commit advances (write_rules.ts); a writer that loses a race to another
+ *   that numbered rows numbers its rows again.
  * - `changeDataFeed`: honoured: appends and whole-file removes need no change data files
  *   (PROTOCOL.md, "Change Data Files"); a commit that updates or deletes rows (copy-on-write)
  *   writes `cdc` files holding every change and the commit's inserts (change_feed.ts). A
@@ -74,6 +80,7 @@
  * @module
  */
 import type { Metadata, Protocol } from "./actions.ts";
+import { rulesRefusal } from "./table_rules.ts";
 
 /** Reader features whose requirements our reader implements (see the module's notes). */
 export const READER_FEATURES = new Set([
@@ -203,33 +210,10 @@ export function writeRefusal(protocol: Protocol, metadata: Metadata): string | u
   }
   const has = (feature: string) => features.includes(feature);
   const configuration = metadata.configuration ?? {};
-  const columns = columnMetadata(metadata.schemaString);
-  const used = (key: string) => columns.find((c) => Object.keys(c.metadata).some((k) => k === key));
-
-  const invariant = has("invariants") ? used("delta.invariants") : undefined;
-  if (invariant) {
-    return `column "${invariant.path}" has an invariant (writer feature invariants), whose SQL ` +
-      "tablestream cannot check";
-  }
-  const constraint = has("checkConstraints")
-    ? Object.keys(configuration).find((k) => k.startsWith("delta.constraints."))
-    : undefined;
-  if (constraint) {
-    return `it has the CHECK constraint "${
-      constraint.slice("delta.constraints.".length)
-    }" (writer feature checkConstraints), whose SQL tablestream cannot check`;
-  }
-  const generated = has("generatedColumns") ? used("delta.generationExpression") : undefined;
-  if (generated) {
-    return `column "${generated.path}" is a generated column (writer feature ` +
-      "generatedColumns), which tablestream cannot compute";
-  }
-  const identity = has("identityColumns")
-    ? columns.find((c) => Object.keys(c.metadata).some((k) => k.startsWith("delta.identity.")))
-    : undefined;
-  if (identity) {
-    return `column "${identity.path}" is an identity column (writer feature identityColumns), ` +
-      "whose values and high-water mark tablestream does not maintain";
+  const rules = rulesRefusal(metadata, features);
+  if (rules) {
+    return `${rules}. tablestream evaluates constraints, invariants and generation ` +
+      "expressions of a subset of Spark SQL (docs/delta.md)";
   }
   const iceberg = ["icebergCompatV1", "icebergCompatV2"].find((f) =>
     has(f) && configuration[`delta.enable${f[0].toUpperCase()}${f.slice(1)}`] === "true"

@@ -76,6 +76,18 @@ Deno.test("writing is allowed where only appends and whole-file removes are need
     ],
     [v7(["timestampNtz"], ["timestampNtz"]), metadata()],
     [v7(["inCommitTimestamp", "vacuumProtocolCheck"], ["vacuumProtocolCheck"]), metadata()],
+    // Constraints, invariants and generation expressions of the SQL subset are evaluated.
+    [
+      { minReaderVersion: 1, minWriterVersion: 6 },
+      metadata({ "delta.constraints.positive": "id > 0" }, {
+        "delta.invariants": '{"expression":{"expression":"v LIKE \'a%\'"}}',
+      }),
+    ],
+    [v7(["generatedColumns"]), metadata({}, { "delta.generationExpression": "upper(id)" })],
+    [
+      { minReaderVersion: 1, minWriterVersion: 6 },
+      metadata({}, { "delta.identity.start": 1, "delta.identity.step": 1 }),
+    ],
     // Column mapping: files by physical name and field id (column_mapping.ts).
     [
       { minReaderVersion: 2, minWriterVersion: 5 },
@@ -96,23 +108,28 @@ Deno.test("writing is refused naming the feature a table uses and we do not impl
   const refused: [Protocol, Metadata, string][] = [
     [
       { minReaderVersion: 1, minWriterVersion: 2 },
-      metadata({}, { "delta.invariants": '{"expression":{"expression":"v > 3"}}' }),
-      'column "v" has an invariant (writer feature invariants)',
+      metadata({}, { "delta.invariants": '{"expression":{"expression":"v RLIKE \'x\'"}}' }),
+      "the invariant of column \"v\" is v RLIKE 'x': RLIKE is outside tablestream's SQL subset",
     ],
     [
       { minReaderVersion: 1, minWriterVersion: 3 },
-      metadata({ "delta.constraints.positive": "id > 0" }),
-      'CHECK constraint "positive" (writer feature checkConstraints)',
+      metadata({ "delta.constraints.positive": "id > 0 AND rand() < 1" }),
+      'the CHECK constraint "positive" is id > 0 AND rand() < 1: the function rand is outside',
+    ],
+    [
+      { minReaderVersion: 1, minWriterVersion: 3 },
+      metadata({ "delta.constraints.known": "idd > 0" }),
+      'the table has no column "idd" (it has id, v)',
     ],
     [
       v7(["generatedColumns"]),
-      metadata({}, { "delta.generationExpression": "upper(id)" }),
-      'column "v" is a generated column',
+      metadata({}, { "delta.generationExpression": "uuid()" }),
+      'the generation expression of column "v" is uuid(): the function uuid is outside',
     ],
     [
       { minReaderVersion: 1, minWriterVersion: 6 },
-      metadata({}, { "delta.identity.start": 1, "delta.identity.step": 1 }),
-      "identity column (writer feature identityColumns)",
+      metadata({}, { "delta.identity.start": 1, "delta.identity.step": 0 }),
+      'identity column "v" has step 0',
     ],
     [
       { minReaderVersion: 2, minWriterVersion: 5 },

@@ -87,7 +87,7 @@ export async function optimize(
   try {
     for (const group of groups) {
       const rows = await readTable(fs, { ...snapshot, files: group });
-      outputs.push(...await writer.writeFiles(rows));
+      outputs.push(...await writer.writeFiles(rows, { rewrite: true }));
       inputs.push(...group);
       result.rows += rows.numRows;
     }

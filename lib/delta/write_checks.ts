@@ -10,6 +10,7 @@ import type { Metadata, Protocol } from "./actions.ts";
 import { isPartitionable } from "./partition.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
 import { writeRefusal } from "./features.ts";
+import { filledColumns } from "./table_rules.ts";
 
 /**
  * The writer will not write this to the table as it is (an append-only table overwritten,
@@ -55,8 +56,12 @@ export function difference(
       return `column "${name}" is ${theirs} in the table, ${type} in the data`;
     }
   }
+  // Generated and identity columns the data leaves out are filled by the writer.
+  const filled = filledColumns(metadata.schemaString);
   for (const name of table.keys()) {
-    if (!ours.has(name)) return `the table has column "${name}", which the data lacks`;
+    if (!ours.has(name) && !filled.has(name)) {
+      return `the table has column "${name}", which the data lacks`;
+    }
   }
   const existing = metadata.partitionColumns ?? [];
   if (existing.join("\u0000") !== partitionBy.join("\u0000")) {

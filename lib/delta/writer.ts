@@ -42,6 +42,8 @@ import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
 import { DataFileWriter } from "./data_file.ts";
+import { WriteRules } from "./write_rules.ts";
+import { readTable } from "./read_data.ts";
 import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
 import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
 import { createdSchema, mappingMode } from "./column_mapping.ts";
@@ -94,6 +96,8 @@ export class DeltaWriter {
   #planned?: { protocol: Protocol; metadata: Metadata };
   /** How rows become data files (column mapping, the table's types: file_layout.ts). */
   readonly #layouts: WriterLayouts;
+  /** The table's row rules: constraints, generated and identity columns (write_rules.ts). */
+  readonly #rules: WriteRules;
 
   private constructor(state: TableState, options: DeltaWriterOptions) {
     this.#state = state;
@@ -106,6 +110,12 @@ export class DeltaWriter {
       state.table,
       (metadata) => this.#differenceFrom(metadata) !== undefined,
     );
+    this.#rules = new WriteRules({
+      table: state.table,
+      state,
+      replaced: () => this.schemaDifference() !== undefined,
+      planned: () => this.#plan(),
+    });
   }
 
   /** Opens the table at `path`, reading its log when it exists. */
@@ -124,7 +134,11 @@ export class DeltaWriter {
         if (missing.length > 0) throw new WriteRefused(missingFilesMessage(path, missing));
       }
     }
-    return new DeltaWriter(state, options);
+    const writer = new DeltaWriter(state, options);
+    // A new table's constraints, refused before anything is written (an existing table's
+    // are checked by checkWritable).
+    if (!state.metadata) writer.#rules.current();
+    return writer;
   }
 
   /** The table's folder. */
@@ -218,10 +232,16 @@ export class DeltaWriter {
 
   /**
    * Whether files encoded elsewhere from this writer's schema ({@link storeEncodedFile}) are
-   * the table's data files as they are: not with column mapping or a `timestamp_ntz` column.
+   * the table's data files as they are: not with column mapping or a `timestamp_ntz` column,
+   * nor when the table's rules (constraints, generated or identity columns) need every row.
    */
   get takesEncodedFiles(): boolean {
-    return this.#fileLayout() === undefined;
+    return this.#fileLayout() === undefined && this.#rules.current() === undefined;
+  }
+
+  /** The logical columns data files are written with: the table's when it fills some itself. */
+  #fileSchema(): arrow.Schema {
+    return this.#rules.fileSchema(this.#options.schema);
   }
 
   /** `table` as the rows of a data file (physical names, the table's types). */
@@ -282,8 +302,8 @@ export class DeltaWriter {
    * Writes `data` as complete Parquet files under unique names, and returns their `add`
    * actions. Nothing is visible until {@link commitFiles} commits them.
    */
-  async writeFiles(data: arrow.Table): Promise<Add[]> {
-    const table = this.#conform(data);
+  async writeFiles(data: arrow.Table, options: { rewrite?: boolean } = {}): Promise<Add[]> {
+    const table = this.#conform(data, options.rewrite ?? false);
     const partitionBy = this.#partitionBy();
     const dataColumns = table.schema.fields
       .map((f) => f.name)
@@ -321,10 +341,11 @@ export class DeltaWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
-    const schema = this.#fileLayout()?.schemaFor(this.#options.schema.names as string[]);
+    const logical = this.#fileSchema();
+    const schema = this.#fileLayout()?.schemaFor(logical.names as string[]);
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), schema ?? this.#options.schema),
-      (batch) => this.#toFile(this.#conform(new arrow.Table([batch]))).batches,
+      new ParquetStream(this.#compression(), schema ?? logical),
+      (batch) => this.#toFile(this.#conform(new arrow.Table([batch]), false)).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );
   }
@@ -341,7 +362,8 @@ export class DeltaWriter {
     }
     if (!this.takesEncodedFiles) {
       throw new Error(
-        `Delta table "${this.path}" has column mapping or timestamp_ntz columns: use writeFiles`,
+        `Delta table "${this.path}" has column mapping, timestamp_ntz columns or rules its ` +
+          "rows must meet: use writeFiles",
       );
     }
     return await this.#storeFile(bytes, stats, {}, index);
@@ -400,25 +422,55 @@ export class DeltaWriter {
     const bytes = adds.reduce((n, a) => n + a.size, 0);
     const removes = options.removes ?? [];
     const changed = removes.length > 0 || (options.changeFiles?.length ?? 0) > 0;
-    const result = await commit(this.#fs, this.#state, {
-      // Rows changed in place read the table, as Spark's MERGE does.
-      operation: changed ? "MERGE" : this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
-      operationParameters: {
-        mode: mode === "append" ? "Append" : "Overwrite",
-        partitionBy: JSON.stringify(this.#partitionBy()),
-      },
-      operationMetrics: {
-        numFiles: String(adds.length),
-        numOutputRows: String(rows),
-        numOutputBytes: String(bytes),
-        ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
-        ...options.operationMetrics,
-      },
-      isBlindAppend: mode === "append" && !changed,
-      ...rowTrackingTags(this.#state, changed),
-      prepare: (state) => this.#prepare(state, adds, mode, options),
-    }, this.#options.commitOptions);
+    const result = await this.#numberedCommit(adds, () =>
+      commit(this.#fs, this.#state, {
+        // Rows changed in place read the table, as Spark's MERGE does.
+        operation: changed ? "MERGE" : this.#state.metadata ? "WRITE" : "CREATE TABLE AS SELECT",
+        operationParameters: {
+          mode: mode === "append" ? "Append" : "Overwrite",
+          partitionBy: JSON.stringify(this.#partitionBy()),
+        },
+        operationMetrics: {
+          numFiles: String(adds.length),
+          numOutputRows: String(rows),
+          numOutputBytes: String(bytes),
+          ...(changed ? { numRemovedFiles: String(removes.length) } : {}),
+          ...options.operationMetrics,
+        },
+        isBlindAppend: mode === "append" && !changed,
+        ...rowTrackingTags(this.#state, changed),
+        prepare: (state) => this.#prepare(state, adds, mode, options),
+      }, this.#options.commitOptions));
     return await this.#checkpointIfDue({ ...result, added: adds });
+  }
+
+  /**
+   * Runs a commit of `adds`; when they hold identity values and another writer changed the
+   * table's metadata first, numbers them again on the table as it is now and retries
+   * ({@link WriteRules.commitNumbered}; `adds` is updated in place to the new files).
+   */
+  #numberedCommit<T>(adds: Add[], run: () => Promise<T>): Promise<T> {
+    return this.#rules.commitNumbered(adds, {
+      run,
+      reload: async () => {
+        const snapshot = await readSnapshot(this.#fs, this.path);
+        const state = this.#state;
+        for (const map of [state.txns, state.files, state.tombstones]) map.clear();
+        for (const action of snapshotActions(snapshot)) state.apply(action);
+        state.version = snapshot.version;
+        state.shared = true;
+        checkWritable(this.path, state.protocol!, state.metadata!);
+      },
+      read: (files) => readTable(this.#fs, this.view(files)),
+      dataColumns: () =>
+        (this.#fileSchema().names as string[]).filter((n) => !this.#partitionBy().includes(n)),
+      store: (part, like, index) => {
+        const file = this.#toFile(part);
+        const bytes = encodeParquet(file, this.#compression());
+        return this.#storeFile(bytes, statsJson(file), like.partitionValues, index);
+      },
+      remove: (file) => this.#fs.remove(joinPath(this.path, decodeURIComponent(file.path))),
+    });
   }
 
   /**
@@ -635,6 +687,7 @@ export class DeltaWriter {
       }),
     );
     for (const cdc of options.changeFiles ?? []) actions.push({ cdc });
+    this.#rules.prepare(state, actions);
     return actions;
   }
 
@@ -658,9 +711,18 @@ export class DeltaWriter {
     return (this.#options.commitOptions?.now ?? Date.now)();
   }
 
-  /** The data on this writer's schema (same names and types, in the schema's order). */
-  #conform(data: arrow.Table): arrow.Table {
-    const schema = this.#options.schema;
+  /**
+   * The data on this writer's schema (same names and types, in the schema's order), with the
+   * table's row rules applied: rows read back from the table (`rewrite`) keep the columns
+   * the table fills itself.
+   */
+  #conform(data: arrow.Table, rewrite: boolean): arrow.Table {
+    const rules = this.#rules.current();
+    const schema = rewrite && rules ? this.#fileSchema() : this.#options.schema;
+    return this.#rules.conform(this.#conformTo(data, schema), this.#options.schema, rewrite);
+  }
+
+  #conformTo(data: arrow.Table, schema: arrow.Schema): arrow.Table {
     // The sink hands batches on this very schema (a live tick's few rows each commit): then
     // there is nothing to check or rebuild, and no garbage to make.
     if (data.schema === schema && data.batches.every((b) => b.schema === schema)) return data;

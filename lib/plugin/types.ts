@@ -117,6 +117,11 @@ export interface StoredTable {
   writeRefusal?: string;
   /** The stored columns and their types. */
   schema: arrow.Schema;
+  /**
+   * Stored columns the sink fills itself (a Delta table's generated and identity columns):
+   * a config may leave them out.
+   */
+  filled?: readonly string[];
 }
 
 /** How a sink wants a table's Parquet files encoded (see {@link Sink.parquetPartSpec}). */

@@ -165,8 +165,15 @@ function explicitStartRowId(config: Config, index: number): boolean {
   return config.sourceMap.node(["tables", index, "start_row_id"]) !== undefined;
 }
 
-/** How the stored columns differ from what the config generates, or undefined. */
-export function schemaDifference(stored: arrow.Schema, ours: arrow.Schema): string | undefined {
+/**
+ * How the stored columns differ from what the config generates, or undefined; `filled`
+ * stored columns (the sink fills them itself) may be missing from the config.
+ */
+export function schemaDifference(
+  stored: arrow.Schema,
+  ours: arrow.Schema,
+  filled: readonly string[] = [],
+): string | undefined {
   for (const field of ours.fields) {
     const theirs = stored.fields.find((f) => f.name === field.name);
     if (!theirs) return `it has no column "${field.name}"`;
@@ -176,7 +183,9 @@ export function schemaDifference(stored: arrow.Schema, ours: arrow.Schema): stri
       }`;
     }
   }
-  const extra = stored.fields.find((f) => !ours.fields.some((o) => o.name === f.name));
+  const extra = stored.fields.find((f) =>
+    !filled.includes(f.name) && !ours.fields.some((o) => o.name === f.name)
+  );
   return extra ? `it has column "${extra.name}", which the config does not make` : undefined;
 }
 

@@ -496,7 +496,7 @@ export class StreamingServer {
         `not write to it: ${plan.stored.writeRefusal}; write to another --output`;
     }
     if (!plan.stored || !plan.recordState) return undefined;
-    const difference = schemaDifference(plan.stored.schema, generator.schema());
+    const difference = schemaDifference(plan.stored.schema, generator.schema(), plan.stored.filled);
     if (!difference) return undefined;
     return `${this.#options.output ?? "the sink"}/${plan.name} exists but ${difference}; ` +
       "write to another --output, or remove the table to start it anew";

@@ -104,7 +104,7 @@ export async function stageChanges(
     view: (files) => writer.view(files),
     key: table.primaryKey!,
     write: async (rows) => {
-      const adds = await writer.writeFiles(rows);
+      const adds = await writer.writeFiles(rows, { rewrite: true });
       pending.push(...adds);
       return adds;
     },

@@ -23,6 +23,7 @@ import { countRowsFromFiles, readTable, readTableBatches } from "../../lib/delta
 import { deltaToArrowSchema } from "../../lib/delta/schema.ts";
 import type { Snapshot } from "../../lib/delta/snapshot.ts";
 import { writeRefusal } from "../../lib/delta/features.ts";
+import { filledColumns } from "../../lib/delta/table_rules.ts";
 import { findMissingFiles, missingFilesReason } from "../../lib/delta/missing_files.ts";
 import {
   type DataFileWriter,
@@ -245,7 +246,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     // Unpartitioned tables take files encoded where their rows are generated; a partitioned
     // one needs its rows grouped by partition here first.
     // A table with changes keeps its rows for the change data feed: it takes batches, and so
-    // does one whose files are not our rows as they are (column mapping, timestamp_ntz).
+    // does one whose files are not our rows as they are (column mapping, timestamp_ntz, or
+    // rows the table's constraints check and its generated and identity columns fill).
     parquetPartSpec: (table) =>
       table.partitionBy?.length || table.changes ||
         states.get(table.name)?.writer.takesEncodedFiles === false
@@ -320,6 +322,7 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
         writeRefusal: writeRefusal(snapshot.protocol, snapshot.metadata) ??
           await missingRefusal(fs, path, snapshot),
         schema: deltaToArrowSchema(snapshot.metadata.schemaString, path),
+        filled: [...filledColumns(snapshot.metadata.schemaString)],
       } satisfies StoredTable;
     },
     async commitPoints(table) {
