@@ -5,8 +5,12 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Add } from "./actions.ts";
-import type { ParquetStream } from "../parquet/mod.ts";
+import { type Add, encodePath } from "./actions.ts";
+import type { ParquetCompression, ParquetStream } from "../parquet/mod.ts";
+import { ensureFolder, type TableState } from "./commit.ts";
+import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
+import type { FileLayout } from "./file_layout.ts";
+import { partitionFolder } from "./partition.ts";
 
 /**
  * A data file being written batch by batch: each batch is encoded as it comes, and kept
@@ -52,4 +56,57 @@ export class DataFileWriter {
     this.#stream.abort();
     this.#batches.length = 0;
   }
+}
+
+/** What {@link storeDataFile} writes, and where. */
+export interface StoredFile {
+  /** The encoded Parquet file. */
+  bytes: Uint8Array;
+  /** Its `stats` (statsJson). */
+  stats: string;
+  /** Its partition values, by logical column name. */
+  values: Record<string, string | null>;
+  /** Its number among the files of its commit. */
+  index: number;
+  partitionBy: readonly string[];
+  /** The table's file layout (column mapping: folders and values by physical name). */
+  layout?: FileLayout;
+  compression: ParquetCompression;
+  /** Its modification time, ms. */
+  now: number;
+}
+
+/**
+ * Writes an encoded data file of `state`'s table under a unique name in its partition's
+ * folder (never over another file); its `add` action, not committed.
+ */
+export async function storeDataFile(
+  fs: DeltaFs,
+  state: TableState,
+  file: StoredFile,
+): Promise<Add> {
+  const { layout, values, partitionBy } = file;
+  // With column mapping, folders and values go by physical name, as Spark writes them.
+  const stored = layout ? layout.partitionValues(values) : values;
+  const folder = layout
+    ? partitionFolder(partitionBy.map((c) => layout.physicalName(c)), stored)
+    : partitionFolder(partitionBy, values);
+  const suffix = file.compression === "none" ? "" : `.${file.compression}`;
+  const name = `part-${
+    String(file.index).padStart(5, "0")
+  }-${crypto.randomUUID()}-c000${suffix}.parquet`;
+  const relative = folder ? `${folder}/${name}` : name;
+  // A table being made has its log folder first: a writer stopped before its first commit
+  // leaves files a restart knows for a table's, not a stranger's.
+  if (state.version < 0) await ensureFolder(fs, state, logFolder(state.table));
+  await ensureFolder(fs, state, folder ? joinPath(state.table, folder) : state.table);
+  await fs.writeNew(joinPath(state.table, relative), file.bytes);
+  return {
+    path: encodePath(relative),
+    partitionValues: stored,
+    size: file.bytes.length,
+    modificationTime: file.now,
+    dataChange: true,
+    stats: file.stats,
+  };
 }

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import type * as arrow from "apache-arrow";
+import * as arrow from "apache-arrow";
 import type { Metadata, Protocol } from "./actions.ts";
 import { isPartitionable } from "./partition.ts";
 import { UnsupportedTableFeature } from "./snapshot.ts";
-import { writeRefusal } from "./features.ts";
+import { readerFeatures, writeRefusal, writerFeatures } from "./features.ts";
+import { mappingMode } from "./column_mapping.ts";
 import { filledColumns } from "./table_rules.ts";
 
 /**
@@ -115,6 +116,86 @@ export function checkWritable(table: string, protocol: Protocol, metadata: Metad
       `${refusal}. tablestream does not write to it; it can still read it as a parent ` +
         "when its reader features allow",
       "write to",
+    );
+  }
+}
+
+/**
+ * `data` on `schema` (the same names and types, in the schema's order), rebuilt only when its
+ * batches are on another schema object; a missing column or another type fails naming it.
+ */
+export function conformTo(path: string, data: arrow.Table, schema: arrow.Schema): arrow.Table {
+  // The sink hands batches on this very schema (a live tick's few rows each commit): then
+  // there is nothing to check or rebuild, and no garbage to make.
+  if (data.schema === schema && data.batches.every((b) => b.schema === schema)) return data;
+  const names = schema.fields.map((f) => f.name);
+  for (const field of schema.fields) {
+    const given = data.schema.fields.find((f) => f.name === field.name);
+    if (!given) throw new Error(`Data for "${path}" lacks column "${field.name}"`);
+    if (!arrow.util.compareTypes(given.type, field.type)) {
+      throw new Error(
+        `Data for "${path}": column "${field.name}" is ${given.type}, the writer's schema says ${field.type}`,
+      );
+    }
+  }
+  const selected = data.select(names);
+  return new arrow.Table(
+    schema,
+    selected.batches.map((b) => new arrow.RecordBatch(schema, b.data)),
+  );
+}
+
+/**
+ * Refuses what an append-only table (writer feature appendOnly, `delta.appendOnly = true`)
+ * forbids: an overwrite, and removes of rows that change data (updates and deletes).
+ */
+export function refuseUnlessAppend(
+  table: { table: string; protocol?: Protocol; metadata?: Metadata },
+  mode: "append" | "overwrite",
+  removes: number,
+): void {
+  const { protocol, metadata } = table;
+  const appendOnly = metadata?.configuration?.["delta.appendOnly"] === "true" &&
+    writerFeatures(protocol!).includes("appendOnly");
+  if (!appendOnly) return;
+  if (mode === "overwrite") {
+    throw new WriteRefused(
+      `Delta table "${table.table}" is append-only (delta.appendOnly = true): it cannot be ` +
+        "overwritten; write to another folder, or append (--mode append)",
+    );
+  }
+  if (removes > 0) {
+    throw new WriteRefused(
+      `Delta table "${table.table}" is append-only (delta.appendOnly = true): the updates and ` +
+        "deletes of its `changes:` cannot be applied; remove `changes:` from the table, or " +
+        "write to a table without delta.appendOnly",
+    );
+  }
+}
+
+/**
+ * Refuses to give an existing table another schema (`deltaSchema`) where that would change
+ * more than its columns: column mapping's physical names and ids would be assigned anew, and
+ * a `timestamp_ntz` column would need a feature its protocol lacks.
+ */
+export function checkSchemaReplaceable(
+  table: string,
+  protocol: Protocol,
+  metadata: Metadata,
+  deltaSchema: string,
+): void {
+  if (mappingMode(protocol, metadata) !== "none") {
+    throw new WriteRefused(
+      `Cannot overwrite Delta table "${table}" with another schema: it uses column ` +
+        "mapping; write to another folder",
+    );
+  }
+  const ntz = deltaSchema.includes('"timestamp_ntz"');
+  if (ntz && !readerFeatures(protocol).includes("timestampNtz")) {
+    // Adding the feature would change the protocol of a table others may read.
+    throw new WriteRefused(
+      `Cannot overwrite Delta table "${table}" with a timestamp_ntz column: its ` +
+        "protocol lacks the timestampNtz feature; write to another folder",
     );
   }
 }

@@ -6,33 +6,24 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Action, Add, Metadata, Protocol, Remove } from "./actions.ts";
-import { encodePath } from "./actions.ts";
-import {
-  commit,
-  ConcurrentModificationError,
-  ensureFolder,
-  TableState,
-  TxnConflictError,
-} from "./commit.ts";
+import type { Action, Add, Metadata, Protocol } from "./actions.ts";
+
+import { commit, ConcurrentModificationError, TableState } from "./commit.ts";
 import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
-import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
+import { type DeltaFs, joinPath } from "./fs.ts";
 import { fsFor } from "./storage.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
-import { groupByPartition, partitionFolder } from "./partition.ts";
+import { groupByPartition } from "./partition.ts";
 import { arrowToDeltaSchema } from "./schema.ts";
 import { fileKey, type Snapshot } from "./snapshot.ts";
-import {
-  CHANGE_DATA_FEED,
-  readerFeatures,
-  withChangeDataFeed,
-  writerFeatures,
-} from "./features.ts";
-import { newTableProtocol } from "./table_properties.ts";
+import { CHANGE_DATA_FEED, withChangeDataFeed } from "./features.ts";
 import {
   checkPartitionColumns,
+  checkSchemaReplaceable,
   checkWritable,
+  conformTo,
   difference,
+  refuseUnlessAppend,
   SchemaMismatchError,
   WriteRefused,
 } from "./write_checks.ts";
@@ -41,12 +32,13 @@ export { checkWritable, SchemaMismatchError, WriteRefused } from "./write_checks
 import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
-import { DataFileWriter } from "./data_file.ts";
+import { DataFileWriter, storeDataFile } from "./data_file.ts";
+import { removeOf, snapshotActions, txnAction } from "./commit_actions.ts";
 import { WriteRules } from "./write_rules.ts";
 import { readTable } from "./read_data.ts";
-import { addActions, rowIdsOf, rowTrackingTags, withRowTrackingColumns } from "./row_tracking.ts";
-import { checkClusterBy, CLUSTERING_FEATURES, clusteringDomain } from "./domains.ts";
-import { createdSchema, mappingMode } from "./column_mapping.ts";
+import { addActions, rowTrackingTags } from "./row_tracking.ts";
+import { checkClusterBy } from "./domains.ts";
+import { NewTable } from "./new_table.ts";
 import { type FileLayout, WriterLayouts } from "./file_layout.ts";
 
 export { DataFileWriter } from "./data_file.ts";
@@ -90,10 +82,8 @@ export class DeltaWriter {
   readonly #state: TableState;
   readonly #options: DeltaWriterOptions;
   readonly #deltaSchema: string;
-  /** A new table's schemaString, and properties column mapping adds (column_mapping.ts). */
-  readonly #created: { schemaString: string; properties: Record<string, string> };
-  /** The protocol and metadata a new table is to get, for writing files before it exists. */
-  #planned?: { protocol: Protocol; metadata: Metadata };
+  /** The table this writer creates when there is none yet (new_table.ts). */
+  readonly #newTable: NewTable;
   /** How rows become data files (column mapping, the table's types: file_layout.ts). */
   readonly #layouts: WriterLayouts;
   /** The table's row rules: constraints, generated and identity columns (write_rules.ts). */
@@ -104,7 +94,13 @@ export class DeltaWriter {
     this.#options = options;
     this.#fs = options.fs ?? fsFor(state.table);
     this.#deltaSchema = arrowToDeltaSchema(options.schema);
-    this.#created = createdSchema(this.#deltaSchema, options.properties ?? {});
+    this.#newTable = new NewTable({
+      deltaSchema: this.#deltaSchema,
+      properties: options.properties,
+      clusterBy: options.clusterBy,
+      partitionBy: options.partitionBy,
+      tableName: options.tableName,
+    });
     this.#layouts = new WriterLayouts(
       options.schema,
       state.table,
@@ -250,40 +246,9 @@ export class DeltaWriter {
     return this.#layouts.toFile(table, protocol, metadata);
   }
 
-  /** The protocol of a new table with these properties (clustering's features when clustered). */
-  #newProtocol(configuration: Record<string, string>): Protocol {
-    const clustered = (this.#options.clusterBy?.length ?? 0) > 0;
-    return newTableProtocol(this.#deltaSchema, configuration, {
-      writer: clustered ? [...CLUSTERING_FEATURES] : [],
-    });
-  }
-
-  /** The physical names of top-level columns of a new table (the same without column mapping). */
-  #physicalNames(columns: readonly string[]): string[] {
-    const fields = (JSON.parse(this.#created.schemaString) as {
-      fields: { name: string; metadata?: Record<string, unknown> }[];
-    }).fields;
-    return columns.map((name) => {
-      const physical = fields.find((f) => f.name === name)?.metadata?.[
-        "delta.columnMapping.physicalName"
-      ];
-      return typeof physical === "string" ? physical : name;
-    });
-  }
-
   /** The protocol and metadata of the table this writer creates (see {@link #prepare}). */
   #plan(): { protocol: Protocol; metadata: Metadata } {
-    if (!this.#planned) {
-      const configuration = withRowTrackingColumns({
-        ...this.#options.properties,
-        ...this.#created.properties,
-      });
-      this.#planned = {
-        protocol: this.#newProtocol(configuration),
-        metadata: { ...this.#newMetadata(0), configuration },
-      };
-    }
-    return this.#planned;
+    return this.#newTable.plan();
   }
 
   /** Writes `data` as data files and commits them in one append. */
@@ -374,37 +339,22 @@ export class DeltaWriter {
   }
 
   /** Writes an encoded file under a unique name; its `add` action with `stats`. */
-  async #storeFile(
+  #storeFile(
     bytes: Uint8Array,
     stats: string,
     values: Record<string, string | null>,
     index: number,
   ): Promise<Add> {
-    const compression = this.#compression();
-    // With column mapping, folders and values go by physical name, as Spark writes them.
-    const layout = this.#fileLayout();
-    const stored = layout ? layout.partitionValues(values) : values;
-    const folder = layout
-      ? partitionFolder(this.#partitionBy().map((c) => layout.physicalName(c)), stored)
-      : partitionFolder(this.#partitionBy(), values);
-    const suffix = compression === "none" ? "" : `.${compression}`;
-    const name = `part-${
-      String(index).padStart(5, "0")
-    }-${crypto.randomUUID()}-c000${suffix}.parquet`;
-    const relative = folder ? `${folder}/${name}` : name;
-    // A table being made has its log folder first: a writer stopped before its first commit
-    // leaves files a restart knows for a table's, not a stranger's.
-    if (this.#state.version < 0) await ensureFolder(this.#fs, this.#state, logFolder(this.path));
-    await ensureFolder(this.#fs, this.#state, folder ? joinPath(this.path, folder) : this.path);
-    await this.#fs.writeNew(joinPath(this.path, relative), bytes);
-    return {
-      path: encodePath(relative),
-      partitionValues: stored,
-      size: bytes.length,
-      modificationTime: this.#now(),
-      dataChange: true,
+    return storeDataFile(this.#fs, this.#state, {
+      bytes,
       stats,
-    };
+      values,
+      index,
+      partitionBy: this.#partitionBy(),
+      layout: this.#fileLayout(),
+      compression: this.#compression(),
+      now: this.#now(),
+    });
   }
 
   /**
@@ -417,7 +367,7 @@ export class DeltaWriter {
     mode: "append" | "overwrite",
     options: WriteOptions = {},
   ): Promise<WriteResult> {
-    this.#refuseUnlessAppend(mode, options);
+    refuseUnlessAppend(this.#state, mode, options.removes?.length ?? 0);
     const rows = adds.reduce((n, a) => n + (JSON.parse(a.stats ?? "{}").numRecords ?? 0), 0);
     const bytes = adds.reduce((n, a) => n + a.size, 0);
     const removes = options.removes ?? [];
@@ -471,30 +421,6 @@ export class DeltaWriter {
       },
       remove: (file) => this.#fs.remove(joinPath(this.path, decodeURIComponent(file.path))),
     });
-  }
-
-  /**
-   * Refuses what an append-only table (writer feature appendOnly, `delta.appendOnly = true`)
-   * forbids: an overwrite, and removes of rows that change data (updates and deletes).
-   */
-  #refuseUnlessAppend(mode: "append" | "overwrite", options: WriteOptions): void {
-    const { protocol, metadata } = this.#state;
-    const appendOnly = metadata?.configuration?.["delta.appendOnly"] === "true" &&
-      writerFeatures(protocol!).includes("appendOnly");
-    if (!appendOnly) return;
-    if (mode === "overwrite") {
-      throw new WriteRefused(
-        `Delta table "${this.path}" is append-only (delta.appendOnly = true): it cannot be ` +
-          "overwritten; write to another folder, or append (--mode append)",
-      );
-    }
-    if ((options.removes?.length ?? 0) > 0) {
-      throw new WriteRefused(
-        `Delta table "${this.path}" is append-only (delta.appendOnly = true): the updates and ` +
-          "deletes of its `changes:` cannot be applied; remove `changes:` from the table, or " +
-          "write to a table without delta.appendOnly",
-      );
-    }
   }
 
   /**
@@ -567,29 +493,7 @@ export class DeltaWriter {
   }
 
   #txn(state: TableState, options: WriteOptions, now: number): Action {
-    const appId = this.#options.appId;
-    const last = state.txns.get(appId)?.version;
-    const version = options.txnVersion ?? (last ?? -1) + 1;
-    if (options.txnAfter !== undefined && (last ?? -1) !== options.txnAfter) {
-      throw new TxnConflictError(
-        this.path,
-        state.version,
-        appId,
-        last ?? -1,
-        `holds txn version ${last ?? "none"} of "${appId}", not ${options.txnAfter} as this ` +
-          "commit expected: another writer with the same application id committed",
-      );
-    }
-    if (last !== undefined && version <= last) {
-      throw new TxnConflictError(
-        this.path,
-        state.version,
-        appId,
-        last,
-        `already has txn version ${last} of "${appId}"; version ${version} was committed before`,
-      );
-    }
-    return { txn: { appId, version, lastUpdated: now } };
+    return txnAction(state, this.#options.appId, options, now);
   }
 
   #prepare(
@@ -616,13 +520,7 @@ export class DeltaWriter {
     if (feed) properties[CHANGE_DATA_FEED] = "true";
     if (!state.metadata) {
       // A new table: the properties it is created with, then this commit's.
-      const planned = this.#plan();
-      const configuration = { ...planned.metadata.configuration, ...properties };
-      actions.push({ protocol: this.#newProtocol(configuration) }, {
-        metaData: { ...planned.metadata, createdTime: now, configuration },
-      });
-      const clusterBy = this.#options.clusterBy ?? [];
-      if (clusterBy.length > 0) actions.push(clusteringDomain(this.#physicalNames(clusterBy)));
+      actions.push(...this.#newTable.createActions(now, properties));
     } else {
       const upgraded = feed ? withChangeDataFeed(state.protocol!) : state.protocol!;
       if (upgraded !== state.protocol) actions.push({ protocol: upgraded });
@@ -634,24 +532,10 @@ export class DeltaWriter {
       const existing = state.metadata.configuration ?? {};
       const configuration = { ...existing, ...properties };
       if (diff) {
-        if (mappingMode(state.protocol!, state.metadata) !== "none") {
-          // Its columns' physical names and ids would have to be assigned anew.
-          throw new WriteRefused(
-            `Cannot overwrite Delta table "${this.path}" with another schema: it uses column ` +
-              "mapping; write to another folder",
-          );
-        }
-        const ntz = this.#deltaSchema.includes('"timestamp_ntz"');
-        if (ntz && !readerFeatures(state.protocol!).includes("timestampNtz")) {
-          // Adding the feature would change the protocol of a table others may read.
-          throw new WriteRefused(
-            `Cannot overwrite Delta table "${this.path}" with a timestamp_ntz column: its ` +
-              "protocol lacks the timestampNtz feature; write to another folder",
-          );
-        }
+        checkSchemaReplaceable(state.table, state.protocol!, state.metadata, this.#deltaSchema);
         actions.push({
           metaData: {
-            ...this.#newMetadata(now),
+            ...this.#newTable.metadata(now),
             id: state.metadata.id,
             schemaString: this.#deltaSchema,
             configuration,
@@ -691,18 +575,6 @@ export class DeltaWriter {
     return actions;
   }
 
-  #newMetadata(now: number): Metadata {
-    return {
-      id: crypto.randomUUID(),
-      ...(this.#options.tableName ? { name: this.#options.tableName } : {}),
-      format: { provider: "parquet", options: {} },
-      schemaString: this.#created.schemaString,
-      partitionColumns: [...this.#partitionBy()],
-      configuration: {},
-      createdTime: now,
-    };
-  }
-
   #partitionBy(): readonly string[] {
     return this.#options.partitionBy ?? [];
   }
@@ -719,53 +591,6 @@ export class DeltaWriter {
   #conform(data: arrow.Table, rewrite: boolean): arrow.Table {
     const rules = this.#rules.current();
     const schema = rewrite && rules ? this.#fileSchema() : this.#options.schema;
-    return this.#rules.conform(this.#conformTo(data, schema), this.#options.schema, rewrite);
+    return this.#rules.conform(conformTo(this.path, data, schema), this.#options.schema, rewrite);
   }
-
-  #conformTo(data: arrow.Table, schema: arrow.Schema): arrow.Table {
-    // The sink hands batches on this very schema (a live tick's few rows each commit): then
-    // there is nothing to check or rebuild, and no garbage to make.
-    if (data.schema === schema && data.batches.every((b) => b.schema === schema)) return data;
-    const names = schema.fields.map((f) => f.name);
-    for (const field of schema.fields) {
-      const given = data.schema.fields.find((f) => f.name === field.name);
-      if (!given) throw new Error(`Data for "${this.path}" lacks column "${field.name}"`);
-      if (!arrow.util.compareTypes(given.type, field.type)) {
-        throw new Error(
-          `Data for "${this.path}": column "${field.name}" is ${given.type}, the writer's schema says ${field.type}`,
-        );
-      }
-    }
-    const selected = data.select(names);
-    return new arrow.Table(
-      schema,
-      selected.batches.map((b) => new arrow.RecordBatch(schema, b.data)),
-    );
-  }
-}
-
-function removeOf(file: Add, now: number): Remove {
-  return {
-    path: file.path,
-    deletionTimestamp: now,
-    dataChange: true,
-    extendedFileMetadata: true,
-    partitionValues: file.partitionValues,
-    size: file.size,
-    // A remove reconciles with the add of the same (path, deletion vector) only.
-    ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
-    ...rowIdsOf(file),
-  };
-}
-
-/** The actions that rebuild a snapshot's state. */
-function snapshotActions(snapshot: Snapshot): Action[] {
-  return [
-    { protocol: snapshot.protocol },
-    { metaData: snapshot.metadata },
-    ...[...snapshot.txns.values()].map((txn) => ({ txn })),
-    ...(snapshot.domains ?? []).map((domainMetadata) => ({ domainMetadata })),
-    ...snapshot.tombstones.map((remove) => ({ remove })),
-    ...snapshot.files.map((add) => ({ add })),
-  ];
 }
