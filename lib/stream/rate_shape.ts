@@ -196,6 +196,15 @@ export class RateShape {
     return this.#base.n > 0n || (this.spec.phases ?? []).some((p) => p.from > 0 || p.to > 0);
   }
 
+  /**
+   * All the rows the rate ever makes, when that is finite: `rows_per_minute` is 0, so rows
+   * stop with the phases. Undefined when rows come for ever (the base rate, times weights
+   * that are not all 0, is above 0 in every week).
+   */
+  get finalRows(): Q | undefined {
+    return this.#base.n === 0n ? this.rowsBy(this.#phasesEnd) : undefined;
+  }
+
   /** Random bursts that start on UTC day `day`. */
   #randomBursts(day: number): Window[] {
     let windows = this.#randomDays.get(day);

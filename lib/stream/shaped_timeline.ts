@@ -64,6 +64,10 @@ export class ShapedTimeline extends Timeline {
 
   override tickOf(ordinal: number): number {
     if (ordinal < this.spec.initialRows) return 0;
+    const last = this.shape.finalRows;
+    if (last !== undefined && ordinal >= this.spec.initialRows + Number(floor(last))) {
+      throw new RangeError(`Row ${ordinal} of the timeline never arrives: its rate stays 0`);
+    }
     // The first tick whose rows pass `ordinal`: gallop out from the last ticks asked for.
     let lo = 0; // rowsThrough(lo) <= ordinal throughout
     for (const [k, t] of this.#ticks) {
@@ -75,9 +79,7 @@ export class ShapedTimeline extends Timeline {
     while (this.rowsThrough(lo + step) <= ordinal) {
       lo += step;
       step *= 2;
-      if (lo > MAX_TICK) {
-        throw new RangeError(`Row ${ordinal} of the timeline never arrives: its rate stays 0`);
-      }
+      if (lo > MAX_TICK) throw new RangeError(`Row ${ordinal} of the timeline is too far away`);
     }
     let hi = lo + step; // rowsThrough(hi) > ordinal
     while (hi - lo > 1) {
