@@ -22,6 +22,7 @@ import { deltaRs } from "./delta_rs_cases.ts";
 import { shards } from "./shard_cases.ts";
 import { kafka } from "./kafka_cases.ts";
 import { changes } from "./change_cases.ts";
+import { rateShapes } from "./rate_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -44,4 +45,5 @@ export const CASES: readonly BenchCase[] = [
   deltaRs,
   kafka,
   changes,
+  rateShapes,
 ];

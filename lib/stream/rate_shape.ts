@@ -150,6 +150,7 @@ export class RateShape {
   readonly #randomDays = new Map<number, Window[]>();
   /** Rows by the start of each hour since the start's hour (index 0: that hour's start). */
   readonly #hourRows: Q[] = [ZERO];
+  readonly #hours = new Map<number, HourPieces>();
   readonly #firstHour: number;
 
   constructor(
@@ -294,40 +295,79 @@ export class RateShape {
     return toNumber(mul(this.#baseAt(t).r0, this.#factorAt(t, this.bursts(t, t + 1))));
   }
 
-  /** Rows (exact) the rate makes on [a, b), a >= the start. */
-  #integral(a: number, b: number): Q {
-    let sum = ZERO;
-    for (const p of this.pieces(a, b)) {
-      const len = fromInt(p.y - p.x);
-      // ∫ r0 + slope·u du over [0, len] = len·r0 + slope·len²/2
-      const area = add(mul(len, p.r0), mul(p.slope, q(BigInt(p.y - p.x) ** 2n, 2n)));
-      sum = add(sum, area);
-    }
-    return div(sum, fromInt(MINUTE));
+  /** Rows (exact) of a piece from its start to `len` ms into it. */
+  #pieceRows(p: RatePiece, len: number): Q {
+    const l = BigInt(len);
+    // ∫ r0 + slope·u du over [0, len] = len·r0 + slope·len²/2, in rows per minute × ms
+    const n = 2n * l * p.r0.n * p.slope.d + p.slope.n * l * l * p.r0.d;
+    return q(n, 2n * p.r0.d * p.slope.d * MINUTE);
   }
 
-  /** Rows (exact) made from the start until t. */
-  rowsBy(t: number): Q {
-    if (t <= this.#startMs) return ZERO;
-    const hour = Math.floor(t / HOUR_MS);
-    const index = hour - this.#firstHour;
-    while (this.#hourRows.length <= index) {
-      const i = this.#hourRows.length;
-      const from = Math.max(this.#startMs, (this.#firstHour + i - 1) * HOUR_MS);
-      const to = (this.#firstHour + i) * HOUR_MS;
-      this.#hourRows.push(add(this.#hourRows[i - 1], this.#integral(from, to)));
+  /** Hour h's pieces (clipped to the start) with the rows before each, kept for a few hours. */
+  #hour(h: number): HourPieces {
+    const cached = this.#hours.get(h);
+    if (cached) return cached;
+    this.#rowsAtHour(h); // the hours before it first: their memo is in order
+    const from = Math.max(this.#startMs, h * HOUR_MS);
+    const pieces = this.pieces(from, (h + 1) * HOUR_MS);
+    const before: Q[] = [];
+    let rows = this.#hourRows[h - this.#firstHour];
+    for (const p of pieces) {
+      before.push(rows);
+      rows = add(rows, this.#pieceRows(p, p.y - p.x));
     }
-    const from = Math.max(this.#startMs, hour * HOUR_MS);
-    return from >= t ? this.#hourRows[index] : add(this.#hourRows[index], this.#integral(from, t));
-  }
-
-  /** The pieces of [a, b) in doubles, rows per ms, for placing arrivals. */
-  floatPieces(a: number, b: number): FloatPiece[] {
-    return this.pieces(a, b).map((p) => ({
+    const floats = pieces.map((p) => ({
       x: p.x,
       y: p.y,
       r0: toNumber(p.r0) / 60_000,
       slope: toNumber(p.slope) / 60_000,
     }));
+    const hour = { pieces, before, floats, end: rows };
+    if (this.#hours.size >= 8) this.#hours.delete(this.#hours.keys().next().value!);
+    this.#hours.set(h, hour);
+    return hour;
   }
+
+  /** Rows (exact) made from the start until the start of hour h (h >= the start's hour). */
+  #rowsAtHour(h: number): Q {
+    const index = h - this.#firstHour;
+    while (this.#hourRows.length <= index) {
+      const previous = this.#firstHour + this.#hourRows.length - 1;
+      this.#hourRows.push(this.#hour(previous).end);
+    }
+    return this.#hourRows[index];
+  }
+
+  /** Rows (exact) made from the start until t. */
+  rowsBy(t: number): Q {
+    if (t <= this.#startMs) return ZERO;
+    const h = Math.floor(t / HOUR_MS);
+    if (t === h * HOUR_MS) return this.#rowsAtHour(h);
+    const hour = this.#hour(h);
+    let i = 0;
+    while (hour.pieces[i].y < t) i++;
+    const p = hour.pieces[i];
+    return add(hour.before[i], this.#pieceRows(p, t - p.x));
+  }
+
+  /** The pieces of [a, b) in doubles, rows per ms, for placing arrivals. */
+  floatPieces(a: number, b: number): FloatPiece[] {
+    const out: FloatPiece[] = [];
+    for (let h = Math.floor(a / HOUR_MS); h * HOUR_MS < b; h++) {
+      for (const p of this.#hour(h).floats) {
+        if (p.y <= a || p.x >= b) continue;
+        const x = Math.max(a, p.x);
+        out.push({ x, y: Math.min(b, p.y), r0: p.r0 + p.slope * (x - p.x), slope: p.slope });
+      }
+    }
+    return out;
+  }
+}
+
+/** An hour's pieces, the exact rows before each and at its end, and the pieces in doubles. */
+interface HourPieces {
+  pieces: RatePiece[];
+  before: Q[];
+  floats: FloatPiece[];
+  end: Q;
 }

@@ -22,7 +22,7 @@ export function exactFraction(value: number): { num: bigint; den: bigint } {
   return { num, den };
 }
 
-/** A fraction n/d with d > 0, in lowest terms. */
+/** A fraction n/d with d > 0 (not always in lowest terms: compare with {@link compare}). */
 export interface Q {
   readonly n: bigint;
   readonly d: bigint;
@@ -34,10 +34,13 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-/** n/d in lowest terms (d must not be 0). */
+/** Denominators below this stay as they come: a gcd costs more than the digits it saves. */
+const REDUCE_ABOVE = 1n << 64n;
+
+/** n/d (d must not be 0), reduced to lowest terms once the denominator grows large. */
 export function q(n: bigint, d = 1n): Q {
   if (d < 0n) [n, d] = [-n, -d];
-  if (d === 1n) return { n, d };
+  if (d < REDUCE_ABOVE) return { n, d };
   const g = gcd(n, d);
   return g === 1n || g === 0n ? { n, d } : { n: n / g, d: d / g };
 }

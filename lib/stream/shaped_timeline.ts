@@ -16,9 +16,17 @@
  * @module
  */
 import { CellRandom, mix2 } from "../engine/rng.ts";
-import { floor, sub, toNumber } from "./rational.ts";
+import { floor, type Q, sub, toNumber } from "./rational.ts";
 import { type FloatPiece, RateShape } from "./rate_shape.ts";
 import { Timeline, type TimelineSpec } from "./timeline.ts";
+
+/** The arrival times of one tick's rows, ordinals [first, end). */
+interface TickArrivals {
+  k: number;
+  first: number;
+  end: number;
+  arrivals: Float64Array;
+}
 
 /** Salts the jitter's generator apart from the random bursts'. */
 const JITTER_SALT = 0x51ed270b;
@@ -30,8 +38,11 @@ const MAX_TICK = 2 ** 40;
 /** The timeline of a table with `spec.shape`. */
 export class ShapedTimeline extends Timeline {
   readonly shape: RateShape;
-  readonly #rows = new Map<number, number>();
-  readonly #ticks = new Map<number, { first: number; arrivals: Float64Array }>();
+  /** Exact rows streamed by each tick's time, for the last ticks asked for. */
+  readonly #rows = new Map<number, Q>();
+  readonly #ticks = new Map<number, TickArrivals>();
+  /** The tick whose rows were asked for last: rows are asked for in order, tick by tick. */
+  #current: TickArrivals = { k: -1, first: 0, end: 0, arrivals: new Float64Array(0) };
   readonly #random = new CellRandom();
 
   constructor(spec: TimelineSpec) {
@@ -49,9 +60,14 @@ export class ShapedTimeline extends Timeline {
   override rowsThrough(k: number): number {
     if (k < 0) return 0;
     if (k === 0) return this.spec.initialRows;
+    return this.spec.initialRows + Number(floor(this.#streamedBy(k)));
+  }
+
+  /** Rows (exact) the rate made from the start until tick k's time. */
+  #streamedBy(k: number): Q {
     let rows = this.#rows.get(k);
     if (rows === undefined) {
-      rows = this.spec.initialRows + Number(floor(this.shape.rowsBy(this.tickTime(k))));
+      rows = this.shape.rowsBy(this.tickTime(k));
       if (this.#rows.size >= 4096) this.#rows.clear();
       this.#rows.set(k, rows);
     }
@@ -63,6 +79,8 @@ export class ShapedTimeline extends Timeline {
   }
 
   override tickOf(ordinal: number): number {
+    const current = this.#current;
+    if (ordinal >= current.first && ordinal < current.end) return current.k;
     if (ordinal < this.spec.initialRows) return 0;
     const last = this.shape.finalRows;
     if (last !== undefined && ordinal >= this.spec.initialRows + Number(floor(last))) {
@@ -70,10 +88,9 @@ export class ShapedTimeline extends Timeline {
     }
     // The first tick whose rows pass `ordinal`: gallop out from the last ticks asked for.
     let lo = 0; // rowsThrough(lo) <= ordinal throughout
-    for (const [k, t] of this.#ticks) {
-      const end = t.first + t.arrivals.length;
-      if (ordinal >= t.first && ordinal < end) return k;
-      if (ordinal >= end) lo = Math.max(lo, k);
+    for (const t of this.#ticks.values()) {
+      if (ordinal >= t.first && ordinal < t.end) return t.k;
+      if (ordinal >= t.end) lo = Math.max(lo, t.k);
     }
     let step = 1;
     while (this.rowsThrough(lo + step) <= ordinal) {
@@ -91,9 +108,13 @@ export class ShapedTimeline extends Timeline {
   }
 
   override arrival(ordinal: number): number {
+    const current = this.#current;
+    if (ordinal >= current.first && ordinal < current.end) {
+      return current.arrivals[ordinal - current.first];
+    }
     if (ordinal < this.spec.initialRows) return this.spec.startMs;
-    const k = this.tickOf(ordinal);
-    const tick = this.#tick(k);
+    const tick = this.#tick(this.tickOf(ordinal));
+    this.#current = tick;
     return tick.arrivals[ordinal - tick.first];
   }
 
@@ -103,18 +124,19 @@ export class ShapedTimeline extends Timeline {
   }
 
   /** Tick k's rows' arrival times (kept for the last few ticks asked for). */
-  #tick(k: number): { first: number; arrivals: Float64Array } {
+  #tick(k: number): TickArrivals {
     let tick = this.#ticks.get(k);
     if (tick) return tick;
     const first = this.rowsThrough(k - 1);
-    const count = this.rowsThrough(k) - first;
+    const end = this.rowsThrough(k);
     const a = this.tickTime(k - 1);
     const b = this.tickTime(k);
-    const before = this.shape.rowsBy(a);
+    const before = this.#streamedBy(k - 1);
     const targets = this.spec.shape!.jitter === "poisson"
-      ? this.#poissonTargets(k, count, toNumber(sub(this.shape.rowsBy(b), before)))
-      : evenTargets(count, toNumber(sub(before, { n: floor(before), d: 1n })));
-    tick = { first, arrivals: placeArrivals(this.shape.floatPieces(a, b), targets, a, b) };
+      ? this.#poissonTargets(k, end - first, toNumber(sub(this.#streamedBy(k), before)))
+      : evenTargets(end - first, toNumber(sub(before, { n: floor(before), d: 1n })));
+    const arrivals = placeArrivals(this.shape.floatPieces(a, b), targets, a, b);
+    tick = { k, first, end, arrivals };
     if (this.#ticks.size >= KEPT_TICKS) this.#ticks.delete(this.#ticks.keys().next().value!);
     this.#ticks.set(k, tick);
     return tick;
@@ -128,11 +150,13 @@ export class ShapedTimeline extends Timeline {
     const out = new Float64Array(count);
     this.#random.reset(mix2(this.spec.shapeKey ?? 0, JITTER_SALT), k);
     let sum = 0;
+    // Uniforms of 32 bits in (0, 1): ample for times within a tick, at half the draws.
+    const random = this.#random;
     for (let i = 0; i < count; i++) {
-      sum -= Math.log(1 - this.#random.next());
+      sum -= Math.log((random.nextUint32() + 0.5) / 4294967296);
       out[i] = sum;
     }
-    sum -= Math.log(1 - this.#random.next());
+    sum -= Math.log((random.nextUint32() + 0.5) / 4294967296);
     const scale = total / sum;
     for (let i = 0; i < count; i++) out[i] *= scale;
     return out;
@@ -170,9 +194,13 @@ function placeArrivals(
     }
     const c = Math.max(0, targets[j] - before);
     const len = piece.y - piece.x;
-    // r0·u + slope/2·u² = c, in the form that stays exact as slope goes to 0.
-    const root = Math.sqrt(Math.max(0, piece.r0 * piece.r0 + 2 * piece.slope * c));
-    const u = piece.r0 + root > 0 ? Math.min(len, (2 * c) / (piece.r0 + root)) : len;
+    let u: number;
+    if (piece.slope === 0) u = piece.r0 > 0 ? Math.min(len, c / piece.r0) : len;
+    else {
+      // r0·u + slope/2·u² = c, in the form that stays exact as slope goes to 0.
+      const root = Math.sqrt(Math.max(0, piece.r0 * piece.r0 + 2 * piece.slope * c));
+      u = piece.r0 + root > 0 ? Math.min(len, (2 * c) / (piece.r0 + root)) : len;
+    }
     last = Math.min(b, Math.max(last, Math.ceil(piece.x + u)));
     out[j] = last;
   }
