@@ -8,6 +8,8 @@ import { assert, assertEquals } from "./_assert.ts";
 import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { digestRows } from "./_digest.ts";
 import { readOutputTable } from "./_read.ts";
+import { dayOfRate } from "../lib/cli/plot_rate.ts";
+import { loadConfig } from "../lib/config/mod.ts";
 import { committedTick } from "./_delta.ts";
 import { killSeed, killWhileWorking, seededRandom, timeWork } from "./_kill.ts";
 
@@ -162,5 +164,36 @@ Deno.test("a shaped, jittered table: kill -9 and restarts, and 2 workers, give t
         `${table} ${replay}`,
       );
     }
+  });
+});
+
+const SHOP = new URL("../examples/traffic/shop.yaml", import.meta.url).pathname;
+const PLOT = new URL("../docs/traffic_orders.svg", import.meta.url).pathname;
+
+Deno.test("docs/traffic_orders.svg is plot-rate's plot of the shop example, and a run's rows make it", async () => {
+  const plot = await cli("plot-rate", "-c", SHOP, "--table", "orders", "--day", "2026-11-27");
+  assertEquals(plot.code, 0, plot.stderr);
+  if (Deno.env.get("UPDATE_DOCS") === "1") await Deno.writeTextFile(PLOT, plot.stdout);
+  assertEquals(
+    plot.stdout,
+    await Deno.readTextFile(PLOT),
+    "docs/traffic_orders.svg is stale: regenerate it with UPDATE_DOCS=1 deno test -A " +
+      "tests/traffic_test.ts",
+  );
+  // The plot's minutes are the rows a real run writes: count its `ordered_at` by minute.
+  await withTempDir(async (dir) => {
+    const run = await cli(...RUN, "-c", SHOP, "-o", `${dir}/out`);
+    assertEquals(run.code, 0, run.stderr);
+    const table = await readOutputTable(`${dir}/out/orders`);
+    const perMinute = Array(24 * 60).fill(0);
+    for (const at of table.getChild("ordered_at")!) {
+      perMinute[Math.floor((Number(at) - DAY) / MINUTE)]++;
+    }
+    const { config } = await loadConfig(SHOP);
+    const orders = config!.tables.find((t) => t.name === "orders")!;
+    const drawn = dayOfRate(config!, orders, { dayMs: DAY, startMs: DAY, seed: config!.seed! });
+    assertEquals(perMinute, drawn.rowsPerMinute);
+    // The points of the rows' line are those minutes, scaled.
+    assertEquals(plot.stdout.match(/<polyline[^>]*points="([^"]*)"/)![1].split(" ").length, 1440);
   });
 });
