@@ -81,17 +81,19 @@ export const rateShapes: BenchCase = {
     // A whole day of ticks, so every hour of the profile passes (a Thursday: its weekly
     // factor is 1, so both sides write about as many rows); quick: fewer rounds.
     const ticks = 8_640;
-    await runOnce(false, 200); // warm-up: compile the hot paths before measuring either side
+    // Warm-up, which also gives the shaped day's rows: the constant side writes as many
+    // (the bursts add some), or rows per tick, not their number, would decide the rate. A
+    // whole rate keeps the constant timeline on its fast path of doubles.
+    const perMinute = Math.round((await runOnce(true, ticks)).rows / (ticks / 6));
+    await runOnce(false, 1000, perMinute);
     const constant = { rows: 0, seconds: 0 };
     const shaped = { rows: 0, seconds: 0 };
-    for (let round = 0; round < (quick ? 2 : 3); round++) {
-      const withShape = await runOnce(true, ticks);
-      // The constant side writes as many rows (the bursts add some): rows per tick, not
-      // their number, would otherwise decide the rate of rows. A whole rate keeps the
-      // constant timeline on its fast path of doubles.
-      const perMinute = Math.round(withShape.rows / (ticks / 6));
-      const without = await runOnce(false, ticks, perMinute);
-      for (const [side, run] of [[shaped, withShape], [constant, without]] as const) {
+    for (let round = 0; round < (quick ? 2 : 4); round++) {
+      // Each side first in every other round: neither always runs on the other's garbage.
+      const order = round % 2 === 0 ? [false, true] : [true, false];
+      for (const isShaped of order) {
+        const run = await runOnce(isShaped, ticks, isShaped ? undefined : perMinute);
+        const side = isShaped ? shaped : constant;
         side.rows += run.rows;
         side.seconds += run.seconds;
       }
