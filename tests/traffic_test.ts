@@ -10,6 +10,8 @@ import { digestRows } from "./_digest.ts";
 import { readOutputTable } from "./_read.ts";
 import { dayOfRate } from "../lib/cli/plot_rate.ts";
 import { loadConfig } from "../lib/config/mod.ts";
+import { StreamingServer } from "../lib/schedule/server.ts";
+import { tableDigest } from "./_shards.ts";
 import { committedTick } from "./_delta.ts";
 import { killSeed, killWhileWorking, seededRandom, timeWork } from "./_kill.ts";
 
@@ -195,5 +197,37 @@ Deno.test("docs/traffic_orders.svg is plot-rate's plot of the shop example, and 
     assertEquals(perMinute, drawn.rowsPerMinute);
     // The points of the rows' line are those minutes, scaled.
     assertEquals(plot.stdout.match(/<polyline[^>]*points="([^"]*)"/)![1].split(" ").length, 1440);
+  });
+});
+
+Deno.test("three shards of shaped, jittered tables write together the rows of one process", async () => {
+  await withTempDir(async (dir) => {
+    const config = await writeConfig(dir, CONFIG);
+    // Hours 16 to 22: the evening peak, the sale and the end of the ramp's day.
+    const start = new Date(DAY + 16 * HOUR);
+    const run = (out: string, shard?: { index: number; count: number }) =>
+      new StreamingServer({
+        config,
+        output: out,
+        startTime: start,
+        fastForward: true,
+        ticks: 360,
+        workers: 1,
+        commitRows: 500,
+        pollMs: 5,
+        ...(shard ? { shard } : {}),
+      }).start();
+    const single = await run(`${dir}/single`);
+    assertEquals(single.failed, []);
+    const shards = await Promise.all(
+      [0, 1, 2].map((index) => run(`${dir}/sharded`, { index, count: 3 })),
+    );
+    for (const summary of shards) assertEquals(summary.failed, []);
+    for (const table of ["orders", "load"]) {
+      const one = await tableDigest(`${dir}/single/${table}`, "id");
+      assert(one.rows > 1000, `${table} streamed (${one.rows} rows)`);
+      // In key order: shards commit their parts in whatever order they finish.
+      assertEquals(await tableDigest(`${dir}/sharded/${table}`, "id"), one, table);
+    }
   });
 });
