@@ -118,6 +118,16 @@ export class ShapedTimeline extends Timeline {
     return tick.arrivals[ordinal - tick.first];
   }
 
+  /**
+   * Rows of a tick at the highest of `rows_per_minute` and the phases' rates: the first
+   * tick may be nearly empty (a ramp from 0) and would make blocks of single rows.
+   */
+  override typicalTickRows(): number {
+    const phases = this.spec.shape!.phases ?? [];
+    const rate = Math.max(this.spec.rowsPerMinute, ...phases.flatMap((p) => [p.from, p.to]));
+    return Math.floor((rate * this.spec.intervalMs) / 60_000);
+  }
+
   /** Rows per minute the shape asks for at logical time t. */
   override rateAt(t: number): number {
     return this.shape.rateAt(t);

@@ -102,6 +102,8 @@ Deno.test("a ramp's ticks follow the ramp, a hold holds, and after the phases th
   assertEquals(t.rateAt(MONDAY + 300_000), 300);
   assertEquals(t.rateAt(MONDAY + 700_000), 600);
   assertEquals(t.rateAt(MONDAY + 1_000_000), 6);
+  // Shards' blocks are a tick at the highest rate, not the ramp's nearly empty first tick.
+  assertEquals([t.tickRows(1).count, t.typicalTickRows()], [0, 100]);
   checkConsistent(t, 130);
 });
 

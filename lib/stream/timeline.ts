@@ -163,6 +163,11 @@ export class Timeline implements RowTimeline {
     return this.spec.startMs + ms;
   }
 
+  /** Rows of a typical streaming tick (a shard's block size): tick 1's, for a constant rate. */
+  typicalTickRows(): number {
+    return this.rowsThrough(1) - this.spec.initialRows;
+  }
+
   /** Rows per minute the cadence asks for at logical time t (a constant rate: always it). */
   rateAt(_t: number): number {
     return this.spec.policy === "append" ? this.spec.rowsPerMinute : 0;
