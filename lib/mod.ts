@@ -24,6 +24,8 @@ export type { ServerPhase, ServerStatus, TableStage, TableStatus } from "./sched
 export { prometheusText } from "./schedule/status.ts";
 export { serveMonitoring } from "./schedule/http.ts";
 export { Timeline, type TimelineSpec } from "./stream/timeline.ts";
+export { ShapedTimeline, timelineOf } from "./stream/shaped_timeline.ts";
+export type { RateShapeSpec } from "./stream/rate_shape.ts";
 export { createLogger, type Logger, silentLogger } from "./output/log.ts";
 export {
   type Config,

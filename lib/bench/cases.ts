@@ -23,6 +23,7 @@ import { shards } from "./shard_cases.ts";
 import { kafka } from "./kafka_cases.ts";
 import { livePage } from "./page_cases.ts";
 import { changes } from "./change_cases.ts";
+import { rateShapes } from "./rate_cases.ts";
 
 export type { BenchCase, Measured } from "./case.ts";
 
@@ -46,4 +47,5 @@ export const CASES: readonly BenchCase[] = [
   kafka,
   livePage,
   changes,
+  rateShapes,
 ];

@@ -17,6 +17,7 @@ import { generateCommand } from "./generate.ts";
 import { inspectCommand } from "./inspect.ts";
 import { optimizeCommand } from "./optimize.ts";
 import { pluginsCommand } from "./plugins.ts";
+import { plotRateCommand } from "./plot_rate.ts";
 import { previewCommand } from "./preview.ts";
 import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   inspectCommand,
   optimizeCommand,
   pluginsCommand,
+  plotRateCommand,
 ];
 
 /** Top-level help. */

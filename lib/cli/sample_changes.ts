@@ -11,7 +11,8 @@ import { changeSpec } from "../config/engine_specs.ts";
 import type { Config } from "../config/mod.ts";
 import type { Engine } from "../engine/generator.ts";
 import { GenerationError } from "../engine/generation_error.ts";
-import { Timeline } from "../stream/timeline.ts";
+import { timelineOf } from "../stream/shaped_timeline.ts";
+import { shapeOf } from "../schedule/plan.ts";
 
 /** Changes computed per table: enough to pass through a few versions of the busiest rows. */
 const SAMPLE_CHANGES = 300;
@@ -32,13 +33,14 @@ export function sampleChanges(
   for (const table of config.tables) {
     const spec = changeSpec(table);
     if (!spec || !tables.includes(table.name)) continue;
-    const timeline = new Timeline({
+    const timeline = timelineOf({
       startMs: engine.inputs.now.getTime(),
       intervalMs: config.tickIntervalMs,
       initialRows: table.rowCount,
       rowsPerMinute: table.cadence.rowsPerMinute,
       policy: "append",
       baseRowId: table.startRowId,
+      ...shapeOf(table, engine.inputs.seed),
     });
     const changes = new TableChanges({
       seed: engine.inputs.seed,

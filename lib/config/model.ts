@@ -11,6 +11,7 @@ import type { CompiledExpression } from "../expr/compiled_expression.ts";
 import type { Diagnostic, YamlPath } from "./diagnostics.ts";
 import type { SourceMap, SourcePos } from "./positions.ts";
 import type { PluginRegistry } from "../plugin/registry.ts";
+import type { RateShapeSpec } from "../stream/rate_shape.ts";
 
 /** The storage types a column may declare, after normalising pandas/arrow-style names. */
 export type ColumnTypeName = ColumnType;
@@ -29,6 +30,11 @@ export interface Cadence {
   rowsPerMinute: number;
   /** Whether the streaming server updates this table. Default true. */
   enabled: boolean;
+  /**
+   * How the rate varies over time (`daily`, `weekly`, `phases`, `bursts`, `jitter`), with
+   * `rowsPerMinute` as the mean; absent: a constant rate (docs/traffic.md).
+   */
+  shape?: RateShapeSpec;
 }
 
 /** How `changes:` picks the rows it changes (`pick:`). */

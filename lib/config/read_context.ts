@@ -54,7 +54,15 @@ export const TABLE_KEYS = [
   "duplicates",
   "description",
 ];
-export const CADENCE_KEYS = ["rows_per_minute", "enabled"];
+export const CADENCE_KEYS = [
+  "rows_per_minute",
+  "enabled",
+  "daily",
+  "weekly",
+  "phases",
+  "bursts",
+  "jitter",
+];
 export const CHANGES_KEYS = [
   "updates_per_minute",
   "update_columns",

@@ -141,21 +141,26 @@ export function readSettings(r: ReadContext, node: Node | null, config: Config):
   }
 }
 
+/** Ms of an ISO-8601 time (`2026-01-01T00:00:00Z`; no zone, or a date alone: UTC), else undefined. */
+export function parseIsoTime(text: string): number | undefined {
+  const trimmed = text.trim();
+  const iso = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|z|[+-]\d\d:?\d\d)?$/;
+  if (!iso.test(trimmed)) return undefined;
+  const dateOnly = /^\d{4}-\d\d-\d\d$/.test(trimmed);
+  const zoned = /(?:[Zz]|[+-]\d\d:?\d\d)$/.test(trimmed);
+  const normal = dateOnly
+    ? `${trimmed}T00:00:00Z`
+    : zoned
+    ? trimmed.replace(" ", "T")
+    : `${trimmed.replace(" ", "T")}Z`;
+  const ms = Date.parse(normal);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 export function readTime(r: ReadContext, node: Node | null, path: YamlPath): Date | undefined {
   const v = r.scalar(node);
-  const text = typeof v === "string" ? v.trim() : undefined;
-  const iso = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|z|[+-]\d\d:?\d\d)?$/;
-  if (text !== undefined && iso.test(text)) {
-    const dateOnly = /^\d{4}-\d\d-\d\d$/.test(text);
-    const zoned = /(?:[Zz]|[+-]\d\d:?\d\d)$/.test(text);
-    const normal = dateOnly
-      ? `${text}T00:00:00Z`
-      : zoned
-      ? text.replace(" ", "T")
-      : `${text.replace(" ", "T")}Z`;
-    const ms = Date.parse(normal);
-    if (!Number.isNaN(ms)) return new Date(ms);
-  }
+  const ms = typeof v === "string" ? parseIsoTime(v) : undefined;
+  if (ms !== undefined) return new Date(ms);
   r.report(
     path,
     "bad-time",

@@ -21,6 +21,7 @@ import { readColumns } from "./read_columns.ts";
 import { readChanges } from "./read_changes.ts";
 import { readDuplicates } from "./read_faults.ts";
 import { checkConstraintSql, readTableProperties } from "./read_table_properties.ts";
+import { readRateShape } from "./read_rate_shape.ts";
 
 export function readTables(r: ReadContext, node: Node | null): TableConfig[] {
   const path = ["tables"];
@@ -120,6 +121,19 @@ export function readTable(
     if (policy !== undefined) table.updatePolicy = policy;
   }
   if (fields.has("cadence")) table.cadence = readCadence(r, fields.get("cadence")!, at("cadence"));
+  if (table.cadence.shape && table.updatePolicy !== "append") {
+    r.report(
+      at("cadence"),
+      "shape-not-streamed",
+      `The rate shape of ${label} has no effect: it is \`${table.updatePolicy}\``,
+      {
+        at: "key",
+        severity: "warning",
+        hint:
+          "`daily`, `weekly`, `phases`, `bursts` and `jitter` shape the rows an `append` table adds.",
+      },
+    );
+  }
   if (fields.has("export_file_count")) {
     const n = r.integer(
       fields.get("export_file_count")!,
@@ -348,6 +362,8 @@ export function readCadence(r: ReadContext, node: Node | null, path: YamlPath): 
     const enabled = r.bool(fields.get("enabled")!, [...path, "enabled"], "enabled");
     if (enabled !== undefined) cadence.enabled = enabled;
   }
+  const shape = readRateShape(r, fields, path, cadence.rowsPerMinute);
+  if (shape) cadence.shape = shape;
   return cadence;
 }
 

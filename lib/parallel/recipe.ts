@@ -12,7 +12,8 @@ import { changeSpec, engineOptions, tableSpecs } from "../config/engine_specs.ts
 import { LoadedRows, type TransferredRows } from "../state/loaded_rows.ts";
 import type { ParentFacts, TableRole } from "../stream/parent_source.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
-import { Timeline, type TimelineSpec } from "../stream/timeline.ts";
+import type { Timeline, TimelineSpec } from "../stream/timeline.ts";
+import { timelineOf } from "../stream/shaped_timeline.ts";
 
 /** One table of an {@link EngineRecipe}. */
 export interface TableRecipe {
@@ -80,7 +81,7 @@ export async function engineFromRecipe(recipe: EngineRecipe): Promise<Engine> {
     spec.startRowId = t.startRowId;
     spec.rowCount = t.rowCount;
     if (t.timeline) {
-      const timeline = new Timeline(t.timeline);
+      const timeline = timelineOf(t.timeline);
       timelines.set(t.name, timeline);
       spec.timeline = timeline;
     }

@@ -29,7 +29,9 @@ import {
   STATE_PROPERTY,
   type StreamState,
 } from "../state/stream_state.ts";
-import { type TickPolicy, Timeline } from "../stream/timeline.ts";
+import type { TickPolicy, Timeline, TimelineSpec } from "../stream/timeline.ts";
+import { timelineOf } from "../stream/shaped_timeline.ts";
+import { streamKey } from "../engine/rng.ts";
 import type { TableRole } from "../stream/parent_source.ts";
 import { arrowToDeltaSchema } from "../delta/schema.ts";
 import { formatShard, type Shard, shardAppId, shardingOf, ShardSplit } from "../stream/shard.ts";
@@ -98,6 +100,15 @@ export function tickPolicy(table: TableConfig): TickPolicy {
   return table.updatePolicy === "replace" ? "replace" : "append";
 }
 
+/** A table's rate shape on its timeline, with the key of its random draws. */
+export function shapeOf(
+  table: TableConfig,
+  seed: number,
+): Pick<TimelineSpec, "shape" | "shapeKey"> {
+  const shape = table.cadence.shape;
+  return shape ? { shape, shapeKey: streamKey(seed, table.name, "cadence") } : {};
+}
+
 /** The fingerprint of what decides a table's rows under `seed` and the tick interval. */
 export function tableFingerprint(
   config: Config,
@@ -128,6 +139,8 @@ export function tableFingerprint(
       // Only when set: the fingerprints of tables without changes stay what they were.
       ...(table.changes ? { changes: changeSpec(table) } : {}),
       ...(table.duplicates ? { duplicates: table.duplicates } : {}),
+      // The same for a constant rate: only a shaped one adds its shape.
+      ...(table.cadence.shape ? { rateShape: table.cadence.shape } : {}),
     },
   });
 }
@@ -374,13 +387,14 @@ export async function planTables(config: Config, options: PlanOptions): Promise<
       };
     }
     const state = plan.state!;
-    plan.timeline = new Timeline({
+    plan.timeline = timelineOf({
       startMs: state.startMs,
       intervalMs: state.tickIntervalMs,
       initialRows: table.rowCount,
       rowsPerMinute: table.cadence.rowsPerMinute,
       policy: plan.policy,
       baseRowId: state.baseRowId,
+      ...shapeOf(table, options.seed),
     });
     spec.startRowId = state.baseRowId;
     spec.timeline = plan.timeline;

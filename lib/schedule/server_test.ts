@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/_assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
 import { shopYaml } from "../../tests/_shop.ts";
 import {
   config,
@@ -9,6 +9,7 @@ import {
   START,
 } from "../../tests/_server.ts";
 import { Timeline } from "../stream/timeline.ts";
+import { prometheusText, type ServerStatus, statusLines } from "./status.ts";
 
 const CADENCE = config(`
 version: 1
@@ -99,6 +100,36 @@ tables:
   const status = summary.tables[0];
   assertEquals([status.rowsWritten, status.streamedRows, status.commits], [1050, 50, 6]);
   assertEquals(status.measuredRowsPerMinute, 60);
+});
+
+Deno.test("a shaped table's status has the rate its shape asks for now, beside the mean", async () => {
+  const store = new MemoryStore();
+  const ramp = config(`
+config: { seed: 3, tick_interval: 10s }
+tables:
+  - table_name: t
+    row_count: 0
+    cadence:
+      rows_per_minute: 60
+      phases: [{from: 0, to: 600, for: 10m}]
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+`);
+  // 5 ticks of the ramp: 50 s in, it asks for 600 × 50/600 = 50 rows a minute.
+  const summary = await runLive(store, { config: ramp }, 5, 10_000, 1);
+  const status = summary.tables[0];
+  assertEquals([status.rowsPerMinute, status.targetRowsPerMinute], [60, 50]);
+  const server: ServerStatus = {
+    startedAt: new Date(START).toISOString(),
+    fastForward: false,
+    phase: "running",
+    tables: [status],
+  };
+  assertStringIncludes(statusLines(server, START)[2], "50/min (mean 60)");
+  assertStringIncludes(
+    prometheusText(server),
+    'tablestream_target_rows_per_minute{table="t"} 50\n',
+  );
 });
 
 const SHOP = config(shopYaml({

@@ -43,8 +43,13 @@ export interface TableStatus {
   sinkWaitMs: number;
   /** `append`, `replace` or `static`. */
   policy: string;
-  /** Configured rate (append tables). */
+  /** Configured rate (append tables): the mean of a shaped rate. */
   rowsPerMinute: number;
+  /**
+   * The rate the cadence asks for at the last tick's logical time (append tables): equal to
+   * `rowsPerMinute` for a constant rate, the shape's rate there for a shaped one.
+   */
+  targetRowsPerMinute?: number;
   /**
    * Streamed rows committed per minute of wall-clock time, over the last minute: the cadence's
    * rate, without the initial `row_count` rows.
@@ -264,6 +269,13 @@ const METRICS: MetricSpec[] = [
     value: (t) => t.measuredRowsPerMinute,
   },
   {
+    name: "tablestream_target_rows_per_minute",
+    type: "gauge",
+    help: "Rows per minute the cadence asks for at the table's logical time (a rate shape's " +
+      "current rate; the configured rate when constant).",
+    value: (t) => t.policy === "append" ? t.targetRowsPerMinute ?? t.rowsPerMinute : undefined,
+  },
+  {
     name: "tablestream_commits_total",
     type: "counter",
     help: "Commits made by this process.",
@@ -362,6 +374,14 @@ export function prometheusText(status: ServerStatus): string {
 
 const compact = new Intl.NumberFormat("en-US");
 
+/** A table's target rate: `600/min`, or a shaped rate's current one and its mean. */
+function targetText(t: TableStatus): string {
+  if (t.policy !== "append") return t.policy;
+  const target = t.targetRowsPerMinute ?? t.rowsPerMinute;
+  const now = `${compact.format(Math.round(target * 100) / 100)}/min`;
+  return target === t.rowsPerMinute ? now : `${now} (mean ${compact.format(t.rowsPerMinute)})`;
+}
+
 /** The terminal status block: a header and one aligned line per table. */
 export function statusLines(status: ServerStatus, now: number): string[] {
   const rows = status.tables.map((t) => [
@@ -371,7 +391,7 @@ export function statusLines(status: ServerStatus, now: number): string[] {
       : t.stage + (t.waitingFor ? ` (${t.waitingFor})` : ""),
     compact.format(t.rows),
     compact.format(Math.round(t.measuredRowsPerMinute)),
-    t.policy === "append" ? `${compact.format(t.rowsPerMinute)}/min` : t.policy,
+    targetText(t),
     t.version === undefined ? "-" : `v${t.version}`,
     t.tickTime === undefined ? "-" : new Date(t.tickTime).toISOString().replace(".000Z", "Z"),
     t.lastError ? t.lastError.slice(0, 60) : "",

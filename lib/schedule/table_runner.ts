@@ -85,7 +85,7 @@ export class TableRunner {
     this.status.tick = deps.plan.lastTick;
     this.status.version = deps.plan.stored?.version;
     if (deps.injection) this.status.injected = noFaults();
-    if (deps.plan.lastTick >= 0) this.status.tickTime = this.#timeline.tickTime(deps.plan.lastTick);
+    if (deps.plan.lastTick >= 0) this.#reachedTick(deps.plan.lastTick);
   }
 
   /** Runs until a stop condition, `signal`, or a failure; closes the sink. */
@@ -155,8 +155,7 @@ export class TableRunner {
         // Nothing arrived or changed: no commit. Children wait for rows, not ticks.
         this.#deps.changes?.settled(window.last);
         this.#deps.progress.advance(window.last);
-        this.status.tick = window.last;
-        this.status.tickTime = this.#timeline.tickTime(window.last);
+        this.#reachedTick(window.last);
         k = window.last;
       } else {
         // Past the window when another writer committed further than it.
@@ -384,8 +383,7 @@ export class TableRunner {
     s.rows = this.plan.policy === "replace" ? rows : s.rows + rows;
     s.skippedRows += rows;
     s.skippedTicks += skipped.last - skipped.first + 1;
-    s.tick = Math.max(s.tick, stored);
-    s.tickTime = this.#timeline.tickTime(s.tick);
+    this.#reachedTick(Math.max(s.tick, stored));
     this.#lastCommitted = stored;
     this.#recordState = false;
     this.#deps.changes?.settled(stored);
@@ -528,13 +526,22 @@ export class TableRunner {
     s.commitRetries += result.retries ?? 0;
     if ((result.retries ?? 0) > 0) s.commitConflicts++;
     s.commits++;
-    s.tick = window.last;
-    s.tickTime = this.#timeline.tickTime(window.last);
+    this.#reachedTick(window.last);
     if (result.version !== undefined) s.version = result.version;
     s.lastCommitAt = this.#deps.clock.now();
     s.bytesWritten += result.bytes ?? 0;
     this.#deps.progress.advance(window.last);
     this.#rate.record(this.#deps.clock.now(), s.streamedRows);
+  }
+
+  /** The status at tick k: its logical time and the rate the cadence asks for then. */
+  #reachedTick(k: number): void {
+    const time = this.#timeline.tickTime(k);
+    this.status.tick = k;
+    this.status.tickTime = time;
+    if (this.plan.policy === "append") {
+      this.status.targetRowsPerMinute = this.#timeline.rateAt(time);
+    }
   }
 
   /** Whether `tick` is committed, as the sink reads it back (false when that fails too). */

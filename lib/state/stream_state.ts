@@ -56,6 +56,8 @@ export interface FingerprintInputs {
     columns: { name: string; data: unknown; type?: string; nullFraction: number }[];
     /** The table's `changes:` (rates, update columns, pick), when it has them. */
     changes?: unknown;
+    /** The shape of its rate (`cadence:`'s daily, weekly, phases, bursts, jitter), if any. */
+    rateShape?: unknown;
   };
 }
 

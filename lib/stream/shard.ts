@@ -123,7 +123,7 @@ export class ShardSplit {
     this.#streams = spec.policy === "append" && timeline.streams;
     // Rows per tick, floored (fixed by the rate and interval, which the fingerprint holds):
     // the block size never changes while a table streams.
-    const perTick = timeline.rowsThrough(1) - spec.initialRows;
+    const perTick = timeline.typicalTickRows();
     this.blockRows = Math.max(1, Math.floor(perTick / count));
   }
 

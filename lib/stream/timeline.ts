@@ -12,6 +12,10 @@
  * @module
  */
 import type { RowTimeline } from "../engine/spec.ts";
+import { exactFraction } from "./rational.ts";
+import type { RateShapeSpec } from "./rate_shape.ts";
+
+export { exactFraction };
 
 /** What a table does on each tick. */
 export type TickPolicy =
@@ -35,25 +39,13 @@ export interface TimelineSpec {
   policy: TickPolicy;
   /** Row id of the first row this timeline generates. */
   baseRowId: number;
+  /** How an `append` table's rate varies over time (lib/stream/shaped_timeline.ts). */
+  shape?: RateShapeSpec;
+  /** The key of the shape's random draws (random bursts, jitter): from seed and table. */
+  shapeKey?: number;
 }
 
 const MINUTE_MS = 60_000n;
-
-/** A non-negative number as an exact fraction num/den (den a power of ten). */
-export function exactFraction(value: number): { num: bigint; den: bigint } {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`A rate must be a finite number >= 0, got ${value}`);
-  }
-  // The shortest decimal that reads back as this double: what the user wrote in the YAML.
-  const [mantissa, exponentText] = String(value).split("e");
-  const exponent = Number(exponentText ?? 0);
-  const [whole, fraction = ""] = mantissa.split(".");
-  let num = BigInt(whole + fraction);
-  let den = 10n ** BigInt(fraction.length);
-  if (exponent > 0) num *= 10n ** BigInt(exponent);
-  else if (exponent < 0) den *= 10n ** BigInt(-exponent);
-  return { num, den };
-}
 
 /** floor(a / b) for bigints with b > 0. */
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -169,6 +161,16 @@ export class Timeline implements RowTimeline {
       this.#numN,
     );
     return this.spec.startMs + ms;
+  }
+
+  /** Rows of a typical streaming tick (a shard's block size): tick 1's, for a constant rate. */
+  typicalTickRows(): number {
+    return this.rowsThrough(1) - this.spec.initialRows;
+  }
+
+  /** Rows per minute the cadence asks for at logical time t (a constant rate: always it). */
+  rateAt(_t: number): number {
+    return this.spec.policy === "append" ? this.spec.rowsPerMinute : 0;
   }
 
   /** `datetime.now()` of a row: its arrival, or the tick time of a `replace` epoch. */

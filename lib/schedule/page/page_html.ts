@@ -74,6 +74,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .state-failed, .state-stopped { color: var(--bad); }
 td.state { white-space: normal; max-width: 340px; }
 .error { color: var(--bad); font-size: 12px; overflow-wrap: anywhere; }
+.injected { color: var(--muted); font-size: 11px; }
 .spark { vertical-align: middle; }
 .spark polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
 #diagram svg { max-width: 100%; height: auto; border: 1px solid var(--line); }

@@ -91,7 +91,13 @@ export const PAGE_SCRIPT = String.raw`"use strict";
       el("span", { text: failed ? "failed" : t.activity }),
     ]);
     if (failed && t.lastError) state.appendChild(el("div", { class: "error", text: t.lastError }));
-    var target = t.policy === "append" ? fmt.format(t.rowsPerMinute) : t.policy;
+    // A shaped rate's target now, and its mean beside it when they differ.
+    var now = t.targetRowsPerMinute === undefined ? t.rowsPerMinute : t.targetRowsPerMinute;
+    var target = t.policy !== "append" ? t.policy : fmt.format(Math.round(now)) +
+      (Math.round(now) !== Math.round(t.rowsPerMinute) ? " (mean " + fmt.format(t.rowsPerMinute) + ")" : "");
+    // Imperfections injected on purpose (duplicates, late events...), by kind.
+    var injected = Object.keys(t.injected || {}).filter(function (k) { return t.injected[k] > 0; })
+      .map(function (k) { return k + " " + fmt.format(t.injected[k]); }).join(" · ");
     var buttons = el("td");
     if (control.enabled && ["done", "failed", "stopped"].indexOf(t.stage) < 0) {
       var paused = t.stage === "paused";
@@ -100,7 +106,8 @@ export const PAGE_SCRIPT = String.raw`"use strict";
       buttons.appendChild(button);
     }
     var tr = el("tr", { "data-table": t.table, "data-stage": t.stage }, [
-      el("td", { text: t.table }),
+      el("td", {}, [el("span", { text: t.table }),
+        injected ? el("div", { class: "injected", text: "injected: " + injected }) : null]),
       state,
       el("td", { class: "num", "data-field": "rows", text: fmt.format(t.rows) }),
       el("td", { class: "num", "data-field": "measured",
