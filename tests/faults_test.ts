@@ -1,5 +1,5 @@
 /**
- * Deliberate imperfections end to end (docs/traffic_faults.md): `run --fast-forward` of a
+ * Deliberate imperfections end to end (docs/traffic.md): `run --fast-forward` of a
  * sensor-and-orders config into Delta, read back. What the rows show (late event times,
  * duplicated keys, nulls in a never-null column, keys with no parent) equals what every
  * commit's `commitInfo.operationMetrics`, the status and `/metrics` say was injected; the

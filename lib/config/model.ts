@@ -123,7 +123,7 @@ export interface TableConfig {
   tableProperties?: Record<string, string>;
   /** `changes:`: updates and deletes of its existing rows (docs/changes.md). */
   changes?: ChangesConfig;
-  /** `duplicates:`: rows delivered again in later ticks (docs/traffic_faults.md). */
+  /** `duplicates:`: rows delivered again in later ticks (docs/traffic.md). */
   duplicates?: DuplicatesSpec;
   description?: string;
   /** Where the table's mapping starts. */

@@ -1,5 +1,5 @@
 /**
- * The deliberate imperfections of a table (docs/traffic_faults.md): a column's `event_time:`,
+ * The deliberate imperfections of a table (docs/traffic.md): a column's `event_time:`,
  * `bad_values:` and `orphans:`, and a table's `duplicates:`. Each is off unless written; the
  * checks that need compiled expressions (an orphan needs a `foreign_key(...)` column) are
  * `validate_faults.ts`'s.

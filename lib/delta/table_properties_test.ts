@@ -2,7 +2,7 @@ import { assertEquals, assertRejects, assertStringIncludes } from "../../tests/_
 import { allTypesTable } from "../../tests/_delta.ts";
 import { joinPath, localFs } from "./fs.ts";
 import { readSnapshot } from "./log_reader.ts";
-import { checkTableProperties, newTableProtocol } from "./table_properties.ts";
+import { checkTableProperties, newTableProtocol, TABLE_PROPERTIES } from "./table_properties.ts";
 import { DeltaWriter, WriteRefused } from "./writer.ts";
 
 const PLAIN =
@@ -178,4 +178,11 @@ Deno.test("delta.columnMapping.mode: reader 2 / writer 5 alone, the feature list
     checkTableProperties({ "delta.columnMapping.maxColumnId": "3" }).map((p) => p.unknown),
     [true],
   );
+});
+
+Deno.test("docs/delta.md lists every table property a config may set", async () => {
+  const docs = await Deno.readTextFile(new URL("../../docs/delta.md", import.meta.url));
+  for (const name of Object.keys(TABLE_PROPERTIES)) assertStringIncludes(docs, `\`${name}`);
+  assertStringIncludes(docs, "`delta.constraints.<name>");
+  assertStringIncludes(docs, "`cluster_by:");
 });

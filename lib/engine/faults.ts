@@ -1,5 +1,5 @@
 /**
- * Deliberate imperfections of a table's rows (docs/traffic_faults.md): late event times, bad
+ * Deliberate imperfections of a table's rows (docs/traffic.md): late event times, bad
  * values and orphaned foreign keys. Each is decided per cell by a hash of (seed, table,
  * column, row id, epoch) on a stream of its own, never drawn from the cell's random stream,
  * so a table without these settings has exactly the rows it had, and the counts of what was

@@ -1,5 +1,5 @@
 /**
- * What a commit of `run` injects on purpose (docs/traffic_faults.md): it writes the window's
+ * What a commit of `run` injects on purpose (docs/traffic.md): it writes the window's
  * duplicates after its rows, and counts the imperfections of everything the commit holds, so
  * the counts go with the commit (`CommitPoint.injected`) and into the status. Both are pure
  * functions of the window's ticks, so a restart counts what it writes again the same way.
