@@ -115,3 +115,19 @@ export async function timeWork(child: Deno.ChildProcess, marker: string): Promis
 export function paced(quietWindowMs: number, quietWorkMs: number, workMs: number): number {
   return quietWindowMs * Math.max(1, workMs / quietWorkMs);
 }
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/** `tablestream run --config config --output output ...args` as a child process (UTC, piped). */
+export function runChild(
+  config: string,
+  output: string,
+  args: readonly string[],
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "run", "--config", config, "--output", output, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { TZ: "UTC" },
+  }).spawn();
+}

@@ -5,12 +5,10 @@
  */
 import { assert, assertEquals } from "./_assert.ts";
 import { withTempDir } from "./_cli.ts";
-import { killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_kill.ts";
+import { killSeed, killWhileWorking, paced, runChild, seededRandom, timeWork } from "./_kill.ts";
 import { tableRows } from "./_server.ts";
 import { ourFeed, replayFeed, spelledRow, withoutCommits } from "./_change_feed.ts";
 import { committedTick } from "./_delta.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** Orders with updates and deletes, and their items. */
 const CHANGES_CONFIG = new URL("./fixtures/changes/orders.yaml", import.meta.url).pathname;
@@ -31,12 +29,7 @@ const LOOPS_BEGIN = 'Table "items" ';
 const QUIET_LOOPS_MS = 6000;
 
 function run(config: string, output: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", "--config", config, "--output", output, ...FAST_FORWARD],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TZ: "UTC" },
-  }).spawn();
+  return runChild(config, output, FAST_FORWARD);
 }
 
 Deno.test("run with changes into Delta, killed -9 at random moments and restarted: the tables and the change feed equal an uninterrupted run's", async () => {

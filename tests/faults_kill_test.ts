@@ -5,11 +5,10 @@
  */
 import { assert, assertEquals } from "./_assert.ts";
 import { withTempDir, writeConfig } from "./_cli.ts";
-import { killSeed, killWhileWorking, paced, seededRandom, timeWork } from "./_kill.ts";
+import { killSeed, killWhileWorking, paced, runChild, seededRandom, timeWork } from "./_kill.ts";
 import { committedTick } from "./_delta.ts";
 import { committedCounts, FAULTS_CONFIG, rowsOf, rowsText } from "./_faults.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** 120 ticks of 10 s; commits of at most 2,000 rows: some 60 commits of orders. */
 const FAST_FORWARD = [
   "--start-time",
@@ -28,12 +27,7 @@ const LOOPS_BEGIN = 'Table "orders" ';
 const QUIET_LOOPS_MS = 4000;
 
 function run(config: string, output: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", "--config", config, "--output", output, ...FAST_FORWARD],
-    stdout: "piped",
-    stderr: "piped",
-    env: { TZ: "UTC" },
-  }).spawn();
+  return runChild(config, output, FAST_FORWARD);
 }
 
 Deno.test("run with imperfections, killed -9 at random moments and restarted: the same rows and counts as an uninterrupted run", async () => {

@@ -301,6 +301,31 @@ interopTest(
         rowsBefore,
       );
 
+      // Overwritten (the same columns): the engines read only our rows, the protocol and the
+      // domains are kept, and row ids stay unique.
+      for (const table of ["sl_v2", "sl_rt", "sl_cl"]) {
+        const path = `${dir}/${table}`;
+        const before = await readSnapshot(localFs, path);
+        await ok("generate", "-c", config, "-o", dir, "--table", table, "--mode", "overwrite");
+        const after = await readSnapshot(localFs, path);
+        assertEquals(after.protocol, before.protocol, `${table}: protocol kept`);
+        assertEquals(
+          [...after.domains ?? []].map((d) => d.domain).sort(),
+          [...before.domains ?? []].map((d) => d.domain).sort(),
+          `${table}: domains kept`,
+        );
+        const overwritten = await assertEnginesAgree(
+          peer,
+          path,
+          `${table} overwritten`,
+          options(path),
+        );
+        assertEquals(overwritten.count, 10, `${table}: the config's 10 rows replace the table's`);
+        const view = await sparkView(peer, path);
+        assertEquals(view.rows, 10, `${table}: Spark's count`);
+        if (view.rowIds >= 0) assertEquals(view.rowIds, view.rows, `${table}: unique row ids`);
+      }
+
       // Our own table with row tracking, V2 checkpoints and clustering.
       const mine = `${dir}/ours_log`;
       const ours = await assertEnginesAgree(peer, mine, "ours_log", options(mine));

@@ -384,7 +384,7 @@ result = {f.field(i).name: (f.field(i).metadata or {}).get(b'PARQUET:field_id', 
         assertEquals((await sparkCount(peer, path(table))).count, before.count, table);
         await assertEnginesAgree(peer, path(table), `${table} optimized`, refusals(table));
       }
-      for (const table of ["cmf_name", "ntz"]) {
+      for (const table of ["cmf_name", "ntz", "tw"]) {
         const before = await tableFacts(peer, path(table));
         await ok("generate", "-c", config, "-o", dir, "--table", table, "--mode", "overwrite");
         const ours = await assertEnginesAgree(
