@@ -107,13 +107,13 @@ export async function timeWork(child: Deno.ChildProcess, marker: string): Promis
 }
 
 /**
- * A window of kill moments that covers the same share of a child's work on a busy machine
- * as `quietWindowMs` does on a quiet one, where the work takes `quietWorkMs`: a loaded CI
- * machine (the suite beside other jobs) runs the work several times slower, and fixed
- * moments would then all land before the first commit.
+ * A window of kill moments that covers the same share of a child's work (`workMs`, as the
+ * machine runs it now) as `quietWindowMs` does of `quietWorkMs`: a loaded CI machine runs the
+ * work several times slower, and fixed moments would then all land before the first commit; a
+ * faster one than the test was tuned on would see the kills outlast the run.
  */
 export function paced(quietWindowMs: number, quietWorkMs: number, workMs: number): number {
-  return quietWindowMs * Math.max(1, workMs / quietWorkMs);
+  return quietWindowMs * workMs / quietWorkMs;
 }
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
