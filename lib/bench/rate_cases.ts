@@ -10,7 +10,7 @@ import { type Config, parseConfig } from "../config/mod.ts";
 import { StreamingServer } from "../schedule/server.ts";
 import type { BenchCase } from "./case.ts";
 import { REFERENCE_TIME } from "./case.ts";
-import { ownCpuSeconds } from "./measure.ts";
+import { median, ownCpuSeconds } from "./measure.ts";
 
 const SHAPE = `
       daily: evening_peak
@@ -88,21 +88,28 @@ export const rateShapes: BenchCase = {
     await runOnce(false, 1000, perMinute);
     const constant = { rows: 0, seconds: 0 };
     const shaped = { rows: 0, seconds: 0 };
-    for (let round = 0; round < (quick ? 2 : 4); round++) {
+    // Rounds of one run per side; the result is the median of the rounds' ratios, as one run
+    // swings by a few points on a shared machine (a neighbour's burst, a collection).
+    const ratios: number[] = [];
+    for (let round = 0; round < (quick ? 2 : 8); round++) {
       // Each side first in every other round: neither always runs on the other's garbage.
       const order = round % 2 === 0 ? [false, true] : [true, false];
+      const rates = { shaped: 0, constant: 0 };
       for (const isShaped of order) {
         const run = await runOnce(isShaped, ticks, isShaped ? undefined : perMinute);
         const side = isShaped ? shaped : constant;
         side.rows += run.rows;
         side.seconds += run.seconds;
+        rates[isShaped ? "shaped" : "constant"] = run.rows / run.seconds;
       }
+      ratios.push(rates.shaped / rates.constant);
     }
     return {
       rows: shaped.rows,
       seconds: shaped.seconds,
-      ratio: (shaped.rows / shaped.seconds) / (constant.rows / constant.seconds),
+      ratio: median(ratios),
       baseline: constant,
+      extra: { round_min: Math.min(...ratios), round_max: Math.max(...ratios) },
     };
   },
 };
