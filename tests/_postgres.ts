@@ -13,7 +13,13 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import type { PostgresSinkOptions } from "../plugins/sinks/postgres/mod.ts";
+import {
+  createPostgresSink,
+  DEFAULT_PROGRESS_TABLE,
+  type PostgresSinkOptions,
+} from "../plugins/sinks/postgres/mod.ts";
+import type { Sink, SinkTable } from "../lib/plugin/types.ts";
+import { SAMPLE_SCHEMA } from "./_batches.ts";
 import { externalTest, found, missing, type Need } from "./_external.ts";
 import { freePort } from "./_ports.ts";
 
@@ -225,4 +231,40 @@ export async function query<T = Record<string, unknown>>(
   values?: unknown[],
 ): Promise<T[]> {
   return (await db.query(text, values)).rows as T[];
+}
+
+/** The sample table of the PostgreSQL sink tests, keyed by `id`. */
+export const USERS_TABLE = { name: "users", schema: SAMPLE_SCHEMA, primaryKey: "id" };
+
+/** A sink on the test server's `schema`. */
+export function sinkOn(
+  server: TestPostgres,
+  schema: string,
+  extra: PostgresSinkOptions = {},
+): Sink {
+  return createPostgresSink({ ...server.connection, schema, ...extra });
+}
+
+/** `sink` opened on `tables` in `mode`. */
+export async function opened(
+  sink: Sink,
+  tables: SinkTable[],
+  mode: "error" | "append" | "overwrite",
+) {
+  await sink.open(tables, { mode });
+  return sink;
+}
+
+export async function count(db: pg.Client, target: string): Promise<number> {
+  const [{ n }] = await query<{ n: string }>(db, `SELECT count(*) AS n FROM ${target}`);
+  return Number(n);
+}
+
+export async function progressOf(db: pg.Client, schema: string, table: string) {
+  return await query<{ app_id: string; tick: string | null; version: string }>(
+    db,
+    `SELECT app_id, tick, version FROM "${schema}".${DEFAULT_PROGRESS_TABLE}
+      WHERE table_name = $1 ORDER BY app_id`,
+    [table],
+  );
 }
