@@ -23,9 +23,17 @@ import { Timeline, type TimelineSpec } from "./timeline.ts";
 /** The arrival times of one tick's rows, ordinals [first, end). */
 interface TickArrivals {
   k: number;
+  /** The tick's time, ms. */
+  at: number;
   first: number;
   end: number;
   arrivals: Float64Array;
+}
+
+/** Rows streamed by a time: exact, and the whole rows of it (the floor, kept as a number). */
+interface StreamedRows {
+  exact: Q;
+  whole: number;
 }
 
 /** Salts the jitter's generator apart from the random bursts'. */
@@ -38,11 +46,11 @@ const MAX_TICK = 2 ** 40;
 /** The timeline of a table with `spec.shape`. */
 export class ShapedTimeline extends Timeline {
   readonly shape: RateShape;
-  /** Exact rows streamed by each tick's time, for the last ticks asked for. */
-  readonly #rows = new Map<number, Q>();
+  /** Rows streamed by each tick's time, exact and whole, for the last ticks asked for. */
+  readonly #rows = new Map<number, StreamedRows>();
   readonly #ticks = new Map<number, TickArrivals>();
   /** The tick whose rows were asked for last: rows are asked for in order, tick by tick. */
-  #current: TickArrivals = { k: -1, first: 0, end: 0, arrivals: new Float64Array(0) };
+  #current: TickArrivals = { k: -1, at: 0, first: 0, end: 0, arrivals: new Float64Array(0) };
   readonly #random = new CellRandom();
 
   constructor(spec: TimelineSpec) {
@@ -60,18 +68,24 @@ export class ShapedTimeline extends Timeline {
   override rowsThrough(k: number): number {
     if (k < 0) return 0;
     if (k === 0) return this.spec.initialRows;
-    return this.spec.initialRows + Number(floor(this.#streamedBy(k)));
+    return this.spec.initialRows + this.#streamed(k).whole;
   }
 
-  /** Rows (exact) the rate made from the start until tick k's time. */
-  #streamedBy(k: number): Q {
+  /** Rows the rate made from the start until tick k's time. */
+  #streamed(k: number): StreamedRows {
     let rows = this.#rows.get(k);
     if (rows === undefined) {
-      rows = this.shape.rowsBy(this.tickTime(k));
+      const exact = this.shape.rowsBy(this.tickTime(k));
+      rows = { exact, whole: Number(floor(exact)) };
       if (this.#rows.size >= 4096) this.#rows.clear();
       this.#rows.set(k, rows);
     }
     return rows;
+  }
+
+  /** Rows (exact) the rate made from the start until tick k's time. */
+  #streamedBy(k: number): Q {
+    return this.#streamed(k).exact;
   }
 
   override get streams(): boolean {
@@ -118,6 +132,24 @@ export class ShapedTimeline extends Timeline {
     return tick.arrivals[ordinal - tick.first];
   }
 
+  // A row's time and its parents' time, straight from the tick being written: these run
+  // once per row, and a shaped table always appends.
+  override rowTime(rowId: number, _epoch: number): number {
+    const ordinal = rowId - this.spec.baseRowId;
+    const current = this.#current;
+    if (ordinal >= current.first && ordinal < current.end) {
+      return current.arrivals[ordinal - current.first];
+    }
+    return this.arrival(ordinal);
+  }
+
+  override visibleAt(rowId: number, _epoch: number): number {
+    const ordinal = rowId - this.spec.baseRowId;
+    const current = this.#current;
+    if (ordinal >= current.first && ordinal < current.end) return current.at;
+    return this.tickTime(this.tickOf(ordinal));
+  }
+
   /**
    * Rows of a tick at the highest of `rows_per_minute` and the phases' rates: the first
    * tick may be nearly empty (a ramp from 0) and would make blocks of single rows.
@@ -145,8 +177,8 @@ export class ShapedTimeline extends Timeline {
     const targets = this.spec.shape!.jitter === "poisson"
       ? this.#poissonTargets(k, end - first, toNumber(sub(this.#streamedBy(k), before)))
       : evenTargets(end - first, toNumber(sub(before, { n: floor(before), d: 1n })));
-    const arrivals = placeArrivals(this.shape.floatPieces(a, b), targets, a, b);
-    tick = { k, first, end, arrivals };
+    placeArrivals(this.shape.floatPieces(a, b), targets, a, b);
+    tick = { k, at: b, first, end, arrivals: targets };
     if (this.#ticks.size >= KEPT_TICKS) this.#ticks.delete(this.#ticks.keys().next().value!);
     this.#ticks.set(k, tick);
     return tick;
@@ -181,28 +213,29 @@ function evenTargets(count: number, frac: number): Float64Array {
 }
 
 /**
- * The first whole ms at or after each target (rows into the tick on [a, b]), found by
- * walking the rate's pieces: within one, rows after u ms are r0·u + slope·u²/2.
+ * Replaces each target (rows into the tick on [a, b]) by the first whole ms at or after it,
+ * found by walking the rate's pieces: within one, rows after u ms are r0·u + slope·u²/2.
  */
 function placeArrivals(
   pieces: readonly FloatPiece[],
   targets: Float64Array,
   a: number,
   b: number,
-): Float64Array {
-  const out = new Float64Array(targets.length);
+): void {
+  if (targets.length === 0) return;
   let p = 0;
   let before = 0; // rows before piece p
+  let piece = pieces[0];
+  let rows = pieceRows(piece);
   let last = Math.min(a + 1, b);
   for (let j = 0; j < targets.length; j++) {
-    let piece = pieces[p];
-    let rows = pieceRows(piece);
-    while (p + 1 < pieces.length && before + rows < targets[j]) {
+    const target = targets[j];
+    while (p + 1 < pieces.length && before + rows < target) {
       before += rows;
       piece = pieces[++p];
       rows = pieceRows(piece);
     }
-    const c = Math.max(0, targets[j] - before);
+    const c = Math.max(0, target - before);
     const len = piece.y - piece.x;
     let u: number;
     if (piece.slope === 0) u = piece.r0 > 0 ? Math.min(len, c / piece.r0) : len;
@@ -212,9 +245,8 @@ function placeArrivals(
       u = piece.r0 + root > 0 ? Math.min(len, (2 * c) / (piece.r0 + root)) : len;
     }
     last = Math.min(b, Math.max(last, Math.ceil(piece.x + u)));
-    out[j] = last;
+    targets[j] = last;
   }
-  return out;
 }
 
 function pieceRows(piece: FloatPiece): number {

@@ -34,6 +34,9 @@ function checkConsistent(t: Timeline, ticks: number): void {
       if (k > 0) assert(arrival > t.tickTime(k - 1), `ordinal ${o} arrives after tick ${k - 1}`);
       assert(arrival >= previous, "arrivals never go back");
       previous = arrival;
+      // What a row's cells see (a row id, 1-based here), as the generator asks for it.
+      assertEquals(t.rowTime(o + 1, 0), arrival, `row ${o + 1}'s now is its arrival`);
+      assertEquals(t.visibleAt(o + 1, 0), t.tickTime(k), `row ${o + 1} sees its tick's time`);
     }
     next = first + count;
   }
@@ -217,6 +220,13 @@ Deno.test("jitter is a pure function of the key and the tick: any order of askin
   const inOrder = Array.from({ length: rows }, (_, o) => forward.arrival(o));
   const backward = shaped(shape);
   for (let o = rows - 1; o >= 0; o -= 7) assertEquals(backward.arrival(o), inOrder[o]);
+  // A row's time and its tick's, asked for out of order (parents, duplicates) on a fresh one.
+  const scattered = shaped(shape);
+  for (let o = 0; o < rows; o += 97) {
+    const far = (o * 7919) % rows;
+    assertEquals(scattered.rowTime(far + 1, 0), inOrder[far]);
+    assertEquals(scattered.visibleAt(far + 1, 0), forward.tickTime(forward.tickOf(far)));
+  }
   assert(
     shaped(shape, { shapeKey: 1 }).arrival(rows - 1) !== inOrder[rows - 1] ||
       shaped(shape, { shapeKey: 1 }).arrival(rows - 2) !== inOrder[rows - 2],
