@@ -150,7 +150,8 @@ export function columnCells(batch: arrow.RecordBatch): ColumnCells[] {
   return batch.schema.fields.map((field, i) => cellsOf(field.name, batch.data.children[i]));
 }
 
-function cellsOf(name: string, data: arrow.Data): ColumnCells {
+/** Reads one column's data (named `name`) as {@link ColumnCells}. */
+export function cellsOf(name: string, data: arrow.Data): ColumnCells {
   const type = data.type as arrow.DataType;
   const values = data.values as ArrayLike<number | bigint>;
   const vector = arrow.makeVector(data);
@@ -314,7 +315,7 @@ export function csvHeader(schema: arrow.Schema): string {
  * where a reader could tell the difference (floats and booleans as Python prints them), and
  * text quoted as RFC 4180 asks (only text can hold a comma, quote or line break).
  */
-function csvSpeller(column: ColumnCells): (cell: Cell) => string {
+export function csvSpeller(column: ColumnCells): (cell: Cell) => string {
   switch (column.kind) {
     case "string":
       return (cell) => cell === null ? "" : csvField(cell as string);

@@ -29,8 +29,8 @@ export interface TextFormat {
   extension: string;
   /** The text each file starts with (a CSV header, `[`); none when omitted. */
   header?(table: SinkTable): string;
-  /** The rows of a batch as text that goes on the file. */
-  lines(batch: arrow.RecordBatch, context: LinesContext): string;
+  /** The rows of a batch as text that goes on the file, or as its UTF-8 bytes. */
+  lines(batch: arrow.RecordBatch, context: LinesContext): string | Uint8Array;
   /**
    * Changes of a table's rows as lines of text, one per change (optional: a format without it
    * refuses tables with changes). Lines end with a newline.
@@ -102,7 +102,7 @@ export function createTextFileSink(
   async function appendLines(
     state: TableState,
     count: number,
-    text: (offset: number, take: number, first: boolean) => string,
+    text: (offset: number, take: number, first: boolean) => string | Uint8Array,
   ): Promise<void> {
     const limit = state.layout?.rowsPerFile;
     for (let offset = 0; offset < count;) {
@@ -111,7 +111,8 @@ export function createTextFileSink(
       }
       const part = state.part ?? await startPart(state);
       const take = Math.min(count - offset, limit === undefined ? Infinity : limit - part.rows);
-      await writeAll(part.file, encoder.encode(text(offset, take, part.rows === 0)));
+      const lines = text(offset, take, part.rows === 0);
+      await writeAll(part.file, typeof lines === "string" ? encoder.encode(lines) : lines);
       part.rows += take;
       offset += take;
     }

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Sink } from "../../lib/plugin/types.ts";
-import { csvHeader, csvLines } from "../../lib/output/cell_text.ts";
+import { csvHeader } from "../../lib/output/cell_text.ts";
+import { csvBytes } from "../../lib/output/csv_bytes.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import { PATH, sinkFolder } from "./_options.ts";
@@ -35,7 +36,7 @@ export function createCsvSink(options: CsvSinkOptions): Sink {
     kind: "csv",
     extension: ".csv",
     header: (table) => csvHeader(table.schema),
-    lines: (batch) => csvLines(batch),
+    lines: (batch) => csvBytes(batch),
   }, options);
 }
 

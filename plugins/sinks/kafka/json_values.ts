@@ -13,7 +13,7 @@ import {
   floatJson,
   jsonSpeller,
 } from "../../../lib/output/cell_text.ts";
-import { type ByteOut, int64Reader } from "./byte_out.ts";
+import { type ByteOut, int64Reader } from "../../../lib/output/byte_out.ts";
 
 /** Writes one row's bytes (a value or a key) at the end of `out`. */
 export type RowWriter = (out: ByteOut, row: number) => void;

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../tests/_assert.ts";
+import { assertEquals } from "../../tests/_assert.ts";
 import { ByteOut, int64Reader } from "./byte_out.ts";
 
 const text = (out: ByteOut) => new TextDecoder().decode(out.bytes.subarray(0, out.length));
