@@ -197,3 +197,23 @@ export function assertIntact(
     `${what}: the new commits are ours: ${JSON.stringify(ours)}`,
   );
 }
+
+/**
+ * Asserts that `generate --mode append` of `table` (a folder of `dir`) is refused with a
+ * message matching `reason`, and that the table's version is unchanged: nothing written.
+ * Returns the message.
+ */
+export async function assertAppendRefused(
+  peer: Peer,
+  options: { config: string; dir: string; table: string; reason: RegExp },
+): Promise<string> {
+  const { config, dir, table, reason } = options;
+  const path = `${dir}/${table}`;
+  const before = await tableFacts(peer, path);
+  const message = await fails(
+    ...["generate", "-c", config, "-o", dir, "--table", table, "--mode", "append"],
+  );
+  assert(reason.test(message), `${table}: the refusal says why (${reason}):\n${message}`);
+  assertEquals((await tableFacts(peer, path)).version, before.version, `${table} unchanged`);
+  return message;
+}

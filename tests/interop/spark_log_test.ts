@@ -12,10 +12,10 @@ import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { withTempDir, writeConfig } from "../_cli.ts";
 import { assertSameRows, interopTest, type Peer } from "./_peer.ts";
 import {
+  assertAppendRefused,
   assertEnginesAgree,
   assertIntact,
   checkChild,
-  fails,
   ok,
   START,
   tableFacts,
@@ -213,21 +213,12 @@ interopTest(
       assertEquals((await readSnapshot(localFs, vpc)).protocol, vpcBefore.protocol);
 
       // Iceberg compatibility: appends refused, naming why, and nothing written.
-      const ice = `${dir}/sl_ice`;
-      const iceFacts = await tableFacts(peer, ice);
-      const refused = await fails(
-        "generate",
-        "-c",
+      await assertAppendRefused(peer, {
         config,
-        "-o",
         dir,
-        "--table",
-        "sl_ice",
-        "--mode",
-        "append",
-      );
-      assert(/icebergCompatV2|columnMapping/.test(refused), refused);
-      assertEquals((await tableFacts(peer, ice)).version, iceFacts.version, "sl_ice unchanged");
+        table: "sl_ice",
+        reason: /icebergCompatV2|columnMapping/,
+      });
 
       // Appended to: run (8 small commits: our V2 checkpoint at 10 on sl_v2), then generate.
       await ok(
