@@ -182,3 +182,117 @@ Deno.test("orphans of a parent read as stored point past its largest key", async
     assert(near(orphans.length, orders.length, 0.02), `${orphans.length} orphans`);
   });
 });
+
+/** A table whose notes have invalid UTF-8 in a twentieth of the rows (or none, `clean`). */
+function invalidUtf8Config(clean: boolean): string {
+  const bad = clean ? "" : ", bad_values: { fraction: 0.05, kinds: [invalid_utf8] }";
+  return `version: 1
+config: { seed: 4 }
+tables:
+  - table_name: notes
+    row_count: 20000
+    columns:
+      - { column_name: id, data: row_id, is_primary_key: true }
+      - { column_name: note, data: "fake.sentence()"${bad} }
+      - { column_name: city, data: "fake.city()" }
+`;
+}
+
+/** The lines of the one CSV file of a table, header left out, each as its bytes. */
+async function csvLinesOf(dir: string): Promise<Uint8Array[]> {
+  const files = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".csv"));
+  assertEquals(files.length, 1);
+  const bytes = await Deno.readFile(`${dir}/${files[0].name}`);
+  const lines: Uint8Array[] = [];
+  for (let start = 0, i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      lines.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return lines.slice(1);
+}
+
+/** Splits a CSV line of unquoted fields at its commas (no field here holds one). */
+function fieldsOf(line: Uint8Array): Uint8Array[] {
+  const fields: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= line.length; i++) {
+    if (i === line.length || line[i] === 0x2c) {
+      fields.push(line.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return fields;
+}
+
+const STRICT = new TextDecoder("utf-8", { fatal: true });
+
+function validUtf8(bytes: Uint8Array): boolean {
+  try {
+    STRICT.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("invalid_utf8: CSV gets the good text with one invalid sequence in a fraction of rows; other sinks refuse", async () => {
+  await withTempDir(async (dir) => {
+    for (const [name, clean] of [["bad", false], ["clean", true]] as const) {
+      const config = await writeConfig(dir, invalidUtf8Config(clean), `${name}.yaml`);
+      const result = await cli(
+        ..."generate --reference-time 2026-01-01 --format csv -c".split(" "),
+        config,
+        "-o",
+        `${dir}/${name}`,
+      );
+      assertEquals(result.code, 0, result.stderr);
+    }
+    const bad = await csvLinesOf(`${dir}/bad/notes`);
+    const clean = await csvLinesOf(`${dir}/clean/notes`);
+    assertEquals(bad.length, 20_000);
+    let invalid = 0;
+    bad.forEach((line, i) => {
+      const [id, note, city] = fieldsOf(line);
+      const [goodId, goodNote, goodCity] = fieldsOf(clean[i]);
+      // The other columns are untouched, and valid.
+      assertEquals([id, city], [goodId, goodCity], `row ${i + 1}`);
+      if (validUtf8(note)) {
+        assertEquals(note, goodNote, `row ${i + 1}: a valid note is the good one`);
+        return;
+      }
+      invalid++;
+      // The good text's bytes with one invalid sequence of 1 to 3 bytes put in.
+      const extra = note.length - goodNote.length;
+      assert(extra >= 1 && extra <= 3, `row ${i + 1}: ${extra} bytes more`);
+      let at = 0;
+      while (at < goodNote.length && note[at] === goodNote[at]) at++;
+      assertEquals(note.subarray(at + extra), goodNote.subarray(at), `row ${i + 1}: the rest`);
+    });
+    assert(near(invalid, 20_000, 0.05), `${invalid} notes are not valid UTF-8`);
+
+    // Delta (the default), Parquet and JSON lines need valid UTF-8: refused before writing.
+    const config = `${dir}/bad.yaml`;
+    for (const format of [[], ["--format", "parquet"], ["--format", "jsonl"]]) {
+      const out = `${dir}/refused-${format.join("") || "delta"}`;
+      const refused = await cli("generate", "-c", config, "-o", out, ...format);
+      assertEquals(refused.code === 0, false, `${format}: refused`);
+      assert(
+        refused.stderr.includes('column "note": bad_values kind invalid_utf8'),
+        refused.stderr,
+      );
+      assert(refused.stderr.includes("--format csv"), refused.stderr);
+      assertEquals(await exists(out), false, `${format}: nothing written`);
+    }
+  });
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

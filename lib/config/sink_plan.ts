@@ -54,9 +54,12 @@ export function sinkPlan(config: Config, options: SinkPlanOptions = {}): SinkPla
   const layouts: Record<string, FileLayoutHint> = Object.fromEntries(
     config.tables.map((table) => [table.name, fileLayout(table)]),
   );
-  const create = (choice: SinkChoice): Sink => {
+  const create = (choice: SinkChoice, tables: readonly string[]): Sink => {
     const plugin = registry.get("sink", choice.type);
     if (!plugin) throw new Error(`Unknown sink "${choice.type}"`);
+    if (!plugin.keepsTextBytes) {
+      for (const table of tables) refuseInvalidUtf8(config, table, describe(table));
+    }
     const values = choice.values ?? choice.options;
     try {
       return plugin.create(values, {
@@ -73,22 +76,40 @@ export function sinkPlan(config: Config, options: SinkPlanOptions = {}): SinkPla
     }
   };
   return {
-    sinkFor: (table) => create(choiceOf(table)),
+    sinkFor: (table) => create(choiceOf(table), [table]),
     routes(tables) {
       const groups = new Map<SinkChoice, string[]>();
       for (const table of tables) {
         const choice = choiceOf(table);
         groups.set(choice, [...groups.get(choice) ?? [], table]);
       }
-      return [...groups].map(([choice, names]) => ({ sink: create(choice), tables: names }));
+      return [...groups].map(([choice, names]) => ({ sink: create(choice, names), tables: names }));
     },
     typeOf: (table) => choiceOf(table).type,
-    describe(table) {
-      const choice = choiceOf(table);
-      if (choice === fromOutput) return `${options.output} (${choice.type})`;
-      return `${choice.type} (sinks.${
-        choice === config.sinks.default ? "default" : `tables.${table}`
-      })`;
-    },
+    describe,
   };
+
+  function describe(table: string): string {
+    const choice = choiceOf(table);
+    if (choice === fromOutput) return `${options.output} (${choice.type})`;
+    return `${choice.type} (sinks.${
+      choice === config.sinks.default ? "default" : `tables.${table}`
+    })`;
+  }
+}
+
+/**
+ * Refuses a table whose values may not be valid UTF-8 (`bad_values` kind `invalid_utf8`) for
+ * a sink that does not keep text bytes as they are.
+ */
+function refuseInvalidUtf8(config: Config, table: string, sink: string): void {
+  const column = config.tables.find((t) => t.name === table)?.columns
+    .find((c) => c.badValues?.kinds?.includes("invalid_utf8"));
+  if (!column) return;
+  throw new Error(
+    `Table "${table}", column "${column.name}": bad_values kind invalid_utf8 writes bytes that ` +
+      `are not valid UTF-8, which only a sink that keeps text bytes as they are can write ` +
+      `(csv); this table goes to ${sink}. Write it as CSV (\`--format csv\`, or a csv sink ` +
+      `in \`sinks:\`), or take invalid_utf8 out of \`kinds\`.`,
+  );
 }

@@ -194,13 +194,7 @@ export class ColumnBuilder {
 
   #appendText(i: number, text: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    const need = this.#byteLength + text.length * 3;
-    if (need > this.#bytes!.length) {
-      const grown = new Uint8Array(Math.max(need, this.#bytes!.length * 2));
-      grown.set(this.#bytes!.subarray(0, this.#byteLength));
-      this.#bytes = grown;
-    }
-    const bytes = this.#bytes!;
+    const bytes = this.#room(text.length * 3);
     let at = this.#byteLength;
     // Generated text is mostly short ASCII: copying it by hand beats a call into the
     // encoder per value; the first other character hands the rest to the encoder.
@@ -215,6 +209,31 @@ export class ColumnBuilder {
     }
     this.#byteLength = at;
     this.#offsets![i + 1] = at;
+  }
+
+  /**
+   * Appends bytes as a string column's value as they are, valid UTF-8 or not (`bad_values`
+   * kind `invalid_utf8`).
+   */
+  appendBytes(source: Uint8Array): void {
+    if (this.type !== "string") throw new RangeError(`Bytes cannot go to a ${this.type} column`);
+    const i = this.#length;
+    this.#room(source.length).set(source, this.#byteLength);
+    this.#byteLength += source.length;
+    this.#offsets![i + 1] = this.#byteLength;
+    this.#validity[i >> 3] |= 1 << (i & 7);
+    this.#length = i + 1;
+  }
+
+  /** The text bytes, grown if need be to hold `more` bytes after those written. */
+  #room(more: number): Uint8Array {
+    const need = this.#byteLength + more;
+    if (need > this.#bytes!.length) {
+      const grown = new Uint8Array(Math.max(need, this.#bytes!.length * 2));
+      grown.set(this.#bytes!.subarray(0, this.#byteLength));
+      this.#bytes = grown;
+    }
+    return this.#bytes!;
   }
 
   /** The finished column. The builder must not be used afterwards. */

@@ -31,7 +31,14 @@ export const BAD_VALUE_KINDS = [
   "wrong_format",
   "out_of_range",
   "overlong",
+  "invalid_utf8",
 ] as const;
+
+/**
+ * Kinds only taken when `kinds` names them: `invalid_utf8` reaches only sinks that write a
+ * text column's bytes as they are (CSV), so a column's default kinds leave it out.
+ */
+export const EXPLICIT_KINDS: readonly BadValueKind[] = ["invalid_utf8"];
 
 /** One kind of bad value. */
 export type BadValueKind = typeof BAD_VALUE_KINDS[number];
@@ -71,6 +78,7 @@ export function kindFits(kind: BadValueKind, type: ColumnType): boolean {
     case "empty":
     case "wrong_format":
     case "overlong":
+    case "invalid_utf8":
       return type === "string";
     case "out_of_range":
       return type !== "string" && type !== "bool";
@@ -83,6 +91,7 @@ export const KIND_NEEDS: Readonly<Record<BadValueKind, string>> = {
   empty: "a string column",
   wrong_format: "a string column",
   overlong: "a string column",
+  invalid_utf8: "a string column",
   out_of_range: "a number, date or timestamp column",
 };
 
@@ -224,7 +233,8 @@ export class TableFaults {
  */
 export function columnKinds(spec: BadValuesSpec | undefined, type: ColumnType): BadValueKind[] {
   if (!spec) return [];
-  const kinds = spec.kinds ?? BAD_VALUE_KINDS.filter((k) => kindFits(k, type));
+  const kinds = spec.kinds ??
+    BAD_VALUE_KINDS.filter((k) => kindFits(k, type) && !EXPLICIT_KINDS.includes(k));
   const unfit = kinds.find((k) => !kindFits(k, type));
   if (unfit) {
     throw new Error(
@@ -262,7 +272,12 @@ const OUT_OF_RANGE_DAYS = [-25_567, 2_932_896];
  * A bad value of `kind` for a column of `type` whose good value is `good`; `u` in [0, 1)
  * picks among the variants (the low or high end of a range, a unit).
  */
-export function badValue(kind: BadValueKind, type: ColumnType, good: Value, u: number): Value {
+export function badValue(
+  kind: BadValueKind,
+  type: ColumnType,
+  good: Value,
+  u: number,
+): Value | InvalidUtf8 {
   const high = u >= 0.5;
   switch (kind) {
     case "null":
@@ -277,7 +292,47 @@ export function badValue(kind: BadValueKind, type: ColumnType, good: Value, u: n
       return wrongFormat(typeof good === "string" ? good : "", u);
     case "out_of_range":
       return outOfRange(type, high);
+    case "invalid_utf8":
+      return new InvalidUtf8(invalidUtf8(typeof good === "string" ? good : "", u));
   }
+}
+
+/**
+ * A text value whose bytes are not valid UTF-8: no JavaScript string holds such bytes, so
+ * the value carries them, and only a column builder takes it (as a string column's bytes).
+ */
+export class InvalidUtf8 {
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** The text as a reader that replaces bad bytes with U+FFFD sees it. */
+  toString(): string {
+    return new TextDecoder().decode(this.bytes);
+  }
+}
+
+/**
+ * Byte sequences UTF-8 forbids, as broken encoders and truncating systems write them: a
+ * stray continuation byte, a lead byte cut short, an overlong "/", a UTF-16 surrogate
+ * encoded on its own (CESU-8), Latin-1's "é", and a byte that never occurs in UTF-8.
+ */
+const INVALID_SEQUENCES = [[0x80], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe9], [0xff]];
+
+/** `good`'s UTF-8 bytes with one invalid sequence put in, at a place `u` picks. */
+function invalidUtf8(good: string, u: number): Uint8Array {
+  const text = new TextEncoder().encode(good);
+  const pick = Math.floor(u * INVALID_SEQUENCES.length);
+  const bad = INVALID_SEQUENCES[pick];
+  // Between whole characters (never inside one), from the variant's leftover fraction.
+  const starts = [0];
+  for (let i = 1; i <= text.length; i++) {
+    if (i === text.length || (text[i] & 0xc0) !== 0x80) starts.push(i);
+  }
+  const at = starts[Math.floor((u * INVALID_SEQUENCES.length - pick) * starts.length)];
+  const out = new Uint8Array(text.length + bad.length);
+  out.set(text.subarray(0, at));
+  out.set(bad, at);
+  out.set(text.subarray(at), at + bad.length);
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import { valid } from "../../tests/_config.ts";
 import { engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { Timeline } from "../stream/timeline.ts";
 import { Engine } from "./generator.ts";
-import { noFaults, OVERLONG_CHARS } from "./faults.ts";
+import { badValue, columnKinds, InvalidUtf8, noFaults, OVERLONG_CHARS } from "./faults.ts";
 import type { RunInputs } from "./spec.ts";
 
 const INPUTS: RunInputs = { seed: 7, locale: "en_US", now: new Date("2026-03-01T00:00:00Z") };
@@ -215,3 +215,40 @@ Deno.test("without faults the rows are the same: faults only add to rows", () =>
   // Columns without faults are equal; the faulty ones equal where no fault hit.
   assertEquals(column(a, "order_id"), column(b, "order_id"));
 });
+
+Deno.test("invalid_utf8: every variant is invalid UTF-8 around the good text, and only when asked", () => {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const seen = new Set<string>();
+  for (const good of ["", "a", "héllo wörld", "東京", "🎉 party"]) {
+    const goodBytes = new TextEncoder().encode(good);
+    for (let u = 0; u < 1; u += 1 / 97) {
+      const bad = badValue("invalid_utf8", "string", good, u);
+      assert(bad instanceof InvalidUtf8);
+      assertThrows(() => strict.decode(bad.bytes), TypeError);
+      // The good bytes with one sequence put in between two whole characters.
+      const extra = bad.bytes.length - goodBytes.length;
+      const at = insertionPoint(goodBytes, bad.bytes);
+      assert(at !== undefined, `${good}: ${bad.bytes} is the good text with bytes put in`);
+      seen.add(Array.from(bad.bytes.subarray(at, at + extra)).join(" "));
+    }
+  }
+  assertEquals(seen.size, 6, `every kind of invalid sequence: ${[...seen].join(", ")}`);
+  // A column's default kinds leave it out: it needs a sink that keeps the bytes.
+  assertEquals(columnKinds({ fraction: 0.1 }, "string").includes("invalid_utf8"), false);
+  assertEquals(columnKinds({ fraction: 0.1, kinds: ["invalid_utf8"] }, "string"), [
+    "invalid_utf8",
+  ]);
+  assertThrows(() => columnKinds({ fraction: 0.1, kinds: ["invalid_utf8"] }, "int64"));
+});
+
+/** Where `bad` is `good` with bytes put in at a character boundary: the first such place. */
+function insertionPoint(good: Uint8Array, bad: Uint8Array): number | undefined {
+  const extra = bad.length - good.length;
+  for (let at = 0; at <= good.length; at++) {
+    if (at < good.length && (good[at] & 0xc0) === 0x80) continue; // inside a character
+    const before = bad.subarray(0, at).every((b, i) => b === good[i]);
+    const after = bad.subarray(at + extra).every((b, i) => b === good[at + i]);
+    if (before && after) return at;
+  }
+  return undefined;
+}

@@ -23,7 +23,14 @@ import type { AnyDistribution } from "../plugin/types.ts";
 import { closestString } from "../expr/suggest.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
-import { badValue, type BadValueKind, columnKinds, lateValue, TableFaults } from "./faults.ts";
+import {
+  badValue,
+  type BadValueKind,
+  columnKinds,
+  InvalidUtf8,
+  lateValue,
+  TableFaults,
+} from "./faults.ts";
 import {
   type CopyBinding,
   type PlannedColumn,
@@ -343,7 +350,14 @@ export class TableGenerator implements RowTable {
     const faults = this.#outputFaults;
     for (let j = 0; j < builders.length; j++) {
       let value = j === changed ? this.#changedValue(state.rowId, j) : this.cell(state, j);
-      if (faults !== undefined && faults[j] !== undefined) value = this.#faulty(state, j, value);
+      if (faults !== undefined && faults[j] !== undefined) {
+        const bad = this.#faulty(state, j, value);
+        if (bad instanceof InvalidUtf8) {
+          builders[j].appendBytes(bad.bytes);
+          continue;
+        }
+        value = bad;
+      }
       try {
         builders[j].append(value);
       } catch (error) {
@@ -366,7 +380,7 @@ export class TableGenerator implements RowTable {
    * A value as output: an orphan key, a bad value, or `value` itself, as the table's faults
    * decide for the row (the row's other columns read the good value).
    */
-  #faulty(state: RowState, index: number, value: Value): Value {
+  #faulty(state: RowState, index: number, value: Value): Value | InvalidUtf8 {
     const { rowId, epoch } = state;
     const faults = this.faults;
     const column = this.#columns[index];

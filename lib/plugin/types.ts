@@ -432,6 +432,12 @@ export interface SinkContext {
 /** A destination for tables: `sinks:` in the config picks one per table or a default. */
 export interface SinkPlugin<S extends OptionsSpec = OptionsSpec> extends PluginBase<S> {
   kind: "sink";
+  /**
+   * The sink writes a text column's bytes as they are (CSV): values that are not valid UTF-8
+   * (`bad_values` kind `invalid_utf8`) reach its files unchanged. Tables with such values are
+   * refused by every other sink, whose formats need valid UTF-8 or would replace the bytes.
+   */
+  keepsTextBytes?: boolean;
   /** Makes a sink; the streaming server makes one per table, `generate` one for all. */
   create(options: OptionValues<S>, ctx: SinkContext): Sink;
 }

@@ -44,6 +44,8 @@ export function createCsvSink(options: CsvSinkOptions): Sink {
 export const csvSink = defineSink({
   name: "csv",
   summary: "CSV files with a header (RFC 4180 quoting, nulls empty, ISO-8601 times).",
+  // Text columns are copied byte for byte (lib/output/csv_bytes.ts).
+  keepsTextBytes: true,
   options: { path: PATH },
   create: ({ path }, ctx) =>
     createCsvSink({ dir: sinkFolder(path, ctx, "csv"), layouts: ctx.layouts }),
