@@ -9,6 +9,7 @@ import { cli, withTempDir, writeConfig } from "./_cli.ts";
 import { digestRows } from "./_digest.ts";
 import { readOutputTable } from "./_read.ts";
 import { dayOfRate } from "../lib/cli/plot_rate.ts";
+import { rateSvg } from "../lib/output/rate_plot.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { tableDigest } from "./_shards.ts";
@@ -197,6 +198,31 @@ Deno.test("docs/traffic_orders.svg is plot-rate's plot of the shop example, and 
     assertEquals(perMinute, drawn.rowsPerMinute);
     // The points of the rows' line are those minutes, scaled.
     assertEquals(plot.stdout.match(/<polyline[^>]*points="([^"]*)"/)![1].split(" ").length, 1440);
+  });
+});
+
+Deno.test("plot-rate draws a zone's calendar day, from its local midnight", async () => {
+  await withTempDir(async (dir) => {
+    const yaml = `version: 1
+config: { seed: 2 }
+tables:
+  - table_name: calls
+    row_count: 0
+    cadence: { rows_per_minute: 60, daily: business_hours, timezone: Asia/Kolkata }
+    columns:
+      - { column_name: id, data: row_id }
+`;
+    const file = await writeConfig(dir, yaml);
+    const plot = await cli("plot-rate", "-c", file, "--table", "calls", "--day", "2026-06-01");
+    assertEquals(plot.code, 0, plot.stderr);
+    // Midnight of 2026-06-01 in India (+05:30) is 18:30 UTC the day before.
+    const midnight = Date.UTC(2026, 4, 31, 18, 30);
+    const { config } = await loadConfig(file);
+    const calls = config!.tables[0];
+    const day = dayOfRate(config!, calls, { dayMs: midnight, startMs: midnight, seed: 2 });
+    assertEquals(plot.stdout, rateSvg({ title: "calls on 2026-06-01 (Asia/Kolkata)", ...day }));
+    // Office hours by India's clock: nothing is quiet at 09:00-17:00 local.
+    assert(day.targetPerMinute[10 * 60] > day.targetPerMinute[2 * 60] * 5);
   });
 });
 

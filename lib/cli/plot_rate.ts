@@ -10,6 +10,7 @@ import { runInputs } from "../config/engine_specs.ts";
 import { shapeOf, tickPolicy } from "../schedule/plan.ts";
 import { timelineOf } from "../stream/shaped_timeline.ts";
 import type { Timeline } from "../stream/timeline.ts";
+import { TimeZone } from "../stream/time_zone.ts";
 import { rateSvg } from "../output/rate_plot.ts";
 import { type Command, EXIT, intOption, requiredOption, UsageError } from "./command.ts";
 import { loadChecked, timeOption } from "./_setup.ts";
@@ -45,6 +46,16 @@ export function dayOfRate(
   return { rowsPerMinute, targetPerMinute };
 }
 
+/**
+ * The instant a zone's clocks show 00:00 on the calendar day that starts at UTC midnight
+ * `utcDay`: that midnight less the offset in effect then (looked up twice, as the offset
+ * near UTC midnight may differ from the one at local midnight).
+ */
+function localMidnight(zone: TimeZone, utcDay: number): number {
+  const guess = utcDay - zone.offsetAt(utcDay);
+  return utcDay - zone.offsetAt(guess);
+}
+
 /** Arrival times of the streamed rows (tick 0's initial rows left out) in [from, to). */
 function* arrivalsWithin(timeline: Timeline, from: number, to: number): Generator<number> {
   if (!timeline.streams || timeline.spec.policy !== "append") return;
@@ -67,7 +78,11 @@ export const plotRateCommand: Command = {
   options: {
     config: { type: "string", short: "c", placeholder: "file", description: "Config file" },
     table: { type: "string", placeholder: "name", description: "The table to plot" },
-    day: { type: "string", placeholder: "date", description: "The day (UTC) to plot" },
+    day: {
+      type: "string",
+      placeholder: "date",
+      description: "The day to plot (in the cadence's `timezone`, else UTC)",
+    },
     "start-time": {
       type: "string",
       placeholder: "iso",
@@ -87,12 +102,15 @@ export const plotRateCommand: Command = {
     }
     const day = timeOption(values, "day");
     if (!day) throw new UsageError("plot-rate needs --day, e.g. --day 2026-11-27");
-    const dayMs = Math.floor(day.getTime() / (DAY_MINUTES * MINUTE_MS)) * DAY_MINUTES * MINUTE_MS;
+    const utcDay = Math.floor(day.getTime() / (DAY_MINUTES * MINUTE_MS)) * DAY_MINUTES * MINUTE_MS;
+    // The day by the clock of the table's profiles: its local midnight in its time zone.
+    const zone = table.cadence.shape?.timezone;
+    const dayMs = zone ? localMidnight(new TimeZone(zone), utcDay) : utcDay;
     const startMs = timeOption(values, "start-time")?.getTime() ?? dayMs;
     const seed = runInputs(config, { seed: intOption(values, "seed") }, new Date(0)).seed;
     const rate = dayOfRate(config, table, { dayMs, startMs, seed });
-    const date = new Date(dayMs).toISOString().slice(0, 10);
-    io.stdout(rateSvg({ title: `${name} on ${date} (UTC)`, ...rate }));
+    const date = new Date(utcDay).toISOString().slice(0, 10);
+    io.stdout(rateSvg({ title: `${name} on ${date} (${zone ?? "UTC"})`, ...rate }));
     return EXIT.ok;
   },
 };

@@ -62,6 +62,7 @@ export const CADENCE_KEYS = [
   "phases",
   "bursts",
   "jitter",
+  "timezone",
 ];
 export const CHANGES_KEYS = [
   "updates_per_minute",

@@ -18,9 +18,10 @@ import {
   type PhaseSpec,
   type RateShapeSpec,
 } from "../stream/rate_shape.ts";
+import { isTimeZone } from "../stream/time_zone.ts";
 
 /** The cadence's keys that shape its rate. */
-export const SHAPE_KEYS = ["daily", "weekly", "phases", "bursts", "jitter"];
+export const SHAPE_KEYS = ["daily", "weekly", "phases", "bursts", "jitter", "timezone"];
 const PHASE_KEYS = ["from", "to", "rate", "for"];
 const BURST_KEYS = ["at", "per_day", "for", "multiplier"];
 const JITTER_KINDS = ["none", "poisson"];
@@ -65,7 +66,39 @@ export function readRateShape(
       });
     }
   }
+  if (fields.has("timezone")) {
+    const zone = readTimeZone(r, fields.get("timezone")!, at("timezone"), shape);
+    if (zone) shape.timezone = zone;
+  }
   return Object.keys(shape).length > 0 ? shape : undefined;
+}
+
+/** `timezone: America/New_York`: a zone the runtime knows, for a daily or weekly profile. */
+function readTimeZone(
+  r: ReadContext,
+  node: Node | null,
+  path: YamlPath,
+  shape: RateShapeSpec,
+): string | undefined {
+  const v = r.scalar(node);
+  if (typeof v !== "string" || !isTimeZone(v)) {
+    r.report(path, "bad-value", `Unknown time zone ${describe(node)}`, {
+      hint: "An IANA time zone name, e.g. `America/New_York`, `Europe/Berlin` or `UTC`.",
+    });
+    return undefined;
+  }
+  if (!shape.daily && !shape.weekly) {
+    r.report(
+      path,
+      "bad-value",
+      "`timezone` is the clock of `daily` and `weekly`, and neither is set",
+      {
+        hint: "Add a `daily` or `weekly` profile, or remove `timezone`.",
+      },
+    );
+    return undefined;
+  }
+  return v;
 }
 
 interface ProfileKind {
@@ -78,7 +111,7 @@ interface ProfileKind {
 const DAILY: ProfileKind = {
   key: "daily",
   length: 24,
-  what: "24 hourly weights, 00:00-01:00 UTC first",
+  what: "24 hourly weights, 00:00-01:00 first (UTC, or the cadence's `timezone`)",
   named: true,
 };
 const WEEKLY: ProfileKind = {

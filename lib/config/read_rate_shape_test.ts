@@ -67,7 +67,28 @@ Deno.test("profiles: wrong lengths, negative or all-zero weights, unknown names,
   const named = only(parse(shop("      daily: evening_peek")).diagnostics, "bad-value");
   assertEquals(named.hint, "did you mean `evening_peak`?");
   const short = only(parse(shop("      daily: [1, 2, 3]")).diagnostics, "wrong-length");
-  assertStringIncludes(short.message, "24 hourly weights, 00:00-01:00 UTC first, got 3 weights");
+  assertStringIncludes(short.message, "24 hourly weights, 00:00-01:00 first (UTC, or the");
+});
+
+Deno.test("timezone: an IANA zone for the daily and weekly profiles, checked at its place", () => {
+  const config = valid(shop("      daily: evening_peak\n      timezone: America/New_York"));
+  assertEquals(config.tables[0].cadence.shape?.timezone, "America/New_York");
+  const cases: [string, string[]][] = [
+    ["      daily: evening_peak\n      timezone: America/New_Yrok", ["bad-value@7:17"]],
+    ["      daily: evening_peak\n      timezone: 5", ["bad-value@7:17"]],
+    ["      jitter: poisson\n      timezone: Europe/Berlin", ["bad-value@7:17"]],
+  ];
+  for (const [cadence, expected] of cases) {
+    assertEquals(summary(parse(shop(cadence)).diagnostics), expected, cadence);
+  }
+  const unknown = only(
+    parse(shop("      daily: flat\n      timezone: Berlin")).diagnostics,
+    "bad-value",
+  );
+  assertStringIncludes(unknown.message, 'Unknown time zone "Berlin"');
+  assertStringIncludes(unknown.hint!, "Europe/Berlin");
+  const alone = only(parse(shop("      timezone: UTC")).diagnostics, "bad-value");
+  assertStringIncludes(alone.message, "neither is set");
 });
 
 Deno.test("phases and bursts: missing, conflicting and wrong fields, overlaps, at their place", () => {

@@ -10,13 +10,16 @@
  * - `base(t)`: during `phases` (from the table's start, one after another) the phase's rate,
  *   held or ramped linearly from `from` to `to`; after the last phase, `rows_per_minute`.
  * - `daily[h]`: hour h's weight times 24 over the sum of the 24 weights, so the factors
- *   average 1 over a day and `rows_per_minute` stays the mean rate of a day (UTC hours).
- * - `weekly[d]`: day d's weight (Monday first, ISO) times 7 over the sum of the 7 weights.
+ *   average 1 over a day and `rows_per_minute` stays the mean rate of a day. Hours are UTC's,
+ *   or the local hours of `timezone` (lib/stream/time_zone.ts; a day with a clock change has
+ *   23 or 25 of them).
+ * - `weekly[d]`: day d's weight (Monday first, ISO) times 7 over the sum of the 7 weights,
+ *   by the same clock.
  * - `burst(t)`: the largest multiplier of the bursts under way at t, 1 when none is.
  *   Random bursts (`per_day`) start at times drawn from the table's seed and the UTC day
  *   (a Poisson number per day, each at a uniform time of the day), so every process agrees.
  *
- * Everything changes only at hour boundaries, phase ends and burst edges, where the
+ * Everything changes only at (local) hour boundaries, phase ends and burst edges, where the
  * function is cut into pieces of the form r0 + slope·(t - x); each integrates exactly in
  * rationals. Cumulative rows are memoised at each hour since the start, so the rows by any
  * time cost one hour's pieces.
@@ -38,6 +41,7 @@ import {
   toNumber,
   ZERO,
 } from "./rational.ts";
+import { TimeZone } from "./time_zone.ts";
 
 /** A phase of `phases:`: the rate goes from `from` to `to` (equal: a hold) over `ms`. */
 export interface PhaseSpec {
@@ -65,6 +69,8 @@ export interface RateShapeSpec {
   bursts?: BurstSpec[];
   /** `poisson`: arrivals within each tick as a Poisson process (see ShapedTimeline). */
   jitter?: "poisson";
+  /** The IANA time zone whose hours and weekdays `daily` and `weekly` follow (default UTC). */
+  timezone?: string;
 }
 
 /** Named daily profiles (`daily: evening_peak`): 24 weights, hour 00 UTC first. */
@@ -152,6 +158,8 @@ export class RateShape {
   readonly #hourRows: Q[] = [ZERO];
   readonly #hours = new Map<number, HourPieces>();
   readonly #firstHour: number;
+  /** The zone whose local hours the profiles follow; undefined: UTC. */
+  readonly #zone?: TimeZone;
 
   constructor(
     spec: RateShapeSpec,
@@ -190,6 +198,9 @@ export class RateShape {
       }
     }
     this.#firstHour = Math.floor(options.startMs / HOUR_MS);
+    if (spec.timezone !== undefined && spec.timezone !== "UTC") {
+      this.#zone = new TimeZone(spec.timezone);
+    }
   }
 
   /** Whether the rate is above 0 somewhere after the start. */
@@ -251,7 +262,7 @@ export class RateShape {
   #factorAt(t: number, bursts: readonly Window[]): Q {
     let factor = ONE;
     if (this.#hourFactor) {
-      const hour = Math.floor(t / HOUR_MS);
+      const hour = Math.floor((this.#zone ? this.#zone.localAt(t) : t) / HOUR_MS);
       const day = Math.floor(hour / 24);
       const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
       factor = this.#hourFactor[weekday * 24 + (hour - day * 24)];
@@ -266,7 +277,9 @@ export class RateShape {
   /** The exact pieces of the rate on [a, b). */
   pieces(a: number, b: number): RatePiece[] {
     const cuts = new Set<number>([a, b]);
-    if (this.#hourFactor) {
+    if (this.#hourFactor && this.#zone) {
+      for (const t of this.#zone.hourChanges(a, b)) cuts.add(t);
+    } else if (this.#hourFactor) {
       for (let h = Math.ceil(a / HOUR_MS) * HOUR_MS; h < b; h += HOUR_MS) cuts.add(h);
     }
     for (const p of this.#phases) {

@@ -86,6 +86,33 @@ Deno.test("a week of daily and weekly weights: each day's and hour's rows are th
   checkConsistent(t, 24 * perHour);
 });
 
+Deno.test("timezone: the profile follows local hours, a clock change's day included", () => {
+  const daily = Array.from({ length: 24 }, (_, h) => h + 1); // Σ = 300
+  // New York in January is UTC-5: the same as the UTC profile turned by five hours.
+  const january = { startMs: Date.UTC(2026, 0, 5), intervalMs: 60_000 };
+  const local = shaped({ daily, timezone: "America/New_York" }, january);
+  const turned = shaped({ daily: daily.map((_, u) => daily[(u + 19) % 24]) }, january);
+  for (let k = 0; k <= 3 * 1440; k += 7) assertEquals(local.rowsThrough(k), turned.rowsThrough(k));
+  checkConsistent(local, 1440);
+
+  // 2026-03-08, clocks forward at 02:00: a local day of 23 hours, 02:00-03:00 missing.
+  const start = Date.UTC(2026, 2, 8, 5); // New York's midnight
+  const spring = shaped({ daily, timezone: "America/New_York" }, {
+    startMs: start,
+    intervalMs: 60_000,
+  });
+  const rows = spring.rowsThrough(23 * 60); // minutes to the next local midnight
+  // 60 rows/min × 60 min × 24·w/Σw for each hour that exists.
+  const expected = daily.reduce((sum, w, h) => h === 2 ? sum : sum + 3600 * 24 * w / 300, 0);
+  assertEquals(rows, Math.floor(expected));
+  // India, +05:30: local midnight is 18:30 UTC, where the rate takes hour 0's weight.
+  const india = shaped({ daily, timezone: "Asia/Kolkata" }, { startMs: Date.UTC(2026, 5, 1) });
+  const weight = (h: number) => 60 * 24 * daily[h] / 300;
+  assertEquals(india.rateAt(Date.UTC(2026, 5, 1, 18, 29)), weight(23));
+  assertEquals(india.rateAt(Date.UTC(2026, 5, 1, 18, 30)), weight(0));
+  assertEquals(india.rateAt(Date.UTC(2026, 5, 2, 3, 45)), weight(9));
+});
+
 Deno.test("a ramp's ticks follow the ramp, a hold holds, and after the phases the base rate", () => {
   // 0 to 600 rows/min over 10 minutes: 60 t rows/min at t minutes, 30 t² rows by then; at
   // tick k (10 s) t = k/6, so floor(5k²/6) rows by tick k.
