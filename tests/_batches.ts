@@ -142,3 +142,76 @@ export function sampleName(id: number, version = 0): string | null {
   if (id % 5 === 0) return null;
   return `name ${id}, "quoted"` + (version > 0 ? ` v${version}` : "");
 }
+
+/**
+ * `rows` rows that text writers must take care over, drawn from a fixed seed: text with commas,
+ * quotes, backslashes, CR, LF, control characters and characters of 2 to 4 bytes; integers of
+ * 16, 32 and 64 bits, safe and beyond 2^53 and both ends of int64; floats whole, tiny, huge,
+ * negative zero and not finite; decimals; and nulls in every column but `id`.
+ */
+export function awkwardBatch(rows: number): arrow.RecordBatch {
+  const pieces = [
+    "a",
+    ",",
+    '"',
+    "\\",
+    "\r",
+    "\n",
+    "\t",
+    "\u0001",
+    "é",
+    "名",
+    "😀",
+    " ",
+    "x y",
+    '""',
+    "\u007f",
+  ];
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  const nulls = (every: number, i: number) => i % every === every - 1;
+  const texts = Array.from({ length: rows }, (_, i) => {
+    if (nulls(11, i)) return null;
+    let text = "";
+    for (let k = next() % 6; k > 0; k--) text += pieces[next() % pieces.length];
+    return text;
+  });
+  const ints = texts.map((_, i) => nulls(13, i) ? null : (next() - 2 ** 30) * (i % 3 ? 1 : 4));
+  const longs = texts.map((_, i) =>
+    nulls(7, i) ? null : BigInt(next()) ** BigInt(1 + (i % 3)) * (i % 2 ? -1n : 1n)
+  );
+  const edges = [
+    2n ** 53n - 1n,
+    -(2n ** 53n) + 1n,
+    2n ** 53n,
+    -(2n ** 53n),
+    2n ** 63n - 1n,
+    -(2n ** 63n),
+  ];
+  const floats = [0, -0, 80, 0.1, 1e-5, 1e16, 1e21, -2.5e-300, NaN, Infinity, -Infinity, 123.456];
+  // Decimal128(10, 2): four little-endian 32-bit words per value.
+  const words = new Uint32Array(rows * 4);
+  texts.forEach((_, i) => {
+    const cents = BigInt.asUintN(128, BigInt((next() % 2_000_000) - 1_000_000));
+    for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((cents >> BigInt(32 * w)) & 0xffffffffn);
+  });
+  const decimals = arrow.makeData({
+    type: new arrow.Decimal(2, 10, 128),
+    length: rows,
+    nullCount: 0,
+    data: words,
+  });
+  return batchOf({
+    id: column(new arrow.Int32(), texts.map((_, i) => i)),
+    text: column(new arrow.Utf8(), texts),
+    int32: column(new arrow.Int32(), ints.map((v) => v === null ? null : v | 0)),
+    int16: column(new arrow.Int16(), ints.map((v) => v === null ? null : (v << 16) >> 16)),
+    int64: column(new arrow.Int64(), longs),
+    edges: column(new arrow.Int64(), texts.map((_, i) => edges[i % edges.length])),
+    float: column(
+      new arrow.Float64(),
+      texts.map((_, i) => nulls(5, i) ? null : floats[i % floats.length]),
+    ),
+    amount: decimals,
+  });
+}

@@ -196,12 +196,21 @@ function utf8Reader(data: arrow.Data, vector: arrow.Vector): (i: number) => stri
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
   const start = offsets[0];
-  const chunk = bytes.subarray(start, offsets[data.length]);
-  const text = UTF8.decode(chunk);
-  // Only ASCII (or invalid) bytes decode one to one into UTF-16 units: any character of two
-  // or more bytes leaves the text shorter than its bytes.
-  if (text.length !== chunk.length) return (i) => String(vector.get(i));
-  return (i) => text.slice(offsets[i] - start, offsets[i + 1] - start);
+  // Decoded at the first cell read: writers of bytes (csv_bytes.ts, json_bytes.ts) read the
+  // cells of a text column only for the few values they cannot copy, if any.
+  let read: ((i: number) => string) | undefined;
+  return (i) => {
+    if (!read) {
+      const chunk = bytes.subarray(start, offsets[data.length]);
+      const text = UTF8.decode(chunk);
+      // Only ASCII (or invalid) bytes decode one to one into UTF-16 units: any character of
+      // two or more bytes leaves the text shorter than its bytes.
+      read = text.length !== chunk.length
+        ? (i) => String(vector.get(i))
+        : (i) => text.slice(offsets[i] - start, offsets[i + 1] - start);
+    }
+    return read(i);
+  };
 }
 
 function genericCell(value: unknown): Cell {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Sink, SinkTable } from "../../lib/plugin/types.ts";
-import { jsonlLines } from "../../lib/output/cell_text.ts";
+import { jsonlBytes } from "../../lib/output/json_bytes.ts";
 import { createTextFileSink, type TextFileSinkOptions } from "./_text_file_sink.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import { PATH, sinkFolder } from "./_options.ts";
@@ -49,7 +49,7 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink {
     kind: "jsonl",
     extension: ".jsonl",
     lines: (batch, { table }) =>
-      writesEvents(table, envelope) ? lines(insertEventsJson(table, batch)) : jsonlLines(batch),
+      writesEvents(table, envelope) ? lines(insertEventsJson(table, batch)) : jsonlBytes(batch),
     changeLines(table: SinkTable, changes) {
       if (!writesEvents(table, envelope)) {
         throw new Error(

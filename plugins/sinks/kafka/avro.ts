@@ -11,7 +11,7 @@ import * as arrow from "apache-arrow";
 import { decimalAt } from "../../../lib/arrow/cells.ts";
 import { DAY_MS } from "../../../lib/arrow/time.ts";
 import { ByteOut, int64Reader } from "../../../lib/output/byte_out.ts";
-import type { RowWriter } from "./json_values.ts";
+import type { RowWriter } from "../../../lib/output/json_bytes.ts";
 
 /** An Avro schema, as JSON. */
 export type AvroSchema = Record<string, unknown>;

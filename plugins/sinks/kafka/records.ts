@@ -13,7 +13,7 @@ import { TextColumn } from "../_text_column.ts";
 import type { EncodedRecords, RecordSpec } from "../../../lib/plugin/types.ts";
 import { avroWriter, decodeAvroRow } from "./avro.ts";
 import { ByteOut, int64Reader } from "../../../lib/output/byte_out.ts";
-import { jsonObjectWriter, type RowWriter } from "./json_values.ts";
+import { jsonObjectWriter, type RowWriter } from "../../../lib/output/json_bytes.ts";
 import { DAY_MS } from "../../../lib/arrow/time.ts";
 
 /** How values are spelled. */

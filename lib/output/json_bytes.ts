@@ -1,19 +1,15 @@
 /**
  * Rows as JSON objects written straight into bytes, spelled exactly as our JSON lines spell
- * them (lib/output/cell_text.ts's `jsonObjects`): integers as digits without a string or a
- * `bigint` of their own, text that needs no escaping copied byte for byte from the Arrow
- * column, and everything else through the same spellers as the JSON lines.
+ * them (cell_text.ts's `jsonObjects`): integers as digits without a string or a `bigint` of
+ * their own, text that needs no escaping copied byte for byte from the Arrow column, and
+ * everything else through the same spellers as the JSON lines. The JSON lines sink writes
+ * its files with it, and the Kafka sink its JSON values and keys.
  *
  * @module
  */
 import * as arrow from "apache-arrow";
-import {
-  type ColumnCells,
-  columnCells,
-  floatJson,
-  jsonSpeller,
-} from "../../../lib/output/cell_text.ts";
-import { type ByteOut, int64Reader } from "../../../lib/output/byte_out.ts";
+import { type ColumnCells, columnCells, floatJson, jsonSpeller } from "./cell_text.ts";
+import { ByteOut, int64Reader } from "./byte_out.ts";
 
 /** Writes one row's bytes (a value or a key) at the end of `out`. */
 export type RowWriter = (out: ByteOut, row: number) => void;
@@ -39,6 +35,20 @@ export function jsonObjectWriter(batch: arrow.RecordBatch): RowWriter {
     if (writers.length === 0) out.byte(0x7b); // "{"
     out.byte(0x7d); // "}"
   };
+}
+
+/**
+ * The rows of a batch as JSON lines: the bytes of `new TextEncoder().encode(jsonlLines(batch))`
+ * (cell_text.ts), one object per row, each line ending with a newline.
+ */
+export function jsonlBytes(batch: arrow.RecordBatch): Uint8Array {
+  const write = jsonObjectWriter(batch);
+  const out = new ByteOut(Math.max(1024, batch.numRows * 32 * Math.max(1, batch.numCols)));
+  for (let row = 0; row < batch.numRows; row++) {
+    write(out, row);
+    out.byte(0x0a);
+  }
+  return out.bytes.subarray(0, out.length);
 }
 
 /** A writer of one column's cells as JSON values, `null` for a null. */
