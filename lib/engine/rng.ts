@@ -199,9 +199,13 @@ export class CellRandom {
     const span = max - min + 1;
     if (span <= 0) throw new RangeError(`Empty integer range [${min}, ${max}]`);
     if (span <= TWO_POW_32) {
-      const limit = TWO_POW_32 - remainder(TWO_POW_32, span);
       let x = this.nextUint32();
-      while (x >= limit) x = this.nextUint32();
+      // Draws at or above `limit` are rejected. The limit is above 2^32 - span (the remainder
+      // is below span), so a draw below that is kept without working the limit out.
+      if (x >= TWO_POW_32 - span) {
+        const limit = TWO_POW_32 - remainder(TWO_POW_32, span);
+        while (x >= limit) x = this.nextUint32();
+      }
       return min + remainder(x, span);
     }
     return min + Math.floor(this.next() * span);
