@@ -5,9 +5,9 @@
  * (a flatbuffer of every field, ~25 KB of garbage per file).
  *
  * The stream is joined into a buffer that later streams reuse ({@link tableToIPCStream}):
- * parquet-wasm copies it into Wasm memory at once, and a new buffer of a large file's stream
- * (48 MB for a million rows of six numeric columns) cost more to allocate than to fill (its
- * pages zeroed and mapped: 29-52 ms against 5-10 ms).
+ * parquet-wasm copies it into Wasm memory at once, and a new buffer per stream cost more to
+ * allocate than to fill (its pages zeroed and mapped: for 48 MB, 29-52 ms against 5-10 ms).
+ * The streaming encoder hands over every batch of a file this way.
  *
  * @module
  */
@@ -57,8 +57,16 @@ class PiecesStreamWriter extends arrow.RecordBatchStreamWriter {
  */
 let shared: WeakRef<ArrayBuffer> | undefined;
 
-/** `bytes` bytes of the shared join buffer, which the next call may overwrite. */
+/**
+ * The largest stream joined into the shared buffer. Larger ones (a whole file of a million
+ * rows) get a buffer of their own, as before: a buffer of that size outliving its file raised
+ * the peak memory of a `generate` by as much (48 MB for six numeric columns).
+ */
+const SHARED_LIMIT = 16 << 20;
+
+/** `bytes` bytes to join a stream into, which the next call may overwrite. */
 function joinBuffer(bytes: number): Uint8Array {
+  if (bytes > SHARED_LIMIT) return new Uint8Array(bytes);
   let buffer = shared?.deref();
   if (!buffer || buffer.byteLength < bytes) {
     buffer = new ArrayBuffer(bytes);

@@ -32,3 +32,14 @@ Deno.test("a stream reuses the buffer of the stream before it when it fits", () 
   assertEquals(second.buffer, first.buffer);
   assertEquals(second.slice(), arrow.tableToIPC(small, "stream"));
 });
+
+Deno.test("a stream too large to share gets a buffer of its own and leaves the shared one", () => {
+  const small = new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(10, 0)]);
+  const large = new arrow.Table({ id: arrow.makeVector(new BigInt64Array(2_200_000)) });
+  const first = tableToIPCStream(small);
+  const own = tableToIPCStream(large);
+  assertEquals(own.byteLength > 16 << 20, true);
+  assertEquals(own.buffer === first.buffer, false);
+  assertEquals(own.slice(), arrow.tableToIPC(large, "stream"));
+  assertEquals(tableToIPCStream(small).buffer, first.buffer);
+});
