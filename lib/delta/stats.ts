@@ -217,25 +217,34 @@ function typedBounds(
 /**
  * Bounds of int64 chunks without nulls whose values are all safe integers, read as pairs
  * of 32-bit words (a BigInt per value is what makes the general path slow); undefined
- * otherwise, so the exact BigInt path decides.
+ * otherwise, so the exact BigInt path decides. Values are compared by their high word
+ * (signed) and then their low word (unsigned) as integers: no double is made per value.
  */
 function int64Bounds(chunks: readonly arrow.Data[]): { min: bigint; max: bigint } | undefined {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
+  let minHi = 0x7fffffff, minLo = 0xffffffff;
+  let maxHi = -0x80000000, maxLo = 0;
+  let seen = false;
   for (const data of chunks) {
     if (data.nullCount > 0) return undefined;
+    if (data.length === 0) continue;
+    seen = true;
     const values = data.values as BigInt64Array;
     const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
-    for (let i = 0; i < data.length; i++) {
-      const hi = words[2 * i + 1];
-      // Beyond +-2^52 a double could round two values together.
-      if (hi >= 0x100000 || hi < -0x100000) return undefined;
-      const v = hi * 4294967296 + (words[2 * i] >>> 0);
-      if (v < min) min = v;
-      if (v > max) max = v;
+    for (let i = 0; i < words.length; i += 2) {
+      const hi = words[i + 1];
+      if (hi < minHi || (hi === minHi && (words[i] >>> 0) < minLo)) {
+        minHi = hi;
+        minLo = words[i] >>> 0;
+      }
+      if (hi > maxHi || (hi === maxHi && (words[i] >>> 0) > maxLo)) {
+        maxHi = hi;
+        maxLo = words[i] >>> 0;
+      }
     }
   }
-  return min <= max ? { min: BigInt(min), max: BigInt(max) } : undefined;
+  // Beyond +-2^52 a double could round two values together: the exact path decides.
+  if (!seen || minHi < -0x100000 || maxHi >= 0x100000) return undefined;
+  return { min: BigInt(minHi * 4294967296 + minLo), max: BigInt(maxHi * 4294967296 + maxLo) };
 }
 
 /** String bounds compared as UTF-8 bytes (code point order), as Spark and delta-rs do. */

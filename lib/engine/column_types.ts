@@ -295,8 +295,8 @@ export { truthy };
  */
 export function normalizeValue(value: Value, type: ColumnType): Value {
   if (value === null) return null;
-  const decimal = decimalParts(type);
-  if (decimal) return floatValue(decimalValue(toUnscaled(value, type), decimal.scale));
+  // The named types first: this runs for every parent value a child reads, and a decimal's
+  // pattern matched first cost a regular expression per value.
   switch (type) {
     case "int8":
     case "int16":
@@ -316,7 +316,10 @@ export function normalizeValue(value: Value, type: ColumnType): Value {
       return new PyDate(toEpochDays(value, type));
     case "timestamp":
       return datetimeAt(toEpochMillis(value, type), value instanceof Date ? microsOf(value) : 0);
-    default:
+    default: {
+      const decimal = decimalParts(type);
+      if (decimal) return floatValue(decimalValue(toUnscaled(value, type), decimal.scale));
       throw new ConversionError(value, type);
+    }
   }
 }

@@ -24,7 +24,25 @@ export function fmix32(h: number): number {
 
 /** Combines two 32-bit words into one well-mixed 32-bit word (order matters). */
 export function mix2(a: number, b: number): number {
-  return fmix32((Math.imul(a ^ 0x9e3779b9, 0x01000193) ^ b) + 0x7f4a7c15);
+  return mixSigned(a, b) >>> 0;
+}
+
+/**
+ * {@link fmix32}'s bits as a signed word. Reseeding chains these: kept in int32 (the sum
+ * wrapped by `| 0`, which every later step would do anyway), V8 stays in integer registers
+ * instead of going through doubles and back.
+ */
+function fmixSigned(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** {@link mix2}'s bits as a signed word. */
+function mixSigned(a: number, b: number): number {
+  return fmixSigned(((Math.imul(a ^ 0x9e3779b9, 0x01000193) ^ b) + 0x7f4a7c15) | 0);
 }
 
 /** Stable 32-bit hash of a string (FNV-1a, then mixed), used to name streams of randomness. */
@@ -114,10 +132,10 @@ export class CellRandom {
     // The row id as two 32-bit words (any safe integer, negative included).
     const lo = rowId | 0;
     const hi = Math.floor(rowId / 4294967296) | 0;
-    const a = mix2(this.#key, lo);
-    const b = mix2(a, hi);
-    const c = mix2(b, 0x6a09e667);
-    const d = mix2(c, 0xbb67ae85);
+    const a = mixSigned(this.#key, lo);
+    const b = mixSigned(a, hi);
+    const c = mixSigned(b, 0x6a09e667);
+    const d = mixSigned(c, 0xbb67ae85);
     this.#s01 = a | 0;
     this.#s00 = b | 0;
     this.#s11 = c | 0;
@@ -181,11 +199,26 @@ export class CellRandom {
     const span = max - min + 1;
     if (span <= 0) throw new RangeError(`Empty integer range [${min}, ${max}]`);
     if (span <= TWO_POW_32) {
-      const limit = TWO_POW_32 - (TWO_POW_32 % span);
       let x = this.nextUint32();
-      while (x >= limit) x = this.nextUint32();
-      return min + (x % span);
+      // Draws at or above `limit` are rejected. The limit is above 2^32 - span (the remainder
+      // is below span), so a draw below that is kept without working the limit out.
+      if (x >= TWO_POW_32 - span) {
+        const limit = TWO_POW_32 - remainder(TWO_POW_32, span);
+        while (x >= limit) x = this.nextUint32();
+      }
+      return min + remainder(x, span);
     }
     return min + Math.floor(this.next() * span);
   }
+}
+
+/**
+ * `x % n` for `0 <= x <= 2^32` and `1 <= n <= 2^32`. For a whole `n` through a division,
+ * which is exact here (the quotient is at least 1/n away from the next whole number, far
+ * more than its rounding error) and much cheaper than `%` on doubles, which V8 cannot do
+ * in integer registers once `x` may exceed 2^31 (`int` took a fifth of generating a table
+ * of random integers). Any other `n` keeps `%`.
+ */
+function remainder(x: number, n: number): number {
+  return Number.isInteger(n) ? x - Math.floor(x / n) * n : x % n;
 }

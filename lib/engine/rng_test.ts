@@ -116,3 +116,30 @@ Deno.test("below(n) is uniform in [0, n) for any n", () => {
     assert(x >= 0n && x < n);
   }
 });
+
+/** `int` as it was written with `%`: the values every stored row was drawn with. */
+function intByModulo(random: CellRandom, min: number, max: number): number {
+  const span = max - min + 1;
+  if (span > 2 ** 32) return min + Math.floor(random.next() * span);
+  const limit = 2 ** 32 - (2 ** 32 % span);
+  let x = random.nextUint32();
+  while (x >= limit) x = random.nextUint32();
+  return min + (x % span);
+}
+
+Deno.test("int(min, max) draws what the modulo form drew, for every kind of span", () => {
+  const a = new CellRandom();
+  const b = new CellRandom();
+  const spans = [1, 2, 3, 9, 1001, 100_001, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 3 * 2 ** 30];
+  spans.push(2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 3, 1.5, 7.25);
+  for (const span of spans) {
+    for (const min of [0, -50_000, 2 ** 33]) {
+      for (let row = 0; row < 2_000; row++) {
+        a.reset(0xc0ffee, row);
+        b.reset(0xc0ffee, row);
+        const max = min + span - 1;
+        assertEquals(a.int(min, max), intByModulo(b, min, max), `span ${span}, row ${row}`);
+      }
+    }
+  }
+});

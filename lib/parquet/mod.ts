@@ -358,6 +358,8 @@ export class ParquetStream {
   readonly #schema: arrow.Schema;
   #started = false;
   #resolveBytes!: (bytes: Promise<Uint8Array>) => void;
+  /** Wakes a writer waiting for room: the encoder asked for more batches. */
+  #room?: () => void;
 
   /** A file of batches of `schema`, compressed with `compression`. */
   constructor(compression: ParquetCompression, schema: arrow.Schema) {
@@ -365,18 +367,31 @@ export class ParquetStream {
     this.#schema = schema;
     this.#bytes = new Promise<Promise<Uint8Array>>((resolve) => this.#resolveBytes = resolve)
       .then((bytes) => bytes);
-    this.#bytes.catch((error) => void (this.#failure = error));
+    this.#bytes.catch((error) => {
+      this.#failure = error;
+      this.#wake();
+    });
   }
 
   /** Starts the encoder, its settings chosen by the first batch (see writerProperties). */
   #start(first?: arrow.RecordBatch): void {
     this.#started = true;
     const input = new ReadableStream<pq.RecordBatch>(
-      { start: (controller) => void (this.#controller = controller) },
+      {
+        start: (controller) => void (this.#controller = controller),
+        // Called whenever the queue has room again: the encoder took a batch.
+        pull: () => this.#wake(),
+      },
       { highWaterMark: STREAM_AHEAD },
     );
     const properties = writerProperties(this.#compression, this.#schema, first);
     this.#resolveBytes(collect(pq.transformParquetStream(input, properties)));
+  }
+
+  #wake(): void {
+    const room = this.#room;
+    this.#room = undefined;
+    room?.();
   }
 
   /** Hands a batch to the encoder; waits while the encoder is behind. */
@@ -387,9 +402,11 @@ export class ParquetStream {
     for (const wasmBatch of pq.Table.fromIPCStream(ipc).recordBatches()) {
       this.#controller.enqueue(wasmBatch);
     }
-    // Let the encoder run (it is in this thread too) until it is close enough behind.
+    // The encoder runs in this thread too, on promise jobs: waiting for its next read (the
+    // stream's pull) lets it run until it is close enough behind, without timers, whose
+    // nesting clamp (4 ms each) left the thread idle.
     while ((this.#controller.desiredSize ?? 1) <= 0 && !this.#failure) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise<void>((resolve) => this.#room = resolve);
     }
   }
 

@@ -25,6 +25,23 @@ Deno.test("a streamed Parquet file is the file encodeParquet makes of the same r
   assertEquals([...back.table.getChild("id")!].map(String).slice(699, 702), ["699", "700", "701"]);
 });
 
+Deno.test("a stream of many batches waits for its encoder without a timer turn, and is encodeParquet's file", async () => {
+  // More batches than the encoder is handed ahead of it: the writer waits for it again and
+  // again. A timer set before the first write has not fired when the file is done, so no
+  // wait went through a timer (4 ms each once nested, the thread idle meanwhile).
+  const batches = Array.from({ length: 40 }, (_, i) => sampleBatch(50, 50 * i));
+  const table = new arrow.Table(SAMPLE_SCHEMA, batches);
+  let timerFired = false;
+  const timer = setTimeout(() => timerFired = true, 0);
+  const stream = new ParquetStream("snappy", SAMPLE_SCHEMA);
+  for (const batch of batches) await stream.write(batch);
+  const bytes = await stream.finish();
+  const fired = timerFired;
+  clearTimeout(timer);
+  assertEquals(fired, false);
+  assertEquals(bytes, encodeParquet(table, "snappy"));
+});
+
 Deno.test("float columns carry no Parquet statistics, so Spark cannot skip their NaN rows", async () => {
   // arrow-rs leaves NaN out of min and max; Spark, for which NaN is above every number, would
   // skip a row group with min -1, max 1 for `x > 100` although its NaN rows match.
