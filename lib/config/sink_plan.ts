@@ -109,7 +109,7 @@ function refuseInvalidUtf8(config: Config, table: string, sink: string): void {
   throw new Error(
     `Table "${table}", column "${column.name}": bad_values kind invalid_utf8 writes bytes that ` +
       `are not valid UTF-8, which only a sink that keeps text bytes as they are can write ` +
-      `(csv); this table goes to ${sink}. Write it as CSV (\`--format csv\`, or a csv sink ` +
+      `(csv); this table goes to ${sink}. Write it as CSV (\`generate --format csv\`, or a csv sink ` +
       `in \`sinks:\`), or take invalid_utf8 out of \`kinds\`.`,
   );
 }
