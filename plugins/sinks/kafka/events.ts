@@ -16,7 +16,7 @@ import { encodeKeys, type RecordShape } from "./records.ts";
 import { avroEventRow, avroEvents } from "./debezium_avro.ts";
 import type { ReadRecord } from "./topic_reader.ts";
 import type { Outbox, PartitionBatch, SendVia } from "./sender.ts";
-import { headerBytes, recordSize, writeRecord } from "./record_batch.ts";
+import { BATCH_HEADER, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
 import type { ProgressRecord } from "./progress.ts";
 
 /** A tombstone: a deleted row's key, for a record with a null value. */
@@ -227,11 +227,9 @@ export function tombstoneBatches(
   return [...byPartition].map(([partition, list]) => {
     let size = 0;
     list.forEach((t, i) => size += recordSize(i, t.key.length, undefined, header));
-    const records = new Uint8Array(size);
-    let at = 0;
-    list.forEach((t, delta) =>
-      at = writeRecord(records, at, { delta, key: t.key, headers: header })
-    );
-    return { partition, records, count: list.length };
+    const batch = new Uint8Array(BATCH_HEADER + size);
+    let at = BATCH_HEADER;
+    list.forEach((t, delta) => at = writeRecord(batch, at, { delta, key: t.key, headers: header }));
+    return { partition, batch, count: list.length };
   });
 }

@@ -39,12 +39,16 @@ import type {
   Producer,
 } from "@platformatic/kafka";
 import { kafkaClient } from "./client_module.ts";
-import { batchOf, readRecords } from "./record_batch.ts";
+import { BATCH_HEADER, frameBatch, readRecords } from "./record_batch.ts";
 
-/** One partition's records, written one after another (record_batch.ts `writeRecord`). */
+/**
+ * One partition's records, written one after another (record_batch.ts `writeRecord`) from
+ * {@link BATCH_HEADER} on in `batch`: the header is written there when the batch is sent, so
+ * the records are never copied.
+ */
 export interface PartitionBatch {
   partition: number;
-  records: Uint8Array;
+  batch: Uint8Array;
   count: number;
 }
 
@@ -134,7 +138,7 @@ export class BatchSender {
     }
     const written = batches.map((b) => ({
       partition: b.partition,
-      batch: batchOf(b.records, b.count, {
+      batch: frameBatch(b.batch, b.count, {
         timestamp: Date.now(),
         producerId,
         producerEpoch,
@@ -250,7 +254,7 @@ export class BatchSender {
     transaction: Transaction | undefined,
   ): Promise<SendResult> {
     const messages = batches.flatMap((b) =>
-      readRecords(this.#topic, b.partition, b.records, b.count)
+      readRecords(this.#topic, b.partition, b.batch.subarray(BATCH_HEADER), b.count)
     ) as MessageToProduce<Buffer, Buffer, string, string>[];
     return (transaction ?? this.#producer).send({ messages });
   }

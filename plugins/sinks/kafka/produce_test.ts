@@ -12,7 +12,7 @@ import { assert, assertEquals } from "../../../tests/_assert.ts";
 import { javaRead, kafkaTest, type TestKafka, testKafka } from "../../../tests/_kafka.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import { BatchSender, type PartitionBatch, PRODUCE_VERSION, producerApi } from "./produce.ts";
-import { recordSize, writeRecord } from "./record_batch.ts";
+import { BATCH_HEADER, recordSize, writeRecord } from "./record_batch.ts";
 import { clientOptions } from "./client.ts";
 
 const need = await testKafka();
@@ -44,12 +44,12 @@ function batch(partition: number, tag: string, count: number): PartitionBatch {
   const texts = Array.from({ length: count }, (_, i) => Buffer.from(`${tag}-${i}`));
   let size = 0;
   texts.forEach((t, i) => size += recordSize(i, t.length, t.length, EMPTY_HEADERS));
-  const records = new Uint8Array(size);
-  let at = 0;
+  const bytes = new Uint8Array(BATCH_HEADER + size);
+  let at = BATCH_HEADER;
   texts.forEach((t, delta) =>
-    at = writeRecord(records, at, { delta, key: t, value: t, headers: EMPTY_HEADERS })
+    at = writeRecord(bytes, at, { delta, key: t, value: t, headers: EMPTY_HEADERS })
   );
-  return { partition, records, count };
+  return { partition, batch: bytes, count };
 }
 
 function producerOf(kafka: TestKafka, id: string): Producer<Buffer, Buffer, string, string> {

@@ -24,7 +24,7 @@ export interface ProduceMessage {
 const MAGIC = 2;
 const TRANSACTIONAL = 1 << 4;
 /** Bytes of a batch before its records: base offset to record count. */
-const BATCH_HEADER = 61;
+export const BATCH_HEADER = 61;
 /** Where the CRC-32C's range starts (the attributes), after offset, length, epoch, magic, crc. */
 const CRC_FROM = 21;
 
@@ -184,10 +184,18 @@ export function recordBatch(
 
 /** A record batch of `count` records written one after another in `records`. */
 export function batchOf(records: Uint8Array, count: number, options: BatchOptions): Uint8Array {
-  const size = BATCH_HEADER + records.length;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(BATCH_HEADER + records.length);
   out.set(records, BATCH_HEADER);
-  const view = new DataView(out.buffer);
+  return frameBatch(out, count, options);
+}
+
+/**
+ * Writes the header of a batch whose `count` records were written from {@link BATCH_HEADER}
+ * on in `out` (the records need no copy); returns `out`.
+ */
+export function frameBatch(out: Uint8Array, count: number, options: BatchOptions): Uint8Array {
+  const size = out.length;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const timestamp = BigInt(options.timestamp);
   view.setBigInt64(0, 0n); // base offset: the broker assigns it
   view.setInt32(8, size - 12); // length: what follows the base offset and itself

@@ -2,7 +2,9 @@ import { assertEquals } from "../../../tests/_assert.ts";
 import { Buffer } from "node:buffer";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import {
+  BATCH_HEADER,
   batchOf,
+  frameBatch,
   headerBytes,
   type ProduceMessage,
   readRecords,
@@ -137,4 +139,8 @@ Deno.test("records written ahead: read as a batch, and back as messages for the 
   ]);
   // Written the same as the batch of those messages.
   assertEquals(recordBatch(expanded, options), batchOf(records, 4, options));
+  // And framed in place, the records written after room for the header: the same bytes.
+  const roomy = new Uint8Array(BATCH_HEADER + records.length);
+  roomy.set(records, BATCH_HEADER);
+  assertEquals(frameBatch(roomy, 4, options), batchOf(records, 4, options));
 });

@@ -16,7 +16,7 @@
  */
 import type { RecordBlock } from "./records.ts";
 import type { SinkMetric } from "../../../lib/plugin/types.ts";
-import { headerBytes, recordSize, writeRecord } from "./record_batch.ts";
+import { BATCH_HEADER, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
 import type { PartitionBatch, SendResult } from "./produce.ts";
 
 export type { PartitionBatch, SendResult };
@@ -213,8 +213,11 @@ function nextRequest(box: Outbox, headers: Uint8Array): {
     end.block++;
     end.row = 0;
   }
-  // Then the records, each into its partition's bytes.
-  for (const run of runs) run.records = new Uint8Array(run.size);
+  // Then the records, each into its partition's bytes, after room for the batch's header.
+  for (const run of runs) {
+    run.records = new Uint8Array(BATCH_HEADER + run.size);
+    run.at = BATCH_HEADER;
+  }
   let left = rows;
   let blocks = 0;
   let row = box.firstUnsent;
@@ -253,7 +256,7 @@ function nextRequest(box: Outbox, headers: Uint8Array): {
   const batches: PartitionBatch[] = [];
   for (const run of runs) {
     partitions.set(run.partition, run.count);
-    batches.push({ partition: run.partition, records: run.records!, count: run.count });
+    batches.push({ partition: run.partition, batch: run.records!, count: run.count });
   }
   return { rows, size, partitions, batches };
 }
