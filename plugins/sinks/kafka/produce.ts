@@ -103,8 +103,11 @@ export class BatchSender {
    */
   send(batches: readonly PartitionBatch[], transaction?: Transaction): Promise<SendResult> {
     const sent = this.#chain.then(() => this.#dispatch(batches, transaction));
-    // The next request waits only until this one is on its connection, not for its answer.
-    this.#chain = sent.then(() => {}, () => {});
+    // The next request waits only until this one is on its connection, not for its answer. A
+    // request that failed before it was queued may have taken numbers: nothing after it goes.
+    this.#chain = sent.then(() => {}, (error) => {
+      this.#broken ??= { error };
+    });
     return sent.then(({ answer }) => answer);
   }
 
