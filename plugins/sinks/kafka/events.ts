@@ -15,9 +15,9 @@ import { changeEventsJson, insertEventsJson } from "../_debezium.ts";
 import { encodeKeys, type RecordShape } from "./records.ts";
 import { avroEventRow, avroEvents } from "./debezium_avro.ts";
 import type { ReadRecord } from "./topic_reader.ts";
-import type { Outbox, SendVia } from "./sender.ts";
+import type { Outbox, PartitionBatch, SendVia } from "./sender.ts";
+import { BATCH_HEADER, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
 import type { ProgressRecord } from "./progress.ts";
-import type { MessageToProduce } from "@platformatic/kafka";
 
 /** A tombstone: a deleted row's key, for a record with a null value. */
 export interface Tombstone {
@@ -205,12 +205,31 @@ export async function sendTombstones(
   headers: Record<string, string>,
 ): Promise<void> {
   if (state.tombstones.length === 0) return;
-  const messages = state.tombstones.map((t): MessageToProduce<Buffer, Buffer, string, string> => ({
-    topic: state.topic,
-    partition: t.partition,
-    key: t.key,
-    headers: Object.keys(headers).length > 0 ? headers : undefined,
-  }));
-  await via.send({ messages });
+  await via.send(tombstoneBatches(state.tombstones, headers));
   state.tombstones = [];
+}
+
+/** Tombstones as records (a key, a null value, the headers), one batch per partition. */
+export function tombstoneBatches(
+  tombstones: readonly Tombstone[],
+  headers: Record<string, string>,
+): PartitionBatch[] {
+  const encoder = new TextEncoder();
+  const header = headerBytes(
+    Object.entries(headers).map(([k, v]) => [encoder.encode(k), encoder.encode(v)]),
+  );
+  const byPartition = new Map<number, Tombstone[]>();
+  for (const t of tombstones) {
+    const list = byPartition.get(t.partition);
+    if (list) list.push(t);
+    else byPartition.set(t.partition, [t]);
+  }
+  return [...byPartition].map(([partition, list]) => {
+    let size = 0;
+    list.forEach((t, i) => size += recordSize(i, t.key.length, undefined, header));
+    const batch = new Uint8Array(BATCH_HEADER + size);
+    let at = BATCH_HEADER;
+    list.forEach((t, delta) => at = writeRecord(batch, at, { delta, key: t.key, headers: header }));
+    return { partition, batch, count: list.length };
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * A Kafka table's producer and its transactions: idempotent, `acks=all`, with our own record
- * batches; with transactions, a transactional id per topic and application (fencing an earlier
+ * A Kafka table's producer and its transactions: idempotent, `acks=all`, its topic's records
+ * sent as our own record batches (produce.ts); with transactions, a transactional id per topic and application (fencing an earlier
  * producer of the same table), or at least once when the brokers refuse transactions and the
  * delivery allows it.
  *
@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 import type { BaseOptions, Producer } from "@platformatic/kafka";
 import { kafkaClient } from "./client_module.ts";
 import { describeError } from "./client.ts";
-import { useOwnRecordBatches } from "./record_batch.ts";
+import { BatchSender } from "./produce.ts";
 
 type Transaction<K, V, HK, HV> = Awaited<ReturnType<Producer<K, V, HK, HV>["beginTransaction"]>>;
 
@@ -20,6 +20,8 @@ export interface ProducerState {
   appId: string;
   topic: string;
   producer?: Producer<Buffer, Buffer, string, string>;
+  /** Sends the topic's record batches through the producer. */
+  batches?: BatchSender;
   transaction?: Transaction<Buffer, Buffer, string, string>;
   /** The partitions the open transaction has records in (sender.ts adds to it). */
   transactionPartitions?: Set<number>;
@@ -69,9 +71,19 @@ export class Producers {
       },
       autocreateTopics: false,
     });
-    // Our record batches: the client's own encoding was most of the main thread's time.
-    return useOwnRecordBatches(producer);
+    return producer;
   };
+
+  /** The table's producer, with a {@link BatchSender} of its topic. */
+  #tableProducer(state: ProducerState): void {
+    const producer = state.producer = this.newProducer(state);
+    const { compression } = this.settings;
+    state.batches = new BatchSender(producer, {
+      topic: state.topic,
+      timeout: this.settings.client().timeout ?? 30_000,
+      compressed: compression !== undefined && compression !== "none",
+    });
+  }
 
   /**
    * Starts the table's producer: with transactions, begins one (which fences any earlier
@@ -80,7 +92,7 @@ export class Producers {
    * warning.
    */
   startProducer = async (state: ProducerState): Promise<void> => {
-    state.producer = this.newProducer(state);
+    this.#tableProducer(state);
     if (!state.transactional) return;
     try {
       await this.beginTransaction(state);
@@ -93,9 +105,9 @@ export class Producers {
             `(${describeError(error)}); writing at least once: a crash may send a commit's ` +
             "rows again (delivery: exactly_once makes this an error)",
         );
-        await state.producer.close().catch(() => {});
+        await state.producer?.close().catch(() => {});
         state.transactional = false;
-        state.producer = this.newProducer(state);
+        this.#tableProducer(state);
         return;
       }
       throw error;

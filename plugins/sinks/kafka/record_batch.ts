@@ -1,17 +1,10 @@
 /**
- * Kafka record batches (magic 2) built in one buffer per partition, for the client's produce
- * requests. The client builds each record with a writer and a growable buffer of its own, a
- * BigInt varint for its timestamp and a copy into the batch: most of the main thread's time for
- * a numeric table (2 of 2.95 CPU seconds for 500,000 rows). Here a request's records are sized
- * first and written once into one array.
- *
- * Only the encoding of the request is ours. The producer still numbers the records (its
- * idempotent sequences, the producer id and epoch of its transaction), adds partitions to the
- * transaction, picks the leader, retries and reads the answer with its own parser: this encoder
- * is the `Produce` API it asks for, version 11 (the one it picks with Kafka 3.x and 4.x), and
- * gets the same sequences in the same options. Requests it cannot build the same way (a
- * compression codec, a record with its own timestamp, another version) go to the client's own
- * API unchanged.
+ * Kafka record batches (magic 2) built in one buffer per partition. The client builds each
+ * record with a writer and a growable buffer of its own, a BigInt varint for its timestamp and a
+ * copy into the batch: most of the main thread's time for a numeric table (2 of 2.95 CPU seconds
+ * for 500,000 rows). Here a request's records are sized first and written once into one array
+ * (sender.ts), and framed as a batch with the producer's id, epoch and first sequence by
+ * produce.ts, which sends it.
  *
  * @module
  */
@@ -28,20 +21,10 @@ export interface ProduceMessage {
   timestamp?: bigint;
 }
 
-/** What the producer passes to the produce API with the records. */
-export interface ProduceOptions {
-  producerId?: bigint;
-  producerEpoch?: number;
-  /** Per `topic:partition`, the sequence number of the request's first record there. */
-  sequences?: { getWithDefault(key: string, fallback: number): number };
-  transactionalId?: string;
-  compression?: string;
-}
-
 const MAGIC = 2;
 const TRANSACTIONAL = 1 << 4;
 /** Bytes of a batch before its records: base offset to record count. */
-const BATCH_HEADER = 61;
+export const BATCH_HEADER = 61;
 /** Where the CRC-32C's range starts (the attributes), after offset, length, epoch, magic, crc. */
 const CRC_FROM = 21;
 
@@ -201,10 +184,18 @@ export function recordBatch(
 
 /** A record batch of `count` records written one after another in `records`. */
 export function batchOf(records: Uint8Array, count: number, options: BatchOptions): Uint8Array {
-  const size = BATCH_HEADER + records.length;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(BATCH_HEADER + records.length);
   out.set(records, BATCH_HEADER);
-  const view = new DataView(out.buffer);
+  return frameBatch(out, count, options);
+}
+
+/**
+ * Writes the header of a batch whose `count` records were written from {@link BATCH_HEADER}
+ * on in `out` (the records need no copy); returns `out`.
+ */
+export function frameBatch(out: Uint8Array, count: number, options: BatchOptions): Uint8Array {
+  const size = out.length;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const timestamp = BigInt(options.timestamp);
   view.setBigInt64(0, 0n); // base offset: the broker assigns it
   view.setInt32(8, size - 12); // length: what follows the base offset and itself
@@ -222,174 +213,11 @@ export function batchOf(records: Uint8Array, count: number, options: BatchOption
   return out;
 }
 
-/** The client's shape of an API: `api(connection, ...args, callback)`, with its version. */
-type Api = ((connection: unknown, ...args: unknown[]) => void) & { version: number };
-
-/** The Produce request, version 11, with our record batches. */
-function produceRequest(
-  acks: number,
-  timeout: number,
-  messages: readonly ProduceMessage[],
-  options: ProduceOptions,
-): unknown {
-  const client = kafkaClient();
-  // Topics, then partitions, in the order their first records come (as the client groups them).
-  const topics = new Map<string, Map<number, ProduceMessage[]>>();
-  for (const m of messages) {
-    let partitions = topics.get(m.topic);
-    if (!partitions) topics.set(m.topic, partitions = new Map());
-    const list = partitions.get(m.partition ?? 0);
-    if (list) list.push(m);
-    else partitions.set(m.partition ?? 0, [m]);
-  }
-  const timestamp = Date.now();
-  const writer = client.Writer.create()
-    .appendString(options.transactionalId ?? null)
-    .appendInt16(acks)
-    .appendInt32(timeout);
-  writer.appendArray([...topics], (w, [topic, partitions]) => {
-    w.appendString(topic).appendArray([...partitions], (w, [partition, records]) => {
-      const batchOptions = {
-        timestamp,
-        producerId: options.producerId ?? -1n,
-        producerEpoch: options.producerEpoch ?? 0,
-        firstSequence: options.sequences?.getWithDefault(`${topic}:${partition}`, 0) ?? 0,
-        transactional: options.transactionalId !== undefined,
-      };
-      const written = carriedCount(records);
-      const batch = written
-        ? batchOf(written, records.length, batchOptions)
-        : recordBatch(records, batchOptions);
-      w.appendInt32(partition).appendUnsignedVarInt(batch.length + 1)
-        .append(batch as Buffer);
-    });
-  }).appendTaggedFields();
-  return writer;
-}
-
-let ourProduce: Api | undefined;
-
-/** Our Produce v11, or the client's own for what it encodes differently. */
-function produceApi(theirs: Api): Api {
-  const client = kafkaClient();
-  ourProduce ??= client.createAPI(
-    0,
-    11,
-    produceRequest as never,
-    client.produceV11.parseResponse,
-  ) as unknown as Api;
-  const ours = ourProduce;
-  const api = (connection: unknown, ...args: unknown[]) => {
-    const messages = args[2] as ProduceMessage[];
-    const options = (args[3] ?? {}) as ProduceOptions;
-    const plain = (options.compression ?? "none") === "none" &&
-      messages.every((m) => m.timestamp === undefined);
-    if (plain) ours(connection, ...args);
-    else theirs(connection, ...withCarriedRecords(args));
-  };
-  return Object.assign(api, { version: theirs.version });
-}
-
-/** The client's own Produce (another version), given every record as a message of its own. */
-function theirProduceApi(theirs: Api): Api {
-  const api = (connection: unknown, ...args: unknown[]) =>
-    theirs(connection, ...withCarriedRecords(args));
-  return Object.assign(api, { version: theirs.version });
-}
-
-/** A Produce API's arguments with the carried records of its messages as messages. */
-function withCarriedRecords(args: unknown[]): unknown[] {
-  const copy = [...args];
-  copy[2] = expandCarried(args[2] as ProduceMessage[]);
-  return copy;
-}
-
 /**
- * Makes a producer send its records in batches built by {@link recordBatch} (or written ahead,
- * {@link carrierMessages}): the producer's `Produce` API (the one it picks for the broker's
- * versions) is swapped for ours when it is version 11, and otherwise given carried records as
- * messages of their own; everything else about the producer is its own.
+ * Reads `count` records written by {@link writeRecord} back into messages (for the producer's
+ * own `send`, which compresses them).
  */
-export function useOwnRecordBatches<P extends object>(producer: P): P {
-  const kGetApi = kafkaClient().kGetApi;
-  const target = producer as unknown as Record<
-    symbol,
-    (name: string, callback: (error: Error | null, api?: Api) => void) => void
-  >;
-  const getApi = target[kGetApi].bind(producer);
-  target[kGetApi] = (name, callback) =>
-    getApi(name, (error, api) => {
-      if (error || name !== "Produce" || !api) callback(error, api);
-      else callback(null, api.version === 11 ? produceApi(api) : theirProduceApi(api));
-    });
-  return producer;
-}
-
-/**
- * Records written ahead of their batch (by the sender, straight from a table's encoded rows),
- * by the bytes that carry them: how many records they are.
- */
-const carried = new WeakMap<Uint8Array, number>();
-
-/**
- * The messages that hand the producer `count` records of one partition written ahead into
- * `records` ({@link writeRecord}, offset deltas 0 to `count - 1`): the first message carries
- * the bytes, the others are empty placeholders. The producer still numbers `count` records
- * (its idempotent sequences) and adds the partition to its transaction, but serializes no
- * record and builds no object per record besides its own; the Produce API writes the carried
- * bytes as the partition's batch. Only a producer given {@link useOwnRecordBatches} can send
- * them.
- */
-export function carrierMessages(
-  topic: string,
-  partition: number,
-  records: Uint8Array,
-  count: number,
-): { topic: string; partition: number; value?: Uint8Array }[] {
-  carried.set(records, count);
-  const placeholder = { topic, partition };
-  const messages: { topic: string; partition: number; value?: Uint8Array }[] = new Array(count);
-  messages[0] = { topic, partition, value: records };
-  for (let i = 1; i < count; i++) messages[i] = placeholder;
-  return messages;
-}
-
-/**
- * The records a partition's messages carry, when its first one carries them; undefined for
- * messages of their own. The messages must be that carrier and its placeholders, all of them.
- */
-function carriedCount(messages: readonly ProduceMessage[]): Uint8Array | undefined {
-  const first = messages[0].value;
-  const count = first ? carried.get(first) : undefined;
-  if (count === undefined) return undefined;
-  if (count !== messages.length || messages.some((m, i) => i > 0 && m.value != null)) {
-    throw new Error(
-      `A produce request holds ${messages.length} messages of a partition whose carrier has ` +
-        `${count} records: the sender's messages were split or mixed`,
-    );
-  }
-  return first!;
-}
-
-/** Messages with each carrier and its placeholders replaced by the records it carries. */
-export function expandCarried(messages: readonly ProduceMessage[]): ProduceMessage[] {
-  const out: ProduceMessage[] = [];
-  for (let i = 0; i < messages.length;) {
-    const m = messages[i];
-    const count = m.value ? carried.get(m.value) : undefined;
-    if (count === undefined) {
-      out.push(m);
-      i++;
-      continue;
-    }
-    out.push(...readRecords(m.topic, m.partition, m.value!, count));
-    i += count;
-  }
-  return out;
-}
-
-/** Reads `count` records written by {@link writeRecord} back into messages. */
-function readRecords(
+export function readRecords(
   topic: string,
   partition: number,
   bytes: Uint8Array,

@@ -2,11 +2,12 @@ import { assertEquals } from "../../../tests/_assert.ts";
 import { Buffer } from "node:buffer";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import {
+  BATCH_HEADER,
   batchOf,
-  carrierMessages,
-  expandCarried,
+  frameBatch,
   headerBytes,
   type ProduceMessage,
+  readRecords,
   recordBatch,
   recordSize,
   writeRecord,
@@ -79,7 +80,7 @@ Deno.test("recordBatch: not transactional, and the CRC-32C of Kafka's own test v
   assertEquals([read.attributes, read.partitionLeaderEpoch, read.records.length], [0, -1, 1]);
 });
 
-Deno.test("carried records: written ahead, read as a batch and back as messages alike", async () => {
+Deno.test("records written ahead: read as a batch, and back as messages for the producer's send", async () => {
   await loadKafkaClient();
   const client = kafkaClient();
   const keys = ["1", "22", "", "k".repeat(300)];
@@ -124,10 +125,8 @@ Deno.test("carried records: written ahead, read as a batch and back as messages 
     keys.map((x, i) => [x, values[i]]),
   );
   assertEquals(read.records.map((r) => r.offsetDelta), [0, 1, 2, 3]);
-  // The client's own Produce API gets them as messages (a codec, another version).
-  const messages = carrierMessages("t", 2, records, 4) as ProduceMessage[];
-  assertEquals(messages.length, 4);
-  const expanded = expandCarried(messages);
+  // The producer's own send gets them as messages (a codec, another version).
+  const expanded = readRecords("t", 2, records, 4);
   assertEquals(
     expanded.map((m) => [m.partition, text(m.key), text(m.value)]),
     keys.map((x, i) => [2, x, values[i]]),
@@ -140,4 +139,8 @@ Deno.test("carried records: written ahead, read as a batch and back as messages 
   ]);
   // Written the same as the batch of those messages.
   assertEquals(recordBatch(expanded, options), batchOf(records, 4, options));
+  // And framed in place, the records written after room for the header: the same bytes.
+  const roomy = new Uint8Array(BATCH_HEADER + records.length);
+  roomy.set(records, BATCH_HEADER);
+  assertEquals(frameBatch(roomy, 4, options), batchOf(records, 4, options));
 });

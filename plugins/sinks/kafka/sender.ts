@@ -14,11 +14,12 @@
  *
  * @module
  */
-import type { Buffer } from "node:buffer";
-import type { MessageToProduce } from "@platformatic/kafka";
 import type { RecordBlock } from "./records.ts";
 import type { SinkMetric } from "../../../lib/plugin/types.ts";
-import { carrierMessages, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
+import { BATCH_HEADER, headerBytes, recordSize, writeRecord } from "./record_batch.ts";
+import type { PartitionBatch, SendResult } from "./produce.ts";
+
+export type { PartitionBatch, SendResult };
 
 /** Rows of one produce request at most. */
 export const SEND_ROWS = 8_000;
@@ -35,16 +36,9 @@ export interface KafkaCounters {
   inFlight: number;
 }
 
-/** What a send is answered: where each partition's records of the request start. */
-export interface SendResult {
-  offsets?: { topic: string; partition: number; offset: bigint }[];
-}
-
-/** A producer or its open transaction. */
+/** Where a table's record batches go: its producer, in its open transaction if any. */
 export interface SendVia {
-  send(options: {
-    messages: MessageToProduce<Buffer, Buffer, string, string>[];
-  }): Promise<SendResult>;
+  send(batches: readonly PartitionBatch[]): Promise<SendResult>;
 }
 
 /** A table's rows not sent yet, and its requests in flight. */
@@ -119,13 +113,13 @@ export async function sendRows(
   let bytes = 0;
   throwFailure(box);
   while (box.bufferedRows >= (options.all ? 1 : SEND_ROWS)) {
-    const { rows, messages, size, partitions } = nextRequest(box, headers);
+    const { rows, batches, size, partitions } = nextRequest(box, headers);
     box.bufferedRows -= rows;
     box.bufferedBytes -= size;
     const held = box.transactionPartitions;
     const reachesNew = held !== undefined && [...partitions.keys()].some((p) => !held.has(p));
     if (reachesNew) await settle(box);
-    const request = send(box, via, messages, partitions, size);
+    const request = send(box, via, batches, { rows, size });
     if (reachesNew) {
       await request;
       for (const p of partitions.keys()) held!.add(p);
@@ -173,14 +167,14 @@ interface PartitionRun {
 
 /**
  * The next request: its rows (taken off the outbox), their key and value bytes, how many go to
- * each partition, and the messages that carry them ({@link carrierMessages}): each partition's
- * records written straight from the encoded rows, in their order.
+ * each partition, and each partition's records written straight from the encoded rows, in their
+ * order.
  */
 function nextRequest(box: Outbox, headers: Uint8Array): {
   rows: number;
   size: number;
   partitions: Map<number, number>;
-  messages: MessageToProduce<Buffer, Buffer, string, string>[];
+  batches: PartitionBatch[];
 } {
   const runs: PartitionRun[] = [];
   const byPartition: (PartitionRun | undefined)[] = [];
@@ -219,8 +213,11 @@ function nextRequest(box: Outbox, headers: Uint8Array): {
     end.block++;
     end.row = 0;
   }
-  // Then the records, each into its partition's bytes.
-  for (const run of runs) run.records = new Uint8Array(run.size);
+  // Then the records, each into its partition's bytes, after room for the batch's header.
+  for (const run of runs) {
+    run.records = new Uint8Array(BATCH_HEADER + run.size);
+    run.at = BATCH_HEADER;
+  }
   let left = rows;
   let blocks = 0;
   let row = box.firstUnsent;
@@ -256,38 +253,37 @@ function nextRequest(box: Outbox, headers: Uint8Array): {
   box.buffered.splice(0, whole ? blocks + 1 : blocks);
   box.firstUnsent = whole ? 0 : row;
   const partitions = new Map<number, number>();
-  const messages: MessageToProduce<Buffer, Buffer, string, string>[] = [];
+  const batches: PartitionBatch[] = [];
   for (const run of runs) {
     partitions.set(run.partition, run.count);
-    const carried = carrierMessages(box.topic, run.partition, run.records!, run.count);
-    for (const m of carried) messages.push(m as MessageToProduce<Buffer, Buffer, string, string>);
+    batches.push({ partition: run.partition, batch: run.records!, count: run.count });
   }
-  return { rows, size, partitions, messages };
+  return { rows, size, partitions, batches };
 }
 
 const encoder = new TextEncoder();
 
 /** Sends one request; its failure is kept in the outbox (never an unhandled rejection). */
-function send(
+export function send(
   box: Outbox,
   via: SendVia,
-  messages: MessageToProduce<Buffer, Buffer, string, string>[],
-  partitions: Map<number, number>,
-  size: number,
+  batches: readonly PartitionBatch[],
+  { rows, size }: { rows: number; size: number },
 ): Promise<void> {
-  box.counters.inFlight += messages.length;
-  return via.send({ messages }).then((result) => {
+  box.counters.inFlight += rows;
+  return via.send(batches).then((result) => {
     for (const o of result.offsets ?? []) {
       if (o.topic !== box.topic) continue;
-      const end = o.offset + BigInt(partitions.get(o.partition) ?? 0);
+      const count = batches.find((b) => b.partition === o.partition)?.count ?? 0;
+      const end = o.offset + BigInt(count);
       if ((box.ends.get(o.partition) ?? -1n) < end) box.ends.set(o.partition, end);
     }
-    box.counters.records += messages.length;
+    box.counters.records += rows;
     box.counters.bytes += size;
   }, (error) => {
     box.failure ??= { error };
   }).finally(() => {
-    box.counters.inFlight -= messages.length;
+    box.counters.inFlight -= rows;
   });
 }
 

@@ -59,6 +59,7 @@ import {
   SEND_ROWS,
   type SendResult,
   sendRows,
+  type SendVia,
 } from "./sender.ts";
 import { awaitStable } from "./topic_reader.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
@@ -287,7 +288,12 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   async function sendBuffered(state: TableState, all: boolean, tick?: number): Promise<number> {
     if (state.transactional) await beginTransaction(state);
     const headers = recordHeaders(state, tick);
-    return await sendRows(state, state.transaction ?? state.producer!, { all, headers });
+    return await sendRows(state, batchesVia(state), { all, headers });
+  }
+
+  /** Where a table's record batches go: its producer, in the transaction open when sent. */
+  function batchesVia(state: TableState): SendVia {
+    return { send: (batches) => state.batches!.send(batches, state.transaction) };
   }
 
   /** Commits one table: its rows and its progress record, in one transaction when it can. */
@@ -310,8 +316,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       state.bufferedRows === 0 && state.sentRows === 0;
     if (point?.expect && !claim) await checkExpected(name, point.expect);
     const bytes = await sendBuffered(state, true, point?.tick);
-    const via = state.transaction ?? state.producer!;
-    await sendTombstones(state, via, recordHeaders(state, point?.tick));
+    await sendTombstones(state, batchesVia(state), recordHeaders(state, point?.tick));
     const previous = state.committed;
     const ends: Record<string, string> = { ...previous?.ends };
     for (const [partition, end] of state.ends) ends[partition] = String(end);
@@ -436,6 +441,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
     for (const state of states.values()) {
       const producer = state.producer;
       state.producer = undefined;
+      state.batches = undefined;
       const transaction = state.transaction;
       endTransaction(state);
       clearOutbox(state);
