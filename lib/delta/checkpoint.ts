@@ -297,18 +297,19 @@ function checkpointActions(state: TableState, now: number, extended: boolean): A
 /**
  * One record batch on `schema` itself: its IPC schema message, the larger part of the bytes
  * handed to the Parquet encoder for a small table, is then encoded once per process (see
- * lib/parquet/_ipc.ts), not at every checkpoint. Each column is null outside its own runs.
+ * lib/parquet/_ipc.ts), not at every checkpoint. Each column holds its run's cells (one run
+ * per column) and is null in every other row.
  */
 function tableOfRuns(runs: ActionRuns, schema: arrow.Schema): arrow.Table {
-  const length = runs.reduce((sum, [, cells]) => sum + cells.length, 0);
+  const placed = new Map<string, { cells: Cell[]; at: number }>();
+  let length = 0;
+  for (const [column, cells] of runs) {
+    placed.set(column, { cells, at: length });
+    length += cells.length;
+  }
   const columns = schema.fields.map((f) => {
-    const cells: Cell[] = new Array(length).fill(null);
-    let at = 0;
-    for (const [column, run] of runs) {
-      if (column === f.name) { for (let i = 0; i < run.length; i++) cells[at + i] = run[i]; }
-      at += run.length;
-    }
-    return columnData(f.type, cells, f.name);
+    const { cells, at } = placed.get(f.name) ?? { cells: [], at: 0 };
+    return columnData(f.type, cells, f.name, { at, length });
   });
   return new arrow.Table(schema, [columnsBatch(schema, columns, length)]);
 }

@@ -335,3 +335,25 @@ Deno.test("checkpoint columns: a value of the wrong type fails naming the column
   );
   assertThrows(() => columnData(new arrow.Bool(), ["yes"], "b"), Error, "expected a boolean");
 });
+
+Deno.test("checkpoint columns: cells placed among null rows, every type", () => {
+  const place = { at: 2, length: 6 };
+  const values = (type: arrow.DataType, cells: unknown[]) =>
+    [...arrow.makeVector(columnData(type, cells, "x", place))].map((v) =>
+      v !== null && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v
+    );
+  assertEquals(values(new arrow.Int64(), [1, null, 3n]), [null, null, 1n, null, 3n, null]);
+  assertEquals(values(new arrow.Int32(), [-7]), [null, null, -7, null, null, null]);
+  assertEquals(values(new arrow.Bool(), [true, false]), [null, null, true, false, null, null]);
+  assertEquals(values(new arrow.Utf8(), ["é", "", "z"]), [null, null, "é", "", "z", null]);
+  const list = EXTENDED_CHECKPOINT_SCHEMA.fields.find((f) => f.name === "protocol")!.type
+    .children[2].type;
+  assertEquals(values(list, [["a", "b"], null, []]), [null, null, ["a", "b"], null, [], null]);
+  const map = CHECKPOINT_SCHEMA.fields.find((f) => f.name === "add")!.type.children[1].type;
+  assertEquals(
+    values(map, [{ k: "v", n: null }, new Map([["m", "w"]])]),
+    [null, null, { k: "v", n: null }, { m: "w" }, null, null],
+  );
+  assertEquals(values(new arrow.Utf8(), []), [null, null, null, null, null, null]);
+  assertThrows(() => columnData(new arrow.Utf8(), ["a"], "x", { at: 6, length: 6 }), RangeError);
+});
