@@ -192,6 +192,9 @@ function intData(
         const high = Math.floor(v / TWO_32);
         words[2 * (at + i)] = v - high * TWO_32;
         words[2 * (at + i) + 1] = high;
+      } else if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 2 ** 63) {
+        // Past 2^53 (a JSON number read from another writer's log): the double as it is.
+        data[at + i] = BigInt(v);
       } else throw typeError(name, "a 64-bit integer", v);
     }
     return arrow.makeData({ type, length, ...validity(cells, place), data });

@@ -334,6 +334,8 @@ Deno.test("checkpoint columns: a value of the wrong type fails naming the column
     'column "protocol.minReaderVersion": expected a 32-bit integer, got 2147483648',
   );
   assertThrows(() => columnData(new arrow.Bool(), ["yes"], "b"), Error, "expected a boolean");
+  assertThrows(() => columnData(new arrow.Int64(), [2 ** 63], "i"), Error, "a 64-bit integer");
+  assertThrows(() => columnData(new arrow.Int64(), [1.5], "i"), Error, "a 64-bit integer");
 });
 
 Deno.test("checkpoint columns: cells placed among null rows, every type", () => {
@@ -343,6 +345,10 @@ Deno.test("checkpoint columns: cells placed among null rows, every type", () => 
       v !== null && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v
     );
   assertEquals(values(new arrow.Int64(), [1, null, 3n]), [null, null, 1n, null, 3n, null]);
+  assertEquals(
+    values(new arrow.Int64(), [-1, 2 ** 60, -(2 ** 53) - 2, -(2 ** 32) + 1]),
+    [null, null, -1n, 2n ** 60n, -(2n ** 53n) - 2n, -(2n ** 32n) + 1n],
+  );
   assertEquals(values(new arrow.Int32(), [-7]), [null, null, -7, null, null, null]);
   assertEquals(values(new arrow.Bool(), [true, false]), [null, null, true, false, null, null]);
   assertEquals(values(new arrow.Utf8(), ["é", "", "z"]), [null, null, "é", "", "z", null]);
