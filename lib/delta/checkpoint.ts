@@ -14,8 +14,9 @@ import type { DeletionVectorDescriptor } from "./deletion_vector.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { writerFeatures } from "./features.ts";
+import { type Cell, columnData } from "./checkpoint_columns.ts";
 import {
-  checkpointMetadataRow,
+  checkpointMetadataCell,
   usesV2Checkpoints,
   v2CheckpointHint,
   v2CheckpointName,
@@ -179,14 +180,8 @@ export async function writeCheckpoint(
 ): Promise<void> {
   const now = options.now ?? Date.now();
   const v2 = state.protocol !== undefined && usesV2Checkpoints(state.protocol);
-  const extended = v2 || state.domains.size > 0 ||
-    (state.protocol !== undefined &&
-      EXTENDED_FEATURES.some((f) => writerFeatures(state.protocol!).includes(f)));
-  const rows = checkpointRows(state, now, extended);
-  // A V2 spec checkpoint starts with its checkpointMetadata; its file actions stay in it.
-  if (v2) rows.unshift(checkpointMetadataRow(state.version));
-  const schema = extended ? EXTENDED_CHECKPOINT_SCHEMA : CHECKPOINT_SCHEMA;
-  const bytes = encodeParquet(checkpointTable(rows, schema));
+  const table = checkpointTable(state, now);
+  const bytes = encodeParquet(table);
   const logDir = logFolder(state.table);
   const prefix = commitFileName(state.version).slice(0, 20);
   const name = v2 ? v2CheckpointName(state.version) : `${prefix}.checkpoint.parquet`;
@@ -195,7 +190,7 @@ export async function writeCheckpoint(
   if (previous !== undefined && previous >= state.version) return;
   const hint = JSON.stringify({
     version: state.version,
-    size: rows.length,
+    size: table.numRows,
     sizeInBytes: bytes.length,
     numOfAddFiles: state.files.size,
     ...(v2 ? { v2Checkpoint: v2CheckpointHint(name, bytes.length, now) } : {}),
@@ -203,104 +198,123 @@ export async function writeCheckpoint(
   await fs.overwrite(joinPath(logDir, "_last_checkpoint"), new TextEncoder().encode(hint));
 }
 
-type Row = Record<string, unknown>;
+/**
+ * The checkpoint of `state` (at `state.version`) as an Arrow table in Spark's checkpoint
+ * schema: {@link EXTENDED_CHECKPOINT_SCHEMA} on tables with row tracking, domains,
+ * clustering or V2 checkpoints, else {@link CHECKPOINT_SCHEMA}. Tombstones older than the
+ * retention period before `now` (ms) are left out.
+ */
+export function checkpointTable(state: TableState, now: number): arrow.Table {
+  const v2 = state.protocol !== undefined && usesV2Checkpoints(state.protocol);
+  const extended = v2 || state.domains.size > 0 ||
+    (state.protocol !== undefined &&
+      EXTENDED_FEATURES.some((f) => writerFeatures(state.protocol!).includes(f)));
+  const runs = checkpointActions(state, now, extended);
+  // A V2 spec checkpoint starts with its checkpointMetadata; its file actions stay in it.
+  if (v2) runs.unshift(["checkpointMetadata", [checkpointMetadataCell(state.version)]]);
+  return tableOfRuns(runs, extended ? EXTENDED_CHECKPOINT_SCHEMA : CHECKPOINT_SCHEMA);
+}
+
+/** A checkpoint's rows: runs of rows that each set one action column, in the order written. */
+type ActionRuns = [column: string, cells: Cell[]][];
 
 /** One row per action: protocol, metaData, each txn, each active file, recent tombstones. */
-function checkpointRows(state: TableState, now: number, extended: boolean): Row[] {
+function checkpointActions(state: TableState, now: number, extended: boolean): ActionRuns {
   if (!state.protocol || !state.metadata) {
     throw new Error(`Cannot checkpoint Delta table "${state.table}" before it exists`);
   }
   const p = state.protocol;
   const m = state.metadata;
-  const rows: Row[] = [
-    {
-      protocol: {
-        minReaderVersion: p.minReaderVersion,
-        minWriterVersion: p.minWriterVersion,
-        readerFeatures: p.readerFeatures ?? null,
-        writerFeatures: p.writerFeatures ?? null,
-      },
-    },
-    {
-      metaData: {
-        id: m.id,
-        name: m.name ?? null,
-        description: m.description ?? null,
-        format: { provider: m.format.provider, options: toMap(m.format.options) },
-        schemaString: m.schemaString,
-        partitionColumns: m.partitionColumns,
-        configuration: toMap(m.configuration),
-        createdTime: big(m.createdTime),
-      },
-    },
-  ];
-  for (const t of state.txns.values()) {
-    rows.push({
-      txn: { appId: t.appId, version: BigInt(t.version), lastUpdated: big(t.lastUpdated) },
-    });
-  }
-  if (extended) {
-    for (const d of state.domains.values()) {
-      rows.push({
-        domainMetadata: { domain: d.domain, configuration: d.configuration, removed: false },
-      });
-    }
-  }
-  for (const a of state.files.values()) {
-    rows.push({
-      add: {
-        path: a.path,
-        partitionValues: toMap(a.partitionValues),
-        size: BigInt(a.size),
-        modificationTime: BigInt(a.modificationTime),
-        // In a checkpoint every add is part of the state, not a change.
-        dataChange: false,
-        tags: a.tags ? toMap(a.tags) : null,
-        // Dropping it would bring deleted rows back (and break the (path, dv) key).
-        deletionVector: dvRow(a.deletionVector),
-        stats: a.stats ?? null,
-        ...(extended
-          ? { ...rowIdFields(a), clusteringProvider: a.clusteringProvider ?? null }
-          : {}),
-      },
-    });
-  }
+  const protocol = {
+    minReaderVersion: p.minReaderVersion,
+    minWriterVersion: p.minWriterVersion,
+    readerFeatures: p.readerFeatures ?? null,
+    writerFeatures: p.writerFeatures ?? null,
+  };
+  const metaData = {
+    id: m.id,
+    name: m.name ?? null,
+    description: m.description ?? null,
+    format: { provider: m.format.provider, options: m.format.options ?? {} },
+    schemaString: m.schemaString,
+    partitionColumns: m.partitionColumns,
+    configuration: m.configuration ?? {},
+    createdTime: m.createdTime ?? null,
+  };
+  const txns = [...state.txns.values()].map((t) => ({
+    appId: t.appId,
+    version: t.version,
+    lastUpdated: t.lastUpdated ?? null,
+  }));
+  const domains = extended
+    ? [...state.domains.values()].map((d) => ({
+      domain: d.domain,
+      configuration: d.configuration,
+      removed: false,
+    }))
+    : [];
+  const adds = [...state.files.values()].map((a) => ({
+    path: a.path,
+    partitionValues: a.partitionValues ?? {},
+    size: a.size,
+    modificationTime: a.modificationTime,
+    // In a checkpoint every add is part of the state, not a change.
+    dataChange: false,
+    tags: a.tags ?? null,
+    // Dropping it would bring deleted rows back (and break the (path, dv) key).
+    deletionVector: dvCell(a.deletionVector),
+    stats: a.stats ?? null,
+    // Read only by the extended schema.
+    baseRowId: a.baseRowId ?? null,
+    defaultRowCommitVersion: a.defaultRowCommitVersion ?? null,
+    clusteringProvider: a.clusteringProvider ?? null,
+  }));
+  const removes = [];
   for (const r of state.tombstones.values()) {
     if ((r.deletionTimestamp ?? now) < now - TOMBSTONE_RETENTION_MS) continue;
-    rows.push({
-      remove: {
-        path: r.path,
-        deletionTimestamp: big(r.deletionTimestamp),
-        dataChange: false,
-        extendedFileMetadata: r.extendedFileMetadata ?? null,
-        partitionValues: r.partitionValues ? toMap(r.partitionValues) : null,
-        size: big(r.size),
-        deletionVector: dvRow(r.deletionVector),
-        ...(extended ? rowIdFields(r) : {}),
-      },
+    removes.push({
+      path: r.path,
+      deletionTimestamp: r.deletionTimestamp ?? null,
+      dataChange: false,
+      extendedFileMetadata: r.extendedFileMetadata ?? null,
+      partitionValues: r.partitionValues ?? null,
+      size: r.size ?? null,
+      deletionVector: dvCell(r.deletionVector),
+      baseRowId: r.baseRowId ?? null,
+      defaultRowCommitVersion: r.defaultRowCommitVersion ?? null,
     });
   }
-  return rows;
+  return [
+    ["protocol", [protocol]],
+    ["metaData", [metaData]],
+    ["txn", txns],
+    ["domainMetadata", domains],
+    ["add", adds],
+    ["remove", removes],
+  ];
 }
 
-function checkpointTable(rows: Row[], schema: arrow.Schema): arrow.Table {
-  const columns = schema.fields.map((f) =>
-    arrow.vectorFromArray(rows.map((row) => row[f.name] ?? null), f.type)
-  );
-  if (columns.some((column) => column.data.length !== 1)) {
-    // Columns in several chunks (a large table): Arrow cuts them into batches.
-    return new arrow.Table(
-      Object.fromEntries(schema.fields.map((f, i) => [f.name, columns[i]])),
-    );
+/**
+ * One record batch on `schema` itself: its IPC schema message, the larger part of the bytes
+ * handed to the Parquet encoder for a small table, is then encoded once per process (see
+ * lib/parquet/_ipc.ts), not at every checkpoint. Each column holds its run's cells (one run
+ * per column) and is null in every other row.
+ */
+function tableOfRuns(runs: ActionRuns, schema: arrow.Schema): arrow.Table {
+  const placed = new Map<string, { cells: Cell[]; at: number }>();
+  let length = 0;
+  for (const [column, cells] of runs) {
+    placed.set(column, { cells, at: length });
+    length += cells.length;
   }
-  // One batch on the schema itself: its IPC schema message, the larger part of the bytes
-  // handed to the Parquet encoder for a small table, is then encoded once per process (see
-  // lib/parquet/_ipc.ts), not at every checkpoint.
-  const batch = columnsBatch(schema, columns.map((c) => c.data[0]), rows.length);
-  return new arrow.Table(schema, [batch]);
+  const columns = schema.fields.map((f) => {
+    const { cells, at } = placed.get(f.name) ?? { cells: [], at: 0 };
+    return columnData(f.type, cells, f.name, { at, length });
+  });
+  return new arrow.Table(schema, [columnsBatch(schema, columns, length)]);
 }
 
-function dvRow(dv: unknown): Row | null {
+function dvCell(dv: unknown): Record<string, Cell> | null {
   if (!dv || typeof dv !== "object") return null;
   const d = dv as DeletionVectorDescriptor;
   return {
@@ -308,24 +322,8 @@ function dvRow(dv: unknown): Row | null {
     pathOrInlineDv: d.pathOrInlineDv,
     offset: d.offset ?? null,
     sizeInBytes: d.sizeInBytes,
-    cardinality: BigInt(d.cardinality),
+    cardinality: d.cardinality,
   };
-}
-
-/** Row tracking's fields of a file action (null when it has none). */
-function rowIdFields(file: { baseRowId?: number | null; defaultRowCommitVersion?: number | null }) {
-  return {
-    baseRowId: big(file.baseRowId),
-    defaultRowCommitVersion: big(file.defaultRowCommitVersion),
-  };
-}
-
-function toMap(record: Record<string, string | null> | null | undefined): Map<string, unknown> {
-  return new Map(Object.entries(record ?? {}));
-}
-
-function big(value: number | null | undefined): bigint | null {
-  return value === null || value === undefined ? null : BigInt(value);
 }
 
 async function readLastCheckpointVersion(

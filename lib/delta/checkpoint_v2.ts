@@ -23,9 +23,9 @@ export function v2CheckpointName(version: number): string {
   return `${commitFileName(version).slice(0, 20)}.checkpoint.${crypto.randomUUID()}.parquet`;
 }
 
-/** The `checkpointMetadata` row of a V2 spec checkpoint of `version`. */
-export function checkpointMetadataRow(version: number): Record<string, unknown> {
-  return { checkpointMetadata: { version: BigInt(version), tags: null } };
+/** The `checkpointMetadata` action of a V2 spec checkpoint of `version`. */
+export function checkpointMetadataCell(version: number): Record<string, unknown> {
+  return { version, tags: null };
 }
 
 /** `_last_checkpoint`'s `v2Checkpoint` field for the checkpoint file `name`. */
