@@ -189,18 +189,11 @@ export function awkwardBatch(rows: number): arrow.RecordBatch {
     -(2n ** 63n),
   ];
   const floats = [0, -0, 80, 0.1, 1e-5, 1e16, 1e21, -2.5e-300, NaN, Infinity, -Infinity, 123.456];
-  // Decimal128(10, 2): four little-endian 32-bit words per value.
-  const words = new Uint32Array(rows * 4);
-  texts.forEach((_, i) => {
-    const cents = BigInt.asUintN(128, BigInt((next() % 2_000_000) - 1_000_000));
-    for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((cents >> BigInt(32 * w)) & 0xffffffffn);
-  });
-  const decimals = arrow.makeData({
-    type: new arrow.Decimal(2, 10, 128),
-    length: rows,
-    nullCount: 0,
-    data: words,
-  });
+  const decimals = decimalColumn(
+    texts.map(() => BigInt((next() % 2_000_000) - 1_000_000)),
+    10,
+    2,
+  );
   return batchOf({
     id: column(new arrow.Int32(), texts.map((_, i) => i)),
     text: column(new arrow.Utf8(), texts),
@@ -213,5 +206,31 @@ export function awkwardBatch(rows: number): arrow.RecordBatch {
       texts.map((_, i) => nulls(5, i) ? null : floats[i % floats.length]),
     ),
     amount: decimals,
+  });
+}
+
+/**
+ * A Decimal128(precision, scale) column of unscaled values (`1999n` at scale 2 is 19.99): four
+ * little-endian 32-bit words per value, null where the value is.
+ */
+export function decimalColumn(
+  values: (bigint | null)[],
+  precision: number,
+  scale: number,
+): arrow.Data {
+  const words = new Uint32Array(values.length * 4);
+  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((v, i) => {
+    if (v === null) return;
+    bitmap[i >> 3] |= 1 << (i & 7);
+    const bits = BigInt.asUintN(128, v);
+    for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((bits >> BigInt(32 * w)) & 0xffffffffn);
+  });
+  return arrow.makeData({
+    type: new arrow.Decimal(scale, precision, 128),
+    length: values.length,
+    nullCount: values.filter((v) => v === null).length,
+    nullBitmap: bitmap,
+    data: words,
   });
 }

@@ -4,7 +4,7 @@
  */
 import * as arrow from "apache-arrow";
 import { assertEquals } from "../../../tests/_assert.ts";
-import { batchOf, column } from "../../../tests/_batches.ts";
+import { batchOf, column, decimalColumn } from "../../../tests/_batches.ts";
 import { allTypesTable, cells } from "../../../tests/_delta.ts";
 import {
   opened,
@@ -20,24 +20,6 @@ import {
 const found = await testPostgres();
 const test = (name: string, fn: (server: TestPostgres) => Promise<void>) =>
   postgresTest(found, `postgres sink: ${name}`, fn);
-
-function decimals(values: (bigint | null)[], precision: number, scale: number): arrow.Data {
-  const words = new Uint32Array(values.length * 4);
-  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
-  values.forEach((v, i) => {
-    if (v === null) return;
-    bitmap[i >> 3] |= 1 << (i & 7);
-    const bits = BigInt.asUintN(128, v);
-    for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((bits >> BigInt(32 * w)) & 0xffffffffn);
-  });
-  return arrow.makeData({
-    type: new arrow.Decimal(scale, precision, 128),
-    length: values.length,
-    nullCount: values.filter((v) => v === null).length,
-    nullBitmap: bitmap,
-    data: words,
-  });
-}
 
 const TEXTS = [
   "tab\there",
@@ -79,7 +61,7 @@ const EDGES = batchOf({
     null,
   ]),
   local: column(new arrow.TimestampMicrosecond(), [1n, 2n, 3n, 4n, 5n, 6n, null]),
-  price: decimals([-1234567890n, 99999999999n, 0n, 1n, -1n, 5n, null], 11, 2),
+  price: decimalColumn([-1234567890n, 99999999999n, 0n, 1n, -1n, 5n, null], 11, 2),
   blob: arrow.vectorFromArray(
     [
       Uint8Array.from({ length: 256 }, (_, i) => i),
