@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type * as arrow from "apache-arrow";
 
 /** Bytes written one after another into an array that grows by doubling. */
 export class ByteOut {
@@ -161,5 +162,28 @@ export function int64Reader(values: BigInt64Array): (i: number) => number | unde
     if (high >= 0x200000 || high < -0x200000) return undefined;
     const value = high * 0x100000000 + (words[2 * i] >>> 0);
     return value >= -Number.MAX_SAFE_INTEGER ? value : undefined;
+  };
+}
+
+/**
+ * Writes an integer column's cells as decimal digits, without a string or a `bigint` per
+ * value; `beyondSafe` writes a 64-bit value beyond 2^53, which each format spells its own way
+ * (JSON quotes it). Undefined for unsigned 64-bit columns, which the engine does not make.
+ */
+export function integerWriter(
+  data: arrow.Data,
+  beyondSafe: (out: ByteOut, row: number) => void,
+): ((out: ByteOut, row: number) => void) | undefined {
+  const type = data.type as arrow.Int;
+  if (type.bitWidth < 64) {
+    const values = data.values as ArrayLike<number>;
+    return (out, row) => out.digits(values[row]);
+  }
+  if (!type.isSigned) return undefined;
+  const read = int64Reader(data.values as BigInt64Array);
+  return (out, row) => {
+    const value = read(row);
+    if (value === undefined) beyondSafe(out, row);
+    else out.digits(value);
   };
 }

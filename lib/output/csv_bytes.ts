@@ -8,7 +8,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { ByteOut, int64Reader } from "./byte_out.ts";
+import { ByteOut, integerWriter } from "./byte_out.ts";
 import { cellsOf, csvSpeller } from "./cell_text.ts";
 
 /** Writes one cell of a row (nothing for a null) at the end of `out`. */
@@ -64,18 +64,8 @@ function cellWriter(batch: arrow.RecordBatch, index: number): CellWriter {
 function directWriter(data: arrow.Data, type: arrow.DataType): CellWriter | undefined {
   if (arrow.DataType.isUtf8(type)) return textWriter(data);
   if (!arrow.DataType.isInt(type)) return undefined;
-  if (type.bitWidth < 64) {
-    const values = data.values as ArrayLike<number>;
-    return (out, row) => out.digits(values[row]);
-  }
-  if (!type.isSigned) return undefined;
   const values = data.values as BigInt64Array;
-  const read = int64Reader(values);
-  return (out, row) => {
-    const value = read(row);
-    if (value === undefined) out.ascii(String(values[row]));
-    else out.digits(value);
-  };
+  return integerWriter(data, (out, row) => out.ascii(String(values[row])));
 }
 
 /** Copies a UTF-8 column's bytes, quoting the values that need it as RFC 4180 asks. */

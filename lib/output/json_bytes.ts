@@ -9,7 +9,7 @@
  */
 import * as arrow from "apache-arrow";
 import { type ColumnCells, columnCells, floatJson, jsonSpeller } from "./cell_text.ts";
-import { ByteOut, int64Reader } from "./byte_out.ts";
+import { ByteOut, integerWriter } from "./byte_out.ts";
 
 /** Writes one row's bytes (a value or a key) at the end of `out`. */
 export type RowWriter = (out: ByteOut, row: number) => void;
@@ -64,20 +64,8 @@ function jsonCellWriter(data: arrow.Data, column: ColumnCells): RowWriter {
 /** Writers of the common types that need no string per cell; `generic` for their rare cases. */
 function fastCellWriter(data: arrow.Data, generic: RowWriter): RowWriter | undefined {
   const type = data.type as arrow.DataType;
-  if (arrow.DataType.isInt(type)) {
-    if (type.bitWidth < 64) {
-      const values = data.values as Int32Array;
-      return (out, row) => out.digits(values[row]);
-    }
-    if (!type.isSigned) return undefined;
-    const read = int64Reader(data.values as BigInt64Array);
-    return (out, row) => {
-      const value = read(row);
-      // Beyond 2^53 cellJson quotes it: the generic speller does.
-      if (value === undefined) generic(out, row);
-      else out.digits(value);
-    };
-  }
+  // Beyond 2^53 cellJson quotes it: the generic speller does.
+  if (arrow.DataType.isInt(type)) return integerWriter(data, generic);
   if (arrow.DataType.isFloat(type) && type.precision === arrow.Precision.DOUBLE) {
     const values = data.values as Float64Array;
     return (out, row) => out.ascii(floatJson(values[row]));
