@@ -178,6 +178,29 @@ export class ColumnBuilder {
     }
   }
 
+  /**
+   * Appends `count` numbers that the column's type stores as they are (safe integers within
+   * an integer type's range, any number for a float type: what lib/engine/drawn_columns.ts
+   * proves before it fills a column), a value whose `valid` byte is 0 as a null.
+   */
+  appendNumbers(values: Float64Array, count: number, valid?: Uint8Array): void {
+    const start = this.#length;
+    if (start + count > this.#capacity) throw new RangeError("Column builder overflow");
+    const words = this.#words64, numbers = this.#numbers, validity = this.#validity;
+    if (!words && !numbers) throw new RangeError(`Numbers cannot go to a ${this.type} column`);
+    for (let r = 0; r < count; r++) {
+      const i = start + r;
+      if (valid !== undefined && valid[r] === 0) {
+        this.#nullCount++;
+        continue;
+      }
+      if (words) this.#storeInt64(i, values[r]);
+      else numbers![i] = values[r];
+      validity[i >> 3] |= 1 << (i & 7);
+    }
+    this.#length = start + count;
+  }
+
   /** A safe integer (two's complement) into the words of value `i`. */
   #storeInt64(i: number, n: number): void {
     const hi = Math.floor(n / 4294967296);

@@ -17,6 +17,7 @@ import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
+import { DirectColumn, directFill } from "./drawn_columns.ts";
 import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
@@ -168,6 +169,8 @@ export class TableGenerator implements RowTable {
   #outputFaults?: (readonly BadValueKind[] | undefined)[];
   /** A row state for the changed column of a duplicate (`duplicates.change`). */
   #changedRow?: RowState;
+  /** The columns batches fill directly and those computed row by row (made once). */
+  #split?: { direct: DirectColumn[]; computed: number[] };
 
   constructor(engine: Engine, spec: TableSpec) {
     this.#engine = engine;
@@ -321,12 +324,33 @@ export class TableGenerator implements RowTable {
    */
   batch(firstRowId: number, count: number, epoch = 0): arrow.RecordBatch {
     const builders = this.#builders(count);
-    const state = this.#batchRow ??= this.#newRowState();
-    for (let r = 0; r < count; r++) {
-      state.reset(firstRowId + r, epoch);
-      this.#appendRow(builders, state, -1);
+    const { direct, computed } = this.#split ??= this.#splitColumns();
+    if (computed.length > 0) {
+      const state = this.#batchRow ??= this.#newRowState();
+      for (let r = 0; r < count; r++) {
+        state.reset(firstRowId + r, epoch);
+        this.#appendRow(builders, state, computed, -1);
+      }
     }
+    for (const column of direct) column.fill(builders[column.index], firstRowId, count, epoch);
     return this.#finish(builders, count);
+  }
+
+  /**
+   * The columns a batch fills directly (drawn_columns.ts: no bad values or late times of
+   * their own) and the others, computed row by row.
+   */
+  #splitColumns(): { direct: DirectColumn[]; computed: number[] } {
+    const direct: DirectColumn[] = [];
+    const computed: number[] = [];
+    for (const column of this.#columns) {
+      const fill = column.late || this.#outputFaults?.[column.index] !== undefined
+        ? undefined
+        : directFill(column.expr, column.type!);
+      if (fill) direct.push(new DirectColumn(column, fill));
+      else computed.push(column.index);
+    }
+    return { direct, computed };
   }
 
   /**
@@ -338,17 +362,24 @@ export class TableGenerator implements RowTable {
     const builders = this.#builders(rowIds.length);
     const state = this.#batchRow ??= this.#newRowState();
     const index = changed === undefined ? -1 : this.columnIndex(changed);
+    const all = this.#columns.map((c) => c.index);
     for (const rowId of rowIds) {
       state.reset(rowId, 0);
-      this.#appendRow(builders, state, index);
+      this.#appendRow(builders, state, all, index);
     }
     return this.#finish(builders, rowIds.length);
   }
 
-  /** Appends `state`'s row to the builders, column `changed` (-1: none) drawn anew. */
-  #appendRow(builders: ColumnBuilder[], state: RowState, changed: number): void {
+  /** Appends `state`'s row to the builders of `columns`, column `changed` (-1: none) drawn anew. */
+  #appendRow(
+    builders: ColumnBuilder[],
+    state: RowState,
+    columns: readonly number[],
+    changed: number,
+  ): void {
     const faults = this.#outputFaults;
-    for (let j = 0; j < builders.length; j++) {
+    for (let c = 0; c < columns.length; c++) {
+      const j = columns[c];
       let value = j === changed ? this.#changedValue(state.rowId, j) : this.cell(state, j);
       if (faults !== undefined && faults[j] !== undefined) {
         const bad = this.#faulty(state, j, value);

@@ -82,6 +82,54 @@ export function unitHash(key: number, rowId: number): number {
   return fmix32(mix2(mix2(key, lo), hi)) / 4294967296;
 }
 
+/** The state words of the stream last seeded by {@link seedState}, at these indexes. */
+const STATE = new Int32Array(4);
+const S01 = 0, S00 = 1, S11 = 2, S10 = 3;
+
+/**
+ * Writes the start state of the stream of (key, rowId) into {@link STATE}: four hashed words,
+ * written to a typed array rather than returned, so that seeding allocates nothing.
+ */
+function seedState(key: number, rowId: number): void {
+  // The row id as two 32-bit words (any safe integer, negative included).
+  const lo = rowId | 0;
+  const hi = Math.floor(rowId / 4294967296) | 0;
+  const a = mixSigned(key, lo);
+  const b = mixSigned(a, hi);
+  const c = mixSigned(b, 0x6a09e667);
+  const d = mixSigned(c, 0xbb67ae85);
+  STATE[S01] = a;
+  STATE[S00] = b;
+  STATE[S11] = c;
+  // xoroshiro must not start from the all-zero state.
+  STATE[S10] = d | 1;
+}
+
+/**
+ * The first unsigned 32-bit word of the stream of (key, rowId): what `reset(key, rowId)` then
+ * `nextUint32()` gives, without a generator (columns drawn a batch at a time).
+ */
+export function firstUint32(key: number, rowId: number): number {
+  seedState(key, rowId);
+  return (STATE[S00] + STATE[S10]) >>> 0;
+}
+
+/**
+ * The first float in [0, 1) of the stream of (key, rowId): what `reset(key, rowId)` then
+ * `next()` gives, without a generator. Two words: the first, and the next after one step.
+ */
+export function firstUnit(key: number, rowId: number): number {
+  seedState(key, rowId);
+  const s00 = STATE[S00], s01 = STATE[S01], s10 = STATE[S10], s11 = STATE[S11];
+  const first = (s00 + s10) | 0;
+  const a0 = s10 ^ s00;
+  const a1 = s11 ^ s01;
+  const next00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+  const next10 = (a1 << 5) ^ (a0 >>> 27);
+  const second = (next00 + next10) | 0;
+  return ((first >>> 5) * 67108864 + (second >>> 6)) / TWO_POW_53;
+}
+
 /** A position of a {@link CellRandom}'s stream. */
 export type StreamMark = readonly [number, number, number, number, number, number, boolean];
 
@@ -128,19 +176,11 @@ export class CellRandom {
   /** Derives the state of the pending reset. */
   #seed(): void {
     this.#pending = false;
-    const rowId = this.#rowId;
-    // The row id as two 32-bit words (any safe integer, negative included).
-    const lo = rowId | 0;
-    const hi = Math.floor(rowId / 4294967296) | 0;
-    const a = mixSigned(this.#key, lo);
-    const b = mixSigned(a, hi);
-    const c = mixSigned(b, 0x6a09e667);
-    const d = mixSigned(c, 0xbb67ae85);
-    this.#s01 = a | 0;
-    this.#s00 = b | 0;
-    this.#s11 = c | 0;
-    // xoroshiro must not start from the all-zero state.
-    this.#s10 = (d | 1) | 0;
+    seedState(this.#key, this.#rowId);
+    this.#s01 = STATE[S01];
+    this.#s00 = STATE[S00];
+    this.#s11 = STATE[S11];
+    this.#s10 = STATE[S10];
   }
 
   /** Next 32-bit output as a signed integer (pure-rand's `next()`). */

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertNotEquals } from "../../tests/_assert.ts";
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
-import { CellRandom, hashString, mix2, streamKey } from "./rng.ts";
+import { CellRandom, firstUint32, firstUnit, hashString, mix2, streamKey } from "./rng.ts";
 
 Deno.test("a reset stream repeats exactly", () => {
   const a = new CellRandom(), b = new CellRandom();
@@ -140,6 +140,20 @@ Deno.test("int(min, max) draws what the modulo form drew, for every kind of span
         const max = min + span - 1;
         assertEquals(a.int(min, max), intByModulo(b, min, max), `span ${span}, row ${row}`);
       }
+    }
+  }
+});
+
+Deno.test("a stream's first word and first float without a generator are the generator's", () => {
+  const r = new CellRandom();
+  const rows = [0, 1, 2, -1, -(2 ** 40) - 3, 2 ** 32 - 1, 2 ** 32, 2 ** 52 + 7];
+  for (let i = 0; i < 2000; i++) rows.push(i * 7919 + 13);
+  for (const key of [0, 1, 0x7fffffff, -0x80000000, mix2(3, 4)]) {
+    for (const row of rows) {
+      r.reset(key, row);
+      assertEquals(firstUint32(key, row), r.nextUint32(), `word of ${key}, ${row}`);
+      r.reset(key, row);
+      assertEquals(firstUnit(key, row), r.next(), `float of ${key}, ${row}`);
     }
   }
 });

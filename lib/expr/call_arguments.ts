@@ -219,11 +219,13 @@ export function callNode(
     }
   }
   const items = spec.items;
+  const draw = spec.draw?.(args);
   return {
     span,
     evaluate: applyEvaluator(impl, args.map((arg) => arg.evaluate)),
     type,
     ...(items ? { itemType: (env: TypeEnvironment) => items(args, env) } : {}),
+    ...(draw ? { draw } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
-import type { FunctionSpec } from "./function_spec.ts";
+import type { FunctionSpec, NumberDraw } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
 import {
   compileBinary,
@@ -79,6 +79,8 @@ export interface CompiledProgram {
   isForeignKey: boolean;
   /** The root is `row_id` itself. */
   isRowId: boolean;
+  /** The root is one draw from the cell's stream (`random.randint(1, 6)`). */
+  draw?: NumberDraw;
 }
 
 /** Checks and compiles a parsed program. */
@@ -100,6 +102,7 @@ export function compileProgram(
     copies: compiler.copies,
     isForeignKey: compiler.foreignKeyNodes.has(root),
     isRowId: compiler.rowIdNodes.has(root),
+    ...(root.draw ? { draw: root.draw } : {}),
   };
 }
 

@@ -7,7 +7,9 @@
  *
  * @module
  */
-import type { FunctionSpec } from "./function_spec.ts";
+import type { FunctionSpec, NumberDraw } from "./function_spec.ts";
+
+export type { NumberDraw } from "./function_spec.ts";
 import type { CellContext, DistributionCatalog, TypeEnvironment } from "./host.ts";
 import type { ChangeNameRead, CopyFromFkCall, ExprDiagnostic, ForeignKeyCall } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
@@ -41,6 +43,11 @@ export interface CompiledExpression {
    * drawn, so the engine reads it without entering the cell.
    */
   readonly isRowId?: boolean;
+  /**
+   * Set when the whole expression is one draw from the cell's random stream, which the engine
+   * may then draw a column at a time (the same values as `evaluate`'s).
+   */
+  readonly draw?: NumberDraw;
   /** The static type of the result, given the types of what it reads. */
   inferType(env: TypeEnvironment): StaticType;
   /** For results that are lists, tuples or dicts: the static type of their items (values). */

@@ -7,6 +7,7 @@
  */
 import type { CellContext, TypeEnvironment } from "./host.ts";
 import type { Span } from "./types.ts";
+import type { NumberDraw } from "./function_spec.ts";
 import { isDict, type StaticType, typeOfValue, type Value } from "./values.ts";
 
 /** Computes a sub-expression's value for one cell. */
@@ -35,6 +36,8 @@ export interface Node {
    * // %` of such. Arithmetic on two of them needs no check for floats.
    */
   readonly alwaysInt?: true;
+  /** Set on a call that is one draw from the cell's random stream (`random.randint(1, 6)`). */
+  readonly draw?: NumberDraw;
 }
 
 /** The environment used at compile time, when nothing is known about other columns. */

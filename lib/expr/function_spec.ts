@@ -21,6 +21,15 @@ export type Param = string | readonly [name: string, fallback: Value];
 /** Reports a problem with a call's arguments at compile time. */
 export type Report = (message: string, span: Span, hint?: string) => void;
 
+/**
+ * A call that is exactly one draw from its cell's random stream, of a shape the engine can
+ * fill a whole column with at once, draw for draw the values `impl` gives: `int` is
+ * `random.int(min, max)`, `uniform` is `lo + (hi - lo) * random.next()`.
+ */
+export type NumberDraw =
+  | { readonly kind: "int"; readonly min: number; readonly max: number }
+  | { readonly kind: "uniform"; readonly lo: number; readonly hi: number };
+
 /** A function the expression language offers. */
 export interface FunctionSpec {
   /** One sentence for the docs. */
@@ -41,6 +50,8 @@ export interface FunctionSpec {
   readonly specialize?: (args: readonly Node[]) => Impl;
   /** Checks arguments known at compile time (ranges, types of literals). */
   readonly check?: (args: readonly Node[], report: Report) => void;
+  /** The call as a {@link NumberDraw}, when its arguments (constants) make it one. */
+  readonly draw?: (args: readonly Node[]) => NumberDraw | undefined;
 }
 
 /** A parameter's name. */

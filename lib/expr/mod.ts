@@ -101,6 +101,7 @@ function expressionOf(source: string, compiled: CompiledProgram): CompiledExpres
     copies: compiled.copies,
     isForeignKey: compiled.isForeignKey && compiled.foreignKeys.length === 1,
     isRowId: compiled.isRowId,
+    ...(compiled.draw ? { draw: compiled.draw } : {}),
     inferType: root.type,
     ...(root.itemType ? { inferItemType: root.itemType } : {}),
     ...(root.keyType ? { inferKeyType: root.keyType } : {}),

@@ -83,6 +83,13 @@ function uniformInt(random: RandomSource, lo: Int, hi: Int): Int {
   return exactInt(first + random.below(BigInt(hi) - first + 1n), "random.randint()");
 }
 
+/** An int or float constant's number (not a bool's: `draw` keeps to plain numbers). */
+function constantNumber(value: Value | undefined): number | undefined {
+  if (typeof value === "number") return value;
+  if (value instanceof PyFloat) return value.value;
+  return undefined;
+}
+
 /** A numeric argument, or a clear error naming the function. */
 function needNumber(fn: string, value: Value): number {
   if (typeof value === "number") return value;
@@ -182,6 +189,7 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     params: [],
     returns: "float",
     impl: (ctx) => floatValue(ctx.random.next()),
+    draw: () => ({ kind: "uniform", lo: 0, hi: 1 }),
   },
   randint: {
     summary: "An int between `a` and `b`, both included.",
@@ -208,6 +216,17 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
         return ctx.random.int(a, b);
       }
       return randint(ctx.random, a, b);
+    },
+    draw(args) {
+      // The common case of `impl`, with both bounds known.
+      const [a, b] = args.map((arg) => arg.constant?.value);
+      if (
+        typeof a === "number" && typeof b === "number" && Number.isInteger(a) &&
+        Number.isInteger(b) && a <= b && b - a < MAX_NUMBER_SPAN
+      ) {
+        return { kind: "int", min: a, max: b };
+      }
+      return undefined;
     },
   },
   randrange: {
@@ -236,6 +255,10 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     impl(ctx: CellContext, a: Value, b: Value) {
       const lo = needNumber("uniform", a), hi = needNumber("uniform", b);
       return floatValue(lo + (hi - lo) * ctx.random.next());
+    },
+    draw(args) {
+      const [lo, hi] = args.map((arg) => constantNumber(arg.constant?.value));
+      return lo === undefined || hi === undefined ? undefined : { kind: "uniform", lo, hi };
     },
   },
   choice: {

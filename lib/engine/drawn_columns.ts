@@ -1,0 +1,160 @@
+/**
+ * Columns filled a batch at a time. A column whose whole expression is `row_id` or one draw
+ * from its cell's random stream (`random.randint(0, 9)`, `random.random()`,
+ * `random.uniform(1, 5)`: the expression's `draw`) is written straight into its builder's
+ * typed array, row after row, without setting up each row and evaluating the expression in
+ * it. The stream of each cell is reset to the same (key, row id) and drawn with the same
+ * arithmetic as the expression's own `impl`, nulls come from the same null stream, so the
+ * values are the ones the row-by-row path computes (a test holds the two paths equal).
+ *
+ * @module
+ */
+import type { CompiledExpression, NumberDraw } from "../expr/compiled_expression.ts";
+import type { ColumnType } from "../arrow/types.ts";
+import type { ColumnBuilder } from "./column_builder.ts";
+import { CellRandom, epochKey, firstUint32, firstUnit, unitHash } from "./rng.ts";
+
+/** How a column is filled directly: its row id, or a draw. */
+export type DirectFill = { readonly kind: "rowId" } | NumberDraw;
+
+/** The integer range each narrow integer type stores without a conversion error. */
+const INT_RANGES: Partial<Record<ColumnType, readonly [number, number]>> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/**
+ * How a column of this expression and storage type is filled directly, or undefined when
+ * its values need the row-by-row path: another kind of expression, or a type that would
+ * convert (a float into an int column) or could refuse a value (an int out of its range).
+ */
+export function directFill(expr: CompiledExpression, type: ColumnType): DirectFill | undefined {
+  const float = type === "float64" || type === "float32";
+  if (expr.isRowId) return type === "int64" ? { kind: "rowId" } : undefined;
+  const draw = expr.draw;
+  if (draw?.kind === "uniform") return float ? draw : undefined;
+  if (draw?.kind === "int") {
+    if (float) return draw;
+    const range = INT_RANGES[type];
+    return range && draw.min >= range[0] && draw.max <= range[1] ? draw : undefined;
+  }
+  return undefined;
+}
+
+/** What a {@link DirectColumn} needs of its column's plan. */
+export interface DirectColumnPlan {
+  index: number;
+  cellKey: number;
+  nullKey: number;
+  nullFraction: number;
+}
+
+/** One directly filled column of a table. */
+export class DirectColumn {
+  readonly index: number;
+  readonly #fill: DirectFill;
+  readonly #cellKey: number;
+  readonly #nullKey: number;
+  readonly #nullFraction: number;
+
+  constructor(plan: DirectColumnPlan, fill: DirectFill) {
+    this.index = plan.index;
+    this.#fill = fill;
+    this.#cellKey = plan.cellKey;
+    this.#nullKey = plan.nullKey;
+    this.#nullFraction = plan.nullFraction;
+  }
+
+  /** Appends the column's values in rows `firstRowId ..` (`count` rows) of `epoch`. */
+  fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void {
+    const values = scratch(count);
+    const valid = this.#nullFraction > 0 ? this.#nulls(firstRowId, count, epoch) : undefined;
+    const fill = this.#fill;
+    // Version 0 (a batch's rows are inserts): the cell's key is its epoch's key.
+    const key = epochKey(this.#cellKey, epoch);
+    if (fill.kind === "rowId") rowIds(values, firstRowId, count);
+    else if (fill.kind === "int") ints(values, key, firstRowId, count, fill.min, fill.max, valid);
+    else uniforms(values, key, firstRowId, count, fill.lo, fill.hi, valid);
+    builder.appendNumbers(values, count, valid);
+  }
+
+  /** 1 for the rows that have a value, 0 for those the null stream makes null. */
+  #nulls(firstRowId: number, count: number, epoch: number): Uint8Array {
+    const valid = new Uint8Array(count);
+    const key = epochKey(this.#nullKey, epoch);
+    const fraction = this.#nullFraction;
+    for (let r = 0; r < count; r++) {
+      valid[r] = unitHash(key, firstRowId + r) >= fraction ? 1 : 0;
+    }
+    return valid;
+  }
+}
+
+const TWO_POW_32 = 4294967296;
+
+/** One stream reset per cell, shared by every direct column of this thread. */
+const random = new CellRandom();
+let buffer = new Float64Array(0);
+
+/** A scratch array for `count` values (reused: a batch's column is copied out at once). */
+function scratch(count: number): Float64Array {
+  if (buffer.length < count) buffer = new Float64Array(count);
+  return buffer;
+}
+
+function rowIds(out: Float64Array, firstRowId: number, count: number): void {
+  for (let r = 0; r < count; r++) out[r] = firstRowId + r;
+}
+
+/**
+ * `random.randint(min, max)` of each row, as `CellRandom.int` draws it: the stream's first word
+ * modulo the span, unless that word falls in the few rejected at the top (then the generator
+ * draws on, as `int` does).
+ */
+function ints(
+  out: Float64Array,
+  key: number,
+  firstRowId: number,
+  count: number,
+  min: number,
+  max: number,
+  valid: Uint8Array | undefined,
+): void {
+  const span = max - min + 1;
+  if (span > TWO_POW_32) {
+    for (let r = 0; r < count; r++) {
+      if (valid !== undefined && valid[r] === 0) continue;
+      random.reset(key, firstRowId + r);
+      out[r] = random.int(min, max);
+    }
+    return;
+  }
+  const kept = TWO_POW_32 - span;
+  for (let r = 0; r < count; r++) {
+    if (valid !== undefined && valid[r] === 0) continue;
+    const x = firstUint32(key, firstRowId + r);
+    if (x < kept) out[r] = min + (x - Math.floor(x / span) * span);
+    else {
+      random.reset(key, firstRowId + r);
+      out[r] = random.int(min, max);
+    }
+  }
+}
+
+/** `lo + (hi - lo) * random.random()` of each row (`random.uniform`, `random.random`). */
+function uniforms(
+  out: Float64Array,
+  key: number,
+  firstRowId: number,
+  count: number,
+  lo: number,
+  hi: number,
+  valid: Uint8Array | undefined,
+): void {
+  for (let r = 0; r < count; r++) {
+    if (valid !== undefined && valid[r] === 0) continue;
+    out[r] = lo + (hi - lo) * firstUnit(key, firstRowId + r);
+  }
+}
