@@ -12,6 +12,8 @@
 import type { CompiledExpression, NumberDraw } from "../expr/compiled_expression.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type { ColumnBuilder } from "./column_builder.ts";
+import type { Value } from "../expr/values.ts";
+import type { RowRun } from "./foreign_keys.ts";
 import { CellRandom, epochKey, firstUint32, firstUnit, unitHash } from "./rng.ts";
 
 /** How a column is filled directly: its row id, or a draw. */
@@ -51,8 +53,16 @@ export interface DirectColumnPlan {
   nullFraction: number;
 }
 
+/** A column a batch fills whole, rather than row by row. */
+export interface BatchColumn {
+  /** The column's index in its table. */
+  readonly index: number;
+  /** Appends the column's values in rows `firstRowId ..` (`count` rows) of `epoch`. */
+  fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void;
+}
+
 /** One directly filled column of a table. */
-export class DirectColumn {
+export class DirectColumn implements BatchColumn {
   readonly index: number;
   readonly #fill: DirectFill;
   readonly #cellKey: number;
@@ -67,10 +77,9 @@ export class DirectColumn {
     this.#nullFraction = plan.nullFraction;
   }
 
-  /** Appends the column's values in rows `firstRowId ..` (`count` rows) of `epoch`. */
   fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void {
     const values = scratch(count);
-    const valid = this.#nullFraction > 0 ? this.#nulls(firstRowId, count, epoch) : undefined;
+    const valid = validRows(this.#nullKey, this.#nullFraction, firstRowId, count, epoch);
     const fill = this.#fill;
     // Version 0 (a batch's rows are inserts): the cell's key is its epoch's key.
     const key = epochKey(this.#cellKey, epoch);
@@ -79,17 +88,72 @@ export class DirectColumn {
     else uniforms(values, key, firstRowId, count, fill.lo, fill.hi, valid);
     builder.appendNumbers(values, count, valid);
   }
+}
 
-  /** 1 for the rows that have a value, 0 for those the null stream makes null. */
-  #nulls(firstRowId: number, count: number, epoch: number): Uint8Array {
-    const valid = new Uint8Array(count);
-    const key = epochKey(this.#nullKey, epoch);
-    const fraction = this.#nullFraction;
-    for (let r = 0; r < count; r++) {
-      valid[r] = unitHash(key, firstRowId + r) >= fraction ? 1 : 0;
-    }
-    return valid;
+/**
+ * A `foreign_key(...)` column of a table without a timeline: each row's parent row picked as
+ * the row path picks it (`ForeignKeyPicker.pickRun`), the parent's value looked up and
+ * appended, without setting up the row.
+ */
+export class KeyColumn implements BatchColumn {
+  readonly index: number;
+  readonly #plan: DirectColumnPlan;
+  readonly #keys: KeySource;
+
+  constructor(plan: DirectColumnPlan, keys: KeySource) {
+    this.index = plan.index;
+    this.#plan = plan;
+    this.#keys = keys;
   }
+
+  fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void {
+    const { nullKey, nullFraction } = this.#plan;
+    const valid = validRows(nullKey, nullFraction, firstRowId, count, epoch);
+    if (picks.length < count) picks = new Float64Array(count);
+    const picked = picks;
+    this.#keys.pick({ firstRowId, count, epoch }, picked, valid);
+    const keys = this.#keys;
+    for (let r = 0; r < count; r++) {
+      if (valid !== undefined && valid[r] === 0) builder.append(null);
+      else {
+        try {
+          builder.append(keys.value(picked[r]));
+        } catch (error) {
+          keys.failed(firstRowId + r, error);
+        }
+      }
+    }
+  }
+}
+
+/** What a {@link KeyColumn} needs of its table: its picks, the parent's values, its errors. */
+export interface KeySource {
+  /** Each row's parent row index into `out` (rows whose `valid` byte is 0 skipped). */
+  pick(rows: RowRun, out: Float64Array, valid: Uint8Array | undefined): void;
+  /** The parent's value in a row. */
+  value(index: number): Value;
+  /** Throws the table's error for a row whose value the column refused. */
+  failed(rowId: number, error: unknown): never;
+}
+
+/**
+ * 1 for the rows that have a value, 0 for those the null stream makes null (undefined when
+ * the column has no nulls).
+ */
+function validRows(
+  nullKey: number,
+  nullFraction: number,
+  firstRowId: number,
+  count: number,
+  epoch: number,
+): Uint8Array | undefined {
+  if (nullFraction === 0) return undefined;
+  const valid = new Uint8Array(count);
+  const key = epochKey(nullKey, epoch);
+  for (let r = 0; r < count; r++) {
+    valid[r] = unitHash(key, firstRowId + r) >= nullFraction ? 1 : 0;
+  }
+  return valid;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -97,6 +161,8 @@ const TWO_POW_32 = 4294967296;
 /** One stream reset per cell, shared by every direct column of this thread. */
 const random = new CellRandom();
 let buffer = new Float64Array(0);
+/** The parent rows a key column picked: its own, as looking up values may fill other columns. */
+let picks = new Float64Array(0);
 
 /** A scratch array for `count` values (reused: a batch's column is copied out at once). */
 function scratch(count: number): Float64Array {

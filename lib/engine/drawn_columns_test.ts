@@ -1,9 +1,10 @@
 import { BUILTINS } from "../../tests/_engine.ts";
 import * as arrow from "apache-arrow";
-import { assert, assertEquals } from "../../tests/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { compileExpression } from "../expr/mod.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import { Engine } from "./generator.ts";
+import { GenerationError } from "./generation_error.ts";
 import { directFill } from "./drawn_columns.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 
@@ -106,4 +107,47 @@ Deno.test("only draws whose values the column stores as they are are drawn direc
   assertEquals(fill("random.randint(0, 9) + 1", "int64"), undefined);
   assertEquals(fill("random.randint(0, 2**60)", "int64"), undefined); // beyond a double's ints
   assertEquals(fill("random.uniform(True, 2)", "float64"), undefined);
+});
+
+function parentTable(rowCount: number): TableSpec {
+  const spec = table([["id", "row_id"], ["code", "random.randint(100, 999)"]], rowCount);
+  return { ...spec, name: "parents" };
+}
+
+// Foreign keys of a table without a timeline are picked a batch at a time.
+const KEYS: Column[] = [
+  ["id", "row_id"],
+  ["uniform", 'foreign_key("parents", "id")'],
+  ["skewed", 'foreign_key("parents", "id", distribution="zipf", param=1.3)', undefined, 0.25],
+  ["unique", 'foreign_key("parents", "id", is_unique=True)'],
+  ["as_text", 'foreign_key("parents", "id")', "string"],
+  ["copied", 'copy_from_fk("uniform", "parents", "code")'],
+];
+
+Deno.test("foreign keys picked a batch at a time are the keys picked row by row", () => {
+  const engine = new Engine([parentTable(6000), table(withTwins(KEYS))], INPUTS, BUILTINS);
+  const generator = engine.table("t");
+  for (const epoch of [0, 2]) {
+    const batch = generator.batch(1, 5000, epoch);
+    for (const [name] of KEYS) {
+      assertEquals(columnValues(batch, name), columnValues(batch, `${name}_again`), name);
+    }
+    // copy_from_fk (row by row) follows the row the batch's key column picked.
+    const codes = engine.table("parents");
+    const picked = columnValues(batch, "uniform") as number[];
+    const copied = columnValues(batch, "copied");
+    for (let r = 0; r < 50; r++) assertEquals(copied[r], codes.value("code", picked[r]));
+  }
+  assertEquals(new Set(columnValues(generator.batch(1, 5000), "unique")).size, 5000);
+});
+
+Deno.test("a key a batch cannot pick is the row path's error, at its row", () => {
+  const engine = new Engine([parentTable(100), table(KEYS.slice(0, 4))], INPUTS, BUILTINS);
+  const generator = engine.table("t");
+  // Unique keys of 100 parents run out at the 101st row.
+  assertThrows(
+    () => generator.batch(1, 500),
+    GenerationError,
+    'Cannot generate table "t", column "unique", row 101: foreign_key("parents", "id", is_unique=True) ran out of parent keys',
+  );
 });

@@ -9,7 +9,7 @@ import type { Value } from "../expr/values.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { distributionOptions } from "../plugin/distribution_options.ts";
-import type { CellRandom } from "./rng.ts";
+import { type CellRandom, epochKey } from "./rng.ts";
 import { type IndexSampler, livePick, Permutation } from "./distributions.ts";
 import { type ForeignKeyBinding, rowKey, type RowState } from "./row_state.ts";
 
@@ -32,6 +32,22 @@ export interface ParentSource {
    * row always may).
    */
   alive?(index: number, at: number): boolean;
+}
+
+/** Consecutive rows of one epoch: `firstRowId .. firstRowId + count - 1`. */
+export interface RowRun {
+  firstRowId: number;
+  count: number;
+  epoch: number;
+}
+
+/** Why a row of a run could not be computed, and which row. */
+export class RowFailure extends Error {
+  readonly rowId: number;
+  constructor(rowId: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.rowId = rowId;
+  }
 }
 
 /** What a {@link ForeignKeyPicker} needs of its child table. */
@@ -58,25 +74,80 @@ export class ForeignKeyPicker {
 
   /** The parent row index the binding's call picks in `state`'s row. */
   pick(fk: ForeignKeyBinding, parent: ParentSource, state: RowState): number {
+    const count = this.#ready(fk, parent, state.at);
+    return this.#pickOne(fk, parent, count, state.at, rowKey(fk.pickKey, state), state.rowId);
+  }
+
+  /**
+   * The parent row indexes the binding's call picks in rows `firstRowId ..` (`count` rows) of
+   * `epoch` that all look at their parents at time `at` (a table without a timeline), into
+   * `out`; rows whose `valid` byte is 0 (null) are skipped. What {@link pick} gives each row.
+   */
+  pickRun(
+    fk: ForeignKeyBinding,
+    parent: ParentSource,
+    at: number,
+    rows: RowRun,
+    out: Float64Array,
+    valid?: Uint8Array,
+  ): void {
+    let rowId = rows.firstRowId;
+    try {
+      const parents = this.#ready(fk, parent, at);
+      // A batch's rows are inserts (version 0): the stream's key is its epoch's.
+      const key = epochKey(fk.pickKey, rows.epoch);
+      for (let r = 0; r < rows.count; r++, rowId++) {
+        if (valid !== undefined && valid[r] === 0) continue;
+        out[r] = this.#pickOne(fk, parent, parents, at, key, rowId);
+      }
+    } catch (error) {
+      throw new RowFailure(rowId, error);
+    }
+  }
+
+  /**
+   * The number of parent rows the binding picks among at time `at`, its sampler (or unique
+   * keys' permutation) made for them.
+   */
+  #ready(fk: ForeignKeyBinding, parent: ParentSource, at: number): number {
     // Unique keys are drawn from the parent rows there were when this table began, so a
     // growing parent cannot make two children share one.
-    const count = parent.count(fk.call.isUnique ? this.#table.firstVisible() : state.at);
+    const count = parent.count(fk.call.isUnique ? this.#table.firstVisible() : at);
     if (count <= 0) {
       throw new Error(`parent table "${fk.call.table}" has no rows to reference yet`);
     }
-    if (fk.call.isUnique) return this.#pickUnique(fk, count, state.rowId);
-    const reads = this.#distribution(fk).reads;
-    if (fk.samplerCount !== count || (reads && fk.samplerAt !== state.at)) {
-      fk.sampler = this.#sampler(fk, parent, count, state.at);
-      fk.samplerCount = count;
-      fk.samplerAt = state.at;
+    if (fk.call.isUnique) {
+      if (!fk.permutation || fk.samplerCount !== count) {
+        fk.permutation = new Permutation(count, fk.uniqueKey);
+        fk.samplerCount = count;
+      }
+      return count;
     }
+    const reads = this.#distribution(fk).reads;
+    if (fk.samplerCount !== count || (reads && fk.samplerAt !== at)) {
+      fk.sampler = this.#sampler(fk, parent, count, at);
+      fk.samplerCount = count;
+      fk.samplerAt = at;
+    }
+    return count;
+  }
+
+  /** The parent row a row picks, its binding {@link #ready} for `count` parent rows. */
+  #pickOne(
+    fk: ForeignKeyBinding,
+    parent: ParentSource,
+    count: number,
+    at: number,
+    key: number,
+    rowId: number,
+  ): number {
+    if (fk.call.isUnique) return this.#pickUnique(fk, count, rowId);
     const random = this.#table.random;
-    random.reset(rowKey(fk.pickKey, state), state.rowId);
+    random.reset(key, rowId);
     const index = fk.sampler!.sample(random);
     const alive = parent.alive;
-    if (!alive || alive(index, state.at)) return index;
-    const live = livePick(fk.sampler!, random, count, (i) => alive(i, state.at));
+    if (!alive || alive(index, at)) return index;
+    const live = livePick(fk.sampler!, random, count, (i) => alive(i, at));
     if (live === undefined) {
       throw new Error(
         `every row of parent table "${fk.call.table}" is deleted: there is none to reference`,
@@ -94,11 +165,7 @@ export class ForeignKeyPicker {
           `parent "${table}" has ${count} rows, so at most ${count} child rows can have a unique key`,
       );
     }
-    if (!fk.permutation || fk.samplerCount !== count) {
-      fk.permutation = new Permutation(count, fk.uniqueKey);
-      fk.samplerCount = count;
-    }
-    return fk.permutation.permute(ordinal);
+    return fk.permutation!.permute(ordinal);
   }
 
   /** The binding's distribution with checked options (once). */

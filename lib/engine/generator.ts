@@ -17,8 +17,8 @@ import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import { DirectColumn, directFill } from "./drawn_columns.ts";
-import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
+import { type BatchColumn, DirectColumn, directFill, KeyColumn } from "./drawn_columns.ts";
+import { ForeignKeyPicker, type ParentSource, type RowFailure } from "./foreign_keys.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";
 import type { AnyDistribution } from "../plugin/types.ts";
 import { closestString } from "../expr/suggest.ts";
@@ -170,7 +170,7 @@ export class TableGenerator implements RowTable {
   /** A row state for the changed column of a duplicate (`duplicates.change`). */
   #changedRow?: RowState;
   /** The columns batches fill directly and those computed row by row (made once). */
-  #split?: { direct: DirectColumn[]; computed: number[] };
+  #split?: { direct: BatchColumn[]; computed: number[] };
 
   constructor(engine: Engine, spec: TableSpec) {
     this.#engine = engine;
@@ -340,17 +340,48 @@ export class TableGenerator implements RowTable {
    * The columns a batch fills directly (drawn_columns.ts: no bad values or late times of
    * their own) and the others, computed row by row.
    */
-  #splitColumns(): { direct: DirectColumn[]; computed: number[] } {
-    const direct: DirectColumn[] = [];
+  #splitColumns(): { direct: BatchColumn[]; computed: number[] } {
+    const direct: BatchColumn[] = [];
     const computed: number[] = [];
     for (const column of this.#columns) {
-      const fill = column.late || this.#outputFaults?.[column.index] !== undefined
+      const whole = column.late || this.#outputFaults?.[column.index] !== undefined
         ? undefined
-        : directFill(column.expr, column.type!);
-      if (fill) direct.push(new DirectColumn(column, fill));
+        : this.#batchColumn(column);
+      if (whole) direct.push(whole);
       else computed.push(column.index);
     }
     return { direct, computed };
+  }
+
+  /**
+   * The column filled a batch at a time, when it can be: a draw, or a foreign key of a table
+   * whose rows all look at their parents at the same time (no timeline).
+   */
+  #batchColumn(column: PlannedColumn): BatchColumn | undefined {
+    const fill = directFill(column.expr, column.type!);
+    if (fill) return new DirectColumn(column, fill);
+    if (!column.expr.isForeignKey || this.spec.timeline) return undefined;
+    const fk = column.fks[0];
+    const engine = this.#engine;
+    const at = engine.inputs.now.getTime();
+    return new KeyColumn(column, {
+      pick: (rows, out, valid) => {
+        const parent = engine.parent(fk.call.table);
+        try {
+          this.#foreignKeys.pickRun(fk, parent, at, rows, out, valid);
+        } catch (error) {
+          const failure = error as RowFailure;
+          this.#columnFailed(column, failure.rowId, failure.cause);
+        }
+      },
+      value: (index) => engine.parent(fk.call.table).value(fk.call.column, index, at),
+      failed: (rowId, error) => this.#columnFailed(column, rowId, error),
+    });
+  }
+
+  #columnFailed(column: PlannedColumn, rowId: number, error: unknown): never {
+    if (error instanceof GenerationError) throw error;
+    throw new GenerationError(this.name, column.name, rowId, error);
   }
 
   /**
