@@ -234,3 +234,18 @@ export function decimalColumn(
     data: words,
   });
 }
+
+/**
+ * A one-row batch of a column type arrow-rs cannot write to Parquet (an interval of months,
+ * days and nanoseconds): parquet-wasm fails on it.
+ */
+export function unwritableBatch(): arrow.RecordBatch {
+  return new arrow.RecordBatch({
+    i: arrow.makeData({
+      type: new arrow.Interval(arrow.IntervalUnit.MONTH_DAY_NANO),
+      length: 1,
+      nullCount: 0,
+      data: new Int32Array(4),
+    }),
+  });
+}

@@ -9,7 +9,12 @@
  * runtime itself: the module graph, what is embedded, and that `DENORT_BIN` is honoured.
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { compileArgs, moduleGraph, WORKER_ENTRY } from "../lib/build/compile.ts";
+import {
+  compileArgs,
+  ENCODER_WORKER_ENTRY,
+  moduleGraph,
+  WORKER_ENTRY,
+} from "../lib/build/compile.ts";
 import { COMMANDS } from "../lib/cli/main.ts";
 import { parseCommandArgs } from "../lib/cli/command.ts";
 import { V8_FLAGS, v8FlagsArgument } from "../lib/cli/v8_flags.ts";
@@ -31,7 +36,7 @@ async function productFiles(): Promise<string[]> {
         // The library surface for embedding: the binary does not need it.
         path !== "lib/mod.ts" &&
         // Started by `new Worker(url)`: embedded with --include (checked below).
-        path !== WORKER_ENTRY &&
+        path !== WORKER_ENTRY && path !== ENCODER_WORKER_ENTRY &&
         // V8's settings are given to `deno compile` (checked below), not read at run time.
         path !== "lib/cli/v8_flags.ts"
       ) files.push(path);
@@ -55,20 +60,30 @@ Deno.test("every product file is reached from main.ts by static imports", async 
   assert(wasm.length > 0, "parquet-wasm is in the graph");
 });
 
-Deno.test("the generation worker is embedded, and everything it imports is reached", async () => {
+Deno.test("the workers are embedded, and everything they import is reached", async () => {
   const args = compileArgs();
-  assertEquals(args[args.indexOf("--include") + 1], WORKER_ENTRY);
-  const source = await Deno.readTextFile(`${ROOT}lib/parallel/pool.ts`);
-  assert(source.includes('new URL("./worker.ts", import.meta.url)'), "a literal worker URL");
+  const included = args.flatMap((arg, i) => args[i - 1] === "--include" ? [arg] : []);
+  assertEquals(included, [WORKER_ENTRY, ENCODER_WORKER_ENTRY]);
   const info = await moduleGraph();
   const local = new Set(
     info.modules.filter((m) => m.specifier.startsWith("file://")).map((m) =>
       decodeURIComponent(new URL(m.specifier).pathname).slice(ROOT.length)
     ),
   );
-  const worker = await Deno.readTextFile(`${ROOT}${WORKER_ENTRY}`);
-  for (const [, path] of worker.matchAll(/from "\.\/([^"]+)"/g)) {
-    assert(local.has(`lib/parallel/${path}`), `${path} is reached from main.ts`);
+  for (
+    const [entry, starter] of [
+      [WORKER_ENTRY, "lib/parallel/pool.ts"],
+      [ENCODER_WORKER_ENTRY, "lib/parquet/off_thread.ts"],
+    ]
+  ) {
+    const folder = entry.slice(0, entry.lastIndexOf("/") + 1);
+    const name = entry.slice(folder.length);
+    const source = await Deno.readTextFile(`${ROOT}${starter}`);
+    assert(source.includes(`new URL("./${name}", import.meta.url)`), `a literal URL of ${name}`);
+    const worker = await Deno.readTextFile(`${ROOT}${entry}`);
+    for (const [, path] of worker.matchAll(/from "\.\/([^"]+)"/g)) {
+      assert(local.has(`${folder}${path}`), `${path} is reached from main.ts`);
+    }
   }
 });
 

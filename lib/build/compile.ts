@@ -31,6 +31,9 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 /** The generation worker's module, which `new Worker(...)` loads (relative to the root). */
 export const WORKER_ENTRY = "lib/parallel/worker.ts";
 
+/** The Parquet encoder worker's module, which `new Worker(...)` loads (relative to the root). */
+export const ENCODER_WORKER_ENTRY = "lib/parquet/encoder_worker.ts";
+
 /** What `deno info --json` reports of a module graph. */
 export interface DenoInfo {
   modules: { kind: string; specifier: string; local?: string; mediaType?: string }[];
@@ -60,9 +63,11 @@ export function compileArgs(target?: string, output = "dist"): string[] {
     // Embed only the npm packages main.ts reaches: not DuckDB and the tests' type packages.
     "--node-modules-dir=none",
     "--exclude-unused-npm",
-    // Generation workers are started from a URL, not imported: embed their entry point.
+    // Workers are started from a URL, not imported: embed their entry points.
     "--include",
     WORKER_ENTRY,
+    "--include",
+    ENCODER_WORKER_ENTRY,
     ...(target ? ["--target", target] : []),
     "--output",
     `${output}/${name}${target?.includes("windows") ? ".exe" : ""}`,

@@ -6,7 +6,7 @@
  */
 import * as arrow from "apache-arrow";
 import { type Add, encodePath } from "./actions.ts";
-import type { ParquetCompression, ParquetStream } from "../parquet/mod.ts";
+import type { ParquetCompression, ParquetFileStream } from "../parquet/mod.ts";
 import { ensureFolder, type TableState } from "./commit.ts";
 import { type DeltaFs, joinPath, logFolder } from "./fs.ts";
 import type { FileLayout } from "./file_layout.ts";
@@ -19,13 +19,13 @@ import { partitionFolder } from "./partition.ts";
 export class DataFileWriter {
   /** Rows written to the file so far. */
   rows = 0;
-  readonly #stream: ParquetStream;
+  readonly #stream: ParquetFileStream;
   readonly #conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[];
   readonly #store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>;
   readonly #batches: arrow.RecordBatch[] = [];
 
   constructor(
-    stream: ParquetStream,
+    stream: ParquetFileStream,
     conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[],
     store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>,
   ) {

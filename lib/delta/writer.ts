@@ -32,6 +32,7 @@ export { checkWritable, SchemaMismatchError, WriteRefused } from "./write_checks
 import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
 import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
+import { OffThreadParquetStream } from "../parquet/off_thread.ts";
 import { DataFileWriter, storeDataFile } from "./data_file.ts";
 import { removeOf, snapshotActions, txnAction } from "./commit_actions.ts";
 import { WriteRules } from "./write_rules.ts";
@@ -300,16 +301,20 @@ export class DeltaWriter {
 
   /**
    * Starts a data file written batch by batch, encoded as the batches come (tables without
-   * partition columns). `index` numbers it among the files of its commit.
+   * partition columns). `index` numbers it among the files of its commit. A large file is
+   * best encoded `offThread` (in the encoder worker, while this thread makes its next rows);
+   * a small one here, where it costs no worker's start.
    */
-  startFile(index: number): DataFileWriter {
+  startFile(index: number, offThread = false): DataFileWriter {
     if (this.#partitionBy().length > 0) {
       throw new Error(`Delta table "${this.path}" is partitioned: use writeFiles`);
     }
     const logical = this.#fileSchema();
     const schema = this.#fileLayout()?.schemaFor(logical.names as string[]);
     return new DataFileWriter(
-      new ParquetStream(this.#compression(), schema ?? logical),
+      offThread
+        ? new OffThreadParquetStream(this.#compression(), schema ?? logical)
+        : new ParquetStream(this.#compression(), schema ?? logical),
       (batch) => this.#toFile(this.#conform(new arrow.Table([batch]), false)).batches,
       (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
     );

@@ -8,6 +8,16 @@ import * as pq from "parquet-wasm";
 import { isValid } from "../arrow/cells.ts";
 import { Scratch, wasmBatch } from "./ffi.ts";
 import { tableToIPCStream } from "./_ipc.ts";
+import {
+  type ColumnEncoding,
+  encodeIpc,
+  type EncodingPlan,
+  IpcParquetStream,
+  PARQUET_COMPRESSIONS,
+  type ParquetCompression,
+} from "./wasm_stream.ts";
+
+export { type EncodingPlan, PARQUET_COMPRESSIONS, type ParquetCompression };
 
 /** A Parquet file's chosen top-level columns as Arrow, and its row count. */
 export interface ParquetRead {
@@ -177,18 +187,6 @@ function hasField(schema: pq.Schema, name: string): boolean {
   }
 }
 
-/** Column compression codecs tablestream writes. */
-export const PARQUET_COMPRESSIONS = ["snappy", "zstd", "none"] as const;
-
-/** One of {@link PARQUET_COMPRESSIONS}. */
-export type ParquetCompression = typeof PARQUET_COMPRESSIONS[number];
-
-const CODECS: Record<ParquetCompression, pq.Compression> = {
-  snappy: pq.Compression.SNAPPY,
-  zstd: pq.Compression.ZSTD,
-  none: pq.Compression.UNCOMPRESSED,
-};
-
 /** Throws a clear error for a compression name that is not one of {@link PARQUET_COMPRESSIONS}. */
 export function checkCompression(name: string): ParquetCompression {
   if (!(PARQUET_COMPRESSIONS as readonly string[]).includes(name)) {
@@ -232,8 +230,10 @@ export function encodeParquet(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  const properties = writerProperties(compression, table.schema, table.batches[0]);
-  return pq.writeParquet(pq.Table.fromIPCStream(tableToIPCStream(table)), properties);
+  return encodeIpc(
+    tableToIPCStream(table),
+    encodingPlan(compression, table.schema, table.batches[0]),
+  );
 }
 
 /**
@@ -257,26 +257,30 @@ export function encodeParquet(
  * integer columns. Every reader we test against (Spark 3.3 and later, delta-rs, DuckDB)
  * reads it.
  */
-function writerProperties(
+export function encodingPlan(
   compression: ParquetCompression,
   schema: arrow.Schema,
   sample?: arrow.RecordBatch,
-): pq.WriterProperties {
-  let builder = new pq.WriterPropertiesBuilder().setCompression(CODECS[compression]);
+): EncodingPlan {
+  const columns: ColumnEncoding[] = [];
   for (const field of schema.fields) {
     // Top-level columns only: parquet-wasm names a column by one path part.
-    if (arrow.DataType.isFloat(field.type)) {
-      builder = builder.setColumnStatisticsEnabled(field.name, pq.EnabledStatistics.None);
-    }
     const column = sample?.getChild(field.name);
-    if (column && deltaPacks(column)) {
-      builder = builder.setColumnDictionaryEnabled(field.name, false)
-        .setColumnEncoding(field.name, pq.Encoding.DELTA_BINARY_PACKED);
-    } else if (column && mostlyDistinct(column)) {
-      builder = builder.setColumnDictionaryEnabled(field.name, false);
+    const encoding = column && deltaPacks(column)
+      ? "delta"
+      : column && mostlyDistinct(column)
+      ? "plain"
+      : undefined;
+    const noStatistics = arrow.DataType.isFloat(field.type);
+    if (encoding || noStatistics) {
+      columns.push({
+        name: field.name,
+        ...(noStatistics ? { noStatistics } : {}),
+        ...(encoding ? { encoding } : {}),
+      });
     }
   }
-  return builder.build();
+  return { compression, columns };
 }
 
 /** Values of a column's first rows looked at to decide its encoding. */
@@ -334,8 +338,15 @@ export function deltaPacks(column: arrow.Vector): boolean {
   return seen.size * 2 > n || spreadBits <= indexBits + 2;
 }
 
-/** Wasm record batches handed to the streaming encoder ahead of it, at most. */
-const STREAM_AHEAD = 4;
+/** A Parquet file written batch by batch: encoded here ({@link ParquetStream}) or elsewhere. */
+export interface ParquetFileStream {
+  /** Adds a batch of the file's schema; waits while the encoder is behind. */
+  write(batch: arrow.RecordBatch): Promise<void>;
+  /** Ends the file and returns its bytes. */
+  finish(): Promise<Uint8Array>;
+  /** Drops the file. */
+  abort(): void;
+}
 
 /**
  * One Parquet file encoded while its batches arrive, rather than all at once at the end:
@@ -349,100 +360,45 @@ const STREAM_AHEAD = 4;
  * const bytes = await file.finish();
  * ```
  */
-export class ParquetStream {
-  #controller!: ReadableStreamDefaultController<pq.RecordBatch>;
-  readonly #bytes: Promise<Uint8Array>;
-  #failure?: unknown;
-
+export class ParquetStream implements ParquetFileStream {
   readonly #compression: ParquetCompression;
   readonly #schema: arrow.Schema;
-  #started = false;
-  #resolveBytes!: (bytes: Promise<Uint8Array>) => void;
-  /** Wakes a writer waiting for room: the encoder asked for more batches. */
-  #room?: () => void;
+  /** The encoder, started by the first batch, which chooses its settings. */
+  #encoder?: IpcParquetStream;
+  #aborted = false;
 
   /** A file of batches of `schema`, compressed with `compression`. */
   constructor(compression: ParquetCompression, schema: arrow.Schema) {
     this.#compression = compression;
     this.#schema = schema;
-    this.#bytes = new Promise<Promise<Uint8Array>>((resolve) => this.#resolveBytes = resolve)
-      .then((bytes) => bytes);
-    this.#bytes.catch((error) => {
-      this.#failure = error;
-      this.#wake();
-    });
   }
 
-  /** Starts the encoder, its settings chosen by the first batch (see writerProperties). */
-  #start(first?: arrow.RecordBatch): void {
-    this.#started = true;
-    const input = new ReadableStream<pq.RecordBatch>(
-      {
-        start: (controller) => void (this.#controller = controller),
-        // Called whenever the queue has room again: the encoder took a batch.
-        pull: () => this.#wake(),
-      },
-      { highWaterMark: STREAM_AHEAD },
+  #start(first: arrow.RecordBatch): IpcParquetStream {
+    return this.#encoder ??= new IpcParquetStream(
+      encodingPlan(this.#compression, this.#schema, first),
     );
-    const properties = writerProperties(this.#compression, this.#schema, first);
-    this.#resolveBytes(collect(pq.transformParquetStream(input, properties)));
   }
 
-  #wake(): void {
-    const room = this.#room;
-    this.#room = undefined;
-    room?.();
-  }
-
-  /** Hands a batch to the encoder; waits while the encoder is behind. */
   async write(batch: arrow.RecordBatch): Promise<void> {
-    if (this.#failure) throw this.#failure;
-    if (!this.#started) this.#start(batch);
-    const ipc = tableToIPCStream(new arrow.Table([batch]));
-    for (const wasmBatch of pq.Table.fromIPCStream(ipc).recordBatches()) {
-      this.#controller.enqueue(wasmBatch);
-    }
-    // The encoder runs in this thread too, on promise jobs: waiting for its next read (the
-    // stream's pull) lets it run until it is close enough behind, without timers, whose
-    // nesting clamp (4 ms each) left the thread idle.
-    while ((this.#controller.desiredSize ?? 1) <= 0 && !this.#failure) {
-      await new Promise<void>((resolve) => this.#room = resolve);
-    }
+    if (this.#aborted) throw abandoned();
+    await this.#start(batch).write(tableToIPCStream(new arrow.Table([batch])));
   }
 
-  /** Ends the file and returns its bytes. */
   finish(): Promise<Uint8Array> {
-    if (!this.#started) this.#start();
-    if (!this.#failure) this.#controller.close();
-    return this.#bytes;
+    if (this.#aborted) return Promise.reject(abandoned());
+    // No batch came: the file of the schema alone (parquet-wasm's stream cannot make it).
+    if (!this.#encoder) {
+      return Promise.resolve(encodeParquet(new arrow.Table(this.#schema), this.#compression));
+    }
+    return this.#encoder.finish();
   }
 
-  /** Drops the file. */
   abort(): void {
-    if (!this.#started) {
-      this.#resolveBytes(Promise.reject(new Error("The Parquet file was abandoned")));
-      return;
-    }
-    try {
-      this.#controller.error(new Error("The Parquet file was abandoned"));
-    } catch {
-      // Already closed or failed: nothing to stop.
-    }
+    this.#aborted = true;
+    this.#encoder?.abort();
   }
 }
 
-/** The chunks of a stream of bytes, joined. */
-async function collect(output: Promise<ReadableStream>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of (await output) as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+function abandoned(): Error {
+  return new Error("The Parquet file was abandoned");
 }

@@ -1,7 +1,7 @@
 import * as arrow from "apache-arrow";
 import * as pq from "parquet-wasm";
-import { assert, assertEquals } from "../../tests/_assert.ts";
-import { SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
+import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
+import { SAMPLE_SCHEMA, sampleBatch, unwritableBatch } from "../../tests/_batches.ts";
 import { readParquetFooter } from "../../tests/_read.ts";
 import {
   deltaPacks,
@@ -138,4 +138,16 @@ Deno.test("integer columns are delta encoded unless a dictionary is much narrowe
   for (const column of ["id", "amount", "code", "day"] as const) {
     assertEquals([...back.getChild(column)!], [...table.getChild(column)!], column);
   }
+});
+
+Deno.test("a streamed file whose encoding failed is an error, not a file of no rows", async () => {
+  // parquet-wasm's stream swallows the encoder's error and ends a valid file without rows.
+  const stream = new ParquetStream("snappy", unwritableBatch().schema);
+  await stream.write(unwritableBatch());
+  await stream.write(unwritableBatch());
+  await assertRejects(
+    () => stream.finish(),
+    Error,
+    "The Parquet encoder failed: its file holds 0 of 2 rows",
+  );
 });

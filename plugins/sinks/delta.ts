@@ -123,7 +123,8 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     state.rows = 0;
     for (const batch of batches) {
       for (let offset = 0; offset < batch.numRows;) {
-        const file = state.file ??= state.writer.startFile(state.pending.length);
+        // At least STREAM_FROM_ROWS rows: worth the encoder worker.
+        const file = state.file ??= state.writer.startFile(state.pending.length, true);
         const take = Math.min(batch.numRows - offset, targetFileRows - file.rows);
         await file.append(
           take === batch.numRows ? batch : batch.slice(offset, offset + take),
