@@ -34,7 +34,8 @@ export {
   loadConfig,
   parseConfig,
 } from "./config/mod.ts";
-export { Engine, type ParentSource } from "./engine/generator.ts";
+export { Engine } from "./engine/engine.ts";
+export type { ParentSource } from "./engine/generator.ts";
 export { GenerationError } from "./engine/generation_error.ts";
 export { generateToSink } from "./parallel/generate.ts";
 export { defineColumnFunction, defineDistribution, defineSink } from "./plugin/define.ts";

@@ -6,7 +6,7 @@
  */
 import { TableChanges } from "../lib/changes/table_changes.ts";
 import { changeSpec, engineOptions, tableSpecs } from "../lib/config/engine_specs.ts";
-import { Engine } from "../lib/engine/generator.ts";
+import { Engine } from "../lib/engine/engine.ts";
 import { Timeline } from "../lib/stream/timeline.ts";
 import { valid } from "./_config.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { builtinRegistry } from "../lib/config/plugins.ts";
-import type { EngineOptions } from "../lib/engine/generator.ts";
+import type { EngineOptions } from "../lib/engine/engine.ts";
 
 /** The built-in plugins' distributions, as a config without plugin files has them. */
 export const BUILTINS: EngineOptions = { distributions: builtinRegistry().distributions() };

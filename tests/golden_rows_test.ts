@@ -7,7 +7,7 @@
 import * as arrow from "apache-arrow";
 import { assertEquals } from "./_assert.ts";
 import { loadConfig } from "../lib/config/mod.ts";
-import { Engine } from "../lib/engine/generator.ts";
+import { Engine } from "../lib/engine/engine.ts";
 import { engineOptions, runInputs, tableSpecs } from "../lib/config/engine_specs.ts";
 import { StreamingServer } from "../lib/schedule/server.ts";
 import { createMemorySink, MemoryStore } from "../plugins/sinks/memory.ts";

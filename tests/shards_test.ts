@@ -10,7 +10,7 @@ import { localFs } from "../lib/delta/fs.ts";
 import { readSnapshot } from "../lib/delta/log_reader.ts";
 import { loadConfig } from "../lib/config/mod.ts";
 import { engineOptions, runInputs, tableSpecs } from "../lib/config/engine_specs.ts";
-import { Engine } from "../lib/engine/generator.ts";
+import { Engine } from "../lib/engine/engine.ts";
 import { generateAppIdBase, generateShard } from "../lib/parallel/shard_generate.ts";
 import { createDeltaSink } from "../plugins/sinks/delta.ts";
 import type { Sink } from "../lib/plugin/types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Config, loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { generateToSink } from "../parallel/generate.ts";
 import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { createDeltaSink } from "../../plugins/sinks/delta.ts";

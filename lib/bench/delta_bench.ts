@@ -5,7 +5,7 @@
  */
 import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { joinPath, localFs } from "../delta/fs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";

@@ -6,7 +6,7 @@
  */
 import type * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { engineOptions, runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { testClient, testPostgres } from "../../tests/_postgres.ts";
 import { createPostgresSink } from "../../plugins/sinks/postgres/mod.ts";

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Engine, ParentSource } from "../engine/generator.ts";
+import type { ParentSource } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { type ParentFacts, streamParentSource } from "../stream/parent_source.ts";
 import type { ChangeSpec } from "./spec.ts";
 import { TableChanges } from "./table_changes.ts";

@@ -7,7 +7,7 @@
 import { type Diagnostic, diagnosticAt, formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { closestString } from "../expr/suggest.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import type { GenerationError } from "../engine/generation_error.ts";
 import { engineOptions, runInputs, tableSpecs, withAncestors } from "../config/engine_specs.ts";
 import type { TableSpec } from "../engine/spec.ts";

@@ -11,7 +11,7 @@
 import type * as arrow from "apache-arrow";
 import type { Config, Diagnostic } from "../config/mod.ts";
 import { diagnosticAt } from "../config/mod.ts";
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 
 /** Rows generated per table to measure it. */

@@ -9,7 +9,7 @@
 import { TableChanges } from "../changes/table_changes.ts";
 import { changeSpec } from "../config/engine_specs.ts";
 import type { Config } from "../config/mod.ts";
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import { timelineOf } from "../stream/shaped_timeline.ts";
 import { shapeOf } from "../schedule/plan.ts";

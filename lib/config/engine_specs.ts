@@ -7,7 +7,7 @@ import type { Config, TableConfig } from "./model.ts";
 import type { ChangeSpec, PickSpec } from "../changes/spec.ts";
 import { builtinRegistry } from "./plugins.ts";
 import type { RunInputs, TableSpec } from "../engine/spec.ts";
-import type { EngineOptions } from "../engine/generator.ts";
+import type { EngineOptions } from "../engine/engine.ts";
 
 /** The engine's plugins from a checked config: its distributions. */
 export function engineOptions(config: Config): EngineOptions {

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/_assert.ts";
 import { cli, withTempDir } from "../../tests/_cli.ts";
 import { valid } from "../../tests/_config.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { diagramOf, layers, toDot, toMermaid, toSvg } from "./mod.ts";
 

@@ -3,7 +3,7 @@ import * as arrow from "apache-arrow";
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { compileExpression } from "../expr/mod.ts";
 import type { ColumnType } from "../arrow/types.ts";
-import { Engine } from "./generator.ts";
+import { Engine } from "./engine.ts";
 import { GenerationError } from "./generation_error.ts";
 import { directFill } from "./drawn_columns.ts";
 import type { RunInputs, TableSpec } from "./spec.ts";

@@ -3,7 +3,7 @@ import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { valid } from "../../tests/_config.ts";
 import { engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { Timeline } from "../stream/timeline.ts";
-import { Engine } from "./generator.ts";
+import { Engine } from "./engine.ts";
 import { badValue, columnKinds, InvalidUtf8, noFaults, OVERLONG_CHARS } from "./faults.ts";
 import type { RunInputs } from "./spec.ts";
 

@@ -7,21 +7,22 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Faker } from "@faker-js/faker";
 import type { TypeEnvironment } from "../expr/host.ts";
 import type { StaticType, Value } from "../expr/values.ts";
-import { ColumnBudget, type ColumnValues } from "./column_cache.ts";
-import { createFaker } from "./faker.ts";
-import { CellRandom, streamKey, unitHash } from "./rng.ts";
+import type { ColumnValues } from "./column_cache.ts";
+import type { Faker } from "@faker-js/faker";
+import type { CellRandom } from "./rng.ts";
+import type { ColumnBudget } from "./column_cache.ts";
+import type { RunInputs } from "./spec.ts";
+import type { AnyDistribution } from "../plugin/types.ts";
+import { streamKey, unitHash } from "./rng.ts";
 import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { type BatchColumn, DirectColumn, directFill, KeyColumn } from "./drawn_columns.ts";
 import { ForeignKeyPicker, type ParentSource, type RowFailure } from "./foreign_keys.ts";
-import type { RunInputs, TableSpec } from "./spec.ts";
-import type { AnyDistribution } from "../plugin/types.ts";
-import { closestString } from "../expr/suggest.ts";
+import type { TableSpec } from "./spec.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
 import {
@@ -45,111 +46,26 @@ export type { ParentSource } from "./foreign_keys.ts";
 /** The epoch a duplicate's changed column is drawn in: no `replace` tick's (those are >= 0). */
 const DUPLICATE_EPOCH = -1;
 
-/** Options of {@link Engine}. */
-export interface EngineOptions {
-  /**
-   * Distribution plugins by name (a registry's, built-ins included: the engine has none of its
-   * own, as it sits below the plugins).
-   */
-  distributions: ReadonlyMap<string, AnyDistribution>;
-  /**
-   * Memory for parent columns kept whole (see column_cache.ts); default
-   * 256 MiB (`DEFAULT_PARENT_CACHE_BYTES`), 0 to keep none.
-   */
-  parentCacheBytes?: number;
-}
-
-/**
- * The shared machinery of one run: the seed, faker, the stack of cell random streams
- * (a cell that reads a parent's cell must not disturb its own stream), and the tables.
- */
-export class Engine {
+/** What a table's generator needs of the run's engine (engine.ts). */
+export interface GeneratorHost {
   readonly inputs: RunInputs;
   readonly faker: Faker;
-  readonly #tables = new Map<string, TableGenerator>();
-  readonly #distributions: ReadonlyMap<string, AnyDistribution>;
-  readonly #parents = new Map<string, ParentSource>();
-  readonly #randoms: CellRandom[] = [new CellRandom()];
-  #depth = 0;
-  /** Separate stream for foreign-key picks and null draws. */
-  readonly pickRandom: CellRandom = new CellRandom();
-  /** What parent columns may keep in memory (see column_cache.ts). */
+  /** The stream of foreign-key picks and null draws. */
+  readonly pickRandom: CellRandom;
   readonly columnBudget: ColumnBudget;
-
-  constructor(tables: readonly TableSpec[], inputs: RunInputs, options: EngineOptions) {
-    this.inputs = inputs;
-    this.#distributions = options.distributions;
-    this.columnBudget = new ColumnBudget(options.parentCacheBytes);
-    this.faker = createFaker(inputs.locale, {
-      next: () => this.#randoms[this.#depth].next(),
-      mark: () => this.#randoms[this.#depth].mark(),
-      rewind: (mark) => this.#randoms[this.#depth].rewind(mark),
-    });
-    for (const spec of tables) this.#tables.set(spec.name, new TableGenerator(this, spec));
-  }
-
-  /** The generator of a table; throws for an unknown name. */
-  table(name: string): TableGenerator {
-    const table = this.#tables.get(name);
-    if (!table) throw new Error(`Unknown table "${name}"`);
-    return table;
-  }
-
-  /** The distribution plugin of a name; throws naming the known ones for an unknown name. */
-  distribution(name: string): AnyDistribution {
-    const plugin = this.#distributions.get(name);
-    if (plugin) return plugin;
-    const close = closestString(name, this.#distributions.keys());
-    throw new Error(
-      `Unknown distribution "${name}"` +
-        (close
-          ? `; did you mean "${close}"?`
-          : `; known: ${[...this.#distributions.keys()].join(", ")}`),
-    );
-  }
-
-  /** Every table generator, in config order. */
-  tables(): TableGenerator[] {
-    return [...this.#tables.values()];
-  }
-
-  /**
-   * Replaces what children see of a parent table (by default: all `row_count` generated
-   * rows). The streaming server points children at the rows committed so far.
-   */
-  setParentSource(table: string, source: ParentSource): void {
-    this.#parents.set(table, source);
-  }
-
+  distribution(name: string): AnyDistribution;
   /** What children see of a parent table. */
-  parent(name: string): ParentSource {
-    let source = this.#parents.get(name);
-    if (!source) {
-      source = this.table(name).asParent();
-      this.#parents.set(name, source);
-    }
-    return source;
-  }
-
+  parent(name: string): ParentSource;
   /** Enters a cell: a fresh random stream positioned at (key, rowId). */
-  enterCell(key: number, rowId: number): CellRandom {
-    const depth = ++this.#depth;
-    if (depth === this.#randoms.length) this.#randoms.push(new CellRandom());
-    const random = this.#randoms[depth];
-    random.reset(key, rowId);
-    return random;
-  }
-
+  enterCell(key: number, rowId: number): CellRandom;
   /** Leaves the cell entered last. */
-  leaveCell(): void {
-    this.#depth--;
-  }
+  leaveCell(): void;
 }
 
 /** Generates the rows of one table. */
 export class TableGenerator implements RowTable {
   readonly spec: TableSpec;
-  readonly #engine: Engine;
+  readonly #engine: GeneratorHost;
   readonly #columns: PlannedColumn[];
   readonly #byName = new Map<string, number>();
   #batchRow?: RowState;
@@ -172,7 +88,7 @@ export class TableGenerator implements RowTable {
   /** The columns batches fill directly and those computed row by row (made once). */
   #split?: { direct: BatchColumn[]; computed: number[] };
 
-  constructor(engine: Engine, spec: TableSpec) {
+  constructor(engine: GeneratorHost, spec: TableSpec) {
     this.#engine = engine;
     this.spec = spec;
     this.#foreignKeys = new ForeignKeyPicker({

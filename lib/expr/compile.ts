@@ -16,7 +16,7 @@ import { DATE_FUNCTIONS, DATETIME_FUNCTIONS } from "./datetime_module.ts";
 import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
-import type { FunctionSpec, NumberDraw } from "./function_spec.ts";
+import type { FunctionSpec } from "./function_spec.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
 import {
   compileBinary,
@@ -52,6 +52,7 @@ import type {
   CopyFromFkCall,
   ExprDiagnostic,
   ForeignKeyCall,
+  NumberDraw,
   Span,
 } from "./types.ts";
 import { floatValue } from "./values.ts";

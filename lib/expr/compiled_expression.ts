@@ -7,11 +7,17 @@
  *
  * @module
  */
-import type { FunctionSpec, NumberDraw } from "./function_spec.ts";
+import type { FunctionSpec } from "./function_spec.ts";
 
-export type { NumberDraw } from "./function_spec.ts";
+export type { NumberDraw } from "./types.ts";
 import type { CellContext, DistributionCatalog, TypeEnvironment } from "./host.ts";
-import type { ChangeNameRead, CopyFromFkCall, ExprDiagnostic, ForeignKeyCall } from "./types.ts";
+import type {
+  ChangeNameRead,
+  CopyFromFkCall,
+  ExprDiagnostic,
+  ForeignKeyCall,
+  NumberDraw,
+} from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
 /** A compiled `data:` expression. */

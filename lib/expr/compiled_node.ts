@@ -6,8 +6,7 @@
  * @module
  */
 import type { CellContext, TypeEnvironment } from "./host.ts";
-import type { Span } from "./types.ts";
-import type { NumberDraw } from "./function_spec.ts";
+import type { NumberDraw, Span } from "./types.ts";
 import { isDict, type StaticType, typeOfValue, type Value } from "./values.ts";
 
 /** Computes a sub-expression's value for one cell. */

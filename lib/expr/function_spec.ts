@@ -9,7 +9,7 @@
  */
 import type { Node } from "./compiled_node.ts";
 import type { CellContext, TypeEnvironment } from "./host.ts";
-import type { Span } from "./types.ts";
+import type { NumberDraw, Span } from "./types.ts";
 import { pyRepr, type StaticType, type Value } from "./values.ts";
 
 /** A function's implementation: the cell context, then one value per parameter. */
@@ -20,15 +20,6 @@ export type Param = string | readonly [name: string, fallback: Value];
 
 /** Reports a problem with a call's arguments at compile time. */
 export type Report = (message: string, span: Span, hint?: string) => void;
-
-/**
- * A call that is exactly one draw from its cell's random stream, of a shape the engine can
- * fill a whole column with at once, draw for draw the values `impl` gives: `int` is
- * `random.int(min, max)`, `uniform` is `lo + (hi - lo) * random.next()`.
- */
-export type NumberDraw =
-  | { readonly kind: "int"; readonly min: number; readonly max: number }
-  | { readonly kind: "uniform"; readonly lo: number; readonly hi: number };
 
 /** A function the expression language offers. */
 export interface FunctionSpec {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Sink } from "../plugin/types.ts";
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { sinkTableOf } from "../engine/spec.ts";
 import {
   type BatchSource,

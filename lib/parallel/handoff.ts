@@ -10,7 +10,7 @@
  * @module
  */
 import type * as arrow from "apache-arrow";
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import {
   type BatchSource,
   localSource,

@@ -4,7 +4,7 @@ import { withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { digestRows } from "../../tests/_digest.ts";
 import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { handoffSource } from "./handoff.ts";
 import { localSource, orderedBatches } from "./pool.ts";

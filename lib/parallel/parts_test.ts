@@ -3,7 +3,7 @@ import { assert, assertEquals } from "../../tests/_assert.ts";
 import { withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { digestRows } from "../../tests/_digest.ts";
 import { loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { runInputs, tableSpecs } from "../config/engine_specs.ts";
 import { readSnapshot } from "../delta/log_reader.ts";
 import { readTable } from "../delta/read_data.ts";

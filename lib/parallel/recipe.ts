@@ -7,7 +7,7 @@
  * @module
  */
 import { formatDiagnostics, loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { changeSpec, engineOptions, tableSpecs } from "../config/engine_specs.ts";
 import { LoadedRows, type TransferredRows } from "../state/loaded_rows.ts";
 import type { ParentFacts, TableRole } from "../stream/parent_source.ts";

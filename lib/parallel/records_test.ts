@@ -2,7 +2,7 @@ import { BUILTINS } from "../../tests/_engine.ts";
 import { assertEquals } from "../../tests/_assert.ts";
 import { cli, withTempDir, writeConfig } from "../../tests/_cli.ts";
 import { loadConfig } from "../config/mod.ts";
-import { Engine } from "../engine/generator.ts";
+import { Engine } from "../engine/engine.ts";
 import { runInputs, tableSpecs } from "../config/engine_specs.ts";
 import type { EncodedRecords, RecordSpec } from "../plugin/types.ts";
 import { encodeRecords } from "../../plugins/sinks/kafka/records.ts";

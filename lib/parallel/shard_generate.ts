@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import { findCommitConflict } from "../plugin/sink_errors.ts";
 import {

@@ -8,7 +8,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import type { Engine } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { GenerationError } from "../engine/generation_error.ts";
 import { engineFromRecipe } from "./recipe.ts";
 import { encodePart } from "./parts.ts";

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Engine, TableGenerator } from "../engine/generator.ts";
+import type { TableGenerator } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import { sinkTableOf } from "../engine/spec.ts";
 import type { Logger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Engine, ParentSource } from "../engine/generator.ts";
+import type { ParentSource } from "../engine/generator.ts";
+import type { Engine } from "../engine/engine.ts";
 import type { LoadedRows } from "../state/loaded_rows.ts";
 import type { Timeline } from "./timeline.ts";
 

@@ -30,7 +30,7 @@ import {
   withSchema,
 } from "../../../tests/_postgres.ts";
 import { config } from "../../../tests/_server.ts";
-import { Engine } from "../../../lib/engine/generator.ts";
+import { Engine } from "../../../lib/engine/engine.ts";
 import { runInputs, tableSpecs } from "../../../lib/config/engine_specs.ts";
 import { generateToSink } from "../../../lib/parallel/generate.ts";
 import type { Sink } from "../../../lib/plugin/types.ts";
