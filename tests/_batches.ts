@@ -236,16 +236,16 @@ export function decimalColumn(
 }
 
 /**
- * A one-row batch of a column type arrow-rs cannot write to Parquet (an interval of months,
- * days and nanoseconds): parquet-wasm fails on it.
+ * A batch of a column type arrow-rs cannot write to Parquet (an interval of months, days and
+ * nanoseconds: 16 bytes a row): parquet-wasm fails on it.
  */
-export function unwritableBatch(): arrow.RecordBatch {
+export function unwritableBatch(rows = 1): arrow.RecordBatch {
   return new arrow.RecordBatch({
     i: arrow.makeData({
       type: new arrow.Interval(arrow.IntervalUnit.MONTH_DAY_NANO),
-      length: 1,
+      length: rows,
       nullCount: 0,
-      data: new Int32Array(4),
+      data: new Int32Array(4 * rows),
     }),
   });
 }

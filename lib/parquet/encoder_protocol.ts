@@ -16,7 +16,10 @@ export type EncoderRequest =
 
 /** What the worker answers. */
 export type EncoderReply =
-  /** The encoder took a `write`'s batches: `bytes` of IPC are no longer in flight. */
+  /**
+   * The encoder took a `write`'s batches (or dropped them, its file failed or abandoned):
+   * `bytes` of IPC are no longer in flight.
+   */
   | { kind: "taken"; id: number; bytes: number }
   /** The finished file (its buffer transferred). */
   | { kind: "file"; id: number; bytes: Uint8Array }

@@ -27,13 +27,25 @@ function failed(id: number, error: unknown): void {
   scope.postMessage({ kind: "error", id, message: (error as Error)?.message ?? String(error) });
 }
 
-/** Runs `step` after the file's earlier requests; a failure ends the file and is reported. */
-function then(id: number, step: (stream: IpcParquetStream) => Promise<void>): void {
+/**
+ * Runs `step` after the file's earlier requests; a failure ends the file and is reported.
+ * `after` runs whatever happened (a write's bytes are no longer in flight, taken or dropped).
+ */
+function then(
+  id: number,
+  step: (stream: IpcParquetStream) => Promise<void>,
+  after?: () => void,
+): void {
   const file = files.get(id);
-  if (!file) return; // failed or dropped already: its later requests mean nothing
-  file.done = file.done.then(() => files.has(id) ? step(file.stream) : undefined).catch((error) =>
-    failed(id, error)
-  );
+  if (!file) {
+    // Failed or dropped already: its later requests mean nothing.
+    after?.();
+    return;
+  }
+  file.done = file.done
+    .then(() => files.has(id) ? step(file.stream) : undefined)
+    .catch((error) => failed(id, error))
+    .finally(after);
 }
 
 scope.onmessage = (event) => {
@@ -50,10 +62,11 @@ scope.onmessage = (event) => {
       }
       return;
     case "write":
-      then(request.id, async (stream) => {
-        await stream.write(request.ipc);
-        scope.postMessage({ kind: "taken", id: request.id, bytes: request.ipc.byteLength });
-      });
+      then(
+        request.id,
+        (stream) => stream.write(request.ipc),
+        () => scope.postMessage({ kind: "taken", id: request.id, bytes: request.ipc.byteLength }),
+      );
       return;
     case "finish":
       then(request.id, async (stream) => {

@@ -19,15 +19,14 @@ import {
 import type { EncoderReply, EncoderRequest } from "./encoder_protocol.ts";
 
 /**
- * IPC bytes of one file in flight to the worker, at most, before its writer waits: enough for
- * this thread to go on while the worker starts, bounded so a slow encoder cannot let
- * generated rows pile up.
+ * IPC bytes in flight to the worker (all its files together), at most, before a writer waits:
+ * enough for this thread to go on while the worker starts, bounded so a slow encoder cannot let
+ * generated rows pile up, however many tables write large files at once.
  */
 const IN_FLIGHT_BYTES = 32 << 20;
 
 /** What a file being encoded is told by the worker. */
 interface FileEvents {
-  taken(bytes: number): void;
   file(bytes: Uint8Array): void;
   failed(error: Error): void;
 }
@@ -47,6 +46,13 @@ class EncoderWorker {
   readonly #files = new Map<number, FileEvents>();
   #users = 0;
   #nextId = 0;
+  /** IPC bytes sent and not yet taken by the encoder. */
+  #inFlight = 0;
+  /** Writers waiting for the bytes in flight to fall under {@link IN_FLIGHT_BYTES}. */
+  #waiting: (() => void)[] = [];
+  #failure?: Error;
+  /** Stopped after its last file. */
+  #stopped = false;
 
   private constructor() {
     // A literal URL: `deno compile --include lib/parquet/encoder_worker.ts` embeds it.
@@ -71,6 +77,21 @@ class EncoderWorker {
     this.#worker.postMessage(request, transfer);
   }
 
+  /** Sends a file's batches (an IPC stream, handed over); resolves once there is room for more. */
+  async send(id: number, ipc: Uint8Array): Promise<void> {
+    this.#inFlight += ipc.byteLength;
+    this.post({ kind: "write", id, ipc }, [ipc.buffer as ArrayBuffer]);
+    while (this.#inFlight > IN_FLIGHT_BYTES && !this.#failure && !this.#stopped) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+
   /** Stops routing a file's answers. */
   close(id: number): void {
     this.#files.delete(id);
@@ -80,20 +101,28 @@ class EncoderWorker {
   release(): void {
     if (--this.#users > 0) return;
     this.#worker.terminate();
+    this.#stopped = true;
+    this.#wake(); // writes of abandoned files waiting for room: nothing is in flight any more
     if (EncoderWorker.#current === this) EncoderWorker.#current = undefined;
   }
 
   #reply(reply: EncoderReply): void {
     const events = this.#files.get(reply.id);
+    if (reply.kind === "taken") {
+      this.#inFlight -= reply.bytes;
+      if (this.#inFlight <= IN_FLIGHT_BYTES) this.#wake();
+      return;
+    }
     if (!events) return;
-    if (reply.kind === "taken") events.taken(reply.bytes);
-    else if (reply.kind === "file") events.file(reply.bytes);
+    if (reply.kind === "file") events.file(reply.bytes);
     else events.failed(new Error(reply.message));
   }
 
   /** The worker died: every file fails, and the next file starts a new worker. */
   #fail(error: Error): void {
     if (EncoderWorker.#current === this) EncoderWorker.#current = undefined;
+    this.#failure = error;
+    this.#wake();
     for (const events of this.#files.values()) events.failed(error);
     this.#files.clear();
   }
@@ -116,10 +145,7 @@ export class OffThreadParquetStream implements ParquetFileStream {
   #worker?: EncoderWorker;
   #id = -1;
   #ended = false;
-  #inFlight = 0;
   #failure?: Error;
-  /** Wakes a writer waiting for the worker to take batches. */
-  #room?: () => void;
   #bytes?: { resolve(bytes: Uint8Array): void; reject(error: Error): void };
 
   /** A file of batches of `schema`, compressed with `compression`. */
@@ -133,14 +159,9 @@ export class OffThreadParquetStream implements ParquetFileStream {
     if (this.#worker) return this.#worker;
     const worker = this.#worker = EncoderWorker.acquire();
     this.#id = worker.open({
-      taken: (bytes) => {
-        this.#inFlight -= bytes;
-        this.#wake();
-      },
       file: (bytes) => this.#bytes?.resolve(bytes),
       failed: (error) => {
         this.#failure = error;
-        this.#wake();
         this.#bytes?.reject(error);
       },
     });
@@ -149,22 +170,11 @@ export class OffThreadParquetStream implements ParquetFileStream {
     return worker;
   }
 
-  #wake(): void {
-    const room = this.#room;
-    this.#room = undefined;
-    room?.();
-  }
-
   async write(batch: arrow.RecordBatch): Promise<void> {
     if (this.#ended) throw new Error("The Parquet file was abandoned");
     if (this.#failure) throw this.#failure;
     const worker = this.#start(batch);
-    const ipc = tableToIPCStream(new arrow.Table([batch]), true);
-    this.#inFlight += ipc.byteLength;
-    worker.post({ kind: "write", id: this.#id, ipc }, [ipc.buffer as ArrayBuffer]);
-    while (this.#inFlight > IN_FLIGHT_BYTES && !this.#failure) {
-      await new Promise<void>((resolve) => this.#room = resolve);
-    }
+    await worker.send(this.#id, tableToIPCStream(new arrow.Table([batch]), true));
     if (this.#failure) throw this.#failure;
   }
 

@@ -110,3 +110,28 @@ Deno.test("a file the worker cannot encode fails, and the worker goes on with th
     encodeParquet(new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(5)]), "snappy"),
   );
 });
+
+Deno.test("an abandoned file's batches in flight are released: other files are not kept waiting", async () => {
+  // 60 MB of IPC sent for a file dropped at once, more than may be in flight (32 MB): unless
+  // the worker counts the batches it dropped as taken, every writer would wait for ever.
+  const big = arrow.tableFromArrays({ x: new Float64Array(2_500_000) }).batches[0];
+  // A file being written meanwhile keeps the worker running.
+  const keeper = new OffThreadParquetStream("snappy", SAMPLE_SCHEMA);
+  await keeper.write(sampleBatch(10));
+  const dropped = new OffThreadParquetStream("snappy", big.schema);
+  const writes = [0, 1, 2].map(() => dropped.write(big).catch(() => {}));
+  dropped.abort();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("writers kept waiting")), 20_000);
+  });
+  try {
+    await Promise.race([Promise.all(writes), stuck]);
+    const next = new OffThreadParquetStream("snappy", big.schema);
+    await Promise.race([next.write(big), stuck]);
+    assert(((await Promise.race([next.finish(), stuck])) as Uint8Array).length > 0);
+    assert(((await Promise.race([keeper.finish(), stuck])) as Uint8Array).length > 0);
+  } finally {
+    clearTimeout(timer);
+  }
+});
