@@ -37,6 +37,7 @@ import { CommitConflict, PropertyConflict } from "../../lib/plugin/sink_errors.t
 import { type ParquetFileOptions, resolveFileOptions } from "../../lib/parquet/mod.ts";
 import { checkTableName } from "./_table_dir.ts";
 import { guardSink } from "./_guard.ts";
+import { cutIntoFiles, STREAM_FROM_ROWS } from "./_streamed_files.ts";
 import { defineSink } from "../../lib/plugin/define.ts";
 import { PARQUET, PATH, sinkFolder } from "./_options.ts";
 import {
@@ -55,9 +56,6 @@ export interface DeltaSinkOptions extends ParquetFileOptions {
   /** The `txn` application id of a table's commits; `tablestream:<table>` by default. */
   appId?: (table: string) => string;
 }
-
-/** Buffered rows from which a data file is encoded as it is written rather than at the flush. */
-const STREAM_FROM_ROWS = 50_000;
 
 interface TableState {
   table: SinkTable;
@@ -121,21 +119,15 @@ export function createDeltaSink(options: DeltaSinkOptions): Sink {
     const batches = state.buffered;
     state.buffered = [];
     state.rows = 0;
-    for (const batch of batches) {
-      for (let offset = 0; offset < batch.numRows;) {
-        // At least STREAM_FROM_ROWS rows: worth the encoder worker.
-        const file = state.file ??= state.writer.startFile(state.pending.length, true);
-        const take = Math.min(batch.numRows - offset, targetFileRows - file.rows);
-        await file.append(
-          take === batch.numRows ? batch : batch.slice(offset, offset + take),
-        );
-        offset += take;
-        if (file.rows >= targetFileRows) {
-          state.file = undefined;
-          state.pending.push(await file.finish());
-        }
-      }
-    }
+    await cutIntoFiles(batches, targetFileRows, {
+      open: () => state.file,
+      // At least STREAM_FROM_ROWS rows: worth the encoder worker.
+      start: () => state.file = state.writer.startFile(state.pending.length, true),
+      full: async (file) => {
+        state.file = undefined;
+        state.pending.push(await file.finish());
+      },
+    });
   }
 
   /** Commits a table's pending files; its bytes and the races it lost to other writers. */

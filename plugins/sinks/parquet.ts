@@ -8,9 +8,12 @@ import { recordBatchOn } from "../../lib/arrow/batch.ts";
 import type { Sink } from "../../lib/plugin/types.ts";
 import {
   encodeParquet,
+  type ParquetCompression,
   type ParquetFileOptions,
   resolveFileOptions,
 } from "../../lib/parquet/mod.ts";
+import { OffThreadParquetStream } from "../../lib/parquet/off_thread.ts";
+import { cutIntoFiles, type FillingFile, STREAM_FROM_ROWS } from "./_streamed_files.ts";
 import { type FileLayout, layoutFileName } from "./_file_layout.ts";
 import { guardSink } from "./_guard.ts";
 import { openTableDirs, shortId, type TableDir, writeDurably } from "./_table_dir.ts";
@@ -34,14 +37,32 @@ interface TableState {
   layout?: FileLayout;
   /** Rows per file: the layout's, else `targetFileRows`. */
   fileRows: number;
+  /** The file being encoded as its rows come (large files only). */
+  file?: StreamedFile;
+}
+
+/** A file encoded in the encoder worker while it fills. */
+class StreamedFile implements FillingFile {
+  rows = 0;
+  readonly stream: OffThreadParquetStream;
+
+  constructor(compression: ParquetCompression, schema: arrow.Schema) {
+    this.stream = new OffThreadParquetStream(compression, schema);
+  }
+
+  async append(batch: arrow.RecordBatch): Promise<void> {
+    await this.stream.write(batch);
+    this.rows += batch.numRows;
+  }
 }
 
 /**
  * Creates a sink writing each table as Parquet files under `dir/<table>/`. Batches are
  * buffered; a file is written whenever `targetFileRows` rows (or the table layout's rows per
  * file) are waiting, and at every flush and at close for the rest (types map as
- * {@link encodeParquet} says). A table that got no rows still gets one file holding its
- * schema.
+ * {@link encodeParquet} says). Files of at least 50,000 rows are encoded in the encoder worker
+ * as their rows come, while the next rows are generated (the same bytes). A table that got no
+ * rows still gets one file holding its schema.
  *
  * @example
  * ```ts
@@ -57,7 +78,11 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
   const states = new Map<string, TableState>();
 
   async function writeFile(state: TableState, batches: arrow.RecordBatch[]): Promise<void> {
-    const bytes = encodeParquet(new arrow.Table(state.schema, batches), compression);
+    await publish(state, encodeParquet(new arrow.Table(state.schema, batches), compression));
+  }
+
+  /** Writes a finished file's bytes as the table's next file. */
+  async function publish(state: TableState, bytes: Uint8Array): Promise<void> {
     const name = layoutFileName(state.layout, state.published, ".parquet", `-${runId}`);
     const temp = state.dir.tempPath(name);
     await writeDurably(temp, [bytes]);
@@ -84,8 +109,32 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
     return taken;
   }
 
+  /**
+   * Moves buffered rows into files encoded as they fill once there are enough of them (files
+   * of at least STREAM_FROM_ROWS rows), or all of them (`rest`: a flush).
+   */
+  async function streamBuffered(state: TableState, rest = false): Promise<void> {
+    if (!state.file && (state.rows < STREAM_FROM_ROWS || state.fileRows < STREAM_FROM_ROWS)) {
+      return;
+    }
+    await cutIntoFiles(take(state, state.rows), state.fileRows, {
+      open: () => state.file,
+      start: () => state.file = new StreamedFile(compression, state.schema),
+      full: async (file) => {
+        state.file = undefined;
+        await publish(state, await file.stream.finish());
+      },
+    });
+    if (rest && state.file) {
+      const file = state.file;
+      state.file = undefined;
+      await publish(state, await file.stream.finish());
+    }
+  }
+
   async function flush(): Promise<void> {
     for (const state of states.values()) {
+      await streamBuffered(state, true);
       if (state.rows > 0) await writeFile(state, take(state, state.rows));
     }
   }
@@ -112,6 +161,8 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
       // difference, even in field metadata or nullability.
       state.buffered.push(recordBatchOn(state.schema, batch.data));
       state.rows += batch.numRows;
+      await streamBuffered(state);
+      // Files of fewer rows than are worth streaming, each encoded at once.
       while (state.rows >= state.fileRows) {
         await writeFile(state, take(state, state.fileRows));
       }
@@ -126,6 +177,8 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
     },
     async discard() {
       for (const state of states.values()) {
+        state.file?.stream.abort();
+        state.file = undefined;
         state.buffered = [];
         state.rows = 0;
         await state.dir.discard();

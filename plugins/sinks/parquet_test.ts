@@ -1,4 +1,5 @@
-import type * as arrow from "apache-arrow";
+import * as arrow from "apache-arrow";
+import { encodeParquet } from "../../lib/parquet/mod.ts";
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { SAMPLE_MICROS, SAMPLE_SCHEMA, sampleBatch } from "../../tests/_batches.ts";
 import { partFiles, readParquetDir, readParquetFooter } from "../../tests/_read.ts";
@@ -87,6 +88,42 @@ Deno.test("parquet sink splits files at targetFileRows and keeps row order", asy
   const table = await readParquetDir(dir);
   assertEquals([...table.getChild("id")!], Array.from({ length: 15 }, (_, i) => BigInt(i)));
   assertEquals(table.getChild("name")!.get(7), `name 7, "quoted"`);
+});
+
+Deno.test("parquet sink encodes large files as their rows come: the files a buffered write makes", async () => {
+  // Files of 60,000 rows (enough to be encoded in the encoder worker as they fill), then a
+  // flush in the middle of one: its rest is a file of its own, as buffered rows would make.
+  const batches = Array.from({ length: 16 }, (_, i) => sampleBatch(10_000, 10_000 * i));
+  const dir = await Deno.makeTempDir();
+  const sink = createParquetSink({ dir, targetFileRows: 60_000 });
+  await sink.open(TABLES, { mode: "error" });
+  for (const batch of batches.slice(0, 13)) await sink.write("events", batch);
+  await sink.flush();
+  for (const batch of batches.slice(13)) await sink.write("events", batch);
+  await sink.close();
+  const files = await partFiles(`${dir}/events`, ".parquet");
+  const rows = [];
+  for (const file of files) rows.push((await readParquetFooter(`${dir}/events/${file}`)).numRows);
+  assertEquals(rows, [60_000, 60_000, 10_000, 30_000]);
+  // Each file is the file the rows make encoded at once.
+  const first = new arrow.Table(SAMPLE_SCHEMA, batches.slice(0, 6));
+  assertEquals(await Deno.readFile(`${dir}/events/${files[0]}`), encodeParquet(first));
+  const table = await readParquetDir(`${dir}/events`);
+  assertEquals(table.numRows, 160_000);
+  assertEquals(
+    [...table.getChild("id")!].every((id, i) => id === BigInt(i)),
+    true,
+  );
+});
+
+Deno.test("parquet sink drops a file being encoded when its run is discarded", async () => {
+  const dir = await Deno.makeTempDir();
+  const sink = createParquetSink({ dir, targetFileRows: 200_000 });
+  await sink.open(TABLES, { mode: "error" });
+  for (let i = 0; i < 6; i++) await sink.write("events", sampleBatch(10_000, 10_000 * i));
+  await sink.abort!();
+  // Nothing was published, and no encoder worker is left running (the test sanitizers).
+  assertEquals([...Deno.readDirSync(dir)].filter((e) => !e.name.startsWith(".")), []);
 });
 
 Deno.test("parquet sink writes a table without rows as one file with its schema", async () => {
