@@ -21,17 +21,24 @@ export class DataFileWriter {
   rows = 0;
   readonly #stream: ParquetFileStream;
   readonly #conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[];
-  readonly #store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>;
+  readonly #stats: (part: arrow.Table) => string;
+  readonly #store: (bytes: Uint8Array, stats: string) => Promise<Add>;
   readonly #batches: arrow.RecordBatch[] = [];
 
   constructor(
     stream: ParquetFileStream,
     conform: (batch: arrow.RecordBatch) => arrow.RecordBatch[],
-    store: (bytes: Uint8Array, part: arrow.Table) => Promise<Add>,
+    file: {
+      /** The `stats` of the file's rows. */
+      stats: (part: arrow.Table) => string;
+      /** Stores the finished file. */
+      store: (bytes: Uint8Array, stats: string) => Promise<Add>;
+    },
   ) {
     this.#stream = stream;
     this.#conform = conform;
-    this.#store = store;
+    this.#stats = file.stats;
+    this.#store = file.store;
   }
 
   /** Adds rows to the file. */
@@ -45,10 +52,13 @@ export class DataFileWriter {
 
   /** Ends the file and writes it under a unique name; its `add` action (not committed). */
   async finish(): Promise<Add> {
-    const bytes = await this.#stream.finish();
+    const encoded = this.#stream.finish();
+    encoded.catch(() => {}); // awaited below, once the statistics are made
     const part = new arrow.Table(this.#batches[0].schema, this.#batches);
     this.#batches.length = 0;
-    return await this.#store(bytes, part);
+    // Made while the encoder (a worker, for a large file) ends the file.
+    const stats = this.#stats(part);
+    return await this.#store(await encoded, stats);
   }
 
   /** Drops the file: nothing was written to storage. */

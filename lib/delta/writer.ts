@@ -316,7 +316,7 @@ export class DeltaWriter {
         ? new OffThreadParquetStream(this.#compression(), schema ?? logical)
         : new ParquetStream(this.#compression(), schema ?? logical),
       (batch) => this.#toFile(this.#conform(new arrow.Table([batch]), false)).batches,
-      (bytes, part) => this.#storeFile(bytes, statsJson(part), {}, index),
+      { stats: statsJson, store: (bytes, stats) => this.#storeFile(bytes, stats, {}, index) },
     );
   }
 
