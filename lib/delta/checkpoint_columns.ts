@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { concatBytes } from "../parquet/wasm_stream.ts";
 import * as arrow from "apache-arrow";
 
 /** A cell of a checkpoint column: a JS value of the field's type, or null / undefined. */
@@ -144,16 +145,6 @@ function utf8Data(
     valueOffsets,
     data,
   });
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const TWO_32 = 2 ** 32;

@@ -146,12 +146,16 @@ async function collect(output: Promise<ReadableStream>): Promise<Uint8Array> {
   for await (const chunk of (await output) as unknown as AsyncIterable<Uint8Array>) {
     chunks.push(chunk);
   }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  return chunks.length === 1 ? chunks[0] : concatBytes(chunks);
+}
+
+/** Byte arrays joined into one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
   let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
-  return bytes;
+  return out;
 }
