@@ -14,6 +14,7 @@ import type { Engine } from "../engine/engine.ts";
 import {
   type BatchSource,
   localSource,
+  MIN_PIECE_ROWS,
   PARALLEL_MIN_ROWS,
   type SourceOptions,
   WorkerPool,
@@ -33,8 +34,12 @@ export interface HandoffOptions {
   workers: number;
   /** How workers rebuild the engine. */
   recipe: () => EngineRecipe;
-  /** Rows the whole run will generate. */
-  rows: number;
+  /**
+   * Rows the whole run will generate (read at each decision: a `run` learns it as its tables
+   * start); unknown (a backfill without an end), a run that has kept this thread busy for
+   * {@link POOL_WORTH_MS} is taken to go on at least as long again.
+   */
+  rows?: number | (() => number | undefined);
   /** Called once workers were started (for the log). */
   onStart?: (workers: number) => void;
   /** This thread's time the remaining rows must need for a pool (default {@link POOL_WORTH_MS}). */
@@ -57,6 +62,7 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
   let localMs = 0;
   let closed = false;
 
+  const totalRows = () => typeof options.rows === "function" ? options.rows() : options.rows;
   const start = () => {
     starting = WorkerPool.start(options.recipe(), options.workers, engine).then((p) => {
       if (closed) return p.close();
@@ -68,8 +74,9 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
   };
   const maybeStart = () => {
     if (starting || closed || localRows === 0) return;
-    const remaining = options.rows - localRows;
-    if (remaining * (localMs / localRows) < (options.worthMs ?? POOL_WORTH_MS)) return;
+    const rows = totalRows();
+    const remainingMs = rows === undefined ? localMs : (rows - localRows) * (localMs / localRows);
+    if (remainingMs < (options.worthMs ?? POOL_WORTH_MS)) return;
     start();
   };
   if (options.eager) start();
@@ -77,7 +84,7 @@ export function handoffSource(engine: Engine, options: HandoffOptions): BatchSou
   // so a run that says it used N workers did (and a small one waits for them, as it did
   // when a pool was awaited before the first row).
   const mustWait = (count: number) =>
-    options.eager === true && !closed && localRows + count > options.rows / 2;
+    options.eager === true && !closed && localRows + count > (totalRows() ?? 0) / 2;
 
   /**
    * One piece of `count` rows: by the pool once it is ready; else, when asked-for workers must
@@ -174,4 +181,61 @@ export async function openBatchSource(
 /** Resolves after one turn of the event loop (a task), so that pending messages are read. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Batch sources chosen per range of rows, the pool started at the first range worth it. */
+export interface SourceChooser {
+  /** The source for a range of `rows` rows. */
+  forRows(rows: number): Promise<BatchSource>;
+  /** A table's rows to come (undefined: no end known), which decide whether workers pay. */
+  expect(rows: number | undefined): void;
+  /** Stops the pool, if one was started. */
+  close(): void;
+}
+
+/**
+ * Chooses this thread for small ranges (a live tick's few rows) and workers, shared by every
+ * table, for ranges of at least two pieces: a pool started at the first such range when
+ * workers were asked for; with the workers defaulted, this thread until it has been busy long
+ * enough that a pool pays ({@link handoffSource} without a known total), then the pool.
+ */
+export function sourceChooser(
+  engine: Engine,
+  options: SourceOptions & { worthMs?: number },
+): SourceChooser {
+  const local = localSource(engine);
+  let pool: Promise<BatchSource> | undefined;
+  let handoff: BatchSource | undefined;
+  let closed = false;
+  let expected: number | undefined = 0;
+  return {
+    expect(rows) {
+      expected = rows === undefined || expected === undefined ? undefined : expected + rows;
+    },
+    forRows(rows) {
+      const recipe = options.recipe;
+      if (options.workers <= 1 || !recipe || rows < 2 * MIN_PIECE_ROWS || closed) {
+        return Promise.resolve(local);
+      }
+      if (options.adaptive) {
+        handoff ??= handoffSource(engine, {
+          ...options,
+          workers: options.workers,
+          recipe,
+          rows: () => expected,
+        });
+        return Promise.resolve(handoff);
+      }
+      pool ??= WorkerPool.start(recipe(), options.workers, engine).then((p) => {
+        options.onStart?.(p.parallelism);
+        return p;
+      });
+      return pool;
+    },
+    close() {
+      closed = true;
+      handoff?.close();
+      pool?.then((p) => p.close(), () => {});
+    },
+  };
 }

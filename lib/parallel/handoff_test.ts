@@ -6,7 +6,7 @@ import * as arrow from "apache-arrow";
 import { loadConfig } from "../config/mod.ts";
 import { Engine } from "../engine/engine.ts";
 import { runInputs, tableSpecs } from "../config/engine_specs.ts";
-import { handoffSource } from "./handoff.ts";
+import { handoffSource, sourceChooser } from "./handoff.ts";
 import { localSource, orderedBatches } from "./pool.ts";
 import { recipeOf } from "./recipe.ts";
 
@@ -124,6 +124,42 @@ Deno.test("handoff: a pool that is up takes over from a consumer that never wait
       assert(madeHere < rows / 10, `this thread made ${madeHere} rows before the pool took over`);
     } finally {
       source.close();
+    }
+  });
+});
+
+Deno.test("chooser: defaulted workers wait for a backfill's rows to be worth a pool", async () => {
+  await withEngine(async (engine, path) => {
+    const local = await rowsThrough(localSource(engine));
+    for (
+      const [expected, worthMs, pool] of [
+        [40_000, 60_000, false], // a known end, sooner than a pool starts: this thread
+        [10_000_000, 0, true], // a known end far away: the pool, from the first piece
+        [undefined, 60_000, false], // no end known: this thread until it has been busy that long
+        [undefined, 0, true], // ... and the pool once it has
+      ] as const
+    ) {
+      let started = 0;
+      const chooser = sourceChooser(engine, {
+        workers: 2,
+        recipe: () => recipeOf(engine, path),
+        adaptive: true,
+        worthMs,
+        onStart: () => started++,
+      });
+      try {
+        chooser.expect(10);
+        chooser.expect(expected);
+        const source = await chooser.forRows(40_000);
+        assertEquals(await rowsThrough(source), local, `${expected}, ${worthMs}`);
+        if (pool) { while (started === 0) await new Promise((resolve) => setTimeout(resolve, 20)); }
+        assertEquals(source.parallelism, pool ? 2 : 1, `${expected}, ${worthMs}`);
+        assertEquals(started, pool ? 1 : 0);
+        // Small ranges (a live tick's rows) stay in this thread either way.
+        assertEquals((await chooser.forRows(10)).parallelism, 1);
+      } finally {
+        chooser.close();
+      }
     }
   });
 });

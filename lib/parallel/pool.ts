@@ -354,37 +354,3 @@ export interface SourceOptions {
   /** Called once workers were started (for the log). */
   onStart?: (workers: number) => void;
 }
-
-/** Batch sources chosen per range of rows, the pool started at the first range worth it. */
-export interface SourceChooser {
-  /** The source for a range of `rows` rows. */
-  forRows(rows: number): Promise<BatchSource>;
-  /** Stops the pool, if one was started. */
-  close(): void;
-}
-
-/**
- * Chooses this thread for small ranges (a live tick's few rows) and a worker pool, started
- * once on first need and shared by every table, for ranges of at least two pieces.
- */
-export function sourceChooser(engine: Engine, options: SourceOptions): SourceChooser {
-  const local = localSource(engine);
-  let pool: Promise<BatchSource> | undefined;
-  let closed = false;
-  return {
-    forRows(rows) {
-      if (options.workers <= 1 || !options.recipe || rows < 2 * MIN_PIECE_ROWS || closed) {
-        return Promise.resolve(local);
-      }
-      pool ??= WorkerPool.start(options.recipe(), options.workers, engine).then((p) => {
-        options.onStart?.(p.parallelism);
-        return p;
-      });
-      return pool;
-    },
-    close() {
-      closed = true;
-      pool?.then((p) => p.close(), () => {});
-    },
-  };
-}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SourceChooser } from "../parallel/pool.ts";
+import type { SourceChooser } from "../parallel/handoff.ts";
 import type { Logger } from "../output/log.ts";
 import type { Sink, StoredTable } from "../plugin/types.ts";
 import type { Clock } from "./clock.ts";
@@ -22,6 +22,48 @@ export interface StopConditions {
   untilMs?: number;
   /** Fast-forward only: stop after this much logical time past the table's last tick, ms. */
   durationMs?: number;
+}
+
+/**
+ * Whether tick `k` is past the stop conditions, for a table whose last tick at start is
+ * `startTick` and whose ticks fall at `tickTime(k)`.
+ */
+export function pastStop(
+  stop: StopConditions,
+  startTick: number,
+  tickTime: (k: number) => number,
+  fastForward: boolean,
+): (k: number) => boolean {
+  const durationEnd = fastForward && stop.durationMs !== undefined
+    ? tickTime(startTick) + stop.durationMs
+    : undefined;
+  return (k) =>
+    (stop.ticks !== undefined && k > startTick + stop.ticks) ||
+    (stop.untilMs !== undefined && tickTime(k) > stop.untilMs) ||
+    (durationEnd !== undefined && tickTime(k) > durationEnd);
+}
+
+/**
+ * The last tick after `startTick` before `beyond` (`startTick` when the next is beyond), or
+ * undefined without stop conditions: a doubling search, then halving.
+ */
+export function lastTickBefore(
+  stop: StopConditions,
+  startTick: number,
+  beyond: (k: number) => boolean,
+): number | undefined {
+  if (stop.ticks === undefined && stop.untilMs === undefined && stop.durationMs === undefined) {
+    return undefined;
+  }
+  let last = startTick;
+  let step = 1;
+  while (!beyond(last + step)) {
+    last += step;
+    step *= 2;
+  }
+  // beyond(last + step) holds and beyond(last) does not: halve the gap.
+  for (step >>= 1; step >= 1; step >>= 1) if (!beyond(last + step)) last += step;
+  return last;
 }
 
 /** A parent the loop may wait for. */

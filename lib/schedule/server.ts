@@ -16,7 +16,8 @@ import { diagramOf, toSvg } from "../diagram/mod.ts";
 import { cellText, columnCells } from "../output/cell_text.ts";
 import { injectedFields, injectionOf } from "./injected.ts";
 import { changingParentSource } from "../changes/stream_parent.ts";
-import { defaultWorkers, sourceChooser } from "../parallel/pool.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
+import { sourceChooser } from "../parallel/handoff.ts";
 import { type EngineRecipe, streamTableRecipe } from "../parallel/recipe.ts";
 import { type Logger, silentLogger } from "../output/log.ts";
 import type { Sink } from "../plugin/types.ts";
@@ -283,6 +284,8 @@ export class StreamingServer {
     });
     const sources = sourceChooser(engine, {
       workers: options.fastForward ? options.workers ?? defaultWorkers() : 1,
+      // Defaulted workers start only once a backfill has kept this thread busy long enough.
+      adaptive: options.workers === undefined,
       ...(configPath ? { recipe } : {}),
       onStart: (workers) => this.#log.info(`Generating in ${workers} workers`, { workers }),
     });

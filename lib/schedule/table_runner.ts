@@ -29,7 +29,7 @@ export {
   type StopConditions,
   TableFailed,
 } from "./runner_deps.ts";
-import { type RunnerDeps, TableFailed } from "./runner_deps.ts";
+import { lastTickBefore, pastStop, type RunnerDeps, TableFailed } from "./runner_deps.ts";
 
 /** A run of ticks committed together: ticks `first..last`. */
 interface Window {
@@ -124,13 +124,14 @@ export class TableRunner {
   async #loop(signal: AbortSignal): Promise<void> {
     const { clock, fastForward, stop } = this.#deps;
     const startTick = Math.max(this.#deps.progress.tick, 0);
-    const durationEnd = fastForward && stop.durationMs !== undefined
-      ? this.#timeline.tickTime(startTick) + stop.durationMs
-      : undefined;
-    const beyond = (k: number) =>
-      (stop.ticks !== undefined && k > startTick + stop.ticks) ||
-      (stop.untilMs !== undefined && this.#timeline.tickTime(k) > stop.untilMs) ||
-      (durationEnd !== undefined && this.#timeline.tickTime(k) > durationEnd);
+    const beyond = pastStop(stop, startTick, (k) => this.#timeline.tickTime(k), fastForward);
+    if (fastForward) {
+      // What this backfill will write, when it stops: workers start only when they pay.
+      const last = lastTickBefore(stop, startTick, beyond);
+      this.#deps.sources.expect(
+        last === undefined ? undefined : this.#rowsOf({ first: startTick + 1, last }).count,
+      );
+    }
     for (let k = startTick + 1; !beyond(k); k++) {
       signal.throwIfAborted();
       const due = fastForward
