@@ -64,12 +64,9 @@ let shared: WeakRef<ArrayBuffer> | undefined;
  */
 const SHARED_LIMIT = 16 << 20;
 
-/**
- * `bytes` bytes to join a stream into, which the next call may overwrite unless `owned` (a
- * buffer of its own, to hand over to another thread).
- */
-function joinBuffer(bytes: number, owned: boolean): Uint8Array {
-  if (owned || bytes > SHARED_LIMIT) return new Uint8Array(bytes);
+/** `bytes` bytes to join a stream into, which the next call may overwrite. */
+function joinBuffer(bytes: number): Uint8Array {
+  if (bytes > SHARED_LIMIT) return new Uint8Array(bytes);
   let buffer = shared?.deref();
   if (!buffer || buffer.byteLength < bytes) {
     buffer = new ArrayBuffer(bytes);
@@ -81,17 +78,21 @@ function joinBuffer(bytes: number, owned: boolean): Uint8Array {
 /**
  * The IPC stream of `table`, as `arrow.tableToIPC(table, "stream")` gives it. The bytes are
  * valid until the next call (for a reader that copies them at once, as
- * `pq.Table.fromIPCStream` does), unless `owned`: then they are a buffer of their own.
+ * `pq.Table.fromIPCStream` does), unless `into` gives the bytes to join it into (a buffer to
+ * hand over to another thread).
  *
  * @example
  * ```ts
  * const wasmTable = pq.Table.fromIPCStream(tableToIPCStream(table));
  * ```
  */
-export function tableToIPCStream(table: arrow.Table, owned = false): Uint8Array {
+export function tableToIPCStream(
+  table: arrow.Table,
+  into: (bytes: number) => Uint8Array = joinBuffer,
+): Uint8Array {
   const writer = new PiecesStreamWriter();
   writer.writeAll(table);
-  const bytes = joinBuffer(writer.byteLength, owned);
+  const bytes = into(writer.byteLength);
   let at = 0;
   for (const piece of writer.pieces) {
     bytes.set(piece, at);

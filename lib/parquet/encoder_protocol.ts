@@ -18,9 +18,10 @@ export type EncoderRequest =
 export type EncoderReply =
   /**
    * The encoder took a `write`'s batches (or dropped them, its file failed or abandoned):
-   * `bytes` of IPC are no longer in flight.
+   * `bytes` of IPC are no longer in flight. Their buffer comes back (transferred), for the
+   * next batch's IPC: a new buffer per batch cost more to allocate than to fill.
    */
-  | { kind: "taken"; id: number; bytes: number }
+  | { kind: "taken"; id: number; bytes: number; buffer: ArrayBuffer }
   /** The finished file (its buffer transferred). */
   | { kind: "file"; id: number; bytes: Uint8Array }
   /** The file failed; it is dropped. */

@@ -65,7 +65,13 @@ scope.onmessage = (event) => {
       then(
         request.id,
         (stream) => stream.write(request.ipc),
-        () => scope.postMessage({ kind: "taken", id: request.id, bytes: request.ipc.byteLength }),
+        () => {
+          const { ipc } = request;
+          const buffer = ipc.buffer as ArrayBuffer;
+          scope.postMessage({ kind: "taken", id: request.id, bytes: ipc.byteLength, buffer }, [
+            buffer,
+          ]);
+        },
       );
       return;
     case "finish":

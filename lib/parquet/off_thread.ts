@@ -50,6 +50,9 @@ class EncoderWorker {
   #inFlight = 0;
   /** Writers waiting for the bytes in flight to fall under {@link IN_FLIGHT_BYTES}. */
   #waiting: (() => void)[] = [];
+  /** Buffers the worker gave back, for the next batches' IPC. */
+  #free: ArrayBuffer[] = [];
+  #freeBytes = 0;
   #failure?: Error;
   /** Stopped after its last file. */
   #stopped = false;
@@ -75,6 +78,25 @@ class EncoderWorker {
 
   post(request: EncoderRequest, transfer: Transferable[] = []): void {
     this.#worker.postMessage(request, transfer);
+  }
+
+  /**
+   * `bytes` bytes to write a batch's IPC into: a buffer the worker gave back when one is large
+   * enough, else a new one a little larger (the next batch of a table is about as large).
+   */
+  buffer(bytes: number): Uint8Array {
+    const i = this.#free.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (i < 0) return new Uint8Array(new ArrayBuffer(Math.ceil(bytes * 1.25)), 0, bytes);
+    const [buffer] = this.#free.splice(i, 1);
+    this.#freeBytes -= buffer.byteLength;
+    return new Uint8Array(buffer, 0, bytes);
+  }
+
+  /** Keeps a buffer given back, while those kept hold no more than may be in flight. */
+  #keep(buffer: ArrayBuffer): void {
+    if (this.#freeBytes + buffer.byteLength > IN_FLIGHT_BYTES) return;
+    this.#free.push(buffer);
+    this.#freeBytes += buffer.byteLength;
   }
 
   /** Sends a file's batches (an IPC stream, handed over); resolves once there is room for more. */
@@ -109,6 +131,7 @@ class EncoderWorker {
   #reply(reply: EncoderReply): void {
     const events = this.#files.get(reply.id);
     if (reply.kind === "taken") {
+      this.#keep(reply.buffer);
       this.#inFlight -= reply.bytes;
       if (this.#inFlight <= IN_FLIGHT_BYTES) this.#wake();
       return;
@@ -174,7 +197,8 @@ export class OffThreadParquetStream implements ParquetFileStream {
     if (this.#ended) throw new Error("The Parquet file was abandoned");
     if (this.#failure) throw this.#failure;
     const worker = this.#start(batch);
-    await worker.send(this.#id, tableToIPCStream(new arrow.Table([batch]), true));
+    const ipc = tableToIPCStream(new arrow.Table([batch]), (bytes) => worker.buffer(bytes));
+    await worker.send(this.#id, ipc);
     if (this.#failure) throw this.#failure;
   }
 
