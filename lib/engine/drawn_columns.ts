@@ -9,10 +9,10 @@
  *
  * @module
  */
-import type { CompiledExpression, NumberDraw } from "../expr/compiled_expression.ts";
+import type { CompiledExpression, Draw, NumberDraw } from "../expr/compiled_expression.ts";
 import type { ColumnType } from "../arrow/types.ts";
 import type { ColumnBuilder } from "./column_builder.ts";
-import type { Value } from "../expr/values.ts";
+import { floatValue, type Value } from "../expr/values.ts";
 import type { RowRun } from "./foreign_keys.ts";
 import { CellRandom, epochKey, firstUint32, firstUnit, unitHash } from "./rng.ts";
 
@@ -43,6 +43,20 @@ export function directFill(expr: CompiledExpression, type: ColumnType): DirectFi
     return range && draw.min >= range[0] && draw.max <= range[1] ? draw : undefined;
   }
   return undefined;
+}
+
+/**
+ * The column a batch fills whole when its expression is `row_id` or a draw: straight into its
+ * typed array when the column stores the numbers as they are, else value by value.
+ */
+export function drawnColumn(
+  plan: DirectColumnPlan & { expr: CompiledExpression },
+  type: ColumnType,
+  failed: (rowId: number, error: unknown) => never,
+): BatchColumn | undefined {
+  const fill = directFill(plan.expr, type);
+  if (fill) return new DirectColumn(plan, fill);
+  return plan.expr.draw ? new DrawnValueColumn(plan, plan.expr.draw, failed) : undefined;
 }
 
 /** What a {@link DirectColumn} needs of its column's plan. */
@@ -111,16 +125,100 @@ export class KeyColumn implements BatchColumn {
     const valid = validRows(nullKey, nullFraction, firstRowId, count, epoch);
     if (picks.length < count) picks = new Float64Array(count);
     const picked = picks;
-    this.#keys.pick({ firstRowId, count, epoch }, picked, valid);
     const keys = this.#keys;
+    keys.pick({ firstRowId, count, epoch }, picked, valid);
+    appendValues(builder, firstRowId, count, valid, (r) => keys.value(picked[r]), keys.failed);
+  }
+}
+
+/**
+ * A column whose expression is a draw its column cannot take as a number: an item of a list
+ * (`random.choice`), a pure function of a draw (`round(random.uniform(1, 9), 2)`), or a number
+ * its column converts. Each row's value is drawn and computed as the expression computes it,
+ * then appended as the row path appends it (the same conversions and errors).
+ */
+export class DrawnValueColumn implements BatchColumn {
+  readonly index: number;
+  readonly #plan: DirectColumnPlan;
+  readonly #draw: Draw;
+  readonly #failed: (rowId: number, error: unknown) => never;
+
+  constructor(
+    plan: DirectColumnPlan,
+    draw: Draw,
+    failed: (rowId: number, error: unknown) => never,
+  ) {
+    this.index = plan.index;
+    this.#plan = plan;
+    this.#draw = draw;
+    this.#failed = failed;
+  }
+
+  fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void {
+    const { cellKey, nullKey, nullFraction } = this.#plan;
+    const valid = validRows(nullKey, nullFraction, firstRowId, count, epoch);
+    const rows = { firstRowId, count, epoch };
+    const values = drawValues(this.#draw, epochKey(cellKey, epoch), rows, valid, this.#failed);
+    appendValues(builder, firstRowId, count, valid, (r) => values[r], this.#failed);
+  }
+}
+
+/** Each row's value of a draw (rows whose `valid` byte is 0 left null). */
+function drawValues(
+  draw: Draw,
+  key: number,
+  rows: RowRun,
+  valid: Uint8Array | undefined,
+  failed: (rowId: number, error: unknown) => never,
+): Value[] {
+  const { firstRowId, count } = rows;
+  const values: Value[] = new Array(count).fill(null);
+  if (draw.kind === "map") {
+    const inner = drawValues(draw.draw, key, rows, valid, failed);
     for (let r = 0; r < count; r++) {
-      if (valid !== undefined && valid[r] === 0) builder.append(null);
-      else {
-        try {
-          builder.append(keys.value(picked[r]));
-        } catch (error) {
-          keys.failed(firstRowId + r, error);
-        }
+      if (valid !== undefined && valid[r] === 0) continue;
+      try {
+        values[r] = draw.map(inner[r]);
+      } catch (error) {
+        failed(firstRowId + r, error);
+      }
+    }
+    return values;
+  }
+  const numbers = scratch(count);
+  if (draw.kind === "uniform") uniforms(numbers, key, firstRowId, count, draw.lo, draw.hi, valid);
+  else {
+    const [min, max] = draw.kind === "int" ? [draw.min, draw.max] : [0, draw.items.length - 1];
+    ints(numbers, key, firstRowId, count, min, max, valid);
+  }
+  for (let r = 0; r < count; r++) {
+    if (valid !== undefined && valid[r] === 0) continue;
+    // As the expression's `impl` returns it: an int, a float (a PyFloat when whole), an item.
+    values[r] = draw.kind === "int"
+      ? numbers[r]
+      : draw.kind === "uniform"
+      ? floatValue(numbers[r])
+      : draw.items[numbers[r]];
+  }
+  return values;
+}
+
+/** Appends each row's value (null where `valid` says so); a refused one is the row's error. */
+function appendValues(
+  builder: ColumnBuilder,
+  firstRowId: number,
+  count: number,
+  valid: Uint8Array | undefined,
+  value: (row: number) => Value,
+  failed: (rowId: number, error: unknown) => never,
+): void {
+  for (let r = 0; r < count; r++) {
+    if (valid !== undefined && valid[r] === 0) builder.append(null);
+    else {
+      try {
+        builder.append(value(r));
+      } catch (error) {
+        failed(firstRowId + r, error);
       }
     }
   }

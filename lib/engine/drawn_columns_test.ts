@@ -151,3 +151,44 @@ Deno.test("a key a batch cannot pick is the row path's error, at its row", () =>
     'Cannot generate table "t", column "unique", row 101: foreign_key("parents", "id", is_unique=True) ran out of parent keys',
   );
 });
+
+// Draws the column cannot take as numbers: list items, pure functions of draws, conversions.
+const VALUES: Column[] = [
+  ["tier", 'random.choice(["gold", "silver", "bronze"])', undefined, 0.3],
+  ["letter", 'random.choice("abcdef")'],
+  ["mixed", 'random.choice([1, "two", 3.5, None, True])', "string"],
+  ["price", "round(random.uniform(1, 500), 2)"],
+  ["code", "str(random.randint(100, 999))"],
+  ["nested", 'str(round(random.uniform(0, 1), 3)) + ""'], // not a draw: the row path
+  ["label", "str(random.choice([10, 20]))"],
+  ["as_text", "random.randint(1, 9)", "string"],
+  ["whole", "random.uniform(2, 2)"], // 2.0: a float even when whole
+];
+
+Deno.test("draws a column cannot take as numbers are computed a batch at a time, as row by row", () => {
+  const engine = new Engine([table(withTwins(VALUES))], INPUTS, BUILTINS);
+  const generator = engine.table("t");
+  for (const epoch of [0, 1]) {
+    const batch = generator.batch(1, 3000, epoch);
+    for (const [name] of VALUES) {
+      assertEquals(columnValues(batch, name), columnValues(batch, `${name}_again`), name);
+    }
+  }
+  const tiers = new Set(columnValues(generator.batch(1, 3000), "tier"));
+  assertEquals(tiers, new Set(["gold", "silver", "bronze", null]));
+});
+
+Deno.test("a draw's value that fails fails at its row, with the row path's error", () => {
+  const failure = (data: string) => {
+    const engine = new Engine([table([["c", data]], 500)], INPUTS, BUILTINS);
+    try {
+      engine.table("t").batch(1, 500);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "no error";
+  };
+  const drawn = failure('int(random.choice(["1", "2", "x"]))');
+  assert(drawn.startsWith('Cannot generate table "t", column "c", row '), drawn);
+  assertEquals(drawn, failure('int(random.choice(["1", "2", "x"])) + 0'));
+});

@@ -20,7 +20,7 @@ import { arrowType, type ColumnType } from "../arrow/types.ts";
 import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
-import { type BatchColumn, DirectColumn, directFill, KeyColumn } from "./drawn_columns.ts";
+import { type BatchColumn, drawnColumn, KeyColumn } from "./drawn_columns.ts";
 import { ForeignKeyPicker, type ParentSource, type RowFailure } from "./foreign_keys.ts";
 import type { TableSpec } from "./spec.ts";
 import { GenerationError } from "./generation_error.ts";
@@ -274,30 +274,26 @@ export class TableGenerator implements RowTable {
    * whose rows all look at their parents at the same time (no timeline).
    */
   #batchColumn(column: PlannedColumn): BatchColumn | undefined {
-    const fill = directFill(column.expr, column.type!);
-    if (fill) return new DirectColumn(column, fill);
-    if (!column.expr.isForeignKey || this.spec.timeline) return undefined;
+    const failed = (rowId: number, error: unknown): never => {
+      if (error instanceof GenerationError) throw error;
+      throw new GenerationError(this.name, column.name, rowId, error);
+    };
+    const drawn = drawnColumn(column, column.type!, failed);
+    if (drawn || !column.expr.isForeignKey || this.spec.timeline) return drawn;
     const fk = column.fks[0];
     const engine = this.#engine;
     const at = engine.inputs.now.getTime();
     return new KeyColumn(column, {
       pick: (rows, out, valid) => {
-        const parent = engine.parent(fk.call.table);
         try {
-          this.#foreignKeys.pickRun(fk, parent, at, rows, out, valid);
+          this.#foreignKeys.pickRun(fk, engine.parent(fk.call.table), at, rows, out, valid);
         } catch (error) {
-          const failure = error as RowFailure;
-          this.#columnFailed(column, failure.rowId, failure.cause);
+          failed((error as RowFailure).rowId, (error as RowFailure).cause);
         }
       },
       value: (index) => engine.parent(fk.call.table).value(fk.call.column, index, at),
-      failed: (rowId, error) => this.#columnFailed(column, rowId, error),
+      failed,
     });
-  }
-
-  #columnFailed(column: PlannedColumn, rowId: number, error: unknown): never {
-    if (error instanceof GenerationError) throw error;
-    throw new GenerationError(this.name, column.name, rowId, error);
   }
 
   /**

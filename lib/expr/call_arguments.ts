@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Draw } from "./draw.ts";
 import { foldErrorCode } from "./limits.ts";
 import type { Argument } from "./ast.ts";
 import { brokenNode, constantNode, type Evaluator, joinTypes, type Node } from "./compiled_node.ts";
@@ -219,13 +220,32 @@ export function callNode(
     }
   }
   const items = spec.items;
-  const draw = spec.draw?.(args);
+  const draw = spec.draw?.(args) ?? (spec.pure ? mappedDraw(impl, args) : undefined);
   return {
     span,
     evaluate: applyEvaluator(impl, args.map((arg) => arg.evaluate)),
     type,
     ...(items ? { itemType: (env: TypeEnvironment) => items(args, env) } : {}),
     ...(draw ? { draw } : {}),
+  };
+}
+
+/**
+ * A pure function's call on one draw and constants (`round(random.uniform(1, 9), 2)`) as a
+ * draw passed through it; undefined for any other arguments.
+ */
+function mappedDraw(impl: Impl, args: readonly Node[]): Draw | undefined {
+  const drawn = args.findIndex((arg) => arg.draw !== undefined);
+  if (drawn < 0 || args.some((arg, i) => i !== drawn && !arg.constant)) return undefined;
+  const values = args.map((arg) => arg.constant?.value ?? null);
+  const ctx = undefined as unknown as CellContext; // a pure function reads no context
+  return {
+    kind: "map",
+    draw: args[drawn].draw!,
+    map(value) {
+      values[drawn] = value;
+      return impl(ctx, ...values);
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import { didYouMean, errorAt, joinSpans, warningAt } from "./diagnostic.ts";
 import { compileDirectFakerCall, compileFakeCall } from "./fake_call.ts";
 import { bindArguments, callNode, compileArguments, listOf, tupleNode } from "./call_arguments.ts";
 import type { FunctionSpec } from "./function_spec.ts";
+import type { Draw } from "./draw.ts";
 import { collectImports, PLUGIN_HINT, substituteStatements } from "./imports.ts";
 import {
   compileBinary,
@@ -52,7 +53,6 @@ import type {
   CopyFromFkCall,
   ExprDiagnostic,
   ForeignKeyCall,
-  NumberDraw,
   Span,
 } from "./types.ts";
 import { floatValue } from "./values.ts";
@@ -81,7 +81,7 @@ export interface CompiledProgram {
   /** The root is `row_id` itself. */
   isRowId: boolean;
   /** The root is one draw from the cell's stream (`random.randint(1, 6)`). */
-  draw?: NumberDraw;
+  draw?: Draw;
 }
 
 /** Checks and compiles a parsed program. */

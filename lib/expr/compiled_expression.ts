@@ -9,15 +9,10 @@
  */
 import type { FunctionSpec } from "./function_spec.ts";
 
-export type { NumberDraw } from "./types.ts";
+export type { Draw, NumberDraw } from "./draw.ts";
+import type { Draw } from "./draw.ts";
 import type { CellContext, DistributionCatalog, TypeEnvironment } from "./host.ts";
-import type {
-  ChangeNameRead,
-  CopyFromFkCall,
-  ExprDiagnostic,
-  ForeignKeyCall,
-  NumberDraw,
-} from "./types.ts";
+import type { ChangeNameRead, CopyFromFkCall, ExprDiagnostic, ForeignKeyCall } from "./types.ts";
 import type { StaticType, Value } from "./values.ts";
 
 /** A compiled `data:` expression. */
@@ -53,7 +48,7 @@ export interface CompiledExpression {
    * Set when the whole expression is one draw from the cell's random stream, which the engine
    * may then draw a column at a time (the same values as `evaluate`'s).
    */
-  readonly draw?: NumberDraw;
+  readonly draw?: Draw;
   /** The static type of the result, given the types of what it reads. */
   inferType(env: TypeEnvironment): StaticType;
   /** For results that are lists, tuples or dicts: the static type of their items (values). */

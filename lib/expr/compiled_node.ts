@@ -6,7 +6,8 @@
  * @module
  */
 import type { CellContext, TypeEnvironment } from "./host.ts";
-import type { NumberDraw, Span } from "./types.ts";
+import type { Span } from "./types.ts";
+import type { Draw } from "./draw.ts";
 import { isDict, type StaticType, typeOfValue, type Value } from "./values.ts";
 
 /** Computes a sub-expression's value for one cell. */
@@ -35,8 +36,11 @@ export interface Node {
    * // %` of such. Arithmetic on two of them needs no check for floats.
    */
   readonly alwaysInt?: true;
-  /** Set on a call that is one draw from the cell's random stream (`random.randint(1, 6)`). */
-  readonly draw?: NumberDraw;
+  /**
+   * Set on a call that is one draw from the cell's random stream (`random.randint(1, 6)`), or a
+   * pure function of one.
+   */
+  readonly draw?: Draw;
 }
 
 /** The environment used at compile time, when nothing is known about other columns. */

@@ -9,7 +9,8 @@
  */
 import type { Node } from "./compiled_node.ts";
 import type { CellContext, TypeEnvironment } from "./host.ts";
-import type { NumberDraw, Span } from "./types.ts";
+import type { Span } from "./types.ts";
+import type { Draw } from "./draw.ts";
 import { pyRepr, type StaticType, type Value } from "./values.ts";
 
 /** A function's implementation: the cell context, then one value per parameter. */
@@ -41,8 +42,8 @@ export interface FunctionSpec {
   readonly specialize?: (args: readonly Node[]) => Impl;
   /** Checks arguments known at compile time (ranges, types of literals). */
   readonly check?: (args: readonly Node[], report: Report) => void;
-  /** The call as a {@link NumberDraw}, when its arguments (constants) make it one. */
-  readonly draw?: (args: readonly Node[]) => NumberDraw | undefined;
+  /** The call as a {@link Draw}, when its arguments (constants) make it one. */
+  readonly draw?: (args: readonly Node[]) => Draw | undefined;
 }
 
 /** A parameter's name. */

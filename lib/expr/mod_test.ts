@@ -384,3 +384,25 @@ Deno.test("Python number semantics the tablefaker samples rely on", () => {
   assertEquals(run("float(base + 5000)", { values: { base: 35000 } }), new PyFloat(40000));
   assertEquals(run("str(float(3))"), "3.0");
 });
+
+Deno.test("an expression that is one draw, or a pure function of one, says so for the engine", () => {
+  const drawOf = (source: string, columns: string[] = []) => {
+    const result = compileExpression(source, { columns });
+    if (!result.ok) throw new Error(result.diagnostics[0].message);
+    const draw = result.expr.draw;
+    return draw?.kind === "map" ? `map(${draw.draw.kind})` : draw?.kind;
+  };
+  assertEquals(drawOf("random.randint(1, 6)"), "int");
+  assertEquals(drawOf("random.random()"), "uniform");
+  assertEquals(drawOf('random.choice(["a", "b"])'), "choice");
+  assertEquals(drawOf('random.choice("ab")'), "choice");
+  assertEquals(drawOf("round(random.uniform(1, 9), 2)"), "map(uniform)");
+  assertEquals(drawOf("str(round(random.uniform(1, 9), 2))"), "map(map)");
+  // Not one draw: bounds or lists that vary, two draws, impure or non-call wrappers.
+  assertEquals(drawOf("random.randint(1, n)", ["n"]), undefined);
+  assertEquals(drawOf("random.choice(xs)", ["xs"]), undefined);
+  assertEquals(drawOf("random.randint(1, 6) + random.randint(1, 6)"), undefined);
+  assertEquals(drawOf("round(random.uniform(1, 9), n)", ["n"]), undefined);
+  assertEquals(drawOf("random.randint(1, 6) * 2"), undefined);
+  assertEquals(drawOf("fake.word()"), undefined);
+});

@@ -273,6 +273,15 @@ export const RANDOM_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       }
       return items[ctx.random.int(0, items.length - 1)];
     },
+    draw([seq]) {
+      const items = seq.constant?.value;
+      if (typeof items === "string" && items.length > 0) {
+        return { kind: "choice", items: [...items] };
+      }
+      return Array.isArray(items) && !(items instanceof PyDictView) && items.length > 0
+        ? { kind: "choice", items }
+        : undefined;
+    },
   },
   choices: {
     summary: "A list of `k` items picked with replacement, optionally weighted.",

@@ -74,12 +74,3 @@ export interface CopyFromFkCall {
   column: string;
   span: Span;
 }
-
-/**
- * A call that is exactly one draw from its cell's random stream, of a shape the engine can
- * fill a whole column with at once, draw for draw the values `impl` gives: `int` is
- * `random.int(min, max)`, `uniform` is `lo + (hi - lo) * random.next()`.
- */
-export type NumberDraw =
-  | { readonly kind: "int"; readonly min: number; readonly max: number }
-  | { readonly kind: "uniform"; readonly lo: number; readonly hi: number };
