@@ -8,7 +8,7 @@ import * as arrow from "apache-arrow";
 import { allLocales, Faker, type LocaleDefinition } from "@faker-js/faker";
 import * as pq from "parquet-wasm";
 import { encodeParquet } from "../parquet/mod.ts";
-import { machineParallelism, timed } from "./measure.ts";
+import { machineParallelism, ownCpuSeconds, timed } from "./measure.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import {
   type BenchCase,
@@ -147,11 +147,24 @@ export const workers: BenchCase = {
     const rows = quick ? 200_000 : 1_000_000;
     const common = { file: "people.yaml", table: "people", rows };
     await generateDelta({ ...common, rows: 5_000, workers: 1 });
-    const one = await generateDelta({ ...common, workers: 1 });
-    const two = await generateDelta({ ...common, workers: 2 });
+    // The cores each side kept busy (the process's CPU over the wall time): one thread hands its
+    // large files to the Parquet encoder worker, so it is more than one.
+    const busy = async (workers: number) => {
+      const before = ownCpuSeconds();
+      const run = await generateDelta({ ...common, workers });
+      return { ...run, cores: (ownCpuSeconds() - before) / run.seconds };
+    };
+    const one = await busy(1);
+    const two = await busy(2);
     // What the machine gave two threads at the time: the ceiling of this ratio.
     const machine = await machineParallelism(2);
-    return { ...two, baseline: one, ratio: rateRatio(two, one), extra: { machine_2x: machine } };
+    return {
+      rows: two.rows,
+      seconds: two.seconds,
+      baseline: { rows: one.rows, seconds: one.seconds },
+      ratio: rateRatio(two, one),
+      extra: { machine_2x: machine, one_thread_cores: one.cores, two_workers_cores: two.cores },
+    };
   },
 };
 
