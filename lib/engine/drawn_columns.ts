@@ -13,7 +13,7 @@ import type { CompiledExpression, Draw, NumberDraw } from "../expr/compiled_expr
 import type { ColumnType } from "../arrow/types.ts";
 import type { ColumnBuilder } from "./column_builder.ts";
 import { floatValue, type Value } from "../expr/values.ts";
-import type { RowRun } from "./foreign_keys.ts";
+import type { KeySource, RowRun } from "./foreign_keys.ts";
 import { CellRandom, epochKey, firstUint32, firstUnit, unitHash } from "./rng.ts";
 
 /** How a column is filled directly: its row id, or a draw. */
@@ -127,7 +127,14 @@ export class KeyColumn implements BatchColumn {
     const picked = picks;
     const keys = this.#keys;
     keys.pick({ firstRowId, count, epoch }, picked, valid);
-    appendValues(builder, firstRowId, count, valid, (r) => keys.value(picked[r]), keys.failed);
+    const first = keys.rowIdsFrom();
+    if (first === undefined) {
+      appendValues(builder, firstRowId, count, valid, (r) => keys.value(picked[r]), keys.failed);
+      return;
+    }
+    // The parent's keys are its row ids: numbers an int64 column stores as they are.
+    for (let r = 0; r < count; r++) picked[r] += first;
+    builder.appendNumbers(picked, count, valid);
   }
 }
 
@@ -222,16 +229,6 @@ function appendValues(
       }
     }
   }
-}
-
-/** What a {@link KeyColumn} needs of its table: its picks, the parent's values, its errors. */
-export interface KeySource {
-  /** Each row's parent row index into `out` (rows whose `valid` byte is 0 skipped). */
-  pick(rows: RowRun, out: Float64Array, valid: Uint8Array | undefined): void;
-  /** The parent's value in a row. */
-  value(index: number): Value;
-  /** Throws the table's error for a row whose value the column refused. */
-  failed(rowId: number, error: unknown): never;
 }
 
 /**

@@ -27,6 +27,12 @@ export interface ParentSource {
   /** Storage type of a parent column. */
   columnType(column: string): ColumnType;
   /**
+   * When `column`'s value in row `index` is always `first + index` (a generated parent's
+   * `row_id` key without nulls), that `first`: a child then reads its keys without a lookup
+   * each (absent, or undefined: look them up).
+   */
+  rowIdsFrom?(column: string): number | undefined;
+  /**
    * Whether parent row `index` may be referenced at time `at`: false once a delete of the
    * parent's `changes:` is visible then, and a child's pick lands elsewhere (absent: every
    * row always may).
@@ -48,6 +54,21 @@ export class RowFailure extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.rowId = rowId;
   }
+}
+
+/** What a a batch's foreign-key column (drawn_columns.ts) needs of its table: its picks, the parent's values, its errors. */
+export interface KeySource {
+  /** Each row's parent row index into `out` (rows whose `valid` byte is 0 skipped). */
+  pick(rows: RowRun, out: Float64Array, valid: Uint8Array | undefined): void;
+  /** The parent's value in a row. */
+  value(index: number): Value;
+  /**
+   * When the parent's value in row `index` is `first + index` and the column stores it as it
+   * is (an int64 key), that `first`.
+   */
+  rowIdsFrom(): number | undefined;
+  /** Throws the table's error for a row whose value the column refused. */
+  failed(rowId: number, error: unknown): never;
 }
 
 /** What a {@link ForeignKeyPicker} needs of its child table. */
@@ -103,6 +124,32 @@ export class ForeignKeyPicker {
     } catch (error) {
       throw new RowFailure(rowId, error);
     }
+  }
+
+  /**
+   * What a batch's foreign-key column needs of the binding: its picks a run at a time, the
+   * parent's values (a `row_id` key's without a lookup), and the column's errors at their rows.
+   * `type` is the column's storage type.
+   */
+  keySource(
+    fk: ForeignKeyBinding,
+    parent: () => ParentSource,
+    at: number,
+    type: ColumnType,
+    failed: (rowId: number, error: unknown) => never,
+  ): KeySource {
+    return {
+      pick: (rows, out, valid) => {
+        try {
+          this.pickRun(fk, parent(), at, rows, out, valid);
+        } catch (error) {
+          failed((error as RowFailure).rowId, (error as RowFailure).cause);
+        }
+      },
+      value: (index) => parent().value(fk.call.column, index, at),
+      rowIdsFrom: () => type === "int64" ? parent().rowIdsFrom?.(fk.call.column) : undefined,
+      failed,
+    };
   }
 
   /**

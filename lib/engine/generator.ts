@@ -21,7 +21,7 @@ import { columnsBatch } from "../arrow/batch.ts";
 import { defaultColumnType, normalizeValue, staticTypeOf } from "./column_types.ts";
 import { ColumnBuilder } from "./column_builder.ts";
 import { type BatchColumn, drawnColumn, KeyColumn } from "./drawn_columns.ts";
-import { ForeignKeyPicker, type ParentSource, type RowFailure } from "./foreign_keys.ts";
+import { ForeignKeyPicker, type ParentSource } from "./foreign_keys.ts";
 import type { TableSpec } from "./spec.ts";
 import { GenerationError } from "./generation_error.ts";
 import { RecentValues } from "./recent_values.ts";
@@ -280,20 +280,11 @@ export class TableGenerator implements RowTable {
     };
     const drawn = drawnColumn(column, column.type!, failed);
     if (drawn || !column.expr.isForeignKey || this.spec.timeline) return drawn;
-    const fk = column.fks[0];
-    const engine = this.#engine;
-    const at = engine.inputs.now.getTime();
-    return new KeyColumn(column, {
-      pick: (rows, out, valid) => {
-        try {
-          this.#foreignKeys.pickRun(fk, engine.parent(fk.call.table), at, rows, out, valid);
-        } catch (error) {
-          failed((error as RowFailure).rowId, (error as RowFailure).cause);
-        }
-      },
-      value: (index) => engine.parent(fk.call.table).value(fk.call.column, index, at),
-      failed,
-    });
+    // A table without a timeline: every row looks at its parents at the reference time.
+    const at = this.#engine.inputs.now.getTime();
+    const parent = () => this.#engine.parent(column.fks[0].call.table);
+    const keys = this.#foreignKeys.keySource(column.fks[0], parent, at, column.type!, failed);
+    return new KeyColumn(column, keys);
   }
 
   /**
@@ -481,6 +472,12 @@ export class TableGenerator implements RowTable {
       count: () => this.spec.rowCount,
       value: (column, index) => this.value(column, this.spec.startRowId + index),
       columnType: (column) => this.columnType(column),
+      rowIdsFrom: (column) => {
+        const planned = this.#columns[this.columnIndex(column)];
+        const plain = planned.expr.isRowId && planned.nullFraction === 0 &&
+          this.columnType(column) === "int64";
+        return plain ? this.spec.startRowId : undefined;
+      },
     };
   }
 
