@@ -41,6 +41,8 @@ export class TableState extends ReplayState {
    * table with one writer never pays that read.
    */
   shared = false;
+  /** The newest checkpoint this writer read the table from or wrote, if any. */
+  lastCheckpoint?: number;
   constructor(readonly table: string) {
     super();
   }

@@ -9,7 +9,7 @@ import * as arrow from "apache-arrow";
 import type { Action, Add, Metadata, Protocol } from "./actions.ts";
 
 import { commit, ConcurrentModificationError, TableState } from "./commit.ts";
-import { DEFAULT_CHECKPOINT_INTERVAL, writeCheckpoint } from "./checkpoint.ts";
+import { checkpointDue, writeCheckpoint } from "./checkpoint.ts";
 import { type DeltaFs, joinPath } from "./fs.ts";
 import { fsFor } from "./storage.ts";
 import { latestVersion, readSnapshot } from "./log_reader.ts";
@@ -125,6 +125,7 @@ export class DeltaWriter {
       const snapshot = await readSnapshot(fs, path);
       for (const action of snapshotActions(snapshot)) state.apply(action);
       state.version = snapshot.version;
+      state.lastCheckpoint = snapshot.checkpointVersion;
       checkWritable(path, state.protocol!, state.metadata!);
       if (!options.replacing) {
         const missing = await findMissingFiles(fs, path, snapshot.files);
@@ -428,17 +429,13 @@ export class DeltaWriter {
     });
   }
 
-  /**
-   * Writes the checkpoint of a version that is a multiple of the interval: the writer's
-   * option, else the table's `delta.checkpointInterval`, else Spark's default of 10.
-   */
+  /** Writes the checkpoint of the version just committed when one is due (checkpointDue). */
   async #checkpointIfDue(result: WriteResult): Promise<WriteResult> {
-    const property = Number(this.#state.metadata?.configuration?.["delta.checkpointInterval"]);
-    const interval = this.#options.checkpointInterval ??
-      (Number.isInteger(property) && property > 0 ? property : DEFAULT_CHECKPOINT_INTERVAL);
-    if (interval > 0 && result.version > 0 && result.version % interval === 0) {
+    const state = this.#state;
+    if (checkpointDue(state, this.#options.checkpointInterval)) {
       try {
-        await writeCheckpoint(this.#fs, this.#state);
+        await writeCheckpoint(this.#fs, state);
+        state.lastCheckpoint = state.version;
       } catch (error) {
         // The commit landed; a missing checkpoint only makes reading slower.
         result.checkpointError = error as Error;

@@ -23,7 +23,7 @@ export interface DeltaWriterOptions {
   targetFileRows?: number;
   /**
    * A checkpoint every this many commits, 0 for never; by default the table's
-   * `delta.checkpointInterval`, else 10.
+   * `delta.checkpointInterval`, else 10, stretched on a table of many files (checkpointDue).
    */
   checkpointInterval?: number;
   /**
