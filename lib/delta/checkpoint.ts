@@ -37,10 +37,19 @@ export const DEFAULT_CHECKPOINT_INTERVAL = 10;
 export const CHECKPOINT_FILES_PER_COMMIT = 100;
 
 /**
+ * Versions between two checkpoints under the default interval, at most, whatever the table's
+ * size: a reader replays no more commits than this after the last checkpoint (a reader of an
+ * object store fetches each one), while a checkpoint of a week of 10 s commits (60,000 files)
+ * still costs each commit about a hundredth of it.
+ */
+export const MAX_CHECKPOINT_SPACING = 100;
+
+/**
  * Whether `state`'s version gets a checkpoint: a multiple of the interval (the writer's
  * `interval`, else the table's `delta.checkpointInterval`, else the default), as Spark
  * checkpoints; under the default interval, also at least files /
- * {@link CHECKPOINT_FILES_PER_COMMIT} versions after the last checkpoint the writer knows,
+ * {@link CHECKPOINT_FILES_PER_COMMIT} versions (at most {@link MAX_CHECKPOINT_SPACING}) after
+ * the last checkpoint the writer knows,
  * so a large table's checkpoints cost each commit about what a small one's do. An interval
  * the table or the writer sets is kept exactly.
  */
@@ -51,7 +60,8 @@ export function checkpointDue(state: TableState, interval?: number): boolean {
   const { version, lastCheckpoint } = state;
   if (every <= 0 || version <= 0 || version % every !== 0) return false;
   if (set !== undefined || lastCheckpoint === undefined) return true;
-  return version - lastCheckpoint >= state.files.size / CHECKPOINT_FILES_PER_COMMIT;
+  const spacing = Math.min(state.files.size / CHECKPOINT_FILES_PER_COMMIT, MAX_CHECKPOINT_SPACING);
+  return version - lastCheckpoint >= spacing;
 }
 /** How long tombstones are kept, as Spark's default `delta.deletedFileRetentionDuration`. */
 export const TOMBSTONE_RETENTION_MS = 7 * 24 * 3600 * 1000;

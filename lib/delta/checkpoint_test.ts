@@ -56,6 +56,9 @@ Deno.test("checkpointDue: a larger table waits files / 100 versions after its la
   assertEquals(checkpointDue(stateOf(35, 2_500, 10)), false);
   // No checkpoint known (a new table, or one read without any): the next multiple.
   assertEquals(checkpointDue(stateOf(20, 2_500)), true);
+  // However large the table, at most 100 versions apart: readers replay no more than that.
+  assertEquals(checkpointDue(stateOf(100, 60_000, 10)), false);
+  assertEquals(checkpointDue(stateOf(110, 60_000, 10)), true);
 });
 
 Deno.test("checkpointDue: an interval the table or the writer sets is kept exactly", () => {
