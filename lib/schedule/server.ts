@@ -9,7 +9,7 @@ import { formatDiagnostics, loadConfig } from "../config/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { changeSpec, DEFAULT_SEED, engineOptions, parentsOf } from "../config/engine_specs.ts";
 import { sinkPlan } from "../config/sink_plan.ts";
-import { type TableGenerator } from "../engine/generator.ts";
+import type { TableGenerator } from "../engine/generator.ts";
 import { Engine } from "../engine/engine.ts";
 import { sinkTableOf } from "../engine/spec.ts";
 import { diagramOf, toSvg } from "../diagram/mod.ts";
