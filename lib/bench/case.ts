@@ -39,6 +39,11 @@ export interface BenchCase {
   /** Runs whose median is reported (full, quick). */
   runs: { full: number; quick: number };
   run(quick: boolean): Promise<Measured>;
+  /**
+   * Removes what the runs left for it (each run is a process of its own), once all of them are
+   * measured: for a case whose measure a run's own clean-up would disturb.
+   */
+  cleanup?(): Promise<void>;
 }
 
 export const CONFIGS = new URL("./configs/", import.meta.url).pathname;

@@ -151,6 +151,7 @@ async function driver(quick: boolean, only?: string[]): Promise<void> {
       );
       runs.push(run);
     }
+    await bench.cleanup?.();
     const line = summarise(bench, runs, quick, where);
     lines.push(line);
     await Deno.writeTextFile(`${ROOT}bench/results.jsonl`, JSON.stringify(line) + "\n", {
