@@ -78,25 +78,22 @@ export interface BatchColumn {
 /** One directly filled column of a table. */
 export class DirectColumn implements BatchColumn {
   readonly index: number;
+  readonly #plan: DirectColumnPlan;
   readonly #fill: DirectFill;
-  readonly #cellKey: number;
-  readonly #nullKey: number;
-  readonly #nullFraction: number;
 
   constructor(plan: DirectColumnPlan, fill: DirectFill) {
     this.index = plan.index;
+    this.#plan = plan;
     this.#fill = fill;
-    this.#cellKey = plan.cellKey;
-    this.#nullKey = plan.nullKey;
-    this.#nullFraction = plan.nullFraction;
   }
 
   fill(builder: ColumnBuilder, firstRowId: number, count: number, epoch: number): void {
+    const { cellKey, nullKey, nullFraction } = this.#plan;
     const values = scratch(count);
-    const valid = validRows(this.#nullKey, this.#nullFraction, firstRowId, count, epoch);
+    const valid = validRows(nullKey, nullFraction, firstRowId, count, epoch);
     const fill = this.#fill;
     // Version 0 (a batch's rows are inserts): the cell's key is its epoch's key.
-    const key = epochKey(this.#cellKey, epoch);
+    const key = epochKey(cellKey, epoch);
     if (fill.kind === "rowId") rowIds(values, firstRowId, count);
     else if (fill.kind === "int") ints(values, key, firstRowId, count, fill.min, fill.max, valid);
     else uniforms(values, key, firstRowId, count, fill.lo, fill.hi, valid);

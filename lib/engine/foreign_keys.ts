@@ -138,16 +138,19 @@ export class ForeignKeyPicker {
     type: ColumnType,
     failed: (rowId: number, error: unknown) => never,
   ): KeySource {
+    // What children see of the parent, taken once per batch (it changes only between them).
+    let current = parent();
     return {
       pick: (rows, out, valid) => {
+        current = parent();
         try {
-          this.pickRun(fk, parent(), at, rows, out, valid);
+          this.pickRun(fk, current, at, rows, out, valid);
         } catch (error) {
           failed((error as RowFailure).rowId, (error as RowFailure).cause);
         }
       },
-      value: (index) => parent().value(fk.call.column, index, at),
-      rowIdsFrom: () => type === "int64" ? parent().rowIdsFrom?.(fk.call.column) : undefined,
+      value: (index) => current.value(fk.call.column, index, at),
+      rowIdsFrom: () => type === "int64" ? current.rowIdsFrom?.(fk.call.column) : undefined,
       failed,
     };
   }

@@ -388,7 +388,7 @@ export class ParquetStream implements ParquetFileStream {
     if (this.#aborted) return Promise.reject(abandoned());
     // No batch came: the file of the schema alone (parquet-wasm's stream cannot make it).
     if (!this.#encoder) {
-      return Promise.resolve(encodeParquet(new arrow.Table(this.#schema), this.#compression));
+      return Promise.resolve(schemaOnlyFile(this.#schema, this.#compression));
     }
     return this.#encoder.finish();
   }
@@ -397,6 +397,14 @@ export class ParquetStream implements ParquetFileStream {
     this.#aborted = true;
     this.#encoder?.abort();
   }
+}
+
+/**
+ * The file of a stream that got no batch: the schema alone (parquet-wasm's stream cannot make
+ * it).
+ */
+export function schemaOnlyFile(schema: arrow.Schema, compression: ParquetCompression): Uint8Array {
+  return encodeParquet(new arrow.Table(schema), compression);
 }
 
 function abandoned(): Error {

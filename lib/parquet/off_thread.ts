@@ -11,10 +11,10 @@
 import * as arrow from "apache-arrow";
 import { tableToIPCStream } from "./_ipc.ts";
 import {
-  encodeParquet,
   encodingPlan,
   type ParquetCompression,
   type ParquetFileStream,
+  schemaOnlyFile,
 } from "./mod.ts";
 import type { EncoderReply, EncoderRequest } from "./encoder_protocol.ts";
 
@@ -207,7 +207,7 @@ export class OffThreadParquetStream implements ParquetFileStream {
     // No batch came: the file of the schema alone, made here (no worker started for it).
     if (!this.#worker) {
       this.#ended = true;
-      return encodeParquet(new arrow.Table(this.#schema), this.#compression);
+      return schemaOnlyFile(this.#schema, this.#compression);
     }
     const worker = this.#worker;
     try {

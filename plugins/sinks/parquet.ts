@@ -120,16 +120,16 @@ export function createParquetSink(options: ParquetSinkOptions): Sink {
     await cutIntoFiles(take(state, state.rows), state.fileRows, {
       open: () => state.file,
       start: () => state.file = new StreamedFile(compression, state.schema),
-      full: async (file) => {
-        state.file = undefined;
-        await publish(state, await file.stream.finish());
-      },
+      full: () => endFile(state),
     });
-    if (rest && state.file) {
-      const file = state.file;
-      state.file = undefined;
-      await publish(state, await file.stream.finish());
-    }
+    if (rest && state.file) await endFile(state);
+  }
+
+  /** Ends the table's open streamed file and publishes it. */
+  async function endFile(state: TableState): Promise<void> {
+    const file = state.file!;
+    state.file = undefined;
+    await publish(state, await file.stream.finish());
   }
 
   async function flush(): Promise<void> {
