@@ -194,17 +194,16 @@ export interface SourceChooser {
 }
 
 /**
- * Chooses this thread for small ranges (a live tick's few rows) and workers, shared by every
- * table, for ranges of at least two pieces: a pool started at the first such range when
- * workers were asked for; with the workers defaulted, this thread until it has been busy long
- * enough that a pool pays ({@link handoffSource} without a known total), then the pool.
+ * Chooses this thread for small ranges (a live tick's few rows) and, for ranges of at least two
+ * pieces, one {@link handoffSource} shared by every table: its total is the rows the tables
+ * said they will write ({@link SourceChooser.expect}); asked-for workers start at the first such
+ * range, defaulted ones once that total makes them pay.
  */
 export function sourceChooser(
   engine: Engine,
   options: SourceOptions & { worthMs?: number },
 ): SourceChooser {
   const local = localSource(engine);
-  let pool: Promise<BatchSource> | undefined;
   let handoff: BatchSource | undefined;
   let closed = false;
   let expected: number | undefined = 0;
@@ -217,25 +216,18 @@ export function sourceChooser(
       if (options.workers <= 1 || !recipe || rows < 2 * MIN_PIECE_ROWS || closed) {
         return Promise.resolve(local);
       }
-      if (options.adaptive) {
-        handoff ??= handoffSource(engine, {
-          ...options,
-          workers: options.workers,
-          recipe,
-          rows: () => expected,
-        });
-        return Promise.resolve(handoff);
-      }
-      pool ??= WorkerPool.start(recipe(), options.workers, engine).then((p) => {
-        options.onStart?.(p.parallelism);
-        return p;
+      handoff ??= handoffSource(engine, {
+        ...options,
+        workers: options.workers,
+        recipe,
+        rows: () => expected,
+        eager: !options.adaptive,
       });
-      return pool;
+      return Promise.resolve(handoff);
     },
     close() {
       closed = true;
       handoff?.close();
-      pool?.then((p) => p.close(), () => {});
     },
   };
 }
