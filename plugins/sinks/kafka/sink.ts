@@ -32,13 +32,7 @@ import type {
 } from "../../../lib/plugin/types.ts";
 import { CommitConflict, PropertyConflict, SinkError } from "../../../lib/plugin/sink_errors.ts";
 import { guardSink } from "../_guard.ts";
-import {
-  clientOptions,
-  describeBrokers,
-  describeError,
-  type KafkaConnection,
-  kafkaError,
-} from "./client.ts";
+import { clientOptions, describeBrokers, type KafkaConnection, kafkaError } from "./client.ts";
 import {
   DEFAULT_PROGRESS_TOPIC,
   encodeProgress,
@@ -62,6 +56,7 @@ import {
   type SendVia,
 } from "./sender.ts";
 import { awaitStable } from "./topic_reader.ts";
+import { checkExpected as checkProperties, commitClaim, isFenced } from "./claim.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
@@ -337,7 +332,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
       value: Buffer.from(encodeProgress(record)),
     };
     if (claim) {
-      await claimWith(state, point!.expect!, message);
+      await claimWith(state, point!.expect!, record, message);
     } else if (state.transaction) {
       const sent = await state.transaction.send({ messages: [message] });
       await state.transaction.commit();
@@ -365,44 +360,22 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
 
   /** Throws a {@link PropertyConflict} unless the table's committed properties are `expect`. */
   async function checkExpected(name: string, expect: Record<string, string | null>) {
-    const records = await readProgress(name) ?? new Map();
-    const merged: Record<string, string> = {};
-    for (const r of records.values()) Object.assign(merged, r.properties);
-    for (const [property, wanted] of Object.entries(expect)) {
-      if ((merged[property] ?? null) !== wanted) {
-        throw new PropertyConflict(name, property, merged[property] ?? null);
-      }
-    }
+    checkProperties(name, expect, await readProgress(name));
   }
 
-  /**
-   * Commits a claim's progress record atomically with its check: through a producer whose
-   * transactional id belongs to the table's topic, shared by every shard and process. Starting
-   * it fences any other claim of the table in progress (the broker aborts that transaction, and
-   * waits for one being committed), so what the progress topic holds is final until this
-   * transaction ends; a claim fenced in turn commits nothing and is a conflict.
-   */
+  /** Commits a claim's progress record atomically with its check (claim.ts says how). */
   async function claimWith(
     state: TableState,
     expect: Record<string, string | null>,
+    record: ProgressRecord,
     message: MessageToProduce<Buffer, Buffer, string, string>,
   ): Promise<void> {
-    const producer = newProducer(state, `tablestream:${state.topic}:claim`);
-    try {
-      const transaction = await producer.beginTransaction();
-      await checkExpected(state.table.name, expect);
-      const sent = await transaction.send({ messages: [message] });
-      await transaction.commit();
-      await progressVisible(sent);
-    } catch (error) {
-      if (!/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))) throw error;
-      // Another claim started meanwhile: say what the table holds now.
-      await checkExpected(state.table.name, expect);
-      const [property] = Object.keys(expect);
-      throw new PropertyConflict(state.table.name, property, expect[property]);
-    } finally {
-      await producer.close().catch(() => {});
-    }
+    const name = state.table.name;
+    await commitClaim({
+      producer: () => newProducer(state, `tablestream:${state.topic}:claim`),
+      progress: () => readProgress(name),
+      decided: progressVisible,
+    }, { table: name, appId: state.appId, expect, record, message });
   }
 
   async function commit(point: CommitPoint | undefined): Promise<FlushResult> {
@@ -420,7 +393,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
         if (error instanceof CommitConflict || error instanceof PropertyConflict) throw error;
         if (
           point?.after !== undefined &&
-          /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(describeError(error))
+          isFenced(error)
         ) {
           // Another producer of this transactional id started: nothing of this transaction
           // commits. When it committed ticks meanwhile, say where the table is now.
