@@ -202,6 +202,8 @@ export interface ParquetFooter {
   columns: ParquetColumn[];
   /** Leaf columns (dotted paths) whose chunks state a min and a max, in every row group. */
   columnsWithBounds: string[];
+  /** The first row group's statistics by leaf column: nulls, and bounds as hex bytes. */
+  statistics: Record<string, { nulls?: number; min?: string; max?: string }>;
 }
 
 /**
@@ -229,7 +231,31 @@ export async function readParquetFooter(path: string): Promise<ParquetFooter> {
     numRowGroups: rowGroups.length,
     columns,
     columnsWithBounds: columnsWithBounds(rowGroups),
+    statistics: firstStatistics(rowGroups[0]),
   };
+}
+
+/** A row group's column statistics (min_value and max_value, as hex), by leaf column. */
+function firstStatistics(group: ThriftStruct | undefined): ParquetFooter["statistics"] {
+  const decoder = new TextDecoder();
+  const hex = (b: unknown) =>
+    b instanceof Uint8Array
+      ? [...b].map((x) => x.toString(16).padStart(2, "0")).join("")
+      : undefined;
+  const found: ParquetFooter["statistics"] = {};
+  for (const chunk of (group?.get(1) ?? []) as ThriftStruct[]) {
+    const meta = chunk.get(3) as ThriftStruct | undefined;
+    const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+    const statistics = meta?.get(12) as ThriftStruct | undefined;
+    if (!statistics) continue;
+    const nulls = statistics.get(3);
+    found[path] = {
+      ...(nulls !== undefined ? { nulls: Number(nulls) } : {}),
+      ...(statistics.has(6) ? { min: hex(statistics.get(6)) } : {}),
+      ...(statistics.has(5) ? { max: hex(statistics.get(5)) } : {}),
+    };
+  }
+  return found;
 }
 
 /** The leaf columns whose chunk metadata holds a min and a max in every row group. */

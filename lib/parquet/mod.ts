@@ -4,6 +4,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { encodeSmallParquet } from "./small_file.ts";
 import * as pq from "parquet-wasm";
 import { isValid } from "../arrow/cells.ts";
 import { Scratch, wasmBatch } from "./ffi.ts";
@@ -219,7 +220,8 @@ export function resolveFileOptions(options: ParquetFileOptions): Required<Parque
  * Encodes an Arrow table as a Parquet file. Types map as arrow-rs writes them: Int64 to
  * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS),
  * Decimal to DECIMAL. A table without batches gives a file holding only the schema. Float
- * and double columns carry no column statistics (see `writerProperties`).
+ * and double columns carry no column statistics (see `writerProperties`). A file of a few
+ * hundred rows of flat columns is written directly (small_file.ts), any other by parquet-wasm.
  *
  * @example
  * ```ts
@@ -227,6 +229,18 @@ export function resolveFileOptions(options: ParquetFileOptions): Required<Parque
  * ```
  */
 export function encodeParquet(
+  table: arrow.Table,
+  compression: ParquetCompression = "snappy",
+): Uint8Array {
+  return encodeSmallParquet(table, compression) ?? encodeParquetWasm(table, compression);
+}
+
+/**
+ * The file parquet-wasm (arrow-rs) writes of a table, whatever its size: what
+ * {@link encodeParquet} writes of all but small files, and what a streamed file is, byte for
+ * byte.
+ */
+export function encodeParquetWasm(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
 ): Uint8Array {

@@ -6,26 +6,27 @@ import { readParquetFooter } from "../../tests/_read.ts";
 import {
   deltaPacks,
   encodeParquet,
+  encodeParquetWasm,
   mostlyDistinct,
   ParquetStream,
   readParquetColumns,
 } from "./mod.ts";
 
-Deno.test("a streamed Parquet file is the file encodeParquet makes of the same rows", async () => {
+Deno.test("a streamed Parquet file is the file parquet-wasm makes of the same rows at once", async () => {
   const batches = [sampleBatch(700, 0), sampleBatch(1, 700), sampleBatch(2000, 701)];
   const table = new arrow.Table(SAMPLE_SCHEMA, batches);
   for (const compression of ["snappy", "zstd", "none"] as const) {
     const stream = new ParquetStream(compression, SAMPLE_SCHEMA);
     for (const batch of batches) await stream.write(batch);
     const streamed = await stream.finish();
-    assertEquals(streamed, encodeParquet(table, compression), compression);
+    assertEquals(streamed, encodeParquetWasm(table, compression), compression);
   }
   const back = await readParquetColumns(encodeParquet(table), ["id"]);
   assertEquals(back.numRows, 2701);
   assertEquals([...back.table.getChild("id")!].map(String).slice(699, 702), ["699", "700", "701"]);
 });
 
-Deno.test("a stream of many batches waits for its encoder without a timer turn, and is encodeParquet's file", async () => {
+Deno.test("a stream of many batches waits for its encoder without a timer turn, and is parquet-wasm's file", async () => {
   // More batches than the encoder is handed ahead of it: the writer waits for it again and
   // again. A timer set before the first write has not fired when the file is done, so no
   // wait went through a timer (4 ms each once nested, the thread idle meanwhile).
@@ -39,7 +40,7 @@ Deno.test("a stream of many batches waits for its encoder without a timer turn, 
   const fired = timerFired;
   clearTimeout(timer);
   assertEquals(fired, false);
-  assertEquals(bytes, encodeParquet(table, "snappy"));
+  assertEquals(bytes, encodeParquetWasm(table, "snappy"));
 });
 
 Deno.test("float columns carry no Parquet statistics, so Spark cannot skip their NaN rows", async () => {

@@ -1,7 +1,7 @@
 import * as arrow from "apache-arrow";
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { SAMPLE_SCHEMA, sampleBatch, unwritableBatch } from "../../tests/_batches.ts";
-import { encodeParquet, ParquetStream } from "./mod.ts";
+import { encodeParquet, encodeParquetWasm, ParquetStream } from "./mod.ts";
 import { OffThreadParquetStream } from "./off_thread.ts";
 import { staticNpmPackages } from "../../tests/_module_graph.ts";
 
@@ -26,7 +26,7 @@ Deno.test("a file encoded in the worker is the file this thread encodes, for eve
     }
     const bytes = await there.finish();
     assertEquals(bytes, await here.finish(), compression);
-    assertEquals(bytes, encodeParquet(table, compression), compression);
+    assertEquals(bytes, encodeParquetWasm(table, compression), compression);
   }
 });
 
@@ -40,8 +40,8 @@ Deno.test("files encoded in the worker at the same time stay apart, and the batc
   await second.write(b[1]);
   await first.write(a[2]);
   const [one, two] = await Promise.all([first.finish(), second.finish()]);
-  assertEquals(one, encodeParquet(new arrow.Table(SAMPLE_SCHEMA, a), "snappy"));
-  assertEquals(two, encodeParquet(new arrow.Table(SAMPLE_SCHEMA, b), "zstd"));
+  assertEquals(one, encodeParquetWasm(new arrow.Table(SAMPLE_SCHEMA, a), "snappy"));
+  assertEquals(two, encodeParquetWasm(new arrow.Table(SAMPLE_SCHEMA, b), "zstd"));
   // The IPC sent is a copy: the batches keep their buffers (a Delta writer reads their stats).
   assertEquals(a[0].getChild("id")!.get(2999), 2999n);
 });
@@ -107,7 +107,7 @@ Deno.test("a file the worker cannot encode fails, and the worker goes on with th
   await next.write(sampleBatch(5));
   assertEquals(
     await next.finish(),
-    encodeParquet(new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(5)]), "snappy"),
+    encodeParquetWasm(new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(5)]), "snappy"),
   );
 });
 
