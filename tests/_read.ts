@@ -193,6 +193,8 @@ export interface ParquetColumn {
   repetition: string;
   /** `"TIMESTAMP(isAdjustedToUTC=true, unit=MICROS)"`, `"DATE"`, `"INT(64, signed)"`, ... */
   logicalType?: string;
+  /** The field id, when the file gives one (Delta's column mapping). */
+  fieldId?: number;
 }
 
 /** What the footer of one Parquet file says. */
@@ -224,6 +226,7 @@ export async function readParquetFooter(path: string): Promise<ParquetFooter> {
     physicalType: PHYSICAL_TYPES[element.get(1) as number] ?? "GROUP",
     repetition: REPETITIONS[element.get(3) as number] ?? "UNKNOWN",
     logicalType: logicalTypeText(element.get(10) as ThriftStruct | undefined),
+    ...(element.has(9) ? { fieldId: Number(element.get(9)) } : {}),
   }));
   const rowGroups = (meta.get(4) ?? []) as ThriftStruct[];
   return {

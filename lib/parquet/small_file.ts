@@ -9,7 +9,8 @@
  * PLAIN data page (v1) per column, definition levels for nullable columns, no dictionary, no
  * column statistics (the Delta log carries the statistics engines skip files with), and the
  * Arrow schema in the footer's `ARROW:schema`, as arrow-rs puts it, so that Arrow readers get
- * back the exact types (a timestamp's time zone, an Int16). Each page is framed in the codec
+ * back the exact types (a timestamp's time zone, an Int16); a field's `PARQUET:field_id` (Delta's
+ * column mapping) is its Parquet field id, as arrow-rs writes it. Each page is framed in the codec
  * asked for with its data stored as it is: a snappy literal, or zstd raw blocks. At a few
  * hundred rows compression saves little, and the file still says, and is, what was asked.
  *
@@ -26,6 +27,9 @@
 import * as arrow from "apache-arrow";
 import { ThriftWriter } from "./thrift_writer.ts";
 import type { ParquetCompression } from "./wasm_stream.ts";
+
+/** The Arrow field metadata arrow-rs writes as the Parquet field id. */
+const PARQUET_FIELD_ID = "PARQUET:field_id";
 
 /** Files of at most this many rows are written here. */
 export const SMALL_FILE_ROWS = 256;
@@ -517,6 +521,9 @@ function fileMetaData(
       w.i32(3, field.nullable ? OPTIONAL : REQUIRED);
       w.binary(4, field.name);
       if (kind.converted !== undefined) w.i32(6, kind.converted);
+      // Delta's column mapping names each column's field id so, as arrow-rs takes it.
+      const fieldId = field.metadata.get(PARQUET_FIELD_ID);
+      if (fieldId !== undefined) w.i32(9, Number(fieldId));
       if (kind.logical) w.struct(10, () => kind.logical!(w));
     });
     w.i64(3, rows);

@@ -43,6 +43,23 @@ function longTexts(table: arrow.Table): string[] {
   }).map((field) => field.name);
 }
 
+/** A batch whose fields carry Parquet field ids, as Delta's column mapping gives them. */
+function withFieldIds(batch: arrow.RecordBatch): arrow.RecordBatch {
+  const fields = batch.schema.fields.map((f, i) =>
+    new arrow.Field(`col-${i}`, f.type, f.nullable, new Map([["PARQUET:field_id", String(i + 1)]]))
+  );
+  const schema = new arrow.Schema(fields);
+  return new arrow.RecordBatch(
+    schema,
+    arrow.makeData({
+      type: new arrow.Struct(fields),
+      length: batch.numRows,
+      nullCount: 0,
+      children: batch.data.children,
+    }),
+  );
+}
+
 /** The tables this writer takes: every type, nulls, several batches, slices, wide values. */
 function smallTables(): Record<string, arrow.Table> {
   const awkward = awkwardBatch(60);
@@ -91,6 +108,7 @@ function smallTables(): Record<string, arrow.Table> {
       ),
     ]),
     full: new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(SMALL_FILE_ROWS)]),
+    mapped: new arrow.Table(withFieldIds(sampleBatch(20))),
   };
 }
 
