@@ -20,6 +20,11 @@ import { PropertyConflict } from "../../../lib/plugin/sink_errors.ts";
 import { describeError } from "./client.ts";
 import type { ProgressRecord } from "./progress.ts";
 
+/** The transactional id every claim of a topic's table goes through, whichever its shard. */
+export function claimTransactionalId(topic: string): string {
+  return `tablestream:${topic}:claim`;
+}
+
 /** How long a failed claim waits for another claim's commit to show before it says its error. */
 export const CLAIM_SETTLE_MS = 5_000;
 

@@ -9,7 +9,14 @@ import { assert, assertEquals, assertRejects } from "../../../tests/_assert.ts";
 import { SAMPLE_SCHEMA } from "../../../tests/_batches.ts";
 import { kafkaTest, type TestKafka, testKafka } from "../../../tests/_kafka.ts";
 import { PropertyConflict } from "../../../lib/plugin/sink_errors.ts";
-import { type Claim, type ClaimDeps, type ClaimProducer, commitClaim } from "./claim.ts";
+import {
+  type Claim,
+  type ClaimDeps,
+  type ClaimProducer,
+  claimTransactionalId,
+  commitClaim,
+} from "./claim.ts";
+import { Producers, type ProducerState } from "./producers.ts";
 import { clientOptions } from "./client.ts";
 import { kafkaClient, loadKafkaClient } from "./client_module.ts";
 import { encodeProgress, progressKey, type ProgressRecord, schemaText } from "./progress.ts";
@@ -54,26 +61,24 @@ async function freshTable(k: TestKafka) {
     shape: { format: "json", avroPrefix: new Uint8Array() },
   });
   const producers: { close(): Promise<unknown> }[] = [];
+  // The sink's own producers, of the table's claim id.
+  const makers = new Producers({
+    client: () => options,
+    delivery: "exactly_once",
+    named: (t) => t,
+  });
+  const claimer: ProducerState = {
+    table: { name: TABLE },
+    appId: "claim-test",
+    topic: topicOf(TABLE),
+    transactional: true,
+  };
   /** A real producer of the table's claim id, its commit changed by `commit` when given. */
   const producer = (
     commit?: (commit: () => Promise<unknown>, abort: () => Promise<unknown>) => Promise<unknown>,
   ) =>
   () => {
-    const real = new (kafkaClient().Producer)<Buffer, Buffer, string, string>({
-      ...options,
-      idempotent: true,
-      producerId: -1n,
-      producerEpoch: -1,
-      acks: kafkaClient().ProduceAcks.ALL,
-      transactionalId: `tablestream:${topicOf(TABLE)}:claim`,
-      serializers: {
-        key: (b?: Buffer) => b,
-        value: (b?: Buffer) => b,
-        headerKey: (b?: string) => (b === undefined ? undefined : Buffer.from(b)),
-        headerValue: (b?: string) => (b === undefined ? undefined : Buffer.from(b)),
-      },
-      autocreateTopics: false,
-    });
+    const real = makers.newProducer(claimer, claimTransactionalId(topicOf(TABLE)));
     producers.push(real);
     const wrapped: ClaimProducer = {
       beginTransaction: async () => {

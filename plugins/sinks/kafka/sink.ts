@@ -56,7 +56,12 @@ import {
   type SendVia,
 } from "./sender.ts";
 import { awaitStable } from "./topic_reader.ts";
-import { checkExpected as checkProperties, commitClaim, isFenced } from "./claim.ts";
+import {
+  checkExpected as checkProperties,
+  claimTransactionalId,
+  commitClaim,
+  isFenced,
+} from "./claim.ts";
 import { avroSchema, confluentPrefix } from "./avro.ts";
 import { registerSchema } from "./registry.ts";
 import { KafkaReadBack } from "./read_back.ts";
@@ -372,7 +377,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink & {
   ): Promise<void> {
     const name = state.table.name;
     await commitClaim({
-      producer: () => newProducer(state, `tablestream:${state.topic}:claim`),
+      producer: () => newProducer(state, claimTransactionalId(state.topic)),
       progress: () => readProgress(name),
       decided: progressVisible,
     }, { table: name, appId: state.appId, expect, record, message });
