@@ -137,21 +137,31 @@ async function freshTable(k: TestKafka) {
   return { producer, deps, claim, states, close };
 }
 
+/** Runs `fn` on a fresh table's claim helpers, closing their clients after. */
+async function withFreshTable(
+  k: TestKafka,
+  fn: (t: Awaited<ReturnType<typeof freshTable>>) => Promise<void>,
+): Promise<void> {
+  const t = await freshTable(k);
+  try {
+    await fn(t);
+  } finally {
+    await t.close();
+  }
+}
+
 kafkaTest(
   need,
   "kafka claim: a commit the broker made but answered with an error stands",
   async (k) => {
-    const t = await freshTable(k);
-    try {
+    await withFreshTable(k, async (t) => {
       const lostAnswer = t.producer(async (commit) => {
         await commit();
         throw unknownServerError();
       });
       await commitClaim(t.deps(lostAnswer), t.claim("app/shard-0", "state 0"));
       assertEquals((await t.states()).get("app/shard-0"), "state 0");
-    } finally {
-      await t.close();
-    }
+    });
   },
 );
 
@@ -159,8 +169,7 @@ kafkaTest(
   need,
   "kafka claim: aborted under an unknown error while another claim commits, a conflict",
   async (k) => {
-    const t = await freshTable(k);
-    try {
+    await withFreshTable(k, async (t) => {
       let other: Promise<void> | undefined;
       const raced = t.producer(async (_commit, abort) => {
         await abort();
@@ -176,9 +185,7 @@ kafkaTest(
       await other;
       assert(error instanceof PropertyConflict, String(error));
       assertEquals([...(await t.states())], [["app/shard-1", "state 1"]]);
-    } finally {
-      await t.close();
-    }
+    });
   },
 );
 
@@ -186,8 +193,7 @@ kafkaTest(
   need,
   "kafka claim: aborted under an unknown error and nobody else claims, the error as it came",
   async (k) => {
-    const t = await freshTable(k);
-    try {
+    await withFreshTable(k, async (t) => {
       const failing = t.producer(async (_commit, abort) => {
         await abort();
         throw unknownServerError();
@@ -198,8 +204,6 @@ kafkaTest(
       assert(!(error instanceof PropertyConflict), String(error));
       assert(String((error as Error).message).includes("EndTxn"), String(error));
       assertEquals((await t.states()).size, 0);
-    } finally {
-      await t.close();
-    }
+    });
   },
 );
