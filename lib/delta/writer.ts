@@ -31,7 +31,12 @@ import {
 export { checkWritable, SchemaMismatchError, WriteRefused } from "./write_checks.ts";
 import { statsJson } from "./stats.ts";
 import { findMissingFiles, missingFilesMessage } from "./missing_files.ts";
-import { encodeParquet, type ParquetCompression, ParquetStream } from "../parquet/mod.ts";
+import {
+  encodeParquet,
+  encodeParquetBatches,
+  type ParquetCompression,
+  ParquetStream,
+} from "../parquet/mod.ts";
 import { OffThreadParquetStream } from "../parquet/off_thread.ts";
 import { DataFileWriter, storeDataFile } from "./data_file.ts";
 import { removeOf, snapshotActions, txnAction } from "./commit_actions.ts";
@@ -289,7 +294,7 @@ export class DeltaWriter {
         const file = this.#toFile(part);
         adds.push(
           await this.#storeFile(
-            encodeParquet(file, compression),
+            await encodeParquetBatches(file, compression),
             statsJson(file),
             group.values,
             adds.length,

@@ -6,6 +6,7 @@ import { readParquetFooter } from "../../tests/_read.ts";
 import {
   deltaPacks,
   encodeParquet,
+  encodeParquetBatches,
   encodeParquetWasm,
   mostlyDistinct,
   ParquetStream,
@@ -24,6 +25,17 @@ Deno.test("a streamed Parquet file is the file parquet-wasm makes of the same ro
   const back = await readParquetColumns(encodeParquet(table), ["id"]);
   assertEquals(back.numRows, 2701);
   assertEquals([...back.table.getChild("id")!].map(String).slice(699, 702), ["699", "700", "701"]);
+});
+
+Deno.test("a large table encoded batch by batch is the file encoded at once", async () => {
+  // 50 batches of 8,000 rows: more than the 16 MB past which a table goes batch by batch.
+  const batches = Array.from({ length: 50 }, (_, i) => sampleBatch(8_000, 8_000 * i));
+  const table = new arrow.Table(SAMPLE_SCHEMA, batches);
+  for (const compression of ["snappy", "zstd"] as const) {
+    assertEquals(await encodeParquetBatches(table, compression), encodeParquet(table, compression));
+  }
+  const small = new arrow.Table(SAMPLE_SCHEMA, [sampleBatch(10)]);
+  assertEquals(await encodeParquetBatches(small), encodeParquet(small));
 });
 
 Deno.test("a stream of many batches waits for its encoder without a timer turn, and is parquet-wasm's file", async () => {
