@@ -292,14 +292,8 @@ export class DeltaWriter {
           ? group.table
           : group.table.slice(start, start + limit).select(dataColumns);
         const file = this.#toFile(part);
-        adds.push(
-          await this.#storeFile(
-            await encodeParquetBatches(file, compression),
-            statsJson(file),
-            group.values,
-            adds.length,
-          ),
-        );
+        const bytes = await encodeParquetBatches(file, compression);
+        adds.push(await this.#storeFile(bytes, statsJson(file), group.values, adds.length));
       }
     }
     return adds;
