@@ -56,7 +56,10 @@ export class RowFailure extends Error {
   }
 }
 
-/** What a a batch's foreign-key column (drawn_columns.ts) needs of its table: its picks, the parent's values, its errors. */
+/**
+ * What a batch's foreign-key column (drawn_columns.ts) needs of its table: its picks, the
+ * parent's values, its errors.
+ */
 export interface KeySource {
   /** Each row's parent row index into `out` (rows whose `valid` byte is 0 skipped). */
   pick(rows: RowRun, out: Float64Array, valid: Uint8Array | undefined): void;

@@ -27,6 +27,8 @@
  * @module
  */
 import * as arrow from "apache-arrow";
+import { isValid } from "../arrow/cells.ts";
+import { Bytes } from "./bytes.ts";
 import { ThriftWriter } from "./thrift_writer.ts";
 import type { ParquetCompression } from "./wasm_stream.ts";
 
@@ -123,65 +125,9 @@ function kindOf(type: arrow.DataType): ColumnKind | undefined {
   return undefined;
 }
 
-/** A growing byte buffer: a page, then the file. */
-class Bytes {
-  buffer: Uint8Array;
-  view: DataView;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(capacity);
-    this.view = new DataView(this.buffer.buffer);
-  }
-
-  room(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + n));
-    grown.set(this.buffer.subarray(0, this.length));
-    this.buffer = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  put(bytes: Uint8Array): void {
-    this.room(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
-  u32(n: number): void {
-    this.room(4);
-    this.view.setUint32(this.length, n, true);
-    this.length += 4;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buffer[this.length++] = b;
-  }
-
-  varint(n: number): void {
-    while (n >= 0x80) {
-      this.byte((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    this.byte(n);
-  }
-
-  bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
-  }
-}
-
 // Arrow JS slices a column's value and offset buffers to the slice, but not its validity
-// bitmap nor a boolean column's values, which `data.offset` indexes (bits of a byte).
-
-/** Whether value `i` of `data` is valid (not null). */
-function isValid(data: arrow.Data, i: number): boolean {
-  const bitmap = data.nullBitmap;
-  if (!bitmap || bitmap.length === 0 || data.nullCount === 0) return true;
-  const at = data.offset + i;
-  return ((bitmap[at >> 3] >> (at & 7)) & 1) === 1;
-}
+// bitmap (isValid reads it at `data.offset`) nor a boolean column's values, which
+// `data.offset` indexes too (bits of a byte).
 
 /** A column's pieces: its Data in every batch of the table. */
 function pieces(table: arrow.Table, column: number): arrow.Data[] {

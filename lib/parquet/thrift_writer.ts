@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Bytes } from "./bytes.ts";
 
 /** Compact protocol field types. */
 const TType = {
@@ -42,41 +43,28 @@ function utf8(text: string): Uint8Array {
  * message after message ({@link reset}): what {@link bytes} returned is then overwritten.
  */
 export class ThriftWriter {
-  #bytes = new Uint8Array(1024);
-  #length = 0;
+  readonly #out = new Bytes(1024);
   /** The last field id of each open struct (ids are written as deltas from it). */
   #lastIds: number[] = [0];
 
   /** The bytes written so far (valid until the next reset). */
   bytes(): Uint8Array {
-    return this.#bytes.subarray(0, this.#length);
+    return this.#out.bytes();
   }
 
   /** Starts a new message in the same buffer. */
   reset(): void {
-    this.#length = 0;
+    this.#out.length = 0;
     this.#lastIds = [0];
   }
 
-  #room(n: number): void {
-    if (this.#length + n <= this.#bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + n));
-    grown.set(this.#bytes.subarray(0, this.#length));
-    this.#bytes = grown;
-  }
-
   byte(b: number): void {
-    this.#room(1);
-    this.#bytes[this.#length++] = b;
+    this.#out.byte(b);
   }
 
   /** An unsigned varint of a safe integer. */
   varint(n: number): void {
-    while (n >= 0x80) {
-      this.byte((n % 0x80) | 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    this.byte(n);
+    this.#out.varint(n);
   }
 
   /** A zigzag varint: what i16, i32 and i64 values are written as. */
@@ -124,9 +112,7 @@ export class ThriftWriter {
   #binaryValue(value: Uint8Array | string): void {
     const bytes = typeof value === "string" ? utf8(value) : value;
     this.varint(bytes.length);
-    this.#room(bytes.length);
-    this.#bytes.set(bytes, this.#length);
-    this.#length += bytes.length;
+    this.#out.put(bytes);
   }
 
   /** A struct field whose fields `body` writes. */
