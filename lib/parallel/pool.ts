@@ -62,6 +62,12 @@ export function defaultWorkers(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
+/**
+ * How long a pool's workers may take to be ready (ms): they take 0.15-1 s on a 2-core machine,
+ * many times that when it is loaded.
+ */
+export const WORKER_START_TIMEOUT_MS = 60_000;
+
 /** Fewest rows worth a job of their own: below it, messaging costs more than it saves. */
 export const MIN_PIECE_ROWS = 1_000;
 
@@ -104,10 +110,19 @@ export class WorkerPool implements BatchSource {
 
   /**
    * Starts `count` workers, each rebuilding the engine `recipe` describes; resolves when
-   * all are ready. `engine` is this thread's copy: its schemas label the batches.
+   * all are ready. `engine` is this thread's copy: its schemas label the batches. Workers not
+   * ready within `startTimeoutMs` are stopped and the start fails, naming how many were:
+   * a worker stuck in a plugin's import, or a runtime that never answers, is an error to act
+   * on, not a run that waits forever.
    */
-  static async start(recipe: EngineRecipe, count: number, engine: Engine): Promise<WorkerPool> {
+  static async start(
+    recipe: EngineRecipe,
+    count: number,
+    engine: Engine,
+    startTimeoutMs = WORKER_START_TIMEOUT_MS,
+  ): Promise<WorkerPool> {
     const workers: Worker[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const ready: Promise<void>[] = [];
       for (let i = 0; i < count; i++) {
@@ -131,11 +146,27 @@ export class WorkerPool implements BatchSource {
         );
         worker.postMessage({ kind: "init", recipe } satisfies WorkerRequest);
       }
-      await Promise.all(ready);
+      let readyCount = 0;
+      for (const r of ready) r.then(() => readyCount++, () => {});
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(
+            new Error(
+              `${count - readyCount} of ${count} generation workers were not ready after ` +
+                `${startTimeoutMs / 1000} s (each loads ${recipe.configPath} and its plugins); ` +
+                `a plugin file that does not finish loading in a worker would do this: run ` +
+                `with --workers 1 to generate in one thread`,
+            ),
+          );
+        }, startTimeoutMs);
+      });
+      await Promise.race([Promise.all(ready), late]);
       return new WorkerPool(workers, engine);
     } catch (error) {
       for (const worker of workers) worker.terminate();
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,12 @@
 import * as arrow from "apache-arrow";
-import { assertEquals } from "../../tests/_assert.ts";
-import { type BatchSource, orderedBatches } from "./pool.ts";
+import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
+import { BUILTINS } from "../../tests/_engine.ts";
+import { withTempDir, writeConfig } from "../../tests/_cli.ts";
+import { loadConfig } from "../config/mod.ts";
+import { runInputs, tableSpecs } from "../config/engine_specs.ts";
+import { Engine } from "../engine/engine.ts";
+import { type BatchSource, orderedBatches, WorkerPool } from "./pool.ts";
+import { recipeOf } from "./recipe.ts";
 
 /** A source whose batches finish in reverse order of request, each a column of row ids. */
 function shuffledSource(parallelism: number): BatchSource & { requests: number[][] } {
@@ -53,4 +59,43 @@ Deno.test("a range worth it is cut into at least one piece per worker", async ()
   const small = shuffledSource(3);
   for await (const _ of orderedBatches(small, { ...range, count: 1_500 })) { /* drain */ }
   assertEquals(small.requests.map(([, n]) => n), [1_500]);
+});
+
+Deno.test("workers not ready in time are stopped and the start fails, saying why", async () => {
+  await withTempDir(async (dir) => {
+    // A plugin file that never finishes loading in a worker (it loads at once in this thread).
+    await Deno.writeTextFile(
+      `${dir}/stuck.js`,
+      `if (typeof WorkerGlobalScope !== "undefined") { while (true) {} }
+export default ({ defineDistribution }) =>
+  defineDistribution({
+    name: "first",
+    summary: "Always the first parent.",
+    options: {},
+    create: () => ({ sample: () => 0 }),
+  });
+`,
+    );
+    const path = await writeConfig(
+      dir,
+      `plugins: [stuck.js]
+tables:
+  - table_name: t
+    row_count: 10
+    columns:
+      - { column_name: id, data: row_id }
+`,
+    );
+    const { config } = await loadConfig(path);
+    const engine = new Engine(tableSpecs(config!), runInputs(config!, {}, new Date(0)), BUILTINS);
+    const started = performance.now();
+    const error = await assertRejects(() =>
+      WorkerPool.start(recipeOf(engine, path), 2, engine, 1_500)
+    );
+    assert(performance.now() - started < 10_000, "the start fails soon after its deadline");
+    assert(
+      /2 of 2 generation workers were not ready after 1.5 s .*--workers 1/s.test(String(error)),
+      String(error),
+    );
+  });
 });
