@@ -206,6 +206,8 @@ export interface ParquetFooter {
   columnsWithBounds: string[];
   /** The first row group's statistics by leaf column: nulls, and bounds as hex bytes. */
   statistics: Record<string, { nulls?: number; min?: string; max?: string }>;
+  /** The encodings the first row group's chunks list, by leaf column. */
+  encodings: Record<string, string[]>;
 }
 
 /**
@@ -235,7 +237,33 @@ export async function readParquetFooter(path: string): Promise<ParquetFooter> {
     columns,
     columnsWithBounds: columnsWithBounds(rowGroups),
     statistics: firstStatistics(rowGroups[0]),
+    encodings: firstEncodings(rowGroups[0]),
   };
+}
+
+/** parquet.thrift's Encoding values, by number. */
+const ENCODINGS: Record<number, string> = {
+  0: "PLAIN",
+  2: "PLAIN_DICTIONARY",
+  3: "RLE",
+  4: "BIT_PACKED",
+  5: "DELTA_BINARY_PACKED",
+  6: "DELTA_LENGTH_BYTE_ARRAY",
+  7: "DELTA_BYTE_ARRAY",
+  8: "RLE_DICTIONARY",
+  9: "BYTE_STREAM_SPLIT",
+};
+
+/** A row group's chunks' encodings, by leaf column. */
+function firstEncodings(group: ThriftStruct | undefined): ParquetFooter["encodings"] {
+  const decoder = new TextDecoder();
+  const found: ParquetFooter["encodings"] = {};
+  for (const chunk of (group?.get(1) ?? []) as ThriftStruct[]) {
+    const meta = chunk.get(3) as ThriftStruct | undefined;
+    const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+    found[path] = ((meta?.get(2) ?? []) as number[]).map((e) => ENCODINGS[e] ?? String(e));
+  }
+  return found;
 }
 
 /** A row group's column statistics (min_value and max_value, as hex), by leaf column. */

@@ -190,9 +190,13 @@ export const localFs: DeltaFs = {
  */
 const SMALL_WRITE_BYTES = 256 * 1024;
 
-/** Writes a new file in a blocking thread: the path of large files. */
+/**
+ * Writes a new file in a blocking thread: the path of large files. The file is created here
+ * and its first write is under way when this returns, so what the caller does meanwhile (a
+ * data file's statistics) runs beside the write rather than before it.
+ */
 async function writeNewFile(path: string, data: Uint8Array): Promise<void> {
-  using file = await Deno.open(path, { write: true, createNew: true });
+  using file = Deno.openSync(path, { write: true, createNew: true });
   try {
     for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
     await file.syncData();

@@ -38,7 +38,7 @@ import {
   ParquetStream,
 } from "../parquet/mod.ts";
 import { OffThreadParquetStream } from "../parquet/off_thread.ts";
-import { DataFileWriter, storeDataFile } from "./data_file.ts";
+import { DataFileWriter, storeDataFile, type StoredFile } from "./data_file.ts";
 import { removeOf, snapshotActions, txnAction } from "./commit_actions.ts";
 import { WriteRules } from "./write_rules.ts";
 import { readTable } from "./read_data.ts";
@@ -293,7 +293,9 @@ export class DeltaWriter {
           : group.table.slice(start, start + limit).select(dataColumns);
         const file = this.#toFile(part);
         const bytes = await encodeParquetBatches(file, compression);
-        adds.push(await this.#storeFile(bytes, statsJson(file), group.values, adds.length));
+        adds.push(
+          await this.#storeFile(bytes, () => statsJson(file), group.values, adds.length),
+        );
       }
     }
     return adds;
@@ -343,10 +345,13 @@ export class DeltaWriter {
     return this.#options.compression ?? "snappy";
   }
 
-  /** Writes an encoded file under a unique name; its `add` action with `stats`. */
+  /**
+   * Writes an encoded file under a unique name; its `add` action with `stats` (made while the
+   * file is written, when given as a function).
+   */
   #storeFile(
     bytes: Uint8Array,
-    stats: string,
+    stats: StoredFile["stats"],
     values: Record<string, string | null>,
     index: number,
   ): Promise<Add> {
@@ -422,7 +427,7 @@ export class DeltaWriter {
       store: (part, like, index) => {
         const file = this.#toFile(part);
         const bytes = encodeParquet(file, this.#compression());
-        return this.#storeFile(bytes, statsJson(file), like.partitionValues, index);
+        return this.#storeFile(bytes, () => statsJson(file), like.partitionValues, index);
       },
       remove: (file) => this.#fs.remove(joinPath(this.path, decodeURIComponent(file.path))),
     });

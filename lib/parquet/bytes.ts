@@ -1,6 +1,6 @@
 /**
- * A growing byte buffer, written at its end: the pages and footers of the small-file writer
- * (small_file.ts, thrift_writer.ts). One buffer serves file after file (`length = 0`).
+ * A growing byte buffer, written at its end: the pages and footers of the direct Parquet writer
+ * (direct_file.ts, thrift_writer.ts). One buffer serves file after file (`length = 0`).
  *
  * @module
  */

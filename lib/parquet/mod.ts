@@ -4,7 +4,7 @@
  * @module
  */
 import * as arrow from "apache-arrow";
-import { encodeSmallParquet } from "./small_file.ts";
+import { encodeFlatParquet, encodeSmallParquet } from "./direct_file.ts";
 import * as pq from "parquet-wasm";
 import { isValid } from "../arrow/cells.ts";
 import { Scratch, wasmBatch } from "./ffi.ts";
@@ -221,7 +221,8 @@ export function resolveFileOptions(options: ParquetFileOptions): Required<Parque
  * INT64, DateDay to DATE, Timestamp(µs, "UTC") to TIMESTAMP(isAdjustedToUTC=true, MICROS),
  * Decimal to DECIMAL. A table without batches gives a file holding only the schema. Float
  * and double columns carry no column statistics (see `writerProperties`). A file of a few
- * hundred rows of flat columns is written directly (small_file.ts), any other by parquet-wasm.
+ * hundred rows of flat columns, or of more rows of numeric columns, is written directly
+ * (direct_file.ts), any other by parquet-wasm.
  *
  * @example
  * ```ts
@@ -232,7 +233,9 @@ export function encodeParquet(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  return encodeSmallParquet(table, compression) ?? encodeParquetWasm(table, compression);
+  return encodeSmallParquet(table, compression) ??
+    encodeFlatParquet(table, encodingPlan(compression, table.schema, table.batches[0])) ??
+    encodeParquetWasm(table, compression);
 }
 
 /**
@@ -434,6 +437,8 @@ export async function encodeParquetBatches(
   if (table.batches.length < 2 || ipcBytes(table) < BATCHED_IPC_BYTES) {
     return encodeParquet(table, compression);
   }
+  const flat = encodeFlatParquet(table, encodingPlan(compression, table.schema, table.batches[0]));
+  if (flat) return flat;
   const stream = new ParquetStream(compression, table.schema);
   try {
     for (const batch of table.batches) await stream.write(batch);

@@ -8,6 +8,7 @@ import { cli, withTempDir } from "../_cli.ts";
 import { assertSameRows, type Described, ENGINES, interopTest, type Peer } from "./_peer.ts";
 import { readOutputTable } from "../_read.ts";
 import { encodeParquet } from "../../lib/parquet/mod.ts";
+import { DeltaWriter } from "../../lib/delta/writer.ts";
 
 const FIXTURES = new URL("../fixtures/interop/", import.meta.url).pathname;
 
@@ -114,34 +115,7 @@ interopTest(
         files[codec] = `${dir}/${codec}.parquet`;
         await Deno.writeFile(files[codec], encodeParquet(rows, codec));
       }
-      const seen = await peer.py<Record<string, FileSeen>>(
-        "out = {}\n" +
-          "for codec, path in args['files'].items():\n" +
-          "  f = pq.ParquetFile(path)\n" +
-          "  md = f.metadata\n" +
-          "  t = f.read()\n" +
-          "  columns = {}\n" +
-          "  for i in range(md.num_columns):\n" +
-          "    chunk = md.row_group(0).column(i)\n" +
-          "    name = chunk.path_in_schema\n" +
-          "    s = chunk.statistics\n" +
-          "    col = t.column(name)\n" +
-          "    if pa.types.is_timestamp(col.type): col = col.cast(pa.int64())\n" +
-          "    if pa.types.is_date32(col.type): col = col.cast(pa.int32())\n" +
-          "    mm = pc.min_max(col)\n" +
-          "    lo, hi = mm['min'].as_py(), mm['max'].as_py()\n" +
-          "    if isinstance(lo, str): lo, hi = lo.encode(), hi.encode()\n" +
-          "    columns[name] = {\n" +
-          "      'codec': chunk.compression,\n" +
-          "      'nulls': s.null_count if s is not None else None,\n" +
-          "      'null_rows': t.column(name).null_count,\n" +
-          "      'bounds_right': None if s is None or not s.has_min_max else\n" +
-          "        [s.min_raw == lo, s.max_raw == hi],\n" +
-          "    }\n" +
-          "  out[codec] = {'created_by': md.created_by, 'rows': described(t), 'columns': columns}\n" +
-          "result = out",
-        { files },
-      );
+      const seen = await filesSeen(peer, files);
       for (const [codec, file] of Object.entries(seen)) {
         assertEquals(file.created_by, "tablestream", `${codec}: written without parquet-wasm`);
         assertSameRows(file.rows, ours, `pyarrow, ${codec}`);
@@ -159,13 +133,91 @@ interopTest(
   },
 );
 
-/** What pyarrow saw of one small file. */
+interopTest(
+  "larger numeric files, written without parquet-wasm, read the same in pyarrow, delta-rs, Polars and Spark",
+  async (peer) => {
+    await withTempDir(async (dir) => {
+      await ok("generate", "--config", `${FIXTURES}numeric_types.yaml`, "--output", dir);
+      const ours = await peer.ours(`${dir}/numeric_types`);
+      assertEquals(ours.count, 60000);
+      // The same rows appended to a Delta table by our writer, which encodes them here.
+      const rows = await readOutputTable(`${dir}/numeric_types`);
+      const direct = `${dir}/direct`;
+      const writer = await DeltaWriter.open(direct, { schema: rows.schema, appId: "interop" });
+      await writer.append(rows);
+      for (const engine of ENGINES) {
+        assertSameRows(await peer.read(engine, direct), ours, engine);
+      }
+      const [data] = [...Deno.readDirSync(direct)].filter((e) => e.name.endsWith(".parquet"));
+      const files: Record<string, string> = { snappy: `${direct}/${data.name}` };
+      files.none = `${dir}/none.parquet`;
+      await Deno.writeFile(files.none, encodeParquet(rows, "none"));
+      for (const [codec, file] of Object.entries(await filesSeen(peer, files))) {
+        assertEquals(file.created_by, "tablestream", `${codec}: written without parquet-wasm`);
+        assertSameRows(file.rows, ours, `pyarrow, ${codec}`);
+        for (const [name, column] of Object.entries(file.columns)) {
+          const what = `${codec}, ${name}`;
+          assertEquals(column.codec, codec === "none" ? "UNCOMPRESSED" : "SNAPPY", what);
+          const float = name === "f32" || name === "f64";
+          const encoding = float || name === "flag" ? "PLAIN" : "DELTA_BINARY_PACKED";
+          assertEquals(column.encodings.includes(encoding), true, `${what}: ${column.encodings}`);
+          assertEquals(column.nulls, float ? null : column.null_rows, what);
+          assertEquals(column.bounds_right, float ? null : [true, true], what);
+        }
+      }
+    });
+  },
+);
+
+/**
+ * What pyarrow sees of Parquet files (by codec): who wrote each, its rows, and each column's
+ * codec, encodings, null count, and whether its bounds are the column's min and max.
+ */
+function filesSeen(peer: Peer, files: Record<string, string>) {
+  return peer.py<Record<string, FileSeen>>(
+    "out = {}\n" +
+      "for codec, path in args['files'].items():\n" +
+      "  f = pq.ParquetFile(path)\n" +
+      "  md = f.metadata\n" +
+      "  t = f.read()\n" +
+      "  columns = {}\n" +
+      "  for i in range(md.num_columns):\n" +
+      "    chunk = md.row_group(0).column(i)\n" +
+      "    name = chunk.path_in_schema\n" +
+      "    s = chunk.statistics\n" +
+      "    col = t.column(name)\n" +
+      "    if pa.types.is_timestamp(col.type): col = col.cast(pa.int64())\n" +
+      "    if pa.types.is_date32(col.type): col = col.cast(pa.int32())\n" +
+      "    mm = pc.min_max(col)\n" +
+      "    lo, hi = mm['min'].as_py(), mm['max'].as_py()\n" +
+      "    if isinstance(lo, str): lo, hi = lo.encode(), hi.encode()\n" +
+      "    columns[name] = {\n" +
+      "      'codec': chunk.compression,\n" +
+      "      'encodings': list(chunk.encodings),\n" +
+      "      'nulls': s.null_count if s is not None else None,\n" +
+      "      'null_rows': t.column(name).null_count,\n" +
+      "      'bounds_right': None if s is None or not s.has_min_max else\n" +
+      "        [s.min_raw == lo, s.max_raw == hi],\n" +
+      "    }\n" +
+      "  out[codec] = {'created_by': md.created_by, 'rows': described(t), 'columns': columns}\n" +
+      "result = out",
+    { files },
+  );
+}
+
+/** What pyarrow saw of one file. */
 interface FileSeen {
   created_by: string;
   rows: Described;
   columns: Record<
     string,
-    { codec: string; nulls: number | null; null_rows: number; bounds_right: boolean[] | null }
+    {
+      codec: string;
+      encodings: string[];
+      nulls: number | null;
+      null_rows: number;
+      bounds_right: boolean[] | null;
+    }
   >;
 }
 
