@@ -8,6 +8,7 @@
 import type * as arrow from "apache-arrow";
 import { isValid } from "../arrow/cells.ts";
 import { type ColumnKind, PHYSICAL } from "./column_kinds.ts";
+import type { Bounds } from "./page_values.ts";
 
 /** Bounds longer than this are left out of a column's statistics (a text's). */
 const MAX_BOUND_BYTES = 64;
@@ -97,7 +98,7 @@ function byteBounds(datas: arrow.Data[]): Omit<Statistics, "nulls"> {
 export function gatheredStatistics(
   datas: arrow.Data[],
   kind: ColumnKind,
-  bounds: { min: number; max: number },
+  bounds: Bounds,
 ): Statistics {
   let nulls = 0;
   for (const data of datas) nulls += data.nullCount;

@@ -43,7 +43,14 @@ import { ThriftWriter } from "./thrift_writer.ts";
 import type { EncodingPlan, ParquetCompression } from "./wasm_stream.ts";
 import { writeDeltaBinaryPacked } from "./delta_binary_packed.ts";
 import { type ColumnKind, empty, kindsOf, PHYSICAL } from "./column_kinds.ts";
-import { gathered, gatherIntegers, PAGE_ROWS, writeLevels, writeValues } from "./page_values.ts";
+import {
+  type Bounds,
+  gathered,
+  gatherIntegers,
+  PAGE_ROWS,
+  writeLevels,
+  writeValues,
+} from "./page_values.ts";
 import { gatheredStatistics, type Statistics, statisticsOf } from "./column_statistics.ts";
 
 /** The Arrow field metadata arrow-rs writes as the Parquet field id. */
@@ -228,7 +235,7 @@ function writeFile(
     const delta = encodings[c] === "delta";
     const datas = pieces(table, c);
     const offset = file.length;
-    const bounds = { min: Infinity, max: -Infinity };
+    const bounds: Bounds = { min: Infinity, max: -Infinity };
     let uncompressed = 0;
     for (const pageDatas of pagesOf(datas, pageRows)) {
       let pageRowCount = 0;

@@ -118,11 +118,18 @@ export let gathered = new Float64Array(PAGE_ROWS);
 /** High words of the INT64 values delta encoded here: within +-2^51. */
 const SAFE_HIGH = DELTA_SAFE / 2 ** 32;
 
+/** The least and greatest of the values gathered so far. */
+export interface Bounds {
+  min: number;
+  max: number;
+}
+
 /**
  * Gathers a page's valid integers into {@link gathered}, widening `bounds`; their count, or
- * -1 when an INT64 is beyond +-2^51.
+ * -1 when an INT64 is beyond +-2^51. One loop per kind of array rather than one loop that asks
+ * per value: each stays monomorphic, and this is most of a large file's encoding time.
  */
-export function gatherIntegers(datas: arrow.Data[], bounds: { min: number; max: number }): number {
+export function gatherIntegers(datas: arrow.Data[], bounds: Bounds): number {
   let rows = 0;
   for (const data of datas) rows += data.length;
   if (gathered.length < rows) gathered = new Float64Array(rows);
@@ -141,7 +148,7 @@ function gatherInt64(
   data: arrow.Data,
   out: Float64Array,
   n: number,
-  bounds: { min: number; max: number },
+  bounds: Bounds,
 ): number {
   const values = data.values as BigInt64Array;
   const length = data.length;
@@ -168,7 +175,7 @@ function gatherInt32(
   data: arrow.Data,
   out: Float64Array,
   n: number,
-  bounds: { min: number; max: number },
+  bounds: Bounds,
 ): number {
   const values = data.values as Int32Array | Int16Array | Int8Array;
   const length = data.length;
