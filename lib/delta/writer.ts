@@ -293,9 +293,8 @@ export class DeltaWriter {
           : group.table.slice(start, start + limit).select(dataColumns);
         const file = this.#toFile(part);
         const bytes = await encodeParquetBatches(file, compression);
-        adds.push(
-          await this.#storeFile(bytes, () => statsJson(file), group.values, adds.length),
-        );
+        const stats = () => statsJson(file); // made while the file is written
+        adds.push(await this.#storeFile(bytes, stats, group.values, adds.length));
       }
     }
     return adds;
@@ -345,10 +344,7 @@ export class DeltaWriter {
     return this.#options.compression ?? "snappy";
   }
 
-  /**
-   * Writes an encoded file under a unique name; its `add` action with `stats` (made while the
-   * file is written, when given as a function).
-   */
+  /** Writes an encoded file under a unique name; its `add`, with `stats` made as it is written. */
   #storeFile(
     bytes: Uint8Array,
     stats: StoredFile["stats"],

@@ -46,14 +46,16 @@ function numberBounds(datas: arrow.Data[], wide: boolean): Omit<Statistics, "nul
     }
   }
   if (min === undefined || max === undefined) return {};
-  const plain = (v: number | bigint) => {
-    const bytes = new Uint8Array(wide ? 8 : 4);
-    const view = new DataView(bytes.buffer);
-    if (wide) view.setBigInt64(0, v as bigint, true);
-    else view.setInt32(0, v as number, true);
-    return bytes;
-  };
-  return { min: plain(min), max: plain(max) };
+  return { min: plainInteger(min, wide), max: plainInteger(max, wide) };
+}
+
+/** An integer bound's PLAIN bytes: INT64 (`wide`) or INT32, little-endian. */
+function plainInteger(v: number | bigint, wide: boolean): Uint8Array {
+  const bytes = new Uint8Array(wide ? 8 : 4);
+  const view = new DataView(bytes.buffer);
+  if (wide) view.setBigInt64(0, BigInt(v), true);
+  else view.setInt32(0, Number(v), true);
+  return bytes;
 }
 
 function booleanBounds(datas: arrow.Data[]): Omit<Statistics, "nulls"> {
@@ -103,12 +105,6 @@ export function gatheredStatistics(
   let nulls = 0;
   for (const data of datas) nulls += data.nullCount;
   if (bounds.min > bounds.max) return { nulls };
-  const plain = (v: number) => {
-    const bytes = new Uint8Array(kind.physical === PHYSICAL.INT64 ? 8 : 4);
-    const view = new DataView(bytes.buffer);
-    if (kind.physical === PHYSICAL.INT64) view.setBigInt64(0, BigInt(v), true);
-    else view.setInt32(0, v, true);
-    return bytes;
-  };
-  return { nulls, min: plain(bounds.min), max: plain(bounds.max) };
+  const wide = kind.physical === PHYSICAL.INT64;
+  return { nulls, min: plainInteger(bounds.min, wide), max: plainInteger(bounds.max, wide) };
 }

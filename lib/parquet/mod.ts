@@ -233,9 +233,11 @@ export function encodeParquet(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  return encodeSmallParquet(table, compression) ??
-    encodeFlatParquet(table, encodingPlan(compression, table.schema, table.batches[0])) ??
-    encodeParquetWasm(table, compression);
+  const small = encodeSmallParquet(table, compression);
+  if (small) return small;
+  // One plan for both writers: choosing it samples every column of the first batch.
+  const plan = encodingPlan(compression, table.schema, table.batches[0]);
+  return encodeFlatParquet(table, plan) ?? encodeParquetWasm(table, compression, plan);
 }
 
 /**
@@ -246,11 +248,9 @@ export function encodeParquet(
 export function encodeParquetWasm(
   table: arrow.Table,
   compression: ParquetCompression = "snappy",
+  plan: EncodingPlan = encodingPlan(compression, table.schema, table.batches[0]),
 ): Uint8Array {
-  return encodeIpc(
-    tableToIPCStream(table),
-    encodingPlan(compression, table.schema, table.batches[0]),
-  );
+  return encodeIpc(tableToIPCStream(table), plan);
 }
 
 /**
@@ -380,19 +380,24 @@ export interface ParquetFileStream {
 export class ParquetStream implements ParquetFileStream {
   readonly #compression: ParquetCompression;
   readonly #schema: arrow.Schema;
+  readonly #plan?: EncodingPlan;
   /** The encoder, started by the first batch, which chooses its settings. */
   #encoder?: IpcParquetStream;
   #aborted = false;
 
-  /** A file of batches of `schema`, compressed with `compression`. */
-  constructor(compression: ParquetCompression, schema: arrow.Schema) {
+  /**
+   * A file of batches of `schema`, compressed with `compression`, with the writer's settings of
+   * `plan` when it was made already, else of the first batch.
+   */
+  constructor(compression: ParquetCompression, schema: arrow.Schema, plan?: EncodingPlan) {
     this.#compression = compression;
     this.#schema = schema;
+    this.#plan = plan;
   }
 
   #start(first: arrow.RecordBatch): IpcParquetStream {
     return this.#encoder ??= new IpcParquetStream(
-      encodingPlan(this.#compression, this.#schema, first),
+      this.#plan ?? encodingPlan(this.#compression, this.#schema, first),
     );
   }
 
@@ -437,9 +442,10 @@ export async function encodeParquetBatches(
   if (table.batches.length < 2 || ipcBytes(table) < BATCHED_IPC_BYTES) {
     return encodeParquet(table, compression);
   }
-  const flat = encodeFlatParquet(table, encodingPlan(compression, table.schema, table.batches[0]));
+  const plan = encodingPlan(compression, table.schema, table.batches[0]);
+  const flat = encodeFlatParquet(table, plan);
   if (flat) return flat;
-  const stream = new ParquetStream(compression, table.schema);
+  const stream = new ParquetStream(compression, table.schema, plan);
   try {
     for (const batch of table.batches) await stream.write(batch);
     return await stream.finish();
