@@ -19,12 +19,19 @@
  * The one internal used is the API table (`kGetApi`), to check that the brokers take Produce
  * version 11; `produce_test.ts` fails if the client's shape changes.
  *
- * Order: each request takes its sequence numbers and is put on its connection in one
- * synchronous step, after the requests called before it (a chain): a partition's batches go
- * on the wire in the order they were sent, with consecutive numbers. A failed request leaves
- * the numbers past records that did not land, so every later send fails too: the sink aborts
- * the transaction and starts a new producer (a new epoch, numbers from 0), and the commit is
- * retried whole.
+ * Order: each request takes its sequence numbers and is put on its connection after the
+ * requests called before it (a chain): a partition's batches go on the wire in the order they
+ * were sent, with consecutive numbers, without waiting for each other's answers. Once a
+ * partition holds records of this producer id and epoch, the broker refuses any batch that does
+ * not follow its last one (out of sequence), so a request refused for a reason that heals (a
+ * leader moving) is sent again, and so are the requests refused behind it, in their order. But
+ * a broker that holds no record of the producer on a partition takes any sequence number: had
+ * the batch numbered from 0 been refused (a partition whose leader is not ready yet, as just
+ * after the topic is made), the next batch would land first, and the first, sent again, would
+ * be refused for good. So the first request of each partition is answered before any other
+ * request of that partition is numbered. A request that failed for good leaves the numbers past
+ * records that did not land, so every later send fails too: the sink aborts the transaction and
+ * starts a new producer (a new epoch, numbers from 0), and the commit is retried whole.
  *
  * A compression codec, or brokers without Produce version 11, get the records as messages of
  * the producer's own `send` instead (its encoder compresses them).
@@ -80,8 +87,15 @@ export class BatchSender {
   /** The producer id and epoch the sequence numbers belong to. */
   #stamp = "";
   readonly #sequences = new Map<number, number>();
+  /**
+   * The partitions whose first request (numbered from 0 for this id and epoch) is not answered
+   * yet, with its answer, settled whether it failed or not.
+   */
+  readonly #firsts = new Map<number, Promise<void>>();
   /** The requests called so far, up to being put on their connections. */
   #chain: Promise<unknown> = Promise.resolve();
+  /** The refused requests being sent again, up to being put on their connections. */
+  #retries: Promise<unknown> = Promise.resolve();
   #broken: { error: unknown } | undefined;
   /** Requests refused and being sent again. */
   #retrying = 0;
@@ -127,7 +141,7 @@ export class BatchSender {
     }
     const producer = this.#producer;
     const topic = this.#topic;
-    const metadata = await producer.metadata({ topics: [topic] });
+    let metadata = await producer.metadata({ topics: [topic] });
     if (transaction) {
       await transaction.addPartitions(
         metadata,
@@ -137,13 +151,18 @@ export class BatchSender {
     } else if (producer.producerId === undefined) {
       await producer.initIdempotentProducer({});
     }
+    if ((await this.#awaitFirsts(batches)) || this.#retrying > 0) {
+      // Requests refused go first (this one would be refused behind them), and the leaders may
+      // have moved.
+      await this.#retries;
+      const broken = this.#broken as { error: unknown } | undefined;
+      if (broken) throw broken.error;
+      metadata = await producer.metadata({ topics: [topic] });
+    }
+    this.#followStamp();
     const producerId = producer.producerId!;
     const producerEpoch = producer.producerEpoch!;
-    const stamp = `${producerId}:${producerEpoch}`;
-    if (stamp !== this.#stamp) {
-      this.#stamp = stamp;
-      this.#sequences.clear();
-    }
+    const firsts = batches.filter((b) => !this.#sequences.has(b.partition));
     const written = batches.map((b) => ({
       partition: b.partition,
       batch: frameBatch(b.batch, b.count, {
@@ -154,7 +173,28 @@ export class BatchSender {
         transactional: transaction !== undefined,
       }),
     }));
-    return await this.#enqueue(written, transaction?.id ?? null, metadata, 0);
+    const sent = await this.#enqueue(written, transaction?.id ?? null, metadata, 0);
+    if (firsts.length > 0) {
+      const settled = sent.answer.then(() => {}, () => {});
+      for (const { partition } of firsts) this.#firsts.set(partition, settled);
+      settled.then(() => firsts.forEach(({ partition }) => this.#firsts.delete(partition)));
+    }
+    return sent;
+  }
+
+  /**
+   * Waits for the answers of the first requests of the batches' partitions (see the module's
+   * comment), under the producer's current id and epoch: a new one numbers from 0 again.
+   */
+  async #awaitFirsts(batches: readonly PartitionBatch[]): Promise<boolean> {
+    let waited = false;
+    while (true) {
+      this.#followStamp();
+      const pending = batches.flatMap((b) => this.#firsts.get(b.partition) ?? []);
+      if (pending.length === 0) return waited;
+      await Promise.all(pending);
+      waited = true;
+    }
   }
 
   /**
@@ -205,11 +245,22 @@ export class BatchSender {
     return { answer };
   }
 
+  /** Numbers from 0 again, with no first request pending, for a new producer id or epoch. */
+  #followStamp(): void {
+    const stamp = `${this.#producer.producerId}:${this.#producer.producerEpoch}`;
+    if (stamp === this.#stamp) return;
+    this.#stamp = stamp;
+    this.#sequences.clear();
+    this.#firsts.clear();
+  }
+
   /**
    * Sends refused batches again, with the same sequence numbers (the broker appended none of
-   * them), after a pause and fresh metadata (a new leader). New requests wait behind it in the
-   * chain; a later request that was refused as out of sequence meanwhile (it came after the
-   * refused one) is sent again after it, so the partition's order holds.
+   * them), after a pause and fresh metadata (a new leader). Refused requests are sent again in
+   * the order they were refused (a later request refused as out of sequence meanwhile came
+   * after this one), so the partition's order holds; requests not yet numbered wait for them
+   * ({@link #dispatch}). They do not wait for the chain: a request in it may be waiting for
+   * this one's answer (the first of its partition).
    */
   #retry(
     written: readonly WrittenBatch[],
@@ -217,12 +268,12 @@ export class BatchSender {
     attempt: number,
   ): Promise<SendResult> {
     this.#retrying++;
-    const queued = this.#chain.then(async () => {
+    const queued = this.#retries.then(async () => {
       await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS * attempt));
       const metadata = await this.#producer.metadata({ topics: [this.#topic], forceUpdate: true });
       return await this.#enqueue(written, transactionalId, metadata, attempt);
     });
-    this.#chain = queued.then(() => {}, () => {});
+    this.#retries = queued.then(() => {}, () => {});
     return queued.then(({ answer }) => answer).finally(() => this.#retrying--);
   }
 
