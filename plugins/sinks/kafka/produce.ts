@@ -177,7 +177,12 @@ export class BatchSender {
     if (firsts.length > 0) {
       const settled = sent.answer.then(() => {}, () => {});
       for (const { partition } of firsts) this.#firsts.set(partition, settled);
-      settled.then(() => firsts.forEach(({ partition }) => this.#firsts.delete(partition)));
+      settled.then(() => {
+        for (const { partition } of firsts) {
+          // Unless a new producer id or epoch has a first request of its own there by now.
+          if (this.#firsts.get(partition) === settled) this.#firsts.delete(partition);
+        }
+      });
     }
     return sent;
   }
