@@ -254,13 +254,22 @@ const ENCODINGS: Record<number, string> = {
   9: "BYTE_STREAM_SPLIT",
 };
 
-/** A row group's chunks' encodings, by leaf column. */
-function firstEncodings(group: ThriftStruct | undefined): ParquetFooter["encodings"] {
+/** A row group's column chunks: each one's leaf column path and metadata. */
+function chunksOf(
+  group: ThriftStruct | undefined,
+): { path: string; meta: ThriftStruct | undefined }[] {
   const decoder = new TextDecoder();
-  const found: ParquetFooter["encodings"] = {};
-  for (const chunk of (group?.get(1) ?? []) as ThriftStruct[]) {
+  return ((group?.get(1) ?? []) as ThriftStruct[]).map((chunk) => {
     const meta = chunk.get(3) as ThriftStruct | undefined;
     const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+    return { path, meta };
+  });
+}
+
+/** A row group's chunks' encodings, by leaf column. */
+function firstEncodings(group: ThriftStruct | undefined): ParquetFooter["encodings"] {
+  const found: ParquetFooter["encodings"] = {};
+  for (const { path, meta } of chunksOf(group)) {
     found[path] = ((meta?.get(2) ?? []) as number[]).map((e) => ENCODINGS[e] ?? String(e));
   }
   return found;
@@ -268,15 +277,12 @@ function firstEncodings(group: ThriftStruct | undefined): ParquetFooter["encodin
 
 /** A row group's column statistics (min_value and max_value, as hex), by leaf column. */
 function firstStatistics(group: ThriftStruct | undefined): ParquetFooter["statistics"] {
-  const decoder = new TextDecoder();
   const hex = (b: unknown) =>
     b instanceof Uint8Array
       ? [...b].map((x) => x.toString(16).padStart(2, "0")).join("")
       : undefined;
   const found: ParquetFooter["statistics"] = {};
-  for (const chunk of (group?.get(1) ?? []) as ThriftStruct[]) {
-    const meta = chunk.get(3) as ThriftStruct | undefined;
-    const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+  for (const { path, meta } of chunksOf(group)) {
     const statistics = meta?.get(12) as ThriftStruct | undefined;
     if (!statistics) continue;
     const nulls = statistics.get(3);
@@ -291,12 +297,9 @@ function firstStatistics(group: ThriftStruct | undefined): ParquetFooter["statis
 
 /** The leaf columns whose chunk metadata holds a min and a max in every row group. */
 function columnsWithBounds(rowGroups: ThriftStruct[]): string[] {
-  const decoder = new TextDecoder();
   const counts = new Map<string, number>();
   for (const group of rowGroups) {
-    for (const chunk of (group.get(1) ?? []) as ThriftStruct[]) {
-      const meta = chunk.get(3) as ThriftStruct | undefined;
-      const path = ((meta?.get(3) ?? []) as Uint8Array[]).map((p) => decoder.decode(p)).join(".");
+    for (const { path, meta } of chunksOf(group)) {
       const statistics = meta?.get(12) as ThriftStruct | undefined;
       // min_value and max_value (6, 5), or the deprecated min and max (2, 1).
       const bounded = statistics !== undefined &&

@@ -20,12 +20,21 @@ export interface Statistics {
   max?: Uint8Array;
 }
 
-/** The statistics arrow-rs writes of a column (floats have none: see `encodingPlan`). */
-export function statisticsOf(datas: arrow.Data[], kind: ColumnKind): Statistics | undefined {
+/**
+ * The statistics arrow-rs writes of a column (floats have none: see `encodingPlan`); of an
+ * integer column, from the `gathered` bounds of its values when they were gathered already.
+ */
+export function statisticsOf(
+  datas: arrow.Data[],
+  kind: ColumnKind,
+  gathered?: Bounds,
+): Statistics | undefined {
   if (kind.physical === PHYSICAL.FLOAT || kind.physical === PHYSICAL.DOUBLE) return undefined;
   let nulls = 0;
   for (const data of datas) nulls += data.nullCount;
-  const bounds = kind.physical === PHYSICAL.BYTE_ARRAY
+  const bounds = gathered
+    ? integerBounds(gathered, kind.physical === PHYSICAL.INT64)
+    : kind.physical === PHYSICAL.BYTE_ARRAY
     ? byteBounds(datas)
     : kind.physical === PHYSICAL.BOOLEAN
     ? booleanBounds(datas)
@@ -96,15 +105,8 @@ function byteBounds(datas: arrow.Data[]): Omit<Statistics, "nulls"> {
   return { min: min.slice(), max: max.slice() };
 }
 
-/** The statistics of an integer column from the bounds its gathered values had. */
-export function gatheredStatistics(
-  datas: arrow.Data[],
-  kind: ColumnKind,
-  bounds: Bounds,
-): Statistics {
-  let nulls = 0;
-  for (const data of datas) nulls += data.nullCount;
-  if (bounds.min > bounds.max) return { nulls };
-  const wide = kind.physical === PHYSICAL.INT64;
-  return { nulls, min: plainInteger(bounds.min, wide), max: plainInteger(bounds.max, wide) };
+/** Bounds gathered as numbers, as PLAIN bytes; none when no value was gathered. */
+function integerBounds(bounds: Bounds, wide: boolean): Omit<Statistics, "nulls"> {
+  if (bounds.min > bounds.max) return {};
+  return { min: plainInteger(bounds.min, wide), max: plainInteger(bounds.max, wide) };
 }

@@ -51,7 +51,7 @@ import {
   writeLevels,
   writeValues,
 } from "./page_values.ts";
-import { gatheredStatistics, type Statistics, statisticsOf } from "./column_statistics.ts";
+import { type Statistics, statisticsOf } from "./column_statistics.ts";
 
 /** The Arrow field metadata arrow-rs writes as the Parquet field id. */
 const PARQUET_FIELD_ID = "PARQUET:field_id";
@@ -267,7 +267,7 @@ function writeFile(
       file.put(body);
       uncompressed += headerBytes.length + page.length;
     }
-    const statistics = delta ? gatheredStatistics(datas, kind, bounds) : statisticsOf(datas, kind);
+    const statistics = statisticsOf(datas, kind, delta ? bounds : undefined);
     chunks.push({
       name: field.name,
       kind,

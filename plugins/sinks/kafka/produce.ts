@@ -130,7 +130,7 @@ export class BatchSender {
     batches: readonly PartitionBatch[],
     transaction: Transaction | undefined,
   ): Promise<{ answer: Promise<SendResult> }> {
-    if (this.#broken) throw this.#broken.error;
+    this.#throwIfBroken();
     if (!(await this.#ownRequestsAllowed())) {
       // The client numbers an idempotent producer's records itself, and two of its sends at
       // once could reach the broker out of sequence (seen once in the produce test, under
@@ -155,8 +155,7 @@ export class BatchSender {
       // Requests refused go first (this one would be refused behind them), and the leaders may
       // have moved.
       await this.#retries;
-      const broken = this.#broken as { error: unknown } | undefined;
-      if (broken) throw broken.error;
+      this.#throwIfBroken();
       metadata = await producer.metadata({ topics: [topic] });
     }
     this.#followStamp();
@@ -248,6 +247,11 @@ export class BatchSender {
     }));
     answer.catch(() => {}); // the caller's handler comes a tick later
     return { answer };
+  }
+
+  /** A request failed for good: nothing after it goes (its numbers were taken). */
+  #throwIfBroken(): void {
+    if (this.#broken) throw this.#broken.error;
   }
 
   /** Numbers from 0 again, with no first request pending, for a new producer id or epoch. */
